@@ -1,0 +1,108 @@
+//! Cases: one program's work with one client, opened and (later) closed, assigned to staff.
+
+use serde::{Deserialize, Serialize};
+
+use crate::InvalidInput;
+
+/// The name of a program of the organisation (e.g. "Youth drop-in"). Not personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Program(String);
+
+impl Program {
+    pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
+        let name = raw.trim();
+        if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
+            return Err(InvalidInput::new("program", "must be a name of 1 to 80 characters"));
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CaseStatus {
+    Open,
+    Closed,
+}
+
+impl CaseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::Open => "open",
+            CaseStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
+        match raw {
+            "open" => Ok(CaseStatus::Open),
+            "closed" => Ok(CaseStatus::Closed),
+            _ => Err(InvalidInput::new("status", "must be open or closed")),
+        }
+    }
+}
+
+/// A calendar date written YYYY-MM-DD.
+pub fn parse_date(field: &'static str, raw: &str) -> Result<time::Date, InvalidInput> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(raw.trim(), &format)
+        .map_err(|_| InvalidInput::new(field, "must be a date written YYYY-MM-DD"))
+}
+
+pub fn format_date(date: time::Date) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    date.format(&format).unwrap_or_default()
+}
+
+/// The dates of a case: opened, and closed only on or after that day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseDates {
+    opened_on: time::Date,
+    closed_on: Option<time::Date>,
+}
+
+impl CaseDates {
+    pub fn new(opened_on: time::Date, closed_on: Option<time::Date>) -> Result<Self, InvalidInput> {
+        if closed_on.is_some_and(|closed| closed < opened_on) {
+            return Err(InvalidInput::new("closed_on", "must not be before opened_on"));
+        }
+        Ok(Self { opened_on, closed_on })
+    }
+
+    pub fn opened_on(self) -> time::Date {
+        self.opened_on
+    }
+
+    pub fn closed_on(self) -> Option<time::Date> {
+        self.closed_on
+    }
+
+    pub fn status(self) -> CaseStatus {
+        if self.closed_on.is_some() { CaseStatus::Closed } else { CaseStatus::Open }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn a_case_cannot_close_before_it_opens() {
+        assert!(CaseDates::new(date!(2026 - 05 - 02), Some(date!(2026 - 05 - 01))).is_err());
+        let dates = CaseDates::new(date!(2026 - 05 - 02), Some(date!(2026 - 05 - 02))).unwrap();
+        assert_eq!(dates.status(), CaseStatus::Closed);
+        assert_eq!(CaseDates::new(date!(2026 - 05 - 02), None).unwrap().status(), CaseStatus::Open);
+    }
+
+    #[test]
+    fn programs_are_short_names() {
+        assert!(Program::parse("Youth drop-in").is_ok());
+        assert!(Program::parse("").is_err());
+        assert!(Program::parse(&"p".repeat(81)).is_err());
+    }
+}

@@ -1,0 +1,138 @@
+//! The data-classification registry (SECURITY.md P1): every column we store, how sensitive it is,
+//! how long it is kept and whether it is encrypted. A test in the storage conformance suite reads
+//! each engine's real schema and fails on any column that is missing here, or listed but absent.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sensitivity {
+    /// Bookkeeping with no personal content: ids, timestamps, versions.
+    Operational,
+    /// About staff, not clients: usernames, roles.
+    Staff,
+    /// Coded facts about a client that a program may leave blank (gender, age band).
+    Classified,
+    /// A keyed hash that matches equal values without revealing them.
+    BlindIndex,
+    /// Personal data or narrative about a client: always encrypted.
+    Personal,
+    /// Key material or credential hashes.
+    Secret,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retention {
+    /// Kept while the client's record is kept; purged or erased with it.
+    ClientRecord,
+    /// Kept for the audit period, never edited.
+    Audit,
+    /// Kept while the staff account exists.
+    StaffAccount,
+    /// Part of the running system.
+    System,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub table: &'static str,
+    pub column: &'static str,
+    pub sensitivity: Sensitivity,
+    pub retention: Retention,
+    pub encrypted: bool,
+}
+
+const fn col(
+    table: &'static str,
+    column: &'static str,
+    sensitivity: Sensitivity,
+    retention: Retention,
+) -> Column {
+    let encrypted = matches!(sensitivity, Sensitivity::Personal);
+    Column { table, column, sensitivity, retention, encrypted }
+}
+
+use Retention::*;
+use Sensitivity::*;
+
+/// Every stored column, in the data database and the key store.
+pub const REGISTRY: &[Column] = &[
+    col("schema_migrations", "version", Operational, System),
+    col("schema_migrations", "name", Operational, System),
+    col("schema_migrations", "applied_at", Operational, System),
+    col("users", "id", Operational, StaffAccount),
+    col("users", "username", Staff, StaffAccount),
+    col("users", "role", Staff, StaffAccount),
+    col("users", "created_at", Operational, StaffAccount),
+    col("users", "disabled_at", Operational, StaffAccount),
+    col("api_tokens", "id", Operational, StaffAccount),
+    col("api_tokens", "user_id", Operational, StaffAccount),
+    col("api_tokens", "token_hash", Secret, StaffAccount),
+    col("api_tokens", "label", Staff, StaffAccount),
+    col("api_tokens", "created_at", Operational, StaffAccount),
+    col("api_tokens", "expires_at", Operational, StaffAccount),
+    col("api_tokens", "revoked_at", Operational, StaffAccount),
+    col("clients", "id", Operational, ClientRecord),
+    col("clients", "created_at", Operational, ClientRecord),
+    col("clients", "created_by", Operational, ClientRecord),
+    col("clients", "preferred_name", Personal, ClientRecord),
+    col("clients", "legal_name", Personal, ClientRecord),
+    col("clients", "date_of_birth", Personal, ClientRecord),
+    col("clients", "contact", Personal, ClientRecord),
+    col("clients", "languages", Personal, ClientRecord),
+    col("clients", "gender", Classified, ClientRecord),
+    col("clients", "age_band", Classified, ClientRecord),
+    col("clients", "name_index", BlindIndex, ClientRecord),
+    col("clients", "dob_index", BlindIndex, ClientRecord),
+    col("clients", "erased_at", Operational, ClientRecord),
+    col("assignments", "client_id", Operational, ClientRecord),
+    col("assignments", "user_id", Operational, ClientRecord),
+    col("assignments", "assigned_at", Operational, ClientRecord),
+    col("cases", "id", Operational, ClientRecord),
+    col("cases", "client_id", Operational, ClientRecord),
+    col("cases", "program", Operational, ClientRecord),
+    col("cases", "opened_on", Operational, ClientRecord),
+    col("cases", "closed_on", Operational, ClientRecord),
+    col("cases", "assigned_to", Operational, ClientRecord),
+    col("cases", "created_at", Operational, ClientRecord),
+    col("notes", "id", Operational, ClientRecord),
+    col("notes", "client_id", Operational, ClientRecord),
+    col("notes", "author", Operational, ClientRecord),
+    col("notes", "created_at", Operational, ClientRecord),
+    col("notes", "body", Personal, ClientRecord),
+    col("audit_events", "seq", Operational, Audit),
+    col("audit_events", "at", Operational, Audit),
+    col("audit_events", "actor", Operational, Audit),
+    col("audit_events", "action", Operational, Audit),
+    col("audit_events", "target", Operational, Audit),
+    col("audit_events", "purpose", Operational, Audit),
+    col("audit_events", "mac", Secret, Audit),
+    col("audit_head", "id", Operational, Audit),
+    col("audit_head", "seq", Operational, Audit),
+    col("audit_head", "mac", Secret, Audit),
+    col("client_keys", "client_id", Operational, ClientRecord),
+    col("client_keys", "dek_version", Operational, ClientRecord),
+    col("client_keys", "kek_version", Operational, ClientRecord),
+    col("client_keys", "wrapped", Secret, ClientRecord),
+    col("client_keys", "created_at", Operational, ClientRecord),
+];
+
+/// The registry entry for a column, if it has one.
+pub fn lookup(table: &str, column: &str) -> Option<&'static Column> {
+    REGISTRY.iter().find(|c| c.table == table && c.column == column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_personal_column_is_encrypted_and_nothing_is_listed_twice() {
+        for (i, c) in REGISTRY.iter().enumerate() {
+            assert_eq!(c.encrypted, c.sensitivity == Personal, "{}.{}", c.table, c.column);
+            assert!(
+                REGISTRY[..i].iter().all(|d| (d.table, d.column) != (c.table, c.column)),
+                "{}.{} listed twice",
+                c.table,
+                c.column
+            );
+        }
+    }
+}

@@ -1,0 +1,295 @@
+//! Clients. A client is pseudonymous: an opaque id and the name they want to be called. Everything
+//! that could identify or locate them is an encrypted field; gender and age band are classified
+//! fields that a program may leave blank. Every question allows "prefers not to answer".
+
+use serde::{Deserialize, Serialize};
+
+use crate::InvalidInput;
+
+/// Text a person typed, trimmed, non-empty, without control characters, and bounded.
+fn clean_text(
+    field: &'static str,
+    raw: &str,
+    max_chars: usize,
+    allow_newlines: bool,
+) -> Result<String, InvalidInput> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(InvalidInput::new(field, "must not be empty"));
+    }
+    if text.chars().count() > max_chars {
+        return Err(InvalidInput::new(field, "is too long"));
+    }
+    let bad = |c: char| c.is_control() && !(allow_newlines && (c == '\n' || c == '\t' || c == '\r'));
+    if text.chars().any(bad) {
+        return Err(InvalidInput::new(field, "contains control characters"));
+    }
+    Ok(text.to_owned())
+}
+
+macro_rules! text_field {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $max:literal, $newlines:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
+                clean_text($field, raw, $max, $newlines).map(Self)
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        // Never print the value: it is personal data.
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($name), "(<redacted>)"))
+            }
+        }
+    };
+}
+
+text_field!(
+    /// The name a client asks to be called; may be a nickname or an alias.
+    PreferredName, "preferred_name", 100, false
+);
+text_field!(
+    /// A legal name, kept only when a program needs it (e.g. for legal relief).
+    LegalName, "legal_name", 200, false
+);
+text_field!(
+    /// Safe ways to reach the client, as the client described them.
+    ContactDetails, "contact", 2000, true
+);
+text_field!(
+    /// A language the client speaks, in their words or as a tag.
+    Language, "languages", 50, false
+);
+
+/// A date of birth: a real calendar date, not in the future, not before 1900.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct DateOfBirth(time::Date);
+
+impl DateOfBirth {
+    pub fn parse(raw: &str, today: time::Date) -> Result<Self, InvalidInput> {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        let date = time::Date::parse(raw.trim(), &format)
+            .map_err(|_| InvalidInput::new("date_of_birth", "must be a date written YYYY-MM-DD"))?;
+        if date > today {
+            return Err(InvalidInput::new("date_of_birth", "must not be in the future"));
+        }
+        if date.year() < 1900 {
+            return Err(InvalidInput::new("date_of_birth", "must not be before 1900"));
+        }
+        Ok(Self(date))
+    }
+
+    pub fn date(self) -> time::Date {
+        self.0
+    }
+
+    /// ISO 8601 text, the form that is encrypted and indexed.
+    pub fn iso(self) -> String {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        self.0.format(&format).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for DateOfBirth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DateOfBirth(<redacted>)")
+    }
+}
+
+macro_rules! coded_field {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $problem:literal, { $($variant:ident => $code:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $code)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == raw)
+                    .ok_or(InvalidInput::new($field, $problem))
+            }
+        }
+    };
+}
+
+coded_field!(
+    /// Gender as the client describes it, after the HUD HMIS FY2026 categories.
+    Gender, "gender",
+    "must be one of woman, man, transgender, non-binary, questioning, different-identity, prefers-not-to-answer",
+    {
+        Woman => "woman",
+        Man => "man",
+        Transgender => "transgender",
+        NonBinary => "non-binary",
+        Questioning => "questioning",
+        DifferentIdentity => "different-identity",
+        PrefersNotToAnswer => "prefers-not-to-answer",
+    }
+);
+
+coded_field!(
+    /// An age range, which can stand in for a date of birth (SECURITY.md P1).
+    AgeBand, "age_band",
+    "must be one of under-12, 12-14, 15-17, 18-24, 25-34, 35-44, 45-54, 55-plus, prefers-not-to-answer",
+    {
+        Under12 => "under-12",
+        From12To14 => "12-14",
+        From15To17 => "15-17",
+        From18To24 => "18-24",
+        From25To34 => "25-34",
+        From35To44 => "35-44",
+        From45To54 => "45-54",
+        From55 => "55-plus",
+        PrefersNotToAnswer => "prefers-not-to-answer",
+    }
+);
+
+impl AgeBand {
+    /// The band a person of `years` falls in.
+    pub fn for_age(years: i32) -> Self {
+        match years {
+            i32::MIN..=11 => AgeBand::Under12,
+            12..=14 => AgeBand::From12To14,
+            15..=17 => AgeBand::From15To17,
+            18..=24 => AgeBand::From18To24,
+            25..=34 => AgeBand::From25To34,
+            35..=44 => AgeBand::From35To44,
+            45..=54 => AgeBand::From45To54,
+            _ => AgeBand::From55,
+        }
+    }
+}
+
+/// Whole years between a birth date and a day; a person attains an age on their birthday
+/// (a 29 February birthday is reached on 1 March in common years).
+pub fn age_on(born: time::Date, day: time::Date) -> i32 {
+    let mut years = day.year() - born.year();
+    let birthday_passed = (day.month() as u8, day.day()) >= (born.month() as u8, born.day());
+    if !birthday_passed {
+        years -= 1;
+    }
+    years
+}
+
+/// A new client, parsed and checked: what the intake recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewClient {
+    pub preferred_name: PreferredName,
+    pub personal: PersonalDetails,
+    pub gender: Option<Gender>,
+    pub age_band: Option<AgeBand>,
+}
+
+/// The encrypted part of a client record. Every field is optional: a program keeps only what it
+/// needs (SECURITY.md P1).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PersonalDetails {
+    pub legal_name: Option<LegalName>,
+    pub date_of_birth: Option<DateOfBirth>,
+    pub contact: Option<ContactDetails>,
+    pub languages: Vec<Language>,
+}
+
+/// At most this many languages per client.
+pub const MAX_LANGUAGES: usize = 12;
+
+/// Parses a list of languages: each one checked, duplicates dropped, the list bounded.
+pub fn parse_languages(raw: &[String]) -> Result<Vec<Language>, InvalidInput> {
+    if raw.len() > MAX_LANGUAGES {
+        return Err(InvalidInput::new("languages", "has too many entries"));
+    }
+    let mut out: Vec<Language> = Vec::with_capacity(raw.len());
+    for entry in raw {
+        let lang = Language::parse(entry)?;
+        if !out.contains(&lang) {
+            out.push(lang);
+        }
+    }
+    Ok(out)
+}
+
+impl NewClient {
+    /// The age band to store: the one given, or else the one the date of birth implies today.
+    pub fn effective_age_band(&self, today: time::Date) -> Option<AgeBand> {
+        self.age_band.or_else(|| {
+            self.personal
+                .date_of_birth
+                .map(|dob| AgeBand::for_age(age_on(dob.date(), today)))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(PreferredName::parse("  Rosa ").unwrap().as_str(), "Rosa");
+        assert!(PreferredName::parse("   ").is_err());
+        assert!(PreferredName::parse(&"x".repeat(101)).is_err());
+        assert!(PreferredName::parse("a\u{0}b").is_err());
+        assert!(ContactDetails::parse("call\nafter 6").is_ok());
+    }
+
+    #[test]
+    fn debug_never_prints_personal_values() {
+        let name = LegalName::parse("Canary Person").unwrap();
+        assert!(!format!("{name:?}").contains("Canary"));
+        let dob = DateOfBirth::parse("2001-02-03", date!(2026 - 01 - 01)).unwrap();
+        assert!(!format!("{dob:?}").contains("2001"));
+    }
+
+    #[test]
+    fn dates_of_birth_are_real_past_dates() {
+        let today = date!(2026 - 11 - 27);
+        assert!(DateOfBirth::parse("2008-02-30", today).is_err());
+        assert!(DateOfBirth::parse("2027-01-01", today).is_err());
+        assert!(DateOfBirth::parse("1899-12-31", today).is_err());
+        assert!(DateOfBirth::parse("03/02/2008", today).is_err());
+        assert_eq!(DateOfBirth::parse("2008-03-02", today).unwrap().iso(), "2008-03-02");
+    }
+
+    #[test]
+    fn age_turns_on_the_birthday_and_leap_day_birthdays_turn_on_march_first() {
+        assert_eq!(age_on(date!(2008 - 03 - 02), date!(2026 - 03 - 01)), 17);
+        assert_eq!(age_on(date!(2008 - 03 - 02), date!(2026 - 03 - 02)), 18);
+        assert_eq!(age_on(date!(2008 - 02 - 29), date!(2026 - 02 - 28)), 17);
+        assert_eq!(age_on(date!(2008 - 02 - 29), date!(2026 - 03 - 01)), 18);
+    }
+
+    #[test]
+    fn coded_fields_parse_only_their_codes() {
+        assert_eq!(Gender::parse("non-binary").unwrap(), Gender::NonBinary);
+        assert!(Gender::parse("Non-Binary").is_err());
+        assert_eq!(AgeBand::parse("15-17").unwrap(), AgeBand::From15To17);
+        assert_eq!(AgeBand::for_age(17), AgeBand::From15To17);
+        assert_eq!(AgeBand::for_age(18), AgeBand::From18To24);
+    }
+
+    #[test]
+    fn languages_are_deduplicated_and_bounded() {
+        let langs = parse_languages(&["es".into(), "en".into(), "es".into()]).unwrap();
+        assert_eq!(langs.len(), 2);
+        let too_many: Vec<String> = (0..13).map(|i| format!("l{i}")).collect();
+        assert!(parse_languages(&too_many).is_err());
+    }
+}

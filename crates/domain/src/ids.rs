@@ -1,0 +1,98 @@
+//! Opaque identifiers. Each kind of record has its own type so that a `ClientId` can never be
+//! passed where a `CaseId` is wanted. Ids are random (UUID v4 from caller-supplied bytes), so they
+//! reveal neither order nor count.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(uuid::Uuid);
+
+        impl $name {
+            /// A new id from 16 random bytes supplied by the caller's random source.
+            pub fn from_random(bytes: [u8; 16]) -> Self {
+                Self(uuid::Builder::from_random_bytes(bytes).into_uuid())
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.0.hyphenated(), f)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.0.hyphenated())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = crate::InvalidInput;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                // Only the canonical lower-case hyphenated form, so one record has one spelling.
+                let id = uuid::Uuid::try_parse(s)
+                    .map_err(|_| crate::InvalidInput::new("id", "is not a valid identifier"))?;
+                if id.hyphenated().to_string() != s {
+                    return Err(crate::InvalidInput::new("id", "is not a valid identifier"));
+                }
+                Ok(Self(id))
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = crate::InvalidInput;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                s.parse()
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.to_string()
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A client: a person the program serves. Pseudonymous by design.
+    ClientId
+);
+id_type!(
+    /// A case: one program's work with one client.
+    CaseId
+);
+id_type!(
+    /// A contact note.
+    NoteId
+);
+id_type!(
+    /// A staff account.
+    UserId
+);
+id_type!(
+    /// A personal API token (its id, never the secret).
+    TokenId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_reject_other_spellings() {
+        let id = ClientId::from_random([0xab; 16]);
+        let text = id.to_string();
+        assert_eq!(text.parse::<ClientId>().unwrap(), id);
+        assert!(text.to_uppercase().parse::<ClientId>().is_err());
+        assert!(text.replace('-', "").parse::<ClientId>().is_err());
+        assert!("1".parse::<ClientId>().is_err());
+    }
+}

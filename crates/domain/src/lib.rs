@@ -1,0 +1,32 @@
+//! The Safe Harbor domain: the types every other crate speaks, the parsing of untrusted input into
+//! them, the access policy and the audit event. Nothing here does IO; time and randomness come in
+//! as parameters so that tests control them.
+
+pub mod audit;
+pub mod case;
+pub mod classification;
+pub mod client;
+pub mod ids;
+pub mod note;
+pub mod policy;
+pub mod role;
+pub mod time;
+
+pub use ids::{CaseId, ClientId, NoteId, TokenId, UserId};
+pub use role::Role;
+pub use time::Timestamp;
+
+/// A value a person typed that could not become a domain value. The message names the field and
+/// the rule, never the value itself: values may be personal data (SECURITY.md P5).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {problem}")]
+pub struct InvalidInput {
+    pub field: &'static str,
+    pub problem: &'static str,
+}
+
+impl InvalidInput {
+    pub const fn new(field: &'static str, problem: &'static str) -> Self {
+        Self { field, problem }
+    }
+}

@@ -1,0 +1,139 @@
+//! Who may do what: one declarative table, consulted in one place (`permits`). Anything not in the
+//! table is refused (deny by default), and the caller turns a refusal about a client into the same
+//! answer as "no such client" (SECURITY.md P6, P7).
+
+use crate::Role;
+
+/// How the person acting stands to the client record in question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Relationship {
+    /// The action concerns no particular client (creating one, listing one's caseload, admin work).
+    NoClient,
+    /// The actor is assigned to the client.
+    Assigned,
+    /// The actor is not assigned to the client.
+    Unassigned,
+}
+
+/// Everything the application can be asked to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    CreateClient,
+    ListCaseload,
+    ReadClient,
+    ReadNotes,
+    WriteNote,
+    ReadCases,
+    WriteCase,
+    EraseClient,
+    FindDuplicates,
+    ManageUsers,
+}
+
+impl Action {
+    pub const ALL: [Action; 10] = [
+        Action::CreateClient,
+        Action::ListCaseload,
+        Action::ReadClient,
+        Action::ReadNotes,
+        Action::WriteNote,
+        Action::ReadCases,
+        Action::WriteCase,
+        Action::EraseClient,
+        Action::FindDuplicates,
+        Action::ManageUsers,
+    ];
+
+    /// Whether the action is about one client record (and so needs Assigned/Unassigned).
+    pub fn concerns_a_client(self) -> bool {
+        matches!(
+            self,
+            Action::ReadClient
+                | Action::ReadNotes
+                | Action::WriteNote
+                | Action::ReadCases
+                | Action::WriteCase
+                | Action::EraseClient
+        )
+    }
+}
+
+use Action::*;
+use Relationship::*;
+use Role::*;
+
+/// The policy. Each row grants one role one action in one relationship; nothing else is allowed.
+/// Administrators administer but do not read case content (P6); data analysts see aggregates only,
+/// which come with the reporting work. Supervisors' team caseloads arrive with teams (issue 3);
+/// until then a supervisor works the clients assigned to them, like any case worker.
+pub const POLICY: &[(Role, Relationship, Action)] = &[
+    (CaseManager, NoClient, CreateClient),
+    (CaseManager, NoClient, ListCaseload),
+    (CaseManager, NoClient, FindDuplicates),
+    (CaseManager, Assigned, ReadClient),
+    (CaseManager, Assigned, ReadNotes),
+    (CaseManager, Assigned, WriteNote),
+    (CaseManager, Assigned, ReadCases),
+    (CaseManager, Assigned, WriteCase),
+    (Outreach, NoClient, CreateClient),
+    (Outreach, NoClient, ListCaseload),
+    (Outreach, NoClient, FindDuplicates),
+    (Outreach, Assigned, ReadClient),
+    (Outreach, Assigned, ReadNotes),
+    (Outreach, Assigned, WriteNote),
+    (Outreach, Assigned, ReadCases),
+    (Supervisor, NoClient, CreateClient),
+    (Supervisor, NoClient, ListCaseload),
+    (Supervisor, NoClient, FindDuplicates),
+    (Supervisor, Assigned, ReadClient),
+    (Supervisor, Assigned, ReadNotes),
+    (Supervisor, Assigned, WriteNote),
+    (Supervisor, Assigned, ReadCases),
+    (Supervisor, Assigned, WriteCase),
+    (Supervisor, Assigned, EraseClient),
+    (Administrator, NoClient, ManageUsers),
+];
+
+/// The one place access is decided.
+pub fn permits(role: Role, relationship: Relationship, action: Action) -> bool {
+    POLICY.contains(&(role, relationship, action))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nobody_reaches_a_client_they_are_not_assigned_to() {
+        for role in Role::ALL {
+            for action in Action::ALL {
+                assert!(!permits(role, Unassigned, action), "{role} {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn administrators_and_analysts_never_read_case_content() {
+        for role in [Administrator, DataAnalyst] {
+            for rel in [Assigned, Unassigned] {
+                for action in [ReadClient, ReadNotes, ReadCases] {
+                    assert!(!permits(role, rel, action));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn client_actions_are_granted_only_with_a_relationship_and_others_without() {
+        for (_, rel, action) in POLICY {
+            assert_eq!(action.concerns_a_client(), *rel != NoClient, "{action:?}");
+        }
+    }
+
+    #[test]
+    fn outreach_records_but_does_not_run_cases() {
+        assert!(permits(Outreach, Assigned, WriteNote));
+        assert!(!permits(Outreach, Assigned, WriteCase));
+        assert!(!permits(Outreach, Assigned, EraseClient));
+    }
+}

@@ -1,0 +1,38 @@
+//! Instants as milliseconds since the Unix epoch (UTC). Stored as a plain integer on every engine.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    pub const fn from_unix_millis(ms: i64) -> Self {
+        Self(ms)
+    }
+
+    pub const fn unix_millis(self) -> i64 {
+        self.0
+    }
+
+    pub fn plus_days(self, days: i64) -> Self {
+        Self(self.0.saturating_add(days.saturating_mul(86_400_000)))
+    }
+
+    /// The calendar date (UTC) this instant falls on.
+    pub fn date(self) -> time::Date {
+        let secs = self.0.div_euclid(1000);
+        time::OffsetDateTime::from_unix_timestamp(secs)
+            .map(|t| t.date())
+            .unwrap_or(time::Date::MIN)
+    }
+
+    /// RFC 3339 text, for API responses and human-readable output.
+    pub fn rfc3339(self) -> String {
+        let nanos = i128::from(self.0) * 1_000_000;
+        time::OffsetDateTime::from_unix_timestamp_nanos(nanos)
+            .ok()
+            .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+            .unwrap_or_default()
+    }
+}
