@@ -1,0 +1,102 @@
+//! Safe Harbor on embedded SQLite, the default: one folder holds `records.sqlite` and, apart from
+//! it, the key store `keys.sqlite`. Every connection is set to WAL, `synchronous=FULL` (an
+//! acknowledged commit survives a crash, P18), foreign keys on and `secure_delete` on, and the
+//! settings are read back and checked on every connection, not once per pool.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use domain::Timestamp;
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Executor, Row};
+use store::migrate::{self, Ledger, Migration};
+use store::{Dialect, KeyStore, Store, StoreError};
+
+pub const RECORDS_FILE: &str = "records.sqlite";
+pub const KEYS_FILE: &str = "keys.sqlite";
+
+const RECORDS: &[Migration] = &[Migration {
+    version: 1,
+    name: "init",
+    sql: include_str!("../migrations/records/0001_init.sql"),
+}];
+
+const KEYS: &[Migration] = &[Migration {
+    version: 1,
+    name: "init",
+    sql: include_str!("../migrations/keys/0001_init.sql"),
+}];
+
+const SETUP: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+                     PRAGMA secure_delete = ON; PRAGMA busy_timeout = 30000;";
+
+fn url(path: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+async fn pool(path: &Path, max_connections: u32) -> Result<AnyPool, StoreError> {
+    sqlx::any::install_default_drivers();
+    let pool = AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                conn.execute(SETUP).await?;
+                check_connection(conn).await
+            })
+        })
+        .connect(&url(path))
+        .await?;
+    Ok(pool)
+}
+
+/// Reads back the settings durability and integrity depend on; refuses a connection without them.
+pub async fn check_connection(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
+    let synchronous: i64 = sqlx::query("PRAGMA synchronous").fetch_one(&mut *conn).await?.try_get(0)?;
+    let foreign_keys: i64 = sqlx::query("PRAGMA foreign_keys").fetch_one(&mut *conn).await?.try_get(0)?;
+    let journal: String = sqlx::query("PRAGMA journal_mode").fetch_one(&mut *conn).await?.try_get(0)?;
+    if synchronous != 2 || foreign_keys != 1 || journal != "wal" {
+        return Err(sqlx::Error::Configuration(
+            "SQLite connection is not in WAL mode with synchronous=FULL and foreign keys on".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The files of an instance in `dir`.
+pub fn records_path(dir: &Path) -> PathBuf {
+    dir.join(RECORDS_FILE)
+}
+
+pub fn keys_path(dir: &Path) -> PathBuf {
+    dir.join(KEYS_FILE)
+}
+
+/// Opens (creating and migrating as needed) the records and the key store in `dir`.
+pub async fn open(dir: &Path, now: Timestamp) -> Result<(Store, KeyStore), StoreError> {
+    create_private_dir(dir)?;
+    let records = pool(&records_path(dir), 8).await?;
+    migrate::run(&records, Ledger::Records, RECORDS, now.unix_millis()).await?;
+    let keys = pool(&keys_path(dir), 4).await?;
+    migrate::run(&keys, Ledger::KeyStore, KEYS, now.unix_millis()).await?;
+    Ok((Store::new(records, Dialect::Sqlite), KeyStore::new(keys, Dialect::Sqlite)))
+}
+
+/// The data folder is readable by its owner only.
+fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    if !dir.exists() {
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    }
+    let mode = std::fs::metadata(dir)?.permissions().mode();
+    if mode & 0o077 != 0 {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// Moves everything in the write-ahead log into the database file and empties the log.
+pub async fn checkpoint(store: &Store) -> Result<(), StoreError> {
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(store.pool()).await?;
+    Ok(())
+}

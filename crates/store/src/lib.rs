@@ -1,0 +1,121 @@
+//! The storage contract. Every engine (SQLite, PostgreSQL) gives us a `Store` for the records and a
+//! `KeyStore` for the wrapped client keys, through sqlx's `Any` driver, so the queries are written
+//! once and mean the same thing on both. What differs between engines — connecting, the checks on
+//! each connection, migrations, locking — lives in the engine crates; the few statements that must
+//! differ are chosen here by `Dialect`. One conformance suite (`conformance`, behind the feature of
+//! that name) is run by each engine crate against a real database.
+
+pub mod backup;
+pub mod keystore;
+pub mod migrate;
+pub mod rows;
+pub mod schema;
+mod tx;
+
+#[cfg(feature = "conformance")]
+pub mod conformance;
+
+pub use keystore::{KeyStore, WrappedKey};
+pub use tx::Tx;
+
+use sqlx::AnyPool;
+
+/// The SQL dialects we support. Almost every statement is shared; this picks the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// How a transaction that will write begins. On SQLite it takes the write lock at once, so two
+    /// writers queue instead of failing when one upgrades from reading.
+    fn begin_write(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "BEGIN IMMEDIATE",
+            Dialect::Postgres => "BEGIN",
+        }
+    }
+
+    /// Every (table, column) of the current schema, for the classification check.
+    fn columns_query(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => {
+                "SELECT m.name AS t, p.name AS c FROM sqlite_master m, pragma_table_info(m.name) p \
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 1, 2"
+            }
+            Dialect::Postgres => {
+                "SELECT CAST(table_name AS TEXT) AS t, CAST(column_name AS TEXT) AS c \
+                 FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY 1, 2"
+            }
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("the database holds a value this version cannot read ({0})")]
+    Corrupt(&'static str),
+    #[error(
+        "the database was migrated by a newer Safe Harbor (schema {found}, this binary knows up to {known}); \
+         run the newer version or restore a backup"
+    )]
+    NewerSchema { found: i64, known: i64 },
+    #[error("{0}")]
+    Refused(&'static str),
+    #[error("backup file: {0}")]
+    Backup(#[from] std::io::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The records database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    dialect: Dialect,
+}
+
+impl Store {
+    /// Wraps a pool whose connections the engine crate has set up and checked, and migrated.
+    pub fn new(pool: AnyPool, dialect: Dialect) -> Self {
+        Self { pool, dialect }
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// A transaction that may write (and so holds the write lock on SQLite).
+    pub async fn write(&self) -> Result<Tx> {
+        Ok(Tx::new(self.pool.begin_with(self.dialect.begin_write()).await?))
+    }
+
+    /// A transaction that only reads.
+    pub async fn read(&self) -> Result<Tx> {
+        Ok(Tx::new(self.pool.begin().await?))
+    }
+
+    /// Every (table, column) in the records database.
+    pub async fn columns(&self) -> Result<Vec<(String, String)>> {
+        columns(&self.pool, self.dialect).await
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+async fn columns(pool: &AnyPool, dialect: Dialect) -> Result<Vec<(String, String)>> {
+    use sqlx::Row;
+    let rows = sqlx::query(dialect.columns_query()).fetch_all(pool).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("t")?, r.try_get("c")?)))
+        .collect()
+}

@@ -1,0 +1,98 @@
+//! What the records database holds, row by row. Personal fields are sealed blobs here: this crate
+//! never sees plaintext.
+
+use domain::{CaseId, ClientId, NoteId, Role, Timestamp, TokenId, UserId};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRow {
+    pub id: UserId,
+    pub username: String,
+    pub role: Role,
+    pub created_at: Timestamp,
+    pub disabled_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRow {
+    pub id: TokenId,
+    pub user_id: UserId,
+    pub label: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// A client as stored: sealed personal fields, coded classified fields, blind indexes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientRow {
+    pub id: ClientId,
+    pub created_at: Timestamp,
+    pub created_by: String,
+    pub preferred_name: Option<Vec<u8>>,
+    pub legal_name: Option<Vec<u8>>,
+    pub date_of_birth: Option<Vec<u8>>,
+    pub contact: Option<Vec<u8>>,
+    pub languages: Option<Vec<u8>>,
+    pub gender: Option<String>,
+    pub age_band: Option<String>,
+    pub name_index: Option<String>,
+    pub dob_index: Option<String>,
+    pub erased_at: Option<Timestamp>,
+}
+
+impl std::fmt::Debug for ClientRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientRow").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct NoteRow {
+    pub id: NoteId,
+    pub client_id: ClientId,
+    pub author: String,
+    pub created_at: Timestamp,
+    pub body: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for NoteRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NoteRow").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRow {
+    pub id: CaseId,
+    pub client_id: ClientId,
+    pub program: String,
+    pub opened_on: String,
+    pub closed_on: Option<String>,
+    pub assigned_to: Option<UserId>,
+    pub created_at: Timestamp,
+}
+
+/// One stored audit event, with its chain MAC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: Timestamp,
+    pub actor: String,
+    pub action: String,
+    pub target: Option<String>,
+    pub purpose: String,
+    pub mac: Vec<u8>,
+}
+
+impl AuditRow {
+    pub fn canonical_bytes(&self) -> Vec<u8> {
+        domain::audit::canonical_bytes(
+            self.seq,
+            self.at,
+            &self.actor,
+            &self.action,
+            self.target.as_deref(),
+            &self.purpose,
+        )
+    }
+}

@@ -1,0 +1,464 @@
+//! A transaction and every query the application runs in one. Parameterised SQL only (P15).
+
+use crypto::SecretKey;
+use domain::audit::NewAuditEvent;
+use domain::{ClientId, Timestamp, TokenId, UserId};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use crate::rows::{AuditRow, CaseRow, ClientRow, NoteRow, TokenRow, UserRow};
+use crate::{Result, StoreError};
+
+pub struct Tx {
+    inner: Transaction<'static, Any>,
+}
+
+impl std::fmt::Debug for Tx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tx")
+    }
+}
+
+fn ts(row: &AnyRow, col: &str) -> Result<Timestamp> {
+    Ok(Timestamp::from_unix_millis(row.try_get(col)?))
+}
+
+fn opt_ts(row: &AnyRow, col: &str) -> Result<Option<Timestamp>> {
+    Ok(row.try_get::<Option<i64>, _>(col)?.map(Timestamp::from_unix_millis))
+}
+
+fn parsed<T: std::str::FromStr>(row: &AnyRow, col: &str) -> Result<T> {
+    row.try_get::<String, _>(col)?
+        .parse()
+        .map_err(|_| StoreError::Corrupt("an id or code column"))
+}
+
+fn opt_parsed<T: std::str::FromStr>(row: &AnyRow, col: &str) -> Result<Option<T>> {
+    row.try_get::<Option<String>, _>(col)?
+        .map(|s| s.parse().map_err(|_| StoreError::Corrupt("an id or code column")))
+        .transpose()
+}
+
+fn user(row: &AnyRow) -> Result<UserRow> {
+    Ok(UserRow {
+        id: parsed(row, "id")?,
+        username: row.try_get("username")?,
+        role: parsed(row, "role")?,
+        created_at: ts(row, "created_at")?,
+        disabled_at: opt_ts(row, "disabled_at")?,
+    })
+}
+
+fn token(row: &AnyRow) -> Result<TokenRow> {
+    Ok(TokenRow {
+        id: parsed(row, "id")?,
+        user_id: parsed(row, "user_id")?,
+        label: row.try_get("label")?,
+        created_at: ts(row, "created_at")?,
+        expires_at: ts(row, "expires_at")?,
+        revoked_at: opt_ts(row, "revoked_at")?,
+    })
+}
+
+fn client(row: &AnyRow) -> Result<ClientRow> {
+    Ok(ClientRow {
+        id: parsed(row, "id")?,
+        created_at: ts(row, "created_at")?,
+        created_by: row.try_get("created_by")?,
+        preferred_name: row.try_get("preferred_name")?,
+        legal_name: row.try_get("legal_name")?,
+        date_of_birth: row.try_get("date_of_birth")?,
+        contact: row.try_get("contact")?,
+        languages: row.try_get("languages")?,
+        gender: row.try_get("gender")?,
+        age_band: row.try_get("age_band")?,
+        name_index: row.try_get("name_index")?,
+        dob_index: row.try_get("dob_index")?,
+        erased_at: opt_ts(row, "erased_at")?,
+    })
+}
+
+fn note(row: &AnyRow) -> Result<NoteRow> {
+    Ok(NoteRow {
+        id: parsed(row, "id")?,
+        client_id: parsed(row, "client_id")?,
+        author: row.try_get("author")?,
+        created_at: ts(row, "created_at")?,
+        body: row.try_get("body")?,
+    })
+}
+
+fn case(row: &AnyRow) -> Result<CaseRow> {
+    Ok(CaseRow {
+        id: parsed(row, "id")?,
+        client_id: parsed(row, "client_id")?,
+        program: row.try_get("program")?,
+        opened_on: row.try_get("opened_on")?,
+        closed_on: row.try_get("closed_on")?,
+        assigned_to: opt_parsed(row, "assigned_to")?,
+        created_at: ts(row, "created_at")?,
+    })
+}
+
+pub(crate) fn audit(row: &AnyRow) -> Result<AuditRow> {
+    Ok(AuditRow {
+        seq: row.try_get("seq")?,
+        at: ts(row, "at")?,
+        actor: row.try_get("actor")?,
+        action: row.try_get("action")?,
+        target: row.try_get("target")?,
+        purpose: row.try_get("purpose")?,
+        mac: row.try_get("mac")?,
+    })
+}
+
+const CLIENT_COLUMNS: &str = "id, created_at, created_by, preferred_name, legal_name, date_of_birth, \
+     contact, languages, gender, age_band, name_index, dob_index, erased_at";
+
+impl Tx {
+    pub(crate) fn new(inner: Transaction<'static, Any>) -> Self {
+        Self { inner }
+    }
+
+    pub(crate) fn into_inner(self) -> Transaction<'static, Any> {
+        self.inner
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        Ok(self.inner.commit().await?)
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        Ok(self.inner.rollback().await?)
+    }
+
+    // --- staff accounts and tokens -------------------------------------------------------------
+
+    pub async fn insert_user(&mut self, user: &UserRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO users (id, username, role, created_at, disabled_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(user.id.to_string())
+        .bind(&user.username)
+        .bind(user.role.as_str())
+        .bind(user.created_at.unix_millis())
+        .bind(user.disabled_at.map(Timestamp::unix_millis))
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn user_by_username(&mut self, username: &str) -> Result<Option<UserRow>> {
+        sqlx::query("SELECT * FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&mut *self.inner)
+            .await?
+            .as_ref()
+            .map(user)
+            .transpose()
+    }
+
+    pub async fn users(&mut self) -> Result<Vec<UserRow>> {
+        sqlx::query("SELECT * FROM users ORDER BY username")
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(user)
+            .collect()
+    }
+
+    pub async fn insert_token(&mut self, row: &TokenRow, hash: &[u8; 32]) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, expires_at, revoked_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(row.id.to_string())
+        .bind(row.user_id.to_string())
+        .bind(hash.to_vec())
+        .bind(&row.label)
+        .bind(row.created_at.unix_millis())
+        .bind(row.expires_at.unix_millis())
+        .bind(row.revoked_at.map(Timestamp::unix_millis))
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// The live token with this hash and its account: not revoked, not expired, account enabled.
+    pub async fn live_token(&mut self, hash: &[u8; 32], now: Timestamp) -> Result<Option<(TokenRow, UserRow)>> {
+        let row = sqlx::query(
+            "SELECT t.id, t.user_id, t.label, t.created_at, t.expires_at, t.revoked_at, \
+                    u.username, u.role, u.created_at AS user_created_at, u.disabled_at \
+             FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.disabled_at IS NULL",
+        )
+        .bind(hash.to_vec())
+        .bind(now.unix_millis())
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let account = UserRow {
+            id: parsed(&row, "user_id")?,
+            username: row.try_get("username")?,
+            role: parsed(&row, "role")?,
+            created_at: ts(&row, "user_created_at")?,
+            disabled_at: opt_ts(&row, "disabled_at")?,
+        };
+        Ok(Some((token(&row)?, account)))
+    }
+
+    pub async fn tokens(&mut self) -> Result<Vec<TokenRow>> {
+        sqlx::query(
+            "SELECT id, user_id, label, created_at, expires_at, revoked_at FROM api_tokens ORDER BY created_at, id",
+        )
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(token)
+        .collect()
+    }
+
+    /// Revokes a token; false if it does not exist or was already revoked.
+    pub async fn revoke_token(&mut self, id: TokenId, now: Timestamp) -> Result<bool> {
+        let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now.unix_millis())
+            .bind(id.to_string())
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    // --- clients -------------------------------------------------------------------------------
+
+    pub async fn insert_client(&mut self, row: &ClientRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO clients (id, created_at, created_by, preferred_name, legal_name, date_of_birth, \
+             contact, languages, gender, age_band, name_index, dob_index, erased_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(row.id.to_string())
+        .bind(row.created_at.unix_millis())
+        .bind(&row.created_by)
+        .bind(row.preferred_name.clone())
+        .bind(row.legal_name.clone())
+        .bind(row.date_of_birth.clone())
+        .bind(row.contact.clone())
+        .bind(row.languages.clone())
+        .bind(row.gender.clone())
+        .bind(row.age_band.clone())
+        .bind(row.name_index.clone())
+        .bind(row.dob_index.clone())
+        .bind(row.erased_at.map(Timestamp::unix_millis))
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn client(&mut self, id: ClientId) -> Result<Option<ClientRow>> {
+        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {CLIENT_COLUMNS} FROM clients WHERE id = $1")))
+            .bind(id.to_string())
+            .fetch_optional(&mut *self.inner)
+            .await?
+            .as_ref()
+            .map(client)
+            .transpose()
+    }
+
+    /// The clients assigned to a member of staff, newest first, a page at a time.
+    pub async fn caseload(&mut self, user: UserId, limit: i64, offset: i64) -> Result<Vec<ClientRow>> {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {CLIENT_COLUMNS} FROM clients c WHERE c.erased_at IS NULL AND EXISTS \
+             (SELECT 1 FROM assignments a WHERE a.client_id = c.id AND a.user_id = $1) \
+             ORDER BY c.created_at DESC, c.id LIMIT $2 OFFSET $3"
+        )))
+        .bind(user.to_string())
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(client)
+        .collect()
+    }
+
+    /// Clients whose name or date-of-birth blind index matches, among those assigned to `user`.
+    pub async fn matching_clients(
+        &mut self,
+        user: UserId,
+        name_index: Option<&str>,
+        dob_index: Option<&str>,
+    ) -> Result<Vec<ClientId>> {
+        sqlx::query(
+            "SELECT c.id FROM clients c JOIN assignments a ON a.client_id = c.id AND a.user_id = $1 \
+             WHERE c.erased_at IS NULL AND (c.name_index = $2 OR c.dob_index = $3) ORDER BY c.id LIMIT 50",
+        )
+        .bind(user.to_string())
+        .bind(name_index.map(str::to_owned))
+        .bind(dob_index.map(str::to_owned))
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(|r| parsed(r, "id"))
+        .collect()
+    }
+
+    /// Wipes a client's sealed fields and indexes and marks the record erased.
+    pub async fn erase_client(&mut self, id: ClientId, now: Timestamp) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE clients SET preferred_name = NULL, legal_name = NULL, date_of_birth = NULL, contact = NULL, \
+             languages = NULL, name_index = NULL, dob_index = NULL, erased_at = $1 \
+             WHERE id = $2 AND erased_at IS NULL",
+        )
+        .bind(now.unix_millis())
+        .bind(id.to_string())
+        .execute(&mut *self.inner)
+        .await?;
+        sqlx::query("UPDATE notes SET body = NULL WHERE client_id = $1")
+            .bind(id.to_string())
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn assign(&mut self, client: ClientId, user: UserId, now: Timestamp) -> Result<()> {
+        sqlx::query("INSERT INTO assignments (client_id, user_id, assigned_at) VALUES ($1, $2, $3)")
+            .bind(client.to_string())
+            .bind(user.to_string())
+            .bind(now.unix_millis())
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn is_assigned(&mut self, client: ClientId, user: UserId) -> Result<bool> {
+        Ok(sqlx::query("SELECT 1 AS one FROM assignments WHERE client_id = $1 AND user_id = $2")
+            .bind(client.to_string())
+            .bind(user.to_string())
+            .fetch_optional(&mut *self.inner)
+            .await?
+            .is_some())
+    }
+
+    // --- notes and cases -----------------------------------------------------------------------
+
+    pub async fn insert_note(&mut self, row: &NoteRow) -> Result<()> {
+        sqlx::query("INSERT INTO notes (id, client_id, author, created_at, body) VALUES ($1, $2, $3, $4, $5)")
+            .bind(row.id.to_string())
+            .bind(row.client_id.to_string())
+            .bind(&row.author)
+            .bind(row.created_at.unix_millis())
+            .bind(row.body.clone())
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(())
+    }
+
+    /// A client's notes, newest first.
+    pub async fn notes(&mut self, client_id: ClientId, limit: i64) -> Result<Vec<NoteRow>> {
+        sqlx::query(
+            "SELECT id, client_id, author, created_at, body FROM notes WHERE client_id = $1 \
+             ORDER BY created_at DESC, id LIMIT $2",
+        )
+        .bind(client_id.to_string())
+        .bind(limit)
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(note)
+        .collect()
+    }
+
+
+    pub async fn insert_case(&mut self, row: &CaseRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO cases (id, client_id, program, opened_on, closed_on, assigned_to, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(row.id.to_string())
+        .bind(row.client_id.to_string())
+        .bind(&row.program)
+        .bind(&row.opened_on)
+        .bind(row.closed_on.clone())
+        .bind(row.assigned_to.map(|u| u.to_string()))
+        .bind(row.created_at.unix_millis())
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn cases(&mut self, client_id: ClientId) -> Result<Vec<CaseRow>> {
+        sqlx::query(
+            "SELECT id, client_id, program, opened_on, closed_on, assigned_to, created_at FROM cases \
+             WHERE client_id = $1 ORDER BY opened_on DESC, id",
+        )
+        .bind(client_id.to_string())
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(case)
+        .collect()
+    }
+
+
+    // --- audit ---------------------------------------------------------------------------------
+
+    /// Appends an event to the audit chain, in this transaction. The head row is updated first,
+    /// which locks it (a row lock on PostgreSQL, the write lock on SQLite) until commit, so events
+    /// from every process form one chain.
+    pub async fn append_audit(&mut self, event: &NewAuditEvent, key: &SecretKey) -> Result<i64> {
+        let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, mac")
+            .fetch_one(&mut *self.inner)
+            .await?;
+        let seq: i64 = head.try_get("seq")?;
+        let previous: Vec<u8> = head.try_get("mac")?;
+        let actor = event.actor.encode();
+        let canonical = domain::audit::canonical_bytes(
+            seq,
+            event.at,
+            &actor,
+            event.action.as_str(),
+            event.target.as_deref(),
+            &event.purpose,
+        );
+        let mac = crypto::audit_mac::chain_mac(key, &previous, &canonical).to_vec();
+        sqlx::query(
+            "INSERT INTO audit_events (seq, at, actor, action, target, purpose, mac) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(seq)
+        .bind(event.at.unix_millis())
+        .bind(actor)
+        .bind(event.action.as_str())
+        .bind(event.target.clone())
+        .bind(&event.purpose)
+        .bind(mac.clone())
+        .execute(&mut *self.inner)
+        .await?;
+        sqlx::query("UPDATE audit_head SET mac = $1 WHERE id = 1")
+            .bind(mac)
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(seq)
+    }
+
+    /// Audit events after `after_seq`, in order, at most `limit`.
+    pub async fn audit_events(&mut self, after_seq: i64, limit: i64) -> Result<Vec<AuditRow>> {
+        sqlx::query(
+            "SELECT seq, at, actor, action, target, purpose, mac FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after_seq)
+        .bind(limit)
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(audit)
+        .collect()
+    }
+
+    /// The chain's head: the last sequence number and its MAC.
+    pub async fn audit_head(&mut self) -> Result<(i64, Vec<u8>)> {
+        let row = sqlx::query("SELECT seq, mac FROM audit_head WHERE id = 1")
+            .fetch_one(&mut *self.inner)
+            .await?;
+        Ok((row.try_get("seq")?, row.try_get("mac")?))
+    }
+}
