@@ -1,0 +1,75 @@
+//! Safe Harbor on PostgreSQL, for deployments that outgrow one machine: several `safeharbor serve`
+//! processes share one database, and nothing one of them needs from another lives in memory (the
+//! audit chain's head is a row they all lock). At start the server refuses a cluster that could
+//! lose acknowledged writes (P18).
+
+use std::time::Duration;
+
+use domain::Timestamp;
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Row};
+use store::migrate::{self, Ledger, Migration};
+use store::{Dialect, KeyStore, Store, StoreError};
+
+const RECORDS: &[Migration] = &[Migration {
+    version: 1,
+    name: "init",
+    sql: include_str!("../migrations/records/0001_init.sql"),
+}];
+
+const KEYS: &[Migration] = &[Migration {
+    version: 1,
+    name: "init",
+    sql: include_str!("../migrations/keys/0001_init.sql"),
+}];
+
+/// Settings that must be `on` for an acknowledged commit to survive a crash.
+const REQUIRED_ON: &[&str] = &["fsync", "synchronous_commit", "full_page_writes"];
+
+/// Opens the records and the key store in the database at `url` (the key store may be given its
+/// own database with `keys_url`), checks the server's durability settings and migrates.
+pub async fn open(url: &str, keys_url: Option<&str>, now: Timestamp) -> Result<(Store, KeyStore), StoreError> {
+    sqlx::any::install_default_drivers();
+    let records = pool(url).await?;
+    check_durability(&records).await?;
+    migrate::run(&records, Ledger::Records, RECORDS, now.unix_millis()).await?;
+    let keys = match keys_url {
+        Some(keys_url) => {
+            let keys = pool(keys_url).await?;
+            check_durability(&keys).await?;
+            keys
+        }
+        None => records.clone(),
+    };
+    migrate::run(&keys, Ledger::KeyStore, KEYS, now.unix_millis()).await?;
+    Ok((Store::new(records, Dialect::Postgres), KeyStore::new(keys, Dialect::Postgres)))
+}
+
+async fn pool(url: &str) -> Result<AnyPool, StoreError> {
+    Ok(AnyPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect(url)
+        .await?)
+}
+
+/// Refuses a server with `fsync`, `synchronous_commit` or `full_page_writes` off.
+pub async fn check_durability(pool: &AnyPool) -> Result<(), StoreError> {
+    for setting in REQUIRED_ON {
+        let row = sqlx::query("SELECT setting FROM pg_settings WHERE name = $1")
+            .bind(*setting)
+            .fetch_one(pool)
+            .await?;
+        let value: String = row.try_get("setting")?;
+        if value != "on" {
+            return Err(StoreError::Refused(match *setting {
+                "fsync" => "PostgreSQL has fsync off: acknowledged writes could be lost; turn it on",
+                "synchronous_commit" => {
+                    "PostgreSQL has synchronous_commit off: acknowledged writes could be lost; turn it on"
+                }
+                _ => "PostgreSQL has full_page_writes off: a crash could tear pages; turn it on",
+            }));
+        }
+    }
+    Ok(())
+}
