@@ -3,7 +3,9 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use safeharbor_crypto::{DataKey, FieldAad, SecretKey, open_field, seal_field, unwrap_data_key, wrap_data_key};
+use safeharbor_crypto::{
+    DataKey, FieldAad, SecretKey, open_field, seal_field, unwrap_data_key, wrap_data_key,
+};
 
 const PLACE: FieldAad<'static> = FieldAad {
     table: "clients",
@@ -18,8 +20,12 @@ fn field(c: &mut Criterion) {
     let sealed = seal_field(&dek, PLACE, name, &mut rng);
     let mut group = c.benchmark_group("field");
     group.throughput(Throughput::Elements(1));
-    group.bench_function("seal 26 bytes", |b| b.iter(|| seal_field(&dek, PLACE, name, &mut rng)));
-    group.bench_function("open 26 bytes", |b| b.iter(|| open_field(&dek, PLACE, &sealed)));
+    group.bench_function("seal 26 bytes", |b| {
+        b.iter(|| seal_field(&dek, PLACE, name, &mut rng))
+    });
+    group.bench_function("open 26 bytes", |b| {
+        b.iter(|| open_field(&dek, PLACE, &sealed))
+    });
     group.finish();
 }
 

@@ -38,6 +38,11 @@ mod tests {
         assert!(verify(&key, &GENESIS, b"event one", &first));
         assert!(!verify(&key, &GENESIS, b"event 1", &first));
         assert!(!verify(&key, &[1; 32], b"event one", &first));
-        assert!(!verify(&SecretKey::from_bytes([8; 32]), &GENESIS, b"event one", &first));
+        assert!(!verify(
+            &SecretKey::from_bytes([8; 32]),
+            &GENESIS,
+            b"event one",
+            &first
+        ));
     }
 }

@@ -18,7 +18,10 @@ const TAG: usize = 16;
 const NONCE_PREFIX: usize = 19;
 
 fn corrupt() -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, "the backup is damaged or was made with another key")
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        "the backup is damaged or was made with another key",
+    )
 }
 
 /// Encrypts everything written to it; call `finish` to seal the last chunk.
@@ -42,14 +45,21 @@ impl<W: Write> BackupWriter<W> {
         inner.write_all(&nonce)?;
         let cipher = XChaCha20Poly1305::new(key.expose().into());
         let encryptor = EncryptorBE32::from_aead(cipher, (&nonce).into());
-        Ok(Self { inner, encryptor, buffer: Vec::with_capacity(CHUNK + 1) })
+        Ok(Self {
+            inner,
+            encryptor,
+            buffer: Vec::with_capacity(CHUNK + 1),
+        })
     }
 
     /// Seals the final chunk and returns the underlying writer, flushed.
     pub fn finish(mut self) -> io::Result<W> {
         let last = self
             .encryptor
-            .encrypt_last(Payload { msg: &self.buffer, aad: MAGIC })
+            .encrypt_last(Payload {
+                msg: &self.buffer,
+                aad: MAGIC,
+            })
             .map_err(|_| corrupt())?;
         self.inner.write_all(&last)?;
         self.inner.flush()?;
@@ -65,7 +75,10 @@ impl<W: Write> Write for BackupWriter<W> {
         while self.buffer.len() > CHUNK {
             let sealed = self
                 .encryptor
-                .encrypt_next(Payload { msg: &self.buffer[..CHUNK], aad: MAGIC })
+                .encrypt_next(Payload {
+                    msg: &self.buffer[..CHUNK],
+                    aad: MAGIC,
+                })
                 .map_err(|_| corrupt())?;
             self.inner.write_all(&sealed)?;
             self.buffer.drain(..CHUNK);
@@ -98,13 +111,22 @@ impl<R: Read> BackupReader<R> {
         let mut magic = [0u8; MAGIC.len()];
         inner.read_exact(&mut magic).map_err(|_| corrupt())?;
         if magic != MAGIC {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, "this is not a Safe Harbor backup"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "this is not a Safe Harbor backup",
+            ));
         }
         let mut nonce = [0u8; NONCE_PREFIX];
         inner.read_exact(&mut nonce).map_err(|_| corrupt())?;
         let cipher = XChaCha20Poly1305::new(key.expose().into());
         let decryptor = Some(DecryptorBE32::from_aead(cipher, (&nonce).into()));
-        Ok(Self { inner, decryptor, pending: Vec::new(), plain: Vec::new(), plain_pos: 0 })
+        Ok(Self {
+            inner,
+            decryptor,
+            pending: Vec::new(),
+            plain: Vec::new(),
+            plain_pos: 0,
+        })
     }
 
     /// Decrypts the next chunk into `plain`; false at the end of the stream.
@@ -127,13 +149,19 @@ impl<R: Read> BackupReader<R> {
         if eof {
             let decryptor = self.decryptor.take().ok_or_else(corrupt)?;
             self.plain = decryptor
-                .decrypt_last(Payload { msg: &self.pending, aad: MAGIC })
+                .decrypt_last(Payload {
+                    msg: &self.pending,
+                    aad: MAGIC,
+                })
                 .map_err(|_| corrupt())?;
             self.pending.clear();
         } else {
             let decryptor = self.decryptor.as_mut().ok_or_else(corrupt)?;
             self.plain = decryptor
-                .decrypt_next(Payload { msg: &self.pending[..CHUNK + TAG], aad: MAGIC })
+                .decrypt_next(Payload {
+                    msg: &self.pending[..CHUNK + TAG],
+                    aad: MAGIC,
+                })
                 .map_err(|_| corrupt())?;
             self.pending.drain(..CHUNK + TAG);
         }
@@ -192,7 +220,11 @@ mod tests {
         flipped[MAGIC.len() + NONCE_PREFIX + 100] ^= 1;
         assert!(open(&flipped, &key).is_err());
         let header = MAGIC.len() + NONCE_PREFIX;
-        for cut in [header + CHUNK + TAG, header + 2 * (CHUNK + TAG), sealed.len() - 1] {
+        for cut in [
+            header + CHUNK + TAG,
+            header + 2 * (CHUNK + TAG),
+            sealed.len() - 1,
+        ] {
             assert!(open(&sealed[..cut], &key).is_err(), "cut at {cut}");
         }
         assert!(!sealed.windows(16).any(|w| w == &data[..16]));

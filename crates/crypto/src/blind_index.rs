@@ -53,7 +53,10 @@ mod tests {
     #[test]
     fn equal_names_match_whatever_their_spacing_and_case() {
         let idx = BlindIndexer::new(SecretKey::from_bytes([1; 32]));
-        assert_eq!(idx.name("Maria  de la Cruz"), idx.name(" maria de-la cruz."));
+        assert_eq!(
+            idx.name("Maria  de la Cruz"),
+            idx.name(" maria de-la cruz.")
+        );
         assert_ne!(idx.name("Maria"), idx.name("Mario"));
         assert_ne!(idx.name("2001-01-01"), idx.date_of_birth("2001-01-01"));
         let other = BlindIndexer::new(SecretKey::from_bytes([2; 32]));

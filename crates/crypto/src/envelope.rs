@@ -21,7 +21,10 @@ pub struct DataKey {
 
 impl DataKey {
     pub fn generate(rng: &mut impl Rng, version: u32) -> Self {
-        Self { key: SecretKey::generate(rng), version }
+        Self {
+            key: SecretKey::generate(rng),
+            version,
+        }
     }
 
     pub fn version(&self) -> u32 {
@@ -48,13 +51,25 @@ fn aad_bytes(kind: &[u8], parts: &[&str], version: u32) -> Vec<u8> {
     out
 }
 
-fn seal(key: &SecretKey, version: u32, aad: &[u8], plaintext: &[u8], rng: &mut impl Rng) -> Vec<u8> {
+fn seal(
+    key: &SecretKey,
+    version: u32,
+    aad: &[u8],
+    plaintext: &[u8],
+    rng: &mut impl Rng,
+) -> Vec<u8> {
     let cipher = XChaCha20Poly1305::new(key.expose().into());
     let mut nonce = [0u8; 24];
     rng.fill_bytes(&mut nonce);
     // Encryption with a valid key and nonce cannot fail; an empty result would fail to open.
     let sealed = cipher
-        .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad })
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: plaintext,
+                aad,
+            },
+        )
         .unwrap_or_default();
     let mut out = Vec::with_capacity(HEADER + sealed.len());
     out.push(FORMAT);
@@ -78,13 +93,28 @@ fn open(key: &SecretKey, aad: &[u8], blob: &[u8]) -> Result<Vec<u8>, CryptoError
     blob_version(blob)?;
     let cipher = XChaCha20Poly1305::new(key.expose().into());
     cipher
-        .decrypt(XNonce::from_slice(&blob[5..HEADER]), Payload { msg: &blob[HEADER..], aad })
+        .decrypt(
+            XNonce::from_slice(&blob[5..HEADER]),
+            Payload {
+                msg: &blob[HEADER..],
+                aad,
+            },
+        )
         .map_err(|_| CryptoError::Authentication)
 }
 
 /// Seals one field of one row under the client's data key.
-pub fn seal_field(dek: &DataKey, place: FieldAad<'_>, plaintext: &[u8], rng: &mut impl Rng) -> Vec<u8> {
-    let aad = aad_bytes(b"sh-field-v1", &[place.table, place.column, place.row_id], dek.version);
+pub fn seal_field(
+    dek: &DataKey,
+    place: FieldAad<'_>,
+    plaintext: &[u8],
+    rng: &mut impl Rng,
+) -> Vec<u8> {
+    let aad = aad_bytes(
+        b"sh-field-v1",
+        &[place.table, place.column, place.row_id],
+        dek.version,
+    );
     seal(&dek.key, dek.version, &aad, plaintext, rng)
 }
 
@@ -94,7 +124,11 @@ pub fn open_field(dek: &DataKey, place: FieldAad<'_>, blob: &[u8]) -> Result<Vec
     if version != dek.version {
         return Err(CryptoError::UnknownKeyVersion(version));
     }
-    let aad = aad_bytes(b"sh-field-v1", &[place.table, place.column, place.row_id], version);
+    let aad = aad_bytes(
+        b"sh-field-v1",
+        &[place.table, place.column, place.row_id],
+        version,
+    );
     open(&dek.key, &aad, blob)
 }
 
@@ -106,7 +140,11 @@ pub fn wrap_data_key(
     dek: &DataKey,
     rng: &mut impl Rng,
 ) -> Vec<u8> {
-    let aad = aad_bytes(b"sh-dek-v1", &[client_id, &dek.version.to_string()], kek_version);
+    let aad = aad_bytes(
+        b"sh-dek-v1",
+        &[client_id, &dek.version.to_string()],
+        kek_version,
+    );
     seal(kek, kek_version, &aad, dek.key.expose(), rng)
 }
 
@@ -119,11 +157,21 @@ pub fn unwrap_data_key(
 ) -> Result<DataKey, CryptoError> {
     let kek_version = blob_version(blob)?;
     let kek = kek_for(kek_version).ok_or(CryptoError::UnknownKeyVersion(kek_version))?;
-    let aad = aad_bytes(b"sh-dek-v1", &[client_id, &dek_version.to_string()], kek_version);
+    let aad = aad_bytes(
+        b"sh-dek-v1",
+        &[client_id, &dek_version.to_string()],
+        kek_version,
+    );
     let mut bytes = open(&kek, &aad, blob)?;
-    let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| CryptoError::Malformed)?;
+    let key: [u8; 32] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| CryptoError::Malformed)?;
     zeroize::Zeroize::zeroize(&mut bytes);
-    Ok(DataKey { key: SecretKey::from_bytes(key), version: dek_version })
+    Ok(DataKey {
+        key: SecretKey::from_bytes(key),
+        version: dek_version,
+    })
 }
 
 #[cfg(test)]
@@ -132,7 +180,11 @@ mod tests {
     use rand::SeedableRng;
     use rand::rngs::StdRng;
 
-    const HERE: FieldAad<'static> = FieldAad { table: "clients", column: "legal_name", row_id: "r1" };
+    const HERE: FieldAad<'static> = FieldAad {
+        table: "clients",
+        column: "legal_name",
+        row_id: "r1",
+    };
 
     #[test]
     fn a_sealed_field_opens_only_in_its_place() {
@@ -141,14 +193,29 @@ mod tests {
         let blob = seal_field(&dek, HERE, b"Canary", &mut rng);
         assert_eq!(open_field(&dek, HERE, &blob).unwrap(), b"Canary");
         for other in [
-            FieldAad { table: "notes", ..HERE },
-            FieldAad { column: "contact", ..HERE },
-            FieldAad { row_id: "r2", ..HERE },
+            FieldAad {
+                table: "notes",
+                ..HERE
+            },
+            FieldAad {
+                column: "contact",
+                ..HERE
+            },
+            FieldAad {
+                row_id: "r2",
+                ..HERE
+            },
         ] {
-            assert_eq!(open_field(&dek, other, &blob), Err(CryptoError::Authentication));
+            assert_eq!(
+                open_field(&dek, other, &blob),
+                Err(CryptoError::Authentication)
+            );
         }
         let other_key = DataKey::generate(&mut rng, 1);
-        assert_eq!(open_field(&other_key, HERE, &blob), Err(CryptoError::Authentication));
+        assert_eq!(
+            open_field(&other_key, HERE, &blob),
+            Err(CryptoError::Authentication)
+        );
     }
 
     #[test]
@@ -167,7 +234,8 @@ mod tests {
         let kek = SecretKey::generate(&mut rng);
         let dek = DataKey::generate(&mut rng, 1);
         let wrapped = wrap_data_key(&kek, 3, "client-a", &dek, &mut rng);
-        let back = unwrap_data_key(|v| (v == 3).then(|| kek.clone()), "client-a", 1, &wrapped).unwrap();
+        let back =
+            unwrap_data_key(|v| (v == 3).then(|| kek.clone()), "client-a", 1, &wrapped).unwrap();
         let blob = seal_field(&dek, HERE, b"x", &mut rng);
         assert_eq!(open_field(&back, HERE, &blob).unwrap(), b"x");
         assert!(unwrap_data_key(|_| Some(kek.clone()), "client-b", 1, &wrapped).is_err());

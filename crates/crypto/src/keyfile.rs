@@ -23,9 +23,15 @@ pub enum KeyFileError {
     )]
     TooOpen { path: PathBuf, mode: u32 },
     #[error("the key file {path} could not be read or written: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the key file {path} is not a Safe Harbor key file ({problem})")]
-    Invalid { path: PathBuf, problem: &'static str },
+    Invalid {
+        path: PathBuf,
+        problem: &'static str,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -59,7 +65,10 @@ impl std::fmt::Debug for KeyFile {
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> KeyFileError + '_ {
-    move |source| KeyFileError::Io { path: path.to_owned(), source }
+    move |source| KeyFileError::Io {
+        path: path.to_owned(),
+        source,
+    }
 }
 
 impl KeyFile {
@@ -88,17 +97,29 @@ impl KeyFile {
 
     /// Loads the key file at `path`, refusing one that group or others may read or write.
     pub fn load(path: &Path) -> Result<Self, KeyFileError> {
-        let mode = fs::metadata(path).map_err(io_error(path))?.permissions().mode();
+        let mode = fs::metadata(path)
+            .map_err(io_error(path))?
+            .permissions()
+            .mode();
         if mode & 0o077 != 0 {
-            return Err(KeyFileError::TooOpen { path: path.to_owned(), mode: mode & 0o777 });
+            return Err(KeyFileError::TooOpen {
+                path: path.to_owned(),
+                mode: mode & 0o777,
+            });
         }
         let text = fs::read_to_string(path).map_err(io_error(path))?;
-        let invalid = |problem| KeyFileError::Invalid { path: path.to_owned(), problem };
-        let disk: OnDisk = serde_json::from_str(&text).map_err(|_| invalid("it is not valid JSON of the expected shape"))?;
+        let invalid = |problem| KeyFileError::Invalid {
+            path: path.to_owned(),
+            problem,
+        };
+        let disk: OnDisk = serde_json::from_str(&text)
+            .map_err(|_| invalid("it is not valid JSON of the expected shape"))?;
         if disk.format != 1 {
             return Err(invalid("its format version is not 1"));
         }
-        let key = |hex: &str| SecretKey::from_hex(hex).ok_or_else(|| invalid("a key is not 64 hex digits"));
+        let key = |hex: &str| {
+            SecretKey::from_hex(hex).ok_or_else(|| invalid("a key is not 64 hex digits"))
+        };
         let mut keks = BTreeMap::new();
         for (version, hex) in &disk.keks {
             keks.insert(*version, key(hex)?);
@@ -127,7 +148,10 @@ impl KeyFile {
         };
         let mut text = serde_json::to_string_pretty(&disk).unwrap_or_default();
         text.push('\n');
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         fs::create_dir_all(dir).map_err(io_error(dir))?;
         let tmp = path.with_extension("key-new");
         let mut file = OpenOptions::new()
@@ -140,7 +164,9 @@ impl KeyFile {
         file.write_all(text.as_bytes()).map_err(io_error(&tmp))?;
         file.sync_all().map_err(io_error(&tmp))?;
         fs::rename(&tmp, path).map_err(io_error(path))?;
-        File::open(dir).and_then(|d| d.sync_all()).map_err(io_error(dir))?;
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(io_error(dir))?;
         zeroize::Zeroize::zeroize(&mut text);
         Ok(())
     }
@@ -196,7 +222,10 @@ mod tests {
         let path = dir.path().join("safeharbor.key");
         let mut rng = StdRng::seed_from_u64(1);
         let made = KeyFile::load_or_create(&path, &mut rng).unwrap();
-        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
         let loaded = KeyFile::load(&path).unwrap();
         assert_eq!(made.current_kek().1, loaded.current_kek().1);
         assert_eq!(made.audit_key(), loaded.audit_key());
@@ -221,7 +250,10 @@ mod tests {
         let path = dir.path().join("k");
         fs::write(&path, "{}").unwrap();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
-        assert!(matches!(KeyFile::load(&path), Err(KeyFileError::Invalid { .. })));
+        assert!(matches!(
+            KeyFile::load(&path),
+            Err(KeyFileError::Invalid { .. })
+        ));
         let keys = KeyFile::generate(&mut StdRng::seed_from_u64(3));
         let shown = format!("{keys:?}");
         assert!(!shown.contains(&keys.audit_key().to_hex()));

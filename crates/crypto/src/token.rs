@@ -12,7 +12,10 @@ const PREFIX: &str = "sht_";
 pub fn generate(rng: &mut impl Rng) -> (String, [u8; 32]) {
     let mut bytes = [0u8; 32];
     rng.fill_bytes(&mut bytes);
-    let secret = format!("{PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
+    let secret = format!(
+        "{PREFIX}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    );
     let hash = hash(&secret);
     (secret, hash)
 }
@@ -26,7 +29,9 @@ pub fn hash(secret: &str) -> [u8; 32] {
 pub fn looks_like_token(text: &str) -> bool {
     text.len() == PREFIX.len() + 43
         && text.starts_with(PREFIX)
-        && text[PREFIX.len()..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && text[PREFIX.len()..]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]

@@ -123,6 +123,9 @@ mod tests {
             canonical_bytes(1, at, "a", "b", Some(""), "p"),
             canonical_bytes(1, at, "a", "b", None, "p")
         );
-        assert_ne!(canonical_bytes(1, at, "a", "b", None, "p"), canonical_bytes(2, at, "a", "b", None, "p"));
+        assert_ne!(
+            canonical_bytes(1, at, "a", "b", None, "p"),
+            canonical_bytes(2, at, "a", "b", None, "p")
+        );
     }
 }

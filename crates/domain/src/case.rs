@@ -12,7 +12,10 @@ impl Program {
     pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
         let name = raw.trim();
         if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
-            return Err(InvalidInput::new("program", "must be a name of 1 to 80 characters"));
+            return Err(InvalidInput::new(
+                "program",
+                "must be a name of 1 to 80 characters",
+            ));
         }
         Ok(Self(name.to_owned()))
     }
@@ -68,9 +71,15 @@ pub struct CaseDates {
 impl CaseDates {
     pub fn new(opened_on: time::Date, closed_on: Option<time::Date>) -> Result<Self, InvalidInput> {
         if closed_on.is_some_and(|closed| closed < opened_on) {
-            return Err(InvalidInput::new("closed_on", "must not be before opened_on"));
+            return Err(InvalidInput::new(
+                "closed_on",
+                "must not be before opened_on",
+            ));
         }
-        Ok(Self { opened_on, closed_on })
+        Ok(Self {
+            opened_on,
+            closed_on,
+        })
     }
 
     pub fn opened_on(self) -> time::Date {
@@ -82,7 +91,11 @@ impl CaseDates {
     }
 
     pub fn status(self) -> CaseStatus {
-        if self.closed_on.is_some() { CaseStatus::Closed } else { CaseStatus::Open }
+        if self.closed_on.is_some() {
+            CaseStatus::Closed
+        } else {
+            CaseStatus::Open
+        }
     }
 }
 
@@ -96,7 +109,12 @@ mod tests {
         assert!(CaseDates::new(date!(2026 - 05 - 02), Some(date!(2026 - 05 - 01))).is_err());
         let dates = CaseDates::new(date!(2026 - 05 - 02), Some(date!(2026 - 05 - 02))).unwrap();
         assert_eq!(dates.status(), CaseStatus::Closed);
-        assert_eq!(CaseDates::new(date!(2026 - 05 - 02), None).unwrap().status(), CaseStatus::Open);
+        assert_eq!(
+            CaseDates::new(date!(2026 - 05 - 02), None)
+                .unwrap()
+                .status(),
+            CaseStatus::Open
+        );
     }
 
     #[test]

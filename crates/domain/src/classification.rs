@@ -46,7 +46,13 @@ const fn col(
     retention: Retention,
 ) -> Column {
     let encrypted = matches!(sensitivity, Sensitivity::Personal);
-    Column { table, column, sensitivity, retention, encrypted }
+    Column {
+        table,
+        column,
+        sensitivity,
+        retention,
+        encrypted,
+    }
 }
 
 use Retention::*;
@@ -119,7 +125,9 @@ pub const REGISTRY: &[Column] = &[
 
 /// The registry entry for a column, if it has one.
 pub fn lookup(table: &str, column: &str) -> Option<&'static Column> {
-    REGISTRY.iter().find(|c| c.table == table && c.column == column)
+    REGISTRY
+        .iter()
+        .find(|c| c.table == table && c.column == column)
 }
 
 #[cfg(test)]
@@ -129,9 +137,17 @@ mod tests {
     #[test]
     fn every_personal_column_is_encrypted_and_nothing_is_listed_twice() {
         for (i, c) in REGISTRY.iter().enumerate() {
-            assert_eq!(c.encrypted, c.sensitivity == Personal, "{}.{}", c.table, c.column);
+            assert_eq!(
+                c.encrypted,
+                c.sensitivity == Personal,
+                "{}.{}",
+                c.table,
+                c.column
+            );
             assert!(
-                REGISTRY[..i].iter().all(|d| (d.table, d.column) != (c.table, c.column)),
+                REGISTRY[..i]
+                    .iter()
+                    .all(|d| (d.table, d.column) != (c.table, c.column)),
                 "{}.{} listed twice",
                 c.table,
                 c.column

@@ -20,7 +20,8 @@ fn clean_text(
     if text.chars().count() > max_chars {
         return Err(InvalidInput::new(field, "is too long"));
     }
-    let bad = |c: char| c.is_control() && !(allow_newlines && (c == '\n' || c == '\t' || c == '\r'));
+    let bad =
+        |c: char| c.is_control() && !(allow_newlines && (c == '\n' || c == '\t' || c == '\r'));
     if text.chars().any(bad) {
         return Err(InvalidInput::new(field, "contains control characters"));
     }
@@ -78,10 +79,16 @@ impl DateOfBirth {
         let date = time::Date::parse(raw.trim(), &format)
             .map_err(|_| InvalidInput::new("date_of_birth", "must be a date written YYYY-MM-DD"))?;
         if date > today {
-            return Err(InvalidInput::new("date_of_birth", "must not be in the future"));
+            return Err(InvalidInput::new(
+                "date_of_birth",
+                "must not be in the future",
+            ));
         }
         if date.year() < 1900 {
-            return Err(InvalidInput::new("date_of_birth", "must not be before 1900"));
+            return Err(InvalidInput::new(
+                "date_of_birth",
+                "must not be before 1900",
+            ));
         }
         Ok(Self(date))
     }
@@ -265,7 +272,10 @@ mod tests {
         assert!(DateOfBirth::parse("2027-01-01", today).is_err());
         assert!(DateOfBirth::parse("1899-12-31", today).is_err());
         assert!(DateOfBirth::parse("03/02/2008", today).is_err());
-        assert_eq!(DateOfBirth::parse("2008-03-02", today).unwrap().iso(), "2008-03-02");
+        assert_eq!(
+            DateOfBirth::parse("2008-03-02", today).unwrap().iso(),
+            "2008-03-02"
+        );
     }
 
     #[test]

@@ -16,9 +16,15 @@ impl NoteText {
             return Err(InvalidInput::new("text", "must not be empty"));
         }
         if text.chars().count() > MAX_NOTE_CHARS {
-            return Err(InvalidInput::new("text", "is too long (at most 20,000 characters)"));
+            return Err(InvalidInput::new(
+                "text",
+                "is too long (at most 20,000 characters)",
+            ));
         }
-        if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        if text
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
             return Err(InvalidInput::new("text", "contains control characters"));
         }
         Ok(Self(text.to_owned()))

@@ -28,7 +28,11 @@ const REQUIRED_ON: &[&str] = &["fsync", "synchronous_commit", "full_page_writes"
 
 /// Opens the records and the key store in the database at `url` (the key store may be given its
 /// own database with `keys_url`), checks the server's durability settings and migrates.
-pub async fn open(url: &str, keys_url: Option<&str>, now: Timestamp) -> Result<(Store, KeyStore), StoreError> {
+pub async fn open(
+    url: &str,
+    keys_url: Option<&str>,
+    now: Timestamp,
+) -> Result<(Store, KeyStore), StoreError> {
     sqlx::any::install_default_drivers();
     let records = pool(url).await?;
     check_durability(&records).await?;
@@ -42,7 +46,10 @@ pub async fn open(url: &str, keys_url: Option<&str>, now: Timestamp) -> Result<(
         None => records.clone(),
     };
     migrate::run(&keys, Ledger::KeyStore, KEYS, now.unix_millis()).await?;
-    Ok((Store::new(records, Dialect::Postgres), KeyStore::new(keys, Dialect::Postgres)))
+    Ok((
+        Store::new(records, Dialect::Postgres),
+        KeyStore::new(keys, Dialect::Postgres),
+    ))
 }
 
 async fn pool(url: &str) -> Result<AnyPool, StoreError> {
@@ -63,7 +70,9 @@ pub async fn check_durability(pool: &AnyPool) -> Result<(), StoreError> {
         let value: String = row.try_get("setting")?;
         if value != "on" {
             return Err(StoreError::Refused(match *setting {
-                "fsync" => "PostgreSQL has fsync off: acknowledged writes could be lost; turn it on",
+                "fsync" => {
+                    "PostgreSQL has fsync off: acknowledged writes could be lost; turn it on"
+                }
                 "synchronous_commit" => {
                     "PostgreSQL has synchronous_commit off: acknowledged writes could be lost; turn it on"
                 }

@@ -12,12 +12,20 @@ static NEXT: AtomicU32 = AtomicU32::new(0);
 /// A fresh, empty database on the test server; returns its URL.
 pub async fn fresh_database(admin_url: &str) -> String {
     sqlx::any::install_default_drivers();
-    let name = format!("sh_conf_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
-    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(admin_url).await.expect("connect");
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}")))
-        .execute(&mut conn)
+    let name = format!(
+        "sh_conf_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(admin_url)
         .await
-        .expect("drop");
+        .expect("connect");
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name}"
+    )))
+    .execute(&mut conn)
+    .await
+    .expect("drop");
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&mut conn)
         .await
@@ -36,7 +44,9 @@ impl store::conformance::Harness for Postgres {
 }
 
 fn harness() -> Option<Postgres> {
-    std::env::var("TEST_DATABASE_URL").ok().map(|admin_url| Postgres { admin_url })
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .map(|admin_url| Postgres { admin_url })
 }
 
 store::conformance_tests!(harness());

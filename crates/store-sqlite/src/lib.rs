@@ -52,9 +52,18 @@ async fn pool(path: &Path, max_connections: u32) -> Result<AnyPool, StoreError> 
 
 /// Reads back the settings durability and integrity depend on; refuses a connection without them.
 pub async fn check_connection(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
-    let synchronous: i64 = sqlx::query("PRAGMA synchronous").fetch_one(&mut *conn).await?.try_get(0)?;
-    let foreign_keys: i64 = sqlx::query("PRAGMA foreign_keys").fetch_one(&mut *conn).await?.try_get(0)?;
-    let journal: String = sqlx::query("PRAGMA journal_mode").fetch_one(&mut *conn).await?.try_get(0)?;
+    let synchronous: i64 = sqlx::query("PRAGMA synchronous")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    let foreign_keys: i64 = sqlx::query("PRAGMA foreign_keys")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    let journal: String = sqlx::query("PRAGMA journal_mode")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
     if synchronous != 2 || foreign_keys != 1 || journal != "wal" {
         return Err(sqlx::Error::Configuration(
             "SQLite connection is not in WAL mode with synchronous=FULL and foreign keys on".into(),
@@ -79,14 +88,20 @@ pub async fn open(dir: &Path, now: Timestamp) -> Result<(Store, KeyStore), Store
     migrate::run(&records, Ledger::Records, RECORDS, now.unix_millis()).await?;
     let keys = pool(&keys_path(dir), 4).await?;
     migrate::run(&keys, Ledger::KeyStore, KEYS, now.unix_millis()).await?;
-    Ok((Store::new(records, Dialect::Sqlite), KeyStore::new(keys, Dialect::Sqlite)))
+    Ok((
+        Store::new(records, Dialect::Sqlite),
+        KeyStore::new(keys, Dialect::Sqlite),
+    ))
 }
 
 /// The data folder is readable by its owner only.
 fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
     use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
     if !dir.exists() {
-        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
     }
     let mode = std::fs::metadata(dir)?.permissions().mode();
     if mode & 0o077 != 0 {
@@ -97,6 +112,8 @@ fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
 
 /// Moves everything in the write-ahead log into the database file and empties the log.
 pub async fn checkpoint(store: &Store) -> Result<(), StoreError> {
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(store.pool()).await?;
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(store.pool())
+        .await?;
     Ok(())
 }

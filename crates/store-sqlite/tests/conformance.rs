@@ -17,14 +17,17 @@ store::conformance_tests!(Some(Sqlite));
 #[tokio::test]
 async fn every_pooled_connection_is_durable() {
     let dir = tempfile::tempdir().unwrap();
-    let (store, _) = safeharbor_store_sqlite::open(dir.path(), domain::Timestamp::from_unix_millis(0))
-        .await
-        .unwrap();
+    let (store, _) =
+        safeharbor_store_sqlite::open(dir.path(), domain::Timestamp::from_unix_millis(0))
+            .await
+            .unwrap();
     // Hold many connections at once so the pool must open new ones; check each.
     let mut held = Vec::new();
     for _ in 0..8 {
         let mut conn = store.pool().acquire().await.unwrap();
-        safeharbor_store_sqlite::check_connection(&mut conn).await.unwrap();
+        safeharbor_store_sqlite::check_connection(&mut conn)
+            .await
+            .unwrap();
         held.push(conn);
     }
 }

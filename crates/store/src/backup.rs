@@ -50,8 +50,12 @@ pub struct Summary {
 
 fn value(row: &AnyRow, col: &str, kind: Kind) -> Result<Value> {
     Ok(match kind {
-        Kind::Int => row.try_get::<Option<i64>, _>(col)?.map_or(Value::Null, Value::from),
-        Kind::Text => row.try_get::<Option<String>, _>(col)?.map_or(Value::Null, Value::from),
+        Kind::Int => row
+            .try_get::<Option<i64>, _>(col)?
+            .map_or(Value::Null, Value::from),
+        Kind::Text => row
+            .try_get::<Option<String>, _>(col)?
+            .map_or(Value::Null, Value::from),
         Kind::Blob => row
             .try_get::<Option<Vec<u8>>, _>(col)?
             .map_or(Value::Null, |b| Value::from(B64.encode(b))),
@@ -60,7 +64,12 @@ fn value(row: &AnyRow, col: &str, kind: Kind) -> Result<Value> {
 
 fn select_all(table: &Table) -> String {
     let cols: Vec<&str> = table.columns.iter().map(|(c, _)| *c).collect();
-    format!("SELECT {} FROM {} ORDER BY {}", cols.join(", "), table.name, table.key)
+    format!(
+        "SELECT {} FROM {} ORDER BY {}",
+        cols.join(", "),
+        table.name,
+        table.key
+    )
 }
 
 fn begin_snapshot(dialect: Dialect) -> &'static str {
@@ -90,8 +99,11 @@ async fn each_line(
                 .iter()
                 .map(|(col, kind)| value(&row, col, *kind))
                 .collect::<Result<Vec<_>>>()?;
-            let mut line = serde_json::to_vec(&Line { t: table.name.to_owned(), r: values })
-                .map_err(|_| StoreError::Corrupt("a row that cannot be written"))?;
+            let mut line = serde_json::to_vec(&Line {
+                t: table.name.to_owned(),
+                r: values,
+            })
+            .map_err(|_| StoreError::Corrupt("a row that cannot be written"))?;
             line.push(b'\n');
             digest.update(&line);
             sink(&line)?;
@@ -99,7 +111,10 @@ async fn each_line(
             progress(rows);
         }
     }
-    Ok(Summary { rows, digest: hex_lower(&digest.finalize()) })
+    Ok(Summary {
+        rows,
+        digest: hex_lower(&digest.finalize()),
+    })
 }
 
 fn hex_lower(bytes: &[u8]) -> String {
@@ -107,14 +122,29 @@ fn hex_lower(bytes: &[u8]) -> String {
 }
 
 /// Writes a backup of `store` to `out` (already an encrypting writer).
-pub async fn write(store: &Store, out: &mut impl Write, now_ms: i64, progress: impl FnMut(u64)) -> Result<Summary> {
+pub async fn write(
+    store: &Store,
+    out: &mut impl Write,
+    now_ms: i64,
+    progress: impl FnMut(u64),
+) -> Result<Summary> {
     let schema_version = crate::migrate::current_version(store.pool()).await?;
-    let mut tx = store.pool().begin_with(begin_snapshot(store.dialect())).await?;
-    let header = Header { format: 1, schema_version, created_at: now_ms };
+    let mut tx = store
+        .pool()
+        .begin_with(begin_snapshot(store.dialect()))
+        .await?;
+    let header = Header {
+        format: 1,
+        schema_version,
+        created_at: now_ms,
+    };
     out.write_all(&serde_json::to_vec(&header).unwrap_or_default())?;
     out.write_all(b"\n")?;
     let summary = each_line(&mut tx, |line| out.write_all(line), progress).await?;
-    let trailer = Trailer { rows: summary.rows, digest: summary.digest.clone() };
+    let trailer = Trailer {
+        rows: summary.rows,
+        digest: summary.digest.clone(),
+    };
     out.write_all(&serde_json::to_vec(&trailer).unwrap_or_default())?;
     out.write_all(b"\n")?;
     tx.commit().await?;
@@ -123,7 +153,10 @@ pub async fn write(store: &Store, out: &mut impl Write, now_ms: i64, progress: i
 
 /// The digest of the records as they are now (the same digest a backup of them would carry).
 pub async fn digest(store: &Store) -> Result<Summary> {
-    let mut tx = store.pool().begin_with(begin_snapshot(store.dialect())).await?;
+    let mut tx = store
+        .pool()
+        .begin_with(begin_snapshot(store.dialect()))
+        .await?;
     let summary = each_line(&mut tx, |_| Ok(()), |_| ()).await?;
     tx.commit().await?;
     Ok(summary)
@@ -148,14 +181,22 @@ fn bind_value<'q>(
 
 /// Restores a backup read from `input` (already a decrypting reader) into an empty `store` at the
 /// same schema version, then checks the loaded content against the backup's digest.
-pub async fn restore(store: &Store, input: impl BufRead, mut progress: impl FnMut(u64)) -> Result<Summary> {
+pub async fn restore(
+    store: &Store,
+    input: impl BufRead,
+    mut progress: impl FnMut(u64),
+) -> Result<Summary> {
     let schema_version = crate::migrate::current_version(store.pool()).await?;
     let mut lines = input.lines();
-    let header_line = lines.next().ok_or(StoreError::Refused("the backup is empty"))??;
-    let header: Header =
-        serde_json::from_str(&header_line).map_err(|_| StoreError::Refused("the backup header is not valid"))?;
+    let header_line = lines
+        .next()
+        .ok_or(StoreError::Refused("the backup is empty"))??;
+    let header: Header = serde_json::from_str(&header_line)
+        .map_err(|_| StoreError::Refused("the backup header is not valid"))?;
     if header.format != 1 {
-        return Err(StoreError::Refused("the backup format is not one this version reads"));
+        return Err(StoreError::Refused(
+            "the backup format is not one this version reads",
+        ));
     }
     if header.schema_version != schema_version {
         return Err(StoreError::Refused(
@@ -165,9 +206,14 @@ pub async fn restore(store: &Store, input: impl BufRead, mut progress: impl FnMu
     let mut tx = store.write().await?.into_inner();
     for table in BACKUP_TABLES {
         let sql = format!("SELECT COUNT(*) AS n FROM {}", table.name);
-        let n: i64 = sqlx::query(AssertSqlSafe(sql)).fetch_one(&mut *tx).await?.try_get("n")?;
+        let n: i64 = sqlx::query(AssertSqlSafe(sql))
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
         if n != 0 {
-            return Err(StoreError::Refused("the target database is not empty; restore into a fresh instance"));
+            return Err(StoreError::Refused(
+                "the target database is not empty; restore into a fresh instance",
+            ));
         }
     }
     let mut rows = 0u64;
@@ -178,16 +224,26 @@ pub async fn restore(store: &Store, input: impl BufRead, mut progress: impl FnMu
             return Err(StoreError::Refused("the backup has data after its end"));
         }
         if let Ok(row) = serde_json::from_str::<Line>(&line) {
-            let table = BACKUP_TABLES
-                .iter()
-                .find(|t| t.name == row.t)
-                .ok_or(StoreError::Refused("the backup names a table this version does not have"))?;
+            let table =
+                BACKUP_TABLES
+                    .iter()
+                    .find(|t| t.name == row.t)
+                    .ok_or(StoreError::Refused(
+                        "the backup names a table this version does not have",
+                    ))?;
             if row.r.len() != table.columns.len() {
-                return Err(StoreError::Refused("a backup row has the wrong number of values"));
+                return Err(StoreError::Refused(
+                    "a backup row has the wrong number of values",
+                ));
             }
             let cols: Vec<&str> = table.columns.iter().map(|(c, _)| *c).collect();
             let marks: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
-            let sql = format!("INSERT INTO {} ({}) VALUES ({})", table.name, cols.join(", "), marks.join(", "));
+            let sql = format!(
+                "INSERT INTO {} ({}) VALUES ({})",
+                table.name,
+                cols.join(", "),
+                marks.join(", ")
+            );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for ((_, kind), value) in table.columns.iter().zip(&row.r) {
                 query = bind_value(query, *kind, value)?;
@@ -196,13 +252,15 @@ pub async fn restore(store: &Store, input: impl BufRead, mut progress: impl FnMu
             rows += 1;
             progress(rows);
         } else {
-            trailer = Some(
-                serde_json::from_str::<Trailer>(&line)
-                    .map_err(|_| StoreError::Refused("the backup holds a line that is not a row"))?,
-            );
+            trailer =
+                Some(serde_json::from_str::<Trailer>(&line).map_err(|_| {
+                    StoreError::Refused("the backup holds a line that is not a row")
+                })?);
         }
     }
-    let trailer = trailer.ok_or(StoreError::Refused("the backup is incomplete (no end marker)"))?;
+    let trailer = trailer.ok_or(StoreError::Refused(
+        "the backup is incomplete (no end marker)",
+    ))?;
     // The chain head follows the last restored event.
     let last = sqlx::query("SELECT seq, mac FROM audit_events ORDER BY seq DESC LIMIT 1")
         .fetch_optional(&mut *tx)
@@ -216,7 +274,9 @@ pub async fn restore(store: &Store, input: impl BufRead, mut progress: impl FnMu
     }
     let loaded = each_line(&mut tx, |_| Ok(()), |_| ()).await?;
     if loaded.rows != trailer.rows || loaded.digest != trailer.digest || rows != trailer.rows {
-        return Err(StoreError::Refused("the restored content does not match the backup's digest"));
+        return Err(StoreError::Refused(
+            "the restored content does not match the backup's digest",
+        ));
     }
     tx.commit().await?;
     Ok(loaded)

@@ -22,7 +22,13 @@ fn rng() -> rand::rngs::StdRng {
 }
 
 fn user(rng: &mut impl Rng, name: &str, role: Role) -> UserRow {
-    UserRow { id: UserId::from_random(rng.r#gen()), username: name.into(), role, created_at: T0, disabled_at: None }
+    UserRow {
+        id: UserId::from_random(rng.r#gen()),
+        username: name.into(),
+        role,
+        created_at: T0,
+        disabled_at: None,
+    }
 }
 
 fn client(rng: &mut impl Rng, by: &UserRow) -> ClientRow {
@@ -44,7 +50,13 @@ fn client(rng: &mut impl Rng, by: &UserRow) -> ClientRow {
 }
 
 fn event(action: AuditAction) -> NewAuditEvent {
-    NewAuditEvent { at: T0, actor: Actor::Operator, action, target: None, purpose: "test".into() }
+    NewAuditEvent {
+        at: T0,
+        actor: Actor::Operator,
+        action,
+        target: None,
+        purpose: "test".into(),
+    }
 }
 
 const AUDIT_KEY: crypto::SecretKey = crypto::SecretKey::from_bytes([5; 32]);
@@ -90,8 +102,12 @@ async fn seed(store: &Store) -> (UserRow, UserRow, ClientRow) {
     })
     .await
     .unwrap();
-    tx.append_audit(&event(AuditAction::ClientCreate), &AUDIT_KEY).await.unwrap();
-    tx.append_audit(&event(AuditAction::NoteCreate), &AUDIT_KEY).await.unwrap();
+    tx.append_audit(&event(AuditAction::ClientCreate), &AUDIT_KEY)
+        .await
+        .unwrap();
+    tx.append_audit(&event(AuditAction::NoteCreate), &AUDIT_KEY)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     (a, b, c)
 }
@@ -110,7 +126,9 @@ pub async fn every_column_is_classified(h: &impl Harness) {
     }
     for entry in domain::classification::REGISTRY {
         assert!(
-            columns.iter().any(|(t, c)| t == entry.table && c == entry.column),
+            columns
+                .iter()
+                .any(|(t, c)| t == entry.table && c == entry.column),
             "{}.{} is classified but not in the schema",
             entry.table,
             entry.column
@@ -136,7 +154,10 @@ pub async fn every_table_is_in_backups_or_deliberately_not(h: &impl Harness) {
 pub async fn audit_events_are_append_only(h: &impl Harness) {
     let (store, _) = h.fresh().await;
     seed(&store).await;
-    for sql in ["UPDATE audit_events SET purpose = 'edited' WHERE seq = 1", "DELETE FROM audit_events WHERE seq = 1"] {
+    for sql in [
+        "UPDATE audit_events SET purpose = 'edited' WHERE seq = 1",
+        "DELETE FROM audit_events WHERE seq = 1",
+    ] {
         let result = sqlx::query(sql).execute(store.pool()).await;
         assert!(result.is_err(), "{sql} was allowed");
     }
@@ -150,18 +171,36 @@ pub async fn audit_appends_chain_and_roll_back_together(h: &impl Harness) {
     let (store, _) = h.fresh().await;
     seed(&store).await;
     let mut tx = store.write().await.unwrap();
-    assert_eq!(tx.append_audit(&event(AuditAction::ClientRead), &AUDIT_KEY).await.unwrap(), 3);
+    assert_eq!(
+        tx.append_audit(&event(AuditAction::ClientRead), &AUDIT_KEY)
+            .await
+            .unwrap(),
+        3
+    );
     tx.rollback().await.unwrap();
     let mut tx = store.write().await.unwrap();
-    assert_eq!(tx.append_audit(&event(AuditAction::ClientRead), &AUDIT_KEY).await.unwrap(), 3);
+    assert_eq!(
+        tx.append_audit(&event(AuditAction::ClientRead), &AUDIT_KEY)
+            .await
+            .unwrap(),
+        3
+    );
     let events = tx.audit_events(0, 10).await.unwrap();
     let (head_seq, head_mac) = tx.audit_head().await.unwrap();
     tx.commit().await.unwrap();
-    assert_eq!(events.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2, 3]);
+    assert_eq!(
+        events.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        vec![1, 2, 3]
+    );
     assert_eq!((head_seq, head_mac), (3, events[2].mac.clone()));
     let mut previous = crypto::audit_mac::GENESIS.to_vec();
     for e in &events {
-        assert!(crypto::audit_mac::verify(&AUDIT_KEY, &previous, &e.canonical_bytes(), &e.mac));
+        assert!(crypto::audit_mac::verify(
+            &AUDIT_KEY,
+            &previous,
+            &e.canonical_bytes(),
+            &e.mac
+        ));
         previous = e.mac.clone();
     }
 }
@@ -173,7 +212,12 @@ pub async fn tokens_live_only_until_revoked_or_expired(h: &impl Harness) {
     let (token, owner) = tx.live_token(&[9; 32], T0).await.unwrap().expect("live");
     assert_eq!(owner, a);
     assert!(tx.live_token(&[8; 32], T0).await.unwrap().is_none());
-    assert!(tx.live_token(&[9; 32], T0.plus_days(31)).await.unwrap().is_none());
+    assert!(
+        tx.live_token(&[9; 32], T0.plus_days(31))
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert!(tx.revoke_token(token.id, T0).await.unwrap());
     assert!(!tx.revoke_token(token.id, T0).await.unwrap());
     assert!(tx.live_token(&[9; 32], T0).await.unwrap().is_none());
@@ -185,8 +229,15 @@ pub async fn usernames_are_unique(h: &impl Harness) {
     let (store, _) = h.fresh().await;
     seed(&store).await;
     let mut tx = store.write().await.unwrap();
-    let again = user(&mut rand::rngs::StdRng::seed_from_u64(99), "ana", Role::Outreach);
-    assert!(matches!(tx.insert_user(&again).await, Err(StoreError::Database(_))));
+    let again = user(
+        &mut rand::rngs::StdRng::seed_from_u64(99),
+        "ana",
+        Role::Outreach,
+    );
+    assert!(matches!(
+        tx.insert_user(&again).await,
+        Err(StoreError::Database(_))
+    ));
 }
 
 pub async fn caseloads_hold_only_assigned_clients(h: &impl Harness) {
@@ -197,10 +248,30 @@ pub async fn caseloads_hold_only_assigned_clients(h: &impl Harness) {
     assert!(tx.caseload(b.id, 10, 0).await.unwrap().is_empty());
     assert!(tx.is_assigned(c.id, a.id).await.unwrap());
     assert!(!tx.is_assigned(c.id, b.id).await.unwrap());
-    assert_eq!(tx.matching_clients(a.id, Some("name-idx"), None).await.unwrap(), vec![c.id]);
-    assert_eq!(tx.matching_clients(a.id, None, Some("dob-idx")).await.unwrap(), vec![c.id]);
-    assert!(tx.matching_clients(b.id, Some("name-idx"), None).await.unwrap().is_empty());
-    assert!(tx.matching_clients(a.id, Some("other"), None).await.unwrap().is_empty());
+    assert_eq!(
+        tx.matching_clients(a.id, Some("name-idx"), None)
+            .await
+            .unwrap(),
+        vec![c.id]
+    );
+    assert_eq!(
+        tx.matching_clients(a.id, None, Some("dob-idx"))
+            .await
+            .unwrap(),
+        vec![c.id]
+    );
+    assert!(
+        tx.matching_clients(b.id, Some("name-idx"), None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        tx.matching_clients(a.id, Some("other"), None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 pub async fn erasure_wipes_sealed_fields_and_notes(h: &impl Harness) {
@@ -211,8 +282,18 @@ pub async fn erasure_wipes_sealed_fields_and_notes(h: &impl Harness) {
     assert!(!tx.erase_client(c.id, T0).await.unwrap());
     let erased = tx.client(c.id).await.unwrap().unwrap();
     assert_eq!(erased.erased_at, Some(T0));
-    assert!(erased.preferred_name.is_none() && erased.legal_name.is_none() && erased.name_index.is_none());
-    assert!(tx.notes(c.id, 10).await.unwrap().iter().all(|n| n.body.is_none()));
+    assert!(
+        erased.preferred_name.is_none()
+            && erased.legal_name.is_none()
+            && erased.name_index.is_none()
+    );
+    assert!(
+        tx.notes(c.id, 10)
+            .await
+            .unwrap()
+            .iter()
+            .all(|n| n.body.is_none())
+    );
     assert!(tx.caseload(a.id, 10, 0).await.unwrap().is_empty());
     tx.commit().await.unwrap();
 }
@@ -220,14 +301,25 @@ pub async fn erasure_wipes_sealed_fields_and_notes(h: &impl Harness) {
 pub async fn key_store_puts_replaces_and_destroys(h: &impl Harness) {
     let (_, keys) = h.fresh().await;
     let id = ClientId::from_random([1; 16]);
-    let v1 = WrappedKey { dek_version: 1, kek_version: 1, wrapped: vec![1; 72] };
+    let v1 = WrappedKey {
+        dek_version: 1,
+        kek_version: 1,
+        wrapped: vec![1; 72],
+    };
     keys.put(id, &v1, T0).await.unwrap();
     assert!(keys.put(id, &v1, T0).await.is_err(), "a client has one key");
     assert_eq!(keys.get(id).await.unwrap(), Some(v1.clone()));
     assert_eq!(keys.not_under(2, 10).await.unwrap(), vec![(id, v1.clone())]);
-    let v2 = WrappedKey { kek_version: 2, wrapped: vec![2; 72], ..v1.clone() };
+    let v2 = WrappedKey {
+        kek_version: 2,
+        wrapped: vec![2; 72],
+        ..v1.clone()
+    };
     assert!(keys.replace(id, &v1, &v2).await.unwrap());
-    assert!(!keys.replace(id, &v1, &v2).await.unwrap(), "a stale rotation loses");
+    assert!(
+        !keys.replace(id, &v1, &v2).await.unwrap(),
+        "a stale rotation loses"
+    );
     assert!(keys.not_under(2, 10).await.unwrap().is_empty());
     assert_eq!(keys.count_by_kek().await.unwrap(), vec![(2, 1)]);
     assert!(keys.destroy(id).await.unwrap());
@@ -239,11 +331,15 @@ pub async fn backups_restore_into_a_fresh_instance_with_the_same_digest(h: &impl
     let (source, _) = h.fresh().await;
     seed(&source).await;
     let mut bytes = Vec::new();
-    let written = crate::backup::write(&source, &mut bytes, T0.unix_millis(), |_| ()).await.unwrap();
+    let written = crate::backup::write(&source, &mut bytes, T0.unix_millis(), |_| ())
+        .await
+        .unwrap();
     assert_eq!(written.rows, 9);
     assert_eq!(crate::backup::digest(&source).await.unwrap(), written);
     let (target, _) = h.fresh().await;
-    let restored = crate::backup::restore(&target, bytes.as_slice(), |_| ()).await.unwrap();
+    let restored = crate::backup::restore(&target, bytes.as_slice(), |_| ())
+        .await
+        .unwrap();
     assert_eq!(restored, written);
     let mut tx = target.read().await.unwrap();
     assert_eq!(tx.audit_head().await.unwrap().0, 2);
@@ -260,12 +356,26 @@ pub async fn damaged_backups_are_refused_without_a_trace(h: &impl Harness) {
     let (source, _) = h.fresh().await;
     seed(&source).await;
     let mut bytes = Vec::new();
-    crate::backup::write(&source, &mut bytes, T0.unix_millis(), |_| ()).await.unwrap();
+    crate::backup::write(&source, &mut bytes, T0.unix_millis(), |_| ())
+        .await
+        .unwrap();
     let text = String::from_utf8(bytes).unwrap();
-    let without_trailer: String = text.lines().take(text.lines().count() - 1).map(|l| format!("{l}\n")).collect();
+    let without_trailer: String = text
+        .lines()
+        .take(text.lines().count() - 1)
+        .map(|l| format!("{l}\n"))
+        .collect();
     let (target, _) = h.fresh().await;
-    assert!(crate::backup::restore(&target, without_trailer.as_bytes(), |_| ()).await.is_err());
-    assert_eq!(crate::backup::digest(&target).await.unwrap().rows, 0, "nothing was half-restored");
+    assert!(
+        crate::backup::restore(&target, without_trailer.as_bytes(), |_| ())
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        crate::backup::digest(&target).await.unwrap().rows,
+        0,
+        "nothing was half-restored"
+    );
 }
 
 /// Expands to one test per conformance check, for the harness expression given.

@@ -55,10 +55,12 @@ impl KeyStore {
     }
 
     pub async fn get(&self, client: ClientId) -> Result<Option<WrappedKey>> {
-        let row = sqlx::query("SELECT dek_version, kek_version, wrapped FROM client_keys WHERE client_id = $1")
-            .bind(client.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT dek_version, kek_version, wrapped FROM client_keys WHERE client_id = $1",
+        )
+        .bind(client.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|row| {
             Ok(WrappedKey {
                 dek_version: version(&row, "dek_version")?,
@@ -77,13 +79,19 @@ impl KeyStore {
             .execute(&self.pool)
             .await?;
         if self.dialect == Dialect::Sqlite {
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await?;
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await?;
         }
         Ok(done.rows_affected() == 1)
     }
 
     /// Up to `limit` keys not yet wrapped under `kek_version`, for rotation.
-    pub async fn not_under(&self, kek_version: u32, limit: i64) -> Result<Vec<(ClientId, WrappedKey)>> {
+    pub async fn not_under(
+        &self,
+        kek_version: u32,
+        limit: i64,
+    ) -> Result<Vec<(ClientId, WrappedKey)>> {
         let rows = sqlx::query(
             "SELECT client_id, dek_version, kek_version, wrapped FROM client_keys WHERE kek_version <> $1 \
              ORDER BY client_id LIMIT $2",
@@ -108,7 +116,12 @@ impl KeyStore {
     }
 
     /// Replaces a wrapped key if it is still the one read (so a concurrent rotation or erasure wins).
-    pub async fn replace(&self, client: ClientId, old: &WrappedKey, new: &WrappedKey) -> Result<bool> {
+    pub async fn replace(
+        &self,
+        client: ClientId,
+        old: &WrappedKey,
+        new: &WrappedKey,
+    ) -> Result<bool> {
         let done = sqlx::query(
             "UPDATE client_keys SET kek_version = $1, wrapped = $2 WHERE client_id = $3 AND kek_version = $4 AND wrapped = $5",
         )
@@ -127,7 +140,9 @@ impl KeyStore {
         let rows = sqlx::query("SELECT kek_version, COUNT(*) AS n FROM client_keys GROUP BY kek_version ORDER BY kek_version")
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| Ok((version(r, "kek_version")?, r.try_get("n")?))).collect()
+        rows.iter()
+            .map(|r| Ok((version(r, "kek_version")?, r.try_get("n")?)))
+            .collect()
     }
 
     pub async fn columns(&self) -> Result<Vec<(String, String)>> {

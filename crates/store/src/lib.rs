@@ -94,7 +94,9 @@ impl Store {
 
     /// A transaction that may write (and so holds the write lock on SQLite).
     pub async fn write(&self) -> Result<Tx> {
-        Ok(Tx::new(self.pool.begin_with(self.dialect.begin_write()).await?))
+        Ok(Tx::new(
+            self.pool.begin_with(self.dialect.begin_write()).await?,
+        ))
     }
 
     /// A transaction that only reads.

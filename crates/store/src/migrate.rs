@@ -30,7 +30,12 @@ impl Ledger {
 }
 
 /// Applies every migration newer than the database, each in its own transaction.
-pub async fn run(pool: &AnyPool, ledger: Ledger, migrations: &[Migration], now_ms: i64) -> Result<()> {
+pub async fn run(
+    pool: &AnyPool,
+    ledger: Ledger,
+    migrations: &[Migration],
+    now_ms: i64,
+) -> Result<()> {
     let table = ledger.table();
     // The table name is one of our two constants, never input.
     sqlx::query(AssertSqlSafe(format!(
@@ -38,33 +43,48 @@ pub async fn run(pool: &AnyPool, ledger: Ledger, migrations: &[Migration], now_m
     )))
     .execute(pool)
     .await?;
-    let applied: i64 = sqlx::query(AssertSqlSafe(format!("SELECT COALESCE(MAX(version), 0) AS v FROM {table}")))
-        .fetch_one(pool)
-        .await?
-        .try_get("v")?;
+    let applied: i64 = sqlx::query(AssertSqlSafe(format!(
+        "SELECT COALESCE(MAX(version), 0) AS v FROM {table}"
+    )))
+    .fetch_one(pool)
+    .await?
+    .try_get("v")?;
     let known = migrations.iter().map(|m| m.version).max().unwrap_or(0);
     if applied > known {
-        return Err(StoreError::NewerSchema { found: applied, known });
+        return Err(StoreError::NewerSchema {
+            found: applied,
+            known,
+        });
     }
     for migration in migrations.iter().filter(|m| m.version > applied) {
         let mut tx = pool.begin().await?;
-        sqlx::raw_sql(AssertSqlSafe(migration.sql)).execute(&mut *tx).await?;
-        sqlx::query(AssertSqlSafe(format!("INSERT INTO {table} (version, name, applied_at) VALUES ($1, $2, $3)")))
-            .bind(migration.version)
-            .bind(migration.name)
-            .bind(now_ms)
+        sqlx::raw_sql(AssertSqlSafe(migration.sql))
             .execute(&mut *tx)
             .await?;
+        sqlx::query(AssertSqlSafe(format!(
+            "INSERT INTO {table} (version, name, applied_at) VALUES ($1, $2, $3)"
+        )))
+        .bind(migration.version)
+        .bind(migration.name)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
-        tracing::info!(version = migration.version, name = migration.name, "applied migration");
+        tracing::info!(
+            version = migration.version,
+            name = migration.name,
+            "applied migration"
+        );
     }
     Ok(())
 }
 
 /// The newest migration applied to the records database.
 pub async fn current_version(pool: &AnyPool) -> Result<i64> {
-    Ok(sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations")
-        .fetch_one(pool)
-        .await?
-        .try_get("v")?)
+    Ok(
+        sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations")
+            .fetch_one(pool)
+            .await?
+            .try_get("v")?,
+    )
 }

@@ -42,7 +42,9 @@ pub struct ClientRow {
 
 impl std::fmt::Debug for ClientRow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientRow").field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("ClientRow")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -57,7 +59,9 @@ pub struct NoteRow {
 
 impl std::fmt::Debug for NoteRow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NoteRow").field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("NoteRow")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 

@@ -24,7 +24,13 @@ pub const BACKUP_TABLES: &[Table] = &[
     Table {
         name: "users",
         key: "id",
-        columns: &[("id", Text), ("username", Text), ("role", Text), ("created_at", Int), ("disabled_at", Int)],
+        columns: &[
+            ("id", Text),
+            ("username", Text),
+            ("role", Text),
+            ("created_at", Int),
+            ("disabled_at", Int),
+        ],
     },
     Table {
         name: "api_tokens",
@@ -79,7 +85,13 @@ pub const BACKUP_TABLES: &[Table] = &[
     Table {
         name: "notes",
         key: "id",
-        columns: &[("id", Text), ("client_id", Text), ("author", Text), ("created_at", Int), ("body", Blob)],
+        columns: &[
+            ("id", Text),
+            ("client_id", Text),
+            ("author", Text),
+            ("created_at", Int),
+            ("body", Blob),
+        ],
     },
     Table {
         name: "audit_events",
@@ -97,4 +109,9 @@ pub const BACKUP_TABLES: &[Table] = &[
 ];
 
 /// Tables that exist but are deliberately not in a backup.
-pub const NOT_BACKED_UP: &[&str] = &["schema_migrations", "audit_head", "client_keys", "keystore_migrations"];
+pub const NOT_BACKED_UP: &[&str] = &[
+    "schema_migrations",
+    "audit_head",
+    "client_keys",
+    "keystore_migrations",
+];

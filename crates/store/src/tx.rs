@@ -24,7 +24,9 @@ fn ts(row: &AnyRow, col: &str) -> Result<Timestamp> {
 }
 
 fn opt_ts(row: &AnyRow, col: &str) -> Result<Option<Timestamp>> {
-    Ok(row.try_get::<Option<i64>, _>(col)?.map(Timestamp::from_unix_millis))
+    Ok(row
+        .try_get::<Option<i64>, _>(col)?
+        .map(Timestamp::from_unix_millis))
 }
 
 fn parsed<T: std::str::FromStr>(row: &AnyRow, col: &str) -> Result<T> {
@@ -35,7 +37,10 @@ fn parsed<T: std::str::FromStr>(row: &AnyRow, col: &str) -> Result<T> {
 
 fn opt_parsed<T: std::str::FromStr>(row: &AnyRow, col: &str) -> Result<Option<T>> {
     row.try_get::<Option<String>, _>(col)?
-        .map(|s| s.parse().map_err(|_| StoreError::Corrupt("an id or code column")))
+        .map(|s| {
+            s.parse()
+                .map_err(|_| StoreError::Corrupt("an id or code column"))
+        })
         .transpose()
 }
 
@@ -185,7 +190,11 @@ impl Tx {
     }
 
     /// The live token with this hash and its account: not revoked, not expired, account enabled.
-    pub async fn live_token(&mut self, hash: &[u8; 32], now: Timestamp) -> Result<Option<(TokenRow, UserRow)>> {
+    pub async fn live_token(
+        &mut self,
+        hash: &[u8; 32],
+        now: Timestamp,
+    ) -> Result<Option<(TokenRow, UserRow)>> {
         let row = sqlx::query(
             "SELECT t.id, t.user_id, t.label, t.created_at, t.expires_at, t.revoked_at, \
                     u.username, u.role, u.created_at AS user_created_at, u.disabled_at \
@@ -220,11 +229,13 @@ impl Tx {
 
     /// Revokes a token; false if it does not exist or was already revoked.
     pub async fn revoke_token(&mut self, id: TokenId, now: Timestamp) -> Result<bool> {
-        let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(now.unix_millis())
-            .bind(id.to_string())
-            .execute(&mut *self.inner)
-            .await?;
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now.unix_millis())
+        .bind(id.to_string())
+        .execute(&mut *self.inner)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -255,17 +266,24 @@ impl Tx {
     }
 
     pub async fn client(&mut self, id: ClientId) -> Result<Option<ClientRow>> {
-        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {CLIENT_COLUMNS} FROM clients WHERE id = $1")))
-            .bind(id.to_string())
-            .fetch_optional(&mut *self.inner)
-            .await?
-            .as_ref()
-            .map(client)
-            .transpose()
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {CLIENT_COLUMNS} FROM clients WHERE id = $1"
+        )))
+        .bind(id.to_string())
+        .fetch_optional(&mut *self.inner)
+        .await?
+        .as_ref()
+        .map(client)
+        .transpose()
     }
 
     /// The clients assigned to a member of staff, newest first, a page at a time.
-    pub async fn caseload(&mut self, user: UserId, limit: i64, offset: i64) -> Result<Vec<ClientRow>> {
+    pub async fn caseload(
+        &mut self,
+        user: UserId,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ClientRow>> {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {CLIENT_COLUMNS} FROM clients c WHERE c.erased_at IS NULL AND EXISTS \
              (SELECT 1 FROM assignments a WHERE a.client_id = c.id AND a.user_id = $1) \
@@ -321,22 +339,26 @@ impl Tx {
     }
 
     pub async fn assign(&mut self, client: ClientId, user: UserId, now: Timestamp) -> Result<()> {
-        sqlx::query("INSERT INTO assignments (client_id, user_id, assigned_at) VALUES ($1, $2, $3)")
-            .bind(client.to_string())
-            .bind(user.to_string())
-            .bind(now.unix_millis())
-            .execute(&mut *self.inner)
-            .await?;
+        sqlx::query(
+            "INSERT INTO assignments (client_id, user_id, assigned_at) VALUES ($1, $2, $3)",
+        )
+        .bind(client.to_string())
+        .bind(user.to_string())
+        .bind(now.unix_millis())
+        .execute(&mut *self.inner)
+        .await?;
         Ok(())
     }
 
     pub async fn is_assigned(&mut self, client: ClientId, user: UserId) -> Result<bool> {
-        Ok(sqlx::query("SELECT 1 AS one FROM assignments WHERE client_id = $1 AND user_id = $2")
-            .bind(client.to_string())
-            .bind(user.to_string())
-            .fetch_optional(&mut *self.inner)
-            .await?
-            .is_some())
+        Ok(
+            sqlx::query("SELECT 1 AS one FROM assignments WHERE client_id = $1 AND user_id = $2")
+                .bind(client.to_string())
+                .bind(user.to_string())
+                .fetch_optional(&mut *self.inner)
+                .await?
+                .is_some(),
+        )
     }
 
     // --- notes and cases -----------------------------------------------------------------------
@@ -368,7 +390,6 @@ impl Tx {
         .collect()
     }
 
-
     pub async fn insert_case(&mut self, row: &CaseRow) -> Result<()> {
         sqlx::query(
             "INSERT INTO cases (id, client_id, program, opened_on, closed_on, assigned_to, created_at) \
@@ -399,16 +420,16 @@ impl Tx {
         .collect()
     }
 
-
     // --- audit ---------------------------------------------------------------------------------
 
     /// Appends an event to the audit chain, in this transaction. The head row is updated first,
     /// which locks it (a row lock on PostgreSQL, the write lock on SQLite) until commit, so events
     /// from every process form one chain.
     pub async fn append_audit(&mut self, event: &NewAuditEvent, key: &SecretKey) -> Result<i64> {
-        let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, mac")
-            .fetch_one(&mut *self.inner)
-            .await?;
+        let head =
+            sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, mac")
+                .fetch_one(&mut *self.inner)
+                .await?;
         let seq: i64 = head.try_get("seq")?;
         let previous: Vec<u8> = head.try_get("mac")?;
         let actor = event.actor.encode();

@@ -1,0 +1,114 @@
+//! Cases: a program's work with a client, opened (and later closed), assigned to staff.
+
+use domain::audit::{Actor, AuditAction};
+use domain::case::{CaseDates, CaseStatus, Program, format_date, parse_date};
+use domain::policy::Action;
+use domain::{CaseId, ClientId, UserId};
+use store::rows::CaseRow;
+
+use crate::access::target;
+use crate::{App, AppError, Caller, Purpose, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCase {
+    pub program: Program,
+    pub dates: CaseDates,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseView {
+    pub id: CaseId,
+    pub program: String,
+    pub status: CaseStatus,
+    pub opened_on: String,
+    pub closed_on: Option<String>,
+    pub assigned_to: Option<UserId>,
+}
+
+fn view(row: CaseRow) -> Result<CaseView> {
+    let corrupt = || AppError::Store(store::StoreError::Corrupt("a case date"));
+    let opened = parse_date("opened_on", &row.opened_on).map_err(|_| corrupt())?;
+    let closed = row
+        .closed_on
+        .as_deref()
+        .map(|d| parse_date("closed_on", d))
+        .transpose()
+        .map_err(|_| corrupt())?;
+    let dates = CaseDates::new(opened, closed).map_err(|_| corrupt())?;
+    Ok(CaseView {
+        id: row.id,
+        program: row.program,
+        status: dates.status(),
+        opened_on: row.opened_on,
+        closed_on: row.closed_on,
+        assigned_to: row.assigned_to,
+    })
+}
+
+impl App {
+    /// Opens a case for a client; the person who opens it is the assigned worker.
+    pub async fn open_case(
+        &self,
+        caller: &Caller,
+        client: ClientId,
+        case: NewCase,
+        purpose: Purpose,
+    ) -> Result<CaseId> {
+        let (mut tx, grant) = self
+            .grant_client(
+                self.store().write().await?,
+                caller,
+                client,
+                Action::WriteCase,
+            )
+            .await?;
+        let id = CaseId::from_random(self.entropy().bytes());
+        tx.insert_case(&CaseRow {
+            id,
+            client_id: grant.client,
+            program: case.program.as_str().to_owned(),
+            opened_on: format_date(case.dates.opened_on()),
+            closed_on: case.dates.closed_on().map(format_date),
+            assigned_to: Some(caller.id),
+            created_at: self.now(),
+        })
+        .await?;
+        self.audit(
+            &mut tx,
+            Actor::User(caller.id),
+            AuditAction::CaseCreate,
+            Some(target(client)),
+            purpose.as_str(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn cases(
+        &self,
+        caller: &Caller,
+        client: ClientId,
+        purpose: Purpose,
+    ) -> Result<Vec<CaseView>> {
+        let (mut tx, grant) = self
+            .grant_client(
+                self.store().write().await?,
+                caller,
+                client,
+                Action::ReadCases,
+            )
+            .await?;
+        let rows = tx.cases(grant.client).await?;
+        self.audit(
+            &mut tx,
+            Actor::User(caller.id),
+            AuditAction::CaseList,
+            Some(target(client)),
+            purpose.as_str(),
+        )
+        .await?;
+        tx.commit().await?;
+        rows.into_iter().map(view).collect()
+    }
+}

@@ -1,0 +1,318 @@
+//! Clients: intake, reading a record, the caseload, possible duplicates and erasure.
+
+use crypto::blind_index::BlindIndexer;
+use domain::audit::{Actor, AuditAction};
+use domain::client::{AgeBand, DateOfBirth, Gender, NewClient};
+use domain::policy::Action;
+use domain::{ClientId, Timestamp};
+use store::rows::ClientRow;
+
+use crate::access::target;
+use crate::seal::{open, open_opt, seal};
+use crate::{App, AppError, Caller, Purpose, Result};
+
+const TABLE: &str = "clients";
+
+/// A client record, opened for someone allowed to read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientView {
+    pub id: ClientId,
+    pub preferred_name: String,
+    pub legal_name: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub contact: Option<String>,
+    pub languages: Vec<String>,
+    pub gender: Option<Gender>,
+    pub age_band: Option<AgeBand>,
+    pub created_at: Timestamp,
+}
+
+/// A line of a caseload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientSummary {
+    pub id: ClientId,
+    pub preferred_name: String,
+    pub age_band: Option<AgeBand>,
+    pub created_at: Timestamp,
+}
+
+/// The most clients one caseload page holds.
+pub const MAX_PAGE: i64 = 200;
+
+fn coded<T>(
+    raw: Option<&str>,
+    parse: impl Fn(&str) -> Result<T, domain::InvalidInput>,
+) -> Result<Option<T>> {
+    raw.map(|r| {
+        parse(r).map_err(|_| AppError::Store(store::StoreError::Corrupt("a coded client field")))
+    })
+    .transpose()
+}
+
+impl App {
+    fn indexer(&self) -> BlindIndexer {
+        BlindIndexer::new(self.keyring().index_key())
+    }
+
+    /// Records a new client; the person who records them is assigned to them.
+    pub async fn create_client(
+        &self,
+        caller: &Caller,
+        client: NewClient,
+        purpose: Purpose,
+    ) -> Result<ClientId> {
+        self.grant_role(caller, Action::CreateClient)?;
+        self.insert_client(
+            Actor::User(caller.id),
+            Some(caller),
+            client,
+            purpose.as_str(),
+        )
+        .await
+    }
+
+    /// Records a new client as the operator (demo data, imports), assigned to `assignee`.
+    pub async fn create_client_as_operator(
+        &self,
+        assignee: &Caller,
+        client: NewClient,
+    ) -> Result<ClientId> {
+        self.insert_client(Actor::Operator, Some(assignee), client, "administration")
+            .await
+    }
+
+    async fn insert_client(
+        &self,
+        actor: Actor,
+        assignee: Option<&Caller>,
+        client: NewClient,
+        purpose: &str,
+    ) -> Result<ClientId> {
+        let id = ClientId::from_random(self.entropy().bytes());
+        let row_id = id.to_string();
+        let now = self.now();
+        let dek = self.new_client_key(id).await?;
+        let p = &client.personal;
+        let languages = (!p.languages.is_empty()).then(|| {
+            let list: Vec<&str> = p.languages.iter().map(|l| l.as_str()).collect();
+            serde_json::to_string(&list).unwrap_or_default()
+        });
+        let indexer = self.indexer();
+        // The name index covers the legal name when there is one, else the name used.
+        let indexed_name = p
+            .legal_name
+            .as_ref()
+            .map_or(client.preferred_name.as_str(), |n| n.as_str());
+        let row = ClientRow {
+            id,
+            created_at: now,
+            created_by: actor.encode(),
+            preferred_name: Some(seal(
+                self,
+                &dek,
+                TABLE,
+                "preferred_name",
+                &row_id,
+                client.preferred_name.as_str(),
+            )),
+            legal_name: p
+                .legal_name
+                .as_ref()
+                .map(|v| seal(self, &dek, TABLE, "legal_name", &row_id, v.as_str())),
+            date_of_birth: p
+                .date_of_birth
+                .map(|v| seal(self, &dek, TABLE, "date_of_birth", &row_id, &v.iso())),
+            contact: p
+                .contact
+                .as_ref()
+                .map(|v| seal(self, &dek, TABLE, "contact", &row_id, v.as_str())),
+            languages: languages.map(|v| seal(self, &dek, TABLE, "languages", &row_id, &v)),
+            gender: client.gender.map(|g| g.as_str().to_owned()),
+            age_band: client
+                .effective_age_band(now.date())
+                .map(|a| a.as_str().to_owned()),
+            name_index: Some(indexer.name(indexed_name)),
+            dob_index: p.date_of_birth.map(|d| indexer.date_of_birth(&d.iso())),
+            erased_at: None,
+        };
+        let mut tx = self.store().write().await?;
+        tx.insert_client(&row).await?;
+        if let Some(assignee) = assignee {
+            tx.assign(id, assignee.id, now).await?;
+        }
+        self.audit(
+            &mut tx,
+            actor,
+            AuditAction::ClientCreate,
+            Some(target(id)),
+            purpose,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Opens a client's record for someone allowed to read it.
+    pub async fn client(
+        &self,
+        caller: &Caller,
+        id: ClientId,
+        purpose: Purpose,
+    ) -> Result<ClientView> {
+        let (mut tx, grant) = self
+            .grant_client(self.store().write().await?, caller, id, Action::ReadClient)
+            .await?;
+        let row = tx.client(grant.client).await?.ok_or(AppError::NotFound)?;
+        let view = self.open_client(&row).await?;
+        self.audit(
+            &mut tx,
+            Actor::User(caller.id),
+            AuditAction::ClientRead,
+            Some(target(id)),
+            purpose.as_str(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    async fn open_client(&self, row: &ClientRow) -> Result<ClientView> {
+        let dek = self.client_key(row.id).await?;
+        let r = row.id.to_string();
+        let languages = match open_opt(&dek, TABLE, "languages", &r, row.languages.as_deref())? {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|_| store::StoreError::Corrupt("a language list"))?,
+            None => Vec::new(),
+        };
+        Ok(ClientView {
+            id: row.id,
+            preferred_name: open(
+                &dek,
+                TABLE,
+                "preferred_name",
+                &r,
+                row.preferred_name.as_deref().unwrap_or_default(),
+            )?,
+            legal_name: open_opt(&dek, TABLE, "legal_name", &r, row.legal_name.as_deref())?,
+            date_of_birth: open_opt(
+                &dek,
+                TABLE,
+                "date_of_birth",
+                &r,
+                row.date_of_birth.as_deref(),
+            )?,
+            contact: open_opt(&dek, TABLE, "contact", &r, row.contact.as_deref())?,
+            languages,
+            gender: coded(row.gender.as_deref(), Gender::parse)?,
+            age_band: coded(row.age_band.as_deref(), AgeBand::parse)?,
+            created_at: row.created_at,
+        })
+    }
+
+    /// The caller's caseload, newest first, one page.
+    pub async fn caseload(
+        &self,
+        caller: &Caller,
+        limit: i64,
+        offset: i64,
+        purpose: Purpose,
+    ) -> Result<Vec<ClientSummary>> {
+        self.grant_role(caller, Action::ListCaseload)?;
+        let mut tx = self.store().write().await?;
+        let rows = tx
+            .caseload(caller.id, limit.clamp(1, MAX_PAGE), offset.max(0))
+            .await?;
+        let mut page = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let dek = self.client_key(row.id).await?;
+            page.push(ClientSummary {
+                id: row.id,
+                preferred_name: open(
+                    &dek,
+                    TABLE,
+                    "preferred_name",
+                    &row.id.to_string(),
+                    row.preferred_name.as_deref().unwrap_or_default(),
+                )?,
+                age_band: coded(row.age_band.as_deref(), AgeBand::parse)?,
+                created_at: row.created_at,
+            });
+        }
+        self.audit(
+            &mut tx,
+            Actor::User(caller.id),
+            AuditAction::CaseloadList,
+            None,
+            purpose.as_str(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(page)
+    }
+
+    /// Clients in the caller's caseload with the same name or date of birth, found through the
+    /// blind indexes without decrypting anyone.
+    pub async fn possible_duplicates(
+        &self,
+        caller: &Caller,
+        name: Option<&str>,
+        date_of_birth: Option<DateOfBirth>,
+    ) -> Result<Vec<ClientId>> {
+        self.grant_role(caller, Action::FindDuplicates)?;
+        let indexer = self.indexer();
+        let name_index = name.map(|n| indexer.name(n));
+        let dob_index = date_of_birth.map(|d| indexer.date_of_birth(&d.iso()));
+        let mut tx = self.store().write().await?;
+        let found = tx
+            .matching_clients(caller.id, name_index.as_deref(), dob_index.as_deref())
+            .await?;
+        self.audit(
+            &mut tx,
+            Actor::User(caller.id),
+            AuditAction::DuplicateCheck,
+            None,
+            Purpose::CaseWork.as_str(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    /// Erases a client at a staff member's request (P3).
+    pub async fn erase_client(&self, caller: &Caller, id: ClientId) -> Result<()> {
+        let (tx, grant) = self
+            .grant_client(self.store().write().await?, caller, id, Action::EraseClient)
+            .await?;
+        self.erase(tx, Actor::User(caller.id), grant.client).await
+    }
+
+    /// Erases a client from the command line.
+    pub async fn erase_client_as_operator(&self, id: ClientId) -> Result<()> {
+        let mut tx = self.store().write().await?;
+        if !tx
+            .client(id)
+            .await?
+            .is_some_and(|row| row.erased_at.is_none())
+        {
+            return Err(AppError::NotFound);
+        }
+        self.erase(tx, Actor::Operator, id).await
+    }
+
+    /// Wipes the record and destroys the client's key. The key goes before the records commit: if
+    /// anything fails after that, the client is already unreadable and erasing again finishes.
+    async fn erase(&self, mut tx: store::Tx, actor: Actor, id: ClientId) -> Result<()> {
+        tx.erase_client(id, self.now()).await?;
+        self.audit(
+            &mut tx,
+            actor,
+            AuditAction::ClientErase,
+            Some(target(id)),
+            "erasure",
+        )
+        .await?;
+        self.key_store().destroy(id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,259 @@
+//! Safe Harbor's use cases. Each one takes the caller's identity, decides access from the policy
+//! table inside its transaction, acts, and appends the audit event in that same transaction, so an
+//! action and its record commit or vanish together (SECURITY.md P6, P9).
+
+mod access;
+pub mod audit;
+mod cases;
+mod clients;
+pub mod keyring;
+pub mod keys;
+mod notes;
+mod seal;
+pub mod users;
+
+use std::sync::{Arc, Mutex};
+
+use domain::audit::{Actor, AuditAction, NewAuditEvent};
+use domain::{Role, Timestamp, UserId};
+use rand::{CryptoRng, RngCore, SeedableRng};
+use store::{KeyStore, Store, StoreError};
+
+pub use cases::{CaseView, NewCase};
+pub use clients::{ClientSummary, ClientView};
+pub use keyring::KeyRing;
+pub use notes::NoteView;
+
+/// Where "now" comes from. Production reads the system clock; tests set it.
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    fn now(&self) -> Timestamp;
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    #[allow(clippy::disallowed_methods)] // The one place the real clock is read.
+    fn now(&self) -> Timestamp {
+        let since = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        Timestamp::from_unix_millis(i64::try_from(since.as_millis()).unwrap_or(i64::MAX))
+    }
+}
+
+/// Where randomness comes from: the operating system, or a seeded generator in tests and demos.
+#[derive(Debug)]
+pub enum Entropy {
+    Os,
+    Seeded(Mutex<rand::rngs::StdRng>),
+}
+
+impl Entropy {
+    pub fn seeded(seed: u64) -> Self {
+        Entropy::Seeded(Mutex::new(rand::rngs::StdRng::seed_from_u64(seed)))
+    }
+
+    /// A generator for one operation.
+    pub fn rng(&self) -> EntropyRng<'_> {
+        EntropyRng(self)
+    }
+
+    pub fn bytes<const N: usize>(&self) -> [u8; N] {
+        let mut out = [0u8; N];
+        self.rng().fill_bytes(&mut out);
+        out
+    }
+}
+
+#[derive(Debug)]
+pub struct EntropyRng<'a>(&'a Entropy);
+
+impl RngCore for EntropyRng<'_> {
+    fn next_u32(&mut self) -> u32 {
+        let mut b = [0u8; 4];
+        self.fill_bytes(&mut b);
+        u32::from_le_bytes(b)
+    }
+    fn next_u64(&mut self) -> u64 {
+        let mut b = [0u8; 8];
+        self.fill_bytes(&mut b);
+        u64::from_le_bytes(b)
+    }
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        match self.0 {
+            Entropy::Os => rand::rngs::OsRng.fill_bytes(dest),
+            Entropy::Seeded(rng) => match rng.lock() {
+                Ok(mut rng) => rng.fill_bytes(dest),
+                Err(poisoned) => poisoned.into_inner().fill_bytes(dest),
+            },
+        }
+    }
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand::Error> {
+        self.fill_bytes(dest);
+        Ok(())
+    }
+}
+
+impl CryptoRng for EntropyRng<'_> {}
+
+/// A signed-in member of staff, as established from a token or session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub id: UserId,
+    pub username: String,
+    pub role: Role,
+}
+
+/// Why the caller is looking, recorded with each audit event. A fixed list, so that no free text
+/// (which might carry personal data) reaches the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Purpose {
+    #[default]
+    CaseWork,
+    Safety,
+    Supervision,
+    Legal,
+    DataQuality,
+}
+
+impl Purpose {
+    pub const ALL: [Purpose; 5] = [
+        Purpose::CaseWork,
+        Purpose::Safety,
+        Purpose::Supervision,
+        Purpose::Legal,
+        Purpose::DataQuality,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::CaseWork => "case-work",
+            Purpose::Safety => "safety",
+            Purpose::Supervision => "supervision",
+            Purpose::Legal => "legal",
+            Purpose::DataQuality => "data-quality",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == raw)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No such record, or one the caller may not see: the two are never told apart (P7).
+    #[error("not found")]
+    NotFound,
+    /// The caller's role may not do this at all (no particular record involved).
+    #[error("your role does not allow this")]
+    Forbidden,
+    #[error(transparent)]
+    Invalid(#[from] domain::InvalidInput),
+    #[error("{0}")]
+    Conflict(&'static str),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("a sealed value could not be opened: {0}")]
+    Crypto(#[from] crypto::CryptoError),
+    #[error(transparent)]
+    KeyFile(#[from] crypto::KeyFileError),
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// The application: storage, keys, clock and randomness, shared by every request.
+#[derive(Debug, Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    store: Store,
+    keys: KeyStore,
+    keyring: KeyRing,
+    clock: Arc<dyn Clock>,
+    entropy: Entropy,
+}
+
+impl App {
+    pub fn new(
+        store: Store,
+        keys: KeyStore,
+        keyring: KeyRing,
+        clock: Arc<dyn Clock>,
+        entropy: Entropy,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                keys,
+                keyring,
+                clock,
+                entropy,
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn key_store(&self) -> &KeyStore {
+        &self.inner.keys
+    }
+
+    pub fn keyring(&self) -> &KeyRing {
+        &self.inner.keyring
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.inner.clock.now()
+    }
+
+    pub fn entropy(&self) -> &Entropy {
+        &self.inner.entropy
+    }
+
+    fn event(
+        &self,
+        actor: Actor,
+        action: AuditAction,
+        target: Option<String>,
+        purpose: &str,
+    ) -> NewAuditEvent {
+        NewAuditEvent {
+            at: self.now(),
+            actor,
+            action,
+            target,
+            purpose: purpose.to_owned(),
+        }
+    }
+
+    /// Appends an audit event in `tx`.
+    async fn audit(
+        &self,
+        tx: &mut store::Tx,
+        actor: Actor,
+        action: AuditAction,
+        target: Option<String>,
+        purpose: &str,
+    ) -> Result<()> {
+        let event = self.event(actor, action, target, purpose);
+        tx.append_audit(&event, &self.inner.keyring.audit_key())
+            .await?;
+        Ok(())
+    }
+
+    /// Records an operator action (from the command line) in its own transaction.
+    pub async fn audit_operator(&self, action: AuditAction, target: Option<String>) -> Result<()> {
+        let mut tx = self.store().write().await?;
+        self.audit(&mut tx, Actor::Operator, action, target, "administration")
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

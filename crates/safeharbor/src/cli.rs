@@ -1,0 +1,180 @@
+//! The command line (contract: DESIGN.md). Every subcommand that touches data takes `--data-dir`
+//! or `--database-url`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "safeharbor",
+    version,
+    about = "Case records for programs serving survivors of trafficking and exploitation"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data and the keys are.
+#[derive(Debug, Clone, Args)]
+pub struct Storage {
+    /// Folder for the embedded database and, by default, the key file.
+    #[arg(
+        long,
+        env = "SAFEHARBOR_DATA_DIR",
+        default_value = "./safeharbor-data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    /// PostgreSQL instead of the embedded database (postgres://user:password@host/db).
+    #[arg(
+        long,
+        env = "SAFEHARBOR_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// The key file (default: DATA_DIR/safeharbor.key). Keep a copy somewhere safe and apart from backups.
+    #[arg(long, env = "SAFEHARBOR_KEY_FILE", global = true)]
+    pub key_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server.
+    Serve {
+        #[command(flatten)]
+        storage: Storage,
+        #[command(flatten)]
+        listen: Listen,
+    },
+    /// Start a server on a throw-away folder with synthetic demo clients, and say how to try it.
+    Demo {
+        #[command(flatten)]
+        listen: Listen,
+        /// How many synthetic clients to make.
+        #[arg(long, default_value_t = 200)]
+        clients: u32,
+    },
+    /// Staff accounts.
+    Users {
+        #[command(flatten)]
+        storage: Storage,
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// Personal API tokens.
+    Tokens {
+        #[command(flatten)]
+        storage: Storage,
+        #[command(subcommand)]
+        command: TokensCommand,
+    },
+    /// Client records.
+    Clients {
+        #[command(flatten)]
+        storage: Storage,
+        #[command(subcommand)]
+        command: ClientsCommand,
+    },
+    /// The key-encryption key.
+    Keys {
+        #[command(flatten)]
+        storage: Storage,
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(flatten)]
+        storage: Storage,
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Write an encrypted backup of the records, then prove it restores.
+    Backup {
+        #[command(flatten)]
+        storage: Storage,
+        /// The backup file to write.
+        #[arg(long, short)]
+        output: PathBuf,
+        /// Skip the restore drill into a temporary database after writing.
+        #[arg(long)]
+        no_verify: bool,
+    },
+    /// Restore an encrypted backup into a fresh, empty instance.
+    Restore {
+        #[command(flatten)]
+        storage: Storage,
+        /// The backup file to read.
+        #[arg(long, short)]
+        input: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Listen {
+    /// Address to listen on.
+    #[arg(long, env = "SAFEHARBOR_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Allow a non-loopback address without TLS because a TLS-terminating proxy is in front.
+    #[arg(long, env = "SAFEHARBOR_BEHIND_PROXY")]
+    pub behind_proxy: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create a staff account; prints its personal API token as the last line (shown once).
+    Add {
+        #[arg(long)]
+        username: String,
+        /// administrator, supervisor, case-manager, outreach or data-analyst
+        #[arg(long)]
+        role: String,
+    },
+    /// List staff accounts.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokensCommand {
+    /// Issue another token for an account; prints it as the last line (shown once).
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "api token")]
+        label: String,
+        /// Days until it expires.
+        #[arg(long, default_value_t = app::users::DEFAULT_TOKEN_DAYS)]
+        days: i64,
+    },
+    /// List tokens (never their secrets).
+    List,
+    /// Revoke a token by its id.
+    Revoke { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientsCommand {
+    /// Erase a client for good: their key is destroyed, so no copy of their data can be read again.
+    Erase {
+        id: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Make a new key-encryption key and re-wrap every client key under it (servers keep serving).
+    Rotate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the whole audit chain; exits non-zero and names the first bad event if it is broken.
+    Verify,
+}

@@ -1,0 +1,161 @@
+//! Demo data: made-up clients, cases and notes, the same every time for the same seed. Nothing here
+//! describes a real person.
+
+use app::{App, Caller, NewCase, Purpose};
+use domain::Role;
+use domain::case::{CaseDates, Program};
+use domain::client::{
+    AgeBand, ContactDetails, Gender, Language, NewClient, PersonalDetails, PreferredName,
+};
+use domain::note::NoteText;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+
+const FIRST: &[&str] = &[
+    "Amaya", "Brisa", "Celeste", "Dalia", "Esme", "Flor", "Gia", "Halle", "Inez", "Jada", "Kira",
+    "Luz", "Mara", "Nia", "Opal", "Paz", "Quinn", "Rhea", "Sol", "Tess", "Uma", "Vera", "Wren",
+    "Ximena", "Yara", "Zuri", "Alex", "Jordan", "Sam", "River",
+];
+const LAST: &[&str] = &[
+    "Arbor",
+    "Brookfield",
+    "Calder",
+    "Dunmore",
+    "Ellery",
+    "Fairhaven",
+    "Glenrock",
+    "Hollis",
+    "Ivers",
+    "Juniper",
+    "Kestrel",
+    "Larkspur",
+    "Merrow",
+    "Northcott",
+    "Oakhurst",
+    "Pellow",
+    "Quarry",
+    "Rowan",
+    "Sable",
+    "Thorne",
+];
+const PROGRAMS: &[&str] = &[
+    "Youth drop-in",
+    "Adult advocacy",
+    "Emergency shelter",
+    "Legal relief",
+];
+const NOTES: &[&str] = &[
+    "Met at the drop-in centre. Talked about what she needs this week: a phone only she uses, and food.",
+    "Called at the agreed safe time. Confirmed the appointment at the clinic on Thursday.",
+    "Accompanied to the benefits office. Paperwork started; next step is an ID document.",
+    "Check-in by text using the code word. Reports feeling safer since moving to the shelter.",
+    "Discussed the safety plan again and updated the safe contact times.",
+    "Referral to counselling made with consent. First session booked.",
+];
+const LANGUAGES: &[&str] = &[
+    "English",
+    "Spanish",
+    "Tagalog",
+    "Vietnamese",
+    "Haitian Creole",
+];
+
+/// The demo's staff: (username, role). The first one gets every client.
+pub const STAFF: &[(&str, Role)] = &[
+    ("demo.casemanager", Role::CaseManager),
+    ("demo.outreach", Role::Outreach),
+    ("demo.supervisor", Role::Supervisor),
+    ("demo.admin", Role::Administrator),
+];
+
+/// Seeds `clients` clients into `app`; returns each demo account's token.
+pub async fn seed(
+    app: &App,
+    clients: u32,
+    seed: u64,
+    mut progress: impl FnMut(u64),
+) -> anyhow::Result<Vec<(String, Role, String)>> {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let mut accounts = Vec::new();
+    let mut callers = Vec::new();
+    for (username, role) in STAFF {
+        let (user, token) = app.add_user(username, *role).await?;
+        callers.push(Caller {
+            id: user.id,
+            username: user.username,
+            role: user.role,
+        });
+        accounts.push(((*username).to_owned(), *role, token.secret));
+    }
+    let manager = &callers[0];
+    let today = app.now().date();
+    for n in 0..clients {
+        let first = FIRST.choose(&mut rng).copied().unwrap_or("Alex");
+        let last = LAST.choose(&mut rng).copied().unwrap_or("Rowan");
+        let age = rng.gen_range(14..45);
+        let born = today
+            .replace_year(today.year() - age)
+            .unwrap_or(today)
+            .saturating_sub(time::Duration::days(rng.gen_range(0..365)));
+        let languages = LANGUAGES[..rng.gen_range(1..3)]
+            .iter()
+            .filter_map(|l| Language::parse(l).ok())
+            .collect();
+        let client = NewClient {
+            preferred_name: PreferredName::parse(first)?,
+            personal: PersonalDetails {
+                legal_name: rng
+                    .gen_bool(0.6)
+                    .then(|| domain::client::LegalName::parse(&format!("{first} {last}")))
+                    .transpose()?,
+                date_of_birth: rng
+                    .gen_bool(0.7)
+                    .then(|| {
+                        domain::client::DateOfBirth::parse(&domain::case::format_date(born), today)
+                    })
+                    .transpose()?,
+                contact: Some(ContactDetails::parse(
+                    "Text only, weekdays after 6 pm. Never call.",
+                )?),
+                languages,
+            },
+            gender: Some(
+                *[
+                    Gender::Woman,
+                    Gender::Woman,
+                    Gender::Woman,
+                    Gender::Man,
+                    Gender::NonBinary,
+                    Gender::PrefersNotToAnswer,
+                ]
+                .choose(&mut rng)
+                .unwrap_or(&Gender::Woman),
+            ),
+            age_band: rng.gen_bool(0.3).then_some(AgeBand::PrefersNotToAnswer),
+        };
+        let id = app.create_client_as_operator(manager, client).await?;
+        let program = Program::parse(
+            PROGRAMS
+                .choose(&mut rng)
+                .copied()
+                .unwrap_or("Adult advocacy"),
+        )?;
+        let opened = today.saturating_sub(time::Duration::days(rng.gen_range(1..400)));
+        app.open_case(
+            manager,
+            id,
+            NewCase {
+                program,
+                dates: CaseDates::new(opened, None)?,
+            },
+            Purpose::CaseWork,
+        )
+        .await?;
+        for _ in 0..rng.gen_range(1..4) {
+            let text = NoteText::parse(NOTES.choose(&mut rng).copied().unwrap_or(NOTES[0]))?;
+            app.add_note(manager, id, text, Purpose::CaseWork).await?;
+        }
+        progress(u64::from(n) + 1);
+    }
+    Ok(accounts)
+}

@@ -1,0 +1,9 @@
+//! The `safeharbor` binary as a library: configuration, wiring and subcommands, so tests can build
+//! the whole application on a port of their choosing (STYLE.md 1).
+
+pub mod cli;
+pub mod commands;
+pub mod demo;
+pub mod instance;
+pub mod logging;
+pub mod progress;

@@ -1,0 +1,232 @@
+//! Clients: intake, reading, the caseload, possible duplicates and erasure.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use domain::client::{AgeBand, Gender, parse_languages};
+use domain::client::{
+    ContactDetails, DateOfBirth, LegalName, NewClient, PersonalDetails, PreferredName,
+};
+use serde::{Deserialize, Serialize};
+
+use super::Created;
+use crate::ApiError;
+use crate::extract::{Authenticated, Purpose, StrictJson, record_id};
+
+/// A new client. Only `preferred_name` is required; leave out anything the program does not need.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ClientBody {
+    /// The name the person asks to be called (an alias is fine).
+    preferred_name: String,
+    legal_name: Option<String>,
+    /// YYYY-MM-DD.
+    #[schema(format = Date)]
+    date_of_birth: Option<String>,
+    /// Safe ways and times to reach the person, in their words.
+    contact: Option<String>,
+    languages: Option<Vec<String>>,
+    /// woman, man, transgender, non-binary, questioning, different-identity, prefers-not-to-answer
+    gender: Option<String>,
+    /// under-12, 12-14, 15-17, 18-24, 25-34, 35-44, 45-54, 55-plus, prefers-not-to-answer
+    age_band: Option<String>,
+}
+
+impl ClientBody {
+    fn parse(self, today: time::Date) -> Result<NewClient, domain::InvalidInput> {
+        Ok(NewClient {
+            preferred_name: PreferredName::parse(&self.preferred_name)?,
+            personal: PersonalDetails {
+                legal_name: self
+                    .legal_name
+                    .as_deref()
+                    .map(LegalName::parse)
+                    .transpose()?,
+                date_of_birth: self
+                    .date_of_birth
+                    .as_deref()
+                    .map(|d| DateOfBirth::parse(d, today))
+                    .transpose()?,
+                contact: self
+                    .contact
+                    .as_deref()
+                    .map(ContactDetails::parse)
+                    .transpose()?,
+                languages: parse_languages(self.languages.as_deref().unwrap_or_default())?,
+            },
+            gender: self.gender.as_deref().map(Gender::parse).transpose()?,
+            age_band: self.age_band.as_deref().map(AgeBand::parse).transpose()?,
+        })
+    }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct ClientResponse {
+    id: String,
+    preferred_name: String,
+    legal_name: Option<String>,
+    date_of_birth: Option<String>,
+    contact: Option<String>,
+    languages: Vec<String>,
+    gender: Option<&'static str>,
+    age_band: Option<&'static str>,
+    created_at: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct ClientSummaryResponse {
+    id: String,
+    preferred_name: String,
+    age_band: Option<&'static str>,
+    created_at: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct CaseloadResponse {
+    clients: Vec<ClientSummaryResponse>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Page {
+    /// At most this many clients (1 to 200, default 50).
+    limit: Option<i64>,
+    /// Skip this many clients.
+    offset: Option<i64>,
+}
+
+/// Names and dates are sent in the body, never in a URL (P5).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DuplicatesBody {
+    name: Option<String>,
+    #[schema(format = Date)]
+    date_of_birth: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct DuplicatesResponse {
+    /// Ids of clients in your caseload with the same name or date of birth.
+    clients: Vec<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/clients", tag = "clients", request_body = ClientBody,
+    params(("X-Purpose" = Option<String>, Header, description = "case-work (default), safety, supervision, legal, data-quality")),
+    responses(
+        (status = 201, description = "Recorded; you are assigned to the client", body = Created),
+        (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
+        (status = 403, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody),
+        (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+pub(crate) async fn create(
+    State(app): State<app::App>,
+    Authenticated(caller): Authenticated,
+    Purpose(purpose): Purpose,
+    StrictJson(body): StrictJson<ClientBody>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let client = body.parse(app.now().date()).map_err(app::AppError::from)?;
+    let id = app.create_client(&caller, client, purpose).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: id.to_string() })))
+}
+
+#[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients",
+    params(("id" = String, Path, description = "Client id")),
+    responses(
+        (status = 200, body = ClientResponse),
+        (status = 401, body = crate::error::ErrorBody),
+        (status = 404, description = "No such client, or not one you may see (the two look the same)", body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+pub(crate) async fn read(
+    State(app): State<app::App>,
+    Authenticated(caller): Authenticated,
+    Purpose(purpose): Purpose,
+    Path(id): Path<String>,
+) -> Result<Json<ClientResponse>, ApiError> {
+    let view = app.client(&caller, record_id(&id)?, purpose).await?;
+    Ok(Json(ClientResponse {
+        id: view.id.to_string(),
+        preferred_name: view.preferred_name,
+        legal_name: view.legal_name,
+        date_of_birth: view.date_of_birth,
+        contact: view.contact,
+        languages: view.languages,
+        gender: view.gender.map(Gender::as_str),
+        age_band: view.age_band.map(AgeBand::as_str),
+        created_at: view.created_at.rfc3339(),
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/clients", tag = "clients", params(Page),
+    responses((status = 200, description = "Your caseload, newest first", body = CaseloadResponse),
+        (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+pub(crate) async fn caseload(
+    State(app): State<app::App>,
+    Authenticated(caller): Authenticated,
+    Purpose(purpose): Purpose,
+    page: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<CaseloadResponse>, ApiError> {
+    let Query(page) =
+        page.map_err(|_| ApiError::bad_request("limit and offset must be whole numbers."))?;
+    let clients = app
+        .caseload(
+            &caller,
+            page.limit.unwrap_or(50),
+            page.offset.unwrap_or(0),
+            purpose,
+        )
+        .await?;
+    Ok(Json(CaseloadResponse {
+        clients: clients
+            .into_iter()
+            .map(|c| ClientSummaryResponse {
+                id: c.id.to_string(),
+                preferred_name: c.preferred_name,
+                age_band: c.age_band.map(AgeBand::as_str),
+                created_at: c.created_at.rfc3339(),
+            })
+            .collect(),
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/clients/duplicates", tag = "clients", request_body = DuplicatesBody,
+    responses((status = 200, body = DuplicatesResponse), (status = 400, body = crate::error::ErrorBody),
+        (status = 401, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+pub(crate) async fn duplicates(
+    State(app): State<app::App>,
+    Authenticated(caller): Authenticated,
+    StrictJson(body): StrictJson<DuplicatesBody>,
+) -> Result<Json<DuplicatesResponse>, ApiError> {
+    let dob = body
+        .date_of_birth
+        .as_deref()
+        .map(|d| DateOfBirth::parse(d, app.now().date()))
+        .transpose()
+        .map_err(app::AppError::from)?;
+    if body.name.is_none() && dob.is_none() {
+        return Err(ApiError::bad_request(
+            "Give a name, a date of birth, or both.",
+        ));
+    }
+    let found = app
+        .possible_duplicates(&caller, body.name.as_deref(), dob)
+        .await?;
+    Ok(Json(DuplicatesResponse {
+        clients: found.iter().map(ToString::to_string).collect(),
+    }))
+}
+
+#[utoipa::path(delete, path = "/api/v1/clients/{id}", tag = "clients",
+    params(("id" = String, Path, description = "Client id")),
+    responses((status = 204, description = "Erased: the client's key is destroyed, so their data can never be read again"),
+        (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+pub(crate) async fn erase(
+    State(app): State<app::App>,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    app.erase_client(&caller, record_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

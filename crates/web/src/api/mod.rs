@@ -1,0 +1,31 @@
+//! The JSON API under `/api/v1` (contract: DESIGN.md).
+
+pub(crate) mod cases;
+pub(crate) mod clients;
+pub(crate) mod notes;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+pub(crate) use cases::{CaseBody, CaseResponse, CasesResponse};
+pub(crate) use clients::{
+    CaseloadResponse, ClientBody, ClientResponse, ClientSummaryResponse, DuplicatesBody,
+    DuplicatesResponse,
+};
+pub(crate) use notes::{NoteBody, NoteResponse, NotesResponse};
+
+/// `{"id": ...}`: the id of a record just created.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct Created {
+    pub id: String,
+}
+
+pub(crate) fn routes() -> Router<app::App> {
+    Router::new()
+        .route("/openapi.json", get(crate::openapi::document))
+        .route("/clients", post(clients::create).get(clients::caseload))
+        .route("/clients/duplicates", post(clients::duplicates))
+        .route("/clients/{id}", get(clients::read).delete(clients::erase))
+        .route("/clients/{id}/notes", post(notes::create).get(notes::list))
+        .route("/clients/{id}/cases", post(cases::create).get(cases::list))
+}

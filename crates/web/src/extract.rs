@@ -1,0 +1,178 @@
+//! Extractors: the signed-in caller, strict JSON bodies, the audit purpose and record ids. Each
+//! turns untrusted input into a domain value once, or answers with a clear 4xx that repeats
+//! nothing that was sent.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::ApiError;
+
+/// The member of staff a bearer token belongs to.
+#[derive(Debug)]
+pub(crate) struct Authenticated(pub app::Caller);
+
+impl FromRequestParts<app::App> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &app::App,
+    ) -> Result<Self, Self::Rejection> {
+        let presented = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(ApiError::unauthorized)?;
+        match app.authenticate(presented.trim()).await? {
+            Some(caller) => Ok(Self(caller)),
+            None => Err(ApiError::unauthorized()),
+        }
+    }
+}
+
+/// Why the caller is acting, from the optional `X-Purpose` header (default `case-work`).
+#[derive(Debug)]
+pub(crate) struct Purpose(pub app::Purpose);
+
+impl<S: Send + Sync> FromRequestParts<S> for Purpose {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let Some(raw) = parts.headers.get("x-purpose") else {
+            return Ok(Self(app::Purpose::default()));
+        };
+        raw.to_str()
+            .ok()
+            .and_then(app::Purpose::parse)
+            .map(Self)
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    "X-Purpose must be one of case-work, safety, supervision, legal, data-quality.",
+                )
+            })
+    }
+}
+
+/// A JSON body that must match its type exactly (unknown fields refused, P15). Errors name the
+/// field and the kind of problem, never the value sent.
+#[derive(Debug)]
+pub(crate) struct StrictJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for StrictJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.split(';')
+                    .next()
+                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+            });
+        if !is_json {
+            return Err(ApiError::new(
+                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Send the body as JSON with `Content-Type: application/json`.",
+            ));
+        }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(
+                        rejection.status(),
+                        "too_large",
+                        "The request body is too large.",
+                    )
+                } else {
+                    ApiError::bad_request("The request body could not be read.")
+                }
+            })?;
+        parse_json(&bytes).map(Self)
+    }
+}
+
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        let problem = match inner.classify() {
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                return ApiError::bad_request("The request body is not valid JSON.");
+            }
+            serde_json::error::Category::Io => {
+                return ApiError::bad_request("The request body could not be read.");
+            }
+            serde_json::error::Category::Data => describe(&inner.to_string()),
+        };
+        if path == "." {
+            ApiError::bad_request(format!("The request body {problem}."))
+        } else {
+            ApiError::bad_request(format!("The field `{path}` {problem}."))
+        }
+    })?;
+    de.end()
+        .map_err(|_| ApiError::bad_request("The request body has data after the JSON value."))?;
+    Ok(value)
+}
+
+/// Serde's message, reduced to a kind of problem: its text can quote the value sent.
+fn describe(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let field = rest.split('`').next().unwrap_or_default();
+        return format!("is missing `{field}`");
+    }
+    let kind = if message.starts_with("unknown field") {
+        "is not a field this request accepts"
+    } else if message.starts_with("invalid type") {
+        "has the wrong type"
+    } else if message.starts_with("invalid length") {
+        "has the wrong number of items"
+    } else {
+        "has a value that is not allowed"
+    };
+    kind.to_owned()
+}
+
+/// A record id from the path. A malformed id is answered exactly like an unknown one (P7).
+pub(crate) fn record_id<T: std::str::FromStr>(raw: &str) -> Result<T, ApiError> {
+    raw.parse().map_err(|_| ApiError::not_found())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        n: u32,
+    }
+
+    fn message(json: &str) -> String {
+        format!("{:?}", parse_json::<Body>(json.as_bytes()).unwrap_err())
+    }
+
+    #[test]
+    fn errors_name_fields_but_never_repeat_values() {
+        let wrong = message(r#"{"name": "Canary", "n": "Secret Value"}"#);
+        assert!(wrong.contains("`n` has the wrong type"), "{wrong}");
+        assert!(!wrong.contains("Secret Value"));
+        let unknown = message(r#"{"name": "a", "n": 1, "Private Key": 2}"#);
+        assert!(unknown.contains("is not a field"), "{unknown}");
+        assert!(!unknown.contains("Private Key"));
+        assert!(message(r#"{"n": 1}"#).contains("missing `name`"));
+        assert!(message("{").contains("not valid JSON"));
+        assert!(message(r#"{"name": "a", "n": 1} x"#).contains("after the JSON"));
+    }
+}
