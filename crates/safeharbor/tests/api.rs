@@ -1,0 +1,628 @@
+//! The JSON API through a real HTTP server: every route as anonymous, wrong role, another caseload
+//! and the right role (P6), refusals identical to "not found" (P7), every read and write audited
+//! (P9), strict headers (P14) and bad input answered with a clear 4xx that changes nothing (P15).
+
+mod common;
+
+use common::{Engine, Persona, TestApp, engines};
+use domain::Role;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+const OTHER_ID: &str = "5b0a9a43-6f8e-4f5b-9c6c-2a4f1f7d3e10";
+
+struct World {
+    t: TestApp,
+    manager: Persona,
+    other_manager: Persona,
+    outreach: Persona,
+    supervisor: Persona,
+    admin: Persona,
+    analyst: Persona,
+    client: String,
+}
+
+async fn world(engine: Engine) -> World {
+    let t = TestApp::start(engine).await;
+    let manager = t.persona("ana.manager", Role::CaseManager).await;
+    let other_manager = t.persona("ben.manager", Role::CaseManager).await;
+    let outreach = t.persona("olu.outreach", Role::Outreach).await;
+    let supervisor = t.persona("sue.supervisor", Role::Supervisor).await;
+    let admin = t.persona("ada.admin", Role::Administrator).await;
+    let analyst = t.persona("dan.analyst", Role::DataAnalyst).await;
+    let response = send(
+        &t,
+        Some(&manager),
+        Method::POST,
+        "/api/v1/clients",
+        Some(new_client("Rosa")),
+    )
+    .await;
+    assert_eq!(response.0, StatusCode::CREATED, "{}", response.1);
+    let client = response.1["id"].as_str().expect("id").to_owned();
+    World {
+        t,
+        manager,
+        other_manager,
+        outreach,
+        supervisor,
+        admin,
+        analyst,
+        client,
+    }
+}
+
+fn new_client(name: &str) -> Value {
+    json!({"preferred_name": name, "legal_name": format!("{name} Example"), "date_of_birth": "2004-02-29",
+           "contact": "Text after 6 pm", "languages": ["Spanish"], "gender": "woman"})
+}
+
+async fn send(
+    t: &TestApp,
+    who: Option<&Persona>,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let (status, _, text) = send_raw(t, who, method, path, body).await;
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+async fn send_raw(
+    t: &TestApp,
+    who: Option<&Persona>,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, reqwest::header::HeaderMap, String) {
+    let mut request = t.http.request(method, t.url(path));
+    if let Some(who) = who {
+        request = request.bearer_auth(&who.token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status();
+    let headers = response.headers().clone();
+    (status, headers, response.text().await.expect("body"))
+}
+
+/// A route of the API with a body to send when it takes one.
+struct Route {
+    method: Method,
+    path: &'static str,
+    body: Option<Value>,
+    /// Whether the route is about one client (refusals must then look like "not found").
+    about_a_client: bool,
+}
+
+fn routes() -> Vec<Route> {
+    let r = |method: Method, path: &'static str, body: Option<Value>, about_a_client| Route {
+        method,
+        path,
+        body,
+        about_a_client,
+    };
+    vec![
+        r(
+            Method::POST,
+            "/api/v1/clients",
+            Some(new_client("Lena")),
+            false,
+        ),
+        r(Method::GET, "/api/v1/clients", None, false),
+        r(
+            Method::POST,
+            "/api/v1/clients/duplicates",
+            Some(json!({"name": "Rosa Example"})),
+            false,
+        ),
+        r(Method::GET, "/api/v1/clients/{id}", None, true),
+        r(Method::GET, "/api/v1/clients/{id}/notes", None, true),
+        r(
+            Method::POST,
+            "/api/v1/clients/{id}/notes",
+            Some(json!({"text": "Met at the clinic."})),
+            true,
+        ),
+        r(Method::GET, "/api/v1/clients/{id}/cases", None, true),
+        r(
+            Method::POST,
+            "/api/v1/clients/{id}/cases",
+            Some(json!({"program": "Drop-in", "opened_on": "2026-11-01"})),
+            true,
+        ),
+        r(Method::DELETE, "/api/v1/clients/{id}", None, true),
+    ]
+}
+
+/// What the policy table (domain::policy) says each persona gets on each route, as a status.
+fn expected(route: &Route, role: Role, assigned: bool) -> StatusCode {
+    use domain::policy::{Action, Relationship, permits};
+    let action = match (&route.method, route.path) {
+        (&Method::POST, "/api/v1/clients") => Action::CreateClient,
+        (&Method::GET, "/api/v1/clients") => Action::ListCaseload,
+        (&Method::POST, "/api/v1/clients/duplicates") => Action::FindDuplicates,
+        (&Method::GET, "/api/v1/clients/{id}") => Action::ReadClient,
+        (&Method::GET, "/api/v1/clients/{id}/notes") => Action::ReadNotes,
+        (&Method::POST, "/api/v1/clients/{id}/notes") => Action::WriteNote,
+        (&Method::GET, "/api/v1/clients/{id}/cases") => Action::ReadCases,
+        (&Method::POST, "/api/v1/clients/{id}/cases") => Action::WriteCase,
+        (&Method::DELETE, "/api/v1/clients/{id}") => Action::EraseClient,
+        _ => unreachable!(),
+    };
+    let relationship = match (route.about_a_client, assigned) {
+        (false, _) => Relationship::NoClient,
+        (true, true) => Relationship::Assigned,
+        (true, false) => Relationship::Unassigned,
+    };
+    match (permits(role, relationship, action), route.about_a_client) {
+        (false, true) => StatusCode::NOT_FOUND,
+        (false, false) => StatusCode::FORBIDDEN,
+        (true, _) => match (&route.method, action) {
+            (_, Action::EraseClient) => StatusCode::NO_CONTENT,
+            (&Method::POST, Action::FindDuplicates) => StatusCode::OK,
+            (&Method::POST, _) => StatusCode::CREATED,
+            _ => StatusCode::OK,
+        },
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authorization_matrix_follows_the_policy_table() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let not_found = send_raw(
+            &w.t,
+            Some(&w.manager),
+            Method::GET,
+            &format!("/api/v1/clients/{OTHER_ID}"),
+            None,
+        )
+        .await;
+        assert_eq!(not_found.0, StatusCode::NOT_FOUND);
+        let personas = [
+            &w.other_manager,
+            &w.outreach,
+            &w.supervisor,
+            &w.admin,
+            &w.analyst,
+            &w.manager,
+        ];
+        for route in routes() {
+            let path = route.path.replace("{id}", &w.client);
+            // Anonymous and a bad token: 401, whatever the route.
+            assert_eq!(
+                send(&w.t, None, route.method.clone(), &path, route.body.clone())
+                    .await
+                    .0,
+                StatusCode::UNAUTHORIZED
+            );
+            let forged = Persona {
+                token: "sht_".to_owned() + &"A".repeat(43),
+                caller: w.manager.caller.clone(),
+            };
+            assert_eq!(
+                send(
+                    &w.t,
+                    Some(&forged),
+                    route.method.clone(),
+                    &path,
+                    route.body.clone()
+                )
+                .await
+                .0,
+                StatusCode::UNAUTHORIZED
+            );
+            for persona in personas {
+                // Only the manager who recorded the client is assigned; erasure is tried last.
+                if route.method == Method::DELETE && persona.caller.username == "ana.manager" {
+                    continue;
+                }
+                let assigned = persona.caller.username == "ana.manager";
+                let want = expected(&route, persona.caller.role, assigned);
+                let (status, _, body) = send_raw(
+                    &w.t,
+                    Some(persona),
+                    route.method.clone(),
+                    &path,
+                    route.body.clone(),
+                )
+                .await;
+                assert_eq!(
+                    status, want,
+                    "{engine:?} {} {} as {}: {body}",
+                    route.method, route.path, persona.caller.username
+                );
+                if want == StatusCode::NOT_FOUND {
+                    assert_eq!(
+                        body, not_found.2,
+                        "a refusal must look exactly like a missing client (P7)"
+                    );
+                }
+            }
+        }
+        // The manager cannot erase (a supervisor's action), and that refusal also looks like "not found".
+        let erase = send_raw(
+            &w.t,
+            Some(&w.manager),
+            Method::DELETE,
+            &format!("/api/v1/clients/{}", w.client),
+            None,
+        )
+        .await;
+        assert_eq!((erase.0, erase.2), (not_found.0, not_found.2.clone()));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_manager_reads_back_exactly_what_was_recorded() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let path = format!("/api/v1/clients/{}", w.client);
+        let (status, client) = send(&w.t, Some(&w.manager), Method::GET, &path, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(client["preferred_name"], "Rosa");
+        assert_eq!(client["legal_name"], "Rosa Example");
+        assert_eq!(client["date_of_birth"], "2004-02-29");
+        assert_eq!(client["languages"], json!(["Spanish"]));
+        assert_eq!(client["gender"], "woman");
+        assert_eq!(
+            client["age_band"], "18-24",
+            "derived from the date of birth"
+        );
+        let note = send(
+            &w.t,
+            Some(&w.manager),
+            Method::POST,
+            &format!("{path}/notes"),
+            Some(json!({"text": "  First contact.\nSafe.  "})),
+        )
+        .await;
+        assert_eq!(note.0, StatusCode::CREATED);
+        let (_, notes) = send(
+            &w.t,
+            Some(&w.manager),
+            Method::GET,
+            &format!("{path}/notes"),
+            None,
+        )
+        .await;
+        assert_eq!(notes["notes"][0]["text"], "First contact.\nSafe.");
+        assert_eq!(notes["notes"][0]["id"], note.1["id"]);
+        let (_, caseload) =
+            send(&w.t, Some(&w.manager), Method::GET, "/api/v1/clients", None).await;
+        assert_eq!(caseload["clients"][0]["id"], w.client.as_str());
+        let (_, theirs) = send(
+            &w.t,
+            Some(&w.other_manager),
+            Method::GET,
+            "/api/v1/clients",
+            None,
+        )
+        .await;
+        assert_eq!(theirs["clients"], json!([]));
+        let (_, dupes) = send(
+            &w.t,
+            Some(&w.manager),
+            Method::POST,
+            "/api/v1/clients/duplicates",
+            Some(json!({"name": "rosa  EXAMPLE", "date_of_birth": "1999-01-01"})),
+        )
+        .await;
+        assert_eq!(dupes["clients"], json!([w.client]));
+        let (_, none) = send(
+            &w.t,
+            Some(&w.other_manager),
+            Method::POST,
+            "/api/v1/clients/duplicates",
+            Some(json!({"name": "Rosa Example"})),
+        )
+        .await;
+        assert_eq!(
+            none["clients"],
+            json!([]),
+            "possible duplicates come only from one's own caseload"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_read_and_write_of_a_client_is_audited_with_who_what_and_why() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let path = format!("/api/v1/clients/{}", w.client);
+        let target = format!("client:{}", w.client);
+        let actor = format!("user:{}", w.manager.caller.id);
+        let calls: [(Method, String, Option<Value>, &str); 5] = [
+            (Method::GET, path.clone(), None, "client.read"),
+            (
+                Method::POST,
+                format!("{path}/notes"),
+                Some(json!({"text": "Called."})),
+                "note.create",
+            ),
+            (Method::GET, format!("{path}/notes"), None, "note.list"),
+            (
+                Method::POST,
+                format!("{path}/cases"),
+                Some(json!({"program": "Drop-in", "opened_on": "2026-10-01"})),
+                "case.create",
+            ),
+            (Method::GET, format!("{path}/cases"), None, "case.list"),
+        ];
+        for (method, path, body, action) in calls {
+            let before = w.t.audit().await.len();
+            let mut request =
+                w.t.http
+                    .request(method, w.t.url(&path))
+                    .bearer_auth(&w.manager.token)
+                    .header("x-purpose", "safety");
+            if let Some(body) = body {
+                request = request.json(&body);
+            }
+            assert!(request.send().await.unwrap().status().is_success());
+            let events = w.t.audit().await;
+            assert_eq!(events.len(), before + 1, "{action}: exactly one event");
+            let event = events.last().unwrap();
+            assert_eq!(
+                (event.action.as_str(), event.actor.as_str()),
+                (action, actor.as_str())
+            );
+            assert_eq!(event.target.as_deref(), Some(target.as_str()));
+            assert_eq!(event.purpose, "safety");
+        }
+        // A refused look at someone else's client is itself audited.
+        send(&w.t, Some(&w.other_manager), Method::GET, &path, None).await;
+        let refused = w.t.audit().await.pop().unwrap();
+        assert_eq!(refused.action, "access.refused");
+        assert_eq!(refused.actor, format!("user:{}", w.other_manager.caller.id));
+        assert_eq!(
+            w.t.app.verify_audit(|_| ()).await.unwrap(),
+            Ok(i64::try_from(w.t.audit().await.len()).unwrap())
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let before = w.t.audit().await.len();
+        let clients = format!("{}/api/v1/clients", w.t.base);
+        let notes = format!("{}/api/v1/clients/{}/notes", w.t.base, w.client);
+        let token = w.manager.token.clone();
+        let post = |url: &str, body: String, content_type: &str| {
+            w.t.http
+                .post(url)
+                .bearer_auth(&token)
+                .header("content-type", content_type)
+                .body(body)
+        };
+        let cases: Vec<(reqwest::RequestBuilder, StatusCode, &str)> = vec![
+            (
+                post(&clients, "{".into(), "application/json"),
+                StatusCode::BAD_REQUEST,
+                "not valid JSON",
+            ),
+            (
+                post(
+                    &clients,
+                    r#"{"preferred_name": "A", "ssn": "1"}"#.into(),
+                    "application/json",
+                ),
+                StatusCode::BAD_REQUEST,
+                "is not a field",
+            ),
+            (
+                post(
+                    &clients,
+                    r#"{"preferred_name": 7}"#.into(),
+                    "application/json",
+                ),
+                StatusCode::BAD_REQUEST,
+                "wrong type",
+            ),
+            (
+                post(&clients, r#"{}"#.into(), "application/json"),
+                StatusCode::BAD_REQUEST,
+                "missing `preferred_name`",
+            ),
+            (
+                post(&clients, r#"{"preferred_name": "A"}"#.into(), "text/plain"),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "JSON",
+            ),
+            (
+                post(
+                    &clients,
+                    format!(r#"{{"preferred_name": "{}"}}"#, "x".repeat(70_000)),
+                    "application/json",
+                ),
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too large",
+            ),
+            (
+                post(
+                    &clients,
+                    r#"{"preferred_name": "A", "date_of_birth": "2030-01-01"}"#.into(),
+                    "application/json",
+                ),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "future",
+            ),
+            (
+                post(
+                    &clients,
+                    r#"{"preferred_name": "A", "gender": "female"}"#.into(),
+                    "application/json",
+                ),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "gender",
+            ),
+            (
+                post(
+                    &clients,
+                    r#"{"preferred_name": "   "}"#.into(),
+                    "application/json",
+                ),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "empty",
+            ),
+            (
+                post(&notes, r#"{"text": ""}"#.into(), "application/json"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "empty",
+            ),
+            (
+                post(&notes, r#"{"text": ["a"]}"#.into(), "application/json"),
+                StatusCode::BAD_REQUEST,
+                "wrong type",
+            ),
+            (
+                w.t.http
+                    .get(format!("{clients}?limit=many"))
+                    .bearer_auth(&token),
+                StatusCode::BAD_REQUEST,
+                "whole numbers",
+            ),
+            (
+                w.t.http
+                    .get(format!("{clients}/not-an-id"))
+                    .bearer_auth(&token),
+                StatusCode::NOT_FOUND,
+                "Nothing was found",
+            ),
+            (
+                w.t.http
+                    .get(format!("{clients}/{}", w.client))
+                    .header("x-purpose", "curiosity")
+                    .bearer_auth(&token),
+                StatusCode::BAD_REQUEST,
+                "X-Purpose",
+            ),
+            (
+                w.t.http.put(&clients).bearer_auth(&token),
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method",
+            ),
+            (
+                w.t.http.get(format!("{}/nowhere", w.t.base)),
+                StatusCode::NOT_FOUND,
+                "Nothing was found",
+            ),
+        ];
+        for (request, status, says) in cases {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), status);
+            let body: Value = response.json().await.unwrap();
+            let message = body["error"]["message"].as_str().unwrap_or_default();
+            assert!(message.contains(says), "{status}: {message}");
+        }
+        // Nothing was written: no client, no note, and (refusals of reads aside) no audit event.
+        let (_, caseload) =
+            send(&w.t, Some(&w.manager), Method::GET, "/api/v1/clients", None).await;
+        assert_eq!(caseload["clients"].as_array().unwrap().len(), 1);
+        let written: Vec<_> =
+            w.t.audit()
+                .await
+                .into_iter()
+                .skip(before)
+                .map(|e| e.action)
+                .collect();
+        assert_eq!(
+            written,
+            vec!["caseload.list"],
+            "only the check above left a trace"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_response_carries_the_security_headers() {
+    let w = world(Engine::Sqlite).await;
+    let mut paths: Vec<(Method, String, Option<&Persona>)> = vec![
+        (Method::GET, "/healthz".into(), None),
+        (Method::GET, "/api/v1/openapi.json".into(), None),
+        (Method::GET, "/nowhere".into(), None),
+    ];
+    for route in routes() {
+        paths.push((
+            route.method.clone(),
+            route.path.replace("{id}", &w.client),
+            Some(&w.manager),
+        ));
+        paths.push((route.method, route.path.replace("{id}", &w.client), None));
+    }
+    for (method, path, who) in paths {
+        let (_, headers, _) = send_raw(&w.t, who, method.clone(), &path, None).await;
+        let get = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert_eq!(get("cache-control"), "no-store", "{method} {path}");
+        assert_eq!(get("x-content-type-options"), "nosniff");
+        assert_eq!(get("referrer-policy"), "no-referrer");
+        assert_eq!(get("x-frame-options"), "DENY");
+        assert!(get("strict-transport-security").starts_with("max-age="));
+        let csp = get("content-security-policy");
+        assert!(
+            csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
+            "{csp}"
+        );
+        assert!(headers.get("set-cookie").is_none());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_stop_working_when_revoked_or_expired() {
+    let w = world(Engine::Sqlite).await;
+    async fn get(t: &TestApp, p: &Persona) -> StatusCode {
+        send(t, Some(p), Method::GET, "/api/v1/clients", None)
+            .await
+            .0
+    }
+    assert_eq!(get(&w.t, &w.manager).await, StatusCode::OK);
+    w.t.clock.advance_days(app::users::DEFAULT_TOKEN_DAYS);
+    assert_eq!(
+        get(&w.t, &w.manager).await,
+        StatusCode::UNAUTHORIZED,
+        "expired"
+    );
+    let fresh =
+        w.t.app
+            .create_token("ben.manager", "laptop", 30)
+            .await
+            .unwrap();
+    let ben = Persona {
+        token: fresh.secret,
+        caller: w.other_manager.caller.clone(),
+    };
+    assert_eq!(get(&w.t, &ben).await, StatusCode::OK);
+    w.t.app.revoke_token(fresh.token.id).await.unwrap();
+    assert_eq!(get(&w.t, &ben).await, StatusCode::UNAUTHORIZED, "revoked");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_lists_the_contract_paths() {
+    let w = world(Engine::Sqlite).await;
+    let (status, doc) = send(&w.t, None, Method::GET, "/api/v1/openapi.json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    for path in [
+        "/api/v1/clients",
+        "/api/v1/clients/{id}",
+        "/api/v1/clients/{id}/notes",
+        "/api/v1/clients/{id}/cases",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path}");
+    }
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    assert_eq!(
+        send(&w.t, None, Method::GET, "/healthz", None).await.0,
+        StatusCode::OK
+    );
+}

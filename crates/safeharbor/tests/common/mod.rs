@@ -1,0 +1,139 @@
+//! The test application: the whole server on a port of its own, on SQLite (always) or PostgreSQL
+//! (when `TEST_DATABASE_URL` is set), with a clock the test controls and staff personas.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
+
+use app::{App, Clock, Entropy};
+use domain::{Role, Timestamp};
+use safeharbor::cli::Storage;
+
+/// A clock that stands still until the test moves it.
+#[derive(Debug)]
+pub struct TestClock(AtomicI64);
+
+impl TestClock {
+    pub fn advance_days(&self, days: i64) {
+        self.0.fetch_add(days * 86_400_000, Ordering::SeqCst);
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::from_unix_millis(self.0.load(Ordering::SeqCst))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// The engines to test on: SQLite always, PostgreSQL when the test server is configured.
+pub fn engines() -> Vec<Engine> {
+    let mut engines = vec![Engine::Sqlite];
+    if std::env::var("TEST_DATABASE_URL").is_ok() {
+        engines.push(Engine::Postgres);
+    }
+    engines
+}
+
+static NEXT_DB: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh, empty PostgreSQL database on the test server; returns its URL.
+pub async fn fresh_postgres() -> String {
+    let admin = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL");
+    sqlx::any::install_default_drivers();
+    let name = format!(
+        "sh_app_{}_{}",
+        std::process::id(),
+        NEXT_DB.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
+        .await
+        .expect("connect");
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name}"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut conn)
+            .await
+            .expect("create database");
+    }
+    let (base, _) = admin.rsplit_once('/').expect("URL names a database");
+    format!("{base}/{name}")
+}
+
+pub struct Persona {
+    pub token: String,
+    pub caller: app::Caller,
+}
+
+pub struct TestApp {
+    pub app: App,
+    pub base: String,
+    pub http: reqwest::Client,
+    pub clock: Arc<TestClock>,
+    pub storage: Storage,
+    pub dir: tempfile::TempDir,
+    pub engine: Engine,
+}
+
+impl TestApp {
+    pub async fn start(engine: Engine) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database_url = match engine {
+            Engine::Sqlite => None,
+            Engine::Postgres => Some(fresh_postgres().await),
+        };
+        let storage = Storage {
+            data_dir: dir.path().join("data"),
+            database_url,
+            key_file: None,
+        };
+        let clock = Arc::new(TestClock(AtomicI64::new(1_790_000_000_000)));
+        let app = safeharbor::instance::open_with(&storage, clock.clone(), Entropy::seeded(11))
+            .await
+            .expect("open");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(web::serve(listener, app.clone(), std::future::pending()));
+        Self {
+            app,
+            base,
+            http: reqwest::Client::new(),
+            clock,
+            storage,
+            dir,
+            engine,
+        }
+    }
+
+    pub async fn persona(&self, username: &str, role: Role) -> Persona {
+        let (user, token) = self.app.add_user(username, role).await.expect("add user");
+        Persona {
+            token: token.secret,
+            caller: app::Caller {
+                id: user.id,
+                username: user.username,
+                role,
+            },
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Every audit event so far, oldest first.
+    pub async fn audit(&self) -> Vec<store::rows::AuditRow> {
+        let mut tx = self.app.store().read().await.expect("tx");
+        tx.audit_events(0, 1_000_000).await.expect("events")
+    }
+}
