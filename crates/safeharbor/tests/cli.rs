@@ -1,0 +1,409 @@
+//! The `safeharbor` command against real data folders: users and tokens, the audit chain under
+//! tampering (P9), erasure that reaches old backups (P3), backup and restore (P17), and key
+//! rotation while a server keeps serving.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use sqlx::Connection;
+
+fn safeharbor(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_safeharbor"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run safeharbor")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Adds a user and returns the token printed as the last line.
+fn add_user(dir: &Path, username: &str, role: &str) -> String {
+    let out = safeharbor(
+        &["users", "add", "--username", username, "--role", role],
+        dir,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout(&out).lines().last().expect("token line").to_owned()
+}
+
+/// A server child process, killed when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(dir: &Path) -> Server {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_safeharbor"))
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
+        .arg(dir)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start server");
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server
+}
+
+async fn create_client(http: &reqwest::Client, base: &str, token: &str, name: &str) -> String {
+    let response = http
+        .post(format!("{base}/api/v1/clients"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"preferred_name": name, "legal_name": format!("{name} Legal")}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    response.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn read_status(http: &reqwest::Client, base: &str, token: &str, id: &str) -> u16 {
+    http.get(format!("{base}/api/v1/clients/{id}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+async fn sqlite(path: &Path) -> sqlx::AnyConnection {
+    sqlx::any::install_default_drivers();
+    sqlx::AnyConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap()
+}
+
+#[test]
+fn users_add_prints_a_working_token_as_its_last_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = add_user(dir.path(), "maria.g", "case-manager");
+    assert!(token.starts_with("sht_") && token.len() == 47, "{token}");
+    let bad = safeharbor(
+        &["users", "add", "--username", "x", "--role", "boss"],
+        dir.path(),
+    );
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("role"));
+    let listed = stdout(&safeharbor(&["users", "list"], dir.path()));
+    assert!(listed.contains("maria.g\tcase-manager\tactive"), "{listed}");
+    let tokens = stdout(&safeharbor(&["tokens", "list"], dir.path()));
+    assert!(
+        tokens.contains("live") && !tokens.contains(&token),
+        "secrets are never listed"
+    );
+}
+
+/// Seeds a data folder with a user and some audited activity; returns it.
+async fn seeded() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let token = add_user(dir.path(), "ana.m", "case-manager");
+    let server = serve(dir.path());
+    let http = reqwest::Client::new();
+    for name in ["Ada", "Bea", "Cy"] {
+        let id = create_client(&http, &server.base, &token, name).await;
+        assert_eq!(read_status(&http, &server.base, &token, &id).await, 200);
+    }
+    drop(server);
+    dir
+}
+
+fn verify(dir: &Path) -> (bool, String) {
+    let out = safeharbor(&["audit", "verify"], dir);
+    (out.status.success(), stdout(&out))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_verify_names_the_first_edited_deleted_or_reordered_event() {
+    // The database refuses edits (triggers); an attacker with the file drops them first.
+    let tamperings: [(&str, &[&str]); 4] = [
+        (
+            "edit",
+            &[
+                "DROP TRIGGER audit_events_no_update",
+                "UPDATE audit_events SET purpose = 'nothing to see' WHERE seq = 4",
+            ],
+        ),
+        (
+            "delete",
+            &[
+                "DROP TRIGGER audit_events_no_delete",
+                "DELETE FROM audit_events WHERE seq = 4",
+            ],
+        ),
+        (
+            "reorder",
+            &[
+                "DROP TRIGGER audit_events_no_update",
+                "UPDATE audit_events SET seq = -1 WHERE seq = 4",
+                "UPDATE audit_events SET seq = 4 WHERE seq = 5",
+                "UPDATE audit_events SET seq = 5 WHERE seq = -1",
+            ],
+        ),
+        (
+            "drop the newest",
+            &[
+                "DROP TRIGGER audit_events_no_delete",
+                "DELETE FROM audit_events WHERE seq = (SELECT MAX(seq) FROM audit_events)",
+            ],
+        ),
+    ];
+    for (what, statements) in tamperings {
+        let dir = seeded().await;
+        let (ok, said) = verify(dir.path());
+        assert!(ok, "intact before {what}: {said}");
+        let events: i64 = said.split_whitespace().nth(3).unwrap().parse().unwrap();
+        let mut db = sqlite(&dir.path().join("records.sqlite")).await;
+        for sql in statements {
+            sqlx::query(sqlx::AssertSqlSafe(*sql))
+                .execute(&mut db)
+                .await
+                .unwrap();
+        }
+        db.close().await.unwrap();
+        let (ok, said) = verify(dir.path());
+        assert!(!ok, "{what} went unnoticed");
+        let first_bad = if what == "drop the newest" { events } else { 4 };
+        assert!(
+            said.contains(&format!("audit event {first_bad}:")),
+            "{what}: {said}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn erasure_reaches_a_backup_taken_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let token = add_user(&data, "sue.s", "supervisor");
+    let server = serve(&data);
+    let http = reqwest::Client::new();
+    let erased = create_client(&http, &server.base, &token, "Xenia").await;
+    let kept = create_client(&http, &server.base, &token, "Yolanda").await;
+    let key_bytes: Vec<u8> = {
+        let mut keys = sqlite(&data.join("keys.sqlite")).await;
+        let row = sqlx::query("SELECT wrapped FROM client_keys WHERE client_id = $1")
+            .bind(&erased)
+            .fetch_one(&mut keys)
+            .await
+            .unwrap();
+        sqlx::Row::try_get(&row, "wrapped").unwrap()
+    };
+    let backup = dir.path().join("before.shb");
+    let out = safeharbor(&["backup", "--output", backup.to_str().unwrap()], &data);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout(&out).contains("restore drill passed"));
+
+    // Erase through the API, as a supervisor assigned to the client.
+    let response = http
+        .delete(format!("{}/api/v1/clients/{erased}", server.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    assert_eq!(read_status(&http, &server.base, &token, &erased).await, 404);
+    assert_eq!(read_status(&http, &server.base, &token, &kept).await, 200);
+    drop(server);
+
+    // The key's bytes are nowhere in the key store's files.
+    for file in ["keys.sqlite", "keys.sqlite-wal"] {
+        let bytes = std::fs::read(data.join(file)).unwrap_or_default();
+        assert!(
+            !bytes.windows(key_bytes.len()).any(|w| w == key_bytes),
+            "key bytes left in {file}"
+        );
+    }
+
+    // Restore the old backup into a fresh instance that uses the organisation's keys.
+    let fresh = dir.path().join("fresh");
+    std::fs::create_dir(&fresh).unwrap();
+    std::fs::copy(data.join("keys.sqlite"), fresh.join("keys.sqlite")).unwrap();
+    let key_file = data.join("safeharbor.key");
+    let out = Command::new(env!("CARGO_BIN_EXE_safeharbor"))
+        .args([
+            "restore",
+            "--input",
+            backup.to_str().unwrap(),
+            "--data-dir",
+            fresh.to_str().unwrap(),
+            "--key-file",
+        ])
+        .arg(&key_file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let restored = {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_safeharbor"))
+            .args([
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--data-dir",
+                fresh.to_str().unwrap(),
+                "--key-file",
+            ])
+            .arg(&key_file)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline);
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    };
+    assert_eq!(
+        read_status(&http, &restored.base, &token, &kept).await,
+        200,
+        "everyone else decrypts"
+    );
+    assert_eq!(
+        read_status(&http, &restored.base, &token, &erased).await,
+        404,
+        "the erased client does not"
+    );
+    drop(restored);
+    let out = Command::new(env!("CARGO_BIN_EXE_safeharbor"))
+        .args([
+            "audit",
+            "verify",
+            "--data-dir",
+            fresh.to_str().unwrap(),
+            "--key-file",
+        ])
+        .arg(&key_file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the restored chain verifies: {}",
+        stdout(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_rotate_while_a_server_keeps_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = add_user(dir.path(), "ana.m", "case-manager");
+    let server = serve(dir.path());
+    let http = reqwest::Client::new();
+    let mut ids = Vec::new();
+    for n in 0..30 {
+        ids.push(create_client(&http, &server.base, &token, &format!("Client{n}")).await);
+    }
+    let rotation = std::thread::spawn({
+        let dir = dir.path().to_owned();
+        move || safeharbor(&["keys", "rotate"], &dir)
+    });
+    // Read (and write) all the way through the rotation.
+    let mut reads = 0;
+    while !rotation.is_finished() {
+        for id in &ids {
+            assert_eq!(read_status(&http, &server.base, &token, id).await, 200);
+            reads += 1;
+        }
+        ids.push(create_client(&http, &server.base, &token, "During").await);
+    }
+    let out = rotation.join().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout(&out).contains("key-encryption key 2 is now current"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(reads > 0);
+    for id in &ids {
+        assert_eq!(read_status(&http, &server.base, &token, id).await, 200);
+    }
+    drop(server);
+    // Only the new KEK is left, and every client key is under it — also after a restart.
+    let key_file = std::fs::read_to_string(dir.path().join("safeharbor.key")).unwrap();
+    let parsed: serde_json::Value = serde_json::from_str(&key_file).unwrap();
+    assert_eq!(
+        parsed["keks"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        vec!["2"]
+    );
+    let mut keys = sqlite(&dir.path().join("keys.sqlite")).await;
+    let old: i64 = sqlx::Row::try_get(
+        &sqlx::query("SELECT COUNT(*) AS n FROM client_keys WHERE kek_version <> 2")
+            .fetch_one(&mut keys)
+            .await
+            .unwrap(),
+        "n",
+    )
+    .unwrap();
+    assert_eq!(old, 0);
+    let server = serve(dir.path());
+    for id in &ids {
+        assert_eq!(read_status(&http, &server.base, &token, id).await, 200);
+    }
+    assert!(verify(dir.path()).0);
+}
