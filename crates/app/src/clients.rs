@@ -289,11 +289,11 @@ impl App {
     /// Erases a client from the command line.
     pub async fn erase_client_as_operator(&self, id: ClientId) -> Result<()> {
         let mut tx = self.store().write().await?;
-        if !tx
+        let live = tx
             .client(id)
             .await?
-            .is_some_and(|row| row.erased_at.is_none())
-        {
+            .is_some_and(|row| row.erased_at.is_none());
+        if !live {
             return Err(AppError::NotFound);
         }
         self.erase(tx, Actor::Operator, id).await

@@ -46,12 +46,14 @@ impl Clock for SystemClock {
 #[derive(Debug)]
 pub enum Entropy {
     Os,
-    Seeded(Mutex<rand::rngs::StdRng>),
+    Seeded(Box<Mutex<rand::rngs::StdRng>>),
 }
 
 impl Entropy {
     pub fn seeded(seed: u64) -> Self {
-        Entropy::Seeded(Mutex::new(rand::rngs::StdRng::seed_from_u64(seed)))
+        Entropy::Seeded(Box::new(Mutex::new(rand::rngs::StdRng::seed_from_u64(
+            seed,
+        ))))
     }
 
     /// A generator for one operation.

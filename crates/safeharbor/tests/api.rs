@@ -2,6 +2,9 @@
 //! and the right role (P6), refusals identical to "not found" (P7), every read and write audited
 //! (P9), strict headers (P14) and bad input answered with a clear 4xx that changes nothing (P15).
 
+// Test code: a failed step should stop the test with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::{Engine, Persona, TestApp, engines};

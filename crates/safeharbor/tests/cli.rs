@@ -2,6 +2,9 @@
 //! tampering (P9), erasure that reaches old backups (P3), backup and restore (P17), and key
 //! rotation while a server keeps serving.
 
+// Test code: a failed step should stop the test with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::path::Path;

@@ -1,6 +1,9 @@
 //! The storage conformance suite on PostgreSQL, whenever `TEST_DATABASE_URL` is set. Each test
 //! gets a database of its own, created from that URL.
 
+// Test code: a failed step should stop the test with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::sync::atomic::{AtomicU32, Ordering};
 
 struct Postgres {

@@ -1,5 +1,8 @@
 //! The storage conformance suite on SQLite: each test gets a fresh data folder.
 
+// Test code: a failed step should stop the test with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 struct Sqlite;
 
 impl store::conformance::Harness for Sqlite {

@@ -2,6 +2,9 @@
 //! An engine crate implements `Harness` and expands `conformance_tests!` in its tests, so each
 //! check is a named test on every engine (STYLE.md 11).
 
+// Test code: a failed step should stop the test with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use domain::audit::{Actor, AuditAction, NewAuditEvent};
 use domain::{ClientId, Role, Timestamp, TokenId, UserId};
 use rand::{Rng, SeedableRng};

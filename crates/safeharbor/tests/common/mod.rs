@@ -1,7 +1,7 @@
 //! The test application: the whole server on a port of its own, on SQLite (always) or PostgreSQL
 //! (when `TEST_DATABASE_URL` is set), with a clock the test controls and staff personas.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
