@@ -102,7 +102,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for StrictJson<T> {
 fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
-        let path = err.path().to_string();
+        let inner_message = err.inner().to_string();
+        // An unknown field's path ends in the key that was sent, which we never repeat.
+        let path = if inner_message.starts_with("unknown field") {
+            ".".to_owned()
+        } else {
+            err.path().to_string()
+        };
         let inner = err.into_inner();
         let problem = match inner.classify() {
             serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
