@@ -1,0 +1,1277 @@
+//! Tests that drive the real `safeharbor` binary as separate processes:
+//!
+//! - acknowledged writes survive `kill -9` under write load, on SQLite and on PostgreSQL, and the
+//!   audit chain still verifies afterwards (SECURITY.md P18, P9);
+//! - two `safeharbor serve` processes on one PostgreSQL database keep one audit chain (DESIGN.md);
+//! - canary markers written through the API never reach the data folder, the WAL, the key store,
+//!   a backup, or any process's output, even with debug logging (P2, P5).
+//!
+//! The PostgreSQL tests run when `TEST_DATABASE_URL` is set (see `scripts/start-test-postgres`)
+//! and pass without doing anything otherwise. They create a database of their own with `psql`.
+//!
+//! The tests take a lock so that they run one at a time: they are timing-sensitive and the
+//! machines they run on are small.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::ffi::OsString;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rand::Rng;
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_safeharbor");
+
+/// How long a server may take to say it is listening.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a command-line run may take.
+const CLI_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a process may take to exit after SIGKILL or SIGTERM.
+const EXIT_TIMEOUT: Duration = Duration::from_secs(15);
+/// The longest a single HTTP request may take.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// One test at a time (see the module comment).
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+fn random_hex() -> String {
+    format!("{:016x}", rand::thread_rng().r#gen::<u64>())
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .connect_timeout(Duration::from_secs(3))
+        .timeout(REQUEST_TIMEOUT)
+        .build()
+        .expect("HTTP client")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes
+// ---------------------------------------------------------------------------------------------
+
+/// A child process that is killed (SIGKILL) and reaped when dropped, so that a failing test
+/// leaves nothing running.
+struct Proc {
+    name: String,
+    child: Child,
+}
+
+impl Proc {
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// SIGKILL (what `Child::kill` sends on Unix).
+    fn kill9(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            self.child
+                .kill()
+                .unwrap_or_else(|e| panic!("could not kill {}: {e}", self.name));
+        }
+    }
+
+    /// SIGTERM, through the `kill` command.
+    fn terminate(&self) {
+        let status = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.pid().to_string())
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -TERM {} failed", self.pid());
+    }
+
+    async fn wait(&mut self, timeout: Duration) -> ExitStatus {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status;
+            }
+            if Instant::now() > deadline {
+                self.kill9();
+                panic!("{} did not exit within {timeout:?}", self.name);
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// A running `safeharbor serve`.
+struct Server {
+    proc: Proc,
+    /// `http://127.0.0.1:PORT`
+    base: String,
+    stderr: PathBuf,
+}
+
+impl Server {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// kill -9, then reap.
+    async fn kill9(&mut self) {
+        self.proc.kill9();
+        self.proc.wait(EXIT_TIMEOUT).await;
+    }
+
+    /// SIGTERM; the server must shut down cleanly.
+    async fn stop(&mut self) {
+        self.proc.terminate();
+        let status = self.proc.wait(EXIT_TIMEOUT).await;
+        assert!(
+            status.success(),
+            "{} exited with {status} after SIGTERM; stderr:\n{}",
+            self.proc.name,
+            tail(&self.stderr)
+        );
+    }
+}
+
+struct CliOutput {
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+fn tail(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(40)..].join("\n")
+}
+
+/// One test's instance: a temp folder holding the data folder, the processes' output and a
+/// TMPDIR for them, and optionally a PostgreSQL database.
+struct Instance {
+    root: tempfile::TempDir,
+    data_dir: PathBuf,
+    logs: PathBuf,
+    tmp: PathBuf,
+    database_url: Option<String>,
+    rust_log: &'static str,
+    next: AtomicU32,
+}
+
+impl Instance {
+    fn new(database_url: Option<String>, rust_log: &'static str) -> Self {
+        let root = tempfile::Builder::new()
+            .prefix("safeharbor-durability-")
+            .tempdir()
+            .expect("temp dir");
+        let data_dir = root.path().join("data");
+        let logs = root.path().join("logs");
+        let tmp = root.path().join("tmp");
+        std::fs::create_dir_all(&logs).unwrap();
+        std::fs::create_dir_all(&tmp).unwrap();
+        Self {
+            root,
+            data_dir,
+            logs,
+            tmp,
+            database_url,
+            rust_log,
+            next: AtomicU32::new(0),
+        }
+    }
+
+    fn storage_args(&self) -> Vec<OsString> {
+        let mut args = vec!["--data-dir".into(), self.data_dir.clone().into_os_string()];
+        if let Some(url) = &self.database_url {
+            args.push("--database-url".into());
+            args.push(url.into());
+        }
+        args
+    }
+
+    /// The binary with a clean environment: our storage flags only, our log level, our TMPDIR.
+    fn command(&self) -> Command {
+        let mut cmd = Command::new(BIN);
+        for var in [
+            "SAFEHARBOR_DATA_DIR",
+            "SAFEHARBOR_DATABASE_URL",
+            "SAFEHARBOR_KEY_FILE",
+            "SAFEHARBOR_LISTEN",
+            "SAFEHARBOR_BEHIND_PROXY",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("RUST_LOG", self.rust_log)
+            .env("TMPDIR", &self.tmp)
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Fresh files for a process's stdout and stderr.
+    fn output_files(&self, name: &str) -> (PathBuf, PathBuf) {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        (
+            self.logs.join(format!("{n:03}-{name}.stdout")),
+            self.logs.join(format!("{n:03}-{name}.stderr")),
+        )
+    }
+
+    /// Runs `safeharbor ARGS... STORAGE-FLAGS` to completion (with a timeout).
+    async fn cli(&self, name: &str, args: &[&str]) -> CliOutput {
+        let (out, err) = self.output_files(name);
+        let mut cmd = self.command();
+        cmd.args(args)
+            .args(self.storage_args())
+            .stdout(File::create(&out).unwrap())
+            .stderr(File::create(&err).unwrap());
+        let mut proc = Proc {
+            name: format!("safeharbor {}", args.join(" ")),
+            child: cmd.spawn().expect("spawn safeharbor"),
+        };
+        let status = proc.wait(CLI_TIMEOUT).await;
+        CliOutput {
+            status,
+            stdout: std::fs::read_to_string(&out).unwrap_or_default(),
+            stderr: std::fs::read_to_string(&err).unwrap_or_default(),
+        }
+    }
+
+    /// Adds a case manager and returns their API token (the last line `users add` prints).
+    async fn add_case_manager(&self, username: &str) -> String {
+        let out = self
+            .cli(
+                "users-add",
+                &[
+                    "users",
+                    "add",
+                    "--username",
+                    username,
+                    "--role",
+                    "case-manager",
+                ],
+            )
+            .await;
+        assert!(
+            out.status.success(),
+            "users add failed ({}):\n{}\n{}",
+            out.status,
+            out.stdout,
+            out.stderr
+        );
+        out.stdout
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .expect("a token line")
+            .trim()
+            .to_owned()
+    }
+
+    /// `audit verify`: must succeed; returns the number of events it checked.
+    async fn audit_verify(&self) -> u64 {
+        let out = self.cli("audit-verify", &["audit", "verify"]).await;
+        assert!(
+            out.status.success(),
+            "audit verify failed ({}):\n{}\n{}",
+            out.status,
+            out.stdout,
+            out.stderr
+        );
+        let line = out
+            .stdout
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("audit chain verified: "))
+            .unwrap_or_else(|| panic!("no verdict line in:\n{}", out.stdout));
+        line.split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no event count in {line:?}"))
+    }
+
+    /// Starts `safeharbor serve` on a free loopback port and waits until it says it listens.
+    async fn serve(&self, name: &str) -> Server {
+        let (out, err) = self.output_files(name);
+        let mut cmd = self.command();
+        cmd.arg("serve")
+            .args(self.storage_args())
+            .args(["--listen", "127.0.0.1:0"])
+            .stdout(File::create(&out).unwrap())
+            .stderr(File::create(&err).unwrap());
+        let mut proc = Proc {
+            name: format!("server {name}"),
+            child: cmd.spawn().expect("spawn safeharbor serve"),
+        };
+        let deadline = Instant::now() + STARTUP_TIMEOUT;
+        loop {
+            let text = std::fs::read_to_string(&out).unwrap_or_default();
+            // Only whole lines: the last one may still be being written.
+            let complete = &text[..text.rfind('\n').map_or(0, |i| i + 1)];
+            if let Some(base) = complete
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("listening on "))
+            {
+                return Server {
+                    proc,
+                    base: base.trim_end_matches('/').to_owned(),
+                    stderr: err,
+                };
+            }
+            if let Some(status) = proc.child.try_wait().expect("try_wait") {
+                panic!(
+                    "server {name} exited with {status} before listening; stderr:\n{}",
+                    tail(&err)
+                );
+            }
+            assert!(
+                Instant::now() < deadline,
+                "server {name} did not start listening within {STARTUP_TIMEOUT:?}; stderr:\n{}",
+                tail(&err)
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL
+// ---------------------------------------------------------------------------------------------
+
+/// A database of its own on the test server; dropped by `drop_database` once the test passed
+/// (a failed test leaves it behind for a look).
+struct Database {
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+static NEXT_DB: AtomicU32 = AtomicU32::new(0);
+
+fn psql(url: &str, sql: &str) -> Result<(), String> {
+    let out = Command::new("psql")
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql])
+        .env("PGCONNECT_TIMEOUT", "10")
+        .env("PGOPTIONS", "-c statement_timeout=60000")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("could not run psql: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+/// `url` with its database (the last path segment) replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let (prefix, _) = base
+        .rsplit_once('/')
+        .expect("TEST_DATABASE_URL names a database");
+    match query {
+        Some(query) => format!("{prefix}/{name}?{query}"),
+        None => format!("{prefix}/{name}"),
+    }
+}
+
+impl Database {
+    /// A fresh database, or `None` when `TEST_DATABASE_URL` is not set.
+    fn fresh(purpose: &str) -> Option<Self> {
+        let admin_url = std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())?;
+        let name = format!(
+            "sh_{purpose}_{}_{}_{}",
+            std::process::id(),
+            NEXT_DB.fetch_add(1, Ordering::Relaxed),
+            &random_hex()[..8]
+        );
+        psql(&admin_url, &format!("CREATE DATABASE {name}"))
+            .unwrap_or_else(|e| panic!("could not create database {name}: {e}"));
+        let url = with_database(&admin_url, &name);
+        Some(Self {
+            admin_url,
+            name,
+            url,
+        })
+    }
+
+    fn drop_database(self) {
+        if let Err(e) = psql(
+            &self.admin_url,
+            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+        ) {
+            eprintln!("note: could not drop test database {}: {e}", self.name);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// kill -9 under write load (P18)
+// ---------------------------------------------------------------------------------------------
+
+const CYCLES: u32 = 6;
+const WRITERS: u32 = 8;
+
+/// A write the server acknowledged with 201 and a complete response.
+#[derive(Debug, Clone)]
+struct Ack {
+    id: String,
+    preferred_name: String,
+    legal_name: String,
+    /// (note id, text) if the note on this client was acknowledged too.
+    note: Option<(String, String)>,
+}
+
+#[derive(Debug, Default)]
+struct WriterReport {
+    acks: Vec<Ack>,
+    /// Anything other than a 201 before the kill, or any non-201 status at all.
+    unexpected: Vec<String>,
+}
+
+/// Writes clients (and a note on each) as fast as the server takes them, until the server is gone.
+async fn writer(
+    http: reqwest::Client,
+    base: String,
+    token: String,
+    tag: String,
+    killed: Arc<AtomicBool>,
+) -> WriterReport {
+    let mut report = WriterReport::default();
+    let mut seq = 0u32;
+    while report.unexpected.len() < 20 {
+        seq += 1;
+        let preferred_name = format!("Pref {tag}-{seq}");
+        let legal_name = format!("Legal Name {tag}-{seq}");
+        let body = json!({
+            "preferred_name": preferred_name,
+            "legal_name": legal_name,
+            "date_of_birth": "1990-04-17",
+            "contact": format!("text only, after 6pm ({tag}-{seq})"),
+            "languages": ["es", "en"],
+        });
+        let sent = http
+            .post(format!("{base}/api/v1/clients"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await;
+        let response = match sent {
+            Ok(response) => response,
+            Err(err) => {
+                if !killed.load(Ordering::SeqCst) {
+                    report
+                        .unexpected
+                        .push(format!("POST client failed before the kill: {err}"));
+                }
+                break;
+            }
+        };
+        let status = response.status();
+        if status != reqwest::StatusCode::CREATED {
+            let text = response.text().await.unwrap_or_default();
+            report
+                .unexpected
+                .push(format!("POST client answered {status}: {text}"));
+            continue;
+        }
+        // Acknowledged only once the whole response (with the id) has arrived.
+        let Ok(created) = response.json::<Value>().await else {
+            break;
+        };
+        let id = created["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("201 without an id: {created}"))
+            .to_owned();
+        report.acks.push(Ack {
+            id: id.clone(),
+            preferred_name,
+            legal_name,
+            note: None,
+        });
+
+        let text = format!("Met at the drop-in; note {tag}-{seq}.");
+        let sent = http
+            .post(format!("{base}/api/v1/clients/{id}/notes"))
+            .bearer_auth(&token)
+            .json(&json!({ "text": text }))
+            .send()
+            .await;
+        let response = match sent {
+            Ok(response) => response,
+            Err(err) => {
+                if !killed.load(Ordering::SeqCst) {
+                    report
+                        .unexpected
+                        .push(format!("POST note failed before the kill: {err}"));
+                }
+                break;
+            }
+        };
+        let status = response.status();
+        if status != reqwest::StatusCode::CREATED {
+            let body = response.text().await.unwrap_or_default();
+            report
+                .unexpected
+                .push(format!("POST note answered {status}: {body}"));
+            continue;
+        }
+        let Ok(created) = response.json::<Value>().await else {
+            break;
+        };
+        let note_id = created["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("201 without an id: {created}"))
+            .to_owned();
+        if let Some(last) = report.acks.last_mut() {
+            last.note = Some((note_id, text));
+        }
+    }
+    report
+}
+
+/// Reads back every acknowledged client and note; returns what is missing or wrong.
+async fn check_acks(
+    http: reqwest::Client,
+    base: String,
+    token: String,
+    acks: Vec<Ack>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for ack in acks {
+        let response = http
+            .get(format!("{base}/api/v1/clients/{}", ack.id))
+            .bearer_auth(&token)
+            .send()
+            .await;
+        let response = match response {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("GET client {}: {e}", ack.id));
+                continue;
+            }
+        };
+        let status = response.status();
+        if status != reqwest::StatusCode::OK {
+            problems.push(format!(
+                "acknowledged client {} ({}) answered {status}: {}",
+                ack.id,
+                ack.preferred_name,
+                response.text().await.unwrap_or_default()
+            ));
+            continue;
+        }
+        let client: Value = response.json().await.expect("client JSON");
+        if client["preferred_name"] != ack.preferred_name.as_str()
+            || client["legal_name"] != ack.legal_name.as_str()
+        {
+            problems.push(format!(
+                "client {} reads back as {:?}/{:?}, was written as {:?}/{:?}",
+                ack.id,
+                client["preferred_name"],
+                client["legal_name"],
+                ack.preferred_name,
+                ack.legal_name
+            ));
+        }
+
+        let Some((note_id, text)) = &ack.note else {
+            continue;
+        };
+        let response = http
+            .get(format!("{base}/api/v1/clients/{}/notes", ack.id))
+            .bearer_auth(&token)
+            .send()
+            .await;
+        let response = match response {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("GET notes of {}: {e}", ack.id));
+                continue;
+            }
+        };
+        let status = response.status();
+        if status != reqwest::StatusCode::OK {
+            problems.push(format!(
+                "notes of acknowledged client {} answered {status}",
+                ack.id
+            ));
+            continue;
+        }
+        let notes: Value = response.json().await.expect("notes JSON");
+        let found = notes["notes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|n| n["id"] == note_id.as_str() && n["text"] == text.as_str());
+        if !found {
+            problems.push(format!(
+                "acknowledged note {note_id} on client {} is missing or changed: {notes}",
+                ack.id
+            ));
+        }
+    }
+    problems
+}
+
+/// The kill -9 harness, for whichever storage `instance` uses.
+async fn acknowledged_writes_survive_kill_9(instance: &Instance, label: &str) {
+    let started = Instant::now();
+    let token = instance.add_case_manager("dana.k").await;
+    let http = http();
+    let run = random_hex();
+    let mut acks: Vec<Ack> = Vec::new();
+    let mut unexpected: Vec<String> = Vec::new();
+    let mut per_cycle = Vec::new();
+
+    for cycle in 0..CYCLES {
+        let mut server = instance.serve(&format!("cycle-{cycle}")).await;
+        let killed = Arc::new(AtomicBool::new(false));
+        let writers: Vec<_> = (0..WRITERS)
+            .map(|w| {
+                tokio::spawn(writer(
+                    http.clone(),
+                    server.base.clone(),
+                    token.clone(),
+                    format!("{}-c{cycle}-w{w}", &run[..6]),
+                    killed.clone(),
+                ))
+            })
+            .collect();
+        let delay = rand::thread_rng().gen_range(200..=800);
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+        killed.store(true, Ordering::SeqCst);
+        server.kill9().await;
+
+        let mut cycle_acks = 0;
+        for handle in writers {
+            let report = tokio::time::timeout(REQUEST_TIMEOUT + Duration::from_secs(5), handle)
+                .await
+                .expect("a writer did not stop after the kill")
+                .expect("writer task");
+            cycle_acks += report.acks.len();
+            acks.extend(report.acks);
+            unexpected.extend(
+                report
+                    .unexpected
+                    .into_iter()
+                    .map(|u| format!("cycle {cycle}: {u}")),
+            );
+        }
+        per_cycle.push((delay, cycle_acks));
+    }
+    assert!(
+        unexpected.is_empty(),
+        "{label}: {} requests failed while the server was up (first ones):\n{}",
+        unexpected.len(),
+        unexpected[..unexpected.len().min(20)].join("\n")
+    );
+    let notes = acks.iter().filter(|a| a.note.is_some()).count();
+    assert!(
+        !acks.is_empty(),
+        "{label}: no write was acknowledged at all"
+    );
+
+    // Read every acknowledged write back through a fresh server.
+    let mut server = instance.serve("verify").await;
+    let chunk = acks.len().div_ceil(8);
+    let checkers: Vec<_> = acks
+        .chunks(chunk)
+        .map(|part| {
+            tokio::spawn(check_acks(
+                http.clone(),
+                server.base.clone(),
+                token.clone(),
+                part.to_vec(),
+            ))
+        })
+        .collect();
+    let mut problems = Vec::new();
+    for checker in checkers {
+        problems.extend(
+            tokio::time::timeout(Duration::from_secs(120), checker)
+                .await
+                .expect("reading back took too long")
+                .expect("checker task"),
+        );
+    }
+    server.stop().await;
+    assert!(
+        problems.is_empty(),
+        "{label}: {} of {} acknowledged clients/notes lost or wrong after kill -9 (first ones):\n{}",
+        problems.len(),
+        acks.len() + notes,
+        problems[..problems.len().min(20)].join("\n")
+    );
+
+    let events = instance.audit_verify().await;
+    // Each acknowledged write committed with its audit event, and so did each read-back.
+    let acked_writes = (acks.len() + notes) as u64;
+    assert!(
+        events >= acked_writes,
+        "{label}: audit chain has {events} events, fewer than the {acked_writes} acknowledged writes"
+    );
+    println!(
+        "{label}: {CYCLES} kill -9 cycles (delay ms, acknowledged clients per cycle: {per_cycle:?}); \
+         {} acknowledged clients and {notes} acknowledged notes all read back intact; \
+         audit chain verified with {events} events; {:.1?}",
+        acks.len(),
+        started.elapsed()
+    );
+}
+
+#[test]
+fn acknowledged_writes_survive_kill_9_on_sqlite() {
+    let _serial = serial();
+    runtime().block_on(async {
+        let instance = Instance::new(None, "info");
+        acknowledged_writes_survive_kill_9(&instance, "sqlite").await;
+    });
+}
+
+#[test]
+fn acknowledged_writes_survive_kill_9_on_postgres() {
+    let _serial = serial();
+    let Some(db) = Database::fresh("kill9") else {
+        return;
+    };
+    runtime().block_on(async {
+        let instance = Instance::new(Some(db.url.clone()), "info");
+        acknowledged_writes_survive_kill_9(&instance, "postgres").await;
+    });
+    db.drop_database();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Two servers, one PostgreSQL database, one audit chain
+// ---------------------------------------------------------------------------------------------
+
+const SHARED_CLIENTS: u32 = 200;
+const TASKS_PER_SERVER: u32 = 8;
+
+/// Creates clients on `own` and reads each back through `other`; returns (creates, reads,
+/// problems).
+async fn create_here_read_there(
+    http: reqwest::Client,
+    own: String,
+    other: String,
+    token: String,
+    items: Vec<u32>,
+) -> (u64, u64, Vec<String>) {
+    let (mut creates, mut reads, mut problems) = (0, 0, Vec::new());
+    for k in items {
+        let preferred = format!("Shared {k}");
+        let legal = format!("Shared Legal {k}");
+        let response = http
+            .post(format!("{own}/api/v1/clients"))
+            .bearer_auth(&token)
+            .json(&json!({"preferred_name": preferred, "legal_name": legal}))
+            .send()
+            .await;
+        let response = match response {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("POST client {k} to {own}: {e}"));
+                continue;
+            }
+        };
+        let status = response.status();
+        if status != reqwest::StatusCode::CREATED {
+            problems.push(format!(
+                "POST client {k} to {own} answered {status}: {}",
+                response.text().await.unwrap_or_default()
+            ));
+            continue;
+        }
+        creates += 1;
+        let id = response.json::<Value>().await.expect("JSON")["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        let response = http
+            .get(format!("{other}/api/v1/clients/{id}"))
+            .bearer_auth(&token)
+            .send()
+            .await;
+        match response {
+            Ok(r) if r.status() == reqwest::StatusCode::OK => {
+                reads += 1;
+                let client: Value = r.json().await.expect("JSON");
+                if client["preferred_name"] != preferred.as_str()
+                    || client["legal_name"] != legal.as_str()
+                {
+                    problems.push(format!(
+                        "client {k} reads back wrong through {other}: {client}"
+                    ));
+                }
+            }
+            Ok(r) => problems.push(format!(
+                "GET client {k} from {other} answered {}: {}",
+                r.status(),
+                r.text().await.unwrap_or_default()
+            )),
+            Err(e) => problems.push(format!("GET client {k} from {other}: {e}")),
+        }
+    }
+    (creates, reads, problems)
+}
+
+#[test]
+fn two_servers_on_one_postgres_keep_one_audit_chain() {
+    let _serial = serial();
+    let Some(db) = Database::fresh("two") else {
+        return;
+    };
+    runtime().block_on(async {
+        let started = Instant::now();
+        // One data folder for both: it holds the key file they share.
+        let instance = Instance::new(Some(db.url.clone()), "info");
+        let token = instance.add_case_manager("sam.r").await;
+        let mut a = instance.serve("server-a").await;
+        let mut b = instance.serve("server-b").await;
+        let http = http();
+
+        let lanes = 2 * TASKS_PER_SERVER;
+        let mut tasks = Vec::new();
+        for lane in 0..lanes {
+            let (own, other) = if lane < TASKS_PER_SERVER {
+                (&a.base, &b.base)
+            } else {
+                (&b.base, &a.base)
+            };
+            let items: Vec<u32> = (0..SHARED_CLIENTS).filter(|k| k % lanes == lane).collect();
+            tasks.push(tokio::spawn(create_here_read_there(
+                http.clone(),
+                own.clone(),
+                other.clone(),
+                token.clone(),
+                items,
+            )));
+        }
+        let (mut creates, mut reads, mut problems) = (0u64, 0u64, Vec::new());
+        for task in tasks {
+            let (c, r, p) = tokio::time::timeout(Duration::from_secs(120), task)
+                .await
+                .expect("the writers took too long")
+                .expect("writer task");
+            creates += c;
+            reads += r;
+            problems.extend(p);
+        }
+        a.kill9().await;
+        b.kill9().await;
+        assert!(
+            problems.is_empty(),
+            "{} requests failed across two servers (first ones):\n{}",
+            problems.len(),
+            problems[..problems.len().min(20)].join("\n")
+        );
+        assert_eq!(creates, u64::from(SHARED_CLIENTS));
+        assert_eq!(reads, u64::from(SHARED_CLIENTS));
+
+        let events = instance.audit_verify().await;
+        assert!(
+            events >= creates + reads,
+            "the audit chain holds {events} events, fewer than the {creates} creations and {reads} reads"
+        );
+        println!(
+            "two servers on one PostgreSQL: {creates} clients created and {reads} read across them; \
+             audit chain verified with {events} events; {:.1?}",
+            started.elapsed()
+        );
+    });
+    db.drop_database();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Canary markers never reach the disk or the logs (P2, P5)
+// ---------------------------------------------------------------------------------------------
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display())) {
+        let entry = entry.unwrap();
+        let kind = entry.file_type().unwrap();
+        if kind.is_dir() {
+            files_under(&entry.path(), out);
+        } else if kind.is_file() {
+            out.push(entry.path());
+        }
+    }
+}
+
+/// Every file under `root` with its size, and "MARKER in FILE" for each marker found in one.
+fn scan(root: &Path, markers: &[&str]) -> (Vec<(PathBuf, u64)>, Vec<String>) {
+    let mut files = Vec::new();
+    files_under(root, &mut files);
+    let mut sized = Vec::new();
+    let mut found = Vec::new();
+    for file in files {
+        let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("read {}: {e}", file.display()));
+        for m in markers {
+            if contains(&bytes, m.as_bytes()) {
+                found.push(format!("{m} in {}", file.display()));
+            }
+        }
+        sized.push((file, bytes.len() as u64));
+    }
+    (sized, found)
+}
+
+/// Sends a request that must be refused with a 4xx whose body does not repeat `marker`; returns
+/// the status, or what was wrong.
+async fn refused(
+    request: reqwest::RequestBuilder,
+    what: &str,
+    marker: &str,
+) -> Result<u16, String> {
+    let response = request.send().await.expect(what);
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    if !status.is_client_error() {
+        return Err(format!("{what}: expected a 4xx, got {status}: {body}"));
+    }
+    if body.contains(marker) {
+        return Err(format!(
+            "{what}: the {status} response repeats what was sent: {body}"
+        ));
+    }
+    Ok(status.as_u16())
+}
+
+#[test]
+fn canary_never_reaches_disk_or_logs() {
+    let _serial = serial();
+    runtime().block_on(async {
+        let started = Instant::now();
+        let instance = Instance::new(None, "debug");
+        let token = instance.add_case_manager("lee.c").await;
+        let mut server = instance.serve("canary").await;
+        let http = http();
+
+        let hex = random_hex();
+        let marker = |what: &str| format!("CANARY-{hex}-{what}");
+        let preferred = marker("PREFERRED");
+        let legal = marker("LEGAL");
+        let contact = marker("CONTACT");
+        let language_a = marker("LANGA");
+        let language_b = marker("LANGB");
+        let note = marker("NOTE");
+        // Markers the server refuses, so never returns.
+        let bad_field = marker("BADFIELD");
+        let bad_type = marker("BADTYPE");
+        let bad_date = marker("BADDATE");
+        let bad_note = marker("BADNOTE");
+        let in_path = marker("INPATH");
+        let in_query = marker("INQUERY");
+        let in_token = marker("INTOKEN");
+        let in_purpose = marker("INPURPOSE");
+        let stored = [
+            &preferred,
+            &legal,
+            &contact,
+            &language_a,
+            &language_b,
+            &note,
+        ];
+
+        // Write them.
+        let response = http
+            .post(server.url("/api/v1/clients"))
+            .bearer_auth(&token)
+            .json(&json!({
+                "preferred_name": preferred,
+                "legal_name": legal,
+                "date_of_birth": "1987-11-23",
+                "contact": contact,
+                "languages": [language_a, language_b],
+            }))
+            .send()
+            .await
+            .expect("POST client");
+        assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+        let id = response.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let response = http
+            .post(server.url(&format!("/api/v1/clients/{id}/notes")))
+            .bearer_auth(&token)
+            .json(&json!({ "text": note }))
+            .send()
+            .await
+            .expect("POST note");
+        assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+
+        // Read them back, so that reads are logged too, and prove they were stored.
+        let client: Value = http
+            .get(server.url(&format!("/api/v1/clients/{id}")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("GET client")
+            .error_for_status()
+            .expect("GET client status")
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(client["preferred_name"], preferred.as_str());
+        assert_eq!(client["legal_name"], legal.as_str());
+        assert_eq!(client["contact"], contact.as_str());
+        assert_eq!(client["languages"], json!([language_a, language_b]));
+        let notes: Value = http
+            .get(server.url(&format!("/api/v1/clients/{id}/notes")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("GET notes")
+            .error_for_status()
+            .expect("GET notes status")
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(notes["notes"][0]["text"], note.as_str(), "{notes}");
+        let caseload: Value = http
+            .get(server.url("/api/v1/clients"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("GET caseload")
+            .error_for_status()
+            .expect("GET caseload status")
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            caseload["clients"][0]["preferred_name"],
+            preferred.as_str(),
+            "{caseload}"
+        );
+        let duplicates: Value = http
+            .post(server.url("/api/v1/clients/duplicates"))
+            .bearer_auth(&token)
+            .json(&json!({ "name": legal }))
+            .send()
+            .await
+            .expect("POST duplicates")
+            .error_for_status()
+            .expect("POST duplicates status")
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(duplicates["clients"], json!([id]), "{duplicates}");
+
+        // Refused requests carrying markers.
+        let clients = server.url("/api/v1/clients");
+        let mut outcomes: Vec<Result<u16, String>> = Vec::new();
+        outcomes.push(
+            refused(
+                http.post(&clients)
+                    .bearer_auth(&token)
+                    .json(&json!({ "preferred_name": "Ana", bad_field.clone(): "x" })),
+                "unknown field named with a marker",
+                &bad_field,
+            )
+            .await,
+        );
+        outcomes.push(
+            refused(
+                http.post(&clients)
+                    .bearer_auth(&token)
+                    .json(&json!({ "preferred_name": "Ana", "languages": bad_type })),
+                "marker as a value of the wrong type",
+                &bad_type,
+            )
+            .await,
+        );
+        outcomes.push(
+            refused(
+                http.post(&clients)
+                    .bearer_auth(&token)
+                    .json(&json!({ "preferred_name": "Ana", "date_of_birth": bad_date })),
+                "marker as an invalid date of birth",
+                &bad_date,
+            )
+            .await,
+        );
+        outcomes.push(
+            refused(
+                http.post(server.url(&format!("/api/v1/clients/{id}/notes")))
+                    .bearer_auth(&token)
+                    .json(&json!({ "text": 7, "note": bad_note })),
+                "note with a wrong type and a marker in an unknown field",
+                &bad_note,
+            )
+            .await,
+        );
+        outcomes.push(
+            refused(
+                http.get(server.url(&format!("/api/v1/clients/{in_path}")))
+                    .bearer_auth(&token),
+                "marker as a client id in the path",
+                &in_path,
+            )
+            .await,
+        );
+        outcomes.push(
+            refused(
+                http.get(server.url(&format!("/api/v1/clients/{in_path}/notes")))
+                    .bearer_auth(&token),
+                "marker as a client id in the notes path",
+                &in_path,
+            )
+            .await,
+        );
+        outcomes.push(
+            refused(
+                http.get(server.url(&format!("/api/v1/clients?limit={in_query}")))
+                    .bearer_auth(&token),
+                "marker in the query string",
+                &in_query,
+            )
+            .await,
+        );
+        outcomes.push(
+            refused(
+                http.get(server.url(&format!("/api/v1/clients/{id}")))
+                    .bearer_auth(&in_token),
+                "marker as the bearer token",
+                &in_token,
+            )
+            .await,
+        );
+        outcomes.push(
+            refused(
+                http.get(server.url(&format!("/api/v1/clients/{id}")))
+                    .bearer_auth(&token)
+                    .header("x-purpose", &in_purpose),
+                "marker as the purpose",
+                &in_purpose,
+            )
+            .await,
+        );
+
+        // A backup while the server runs, then a graceful stop and an audit check.
+        let backup = instance.root.path().join("backup.shb");
+        let out = instance
+            .cli(
+                "backup",
+                &["backup", "--output", backup.to_str().expect("UTF-8 path")],
+            )
+            .await;
+        assert!(
+            out.status.success(),
+            "backup failed ({}):\n{}\n{}",
+            out.status,
+            out.stdout,
+            out.stderr
+        );
+        assert!(backup.exists(), "no backup file was written");
+
+        // Every byte of every file: data folder (records, WAL, key store, key file), backup,
+        // the processes' stdout and stderr, and their TMPDIR; once while the server runs (its
+        // WAL still holds the writes) and once after it stopped (and checkpointed).
+        let mut markers: Vec<&str> = stored.iter().map(|m| m.as_str()).collect();
+        markers.extend([
+            bad_field.as_str(),
+            bad_type.as_str(),
+            bad_date.as_str(),
+            bad_note.as_str(),
+            in_path.as_str(),
+            in_query.as_str(),
+            in_token.as_str(),
+            in_purpose.as_str(),
+        ]);
+        // Also the bare random part shared by all markers, which catches a marker cut short or
+        // with its label changed.
+        markers.push(hex.as_str());
+        let (live, mut found) = scan(instance.root.path(), &markers);
+        let live_wal: u64 = live
+            .iter()
+            .filter(|(p, _)| p.to_string_lossy().ends_with(".sqlite-wal"))
+            .map(|(_, n)| n)
+            .sum();
+        server.stop().await;
+        let events = instance.audit_verify().await;
+        let (files, found_after) = scan(instance.root.path(), &markers);
+        found.extend(
+            found_after
+                .into_iter()
+                .map(|f| format!("after the stop: {f}")),
+        );
+
+        let names: Vec<String> = files
+            .iter()
+            .map(|(f, _)| {
+                f.strip_prefix(instance.root.path())
+                    .unwrap_or(f)
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        let scanned_bytes: u64 = live.iter().chain(&files).map(|(_, n)| n).sum();
+        assert!(
+            names.iter().any(|n| n.ends_with("records.sqlite"))
+                && names.iter().any(|n| n.ends_with("keys.sqlite"))
+                && names.iter().any(|n| n.ends_with("safeharbor.key")),
+            "the data folder is not where the test expects it: {names:?}"
+        );
+        let statuses: Vec<u16> = outcomes.iter().filter_map(|o| o.clone().ok()).collect();
+        let refusals: Vec<String> = outcomes.into_iter().filter_map(Result::err).collect();
+        let kept = if found.is_empty() {
+            String::new()
+        } else {
+            // Keep the evidence for a look.
+            format!(" (files kept in {})", instance.root.keep().display())
+        };
+        assert!(
+            found.is_empty() && refusals.is_empty(),
+            "canary markers found in plain text: {}{kept}:\n{}\n\
+             refused requests answered wrongly: {}:\n{}",
+            found.len(),
+            found.join("\n"),
+            refusals.len(),
+            refusals.join("\n")
+        );
+        println!(
+            "canary: {} markers ({} stored and read back, {} refused with {statuses:?}) absent \
+             from {} files while running (WAL {live_wal} bytes) and {} after the stop, \
+             {scanned_bytes} bytes in all: {names:?}; audit chain {events} events; {:.1?}",
+            markers.len() - 1,
+            stored.len(),
+            markers.len() - 1 - stored.len(),
+            live.len(),
+            files.len(),
+            started.elapsed()
+        );
+    });
+}
