@@ -55,6 +55,11 @@ impl Drop for Server {
 }
 
 fn serve(dir: &Path) -> Server {
+    serve_with(dir, &[])
+}
+
+/// Starts a server on `dir` with extra arguments and waits until it accepts connections.
+fn serve_with(dir: &Path, extra: &[&std::ffi::OsStr]) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -68,6 +73,7 @@ fn serve(dir: &Path) -> Server {
             "--data-dir",
         ])
         .arg(dir)
+        .args(extra)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -284,37 +290,7 @@ async fn erasure_reaches_a_backup_taken_before_it() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let restored = {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_safeharbor"))
-            .args([
-                "serve",
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-                "--data-dir",
-                fresh.to_str().unwrap(),
-                "--key-file",
-            ])
-            .arg(&key_file)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let server = Server {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-        };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline);
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        server
-    };
+    let restored = serve_with(&fresh, &["--key-file".as_ref(), key_file.as_os_str()]);
     assert_eq!(
         read_status(&http, &restored.base, &token, &kept).await,
         200,

@@ -1092,8 +1092,7 @@ fn canary_never_reaches_disk_or_logs() {
 
         // Refused requests carrying markers.
         let clients = server.url("/api/v1/clients");
-        let mut outcomes: Vec<Result<u16, String>> = Vec::new();
-        outcomes.push(
+        let outcomes: Vec<Result<u16, String>> = vec![
             refused(
                 http.post(&clients)
                     .bearer_auth(&token)
@@ -1102,8 +1101,6 @@ fn canary_never_reaches_disk_or_logs() {
                 &bad_field,
             )
             .await,
-        );
-        outcomes.push(
             refused(
                 http.post(&clients)
                     .bearer_auth(&token)
@@ -1112,8 +1109,6 @@ fn canary_never_reaches_disk_or_logs() {
                 &bad_type,
             )
             .await,
-        );
-        outcomes.push(
             refused(
                 http.post(&clients)
                     .bearer_auth(&token)
@@ -1122,8 +1117,6 @@ fn canary_never_reaches_disk_or_logs() {
                 &bad_date,
             )
             .await,
-        );
-        outcomes.push(
             refused(
                 http.post(server.url(&format!("/api/v1/clients/{id}/notes")))
                     .bearer_auth(&token)
@@ -1132,8 +1125,6 @@ fn canary_never_reaches_disk_or_logs() {
                 &bad_note,
             )
             .await,
-        );
-        outcomes.push(
             refused(
                 http.get(server.url(&format!("/api/v1/clients/{in_path}")))
                     .bearer_auth(&token),
@@ -1141,8 +1132,6 @@ fn canary_never_reaches_disk_or_logs() {
                 &in_path,
             )
             .await,
-        );
-        outcomes.push(
             refused(
                 http.get(server.url(&format!("/api/v1/clients/{in_path}/notes")))
                     .bearer_auth(&token),
@@ -1150,8 +1139,6 @@ fn canary_never_reaches_disk_or_logs() {
                 &in_path,
             )
             .await,
-        );
-        outcomes.push(
             refused(
                 http.get(server.url(&format!("/api/v1/clients?limit={in_query}")))
                     .bearer_auth(&token),
@@ -1159,8 +1146,6 @@ fn canary_never_reaches_disk_or_logs() {
                 &in_query,
             )
             .await,
-        );
-        outcomes.push(
             refused(
                 http.get(server.url(&format!("/api/v1/clients/{id}")))
                     .bearer_auth(&in_token),
@@ -1168,8 +1153,6 @@ fn canary_never_reaches_disk_or_logs() {
                 &in_token,
             )
             .await,
-        );
-        outcomes.push(
             refused(
                 http.get(server.url(&format!("/api/v1/clients/{id}")))
                     .bearer_auth(&token)
@@ -1178,7 +1161,7 @@ fn canary_never_reaches_disk_or_logs() {
                 &in_purpose,
             )
             .await,
-        );
+        ];
 
         // A backup while the server runs, then a graceful stop and an audit check.
         let backup = instance.root.path().join("backup.shb");
