@@ -171,6 +171,18 @@ pub enum ClientsCommand {
 pub enum KeysCommand {
     /// Make a new key-encryption key and re-wrap every client key under it (servers keep serving).
     Rotate,
+    /// Write an encrypted copy of the key store (the wrapped client keys).
+    Backup {
+        /// The file to write.
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// Load a key-store backup into a fresh, empty key store.
+    Restore {
+        /// The file to read.
+        #[arg(long, short)]
+        input: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

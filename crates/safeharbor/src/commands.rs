@@ -1,11 +1,13 @@
 //! The subcommands.
 
 use std::io::{BufReader, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use app::App;
+use crypto::backup_stream::{BackupReader, BackupWriter};
 use domain::audit::AuditAction;
 
 use crate::cli::{
@@ -32,6 +34,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             storage,
             command: KeysCommand::Rotate,
         } => rotate(&storage).await,
+        Command::Keys {
+            storage,
+            command: KeysCommand::Backup { output },
+        } => keys_backup(&storage, &output).await,
+        Command::Keys {
+            storage,
+            command: KeysCommand::Restore { input },
+        } => keys_restore(&storage, &input).await,
         Command::Audit {
             storage,
             command: AuditCommand::Verify,
@@ -236,47 +246,84 @@ async fn verify(app: &App) -> anyhow::Result<ExitCode> {
     }
 }
 
-async fn backup(
-    storage: &Storage,
-    output: &std::path::Path,
-    verify: bool,
-) -> anyhow::Result<ExitCode> {
-    let app = instance::open(storage).await?;
-    if output.exists() {
-        bail!(
-            "{} already exists; choose a new file name",
-            output.display()
-        );
+/// A file being written under the backup key: to a temporary name, renamed into place when whole.
+struct SealedFile {
+    writer: BackupWriter<std::io::BufWriter<std::fs::File>>,
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl SealedFile {
+    fn create(app: &App, path: &Path) -> anyhow::Result<Self> {
+        if path.exists() {
+            bail!("{} already exists; choose a new file name", path.display());
+        }
+        let tmp = path.with_extension("partial");
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        let writer = BackupWriter::new(
+            std::io::BufWriter::new(file),
+            &app.keyring().backup_key(),
+            &mut app.entropy().rng(),
+        )?;
+        Ok(Self {
+            writer,
+            tmp,
+            path: path.to_owned(),
+        })
     }
-    let tmp = output.with_extension("partial");
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)?;
-    let mut writer = crypto::backup_stream::BackupWriter::new(
-        std::io::BufWriter::new(file),
+
+    /// Seals the last chunk, syncs the file and renames it into place.
+    fn finish(self) -> anyhow::Result<()> {
+        let file = self
+            .writer
+            .finish()?
+            .into_inner()
+            .map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        std::fs::rename(&self.tmp, &self.path)?;
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::File::open(dir)?.sync_all()?;
+        }
+        Ok(())
+    }
+
+    fn abandon(self) {
+        let _ = std::fs::remove_file(&self.tmp);
+    }
+}
+
+fn open_sealed(app: &App, path: &Path) -> anyhow::Result<BufReader<BackupReader<std::fs::File>>> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("could not open {}", path.display()))?;
+    Ok(BufReader::new(BackupReader::new(
+        file,
         &app.keyring().backup_key(),
-        &mut app.entropy().rng(),
-    )?;
+    )?))
+}
+
+async fn backup(storage: &Storage, output: &Path, verify: bool) -> anyhow::Result<ExitCode> {
+    let app = instance::open(storage).await?;
+    let mut sealed = SealedFile::create(&app, output)?;
     let bar = progress::bar(None, "backing up rows");
-    let summary = store::backup::write(app.store(), &mut writer, app.now().unix_millis(), |n| {
-        bar.set_position(n)
-    })
+    let written = store::backup::write(
+        app.store(),
+        &mut sealed.writer,
+        app.now().unix_millis(),
+        |n| bar.set_position(n),
+    )
     .await;
     bar.finish_and_clear();
-    let summary = match summary {
+    let summary = match written {
         Ok(summary) => summary,
         Err(err) => {
-            let _ = std::fs::remove_file(&tmp);
+            sealed.abandon();
             return Err(err.into());
         }
     };
-    let file = writer.finish()?.into_inner().map_err(|e| e.into_error())?;
-    file.sync_all()?;
-    std::fs::rename(&tmp, output)?;
-    if let Some(dir) = output.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::File::open(dir)?.sync_all()?;
-    }
+    sealed.finish()?;
     app.audit_operator(AuditAction::BackupCreate, None).await?;
     println!(
         "backup written to {}: {} rows, digest {}",
@@ -291,37 +338,30 @@ async fn backup(
             drill.rows, drill.digest
         );
     }
+    println!(
+        "the key store is not in this file: keep a recent `safeharbor keys backup` and the key file apart from it"
+    );
     Ok(ExitCode::SUCCESS)
 }
 
 /// Restores the backup into a scratch SQLite database and checks it against its digest (P17).
-async fn restore_drill(
-    app: &App,
-    backup: &std::path::Path,
-) -> anyhow::Result<store::backup::Summary> {
+async fn restore_drill(app: &App, backup: &Path) -> anyhow::Result<store::backup::Summary> {
     let scratch = tempfile::tempdir()?;
     let (target, _) = store_sqlite::open(scratch.path(), app.now()).await?;
-    let reader = crypto::backup_stream::BackupReader::new(
-        std::fs::File::open(backup)?,
-        &app.keyring().backup_key(),
-    )?;
-    let summary = store::backup::restore(&target, BufReader::new(reader), |_| ()).await?;
+    let summary = store::backup::restore(&target, open_sealed(app, backup)?, |_| ()).await?;
     target.close().await;
     Ok(summary)
 }
 
-async fn restore(storage: &Storage, input: &std::path::Path) -> anyhow::Result<ExitCode> {
+async fn restore(storage: &Storage, input: &Path) -> anyhow::Result<ExitCode> {
     let app = instance::open(storage).await?;
-    let reader = crypto::backup_stream::BackupReader::new(
-        std::fs::File::open(input)
-            .with_context(|| format!("could not open {}", input.display()))?,
-        &app.keyring().backup_key(),
-    )?;
     let bar = progress::bar(None, "restoring rows");
-    let summary =
-        store::backup::restore(app.store(), BufReader::new(reader), |n| bar.set_position(n))
-            .await?;
+    let restored = store::backup::restore(app.store(), open_sealed(&app, input)?, |n| {
+        bar.set_position(n)
+    })
+    .await;
     bar.finish_and_clear();
+    let summary = restored?;
     app.audit_operator(AuditAction::BackupRestore, None).await?;
     println!(
         "restored {} rows from {}; digest {} matches the backup",
@@ -329,5 +369,32 @@ async fn restore(storage: &Storage, input: &std::path::Path) -> anyhow::Result<E
         input.display(),
         summary.digest
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn keys_backup(storage: &Storage, output: &Path) -> anyhow::Result<ExitCode> {
+    let app = instance::open(storage).await?;
+    let mut sealed = SealedFile::create(&app, output)?;
+    let keys = match app.key_store().export(&mut sealed.writer).await {
+        Ok(keys) => keys,
+        Err(err) => {
+            sealed.abandon();
+            return Err(err.into());
+        }
+    };
+    sealed.finish()?;
+    app.audit_operator(AuditAction::KeysBackup, None).await?;
+    println!(
+        "key-store backup written to {}: {keys} client keys, still wrapped by the key-encryption key",
+        output.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn keys_restore(storage: &Storage, input: &Path) -> anyhow::Result<ExitCode> {
+    let app = instance::open(storage).await?;
+    let keys = app.key_store().import(open_sealed(&app, input)?).await?;
+    app.audit_operator(AuditAction::KeysRestore, None).await?;
+    println!("restored {keys} client keys from {}", input.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -268,28 +268,38 @@ async fn erasure_reaches_a_backup_taken_before_it() {
         );
     }
 
-    // Restore the old backup into a fresh instance that uses the organisation's keys.
-    let fresh = dir.path().join("fresh");
-    std::fs::create_dir(&fresh).unwrap();
-    std::fs::copy(data.join("keys.sqlite"), fresh.join("keys.sqlite")).unwrap();
-    let key_file = data.join("safeharbor.key");
-    let out = Command::new(env!("CARGO_BIN_EXE_safeharbor"))
-        .args([
-            "restore",
-            "--input",
-            backup.to_str().unwrap(),
-            "--data-dir",
-            fresh.to_str().unwrap(),
-            "--key-file",
-        ])
-        .arg(&key_file)
-        .output()
-        .unwrap();
+    // Restore the old backup into a fresh instance, with the organisation's key file and a
+    // key-store backup taken now, after the erasure.
+    let keys_backup = dir.path().join("keys-now.shk");
+    let out = safeharbor(
+        &["keys", "backup", "--output", keys_backup.to_str().unwrap()],
+        &data,
+    );
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    assert!(stdout(&out).contains(": 1 client keys"), "{}", stdout(&out));
+    let fresh = dir.path().join("fresh");
+    let key_file = data.join("safeharbor.key");
+    for (command, file) in [("restore", &backup), ("keys restore", &keys_backup)] {
+        let out = Command::new(env!("CARGO_BIN_EXE_safeharbor"))
+            .args(command.split(' '))
+            .arg("--input")
+            .arg(file)
+            .arg("--data-dir")
+            .arg(&fresh)
+            .arg("--key-file")
+            .arg(&key_file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{command}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     let restored = serve_with(&fresh, &["--key-file".as_ref(), key_file.as_os_str()]);
     assert_eq!(
         read_status(&http, &restored.base, &token, &kept).await,

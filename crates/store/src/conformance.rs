@@ -330,6 +330,36 @@ pub async fn key_store_puts_replaces_and_destroys(h: &impl Harness) {
     assert!(!keys.destroy(id).await.unwrap());
 }
 
+pub async fn key_store_exports_and_imports_all_or_nothing(h: &impl Harness) {
+    let (_, keys) = h.fresh().await;
+    for n in 1..=3u8 {
+        let key = WrappedKey {
+            dek_version: 1,
+            kek_version: 1,
+            wrapped: vec![n; 72],
+        };
+        keys.put(ClientId::from_random([n; 16]), &key, T0)
+            .await
+            .unwrap();
+    }
+    let mut export = Vec::new();
+    assert_eq!(keys.export(&mut export).await.unwrap(), 3);
+    let (_, target) = h.fresh().await;
+    let cut = &export[..export.len() - 12];
+    assert!(target.import(cut).await.is_err(), "a cut export is refused");
+    assert!(
+        target.count_by_kek().await.unwrap().is_empty(),
+        "and leaves nothing behind"
+    );
+    assert_eq!(target.import(export.as_slice()).await.unwrap(), 3);
+    let id = ClientId::from_random([2; 16]);
+    assert_eq!(target.get(id).await.unwrap(), keys.get(id).await.unwrap());
+    assert!(
+        target.import(export.as_slice()).await.is_err(),
+        "only into an empty key store"
+    );
+}
+
 pub async fn backups_restore_into_a_fresh_instance_with_the_same_digest(h: &impl Harness) {
     let (source, _) = h.fresh().await;
     seed(&source).await;
@@ -395,6 +425,7 @@ macro_rules! conformance_tests {
             caseloads_hold_only_assigned_clients,
             erasure_wipes_sealed_fields_and_notes,
             key_store_puts_replaces_and_destroys,
+            key_store_exports_and_imports_all_or_nothing,
             backups_restore_into_a_fresh_instance_with_the_same_digest,
             damaged_backups_are_refused_without_a_trace,
         );

@@ -3,10 +3,35 @@
 //! that deleting one row erases a client from the live database and from every old backup at once
 //! (crypto-shredding, SECURITY.md P3).
 
+use std::io::{BufRead, Write};
+
+use base64::Engine as _;
 use domain::{ClientId, Timestamp};
+use futures_util::TryStreamExt;
+use serde::{Deserialize, Serialize};
 use sqlx::{AnyPool, Row};
 
 use crate::{Dialect, Result, StoreError};
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
+/// One wrapped key in a key-store export.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExportedKey {
+    client_id: String,
+    dek_version: u32,
+    kek_version: u32,
+    wrapped: String,
+    created_at: i64,
+}
+
+/// The last line of an export: how many keys it holds.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExportEnd {
+    keys: u64,
+}
 
 /// A client's data key as stored: sealed under the KEK of `kek_version`.
 #[derive(Clone, PartialEq, Eq)]
@@ -133,6 +158,80 @@ impl KeyStore {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    /// Writes every wrapped key to `out` as JSON lines (still wrapped: useless without the KEK).
+    pub async fn export(&self, out: &mut impl Write) -> Result<u64> {
+        let mut keys = 0u64;
+        let mut rows = sqlx::query(
+            "SELECT client_id, dek_version, kek_version, wrapped, created_at FROM client_keys ORDER BY client_id",
+        )
+        .fetch(&self.pool);
+        while let Some(row) = rows.try_next().await? {
+            let key = ExportedKey {
+                client_id: row.try_get("client_id")?,
+                dek_version: version(&row, "dek_version")?,
+                kek_version: version(&row, "kek_version")?,
+                wrapped: B64.encode(row.try_get::<Vec<u8>, _>("wrapped")?),
+                created_at: row.try_get("created_at")?,
+            };
+            serde_json::to_writer(&mut *out, &key)
+                .map_err(|_| StoreError::Corrupt("a key that cannot be written"))?;
+            out.write_all(b"\n")?;
+            keys += 1;
+        }
+        serde_json::to_writer(&mut *out, &ExportEnd { keys })
+            .map_err(|_| StoreError::Corrupt("an export end"))?;
+        out.write_all(b"\n")?;
+        Ok(keys)
+    }
+
+    /// Loads an export into this key store, which must be empty; all or nothing.
+    pub async fn import(&self, input: impl BufRead) -> Result<u64> {
+        let bad = || StoreError::Refused("the key-store backup holds a line that is not a key");
+        let mut tx = self.pool.begin().await?;
+        let existing: i64 = sqlx::query("SELECT COUNT(*) AS n FROM client_keys")
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+        if existing != 0 {
+            return Err(StoreError::Refused(
+                "the key store is not empty; restore keys into a fresh instance",
+            ));
+        }
+        let mut keys = 0u64;
+        let mut end = None;
+        for line in input.lines() {
+            let line = line?;
+            if end.is_some() {
+                return Err(StoreError::Refused(
+                    "the key-store backup has data after its end",
+                ));
+            }
+            if let Ok(key) = serde_json::from_str::<ExportedKey>(&line) {
+                let client: ClientId = key.client_id.parse().map_err(|_| bad())?;
+                sqlx::query(
+                    "INSERT INTO client_keys (client_id, dek_version, kek_version, wrapped, created_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(client.to_string())
+                .bind(i64::from(key.dek_version))
+                .bind(i64::from(key.kek_version))
+                .bind(B64.decode(&key.wrapped).map_err(|_| bad())?)
+                .bind(key.created_at)
+                .execute(&mut *tx)
+                .await?;
+                keys += 1;
+            } else {
+                end = Some(serde_json::from_str::<ExportEnd>(&line).map_err(|_| bad())?);
+            }
+        }
+        match end {
+            Some(end) if end.keys == keys => {
+                tx.commit().await?;
+                Ok(keys)
+            }
+            _ => Err(StoreError::Refused("the key-store backup is incomplete")),
+        }
     }
 
     /// How many keys are wrapped under each KEK version.
