@@ -7,6 +7,8 @@ pub mod case;
 pub mod classification;
 pub mod client;
 pub mod ids;
+pub mod instrument;
+pub mod legal;
 pub mod note;
 pub mod policy;
 pub mod role;

@@ -1,0 +1,1 @@
+//! Screening instruments (in progress).

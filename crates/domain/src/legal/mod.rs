@@ -1,0 +1,1 @@
+//! Legal-element engine (in progress).
