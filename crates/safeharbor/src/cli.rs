@@ -104,6 +104,22 @@ pub enum Command {
         #[arg(long)]
         no_verify: bool,
     },
+    /// Screening instruments shipped with Safe Harbor.
+    Instruments {
+        #[command(subcommand)]
+        command: InstrumentsCommand,
+    },
+    /// Score a screening from a file of answers (nothing is stored).
+    Screen {
+        /// The instrument's id (see `safeharbor instruments list`).
+        #[arg(long)]
+        instrument: String,
+        /// A JSON file: {"items": {"ITEM_ID": "yes"|"no"|"declined"|"unknown"}}.
+        #[arg(long)]
+        answers: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Restore an encrypted backup into a fresh, empty instance.
     Restore {
         #[command(flatten)]
@@ -122,6 +138,27 @@ pub struct Listen {
     /// Allow a non-loopback address without TLS because a TLS-terminating proxy is in front.
     #[arg(long, env = "SAFEHARBOR_BEHIND_PROXY")]
     pub behind_proxy: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InstrumentsCommand {
+    /// List the instruments.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Show one instrument: its questions, scoring, population, citation and validation.
+    Show {
+        id: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -14,7 +14,7 @@ use crate::cli::{
     AuditCommand, Cli, ClientsCommand, Command, KeysCommand, Listen, Storage, TokensCommand,
     UsersCommand,
 };
-use crate::{demo, instance, progress};
+use crate::{demo, instance, progress, screening};
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
@@ -52,6 +52,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             no_verify,
         } => backup(&storage, &output, !no_verify).await,
         Command::Restore { storage, input } => restore(&storage, &input).await,
+        Command::Instruments { command } => screening::instruments(command),
+        Command::Screen {
+            instrument,
+            answers,
+            format,
+        } => screening::screen(&instrument, &answers, format),
     }
 }
 

@@ -7,3 +7,4 @@ pub mod demo;
 pub mod instance;
 pub mod logging;
 pub mod progress;
+pub mod screening;

@@ -396,3 +396,79 @@ async fn keys_rotate_while_a_server_keeps_serving() {
     }
     assert!(verify(dir.path()).0);
 }
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_safeharbor"))
+        .args(args)
+        .output()
+        .expect("run safeharbor")
+}
+
+#[test]
+fn instruments_and_screen_follow_the_json_contract() {
+    let list: serde_json::Value =
+        serde_json::from_slice(&run(&["instruments", "list", "--format", "json"]).stdout).unwrap();
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"sscst-6") && ids.contains(&"qyit-4"),
+        "{ids:?}"
+    );
+    let shown: serde_json::Value =
+        serde_json::from_slice(&run(&["instruments", "show", "qyit-4", "--format", "json"]).stdout)
+            .unwrap();
+    assert_eq!(shown["items"].as_array().unwrap().len(), 4);
+    assert_eq!(shown["scoring"]["positive_at"], 1);
+
+    let dir = tempfile::tempdir().unwrap();
+    let answers = dir.path().join("answers.json");
+    std::fs::write(
+        &answers,
+        r#"{"items": {"substance-use": "yes", "ran-away": "yes", "police": "declined"}}"#,
+    )
+    .unwrap();
+    let out = run(&[
+        "screen",
+        "--instrument",
+        "sscst-6",
+        "--answers",
+        answers.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success());
+    let result: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (result["score"].as_u64(), result["result"].as_str()),
+        (Some(2), Some("positive"))
+    );
+    assert!(
+        result["recommended_action"]
+            .as_str()
+            .unwrap()
+            .starts_with("Look further")
+    );
+
+    // Bad answers: non-zero exit, a message naming the item, nothing on stdout.
+    std::fs::write(&answers, r#"{"items": {"police": "perhaps"}}"#).unwrap();
+    let out = run(&[
+        "screen",
+        "--instrument",
+        "sscst-6",
+        "--answers",
+        answers.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("police") && !said.contains("perhaps"),
+        "{said}"
+    );
+}
