@@ -1,1 +1,0 @@
-//! Screening instruments (in progress).
