@@ -9,6 +9,7 @@ mod clients;
 pub mod keyring;
 pub mod keys;
 mod notes;
+pub mod screenings;
 mod seal;
 pub mod users;
 
@@ -23,6 +24,7 @@ pub use cases::{CaseView, NewCase};
 pub use clients::{ClientSummary, ClientView};
 pub use keyring::KeyRing;
 pub use notes::NoteView;
+pub use screenings::ScreeningView;
 
 /// Where "now" comes from. Production reads the system clock; tests set it.
 pub trait Clock: Send + Sync + std::fmt::Debug {

@@ -74,6 +74,10 @@ id_type!(
     NoteId
 );
 id_type!(
+    /// A recorded screening.
+    ScreeningId
+);
+id_type!(
     /// A staff account.
     UserId
 );

@@ -14,7 +14,7 @@ pub mod policy;
 pub mod role;
 pub mod time;
 
-pub use ids::{CaseId, ClientId, NoteId, TokenId, UserId};
+pub use ids::{CaseId, ClientId, NoteId, ScreeningId, TokenId, UserId};
 pub use role::Role;
 pub use time::Timestamp;
 

@@ -25,13 +25,15 @@ pub enum Action {
     WriteNote,
     ReadCases,
     WriteCase,
+    ReadScreenings,
+    WriteScreening,
     EraseClient,
     FindDuplicates,
     ManageUsers,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 12] = [
         Action::CreateClient,
         Action::ListCaseload,
         Action::ReadClient,
@@ -39,6 +41,8 @@ impl Action {
         Action::WriteNote,
         Action::ReadCases,
         Action::WriteCase,
+        Action::ReadScreenings,
+        Action::WriteScreening,
         Action::EraseClient,
         Action::FindDuplicates,
         Action::ManageUsers,
@@ -53,6 +57,8 @@ impl Action {
                 | Action::WriteNote
                 | Action::ReadCases
                 | Action::WriteCase
+                | Action::ReadScreenings
+                | Action::WriteScreening
                 | Action::EraseClient
         )
     }
@@ -75,6 +81,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, Assigned, WriteNote),
     (CaseManager, Assigned, ReadCases),
     (CaseManager, Assigned, WriteCase),
+    (CaseManager, Assigned, ReadScreenings),
+    (CaseManager, Assigned, WriteScreening),
     (Outreach, NoClient, CreateClient),
     (Outreach, NoClient, ListCaseload),
     (Outreach, NoClient, FindDuplicates),
@@ -82,6 +90,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Outreach, Assigned, ReadNotes),
     (Outreach, Assigned, WriteNote),
     (Outreach, Assigned, ReadCases),
+    (Outreach, Assigned, ReadScreenings),
+    (Outreach, Assigned, WriteScreening),
     (Supervisor, NoClient, CreateClient),
     (Supervisor, NoClient, ListCaseload),
     (Supervisor, NoClient, FindDuplicates),
@@ -90,6 +100,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Assigned, WriteNote),
     (Supervisor, Assigned, ReadCases),
     (Supervisor, Assigned, WriteCase),
+    (Supervisor, Assigned, ReadScreenings),
+    (Supervisor, Assigned, WriteScreening),
     (Supervisor, Assigned, EraseClient),
     (Administrator, NoClient, ManageUsers),
 ];
@@ -116,7 +128,7 @@ mod tests {
     fn administrators_and_analysts_never_read_case_content() {
         for role in [Administrator, DataAnalyst] {
             for rel in [Assigned, Unassigned] {
-                for action in [ReadClient, ReadNotes, ReadCases] {
+                for action in [ReadClient, ReadNotes, ReadCases, ReadScreenings] {
                     assert!(!permits(role, rel, action));
                 }
             }

@@ -136,6 +136,13 @@ fn routes() -> Vec<Route> {
             Some(json!({"program": "Drop-in", "opened_on": "2026-11-01"})),
             true,
         ),
+        r(Method::GET, "/api/v1/clients/{id}/screenings", None, true),
+        r(
+            Method::POST,
+            "/api/v1/clients/{id}/screenings",
+            Some(json!({"instrument": "qyit-4", "answers": {"traded-sex": "yes"}})),
+            true,
+        ),
         r(Method::DELETE, "/api/v1/clients/{id}", None, true),
     ]
 }
@@ -152,6 +159,8 @@ fn expected(route: &Route, role: Role, assigned: bool) -> StatusCode {
         (&Method::POST, "/api/v1/clients/{id}/notes") => Action::WriteNote,
         (&Method::GET, "/api/v1/clients/{id}/cases") => Action::ReadCases,
         (&Method::POST, "/api/v1/clients/{id}/cases") => Action::WriteCase,
+        (&Method::GET, "/api/v1/clients/{id}/screenings") => Action::ReadScreenings,
+        (&Method::POST, "/api/v1/clients/{id}/screenings") => Action::WriteScreening,
         (&Method::DELETE, "/api/v1/clients/{id}") => Action::EraseClient,
         _ => unreachable!(),
     };
@@ -608,6 +617,76 @@ async fn tokens_stop_working_when_revoked_or_expired() {
     assert_eq!(get(&w.t, &ben).await, StatusCode::OK);
     w.t.app.revoke_token(fresh.token.id).await.unwrap();
     assert_eq!(get(&w.t, &ben).await, StatusCode::UNAUTHORIZED, "revoked");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_screening_is_scored_recorded_sealed_and_listed() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let path = format!("/api/v1/clients/{}/screenings", w.client);
+        let body = json!({"instrument": "sscst-6", "answers": {"substance-use": "yes", "police": "yes", "sti": "declined"}});
+        let (status, result) = send(
+            &w.t,
+            Some(&w.outreach),
+            Method::POST,
+            &path,
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "outreach is not assigned to this client"
+        );
+        let (status, result2) = send(&w.t, Some(&w.manager), Method::POST, &path, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{result} {result2}");
+        assert_eq!(
+            (result2["score"].as_u64(), result2["result"].as_str()),
+            (Some(2), Some("positive"))
+        );
+        assert!(
+            result2["recommended_action"]
+                .as_str()
+                .unwrap()
+                .starts_with("Look further")
+        );
+        let (_, listed) = send(&w.t, Some(&w.manager), Method::GET, &path, None).await;
+        let first = &listed["screenings"][0];
+        assert_eq!(first["id"], result2["id"]);
+        assert_eq!(first["instrument_version"], "1.0.0");
+        assert_eq!(first["answers"]["sti"], "declined");
+        assert_eq!(first["answers"]["partners"], "unknown");
+        for bad in [
+            json!({"instrument": "nope", "answers": {}}),
+            json!({"instrument": "qyit-4", "answers": {"traded-sex": "often"}}),
+            json!({"instrument": "qyit-4", "answers": {"not-an-item": "yes"}}),
+        ] {
+            let (status, _) = send(&w.t, Some(&w.manager), Method::POST, &path, Some(bad)).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        let (_, listed) = send(&w.t, Some(&w.manager), Method::GET, &path, None).await;
+        assert_eq!(
+            listed["screenings"].as_array().unwrap().len(),
+            1,
+            "bad screenings wrote nothing"
+        );
+        let (status, instruments) = send(
+            &w.t,
+            Some(&w.outreach),
+            Method::GET,
+            "/api/v1/instruments",
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(instruments["instruments"].as_array().unwrap().len(), 4);
+        assert_eq!(
+            send(&w.t, None, Method::GET, "/api/v1/instruments", None)
+                .await
+                .0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,11 +11,18 @@ use sqlx::{AnyPool, Row};
 use store::migrate::{self, Ledger, Migration};
 use store::{Dialect, KeyStore, Store, StoreError};
 
-const RECORDS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sql: include_str!("../migrations/records/0001_init.sql"),
-}];
+const RECORDS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sql: include_str!("../migrations/records/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "screenings",
+        sql: include_str!("../migrations/records/0002_screenings.sql"),
+    },
+];
 
 const KEYS: &[Migration] = &[Migration {
     version: 1,

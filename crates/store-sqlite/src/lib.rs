@@ -15,11 +15,18 @@ use store::{Dialect, KeyStore, Store, StoreError};
 pub const RECORDS_FILE: &str = "records.sqlite";
 pub const KEYS_FILE: &str = "keys.sqlite";
 
-const RECORDS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sql: include_str!("../migrations/records/0001_init.sql"),
-}];
+const RECORDS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sql: include_str!("../migrations/records/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "screenings",
+        sql: include_str!("../migrations/records/0002_screenings.sql"),
+    },
+];
 
 const KEYS: &[Migration] = &[Migration {
     version: 1,

@@ -105,6 +105,19 @@ async fn seed(store: &Store) -> (UserRow, UserRow, ClientRow) {
     })
     .await
     .unwrap();
+    tx.insert_screening(&crate::rows::ScreeningRow {
+        id: domain::ScreeningId::from_random(rng.r#gen()),
+        client_id: c.id,
+        instrument: "qyit-4".into(),
+        instrument_version: "1.0.0".into(),
+        answers: Some(vec![8; 30]),
+        score: Some(1),
+        result: Some("positive".into()),
+        screened_by: Actor::User(a.id).encode(),
+        created_at: T0,
+    })
+    .await
+    .unwrap();
     tx.append_audit(&event(AuditAction::ClientCreate), &AUDIT_KEY)
         .await
         .unwrap();
@@ -367,7 +380,7 @@ pub async fn backups_restore_into_a_fresh_instance_with_the_same_digest(h: &impl
     let written = crate::backup::write(&source, &mut bytes, T0.unix_millis(), |_| ())
         .await
         .unwrap();
-    assert_eq!(written.rows, 9);
+    assert_eq!(written.rows, 10);
     assert_eq!(crate::backup::digest(&source).await.unwrap(), written);
     let (target, _) = h.fresh().await;
     let restored = crate::backup::restore(&target, bytes.as_slice(), |_| ())

@@ -1,7 +1,7 @@
 //! What the records database holds, row by row. Personal fields are sealed blobs here: this crate
 //! never sees plaintext.
 
-use domain::{CaseId, ClientId, NoteId, Role, Timestamp, TokenId, UserId};
+use domain::{CaseId, ClientId, NoteId, Role, ScreeningId, Timestamp, TokenId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRow {
@@ -74,6 +74,28 @@ pub struct CaseRow {
     pub closed_on: Option<String>,
     pub assigned_to: Option<UserId>,
     pub created_at: Timestamp,
+}
+
+/// A recorded screening: the answers are sealed; instrument, score and result are not.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ScreeningRow {
+    pub id: ScreeningId,
+    pub client_id: ClientId,
+    pub instrument: String,
+    pub instrument_version: String,
+    pub answers: Option<Vec<u8>>,
+    pub score: Option<i64>,
+    pub result: Option<String>,
+    pub screened_by: String,
+    pub created_at: Timestamp,
+}
+
+impl std::fmt::Debug for ScreeningRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScreeningRow")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
 }
 
 /// One stored audit event, with its chain MAC.

@@ -94,6 +94,21 @@ pub const BACKUP_TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "screenings",
+        key: "id",
+        columns: &[
+            ("id", Text),
+            ("client_id", Text),
+            ("instrument", Text),
+            ("instrument_version", Text),
+            ("answers", Blob),
+            ("score", Int),
+            ("result", Text),
+            ("screened_by", Text),
+            ("created_at", Int),
+        ],
+    },
+    Table {
         name: "audit_events",
         key: "seq",
         columns: &[

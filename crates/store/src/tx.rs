@@ -6,7 +6,7 @@ use domain::{ClientId, Timestamp, TokenId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use crate::rows::{AuditRow, CaseRow, ClientRow, NoteRow, TokenRow, UserRow};
+use crate::rows::{AuditRow, CaseRow, ClientRow, NoteRow, ScreeningRow, TokenRow, UserRow};
 use crate::{Result, StoreError};
 
 pub struct Tx {
@@ -101,6 +101,20 @@ fn case(row: &AnyRow) -> Result<CaseRow> {
         opened_on: row.try_get("opened_on")?,
         closed_on: row.try_get("closed_on")?,
         assigned_to: opt_parsed(row, "assigned_to")?,
+        created_at: ts(row, "created_at")?,
+    })
+}
+
+fn screening(row: &AnyRow) -> Result<ScreeningRow> {
+    Ok(ScreeningRow {
+        id: parsed(row, "id")?,
+        client_id: parsed(row, "client_id")?,
+        instrument: row.try_get("instrument")?,
+        instrument_version: row.try_get("instrument_version")?,
+        answers: row.try_get("answers")?,
+        score: row.try_get("score")?,
+        result: row.try_get("result")?,
+        screened_by: row.try_get("screened_by")?,
         created_at: ts(row, "created_at")?,
     })
 }
@@ -331,10 +345,15 @@ impl Tx {
         .bind(id.to_string())
         .execute(&mut *self.inner)
         .await?;
-        sqlx::query("UPDATE notes SET body = NULL WHERE client_id = $1")
-            .bind(id.to_string())
-            .execute(&mut *self.inner)
-            .await?;
+        for sql in [
+            "UPDATE notes SET body = NULL WHERE client_id = $1",
+            "UPDATE screenings SET answers = NULL, score = NULL, result = NULL WHERE client_id = $1",
+        ] {
+            sqlx::query(sql)
+                .bind(id.to_string())
+                .execute(&mut *self.inner)
+                .await?;
+        }
         Ok(done.rows_affected() == 1)
     }
 
@@ -417,6 +436,39 @@ impl Tx {
         .await?
         .iter()
         .map(case)
+        .collect()
+    }
+
+    pub async fn insert_screening(&mut self, row: &ScreeningRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO screenings (id, client_id, instrument, instrument_version, answers, score, result, \
+             screened_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(row.id.to_string())
+        .bind(row.client_id.to_string())
+        .bind(&row.instrument)
+        .bind(&row.instrument_version)
+        .bind(row.answers.clone())
+        .bind(row.score)
+        .bind(row.result.clone())
+        .bind(&row.screened_by)
+        .bind(row.created_at.unix_millis())
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// A client's screenings, newest first.
+    pub async fn screenings(&mut self, client_id: ClientId) -> Result<Vec<ScreeningRow>> {
+        sqlx::query(
+            "SELECT id, client_id, instrument, instrument_version, answers, score, result, screened_by, created_at \
+             FROM screenings WHERE client_id = $1 ORDER BY created_at DESC, id",
+        )
+        .bind(client_id.to_string())
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(screening)
         .collect()
     }
 

@@ -18,11 +18,14 @@ use crate::api;
         api::clients::duplicates, api::clients::erase,
         api::notes::create, api::notes::list,
         api::cases::create, api::cases::list,
+        api::screenings::create, api::screenings::list, api::screenings::instruments,
     ),
     components(schemas(
         api::Created, api::ClientBody, api::ClientResponse, api::ClientSummaryResponse, api::CaseloadResponse,
         api::DuplicatesBody, api::DuplicatesResponse, api::NoteBody, api::NoteResponse, api::NotesResponse,
-        api::CaseBody, api::CaseResponse, api::CasesResponse, crate::error::ErrorBody, crate::error::ErrorDetail,
+        api::CaseBody, api::CaseResponse, api::CasesResponse,
+        api::ScreeningBody, api::ScreeningResult, api::ScreeningRecord, api::ScreeningsResponse,
+        api::InstrumentSummary, api::InstrumentsResponse, crate::error::ErrorBody, crate::error::ErrorDetail,
     )),
     modifiers(&BearerAuth),
 )]

@@ -3,6 +3,7 @@
 pub(crate) mod cases;
 pub(crate) mod clients;
 pub(crate) mod notes;
+pub(crate) mod screenings;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -13,6 +14,10 @@ pub(crate) use clients::{
     DuplicatesResponse,
 };
 pub(crate) use notes::{NoteBody, NoteResponse, NotesResponse};
+pub(crate) use screenings::{
+    InstrumentSummary, InstrumentsResponse, ScreeningBody, ScreeningRecord, ScreeningResult,
+    ScreeningsResponse,
+};
 
 /// `{"id": ...}`: the id of a record just created.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
@@ -28,4 +33,9 @@ pub(crate) fn routes() -> Router<app::App> {
         .route("/clients/{id}", get(clients::read).delete(clients::erase))
         .route("/clients/{id}/notes", post(notes::create).get(notes::list))
         .route("/clients/{id}/cases", post(cases::create).get(cases::list))
+        .route(
+            "/clients/{id}/screenings",
+            post(screenings::create).get(screenings::list),
+        )
+        .route("/instruments", get(screenings::instruments))
 }

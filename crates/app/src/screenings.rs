@@ -1,0 +1,158 @@
+//! Screenings recorded on a client: the instrument and version, the answers (sealed), score,
+//! result, who and when. A screening says "look further", never more.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use domain::audit::{Actor, AuditAction};
+use domain::instrument::{Answers, Instrument, InstrumentError, Screening};
+use domain::policy::Action;
+use domain::{ClientId, ScreeningId, Timestamp};
+use store::rows::ScreeningRow;
+
+use crate::access::target;
+use crate::seal::{open_opt, seal};
+use crate::{App, AppError, Caller, Purpose, Result};
+
+const TABLE: &str = "screenings";
+
+/// The shipped instruments, parsed once.
+pub fn instruments() -> Result<&'static [Instrument]> {
+    static SHIPPED: OnceLock<Result<Vec<Instrument>, InstrumentError>> = OnceLock::new();
+    match SHIPPED.get_or_init(domain::instrument::shipped) {
+        Ok(all) => Ok(all),
+        Err(err) => {
+            tracing::error!(error = %err, "a shipped instrument does not load");
+            Err(AppError::Conflict(
+                "the screening instruments could not be loaded",
+            ))
+        }
+    }
+}
+
+/// A screening as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScreeningView {
+    pub id: ScreeningId,
+    pub instrument: String,
+    pub instrument_version: String,
+    pub score: Option<i64>,
+    pub result: Option<String>,
+    pub answers: BTreeMap<String, String>,
+    pub screened_by: String,
+    pub created_at: Timestamp,
+}
+
+impl App {
+    /// Scores and records a screening of a client.
+    pub async fn record_screening(
+        &self,
+        caller: &Caller,
+        client: ClientId,
+        instrument: &str,
+        codes: &BTreeMap<String, String>,
+        purpose: Purpose,
+    ) -> Result<(ScreeningId, Screening)> {
+        let instrument =
+            instruments()?
+                .iter()
+                .find(|i| i.id == instrument)
+                .ok_or(domain::InvalidInput::new(
+                    "instrument",
+                    "is not one of the instruments (see /api/v1/instruments)",
+                ))?;
+        let answers = Answers::from_codes(instrument, codes).map_err(|_| {
+            domain::InvalidInput::new(
+                "answers",
+                "do not fit the instrument's items and answer types",
+            )
+        })?;
+        let screening = instrument.score(&answers);
+        let (mut tx, grant) = self
+            .grant_client(
+                self.store().write().await?,
+                caller,
+                client,
+                Action::WriteScreening,
+            )
+            .await?;
+        let dek = self.client_key(grant.client).await?;
+        let id = ScreeningId::from_random(self.entropy().bytes());
+        let sealed = serde_json::to_string(&answers.codes()).unwrap_or_default();
+        tx.insert_screening(&ScreeningRow {
+            id,
+            client_id: grant.client,
+            instrument: instrument.id.clone(),
+            instrument_version: instrument.version.clone(),
+            answers: Some(seal(self, &dek, TABLE, "answers", &id.to_string(), &sealed)),
+            score: screening.score.map(i64::from),
+            result: Some(screening.result.as_str().to_owned()),
+            screened_by: Actor::User(caller.id).encode(),
+            created_at: self.now(),
+        })
+        .await?;
+        self.audit(
+            &mut tx,
+            Actor::User(caller.id),
+            AuditAction::ScreeningCreate,
+            Some(target(client)),
+            purpose.as_str(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((id, screening))
+    }
+
+    /// A client's screenings, newest first.
+    pub async fn screenings(
+        &self,
+        caller: &Caller,
+        client: ClientId,
+        purpose: Purpose,
+    ) -> Result<Vec<ScreeningView>> {
+        let (mut tx, grant) = self
+            .grant_client(
+                self.store().write().await?,
+                caller,
+                client,
+                Action::ReadScreenings,
+            )
+            .await?;
+        let dek = self.client_key(grant.client).await?;
+        let rows = tx.screenings(grant.client).await?;
+        let mut views = Vec::with_capacity(rows.len());
+        for row in rows {
+            let answers = match open_opt(
+                &dek,
+                TABLE,
+                "answers",
+                &row.id.to_string(),
+                row.answers.as_deref(),
+            )? {
+                Some(json) => serde_json::from_str(&json)
+                    .map_err(|_| store::StoreError::Corrupt("screening answers"))?,
+                None => BTreeMap::new(),
+            };
+            views.push(ScreeningView {
+                id: row.id,
+                instrument: row.instrument,
+                instrument_version: row.instrument_version,
+                score: row.score,
+                result: row.result,
+                answers,
+                screened_by: row.screened_by,
+                created_at: row.created_at,
+            });
+        }
+        self.audit(
+            &mut tx,
+            Actor::User(caller.id),
+            AuditAction::ScreeningList,
+            Some(target(client)),
+            purpose.as_str(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(views)
+    }
+}

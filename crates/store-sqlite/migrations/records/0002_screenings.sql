@@ -1,0 +1,13 @@
+-- Screenings: an instrument's answers (sealed), score and result, who and when.
+CREATE TABLE screenings (
+    id TEXT PRIMARY KEY NOT NULL,
+    client_id TEXT NOT NULL REFERENCES clients (id),
+    instrument TEXT NOT NULL,
+    instrument_version TEXT NOT NULL,
+    answers BLOB,
+    score INTEGER,
+    result TEXT,
+    screened_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX screenings_client ON screenings (client_id, created_at);
