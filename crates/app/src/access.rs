@@ -8,10 +8,12 @@ use domain::policy::{Action, Relationship, permits};
 
 use crate::{App, AppError, Caller, Result};
 
-/// Proof that the caller may perform an action on one client.
-#[derive(Debug, Clone, Copy)]
+/// Proof that the caller may perform an action on one client, with the client's row as read in
+/// the deciding transaction.
+#[derive(Debug, Clone)]
 pub(crate) struct ClientGrant {
     pub client: ClientId,
+    pub row: store::rows::ClientRow,
 }
 
 /// Proof that the caller's role may perform an action that concerns no particular client.
@@ -37,17 +39,19 @@ impl App {
         client: ClientId,
         action: Action,
     ) -> Result<(store::Tx, ClientGrant)> {
-        let live = tx
-            .client(client)
+        let found = tx
+            .client_for(client, caller.id)
             .await?
-            .is_some_and(|row| row.erased_at.is_none());
-        let relationship = match (live, tx.is_assigned(client, caller.id).await?) {
-            (true, true) => Some(Relationship::Assigned),
-            (true, false) => Some(Relationship::Unassigned),
-            (false, _) => None,
-        };
-        if relationship.is_some_and(|rel| permits(caller.role, rel, action)) {
-            return Ok((tx, ClientGrant { client }));
+            .filter(|(row, _)| row.erased_at.is_none());
+        if let Some((row, assigned)) = found {
+            let relationship = if assigned {
+                Relationship::Assigned
+            } else {
+                Relationship::Unassigned
+            };
+            if permits(caller.role, relationship, action) {
+                return Ok((tx, ClientGrant { client, row }));
+            }
         }
         let why = format!("refused: {action:?}");
         self.audit(

@@ -162,8 +162,7 @@ impl App {
         let (mut tx, grant) = self
             .grant_client(self.store().write().await?, caller, id, Action::ReadClient)
             .await?;
-        let row = tx.client(grant.client).await?.ok_or(AppError::NotFound)?;
-        let view = self.open_client(&row).await?;
+        let view = self.open_client(&grant.row).await?;
         self.audit(
             &mut tx,
             Actor::User(caller.id),

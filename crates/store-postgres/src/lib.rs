@@ -50,7 +50,9 @@ pub async fn open(
             check_durability(&keys).await?;
             keys
         }
-        None => records.clone(),
+        // Its own pool, even on the same database: a request holds a records connection while
+        // it fetches a key, and one shared pool would run dry under load.
+        None => pool(url).await?,
     };
     migrate::run(&keys, Ledger::KeyStore, KEYS, now.unix_millis()).await?;
     Ok((

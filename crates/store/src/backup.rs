@@ -203,7 +203,7 @@ pub async fn restore(
             "the backup was made at another schema version; restore it with the Safe Harbor version that made it",
         ));
     }
-    let mut tx = store.write().await?.into_inner();
+    let (mut tx, _turn) = store.write().await?.into_parts();
     for table in BACKUP_TABLES {
         let sql = format!("SELECT COUNT(*) AS n FROM {}", table.name);
         let n: i64 = sqlx::query(AssertSqlSafe(sql))

@@ -262,8 +262,20 @@ pub async fn caseloads_hold_only_assigned_clients(h: &impl Harness) {
     let mut tx = store.write().await.unwrap();
     assert_eq!(tx.caseload(a.id, 10, 0).await.unwrap(), vec![c.clone()]);
     assert!(tx.caseload(b.id, 10, 0).await.unwrap().is_empty());
-    assert!(tx.is_assigned(c.id, a.id).await.unwrap());
-    assert!(!tx.is_assigned(c.id, b.id).await.unwrap());
+    assert_eq!(
+        tx.client_for(c.id, a.id).await.unwrap(),
+        Some((c.clone(), true))
+    );
+    assert_eq!(
+        tx.client_for(c.id, b.id).await.unwrap(),
+        Some((c.clone(), false))
+    );
+    assert_eq!(
+        tx.client_for(ClientId::from_random([3; 16]), a.id)
+            .await
+            .unwrap(),
+        None
+    );
     assert_eq!(
         tx.matching_clients(a.id, Some("name-idx"), None)
             .await

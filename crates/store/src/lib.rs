@@ -18,6 +18,8 @@ pub mod conformance;
 pub use keystore::{KeyStore, WrappedKey};
 pub use tx::Tx;
 
+use std::sync::Arc;
+
 use sqlx::AnyPool;
 
 /// The SQL dialects we support. Almost every statement is shared; this picks the rest.
@@ -76,12 +78,22 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     pool: AnyPool,
     dialect: Dialect,
+    /// On SQLite, writers queue here, in order and woken at once, rather than in SQLite's busy
+    /// handler, which sleeps and polls. (An embedded database has one process; PostgreSQL
+    /// orders writers itself, across processes, with the audit head's row lock.)
+    write_gate: Option<Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl Store {
     /// Wraps a pool whose connections the engine crate has set up and checked, and migrated.
     pub fn new(pool: AnyPool, dialect: Dialect) -> Self {
-        Self { pool, dialect }
+        let write_gate =
+            (dialect == Dialect::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(())));
+        Self {
+            pool,
+            dialect,
+            write_gate,
+        }
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -94,14 +106,17 @@ impl Store {
 
     /// A transaction that may write (and so holds the write lock on SQLite).
     pub async fn write(&self) -> Result<Tx> {
-        Ok(Tx::new(
-            self.pool.begin_with(self.dialect.begin_write()).await?,
-        ))
+        let turn = match &self.write_gate {
+            Some(gate) => Some(gate.clone().lock_owned().await),
+            None => None,
+        };
+        let inner = self.pool.begin_with(self.dialect.begin_write()).await?;
+        Ok(Tx::new(inner, turn))
     }
 
     /// A transaction that only reads.
     pub async fn read(&self) -> Result<Tx> {
-        Ok(Tx::new(self.pool.begin().await?))
+        Ok(Tx::new(self.pool.begin().await?, None))
     }
 
     /// Every (table, column) in the records database.

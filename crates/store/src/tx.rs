@@ -11,6 +11,8 @@ use crate::{Result, StoreError};
 
 pub struct Tx {
     inner: Transaction<'static, Any>,
+    /// The writer's turn (SQLite), held until commit or rollback.
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl std::fmt::Debug for Tx {
@@ -135,12 +137,21 @@ const CLIENT_COLUMNS: &str = "id, created_at, created_by, preferred_name, legal_
      contact, languages, gender, age_band, name_index, dob_index, erased_at";
 
 impl Tx {
-    pub(crate) fn new(inner: Transaction<'static, Any>) -> Self {
-        Self { inner }
+    pub(crate) fn new(
+        inner: Transaction<'static, Any>,
+        turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    ) -> Self {
+        Self { inner, _turn: turn }
     }
 
-    pub(crate) fn into_inner(self) -> Transaction<'static, Any> {
-        self.inner
+    /// The transaction and the writer's turn, for code in this crate that runs its own SQL.
+    pub(crate) fn into_parts(
+        self,
+    ) -> (
+        Transaction<'static, Any>,
+        Option<tokio::sync::OwnedMutexGuard<()>>,
+    ) {
+        (self.inner, self._turn)
     }
 
     pub async fn commit(self) -> Result<()> {
@@ -369,15 +380,23 @@ impl Tx {
         Ok(())
     }
 
-    pub async fn is_assigned(&mut self, client: ClientId, user: UserId) -> Result<bool> {
-        Ok(
-            sqlx::query("SELECT 1 AS one FROM assignments WHERE client_id = $1 AND user_id = $2")
-                .bind(client.to_string())
-                .bind(user.to_string())
-                .fetch_optional(&mut *self.inner)
-                .await?
-                .is_some(),
-        )
+    /// A client and whether `user` is assigned to them, in one query.
+    pub async fn client_for(
+        &mut self,
+        id: ClientId,
+        user: UserId,
+    ) -> Result<Option<(ClientRow, bool)>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {CLIENT_COLUMNS}, CAST(CASE WHEN EXISTS (SELECT 1 FROM assignments a \
+             WHERE a.client_id = clients.id AND a.user_id = $2) THEN 1 ELSE 0 END AS BIGINT) AS assigned \
+             FROM clients WHERE id = $1"
+        )))
+        .bind(id.to_string())
+        .bind(user.to_string())
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        row.map(|row| Ok((client(&row)?, row.try_get::<i64, _>("assigned")? == 1)))
+            .transpose()
     }
 
     // --- notes and cases -----------------------------------------------------------------------
