@@ -120,6 +120,19 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Which elements of which legal definitions the recorded facts meet, miss or leave unknown
+    /// (prints JSON; nothing is stored). Facts file format: docs/facts.schema.json.
+    Determine {
+        /// The facts file (JSON).
+        #[arg(long)]
+        facts: PathBuf,
+        /// us-federal, us-ca, intl-palermo or all.
+        #[arg(long, default_value = "all")]
+        jurisdiction: String,
+        /// Also show the information-only rules (18 U.S.C. 1591, California's Safe Harbor rule).
+        #[arg(long)]
+        information: bool,
+    },
     /// Restore an encrypted backup into a fresh, empty instance.
     Restore {
         #[command(flatten)]

@@ -53,6 +53,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => backup(&storage, &output, !no_verify).await,
         Command::Restore { storage, input } => restore(&storage, &input).await,
         Command::Instruments { command } => screening::instruments(command),
+        Command::Determine {
+            facts,
+            jurisdiction,
+            information,
+        } => screening::determine(&facts, &jurisdiction, information),
         Command::Screen {
             instrument,
             answers,

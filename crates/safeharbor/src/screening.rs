@@ -1,5 +1,6 @@
-//! `safeharbor instruments` and `safeharbor screen`: the shipped instruments, and scoring a
-//! screening from a file. Pure: nothing is read from or written to a database.
+//! `safeharbor instruments`, `safeharbor screen` and `safeharbor determine`: the shipped
+//! instruments, scoring a screening from a file, and the legal-element engine over a facts file.
+//! Pure: nothing is read from or written to a database.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -112,5 +113,22 @@ pub fn screen(instrument: &str, answers: &Path, format: Format) -> anyhow::Resul
             println!("{}", screening.recommended_action);
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn determine(facts: &Path, jurisdiction: &str, information: bool) -> anyhow::Result<ExitCode> {
+    use domain::legal::{Facts, Jurisdiction, Results, RulePacks};
+    let jurisdiction: Jurisdiction = jurisdiction
+        .parse()
+        .map_err(|_| anyhow!("--jurisdiction must be us-federal, us-ca, intl-palermo or all"))?;
+    let text = std::fs::read_to_string(facts)
+        .with_context(|| format!("could not read {}", facts.display()))?;
+    let facts = Facts::parse_json(&text).map_err(|err| anyhow!("the facts file: {err}"))?;
+    let packs = RulePacks::shipped()?;
+    let mut results = packs.evaluate(&facts, jurisdiction);
+    if information {
+        results.extend(packs.information(&facts, jurisdiction));
+    }
+    print_json(&Results(&results))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -472,3 +472,105 @@ fn instruments_and_screen_follow_the_json_contract() {
         "{said}"
     );
 }
+
+#[test]
+fn determine_follows_the_json_contract_and_refuses_bad_facts() {
+    let dir = tempfile::tempdir().unwrap();
+    let facts = dir.path().join("facts.json");
+    // A 15-year-old (born 2008-03-02, earliest act 2023-06-01) harboured and provided for a sex act
+    // in exchange for something of value: the federal minor rule needs no force, fraud or coercion.
+    std::fs::write(
+        &facts,
+        r#"{"person": {"date_of_birth": "2008-03-02"}, "period": {"from": "2023-06-01", "to": "2023-09-30"},
+            "actions": {"harboring": true, "provision": true},
+            "purpose": {"sex_act": true, "anything_of_value_given_or_received": true}}"#,
+    )
+    .unwrap();
+    let out = run(&[
+        "determine",
+        "--facts",
+        facts.to_str().unwrap(),
+        "--jurisdiction",
+        "all",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = doc["results"].as_array().unwrap();
+    let ids: Vec<&str> = results
+        .iter()
+        .map(|r| r["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "us-federal.sex-trafficking",
+            "us-federal.severe-sex-trafficking",
+            "us-federal.severe-labor-trafficking",
+            "us-ca.human-trafficking-sex",
+            "us-ca.human-trafficking-minor",
+            "us-ca.csec-dependency",
+            "intl.palermo-trafficking"
+        ]
+    );
+    let outcome = |id: &str| {
+        results.iter().find(|r| r["rule"] == id).unwrap()["outcome"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(outcome("us-federal.severe-sex-trafficking"), "met");
+    for r in results {
+        assert!(
+            r["title"].is_string() && r["explanation"].is_object() && r["missing_facts"].is_array()
+        );
+        assert_eq!(
+            r["outcome"] == "unknown",
+            !r["missing_facts"].as_array().unwrap().is_empty(),
+            "{}",
+            r["rule"]
+        );
+    }
+    let federal = run(&[
+        "determine",
+        "--facts",
+        facts.to_str().unwrap(),
+        "--jurisdiction",
+        "us-federal",
+    ]);
+    let federal: serde_json::Value = serde_json::from_slice(&federal.stdout).unwrap();
+    assert_eq!(federal["results"].as_array().unwrap().len(), 3);
+
+    for (bad, names) in [
+        (
+            r#"{"person": {"date_of_birth": "2008-02-30"}}"#,
+            "person.date_of_birth",
+        ),
+        (r#"{"means": {"force": "yes"}}"#, "means.force"),
+        (
+            r#"{"means": {"force": true, "Secret Field": null}}"#,
+            "means",
+        ),
+    ] {
+        std::fs::write(&facts, bad).unwrap();
+        let out = run(&["determine", "--facts", facts.to_str().unwrap()]);
+        assert!(!out.status.success(), "{bad}");
+        assert!(out.stdout.is_empty(), "nothing on stdout for {bad}");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            said.contains(names) && !said.contains("Secret Field"),
+            "{said}"
+        );
+    }
+    let out = run(&[
+        "determine",
+        "--facts",
+        facts.to_str().unwrap(),
+        "--jurisdiction",
+        "mars",
+    ]);
+    assert!(!out.status.success() && out.stdout.is_empty());
+}
