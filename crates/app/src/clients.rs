@@ -159,10 +159,13 @@ impl App {
         id: ClientId,
         purpose: Purpose,
     ) -> Result<ClientView> {
+        // The key is fetched before the write turn, to keep the serialised part short. A client
+        // that is missing or not the caller's is refused below all the same.
+        let key = self.client_key(id).await;
         let (mut tx, grant) = self
             .grant_client(self.store().write().await?, caller, id, Action::ReadClient)
             .await?;
-        let view = self.open_client(&grant.row).await?;
+        let view = Self::open_client(&grant.row, &key?)?;
         self.audit(
             &mut tx,
             Actor::User(caller.id),
@@ -175,10 +178,9 @@ impl App {
         Ok(view)
     }
 
-    async fn open_client(&self, row: &ClientRow) -> Result<ClientView> {
-        let dek = self.client_key(row.id).await?;
+    fn open_client(row: &ClientRow, dek: &crypto::DataKey) -> Result<ClientView> {
         let r = row.id.to_string();
-        let languages = match open_opt(&dek, TABLE, "languages", &r, row.languages.as_deref())? {
+        let languages = match open_opt(dek, TABLE, "languages", &r, row.languages.as_deref())? {
             Some(json) => serde_json::from_str(&json)
                 .map_err(|_| store::StoreError::Corrupt("a language list"))?,
             None => Vec::new(),
@@ -186,13 +188,13 @@ impl App {
         Ok(ClientView {
             id: row.id,
             preferred_name: open(
-                &dek,
+                dek,
                 TABLE,
                 "preferred_name",
                 &r,
                 row.preferred_name.as_deref().unwrap_or_default(),
             )?,
-            legal_name: open_opt(&dek, TABLE, "legal_name", &r, row.legal_name.as_deref())?,
+            legal_name: open_opt(dek, TABLE, "legal_name", &r, row.legal_name.as_deref())?,
             date_of_birth: open_opt(
                 &dek,
                 TABLE,
@@ -200,7 +202,7 @@ impl App {
                 &r,
                 row.date_of_birth.as_deref(),
             )?,
-            contact: open_opt(&dek, TABLE, "contact", &r, row.contact.as_deref())?,
+            contact: open_opt(dek, TABLE, "contact", &r, row.contact.as_deref())?,
             languages,
             gender: coded(row.gender.as_deref(), Gender::parse)?,
             age_band: coded(row.age_band.as_deref(), AgeBand::parse)?,

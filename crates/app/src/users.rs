@@ -152,9 +152,7 @@ impl App {
             return Ok(None);
         }
         let hash = crypto::token::hash(secret);
-        let mut tx = self.store().read().await?;
-        let found = tx.live_token(&hash, self.now()).await?;
-        tx.commit().await?;
+        let found = self.store().live_token(&hash, self.now()).await?;
         Ok(found.map(|(_, user)| Caller {
             id: user.id,
             username: user.username,

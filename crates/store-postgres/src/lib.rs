@@ -22,6 +22,11 @@ const RECORDS: &[Migration] = &[
         name: "screenings",
         sql: include_str!("../migrations/records/0002_screenings.sql"),
     },
+    Migration {
+        version: 3,
+        name: "audit head trigger",
+        sql: include_str!("../migrations/records/0003_audit_head_trigger.sql"),
+    },
 ];
 
 const KEYS: &[Migration] = &[Migration {

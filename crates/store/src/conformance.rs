@@ -224,21 +224,22 @@ pub async fn audit_appends_chain_and_roll_back_together(h: &impl Harness) {
 pub async fn tokens_live_only_until_revoked_or_expired(h: &impl Harness) {
     let (store, _) = h.fresh().await;
     let (a, _, _) = seed(&store).await;
-    let mut tx = store.write().await.unwrap();
-    let (token, owner) = tx.live_token(&[9; 32], T0).await.unwrap().expect("live");
+    let (token, owner) = store.live_token(&[9; 32], T0).await.unwrap().expect("live");
     assert_eq!(owner, a);
-    assert!(tx.live_token(&[8; 32], T0).await.unwrap().is_none());
+    assert!(store.live_token(&[8; 32], T0).await.unwrap().is_none());
     assert!(
-        tx.live_token(&[9; 32], T0.plus_days(31))
+        store
+            .live_token(&[9; 32], T0.plus_days(31))
             .await
             .unwrap()
             .is_none()
     );
+    let mut tx = store.write().await.unwrap();
     assert!(tx.revoke_token(token.id, T0).await.unwrap());
     assert!(!tx.revoke_token(token.id, T0).await.unwrap());
-    assert!(tx.live_token(&[9; 32], T0).await.unwrap().is_none());
     assert_eq!(tx.tokens().await.unwrap()[0].revoked_at, Some(T0));
     tx.commit().await.unwrap();
+    assert!(store.live_token(&[9; 32], T0).await.unwrap().is_none());
 }
 
 pub async fn usernames_are_unique(h: &impl Harness) {

@@ -20,6 +20,10 @@ pub use tx::Tx;
 
 use std::sync::Arc;
 
+use domain::Timestamp;
+use rows::{TokenRow, UserRow};
+use sqlx::Row;
+
 use sqlx::AnyPool;
 
 /// The SQL dialects we support. Almost every statement is shared; this picks the rest.
@@ -36,6 +40,17 @@ impl Dialect {
         match self {
             Dialect::Sqlite => "BEGIN IMMEDIATE",
             Dialect::Postgres => "BEGIN",
+        }
+    }
+
+    /// Reads the audit chain's head for an append, locking it until commit. (On SQLite the write
+    /// transaction already holds the database's write lock.)
+    pub(crate) fn lock_audit_head(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "SELECT seq + 1 AS next, mac FROM audit_head WHERE id = 1",
+            Dialect::Postgres => {
+                "SELECT seq + 1 AS next, mac FROM audit_head WHERE id = 1 FOR UPDATE"
+            }
         }
     }
 
@@ -111,12 +126,40 @@ impl Store {
             None => None,
         };
         let inner = self.pool.begin_with(self.dialect.begin_write()).await?;
-        Ok(Tx::new(inner, turn))
+        Ok(Tx::new(inner, turn, self.dialect))
     }
 
     /// A transaction that only reads.
     pub async fn read(&self) -> Result<Tx> {
-        Ok(Tx::new(self.pool.begin().await?, None))
+        Ok(Tx::new(self.pool.begin().await?, None, self.dialect))
+    }
+
+    /// The live token with this hash and its account: not revoked, not expired, account enabled.
+    /// One statement on the pool, outside any transaction: it runs on every request.
+    pub async fn live_token(
+        &self,
+        hash: &[u8; 32],
+        now: Timestamp,
+    ) -> Result<Option<(TokenRow, UserRow)>> {
+        let row = sqlx::query(
+            "SELECT t.id, t.user_id, t.label, t.created_at, t.expires_at, t.revoked_at, \
+                    u.username, u.role, u.created_at AS user_created_at, u.disabled_at \
+             FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.disabled_at IS NULL",
+        )
+        .bind(hash.to_vec())
+        .bind(now.unix_millis())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let account = UserRow {
+            id: crate::tx::parsed(&row, "user_id")?,
+            username: row.try_get("username")?,
+            role: crate::tx::parsed(&row, "role")?,
+            created_at: crate::tx::ts(&row, "user_created_at")?,
+            disabled_at: crate::tx::opt_ts(&row, "disabled_at")?,
+        };
+        Ok(Some((crate::tx::token(&row)?, account)))
     }
 
     /// Every (table, column) in the records database.

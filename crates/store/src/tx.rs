@@ -13,6 +13,7 @@ pub struct Tx {
     inner: Transaction<'static, Any>,
     /// The writer's turn (SQLite), held until commit or rollback.
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    dialect: crate::Dialect,
 }
 
 impl std::fmt::Debug for Tx {
@@ -21,17 +22,17 @@ impl std::fmt::Debug for Tx {
     }
 }
 
-fn ts(row: &AnyRow, col: &str) -> Result<Timestamp> {
+pub(crate) fn ts(row: &AnyRow, col: &str) -> Result<Timestamp> {
     Ok(Timestamp::from_unix_millis(row.try_get(col)?))
 }
 
-fn opt_ts(row: &AnyRow, col: &str) -> Result<Option<Timestamp>> {
+pub(crate) fn opt_ts(row: &AnyRow, col: &str) -> Result<Option<Timestamp>> {
     Ok(row
         .try_get::<Option<i64>, _>(col)?
         .map(Timestamp::from_unix_millis))
 }
 
-fn parsed<T: std::str::FromStr>(row: &AnyRow, col: &str) -> Result<T> {
+pub(crate) fn parsed<T: std::str::FromStr>(row: &AnyRow, col: &str) -> Result<T> {
     row.try_get::<String, _>(col)?
         .parse()
         .map_err(|_| StoreError::Corrupt("an id or code column"))
@@ -56,7 +57,7 @@ fn user(row: &AnyRow) -> Result<UserRow> {
     })
 }
 
-fn token(row: &AnyRow) -> Result<TokenRow> {
+pub(crate) fn token(row: &AnyRow) -> Result<TokenRow> {
     Ok(TokenRow {
         id: parsed(row, "id")?,
         user_id: parsed(row, "user_id")?,
@@ -140,8 +141,13 @@ impl Tx {
     pub(crate) fn new(
         inner: Transaction<'static, Any>,
         turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+        dialect: crate::Dialect,
     ) -> Self {
-        Self { inner, _turn: turn }
+        Self {
+            inner,
+            _turn: turn,
+            dialect,
+        }
     }
 
     /// The transaction and the writer's turn, for code in this crate that runs its own SQL.
@@ -212,33 +218,6 @@ impl Tx {
         .execute(&mut *self.inner)
         .await?;
         Ok(())
-    }
-
-    /// The live token with this hash and its account: not revoked, not expired, account enabled.
-    pub async fn live_token(
-        &mut self,
-        hash: &[u8; 32],
-        now: Timestamp,
-    ) -> Result<Option<(TokenRow, UserRow)>> {
-        let row = sqlx::query(
-            "SELECT t.id, t.user_id, t.label, t.created_at, t.expires_at, t.revoked_at, \
-                    u.username, u.role, u.created_at AS user_created_at, u.disabled_at \
-             FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.disabled_at IS NULL",
-        )
-        .bind(hash.to_vec())
-        .bind(now.unix_millis())
-        .fetch_optional(&mut *self.inner)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let account = UserRow {
-            id: parsed(&row, "user_id")?,
-            username: row.try_get("username")?,
-            role: parsed(&row, "role")?,
-            created_at: ts(&row, "user_created_at")?,
-            disabled_at: opt_ts(&row, "disabled_at")?,
-        };
-        Ok(Some((token(&row)?, account)))
     }
 
     pub async fn tokens(&mut self) -> Result<Vec<TokenRow>> {
@@ -493,15 +472,14 @@ impl Tx {
 
     // --- audit ---------------------------------------------------------------------------------
 
-    /// Appends an event to the audit chain, in this transaction. The head row is updated first,
-    /// which locks it (a row lock on PostgreSQL, the write lock on SQLite) until commit, so events
-    /// from every process form one chain.
+    /// Appends an event to the audit chain, in this transaction. The head row is read locked (a
+    /// row lock on PostgreSQL, the write lock on SQLite) until commit, so events from every
+    /// process form one chain.
     pub async fn append_audit(&mut self, event: &NewAuditEvent, key: &SecretKey) -> Result<i64> {
-        let head =
-            sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, mac")
-                .fetch_one(&mut *self.inner)
-                .await?;
-        let seq: i64 = head.try_get("seq")?;
+        let head = sqlx::query(self.dialect.lock_audit_head())
+            .fetch_one(&mut *self.inner)
+            .await?;
+        let seq: i64 = head.try_get("next")?;
         let previous: Vec<u8> = head.try_get("mac")?;
         let actor = event.actor.encode();
         let canonical = domain::audit::canonical_bytes(
@@ -522,13 +500,10 @@ impl Tx {
         .bind(event.action.as_str())
         .bind(event.target.clone())
         .bind(&event.purpose)
-        .bind(mac.clone())
+        .bind(mac)
         .execute(&mut *self.inner)
         .await?;
-        sqlx::query("UPDATE audit_head SET mac = $1 WHERE id = 1")
-            .bind(mac)
-            .execute(&mut *self.inner)
-            .await?;
+        // The insert trigger (migration 3) has moved the head to this event.
         Ok(seq)
     }
 
