@@ -196,7 +196,7 @@ impl App {
             )?,
             legal_name: open_opt(dek, TABLE, "legal_name", &r, row.legal_name.as_deref())?,
             date_of_birth: open_opt(
-                &dek,
+                dek,
                 TABLE,
                 "date_of_birth",
                 &r,
