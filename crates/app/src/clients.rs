@@ -159,6 +159,17 @@ impl App {
         id: ClientId,
         purpose: Purpose,
     ) -> Result<ClientView> {
+        let caller = caller.clone();
+        self.serialised(move |app| async move { app.read_client(&caller, id, purpose).await })
+            .await
+    }
+
+    async fn read_client(
+        &self,
+        caller: &Caller,
+        id: ClientId,
+        purpose: Purpose,
+    ) -> Result<ClientView> {
         // The key is fetched before the write turn, to keep the serialised part short. A client
         // that is missing or not the caller's is refused below all the same.
         let key = self.client_key(id).await;

@@ -12,6 +12,7 @@ mod notes;
 pub mod screenings;
 mod seal;
 pub mod users;
+mod writer;
 
 use std::sync::{Arc, Mutex};
 
@@ -180,6 +181,8 @@ struct Inner {
     keyring: KeyRing,
     clock: Arc<dyn Clock>,
     entropy: Entropy,
+    /// The writer thread, on SQLite (see `writer`).
+    writer: Option<writer::Writer>,
 }
 
 impl App {
@@ -190,6 +193,10 @@ impl App {
         clock: Arc<dyn Clock>,
         entropy: Entropy,
     ) -> Self {
+        let writer = match store.dialect() {
+            store::Dialect::Sqlite => writer::Writer::start(),
+            store::Dialect::Postgres => None,
+        };
         Self {
             inner: Arc::new(Inner {
                 store,
@@ -197,7 +204,21 @@ impl App {
                 keyring,
                 clock,
                 entropy,
+                writer,
             }),
+        }
+    }
+
+    /// Runs the transactional part of a request: on the writer thread when there is one.
+    pub(crate) async fn serialised<T, Fut>(&self, work: impl FnOnce(App) -> Fut) -> Result<T>
+    where
+        Fut: std::future::Future<Output = Result<T>> + Send + 'static,
+        T: Send + 'static,
+    {
+        let work = work(self.clone());
+        match &self.inner.writer {
+            Some(writer) => writer.run(work).await,
+            None => work.await,
         }
     }
 

@@ -51,6 +51,9 @@ async fn pool(path: &Path, max_connections: u32) -> Result<AnyPool, StoreError> 
     let pool = AnyPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(30))
+        // A local file has no network to fail: skip the ping that would otherwise precede every
+        // transaction (and lengthen the writer's turn).
+        .test_before_acquire(false)
         .after_connect(|conn, _meta| {
             Box::pin(async move {
                 conn.execute(SETUP).await?;
