@@ -153,6 +153,7 @@ impl App {
     }
 
     /// Opens a client's record for someone allowed to read it.
+    #[cfg(not(feature = "bench-baseline"))]
     pub async fn client(
         &self,
         caller: &Caller,
@@ -164,6 +165,7 @@ impl App {
             .await
     }
 
+    #[cfg(not(feature = "bench-baseline"))]
     async fn read_client(
         &self,
         caller: &Caller,
@@ -187,6 +189,37 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(view)
+    }
+
+    /// Benchmark-only: the same lookup and access check with no audit event and no decryption,
+    /// as the baseline the protected read is measured against (BENCHMARKS.md). Never ship it.
+    #[cfg(feature = "bench-baseline")]
+    pub async fn client(&self, caller: &Caller, id: ClientId, _: Purpose) -> Result<ClientView> {
+        let mut tx = self.store().read().await?;
+        let found = tx.client_for(id, caller.id).await?;
+        tx.commit().await?;
+        let (row, assigned) = found.ok_or(AppError::NotFound)?;
+        use domain::policy::{Relationship, permits};
+        let relationship = if assigned {
+            Relationship::Assigned
+        } else {
+            Relationship::Unassigned
+        };
+        if row.erased_at.is_some() || !permits(caller.role, relationship, Action::ReadClient) {
+            return Err(AppError::NotFound);
+        }
+        let sealed = |blob: Option<&Vec<u8>>| blob.map(|b| format!("({} sealed bytes)", b.len()));
+        Ok(ClientView {
+            id: row.id,
+            preferred_name: sealed(row.preferred_name.as_ref()).unwrap_or_default(),
+            legal_name: sealed(row.legal_name.as_ref()),
+            date_of_birth: sealed(row.date_of_birth.as_ref()),
+            contact: sealed(row.contact.as_ref()),
+            languages: Vec::new(),
+            gender: coded(row.gender.as_deref(), Gender::parse)?,
+            age_band: coded(row.age_band.as_deref(), AgeBand::parse)?,
+            created_at: row.created_at,
+        })
     }
 
     fn open_client(row: &ClientRow, dek: &crypto::DataKey) -> Result<ClientView> {

@@ -27,6 +27,9 @@ pub use keyring::KeyRing;
 pub use notes::NoteView;
 pub use screenings::ScreeningView;
 
+/// Whether this is the benchmark-only build that reads clients without audit or decryption.
+pub const BENCH_BASELINE: bool = cfg!(feature = "bench-baseline");
+
 /// Where "now" comes from. Production reads the system clock; tests set it.
 pub trait Clock: Send + Sync + std::fmt::Debug {
     fn now(&self) -> Timestamp;

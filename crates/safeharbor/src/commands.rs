@@ -97,6 +97,11 @@ async fn listen_and_serve(
 }
 
 async fn serve(storage: &Storage, listen: &Listen) -> anyhow::Result<ExitCode> {
+    if app::BENCH_BASELINE && std::env::var_os("SAFEHARBOR_BENCH_BASELINE").is_none() {
+        bail!(
+            "this is a benchmark-only build that reads clients without audit or decryption; it does not serve real data"
+        );
+    }
     let app = instance::open(storage).await?;
     listen_and_serve(app, listen, |addr| {
         tracing::info!(%addr, "Safe Harbor is listening");

@@ -1,0 +1,74 @@
+-- wrk script for bench/read-client.sh: GET /api/v1/clients/{id} with a bearer token, cycling over
+-- the client ids in the file named by $IDS_FILE (one id a line), each thread starting at a
+-- different place in the list. Counts every response that is not 200 and prints the count (and
+-- the first such status and body) when the run is done, so a run that "went fast" because it was
+-- answering errors cannot pass unnoticed.
+--
+--   IDS_FILE=ids.txt BENCH_TOKEN=... wrk -t2 -c64 -d15s --latency -s bench/read-client.lua http://127.0.0.1:PORT
+
+local threads = {}
+local thread_count = 0
+
+function setup(thread)
+   thread:set("thread_index", thread_count)
+   thread_count = thread_count + 1
+   table.insert(threads, thread)
+end
+
+local ids = {}
+local next_index = 1
+local headers = {}
+
+function init(args)
+   local path = os.getenv("IDS_FILE") or "bench/ids.txt"
+   local token = os.getenv("BENCH_TOKEN")
+   if token == nil or token == "" then
+      error("BENCH_TOKEN is not set")
+   end
+   local file = assert(io.open(path, "r"))
+   for line in file:lines() do
+      if line ~= "" then
+         table.insert(ids, line)
+      end
+   end
+   file:close()
+   if #ids == 0 then
+      error("no client ids in " .. path)
+   end
+   headers["Authorization"] = "Bearer " .. token
+   -- Spread the threads over the list so they do not read the same client at the same moment.
+   next_index = (thread_index * math.floor(#ids / 2 + 0.5)) % #ids + 1
+   non200 = 0
+   first_status = ""
+   first_body = ""
+end
+
+function request()
+   local id = ids[next_index]
+   next_index = next_index % #ids + 1
+   return wrk.format("GET", "/api/v1/clients/" .. id, headers)
+end
+
+function response(status, _, body)
+   if status ~= 200 then
+      non200 = non200 + 1
+      if first_status == "" then
+         first_status = tostring(status)
+         first_body = string.sub(body or "", 1, 200)
+      end
+   end
+end
+
+function done(summary, latency, requests)
+   local total = 0
+   for _, thread in ipairs(threads) do
+      total = total + thread:get("non200")
+      local status = thread:get("first_status")
+      if status ~= "" then
+         print("first non-200 response: " .. status .. " " .. thread:get("first_body"))
+      end
+   end
+   print(string.format("non-200 responses: %d of %d", total, summary.requests))
+   print(string.format("socket errors: connect %d, read %d, write %d, timeout %d",
+      summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))
+end
