@@ -455,6 +455,53 @@ struct WriterReport {
     unexpected: Vec<String>,
 }
 
+enum Posted {
+    /// 201 with the whole response, carrying the new record's id: acknowledged.
+    Created(String),
+    /// Answered, but not with 201 (recorded as unexpected).
+    Skip,
+    /// The server is gone.
+    Stop,
+}
+
+/// POSTs `body`; a write counts as acknowledged only once its whole 201 response has arrived.
+async fn post_for_id(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    body: &Value,
+    what: &str,
+    killed: &AtomicBool,
+    report: &mut WriterReport,
+) -> Posted {
+    let response = match http.post(url).bearer_auth(token).json(body).send().await {
+        Ok(response) => response,
+        Err(err) => {
+            if !killed.load(Ordering::SeqCst) {
+                report
+                    .unexpected
+                    .push(format!("POST {what} failed before the kill: {err}"));
+            }
+            return Posted::Stop;
+        }
+    };
+    let status = response.status();
+    if status != reqwest::StatusCode::CREATED {
+        let text = response.text().await.unwrap_or_default();
+        report
+            .unexpected
+            .push(format!("POST {what} answered {status}: {text}"));
+        return Posted::Skip;
+    }
+    let Ok(created) = response.json::<Value>().await else {
+        return Posted::Stop;
+    };
+    let id = created["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("201 without an id: {created}"));
+    Posted::Created(id.to_owned())
+}
+
 /// Writes clients (and a note on each) as fast as the server takes them, until the server is gone.
 async fn writer(
     http: reqwest::Client,
@@ -476,39 +523,13 @@ async fn writer(
             "contact": format!("text only, after 6pm ({tag}-{seq})"),
             "languages": ["es", "en"],
         });
-        let sent = http
-            .post(format!("{base}/api/v1/clients"))
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await;
-        let response = match sent {
-            Ok(response) => response,
-            Err(err) => {
-                if !killed.load(Ordering::SeqCst) {
-                    report
-                        .unexpected
-                        .push(format!("POST client failed before the kill: {err}"));
-                }
-                break;
-            }
+        let url = format!("{base}/api/v1/clients");
+        let id = match post_for_id(&http, &url, &token, &body, "client", &killed, &mut report).await
+        {
+            Posted::Created(id) => id,
+            Posted::Skip => continue,
+            Posted::Stop => break,
         };
-        let status = response.status();
-        if status != reqwest::StatusCode::CREATED {
-            let text = response.text().await.unwrap_or_default();
-            report
-                .unexpected
-                .push(format!("POST client answered {status}: {text}"));
-            continue;
-        }
-        // Acknowledged only once the whole response (with the id) has arrived.
-        let Ok(created) = response.json::<Value>().await else {
-            break;
-        };
-        let id = created["id"]
-            .as_str()
-            .unwrap_or_else(|| panic!("201 without an id: {created}"))
-            .to_owned();
         report.acks.push(Ack {
             id: id.clone(),
             preferred_name,
@@ -517,38 +538,14 @@ async fn writer(
         });
 
         let text = format!("Met at the drop-in; note {tag}-{seq}.");
-        let sent = http
-            .post(format!("{base}/api/v1/clients/{id}/notes"))
-            .bearer_auth(&token)
-            .json(&json!({ "text": text }))
-            .send()
-            .await;
-        let response = match sent {
-            Ok(response) => response,
-            Err(err) => {
-                if !killed.load(Ordering::SeqCst) {
-                    report
-                        .unexpected
-                        .push(format!("POST note failed before the kill: {err}"));
-                }
-                break;
-            }
-        };
-        let status = response.status();
-        if status != reqwest::StatusCode::CREATED {
-            let body = response.text().await.unwrap_or_default();
-            report
-                .unexpected
-                .push(format!("POST note answered {status}: {body}"));
-            continue;
-        }
-        let Ok(created) = response.json::<Value>().await else {
-            break;
-        };
-        let note_id = created["id"]
-            .as_str()
-            .unwrap_or_else(|| panic!("201 without an id: {created}"))
-            .to_owned();
+        let url = format!("{base}/api/v1/clients/{id}/notes");
+        let note = json!({ "text": text });
+        let note_id =
+            match post_for_id(&http, &url, &token, &note, "note", &killed, &mut report).await {
+                Posted::Created(id) => id,
+                Posted::Skip => continue,
+                Posted::Stop => break,
+            };
         if let Some(last) = report.acks.last_mut() {
             last.note = Some((note_id, text));
         }
