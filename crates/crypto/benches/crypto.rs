@@ -42,5 +42,22 @@ fn unwrap(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, field, unwrap);
+fn password(c: &mut Criterion) {
+    use safeharbor_crypto::password::{Cost, hash, verify};
+    let mut rng = StdRng::seed_from_u64(3);
+    let phc = hash(
+        "lantern orchard tidepool velvet",
+        Cost::PRODUCTION,
+        &mut rng,
+    )
+    .unwrap_or_default();
+    let mut group = c.benchmark_group("password (Argon2id, 19 MiB, 2 passes, 1 lane)");
+    group.sample_size(20);
+    group.bench_function("verify", |b| {
+        b.iter(|| verify("lantern orchard tidepool velvet", &phc))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, field, unwrap, password);
 criterion_main!(benches);

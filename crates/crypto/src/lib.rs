@@ -12,8 +12,10 @@ pub mod backup_stream;
 pub mod blind_index;
 pub mod envelope;
 pub mod keyfile;
+pub mod password;
 pub mod secret;
 pub mod token;
+pub mod totp;
 
 pub use envelope::{DataKey, FieldAad, open_field, seal_field, unwrap_data_key, wrap_data_key};
 pub use keyfile::{KeyFile, KeyFileError};

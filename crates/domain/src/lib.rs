@@ -12,6 +12,7 @@ pub mod legal;
 pub mod note;
 pub mod policy;
 pub mod role;
+pub mod signin;
 pub mod time;
 
 pub use ids::{CaseId, ClientId, NoteId, ScreeningId, TokenId, UserId};
