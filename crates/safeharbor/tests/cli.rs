@@ -7,17 +7,27 @@
 
 mod common;
 
+use std::ffi::OsString;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use sqlx::Connection;
 
+/// The storage arguments for an embedded instance in `dir`.
+fn at(dir: &Path) -> Vec<OsString> {
+    vec!["--data-dir".into(), dir.into()]
+}
+
 fn safeharbor(args: &[&str], dir: &Path) -> Output {
+    run_on(args, &at(dir))
+}
+
+/// Runs a subcommand against the instance `storage` describes.
+fn run_on(args: &[&str], storage: &[OsString]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_safeharbor"))
         .args(args)
-        .arg("--data-dir")
-        .arg(dir)
+        .args(storage)
         .env("RUST_LOG", "warn")
         .output()
         .expect("run safeharbor")
@@ -29,9 +39,13 @@ fn stdout(output: &Output) -> String {
 
 /// Adds a user and returns the token printed as the last line.
 fn add_user(dir: &Path, username: &str, role: &str) -> String {
-    let out = safeharbor(
+    add_user_on(&at(dir), username, role)
+}
+
+fn add_user_on(storage: &[OsString], username: &str, role: &str) -> String {
+    let out = run_on(
         &["users", "add", "--username", username, "--role", role],
-        dir,
+        storage,
     );
     assert!(
         out.status.success(),
@@ -55,25 +69,19 @@ impl Drop for Server {
 }
 
 fn serve(dir: &Path) -> Server {
-    serve_with(dir, &[])
+    serve_on(&at(dir))
 }
 
-/// Starts a server on `dir` with extra arguments and waits until it accepts connections.
-fn serve_with(dir: &Path, extra: &[&std::ffi::OsStr]) -> Server {
+/// Starts a server on the instance `storage` describes and waits until it accepts connections.
+fn serve_on(storage: &[OsString]) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
     let child = Command::new(env!("CARGO_BIN_EXE_safeharbor"))
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(dir)
-        .args(extra)
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args(storage)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -222,24 +230,44 @@ async fn audit_verify_names_the_first_edited_deleted_or_reordered_event() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn erasure_reaches_a_backup_taken_before_it() {
+    for engine in common::engines() {
+        erasure_drill(engine).await;
+    }
+}
+
+/// Back up, erase, restore the old backup into a fresh instance: the erased client no longer
+/// decrypts, everyone else does, the key's bytes are gone, and the restored chain verifies (P3, P17).
+async fn erasure_drill(engine: common::Engine) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let token = add_user(&data, "sue.s", "supervisor");
-    let server = serve(&data);
+    let key_file = data.join("safeharbor.key");
+    let (source, fresh) = match engine {
+        common::Engine::Sqlite => (at(&data), at(&dir.path().join("fresh"))),
+        common::Engine::Postgres => {
+            let mut source = at(&data);
+            source.extend([
+                "--database-url".into(),
+                common::fresh_postgres().await.into(),
+            ]);
+            let mut fresh = at(&dir.path().join("fresh"));
+            fresh.extend([
+                "--database-url".into(),
+                common::fresh_postgres().await.into(),
+            ]);
+            (source, fresh)
+        }
+    };
+    let fresh: Vec<OsString> = [fresh, vec!["--key-file".into(), key_file.clone().into()]].concat();
+    let token = add_user_on(&source, "sue.s", "supervisor");
+    let server = serve_on(&source);
     let http = reqwest::Client::new();
     let erased = create_client(&http, &server.base, &token, "Xenia").await;
     let kept = create_client(&http, &server.base, &token, "Yolanda").await;
-    let key_bytes: Vec<u8> = {
-        let mut keys = sqlite(&data.join("keys.sqlite")).await;
-        let row = sqlx::query("SELECT wrapped FROM client_keys WHERE client_id = $1")
-            .bind(&erased)
-            .fetch_one(&mut keys)
-            .await
-            .unwrap();
-        sqlx::Row::try_get(&row, "wrapped").unwrap()
-    };
+    let key_bytes = wrapped_key(engine, &source, &erased)
+        .await
+        .expect("a key before erasure");
     let backup = dir.path().join("before.shb");
-    let out = safeharbor(&["backup", "--output", backup.to_str().unwrap()], &data);
+    let out = run_on(&["backup", "--output", backup.to_str().unwrap()], &source);
     assert!(
         out.status.success(),
         "{}",
@@ -259,21 +287,24 @@ async fn erasure_reaches_a_backup_taken_before_it() {
     assert_eq!(read_status(&http, &server.base, &token, &kept).await, 200);
     drop(server);
 
-    // The key's bytes are nowhere in the key store's files.
-    for file in ["keys.sqlite", "keys.sqlite-wal"] {
-        let bytes = std::fs::read(data.join(file)).unwrap_or_default();
-        assert!(
-            !bytes.windows(key_bytes.len()).any(|w| w == key_bytes),
-            "key bytes left in {file}"
-        );
+    // The key is gone from the key store, and on SQLite its bytes are nowhere in its files.
+    assert_eq!(wrapped_key(engine, &source, &erased).await, None);
+    if engine == common::Engine::Sqlite {
+        for file in ["keys.sqlite", "keys.sqlite-wal"] {
+            let bytes = std::fs::read(data.join(file)).unwrap_or_default();
+            assert!(
+                !bytes.windows(key_bytes.len()).any(|w| w == key_bytes),
+                "key bytes left in {file}"
+            );
+        }
     }
 
     // Restore the old backup into a fresh instance, with the organisation's key file and a
     // key-store backup taken now, after the erasure.
     let keys_backup = dir.path().join("keys-now.shk");
-    let out = safeharbor(
+    let out = run_on(
         &["keys", "backup", "--output", keys_backup.to_str().unwrap()],
-        &data,
+        &source,
     );
     assert!(
         out.status.success(),
@@ -281,26 +312,19 @@ async fn erasure_reaches_a_backup_taken_before_it() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout(&out).contains(": 1 client keys"), "{}", stdout(&out));
-    let fresh = dir.path().join("fresh");
-    let key_file = data.join("safeharbor.key");
     for (command, file) in [("restore", &backup), ("keys restore", &keys_backup)] {
-        let out = Command::new(env!("CARGO_BIN_EXE_safeharbor"))
-            .args(command.split(' '))
-            .arg("--input")
-            .arg(file)
-            .arg("--data-dir")
-            .arg(&fresh)
-            .arg("--key-file")
-            .arg(&key_file)
-            .output()
-            .unwrap();
+        let args: Vec<&str> = command
+            .split(' ')
+            .chain(["--input", file.to_str().unwrap()])
+            .collect();
+        let out = run_on(&args, &fresh);
         assert!(
             out.status.success(),
             "{command}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let restored = serve_with(&fresh, &["--key-file".as_ref(), key_file.as_os_str()]);
+    let restored = serve_on(&fresh);
     assert_eq!(
         read_status(&http, &restored.base, &token, &kept).await,
         200,
@@ -312,22 +336,36 @@ async fn erasure_reaches_a_backup_taken_before_it() {
         "the erased client does not"
     );
     drop(restored);
-    let out = Command::new(env!("CARGO_BIN_EXE_safeharbor"))
-        .args([
-            "audit",
-            "verify",
-            "--data-dir",
-            fresh.to_str().unwrap(),
-            "--key-file",
-        ])
-        .arg(&key_file)
-        .output()
-        .unwrap();
+    let out = run_on(&["audit", "verify"], &fresh);
     assert!(
         out.status.success(),
         "the restored chain verifies: {}",
         stdout(&out)
     );
+}
+
+/// A client's wrapped key as the key store holds it, read directly from the database.
+async fn wrapped_key(
+    engine: common::Engine,
+    storage: &[OsString],
+    client: &str,
+) -> Option<Vec<u8>> {
+    sqlx::any::install_default_drivers();
+    let url = match engine {
+        common::Engine::Sqlite => {
+            let data = Path::new(&storage[1]);
+            format!("sqlite://{}", data.join("keys.sqlite").display())
+        }
+        common::Engine::Postgres => storage[3].to_string_lossy().into_owned(),
+    };
+    let mut db = sqlx::AnyConnection::connect(&url).await.unwrap();
+    let row = sqlx::query("SELECT wrapped FROM client_keys WHERE client_id = $1")
+        .bind(client)
+        .fetch_optional(&mut db)
+        .await
+        .unwrap();
+    db.close().await.unwrap();
+    row.map(|row| sqlx::Row::try_get(&row, "wrapped").unwrap())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
