@@ -16,6 +16,8 @@ pub enum Sensitivity {
     Personal,
     /// Key material or credential hashes.
     Secret,
+    /// A staff secret that must be readable by the server (a TOTP seed): sealed under a server key.
+    SealedSecret,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +47,10 @@ const fn col(
     sensitivity: Sensitivity,
     retention: Retention,
 ) -> Column {
-    let encrypted = matches!(sensitivity, Sensitivity::Personal);
+    let encrypted = matches!(
+        sensitivity,
+        Sensitivity::Personal | Sensitivity::SealedSecret
+    );
     Column {
         table,
         column,
@@ -78,6 +83,25 @@ pub const REGISTRY: &[Column] = &[
     col("api_tokens", "created_at", Operational, StaffAccount),
     col("api_tokens", "expires_at", Operational, StaffAccount),
     col("api_tokens", "revoked_at", Operational, StaffAccount),
+    col("credentials", "user_id", Operational, StaffAccount),
+    col("credentials", "password_hash", Secret, StaffAccount),
+    col("credentials", "totp_secret", SealedSecret, StaffAccount),
+    col(
+        "credentials",
+        "totp_confirmed_at",
+        Operational,
+        StaffAccount,
+    ),
+    col("credentials", "totp_last_step", Operational, StaffAccount),
+    col("credentials", "failed_attempts", Operational, StaffAccount),
+    col("credentials", "last_failure_at", Operational, StaffAccount),
+    col("credentials", "updated_at", Operational, StaffAccount),
+    col("sessions", "id_hash", Secret, StaffAccount),
+    col("sessions", "user_id", Operational, StaffAccount),
+    col("sessions", "created_at", Operational, StaffAccount),
+    col("sessions", "last_seen_at", Operational, StaffAccount),
+    col("sessions", "authenticated_at", Operational, StaffAccount),
+    col("sessions", "ended_at", Operational, StaffAccount),
     col("clients", "id", Operational, ClientRecord),
     col("clients", "created_at", Operational, ClientRecord),
     col("clients", "created_by", Operational, ClientRecord),

@@ -27,6 +27,11 @@ const RECORDS: &[Migration] = &[
         name: "audit head trigger",
         sql: include_str!("../migrations/records/0003_audit_head_trigger.sql"),
     },
+    Migration {
+        version: 4,
+        name: "sign-in",
+        sql: include_str!("../migrations/records/0004_signin.sql"),
+    },
 ];
 
 const KEYS: &[Migration] = &[Migration {

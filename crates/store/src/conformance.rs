@@ -242,6 +242,67 @@ pub async fn tokens_live_only_until_revoked_or_expired(h: &impl Harness) {
     assert!(store.live_token(&[9; 32], T0).await.unwrap().is_none());
 }
 
+pub async fn credentials_and_sessions_round_trip(h: &impl Harness) {
+    let (store, _) = h.fresh().await;
+    let (a, b, _) = seed(&store).await;
+    let mut tx = store.write().await.unwrap();
+    assert_eq!(
+        tx.credentials(a.id).await.unwrap(),
+        crate::rows::CredentialsRow::default()
+    );
+    let mut creds = crate::rows::CredentialsRow {
+        password_hash: Some("$argon2id$v=19$m=64,t=1,p=1$c2FsdA$aGFzaA".into()),
+        totp_secret: Some(vec![1; 60]),
+        ..Default::default()
+    };
+    tx.put_credentials(a.id, &creds, T0).await.unwrap();
+    creds.failed_attempts = 3;
+    creds.last_failure_at = Some(T0);
+    tx.put_credentials(a.id, &creds, T0).await.unwrap();
+    assert_eq!(tx.credentials(a.id).await.unwrap(), creds);
+    let session = crate::rows::SessionRow {
+        user_id: a.id,
+        created_at: T0,
+        last_seen_at: T0,
+        authenticated_at: T0,
+        ended_at: None,
+    };
+    tx.insert_session(&[1; 32], &session).await.unwrap();
+    tx.insert_session(&[2; 32], &session).await.unwrap();
+    tx.insert_session(
+        &[3; 32],
+        &crate::rows::SessionRow {
+            user_id: b.id,
+            ..session.clone()
+        },
+    )
+    .await
+    .unwrap();
+    tx.touch_session(&[1; 32], T0.plus_days(1)).await.unwrap();
+    assert_eq!(
+        tx.session(&[1; 32]).await.unwrap().unwrap().last_seen_at,
+        T0.plus_days(1)
+    );
+    assert!(tx.end_session(&[1; 32], T0).await.unwrap());
+    assert!(!tx.end_session(&[1; 32], T0).await.unwrap());
+    assert_eq!(
+        tx.end_sessions_of(a.id, T0).await.unwrap(),
+        1,
+        "the other open one"
+    );
+    assert!(
+        tx.session(&[3; 32])
+            .await
+            .unwrap()
+            .unwrap()
+            .ended_at
+            .is_none(),
+        "not someone else's"
+    );
+    assert!(tx.session(&[9; 32]).await.unwrap().is_none());
+    tx.commit().await.unwrap();
+}
+
 pub async fn usernames_are_unique(h: &impl Harness) {
     let (store, _) = h.fresh().await;
     seed(&store).await;
@@ -448,6 +509,7 @@ macro_rules! conformance_tests {
             audit_appends_chain_and_roll_back_together,
             tokens_live_only_until_revoked_or_expired,
             usernames_are_unique,
+            credentials_and_sessions_round_trip,
             caseloads_hold_only_assigned_clients,
             erasure_wipes_sealed_fields_and_notes,
             key_store_puts_replaces_and_destroys,

@@ -22,6 +22,36 @@ pub struct TokenRow {
     pub revoked_at: Option<Timestamp>,
 }
 
+/// A staff member's sign-in secrets and throttle state.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct CredentialsRow {
+    pub password_hash: Option<String>,
+    /// The TOTP seed, sealed under the staff-secrets key.
+    pub totp_secret: Option<Vec<u8>>,
+    pub totp_confirmed_at: Option<Timestamp>,
+    pub totp_last_step: Option<i64>,
+    pub failed_attempts: i64,
+    pub last_failure_at: Option<Timestamp>,
+}
+
+impl std::fmt::Debug for CredentialsRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CredentialsRow")
+            .field("failed_attempts", &self.failed_attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A signed-in session; the cookie value itself is never stored, only its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub user_id: UserId,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    pub authenticated_at: Timestamp,
+    pub ended_at: Option<Timestamp>,
+}
+
 /// A client as stored: sealed personal fields, coded classified fields, blind indexes.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ClientRow {

@@ -19,7 +19,8 @@ use Kind::*;
 
 /// Every records table a backup carries, parents first. The migration ledger is not carried (the
 /// backup names its schema version instead), nor the audit head (it is rebuilt from the events),
-/// nor the key store (it is not part of the records, see `keystore`).
+/// nor the key store (it is not part of the records, see `keystore`), nor sign-in sessions (a
+/// restore signs everyone out).
 pub const BACKUP_TABLES: &[Table] = &[
     Table {
         name: "users",
@@ -43,6 +44,20 @@ pub const BACKUP_TABLES: &[Table] = &[
             ("created_at", Int),
             ("expires_at", Int),
             ("revoked_at", Int),
+        ],
+    },
+    Table {
+        name: "credentials",
+        key: "user_id",
+        columns: &[
+            ("user_id", Text),
+            ("password_hash", Text),
+            ("totp_secret", Blob),
+            ("totp_confirmed_at", Int),
+            ("totp_last_step", Int),
+            ("failed_attempts", Int),
+            ("last_failure_at", Int),
+            ("updated_at", Int),
         ],
     },
     Table {
@@ -129,4 +144,5 @@ pub const NOT_BACKED_UP: &[&str] = &[
     "audit_head",
     "client_keys",
     "keystore_migrations",
+    "sessions",
 ];

@@ -6,7 +6,10 @@ use domain::{ClientId, Timestamp, TokenId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use crate::rows::{AuditRow, CaseRow, ClientRow, NoteRow, ScreeningRow, TokenRow, UserRow};
+use crate::rows::{
+    AuditRow, CaseRow, ClientRow, CredentialsRow, NoteRow, ScreeningRow, SessionRow, TokenRow,
+    UserRow,
+};
 use crate::{Result, StoreError};
 
 pub struct Tx {
@@ -241,6 +244,136 @@ impl Tx {
         .execute(&mut *self.inner)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn user(&mut self, id: UserId) -> Result<Option<UserRow>> {
+        sqlx::query("SELECT * FROM users WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *self.inner)
+            .await?
+            .as_ref()
+            .map(user)
+            .transpose()
+    }
+
+    // --- sign-in --------------------------------------------------------------------------------
+
+    pub async fn credentials(&mut self, user: UserId) -> Result<CredentialsRow> {
+        let row = sqlx::query(
+            "SELECT password_hash, totp_secret, totp_confirmed_at, totp_last_step, failed_attempts, last_failure_at \
+             FROM credentials WHERE user_id = $1",
+        )
+        .bind(user.to_string())
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        let Some(row) = row else {
+            return Ok(CredentialsRow::default());
+        };
+        Ok(CredentialsRow {
+            password_hash: row.try_get("password_hash")?,
+            totp_secret: row.try_get("totp_secret")?,
+            totp_confirmed_at: opt_ts(&row, "totp_confirmed_at")?,
+            totp_last_step: row.try_get("totp_last_step")?,
+            failed_attempts: row.try_get("failed_attempts")?,
+            last_failure_at: opt_ts(&row, "last_failure_at")?,
+        })
+    }
+
+    /// Writes a staff member's credentials whole (creating the row the first time).
+    pub async fn put_credentials(
+        &mut self,
+        user: UserId,
+        c: &CredentialsRow,
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO credentials (user_id, password_hash, totp_secret, totp_confirmed_at, totp_last_step, \
+             failed_attempts, last_failure_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash, \
+             totp_secret = excluded.totp_secret, totp_confirmed_at = excluded.totp_confirmed_at, \
+             totp_last_step = excluded.totp_last_step, failed_attempts = excluded.failed_attempts, \
+             last_failure_at = excluded.last_failure_at, updated_at = excluded.updated_at",
+        )
+        .bind(user.to_string())
+        .bind(c.password_hash.clone())
+        .bind(c.totp_secret.clone())
+        .bind(c.totp_confirmed_at.map(Timestamp::unix_millis))
+        .bind(c.totp_last_step)
+        .bind(c.failed_attempts)
+        .bind(c.last_failure_at.map(Timestamp::unix_millis))
+        .bind(now.unix_millis())
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn insert_session(&mut self, id_hash: &[u8; 32], s: &SessionRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, authenticated_at, ended_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id_hash.to_vec())
+        .bind(s.user_id.to_string())
+        .bind(s.created_at.unix_millis())
+        .bind(s.last_seen_at.unix_millis())
+        .bind(s.authenticated_at.unix_millis())
+        .bind(s.ended_at.map(Timestamp::unix_millis))
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn session(&mut self, id_hash: &[u8; 32]) -> Result<Option<SessionRow>> {
+        let row = sqlx::query(
+            "SELECT user_id, created_at, last_seen_at, authenticated_at, ended_at FROM sessions WHERE id_hash = $1",
+        )
+        .bind(id_hash.to_vec())
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        row.map(|row| {
+            Ok(SessionRow {
+                user_id: parsed(&row, "user_id")?,
+                created_at: ts(&row, "created_at")?,
+                last_seen_at: ts(&row, "last_seen_at")?,
+                authenticated_at: ts(&row, "authenticated_at")?,
+                ended_at: opt_ts(&row, "ended_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn touch_session(&mut self, id_hash: &[u8; 32], now: Timestamp) -> Result<()> {
+        sqlx::query(
+            "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2 AND ended_at IS NULL",
+        )
+        .bind(now.unix_millis())
+        .bind(id_hash.to_vec())
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn end_session(&mut self, id_hash: &[u8; 32], now: Timestamp) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE sessions SET ended_at = $1 WHERE id_hash = $2 AND ended_at IS NULL",
+        )
+        .bind(now.unix_millis())
+        .bind(id_hash.to_vec())
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Ends every open session of a member of staff; returns how many.
+    pub async fn end_sessions_of(&mut self, user: UserId, now: Timestamp) -> Result<u64> {
+        let done = sqlx::query(
+            "UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL",
+        )
+        .bind(now.unix_millis())
+        .bind(user.to_string())
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(done.rows_affected())
     }
 
     // --- clients -------------------------------------------------------------------------------
