@@ -78,6 +78,17 @@ impl KeyRing {
         self.read().index_key().clone()
     }
 
+    /// The key that seals staff secrets (TOTP seeds), derived from the index key, which never
+    /// rotates, so every server with the key file derives the same one.
+    pub fn staff_key(&self) -> crypto::DataKey {
+        crypto::DataKey::from_key(
+            self.read()
+                .index_key()
+                .derive(b"safeharbor staff secrets v1"),
+            1,
+        )
+    }
+
     pub fn audit_key(&self) -> SecretKey {
         self.read().audit_key().clone()
     }

@@ -11,6 +11,7 @@ pub mod keys;
 mod notes;
 pub mod screenings;
 mod seal;
+pub mod signin;
 pub mod users;
 mod writer;
 
@@ -186,6 +187,7 @@ struct Inner {
     entropy: Entropy,
     /// The writer thread, on SQLite (see `writer`).
     writer: Option<writer::Writer>,
+    password_cost: crypto::password::Cost,
 }
 
 impl App {
@@ -208,8 +210,17 @@ impl App {
                 clock,
                 entropy,
                 writer,
+                password_cost: crypto::password::Cost::PRODUCTION,
             }),
         }
+    }
+
+    /// Uses another Argon2id cost (tests: `Cost::TEST_ONLY`). Call right after `new`.
+    pub fn with_password_cost(mut self, cost: crypto::password::Cost) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.password_cost = cost;
+        }
+        self
     }
 
     /// Runs the transactional part of a request: on the writer thread when there is one.

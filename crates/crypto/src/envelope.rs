@@ -27,6 +27,11 @@ impl DataKey {
         }
     }
 
+    /// A data key made from a server-held key (for staff secrets rather than a client's data).
+    pub fn from_key(key: SecretKey, version: u32) -> Self {
+        Self { key, version }
+    }
+
     pub fn version(&self) -> u32 {
         self.version
     }

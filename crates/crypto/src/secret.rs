@@ -17,6 +17,16 @@ impl SecretKey {
         Self(bytes)
     }
 
+    /// A separate key for another purpose, derived with HKDF-SHA256: knowing the derived key
+    /// reveals nothing of this one, and different `purpose` strings give unrelated keys.
+    pub fn derive(&self, purpose: &[u8]) -> SecretKey {
+        let mut out = [0u8; 32];
+        let hk = hkdf::Hkdf::<sha2::Sha256>::new(None, &self.0);
+        // 32 bytes is far below HKDF-SHA256's limit, so expansion cannot fail.
+        let _ = hk.expand(purpose, &mut out);
+        SecretKey(out)
+    }
+
     /// Exposes the key bytes at the point of use only.
     pub fn expose(&self) -> &[u8; 32] {
         &self.0

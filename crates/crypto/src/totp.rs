@@ -66,6 +66,11 @@ impl TotpSecret {
         binary % 10u32.pow(DIGITS)
     }
 
+    /// The code an authenticator app shows at `unix_seconds`.
+    pub fn code(&self, unix_seconds: i64) -> String {
+        format!("{:06}", self.code_at(unix_seconds.div_euclid(STEP_SECONDS)))
+    }
+
     /// The step a code is valid in, if `code` is right for `unix_seconds` (± one step) and newer
     /// than `last_used_step`.
     pub fn verify(
@@ -166,6 +171,7 @@ mod tests {
         assert_eq!(RFC.base32(), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
         assert_eq!(base32(b"f"), "MY");
         assert_eq!(base32(b"foobar"), "MZXW6YTBOI");
+        assert_eq!(RFC.code(59), "287082");
         let uri = RFC.uri("Safe Harbor", "ana.m");
         assert_eq!(
             uri,

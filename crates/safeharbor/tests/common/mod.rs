@@ -18,6 +18,10 @@ impl TestClock {
     pub fn advance_days(&self, days: i64) {
         self.0.fetch_add(days * 86_400_000, Ordering::SeqCst);
     }
+
+    pub fn advance_minutes(&self, minutes: i64) {
+        self.0.fetch_add(minutes * 60_000, Ordering::SeqCst);
+    }
 }
 
 impl Clock for TestClock {
@@ -98,7 +102,8 @@ impl TestApp {
         let clock = Arc::new(TestClock(AtomicI64::new(1_790_000_000_000)));
         let app = safeharbor::instance::open_with(&storage, clock.clone(), Entropy::seeded(11))
             .await
-            .expect("open");
+            .expect("open")
+            .with_password_cost(crypto::password::Cost::TEST_ONLY);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

@@ -1,0 +1,361 @@
+//! Staff sign-in: a password and a TOTP code, every time (P10-P13). Sessions live in the database
+//! (any server can check them); the browser holds only a random token, of which we keep a hash.
+//! Every refusal looks the same to the person signing in, whatever the reason.
+
+use crypto::FieldAad;
+use crypto::password::{self, Cost};
+use crypto::totp::TotpSecret;
+use domain::audit::{Actor, AuditAction};
+use domain::signin::{NewPassword, SessionState, next_attempt_allowed, session_state};
+use domain::{Timestamp, UserId};
+use store::rows::{CredentialsRow, SessionRow};
+
+use crate::{App, AppError, Caller, Result};
+
+/// Why a sign-in did not succeed. `Refused` covers every wrong or unknown input alike.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignInError {
+    #[error("The username, password or code is not right.")]
+    Refused,
+    #[error("Too many attempts. You can try again after {0}.")]
+    SlowDown(String),
+}
+
+/// A new session: the secret for the cookie (shown once) and its owner.
+#[derive(Debug)]
+pub struct NewSession {
+    pub token: String,
+    pub caller: Caller,
+}
+
+/// Session tokens are only touched this often, to spare a write on every request.
+const TOUCH_EVERY_MS: i64 = 60_000;
+
+fn totp_place(user: UserId) -> String {
+    user.to_string()
+}
+
+impl App {
+    fn seal_totp(&self, user: UserId, secret: &TotpSecret) -> Vec<u8> {
+        let row = totp_place(user);
+        let place = FieldAad {
+            table: "credentials",
+            column: "totp_secret",
+            row_id: &row,
+        };
+        crypto::seal_field(
+            &self.keyring().staff_key(),
+            place,
+            secret.as_bytes(),
+            &mut self.entropy().rng(),
+        )
+    }
+
+    fn open_totp(&self, user: UserId, sealed: &[u8]) -> Result<TotpSecret> {
+        let row = totp_place(user);
+        let place = FieldAad {
+            table: "credentials",
+            column: "totp_secret",
+            row_id: &row,
+        };
+        let bytes = crypto::open_field(&self.keyring().staff_key(), place, sealed)?;
+        let bytes: [u8; 20] = bytes
+            .try_into()
+            .map_err(|_| AppError::Crypto(crypto::CryptoError::Malformed))?;
+        Ok(TotpSecret::from_bytes(bytes))
+    }
+
+    /// Hashes off the async executor: Argon2id is deliberately slow.
+    async fn hash_password(&self, password: &NewPassword) -> Result<String> {
+        let password = password.expose().to_owned();
+        let cost = self.password_cost();
+        let mut salt_source = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut self.entropy().rng(), &mut salt_source);
+        tokio::task::spawn_blocking(move || {
+            let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_seed(salt_source);
+            password::hash(&password, cost, &mut rng)
+        })
+        .await
+        .ok()
+        .flatten()
+        .ok_or(AppError::Conflict(
+            "the password could not be stored; nothing was changed",
+        ))
+    }
+
+    /// Sets a staff member's password; every session they have ends (P13).
+    pub async fn set_password(&self, user: UserId, new: &NewPassword) -> Result<()> {
+        let phc = self.hash_password(new).await?;
+        let now = self.now();
+        let mut tx = self.store().write().await?;
+        tx.user(user).await?.ok_or(AppError::NotFound)?;
+        let mut credentials = tx.credentials(user).await?;
+        credentials.password_hash = Some(phc);
+        credentials.failed_attempts = 0;
+        credentials.last_failure_at = None;
+        tx.put_credentials(user, &credentials, now).await?;
+        tx.end_sessions_of(user, now).await?;
+        self.audit(
+            &mut tx,
+            Actor::User(user),
+            AuditAction::PasswordSet,
+            Some(format!("user:{user}")),
+            "sign-in",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Starts enrolling an authenticator: a new secret, stored sealed but not yet trusted.
+    pub async fn begin_totp(&self, user: UserId) -> Result<TotpSecret> {
+        let secret = TotpSecret::generate(&mut self.entropy().rng());
+        let mut tx = self.store().write().await?;
+        tx.user(user).await?.ok_or(AppError::NotFound)?;
+        let mut credentials = tx.credentials(user).await?;
+        credentials.totp_secret = Some(self.seal_totp(user, &secret));
+        credentials.totp_confirmed_at = None;
+        credentials.totp_last_step = None;
+        tx.put_credentials(user, &credentials, self.now()).await?;
+        tx.commit().await?;
+        Ok(secret)
+    }
+
+    /// Finishes enrolment: only a correct code from the new authenticator confirms it (P10).
+    pub async fn confirm_totp(&self, user: UserId, code: &str) -> Result<bool> {
+        let now = self.now();
+        let mut tx = self.store().write().await?;
+        let mut credentials = tx.credentials(user).await?;
+        let Some(sealed) = credentials.totp_secret.as_deref() else {
+            return Ok(false);
+        };
+        let secret = self.open_totp(user, sealed)?;
+        let Some(step) = secret.verify(
+            code,
+            now.unix_millis().div_euclid(1000),
+            credentials.totp_last_step,
+        ) else {
+            return Ok(false);
+        };
+        credentials.totp_confirmed_at = Some(now);
+        credentials.totp_last_step = Some(step);
+        tx.put_credentials(user, &credentials, now).await?;
+        self.audit(
+            &mut tx,
+            Actor::User(user),
+            AuditAction::TotpEnrolled,
+            Some(format!("user:{user}")),
+            "sign-in",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Signs a member of staff in with password and code, or says no (always the same no).
+    pub async fn sign_in(
+        &self,
+        username: &str,
+        password: &str,
+        code: &str,
+    ) -> Result<std::result::Result<NewSession, SignInError>> {
+        let now = self.now();
+        let (user, credentials) = {
+            let mut tx = self.store().read().await?;
+            let user = tx
+                .user_by_username(username)
+                .await?
+                .filter(|u| u.disabled_at.is_none());
+            let credentials = match &user {
+                Some(user) => tx.credentials(user.id).await?,
+                None => CredentialsRow::default(),
+            };
+            tx.commit().await?;
+            (user, credentials)
+        };
+        let failures = u32::try_from(credentials.failed_attempts).unwrap_or(u32::MAX);
+        if let (Some(last), Some(_)) = (credentials.last_failure_at, &user)
+            && let Some(until) = next_attempt_allowed(failures, last).filter(|until| *until > now)
+        {
+            return Ok(Err(SignInError::SlowDown(until.rfc3339())));
+        }
+        let cost = self.password_cost();
+        let stored = credentials.password_hash.clone();
+        let attempt = password.to_owned();
+        let password_ok = tokio::task::spawn_blocking(move || match stored {
+            Some(phc) => password::verify(&attempt, &phc),
+            None => password::verify_nobody(&attempt, cost),
+        })
+        .await
+        .unwrap_or(false);
+        let Some(user) = user else {
+            return Ok(Err(SignInError::Refused));
+        };
+        let step = match (&credentials.totp_secret, credentials.totp_confirmed_at) {
+            (Some(sealed), Some(_)) if password_ok => {
+                let secret = self.open_totp(user.id, sealed)?;
+                secret.verify(
+                    code,
+                    now.unix_millis().div_euclid(1000),
+                    credentials.totp_last_step,
+                )
+            }
+            _ => None,
+        };
+        let mut tx = self.store().write().await?;
+        let mut credentials = tx.credentials(user.id).await?;
+        // Checked again under the write lock: two sign-ins racing with one code get one session.
+        let step = step.filter(|step| credentials.totp_last_step.is_none_or(|last| *step > last));
+        let Some(step) = step else {
+            credentials.failed_attempts = credentials.failed_attempts.saturating_add(1);
+            credentials.last_failure_at = Some(now);
+            tx.put_credentials(user.id, &credentials, now).await?;
+            self.audit(
+                &mut tx,
+                Actor::User(user.id),
+                AuditAction::SignInRefused,
+                None,
+                "sign-in",
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(Err(SignInError::Refused));
+        };
+        credentials.failed_attempts = 0;
+        credentials.last_failure_at = None;
+        credentials.totp_last_step = Some(step);
+        tx.put_credentials(user.id, &credentials, now).await?;
+        let (token, hash) = crypto::token::generate(&mut self.entropy().rng());
+        let session = SessionRow {
+            user_id: user.id,
+            created_at: now,
+            last_seen_at: now,
+            authenticated_at: now,
+            ended_at: None,
+        };
+        tx.insert_session(&hash, &session).await?;
+        self.audit(
+            &mut tx,
+            Actor::User(user.id),
+            AuditAction::SignIn,
+            None,
+            "sign-in",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(NewSession {
+            token,
+            caller: Caller {
+                id: user.id,
+                username: user.username,
+                role: user.role,
+            },
+        }))
+    }
+
+    /// The member of staff a session token belongs to, if the session is still live: not ended,
+    /// not idle for 15 minutes, not older than 12 hours (P13). A dead session is ended for good.
+    pub async fn session(&self, token: &str) -> Result<Option<(Caller, Timestamp)>> {
+        if !crypto::token::looks_like_token(token) {
+            return Ok(None);
+        }
+        let hash = crypto::token::hash(token);
+        let now = self.now();
+        // Most requests only read; the writer's turn is taken when there is something to write.
+        let mut tx = self.store().read().await?;
+        let Some(session) = tx.session(&hash).await?.filter(|s| s.ended_at.is_none()) else {
+            return Ok(None);
+        };
+        let user = tx
+            .user(session.user_id)
+            .await?
+            .filter(|u| u.disabled_at.is_none());
+        tx.commit().await?;
+        let live =
+            session_state(session.created_at, session.last_seen_at, now) == SessionState::Active;
+        let stale = now.unix_millis() - session.last_seen_at.unix_millis() >= TOUCH_EVERY_MS;
+        if live && !stale {
+            return Ok(user.map(|u| {
+                (
+                    Caller {
+                        id: u.id,
+                        username: u.username,
+                        role: u.role,
+                    },
+                    session.authenticated_at,
+                )
+            }));
+        }
+        let mut tx = self.store().write().await?;
+        if !live {
+            tx.end_session(&hash, now).await?;
+            self.audit(
+                &mut tx,
+                Actor::User(session.user_id),
+                AuditAction::SignOut,
+                None,
+                "expired",
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(None);
+        }
+        tx.touch_session(&hash, now).await?;
+        tx.commit().await?;
+        Ok(user.map(|u| {
+            (
+                Caller {
+                    id: u.id,
+                    username: u.username,
+                    role: u.role,
+                },
+                session.authenticated_at,
+            )
+        }))
+    }
+
+    /// Ends one session (sign out).
+    pub async fn sign_out(&self, token: &str) -> Result<()> {
+        let hash = crypto::token::hash(token);
+        let now = self.now();
+        let mut tx = self.store().write().await?;
+        if let Some(session) = tx.session(&hash).await?
+            && tx.end_session(&hash, now).await?
+        {
+            self.audit(
+                &mut tx,
+                Actor::User(session.user_id),
+                AuditAction::SignOut,
+                None,
+                "sign-out",
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Ends every session of a member of staff ("sign out everywhere").
+    pub async fn sign_out_everywhere(&self, user: UserId) -> Result<u64> {
+        let now = self.now();
+        let mut tx = self.store().write().await?;
+        let ended = tx.end_sessions_of(user, now).await?;
+        self.audit(
+            &mut tx,
+            Actor::User(user),
+            AuditAction::SignOut,
+            Some(format!("user:{user}")),
+            "everywhere",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+}
+
+/// The Argon2id cost in use; tests make it cheap.
+impl App {
+    pub fn password_cost(&self) -> Cost {
+        self.inner.password_cost
+    }
+}
