@@ -7,6 +7,7 @@ mod error;
 mod extract;
 mod middleware;
 mod openapi;
+pub mod public;
 
 use std::future::Future;
 
@@ -21,9 +22,14 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The whole HTTP application for `app`.
 pub fn router(app: app::App) -> Router {
+    let site = public::Site::shipped().unwrap_or_else(|problem| {
+        tracing::error!(problem, "the public pages could not be loaded");
+        public::Site::default()
+    });
     Router::new()
         .route("/healthz", get(healthz))
         .nest("/api/v1", api::routes())
+        .merge(public::routes(site))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

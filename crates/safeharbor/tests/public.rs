@@ -1,0 +1,145 @@
+//! The public pages through a real HTTP server: every page in every language is crawled and must
+//! carry the quick exit, a neutral title and address, the right `lang`, no cookies, no-store,
+//! no-referrer, a policy without inline script, nothing loaded from anyone else, and stay light
+//! (SECURITY.md P14, P20; issue 5).
+
+// Test code: a failed step should stop the test with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{Engine, TestApp};
+
+const SENSITIVE: &[&str] = &[
+    "traffick", "trata", "abuse", "abuso", "exploit", "explota", "sex", "prostitu", "victim",
+    "víctima",
+];
+
+/// Every `href="..."` and `src="..."` in a page.
+fn links(html: &str, attribute: &str) -> Vec<String> {
+    let marker = format!("{attribute}=\"");
+    html.match_indices(&marker)
+        .filter_map(|(at, _)| {
+            html[at + marker.len()..]
+                .split('"')
+                .next()
+                .map(str::to_owned)
+        })
+        .collect()
+}
+
+fn title(html: &str) -> String {
+    html.split("<title>")
+        .nth(1)
+        .and_then(|t| t.split("</title>").next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_public_page_is_safe_to_visit() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut to_visit: Vec<String> = vec!["/".into(), "/es/".into()];
+    let mut seen = BTreeSet::new();
+    let assets_bytes: usize = {
+        let css = http
+            .get(t.url("/assets/site.css"))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+            .len();
+        let js = http
+            .get(t.url("/assets/quick-exit.js"))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+            .len();
+        css + js
+    };
+    while let Some(path) = to_visit.pop() {
+        if !seen.insert(path.clone()) {
+            continue;
+        }
+        // The self-check comes with its own form; its page is added with it.
+        if path == "/check" || path == "/es/check" {
+            continue;
+        }
+        let response = http.get(t.url(&path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let headers = response.headers().clone();
+        let get = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert!(headers.get("set-cookie").is_none(), "{path} sets a cookie");
+        assert_eq!(get("cache-control"), "no-store", "{path}");
+        assert_eq!(get("referrer-policy"), "no-referrer", "{path}");
+        let csp = get("content-security-policy");
+        assert!(
+            csp.contains("script-src 'self'")
+                && !csp.contains("unsafe-inline")
+                && csp.contains("frame-ancestors 'none'"),
+            "{csp}"
+        );
+        let html = response.text().await.unwrap();
+        let lang = if path.starts_with("/es") { "es" } else { "en" };
+        assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{path}");
+        assert_eq!(
+            html.matches("id=\"quick-exit\"").count(),
+            1,
+            "{path}: one quick exit"
+        );
+        assert!(html.contains(&format!(
+            "id=\"quick-exit\" class=\"quick-exit\" href=\"{}\"",
+            web::public::EXIT_URL
+        )));
+        let neutral = format!("{} {}", title(&html), path).to_lowercase();
+        for word in SENSITIVE {
+            assert!(
+                !neutral.contains(word),
+                "{path}: '{word}' in its title or address"
+            );
+        }
+        for src in links(&html, "src") {
+            assert!(src.starts_with('/'), "{path} loads {src} from elsewhere");
+        }
+        assert!(
+            !html.contains("<link")
+                || links(&html, "href")
+                    .iter()
+                    .all(|h| !h.ends_with(".css") || h.starts_with('/'))
+        );
+        assert!(
+            html.len() + assets_bytes < 100 * 1024,
+            "{path} weighs {} bytes with its assets",
+            html.len() + assets_bytes
+        );
+        for href in links(&html, "href") {
+            if href.starts_with('/') && !href.starts_with("/assets/") {
+                to_visit.push(href);
+            }
+        }
+    }
+    assert!(seen.len() >= 20, "crawled {} pages", seen.len());
+    let missing = http.get(t.url("/es/nowhere")).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(
+        missing.text().await.unwrap().contains("id=\"quick-exit\""),
+        "even a missing page has the quick exit"
+    );
+}
