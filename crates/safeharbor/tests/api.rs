@@ -520,7 +520,7 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
                 "method",
             ),
             (
-                w.t.http.get(format!("{}/nowhere", w.t.base)),
+                w.t.http.get(format!("{}/api/v1/nowhere", w.t.base)),
                 StatusCode::NOT_FOUND,
                 "Nothing was found",
             ),
@@ -558,6 +558,8 @@ async fn every_response_carries_the_security_headers() {
         (Method::GET, "/healthz".into(), None),
         (Method::GET, "/api/v1/openapi.json".into(), None),
         (Method::GET, "/nowhere".into(), None),
+        (Method::GET, "/api/v1/nowhere".into(), None),
+        (Method::GET, "/es/learn".into(), None),
     ];
     for route in routes() {
         paths.push((
