@@ -72,10 +72,6 @@ async fn every_public_page_is_safe_to_visit() {
         if !seen.insert(path.clone()) {
             continue;
         }
-        // The self-check comes with its own form; its page is added with it.
-        if path == "/check" || path == "/es/check" {
-            continue;
-        }
         let response = http.get(t.url(&path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
         let headers = response.headers().clone();
@@ -141,5 +137,86 @@ async fn every_public_page_is_safe_to_visit() {
     assert!(
         missing.text().await.unwrap().contains("id=\"quick-exit\""),
         "even a missing page has the quick exit"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_self_check_answers_gently_and_keeps_nothing() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let http = reqwest::Client::new();
+    let form = http
+        .get(t.url("/check"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        form.contains("<form method=\"post\" action=\"/check\">"),
+        "answers are posted, never put in a URL"
+    );
+    assert_eq!(
+        form.matches("type=\"radio\"").count(),
+        40,
+        "ten questions, four answers each"
+    );
+    let before = t.audit().await.len();
+    let answers = [
+        ("under-18", "yes"),
+        ("sex-for-things", "yes"),
+        ("owe-money", "rather-not-say"),
+    ];
+    let response = http
+        .post(t.url("/check"))
+        .form(&answers)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().get("set-cookie").is_none());
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("tel:+18883737888"),
+        "every result ends with ways to get help"
+    );
+    assert!(page.contains("id=\"quick-exit\""));
+    let spanish = http
+        .post(t.url("/es/check"))
+        .form(&answers)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(spanish.contains("<html lang=\"es\">") && spanish.contains("tel:+18883737888"));
+    assert_ne!(page, spanish);
+    // Different answers, a different (gentle) result.
+    let none = http
+        .post(t.url("/check"))
+        .form(&[("owe-money", "no")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_ne!(none.split("<main>").nth(1), page.split("<main>").nth(1));
+    // Unknown questions or answers just show the form again.
+    let odd = http
+        .post(t.url("/check"))
+        .form(&[("owe-money", "perhaps")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(odd.contains("<form method=\"post\""));
+    assert_eq!(
+        t.audit().await.len(),
+        before,
+        "nothing was written anywhere"
     );
 }

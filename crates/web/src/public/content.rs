@@ -145,7 +145,7 @@ fn is_neutral(text: &str) -> bool {
 }
 
 /// Markdown to HTML with raw HTML shown as text, never passed through.
-fn render_markdown(body: &str) -> String {
+pub(crate) fn render_markdown(body: &str) -> String {
     let events = Parser::new_ext(body, Options::ENABLE_TABLES).map(|event| match event {
         Event::Html(text) | Event::InlineHtml(text) => Event::Text(text),
         other => other,

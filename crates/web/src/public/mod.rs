@@ -2,13 +2,16 @@
 //! every page. They set no cookies, load nothing from anyone else, and keep neutral addresses and
 //! titles, because the person reading may be on a phone someone else checks (SECURITY.md P20).
 
+pub mod check;
 pub mod content;
 
 use std::sync::Arc;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Extension, Path};
+use std::collections::BTreeMap;
+
+use axum::extract::{Extension, Form, Path};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -87,42 +90,60 @@ fn href(lang: &str, slug: &str) -> String {
     }
 }
 
-fn render(site: &Site, lang: &str, slug: &str) -> Response {
-    let (words, other_lang) = if lang == "es" {
+/// What the public routes share: the pages and the self-check.
+#[derive(Debug)]
+pub(crate) struct Public {
+    site: Site,
+    check: Option<check::SelfCheck>,
+}
+
+/// The body of one page, ready to wrap in the site's chrome.
+struct Body<'a> {
+    status: StatusCode,
+    slug: &'a str,
+    title: &'a str,
+    heading: &'a str,
+    html: &'a str,
+}
+
+fn words(lang: &str) -> (&'static Words, &'static str) {
+    if lang == "es" {
         (&SPANISH, "en")
     } else {
         (&ENGLISH, "es")
-    };
-    let page = site.page(lang, slug);
-    let nav = site
+    }
+}
+
+/// Wraps a body in the site's chrome: quick exit, navigation, language switch, help numbers.
+fn chrome(public: &Public, lang: &str, body: Body<'_>) -> Response {
+    let (words, other_lang) = words(lang);
+    let mut nav: Vec<NavLink> = public
+        .site
         .pages(lang)
         .into_iter()
         .map(|p| NavLink {
             href: href(lang, &p.slug),
             label: p.title.clone(),
-            current: p.slug == slug,
+            current: p.slug == body.slug,
         })
         .collect();
-    let (status, title, heading, body) = match page {
-        Some(p) => (
-            StatusCode::OK,
-            p.title.as_str(),
-            p.heading.as_str(),
-            p.html.as_str(),
-        ),
-        None => (
-            StatusCode::NOT_FOUND,
-            words.not_found_title,
-            words.not_found_title,
-            words.not_found,
-        ),
+    if let Some(check) = &public.check {
+        nav.push(NavLink {
+            href: href(lang, &check.slug),
+            label: check.text("title", lang).to_owned(),
+            current: check.slug == body.slug,
+        });
+    }
+    let other_slug = if body.status == StatusCode::OK {
+        body.slug
+    } else {
+        "home"
     };
-    let other_slug = if page.is_some() { slug } else { "home" };
     let html = PublicPage {
         lang,
-        title,
-        heading,
-        body,
+        title: body.title,
+        heading: body.heading,
+        body: body.html,
         nav,
         words,
         exit_url: EXIT_URL,
@@ -131,7 +152,12 @@ fn render(site: &Site, lang: &str, slug: &str) -> Response {
     }
     .render();
     match html {
-        Ok(html) => (status, [(header::CONTENT_SECURITY_POLICY, CSP)], Html(html)).into_response(),
+        Ok(html) => (
+            body.status,
+            [(header::CONTENT_SECURITY_POLICY, CSP)],
+            Html(html),
+        )
+            .into_response(),
         Err(err) => {
             tracing::error!(error = %err, "a public page could not be rendered");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -139,20 +165,179 @@ fn render(site: &Site, lang: &str, slug: &str) -> Response {
     }
 }
 
-async fn english_home(Extension(site): Extension<Arc<Site>>) -> Response {
-    render(&site, "en", "home")
+fn render(public: &Public, lang: &str, slug: &str) -> Response {
+    if public.check.as_ref().is_some_and(|c| c.slug == slug) {
+        return check_form(public, lang);
+    }
+    let (words, _) = words(lang);
+    match public.site.page(lang, slug) {
+        Some(p) => chrome(
+            public,
+            lang,
+            Body {
+                status: StatusCode::OK,
+                slug,
+                title: &p.title,
+                heading: &p.heading,
+                html: &p.html,
+            },
+        ),
+        None => chrome(
+            public,
+            lang,
+            Body {
+                status: StatusCode::NOT_FOUND,
+                slug,
+                title: words.not_found_title,
+                heading: words.not_found_title,
+                html: words.not_found,
+            },
+        ),
+    }
 }
 
-async fn english(Extension(site): Extension<Arc<Site>>, Path(slug): Path<String>) -> Response {
-    render(&site, "en", &slug)
+#[derive(Template)]
+#[template(path = "check_form.html")]
+struct CheckForm<'a> {
+    intro: String,
+    action: String,
+    hint: &'a str,
+    questions: Vec<Labelled<'a>>,
+    answers: Vec<Labelled<'a>>,
+    submit: &'a str,
 }
 
-async fn spanish_home(Extension(site): Extension<Arc<Site>>) -> Response {
-    render(&site, "es", "home")
+#[derive(Template)]
+#[template(path = "check_result.html")]
+struct CheckResult<'a> {
+    heading: &'a str,
+    chosen: String,
+    help: String,
+    disclaimer: &'a str,
+    again: String,
+    start_over: &'a str,
 }
 
-async fn spanish(Extension(site): Extension<Arc<Site>>, Path(slug): Path<String>) -> Response {
-    render(&site, "es", &slug)
+struct Labelled<'a> {
+    id: &'a str,
+    label: &'a str,
+}
+
+fn labelled<'a>(id: &'a str, label: &'a BTreeMap<String, String>, lang: &str) -> Labelled<'a> {
+    Labelled {
+        id,
+        label: label.get(lang).map_or("", String::as_str),
+    }
+}
+
+fn rendered(template: Result<String, askama::Error>) -> String {
+    template.unwrap_or_else(|err| {
+        tracing::error!(error = %err, "a self-check template could not be rendered");
+        String::new()
+    })
+}
+
+fn check_form(public: &Public, lang: &str) -> Response {
+    let Some(check) = &public.check else {
+        return render(public, lang, "");
+    };
+    let form = CheckForm {
+        intro: content::render_markdown(check.text("intro", lang)),
+        action: href(lang, &check.slug),
+        hint: check.text("question_hint", lang),
+        questions: check
+            .questions
+            .iter()
+            .map(|q| labelled(&q.id, &q.label, lang))
+            .collect(),
+        answers: check
+            .answers
+            .iter()
+            .map(|a| labelled(&a.id, &a.label, lang))
+            .collect(),
+        submit: check.text("submit", lang),
+    };
+    let html = rendered(form.render());
+    chrome(
+        public,
+        lang,
+        Body {
+            status: StatusCode::OK,
+            slug: &check.slug,
+            title: check.text("title", lang),
+            heading: check.text("heading", lang),
+            html: &html,
+        },
+    )
+}
+
+/// Scores posted answers. Nothing of them is logged or kept: they exist only while this runs.
+fn check_result(public: &Public, lang: &str, posted: &BTreeMap<String, String>) -> Response {
+    let Some(check) = &public.check else {
+        return render(public, lang, "");
+    };
+    let Some(answers) = check.read_answers(posted) else {
+        return check_form(public, lang);
+    };
+    let (chosen, help) = check.results_for(&answers, lang);
+    let result = CheckResult {
+        heading: check.text("result_heading", lang),
+        chosen: content::render_markdown(&chosen),
+        help: content::render_markdown(&help),
+        disclaimer: check.text("disclaimer", lang),
+        again: href(lang, &check.slug),
+        start_over: check.text("start_over", lang),
+    };
+    let html = rendered(result.render());
+    chrome(
+        public,
+        lang,
+        Body {
+            status: StatusCode::OK,
+            slug: &check.slug,
+            title: check.text("title", lang),
+            heading: check.text("heading", lang),
+            html: &html,
+        },
+    )
+}
+
+async fn english_check_form(Extension(public): Extension<Arc<Public>>) -> Response {
+    check_form(&public, "en")
+}
+
+async fn spanish_check_form(Extension(public): Extension<Arc<Public>>) -> Response {
+    check_form(&public, "es")
+}
+
+async fn english_check(
+    Extension(public): Extension<Arc<Public>>,
+    Form(posted): Form<BTreeMap<String, String>>,
+) -> Response {
+    check_result(&public, "en", &posted)
+}
+
+async fn spanish_check(
+    Extension(public): Extension<Arc<Public>>,
+    Form(posted): Form<BTreeMap<String, String>>,
+) -> Response {
+    check_result(&public, "es", &posted)
+}
+
+async fn english_home(Extension(public): Extension<Arc<Public>>) -> Response {
+    render(&public, "en", "home")
+}
+
+async fn english(Extension(public): Extension<Arc<Public>>, Path(slug): Path<String>) -> Response {
+    render(&public, "en", &slug)
+}
+
+async fn spanish_home(Extension(public): Extension<Arc<Public>>) -> Response {
+    render(&public, "es", "home")
+}
+
+async fn spanish(Extension(public): Extension<Arc<Public>>, Path(slug): Path<String>) -> Response {
+    render(&public, "es", &slug)
 }
 
 async fn quick_exit_script() -> Response {
@@ -173,13 +358,27 @@ async fn stylesheet() -> Response {
 
 /// The public routes, for `site`.
 pub(crate) fn routes(site: Site) -> Router<app::App> {
+    let check = check::SelfCheck::parse(check::SHIPPED, content::LANGUAGES)
+        .inspect_err(|problem| tracing::error!(problem, "the self-check could not be loaded"))
+        .ok();
+    let slug = check
+        .as_ref()
+        .map_or_else(|| "check".to_owned(), |c| c.slug.clone());
     Router::new()
         .route("/", get(english_home))
         .route("/{slug}", get(english))
+        .route(
+            &format!("/{slug}"),
+            get(english_check_form).post(english_check),
+        )
         .route("/es", get(spanish_home))
         .route("/es/", get(spanish_home))
         .route("/es/{slug}", get(spanish))
+        .route(
+            &format!("/es/{slug}"),
+            get(spanish_check_form).post(spanish_check),
+        )
         .route("/assets/quick-exit.js", get(quick_exit_script))
         .route("/assets/site.css", get(stylesheet))
-        .layer(Extension(Arc::new(site)))
+        .layer(Extension(Arc::new(Public { site, check })))
 }
