@@ -88,6 +88,9 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// How long a writer waits for its turn before giving up.
+const WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The records database.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -122,7 +125,14 @@ impl Store {
     /// A transaction that may write (and so holds the write lock on SQLite).
     pub async fn write(&self) -> Result<Tx> {
         let turn = match &self.write_gate {
-            Some(gate) => Some(gate.clone().lock_owned().await),
+            // As long as SQLite's own busy timeout would have waited, then a clear error.
+            Some(gate) => Some(
+                tokio::time::timeout(WRITE_WAIT, gate.clone().lock_owned())
+                    .await
+                    .map_err(|_| {
+                        StoreError::Refused("the database is busy; nothing was changed, try again")
+                    })?,
+            ),
             None => None,
         };
         let inner = self.pool.begin_with(self.dialect.begin_write()).await?;
