@@ -126,6 +126,7 @@ async fn run_demo(listen: &Listen, clients: u32) -> anyhow::Result<ExitCode> {
     listen_and_serve(app, listen, |addr| {
         println!("Safe Harbor demo: {clients} made-up clients in {} (deleted when you stop it).", dir.path().display());
         println!("API at http://{addr}/api/v1 (OpenAPI document: http://{addr}/api/v1/openapi.json)");
+        println!("Public pages at http://{addr}/ (English) and http://{addr}/es/ (Spanish)");
         println!();
         for (username, role, token) in &accounts {
             println!("  {username:<18} {role:<14} token {token}");
