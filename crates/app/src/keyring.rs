@@ -36,7 +36,7 @@ impl KeyRing {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The KEK to wrap new data keys with. The key file is checked first (one `stat`), so a new
+    /// The KEK to wrap new data keys with. The key file is read again first (it is small, and new clients are rare), so a new
     /// client's key is never wrapped under a KEK that a rotation has just replaced.
     pub fn current_kek(&self) -> (u32, SecretKey) {
         self.reload_if_changed();
@@ -103,9 +103,5 @@ impl KeyRing {
             .keys
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = keys;
-    }
-
-    pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
     }
 }

@@ -39,14 +39,6 @@ impl CaseStatus {
             CaseStatus::Closed => "closed",
         }
     }
-
-    pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
-        match raw {
-            "open" => Ok(CaseStatus::Open),
-            "closed" => Ok(CaseStatus::Closed),
-            _ => Err(InvalidInput::new("status", "must be open or closed")),
-        }
-    }
 }
 
 /// A calendar date written YYYY-MM-DD.
