@@ -8,6 +8,7 @@ use domain::{ClientId, Timestamp};
 use store::rows::ClientRow;
 
 use crate::access::target;
+use crate::safety::{SafetyView, open_safety, seal_safety};
 use crate::seal::{open, open_opt, seal};
 use crate::{App, AppError, Caller, Purpose, Result};
 
@@ -24,6 +25,7 @@ pub struct ClientView {
     pub languages: Vec<String>,
     pub gender: Option<Gender>,
     pub age_band: Option<AgeBand>,
+    pub safety: SafetyView,
     pub created_at: Timestamp,
 }
 
@@ -133,6 +135,8 @@ impl App {
                 .map(|a| a.as_str().to_owned()),
             name_index: Some(indexer.name(indexed_name)),
             dob_index: p.date_of_birth.map(|d| indexer.date_of_birth(&d.iso())),
+            safety: seal_safety(self, &dek, id, &client.safety),
+            alias_index: Some(indexer.name(client.preferred_name.as_str())),
             erased_at: None,
         };
         let mut tx = self.store().write().await?;
@@ -218,6 +222,7 @@ impl App {
             languages: Vec::new(),
             gender: coded(row.gender.as_deref(), Gender::parse)?,
             age_band: coded(row.age_band.as_deref(), AgeBand::parse)?,
+            safety: SafetyView::default(),
             created_at: row.created_at,
         })
     }
@@ -250,6 +255,7 @@ impl App {
             languages,
             gender: coded(row.gender.as_deref(), Gender::parse)?,
             age_band: coded(row.age_band.as_deref(), AgeBand::parse)?,
+            safety: open_safety(dek, row.id, row.safety.as_deref())?,
             created_at: row.created_at,
         })
     }
@@ -267,8 +273,51 @@ impl App {
         let rows = tx
             .caseload(caller.id, limit.clamp(1, MAX_PAGE), offset.max(0))
             .await?;
+        let page = self.summaries(&rows).await?;
+        self.audit(
+            &mut tx,
+            Actor::User(caller.id),
+            AuditAction::CaseloadList,
+            None,
+            purpose.as_str(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(page)
+    }
+
+    /// Clients in the caller's caseload whose name (legal name, or else the name used) matches,
+    /// found through the blind index without decrypting anyone else.
+    pub async fn search_caseload(
+        &self,
+        caller: &Caller,
+        name: &str,
+        purpose: Purpose,
+    ) -> Result<Vec<ClientSummary>> {
+        self.grant_role(caller, Action::ListCaseload)?;
+        let index = self.indexer().name(name);
+        let mut tx = self.store().write().await?;
+        let mut rows = Vec::new();
+        for id in tx.matching_clients(caller.id, Some(&index), None).await? {
+            rows.extend(tx.client(id).await?.filter(|r| r.erased_at.is_none()));
+        }
+        let found = self.summaries(&rows).await?;
+        self.audit(
+            &mut tx,
+            Actor::User(caller.id),
+            AuditAction::CaseloadSearch,
+            None,
+            purpose.as_str(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    /// Opens the caseload line of each row.
+    async fn summaries(&self, rows: &[ClientRow]) -> Result<Vec<ClientSummary>> {
         let mut page = Vec::with_capacity(rows.len());
-        for row in &rows {
+        for row in rows {
             let dek = self.client_key(row.id).await?;
             page.push(ClientSummary {
                 id: row.id,
@@ -283,15 +332,6 @@ impl App {
                 created_at: row.created_at,
             });
         }
-        self.audit(
-            &mut tx,
-            Actor::User(caller.id),
-            AuditAction::CaseloadList,
-            None,
-            purpose.as_str(),
-        )
-        .await?;
-        tx.commit().await?;
         Ok(page)
     }
 

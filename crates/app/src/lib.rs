@@ -9,6 +9,7 @@ mod clients;
 pub mod keyring;
 pub mod keys;
 mod notes;
+mod safety;
 pub mod screenings;
 mod seal;
 pub mod signin;
@@ -26,6 +27,7 @@ pub use cases::{CaseView, NewCase};
 pub use clients::{ClientSummary, ClientView};
 pub use keyring::KeyRing;
 pub use notes::NoteView;
+pub use safety::SafetyView;
 pub use screenings::ScreeningView;
 
 /// Whether this is the benchmark-only build that reads clients without audit or decryption.

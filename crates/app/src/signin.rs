@@ -28,6 +28,15 @@ pub struct NewSession {
     pub caller: Caller,
 }
 
+/// A live session, as its owner sees it in their list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionView {
+    pub started_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    /// The session this list was asked from.
+    pub this_one: bool,
+}
+
 /// Session tokens are only touched this often, to spare a write on every request.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
@@ -312,6 +321,26 @@ impl App {
                 session.authenticated_at,
             )
         }))
+    }
+
+    /// The live sessions of the member of staff who holds `token`, newest first.
+    pub async fn my_sessions(&self, token: &str, user: UserId) -> Result<Vec<SessionView>> {
+        let mine = crypto::token::hash(token);
+        let now = self.now();
+        let mut tx = self.store().read().await?;
+        let rows = tx.open_sessions_of(user).await?;
+        tx.commit().await?;
+        Ok(rows
+            .into_iter()
+            .filter(|(_, s)| {
+                session_state(s.created_at, s.last_seen_at, now) == SessionState::Active
+            })
+            .map(|(hash, s)| SessionView {
+                started_at: s.created_at,
+                last_seen_at: s.last_seen_at,
+                this_one: hash == mine,
+            })
+            .collect())
     }
 
     /// Ends one session (sign out).

@@ -114,6 +114,8 @@ pub const REGISTRY: &[Column] = &[
     col("clients", "age_band", Classified, ClientRecord),
     col("clients", "name_index", BlindIndex, ClientRecord),
     col("clients", "dob_index", BlindIndex, ClientRecord),
+    col("clients", "safety", Personal, ClientRecord),
+    col("clients", "alias_index", BlindIndex, ClientRecord),
     col("clients", "erased_at", Operational, ClientRecord),
     col("assignments", "client_id", Operational, ClientRecord),
     col("assignments", "user_id", Operational, ClientRecord),

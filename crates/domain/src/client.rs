@@ -68,6 +68,45 @@ text_field!(
     /// A language the client speaks, in their words or as a tag.
     Language, "languages", 50, false
 );
+text_field!(
+    /// When and how the client can safely be reached, in their words.
+    SafeContact, "safe_contact", 1000, true
+);
+text_field!(
+    /// A word the client and staff agree on, to show a call or message is really from us.
+    CodeWord, "code_word", 100, false
+);
+text_field!(
+    /// Ways never to use to reach the client (a shared phone, a home address, a social account).
+    DoNotContact, "do_not_contact", 1000, true
+);
+
+/// What anyone must know before reaching out to a client: shown at the top of their record.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SafetyFlags {
+    pub safe_contact: Option<SafeContact>,
+    pub code_word: Option<CodeWord>,
+    pub do_not_contact: Option<DoNotContact>,
+}
+
+impl SafetyFlags {
+    /// Parses the three answers; blank means "none recorded".
+    pub fn parse(
+        safe_contact: Option<&str>,
+        code_word: Option<&str>,
+        do_not_contact: Option<&str>,
+    ) -> Result<Self, InvalidInput> {
+        Ok(Self {
+            safe_contact: given(safe_contact).map(SafeContact::parse).transpose()?,
+            code_word: given(code_word).map(CodeWord::parse).transpose()?,
+            do_not_contact: given(do_not_contact).map(DoNotContact::parse).transpose()?,
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.safe_contact.is_none() && self.code_word.is_none() && self.do_not_contact.is_none()
+    }
+}
 
 /// A date of birth: a real calendar date, not in the future, not before 1900.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -200,6 +239,7 @@ pub fn age_on(born: time::Date, day: time::Date) -> i32 {
 pub struct NewClient {
     pub preferred_name: PreferredName,
     pub personal: PersonalDetails,
+    pub safety: SafetyFlags,
     pub gender: Option<Gender>,
     pub age_band: Option<AgeBand>,
 }
@@ -212,6 +252,59 @@ pub struct PersonalDetails {
     pub date_of_birth: Option<DateOfBirth>,
     pub contact: Option<ContactDetails>,
     pub languages: Vec<Language>,
+}
+
+/// A client as typed at intake, before checking: text as entered, `None` (or blank) for what was
+/// not asked or not answered. The API and the intake page both parse through here.
+#[derive(Debug, Clone, Default)]
+pub struct RawClient {
+    pub preferred_name: String,
+    pub legal_name: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub contact: Option<String>,
+    pub languages: Vec<String>,
+    pub gender: Option<String>,
+    pub age_band: Option<String>,
+    pub safe_contact: Option<String>,
+    pub code_word: Option<String>,
+    pub do_not_contact: Option<String>,
+}
+
+/// `None` for a blank answer: an empty box means "not given", never an empty value.
+fn given(raw: Option<&str>) -> Option<&str> {
+    raw.filter(|v| !v.trim().is_empty())
+}
+
+impl RawClient {
+    /// Checks every field; the first problem names its field.
+    pub fn parse(&self, today: time::Date) -> Result<NewClient, InvalidInput> {
+        Ok(NewClient {
+            preferred_name: PreferredName::parse(&self.preferred_name)?,
+            personal: PersonalDetails {
+                legal_name: given(self.legal_name.as_deref())
+                    .map(LegalName::parse)
+                    .transpose()?,
+                date_of_birth: given(self.date_of_birth.as_deref())
+                    .map(|d| DateOfBirth::parse(d, today))
+                    .transpose()?,
+                contact: given(self.contact.as_deref())
+                    .map(ContactDetails::parse)
+                    .transpose()?,
+                languages: parse_languages(&self.languages)?,
+            },
+            safety: SafetyFlags::parse(
+                self.safe_contact.as_deref(),
+                self.code_word.as_deref(),
+                self.do_not_contact.as_deref(),
+            )?,
+            gender: given(self.gender.as_deref())
+                .map(Gender::parse)
+                .transpose()?,
+            age_band: given(self.age_band.as_deref())
+                .map(AgeBand::parse)
+                .transpose()?,
+        })
+    }
 }
 
 /// At most this many languages per client.

@@ -27,13 +27,14 @@ pub enum Action {
     WriteCase,
     ReadScreenings,
     WriteScreening,
+    WriteSafety,
     EraseClient,
     FindDuplicates,
     ManageUsers,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::CreateClient,
         Action::ListCaseload,
         Action::ReadClient,
@@ -43,6 +44,7 @@ impl Action {
         Action::WriteCase,
         Action::ReadScreenings,
         Action::WriteScreening,
+        Action::WriteSafety,
         Action::EraseClient,
         Action::FindDuplicates,
         Action::ManageUsers,
@@ -59,6 +61,7 @@ impl Action {
                 | Action::WriteCase
                 | Action::ReadScreenings
                 | Action::WriteScreening
+                | Action::WriteSafety
                 | Action::EraseClient
         )
     }
@@ -83,6 +86,7 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, Assigned, WriteCase),
     (CaseManager, Assigned, ReadScreenings),
     (CaseManager, Assigned, WriteScreening),
+    (CaseManager, Assigned, WriteSafety),
     (Outreach, NoClient, CreateClient),
     (Outreach, NoClient, ListCaseload),
     (Outreach, NoClient, FindDuplicates),
@@ -92,6 +96,7 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Outreach, Assigned, ReadCases),
     (Outreach, Assigned, ReadScreenings),
     (Outreach, Assigned, WriteScreening),
+    (Outreach, Assigned, WriteSafety),
     (Supervisor, NoClient, CreateClient),
     (Supervisor, NoClient, ListCaseload),
     (Supervisor, NoClient, FindDuplicates),
@@ -102,6 +107,7 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Assigned, WriteCase),
     (Supervisor, Assigned, ReadScreenings),
     (Supervisor, Assigned, WriteScreening),
+    (Supervisor, Assigned, WriteSafety),
     (Supervisor, Assigned, EraseClient),
     (Administrator, NoClient, ManageUsers),
 ];

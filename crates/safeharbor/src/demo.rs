@@ -6,6 +6,7 @@ use domain::Role;
 use domain::case::{CaseDates, Program};
 use domain::client::{
     AgeBand, ContactDetails, Gender, Language, NewClient, PersonalDetails, PreferredName,
+    SafetyFlags,
 };
 use domain::note::NoteText;
 use rand::seq::SliceRandom;
@@ -114,11 +115,18 @@ pub async fn seed(
                         domain::client::DateOfBirth::parse(&domain::case::format_date(born), today)
                     })
                     .transpose()?,
-                contact: Some(ContactDetails::parse(
-                    "Text only, weekdays after 6 pm. Never call.",
-                )?),
+                // 555-0100 to 555-0199 are reserved for fiction.
+                contact: Some(ContactDetails::parse(&format!(
+                    "(555) 555-01{:02}",
+                    rng.gen_range(0..100)
+                ))?),
                 languages,
             },
+            safety: SafetyFlags::parse(
+                Some("Text only, weekdays after 6 pm."),
+                rng.gen_bool(0.5).then_some("blue heron"),
+                Some("Never call. Never write to the home address."),
+            )?,
             gender: Some(
                 *[
                     Gender::Woman,

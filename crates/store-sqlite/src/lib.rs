@@ -36,6 +36,11 @@ const RECORDS: &[Migration] = &[
         name: "sign-in",
         sql: include_str!("../migrations/records/0004_signin.sql"),
     },
+    Migration {
+        version: 5,
+        name: "safety and alias",
+        sql: include_str!("../migrations/records/0005_safety_and_alias.sql"),
+    },
 ];
 
 const KEYS: &[Migration] = &[Migration {

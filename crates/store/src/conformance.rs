@@ -48,6 +48,8 @@ fn client(rng: &mut impl Rng, by: &UserRow) -> ClientRow {
         age_band: None,
         name_index: Some("name-idx".into()),
         dob_index: Some("dob-idx".into()),
+        safety: Some(vec![7, 8]),
+        alias_index: Some("alias-idx".into()),
         erased_at: None,
     }
 }
@@ -376,6 +378,8 @@ pub async fn erasure_wipes_sealed_fields_and_notes(h: &impl Harness) {
         erased.preferred_name.is_none()
             && erased.legal_name.is_none()
             && erased.name_index.is_none()
+            && erased.alias_index.is_none()
+            && erased.safety.is_none()
     );
     assert!(
         tx.notes(c.id, 10)

@@ -67,6 +67,8 @@ pub struct ClientRow {
     pub age_band: Option<String>,
     pub name_index: Option<String>,
     pub dob_index: Option<String>,
+    pub safety: Option<Vec<u8>>,
+    pub alias_index: Option<String>,
     pub erased_at: Option<Timestamp>,
 }
 

@@ -76,6 +76,8 @@ pub const BACKUP_TABLES: &[Table] = &[
             ("age_band", Text),
             ("name_index", Text),
             ("dob_index", Text),
+            ("safety", Blob),
+            ("alias_index", Text),
             ("erased_at", Int),
         ],
     },

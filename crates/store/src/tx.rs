@@ -85,6 +85,8 @@ fn client(row: &AnyRow) -> Result<ClientRow> {
         age_band: row.try_get("age_band")?,
         name_index: row.try_get("name_index")?,
         dob_index: row.try_get("dob_index")?,
+        safety: row.try_get("safety")?,
+        alias_index: row.try_get("alias_index")?,
         erased_at: opt_ts(row, "erased_at")?,
     })
 }
@@ -138,7 +140,7 @@ pub(crate) fn audit(row: &AnyRow) -> Result<AuditRow> {
 }
 
 const CLIENT_COLUMNS: &str = "id, created_at, created_by, preferred_name, legal_name, date_of_birth, \
-     contact, languages, gender, age_band, name_index, dob_index, erased_at";
+     contact, languages, gender, age_band, name_index, dob_index, safety, alias_index, erased_at";
 
 impl Tx {
     pub(crate) fn new(
@@ -364,6 +366,31 @@ impl Tx {
         Ok(done.rows_affected() == 1)
     }
 
+    /// A member of staff's sessions that have not been ended, newest first, with their hashes.
+    pub async fn open_sessions_of(&mut self, user: UserId) -> Result<Vec<(Vec<u8>, SessionRow)>> {
+        sqlx::query(
+            "SELECT id_hash, user_id, created_at, last_seen_at, authenticated_at, ended_at \
+             FROM sessions WHERE user_id = $1 AND ended_at IS NULL ORDER BY created_at DESC LIMIT 100",
+        )
+        .bind(user.to_string())
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                row.try_get("id_hash")?,
+                SessionRow {
+                    user_id: parsed(row, "user_id")?,
+                    created_at: ts(row, "created_at")?,
+                    last_seen_at: ts(row, "last_seen_at")?,
+                    authenticated_at: ts(row, "authenticated_at")?,
+                    ended_at: opt_ts(row, "ended_at")?,
+                },
+            ))
+        })
+        .collect()
+    }
+
     /// Ends every open session of a member of staff; returns how many.
     pub async fn end_sessions_of(&mut self, user: UserId, now: Timestamp) -> Result<u64> {
         let done = sqlx::query(
@@ -381,8 +408,8 @@ impl Tx {
     pub async fn insert_client(&mut self, row: &ClientRow) -> Result<()> {
         sqlx::query(
             "INSERT INTO clients (id, created_at, created_by, preferred_name, legal_name, date_of_birth, \
-             contact, languages, gender, age_band, name_index, dob_index, erased_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+             contact, languages, gender, age_band, name_index, dob_index, safety, alias_index, erased_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         )
         .bind(row.id.to_string())
         .bind(row.created_at.unix_millis())
@@ -396,6 +423,8 @@ impl Tx {
         .bind(row.age_band.clone())
         .bind(row.name_index.clone())
         .bind(row.dob_index.clone())
+        .bind(row.safety.clone())
+        .bind(row.alias_index.clone())
         .bind(row.erased_at.map(Timestamp::unix_millis))
         .execute(&mut *self.inner)
         .await?;
@@ -445,7 +474,8 @@ impl Tx {
     ) -> Result<Vec<ClientId>> {
         sqlx::query(
             "SELECT c.id FROM clients c JOIN assignments a ON a.client_id = c.id AND a.user_id = $1 \
-             WHERE c.erased_at IS NULL AND (c.name_index = $2 OR c.dob_index = $3) ORDER BY c.id LIMIT 50",
+             WHERE c.erased_at IS NULL AND (c.name_index = $2 OR c.alias_index = $2 OR c.dob_index = $3) \
+             ORDER BY c.id LIMIT 50",
         )
         .bind(user.to_string())
         .bind(name_index.map(str::to_owned))
@@ -457,11 +487,23 @@ impl Tx {
         .collect()
     }
 
+    /// Replaces a client's sealed safety flags.
+    pub async fn set_client_safety(&mut self, id: ClientId, sealed: Option<&[u8]>) -> Result<bool> {
+        let done =
+            sqlx::query("UPDATE clients SET safety = $1 WHERE id = $2 AND erased_at IS NULL")
+                .bind(sealed.map(<[u8]>::to_vec))
+                .bind(id.to_string())
+                .execute(&mut *self.inner)
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Wipes a client's sealed fields and indexes and marks the record erased.
     pub async fn erase_client(&mut self, id: ClientId, now: Timestamp) -> Result<bool> {
         let done = sqlx::query(
             "UPDATE clients SET preferred_name = NULL, legal_name = NULL, date_of_birth = NULL, contact = NULL, \
-             languages = NULL, name_index = NULL, dob_index = NULL, erased_at = $1 \
+             languages = NULL, name_index = NULL, dob_index = NULL, safety = NULL, alias_index = NULL, \
+             erased_at = $1 \
              WHERE id = $2 AND erased_at IS NULL",
         )
         .bind(now.unix_millis())

@@ -8,6 +8,7 @@ mod extract;
 mod middleware;
 mod openapi;
 pub mod public;
+mod staff;
 
 use std::future::Future;
 
@@ -29,6 +30,7 @@ pub fn router(app: app::App) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .nest("/api/v1", api::routes())
+        .merge(staff::routes())
         .merge(public::routes(site))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)

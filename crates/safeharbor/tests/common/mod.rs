@@ -72,6 +72,9 @@ pub async fn fresh_postgres() -> String {
     format!("{base}/{name}")
 }
 
+/// The password every enrolled test persona uses.
+pub const STAFF_PASSWORD: &str = "lantern orchard tidepool velvet";
+
 pub struct Persona {
     pub token: String,
     pub caller: app::Caller,
@@ -130,6 +133,32 @@ impl TestApp {
                 role,
             },
         }
+    }
+
+    /// A member of staff who has set a password and confirmed an authenticator, as a new member
+    /// of staff does at enrolment; returns them and their authenticator's secret.
+    pub async fn enrolled(
+        &self,
+        username: &str,
+        role: Role,
+    ) -> (Persona, crypto::totp::TotpSecret) {
+        let persona = self.persona(username, role).await;
+        let id = persona.caller.id;
+        let password = domain::signin::NewPassword::parse(STAFF_PASSWORD, &[username]).unwrap();
+        self.app.set_password(id, &password).await.unwrap();
+        let secret = self.app.begin_totp(id).await.unwrap();
+        assert!(
+            self.app
+                .confirm_totp(id, &secret.code(self.unix_seconds()))
+                .await
+                .unwrap()
+        );
+        (persona, secret)
+    }
+
+    /// The test clock's time, in whole seconds, as an authenticator counts it.
+    pub fn unix_seconds(&self) -> i64 {
+        self.app.now().unix_millis() / 1000
     }
 
     pub fn url(&self, path: &str) -> String {

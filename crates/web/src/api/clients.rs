@@ -3,10 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use domain::client::{AgeBand, Gender, parse_languages};
-use domain::client::{
-    ContactDetails, DateOfBirth, LegalName, NewClient, PersonalDetails, PreferredName,
-};
+use domain::client::{AgeBand, DateOfBirth, Gender, NewClient, RawClient};
 use serde::{Deserialize, Serialize};
 
 use super::Created;
@@ -30,33 +27,38 @@ pub(crate) struct ClientBody {
     gender: Option<String>,
     /// under-12, 12-14, 15-17, 18-24, 25-34, 35-44, 45-54, 55-plus, prefers-not-to-answer
     age_band: Option<String>,
+    /// What anyone must know before reaching out; shown at the top of the record.
+    safety: Option<SafetyBody>,
+}
+
+/// A client's safety flags. Each is optional; leave one out (or blank) for "none recorded".
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SafetyBody {
+    /// When and how the client can safely be reached, in their words.
+    safe_contact: Option<String>,
+    /// A word that shows a call or message is really from us.
+    code_word: Option<String>,
+    /// Ways never to use (a shared phone, a home address, a social account).
+    do_not_contact: Option<String>,
 }
 
 impl ClientBody {
     fn parse(self, today: time::Date) -> Result<NewClient, domain::InvalidInput> {
-        Ok(NewClient {
-            preferred_name: PreferredName::parse(&self.preferred_name)?,
-            personal: PersonalDetails {
-                legal_name: self
-                    .legal_name
-                    .as_deref()
-                    .map(LegalName::parse)
-                    .transpose()?,
-                date_of_birth: self
-                    .date_of_birth
-                    .as_deref()
-                    .map(|d| DateOfBirth::parse(d, today))
-                    .transpose()?,
-                contact: self
-                    .contact
-                    .as_deref()
-                    .map(ContactDetails::parse)
-                    .transpose()?,
-                languages: parse_languages(self.languages.as_deref().unwrap_or_default())?,
-            },
-            gender: self.gender.as_deref().map(Gender::parse).transpose()?,
-            age_band: self.age_band.as_deref().map(AgeBand::parse).transpose()?,
-        })
+        let safety = self.safety.unwrap_or_default();
+        RawClient {
+            preferred_name: self.preferred_name,
+            legal_name: self.legal_name,
+            date_of_birth: self.date_of_birth,
+            contact: self.contact,
+            languages: self.languages.unwrap_or_default(),
+            gender: self.gender,
+            age_band: self.age_band,
+            safe_contact: safety.safe_contact,
+            code_word: safety.code_word,
+            do_not_contact: safety.do_not_contact,
+        }
+        .parse(today)
     }
 }
 
@@ -70,6 +72,7 @@ pub(crate) struct ClientResponse {
     languages: Vec<String>,
     gender: Option<&'static str>,
     age_band: Option<&'static str>,
+    safety: SafetyBody,
     created_at: String,
 }
 
@@ -152,6 +155,11 @@ pub(crate) async fn read(
         languages: view.languages,
         gender: view.gender.map(Gender::as_str),
         age_band: view.age_band.map(AgeBand::as_str),
+        safety: SafetyBody {
+            safe_contact: view.safety.safe_contact,
+            code_word: view.safety.code_word,
+            do_not_contact: view.safety.do_not_contact,
+        },
         created_at: view.created_at.rfc3339(),
     }))
 }

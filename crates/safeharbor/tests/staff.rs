@@ -1,0 +1,625 @@
+//! The staff web application over real HTTP, with cookies handled as a browser would: signing in
+//! with password and code, the session cookie's attributes, working a caseload, the forms' defences
+//! against other sites (P15), refusals that look like "not found" (P7), and signing out (P13).
+
+// Test code: a failed step should stop the test with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Engine, STAFF_PASSWORD, TestApp, engines};
+use crypto::totp::TotpSecret;
+use domain::Role;
+use reqwest::StatusCode;
+use reqwest::header::{self, HeaderMap};
+
+/// A browser's view of the staff pages: one cookie jar, no automatic redirects, and the Origin
+/// header a browser sends with every form.
+struct Staff<'a> {
+    t: &'a TestApp,
+    http: reqwest::Client,
+    cookie: Option<String>,
+}
+
+struct Page {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Page {
+    fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    /// The form token written into this page's forms.
+    fn csrf(&self) -> String {
+        let (_, rest) = self
+            .body
+            .split_once(r#"name="csrf" value=""#)
+            .expect("the page has a form token");
+        rest.split('"').next().unwrap().to_owned()
+    }
+}
+
+impl<'a> Staff<'a> {
+    fn new(t: &'a TestApp) -> Self {
+        Self {
+            t,
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookie: None,
+        }
+    }
+
+    async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
+        let request = match &self.cookie {
+            Some(cookie) => request.header(header::COOKIE, cookie.as_str()),
+            None => request,
+        };
+        let response = request.send().await.unwrap();
+        for set in response.headers().get_all(header::SET_COOKIE) {
+            let set = set.to_str().unwrap();
+            let pair = set.split(';').next().unwrap();
+            self.cookie = match pair.split_once('=') {
+                Some((_, "")) => None,
+                _ => Some(pair.to_owned()),
+            };
+        }
+        Page {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.text().await.unwrap(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let request = self.http.get(self.t.url(path));
+        self.send(request).await
+    }
+
+    /// Posts a form as our own page would: from our origin.
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        self.post_from(&self.t.base.clone(), path, form).await
+    }
+
+    async fn post_from(&mut self, origin: &str, path: &str, form: &[(&str, &str)]) -> Page {
+        let request = self
+            .http
+            .post(self.t.url(path))
+            .header(header::ORIGIN, origin)
+            .form(form);
+        self.send(request).await
+    }
+
+    async fn sign_in(&mut self, username: &str, secret: &TotpSecret) -> Page {
+        // Each sign-in needs a fresh code: move the clock on to the next 30-second step.
+        self.t.clock.advance_minutes(1);
+        let code = secret.code(self.t.unix_seconds());
+        self.post(
+            "/login",
+            &[
+                ("username", username),
+                ("password", STAFF_PASSWORD),
+                ("code", &code),
+            ],
+        )
+        .await
+    }
+
+    /// Posts a form from `page_path`, with the token that page carries.
+    async fn submit(&mut self, page_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        let csrf = self.get(page_path).await.csrf();
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        self.post(action, &form).await
+    }
+}
+
+const ROSA: &[(&str, &str)] = &[
+    ("preferred_name", "Rosa"),
+    ("legal_name", "Rosa Example-Canary"),
+    ("date_of_birth", "2001-04-09"),
+    ("age_band", ""),
+    ("gender", "prefers-not-to-answer"),
+    ("languages", "Spanish, English"),
+    ("contact", "(555) 555-0142"),
+    ("safe_contact", "Text only, weekdays after 6 pm"),
+    ("code_word", "blue heron"),
+    ("do_not_contact", "Never call the landline"),
+];
+
+/// Records Rosa through the intake page; returns her page's path.
+async fn record_rosa(staff: &mut Staff<'_>) -> String {
+    let created = staff.submit("/app/clients/new", "/app/clients", ROSA).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let path = created.location().to_owned();
+    assert!(path.starts_with("/app/clients/"), "{path}");
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_worker_signs_in_records_a_client_adds_a_note_and_signs_out() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (_, secret) = t.enrolled("ana.m", Role::CaseManager).await;
+        let mut staff = Staff::new(&t);
+
+        let login = staff.get("/login").await;
+        assert_eq!(login.status, StatusCode::OK);
+        assert!(login.body.contains(r#"autocomplete="one-time-code""#));
+
+        t.clock.advance_minutes(1);
+        let wrong = staff
+            .post(
+                "/login",
+                &[
+                    ("username", "ana.m"),
+                    ("password", STAFF_PASSWORD),
+                    ("code", "000000"),
+                ],
+            )
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        assert!(
+            wrong
+                .body
+                .contains("The username, password or code is not right.")
+        );
+        assert!(
+            staff.cookie.is_none(),
+            "no session without the second factor"
+        );
+
+        let signed_in = staff.sign_in("ana.m", &secret).await;
+        assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+        assert_eq!(signed_in.location(), "/app/");
+        let set_cookie = signed_in.headers[header::SET_COOKIE].to_str().unwrap();
+        assert!(
+            set_cookie.starts_with("__Host-safeharbor=sht_"),
+            "{set_cookie}"
+        );
+        for attribute in ["Path=/", "Secure", "HttpOnly", "SameSite=Strict"] {
+            assert!(
+                set_cookie.contains(attribute),
+                "{set_cookie} lacks {attribute}"
+            );
+        }
+        assert!(!set_cookie.contains("Domain"), "{set_cookie}");
+
+        let caseload = staff.get("/app/").await;
+        assert_eq!(caseload.status, StatusCode::OK);
+        assert!(caseload.body.contains("No one is in your caseload yet"));
+        assert_eq!(caseload.headers[header::CACHE_CONTROL], "no-store");
+        let csp = caseload.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap();
+        assert!(csp.contains("form-action 'self'") && csp.contains("frame-ancestors 'none'"));
+
+        let rosa = record_rosa(&mut staff).await;
+        let page = staff.get(&rosa).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let safety = page.body.find("Before you reach out").unwrap();
+        let heading = page.body.find("<h1>Rosa</h1>").unwrap();
+        assert!(safety < heading, "safety flags come first");
+        for shown in [
+            "blue heron",
+            "Text only, weekdays after 6 pm",
+            "Never call the landline",
+        ] {
+            assert!(page.body.contains(shown), "{shown}");
+        }
+
+        let note = staff
+            .submit(
+                &rosa,
+                &format!("{rosa}/notes"),
+                &[("text", "Met at the clinic.\nSafe.")],
+            )
+            .await;
+        assert_eq!(note.status, StatusCode::SEE_OTHER);
+        assert_eq!(note.location(), format!("{rosa}#notes"));
+        assert!(
+            staff
+                .get(&rosa)
+                .await
+                .body
+                .contains("Met at the clinic.\nSafe.")
+        );
+
+        let caseload = staff.get("/app/").await;
+        assert!(
+            caseload
+                .body
+                .contains(&format!(r#"<a href="{rosa}">Rosa</a>"#))
+        );
+
+        let out = staff.submit("/app/", "/logout", &[]).await;
+        assert_eq!(out.status, StatusCode::SEE_OTHER);
+        assert_eq!(out.location(), "/login");
+        assert_eq!(
+            out.headers["clear-site-data"],
+            r#""cache", "cookies", "storage""#
+        );
+        assert!(
+            out.headers[header::SET_COOKIE]
+                .to_str()
+                .unwrap()
+                .contains("Max-Age=0")
+        );
+        assert!(staff.cookie.is_none());
+
+        // The old cookie, replayed, no longer opens anything (P13).
+        let token = signed_in.headers[header::SET_COOKIE].to_str().unwrap();
+        staff.cookie = Some(token.split(';').next().unwrap().to_owned());
+        let after = staff.get(&rosa).await;
+        assert_eq!(after.status, StatusCode::SEE_OTHER);
+        assert_eq!(after.location(), "/login");
+        assert!(!after.body.contains("Rosa"));
+
+        let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
+        for expected in [
+            "session.start",
+            "client.create",
+            "client.read",
+            "note.create",
+            "session.end",
+        ] {
+            assert!(
+                actions.iter().any(|a| a == expected),
+                "{expected} in {actions:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forms_from_other_sites_or_without_the_token_change_nothing() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let (ana, secret) = t.enrolled("ana.m", Role::CaseManager).await;
+    let mut staff = Staff::new(&t);
+    staff.sign_in("ana.m", &secret).await;
+    let csrf = staff.get("/app/clients/new").await.csrf();
+
+    let mut with_token = vec![("csrf", csrf.as_str())];
+    with_token.extend_from_slice(ROSA);
+    let no_token = staff.post("/app/clients", ROSA).await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    let wrong_token = {
+        let mut form = vec![("csrf", "not-the-token")];
+        form.extend_from_slice(ROSA);
+        staff.post("/app/clients", &form).await
+    };
+    assert_eq!(wrong_token.status, StatusCode::FORBIDDEN);
+    let other_site = staff
+        .post_from("https://evil.example", "/app/clients", &with_token)
+        .await;
+    assert_eq!(other_site.status, StatusCode::FORBIDDEN);
+    let login_from_elsewhere = staff
+        .post_from(
+            "https://evil.example",
+            "/login",
+            &[
+                ("username", "ana.m"),
+                ("password", STAFF_PASSWORD),
+                ("code", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(login_from_elsewhere.status, StatusCode::FORBIDDEN);
+    let unknown_field = {
+        let mut form = with_token.clone();
+        form.push(("shoe_size", "9"));
+        staff.post("/app/clients", &form).await
+    };
+    assert_eq!(unknown_field.status, StatusCode::BAD_REQUEST);
+    for refused in [&no_token, &wrong_token, &other_site, &unknown_field] {
+        assert!(refused.body.contains("Nothing was changed"));
+        assert!(!refused.body.contains("Rosa"), "nothing typed is echoed");
+    }
+    let caseload = t
+        .app
+        .caseload(&ana.caller, 50, 0, app::Purpose::CaseWork)
+        .await
+        .unwrap();
+    assert!(caseload.is_empty(), "no refused form recorded anyone");
+
+    // The same form, from our own page with its token, goes through.
+    let accepted = staff.post("/app/clients", &with_token).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn someone_elses_client_looks_exactly_like_nothing() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (_, ana_secret) = t.enrolled("ana.m", Role::CaseManager).await;
+        let (_, ben_secret) = t.enrolled("ben.o", Role::Outreach).await;
+        let (_, admin_secret) = t.enrolled("ada.admin", Role::Administrator).await;
+        let mut ana = Staff::new(&t);
+        ana.sign_in("ana.m", &ana_secret).await;
+        let rosa = record_rosa(&mut ana).await;
+
+        let mut ben = Staff::new(&t);
+        ben.sign_in("ben.o", &ben_secret).await;
+        let nothing = ben
+            .get("/app/clients/00000000000000000000000000000000")
+            .await;
+        let malformed = ben.get("/app/clients/not-an-id").await;
+        assert_eq!(nothing.status, StatusCode::NOT_FOUND);
+        for path in [rosa.clone(), format!("{rosa}/safety")] {
+            let other = ben.get(&path).await;
+            assert_eq!(other.status, StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(
+                other.body, nothing.body,
+                "{path}: refused looks like missing (P7)"
+            );
+        }
+        assert_eq!(malformed.status, nothing.status);
+        assert_eq!(malformed.body, nothing.body);
+        let note = ben
+            .submit("/app/", &format!("{rosa}/notes"), &[("text", "not mine")])
+            .await;
+        assert_eq!(note.status, StatusCode::NOT_FOUND);
+        assert_eq!(note.body, nothing.body);
+        let search = ben
+            .submit("/app/", "/app/search", &[("name", "Rosa")])
+            .await;
+        assert!(
+            search
+                .body
+                .contains("No one in your caseload has that name.")
+        );
+
+        // Administrators run the system but do not read case content (P6).
+        let mut admin = Staff::new(&t);
+        admin.sign_in("ada.admin", &admin_secret).await;
+        let page = admin.get(&rosa).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        assert_eq!(page.body, nothing.body);
+        assert_eq!(admin.get("/app/").await.body, nothing.body);
+
+        let refusals = t
+            .audit()
+            .await
+            .into_iter()
+            .filter(|e| e.action == "access.refused")
+            .count();
+        assert!(refusals >= 3, "refusals are audited: {refusals}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_session_every_staff_page_sends_you_to_sign_in() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let (_, secret) = t.enrolled("ana.m", Role::CaseManager).await;
+    let mut ana = Staff::new(&t);
+    ana.sign_in("ana.m", &secret).await;
+    let rosa = record_rosa(&mut ana).await;
+
+    let mut anonymous = Staff::new(&t);
+    let gets = ["/app/", "/app/clients/new", "/app/account", rosa.as_str()];
+    let safety = format!("{rosa}/safety");
+    let notes = format!("{rosa}/notes");
+    let posts = [
+        "/app/search",
+        "/app/clients",
+        "/logout",
+        "/app/account/sign-out-everywhere",
+        notes.as_str(),
+        safety.as_str(),
+    ];
+    for path in gets.iter().chain([&safety.as_str()]) {
+        let page = anonymous.get(path).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(page.location(), "/login", "{path}");
+        assert!(!page.body.contains("Rosa"));
+    }
+    for path in posts {
+        let page = anonymous
+            .post(path, &[("csrf", "x"), ("text", "hello")])
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(page.location(), "/login", "{path}");
+    }
+    // A made-up cookie is no better than none.
+    anonymous.cookie = Some("__Host-safeharbor=sht_made_up".to_owned());
+    assert_eq!(anonymous.get("/app/").await.location(), "/login");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn intake_warns_of_a_possible_duplicate_and_keeps_everything_typed() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let (_, secret) = t.enrolled("ana.m", Role::CaseManager).await;
+    let mut staff = Staff::new(&t);
+    staff.sign_in("ana.m", &secret).await;
+    let first = record_rosa(&mut staff).await;
+
+    let again = staff.submit("/app/clients/new", "/app/clients", ROSA).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(
+        again
+            .body
+            .contains("This may be someone you already work with")
+    );
+    assert!(again.body.contains(&format!(r#"href="{first}""#)));
+    for (_, typed) in ROSA.iter().filter(|(_, v)| !v.is_empty()) {
+        if *typed == "prefers-not-to-answer" {
+            assert!(
+                again
+                    .body
+                    .contains(r#"value="prefers-not-to-answer" selected"#)
+            );
+        } else {
+            assert!(again.body.contains(typed), "{typed} is kept");
+        }
+    }
+    let mut anyway = ROSA.to_vec();
+    anyway.push(("different_person", "yes"));
+    let created = staff
+        .submit("/app/clients/new", "/app/clients", &anyway)
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    assert_ne!(created.location(), first);
+
+    // Bad input: a clear message, the form as typed, nothing recorded.
+    let mut bad = ROSA.to_vec();
+    bad[2] = ("date_of_birth", "2001-02-30");
+    let refused = staff.submit("/app/clients/new", "/app/clients", &bad).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("date_of_birth"), "{}", refused.body);
+    assert!(refused.body.contains("blue heron"));
+    let listed = staff
+        .get("/app/")
+        .await
+        .body
+        .matches("<td><a href=\"/app/clients/")
+        .count();
+    assert_eq!(listed, 2);
+
+    // Only the name used is needed; everything else may be left unanswered.
+    let minimal = staff
+        .submit(
+            "/app/clients/new",
+            "/app/clients",
+            &[("preferred_name", "Mar")],
+        )
+        .await;
+    assert_eq!(minimal.status, StatusCode::SEE_OTHER);
+    let page = staff.get(minimal.location()).await;
+    assert!(page.body.contains("No safety flags are recorded"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notes_and_safety_flags_that_cannot_be_saved_stay_on_the_page() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let (_, secret) = t.enrolled("ana.m", Role::CaseManager).await;
+    let mut staff = Staff::new(&t);
+    staff.sign_in("ana.m", &secret).await;
+    let rosa = record_rosa(&mut staff).await;
+
+    let empty = staff
+        .submit(&rosa, &format!("{rosa}/notes"), &[("text", "   ")])
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("must not be empty"));
+    let long = "word ".repeat(5_000);
+    let too_long = staff
+        .submit(&rosa, &format!("{rosa}/notes"), &[("text", &long)])
+        .await;
+    assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(too_long.body.contains(long.trim()), "the draft is kept");
+    assert!(staff.get(&rosa).await.body.contains("No notes yet."));
+
+    let safety = format!("{rosa}/safety");
+    let form = staff.get(&safety).await;
+    assert!(
+        form.body.contains("blue heron"),
+        "the form shows what is recorded"
+    );
+    let bad_word = "x".repeat(101);
+    let refused = staff
+        .submit(
+            &safety,
+            &safety,
+            &[
+                ("safe_contact", "Mornings"),
+                ("code_word", &bad_word),
+                ("do_not_contact", ""),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Mornings"));
+    assert!(
+        staff.get(&rosa).await.body.contains("blue heron"),
+        "nothing changed"
+    );
+
+    let saved = staff
+        .submit(
+            &safety,
+            &safety,
+            &[
+                ("safe_contact", "Mornings only"),
+                ("code_word", ""),
+                ("do_not_contact", ""),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let page = staff.get(&rosa).await.body;
+    assert!(page.contains("Mornings only") && !page.contains("blue heron"));
+    let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
+    assert!(actions.iter().any(|a| a == "client.safety-update"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_finds_by_alias_or_legal_name_and_keeps_names_out_of_addresses() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let (_, secret) = t.enrolled("ana.m", Role::CaseManager).await;
+    let mut staff = Staff::new(&t);
+    staff.sign_in("ana.m", &secret).await;
+    let rosa = record_rosa(&mut staff).await;
+    for name in ["Rosa", "rosa example-canary", "  ROSA  "] {
+        let found = staff
+            .submit("/app/", "/app/search", &[("name", name)])
+            .await;
+        assert_eq!(found.status, StatusCode::OK, "{name}");
+        assert!(found.body.contains(&format!(r#"href="{rosa}""#)), "{name}");
+    }
+    let none = staff
+        .submit("/app/", "/app/search", &[("name", "Ros")])
+        .await;
+    assert!(none.body.contains("No one in your caseload has that name."));
+    assert!(
+        !none.body.contains("Ros\""),
+        "the search is not repeated back"
+    );
+    let form = staff.get("/app/").await.body;
+    assert!(form.contains(r#"<form method="post" action="/app/search""#));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_expire_when_idle_and_sign_out_everywhere_ends_them_all() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let (_, secret) = t.enrolled("ana.m", Role::CaseManager).await;
+    let mut phone = Staff::new(&t);
+    let mut desk = Staff::new(&t);
+    phone.sign_in("ana.m", &secret).await;
+    desk.sign_in("ana.m", &secret).await;
+    let account = desk.get("/app/account").await;
+    assert_eq!(account.body.matches("<tr><td>").count(), 2);
+    assert_eq!(account.body.matches("This browser").count(), 1);
+
+    let out = desk
+        .submit("/app/account", "/app/account/sign-out-everywhere", &[])
+        .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(out.headers.contains_key("clear-site-data"));
+    assert_eq!(
+        phone.get("/app/").await.location(),
+        "/login",
+        "the other session ended too"
+    );
+
+    let mut later = Staff::new(&t);
+    later.sign_in("ana.m", &secret).await;
+    assert_eq!(later.get("/app/").await.status, StatusCode::OK);
+    t.clock.advance_minutes(16);
+    let idle = later.get("/app/").await;
+    assert_eq!(
+        idle.location(),
+        "/login",
+        "15 minutes idle ends the session"
+    );
+    assert!(
+        later.cookie.is_none(),
+        "and the browser is told to drop the cookie"
+    );
+}

@@ -1,0 +1,58 @@
+//! The signed-in person's own account: where they are signed in, and "sign out everywhere".
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::login::{NoFields, signed_out};
+use super::page::{self, Chrome, render, when};
+use super::session::{SignedIn, StaffForm};
+
+struct SessionLine {
+    started: String,
+    last_seen: String,
+    this_one: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff/account.html")]
+struct AccountPage {
+    chrome: Option<Chrome>,
+    sessions: Vec<SessionLine>,
+}
+
+pub(crate) async fn account(State(app): State<app::App>, signed_in: SignedIn) -> Response {
+    let sessions = match app
+        .my_sessions(signed_in.token(), signed_in.caller.id)
+        .await
+    {
+        Ok(sessions) => sessions,
+        Err(err) => return page::failure(err),
+    };
+    render(
+        StatusCode::OK,
+        &AccountPage {
+            chrome: Some(Chrome::new(&signed_in, "account")),
+            sessions: sessions
+                .into_iter()
+                .map(|s| SessionLine {
+                    started: when(s.started_at),
+                    last_seen: when(s.last_seen_at),
+                    this_one: s.this_one,
+                })
+                .collect(),
+        },
+    )
+}
+
+/// Ends every session of this person, this one included (a lost phone, a shared computer).
+pub(crate) async fn sign_out_everywhere(
+    State(app): State<app::App>,
+    StaffForm { signed_in, .. }: StaffForm<NoFields>,
+) -> Response {
+    match app.sign_out_everywhere(signed_in.caller.id).await {
+        Ok(_) => signed_out(),
+        Err(err) => page::failure(err),
+    }
+}

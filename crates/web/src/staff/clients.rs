@@ -1,0 +1,559 @@
+//! The case worker's pages: my caseload (with search), a client's page (cases, notes, add a note)
+//! and the intake of a new client with a possible-duplicate warning.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::ClientId;
+use domain::client::{AgeBand, DateOfBirth, Gender, RawClient, SafetyFlags};
+use domain::note::NoteText;
+use serde::Deserialize;
+
+use super::page::{self, Chrome, render, when};
+use super::session::{SignedIn, StaffForm};
+
+/// How many clients the caseload page lists at once.
+const PAGE_SIZE: i64 = 100;
+
+struct Line {
+    href: String,
+    name: String,
+    age_band: &'static str,
+    added: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/caseload.html")]
+struct CaseloadPage {
+    chrome: Option<Chrome>,
+    clients: Vec<Line>,
+    /// Set after a search: what was searched for is not repeated (it may be a name), only this.
+    searched: bool,
+    problem: Option<String>,
+}
+
+fn lines(clients: Vec<app::ClientSummary>) -> Vec<Line> {
+    clients
+        .into_iter()
+        .map(|c| Line {
+            href: client_href(c.id),
+            name: c.preferred_name,
+            age_band: c.age_band.map_or("", AgeBand::as_str),
+            added: when(c.created_at),
+        })
+        .collect()
+}
+
+fn client_href(id: ClientId) -> String {
+    format!("/app/clients/{id}")
+}
+
+pub(crate) async fn caseload(State(app): State<app::App>, signed_in: SignedIn) -> Response {
+    match app
+        .caseload(&signed_in.caller, PAGE_SIZE, 0, app::Purpose::CaseWork)
+        .await
+    {
+        Ok(clients) => render(
+            StatusCode::OK,
+            &CaseloadPage {
+                chrome: Some(Chrome::new(&signed_in, "caseload")),
+                clients: lines(clients),
+                searched: false,
+                problem: None,
+            },
+        ),
+        Err(err) => page::failure(err),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SearchForm {
+    name: String,
+}
+
+/// Finds clients in the caller's caseload by name through the blind index. Posted, so that the
+/// name never appears in an address, a log or the browser history (P5).
+pub(crate) async fn search(
+    State(app): State<app::App>,
+    StaffForm { signed_in, form }: StaffForm<SearchForm>,
+) -> Response {
+    let caller = &signed_in.caller;
+    let chrome = Some(Chrome::new(&signed_in, "caseload"));
+    if form.name.trim().is_empty() {
+        return Redirect::to("/app/").into_response();
+    }
+    let clients = match app
+        .search_caseload(caller, form.name.trim(), app::Purpose::CaseWork)
+        .await
+    {
+        Ok(found) => found,
+        Err(err) => return page::failure(err),
+    };
+    render(
+        StatusCode::OK,
+        &CaseloadPage {
+            chrome,
+            clients: lines(clients),
+            searched: true,
+            problem: None,
+        },
+    )
+}
+
+struct CaseLine {
+    program: String,
+    status: &'static str,
+    opened_on: String,
+    closed_on: Option<String>,
+}
+
+struct NoteLine {
+    author: String,
+    at: String,
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/client.html")]
+struct ClientPage {
+    chrome: Option<Chrome>,
+    action: String,
+    client: app::ClientView,
+    gender: &'static str,
+    age_band: &'static str,
+    safety_href: String,
+    cases: Vec<CaseLine>,
+    notes: Vec<NoteLine>,
+    draft: String,
+    problem: Option<String>,
+}
+
+/// Everything on a client's page, each part read (and audited) through the policy.
+async fn client_page(
+    app: &app::App,
+    signed_in: &SignedIn,
+    id: ClientId,
+    draft: String,
+    problem: Option<String>,
+) -> Response {
+    let caller = &signed_in.caller;
+    let purpose = app::Purpose::CaseWork;
+    let loaded = async {
+        let client = app.client(caller, id, purpose).await?;
+        let cases = app.cases(caller, id, purpose).await?;
+        let notes = app.notes(caller, id, purpose).await?;
+        Ok::<_, app::AppError>((client, cases, notes))
+    }
+    .await;
+    let (client, cases, notes) = match loaded {
+        Ok(parts) => parts,
+        Err(err) => return page::failure(err),
+    };
+    let status = if problem.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render(
+        status,
+        &ClientPage {
+            chrome: Some(Chrome::new(signed_in, "")),
+            action: format!("{}/notes", client_href(id)),
+            safety_href: format!("{}/safety", client_href(id)),
+            gender: client.gender.map_or("", Gender::as_str),
+            age_band: client.age_band.map_or("", AgeBand::as_str),
+            client,
+            cases: cases
+                .into_iter()
+                .map(|c| CaseLine {
+                    program: c.program,
+                    status: c.status.as_str(),
+                    opened_on: c.opened_on,
+                    closed_on: c.closed_on,
+                })
+                .collect(),
+            notes: notes
+                .into_iter()
+                .map(|n| NoteLine {
+                    author: n.author,
+                    at: when(n.created_at),
+                    text: n.text,
+                })
+                .collect(),
+            draft,
+            problem,
+        },
+    )
+}
+
+/// A client id from the address; a malformed one is "not found" like any other (P7).
+fn parse_id(raw: &str) -> Option<ClientId> {
+    raw.parse().ok()
+}
+
+pub(crate) async fn client(
+    State(app): State<app::App>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    match parse_id(&id) {
+        Some(id) => client_page(&app, &signed_in, id, String::new(), None).await,
+        None => page::not_found(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NoteForm {
+    text: String,
+}
+
+pub(crate) async fn add_note(
+    State(app): State<app::App>,
+    Path(id): Path<String>,
+    StaffForm { signed_in, form }: StaffForm<NoteForm>,
+) -> Response {
+    let Some(id) = parse_id(&id) else {
+        return page::not_found();
+    };
+    let text = match NoteText::parse(&form.text) {
+        Ok(text) => text,
+        // What was typed stays in the box, with the problem beside it.
+        Err(invalid) => {
+            return client_page(&app, &signed_in, id, form.text, Some(invalid.to_string())).await;
+        }
+    };
+    match app
+        .add_note(&signed_in.caller, id, text, app::Purpose::CaseWork)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("{}#notes", client_href(id))).into_response(),
+        Err(err) => page::failure(err),
+    }
+}
+
+/// The intake form's fields, as typed. Blank means "not asked" or "prefers not to answer" for
+/// text; the choices offer "prefers not to answer" explicitly.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct IntakeForm {
+    preferred_name: String,
+    #[serde(default)]
+    legal_name: String,
+    #[serde(default)]
+    date_of_birth: String,
+    #[serde(default)]
+    contact: String,
+    #[serde(default)]
+    languages: String,
+    #[serde(default)]
+    gender: String,
+    #[serde(default)]
+    age_band: String,
+    #[serde(default)]
+    safe_contact: String,
+    #[serde(default)]
+    code_word: String,
+    #[serde(default)]
+    do_not_contact: String,
+    /// Present when the worker has seen the possible-duplicate warning and goes ahead.
+    #[serde(default)]
+    different_person: Option<String>,
+}
+
+impl IntakeForm {
+    fn raw(&self) -> RawClient {
+        let text = |v: &str| Some(v.to_owned());
+        RawClient {
+            preferred_name: self.preferred_name.clone(),
+            legal_name: text(&self.legal_name),
+            date_of_birth: text(&self.date_of_birth),
+            contact: text(&self.contact),
+            languages: self
+                .languages
+                .split(',')
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            gender: text(&self.gender),
+            age_band: text(&self.age_band),
+            safe_contact: text(&self.safe_contact),
+            code_word: text(&self.code_word),
+            do_not_contact: text(&self.do_not_contact),
+        }
+    }
+}
+
+struct Choice {
+    value: &'static str,
+    label: &'static str,
+}
+
+const GENDERS: &[Choice] = &[
+    Choice {
+        value: "woman",
+        label: "Woman",
+    },
+    Choice {
+        value: "man",
+        label: "Man",
+    },
+    Choice {
+        value: "transgender",
+        label: "Transgender",
+    },
+    Choice {
+        value: "non-binary",
+        label: "Non-binary",
+    },
+    Choice {
+        value: "questioning",
+        label: "Questioning",
+    },
+    Choice {
+        value: "different-identity",
+        label: "A different identity",
+    },
+    Choice {
+        value: "prefers-not-to-answer",
+        label: "Prefers not to answer",
+    },
+];
+
+const AGE_BANDS: &[Choice] = &[
+    Choice {
+        value: "under-12",
+        label: "Under 12",
+    },
+    Choice {
+        value: "12-14",
+        label: "12 to 14",
+    },
+    Choice {
+        value: "15-17",
+        label: "15 to 17",
+    },
+    Choice {
+        value: "18-24",
+        label: "18 to 24",
+    },
+    Choice {
+        value: "25-34",
+        label: "25 to 34",
+    },
+    Choice {
+        value: "35-44",
+        label: "35 to 44",
+    },
+    Choice {
+        value: "45-54",
+        label: "45 to 54",
+    },
+    Choice {
+        value: "55-plus",
+        label: "55 or older",
+    },
+    Choice {
+        value: "prefers-not-to-answer",
+        label: "Prefers not to answer",
+    },
+];
+
+#[derive(Template)]
+#[template(path = "staff/intake.html")]
+struct IntakePage<'a> {
+    chrome: Option<Chrome>,
+    form: &'a IntakeForm,
+    genders: &'a [Choice],
+    age_bands: &'a [Choice],
+    problem: Option<String>,
+    duplicates: Vec<String>,
+}
+
+fn intake_page(
+    signed_in: &SignedIn,
+    status: StatusCode,
+    form: &IntakeForm,
+    problem: Option<String>,
+    duplicates: Vec<String>,
+) -> Response {
+    render(
+        status,
+        &IntakePage {
+            chrome: Some(Chrome::new(signed_in, "new")),
+            form,
+            genders: GENDERS,
+            age_bands: AGE_BANDS,
+            problem,
+            duplicates,
+        },
+    )
+}
+
+pub(crate) async fn intake(signed_in: SignedIn) -> Response {
+    intake_page(
+        &signed_in,
+        StatusCode::OK,
+        &IntakeForm::default(),
+        None,
+        Vec::new(),
+    )
+}
+
+pub(crate) async fn create(
+    State(app): State<app::App>,
+    StaffForm { signed_in, form }: StaffForm<IntakeForm>,
+) -> Response {
+    let caller = &signed_in.caller;
+    let new = match form.raw().parse(app.now().date()) {
+        Ok(new) => new,
+        Err(invalid) => {
+            return intake_page(
+                &signed_in,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form,
+                Some(invalid.to_string()),
+                Vec::new(),
+            );
+        }
+    };
+    if form.different_person.is_none() {
+        let name = new
+            .personal
+            .legal_name
+            .as_ref()
+            .map_or(new.preferred_name.as_str(), |n| n.as_str());
+        let dob: Option<DateOfBirth> = new.personal.date_of_birth;
+        match app.possible_duplicates(caller, Some(name), dob).await {
+            Ok(found) if !found.is_empty() => {
+                let links = found.into_iter().map(client_href).collect();
+                return intake_page(&signed_in, StatusCode::OK, &form, None, links);
+            }
+            Ok(_) => {}
+            Err(err) => return page::failure(err),
+        }
+    }
+    match app.create_client(caller, new, app::Purpose::CaseWork).await {
+        Ok(id) => Redirect::to(&client_href(id)).into_response(),
+        Err(err) => page::failure(err),
+    }
+}
+
+/// The three safety answers, as typed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SafetyForm {
+    #[serde(default)]
+    safe_contact: String,
+    #[serde(default)]
+    code_word: String,
+    #[serde(default)]
+    do_not_contact: String,
+}
+
+impl SafetyForm {
+    fn parse(&self) -> Result<SafetyFlags, domain::InvalidInput> {
+        SafetyFlags::parse(
+            Some(&self.safe_contact),
+            Some(&self.code_word),
+            Some(&self.do_not_contact),
+        )
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff/safety.html")]
+struct SafetyPage<'a> {
+    chrome: Option<Chrome>,
+    name: &'a str,
+    action: String,
+    back: String,
+    form: &'a SafetyForm,
+    problem: Option<String>,
+}
+
+fn safety_page(
+    signed_in: &SignedIn,
+    id: ClientId,
+    name: &str,
+    form: &SafetyForm,
+    problem: Option<String>,
+) -> Response {
+    let status = if problem.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render(
+        status,
+        &SafetyPage {
+            chrome: Some(Chrome::new(signed_in, "")),
+            name,
+            action: format!("{}/safety", client_href(id)),
+            back: client_href(id),
+            form,
+            problem,
+        },
+    )
+}
+
+pub(crate) async fn safety_form(
+    State(app): State<app::App>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(id) = parse_id(&id) else {
+        return page::not_found();
+    };
+    match app
+        .client(&signed_in.caller, id, app::Purpose::Safety)
+        .await
+    {
+        Ok(client) => {
+            let current = SafetyForm {
+                safe_contact: client.safety.safe_contact.unwrap_or_default(),
+                code_word: client.safety.code_word.unwrap_or_default(),
+                do_not_contact: client.safety.do_not_contact.unwrap_or_default(),
+            };
+            safety_page(&signed_in, id, &client.preferred_name, &current, None)
+        }
+        Err(err) => page::failure(err),
+    }
+}
+
+pub(crate) async fn save_safety(
+    State(app): State<app::App>,
+    Path(id): Path<String>,
+    StaffForm { signed_in, form }: StaffForm<SafetyForm>,
+) -> Response {
+    let Some(id) = parse_id(&id) else {
+        return page::not_found();
+    };
+    let caller = &signed_in.caller;
+    let flags = match form.parse() {
+        Ok(flags) => flags,
+        Err(invalid) => {
+            // Re-read the name for the page; what was typed is kept in the boxes.
+            return match app.client(caller, id, app::Purpose::Safety).await {
+                Ok(client) => safety_page(
+                    &signed_in,
+                    id,
+                    &client.preferred_name,
+                    &form,
+                    Some(invalid.to_string()),
+                ),
+                Err(err) => page::failure(err),
+            };
+        }
+    };
+    match app
+        .set_safety(caller, id, &flags, app::Purpose::Safety)
+        .await
+    {
+        Ok(()) => Redirect::to(&client_href(id)).into_response(),
+        Err(err) => page::failure(err),
+    }
+}

@@ -1,0 +1,106 @@
+//! Signing in (password and authenticator code, every time) and signing out.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::page::{self, Chrome, render};
+use super::session::{self, SignedIn, StaffForm, expired_cookie, session_cookie};
+
+#[derive(Template)]
+#[template(path = "staff/login.html")]
+struct LoginPage<'a> {
+    chrome: Option<Chrome>,
+    username: &'a str,
+    problem: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LoginForm {
+    username: String,
+    password: String,
+    code: String,
+}
+
+/// A form with no fields but its token (sign out, sign out everywhere).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NoFields {}
+
+pub(crate) async fn form(signed_in: Option<SignedIn>) -> Response {
+    if signed_in.is_some() {
+        return Redirect::to("/app/").into_response();
+    }
+    render(
+        StatusCode::OK,
+        &LoginPage {
+            chrome: None,
+            username: "",
+            problem: None,
+        },
+    )
+}
+
+pub(crate) async fn sign_in(
+    State(app): State<app::App>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    if !session::same_origin(&headers) {
+        return session::refused_form();
+    }
+    let outcome = app
+        .sign_in(form.username.trim(), &form.password, form.code.trim())
+        .await;
+    let (status, problem) = match outcome {
+        Ok(Ok(new)) => {
+            let mut response = Redirect::to("/app/").into_response();
+            response
+                .headers_mut()
+                .insert(header::SET_COOKIE, session_cookie(&new.token));
+            return response;
+        }
+        Ok(Err(refused @ app::signin::SignInError::Refused)) => {
+            (StatusCode::UNAUTHORIZED, refused.to_string())
+        }
+        Ok(Err(slow @ app::signin::SignInError::SlowDown(_))) => {
+            (StatusCode::TOO_MANY_REQUESTS, slow.to_string())
+        }
+        Err(err) => return page::failure(err),
+    };
+    render(
+        status,
+        &LoginPage {
+            chrome: None,
+            username: form.username.trim(),
+            problem: Some(problem),
+        },
+    )
+}
+
+/// Ends the session and asks the browser to forget everything of ours (P13).
+pub(crate) async fn sign_out(
+    State(app): State<app::App>,
+    StaffForm { signed_in, .. }: StaffForm<NoFields>,
+) -> Response {
+    if let Err(err) = app.sign_out(signed_in.token()).await {
+        return page::failure(err);
+    }
+    signed_out()
+}
+
+/// The response after any sign-out: back to the sign-in page, cookie gone, browser data cleared.
+pub(crate) fn signed_out() -> Response {
+    let mut response = Redirect::to(session::LOGIN).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::SET_COOKIE, expired_cookie());
+    headers.insert(
+        "clear-site-data",
+        HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
+    );
+    response
+}

@@ -1,0 +1,36 @@
+//! The staff web application (DESIGN.md: sign in at `/login`, work under `/app/`). Pages are
+//! rendered on the server and work without JavaScript; every signed-in page is `no-store`, and
+//! every form that changes something is checked for origin and form token (P13-P15).
+
+mod account;
+mod clients;
+mod login;
+mod page;
+mod session;
+
+use axum::Router;
+use axum::response::Redirect;
+use axum::routing::{get, post};
+
+pub(crate) fn routes() -> Router<app::App> {
+    Router::new()
+        .route("/login", get(login::form).post(login::sign_in))
+        .route("/logout", post(login::sign_out))
+        .route("/app", get(|| async { Redirect::permanent("/app/") }))
+        .route("/app/", get(clients::caseload))
+        .route("/app/search", post(clients::search))
+        .route("/app/clients", post(clients::create))
+        .route("/app/clients/new", get(clients::intake))
+        .route("/app/clients/{id}", get(clients::client))
+        .route("/app/clients/{id}/notes", post(clients::add_note))
+        .route(
+            "/app/clients/{id}/safety",
+            get(clients::safety_form).post(clients::save_safety),
+        )
+        .route("/app/account", get(account::account))
+        .route(
+            "/app/account/sign-out-everywhere",
+            post(account::sign_out_everywhere),
+        )
+        .route("/assets/staff.css", get(page::stylesheet))
+}

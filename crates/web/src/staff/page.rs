@@ -1,0 +1,117 @@
+//! What every staff page shares: the frame around it (who is signed in, the main links, sign
+//! out), rendering with our page policy, and the plain pages for "not found" and "went wrong".
+
+use askama::Template;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::session::SignedIn;
+
+/// Our own script and style only, nothing inline, nothing from anyone else; forms post only here.
+pub(crate) const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+                              img-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+                              base-uri 'none'";
+
+/// The frame of a signed-in page.
+#[derive(Debug)]
+pub(crate) struct Chrome {
+    pub username: String,
+    pub role: &'static str,
+    pub csrf: String,
+    /// Which main link is the current page: "caseload", "new", "account" or "".
+    pub current: &'static str,
+}
+
+impl Chrome {
+    pub fn new(signed_in: &SignedIn, current: &'static str) -> Self {
+        Self {
+            username: signed_in.caller.username.clone(),
+            role: signed_in.caller.role.as_str(),
+            csrf: signed_in.form_token(),
+            current,
+        }
+    }
+}
+
+/// Renders a page with the staff policy; a template that fails to render is our fault, logged
+/// without its contents.
+pub(crate) fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, [(header::CONTENT_SECURITY_POLICY, CSP)], Html(html)).into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "a staff page could not be rendered");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff/message.html")]
+struct Message<'a> {
+    chrome: Option<Chrome>,
+    heading: &'a str,
+    text: &'a str,
+}
+
+/// A page that only says something (and offers the way back).
+pub(crate) fn message(status: StatusCode, heading: &str, text: &str) -> Response {
+    render(
+        status,
+        &Message {
+            chrome: None,
+            heading,
+            text,
+        },
+    )
+}
+
+/// The one answer for "no such client" and "not yours to see" (P7).
+pub(crate) fn not_found() -> Response {
+    message(
+        StatusCode::NOT_FOUND,
+        "Nothing here",
+        "There is nothing at this address, or nothing you can open. Your caseload lists everyone \
+         you work with.",
+    )
+}
+
+/// Maps an application error to a page. Refusals look exactly like "not found".
+pub(crate) fn failure(err: app::AppError) -> Response {
+    use app::AppError::*;
+    match err {
+        NotFound | Forbidden => not_found(),
+        Invalid(invalid) => message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Please check what you entered",
+            &invalid.to_string(),
+        ),
+        Conflict(text) => message(StatusCode::CONFLICT, "That could not be done", text),
+        Store(_) | Crypto(_) | KeyFile(_) => {
+            tracing::error!(error = %err, "a staff page failed");
+            message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Something went wrong on our side. Nothing was changed. Please try again; if it \
+                 keeps happening, tell your administrator.",
+            )
+        }
+    }
+}
+
+/// An instant as staff read it: date and minute, in UTC (said so on the page).
+pub(crate) fn when(at: domain::Timestamp) -> String {
+    let text = at.rfc3339();
+    match (text.get(..10), text.get(11..16)) {
+        (Some(day), Some(minute)) => format!("{day} {minute}"),
+        _ => text,
+    }
+}
+
+/// The stylesheet of the staff pages.
+pub(crate) async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../../assets/staff.css"),
+    )
+        .into_response()
+}

@@ -1,0 +1,254 @@
+//! The staff session in the browser: a `__Host-` cookie holding a random token (the database keeps
+//! only its hash), and the defences every state-changing form has against cross-site requests:
+//! SameSite=Strict, a check of the Origin header, and a form token tied to the session (P13, P15).
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine as _;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+/// The cookie's name. `__Host-` makes the browser insist on Secure, Path=/ and no Domain.
+pub(crate) const COOKIE: &str = "__Host-safeharbor";
+
+/// Where someone who is not signed in is sent.
+pub(crate) const LOGIN: &str = "/login";
+
+/// The `Set-Cookie` value that starts a session.
+pub(crate) fn session_cookie(token: &str) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={token}; Path=/; Secure; HttpOnly; SameSite=Strict"
+    ))
+    .unwrap_or_else(|_| expired_cookie())
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub(crate) fn expired_cookie() -> HeaderValue {
+    HeaderValue::from_static(
+        "__Host-safeharbor=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0",
+    )
+}
+
+/// The session token the browser sent, if any.
+pub(crate) fn presented_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find_map(|(name, value)| (name == COOKIE).then_some(value))
+}
+
+/// The form token for a session: derived from the session's secret, so it needs no storage and a
+/// page from another site cannot know it.
+fn form_token(session_token: &str) -> String {
+    let digest = Sha256::new()
+        .chain_update(b"safeharbor form token\0")
+        .chain_update(session_token.as_bytes())
+        .finalize();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
+}
+
+/// A signed-in member of staff, from a live session cookie.
+#[derive(Debug)]
+pub(crate) struct SignedIn {
+    pub caller: app::Caller,
+    token: String,
+}
+
+impl SignedIn {
+    /// The token every form of this session carries in its `csrf` field.
+    pub fn form_token(&self) -> String {
+        form_token(&self.token)
+    }
+
+    /// The session secret (to end this session).
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    fn accepts(&self, presented: &str) -> bool {
+        self.form_token()
+            .as_bytes()
+            .ct_eq(presented.as_bytes())
+            .into()
+    }
+}
+
+/// Not signed in (or the session has ended): go to the sign-in page.
+#[derive(Debug)]
+pub(crate) struct SignInFirst;
+
+impl IntoResponse for SignInFirst {
+    fn into_response(self) -> Response {
+        let mut response = Redirect::to(LOGIN).into_response();
+        // A cookie the server no longer honours is removed from the browser too.
+        response
+            .headers_mut()
+            .insert(header::SET_COOKIE, expired_cookie());
+        response
+    }
+}
+
+impl FromRequestParts<app::App> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &app::App) -> Result<Self, Response> {
+        let Some(token) = presented_token(&parts.headers) else {
+            return Err(Redirect::to(LOGIN).into_response());
+        };
+        match app.session(token).await {
+            Ok(Some((caller, _authenticated_at))) => Ok(Self {
+                caller,
+                token: token.to_owned(),
+            }),
+            Ok(None) => Err(SignInFirst.into_response()),
+            Err(err) => Err(super::page::failure(err)),
+        }
+    }
+}
+
+/// For pages anyone may see (the sign-in page): the session if there is a live one.
+impl OptionalFromRequestParts<app::App> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &app::App,
+    ) -> Result<Option<Self>, Response> {
+        if presented_token(&parts.headers).is_none() {
+            return Ok(None);
+        }
+        match <Self as FromRequestParts<app::App>>::from_request_parts(parts, app).await {
+            Ok(signed_in) => Ok(Some(signed_in)),
+            Err(response) if response.status().is_redirection() => Ok(None),
+            Err(response) => Err(response),
+        }
+    }
+}
+
+/// Whether a state-changing request comes from one of our own pages: the browser's Origin (or,
+/// without one, Sec-Fetch-Site) must name this site. Requests with neither come from programs,
+/// not browsers, and still need the form token.
+pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or_default();
+        let origin_host = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"));
+        return origin_host.is_some() && origin_host == host;
+    }
+    match headers.get("sec-fetch-site").map(HeaderValue::as_bytes) {
+        Some(site) => site == b"same-origin" || site == b"none",
+        None => true,
+    }
+}
+
+/// What a refused cross-site or stale form gets: nothing changed, and a way back.
+pub(crate) fn refused_form() -> Response {
+    super::page::message(
+        StatusCode::FORBIDDEN,
+        "This form has expired",
+        "Nothing was changed. Please go back, reload the page and try again.",
+    )
+}
+
+/// A posted form from a signed-in member of staff, checked for origin and form token before it is
+/// read. Fields are parsed strictly into `T` (unknown fields refused).
+#[derive(Debug)]
+pub(crate) struct StaffForm<T> {
+    pub signed_in: SignedIn,
+    pub form: T,
+}
+
+/// The form token's field name in every form.
+const TOKEN_FIELD: &str = "csrf";
+
+impl<T: DeserializeOwned> FromRequest<app::App> for StaffForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, app: &app::App) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let signed_in =
+            <SignedIn as FromRequestParts<app::App>>::from_request_parts(&mut parts, app).await?;
+        if !same_origin(&parts.headers) {
+            return Err(refused_form());
+        }
+        let bytes = Bytes::from_request(Request::from_parts(parts, body), app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let mut fields: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(&bytes).map_err(|_| bad_form())?;
+        let presented = fields
+            .iter()
+            .position(|(name, _)| name == TOKEN_FIELD)
+            .map(|at| fields.remove(at).1);
+        if !presented.is_some_and(|p| signed_in.accepts(&p)) {
+            return Err(refused_form());
+        }
+        let rest = serde_urlencoded::to_string(&fields).map_err(|_| bad_form())?;
+        let form = serde_urlencoded::from_str(&rest).map_err(|_| bad_form())?;
+        Ok(Self { signed_in, form })
+    }
+}
+
+/// A form this server did not write. Says nothing about what was sent.
+pub(crate) fn bad_form() -> Response {
+    super::page::message(
+        StatusCode::BAD_REQUEST,
+        "This form could not be read",
+        "Nothing was changed. Please go back, reload the page and try again.",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn the_session_cookie_is_found_among_others() {
+        let h = headers(&[("cookie", "a=1; __Host-safeharbor=sht_abc; b=2")]);
+        assert_eq!(presented_token(&h), Some("sht_abc"));
+        assert_eq!(
+            presented_token(&headers(&[("cookie", "safeharbor=x")])),
+            None
+        );
+    }
+
+    #[test]
+    fn only_our_own_origin_may_post() {
+        let ours = [
+            ("host", "127.0.0.1:8080"),
+            ("origin", "http://127.0.0.1:8080"),
+        ];
+        assert!(same_origin(&headers(&ours)));
+        let theirs = [
+            ("host", "127.0.0.1:8080"),
+            ("origin", "https://evil.example"),
+        ];
+        assert!(!same_origin(&headers(&theirs)));
+        assert!(!same_origin(&headers(&[("host", "a"), ("origin", "null")])));
+        assert!(!same_origin(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(same_origin(&headers(&[("sec-fetch-site", "same-origin")])));
+    }
+
+    #[test]
+    fn form_tokens_differ_per_session() {
+        assert_ne!(form_token("sht_a"), form_token("sht_b"));
+        assert_eq!(form_token("sht_a"), form_token("sht_a"));
+    }
+}
