@@ -6,6 +6,7 @@ mod access;
 pub mod audit;
 mod cases;
 mod clients;
+pub mod enrolment;
 pub mod keyring;
 pub mod keys;
 mod notes;

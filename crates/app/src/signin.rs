@@ -8,7 +8,7 @@ use crypto::totp::TotpSecret;
 use domain::audit::{Actor, AuditAction};
 use domain::signin::{NewPassword, SessionState, next_attempt_allowed, session_state};
 use domain::{Timestamp, UserId};
-use store::rows::{CredentialsRow, SessionRow};
+use store::rows::{CredentialsRow, SessionRow, UserRow};
 
 use crate::{App, AppError, Caller, Result};
 
@@ -132,8 +132,20 @@ impl App {
 
     /// Finishes enrolment: only a correct code from the new authenticator confirms it (P10).
     pub async fn confirm_totp(&self, user: UserId, code: &str) -> Result<bool> {
-        let now = self.now();
         let mut tx = self.store().write().await?;
+        let confirmed = self.confirm_totp_in(&mut tx, user, code).await?;
+        tx.commit().await?;
+        Ok(confirmed)
+    }
+
+    /// `confirm_totp` inside the caller's transaction (which the caller commits).
+    pub(crate) async fn confirm_totp_in(
+        &self,
+        tx: &mut store::Tx,
+        user: UserId,
+        code: &str,
+    ) -> Result<bool> {
+        let now = self.now();
         let mut credentials = tx.credentials(user).await?;
         let Some(sealed) = credentials.totp_secret.as_deref() else {
             return Ok(false);
@@ -150,15 +162,25 @@ impl App {
         credentials.totp_last_step = Some(step);
         tx.put_credentials(user, &credentials, now).await?;
         self.audit(
-            &mut tx,
+            tx,
             Actor::User(user),
             AuditAction::TotpEnrolled,
             Some(format!("user:{user}")),
             "sign-in",
         )
         .await?;
-        tx.commit().await?;
         Ok(true)
+    }
+
+    /// The authenticator secret being enrolled (not yet confirmed), to show again.
+    pub(crate) async fn pending_totp(&self, user: UserId) -> Result<Option<TotpSecret>> {
+        let mut tx = self.store().read().await?;
+        let credentials = tx.credentials(user).await?;
+        tx.commit().await?;
+        match (&credentials.totp_secret, credentials.totp_confirmed_at) {
+            (Some(sealed), None) => Ok(Some(self.open_totp(user, sealed)?)),
+            _ => Ok(None),
+        }
     }
 
     /// Signs a member of staff in with password and code, or says no (always the same no).
@@ -234,6 +256,18 @@ impl App {
         credentials.last_failure_at = None;
         credentials.totp_last_step = Some(step);
         tx.put_credentials(user.id, &credentials, now).await?;
+        let session = self.start_session(&mut tx, &user).await?;
+        tx.commit().await?;
+        Ok(Ok(session))
+    }
+
+    /// Opens a session for `user` in `tx` and audits it; the caller commits.
+    pub(crate) async fn start_session(
+        &self,
+        tx: &mut store::Tx,
+        user: &UserRow,
+    ) -> Result<NewSession> {
+        let now = self.now();
         let (token, hash) = crypto::token::generate(&mut self.entropy().rng());
         let session = SessionRow {
             user_id: user.id,
@@ -244,22 +278,21 @@ impl App {
         };
         tx.insert_session(&hash, &session).await?;
         self.audit(
-            &mut tx,
+            tx,
             Actor::User(user.id),
             AuditAction::SignIn,
             None,
             "sign-in",
         )
         .await?;
-        tx.commit().await?;
-        Ok(Ok(NewSession {
+        Ok(NewSession {
             token,
             caller: Caller {
                 id: user.id,
-                username: user.username,
+                username: user.username.clone(),
                 role: user.role,
             },
-        }))
+        })
     }
 
     /// The member of staff a session token belongs to, if the session is still live: not ended,

@@ -176,13 +176,26 @@ pub enum InstrumentsCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
-    /// Create a staff account; prints its personal API token as the last line (shown once).
+    /// Create a staff account; prints a sign-up link for the person (to set their own password
+    /// and authenticator) and, as the last line, a personal API token (both shown once).
     Add {
         #[arg(long)]
         username: String,
         /// administrator, supervisor, case-manager, outreach or data-analyst
         #[arg(long)]
         role: String,
+        /// The address staff use to reach Safe Harbor, for the link.
+        #[arg(long, env = "SAFEHARBOR_URL", default_value = "http://127.0.0.1:8080")]
+        url: String,
+    },
+    /// Make a new sign-up link for an account (a lost phone, a forgotten password). Their
+    /// sessions end when they use it; their records and history stay.
+    Invite {
+        #[arg(long)]
+        username: String,
+        /// The address staff use to reach Safe Harbor, for the link.
+        #[arg(long, env = "SAFEHARBOR_URL", default_value = "http://127.0.0.1:8080")]
+        url: String,
     },
     /// List staff accounts.
     List,

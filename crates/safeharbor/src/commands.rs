@@ -103,9 +103,16 @@ async fn serve(storage: &Storage, listen: &Listen) -> anyhow::Result<ExitCode> {
         );
     }
     let app = instance::open(storage).await?;
+    let first_run = app.first_run_link().await?;
     listen_and_serve(app, listen, |addr| {
         tracing::info!(%addr, "Safe Harbor is listening");
         println!("listening on http://{addr}");
+        if let Some(token) = first_run {
+            println!();
+            println!("This is a new instance with no accounts. Create the first administrator:");
+            print_sign_up_link(&format!("http://{addr}"), &token);
+            println!("(Behind a proxy, open the same path on your public address.)");
+        }
     })
     .await
 }
@@ -124,16 +131,40 @@ async fn run_demo(listen: &Listen, clients: u32) -> anyhow::Result<ExitCode> {
     let accounts = demo::seed(&app, clients, 2026, |n| bar.set_position(n)).await?;
     bar.finish_and_clear();
     listen_and_serve(app, listen, |addr| {
-        println!("Safe Harbor demo: {clients} made-up clients in {} (deleted when you stop it).", dir.path().display());
-        println!("API at http://{addr}/api/v1 (OpenAPI document: http://{addr}/api/v1/openapi.json)");
+        println!(
+            "Safe Harbor demo: {clients} made-up clients in {} (deleted when you stop it).",
+            dir.path().display()
+        );
+        println!(
+            "API at http://{addr}/api/v1 (OpenAPI document: http://{addr}/api/v1/openapi.json)"
+        );
         println!("Public pages at http://{addr}/ (English) and http://{addr}/es/ (Spanish)");
         println!();
-        for (username, role, token) in &accounts {
-            println!("  {username:<18} {role:<14} token {token}");
+        println!(
+            "Staff sign in at http://{addr}/login with a password and a code from an authenticator"
+        );
+        println!(
+            "app holding the account's key (or run: oathtool --totp -b KEY). Made up for this run:"
+        );
+        for a in &accounts {
+            println!(
+                "  {:<18} {:<14} password {}  key {}",
+                a.username,
+                a.role.as_str(),
+                a.password,
+                a.authenticator_key
+            );
         }
-        let manager_token = &accounts[0].2;
         println!();
-        println!("Try: curl -s -H 'Authorization: Bearer {manager_token}' http://{addr}/api/v1/clients?limit=5");
+        println!("Personal API tokens (Authorization: Bearer TOKEN):");
+        for a in &accounts {
+            println!("  {:<18} {}", a.username, a.api_token);
+        }
+        println!();
+        println!(
+            "Try: curl -s -H 'Authorization: Bearer {}' http://{addr}/api/v1/clients?limit=5",
+            accounts[0].api_token
+        );
         println!("Stop with Ctrl-C.");
     })
     .await
@@ -141,15 +172,31 @@ async fn run_demo(listen: &Listen, clients: u32) -> anyhow::Result<ExitCode> {
 
 async fn users(app: &App, command: UsersCommand) -> anyhow::Result<ExitCode> {
     match command {
-        UsersCommand::Add { username, role } => {
+        UsersCommand::Add {
+            username,
+            role,
+            url,
+        } => {
             let role = role.parse()?;
             let (user, token) = app.add_user(&username, role).await?;
             println!("created {} ({}), id {}", user.username, user.role, user.id);
+            let link = app.invite(Some(user.id), role).await?;
+            print_sign_up_link(&url, &link);
             println!(
                 "personal API token (shown once; expires {}):",
                 token.token.expires_at.rfc3339()
             );
             println!("{}", token.secret);
+        }
+        UsersCommand::Invite { username, url } => {
+            let user = app
+                .users()
+                .await?
+                .into_iter()
+                .find(|u| u.username == username)
+                .with_context(|| format!("there is no account named {username}"))?;
+            let link = app.invite(Some(user.id), user.role).await?;
+            print_sign_up_link(&url, &link);
         }
         UsersCommand::List => {
             for user in app.users().await? {
@@ -163,6 +210,15 @@ async fn users(app: &App, command: UsersCommand) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints a sign-up link, with what to do with it.
+fn print_sign_up_link(base: &str, token: &str) {
+    println!(
+        "sign-up link (works once, for {} hours; give it to the person privately):",
+        app::enrolment::LINK_HOURS
+    );
+    println!("  {}/login/setup/{token}", base.trim_end_matches('/'));
 }
 
 async fn tokens(app: &App, command: TokensCommand) -> anyhow::Result<ExitCode> {

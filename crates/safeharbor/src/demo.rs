@@ -9,6 +9,7 @@ use domain::client::{
     SafetyFlags,
 };
 use domain::note::NoteText;
+use domain::signin::NewPassword;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
@@ -69,24 +70,70 @@ pub const STAFF: &[(&str, Role)] = &[
     ("demo.admin", Role::Administrator),
 ];
 
-/// Seeds `clients` clients into `app`; returns each demo account's token.
+/// A demo account and how to sign in to it.
+#[derive(Debug)]
+pub struct DemoAccount {
+    pub username: String,
+    pub role: Role,
+    /// Made up afresh on every run: the demo has no fixed password either.
+    pub password: String,
+    /// The authenticator key (base32), for an app or `oathtool --totp -b KEY`.
+    pub authenticator_key: String,
+    pub api_token: String,
+}
+
+/// A password of four random four-letter groups, from the app's own randomness.
+fn fresh_password(app: &App) -> String {
+    let bytes: [u8; 16] = app.entropy().bytes();
+    let letters: Vec<char> = bytes.iter().map(|b| char::from(b'a' + b % 26)).collect();
+    letters
+        .chunks(4)
+        .map(|group| group.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Makes a demo account that can sign in: password set, authenticator enrolled.
+async fn account(app: &App, username: &str, role: Role) -> anyhow::Result<(Caller, DemoAccount)> {
+    let (user, token) = app.add_user(username, role).await?;
+    let password = fresh_password(app);
+    app.set_password(user.id, &NewPassword::parse(&password, &[username])?)
+        .await?;
+    let secret = app.begin_totp(user.id).await?;
+    let now = app.now().unix_millis() / 1000;
+    anyhow::ensure!(
+        app.confirm_totp(user.id, &secret.code(now)).await?,
+        "the demo authenticator could not be enrolled"
+    );
+    let caller = Caller {
+        id: user.id,
+        username: user.username,
+        role: user.role,
+    };
+    let account = DemoAccount {
+        username: username.to_owned(),
+        role,
+        password,
+        authenticator_key: secret.base32(),
+        api_token: token.secret,
+    };
+    Ok((caller, account))
+}
+
+/// Seeds `clients` clients into `app`; returns the demo accounts.
 pub async fn seed(
     app: &App,
     clients: u32,
     seed: u64,
     mut progress: impl FnMut(u64),
-) -> anyhow::Result<Vec<(String, Role, String)>> {
+) -> anyhow::Result<Vec<DemoAccount>> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let mut accounts = Vec::new();
     let mut callers = Vec::new();
     for (username, role) in STAFF {
-        let (user, token) = app.add_user(username, *role).await?;
-        callers.push(Caller {
-            id: user.id,
-            username: user.username,
-            role: user.role,
-        });
-        accounts.push(((*username).to_owned(), *role, token.secret));
+        let (caller, account) = account(app, username, *role).await?;
+        callers.push(caller);
+        accounts.push(account);
     }
     let manager = &callers[0];
     let today = app.now().date();

@@ -151,6 +151,100 @@ fn users_add_prints_a_working_token_as_its_last_line() {
     );
 }
 
+/// The sign-up link path a command printed.
+fn sign_up_path(printed: &str) -> String {
+    let at = printed.find("/login/setup/sht_").expect("a sign-up link");
+    printed[at..].split_whitespace().next().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_instance_prints_a_link_for_the_first_administrator_and_never_a_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_safeharbor"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args(at(dir.path()))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start server");
+    let output = child.stdout.take().unwrap();
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    // Read what serve prints up to the link (it prints it once it listens), and keep reading
+    // after, as a terminal would: the server's stdout stays open.
+    let (lines, printed_lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(output).lines() {
+            let Ok(line) = line else { break };
+            let _ = lines.send(line);
+        }
+    });
+    let mut printed = String::new();
+    while !printed.contains("/login/setup/") {
+        let line = printed_lines
+            .recv_timeout(Duration::from_secs(30))
+            .expect("serve printed a sign-up link");
+        printed.push_str(&line);
+        printed.push('\n');
+    }
+    assert!(
+        printed.contains("Create the first administrator"),
+        "{printed}"
+    );
+    assert!(!printed.to_lowercase().contains("password"), "{printed}");
+    let link = sign_up_path(&printed);
+    let page = reqwest::get(format!("{}{link}", server.base))
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Choose a username"));
+    drop(server);
+
+    // An account made from the command line gets a link of its own; `users invite` makes more.
+    let added = safeharbor(
+        &[
+            "users",
+            "add",
+            "--username",
+            "maria.g",
+            "--role",
+            "outreach",
+        ],
+        dir.path(),
+    );
+    let added = stdout(&added);
+    let first = sign_up_path(&added);
+    let invited = safeharbor(&["users", "invite", "--username", "maria.g"], dir.path());
+    assert!(invited.status.success());
+    let second = sign_up_path(&stdout(&invited));
+    assert_ne!(first, second);
+    let unknown = safeharbor(&["users", "invite", "--username", "nobody"], dir.path());
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no account named nobody"));
+    let server = serve(dir.path());
+    for link in [first, second] {
+        let page = reqwest::get(format!("{}{link}", server.base))
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200);
+        assert!(
+            page.text()
+                .await
+                .unwrap()
+                .contains("<strong>maria.g</strong>")
+        );
+    }
+}
+
 /// Seeds a data folder with a user and some audited activity; returns it.
 async fn seeded() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -382,7 +382,10 @@ async fn someone_elses_client_looks_exactly_like_nothing() {
         let page = admin.get(&rosa).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND);
         assert_eq!(page.body, nothing.body);
-        assert_eq!(admin.get("/app/").await.body, nothing.body);
+        let start = admin.get("/app/").await;
+        assert_eq!(start.status, StatusCode::OK);
+        assert!(start.body.contains("client records do not open for you"));
+        assert!(!start.body.contains("Rosa"));
 
         let refusals = t
             .audit()
@@ -622,4 +625,178 @@ async fn sessions_expire_when_idle_and_sign_out_everywhere_ends_them_all() {
         later.cookie.is_none(),
         "and the browser is told to drop the cookie"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_administrator_signs_up_through_a_link_that_works_once() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let token = t
+            .app
+            .first_run_link()
+            .await
+            .unwrap()
+            .expect("a new instance has a link");
+        let link = format!("/login/setup/{token}");
+        let mut admin = Staff::new(&t);
+        let step_one = admin.get(&link).await;
+        assert_eq!(step_one.status, StatusCode::OK);
+        assert!(step_one.body.contains("Choose a username"));
+
+        let mismatch = admin
+            .post(
+                &link,
+                &[
+                    ("username", "ada.admin"),
+                    ("password", STAFF_PASSWORD),
+                    ("password_again", "other"),
+                ],
+            )
+            .await;
+        assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(mismatch.body.contains("not the same"));
+        assert!(
+            mismatch.body.contains(r#"value="ada.admin""#),
+            "the username is kept"
+        );
+        for weak in ["password1234", "short"] {
+            let refused = admin
+                .post(
+                    &link,
+                    &[
+                        ("username", "ada.admin"),
+                        ("password", weak),
+                        ("password_again", weak),
+                    ],
+                )
+                .await;
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{weak}");
+            assert!(
+                !refused.body.contains(weak),
+                "a refused password is not echoed"
+            );
+        }
+        assert!(
+            t.app.users().await.unwrap().is_empty(),
+            "nothing was created yet"
+        );
+
+        let step_two = admin
+            .post(
+                &link,
+                &[
+                    ("username", "ada.admin"),
+                    ("password", STAFF_PASSWORD),
+                    ("password_again", STAFF_PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(step_two.status, StatusCode::OK, "{}", step_two.body);
+        assert!(step_two.body.contains("otpauth://totp/"));
+        let (_, key) = step_two.body.split_once("<code>").unwrap();
+        let key: String = key.split('<').next().unwrap().split_whitespace().collect();
+        let users = t.app.users().await.unwrap();
+        assert_eq!(users.len(), 1);
+        assert_eq!(users[0].role, Role::Administrator);
+        assert!(
+            t.app.first_run_link().await.unwrap().is_none(),
+            "only a new instance gets one"
+        );
+
+        let confirm = format!("{link}/confirm");
+        let wrong = admin.post(&confirm, &[("code", "000000")]).await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(wrong.body.contains("did not match") && wrong.body.contains("otpauth://"));
+        assert!(admin.cookie.is_none());
+
+        let secret = totp_from_base32(&key);
+        let done = admin
+            .post(&confirm, &[("code", &secret.code(t.unix_seconds()))])
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        assert_eq!(done.location(), "/app/");
+        assert!(admin.cookie.is_some(), "signed in at the end of sign-up");
+        assert_eq!(admin.get("/app/account").await.status, StatusCode::OK);
+
+        // The link is spent; and the new password and authenticator sign in.
+        assert_eq!(admin.get(&link).await.status, StatusCode::NOT_FOUND);
+        let mut again = Staff::new(&t);
+        assert_eq!(
+            again.sign_in("ada.admin", &secret).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_link_lets_someone_who_lost_their_phone_back_in_and_old_links_expire() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let (ana, old_secret) = t.enrolled("ana.m", Role::CaseManager).await;
+    let mut phone = Staff::new(&t);
+    phone.sign_in("ana.m", &old_secret).await;
+
+    let expired = t
+        .app
+        .invite(Some(ana.caller.id), Role::CaseManager)
+        .await
+        .unwrap();
+    t.clock.advance_minutes(app::enrolment::LINK_HOURS * 60 + 1);
+    let mut ana_web = Staff::new(&t);
+    assert_eq!(
+        ana_web.get(&format!("/login/setup/{expired}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let token = t
+        .app
+        .invite(Some(ana.caller.id), Role::CaseManager)
+        .await
+        .unwrap();
+    let link = format!("/login/setup/{token}");
+    let page = ana_web.get(&link).await;
+    assert!(
+        page.body.contains("<strong>ana.m</strong>") && !page.body.contains("Choose a username")
+    );
+    let new_password = "harbor kettle meadow quartz";
+    let step_two = ana_web
+        .post(
+            &link,
+            &[("password", new_password), ("password_again", new_password)],
+        )
+        .await;
+    assert_eq!(step_two.status, StatusCode::OK);
+    assert_eq!(
+        phone.get("/app/").await.location(),
+        "/login",
+        "old sessions end"
+    );
+    let (_, key) = step_two.body.split_once("<code>").unwrap();
+    let key: String = key.split('<').next().unwrap().split_whitespace().collect();
+    let secret = totp_from_base32(&key);
+    let done = ana_web
+        .post(
+            &format!("{link}/confirm"),
+            &[("code", &secret.code(t.unix_seconds()))],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(ana_web.get("/app/").await.status, StatusCode::OK);
+}
+
+/// An authenticator app's view of the key shown on the sign-up page.
+fn totp_from_base32(key: &str) -> TotpSecret {
+    let mut bits = 0u64;
+    let mut count = 0;
+    let mut bytes = Vec::new();
+    for c in key.chars() {
+        let value = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".find(c).expect("base32") as u64;
+        bits = (bits << 5) | value;
+        count += 5;
+        if count >= 8 {
+            count -= 8;
+            bytes.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    TotpSecret::from_bytes(bytes.try_into().expect("20 bytes"))
 }

@@ -37,6 +37,11 @@ const RECORDS: &[Migration] = &[
         name: "safety and alias",
         sql: include_str!("../migrations/records/0005_safety_and_alias.sql"),
     },
+    Migration {
+        version: 6,
+        name: "invitations",
+        sql: include_str!("../migrations/records/0006_invitations.sql"),
+    },
 ];
 
 const KEYS: &[Migration] = &[Migration {

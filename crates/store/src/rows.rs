@@ -42,6 +42,17 @@ impl std::fmt::Debug for CredentialsRow {
     }
 }
 
+/// A sign-up link; the link's secret itself is never stored, only its hash. `user_id` is empty
+/// for the first administrator's link until they choose a username.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationRow {
+    pub user_id: Option<UserId>,
+    pub role: Role,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub used_at: Option<Timestamp>,
+}
+
 /// A signed-in session; the cookie value itself is never stored, only its hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRow {

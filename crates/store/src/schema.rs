@@ -147,4 +147,5 @@ pub const NOT_BACKED_UP: &[&str] = &[
     "client_keys",
     "keystore_migrations",
     "sessions",
+    "invitations",
 ];

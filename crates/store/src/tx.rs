@@ -7,8 +7,8 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::rows::{
-    AuditRow, CaseRow, ClientRow, CredentialsRow, NoteRow, ScreeningRow, SessionRow, TokenRow,
-    UserRow,
+    AuditRow, CaseRow, ClientRow, CredentialsRow, InvitationRow, NoteRow, ScreeningRow, SessionRow,
+    TokenRow, UserRow,
 };
 use crate::{Result, StoreError};
 
@@ -401,6 +401,82 @@ impl Tx {
         .execute(&mut *self.inner)
         .await?;
         Ok(done.rows_affected())
+    }
+
+    // --- sign-up links --------------------------------------------------------------------------
+
+    pub async fn insert_invitation(
+        &mut self,
+        id_hash: &[u8; 32],
+        row: &InvitationRow,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO invitations (id_hash, user_id, role, created_at, expires_at, used_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id_hash.to_vec())
+        .bind(row.user_id.map(|u| u.to_string()))
+        .bind(row.role.as_str())
+        .bind(row.created_at.unix_millis())
+        .bind(row.expires_at.unix_millis())
+        .bind(row.used_at.map(Timestamp::unix_millis))
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn invitation(&mut self, id_hash: &[u8; 32]) -> Result<Option<InvitationRow>> {
+        let row = sqlx::query(
+            "SELECT user_id, role, created_at, expires_at, used_at FROM invitations WHERE id_hash = $1",
+        )
+        .bind(id_hash.to_vec())
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        row.map(|row| {
+            let user_id: Option<String> = row.try_get("user_id")?;
+            Ok(InvitationRow {
+                user_id: user_id
+                    .map(|u| {
+                        u.parse()
+                            .map_err(|_| StoreError::Corrupt("invitations.user_id"))
+                    })
+                    .transpose()?,
+                role: parsed(&row, "role")?,
+                created_at: ts(&row, "created_at")?,
+                expires_at: ts(&row, "expires_at")?,
+                used_at: opt_ts(&row, "used_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Ties a sign-up link to the account it made (the first administrator's).
+    pub async fn bind_invitation(&mut self, id_hash: &[u8; 32], user: UserId) -> Result<()> {
+        sqlx::query("UPDATE invitations SET user_id = $1 WHERE id_hash = $2 AND user_id IS NULL")
+            .bind(user.to_string())
+            .bind(id_hash.to_vec())
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(())
+    }
+
+    /// Marks a link used; false if it already was.
+    pub async fn use_invitation(&mut self, id_hash: &[u8; 32], now: Timestamp) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE invitations SET used_at = $1 WHERE id_hash = $2 AND used_at IS NULL",
+        )
+        .bind(now.unix_millis())
+        .bind(id_hash.to_vec())
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn count_users(&mut self) -> Result<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
+            .fetch_one(&mut *self.inner)
+            .await?;
+        Ok(row.try_get("n")?)
     }
 
     // --- clients -------------------------------------------------------------------------------

@@ -3,6 +3,12 @@
 // plain link to the same site.
 (function () {
   "use strict";
+  // Keep only this page's address with the tab, not what was sent to get it: otherwise the
+  // browser stores the self-check's answers with the tab (for Back, Reload and reopening a
+  // closed tab), in its session files on disk.
+  if (window.history && window.history.replaceState) {
+    window.history.replaceState(null, "", window.location.href);
+  }
   var exit = document.getElementById("quick-exit");
   if (!exit) { return; }
   function leave(event) {

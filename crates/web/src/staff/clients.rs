@@ -50,6 +50,13 @@ fn client_href(id: ClientId) -> String {
 }
 
 pub(crate) async fn caseload(State(app): State<app::App>, signed_in: SignedIn) -> Response {
+    if !domain::policy::permits(
+        signed_in.caller.role,
+        domain::policy::Relationship::NoClient,
+        domain::policy::Action::ListCaseload,
+    ) {
+        return page::no_caseload(&signed_in);
+    }
     match app
         .caseload(&signed_in.caller, PAGE_SIZE, 0, app::Purpose::CaseWork)
         .await

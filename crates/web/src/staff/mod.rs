@@ -7,6 +7,7 @@ mod clients;
 mod login;
 mod page;
 mod session;
+mod setup;
 
 use axum::Router;
 use axum::response::Redirect;
@@ -16,6 +17,11 @@ pub(crate) fn routes() -> Router<app::App> {
     Router::new()
         .route("/login", get(login::form).post(login::sign_in))
         .route("/logout", post(login::sign_out))
+        .route(
+            "/login/setup/{token}",
+            get(setup::password_form).post(setup::set_password),
+        )
+        .route("/login/setup/{token}/confirm", post(setup::confirm))
         .route("/app", get(|| async { Redirect::permanent("/app/") }))
         .route("/app/", get(clients::caseload))
         .route("/app/search", post(clients::search))

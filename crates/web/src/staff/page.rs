@@ -65,6 +65,19 @@ pub(crate) fn message(status: StatusCode, heading: &str, text: &str) -> Response
     )
 }
 
+/// The start page for roles that keep no caseload (administrators, data analysts).
+pub(crate) fn no_caseload(signed_in: &SignedIn) -> Response {
+    render(
+        StatusCode::OK,
+        &Message {
+            chrome: Some(Chrome::new(signed_in, "caseload")),
+            heading: "Welcome",
+            text: "Your role looks after the system and its reports, so client records do not \
+                   open for you. Your account page shows where you are signed in.",
+        },
+    )
+}
+
 /// The one answer for "no such client" and "not yours to see" (P7).
 pub(crate) fn not_found() -> Response {
     message(
