@@ -153,8 +153,8 @@ async fn the_self_check_answers_gently_and_keeps_nothing() {
         .await
         .unwrap();
     assert!(
-        form.contains("<form method=\"post\" action=\"/check\">"),
-        "answers are posted, never put in a URL"
+        form.contains("<form method=\"post\" action=\"/check\" autocomplete=\"off\">"),
+        "answers are posted, never put in a URL, and the browser does not remember the form"
     );
     assert_eq!(
         form.matches("type=\"radio\"").count(),
