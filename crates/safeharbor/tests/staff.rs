@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Engine, STAFF_PASSWORD, TestApp, engines};
+use common::{Engine, STAFF_PASSWORD, TestApp, engines, totp_from_base32};
 use crypto::totp::TotpSecret;
 use domain::Role;
 use reqwest::StatusCode;
@@ -781,22 +781,4 @@ async fn a_new_link_lets_someone_who_lost_their_phone_back_in_and_old_links_expi
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     assert_eq!(ana_web.get("/app/").await.status, StatusCode::OK);
-}
-
-/// An authenticator app's view of the key shown on the sign-up page.
-fn totp_from_base32(key: &str) -> TotpSecret {
-    let mut bits = 0u64;
-    let mut count = 0;
-    let mut bytes = Vec::new();
-    for c in key.chars() {
-        let value = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".find(c).expect("base32") as u64;
-        bits = (bits << 5) | value;
-        count += 5;
-        if count >= 8 {
-            count -= 8;
-            bytes.push((bits >> count) as u8);
-            bits &= (1 << count) - 1;
-        }
-    }
-    TotpSecret::from_bytes(bytes.try_into().expect("20 bytes"))
 }

@@ -171,3 +171,21 @@ impl TestApp {
         tx.audit_events(0, 1_000_000).await.expect("events")
     }
 }
+
+/// An authenticator app's view of a key shown on the sign-up page (base32, spaces ignored).
+pub fn totp_from_base32(key: &str) -> crypto::totp::TotpSecret {
+    let mut bits = 0u64;
+    let mut count = 0;
+    let mut bytes = Vec::new();
+    for c in key.chars().filter(|c| !c.is_whitespace()) {
+        let value = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".find(c).expect("base32") as u64;
+        bits = (bits << 5) | value;
+        count += 5;
+        if count >= 8 {
+            count -= 8;
+            bytes.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    crypto::totp::TotpSecret::from_bytes(bytes.try_into().expect("20 bytes"))
+}

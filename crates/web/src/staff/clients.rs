@@ -151,10 +151,16 @@ async fn client_page(
         let client = app.client(caller, id, purpose).await?;
         let cases = app.cases(caller, id, purpose).await?;
         let notes = app.notes(caller, id, purpose).await?;
-        Ok::<_, app::AppError>((client, cases, notes))
+        let staff: Vec<(String, String)> = app
+            .users()
+            .await?
+            .into_iter()
+            .map(|u| (format!("user:{}", u.id), u.username))
+            .collect();
+        Ok::<_, app::AppError>((client, cases, notes, staff))
     }
     .await;
-    let (client, cases, notes) = match loaded {
+    let (client, cases, notes, staff) = match loaded {
         Ok(parts) => parts,
         Err(err) => return page::failure(err),
     };
@@ -184,7 +190,7 @@ async fn client_page(
             notes: notes
                 .into_iter()
                 .map(|n| NoteLine {
-                    author: n.author,
+                    author: author_name(&n.author, &staff),
                     at: when(n.created_at),
                     text: n.text,
                 })
@@ -192,6 +198,15 @@ async fn client_page(
             draft,
             problem,
         },
+    )
+}
+
+/// Who wrote a note, by username; `staff` pairs each actor ("user:ID") with a username. Notes
+/// recorded by the operator (imports, demo data) say so.
+fn author_name(author: &str, staff: &[(String, String)]) -> String {
+    staff.iter().find(|(actor, _)| actor == author).map_or_else(
+        || "recorded by an administrator".to_owned(),
+        |(_, name)| name.clone(),
     )
 }
 

@@ -132,21 +132,23 @@ impl OptionalFromRequestParts<app::App> for SignedIn {
     }
 }
 
-/// Whether a state-changing request comes from one of our own pages: the browser's Origin (or,
-/// without one, Sec-Fetch-Site) must name this site. Requests with neither come from programs,
-/// not browsers, and still need the form token.
+/// Whether a state-changing request comes from one of our own pages. The browser's Origin must
+/// name this site; under our `no-referrer` policy browsers send `Origin: null` even for our own
+/// forms, and then Sec-Fetch-Site must say `same-origin`. Requests with neither header come from
+/// programs, not browsers, and still need the form token.
 pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        let origin = origin.to_str().unwrap_or_default();
-        let origin_host = origin
-            .strip_prefix("https://")
-            .or_else(|| origin.strip_prefix("http://"));
-        return origin_host.is_some() && origin_host == host;
-    }
-    match headers.get("sec-fetch-site").map(HeaderValue::as_bytes) {
-        Some(site) => site == b"same-origin" || site == b"none",
-        None => true,
+    let fetch_site = headers.get("sec-fetch-site").map(HeaderValue::as_bytes);
+    match headers.get(header::ORIGIN).map(HeaderValue::as_bytes) {
+        Some(b"null") => fetch_site == Some(b"same-origin"),
+        Some(origin) => {
+            let origin = std::str::from_utf8(origin).unwrap_or_default();
+            let origin_host = origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"));
+            origin_host.is_some() && origin_host == host
+        }
+        None => fetch_site.is_none_or(|site| site == b"same-origin" || site == b"none"),
     }
 }
 
@@ -242,6 +244,10 @@ mod tests {
         ];
         assert!(!same_origin(&headers(&theirs)));
         assert!(!same_origin(&headers(&[("host", "a"), ("origin", "null")])));
+        let ours_without_referrer = [("origin", "null"), ("sec-fetch-site", "same-origin")];
+        assert!(same_origin(&headers(&ours_without_referrer)));
+        let sandboxed = [("origin", "null"), ("sec-fetch-site", "cross-site")];
+        assert!(!same_origin(&headers(&sandboxed)));
         assert!(!same_origin(&headers(&[("sec-fetch-site", "cross-site")])));
         assert!(same_origin(&headers(&[("sec-fetch-site", "same-origin")])));
     }
