@@ -153,7 +153,9 @@ async fn the_self_check_answers_gently_and_keeps_nothing() {
         .await
         .unwrap();
     assert!(
-        form.contains("<form method=\"post\" action=\"/check\" autocomplete=\"off\">"),
+        form.contains(
+            "<form method=\"post\" action=\"/check\" autocomplete=\"off\" data-self-check>"
+        ),
         "answers are posted, never put in a URL, and the browser does not remember the form"
     );
     assert_eq!(

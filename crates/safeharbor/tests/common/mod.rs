@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use app::{App, Clock, Entropy};
 use domain::{Role, Timestamp};
 use safeharbor::cli::Storage;
+pub mod browser;
 
 /// A clock that stands still until the test moves it.
 #[derive(Debug)]

@@ -22,8 +22,10 @@ pub use content::Site;
 pub const EXIT_URL: &str = "https://www.weather.gov/";
 
 /// The policy for public pages: our own script and style only, nothing inline, nothing from others.
+/// `connect-src 'self'` lets the self-check send its answers without a page load (self-check.js).
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
-                   form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+                   connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+                   base-uri 'none'";
 
 /// The words around every page, per language.
 #[derive(Debug)]
@@ -348,6 +350,14 @@ async fn quick_exit_script() -> Response {
         .into_response()
 }
 
+async fn self_check_script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../../assets/self-check.js"),
+    )
+        .into_response()
+}
+
 async fn stylesheet() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
@@ -379,6 +389,7 @@ pub(crate) fn routes(site: Site) -> Router<app::App> {
             get(spanish_check_form).post(spanish_check),
         )
         .route("/assets/quick-exit.js", get(quick_exit_script))
+        .route("/assets/self-check.js", get(self_check_script))
         .route("/assets/site.css", get(stylesheet))
         .layer(Extension(Arc::new(Public { site, check })))
 }

@@ -1,0 +1,184 @@
+//! The staff web application in a real browser (Debian's Chromium, headless, fresh profile): a case
+//! manager signs up through their link with an authenticator, signs in, records a client, adds a
+//! note and signs out. Then Back shows no client data (P13), and the browser keeps nothing of the
+//! client: no page storage, and no file of the profile holds the client's name or note (P23).
+//!
+//! Needs `chromium` and `chromium-driver` from Debian (README.md, "Run the tests"). With
+//! `SAFEHARBOR_SCREENSHOTS=1` it also writes `docs/screenshots/staff-*.png`.
+
+// Test code: a failed step should stop the test with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use common::browser::{Browser, Size};
+use common::{Engine, STAFF_PASSWORD, TestApp, totp_from_base32};
+use domain::Role;
+
+const NAME: &str = "Zinnia Canarywood";
+const NOTE: &str = "Canary note 7f3a: met by the river, feeling safer.";
+
+async fn fill(b: &Browser, css: &str, text: &str) {
+    let field = b.find(css).await;
+    b.type_text(&field, text).await;
+}
+
+/// Submits the page's main form (not the sign-out form in the header).
+async fn submit(b: &Browser) {
+    b.click(&b.find("main form button[type=submit]").await)
+        .await;
+}
+
+async fn screenshot(b: &Browser, name: &str) {
+    if std::env::var_os("SAFEHARBOR_SCREENSHOTS").is_none() {
+        return;
+    }
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    std::fs::create_dir_all(&folder).unwrap();
+    for size in [Size::Desktop, Size::Phone] {
+        b.set_size(size).await;
+        b.screenshot(&folder.join(format!("staff-{name}-{}.png", size.name())))
+            .await;
+    }
+    b.set_size(Size::Desktop).await;
+}
+
+/// Every file under `folder` whose bytes contain `needle`.
+fn files_holding(folder: &Path, needle: &[u8]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![folder.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if std::fs::read(&path)
+                .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+            {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let ana = t.persona("ana.m", Role::CaseManager).await;
+    let link = t
+        .app
+        .invite(Some(ana.caller.id), Role::CaseManager)
+        .await
+        .unwrap();
+    let mut b = Browser::start().await;
+
+    // Sign up: a password, then the authenticator, proven with a code.
+    b.goto(&t.url(&format!("/login/setup/{link}"))).await;
+    fill(&b, "#password", STAFF_PASSWORD).await;
+    fill(&b, "#password_again", STAFF_PASSWORD).await;
+    submit(&b).await;
+    b.wait_for(
+        "the authenticator step",
+        "return !!document.querySelector('.key code');",
+    )
+    .await;
+    let key = b
+        .execute(
+            "return document.querySelector('.key code').textContent;",
+            json!([]),
+        )
+        .await;
+    let secret = totp_from_base32(key.as_str().unwrap());
+    screenshot(&b, "sign-up-authenticator").await;
+    fill(&b, "#code", &secret.code(t.unix_seconds())).await;
+    submit(&b).await;
+    b.wait_for_url("the caseload after sign-up", |u| u.ends_with("/app/"))
+        .await;
+
+    // Sign out, and back in with password and a fresh code.
+    b.click(&b.find(".sign-out button").await).await;
+    b.wait_for_url("the sign-in page", |u| u.ends_with("/login"))
+        .await;
+    t.clock.advance_minutes(1);
+    fill(&b, "#username", "ana.m").await;
+    fill(&b, "#password", STAFF_PASSWORD).await;
+    fill(&b, "#code", &secret.code(t.unix_seconds())).await;
+    screenshot(&b, "sign-in").await;
+    submit(&b).await;
+    b.wait_for_url("the caseload after sign-in", |u| u.ends_with("/app/"))
+        .await;
+
+    // Record a client and add a note.
+    b.goto(&t.url("/app/clients/new")).await;
+    fill(&b, "#preferred_name", NAME).await;
+    fill(&b, "#safe_contact", "Text only, weekdays after 6 pm").await;
+    fill(&b, "#code_word", "blue heron").await;
+    fill(&b, "#do_not_contact", "Never call the landline").await;
+    screenshot(&b, "intake").await;
+    submit(&b).await;
+    let client = b
+        .wait_for_url("the new client's page", |u| {
+            u.contains("/app/clients/") && !u.ends_with("/new")
+        })
+        .await;
+    fill(&b, "#text", NOTE).await;
+    submit(&b).await;
+    b.wait_for(
+        "the note on the page",
+        &format!("return document.body.innerText.includes({NOTE:?});"),
+    )
+    .await;
+    b.goto(&t.url("/app/")).await;
+    assert!(b.page_source().await.contains(NAME));
+    screenshot(&b, "caseload").await;
+    b.goto(&client).await;
+    screenshot(&b, "client").await;
+
+    // Sign out; Back must not bring the record back (P13).
+    b.click(&b.find(".sign-out button").await).await;
+    b.wait_for_url("the sign-in page", |u| u.ends_with("/login"))
+        .await;
+    b.back().await;
+    let after_back = b
+        .wait_for_url("Back to settle on the sign-in page", |u| {
+            u.ends_with("/login")
+        })
+        .await;
+    let source = b.page_source().await;
+    assert!(
+        !source.contains(NAME) && !source.contains("Canary note"),
+        "Back showed client data at {after_back}"
+    );
+
+    // Nothing of ours in the page's storage (P23).
+    let kept = b
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             Promise.all([indexedDB.databases(), caches.keys()]).then(([dbs, cached]) => done({
+                 cookie: document.cookie, local: localStorage.length,
+                 session: sessionStorage.length, databases: dbs.length, caches: cached.length }));",
+            json!([]),
+        )
+        .await;
+    assert_eq!(
+        kept,
+        json!({"cookie": "", "local": 0, "session": 0, "databases": 0, "caches": 0}),
+        "the browser keeps nothing for our site"
+    );
+
+    // And no file of the closed profile holds the client's name or note (P23).
+    let profile = b.profile_dir();
+    b.quit().await;
+    for canary in [NAME, "Canary note 7f3a"] {
+        let holding = files_holding(&profile, canary.as_bytes());
+        assert!(holding.is_empty(), "{canary:?} is in {holding:?}");
+    }
+}
