@@ -23,7 +23,7 @@ use serde_json::json;
 use sqlx::Connection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 
-use common::browser::{Browser, ESCAPE, Size};
+use common::browser::{Browser, ESCAPE, Size, files_holding, holds};
 use common::{Engine, TestApp};
 
 /// The words that must never be kept by the browser: the same list as the crawl in `public.rs`.
@@ -151,28 +151,6 @@ async fn every_value(conn: &mut SqliteConnection) -> Vec<(String, String)> {
         }
     }
     values
-}
-
-/// Every file under `folder`, however deep.
-fn files_under(folder: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(folder).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(files_under(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
-}
-
-/// Whether `bytes` hold `text` in UTF-8 or in UTF-16 (Chromium's session files use both).
-fn holds(bytes: &[u8], text: &str) -> bool {
-    let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
-    [text.as_bytes(), &utf16[..]]
-        .iter()
-        .any(|needle| bytes.windows(needle.len()).any(|w| w == *needle))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -332,14 +310,9 @@ async fn a_visit_leaves_nothing_behind_in_the_browser() {
     // in a request of their own, not a page load, and the form is not remembered), not the cache
     // (every page is no-store). Before self-check.js, Chromium kept the posted answers there.
     let mut found = Vec::new();
-    for file in files_under(&b.profile_dir()) {
-        let Ok(bytes) = std::fs::read(&file) else {
-            continue;
-        };
-        for (question, _) in ANSWERS {
-            if holds(&bytes, question) {
-                found.push(format!("{}: {question}", file.display()));
-            }
+    for (question, _) in ANSWERS {
+        for file in files_holding(&b.profile_dir(), question) {
+            found.push(format!("{}: {question}", file.display()));
         }
     }
     assert!(

@@ -8,40 +8,15 @@
 mod common;
 
 use app::signin::SignInError;
-use common::{Engine, TestApp, engines};
+use common::{Engine, STAFF_PASSWORD, TestApp, engines};
 use crypto::totp::TotpSecret;
 use domain::Role;
 use domain::signin::NewPassword;
 
-const PASSWORD: &str = "lantern orchard tidepool velvet";
-
-fn seconds(t: &TestApp) -> i64 {
-    app_now(t).unix_millis() / 1000
-}
-
-fn app_now(t: &TestApp) -> domain::Timestamp {
-    t.app.now()
-}
-
-/// A member of staff with a password and a confirmed authenticator.
+/// Ana, a case manager with a password and a confirmed authenticator.
 async fn enrolled(t: &TestApp) -> (domain::UserId, TotpSecret) {
-    let persona = t.persona("ana.m", Role::CaseManager).await;
-    let id = persona.caller.id;
-    t.app
-        .set_password(id, &NewPassword::parse(PASSWORD, &["ana.m"]).unwrap())
-        .await
-        .unwrap();
-    let secret = t.app.begin_totp(id).await.unwrap();
-    assert!(
-        !t.app.confirm_totp(id, "000000").await.unwrap() || secret.code(seconds(t)) == "000000"
-    );
-    assert!(
-        t.app
-            .confirm_totp(id, &secret.code(seconds(t)))
-            .await
-            .unwrap()
-    );
-    (id, secret)
+    let (ana, secret) = t.enrolled("ana.m", Role::CaseManager).await;
+    (ana.caller.id, secret)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -52,10 +27,10 @@ async fn sign_in_needs_the_password_and_a_fresh_code() {
         t.clock.advance_days(0);
         // The enrolment code was used; a minute later a new one is needed.
         t.clock.advance_minutes(1);
-        let code = secret.code(seconds(&t));
+        let code = secret.code(t.unix_seconds());
         assert_eq!(
             t.app
-                .sign_in("ana.m", PASSWORD, "")
+                .sign_in("ana.m", STAFF_PASSWORD, "")
                 .await
                 .unwrap()
                 .unwrap_err(),
@@ -71,7 +46,7 @@ async fn sign_in_needs_the_password_and_a_fresh_code() {
         );
         assert_eq!(
             t.app
-                .sign_in("nobody", PASSWORD, &code)
+                .sign_in("nobody", STAFF_PASSWORD, &code)
                 .await
                 .unwrap()
                 .unwrap_err(),
@@ -79,14 +54,14 @@ async fn sign_in_needs_the_password_and_a_fresh_code() {
         );
         let session = t
             .app
-            .sign_in("ana.m", PASSWORD, &code)
+            .sign_in("ana.m", STAFF_PASSWORD, &code)
             .await
             .unwrap()
             .unwrap();
         assert_eq!(session.caller.id, id);
         assert_eq!(
             t.app
-                .sign_in("ana.m", PASSWORD, &code)
+                .sign_in("ana.m", STAFF_PASSWORD, &code)
                 .await
                 .unwrap()
                 .unwrap_err(),
@@ -110,16 +85,16 @@ async fn without_a_confirmed_authenticator_nobody_signs_in() {
     t.app
         .set_password(
             persona.caller.id,
-            &NewPassword::parse(PASSWORD, &[]).unwrap(),
+            &NewPassword::parse(STAFF_PASSWORD, &[]).unwrap(),
         )
         .await
         .unwrap();
     let secret = t.app.begin_totp(persona.caller.id).await.unwrap();
     // Enrolment is not finished: even the right code does not sign in.
-    let code = secret.code(seconds(&t));
+    let code = secret.code(t.unix_seconds());
     assert_eq!(
         t.app
-            .sign_in("ben.m", PASSWORD, &code)
+            .sign_in("ben.m", STAFF_PASSWORD, &code)
             .await
             .unwrap()
             .unwrap_err(),
@@ -138,7 +113,7 @@ async fn failures_slow_down_but_the_right_password_works_after_the_wait() {
     let (_, secret) = enrolled(&t).await;
     for _ in 0..5 {
         t.clock.advance_minutes(1);
-        let code = secret.code(seconds(&t));
+        let code = secret.code(t.unix_seconds());
         assert_eq!(
             t.app
                 .sign_in("ana.m", "not the password", &code)
@@ -148,19 +123,19 @@ async fn failures_slow_down_but_the_right_password_works_after_the_wait() {
             SignInError::Refused
         );
     }
-    let code = secret.code(seconds(&t));
+    let code = secret.code(t.unix_seconds());
     assert!(
         matches!(
-            t.app.sign_in("ana.m", PASSWORD, &code).await.unwrap(),
+            t.app.sign_in("ana.m", STAFF_PASSWORD, &code).await.unwrap(),
             Err(SignInError::SlowDown(_))
         ),
         "held back right after the fifth failure"
     );
     t.clock.advance_minutes(2);
-    let code = secret.code(seconds(&t));
+    let code = secret.code(t.unix_seconds());
     assert!(
         t.app
-            .sign_in("ana.m", PASSWORD, &code)
+            .sign_in("ana.m", STAFF_PASSWORD, &code)
             .await
             .unwrap()
             .is_ok(),
@@ -175,7 +150,7 @@ async fn sessions_end_when_idle_old_signed_out_or_the_password_changes() {
     let sign_in = async || {
         t.clock.advance_minutes(1);
         t.app
-            .sign_in("ana.m", PASSWORD, &secret.code(seconds(&t)))
+            .sign_in("ana.m", STAFF_PASSWORD, &secret.code(t.unix_seconds()))
             .await
             .unwrap()
             .unwrap()

@@ -11,11 +11,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::json;
 
-use common::browser::{Browser, Size};
+use common::browser::{Browser, Size, files_holding};
 use common::{Engine, STAFF_PASSWORD, TestApp, totp_from_base32};
 use domain::Role;
 
@@ -45,28 +45,6 @@ async fn screenshot(b: &Browser, name: &str) {
             .await;
     }
     b.set_size(Size::Desktop).await;
-}
-
-/// Every file under `folder` whose bytes contain `needle`.
-fn files_holding(folder: &Path, needle: &[u8]) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut pending = vec![folder.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if std::fs::read(&path)
-                .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
-            {
-                found.push(path);
-            }
-        }
-    }
-    found
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -178,7 +156,7 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     let profile = b.profile_dir();
     b.quit().await;
     for canary in [NAME, "Canary note 7f3a"] {
-        let holding = files_holding(&profile, canary.as_bytes());
+        let holding = files_holding(&profile, canary);
         assert!(holding.is_empty(), "{canary:?} is in {holding:?}");
     }
 }

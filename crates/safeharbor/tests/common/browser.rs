@@ -462,3 +462,28 @@ fn decode_base64(text: &str) -> Vec<u8> {
     }
     out
 }
+
+/// Whether `bytes` hold `text` in UTF-8 or in UTF-16 (Chromium's session files use both).
+pub fn holds(bytes: &[u8], text: &str) -> bool {
+    let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    [text.as_bytes(), &utf16[..]]
+        .iter()
+        .any(|needle| bytes.windows(needle.len()).any(|w| w == *needle))
+}
+
+/// Every file under `folder` (a browser profile) that [`holds`] `text`.
+pub fn files_holding(folder: &Path, text: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![folder.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).expect("a profile folder").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if std::fs::read(&path).is_ok_and(|bytes| holds(&bytes, text)) {
+                found.push(path);
+            }
+        }
+    }
+    found
+}

@@ -148,12 +148,13 @@ impl TestApp {
         let password = domain::signin::NewPassword::parse(STAFF_PASSWORD, &[username]).unwrap();
         self.app.set_password(id, &password).await.unwrap();
         let secret = self.app.begin_totp(id).await.unwrap();
+        let code = secret.code(self.unix_seconds());
+        let wrong = if code == "000000" { "111111" } else { "000000" };
         assert!(
-            self.app
-                .confirm_totp(id, &secret.code(self.unix_seconds()))
-                .await
-                .unwrap()
+            !self.app.confirm_totp(id, wrong).await.unwrap(),
+            "a wrong code does not confirm"
         );
+        assert!(self.app.confirm_totp(id, &code).await.unwrap());
         (persona, secret)
     }
 
