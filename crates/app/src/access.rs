@@ -34,26 +34,45 @@ impl App {
     /// and committed in that transaction before the caller hears of it.
     pub(crate) async fn grant_client(
         &self,
-        mut tx: store::Tx,
+        tx: store::Tx,
         caller: &Caller,
         client: ClientId,
         action: Action,
+    ) -> Result<(store::Tx, ClientGrant)> {
+        self.grant_client_all(tx, caller, client, &[action]).await
+    }
+
+    /// Like `grant_client`, for a use case that performs several actions on one client (a
+    /// client's page reads details, cases and notes): all must be allowed, or none is.
+    pub(crate) async fn grant_client_all(
+        &self,
+        mut tx: store::Tx,
+        caller: &Caller,
+        client: ClientId,
+        actions: &[Action],
     ) -> Result<(store::Tx, ClientGrant)> {
         let found = tx
             .client_for(client, caller.id)
             .await?
             .filter(|(row, _)| row.erased_at.is_none());
-        if let Some((row, assigned)) = found {
-            let relationship = if assigned {
+        let relationship = found.as_ref().map(|(_, assigned)| {
+            if *assigned {
                 Relationship::Assigned
             } else {
                 Relationship::Unassigned
-            };
-            if permits(caller.role, relationship, action) {
-                return Ok((tx, ClientGrant { client, row }));
             }
+        });
+        // With no relationship (no such client), the first action is the one refused.
+        let refused = actions
+            .iter()
+            .copied()
+            .find(|action| !relationship.is_some_and(|r| permits(caller.role, r, *action)));
+        if refused.is_none()
+            && let Some((row, _)) = found
+        {
+            return Ok((tx, ClientGrant { client, row }));
         }
-        let why = format!("refused: {action:?}");
+        let why = refused.map_or_else(|| "refused".to_owned(), |a| format!("refused: {a:?}"));
         self.audit(
             &mut tx,
             Actor::User(caller.id),

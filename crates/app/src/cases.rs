@@ -25,7 +25,7 @@ pub struct CaseView {
     pub assigned_to: Option<UserId>,
 }
 
-fn view(row: CaseRow) -> Result<CaseView> {
+pub(crate) fn view(row: CaseRow) -> Result<CaseView> {
     let corrupt = || AppError::Store(store::StoreError::Corrupt("a case date"));
     let opened = parse_date("opened_on", &row.opened_on).map_err(|_| corrupt())?;
     let closed = row

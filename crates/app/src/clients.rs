@@ -227,7 +227,7 @@ impl App {
         })
     }
 
-    fn open_client(row: &ClientRow, dek: &crypto::DataKey) -> Result<ClientView> {
+    pub(crate) fn open_client(row: &ClientRow, dek: &crypto::DataKey) -> Result<ClientView> {
         let r = row.id.to_string();
         let languages = match open_opt(dek, TABLE, "languages", &r, row.languages.as_deref())? {
             Some(json) => serde_json::from_str(&json)

@@ -10,6 +10,7 @@ pub mod enrolment;
 pub mod keyring;
 pub mod keys;
 mod notes;
+mod record;
 mod safety;
 pub mod screenings;
 mod seal;
@@ -28,6 +29,7 @@ pub use cases::{CaseView, NewCase};
 pub use clients::{ClientSummary, ClientView};
 pub use keyring::KeyRing;
 pub use notes::NoteView;
+pub use record::ClientRecord;
 pub use safety::SafetyView;
 pub use screenings::ScreeningView;
 

@@ -1,5 +1,7 @@
 //! Contact notes on a client.
 
+use std::collections::HashMap;
+
 use domain::audit::{Actor, AuditAction};
 use domain::note::NoteText;
 use domain::policy::Action;
@@ -18,7 +20,10 @@ pub const MAX_NOTES: i64 = 500;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteView {
     pub id: NoteId,
+    /// Who wrote it, as recorded ("user:ID", or "operator" for imports).
     pub author: String,
+    /// The author's username, when a member of staff wrote it.
+    pub author_name: Option<String>,
     pub created_at: Timestamp,
     pub text: String,
 }
@@ -84,19 +89,7 @@ impl App {
             )
             .await?;
         let dek = self.client_key(grant.client).await?;
-        let rows = tx.notes(grant.client, MAX_NOTES).await?;
-        let mut notes = Vec::with_capacity(rows.len());
-        for row in rows {
-            let Some(body) = row.body.as_deref() else {
-                continue;
-            };
-            notes.push(NoteView {
-                id: row.id,
-                author: row.author.clone(),
-                created_at: row.created_at,
-                text: open(&dek, TABLE, "body", &row.id.to_string(), body)?,
-            });
-        }
+        let notes = open_notes(&mut tx, &dek, grant.client).await?;
         self.audit(
             &mut tx,
             Actor::User(caller.id),
@@ -108,4 +101,39 @@ impl App {
         tx.commit().await?;
         Ok(notes)
     }
+}
+
+/// A client's notes, newest first, opened, each with its author's username (read in `tx`).
+pub(crate) async fn open_notes(
+    tx: &mut store::Tx,
+    dek: &crypto::DataKey,
+    client: ClientId,
+) -> Result<Vec<NoteView>> {
+    let rows = tx.notes(client, MAX_NOTES).await?;
+    let mut names: HashMap<String, Option<String>> = HashMap::new();
+    let mut notes = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Some(body) = row.body.as_deref() else {
+            continue;
+        };
+        let author_name = match names.get(&row.author) {
+            Some(name) => name.clone(),
+            None => {
+                let name = match Actor::decode(&row.author) {
+                    Some(Actor::User(user)) => tx.user(user).await?.map(|u| u.username),
+                    _ => None,
+                };
+                names.insert(row.author.clone(), name.clone());
+                name
+            }
+        };
+        notes.push(NoteView {
+            id: row.id,
+            author: row.author,
+            author_name,
+            created_at: row.created_at,
+            text: open(dek, TABLE, "body", &row.id.to_string(), body)?,
+        });
+    }
+    Ok(notes)
 }

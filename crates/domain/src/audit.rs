@@ -23,6 +23,14 @@ impl Actor {
             Actor::Operator => "operator".to_owned(),
         }
     }
+
+    /// Reads back what `encode` wrote; `None` for anything else.
+    pub fn decode(raw: &str) -> Option<Self> {
+        match raw {
+            "operator" => Some(Actor::Operator),
+            _ => raw.strip_prefix("user:")?.parse().ok().map(Actor::User),
+        }
+    }
 }
 
 impl fmt::Display for Actor {
@@ -136,6 +144,16 @@ pub fn canonical_bytes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn actors_read_back_what_was_written() {
+        let user = Actor::User(UserId::from_random([7; 16]));
+        for actor in [user, Actor::Operator] {
+            assert_eq!(Actor::decode(&actor.encode()), Some(actor));
+        }
+        assert_eq!(Actor::decode("user:not-an-id"), None);
+        assert_eq!(Actor::decode("someone"), None);
+    }
 
     #[test]
     fn canonical_bytes_separate_fields_unambiguously() {

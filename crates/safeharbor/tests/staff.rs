@@ -387,13 +387,18 @@ async fn someone_elses_client_looks_exactly_like_nothing() {
         assert!(start.body.contains("client records do not open for you"));
         assert!(!start.body.contains("Rosa"));
 
-        let refusals = t
+        let refusals: Vec<String> = t
             .audit()
             .await
             .into_iter()
             .filter(|e| e.action == "access.refused")
-            .count();
-        assert!(refusals >= 3, "refusals are audited: {refusals}");
+            .map(|e| e.purpose)
+            .collect();
+        assert!(refusals.len() >= 3, "refusals are audited: {refusals:?}");
+        assert!(
+            refusals.iter().any(|p| p == "refused: ReadClient"),
+            "{refusals:?}"
+        );
     }
 }
 

@@ -146,22 +146,12 @@ async fn client_page(
     problem: Option<String>,
 ) -> Response {
     let caller = &signed_in.caller;
-    let purpose = app::Purpose::CaseWork;
-    let loaded = async {
-        let client = app.client(caller, id, purpose).await?;
-        let cases = app.cases(caller, id, purpose).await?;
-        let notes = app.notes(caller, id, purpose).await?;
-        let staff: Vec<(String, String)> = app
-            .users()
-            .await?
-            .into_iter()
-            .map(|u| (format!("user:{}", u.id), u.username))
-            .collect();
-        Ok::<_, app::AppError>((client, cases, notes, staff))
-    }
-    .await;
-    let (client, cases, notes, staff) = match loaded {
-        Ok(parts) => parts,
+    let app::ClientRecord {
+        client,
+        cases,
+        notes,
+    } = match app.client_record(caller, id, app::Purpose::CaseWork).await {
+        Ok(record) => record,
         Err(err) => return page::failure(err),
     };
     let status = if problem.is_some() {
@@ -190,7 +180,9 @@ async fn client_page(
             notes: notes
                 .into_iter()
                 .map(|n| NoteLine {
-                    author: author_name(&n.author, &staff),
+                    author: n
+                        .author_name
+                        .unwrap_or_else(|| "recorded by an administrator".to_owned()),
                     at: when(n.created_at),
                     text: n.text,
                 })
@@ -198,15 +190,6 @@ async fn client_page(
             draft,
             problem,
         },
-    )
-}
-
-/// Who wrote a note, by username; `staff` pairs each actor ("user:ID") with a username. Notes
-/// recorded by the operator (imports, demo data) say so.
-fn author_name(author: &str, staff: &[(String, String)]) -> String {
-    staff.iter().find(|(actor, _)| actor == author).map_or_else(
-        || "recorded by an administrator".to_owned(),
-        |(_, name)| name.clone(),
     )
 }
 
