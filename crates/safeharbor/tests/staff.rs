@@ -382,9 +382,65 @@ async fn someone_elses_client_looks_exactly_like_nothing() {
         let page = admin.get(&rosa).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND);
         assert_eq!(page.body, nothing.body);
+        for path in [
+            rosa.clone(),
+            format!("{rosa}/safety"),
+            "/app/clients/new".to_owned(),
+        ] {
+            let page = admin.get(&path).await;
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(page.body, nothing.body, "{path}");
+        }
+        let safety = format!("{rosa}/safety");
+        let notes = format!("{rosa}/notes");
+        let admin_posts: [(&str, &[(&str, &str)]); 4] = [
+            ("/app/clients", ROSA),
+            ("/app/search", &[("name", "Rosa")]),
+            (&notes, &[("text", "an administrator writing")]),
+            (
+                &safety,
+                &[
+                    ("safe_contact", "x"),
+                    ("code_word", ""),
+                    ("do_not_contact", ""),
+                ],
+            ),
+        ];
+        for (path, fields) in admin_posts {
+            let refused = admin.submit("/app/account", path, fields).await;
+            assert_eq!(refused.status, StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(refused.body, nothing.body, "{path}");
+        }
+        let other = ben
+            .submit(
+                "/app/",
+                &safety,
+                &[
+                    ("safe_contact", "x"),
+                    ("code_word", ""),
+                    ("do_not_contact", ""),
+                ],
+            )
+            .await;
+        assert_eq!(other.status, StatusCode::NOT_FOUND);
+        assert_eq!(other.body, nothing.body);
+        assert!(
+            ana.get(&rosa).await.body.contains("blue heron"),
+            "nothing changed"
+        );
+        let listed = ana.get("/app/").await.body;
+        assert_eq!(
+            listed.matches("<td><a href=").count(),
+            1,
+            "the administrator recorded nobody"
+        );
         let start = admin.get("/app/").await;
         assert_eq!(start.status, StatusCode::OK);
         assert!(start.body.contains("client records do not open for you"));
+        assert!(
+            !start.body.contains("New client"),
+            "no link to what the role cannot do"
+        );
         assert!(!start.body.contains("Rosa"));
 
         let refusals: Vec<String> = t
@@ -786,4 +842,77 @@ async fn a_new_link_lets_someone_who_lost_their_phone_back_in_and_old_links_expi
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     assert_eq!(ana_web.get("/app/").await.status, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_staff_page_carries_the_security_headers() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let (_, secret) = t.enrolled("ana.m", Role::CaseManager).await;
+    let mut ana = Staff::new(&t);
+    ana.sign_in("ana.m", &secret).await;
+    let rosa = record_rosa(&mut ana).await;
+    let link = t.app.invite(None, Role::Outreach).await.unwrap();
+    let gets = [
+        "/login".to_owned(),
+        format!("/login/setup/{link}"),
+        "/app/".to_owned(),
+        "/app/clients/new".to_owned(),
+        rosa.clone(),
+        format!("{rosa}/safety"),
+        "/app/account".to_owned(),
+        "/app/clients/not-an-id".to_owned(),
+    ];
+    let posts = [
+        "/login".to_owned(),
+        format!("/login/setup/{link}"),
+        format!("/login/setup/{link}/confirm"),
+        "/app/search".to_owned(),
+        "/app/clients".to_owned(),
+        format!("{rosa}/notes"),
+        format!("{rosa}/safety"),
+        "/app/account/sign-out-everywhere".to_owned(),
+        "/logout".to_owned(),
+    ];
+    let mut anonymous = Staff::new(&t);
+    let mut pages = Vec::new();
+    for path in &gets {
+        pages.push((format!("GET {path} signed in"), ana.get(path).await));
+        pages.push((format!("GET {path}"), anonymous.get(path).await));
+    }
+    for path in &posts {
+        // Forms without their fields or token: each is refused, with the same headers.
+        pages.push((format!("POST {path}"), anonymous.post(path, &[]).await));
+    }
+    for path in &posts[3..posts.len() - 2] {
+        pages.push((format!("POST {path} signed in"), ana.post(path, &[]).await));
+    }
+    for (what, page) in &pages {
+        let get = |name: &str| {
+            page.headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert_eq!(get("cache-control"), "no-store", "{what}");
+        assert_eq!(get("x-content-type-options"), "nosniff", "{what}");
+        assert_eq!(get("referrer-policy"), "no-referrer", "{what}");
+        assert_eq!(get("x-frame-options"), "DENY", "{what}");
+        assert!(
+            get("strict-transport-security").starts_with("max-age="),
+            "{what}"
+        );
+        let csp = get("content-security-policy");
+        assert!(
+            csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
+            "{what}: {csp}"
+        );
+        if let Some(cookie) = page.headers.get(header::SET_COOKIE) {
+            let cookie = cookie.to_str().unwrap();
+            assert!(
+                cookie.starts_with("__Host-safeharbor=") && cookie.contains("HttpOnly"),
+                "{what}: {cookie}"
+            );
+        }
+    }
 }

@@ -50,11 +50,7 @@ fn client_href(id: ClientId) -> String {
 }
 
 pub(crate) async fn caseload(State(app): State<app::App>, signed_in: SignedIn) -> Response {
-    if !domain::policy::permits(
-        signed_in.caller.role,
-        domain::policy::Relationship::NoClient,
-        domain::policy::Action::ListCaseload,
-    ) {
+    if !page::does_case_work(&signed_in) {
         return page::no_caseload(&signed_in);
     }
     match app
@@ -399,6 +395,9 @@ fn intake_page(
 }
 
 pub(crate) async fn intake(signed_in: SignedIn) -> Response {
+    if !page::does_case_work(&signed_in) {
+        return page::not_found();
+    }
     intake_page(
         &signed_in,
         StatusCode::OK,

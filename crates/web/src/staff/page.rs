@@ -18,6 +18,8 @@ pub(crate) struct Chrome {
     pub username: String,
     pub role: &'static str,
     pub csrf: String,
+    /// Whether the role records clients and keeps a caseload (the main links are for that).
+    pub case_work: bool,
     /// Which main link is the current page: "caseload", "new", "account" or "".
     pub current: &'static str,
 }
@@ -28,9 +30,21 @@ impl Chrome {
             username: signed_in.caller.username.clone(),
             role: signed_in.caller.role.as_str(),
             csrf: signed_in.form_token(),
+            case_work: does_case_work(signed_in),
             current,
         }
     }
+}
+
+/// Whether the signed-in role keeps a caseload and records clients (administrators and data
+/// analysts do not, P6).
+pub(crate) fn does_case_work(signed_in: &SignedIn) -> bool {
+    use domain::policy::{Action, Relationship, permits};
+    permits(
+        signed_in.caller.role,
+        Relationship::NoClient,
+        Action::CreateClient,
+    )
 }
 
 /// Renders a page with the staff policy; a template that fails to render is our fault, logged
