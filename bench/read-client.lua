@@ -1,6 +1,7 @@
--- wrk script for bench/read-client.sh: GET /api/v1/clients/{id} with a bearer token, cycling over
--- the client ids in the file named by $IDS_FILE (one id a line), each thread starting at a
--- different place in the list. Counts every response that is not 200 and prints the count (and
+-- wrk script for bench/read-client.sh: GET $BENCH_PATH{id} (default /api/v1/clients/{id}) with a
+-- bearer token ($BENCH_TOKEN) or a session cookie ($BENCH_COOKIE), cycling over the client ids in
+-- the file named by $IDS_FILE (one id a line; without IDS_FILE, $BENCH_PATH alone), each thread
+-- starting at a different place in the list. Counts every response that is not 200 and prints the count (and
 -- the first such status and body) when the run is done, so a run that "went fast" because it was
 -- answering errors cannot pass unnoticed.
 --
@@ -18,24 +19,37 @@ end
 local ids = {}
 local next_index = 1
 local headers = {}
+local prefix = "/api/v1/clients/"
+
+local function set(name)
+   local value = os.getenv(name)
+   return value ~= nil and value ~= ""
+end
 
 function init(args)
-   local path = os.getenv("IDS_FILE") or "bench/ids.txt"
-   local token = os.getenv("BENCH_TOKEN")
-   if token == nil or token == "" then
-      error("BENCH_TOKEN is not set")
+   prefix = os.getenv("BENCH_PATH") or prefix
+   if set("BENCH_COOKIE") then
+      headers["Cookie"] = os.getenv("BENCH_COOKIE")
+   elseif set("BENCH_TOKEN") then
+      headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
+   else
+      error("set BENCH_TOKEN or BENCH_COOKIE")
    end
-   local file = assert(io.open(path, "r"))
-   for line in file:lines() do
-      if line ~= "" then
-         table.insert(ids, line)
+   if set("IDS_FILE") then
+      local path = os.getenv("IDS_FILE")
+      local file = assert(io.open(path, "r"))
+      for line in file:lines() do
+         if line ~= "" then
+            table.insert(ids, line)
+         end
       end
+      file:close()
+      if #ids == 0 then
+         error("no client ids in " .. path)
+      end
+   else
+      ids = { "" }
    end
-   file:close()
-   if #ids == 0 then
-      error("no client ids in " .. path)
-   end
-   headers["Authorization"] = "Bearer " .. token
    -- Spread the threads over the list so they do not read the same client at the same moment.
    next_index = (thread_index * math.floor(#ids / 2 + 0.5)) % #ids + 1
    non200 = 0
@@ -46,7 +60,7 @@ end
 function request()
    local id = ids[next_index]
    next_index = next_index % #ids + 1
-   return wrk.format("GET", "/api/v1/clients/" .. id, headers)
+   return wrk.format("GET", prefix .. id, headers)
 end
 
 function response(status, _, body)

@@ -314,25 +314,28 @@ impl App {
         Ok(found)
     }
 
-    /// Opens the caseload line of each row.
+    /// Opens the caseload line of each row, with every key fetched in one query.
     async fn summaries(&self, rows: &[ClientRow]) -> Result<Vec<ClientSummary>> {
-        let mut page = Vec::with_capacity(rows.len());
-        for row in rows {
-            let dek = self.client_key(row.id).await?;
-            page.push(ClientSummary {
-                id: row.id,
-                preferred_name: open(
-                    &dek,
-                    TABLE,
-                    "preferred_name",
-                    &row.id.to_string(),
-                    row.preferred_name.as_deref().unwrap_or_default(),
-                )?,
-                age_band: coded(row.age_band.as_deref(), AgeBand::parse)?,
-                created_at: row.created_at,
-            });
-        }
-        Ok(page)
+        let ids: Vec<ClientId> = rows.iter().map(|r| r.id).collect();
+        let keys = self.client_keys(&ids).await?;
+        rows.iter()
+            // A client whose key is already gone is being erased: not listed.
+            .filter_map(|row| keys.get(&row.id).map(|dek| (row, dek)))
+            .map(|(row, dek)| {
+                Ok(ClientSummary {
+                    id: row.id,
+                    preferred_name: open(
+                        dek,
+                        TABLE,
+                        "preferred_name",
+                        &row.id.to_string(),
+                        row.preferred_name.as_deref().unwrap_or_default(),
+                    )?,
+                    age_band: coded(row.age_band.as_deref(), AgeBand::parse)?,
+                    created_at: row.created_at,
+                })
+            })
+            .collect()
     }
 
     /// Clients in the caller's caseload with the same name or date of birth, found through the

@@ -1,5 +1,7 @@
 //! Sealing and opening a client's fields under the client's own data key.
 
+use std::collections::HashMap;
+
 use crypto::{DataKey, FieldAad};
 use domain::ClientId;
 use store::WrappedKey;
@@ -37,6 +39,23 @@ impl App {
             .get(client)
             .await?
             .ok_or(AppError::NotFound)?;
+        self.unwrap_key(client, &stored)
+    }
+
+    /// The data keys of several clients, fetched in one query; erased clients are absent.
+    pub(crate) async fn client_keys(
+        &self,
+        clients: &[ClientId],
+    ) -> Result<HashMap<ClientId, DataKey>> {
+        self.key_store()
+            .get_many(clients)
+            .await?
+            .into_iter()
+            .map(|(client, stored)| Ok((client, self.unwrap_key(client, &stored)?)))
+            .collect()
+    }
+
+    fn unwrap_key(&self, client: ClientId, stored: &WrappedKey) -> Result<DataKey> {
         Ok(crypto::unwrap_data_key(
             |version| self.keyring().kek(version),
             &client.to_string(),

@@ -416,6 +416,16 @@ pub async fn key_store_puts_replaces_and_destroys(h: &impl Harness) {
     );
     assert!(keys.not_under(2, 10).await.unwrap().is_empty());
     assert_eq!(keys.count_by_kek().await.unwrap(), vec![(2, 1)]);
+    let other = ClientId::from_random([2; 16]);
+    keys.put(other, &v1, T0).await.unwrap();
+    let missing = ClientId::from_random([3; 16]);
+    let many = keys.get_many(&[id, other, missing]).await.unwrap();
+    assert_eq!(many.len(), 2, "a client without a key is absent");
+    assert_eq!(
+        (many[&id].clone(), many[&other].clone()),
+        (v2.clone(), v1.clone())
+    );
+    assert!(keys.get_many(&[]).await.unwrap().is_empty());
     assert!(keys.destroy(id).await.unwrap());
     assert!(keys.get(id).await.unwrap().is_none());
     assert!(!keys.destroy(id).await.unwrap());

@@ -96,6 +96,43 @@ impl KeyStore {
         .transpose()
     }
 
+    /// The keys of several clients in one query (a caseload page); clients without a key (erased)
+    /// are absent from the map.
+    pub async fn get_many(
+        &self,
+        clients: &[ClientId],
+    ) -> Result<std::collections::HashMap<ClientId, WrappedKey>> {
+        let mut found = std::collections::HashMap::with_capacity(clients.len());
+        // Bounded batches keep the statement well under every engine's parameter limit.
+        for batch in clients.chunks(500) {
+            let placeholders: Vec<String> = (1..=batch.len()).map(|n| format!("${n}")).collect();
+            let sql = format!(
+                "SELECT client_id, dek_version, kek_version, wrapped FROM client_keys \
+                 WHERE client_id IN ({})",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for client in batch {
+                query = query.bind(client.to_string());
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                let id: String = row.try_get("client_id")?;
+                let id = id
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt("client_keys.client_id"))?;
+                found.insert(
+                    id,
+                    WrappedKey {
+                        dek_version: version(&row, "dek_version")?,
+                        kek_version: version(&row, "kek_version")?,
+                        wrapped: row.try_get("wrapped")?,
+                    },
+                );
+            }
+        }
+        Ok(found)
+    }
+
     /// Destroys a client's key. On SQLite, secure_delete has zeroed the freed bytes and a
     /// checkpoint then empties the write-ahead log, so the key's bytes are nowhere in the files.
     pub async fn destroy(&self, client: ClientId) -> Result<bool> {

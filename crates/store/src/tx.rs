@@ -526,10 +526,15 @@ impl Tx {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<ClientRow>> {
+        // Driven from the worker's assignments (indexed by user), not by scanning every client
+        // newest first: a caseload is a small part of a large database. The page is chosen on
+        // (id, created_at) alone; only its rows are then read whole.
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {CLIENT_COLUMNS} FROM clients c WHERE c.erased_at IS NULL AND EXISTS \
-             (SELECT 1 FROM assignments a WHERE a.client_id = c.id AND a.user_id = $1) \
-             ORDER BY c.created_at DESC, c.id LIMIT $2 OFFSET $3"
+            "SELECT {CLIENT_COLUMNS} FROM clients WHERE id IN \
+             (SELECT c.id FROM assignments a JOIN clients c ON c.id = a.client_id \
+              WHERE a.user_id = $1 AND c.erased_at IS NULL \
+              ORDER BY c.created_at DESC, c.id LIMIT $2 OFFSET $3) \
+             ORDER BY created_at DESC, id"
         )))
         .bind(user.to_string())
         .bind(limit)
