@@ -571,23 +571,7 @@ async fn every_response_carries_the_security_headers() {
     }
     for (method, path, who) in paths {
         let (_, headers, _) = send_raw(&w.t, who, method.clone(), &path, None).await;
-        let get = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned()
-        };
-        assert_eq!(get("cache-control"), "no-store", "{method} {path}");
-        assert_eq!(get("x-content-type-options"), "nosniff");
-        assert_eq!(get("referrer-policy"), "no-referrer");
-        assert_eq!(get("x-frame-options"), "DENY");
-        assert!(get("strict-transport-security").starts_with("max-age="));
-        let csp = get("content-security-policy");
-        assert!(
-            csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
-            "{csp}"
-        );
+        common::assert_security_headers(&headers, &format!("{method} {path}"));
         assert!(headers.get("set-cookie").is_none());
     }
 }

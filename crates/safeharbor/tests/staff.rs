@@ -737,6 +737,25 @@ async fn the_first_administrator_signs_up_through_a_link_that_works_once() {
                 "a refused password is not echoed"
             );
         }
+        let elsewhere = admin
+            .post_from(
+                "https://evil.example",
+                &link,
+                &[
+                    ("username", "ada.admin"),
+                    ("password", STAFF_PASSWORD),
+                    ("password_again", STAFF_PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(
+            elsewhere.status,
+            StatusCode::FORBIDDEN,
+            "a sign-up form from another site"
+        );
+        let unreadable = admin.post(&link, &[("username", "ada.admin")]).await;
+        assert_eq!(unreadable.status, StatusCode::BAD_REQUEST);
+        assert!(unreadable.body.contains("This form could not be read"));
         assert!(
             t.app.users().await.unwrap().is_empty(),
             "nothing was created yet"
@@ -887,26 +906,7 @@ async fn every_staff_page_carries_the_security_headers() {
         pages.push((format!("POST {path} signed in"), ana.post(path, &[]).await));
     }
     for (what, page) in &pages {
-        let get = |name: &str| {
-            page.headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned()
-        };
-        assert_eq!(get("cache-control"), "no-store", "{what}");
-        assert_eq!(get("x-content-type-options"), "nosniff", "{what}");
-        assert_eq!(get("referrer-policy"), "no-referrer", "{what}");
-        assert_eq!(get("x-frame-options"), "DENY", "{what}");
-        assert!(
-            get("strict-transport-security").starts_with("max-age="),
-            "{what}"
-        );
-        let csp = get("content-security-policy");
-        assert!(
-            csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
-            "{what}: {csp}"
-        );
+        common::assert_security_headers(&page.headers, what);
         if let Some(cookie) = page.headers.get(header::SET_COOKIE) {
             let cookie = cookie.to_str().unwrap();
             assert!(

@@ -191,3 +191,27 @@ pub fn totp_from_base32(key: &str) -> crypto::totp::TotpSecret {
     }
     crypto::totp::TotpSecret::from_bytes(bytes.try_into().expect("20 bytes"))
 }
+
+/// The headers every response carries (SECURITY.md P14); `what` names the request in failures.
+pub fn assert_security_headers(headers: &reqwest::header::HeaderMap, what: &str) {
+    let get = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(get("cache-control"), "no-store", "{what}");
+    assert_eq!(get("x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(get("referrer-policy"), "no-referrer", "{what}");
+    assert_eq!(get("x-frame-options"), "DENY", "{what}");
+    assert!(
+        get("strict-transport-security").starts_with("max-age="),
+        "{what}"
+    );
+    let csp = get("content-security-policy");
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
+        "{what}: {csp}"
+    );
+}

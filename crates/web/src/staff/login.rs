@@ -1,14 +1,13 @@
 //! Signing in (password and authenticator code, every time) and signing out.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::page::{self, Chrome, render};
-use super::session::{self, SignedIn, StaffForm, expired_cookie, session_cookie};
+use super::session::{self, OriginForm, SignedIn, StaffForm, expired_cookie, session_cookie};
 
 #[derive(Template)]
 #[template(path = "staff/login.html")]
@@ -47,12 +46,8 @@ pub(crate) async fn form(signed_in: Option<SignedIn>) -> Response {
 
 pub(crate) async fn sign_in(
     State(app): State<app::App>,
-    headers: HeaderMap,
-    Form(form): Form<LoginForm>,
+    OriginForm(form): OriginForm<LoginForm>,
 ) -> Response {
-    if !session::same_origin(&headers) {
-        return session::refused_form();
-    }
     let outcome = app
         .sign_in(form.username.trim(), &form.password, form.code.trim())
         .await;

@@ -200,6 +200,28 @@ impl<T: DeserializeOwned> FromRequest<app::App> for StaffForm<T> {
     }
 }
 
+/// A posted form from someone not signed in yet (sign-in, sign-up), checked for origin before it
+/// is read and parsed strictly into `T`. Its protection is the origin check plus what the form
+/// itself carries (credentials, or a sign-up link's secret).
+#[derive(Debug)]
+pub(crate) struct OriginForm<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for OriginForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        if !same_origin(request.headers()) {
+            return Err(refused_form());
+        }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        serde_urlencoded::from_bytes(&bytes)
+            .map(Self)
+            .map_err(|_| bad_form())
+    }
+}
+
 /// A form this server did not write. Says nothing about what was sent.
 pub(crate) fn bad_form() -> Response {
     super::page::message(

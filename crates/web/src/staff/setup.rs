@@ -2,15 +2,14 @@
 //! administrator), add the authenticator to an app, prove it with a code, and be signed in.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use crypto::totp::TotpSecret;
 use serde::Deserialize;
 
 use super::page::{self, Chrome, render};
-use super::session::{self, session_cookie};
+use super::session::{OriginForm, session_cookie};
 
 /// The name authenticator apps show beside the code.
 const ISSUER: &str = "Safe Harbor";
@@ -110,12 +109,8 @@ pub(crate) struct PasswordForm {
 pub(crate) async fn set_password(
     State(app): State<app::App>,
     Path(token): Path<String>,
-    headers: HeaderMap,
-    Form(form): Form<PasswordForm>,
+    OriginForm(form): OriginForm<PasswordForm>,
 ) -> Response {
-    if !session::same_origin(&headers) {
-        return session::refused_form();
-    }
     let invitation = match app.invitation(&token).await {
         Ok(Some(invitation)) => invitation,
         Ok(None) => return link_not_valid(),
@@ -161,12 +156,8 @@ pub(crate) struct CodeForm {
 pub(crate) async fn confirm(
     State(app): State<app::App>,
     Path(token): Path<String>,
-    headers: HeaderMap,
-    Form(form): Form<CodeForm>,
+    OriginForm(form): OriginForm<CodeForm>,
 ) -> Response {
-    if !session::same_origin(&headers) {
-        return session::refused_form();
-    }
     match app.finish_enrolment(&token, form.code.trim()).await {
         Ok(Some(new)) => {
             let mut response = Redirect::to("/app/").into_response();
