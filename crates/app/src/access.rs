@@ -3,7 +3,7 @@
 //! check (STYLE.md 3).
 
 use domain::ClientId;
-use domain::audit::{Actor, AuditAction};
+use domain::audit::{Actor, AuditAction, NewAuditEvent};
 use domain::policy::{Action, Relationship, permits};
 
 use crate::{App, AppError, Caller, Result};
@@ -51,7 +51,27 @@ impl App {
         client: ClientId,
         actions: &[Action],
     ) -> Result<(store::Tx, ClientGrant)> {
-        let found = tx
+        match self.decide_client(&mut tx, caller, client, actions).await? {
+            Ok(grant) => Ok((tx, grant)),
+            Err(refusal) => {
+                tx.append_audit(&refusal, &self.keyring().audit_key())
+                    .await?;
+                tx.commit().await?;
+                Err(AppError::NotFound)
+            }
+        }
+    }
+
+    /// The decision itself, on reads alone (so work in a group commit can make it too). A refusal
+    /// comes back as the audit event that must be committed before the caller hears `NotFound`.
+    pub(crate) async fn decide_client(
+        &self,
+        reads: &mut store::Reads,
+        caller: &Caller,
+        client: ClientId,
+        actions: &[Action],
+    ) -> Result<Result<ClientGrant, NewAuditEvent>> {
+        let found = reads
             .client_for(client, caller.id)
             .await?
             .filter(|(row, _)| row.erased_at.is_none());
@@ -70,19 +90,15 @@ impl App {
         if refused.is_none()
             && let Some((row, _)) = found
         {
-            return Ok((tx, ClientGrant { client, row }));
+            return Ok(Ok(ClientGrant { client, row }));
         }
         let why = refused.map_or_else(|| "refused".to_owned(), |a| format!("refused: {a:?}"));
-        self.audit(
-            &mut tx,
+        Ok(Err(self.event(
             Actor::User(caller.id),
             AuditAction::AccessRefused,
             Some(target(client)),
             &why,
-        )
-        .await?;
-        tx.commit().await?;
-        Err(AppError::NotFound)
+        )))
     }
 }
 

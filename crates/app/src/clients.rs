@@ -164,35 +164,35 @@ impl App {
         id: ClientId,
         purpose: Purpose,
     ) -> Result<ClientView> {
-        let caller = caller.clone();
-        self.serialised(move |app| async move { app.read_client(&caller, id, purpose).await })
-            .await
-    }
-
-    #[cfg(not(feature = "bench-baseline"))]
-    async fn read_client(
-        &self,
-        caller: &Caller,
-        id: ClientId,
-        purpose: Purpose,
-    ) -> Result<ClientView> {
-        // The key is fetched before the write turn, to keep the serialised part short. A client
-        // that is missing or not the caller's is refused below all the same.
+        // The key is fetched before the shared transaction and the fields are opened after it,
+        // to keep the serialised part short. A client that is missing or not the caller's is
+        // refused in it all the same.
         let key = self.client_key(id).await;
-        let (mut tx, grant) = self
-            .grant_client(self.store().write().await?, caller, id, Action::ReadClient)
+        let caller = caller.clone();
+        let row = self
+            .grouped(move |app, reads, events| {
+                Box::pin(async move {
+                    let grant = match app
+                        .decide_client(reads, &caller, id, &[Action::ReadClient])
+                        .await?
+                    {
+                        Ok(grant) => grant,
+                        Err(refusal) => {
+                            events.push(refusal);
+                            return Ok(Err(AppError::NotFound));
+                        }
+                    };
+                    events.push(app.event(
+                        Actor::User(caller.id),
+                        AuditAction::ClientRead,
+                        Some(target(id)),
+                        purpose.as_str(),
+                    ));
+                    Ok(Ok(grant.row))
+                })
+            })
             .await?;
-        let view = Self::open_client(&grant.row, &key?)?;
-        self.audit(
-            &mut tx,
-            Actor::User(caller.id),
-            AuditAction::ClientRead,
-            Some(target(id)),
-            purpose.as_str(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(view)
+        Self::open_client(&row, &key?)
     }
 
     /// Benchmark-only: the same lookup and access check with no audit event and no decryption,
@@ -269,21 +269,24 @@ impl App {
         purpose: Purpose,
     ) -> Result<Vec<ClientSummary>> {
         self.grant_role(caller, Action::ListCaseload)?;
-        let mut tx = self.store().write().await?;
-        let rows = tx
-            .caseload(caller.id, limit.clamp(1, MAX_PAGE), offset.max(0))
+        let user = caller.id;
+        let (limit, offset) = (limit.clamp(1, MAX_PAGE), offset.max(0));
+        let rows = self
+            .grouped(move |app, reads, events| {
+                Box::pin(async move {
+                    let rows = reads.caseload(user, limit, offset).await?;
+                    events.push(app.event(
+                        Actor::User(user),
+                        AuditAction::CaseloadList,
+                        None,
+                        purpose.as_str(),
+                    ));
+                    Ok(Ok(rows))
+                })
+            })
             .await?;
-        let page = self.summaries(&rows).await?;
-        self.audit(
-            &mut tx,
-            Actor::User(caller.id),
-            AuditAction::CaseloadList,
-            None,
-            purpose.as_str(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(page)
+        // Opened once the audit event is durable, outside the shared transaction.
+        self.summaries(&rows).await
     }
 
     /// Clients in the caller's caseload whose name (legal name, or else the name used) matches,
@@ -295,23 +298,26 @@ impl App {
         purpose: Purpose,
     ) -> Result<Vec<ClientSummary>> {
         self.grant_role(caller, Action::ListCaseload)?;
+        let user = caller.id;
         let index = self.indexer().name(name);
-        let mut tx = self.store().write().await?;
-        let mut rows = Vec::new();
-        for id in tx.matching_clients(caller.id, Some(&index), None).await? {
-            rows.extend(tx.client(id).await?.filter(|r| r.erased_at.is_none()));
-        }
-        let found = self.summaries(&rows).await?;
-        self.audit(
-            &mut tx,
-            Actor::User(caller.id),
-            AuditAction::CaseloadSearch,
-            None,
-            purpose.as_str(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(found)
+        let rows = self
+            .grouped(move |app, reads, events| {
+                Box::pin(async move {
+                    let mut rows = Vec::new();
+                    for id in reads.matching_clients(user, Some(&index), None).await? {
+                        rows.extend(reads.client(id).await?.filter(|r| r.erased_at.is_none()));
+                    }
+                    events.push(app.event(
+                        Actor::User(user),
+                        AuditAction::CaseloadSearch,
+                        None,
+                        purpose.as_str(),
+                    ));
+                    Ok(Ok(rows))
+                })
+            })
+            .await?;
+        self.summaries(&rows).await
     }
 
     /// Opens the caseload line of each row, with every key fetched in one query.

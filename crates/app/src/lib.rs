@@ -7,6 +7,7 @@ pub mod audit;
 mod cases;
 mod clients;
 pub mod enrolment;
+mod group_commit;
 pub mod keyring;
 pub mod keys;
 mod notes;
@@ -16,7 +17,6 @@ pub mod screenings;
 mod seal;
 pub mod signin;
 pub mod users;
-mod writer;
 
 use std::sync::{Arc, Mutex};
 
@@ -190,8 +190,8 @@ struct Inner {
     keyring: KeyRing,
     clock: Arc<dyn Clock>,
     entropy: Entropy,
-    /// The writer thread, on SQLite (see `writer`).
-    writer: Option<writer::Writer>,
+    /// Where audited reads queue to share one durable commit.
+    group_commit: group_commit::GroupCommit,
     password_cost: crypto::password::Cost,
 }
 
@@ -203,10 +203,7 @@ impl App {
         clock: Arc<dyn Clock>,
         entropy: Entropy,
     ) -> Self {
-        let writer = match store.dialect() {
-            store::Dialect::Sqlite => writer::Writer::start(),
-            store::Dialect::Postgres => None,
-        };
+        let group_commit = group_commit::GroupCommit::new(store.dialect());
         Self {
             inner: Arc::new(Inner {
                 store,
@@ -214,7 +211,7 @@ impl App {
                 keyring,
                 clock,
                 entropy,
-                writer,
+                group_commit,
                 password_cost: crypto::password::Cost::PRODUCTION,
             }),
         }
@@ -228,17 +225,20 @@ impl App {
         self
     }
 
-    /// Runs the transactional part of a request: on the writer thread when there is one.
-    pub(crate) async fn serialised<T, Fut>(&self, work: impl FnOnce(App) -> Fut) -> Result<T>
+    /// Runs the transactional part of a request in a shared, group-committed transaction (see
+    /// `group_commit`), and returns once that transaction is durable.
+    pub(crate) async fn grouped<T, F>(&self, work: F) -> Result<T>
     where
-        Fut: std::future::Future<Output = Result<T>> + Send + 'static,
         T: Send + 'static,
+        F: for<'a> FnOnce(
+                &'a App,
+                &'a mut store::Reads,
+                &'a mut Vec<NewAuditEvent>,
+            ) -> group_commit::Work<'a, T>
+            + Send
+            + 'static,
     {
-        let work = work(self.clone());
-        match &self.inner.writer {
-            Some(writer) => writer.run(work).await,
-            None => work.await,
-        }
+        self.inner.group_commit.run(self, work).await
     }
 
     pub fn store(&self) -> &Store {
@@ -261,7 +261,7 @@ impl App {
         &self.inner.entropy
     }
 
-    fn event(
+    pub(crate) fn event(
         &self,
         actor: Actor,
         action: AuditAction,

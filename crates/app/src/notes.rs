@@ -105,7 +105,7 @@ impl App {
 
 /// A client's notes, newest first, opened, each with its author's username (read in `tx`).
 pub(crate) async fn open_notes(
-    tx: &mut store::Tx,
+    tx: &mut store::Reads,
     dek: &crypto::DataKey,
     client: ClientId,
 ) -> Result<Vec<NoteView>> {

@@ -7,7 +7,7 @@ use domain::policy::Action;
 
 use crate::access::target;
 use crate::notes::open_notes;
-use crate::{App, Caller, CaseView, ClientView, NoteView, Purpose, Result};
+use crate::{App, AppError, Caller, CaseView, ClientView, NoteView, Purpose, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientRecord {
@@ -24,55 +24,48 @@ impl App {
         id: ClientId,
         purpose: Purpose,
     ) -> Result<ClientRecord> {
-        let caller = caller.clone();
-        self.serialised(move |app| async move { app.read_record(&caller, id, purpose).await })
-            .await
-    }
-
-    async fn read_record(
-        &self,
-        caller: &Caller,
-        id: ClientId,
-        purpose: Purpose,
-    ) -> Result<ClientRecord> {
-        // As in `client`: the key is fetched before the write turn; a refusal below wins.
+        // The key is fetched before the shared transaction, to keep that short. A client that is
+        // missing or not the caller's is refused in it all the same.
         let key = self.client_key(id).await;
-        let (mut tx, grant) = self
-            .grant_client_all(
-                self.store().write().await?,
-                caller,
-                id,
-                &[Action::ReadClient, Action::ReadCases, Action::ReadNotes],
-            )
-            .await?;
-        let dek = key?;
-        let client = Self::open_client(&grant.row, &dek)?;
-        let cases = tx
-            .cases(id)
-            .await?
-            .into_iter()
-            .map(crate::cases::view)
-            .collect::<Result<_>>()?;
-        let notes = open_notes(&mut tx, &dek, id).await?;
-        for action in [
-            AuditAction::ClientRead,
-            AuditAction::CaseList,
-            AuditAction::NoteList,
-        ] {
-            self.audit(
-                &mut tx,
-                Actor::User(caller.id),
-                action,
-                Some(target(id)),
-                purpose.as_str(),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(ClientRecord {
-            client,
-            cases,
-            notes,
+        let caller = caller.clone();
+        self.grouped(move |app, reads, events| {
+            Box::pin(async move {
+                let actions = [Action::ReadClient, Action::ReadCases, Action::ReadNotes];
+                let grant = match app.decide_client(reads, &caller, id, &actions).await? {
+                    Ok(grant) => grant,
+                    Err(refusal) => {
+                        events.push(refusal);
+                        return Ok(Err(AppError::NotFound));
+                    }
+                };
+                let dek = key?;
+                let client = Self::open_client(&grant.row, &dek)?;
+                let cases = reads
+                    .cases(id)
+                    .await?
+                    .into_iter()
+                    .map(crate::cases::view)
+                    .collect::<Result<_>>()?;
+                let notes = open_notes(reads, &dek, id).await?;
+                for action in [
+                    AuditAction::ClientRead,
+                    AuditAction::CaseList,
+                    AuditAction::NoteList,
+                ] {
+                    events.push(app.event(
+                        Actor::User(caller.id),
+                        action,
+                        Some(target(id)),
+                        purpose.as_str(),
+                    ));
+                }
+                Ok(Ok(ClientRecord {
+                    client,
+                    cases,
+                    notes,
+                }))
+            })
         })
+        .await
     }
 }

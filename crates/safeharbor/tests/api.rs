@@ -397,6 +397,52 @@ async fn every_read_and_write_of_a_client_is_audited_with_who_what_and_why() {
     }
 }
 
+/// Reads arriving together share durable commits (group commit); each is still audited exactly
+/// once, refusals included, and the chain stays whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_arriving_together_are_each_audited_once() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let path = format!("/api/v1/clients/{}", w.client);
+        let before = w.t.audit().await.len();
+        let mut reads = tokio::task::JoinSet::new();
+        for i in 0..48 {
+            let who = if i % 4 == 0 {
+                &w.other_manager
+            } else {
+                &w.manager
+            };
+            let request = w.t.http.get(w.t.url(&path)).bearer_auth(&who.token);
+            reads.spawn(async move { request.send().await.unwrap().status() });
+        }
+        let mut statuses = Vec::new();
+        while let Some(status) = reads.join_next().await {
+            statuses.push(status.unwrap());
+        }
+        let count = |s: StatusCode| statuses.iter().filter(|x| **x == s).count();
+        assert_eq!(
+            (count(StatusCode::OK), count(StatusCode::NOT_FOUND)),
+            (36, 12)
+        );
+
+        let events = w.t.audit().await;
+        let new = &events[before..];
+        let by = |action: &str, who: &Persona| {
+            let actor = format!("user:{}", who.caller.id);
+            new.iter()
+                .filter(|e| e.action == action && e.actor == actor)
+                .count()
+        };
+        assert_eq!(new.len(), 48, "one event per request");
+        assert_eq!(by("client.read", &w.manager), 36);
+        assert_eq!(by("access.refused", &w.other_manager), 12);
+        assert_eq!(
+            w.t.app.verify_audit(|_| ()).await.unwrap(),
+            Ok(i64::try_from(events.len()).unwrap())
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
     for engine in engines() {

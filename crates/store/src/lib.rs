@@ -16,7 +16,7 @@ mod tx;
 pub mod conformance;
 
 pub use keystore::{KeyStore, WrappedKey};
-pub use tx::Tx;
+pub use tx::{Reads, Tx};
 
 use std::sync::Arc;
 

@@ -12,16 +12,43 @@ use crate::rows::{
 };
 use crate::{Result, StoreError};
 
+/// A transaction: the queries that only read (`Reads`, which a `Tx` derefs to) and those that
+/// write. Work that shares a group-committed transaction is handed only `Reads`, so the type
+/// system keeps it from writing anything but the audit events it hands back.
 pub struct Tx {
-    inner: Transaction<'static, Any>,
+    reads: Reads,
     /// The writer's turn (SQLite), held until commit or rollback.
-    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+/// The reading half of a transaction.
+pub struct Reads {
+    inner: Transaction<'static, Any>,
     dialect: crate::Dialect,
+}
+
+impl std::ops::Deref for Tx {
+    type Target = Reads;
+    fn deref(&self) -> &Reads {
+        &self.reads
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Reads {
+        &mut self.reads
+    }
 }
 
 impl std::fmt::Debug for Tx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Tx")
+    }
+}
+
+impl std::fmt::Debug for Reads {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Reads")
     }
 }
 
@@ -149,9 +176,8 @@ impl Tx {
         dialect: crate::Dialect,
     ) -> Self {
         Self {
-            inner,
-            _turn: turn,
-            dialect,
+            reads: Reads { inner, dialect },
+            turn,
         }
     }
 
@@ -162,15 +188,15 @@ impl Tx {
         Transaction<'static, Any>,
         Option<tokio::sync::OwnedMutexGuard<()>>,
     ) {
-        (self.inner, self._turn)
+        (self.reads.inner, self.turn)
     }
 
     pub async fn commit(self) -> Result<()> {
-        Ok(self.inner.commit().await?)
+        Ok(self.reads.inner.commit().await?)
     }
 
     pub async fn rollback(self) -> Result<()> {
-        Ok(self.inner.rollback().await?)
+        Ok(self.reads.inner.rollback().await?)
     }
 
     // --- staff accounts and tokens -------------------------------------------------------------
@@ -184,28 +210,9 @@ impl Tx {
         .bind(user.role.as_str())
         .bind(user.created_at.unix_millis())
         .bind(user.disabled_at.map(Timestamp::unix_millis))
-        .execute(&mut *self.inner)
+        .execute(&mut *self.reads.inner)
         .await?;
         Ok(())
-    }
-
-    pub async fn user_by_username(&mut self, username: &str) -> Result<Option<UserRow>> {
-        sqlx::query("SELECT * FROM users WHERE username = $1")
-            .bind(username)
-            .fetch_optional(&mut *self.inner)
-            .await?
-            .as_ref()
-            .map(user)
-            .transpose()
-    }
-
-    pub async fn users(&mut self) -> Result<Vec<UserRow>> {
-        sqlx::query("SELECT * FROM users ORDER BY username")
-            .fetch_all(&mut *self.inner)
-            .await?
-            .iter()
-            .map(user)
-            .collect()
     }
 
     pub async fn insert_token(&mut self, row: &TokenRow, hash: &[u8; 32]) -> Result<()> {
@@ -220,20 +227,9 @@ impl Tx {
         .bind(row.created_at.unix_millis())
         .bind(row.expires_at.unix_millis())
         .bind(row.revoked_at.map(Timestamp::unix_millis))
-        .execute(&mut *self.inner)
+        .execute(&mut *self.reads.inner)
         .await?;
         Ok(())
-    }
-
-    pub async fn tokens(&mut self) -> Result<Vec<TokenRow>> {
-        sqlx::query(
-            "SELECT id, user_id, label, created_at, expires_at, revoked_at FROM api_tokens ORDER BY created_at, id",
-        )
-        .fetch_all(&mut *self.inner)
-        .await?
-        .iter()
-        .map(token)
-        .collect()
     }
 
     /// Revokes a token; false if it does not exist or was already revoked.
@@ -243,43 +239,12 @@ impl Tx {
         )
         .bind(now.unix_millis())
         .bind(id.to_string())
-        .execute(&mut *self.inner)
+        .execute(&mut *self.reads.inner)
         .await?;
         Ok(done.rows_affected() == 1)
     }
 
-    pub async fn user(&mut self, id: UserId) -> Result<Option<UserRow>> {
-        sqlx::query("SELECT * FROM users WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&mut *self.inner)
-            .await?
-            .as_ref()
-            .map(user)
-            .transpose()
-    }
-
     // --- sign-in --------------------------------------------------------------------------------
-
-    pub async fn credentials(&mut self, user: UserId) -> Result<CredentialsRow> {
-        let row = sqlx::query(
-            "SELECT password_hash, totp_secret, totp_confirmed_at, totp_last_step, failed_attempts, last_failure_at \
-             FROM credentials WHERE user_id = $1",
-        )
-        .bind(user.to_string())
-        .fetch_optional(&mut *self.inner)
-        .await?;
-        let Some(row) = row else {
-            return Ok(CredentialsRow::default());
-        };
-        Ok(CredentialsRow {
-            password_hash: row.try_get("password_hash")?,
-            totp_secret: row.try_get("totp_secret")?,
-            totp_confirmed_at: opt_ts(&row, "totp_confirmed_at")?,
-            totp_last_step: row.try_get("totp_last_step")?,
-            failed_attempts: row.try_get("failed_attempts")?,
-            last_failure_at: opt_ts(&row, "last_failure_at")?,
-        })
-    }
 
     /// Writes a staff member's credentials whole (creating the row the first time).
     pub async fn put_credentials(
@@ -304,7 +269,7 @@ impl Tx {
         .bind(c.failed_attempts)
         .bind(c.last_failure_at.map(Timestamp::unix_millis))
         .bind(now.unix_millis())
-        .execute(&mut *self.inner)
+        .execute(&mut *self.reads.inner)
         .await?;
         Ok(())
     }
@@ -320,9 +285,349 @@ impl Tx {
         .bind(s.last_seen_at.unix_millis())
         .bind(s.authenticated_at.unix_millis())
         .bind(s.ended_at.map(Timestamp::unix_millis))
-        .execute(&mut *self.inner)
+        .execute(&mut *self.reads.inner)
         .await?;
         Ok(())
+    }
+
+    pub async fn touch_session(&mut self, id_hash: &[u8; 32], now: Timestamp) -> Result<()> {
+        sqlx::query(
+            "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2 AND ended_at IS NULL",
+        )
+        .bind(now.unix_millis())
+        .bind(id_hash.to_vec())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn end_session(&mut self, id_hash: &[u8; 32], now: Timestamp) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE sessions SET ended_at = $1 WHERE id_hash = $2 AND ended_at IS NULL",
+        )
+        .bind(now.unix_millis())
+        .bind(id_hash.to_vec())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Ends every open session of a member of staff; returns how many.
+    pub async fn end_sessions_of(&mut self, user: UserId, now: Timestamp) -> Result<u64> {
+        let done = sqlx::query(
+            "UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL",
+        )
+        .bind(now.unix_millis())
+        .bind(user.to_string())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    // --- sign-up links --------------------------------------------------------------------------
+
+    pub async fn insert_invitation(
+        &mut self,
+        id_hash: &[u8; 32],
+        row: &InvitationRow,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO invitations (id_hash, user_id, role, created_at, expires_at, used_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id_hash.to_vec())
+        .bind(row.user_id.map(|u| u.to_string()))
+        .bind(row.role.as_str())
+        .bind(row.created_at.unix_millis())
+        .bind(row.expires_at.unix_millis())
+        .bind(row.used_at.map(Timestamp::unix_millis))
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// Ties a sign-up link to the account it made (the first administrator's).
+    pub async fn bind_invitation(&mut self, id_hash: &[u8; 32], user: UserId) -> Result<()> {
+        sqlx::query("UPDATE invitations SET user_id = $1 WHERE id_hash = $2 AND user_id IS NULL")
+            .bind(user.to_string())
+            .bind(id_hash.to_vec())
+            .execute(&mut *self.reads.inner)
+            .await?;
+        Ok(())
+    }
+
+    /// Marks a link used; false if it already was.
+    pub async fn use_invitation(&mut self, id_hash: &[u8; 32], now: Timestamp) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE invitations SET used_at = $1 WHERE id_hash = $2 AND used_at IS NULL",
+        )
+        .bind(now.unix_millis())
+        .bind(id_hash.to_vec())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    // --- clients -------------------------------------------------------------------------------
+
+    pub async fn insert_client(&mut self, row: &ClientRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO clients (id, created_at, created_by, preferred_name, legal_name, date_of_birth, \
+             contact, languages, gender, age_band, name_index, dob_index, safety, alias_index, erased_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        )
+        .bind(row.id.to_string())
+        .bind(row.created_at.unix_millis())
+        .bind(&row.created_by)
+        .bind(row.preferred_name.clone())
+        .bind(row.legal_name.clone())
+        .bind(row.date_of_birth.clone())
+        .bind(row.contact.clone())
+        .bind(row.languages.clone())
+        .bind(row.gender.clone())
+        .bind(row.age_band.clone())
+        .bind(row.name_index.clone())
+        .bind(row.dob_index.clone())
+        .bind(row.safety.clone())
+        .bind(row.alias_index.clone())
+        .bind(row.erased_at.map(Timestamp::unix_millis))
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// Replaces a client's sealed safety flags.
+    pub async fn set_client_safety(&mut self, id: ClientId, sealed: Option<&[u8]>) -> Result<bool> {
+        let done =
+            sqlx::query("UPDATE clients SET safety = $1 WHERE id = $2 AND erased_at IS NULL")
+                .bind(sealed.map(<[u8]>::to_vec))
+                .bind(id.to_string())
+                .execute(&mut *self.reads.inner)
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Wipes a client's sealed fields and indexes and marks the record erased.
+    pub async fn erase_client(&mut self, id: ClientId, now: Timestamp) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE clients SET preferred_name = NULL, legal_name = NULL, date_of_birth = NULL, contact = NULL, \
+             languages = NULL, name_index = NULL, dob_index = NULL, safety = NULL, alias_index = NULL, \
+             erased_at = $1 \
+             WHERE id = $2 AND erased_at IS NULL",
+        )
+        .bind(now.unix_millis())
+        .bind(id.to_string())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        for sql in [
+            "UPDATE notes SET body = NULL WHERE client_id = $1",
+            "UPDATE screenings SET answers = NULL, score = NULL, result = NULL WHERE client_id = $1",
+        ] {
+            sqlx::query(sql)
+                .bind(id.to_string())
+                .execute(&mut *self.reads.inner)
+                .await?;
+        }
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn assign(&mut self, client: ClientId, user: UserId, now: Timestamp) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO assignments (client_id, user_id, assigned_at) VALUES ($1, $2, $3)",
+        )
+        .bind(client.to_string())
+        .bind(user.to_string())
+        .bind(now.unix_millis())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
+    // --- notes and cases -----------------------------------------------------------------------
+
+    pub async fn insert_note(&mut self, row: &NoteRow) -> Result<()> {
+        sqlx::query("INSERT INTO notes (id, client_id, author, created_at, body) VALUES ($1, $2, $3, $4, $5)")
+            .bind(row.id.to_string())
+            .bind(row.client_id.to_string())
+            .bind(&row.author)
+            .bind(row.created_at.unix_millis())
+            .bind(row.body.clone())
+            .execute(&mut *self.reads.inner)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn insert_case(&mut self, row: &CaseRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO cases (id, client_id, program, opened_on, closed_on, assigned_to, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(row.id.to_string())
+        .bind(row.client_id.to_string())
+        .bind(&row.program)
+        .bind(&row.opened_on)
+        .bind(row.closed_on.clone())
+        .bind(row.assigned_to.map(|u| u.to_string()))
+        .bind(row.created_at.unix_millis())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn insert_screening(&mut self, row: &ScreeningRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO screenings (id, client_id, instrument, instrument_version, answers, score, result, \
+             screened_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(row.id.to_string())
+        .bind(row.client_id.to_string())
+        .bind(&row.instrument)
+        .bind(&row.instrument_version)
+        .bind(row.answers.clone())
+        .bind(row.score)
+        .bind(row.result.clone())
+        .bind(&row.screened_by)
+        .bind(row.created_at.unix_millis())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
+    // --- audit ---------------------------------------------------------------------------------
+
+    /// Appends an event to the audit chain, in this transaction; its sequence number.
+    pub async fn append_audit(&mut self, event: &NewAuditEvent, key: &SecretKey) -> Result<i64> {
+        self.append_audit_events(std::slice::from_ref(event), key)
+            .await
+    }
+
+    /// Appends events to the audit chain in order, in this transaction, with one read of the head
+    /// and one insert; the last one's sequence number. The head row is read locked (a row lock on
+    /// PostgreSQL, the write lock on SQLite) until commit, so events from every process form one
+    /// chain.
+    pub async fn append_audit_events(
+        &mut self,
+        events: &[NewAuditEvent],
+        key: &SecretKey,
+    ) -> Result<i64> {
+        let head = sqlx::query(self.reads.dialect.lock_audit_head())
+            .fetch_one(&mut *self.reads.inner)
+            .await?;
+        let first: i64 = head.try_get("next")?;
+        let mut previous: Vec<u8> = head.try_get("mac")?;
+        if events.is_empty() {
+            return Ok(first - 1);
+        }
+        let mut sql = String::from(
+            "INSERT INTO audit_events (seq, at, actor, action, target, purpose, mac) VALUES ",
+        );
+        let mut rows = Vec::with_capacity(events.len());
+        for (n, (seq, event)) in (first..).zip(events).enumerate() {
+            let actor = event.actor.encode();
+            let canonical = domain::audit::canonical_bytes(
+                seq,
+                event.at,
+                &actor,
+                event.action.as_str(),
+                event.target.as_deref(),
+                &event.purpose,
+            );
+            let mac = crypto::audit_mac::chain_mac(key, &previous, &canonical).to_vec();
+            previous.clone_from(&mac);
+            let p = n * 7;
+            if n > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                p + 1,
+                p + 2,
+                p + 3,
+                p + 4,
+                p + 5,
+                p + 6,
+                p + 7
+            ));
+            rows.push((seq, event, actor, mac));
+        }
+        // Placeholders only: every value is bound (P15).
+        let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (seq, event, actor, mac) in rows {
+            insert = insert
+                .bind(seq)
+                .bind(event.at.unix_millis())
+                .bind(actor)
+                .bind(event.action.as_str())
+                .bind(event.target.clone())
+                .bind(event.purpose.clone())
+                .bind(mac);
+        }
+        insert.execute(&mut *self.reads.inner).await?;
+        // The insert trigger (migration 3) has moved the head to the last event.
+        Ok(first - 1 + i64::try_from(events.len()).unwrap_or(i64::MAX))
+    }
+}
+
+impl Reads {
+    pub async fn user_by_username(&mut self, username: &str) -> Result<Option<UserRow>> {
+        sqlx::query("SELECT * FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&mut *self.inner)
+            .await?
+            .as_ref()
+            .map(user)
+            .transpose()
+    }
+
+    pub async fn users(&mut self) -> Result<Vec<UserRow>> {
+        sqlx::query("SELECT * FROM users ORDER BY username")
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(user)
+            .collect()
+    }
+
+    pub async fn tokens(&mut self) -> Result<Vec<TokenRow>> {
+        sqlx::query(
+            "SELECT id, user_id, label, created_at, expires_at, revoked_at FROM api_tokens ORDER BY created_at, id",
+        )
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(token)
+        .collect()
+    }
+
+    pub async fn user(&mut self, id: UserId) -> Result<Option<UserRow>> {
+        sqlx::query("SELECT * FROM users WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *self.inner)
+            .await?
+            .as_ref()
+            .map(user)
+            .transpose()
+    }
+
+    pub async fn credentials(&mut self, user: UserId) -> Result<CredentialsRow> {
+        let row = sqlx::query(
+            "SELECT password_hash, totp_secret, totp_confirmed_at, totp_last_step, failed_attempts, last_failure_at \
+             FROM credentials WHERE user_id = $1",
+        )
+        .bind(user.to_string())
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        let Some(row) = row else {
+            return Ok(CredentialsRow::default());
+        };
+        Ok(CredentialsRow {
+            password_hash: row.try_get("password_hash")?,
+            totp_secret: row.try_get("totp_secret")?,
+            totp_confirmed_at: opt_ts(&row, "totp_confirmed_at")?,
+            totp_last_step: row.try_get("totp_last_step")?,
+            failed_attempts: row.try_get("failed_attempts")?,
+            last_failure_at: opt_ts(&row, "last_failure_at")?,
+        })
     }
 
     pub async fn session(&mut self, id_hash: &[u8; 32]) -> Result<Option<SessionRow>> {
@@ -342,28 +647,6 @@ impl Tx {
             })
         })
         .transpose()
-    }
-
-    pub async fn touch_session(&mut self, id_hash: &[u8; 32], now: Timestamp) -> Result<()> {
-        sqlx::query(
-            "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2 AND ended_at IS NULL",
-        )
-        .bind(now.unix_millis())
-        .bind(id_hash.to_vec())
-        .execute(&mut *self.inner)
-        .await?;
-        Ok(())
-    }
-
-    pub async fn end_session(&mut self, id_hash: &[u8; 32], now: Timestamp) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE sessions SET ended_at = $1 WHERE id_hash = $2 AND ended_at IS NULL",
-        )
-        .bind(now.unix_millis())
-        .bind(id_hash.to_vec())
-        .execute(&mut *self.inner)
-        .await?;
-        Ok(done.rows_affected() == 1)
     }
 
     /// A member of staff's sessions that have not been ended, newest first, with their hashes.
@@ -391,40 +674,6 @@ impl Tx {
         .collect()
     }
 
-    /// Ends every open session of a member of staff; returns how many.
-    pub async fn end_sessions_of(&mut self, user: UserId, now: Timestamp) -> Result<u64> {
-        let done = sqlx::query(
-            "UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL",
-        )
-        .bind(now.unix_millis())
-        .bind(user.to_string())
-        .execute(&mut *self.inner)
-        .await?;
-        Ok(done.rows_affected())
-    }
-
-    // --- sign-up links --------------------------------------------------------------------------
-
-    pub async fn insert_invitation(
-        &mut self,
-        id_hash: &[u8; 32],
-        row: &InvitationRow,
-    ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO invitations (id_hash, user_id, role, created_at, expires_at, used_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(id_hash.to_vec())
-        .bind(row.user_id.map(|u| u.to_string()))
-        .bind(row.role.as_str())
-        .bind(row.created_at.unix_millis())
-        .bind(row.expires_at.unix_millis())
-        .bind(row.used_at.map(Timestamp::unix_millis))
-        .execute(&mut *self.inner)
-        .await?;
-        Ok(())
-    }
-
     pub async fn invitation(&mut self, id_hash: &[u8; 32]) -> Result<Option<InvitationRow>> {
         let row = sqlx::query(
             "SELECT user_id, role, created_at, expires_at, used_at FROM invitations WHERE id_hash = $1",
@@ -450,61 +699,11 @@ impl Tx {
         .transpose()
     }
 
-    /// Ties a sign-up link to the account it made (the first administrator's).
-    pub async fn bind_invitation(&mut self, id_hash: &[u8; 32], user: UserId) -> Result<()> {
-        sqlx::query("UPDATE invitations SET user_id = $1 WHERE id_hash = $2 AND user_id IS NULL")
-            .bind(user.to_string())
-            .bind(id_hash.to_vec())
-            .execute(&mut *self.inner)
-            .await?;
-        Ok(())
-    }
-
-    /// Marks a link used; false if it already was.
-    pub async fn use_invitation(&mut self, id_hash: &[u8; 32], now: Timestamp) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE invitations SET used_at = $1 WHERE id_hash = $2 AND used_at IS NULL",
-        )
-        .bind(now.unix_millis())
-        .bind(id_hash.to_vec())
-        .execute(&mut *self.inner)
-        .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
     pub async fn count_users(&mut self) -> Result<i64> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
             .fetch_one(&mut *self.inner)
             .await?;
         Ok(row.try_get("n")?)
-    }
-
-    // --- clients -------------------------------------------------------------------------------
-
-    pub async fn insert_client(&mut self, row: &ClientRow) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO clients (id, created_at, created_by, preferred_name, legal_name, date_of_birth, \
-             contact, languages, gender, age_band, name_index, dob_index, safety, alias_index, erased_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-        )
-        .bind(row.id.to_string())
-        .bind(row.created_at.unix_millis())
-        .bind(&row.created_by)
-        .bind(row.preferred_name.clone())
-        .bind(row.legal_name.clone())
-        .bind(row.date_of_birth.clone())
-        .bind(row.contact.clone())
-        .bind(row.languages.clone())
-        .bind(row.gender.clone())
-        .bind(row.age_band.clone())
-        .bind(row.name_index.clone())
-        .bind(row.dob_index.clone())
-        .bind(row.safety.clone())
-        .bind(row.alias_index.clone())
-        .bind(row.erased_at.map(Timestamp::unix_millis))
-        .execute(&mut *self.inner)
-        .await?;
-        Ok(())
     }
 
     pub async fn client(&mut self, id: ClientId) -> Result<Option<ClientRow>> {
@@ -568,53 +767,6 @@ impl Tx {
         .collect()
     }
 
-    /// Replaces a client's sealed safety flags.
-    pub async fn set_client_safety(&mut self, id: ClientId, sealed: Option<&[u8]>) -> Result<bool> {
-        let done =
-            sqlx::query("UPDATE clients SET safety = $1 WHERE id = $2 AND erased_at IS NULL")
-                .bind(sealed.map(<[u8]>::to_vec))
-                .bind(id.to_string())
-                .execute(&mut *self.inner)
-                .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    /// Wipes a client's sealed fields and indexes and marks the record erased.
-    pub async fn erase_client(&mut self, id: ClientId, now: Timestamp) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE clients SET preferred_name = NULL, legal_name = NULL, date_of_birth = NULL, contact = NULL, \
-             languages = NULL, name_index = NULL, dob_index = NULL, safety = NULL, alias_index = NULL, \
-             erased_at = $1 \
-             WHERE id = $2 AND erased_at IS NULL",
-        )
-        .bind(now.unix_millis())
-        .bind(id.to_string())
-        .execute(&mut *self.inner)
-        .await?;
-        for sql in [
-            "UPDATE notes SET body = NULL WHERE client_id = $1",
-            "UPDATE screenings SET answers = NULL, score = NULL, result = NULL WHERE client_id = $1",
-        ] {
-            sqlx::query(sql)
-                .bind(id.to_string())
-                .execute(&mut *self.inner)
-                .await?;
-        }
-        Ok(done.rows_affected() == 1)
-    }
-
-    pub async fn assign(&mut self, client: ClientId, user: UserId, now: Timestamp) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO assignments (client_id, user_id, assigned_at) VALUES ($1, $2, $3)",
-        )
-        .bind(client.to_string())
-        .bind(user.to_string())
-        .bind(now.unix_millis())
-        .execute(&mut *self.inner)
-        .await?;
-        Ok(())
-    }
-
     /// A client and whether `user` is assigned to them, in one query.
     pub async fn client_for(
         &mut self,
@@ -634,20 +786,6 @@ impl Tx {
             .transpose()
     }
 
-    // --- notes and cases -----------------------------------------------------------------------
-
-    pub async fn insert_note(&mut self, row: &NoteRow) -> Result<()> {
-        sqlx::query("INSERT INTO notes (id, client_id, author, created_at, body) VALUES ($1, $2, $3, $4, $5)")
-            .bind(row.id.to_string())
-            .bind(row.client_id.to_string())
-            .bind(&row.author)
-            .bind(row.created_at.unix_millis())
-            .bind(row.body.clone())
-            .execute(&mut *self.inner)
-            .await?;
-        Ok(())
-    }
-
     /// A client's notes, newest first.
     pub async fn notes(&mut self, client_id: ClientId, limit: i64) -> Result<Vec<NoteRow>> {
         sqlx::query(
@@ -663,23 +801,6 @@ impl Tx {
         .collect()
     }
 
-    pub async fn insert_case(&mut self, row: &CaseRow) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO cases (id, client_id, program, opened_on, closed_on, assigned_to, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(row.id.to_string())
-        .bind(row.client_id.to_string())
-        .bind(&row.program)
-        .bind(&row.opened_on)
-        .bind(row.closed_on.clone())
-        .bind(row.assigned_to.map(|u| u.to_string()))
-        .bind(row.created_at.unix_millis())
-        .execute(&mut *self.inner)
-        .await?;
-        Ok(())
-    }
-
     pub async fn cases(&mut self, client_id: ClientId) -> Result<Vec<CaseRow>> {
         sqlx::query(
             "SELECT id, client_id, program, opened_on, closed_on, assigned_to, created_at FROM cases \
@@ -691,25 +812,6 @@ impl Tx {
         .iter()
         .map(case)
         .collect()
-    }
-
-    pub async fn insert_screening(&mut self, row: &ScreeningRow) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO screenings (id, client_id, instrument, instrument_version, answers, score, result, \
-             screened_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(row.id.to_string())
-        .bind(row.client_id.to_string())
-        .bind(&row.instrument)
-        .bind(&row.instrument_version)
-        .bind(row.answers.clone())
-        .bind(row.score)
-        .bind(row.result.clone())
-        .bind(&row.screened_by)
-        .bind(row.created_at.unix_millis())
-        .execute(&mut *self.inner)
-        .await?;
-        Ok(())
     }
 
     /// A client's screenings, newest first.
@@ -724,43 +826,6 @@ impl Tx {
         .iter()
         .map(screening)
         .collect()
-    }
-
-    // --- audit ---------------------------------------------------------------------------------
-
-    /// Appends an event to the audit chain, in this transaction. The head row is read locked (a
-    /// row lock on PostgreSQL, the write lock on SQLite) until commit, so events from every
-    /// process form one chain.
-    pub async fn append_audit(&mut self, event: &NewAuditEvent, key: &SecretKey) -> Result<i64> {
-        let head = sqlx::query(self.dialect.lock_audit_head())
-            .fetch_one(&mut *self.inner)
-            .await?;
-        let seq: i64 = head.try_get("next")?;
-        let previous: Vec<u8> = head.try_get("mac")?;
-        let actor = event.actor.encode();
-        let canonical = domain::audit::canonical_bytes(
-            seq,
-            event.at,
-            &actor,
-            event.action.as_str(),
-            event.target.as_deref(),
-            &event.purpose,
-        );
-        let mac = crypto::audit_mac::chain_mac(key, &previous, &canonical).to_vec();
-        sqlx::query(
-            "INSERT INTO audit_events (seq, at, actor, action, target, purpose, mac) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(seq)
-        .bind(event.at.unix_millis())
-        .bind(actor)
-        .bind(event.action.as_str())
-        .bind(event.target.clone())
-        .bind(&event.purpose)
-        .bind(mac)
-        .execute(&mut *self.inner)
-        .await?;
-        // The insert trigger (migration 3) has moved the head to this event.
-        Ok(seq)
     }
 
     /// Audit events after `after_seq`, in order, at most `limit`.

@@ -1,0 +1,288 @@
+//! Group commit. Every audited read is a write: its audit event must be durable before the data
+//! leaves (P9), and a durable commit costs a WAL fsync on SQLite and a WAL flush on PostgreSQL,
+//! with writers taking turns for the audit chain's head. One commit per read made that turn the
+//! bottleneck. So reads queue their work here, and whoever finds no batch running starts one: it
+//! takes everything queued, runs each request's work in turn in one transaction, appends all
+//! their audit events at once and commits once. Nobody hears their result before that commit is
+//! durable, so each request's access decision, read and audit event still commit together.
+//!
+//! Work here is handed only `store::Reads`: it cannot write, so work that fails leaves nothing
+//! behind to undo, and its audit events are simply not appended.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+
+use domain::audit::NewAuditEvent;
+use tokio::sync::oneshot;
+
+use crate::{App, AppError, Result};
+
+/// The most requests one transaction carries, so that a long queue is not one long wait.
+const MAX_BATCH: usize = 64;
+
+/// A request's work in the shared transaction: it reads through `Reads` and pushes the audit
+/// events its reading calls for. `Err` drops the work's events; what the caller hears is the
+/// `Ok` value once the batch is durable, so an audited refusal (`Ok(Err(NotFound))`) keeps its
+/// event.
+pub(crate) type Work<'a, T> = Pin<Box<dyn Future<Output = Result<Result<T>>> + Send + 'a>>;
+
+/// Hears how the batch ended and tells the waiting request.
+type Reply = Box<dyn FnOnce(Result<()>) + Send>;
+
+/// Runs one request's work, leaving its events in the vector, and says what to reply once the
+/// batch is committed.
+type Job = Box<
+    dyn for<'a> FnOnce(
+            &'a App,
+            &'a mut store::Reads,
+            &'a mut Vec<NewAuditEvent>,
+        ) -> Pin<Box<dyn Future<Output = Reply> + Send + 'a>>
+        + Send,
+>;
+
+#[derive(Default)]
+pub(crate) struct GroupCommit {
+    queue: Mutex<Vec<Job>>,
+    /// Held by whoever is running batches.
+    running: Arc<tokio::sync::Mutex<()>>,
+    /// Where batches run, on SQLite (see `BatchThread`); elsewhere on the caller's runtime.
+    thread: Option<BatchThread>,
+}
+
+/// A thread of its own for batches on SQLite. A batch is a string of round trips to SQLite's
+/// worker thread, and on a busy server each wake-up after one waits behind everything else the
+/// runtime has to do; on this thread nothing else waits in line. (PostgreSQL lets several
+/// processes' batches run at once, so there batches run on the main runtime.)
+struct BatchThread {
+    handle: tokio::runtime::Handle,
+    // Dropping this ends the thread.
+    _stop: oneshot::Sender<()>,
+}
+
+impl BatchThread {
+    fn start() -> Option<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?;
+        let handle = runtime.handle().clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        std::thread::Builder::new()
+            .name("safeharbor-batches".into())
+            .spawn(move || {
+                let _ = runtime.block_on(stopped);
+            })
+            .ok()?;
+        Some(Self {
+            handle,
+            _stop: stop,
+        })
+    }
+}
+
+impl std::fmt::Debug for GroupCommit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("GroupCommit")
+    }
+}
+
+impl GroupCommit {
+    pub(crate) fn new(dialect: store::Dialect) -> Self {
+        Self {
+            thread: match dialect {
+                store::Dialect::Sqlite => BatchThread::start(),
+                store::Dialect::Postgres => None,
+            },
+            ..Self::default()
+        }
+    }
+
+    /// Queues `work`, makes sure a batch will run it, and waits until its batch is durable.
+    pub(crate) async fn run<T, F>(&self, app: &App, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: for<'a> FnOnce(&'a App, &'a mut store::Reads, &'a mut Vec<NewAuditEvent>) -> Work<'a, T>
+            + Send
+            + 'static,
+    {
+        let (reply, heard) = oneshot::channel::<Result<T>>();
+        let job: Job = Box::new(move |app, reads, events| {
+            Box::pin(async move {
+                let mut mine = Vec::new();
+                let outcome = match work(app, reads, &mut mine).await {
+                    Ok(outcome) => {
+                        events.append(&mut mine);
+                        outcome
+                    }
+                    Err(failed) => Err(failed),
+                };
+                Box::new(move |committed: Result<()>| {
+                    let _ = reply.send(committed.and(outcome));
+                }) as Reply
+            })
+        });
+        self.lock_queue().push(job);
+        if let Ok(turn) = self.running.clone().try_lock_owned() {
+            // Spawned, so that a batch finishes even if this request is abandoned.
+            let batches = drain(app.clone(), turn);
+            match &self.thread {
+                Some(thread) => thread.handle.spawn(batches),
+                None => tokio::spawn(batches),
+            };
+        }
+        heard.await.unwrap_or(Err(AppError::Conflict(
+            "the request was interrupted; nothing was changed",
+        )))
+    }
+
+    fn take(&self) -> Vec<Job> {
+        let mut queue = self.lock_queue();
+        let n = queue.len().min(MAX_BATCH);
+        queue.drain(..n).collect()
+    }
+
+    fn lock_queue(&self) -> std::sync::MutexGuard<'_, Vec<Job>> {
+        // The queue holds no invariant a panic could break.
+        self.queue
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Runs batches until the queue is empty. A request queued just as the last batch ended found
+/// the turn still held, so the queue is looked at again after the turn is let go.
+async fn drain(app: App, mut turn: tokio::sync::OwnedMutexGuard<()>) {
+    let group = &app.inner.group_commit;
+    loop {
+        loop {
+            let batch = group.take();
+            if batch.is_empty() {
+                break;
+            }
+            run_batch(&app, batch).await;
+        }
+        drop(turn);
+        if group.lock_queue().is_empty() {
+            return;
+        }
+        match group.running.clone().try_lock_owned() {
+            Ok(again) => turn = again,
+            // Someone else is running batches now, and will take it.
+            Err(_) => return,
+        }
+    }
+}
+
+async fn run_batch(app: &App, batch: Vec<Job>) {
+    let mut replies = Vec::with_capacity(batch.len());
+    let outcome: Result<()> = async {
+        let mut tx = app.store().write().await?;
+        let mut events = Vec::with_capacity(batch.len());
+        for job in batch {
+            replies.push(job(app, &mut tx, &mut events).await);
+        }
+        tx.append_audit_events(&events, &app.keyring().audit_key())
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    if let Err(failed) = &outcome {
+        tracing::warn!(error = %failed, requests = replies.len(), "a group commit failed; nothing in it was changed");
+    }
+    // Requests the batch never reached hear "interrupted" when their job is dropped.
+    for reply in replies {
+        reply(match &outcome {
+            Ok(()) => Ok(()),
+            Err(_) => Err(AppError::Conflict(
+                "the database could not save this; nothing was changed, try again",
+            )),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use domain::Timestamp;
+    use domain::audit::{Actor, AuditAction};
+
+    use crate::{App, AppError, Clock, Entropy, KeyRing, Result};
+
+    #[derive(Debug)]
+    struct Fixed;
+
+    impl Clock for Fixed {
+        fn now(&self) -> Timestamp {
+            Timestamp::from_unix_millis(1_790_000_000_000)
+        }
+    }
+
+    async fn app(dir: &std::path::Path) -> App {
+        let (store, keys) = store_sqlite::open(&dir.join("data"), Fixed.now())
+            .await
+            .unwrap();
+        let path = dir.join("key");
+        let entropy = Entropy::seeded(5);
+        let key_file = crypto::KeyFile::load_or_create(&path, &mut entropy.rng()).unwrap();
+        App::new(
+            store,
+            keys,
+            KeyRing::from_file(&path, key_file),
+            Arc::new(Fixed),
+            entropy,
+        )
+    }
+
+    /// Queues work that records one audit event and then ends as `end` says.
+    fn queue(app: &App, end: &'static str) -> tokio::task::JoinHandle<Result<&'static str>> {
+        let app = app.clone();
+        tokio::spawn(async move {
+            app.grouped(move |app, _, events| {
+                Box::pin(async move {
+                    let action = AuditAction::ClientRead;
+                    events.push(app.event(Actor::Operator, action, Some(end.into()), "test"));
+                    match end {
+                        "fails" => Err(AppError::Conflict("failed after reading")),
+                        "refused" => Ok(Err(AppError::NotFound)),
+                        _ => Ok(Ok(end)),
+                    }
+                })
+            })
+            .await
+        })
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn work_that_fails_leaves_no_event_and_the_rest_of_its_batch_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(dir.path()).await;
+        let group = &app.inner.group_commit;
+        // Holding the turn makes the four requests (in whatever order) queue up for one batch.
+        let turn = group.running.clone().lock_owned().await;
+        let requests = ["first", "fails", "refused", "last"].map(|end| queue(&app, end));
+        while group.lock_queue().len() < requests.len() {
+            tokio::task::yield_now().await;
+        }
+        tokio::spawn(super::drain(app.clone(), turn));
+        let mut heard = Vec::new();
+        for request in requests {
+            heard.push(request.await.unwrap());
+        }
+        assert!(matches!(heard[0], Ok("first")));
+        assert!(matches!(heard[1], Err(AppError::Conflict(_))));
+        assert!(matches!(heard[2], Err(AppError::NotFound)));
+        assert!(matches!(heard[3], Ok("last")));
+
+        // The failed work's event was never appended; the refusal's is kept; the chain is whole.
+        let mut tx = app.store().read().await.unwrap();
+        let events = tx.audit_events(0, 100).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut targets: Vec<_> = events.iter().filter_map(|e| e.target.as_deref()).collect();
+        targets.sort_unstable();
+        assert_eq!(targets, ["first", "last", "refused"]);
+        assert_eq!(app.verify_audit(|_| ()).await.unwrap(), Ok(3));
+    }
+}
