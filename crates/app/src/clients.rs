@@ -91,54 +91,9 @@ impl App {
         purpose: &str,
     ) -> Result<ClientId> {
         let id = ClientId::from_random(self.entropy().bytes());
-        let row_id = id.to_string();
-        let now = self.now();
         let dek = self.new_client_key(id).await?;
-        let p = &client.personal;
-        let languages = (!p.languages.is_empty()).then(|| {
-            let list: Vec<&str> = p.languages.iter().map(|l| l.as_str()).collect();
-            serde_json::to_string(&list).unwrap_or_default()
-        });
-        let indexer = self.indexer();
-        // The name index covers the legal name when there is one, else the name used.
-        let indexed_name = p
-            .legal_name
-            .as_ref()
-            .map_or(client.preferred_name.as_str(), |n| n.as_str());
-        let row = ClientRow {
-            id,
-            created_at: now,
-            created_by: actor.encode(),
-            preferred_name: Some(seal(
-                self,
-                &dek,
-                TABLE,
-                "preferred_name",
-                &row_id,
-                client.preferred_name.as_str(),
-            )),
-            legal_name: p
-                .legal_name
-                .as_ref()
-                .map(|v| seal(self, &dek, TABLE, "legal_name", &row_id, v.as_str())),
-            date_of_birth: p
-                .date_of_birth
-                .map(|v| seal(self, &dek, TABLE, "date_of_birth", &row_id, &v.iso())),
-            contact: p
-                .contact
-                .as_ref()
-                .map(|v| seal(self, &dek, TABLE, "contact", &row_id, v.as_str())),
-            languages: languages.map(|v| seal(self, &dek, TABLE, "languages", &row_id, &v)),
-            gender: client.gender.map(|g| g.as_str().to_owned()),
-            age_band: client
-                .effective_age_band(now.date())
-                .map(|a| a.as_str().to_owned()),
-            name_index: Some(indexer.name(indexed_name)),
-            dob_index: p.date_of_birth.map(|d| indexer.date_of_birth(&d.iso())),
-            safety: seal_safety(self, &dek, id, &client.safety),
-            alias_index: Some(indexer.name(client.preferred_name.as_str())),
-            erased_at: None,
-        };
+        let row = self.client_row(id, &dek, actor, &client);
+        let now = row.created_at;
         let mut tx = self.store().write().await?;
         tx.insert_client(&row).await?;
         if let Some(assignee) = assignee {
@@ -154,6 +109,63 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// A new client's row, every personal field sealed under `dek`.
+    pub(crate) fn client_row(
+        &self,
+        id: ClientId,
+        dek: &crypto::DataKey,
+        actor: Actor,
+        client: &NewClient,
+    ) -> ClientRow {
+        let row_id = id.to_string();
+        let now = self.now();
+        let p = &client.personal;
+        let languages = (!p.languages.is_empty()).then(|| {
+            let list: Vec<&str> = p.languages.iter().map(|l| l.as_str()).collect();
+            serde_json::to_string(&list).unwrap_or_default()
+        });
+        let indexer = self.indexer();
+        // The name index covers the legal name when there is one, else the name used.
+        let indexed_name = p
+            .legal_name
+            .as_ref()
+            .map_or(client.preferred_name.as_str(), |n| n.as_str());
+        ClientRow {
+            id,
+            created_at: now,
+            created_by: actor.encode(),
+            preferred_name: Some(seal(
+                self,
+                dek,
+                TABLE,
+                "preferred_name",
+                &row_id,
+                client.preferred_name.as_str(),
+            )),
+            legal_name: p
+                .legal_name
+                .as_ref()
+                .map(|v| seal(self, dek, TABLE, "legal_name", &row_id, v.as_str())),
+            date_of_birth: p
+                .date_of_birth
+                .map(|v| seal(self, dek, TABLE, "date_of_birth", &row_id, &v.iso())),
+            contact: p
+                .contact
+                .as_ref()
+                .map(|v| seal(self, dek, TABLE, "contact", &row_id, v.as_str())),
+            languages: languages.map(|v| seal(self, dek, TABLE, "languages", &row_id, &v)),
+            gender: client.gender.map(|g| g.as_str().to_owned()),
+            age_band: client
+                .effective_age_band(now.date())
+                .map(|a| a.as_str().to_owned()),
+            name_index: Some(indexer.name(indexed_name)),
+            dob_index: p.date_of_birth.map(|d| indexer.date_of_birth(&d.iso())),
+            safety: seal_safety(self, dek, id, &client.safety),
+            alias_index: Some(indexer.name(client.preferred_name.as_str())),
+            erased_at: None,
+        }
     }
 
     /// Opens a client's record for someone allowed to read it.

@@ -6,6 +6,7 @@ mod access;
 pub mod audit;
 mod cases;
 mod clients;
+pub mod contact_requests;
 pub mod enrolment;
 mod group_commit;
 pub mod keyring;

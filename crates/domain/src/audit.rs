@@ -14,6 +14,10 @@ pub enum Actor {
     User(UserId),
     /// The operator running a `safeharbor` subcommand on the server.
     Operator,
+    /// Someone on the public pages, who is never identified.
+    Public,
+    /// The server itself, acting on a schedule (e.g. expiring old contact requests).
+    System,
 }
 
 impl Actor {
@@ -21,6 +25,8 @@ impl Actor {
         match self {
             Actor::User(id) => format!("user:{id}"),
             Actor::Operator => "operator".to_owned(),
+            Actor::Public => "public".to_owned(),
+            Actor::System => "system".to_owned(),
         }
     }
 
@@ -28,6 +34,8 @@ impl Actor {
     pub fn decode(raw: &str) -> Option<Self> {
         match raw {
             "operator" => Some(Actor::Operator),
+            "public" => Some(Actor::Public),
+            "system" => Some(Actor::System),
             _ => raw.strip_prefix("user:")?.parse().ok().map(Actor::User),
         }
     }
@@ -70,6 +78,12 @@ pub enum AuditAction {
     BackupCreate,
     BackupRestore,
     AccessRefused,
+    ContactRequestReceive,
+    ContactRequestList,
+    ContactRequestClaim,
+    ContactRequestRead,
+    ContactRequestClose,
+    ContactRequestExpire,
 }
 
 impl AuditAction {
@@ -103,6 +117,12 @@ impl AuditAction {
             AuditAction::BackupCreate => "backup.create",
             AuditAction::BackupRestore => "backup.restore",
             AuditAction::AccessRefused => "access.refused",
+            AuditAction::ContactRequestReceive => "contact-request.receive",
+            AuditAction::ContactRequestList => "contact-request.list",
+            AuditAction::ContactRequestClaim => "contact-request.claim",
+            AuditAction::ContactRequestRead => "contact-request.read",
+            AuditAction::ContactRequestClose => "contact-request.close",
+            AuditAction::ContactRequestExpire => "contact-request.expire",
         }
     }
 }

@@ -30,6 +30,9 @@ pub enum Retention {
     StaffAccount,
     /// Part of the running system.
     System,
+    /// A safe-contact request's details: wiped when it is closed, turned into a client record,
+    /// or left unclaimed for 30 days.
+    ContactRequest,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +111,35 @@ pub const REGISTRY: &[Column] = &[
     col("invitations", "created_at", Operational, StaffAccount),
     col("invitations", "expires_at", Operational, StaffAccount),
     col("invitations", "used_at", Operational, StaffAccount),
+    col("contact_requests", "id", Operational, ContactRequest),
+    col(
+        "contact_requests",
+        "received_at",
+        Operational,
+        ContactRequest,
+    ),
+    col(
+        "contact_requests",
+        "expires_at",
+        Operational,
+        ContactRequest,
+    ),
+    col("contact_requests", "language", Classified, ContactRequest),
+    col("contact_requests", "details", Personal, ContactRequest),
+    col(
+        "contact_requests",
+        "claimed_by",
+        Operational,
+        ContactRequest,
+    ),
+    col(
+        "contact_requests",
+        "claimed_at",
+        Operational,
+        ContactRequest,
+    ),
+    col("contact_requests", "closed_at", Operational, ContactRequest),
+    col("contact_requests", "outcome", Operational, ContactRequest),
     col("clients", "id", Operational, ClientRecord),
     col("clients", "created_at", Operational, ClientRecord),
     col("clients", "created_by", Operational, ClientRecord),

@@ -74,6 +74,20 @@ id_type!(
     NoteId
 );
 id_type!(
+    /// A safe-contact request from the public pages. Its data key is kept in the key store under
+    /// `client_key_slot`, the id the person gets if the request becomes a client record.
+    ContactRequestId
+);
+
+impl ContactRequestId {
+    /// The client id this request's data key is stored under, and that the person's record takes
+    /// if the request becomes one: the key moves with the data, never copied.
+    pub fn client_key_slot(self) -> ClientId {
+        ClientId(self.0)
+    }
+}
+
+id_type!(
     /// A recorded screening.
     ScreeningId
 );

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod case;
 pub mod classification;
 pub mod client;
+pub mod contact_request;
 pub mod ids;
 pub mod instrument;
 pub mod legal;
@@ -15,7 +16,7 @@ pub mod role;
 pub mod signin;
 pub mod time;
 
-pub use ids::{CaseId, ClientId, NoteId, ScreeningId, TokenId, UserId};
+pub use ids::{CaseId, ClientId, ContactRequestId, NoteId, ScreeningId, TokenId, UserId};
 pub use role::Role;
 pub use time::Timestamp;
 

@@ -31,10 +31,14 @@ pub enum Action {
     EraseClient,
     FindDuplicates,
     ManageUsers,
+    /// See the queue of safe-contact requests (when each came, not what it says).
+    ListContactRequests,
+    /// Claim a safe-contact request, read it once claimed, turn it into a client or close it.
+    HandleContactRequest,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 15] = [
         Action::CreateClient,
         Action::ListCaseload,
         Action::ReadClient,
@@ -48,6 +52,8 @@ impl Action {
         Action::EraseClient,
         Action::FindDuplicates,
         Action::ManageUsers,
+        Action::ListContactRequests,
+        Action::HandleContactRequest,
     ];
 
     /// Whether the action is about one client record (and so needs Assigned/Unassigned).
@@ -79,6 +85,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, NoClient, CreateClient),
     (CaseManager, NoClient, ListCaseload),
     (CaseManager, NoClient, FindDuplicates),
+    (CaseManager, NoClient, ListContactRequests),
+    (CaseManager, NoClient, HandleContactRequest),
     (CaseManager, Assigned, ReadClient),
     (CaseManager, Assigned, ReadNotes),
     (CaseManager, Assigned, WriteNote),
@@ -90,6 +98,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Outreach, NoClient, CreateClient),
     (Outreach, NoClient, ListCaseload),
     (Outreach, NoClient, FindDuplicates),
+    (Outreach, NoClient, ListContactRequests),
+    (Outreach, NoClient, HandleContactRequest),
     (Outreach, Assigned, ReadClient),
     (Outreach, Assigned, ReadNotes),
     (Outreach, Assigned, WriteNote),
@@ -100,6 +110,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, NoClient, CreateClient),
     (Supervisor, NoClient, ListCaseload),
     (Supervisor, NoClient, FindDuplicates),
+    (Supervisor, NoClient, ListContactRequests),
+    (Supervisor, NoClient, HandleContactRequest),
     (Supervisor, Assigned, ReadClient),
     (Supervisor, Assigned, ReadNotes),
     (Supervisor, Assigned, WriteNote),

@@ -92,8 +92,26 @@ async fn listen_and_serve(
         .with_context(|| format!("could not listen on {addr}"))?;
     let bound = listener.local_addr()?;
     ready(bound);
+    tokio::spawn(expire_contact_requests(app.clone()));
     web::serve(listener, app, shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Destroys unclaimed safe-contact requests once their 30 days are up, checking every hour (the
+/// queue page also checks before it lists them). With several servers on one database each
+/// checks; the work is idempotent.
+async fn expire_contact_requests(app: App) {
+    let mut hourly = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
+    loop {
+        hourly.tick().await;
+        match app.expire_contact_requests().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(expired = n, "unclaimed contact requests expired"),
+            Err(err) => {
+                tracing::warn!(error = %err, "expiring contact requests failed; will retry")
+            }
+        }
+    }
 }
 
 async fn serve(storage: &Storage, listen: &Listen) -> anyhow::Result<ExitCode> {

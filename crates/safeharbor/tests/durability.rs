@@ -1087,6 +1087,28 @@ fn canary_never_reaches_disk_or_logs() {
             .unwrap();
         assert_eq!(duplicates["clients"], json!([id]), "{duplicates}");
 
+        // A safe-contact request from the public page, and one refused for a missing field.
+        let asked = [marker("ASKALIAS"), marker("ASKREACH"), marker("ASKWORD")];
+        let ask_refused = marker("ASKREFUSED");
+        let sent = http
+            .post(server.url("/contact"))
+            .form(&[
+                ("alias", asked[0].as_str()),
+                ("reach", asked[1].as_str()),
+                ("code_word", asked[2].as_str()),
+            ])
+            .send()
+            .await
+            .expect("POST contact request");
+        assert!(sent.status().is_success(), "{}", sent.status());
+        let kept = http
+            .post(server.url("/contact"))
+            .form(&[("alias", ask_refused.as_str())])
+            .send()
+            .await
+            .expect("POST contact request without a way to reach");
+        assert_eq!(kept.status(), reqwest::StatusCode::BAD_REQUEST);
+
         // Refused requests carrying markers.
         let clients = server.url("/api/v1/clients");
         let outcomes: Vec<Result<u16, String>> = vec![
@@ -1190,7 +1212,9 @@ fn canary_never_reaches_disk_or_logs() {
             in_query.as_str(),
             in_token.as_str(),
             in_purpose.as_str(),
+            ask_refused.as_str(),
         ]);
+        markers.extend(asked.iter().map(String::as_str));
         // Also the bare random part shared by all markers, which catches a marker cut short or
         // with its label changed.
         markers.push(hex.as_str());

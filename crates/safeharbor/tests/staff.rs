@@ -7,119 +7,11 @@
 
 mod common;
 
+use common::staff::Staff;
 use common::{Engine, STAFF_PASSWORD, TestApp, engines, totp_from_base32};
-use crypto::totp::TotpSecret;
 use domain::Role;
 use reqwest::StatusCode;
-use reqwest::header::{self, HeaderMap};
-
-/// A browser's view of the staff pages: one cookie jar, no automatic redirects, and the Origin
-/// header a browser sends with every form.
-struct Staff<'a> {
-    t: &'a TestApp,
-    http: reqwest::Client,
-    cookie: Option<String>,
-}
-
-struct Page {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Page {
-    fn location(&self) -> &str {
-        self.headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-    }
-
-    /// The form token written into this page's forms.
-    fn csrf(&self) -> String {
-        let (_, rest) = self
-            .body
-            .split_once(r#"name="csrf" value=""#)
-            .expect("the page has a form token");
-        rest.split('"').next().unwrap().to_owned()
-    }
-}
-
-impl<'a> Staff<'a> {
-    fn new(t: &'a TestApp) -> Self {
-        Self {
-            t,
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-            cookie: None,
-        }
-    }
-
-    async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
-        let request = match &self.cookie {
-            Some(cookie) => request.header(header::COOKIE, cookie.as_str()),
-            None => request,
-        };
-        let response = request.send().await.unwrap();
-        for set in response.headers().get_all(header::SET_COOKIE) {
-            let set = set.to_str().unwrap();
-            let pair = set.split(';').next().unwrap();
-            self.cookie = match pair.split_once('=') {
-                Some((_, "")) => None,
-                _ => Some(pair.to_owned()),
-            };
-        }
-        Page {
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: response.text().await.unwrap(),
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Page {
-        let request = self.http.get(self.t.url(path));
-        self.send(request).await
-    }
-
-    /// Posts a form as our own page would: from our origin.
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
-        self.post_from(&self.t.base.clone(), path, form).await
-    }
-
-    async fn post_from(&mut self, origin: &str, path: &str, form: &[(&str, &str)]) -> Page {
-        let request = self
-            .http
-            .post(self.t.url(path))
-            .header(header::ORIGIN, origin)
-            .form(form);
-        self.send(request).await
-    }
-
-    async fn sign_in(&mut self, username: &str, secret: &TotpSecret) -> Page {
-        // Each sign-in needs a fresh code: move the clock on to the next 30-second step.
-        self.t.clock.advance_minutes(1);
-        let code = secret.code(self.t.unix_seconds());
-        self.post(
-            "/login",
-            &[
-                ("username", username),
-                ("password", STAFF_PASSWORD),
-                ("code", &code),
-            ],
-        )
-        .await
-    }
-
-    /// Posts a form from `page_path`, with the token that page carries.
-    async fn submit(&mut self, page_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
-        let csrf = self.get(page_path).await.csrf();
-        let mut form = vec![("csrf", csrf.as_str())];
-        form.extend_from_slice(fields);
-        self.post(action, &form).await
-    }
-}
+use reqwest::header;
 
 const ROSA: &[(&str, &str)] = &[
     ("preferred_name", "Rosa"),
@@ -467,9 +359,22 @@ async fn without_a_session_every_staff_page_sends_you_to_sign_in() {
     let rosa = record_rosa(&mut ana).await;
 
     let mut anonymous = Staff::new(&t);
-    let gets = ["/app/", "/app/clients/new", "/app/account", rosa.as_str()];
+    let request = "/app/requests/8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10";
+    let gets = [
+        "/app/",
+        "/app/clients/new",
+        "/app/account",
+        "/app/requests",
+        request,
+        rosa.as_str(),
+    ];
     let safety = format!("{rosa}/safety");
     let notes = format!("{rosa}/notes");
+    let (claim, to_client, close) = (
+        format!("{request}/claim"),
+        format!("{request}/client"),
+        format!("{request}/close"),
+    );
     let posts = [
         "/app/search",
         "/app/clients",
@@ -477,6 +382,9 @@ async fn without_a_session_every_staff_page_sends_you_to_sign_in() {
         "/app/account/sign-out-everywhere",
         notes.as_str(),
         safety.as_str(),
+        claim.as_str(),
+        to_client.as_str(),
+        close.as_str(),
     ];
     for path in gets.iter().chain([&safety.as_str()]) {
         let page = anonymous.get(path).await;
@@ -880,6 +788,8 @@ async fn every_staff_page_carries_the_security_headers() {
         format!("{rosa}/safety"),
         "/app/account".to_owned(),
         "/app/clients/not-an-id".to_owned(),
+        "/app/requests".to_owned(),
+        "/app/requests/not-an-id".to_owned(),
     ];
     let posts = [
         "/login".to_owned(),
@@ -889,6 +799,7 @@ async fn every_staff_page_carries_the_security_headers() {
         "/app/clients".to_owned(),
         format!("{rosa}/notes"),
         format!("{rosa}/safety"),
+        "/app/requests/not-an-id/claim".to_owned(),
         "/app/account/sign-out-everywhere".to_owned(),
         "/logout".to_owned(),
     ];

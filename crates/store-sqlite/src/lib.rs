@@ -46,6 +46,11 @@ const RECORDS: &[Migration] = &[
         name: "invitations",
         sql: include_str!("../migrations/records/0006_invitations.sql"),
     },
+    Migration {
+        version: 7,
+        name: "contact requests",
+        sql: include_str!("../migrations/records/0007_contact_requests.sql"),
+    },
 ];
 
 const KEYS: &[Migration] = &[Migration {

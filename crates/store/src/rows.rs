@@ -1,7 +1,9 @@
 //! What the records database holds, row by row. Personal fields are sealed blobs here: this crate
 //! never sees plaintext.
 
-use domain::{CaseId, ClientId, NoteId, Role, ScreeningId, Timestamp, TokenId, UserId};
+use domain::{
+    CaseId, ClientId, ContactRequestId, NoteId, Role, ScreeningId, Timestamp, TokenId, UserId,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRow {
@@ -51,6 +53,20 @@ pub struct InvitationRow {
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
     pub used_at: Option<Timestamp>,
+}
+
+/// A safe-contact request. `details` is sealed, and empty once the request is closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactRequestRow {
+    pub id: ContactRequestId,
+    pub received_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub language: String,
+    pub details: Option<Vec<u8>>,
+    pub claimed_by: Option<UserId>,
+    pub claimed_at: Option<Timestamp>,
+    pub closed_at: Option<Timestamp>,
+    pub outcome: Option<String>,
 }
 
 /// A signed-in session; the cookie value itself is never stored, only its hash.

@@ -126,6 +126,21 @@ pub const BACKUP_TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "contact_requests",
+        key: "id",
+        columns: &[
+            ("id", Text),
+            ("received_at", Int),
+            ("expires_at", Int),
+            ("language", Text),
+            ("details", Blob),
+            ("claimed_by", Text),
+            ("claimed_at", Int),
+            ("closed_at", Int),
+            ("outcome", Text),
+        ],
+    },
+    Table {
         name: "audit_events",
         key: "seq",
         columns: &[

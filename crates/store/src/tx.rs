@@ -2,13 +2,13 @@
 
 use crypto::SecretKey;
 use domain::audit::NewAuditEvent;
-use domain::{ClientId, Timestamp, TokenId, UserId};
+use domain::{ClientId, ContactRequestId, Timestamp, TokenId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::rows::{
-    AuditRow, CaseRow, ClientRow, CredentialsRow, InvitationRow, NoteRow, ScreeningRow, SessionRow,
-    TokenRow, UserRow,
+    AuditRow, CaseRow, ClientRow, ContactRequestRow, CredentialsRow, InvitationRow, NoteRow,
+    ScreeningRow, SessionRow, TokenRow, UserRow,
 };
 use crate::{Result, StoreError};
 
@@ -165,6 +165,23 @@ pub(crate) fn audit(row: &AnyRow) -> Result<AuditRow> {
         mac: row.try_get("mac")?,
     })
 }
+
+fn contact_request(row: &AnyRow) -> Result<ContactRequestRow> {
+    Ok(ContactRequestRow {
+        id: parsed(row, "id")?,
+        received_at: ts(row, "received_at")?,
+        expires_at: ts(row, "expires_at")?,
+        language: row.try_get("language")?,
+        details: row.try_get("details")?,
+        claimed_by: opt_parsed(row, "claimed_by")?,
+        claimed_at: opt_ts(row, "claimed_at")?,
+        closed_at: opt_ts(row, "closed_at")?,
+        outcome: row.try_get("outcome")?,
+    })
+}
+
+const CONTACT_REQUEST_COLUMNS: &str = "id, received_at, expires_at, language, details, claimed_by, \
+     claimed_at, closed_at, outcome";
 
 const CLIENT_COLUMNS: &str = "id, created_at, created_by, preferred_name, legal_name, date_of_birth, \
      contact, languages, gender, age_band, name_index, dob_index, safety, alias_index, erased_at";
@@ -494,6 +511,65 @@ impl Tx {
     }
 
     // --- audit ---------------------------------------------------------------------------------
+
+    // --- safe-contact requests ------------------------------------------------------------------
+
+    pub async fn insert_contact_request(&mut self, row: &ContactRequestRow) -> Result<()> {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO contact_requests ({CONTACT_REQUEST_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        )))
+        .bind(row.id.to_string())
+        .bind(row.received_at.unix_millis())
+        .bind(row.expires_at.unix_millis())
+        .bind(&row.language)
+        .bind(row.details.clone())
+        .bind(row.claimed_by.map(|u| u.to_string()))
+        .bind(row.claimed_at.map(Timestamp::unix_millis))
+        .bind(row.closed_at.map(Timestamp::unix_millis))
+        .bind(row.outcome.clone())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// Claims a waiting, unclaimed request for `user`; false if someone else was first.
+    pub async fn claim_contact_request(
+        &mut self,
+        id: ContactRequestId,
+        user: UserId,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE contact_requests SET claimed_by = $1, claimed_at = $2 \
+             WHERE id = $3 AND claimed_by IS NULL AND closed_at IS NULL",
+        )
+        .bind(user.to_string())
+        .bind(now.unix_millis())
+        .bind(id.to_string())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Closes a waiting request with its outcome and wipes its details.
+    pub async fn close_contact_request(
+        &mut self,
+        id: ContactRequestId,
+        outcome: &str,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE contact_requests SET details = NULL, closed_at = $1, outcome = $2 \
+             WHERE id = $3 AND closed_at IS NULL",
+        )
+        .bind(now.unix_millis())
+        .bind(outcome)
+        .bind(id.to_string())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
 
     /// Appends an event to the audit chain, in this transaction; its sequence number.
     pub async fn append_audit(&mut self, event: &NewAuditEvent, key: &SecretKey) -> Result<i64> {
@@ -848,5 +924,64 @@ impl Reads {
             .fetch_one(&mut *self.inner)
             .await?;
         Ok((row.try_get("seq")?, row.try_get("mac")?))
+    }
+
+    pub async fn contact_request(
+        &mut self,
+        id: ContactRequestId,
+    ) -> Result<Option<ContactRequestRow>> {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {CONTACT_REQUEST_COLUMNS} FROM contact_requests WHERE id = $1"
+        )))
+        .bind(id.to_string())
+        .fetch_optional(&mut *self.inner)
+        .await?
+        .as_ref()
+        .map(contact_request)
+        .transpose()
+    }
+
+    /// Requests not yet closed, oldest first.
+    pub async fn waiting_contact_requests(&mut self, limit: i64) -> Result<Vec<ContactRequestRow>> {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {CONTACT_REQUEST_COLUMNS} FROM contact_requests WHERE closed_at IS NULL \
+             ORDER BY received_at, id LIMIT $1"
+        )))
+        .bind(limit)
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(contact_request)
+        .collect()
+    }
+
+    /// Unclaimed requests whose time ran out by `now`.
+    pub async fn expired_contact_requests(
+        &mut self,
+        now: Timestamp,
+    ) -> Result<Vec<ContactRequestId>> {
+        sqlx::query(
+            "SELECT id FROM contact_requests \
+             WHERE closed_at IS NULL AND claimed_by IS NULL AND expires_at <= $1 ORDER BY id",
+        )
+        .bind(now.unix_millis())
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(|r| parsed(r, "id"))
+        .collect()
+    }
+
+    /// How many requests arrived since `since`, and how many are waiting now.
+    pub async fn contact_request_load(&mut self, since: Timestamp) -> Result<(i64, i64)> {
+        let row = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(CASE WHEN received_at >= $1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS recent, \
+                    CAST(COALESCE(SUM(CASE WHEN closed_at IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS waiting \
+             FROM contact_requests WHERE received_at >= $1 OR closed_at IS NULL",
+        )
+        .bind(since.unix_millis())
+        .fetch_one(&mut *self.inner)
+        .await?;
+        Ok((row.try_get("recent")?, row.try_get("waiting")?))
     }
 }

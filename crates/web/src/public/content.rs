@@ -139,7 +139,7 @@ pub struct Site {
     pages: BTreeMap<(&'static str, String), Page>,
 }
 
-fn is_neutral(text: &str) -> bool {
+pub(crate) fn is_neutral(text: &str) -> bool {
     let lower = text.to_lowercase();
     !SENSITIVE.iter().any(|word| lower.contains(word))
 }

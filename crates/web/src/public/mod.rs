@@ -3,6 +3,7 @@
 //! titles, because the person reading may be on a phone someone else checks (SECURITY.md P20).
 
 pub mod check;
+pub mod contact;
 pub mod content;
 
 use std::sync::Arc;
@@ -11,9 +12,10 @@ use askama::Template;
 use axum::Router;
 use std::collections::BTreeMap;
 
-use axum::extract::{Extension, Form, Path};
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Extension, Form, Path, State};
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 
 pub use content::Site;
@@ -92,12 +94,16 @@ fn href(lang: &str, slug: &str) -> String {
     }
 }
 
-/// What the public routes share: the pages and the self-check.
+/// What the public routes share: the pages, the self-check and the contact form.
 #[derive(Debug)]
 pub(crate) struct Public {
     site: Site,
     check: Option<check::SelfCheck>,
+    contact: Option<contact::ContactForm>,
 }
+
+/// The page that carries the contact form ("Ask us to reach you").
+const CONTACT_SLUG: &str = "contact";
 
 /// The body of one page, ready to wrap in the site's chrome.
 struct Body<'a> {
@@ -171,6 +177,9 @@ fn render(public: &Public, lang: &str, slug: &str) -> Response {
     if public.check.as_ref().is_some_and(|c| c.slug == slug) {
         return check_form(public, lang);
     }
+    if slug == CONTACT_SLUG {
+        return contact_page(public, lang, &contact::Posted::default(), None);
+    }
     let (words, _) = words(lang);
     match public.site.page(lang, slug) {
         Some(p) => chrome(
@@ -196,6 +205,124 @@ fn render(public: &Public, lang: &str, slug: &str) -> Response {
             },
         ),
     }
+}
+
+/// The contact page with the form at its end: empty, or as posted with the problem marked.
+fn contact_page(
+    public: &Public,
+    lang: &str,
+    posted: &contact::Posted,
+    invalid: Option<&domain::InvalidInput>,
+) -> Response {
+    let (words, _) = words(lang);
+    let Some(page) = public.site.page(lang, CONTACT_SLUG) else {
+        return chrome(
+            public,
+            lang,
+            Body {
+                status: StatusCode::NOT_FOUND,
+                slug: CONTACT_SLUG,
+                title: words.not_found_title,
+                heading: words.not_found_title,
+                html: words.not_found,
+            },
+        );
+    };
+    let form = public.contact.as_ref().map_or_else(String::new, |form| {
+        contact::form_html(form, lang, &href(lang, CONTACT_SLUG), posted, invalid)
+    });
+    chrome(
+        public,
+        lang,
+        Body {
+            status: if invalid.is_some() {
+                StatusCode::BAD_REQUEST
+            } else {
+                StatusCode::OK
+            },
+            slug: CONTACT_SLUG,
+            title: &page.title,
+            heading: &page.heading,
+            html: &format!("{}{form}", page.html),
+        },
+    )
+}
+
+/// Takes a contact request. The answer depends only on whether it could be taken, never on what
+/// was typed; nothing of it is logged.
+async fn contact_request(
+    app: &app::App,
+    public: &Public,
+    lang: &str,
+    posted: Result<Form<contact::Posted>, FormRejection>,
+) -> Response {
+    let posted = posted.map(|Form(p)| p).unwrap_or_default();
+    let request = match posted.raw().parse() {
+        Ok(request) => request,
+        Err(invalid) => return contact_page(public, lang, &posted, Some(&invalid)),
+    };
+    match app.receive_contact_request(request, lang).await {
+        Ok(app::contact_requests::Received::Taken) => {
+            Redirect::to(&format!("{}/sent", href(lang, CONTACT_SLUG))).into_response()
+        }
+        Ok(app::contact_requests::Received::Busy) => {
+            contact_answer(public, lang, StatusCode::SERVICE_UNAVAILABLE, "busy")
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "a contact request could not be stored");
+            contact_answer(public, lang, StatusCode::SERVICE_UNAVAILABLE, "busy")
+        }
+    }
+}
+
+/// The page after a request: thanks, or "we cannot take it now, call the hotline".
+fn contact_answer(public: &Public, lang: &str, status: StatusCode, key: &str) -> Response {
+    let Some(form) = &public.contact else {
+        return render(public, lang, "");
+    };
+    chrome(
+        public,
+        lang,
+        Body {
+            status,
+            slug: CONTACT_SLUG,
+            title: form.text("sent_title", lang),
+            heading: form.text("heading", lang),
+            html: &content::render_markdown(form.text(key, lang)),
+        },
+    )
+}
+
+async fn english_contact(
+    State(app): State<app::App>,
+    Extension(public): Extension<Arc<Public>>,
+    posted: Result<Form<contact::Posted>, FormRejection>,
+) -> Response {
+    contact_request(&app, &public, "en", posted).await
+}
+
+async fn spanish_contact(
+    State(app): State<app::App>,
+    Extension(public): Extension<Arc<Public>>,
+    posted: Result<Form<contact::Posted>, FormRejection>,
+) -> Response {
+    contact_request(&app, &public, "es", posted).await
+}
+
+async fn english_contact_form(Extension(public): Extension<Arc<Public>>) -> Response {
+    render(&public, "en", CONTACT_SLUG)
+}
+
+async fn spanish_contact_form(Extension(public): Extension<Arc<Public>>) -> Response {
+    render(&public, "es", CONTACT_SLUG)
+}
+
+async fn english_contact_sent(Extension(public): Extension<Arc<Public>>) -> Response {
+    contact_answer(&public, "en", StatusCode::OK, "sent")
+}
+
+async fn spanish_contact_sent(Extension(public): Extension<Arc<Public>>) -> Response {
+    contact_answer(&public, "es", StatusCode::OK, "sent")
 }
 
 #[derive(Template)]
@@ -374,8 +501,24 @@ pub(crate) fn routes(site: Site) -> Router<app::App> {
     let slug = check
         .as_ref()
         .map_or_else(|| "check".to_owned(), |c| c.slug.clone());
+    let contact = contact::ContactForm::parse(contact::SHIPPED, content::LANGUAGES)
+        .inspect_err(|problem| tracing::error!(problem, "the contact form could not be loaded"))
+        .ok();
     Router::new()
         .route("/", get(english_home))
+        .route(
+            &format!("/{CONTACT_SLUG}"),
+            get(english_contact_form).post(english_contact),
+        )
+        .route(&format!("/{CONTACT_SLUG}/sent"), get(english_contact_sent))
+        .route(
+            &format!("/es/{CONTACT_SLUG}"),
+            get(spanish_contact_form).post(spanish_contact),
+        )
+        .route(
+            &format!("/es/{CONTACT_SLUG}/sent"),
+            get(spanish_contact_sent),
+        )
         .route("/{slug}", get(english))
         .route(
             &format!("/{slug}"),
@@ -391,5 +534,9 @@ pub(crate) fn routes(site: Site) -> Router<app::App> {
         .route("/assets/quick-exit.js", get(quick_exit_script))
         .route("/assets/self-check.js", get(self_check_script))
         .route("/assets/site.css", get(stylesheet))
-        .layer(Extension(Arc::new(Public { site, check })))
+        .layer(Extension(Arc::new(Public {
+            site,
+            check,
+            contact,
+        })))
 }

@@ -6,6 +6,7 @@ mod account;
 mod clients;
 mod login;
 mod page;
+mod requests;
 mod session;
 mod setup;
 
@@ -33,6 +34,11 @@ pub(crate) fn routes() -> Router<app::App> {
             "/app/clients/{id}/safety",
             get(clients::safety_form).post(clients::save_safety),
         )
+        .route("/app/requests", get(requests::queue))
+        .route("/app/requests/{id}", get(requests::request))
+        .route("/app/requests/{id}/claim", post(requests::claim))
+        .route("/app/requests/{id}/client", post(requests::to_client))
+        .route("/app/requests/{id}/close", post(requests::close))
         .route("/app/account", get(account::account))
         .route(
             "/app/account/sign-out-everywhere",

@@ -20,7 +20,7 @@ pub(crate) struct Chrome {
     pub csrf: String,
     /// Whether the role records clients and keeps a caseload (the main links are for that).
     pub case_work: bool,
-    /// Which main link is the current page: "caseload", "new", "account" or "".
+    /// Which main link is the current page: "caseload", "new", "requests", "account" or "".
     pub current: &'static str,
 }
 

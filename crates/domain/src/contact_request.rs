@@ -1,0 +1,207 @@
+//! Safe-contact requests: someone on the public pages asks the program to reach them, giving only
+//! a nickname, a safe way to reach them, a safe time and, if they like, a code word. Staff claim a
+//! request, then turn it into a client record or close it. An unclaimed request expires.
+
+use crate::InvalidInput;
+use crate::client::{
+    CodeWord, ContactDetails, NewClient, PersonalDetails, PreferredName, SafeContact, SafetyFlags,
+};
+
+/// How long a request waits to be claimed before its details are destroyed.
+pub const EXPIRES_AFTER_DAYS: i64 = 30;
+
+/// New requests the whole instance takes in an hour. A limit on the instance rather than per
+/// address, because people share addresses (a shelter, a library, a phone network) and the
+/// server keeps no addresses; past it, the page points to the hotline instead (SECURITY.md P24).
+pub const PER_HOUR: i64 = 30;
+
+/// Requests waiting at once (unclaimed or claimed, not yet closed), so a flood cannot fill the
+/// disk or bury real requests without anyone noticing.
+pub const MAX_WAITING: i64 = 500;
+
+/// A request as typed, before checking; blank means "not given".
+#[derive(Debug, Clone, Default)]
+pub struct RawContactRequest {
+    pub alias: String,
+    pub reach: String,
+    pub times: String,
+    pub code_word: String,
+}
+
+/// A checked request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewContactRequest {
+    pub alias: PreferredName,
+    pub reach: ContactDetails,
+    pub times: Option<SafeContact>,
+    pub code_word: Option<CodeWord>,
+}
+
+/// Names the form's own field in an error from a shared text rule.
+fn on(field: &'static str) -> impl Fn(InvalidInput) -> InvalidInput {
+    move |e| InvalidInput::new(field, e.problem)
+}
+
+fn optional<T>(
+    raw: &str,
+    parse: impl Fn(&str) -> Result<T, InvalidInput>,
+) -> Result<Option<T>, InvalidInput> {
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse(raw).map(Some)
+    }
+}
+
+impl RawContactRequest {
+    /// Checks every field; the first problem names its field (`alias`, `reach`, `times`,
+    /// `code_word`), never the value.
+    pub fn parse(&self) -> Result<NewContactRequest, InvalidInput> {
+        Ok(NewContactRequest {
+            alias: PreferredName::parse(&self.alias).map_err(on("alias"))?,
+            reach: ContactDetails::parse(&self.reach).map_err(on("reach"))?,
+            times: optional(&self.times, SafeContact::parse).map_err(on("times"))?,
+            code_word: optional(&self.code_word, CodeWord::parse).map_err(on("code_word"))?,
+        })
+    }
+}
+
+impl NewContactRequest {
+    /// The client record a request becomes: the nickname as the name they are called, the way to
+    /// reach them as their contact details, and the safe time and code word as safety flags.
+    pub fn into_client(self) -> NewClient {
+        NewClient {
+            preferred_name: self.alias,
+            personal: PersonalDetails {
+                contact: Some(self.reach),
+                ..PersonalDetails::default()
+            },
+            safety: SafetyFlags {
+                safe_contact: self.times,
+                code_word: self.code_word,
+                do_not_contact: None,
+            },
+            gender: None,
+            age_band: None,
+        }
+    }
+}
+
+/// How a request ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Staff reached the person and nothing more is to be recorded.
+    Reached,
+    CouldNotReach,
+    /// The request was not one the program can help with (or was not a real request).
+    NotForUs,
+    /// The person is already a client, or asked twice.
+    Duplicate,
+    BecameClient,
+    /// Nobody claimed it in time.
+    Expired,
+}
+
+impl Outcome {
+    /// The outcomes staff choose when closing a request.
+    pub const CLOSING: [Outcome; 4] = [
+        Outcome::Reached,
+        Outcome::CouldNotReach,
+        Outcome::NotForUs,
+        Outcome::Duplicate,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Reached => "reached",
+            Outcome::CouldNotReach => "could-not-reach",
+            Outcome::NotForUs => "not-for-us",
+            Outcome::Duplicate => "duplicate",
+            Outcome::BecameClient => "became-client",
+            Outcome::Expired => "expired",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Reached => "We reached them; nothing more to record",
+            Outcome::CouldNotReach => "We tried but could not reach them",
+            Outcome::NotForUs => "Not something our program can help with",
+            Outcome::Duplicate => "Already a client, or a repeat request",
+            Outcome::BecameClient => "Became a client",
+            Outcome::Expired => "Expired unclaimed",
+        }
+    }
+
+    /// A closing outcome from a form.
+    pub fn parse_closing(raw: &str) -> Result<Self, InvalidInput> {
+        Self::CLOSING
+            .into_iter()
+            .find(|o| o.as_str() == raw)
+            .ok_or(InvalidInput::new("outcome", "is not one of the choices"))
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::BecameClient, Self::Expired]
+            .into_iter()
+            .chain(Self::CLOSING)
+            .find(|o| o.as_str() == raw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(alias: &str, reach: &str) -> RawContactRequest {
+        RawContactRequest {
+            alias: alias.into(),
+            reach: reach.into(),
+            ..RawContactRequest::default()
+        }
+    }
+
+    #[test]
+    fn a_nickname_and_a_way_to_reach_are_enough() {
+        let request = raw("Sky", "Text 555-0100").parse().unwrap();
+        assert_eq!(request.alias.as_str(), "Sky");
+        assert_eq!((request.times, request.code_word), (None, None));
+    }
+
+    #[test]
+    fn errors_name_the_form_field_and_never_the_value() {
+        assert_eq!(raw(" ", "x").parse().unwrap_err().field, "alias");
+        assert_eq!(raw("Sky", "").parse().unwrap_err().field, "reach");
+        let mut long = raw("Sky", "x");
+        long.code_word = "w".repeat(101);
+        let err = long.parse().unwrap_err();
+        assert_eq!((err.field, err.problem), ("code_word", "is too long"));
+    }
+
+    #[test]
+    fn a_request_becomes_a_client_with_its_safety_flags() {
+        let mut typed = raw("Sky", "Text 555-0100");
+        typed.times = "Weekdays 2-4 pm".into();
+        typed.code_word = "bluebird".into();
+        let client = typed.parse().unwrap().into_client();
+        assert_eq!(client.preferred_name.as_str(), "Sky");
+        assert_eq!(
+            client.personal.contact.as_ref().map(|c| c.as_str()),
+            Some("Text 555-0100")
+        );
+        assert_eq!(
+            client.safety.code_word.as_ref().map(|c| c.as_str()),
+            Some("bluebird")
+        );
+        assert!(client.safety.safe_contact.is_some());
+    }
+
+    #[test]
+    fn outcomes_read_back() {
+        for o in Outcome::CLOSING {
+            assert_eq!(Outcome::parse_closing(o.as_str()), Ok(o));
+        }
+        assert!(Outcome::parse_closing("expired").is_err());
+        assert_eq!(Outcome::parse("became-client"), Some(Outcome::BecameClient));
+    }
+}

@@ -1,0 +1,343 @@
+//! Safe-contact requests end to end over real HTTP: a person asks from the public contact page,
+//! the request is sealed, staff see only that it came, one worker claims it, reads it and turns it
+//! into a client or closes it; unclaimed requests expire after 30 days; the answer to the public
+//! is the same whatever was typed, and a flood is turned away without storing anything (P5, P7,
+//! P24).
+
+// Test code: a failed step should stop the test with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::staff::{Page, Staff};
+use common::{TestApp, engines};
+use domain::Role;
+use domain::contact_request::PER_HOUR;
+use reqwest::StatusCode;
+use reqwest::header;
+
+const ALIAS: &str = "Sky Canary-7431";
+const REACH: &str = "Text 555-0199, say you are from the bakery";
+const CODE_WORD: &str = "bluebird-canary";
+
+/// Sends the public form as a browser would: a plain form post, no cookies.
+async fn ask(t: &TestApp, path: &str, fields: &[(&str, &str)]) -> Page {
+    let mut anonymous = Staff::new(t);
+    let page = anonymous.post_from(&t.base.clone(), path, fields).await;
+    assert!(
+        page.headers.get(header::SET_COOKIE).is_none(),
+        "public pages set no cookies"
+    );
+    page
+}
+
+async fn ask_for_contact(t: &TestApp) -> Page {
+    ask(
+        t,
+        "/contact",
+        &[
+            ("alias", ALIAS),
+            ("reach", REACH),
+            ("times", "Weekdays 2-4 pm"),
+            ("code_word", CODE_WORD),
+        ],
+    )
+    .await
+}
+
+/// The one request id in the queue page's claim form or link.
+fn request_path(queue: &Page) -> String {
+    let (_, rest) = queue
+        .body
+        .split_once("/app/requests/")
+        .expect("a request is listed");
+    let id: String = rest.chars().take(36).collect();
+    format!("/app/requests/{id}")
+}
+
+async fn stored_details(t: &TestApp) -> Vec<Option<Vec<u8>>> {
+    use sqlx::Row;
+    sqlx::query("SELECT details FROM contact_requests ORDER BY received_at")
+        .fetch_all(t.app.store().pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get("details").unwrap())
+        .collect()
+}
+
+fn actions(events: &[store::rows::AuditRow]) -> Vec<(&str, &str)> {
+    events
+        .iter()
+        .map(|e| (e.action.as_str(), e.actor.as_str()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_reaches_the_queue_sealed_and_only_its_claimer_reads_it() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (ana, ana_key) = t.enrolled("ana.m", Role::CaseManager).await;
+        let (_, ben_key) = t.enrolled("ben.m", Role::Outreach).await;
+        let (_, ada_key) = t.enrolled("ada.admin", Role::Administrator).await;
+
+        let form = Staff::new(&t).get("/contact").await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(
+            form.body
+                .contains(r#"<form method="post" action="/contact" autocomplete="off""#)
+        );
+        let sent = ask_for_contact(&t).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER);
+        assert_eq!(sent.location(), "/contact/sent");
+        let thanks = Staff::new(&t).get("/contact/sent").await;
+        assert_eq!(thanks.status, StatusCode::OK);
+        assert!(thanks.body.contains("We got your request"));
+        assert!(thanks.body.contains("<title>Thank you</title>"));
+
+        // Sealed at rest: no trace of what was typed in the stored row.
+        let details = stored_details(&t).await;
+        assert_eq!(details.len(), 1);
+        let sealed = details[0].clone().expect("sealed details");
+        for canary in [ALIAS, REACH, CODE_WORD] {
+            assert!(!String::from_utf8_lossy(&sealed).contains(canary));
+        }
+
+        let mut ana_web = Staff::new(&t);
+        ana_web.sign_in("ana.m", &ana_key).await;
+        let mut ben_web = Staff::new(&t);
+        ben_web.sign_in("ben.m", &ben_key).await;
+        let mut ada_web = Staff::new(&t);
+        ada_web.sign_in("ada.admin", &ada_key).await;
+
+        // The queue says when a request came, never what it says; administrators have no queue.
+        let queue = ana_web.get("/app/requests").await;
+        assert_eq!(queue.status, StatusCode::OK);
+        assert!(!queue.body.contains(ALIAS) && !queue.body.contains(REACH));
+        let request = request_path(&queue);
+        assert_eq!(
+            ada_web.get("/app/requests").await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        // Before anyone claims it, it opens for nobody.
+        let unclaimed = ana_web.get(&request).await;
+        assert_eq!(unclaimed.status, StatusCode::NOT_FOUND);
+        assert!(!unclaimed.body.contains(ALIAS));
+
+        let claimed = ana_web
+            .submit("/app/requests", &format!("{request}/claim"), &[])
+            .await;
+        assert_eq!(claimed.status, StatusCode::SEE_OTHER, "{}", claimed.body);
+        assert_eq!(claimed.location(), request);
+        let opened = ana_web.get(&request).await;
+        assert_eq!(opened.status, StatusCode::OK);
+        for shown in [ALIAS, CODE_WORD, "Weekdays 2-4 pm"] {
+            assert!(opened.body.contains(shown), "{shown}");
+        }
+
+        // Someone else sees who has it, and neither reads, claims nor closes it; an address that
+        // names no request looks the same.
+        let theirs = ben_web.get("/app/requests").await;
+        assert!(theirs.body.contains("ana.m") && !theirs.body.contains(ALIAS));
+        let made_up = "/app/requests/8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10";
+        let nothing = ben_web.get(made_up).await;
+        let refused = ben_web.get(&request).await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND);
+        assert_eq!(refused.body, nothing.body);
+        for action in ["claim", "client"] {
+            let tried = ben_web
+                .submit("/app/requests", &format!("{request}/{action}"), &[])
+                .await;
+            assert_eq!(tried.status, StatusCode::NOT_FOUND, "{action}");
+        }
+        let close = ben_web
+            .submit(
+                "/app/requests",
+                &format!("{request}/close"),
+                &[("outcome", "not-for-us")],
+            )
+            .await;
+        assert_eq!(close.status, StatusCode::NOT_FOUND);
+
+        // The claimer turns it into a client: the nickname, the way to reach them and the code
+        // word carry over, the request leaves the queue and its details are wiped.
+        let became = ana_web
+            .submit(&request, &format!("{request}/client"), &[])
+            .await;
+        assert_eq!(became.status, StatusCode::SEE_OTHER, "{}", became.body);
+        let client_path = became.location().to_owned();
+        assert!(client_path.starts_with("/app/clients/"), "{client_path}");
+        let client = ana_web.get(&client_path).await;
+        assert_eq!(client.status, StatusCode::OK);
+        for shown in [ALIAS, REACH, CODE_WORD] {
+            assert!(client.body.contains(shown), "{shown}");
+        }
+        assert!(ana_web.get("/app/").await.body.contains(ALIAS));
+        assert!(
+            ana_web
+                .get("/app/requests")
+                .await
+                .body
+                .contains("No requests are waiting")
+        );
+        assert_eq!(stored_details(&t).await, vec![None]);
+        assert_eq!(ana_web.get(&request).await.status, StatusCode::NOT_FOUND);
+
+        let events = t.audit().await;
+        let who = format!("user:{}", ana.caller.id);
+        let done = actions(&events);
+        for expected in [
+            ("contact-request.receive", "public"),
+            ("contact-request.list", who.as_str()),
+            ("contact-request.claim", who.as_str()),
+            ("contact-request.read", who.as_str()),
+            ("contact-request.close", who.as_str()),
+            ("client.create", who.as_str()),
+        ] {
+            assert!(done.contains(&expected), "{expected:?} in {done:?}");
+        }
+        assert!(
+            events
+                .iter()
+                .filter(|e| e.action == "access.refused")
+                .count()
+                >= 5
+        );
+        assert_eq!(
+            t.app.verify_audit(|_| ()).await.unwrap(),
+            Ok(i64::try_from(events.len()).unwrap())
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_answer_does_not_depend_on_what_was_typed_and_bad_input_is_kept() {
+    let t = TestApp::start(common::Engine::Sqlite).await;
+    let first = ask_for_contact(&t).await;
+    let other = ask(
+        &t,
+        "/es/contact",
+        &[("alias", "R"), ("reach", "email r@example.org")],
+    )
+    .await;
+    assert_eq!(
+        (first.status, other.status),
+        (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER)
+    );
+    assert_eq!(other.location(), "/es/contact/sent");
+    assert_eq!(first.body, other.body);
+    let gracias = Staff::new(&t).get("/es/contact/sent").await;
+    assert!(gracias.body.contains("Recibimos tu pedido"));
+    assert!(gracias.body.contains(r#"<html lang="es">"#));
+
+    // A missing way to reach them: nothing stored, everything typed kept, the box marked.
+    let missing = ask(
+        &t,
+        "/contact",
+        &[("alias", ALIAS), ("code_word", CODE_WORD)],
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+    assert!(missing.body.contains(&format!("value=\"{ALIAS}\"")));
+    assert!(missing.body.contains(&format!("value=\"{CODE_WORD}\"")));
+    assert!(missing.body.contains(r#"id="reach-problem""#));
+    assert!(missing.body.contains("Please fill this in."));
+    let too_long = ask(
+        &t,
+        "/contact",
+        &[("alias", &"x".repeat(101)), ("reach", REACH)],
+    )
+    .await;
+    assert_eq!(too_long.status, StatusCode::BAD_REQUEST);
+    assert!(too_long.body.contains("This is too long."));
+    assert_eq!(stored_details(&t).await.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_is_turned_away_politely_and_nothing_is_stored() {
+    let t = TestApp::start(common::Engine::Sqlite).await;
+    let per_hour = usize::try_from(PER_HOUR).unwrap();
+    for _ in 0..per_hour {
+        assert_eq!(ask_for_contact(&t).await.status, StatusCode::SEE_OTHER);
+    }
+    let turned_away = ask_for_contact(&t).await;
+    assert_eq!(turned_away.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(turned_away.body.contains("nothing was sent"));
+    assert!(turned_away.body.contains("tel:+18883737888"));
+    assert_eq!(stored_details(&t).await.len(), per_hour);
+
+    // An hour later requests are taken again.
+    t.clock.advance_minutes(61);
+    assert_eq!(ask_for_contact(&t).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(stored_details(&t).await.len(), per_hour + 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unclaimed_requests_expire_after_30_days_and_closing_destroys_the_details() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (_, key) = t.enrolled("ana.m", Role::CaseManager).await;
+        let mut ana = Staff::new(&t);
+        ana.sign_in("ana.m", &key).await;
+        ask_for_contact(&t).await;
+        let queue = ana.get("/app/requests").await;
+        let claimed = request_path(&queue);
+        ana.submit("/app/requests", &format!("{claimed}/claim"), &[])
+            .await;
+        t.clock.advance_days(1);
+        ask_for_contact(&t).await;
+
+        // A minute short of 30 days after the second request, both still wait; a minute past,
+        // the unclaimed one is gone and the claimed one stays.
+        t.clock.advance_days(30);
+        t.clock.advance_minutes(-1);
+        assert_eq!(t.app.expire_contact_requests().await.unwrap(), 0);
+        t.clock.advance_minutes(2);
+        ana.sign_in("ana.m", &key).await;
+        let queue = ana.get("/app/requests").await;
+        assert_eq!(
+            queue.body.matches("<tr>\n<td>").count(),
+            1,
+            "{}",
+            queue.body
+        );
+        assert_eq!(stored_details(&t).await.iter().flatten().count(), 1);
+        let expired = t
+            .audit()
+            .await
+            .into_iter()
+            .filter(|e| e.action == "contact-request.expire")
+            .collect::<Vec<_>>();
+        assert_eq!(expired.len(), 1);
+        assert_eq!(expired[0].actor, "system");
+
+        // Closing the claimed one wipes its details and destroys its key.
+        let closed = ana
+            .submit(
+                &claimed,
+                &format!("{claimed}/close"),
+                &[("outcome", "could-not-reach")],
+            )
+            .await;
+        assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+        assert_eq!(stored_details(&t).await, vec![None, None]);
+        let id: domain::ContactRequestId = claimed.rsplit('/').next().unwrap().parse().unwrap();
+        assert!(
+            t.app
+                .key_store()
+                .get(id.client_key_slot())
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let bad = ana
+            .submit(
+                "/app/requests",
+                &format!("{claimed}/close"),
+                &[("outcome", "lost")],
+            )
+            .await;
+        assert_ne!(bad.status, StatusCode::SEE_OTHER);
+    }
+}

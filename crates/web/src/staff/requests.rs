@@ -1,0 +1,168 @@
+//! The safe-contact queue: the requests people sent from the public site, claimed by one member of
+//! staff, who then reads it and turns it into a client record or closes it. Every step is audited
+//! in the application.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::ContactRequestId;
+use domain::contact_request::Outcome;
+use serde::Deserialize;
+
+use super::login::NoFields;
+use super::page::{self, Chrome, render, when};
+use super::session::{SignedIn, StaffForm};
+
+struct Line {
+    href: String,
+    received: String,
+    expires: String,
+    language: String,
+    mine: bool,
+    claimed_by: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "staff/requests.html")]
+struct QueuePage {
+    chrome: Option<Chrome>,
+    requests: Vec<Line>,
+}
+
+struct Choice {
+    value: &'static str,
+    label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "staff/request.html")]
+struct RequestPage {
+    chrome: Option<Chrome>,
+    href: String,
+    received: String,
+    request: app::contact_requests::ContactRequestView,
+    outcomes: Vec<Choice>,
+}
+
+fn href(id: ContactRequestId) -> String {
+    format!("/app/requests/{id}")
+}
+
+/// A request id from the address; a malformed one is "not found" like any other (P7).
+fn parse_id(raw: &str) -> Option<ContactRequestId> {
+    raw.parse().ok()
+}
+
+pub(crate) async fn queue(State(app): State<app::App>, signed_in: SignedIn) -> Response {
+    let caller = &signed_in.caller;
+    let requests = match app.contact_requests(caller).await {
+        Ok(requests) => requests,
+        Err(err) => return page::failure(err),
+    };
+    let lines = requests
+        .into_iter()
+        .map(|r| Line {
+            href: href(r.id),
+            received: when(r.received_at),
+            expires: when(r.expires_at),
+            language: r.language,
+            mine: r.claimed_by == Some(caller.id),
+            claimed_by: r
+                .claimed_by
+                .map(|_| r.claimed_by_name.unwrap_or_else(|| "someone".to_owned())),
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &QueuePage {
+            chrome: Some(Chrome::new(&signed_in, "requests")),
+            requests: lines,
+        },
+    )
+}
+
+pub(crate) async fn request(
+    State(app): State<app::App>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(id) = parse_id(&id) else {
+        return page::not_found();
+    };
+    match app.contact_request(&signed_in.caller, id).await {
+        Ok(request) => render(
+            StatusCode::OK,
+            &RequestPage {
+                chrome: Some(Chrome::new(&signed_in, "requests")),
+                href: href(id),
+                received: when(request.summary.received_at),
+                request,
+                outcomes: Outcome::CLOSING
+                    .into_iter()
+                    .map(|o| Choice {
+                        value: o.as_str(),
+                        label: o.label(),
+                    })
+                    .collect(),
+            },
+        ),
+        Err(err) => page::failure(err),
+    }
+}
+
+pub(crate) async fn claim(
+    State(app): State<app::App>,
+    Path(id): Path<String>,
+    StaffForm { signed_in, .. }: StaffForm<NoFields>,
+) -> Response {
+    let Some(id) = parse_id(&id) else {
+        return page::not_found();
+    };
+    match app.claim_contact_request(&signed_in.caller, id).await {
+        Ok(()) => Redirect::to(&href(id)).into_response(),
+        Err(err) => page::failure(err),
+    }
+}
+
+pub(crate) async fn to_client(
+    State(app): State<app::App>,
+    Path(id): Path<String>,
+    StaffForm { signed_in, .. }: StaffForm<NoFields>,
+) -> Response {
+    let Some(id) = parse_id(&id) else {
+        return page::not_found();
+    };
+    match app.contact_request_to_client(&signed_in.caller, id).await {
+        Ok(client) => Redirect::to(&format!("/app/clients/{client}")).into_response(),
+        Err(err) => page::failure(err),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CloseForm {
+    #[serde(default)]
+    outcome: String,
+}
+
+pub(crate) async fn close(
+    State(app): State<app::App>,
+    Path(id): Path<String>,
+    StaffForm { signed_in, form }: StaffForm<CloseForm>,
+) -> Response {
+    let Some(id) = parse_id(&id) else {
+        return page::not_found();
+    };
+    let outcome = match Outcome::parse_closing(&form.outcome) {
+        Ok(outcome) => outcome,
+        Err(invalid) => return page::failure(invalid.into()),
+    };
+    match app
+        .close_contact_request(&signed_in.caller, id, outcome)
+        .await
+    {
+        Ok(()) => Redirect::to("/app/requests").into_response(),
+        Err(err) => page::failure(err),
+    }
+}
