@@ -76,6 +76,47 @@ async fn take_the_self_check(b: &Browser, t: &TestApp, prefix: &str) {
     );
 }
 
+/// What is typed into the safe-contact form: `(field, value)`, values distinct enough to find.
+const CONTACT: &[(&str, &str)] = &[
+    ("alias", "Wren Canary-5512"),
+    ("reach", "text-me-canary-0199"),
+    ("times", "after-canary-9pm"),
+    ("code_word", "heron-canary-77"),
+];
+
+/// Fills the safe-contact form on the contact page and sends it; `complete` leaves out the way
+/// to reach them when false, which keeps the person on the form with the box marked.
+async fn ask_to_be_reached(b: &Browser, t: &TestApp, prefix: &str, complete: bool) {
+    b.goto(&t.url(&format!("{prefix}/contact"))).await;
+    for (field, value) in CONTACT {
+        if complete || *field != "reach" {
+            b.type_text(&b.find(&format!("#{field}")).await, value)
+                .await;
+        }
+    }
+    if !complete {
+        // The browser's own check would stop the form; the server's answer is what is tested.
+        b.execute(
+            "document.getElementById('reach').required = false;",
+            json!([]),
+        )
+        .await;
+    }
+    b.click(&b.find("form.ask button[type=submit]").await).await;
+    if complete {
+        b.wait_for_url("the thank-you page", |url| {
+            url == t.url(&format!("{prefix}/contact/sent"))
+        })
+        .await;
+    } else {
+        b.wait_for(
+            "the form with its problem",
+            "return document.readyState === 'complete' && !!document.getElementById('reach-problem');",
+        )
+        .await;
+    }
+}
+
 /// `%C3%AD` → `í`, so that words are found in stored addresses too.
 fn percent_decoded(text: &str) -> String {
     let bytes = text.as_bytes();
@@ -183,10 +224,14 @@ async fn a_visit_leaves_nothing_behind_in_the_browser() {
     b.wait_for_url("the Spanish myths page", |url| url == t.url("/es/myths"))
         .await;
 
-    // The self-check, answered and sent, in both languages. (A safe-contact request form does
-    // not exist yet: when it lands, this test fills and sends it too, with `type_text`.)
+    // The self-check, answered and sent, in both languages, and a request to be reached.
     take_the_self_check(&b, &t, "").await;
     take_the_self_check(&b, &t, "/es").await;
+    ask_to_be_reached(&b, &t, "/es", true).await;
+    let mut tx = t.app.store().read().await.unwrap();
+    let arrived = tx.waiting_contact_requests(10).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(arrived.len(), 1, "the request reached the queue");
 
     // Escape on a page leaves it at once, and Back does not return to it. The quick exit
     // replaces only the page being read: earlier pages of this site stay in the tab's history,
@@ -320,6 +365,20 @@ async fn a_visit_leaves_nothing_behind_in_the_browser() {
         "the browser keeps the self-check's answers:\n{}",
         found.join("\n")
     );
+
+    // Nor what was typed into the contact form: it was posted once and answered with a redirect,
+    // and the form is not remembered (autocomplete off, pages no-store).
+    let mut found = Vec::new();
+    for (field, value) in CONTACT {
+        for file in files_holding(&b.profile_dir(), value) {
+            found.push(format!("{}: {field}", file.display()));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the browser keeps what was typed into the contact form:\n{}",
+        found.join("\n")
+    );
 }
 
 /// What axe-core finds on the current page: serious and critical violations as
@@ -431,6 +490,12 @@ async fn every_public_page_is_accessible_and_fits_a_phone() {
     for violation in axe_violations(&b, &axe).await {
         failures.push(format!("/es/nowhere (not found): {violation}"));
     }
+    for complete in [false, true] {
+        ask_to_be_reached(&b, &t, "", complete).await;
+        for violation in axe_violations(&b, &axe).await {
+            failures.push(format!("/contact (sent: {complete}): {violation}"));
+        }
+    }
 
     // The main pages at desktop and phone width: nothing wider than the screen, the quick exit
     // at the top of the window, and no serious accessibility problem at either size. With
@@ -439,10 +504,12 @@ async fn every_public_page_is_accessible_and_fits_a_phone() {
     for size in [Size::Desktop, Size::Phone] {
         b.set_size(size).await;
         for (lang, prefix) in [("en", ""), ("es", "/es")] {
-            for page in ["home", "learn", "check", "check-result"] {
+            for page in ["home", "learn", "check", "check-result", "contact"] {
                 match page {
                     "home" => b.goto(&t.url(&format!("{prefix}/"))).await,
                     "check-result" => take_the_self_check(&b, &t, prefix).await,
+                    // The form at the end of the contact page.
+                    "contact" => b.goto(&t.url(&format!("{prefix}/contact#ask"))).await,
                     slug => b.goto(&t.url(&format!("{prefix}/{slug}"))).await,
                 }
                 if page == "check-result" {

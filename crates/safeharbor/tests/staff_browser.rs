@@ -20,6 +20,8 @@ use common::{Engine, STAFF_PASSWORD, TestApp, totp_from_base32};
 use domain::Role;
 
 const NAME: &str = "Zinnia Canarywood";
+/// The nickname in a contact request the worker claims and closes.
+const ASKED: &str = "Marlowe Canaryfield";
 const NOTE: &str = "Canary note 7f3a: met by the river, feeling safer.";
 
 async fn fill(b: &Browser, css: &str, text: &str) {
@@ -120,6 +122,42 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     b.goto(&client).await;
     screenshot(&b, "client").await;
 
+    // Someone asks, from the public site, to be reached; the worker claims the request, reads
+    // it and closes it.
+    let asked = domain::contact_request::RawContactRequest {
+        alias: ASKED.to_owned(),
+        reach: "Text 555-0123, say it is about the library book".to_owned(),
+        times: "Weekdays 2 to 4 pm".to_owned(),
+        code_word: "sparrow".to_owned(),
+    };
+    t.app
+        .receive_contact_request(asked.parse().unwrap(), "es")
+        .await
+        .unwrap();
+    b.click(&b.find("nav a[href=\"/app/requests\"]").await)
+        .await;
+    b.wait_for_url("the requests", |u| u.ends_with("/app/requests"))
+        .await;
+    screenshot(&b, "requests").await;
+    submit(&b).await;
+    let request = b
+        .wait_for_url("the claimed request", |u| u.contains("/app/requests/"))
+        .await;
+    assert!(b.page_source().await.contains(ASKED));
+    screenshot(&b, "request").await;
+    b.click(&b.find("input[name=outcome][value=reached]").await)
+        .await;
+    b.click(&b.find("form[action$=\"/close\"] button").await)
+        .await;
+    b.wait_for_url("the requests again", |u| u.ends_with("/app/requests"))
+        .await;
+    b.goto(&request).await;
+    assert!(
+        !b.page_source().await.contains(ASKED),
+        "a closed request is gone"
+    );
+    b.goto(&t.url("/app/")).await;
+
     // Sign out; Back must not bring the record back (P13).
     b.click(&b.find(".sign-out button").await).await;
     b.wait_for_url("the sign-in page", |u| u.ends_with("/login"))
@@ -155,7 +193,7 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     // And no file of the closed profile holds the client's name or note (P23).
     let profile = b.profile_dir();
     b.quit().await;
-    for canary in [NAME, "Canary note 7f3a"] {
+    for canary in [NAME, "Canary note 7f3a", ASKED] {
         let holding = files_holding(&profile, canary);
         assert!(holding.is_empty(), "{canary:?} is in {holding:?}");
     }

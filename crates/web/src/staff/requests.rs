@@ -41,8 +41,18 @@ struct RequestPage {
     chrome: Option<Chrome>,
     href: String,
     received: String,
+    language: String,
     request: app::contact_requests::ContactRequestView,
     outcomes: Vec<Choice>,
+}
+
+/// The language a request was written in, as staff read it.
+fn language_name(code: &str) -> String {
+    match code {
+        "en" => "English".to_owned(),
+        "es" => "Spanish".to_owned(),
+        other => other.to_owned(),
+    }
 }
 
 fn href(id: ContactRequestId) -> String {
@@ -66,7 +76,7 @@ pub(crate) async fn queue(State(app): State<app::App>, signed_in: SignedIn) -> R
             href: href(r.id),
             received: when(r.received_at),
             expires: when(r.expires_at),
-            language: r.language,
+            language: language_name(&r.language),
             mine: r.claimed_by == Some(caller.id),
             claimed_by: r
                 .claimed_by
@@ -97,6 +107,7 @@ pub(crate) async fn request(
                 chrome: Some(Chrome::new(&signed_in, "requests")),
                 href: href(id),
                 received: when(request.summary.received_at),
+                language: language_name(&request.summary.language),
                 request,
                 outcomes: Outcome::CLOSING
                     .into_iter()
