@@ -10,7 +10,7 @@
 mod common;
 
 use common::staff::{Page, Staff};
-use common::{TestApp, engines};
+use common::{TestApp, assert_security_headers, engines};
 use domain::Role;
 use domain::contact_request::PER_HOUR;
 use reqwest::StatusCode;
@@ -28,6 +28,10 @@ async fn ask(t: &TestApp, path: &str, fields: &[(&str, &str)]) -> Page {
         page.headers.get(header::SET_COOKIE).is_none(),
         "public pages set no cookies"
     );
+    // The redirect after a request carries the headers too (it passes through the same layers).
+    if page.status != StatusCode::SEE_OTHER {
+        assert_security_headers(&page.headers, &format!("POST {path}"));
+    }
     page
 }
 
