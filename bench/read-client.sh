@@ -301,7 +301,7 @@ if [ "$STAFF_PAGES" = 1 ]; then
         --password "bench harbor lantern quarry orchard")
     echo "signed in; session cookie ${COOKIE%%=*}=..."
     BENCH_COOKIE="$COOKIE" BENCH_PATH=/app/ IDS_FILE="" \
-        run "staff page: GET /app/ (my caseload: $CLIENTS clients, the newest 100 listed)" "" \
+        run "staff page: GET /app/ (my caseload: $CLIENTS clients, the newest 25 listed)" "" \
         -s "$ROOT/bench/read-client.lua"
     CASELOAD_RATE=$LAST_RATE
     CASELOAD_P99=$(awk '$1 == "99%" {print $2}' "$TMP/wrk.txt")

@@ -272,7 +272,7 @@ impl App {
         })
     }
 
-    /// The caller's caseload, newest first, one page.
+    /// The caller's caseload, most recently assigned first, one page.
     pub async fn caseload(
         &self,
         caller: &Caller,

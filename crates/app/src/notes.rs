@@ -110,30 +110,47 @@ pub(crate) async fn open_notes(
     client: ClientId,
 ) -> Result<Vec<NoteView>> {
     let rows = tx.notes(client, MAX_NOTES).await?;
-    let mut names: HashMap<String, Option<String>> = HashMap::new();
-    let mut notes = Vec::with_capacity(rows.len());
+    let authors = author_names(tx, &rows).await?;
+    open_note_rows(dek, rows, &authors)
+}
+
+/// The username of each note's author, by the author as stored; `None` for an author who is not
+/// a member of staff (the operator) or whose account is gone.
+pub(crate) async fn author_names(
+    tx: &mut store::Reads,
+    rows: &[store::rows::NoteRow],
+) -> Result<HashMap<String, Option<String>>> {
+    let mut names = HashMap::new();
     for row in rows {
-        let Some(body) = row.body.as_deref() else {
+        if names.contains_key(&row.author) {
             continue;
+        }
+        let name = match Actor::decode(&row.author) {
+            Some(Actor::User(user)) => tx.user(user).await?.map(|u| u.username),
+            _ => None,
         };
-        let author_name = match names.get(&row.author) {
-            Some(name) => name.clone(),
-            None => {
-                let name = match Actor::decode(&row.author) {
-                    Some(Actor::User(user)) => tx.user(user).await?.map(|u| u.username),
-                    _ => None,
-                };
-                names.insert(row.author.clone(), name.clone());
-                name
-            }
-        };
-        notes.push(NoteView {
-            id: row.id,
-            author: row.author,
-            author_name,
-            created_at: row.created_at,
-            text: open(dek, TABLE, "body", &row.id.to_string(), body)?,
-        });
+        names.insert(row.author.clone(), name);
     }
-    Ok(notes)
+    Ok(names)
+}
+
+/// Opens notes already read; erased notes (no body) are left out.
+pub(crate) fn open_note_rows(
+    dek: &crypto::DataKey,
+    rows: Vec<store::rows::NoteRow>,
+    authors: &HashMap<String, Option<String>>,
+) -> Result<Vec<NoteView>> {
+    rows.into_iter()
+        .filter_map(|row| {
+            let body = row.body.as_deref()?;
+            let text = open(dek, TABLE, "body", &row.id.to_string(), body);
+            Some(text.map(|text| NoteView {
+                id: row.id,
+                author_name: authors.get(&row.author).cloned().flatten(),
+                author: row.author,
+                created_at: row.created_at,
+                text,
+            }))
+        })
+        .collect()
 }

@@ -6,7 +6,7 @@ use domain::audit::{Actor, AuditAction};
 use domain::policy::Action;
 
 use crate::access::target;
-use crate::notes::open_notes;
+use crate::notes::{MAX_NOTES, author_names, open_note_rows};
 use crate::{App, AppError, Caller, CaseView, ClientView, NoteView, Purpose, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,48 +24,52 @@ impl App {
         id: ClientId,
         purpose: Purpose,
     ) -> Result<ClientRecord> {
-        // The key is fetched before the shared transaction, to keep that short. A client that is
-        // missing or not the caller's is refused in it all the same.
+        // The key is fetched before the shared transaction, and the rows are opened after it,
+        // to keep that short. A client that is missing or not the caller's is refused in it all
+        // the same.
         let key = self.client_key(id).await;
         let caller = caller.clone();
-        self.grouped(move |app, reads, events| {
-            Box::pin(async move {
-                let actions = [Action::ReadClient, Action::ReadCases, Action::ReadNotes];
-                let grant = match app.decide_client(reads, &caller, id, &actions).await? {
-                    Ok(grant) => grant,
-                    Err(refusal) => {
-                        events.push(refusal);
-                        return Ok(Err(AppError::NotFound));
+        let (row, cases, notes, authors) = self
+            .grouped(move |app, reads, events| {
+                Box::pin(async move {
+                    let actions = [Action::ReadClient, Action::ReadCases, Action::ReadNotes];
+                    let grant = match app.decide_client(reads, &caller, id, &actions).await? {
+                        Ok(grant) => grant,
+                        Err(refusal) => {
+                            events.push(refusal);
+                            return Ok(Err(AppError::NotFound));
+                        }
+                    };
+                    let cases = reads.cases(id).await?;
+                    let notes = reads.notes(id, MAX_NOTES).await?;
+                    let authors = author_names(reads, &notes).await?;
+                    for action in [
+                        AuditAction::ClientRead,
+                        AuditAction::CaseList,
+                        AuditAction::NoteList,
+                    ] {
+                        events.push(app.event(
+                            Actor::User(caller.id),
+                            action,
+                            Some(target(id)),
+                            purpose.as_str(),
+                        ));
                     }
-                };
-                let dek = key?;
-                let client = Self::open_client(&grant.row, &dek)?;
-                let cases = reads
-                    .cases(id)
-                    .await?
-                    .into_iter()
-                    .map(crate::cases::view)
-                    .collect::<Result<_>>()?;
-                let notes = open_notes(reads, &dek, id).await?;
-                for action in [
-                    AuditAction::ClientRead,
-                    AuditAction::CaseList,
-                    AuditAction::NoteList,
-                ] {
-                    events.push(app.event(
-                        Actor::User(caller.id),
-                        action,
-                        Some(target(id)),
-                        purpose.as_str(),
-                    ));
-                }
-                Ok(Ok(ClientRecord {
-                    client,
-                    cases,
-                    notes,
-                }))
+                    Ok(Ok((grant.row, cases, notes, authors)))
+                })
             })
+            .await?;
+        let dek = key?;
+        let client = Self::open_client(&row, &dek)?;
+        let cases = cases
+            .into_iter()
+            .map(crate::cases::view)
+            .collect::<Result<_>>()?;
+        let notes = open_note_rows(&dek, notes, &authors)?;
+        Ok(ClientRecord {
+            client,
+            cases,
+            notes,
         })
-        .await
     }
 }

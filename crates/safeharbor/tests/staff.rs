@@ -827,3 +827,42 @@ async fn every_staff_page_carries_the_security_headers() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_caseload_comes_a_page_at_a_time() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let (ana, secret) = t.enrolled("ana.m", Role::CaseManager).await;
+    for n in 0..30 {
+        let client = domain::client::RawClient {
+            preferred_name: format!("Client {n:02}"),
+            ..Default::default()
+        }
+        .parse(t.app.now().date())
+        .unwrap();
+        t.app
+            .create_client(&ana.caller, client, app::Purpose::CaseWork)
+            .await
+            .unwrap();
+        // Newest first: each one a minute after the last.
+        t.clock.advance_minutes(1);
+    }
+    let mut web = Staff::new(&t);
+    web.sign_in("ana.m", &secret).await;
+    let first = web.get("/app/").await;
+    assert_eq!(first.body.matches("/app/clients/").count() - 1, 25);
+    assert!(first.body.contains("Client 29") && !first.body.contains("Client 04"));
+    assert!(
+        first
+            .body
+            .contains(r#"<a href="/app/?page=2">Older clients</a>"#)
+    );
+    assert!(!first.body.contains("Newer clients"));
+    let second = web.get("/app/?page=2").await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert!(second.body.contains("Client 04") && !second.body.contains("Client 05"));
+    assert!(second.body.contains(r#"<a href="/app/">Newer clients</a>"#));
+    assert!(!second.body.contains("Older clients"));
+    for bad in ["/app/?page=x", "/app/?page=2&name=Client"] {
+        assert_eq!(web.get(bad).await.status, StatusCode::NOT_FOUND, "{bad}");
+    }
+}

@@ -47,6 +47,11 @@ const RECORDS: &[Migration] = &[
         name: "contact requests",
         sql: include_str!("../migrations/records/0007_contact_requests.sql"),
     },
+    Migration {
+        version: 8,
+        name: "caseload order",
+        sql: include_str!("../migrations/records/0008_caseload_order.sql"),
+    },
 ];
 
 const KEYS: &[Migration] = &[Migration {

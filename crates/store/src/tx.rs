@@ -794,22 +794,19 @@ impl Reads {
         .transpose()
     }
 
-    /// The clients assigned to a member of staff, newest first, a page at a time.
+    /// The clients assigned to a member of staff, most recently assigned first, a page at a time.
     pub async fn caseload(
         &mut self,
         user: UserId,
         limit: i64,
         offset: i64,
     ) -> Result<Vec<ClientRow>> {
-        // Driven from the worker's assignments (indexed by user), not by scanning every client
-        // newest first: a caseload is a small part of a large database. The page is chosen on
-        // (id, created_at) alone; only its rows are then read whole.
+        // Driven from the worker's assignments in time order (an index by user and time), not by
+        // scanning or sorting every client: a page reads only its own rows.
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {CLIENT_COLUMNS} FROM clients WHERE id IN \
-             (SELECT c.id FROM assignments a JOIN clients c ON c.id = a.client_id \
-              WHERE a.user_id = $1 AND c.erased_at IS NULL \
-              ORDER BY c.created_at DESC, c.id LIMIT $2 OFFSET $3) \
-             ORDER BY created_at DESC, id"
+            "SELECT {CLIENT_COLUMNS} FROM assignments JOIN clients ON clients.id = assignments.client_id \
+             WHERE assignments.user_id = $1 AND clients.erased_at IS NULL \
+             ORDER BY assignments.assigned_at DESC, assignments.client_id DESC LIMIT $2 OFFSET $3"
         )))
         .bind(user.to_string())
         .bind(limit)

@@ -165,7 +165,7 @@ pub(crate) async fn read(
 }
 
 #[utoipa::path(get, path = "/api/v1/clients", tag = "clients", params(Page),
-    responses((status = 200, description = "Your caseload, newest first", body = CaseloadResponse),
+    responses((status = 200, description = "Your caseload, most recently assigned first", body = CaseloadResponse),
         (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub(crate) async fn caseload(

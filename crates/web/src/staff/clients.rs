@@ -2,7 +2,8 @@
 //! and the intake of a new client with a possible-duplicate warning.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::ClientId;
@@ -13,8 +14,8 @@ use serde::Deserialize;
 use super::page::{self, Chrome, render, when};
 use super::session::{SignedIn, StaffForm};
 
-/// How many clients the caseload page lists at once.
-const PAGE_SIZE: i64 = 100;
+/// How many clients the caseload page lists at once: a screenful, and little work per page.
+const PAGE_SIZE: i64 = 25;
 
 struct Line {
     href: String,
@@ -30,6 +31,9 @@ struct CaseloadPage {
     clients: Vec<Line>,
     /// Set after a search: what was searched for is not repeated (it may be a name), only this.
     searched: bool,
+    /// Links to the newer and older pages of the caseload, when there are such pages.
+    newer: Option<String>,
+    older: Option<String>,
     problem: Option<String>,
 }
 
@@ -49,25 +53,60 @@ fn client_href(id: ClientId) -> String {
     format!("/app/clients/{id}")
 }
 
-pub(crate) async fn caseload(State(app): State<app::App>, signed_in: SignedIn) -> Response {
+/// Which page of the caseload to show (`/app/?page=2`); the first when absent.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CaseloadQuery {
+    page: Option<u32>,
+}
+
+fn page_href(page: u32) -> String {
+    if page <= 1 {
+        "/app/".to_owned()
+    } else {
+        format!("/app/?page={page}")
+    }
+}
+
+pub(crate) async fn caseload(
+    State(app): State<app::App>,
+    signed_in: SignedIn,
+    query: Result<Query<CaseloadQuery>, QueryRejection>,
+) -> Response {
     if !page::does_case_work(&signed_in) {
         return page::no_caseload(&signed_in);
     }
-    match app
-        .caseload(&signed_in.caller, PAGE_SIZE, 0, app::Purpose::CaseWork)
+    let Ok(Query(CaseloadQuery { page })) = query else {
+        return page::not_found();
+    };
+    let page = page.unwrap_or(1).max(1);
+    let offset = i64::from(page - 1) * PAGE_SIZE;
+    // One more than a page, to know whether there is an older page.
+    let mut clients = match app
+        .caseload(
+            &signed_in.caller,
+            PAGE_SIZE + 1,
+            offset,
+            app::Purpose::CaseWork,
+        )
         .await
     {
-        Ok(clients) => render(
-            StatusCode::OK,
-            &CaseloadPage {
-                chrome: Some(Chrome::new(&signed_in, "caseload")),
-                clients: lines(clients),
-                searched: false,
-                problem: None,
-            },
-        ),
-        Err(err) => page::failure(err),
-    }
+        Ok(clients) => clients,
+        Err(err) => return page::failure(err),
+    };
+    let more = clients.len() > usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX);
+    clients.truncate(usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX));
+    render(
+        StatusCode::OK,
+        &CaseloadPage {
+            chrome: Some(Chrome::new(&signed_in, "caseload")),
+            clients: lines(clients),
+            searched: false,
+            newer: (page > 1).then(|| page_href(page - 1)),
+            older: more.then(|| page_href(page + 1)),
+            problem: None,
+        },
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -100,6 +139,8 @@ pub(crate) async fn search(
             chrome,
             clients: lines(clients),
             searched: true,
+            newer: None,
+            older: None,
             problem: None,
         },
     )
