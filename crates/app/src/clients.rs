@@ -176,35 +176,34 @@ impl App {
         id: ClientId,
         purpose: Purpose,
     ) -> Result<ClientView> {
-        // The key is fetched before the shared transaction and the fields are opened after it,
-        // to keep the serialised part short. A client that is missing or not the caller's is
-        // refused in it all the same.
-        let key = self.client_key(id).await;
+        // The key comes with the shared transaction (one query for the whole batch) and the
+        // fields are opened after it, to keep that short.
         let caller = caller.clone();
-        let row = self
-            .grouped(move |app, reads, events| {
+        let (row, key) = self
+            .grouped(Some(id), move |app, share| {
                 Box::pin(async move {
                     let grant = match app
-                        .decide_client(reads, &caller, id, &[Action::ReadClient])
+                        .decide_client(share.reads, &caller, id, &[Action::ReadClient])
                         .await?
                     {
                         Ok(grant) => grant,
                         Err(refusal) => {
-                            events.push(refusal);
+                            share.events.push(refusal);
                             return Ok(Err(AppError::NotFound));
                         }
                     };
-                    events.push(app.event(
+                    share.events.push(app.event(
                         Actor::User(caller.id),
                         AuditAction::ClientRead,
                         Some(target(id)),
                         purpose.as_str(),
                     ));
-                    Ok(Ok(grant.row))
+                    Ok(Ok((grant.row, share.key)))
                 })
             })
             .await?;
-        Self::open_client(&row, &key?)
+        // A client allowed but without a key is being erased: not found.
+        Self::open_client(&row, &key.ok_or(AppError::NotFound)?)
     }
 
     /// Benchmark-only: the same lookup and access check with no audit event and no decryption,
@@ -284,10 +283,10 @@ impl App {
         let user = caller.id;
         let (limit, offset) = (limit.clamp(1, MAX_PAGE), offset.max(0));
         let rows = self
-            .grouped(move |app, reads, events| {
+            .grouped(None, move |app, share| {
                 Box::pin(async move {
-                    let rows = reads.caseload(user, limit, offset).await?;
-                    events.push(app.event(
+                    let rows = share.reads.caseload(user, limit, offset).await?;
+                    share.events.push(app.event(
                         Actor::User(user),
                         AuditAction::CaseloadList,
                         None,
@@ -313,13 +312,18 @@ impl App {
         let user = caller.id;
         let index = self.indexer().name(name);
         let rows = self
-            .grouped(move |app, reads, events| {
+            .grouped(None, move |app, share| {
                 Box::pin(async move {
                     let mut rows = Vec::new();
-                    for id in reads.matching_clients(user, Some(&index), None).await? {
-                        rows.extend(reads.client(id).await?.filter(|r| r.erased_at.is_none()));
+                    for id in share
+                        .reads
+                        .matching_clients(user, Some(&index), None)
+                        .await?
+                    {
+                        let row = share.reads.client(id).await?;
+                        rows.extend(row.filter(|r| r.erased_at.is_none()));
                     }
-                    events.push(app.event(
+                    share.events.push(app.event(
                         Actor::User(user),
                         AuditAction::CaseloadSearch,
                         None,

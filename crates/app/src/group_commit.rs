@@ -9,10 +9,13 @@
 //! Work here is handed only `store::Reads`: it cannot write, so work that fails leaves nothing
 //! behind to undo, and its audit events are simply not appended.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
+use crypto::DataKey;
+use domain::ClientId;
 use domain::audit::NewAuditEvent;
 use tokio::sync::oneshot;
 
@@ -21,23 +24,34 @@ use crate::{App, AppError, Result};
 /// The most requests one transaction carries, so that a long queue is not one long wait.
 const MAX_BATCH: usize = 64;
 
-/// A request's work in the shared transaction: it reads through `Reads` and pushes the audit
-/// events its reading calls for. `Err` drops the work's events; what the caller hears is the
-/// `Ok` value once the batch is durable, so an audited refusal (`Ok(Err(NotFound))`) keeps its
-/// event.
+/// What a request's work gets in the shared transaction.
+pub(crate) struct Share<'a> {
+    /// The transaction, for reading only.
+    pub reads: &'a mut store::Reads,
+    /// Where the work leaves the audit events its reading calls for.
+    pub events: &'a mut Vec<NewAuditEvent>,
+    /// The data key of the client the work asked for, fetched for the whole batch in one query;
+    /// `None` if that client has no key (never existed, or erased).
+    pub key: Option<DataKey>,
+}
+
+/// A request's work in the shared transaction. `Err` drops the work's events; what the caller
+/// hears is the `Ok` value once the batch is durable, so an audited refusal (`Ok(Err(NotFound))`)
+/// keeps its event.
 pub(crate) type Work<'a, T> = Pin<Box<dyn Future<Output = Result<Result<T>>> + Send + 'a>>;
 
 /// Hears how the batch ended and tells the waiting request.
 type Reply = Box<dyn FnOnce(Result<()>) + Send>;
 
-/// Runs one request's work, leaving its events in the vector, and says what to reply once the
-/// batch is committed.
-type Job = Box<
-    dyn for<'a> FnOnce(
-            &'a App,
-            &'a mut store::Reads,
-            &'a mut Vec<NewAuditEvent>,
-        ) -> Pin<Box<dyn Future<Output = Reply> + Send + 'a>>
+/// One request in the queue: the client whose key it needs, and its work, which says what to
+/// reply once the batch is committed.
+struct Job {
+    key_for: Option<ClientId>,
+    run: RunJob,
+}
+
+type RunJob = Box<
+    dyn for<'a> FnOnce(&'a App, Share<'a>) -> Pin<Box<dyn Future<Output = Reply> + Send + 'a>>
         + Send,
 >;
 
@@ -98,19 +112,24 @@ impl GroupCommit {
         }
     }
 
-    /// Queues `work`, makes sure a batch will run it, and waits until its batch is durable.
-    pub(crate) async fn run<T, F>(&self, app: &App, work: F) -> Result<T>
+    /// Queues `work` (with the key of `key_for`, if given), makes sure a batch will run it, and
+    /// waits until its batch is durable.
+    pub(crate) async fn run<T, F>(&self, app: &App, key_for: Option<ClientId>, work: F) -> Result<T>
     where
         T: Send + 'static,
-        F: for<'a> FnOnce(&'a App, &'a mut store::Reads, &'a mut Vec<NewAuditEvent>) -> Work<'a, T>
-            + Send
-            + 'static,
+        F: for<'a> FnOnce(&'a App, Share<'a>) -> Work<'a, T> + Send + 'static,
     {
         let (reply, heard) = oneshot::channel::<Result<T>>();
-        let job: Job = Box::new(move |app, reads, events| {
+        let run: RunJob = Box::new(move |app, share| {
             Box::pin(async move {
+                let Share { reads, events, key } = share;
                 let mut mine = Vec::new();
-                let outcome = match work(app, reads, &mut mine).await {
+                let share = Share {
+                    reads,
+                    events: &mut mine,
+                    key,
+                };
+                let outcome = match work(app, share).await {
                     Ok(outcome) => {
                         events.append(&mut mine);
                         outcome
@@ -122,6 +141,7 @@ impl GroupCommit {
                 }) as Reply
             })
         });
+        let job = Job { key_for, run };
         self.lock_queue().push(job);
         if let Ok(turn) = self.running.clone().try_lock_owned() {
             // Spawned, so that a batch finishes even if this request is abandoned.
@@ -177,10 +197,22 @@ async fn drain(app: App, mut turn: tokio::sync::OwnedMutexGuard<()>) {
 async fn run_batch(app: &App, batch: Vec<Job>) {
     let mut replies = Vec::with_capacity(batch.len());
     let outcome: Result<()> = async {
+        // Every key the batch needs, in one query, before the writer's turn is taken.
+        let wanted: Vec<ClientId> = batch.iter().filter_map(|job| job.key_for).collect();
+        let keys = if wanted.is_empty() {
+            HashMap::new()
+        } else {
+            app.client_keys(&wanted).await?
+        };
         let mut tx = app.store().write().await?;
         let mut events = Vec::with_capacity(batch.len());
         for job in batch {
-            replies.push(job(app, &mut tx, &mut events).await);
+            let share = Share {
+                reads: &mut tx,
+                events: &mut events,
+                key: job.key_for.and_then(|id| keys.get(&id).cloned()),
+            };
+            replies.push((job.run)(app, share).await);
         }
         tx.append_audit_events(&events, &app.keyring().audit_key())
             .await?;
@@ -240,10 +272,11 @@ mod tests {
     fn queue(app: &App, end: &'static str) -> tokio::task::JoinHandle<Result<&'static str>> {
         let app = app.clone();
         tokio::spawn(async move {
-            app.grouped(move |app, _, events| {
+            app.grouped(None, move |app, share| {
                 Box::pin(async move {
                     let action = AuditAction::ClientRead;
-                    events.push(app.event(Actor::Operator, action, Some(end.into()), "test"));
+                    let event = app.event(Actor::Operator, action, Some(end.into()), "test");
+                    share.events.push(event);
                     match end {
                         "fails" => Err(AppError::Conflict("failed after reading")),
                         "refused" => Ok(Err(AppError::NotFound)),

@@ -228,18 +228,18 @@ impl App {
 
     /// Runs the transactional part of a request in a shared, group-committed transaction (see
     /// `group_commit`), and returns once that transaction is durable.
-    pub(crate) async fn grouped<T, F>(&self, work: F) -> Result<T>
+    pub(crate) async fn grouped<T, F>(
+        &self,
+        key_for: Option<domain::ClientId>,
+        work: F,
+    ) -> Result<T>
     where
         T: Send + 'static,
-        F: for<'a> FnOnce(
-                &'a App,
-                &'a mut store::Reads,
-                &'a mut Vec<NewAuditEvent>,
-            ) -> group_commit::Work<'a, T>
+        F: for<'a> FnOnce(&'a App, group_commit::Share<'a>) -> group_commit::Work<'a, T>
             + Send
             + 'static,
     {
-        self.inner.group_commit.run(self, work).await
+        self.inner.group_commit.run(self, key_for, work).await
     }
 
     pub fn store(&self) -> &Store {

@@ -24,19 +24,18 @@ impl App {
         id: ClientId,
         purpose: Purpose,
     ) -> Result<ClientRecord> {
-        // The key is fetched before the shared transaction, and the rows are opened after it,
-        // to keep that short. A client that is missing or not the caller's is refused in it all
-        // the same.
-        let key = self.client_key(id).await;
+        // The key comes with the shared transaction, and the rows are opened after it, to keep
+        // that short. A client that is missing or not the caller's is refused in it.
         let caller = caller.clone();
-        let (row, cases, notes, authors) = self
-            .grouped(move |app, reads, events| {
+        let (row, cases, notes, authors, key) = self
+            .grouped(Some(id), move |app, share| {
                 Box::pin(async move {
                     let actions = [Action::ReadClient, Action::ReadCases, Action::ReadNotes];
+                    let reads = share.reads;
                     let grant = match app.decide_client(reads, &caller, id, &actions).await? {
                         Ok(grant) => grant,
                         Err(refusal) => {
-                            events.push(refusal);
+                            share.events.push(refusal);
                             return Ok(Err(AppError::NotFound));
                         }
                     };
@@ -48,18 +47,19 @@ impl App {
                         AuditAction::CaseList,
                         AuditAction::NoteList,
                     ] {
-                        events.push(app.event(
+                        share.events.push(app.event(
                             Actor::User(caller.id),
                             action,
                             Some(target(id)),
                             purpose.as_str(),
                         ));
                     }
-                    Ok(Ok((grant.row, cases, notes, authors)))
+                    Ok(Ok((grant.row, cases, notes, authors, share.key)))
                 })
             })
             .await?;
-        let dek = key?;
+        // A client allowed but without a key is being erased: not found.
+        let dek = key.ok_or(AppError::NotFound)?;
         let client = Self::open_client(&row, &dek)?;
         let cases = cases
             .into_iter()

@@ -303,16 +303,12 @@ impl App {
         }
         let hash = crypto::token::hash(token);
         let now = self.now();
-        // Most requests only read; the writer's turn is taken when there is something to write.
-        let mut tx = self.store().read().await?;
-        let Some(session) = tx.session(&hash).await?.filter(|s| s.ended_at.is_none()) else {
+        // Most requests only read, in one statement; the writer's turn is taken when there is
+        // something to write.
+        let Some((session, user)) = self.store().open_session(&hash).await? else {
             return Ok(None);
         };
-        let user = tx
-            .user(session.user_id)
-            .await?
-            .filter(|u| u.disabled_at.is_none());
-        tx.commit().await?;
+        let user = Some(user).filter(|u| u.disabled_at.is_none());
         let live =
             session_state(session.created_at, session.last_seen_at, now) == SessionState::Active;
         let stale = now.unix_millis() - session.last_seen_at.unix_millis() >= TOUCH_EVERY_MS;

@@ -21,8 +21,7 @@ pub use tx::{Reads, Tx};
 use std::sync::Arc;
 
 use domain::Timestamp;
-use rows::{TokenRow, UserRow};
-use sqlx::Row;
+use rows::{SessionRow, TokenRow, UserRow};
 
 use sqlx::AnyPool;
 
@@ -162,14 +161,29 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let account = UserRow {
-            id: crate::tx::parsed(&row, "user_id")?,
-            username: row.try_get("username")?,
-            role: crate::tx::parsed(&row, "role")?,
-            created_at: crate::tx::ts(&row, "user_created_at")?,
-            disabled_at: crate::tx::opt_ts(&row, "disabled_at")?,
-        };
-        Ok(Some((crate::tx::token(&row)?, account)))
+        Ok(Some((
+            crate::tx::token(&row)?,
+            crate::tx::joined_user(&row)?,
+        )))
+    }
+
+    /// The session with this hash, if it has not been ended, and its account (enabled or not).
+    /// One statement on the pool, outside any transaction: it runs on every signed-in page.
+    pub async fn open_session(&self, hash: &[u8; 32]) -> Result<Option<(SessionRow, UserRow)>> {
+        let row = sqlx::query(
+            "SELECT s.user_id, s.created_at, s.last_seen_at, s.authenticated_at, s.ended_at, \
+                    u.username, u.role, u.created_at AS user_created_at, u.disabled_at \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.id_hash = $1 AND s.ended_at IS NULL",
+        )
+        .bind(hash.to_vec())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some((
+            crate::tx::session(&row)?,
+            crate::tx::joined_user(&row)?,
+        )))
     }
 
     /// Every (table, column) in the records database.

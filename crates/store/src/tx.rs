@@ -87,6 +87,27 @@ fn user(row: &AnyRow) -> Result<UserRow> {
     })
 }
 
+pub(crate) fn session(row: &AnyRow) -> Result<SessionRow> {
+    Ok(SessionRow {
+        user_id: parsed(row, "user_id")?,
+        created_at: ts(row, "created_at")?,
+        last_seen_at: ts(row, "last_seen_at")?,
+        authenticated_at: ts(row, "authenticated_at")?,
+        ended_at: opt_ts(row, "ended_at")?,
+    })
+}
+
+/// The account joined to a token or session row (its columns named as `live_token` names them).
+pub(crate) fn joined_user(row: &AnyRow) -> Result<UserRow> {
+    Ok(UserRow {
+        id: parsed(row, "user_id")?,
+        username: row.try_get("username")?,
+        role: parsed(row, "role")?,
+        created_at: ts(row, "user_created_at")?,
+        disabled_at: opt_ts(row, "disabled_at")?,
+    })
+}
+
 pub(crate) fn token(row: &AnyRow) -> Result<TokenRow> {
     Ok(TokenRow {
         id: parsed(row, "id")?,
@@ -713,16 +734,7 @@ impl Reads {
         .bind(id_hash.to_vec())
         .fetch_optional(&mut *self.inner)
         .await?;
-        row.map(|row| {
-            Ok(SessionRow {
-                user_id: parsed(&row, "user_id")?,
-                created_at: ts(&row, "created_at")?,
-                last_seen_at: ts(&row, "last_seen_at")?,
-                authenticated_at: ts(&row, "authenticated_at")?,
-                ended_at: opt_ts(&row, "ended_at")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(session).transpose()
     }
 
     /// A member of staff's sessions that have not been ended, newest first, with their hashes.
