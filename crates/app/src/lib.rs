@@ -30,7 +30,7 @@ pub use cases::{CaseView, NewCase};
 pub use clients::{ClientSummary, ClientView};
 pub use keyring::KeyRing;
 pub use notes::NoteView;
-pub use record::ClientRecord;
+pub use record::{ClientRecord, ScreeningSummary};
 pub use safety::SafetyView;
 pub use screenings::ScreeningView;
 

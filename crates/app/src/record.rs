@@ -1,5 +1,5 @@
-//! A client's record as their page shows it: details, cases and notes, read in one transaction
-//! after one access decision, each part audited as it is read.
+//! A client's record as their page shows it: details, cases, notes and screenings, read in one
+//! transaction after one access decision, each part audited as it is read.
 
 use domain::ClientId;
 use domain::audit::{Actor, AuditAction};
@@ -14,6 +14,17 @@ pub struct ClientRecord {
     pub client: ClientView,
     pub cases: Vec<CaseView>,
     pub notes: Vec<NoteView>,
+    /// The screenings, newest first, without their answers (each opens on its own page).
+    pub screenings: Vec<ScreeningSummary>,
+}
+
+/// A screening as a client's page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScreeningSummary {
+    pub id: domain::ScreeningId,
+    pub instrument: String,
+    pub result: Option<String>,
+    pub created_at: domain::Timestamp,
 }
 
 impl App {
@@ -27,10 +38,15 @@ impl App {
         // The key comes with the shared transaction, and the rows are opened after it, to keep
         // that short. A client that is missing or not the caller's is refused in it.
         let caller = caller.clone();
-        let (row, cases, notes, authors, key) = self
+        let (row, cases, notes, authors, screenings, key) = self
             .grouped(Some(id), move |app, share| {
                 Box::pin(async move {
-                    let actions = [Action::ReadClient, Action::ReadCases, Action::ReadNotes];
+                    let actions = [
+                        Action::ReadClient,
+                        Action::ReadCases,
+                        Action::ReadNotes,
+                        Action::ReadScreenings,
+                    ];
                     let reads = share.reads;
                     let grant = match app.decide_client(reads, &caller, id, &actions).await? {
                         Ok(grant) => grant,
@@ -42,10 +58,12 @@ impl App {
                     let cases = reads.cases(id).await?;
                     let notes = reads.notes(id, MAX_NOTES).await?;
                     let authors = author_names(reads, &notes).await?;
+                    let screenings = reads.screenings(id).await?;
                     for action in [
                         AuditAction::ClientRead,
                         AuditAction::CaseList,
                         AuditAction::NoteList,
+                        AuditAction::ScreeningList,
                     ] {
                         share.events.push(app.event(
                             Actor::User(caller.id),
@@ -54,7 +72,9 @@ impl App {
                             purpose.as_str(),
                         ));
                     }
-                    Ok(Ok((grant.row, cases, notes, authors, share.key)))
+                    Ok(Ok((
+                        grant.row, cases, notes, authors, screenings, share.key,
+                    )))
                 })
             })
             .await?;
@@ -66,10 +86,20 @@ impl App {
             .map(crate::cases::view)
             .collect::<Result<_>>()?;
         let notes = open_note_rows(&dek, notes, &authors)?;
+        let screenings = screenings
+            .into_iter()
+            .map(|s| ScreeningSummary {
+                id: s.id,
+                instrument: s.instrument,
+                result: s.result,
+                created_at: s.created_at,
+            })
+            .collect();
         Ok(ClientRecord {
             client,
             cases,
             notes,
+            screenings,
         })
     }
 }

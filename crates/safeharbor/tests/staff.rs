@@ -370,6 +370,8 @@ async fn without_a_session_every_staff_page_sends_you_to_sign_in() {
     ];
     let safety = format!("{rosa}/safety");
     let notes = format!("{rosa}/notes");
+    let screen = format!("{rosa}/screenings/new/qyit-4");
+    let screenings = format!("{rosa}/screenings");
     let (claim, to_client, close) = (
         format!("{request}/claim"),
         format!("{request}/client"),
@@ -382,11 +384,12 @@ async fn without_a_session_every_staff_page_sends_you_to_sign_in() {
         "/app/account/sign-out-everywhere",
         notes.as_str(),
         safety.as_str(),
+        screenings.as_str(),
         claim.as_str(),
         to_client.as_str(),
         close.as_str(),
     ];
-    for path in gets.iter().chain([&safety.as_str()]) {
+    for path in gets.iter().chain([&safety.as_str(), &screen.as_str()]) {
         let page = anonymous.get(path).await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
         assert_eq!(page.location(), "/login", "{path}");
@@ -786,6 +789,8 @@ async fn every_staff_page_carries_the_security_headers() {
         "/app/clients/new".to_owned(),
         rosa.clone(),
         format!("{rosa}/safety"),
+        format!("{rosa}/screenings/new"),
+        format!("{rosa}/screenings/new/sscst-6"),
         "/app/account".to_owned(),
         "/app/clients/not-an-id".to_owned(),
         "/app/requests".to_owned(),
@@ -799,6 +804,7 @@ async fn every_staff_page_carries_the_security_headers() {
         "/app/clients".to_owned(),
         format!("{rosa}/notes"),
         format!("{rosa}/safety"),
+        format!("{rosa}/screenings"),
         "/app/requests/not-an-id/claim".to_owned(),
         "/app/account/sign-out-everywhere".to_owned(),
         "/logout".to_owned(),
@@ -864,5 +870,112 @@ async fn a_long_caseload_comes_a_page_at_a_time() {
     assert!(!second.body.contains("Older clients"));
     for bad in ["/app/?page=x", "/app/?page=2&name=Client"] {
         assert_eq!(web.get(bad).await.status, StatusCode::NOT_FOUND, "{bad}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_screening_is_taken_from_the_client_page_and_read_back_with_what_it_means() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (_, ana_key) = t.enrolled("ana.m", Role::CaseManager).await;
+        let (_, ben_key) = t.enrolled("ben.m", Role::CaseManager).await;
+        let mut ana = Staff::new(&t);
+        ana.sign_in("ana.m", &ana_key).await;
+        let rosa = record_rosa(&mut ana).await;
+
+        let page = ana.get(&rosa).await;
+        assert!(page.body.contains("Take a screening"));
+        let choose = ana.get(&format!("{rosa}/screenings/new")).await;
+        assert_eq!(choose.status, StatusCode::OK);
+        for id in [
+            "sscst-6",
+            "qyit-4",
+            "acf-adult-indicators",
+            "external-result",
+        ] {
+            assert!(
+                choose.body.contains(&format!("/screenings/new/{id}")),
+                "{id}"
+            );
+        }
+        let form_path = format!("{rosa}/screenings/new/qyit-4");
+        let form = ana.get(&form_path).await;
+        assert_eq!(form.status, StatusCode::OK);
+        // Every question starts as "not asked yet".
+        assert_eq!(form.body.matches(r#"value="unknown" checked"#).count(), 4);
+
+        // One yes is enough for this screen: look further; one question left unasked.
+        let saved = ana
+            .submit(
+                &form_path,
+                &format!("{rosa}/screenings"),
+                &[
+                    ("instrument", "qyit-4"),
+                    ("item.unsafe-work", "no"),
+                    ("item.afraid-to-leave", "yes"),
+                    ("item.traded-sex", "declined"),
+                    ("item.tricked-or-forced", "unknown"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let result_path = saved.location().to_owned();
+        assert!(result_path.starts_with(&format!("{rosa}/screenings/")));
+        let result = ana.get(&result_path).await;
+        assert_eq!(result.status, StatusCode::OK);
+        assert!(result.body.contains("Result: look further"));
+        assert!(result.body.contains("It is not a finding"));
+        assert!(result.body.contains("picked out 87% of the people"));
+        assert!(result.body.contains("Prefers not to answer"));
+        assert!(ana.get(&rosa).await.body.contains("look further"));
+
+        // An answer the instrument does not allow: nothing saved, the choices kept.
+        let before = t.audit().await.len();
+        let wrong = ana
+            .submit(
+                &form_path,
+                &format!("{rosa}/screenings"),
+                &[
+                    ("instrument", "qyit-4"),
+                    ("item.unsafe-work", "yes"),
+                    ("item.afraid-to-leave", "maybe"),
+                ],
+            )
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            wrong
+                .body
+                .contains(r#"name="item.unsafe-work" value="yes" checked"#)
+        );
+        let created = t.audit().await[before..]
+            .iter()
+            .filter(|e| e.action == "screening.create")
+            .count();
+        assert_eq!(created, 0);
+
+        // Someone else's client: every screening page is "not found".
+        let mut ben = Staff::new(&t);
+        ben.sign_in("ben.m", &ben_key).await;
+        let nothing = ben
+            .get("/app/clients/8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10")
+            .await;
+        for path in [
+            format!("{rosa}/screenings/new"),
+            form_path.clone(),
+            result_path.clone(),
+        ] {
+            let refused = ben.get(&path).await;
+            assert_eq!(refused.status, StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(refused.body, nothing.body, "{path}");
+        }
+        let posted = ben
+            .submit(
+                "/app/",
+                &format!("{rosa}/screenings"),
+                &[("instrument", "qyit-4"), ("item.unsafe-work", "yes")],
+            )
+            .await;
+        assert_eq!(posted.status, StatusCode::NOT_FOUND);
     }
 }

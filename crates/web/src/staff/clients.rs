@@ -49,7 +49,7 @@ fn lines(clients: Vec<app::ClientSummary>) -> Vec<Line> {
         .collect()
 }
 
-fn client_href(id: ClientId) -> String {
+pub(crate) fn client_href(id: ClientId) -> String {
     format!("/app/clients/{id}")
 }
 
@@ -159,6 +159,13 @@ struct NoteLine {
     text: String,
 }
 
+struct ScreeningLine {
+    href: String,
+    title: String,
+    result: &'static str,
+    at: String,
+}
+
 #[derive(Template)]
 #[template(path = "staff/client.html")]
 struct ClientPage {
@@ -170,6 +177,8 @@ struct ClientPage {
     safety_href: String,
     cases: Vec<CaseLine>,
     notes: Vec<NoteLine>,
+    screenings: Vec<ScreeningLine>,
+    screen_href: String,
     draft: String,
     problem: Option<String>,
 }
@@ -187,6 +196,7 @@ async fn client_page(
         client,
         cases,
         notes,
+        screenings,
     } = match app.client_record(caller, id, app::Purpose::CaseWork).await {
         Ok(record) => record,
         Err(err) => return page::failure(err),
@@ -224,6 +234,16 @@ async fn client_page(
                     text: n.text,
                 })
                 .collect(),
+            screenings: screenings
+                .into_iter()
+                .map(|s| ScreeningLine {
+                    href: super::screenings::href(id, s.id),
+                    title: super::screenings::title(&s.instrument),
+                    result: super::screenings::result_words(s.result.as_deref()),
+                    at: when(s.created_at),
+                })
+                .collect(),
+            screen_href: format!("{}/screenings/new", client_href(id)),
             draft,
             problem,
         },

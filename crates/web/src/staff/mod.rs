@@ -7,6 +7,7 @@ mod clients;
 mod login;
 mod page;
 mod requests;
+mod screenings;
 mod session;
 mod setup;
 
@@ -33,6 +34,16 @@ pub(crate) fn routes() -> Router<app::App> {
         .route(
             "/app/clients/{id}/safety",
             get(clients::safety_form).post(clients::save_safety),
+        )
+        .route("/app/clients/{id}/screenings", post(screenings::record))
+        .route("/app/clients/{id}/screenings/new", get(screenings::choose))
+        .route(
+            "/app/clients/{id}/screenings/new/{instrument}",
+            get(screenings::form),
+        )
+        .route(
+            "/app/clients/{id}/screenings/{screening}",
+            get(screenings::result),
         )
         .route("/app/requests", get(requests::queue))
         .route("/app/requests/{id}", get(requests::request))

@@ -1,0 +1,418 @@
+//! Screening a client from their page: choose an instrument, ask its questions (each one may stay
+//! "not asked yet" or be "prefers not to answer"), and read the result with what it means and
+//! what it does not. A screening says "look further", never more; the instruments are the
+//! shipped definitions in `instruments/`.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::instrument::{Instrument, Response as Answering};
+use domain::{ClientId, ScreeningId};
+
+use super::clients::client_href;
+use super::page::{self, Chrome, render, when};
+use super::session::{SignedIn, StaffForm};
+
+/// Form fields for answers are `item.<item id>`, apart from the token and the instrument.
+const ITEM_FIELD: &str = "item.";
+
+pub(crate) fn href(client: ClientId, screening: ScreeningId) -> String {
+    format!("{}/screenings/{screening}", client_href(client))
+}
+
+fn instrument(id: &str) -> Option<&'static Instrument> {
+    app::screenings::instruments()
+        .ok()?
+        .iter()
+        .find(|i| i.id == id)
+}
+
+/// An instrument's title, or its id if it is no longer shipped.
+pub(crate) fn title(id: &str) -> String {
+    instrument(id).map_or_else(|| id.to_owned(), |i| i.title.clone())
+}
+
+/// A result in the words staff act on.
+pub(crate) fn result_words(result: Option<&str>) -> &'static str {
+    match result {
+        Some("positive") => "look further",
+        Some("negative") => "nothing further suggested",
+        Some("incomplete") => "not decided yet",
+        _ => "no result recorded",
+    }
+}
+
+fn parse_client(raw: &str) -> Option<ClientId> {
+    raw.parse().ok()
+}
+
+struct Choice {
+    href: String,
+    title: String,
+    population: String,
+    setting: String,
+    validated: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff/screening_choose.html")]
+struct ChoosePage {
+    chrome: Option<Chrome>,
+    name: String,
+    back: String,
+    choices: Vec<Choice>,
+}
+
+/// Which instrument to use. Opening it reads the client (to say who is being screened), so a
+/// client who is not the caller's is "not found" here as everywhere.
+pub(crate) async fn choose(
+    State(app): State<app::App>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(id) = parse_client(&id) else {
+        return page::not_found();
+    };
+    let client = match app
+        .client(&signed_in.caller, id, app::Purpose::CaseWork)
+        .await
+    {
+        Ok(client) => client,
+        Err(err) => return page::failure(err),
+    };
+    let Ok(all) = app::screenings::instruments() else {
+        return page::failure(app::AppError::Conflict(
+            "the screening instruments could not be loaded",
+        ));
+    };
+    let choices = all
+        .iter()
+        .map(|i| Choice {
+            href: format!("{}/screenings/new/{}", client_href(id), i.id),
+            title: i.title.clone(),
+            population: i.population.clone(),
+            setting: i.setting.clone(),
+            validated: i.validated,
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &ChoosePage {
+            chrome: Some(Chrome::new(&signed_in, "")),
+            name: client.preferred_name,
+            back: client_href(id),
+            choices,
+        },
+    )
+}
+
+struct AnswerChoice {
+    value: String,
+    label: String,
+    checked: bool,
+}
+
+struct Question {
+    field: String,
+    text: String,
+    /// Radio choices; empty for a typed answer (a date or a short text).
+    options: Vec<AnswerChoice>,
+    typed: String,
+    date: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff/screening_form.html")]
+struct FormPage {
+    chrome: Option<Chrome>,
+    name: String,
+    action: String,
+    back: String,
+    instrument_id: String,
+    title: String,
+    follows: String,
+    questions: Vec<Question>,
+    problem: Option<String>,
+}
+
+/// Every item's question with the answers it allows, the posted ones selected.
+fn questions(instrument: &Instrument, posted: &BTreeMap<String, String>) -> Vec<Question> {
+    instrument
+        .items
+        .iter()
+        .map(|item| {
+            let field = format!("{ITEM_FIELD}{}", item.id);
+            let given = posted.get(&field).map_or("unknown", String::as_str);
+            let choice = |value: &str, label: &str| AnswerChoice {
+                value: value.to_owned(),
+                label: label.to_owned(),
+                checked: given == value,
+            };
+            let unanswered = [
+                choice("declined", "Prefers not to answer"),
+                choice("unknown", "Not asked yet, or not known"),
+            ];
+            let (options, typed, date) = match &item.response {
+                Answering::YesNo => (
+                    [choice("yes", "Yes"), choice("no", "No")]
+                        .into_iter()
+                        .chain(unanswered)
+                        .collect(),
+                    String::new(),
+                    false,
+                ),
+                Answering::Choice { options } => (
+                    options
+                        .iter()
+                        .map(|o| choice(o, &o.replace('-', " ")))
+                        .chain(unanswered)
+                        .collect(),
+                    String::new(),
+                    false,
+                ),
+                // Left blank, a typed answer is "not known".
+                Answering::Date => (Vec::new(), typed_value(given), true),
+                Answering::Text => (Vec::new(), typed_value(given), false),
+            };
+            Question {
+                field,
+                text: item.text.clone(),
+                options,
+                typed,
+                date,
+            }
+        })
+        .collect()
+}
+
+fn typed_value(given: &str) -> String {
+    if given == "unknown" {
+        String::new()
+    } else {
+        given.to_owned()
+    }
+}
+
+async fn form_page(
+    app: &app::App,
+    signed_in: &SignedIn,
+    id: ClientId,
+    instrument: &Instrument,
+    posted: &BTreeMap<String, String>,
+    problem: Option<String>,
+) -> Response {
+    let client = match app
+        .client(&signed_in.caller, id, app::Purpose::CaseWork)
+        .await
+    {
+        Ok(client) => client,
+        Err(err) => return page::failure(err),
+    };
+    let status = if problem.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render(
+        status,
+        &FormPage {
+            chrome: Some(Chrome::new(signed_in, "")),
+            name: client.preferred_name,
+            action: format!("{}/screenings", client_href(id)),
+            back: client_href(id),
+            instrument_id: instrument.id.clone(),
+            title: instrument.title.clone(),
+            follows: instrument.follows.clone(),
+            questions: questions(instrument, posted),
+            problem,
+        },
+    )
+}
+
+pub(crate) async fn form(
+    State(app): State<app::App>,
+    signed_in: SignedIn,
+    Path((id, instrument_id)): Path<(String, String)>,
+) -> Response {
+    let (Some(id), Some(instrument)) = (parse_client(&id), instrument(&instrument_id)) else {
+        return page::not_found();
+    };
+    form_page(&app, &signed_in, id, instrument, &BTreeMap::new(), None).await
+}
+
+/// Records the screening. Answers left as "not asked yet" are sent as such; the result says
+/// whether they could still change it.
+pub(crate) async fn record(
+    State(app): State<app::App>,
+    Path(id): Path<String>,
+    StaffForm { signed_in, form }: StaffForm<BTreeMap<String, String>>,
+) -> Response {
+    let Some(id) = parse_client(&id) else {
+        return page::not_found();
+    };
+    let Some(instrument) = form.get("instrument").and_then(|i| instrument(i)) else {
+        return page::failure(app::AppError::Invalid(domain::InvalidInput::new(
+            "instrument",
+            "is not one of the instruments",
+        )));
+    };
+    let mut codes = BTreeMap::new();
+    for (field, value) in &form {
+        if field == "instrument" {
+            continue;
+        }
+        let Some(item) = field.strip_prefix(ITEM_FIELD) else {
+            return super::session::bad_form();
+        };
+        // A typed answer left blank is "not known".
+        if !value.trim().is_empty() {
+            codes.insert(item.to_owned(), value.trim().to_owned());
+        }
+    }
+    match app
+        .record_screening(
+            &signed_in.caller,
+            id,
+            &instrument.id,
+            &codes,
+            app::Purpose::CaseWork,
+        )
+        .await
+    {
+        Ok((screening, _)) => Redirect::to(&href(id, screening)).into_response(),
+        // What was chosen stays on the page, with the problem above it.
+        Err(app::AppError::Invalid(invalid)) => {
+            form_page(
+                &app,
+                &signed_in,
+                id,
+                instrument,
+                &form,
+                Some(format!(
+                    "The answers could not be saved: {invalid}. Please check them."
+                )),
+            )
+            .await
+        }
+        Err(err) => page::failure(err),
+    }
+}
+
+struct Answered {
+    text: String,
+    answer: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/screening.html")]
+struct ResultPage {
+    chrome: Option<Chrome>,
+    name: String,
+    back: String,
+    title: String,
+    at: String,
+    result: &'static str,
+    recommendation: String,
+    evidence: Vec<String>,
+    validated: bool,
+    answers: Vec<Answered>,
+}
+
+/// What the published studies found, in words: how many of the people who had been trafficked
+/// the screen picked out, and how many of those who had not it cleared.
+fn evidence(instrument: &Instrument) -> Vec<String> {
+    instrument
+        .studies
+        .iter()
+        .filter_map(|s| {
+            let (sensitivity, specificity) = (s.sensitivity?, s.specificity?);
+            Some(format!(
+                "{}: it picked out {:.0}% of the people who had been trafficked and cleared \
+                 {:.0}% of those who had not.",
+                s.citation,
+                sensitivity * 100.0,
+                specificity * 100.0
+            ))
+        })
+        .collect()
+}
+
+fn answer_words(code: &str) -> String {
+    match code {
+        "yes" => "Yes".to_owned(),
+        "no" => "No".to_owned(),
+        "declined" => "Prefers not to answer".to_owned(),
+        "unknown" => "Not asked yet, or not known".to_owned(),
+        other => other.replace('-', " "),
+    }
+}
+
+pub(crate) async fn result(
+    State(app): State<app::App>,
+    signed_in: SignedIn,
+    Path((id, screening)): Path<(String, String)>,
+) -> Response {
+    let (Some(id), Ok(screening)) = (parse_client(&id), screening.parse::<ScreeningId>()) else {
+        return page::not_found();
+    };
+    let caller = &signed_in.caller;
+    let (client, screenings) = match (
+        app.client(caller, id, app::Purpose::CaseWork).await,
+        app.screenings(caller, id, app::Purpose::CaseWork).await,
+    ) {
+        (Ok(client), Ok(screenings)) => (client, screenings),
+        (Err(err), _) | (_, Err(err)) => return page::failure(err),
+    };
+    let Some(found) = screenings.into_iter().find(|s| s.id == screening) else {
+        return page::not_found();
+    };
+    let shipped = instrument(&found.instrument);
+    let recommendation = shipped
+        .map(|i| match found.result.as_deref() {
+            Some("positive") => i.recommendations.positive.clone(),
+            Some("negative") => i.recommendations.negative.clone(),
+            _ => i.recommendations.incomplete.clone(),
+        })
+        .unwrap_or_default();
+    let answers = match shipped {
+        Some(i) => i
+            .items
+            .iter()
+            .map(|item| Answered {
+                text: item.text.clone(),
+                answer: answer_words(
+                    found
+                        .answers
+                        .get(&item.id)
+                        .map_or("unknown", String::as_str),
+                ),
+            })
+            .collect(),
+        None => found
+            .answers
+            .iter()
+            .map(|(item, code)| Answered {
+                text: item.clone(),
+                answer: answer_words(code),
+            })
+            .collect(),
+    };
+    render(
+        StatusCode::OK,
+        &ResultPage {
+            chrome: Some(Chrome::new(&signed_in, "")),
+            name: client.preferred_name,
+            back: format!("{}#screenings", client_href(id)),
+            title: title(&found.instrument),
+            at: when(found.created_at),
+            result: result_words(found.result.as_deref()),
+            recommendation,
+            evidence: shipped.map(evidence).unwrap_or_default(),
+            validated: shipped.is_some_and(|i| i.validated),
+            answers,
+        },
+    )
+}
