@@ -122,6 +122,24 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     b.goto(&client).await;
     screenshot(&b, "client").await;
 
+    // A screening from the client's page: one yes on the four youth questions.
+    b.goto(&format!("{client}/screenings/new/qyit-4")).await;
+    b.click(
+        &b.find("input[name=\"item.afraid-to-leave\"][value=yes]")
+            .await,
+    )
+    .await;
+    b.click(&b.find("input[name=\"item.unsafe-work\"][value=no]").await)
+        .await;
+    screenshot(&b, "screening-form").await;
+    submit(&b).await;
+    b.wait_for_url("the screening's result", |u| {
+        u.contains("/screenings/") && !u.contains("/new")
+    })
+    .await;
+    assert!(b.page_source().await.contains("Result: look further"));
+    screenshot(&b, "screening").await;
+
     // Someone asks, from the public site, to be reached; the worker claims the request, reads
     // it and closes it.
     let asked = domain::contact_request::RawContactRequest {
