@@ -46,6 +46,16 @@ impl App {
     /// Makes a sign-up link for an existing account, or (with `user` None) for a new account of
     /// `role` whose username its holder chooses. Returns the link's secret (shown once).
     pub async fn invite(&self, user: Option<UserId>, role: Role) -> Result<String> {
+        self.invite_as(Actor::Operator, user, role).await
+    }
+
+    /// `invite`, recorded as done by `actor`.
+    pub(crate) async fn invite_as(
+        &self,
+        actor: Actor,
+        user: Option<UserId>,
+        role: Role,
+    ) -> Result<String> {
         let now = self.now();
         let mut tx = self.store().write().await?;
         if let Some(user) = user {
@@ -62,7 +72,7 @@ impl App {
         tx.insert_invitation(&hash, &row).await?;
         self.audit(
             &mut tx,
-            Actor::Operator,
+            actor,
             AuditAction::UserInvite,
             user.map(|u| format!("user:{u}")),
             "administration",

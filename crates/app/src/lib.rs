@@ -17,6 +17,7 @@ mod safety;
 pub mod screenings;
 mod seal;
 pub mod signin;
+pub mod staff_admin;
 pub mod users;
 
 use std::sync::{Arc, Mutex};

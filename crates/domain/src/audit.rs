@@ -84,6 +84,8 @@ pub enum AuditAction {
     ContactRequestRead,
     ContactRequestClose,
     ContactRequestExpire,
+    UserDisable,
+    UserEnable,
 }
 
 impl AuditAction {
@@ -123,6 +125,8 @@ impl AuditAction {
             AuditAction::ContactRequestRead => "contact-request.read",
             AuditAction::ContactRequestClose => "contact-request.close",
             AuditAction::ContactRequestExpire => "contact-request.expire",
+            AuditAction::UserDisable => "user.disable",
+            AuditAction::UserEnable => "user.enable",
         }
     }
 }

@@ -365,6 +365,7 @@ async fn without_a_session_every_staff_page_sends_you_to_sign_in() {
         "/app/clients/new",
         "/app/account",
         "/app/requests",
+        "/app/admin",
         request,
         rosa.as_str(),
     ];
@@ -385,6 +386,7 @@ async fn without_a_session_every_staff_page_sends_you_to_sign_in() {
         notes.as_str(),
         safety.as_str(),
         screenings.as_str(),
+        "/app/admin/invite",
         claim.as_str(),
         to_client.as_str(),
         close.as_str(),
@@ -795,6 +797,7 @@ async fn every_staff_page_carries_the_security_headers() {
         "/app/clients/not-an-id".to_owned(),
         "/app/requests".to_owned(),
         "/app/requests/not-an-id".to_owned(),
+        "/app/admin".to_owned(),
     ];
     let posts = [
         "/login".to_owned(),
@@ -805,6 +808,7 @@ async fn every_staff_page_carries_the_security_headers() {
         format!("{rosa}/notes"),
         format!("{rosa}/safety"),
         format!("{rosa}/screenings"),
+        "/app/admin/invite".to_owned(),
         "/app/requests/not-an-id/claim".to_owned(),
         "/app/account/sign-out-everywhere".to_owned(),
         "/logout".to_owned(),
@@ -977,5 +981,103 @@ async fn a_screening_is_taken_from_the_client_page_and_read_back_with_what_it_me
             )
             .await;
         assert_eq!(posted.status, StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_invites_staff_and_switches_accounts_off_and_on() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (ada, ada_key) = t.enrolled("ada.admin", Role::Administrator).await;
+        let (ana, ana_key) = t.enrolled("ana.m", Role::CaseManager).await;
+        let mut admin = Staff::new(&t);
+        admin.sign_in("ada.admin", &ada_key).await;
+        let mut worker = Staff::new(&t);
+        worker.sign_in("ana.m", &ana_key).await;
+
+        // Only administrators have the page; for anyone else it does not exist.
+        let page = admin.get("/app/admin").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("ana.m") && page.body.contains("ada.admin (you)"));
+        assert!(page.body.contains("Active"));
+        let nothing = worker
+            .get("/app/clients/8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10")
+            .await;
+        let refused = worker.get("/app/admin").await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND);
+        assert_eq!(refused.body, nothing.body);
+        let tried = worker
+            .submit("/app/", "/app/admin/invite", &[("role", "administrator")])
+            .await;
+        assert_eq!(tried.status, StatusCode::NOT_FOUND);
+
+        // A link for someone new works once, for the role chosen.
+        let made = admin
+            .submit("/app/admin", "/app/admin/invite", &[("role", "outreach")])
+            .await;
+        assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+        let (_, rest) = made.body.split_once("/login/setup/").expect("a link");
+        let token: String = rest.chars().take_while(|c| *c != '<').collect();
+        let invitation = t
+            .app
+            .invitation(&token)
+            .await
+            .unwrap()
+            .expect("a live link");
+        assert_eq!(invitation.role, Role::Outreach);
+        let bad_role = admin
+            .submit("/app/admin", "/app/admin/invite", &[("role", "owner")])
+            .await;
+        assert_eq!(bad_role.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // Switching an account off ends its session at once; switching it on lets it sign in.
+        let ana_path = format!("/app/admin/users/{}", ana.caller.id);
+        let off = admin
+            .submit("/app/admin", &format!("{ana_path}/disable"), &[])
+            .await;
+        assert_eq!(off.status, StatusCode::SEE_OTHER, "{}", off.body);
+        assert_eq!(worker.get("/app/").await.location(), "/login");
+        assert!(admin.get("/app/admin").await.body.contains("Switched off"));
+        assert_eq!(
+            worker.sign_in("ana.m", &ana_key).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+        let on = admin
+            .submit("/app/admin", &format!("{ana_path}/enable"), &[])
+            .await;
+        assert_eq!(on.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            worker.sign_in("ana.m", &ana_key).await.status,
+            StatusCode::SEE_OTHER
+        );
+
+        // A new link for someone who lost their phone; and nobody switches themselves off.
+        let relinked = admin
+            .submit("/app/admin", &format!("{ana_path}/link"), &[])
+            .await;
+        assert!(relinked.body.contains("/login/setup/") && relinked.body.contains("ana.m"));
+        let own = admin
+            .submit(
+                "/app/admin",
+                &format!("/app/admin/users/{}/disable", ada.caller.id),
+                &[],
+            )
+            .await;
+        assert_eq!(own.status, StatusCode::CONFLICT);
+
+        let actor = format!("user:{}", ada.caller.id);
+        let by_admin: Vec<String> = t
+            .audit()
+            .await
+            .into_iter()
+            .filter(|e| e.actor == actor)
+            .map(|e| e.action)
+            .collect();
+        for action in ["user.invite", "user.disable", "user.enable"] {
+            assert!(
+                by_admin.iter().any(|a| a == action),
+                "{action} in {by_admin:?}"
+            );
+        }
     }
 }

@@ -253,6 +253,21 @@ impl Tx {
         Ok(())
     }
 
+    /// Switches an account off (`Some(when)`) or back on (`None`); false if there is no such
+    /// account.
+    pub async fn set_user_disabled(
+        &mut self,
+        user: UserId,
+        disabled_at: Option<Timestamp>,
+    ) -> Result<bool> {
+        let done = sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2")
+            .bind(disabled_at.map(Timestamp::unix_millis))
+            .bind(user.to_string())
+            .execute(&mut *self.reads.inner)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     pub async fn insert_token(&mut self, row: &TokenRow, hash: &[u8; 32]) -> Result<()> {
         sqlx::query(
             "INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, expires_at, revoked_at) \

@@ -3,6 +3,7 @@
 //! every form that changes something is checked for origin and form token (P13-P15).
 
 mod account;
+mod admin;
 mod clients;
 mod login;
 mod page;
@@ -50,6 +51,11 @@ pub(crate) fn routes() -> Router<app::App> {
         .route("/app/requests/{id}/claim", post(requests::claim))
         .route("/app/requests/{id}/client", post(requests::to_client))
         .route("/app/requests/{id}/close", post(requests::close))
+        .route("/app/admin", get(admin::staff))
+        .route("/app/admin/invite", post(admin::invite))
+        .route("/app/admin/users/{id}/link", post(admin::new_link))
+        .route("/app/admin/users/{id}/disable", post(admin::disable))
+        .route("/app/admin/users/{id}/enable", post(admin::enable))
         .route("/app/account", get(account::account))
         .route(
             "/app/account/sign-out-everywhere",

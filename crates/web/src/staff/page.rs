@@ -20,7 +20,10 @@ pub(crate) struct Chrome {
     pub csrf: String,
     /// Whether the role records clients and keeps a caseload (the main links are for that).
     pub case_work: bool,
-    /// Which main link is the current page: "caseload", "new", "requests", "account" or "".
+    /// Whether the role administers staff accounts.
+    pub admin: bool,
+    /// Which main link is the current page: "caseload", "new", "requests", "admin", "account"
+    /// or "".
     pub current: &'static str,
 }
 
@@ -31,6 +34,7 @@ impl Chrome {
             role: signed_in.caller.role.as_str(),
             csrf: signed_in.form_token(),
             case_work: does_case_work(signed_in),
+            admin: super::admin::administers(signed_in),
             current,
         }
     }
@@ -87,7 +91,8 @@ pub(crate) fn no_caseload(signed_in: &SignedIn) -> Response {
             chrome: Some(Chrome::new(signed_in, "caseload")),
             heading: "Welcome",
             text: "Your role looks after the system and its reports, so client records do not \
-                   open for you. Your account page shows where you are signed in.",
+                   open for you. Staff accounts (for administrators) lists everyone's account; \
+                   your account page shows where you are signed in.",
         },
     )
 }

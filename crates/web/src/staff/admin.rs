@@ -1,0 +1,212 @@
+//! Administration of staff accounts (administrators only): who has an account and whether they
+//! have signed up, sign-up links for new people and for people who lost their phone or password,
+//! and switching accounts off and on. Everyone else gets "not found" (P6, P7).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::policy::{Action, Relationship, permits};
+use domain::{Role, UserId};
+use serde::Deserialize;
+
+use super::login::NoFields;
+use super::page::{self, Chrome, render, when};
+use super::session::{SignedIn, StaffForm};
+
+/// Whether the signed-in role administers accounts.
+pub(crate) fn administers(signed_in: &SignedIn) -> bool {
+    permits(
+        signed_in.caller.role,
+        Relationship::NoClient,
+        Action::ManageUsers,
+    )
+}
+
+struct Member {
+    username: String,
+    role: &'static str,
+    added: String,
+    signed_up: bool,
+    disabled: bool,
+    link_action: String,
+    switch_action: String,
+    is_me: bool,
+}
+
+struct RoleChoice {
+    value: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "staff/admin.html")]
+struct StaffPage {
+    chrome: Option<Chrome>,
+    members: Vec<Member>,
+    roles: Vec<RoleChoice>,
+}
+
+#[derive(Template)]
+#[template(path = "staff/admin_link.html")]
+struct LinkPage {
+    chrome: Option<Chrome>,
+    link: String,
+    hours: i64,
+    whom: String,
+}
+
+fn user_href(id: UserId) -> String {
+    format!("/app/admin/users/{id}")
+}
+
+pub(crate) async fn staff(State(app): State<app::App>, signed_in: SignedIn) -> Response {
+    let members = match app.staff(&signed_in.caller).await {
+        Ok(members) => members,
+        Err(err) => return page::failure(err),
+    };
+    let me = signed_in.caller.id;
+    render(
+        StatusCode::OK,
+        &StaffPage {
+            chrome: Some(Chrome::new(&signed_in, "admin")),
+            members: members
+                .into_iter()
+                .map(|m| Member {
+                    link_action: format!("{}/link", user_href(m.id)),
+                    switch_action: format!(
+                        "{}/{}",
+                        user_href(m.id),
+                        if m.disabled_at.is_some() {
+                            "enable"
+                        } else {
+                            "disable"
+                        }
+                    ),
+                    is_me: m.id == me,
+                    username: m.username,
+                    role: m.role.as_str(),
+                    added: when(m.created_at),
+                    signed_up: m.signed_up,
+                    disabled: m.disabled_at.is_some(),
+                })
+                .collect(),
+            roles: Role::ALL
+                .into_iter()
+                .map(|r| RoleChoice { value: r.as_str() })
+                .collect(),
+        },
+    )
+}
+
+/// The address people use to reach this server, for the link: the host they asked for, over
+/// HTTPS unless it is this machine.
+fn link(headers: &HeaderMap, token: &str) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let local =
+        host.starts_with("127.0.0.1") || host.starts_with("localhost") || host.starts_with("[::1]");
+    let scheme = if local { "http" } else { "https" };
+    format!("{scheme}://{host}/login/setup/{token}")
+}
+
+fn link_page(signed_in: &SignedIn, headers: &HeaderMap, token: &str, whom: String) -> Response {
+    render(
+        StatusCode::OK,
+        &LinkPage {
+            chrome: Some(Chrome::new(signed_in, "admin")),
+            link: link(headers, token),
+            hours: app::enrolment::LINK_HOURS,
+            whom,
+        },
+    )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct InviteForm {
+    role: String,
+}
+
+/// A sign-up link for someone new, who chooses their own username.
+pub(crate) async fn invite(
+    State(app): State<app::App>,
+    headers: HeaderMap,
+    StaffForm { signed_in, form }: StaffForm<InviteForm>,
+) -> Response {
+    let role: Role = match form.role.parse() {
+        Ok(role) => role,
+        Err(invalid) => return page::failure(app::AppError::Invalid(invalid)),
+    };
+    match app.invite_by(&signed_in.caller, None, role).await {
+        Ok(token) => link_page(
+            &signed_in,
+            &headers,
+            &token,
+            format!("the new {} (they choose their own username)", role.as_str()),
+        ),
+        Err(err) => page::failure(err),
+    }
+}
+
+fn parse_user(raw: &str) -> Option<UserId> {
+    raw.parse().ok()
+}
+
+/// A new sign-up link for an existing account (a lost phone, a forgotten password).
+pub(crate) async fn new_link(
+    State(app): State<app::App>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    StaffForm { signed_in, .. }: StaffForm<NoFields>,
+) -> Response {
+    let Some(id) = parse_user(&id) else {
+        return page::not_found();
+    };
+    let member = match app.staff(&signed_in.caller).await {
+        Ok(members) => members.into_iter().find(|m| m.id == id),
+        Err(err) => return page::failure(err),
+    };
+    let Some(member) = member else {
+        return page::not_found();
+    };
+    match app
+        .invite_by(&signed_in.caller, Some(member.id), member.role)
+        .await
+    {
+        Ok(token) => link_page(
+            &signed_in,
+            &headers,
+            &token,
+            format!("{} (using it ends their other sessions)", member.username),
+        ),
+        Err(err) => page::failure(err),
+    }
+}
+
+async fn switch(app: &app::App, signed_in: &SignedIn, id: &str, disabled: bool) -> Response {
+    let Some(id) = parse_user(id) else {
+        return page::not_found();
+    };
+    match app.set_disabled(&signed_in.caller, id, disabled).await {
+        Ok(()) => Redirect::to("/app/admin").into_response(),
+        Err(err) => page::failure(err),
+    }
+}
+
+pub(crate) async fn disable(
+    State(app): State<app::App>,
+    Path(id): Path<String>,
+    StaffForm { signed_in, .. }: StaffForm<NoFields>,
+) -> Response {
+    switch(&app, &signed_in, &id, true).await
+}
+
+pub(crate) async fn enable(
+    State(app): State<app::App>,
+    Path(id): Path<String>,
+    StaffForm { signed_in, .. }: StaffForm<NoFields>,
+) -> Response {
+    switch(&app, &signed_in, &id, false).await
+}
