@@ -5,6 +5,8 @@
 pub mod check;
 pub mod contact;
 pub mod content;
+#[cfg(test)]
+mod readability;
 
 use std::sync::Arc;
 
