@@ -1109,6 +1109,21 @@ fn canary_never_reaches_disk_or_logs() {
             .expect("POST contact request without a way to reach");
         assert_eq!(kept.status(), reqwest::StatusCode::BAD_REQUEST);
 
+        // The self-check's answers, with a marker where an answer or a question would be: the
+        // page answers, and nothing of what was posted is kept or logged.
+        let check_marker = marker("SELFCHECK");
+        let checked = http
+            .post(server.url("/check"))
+            .form(&[
+                ("under-18", "no"),
+                ("place-to-stay", check_marker.as_str()),
+                (check_marker.as_str(), "yes"),
+            ])
+            .send()
+            .await
+            .expect("POST self-check");
+        assert!(checked.status().is_success(), "{}", checked.status());
+
         // Refused requests carrying markers.
         let clients = server.url("/api/v1/clients");
         let outcomes: Vec<Result<u16, String>> = vec![
@@ -1213,6 +1228,7 @@ fn canary_never_reaches_disk_or_logs() {
             in_token.as_str(),
             in_purpose.as_str(),
             ask_refused.as_str(),
+            check_marker.as_str(),
         ]);
         markers.extend(asked.iter().map(String::as_str));
         // Also the bare random part shared by all markers, which catches a marker cut short or
