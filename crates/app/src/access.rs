@@ -71,10 +71,20 @@ impl App {
         client: ClientId,
         actions: &[Action],
     ) -> Result<Result<ClientGrant, NewAuditEvent>> {
-        let found = reads
-            .client_for(client, caller.id)
-            .await?
-            .filter(|(row, _)| row.erased_at.is_none());
+        let found = reads.client_for(client, caller.id).await?;
+        Ok(self.decide(caller, client, actions, found))
+    }
+
+    /// Decides on a client already read with whether the caller is assigned (`None`: no such
+    /// client), in the transaction that will act.
+    pub(crate) fn decide(
+        &self,
+        caller: &Caller,
+        client: ClientId,
+        actions: &[Action],
+        found: Option<(store::rows::ClientRow, bool)>,
+    ) -> Result<ClientGrant, NewAuditEvent> {
+        let found = found.filter(|(row, _)| row.erased_at.is_none());
         let relationship = found.as_ref().map(|(_, assigned)| {
             if *assigned {
                 Relationship::Assigned
@@ -90,15 +100,15 @@ impl App {
         if refused.is_none()
             && let Some((row, _)) = found
         {
-            return Ok(Ok(ClientGrant { client, row }));
+            return Ok(ClientGrant { client, row });
         }
         let why = refused.map_or_else(|| "refused".to_owned(), |a| format!("refused: {a:?}"));
-        Ok(Err(self.event(
+        Err(self.event(
             Actor::User(caller.id),
             AuditAction::AccessRefused,
             Some(target(client)),
             &why,
-        )))
+        ))
     }
 }
 

@@ -8,6 +8,7 @@ use domain::{ClientId, Timestamp};
 use store::rows::ClientRow;
 
 use crate::access::target;
+use crate::group_commit::About;
 use crate::safety::{SafetyView, open_safety, seal_safety};
 use crate::seal::{open, open_opt, seal};
 use crate::{App, AppError, Caller, Purpose, Result};
@@ -176,16 +177,17 @@ impl App {
         id: ClientId,
         purpose: Purpose,
     ) -> Result<ClientView> {
-        // The key comes with the shared transaction (one query for the whole batch) and the
-        // fields are opened after it, to keep that short.
+        // The client, their assignment and their key come with the shared transaction (a few
+        // queries for the whole batch) and the fields are opened after it, to keep that short.
+        let about = About {
+            client: id,
+            user: caller.id,
+        };
         let caller = caller.clone();
         let (row, key) = self
-            .grouped(Some(id), move |app, share| {
+            .grouped(Some(about), move |app, share| {
                 Box::pin(async move {
-                    let grant = match app
-                        .decide_client(share.reads, &caller, id, &[Action::ReadClient])
-                        .await?
-                    {
+                    let grant = match app.decide(&caller, id, &[Action::ReadClient], share.found) {
                         Ok(grant) => grant,
                         Err(refusal) => {
                             share.events.push(refusal);

@@ -15,8 +15,9 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
 use crypto::DataKey;
-use domain::ClientId;
 use domain::audit::NewAuditEvent;
+use domain::{ClientId, UserId};
+use store::rows::ClientRow;
 use tokio::sync::oneshot;
 
 use crate::{App, AppError, Result};
@@ -30,9 +31,21 @@ pub(crate) struct Share<'a> {
     pub reads: &'a mut store::Reads,
     /// Where the work leaves the audit events its reading calls for.
     pub events: &'a mut Vec<NewAuditEvent>,
-    /// The data key of the client the work asked for, fetched for the whole batch in one query;
+    /// The data key of the client the work is about, fetched for the whole batch in one query;
     /// `None` if that client has no key (never existed, or erased).
     pub key: Option<DataKey>,
+    /// The client the work is about, as read in this transaction for the whole batch at once,
+    /// and whether the member of staff it asked about is assigned; `None` if there is no such
+    /// client.
+    pub found: Option<(ClientRow, bool)>,
+}
+
+/// Which client a request's work is about, and for which member of staff: the batch reads every
+/// such client, their assignments and their keys in a few queries for all its requests at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct About {
+    pub client: ClientId,
+    pub user: UserId,
 }
 
 /// A request's work in the shared transaction. `Err` drops the work's events; what the caller
@@ -46,7 +59,7 @@ type Reply = Box<dyn FnOnce(Result<()>) + Send>;
 /// One request in the queue: the client whose key it needs, and its work, which says what to
 /// reply once the batch is committed.
 struct Job {
-    key_for: Option<ClientId>,
+    about: Option<About>,
     run: RunJob,
 }
 
@@ -112,9 +125,9 @@ impl GroupCommit {
         }
     }
 
-    /// Queues `work` (with the key of `key_for`, if given), makes sure a batch will run it, and
-    /// waits until its batch is durable.
-    pub(crate) async fn run<T, F>(&self, app: &App, key_for: Option<ClientId>, work: F) -> Result<T>
+    /// Queues `work` (with what the batch reads for `about`, if given), makes sure a batch will
+    /// run it, and waits until its batch is durable.
+    pub(crate) async fn run<T, F>(&self, app: &App, about: Option<About>, work: F) -> Result<T>
     where
         T: Send + 'static,
         F: for<'a> FnOnce(&'a App, Share<'a>) -> Work<'a, T> + Send + 'static,
@@ -122,12 +135,18 @@ impl GroupCommit {
         let (reply, heard) = oneshot::channel::<Result<T>>();
         let run: RunJob = Box::new(move |app, share| {
             Box::pin(async move {
-                let Share { reads, events, key } = share;
+                let Share {
+                    reads,
+                    events,
+                    key,
+                    found,
+                } = share;
                 let mut mine = Vec::new();
                 let share = Share {
                     reads,
                     events: &mut mine,
                     key,
+                    found,
                 };
                 let outcome = match work(app, share).await {
                     Ok(outcome) => {
@@ -141,7 +160,7 @@ impl GroupCommit {
                 }) as Reply
             })
         });
-        let job = Job { key_for, run };
+        let job = Job { about, run };
         self.lock_queue().push(job);
         if let Ok(turn) = self.running.clone().try_lock_owned() {
             // Spawned, so that a batch finishes even if this request is abandoned.
@@ -197,20 +216,30 @@ async fn drain(app: App, mut turn: tokio::sync::OwnedMutexGuard<()>) {
 async fn run_batch(app: &App, batch: Vec<Job>) {
     let mut replies = Vec::with_capacity(batch.len());
     let outcome: Result<()> = async {
-        // Every key the batch needs, in one query, before the writer's turn is taken.
-        let wanted: Vec<ClientId> = batch.iter().filter_map(|job| job.key_for).collect();
-        let keys = if wanted.is_empty() {
+        // Every key the batch needs, in one query, before the writer's turn is taken; then every
+        // client it is about, with their assignments, in two queries inside the transaction.
+        let about: Vec<(ClientId, UserId)> = batch
+            .iter()
+            .filter_map(|job| job.about.map(|a| (a.client, a.user)))
+            .collect();
+        let ids: Vec<ClientId> = about.iter().map(|(client, _)| *client).collect();
+        let keys = if ids.is_empty() {
             HashMap::new()
         } else {
-            app.client_keys(&wanted).await?
+            app.client_keys(&ids).await?
         };
         let mut tx = app.store().write().await?;
+        let found = tx.clients_for(&about).await?;
         let mut events = Vec::with_capacity(batch.len());
         for job in batch {
             let share = Share {
                 reads: &mut tx,
                 events: &mut events,
-                key: job.key_for.and_then(|id| keys.get(&id).cloned()),
+                key: job.about.and_then(|a| keys.get(&a.client).cloned()),
+                // Several requests in a batch may be about the same client.
+                found: job
+                    .about
+                    .and_then(|a| found.get(&(a.client, a.user)).cloned()),
             };
             replies.push((job.run)(app, share).await);
         }

@@ -231,7 +231,7 @@ impl App {
     /// `group_commit`), and returns once that transaction is durable.
     pub(crate) async fn grouped<T, F>(
         &self,
-        key_for: Option<domain::ClientId>,
+        about: Option<group_commit::About>,
         work: F,
     ) -> Result<T>
     where
@@ -240,7 +240,7 @@ impl App {
             + Send
             + 'static,
     {
-        self.inner.group_commit.run(self, key_for, work).await
+        self.inner.group_commit.run(self, about, work).await
     }
 
     pub fn store(&self) -> &Store {

@@ -6,6 +6,7 @@ use domain::audit::{Actor, AuditAction};
 use domain::policy::Action;
 
 use crate::access::target;
+use crate::group_commit::About;
 use crate::notes::{MAX_NOTES, author_names, open_note_rows};
 use crate::{App, AppError, Caller, CaseView, ClientView, NoteView, Purpose, Result};
 
@@ -37,9 +38,13 @@ impl App {
     ) -> Result<ClientRecord> {
         // The key comes with the shared transaction, and the rows are opened after it, to keep
         // that short. A client that is missing or not the caller's is refused in it.
+        let about = About {
+            client: id,
+            user: caller.id,
+        };
         let caller = caller.clone();
         let (row, cases, notes, authors, screenings, key) = self
-            .grouped(Some(id), move |app, share| {
+            .grouped(Some(about), move |app, share| {
                 Box::pin(async move {
                     let actions = [
                         Action::ReadClient,
@@ -48,7 +53,7 @@ impl App {
                         Action::ReadScreenings,
                     ];
                     let reads = share.reads;
-                    let grant = match app.decide_client(reads, &caller, id, &actions).await? {
+                    let grant = match app.decide(&caller, id, &actions, share.found) {
                         Ok(grant) => grant,
                         Err(refusal) => {
                             share.events.push(refusal);

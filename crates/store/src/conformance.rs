@@ -340,6 +340,14 @@ pub async fn caseloads_hold_only_assigned_clients(h: &impl Harness) {
             .unwrap(),
         None
     );
+    // The same answers for many pairs at once (group commit reads a batch's clients this way).
+    let missing = ClientId::from_random([3; 16]);
+    let pairs = [(c.id, a.id), (c.id, b.id), (missing, a.id)];
+    let found = tx.clients_for(&pairs).await.unwrap();
+    assert_eq!(found.len(), 2);
+    assert_eq!(found.get(&(c.id, a.id)), Some(&(c.clone(), true)));
+    assert_eq!(found.get(&(c.id, b.id)), Some(&(c.clone(), false)));
+    assert!(tx.clients_for(&[]).await.unwrap().is_empty());
     assert_eq!(
         tx.matching_clients(a.id, Some("name-idx"), None)
             .await

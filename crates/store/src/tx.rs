@@ -1,5 +1,7 @@
 //! A transaction and every query the application runs in one. Parameterised SQL only (P15).
 
+use std::collections::{HashMap, HashSet};
+
 use crypto::SecretKey;
 use domain::audit::NewAuditEvent;
 use domain::{ClientId, ContactRequestId, Timestamp, TokenId, UserId};
@@ -199,6 +201,14 @@ fn contact_request(row: &AnyRow) -> Result<ContactRequestRow> {
         closed_at: opt_ts(row, "closed_at")?,
         outcome: row.try_get("outcome")?,
     })
+}
+
+/// `$1, $2, ... $n`, for a list bound value by value.
+fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 const CONTACT_REQUEST_COLUMNS: &str = "id, received_at, expires_at, language, details, claimed_by, \
@@ -948,6 +958,52 @@ impl Reads {
             .fetch_one(&mut *self.inner)
             .await?;
         Ok((row.try_get("seq")?, row.try_get("mac")?))
+    }
+
+    /// `client_for` for many (client, member of staff) pairs at once: two queries, whatever the
+    /// number of pairs. A client that does not exist has no entry.
+    pub async fn clients_for(
+        &mut self,
+        pairs: &[(ClientId, UserId)],
+    ) -> Result<HashMap<(ClientId, UserId), (ClientRow, bool)>> {
+        let mut ids: Vec<String> = pairs.iter().map(|(c, _)| c.to_string()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let list = placeholders(ids.len());
+        let mut rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {CLIENT_COLUMNS} FROM clients WHERE id IN ({list})"
+        )));
+        for id in &ids {
+            rows = rows.bind(id.clone());
+        }
+        let clients: HashMap<ClientId, ClientRow> = rows
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(|r| client(r).map(|row| (row.id, row)))
+            .collect::<Result<_>>()?;
+        let mut assigned = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT client_id, user_id FROM assignments WHERE client_id IN ({list})"
+        )));
+        for id in &ids {
+            assigned = assigned.bind(id.clone());
+        }
+        let assigned: HashSet<(ClientId, UserId)> = assigned
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(|r| Ok((parsed(r, "client_id")?, parsed(r, "user_id")?)))
+            .collect::<Result<_>>()?;
+        Ok(pairs
+            .iter()
+            .filter_map(|pair| {
+                let row = clients.get(&pair.0)?.clone();
+                Some((*pair, (row, assigned.contains(pair))))
+            })
+            .collect())
     }
 
     pub async fn contact_request(
