@@ -30,6 +30,35 @@ pub fn instruments() -> Result<&'static [Instrument]> {
     }
 }
 
+/// The instrument named, and answers that fit it; items not answered are unknown.
+fn checked_answers(
+    instrument: &str,
+    codes: &BTreeMap<String, String>,
+) -> Result<(&'static Instrument, Answers)> {
+    let instrument =
+        instruments()?
+            .iter()
+            .find(|i| i.id == instrument)
+            .ok_or(domain::InvalidInput::new(
+                "instrument",
+                "is not one of the instruments (see /api/v1/instruments)",
+            ))?;
+    let answers = Answers::from_codes(instrument, codes).map_err(|_| {
+        domain::InvalidInput::new(
+            "answers",
+            "do not fit the instrument's items and answer types",
+        )
+    })?;
+    Ok((instrument, answers))
+}
+
+/// A screening in progress, as last saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScreeningDraft {
+    pub answers: BTreeMap<String, String>,
+    pub saved_at: Timestamp,
+}
+
 /// A screening as recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScreeningView {
@@ -53,20 +82,7 @@ impl App {
         codes: &BTreeMap<String, String>,
         purpose: Purpose,
     ) -> Result<(ScreeningId, Screening)> {
-        let instrument =
-            instruments()?
-                .iter()
-                .find(|i| i.id == instrument)
-                .ok_or(domain::InvalidInput::new(
-                    "instrument",
-                    "is not one of the instruments (see /api/v1/instruments)",
-                ))?;
-        let answers = Answers::from_codes(instrument, codes).map_err(|_| {
-            domain::InvalidInput::new(
-                "answers",
-                "do not fit the instrument's items and answer types",
-            )
-        })?;
+        let (instrument, answers) = checked_answers(instrument, codes)?;
         let screening = instrument.score(&answers);
         let (mut tx, grant) = self
             .grant_client(
@@ -91,6 +107,8 @@ impl App {
             created_at: self.now(),
         })
         .await?;
+        tx.delete_screening_draft(grant.client, caller.id, &instrument.id)
+            .await?;
         self.audit(
             &mut tx,
             Actor::User(caller.id),
@@ -155,4 +173,94 @@ impl App {
         tx.commit().await?;
         Ok(views)
     }
+
+    /// Saves a screening in progress (answers checked against the instrument, sealed like the
+    /// recorded ones), so that nothing is lost if the session ends before it is finished.
+    pub async fn save_screening_draft(
+        &self,
+        caller: &Caller,
+        client: ClientId,
+        instrument: &str,
+        codes: &BTreeMap<String, String>,
+    ) -> Result<Timestamp> {
+        let (instrument, answers) = checked_answers(instrument, codes)?;
+        let key = self.client_key(client).await;
+        let (mut tx, grant) = self
+            .grant_client(
+                self.store().write().await?,
+                caller,
+                client,
+                Action::WriteScreening,
+            )
+            .await?;
+        let json = serde_json::to_string(&answers.codes()).unwrap_or_default();
+        let sealed = seal(
+            self,
+            &key?,
+            DRAFTS,
+            "answers",
+            &draft_row(client, caller, instrument),
+            &json,
+        );
+        let now = self.now();
+        tx.put_screening_draft(grant.client, caller.id, &instrument.id, &sealed, now)
+            .await?;
+        self.audit(
+            &mut tx,
+            Actor::User(caller.id),
+            AuditAction::ScreeningDraftSave,
+            Some(target(client)),
+            "case-work",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(now)
+    }
+
+    /// The caller's screening in progress of this client with this instrument, if any.
+    pub async fn screening_draft(
+        &self,
+        caller: &Caller,
+        client: ClientId,
+        instrument: &str,
+    ) -> Result<Option<ScreeningDraft>> {
+        let (instrument, _) = checked_answers(instrument, &BTreeMap::new())?;
+        let key = self.client_key(client).await;
+        let (mut tx, grant) = self
+            .grant_client(
+                self.store().write().await?,
+                caller,
+                client,
+                Action::WriteScreening,
+            )
+            .await?;
+        let Some((sealed, saved_at)) = tx
+            .screening_draft(grant.client, caller.id, &instrument.id)
+            .await?
+        else {
+            tx.commit().await?;
+            return Ok(None);
+        };
+        let row = draft_row(client, caller, instrument);
+        let json = crate::seal::open(&key?, DRAFTS, "answers", &row, &sealed)?;
+        let answers = serde_json::from_str(&json)
+            .map_err(|_| store::StoreError::Corrupt("screening draft answers"))?;
+        self.audit(
+            &mut tx,
+            Actor::User(caller.id),
+            AuditAction::ScreeningDraftRead,
+            Some(target(client)),
+            "case-work",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(ScreeningDraft { answers, saved_at }))
+    }
+}
+
+const DRAFTS: &str = "screening_drafts";
+
+/// How a draft's sealed answers are bound to their row (the table's key, in one string).
+fn draft_row(client: ClientId, caller: &Caller, instrument: &Instrument) -> String {
+    format!("{client}/{}/{}", caller.id, instrument.id)
 }

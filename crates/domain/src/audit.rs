@@ -86,6 +86,8 @@ pub enum AuditAction {
     ContactRequestExpire,
     UserDisable,
     UserEnable,
+    ScreeningDraftSave,
+    ScreeningDraftRead,
 }
 
 impl AuditAction {
@@ -127,6 +129,8 @@ impl AuditAction {
             AuditAction::ContactRequestExpire => "contact-request.expire",
             AuditAction::UserDisable => "user.disable",
             AuditAction::UserEnable => "user.enable",
+            AuditAction::ScreeningDraftSave => "screening.draft-save",
+            AuditAction::ScreeningDraftRead => "screening.draft-read",
         }
     }
 }

@@ -111,6 +111,11 @@ pub const REGISTRY: &[Column] = &[
     col("invitations", "created_at", Operational, StaffAccount),
     col("invitations", "expires_at", Operational, StaffAccount),
     col("invitations", "used_at", Operational, StaffAccount),
+    col("screening_drafts", "client_id", Operational, ClientRecord),
+    col("screening_drafts", "user_id", Operational, ClientRecord),
+    col("screening_drafts", "instrument", Operational, ClientRecord),
+    col("screening_drafts", "answers", Personal, ClientRecord),
+    col("screening_drafts", "updated_at", Operational, ClientRecord),
     col("contact_requests", "id", Operational, ContactRequest),
     col(
         "contact_requests",

@@ -131,6 +131,20 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     .await;
     b.click(&b.find("input[name=\"item.unsafe-work\"][value=no]").await)
         .await;
+    // Each answer is saved as it is given: after a reload (or a lost session) it is still there.
+    b.wait_for(
+        "the answers saved as they are given",
+        "return document.getElementById('draft-status').textContent.startsWith('Saved as you go');",
+    )
+    .await;
+    b.goto(&format!("{client}/screenings/new/qyit-4")).await;
+    let kept = b
+        .execute(
+            "return document.querySelector('input[name=\"item.afraid-to-leave\"][value=yes]').checked;",
+            json!([]),
+        )
+        .await;
+    assert_eq!(kept, json!(true), "the answer was saved as it was given");
     screenshot(&b, "screening-form").await;
     submit(&b).await;
     b.wait_for_url("the screening's result", |u| {

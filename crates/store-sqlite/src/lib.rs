@@ -56,6 +56,11 @@ const RECORDS: &[Migration] = &[
         name: "caseload order",
         sql: include_str!("../migrations/records/0008_caseload_order.sql"),
     },
+    Migration {
+        version: 9,
+        name: "screening drafts",
+        sql: include_str!("../migrations/records/0009_screening_drafts.sql"),
+    },
 ];
 
 const KEYS: &[Migration] = &[Migration {

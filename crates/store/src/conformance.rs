@@ -378,7 +378,22 @@ pub async fn erasure_wipes_sealed_fields_and_notes(h: &impl Harness) {
     let (store, _) = h.fresh().await;
     let (a, _, c) = seed(&store).await;
     let mut tx = store.write().await.unwrap();
+    // A screening in progress: saved, replaced, then gone with the client.
+    tx.put_screening_draft(c.id, a.id, "qyit-4", &[1; 20], T0)
+        .await
+        .unwrap();
+    tx.put_screening_draft(c.id, a.id, "qyit-4", &[2; 20], T0.plus_days(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        tx.screening_draft(c.id, a.id, "qyit-4").await.unwrap(),
+        Some((vec![2; 20], T0.plus_days(1)))
+    );
     assert!(tx.erase_client(c.id, T0).await.unwrap());
+    assert_eq!(
+        tx.screening_draft(c.id, a.id, "qyit-4").await.unwrap(),
+        None
+    );
     assert!(!tx.erase_client(c.id, T0).await.unwrap());
     let erased = tx.client(c.id).await.unwrap().unwrap();
     assert_eq!(erased.erased_at, Some(T0));

@@ -163,4 +163,6 @@ pub const NOT_BACKED_UP: &[&str] = &[
     "keystore_migrations",
     "sessions",
     "invitations",
+    // Work in progress: a restore returns to the last recorded screenings.
+    "screening_drafts",
 ];

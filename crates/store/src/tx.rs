@@ -483,6 +483,7 @@ impl Tx {
         .execute(&mut *self.reads.inner)
         .await?;
         for sql in [
+            "DELETE FROM screening_drafts WHERE client_id = $1",
             "UPDATE notes SET body = NULL WHERE client_id = $1",
             "UPDATE screenings SET answers = NULL, score = NULL, result = NULL WHERE client_id = $1",
         ] {
@@ -557,6 +558,48 @@ impl Tx {
     }
 
     // --- audit ---------------------------------------------------------------------------------
+
+    /// Saves a screening in progress, replacing any earlier draft of the same one.
+    pub async fn put_screening_draft(
+        &mut self,
+        client: ClientId,
+        user: UserId,
+        instrument: &str,
+        sealed: &[u8],
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO screening_drafts (client_id, user_id, instrument, answers, updated_at) \
+             VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (client_id, user_id, instrument) \
+             DO UPDATE SET answers = excluded.answers, updated_at = excluded.updated_at",
+        )
+        .bind(client.to_string())
+        .bind(user.to_string())
+        .bind(instrument)
+        .bind(sealed.to_vec())
+        .bind(now.unix_millis())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn delete_screening_draft(
+        &mut self,
+        client: ClientId,
+        user: UserId,
+        instrument: &str,
+    ) -> Result<()> {
+        sqlx::query(
+            "DELETE FROM screening_drafts WHERE client_id = $1 AND user_id = $2 AND instrument = $3",
+        )
+        .bind(client.to_string())
+        .bind(user.to_string())
+        .bind(instrument)
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
 
     // --- safe-contact requests ------------------------------------------------------------------
 
@@ -1063,5 +1106,25 @@ impl Reads {
         .fetch_one(&mut *self.inner)
         .await?;
         Ok((row.try_get("recent")?, row.try_get("waiting")?))
+    }
+
+    /// A screening in progress: its sealed answers and when they were last saved.
+    pub async fn screening_draft(
+        &mut self,
+        client: ClientId,
+        user: UserId,
+        instrument: &str,
+    ) -> Result<Option<(Vec<u8>, Timestamp)>> {
+        let row = sqlx::query(
+            "SELECT answers, updated_at FROM screening_drafts \
+             WHERE client_id = $1 AND user_id = $2 AND instrument = $3",
+        )
+        .bind(client.to_string())
+        .bind(user.to_string())
+        .bind(instrument)
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        row.map(|r| Ok((r.try_get("answers")?, ts(&r, "updated_at")?)))
+            .transpose()
     }
 }

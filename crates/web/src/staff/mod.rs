@@ -62,4 +62,5 @@ pub(crate) fn routes() -> Router<app::App> {
             post(account::sign_out_everywhere),
         )
         .route("/assets/staff.css", get(page::stylesheet))
+        .route("/assets/screening.js", get(page::screening_script))
 }

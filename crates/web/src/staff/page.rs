@@ -8,9 +8,10 @@ use axum::response::{Html, IntoResponse, Response};
 use super::session::SignedIn;
 
 /// Our own script and style only, nothing inline, nothing from anyone else; forms post only here.
+/// `connect-src 'self'` lets a screening be saved as it is answered (screening.js).
 pub(crate) const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-                              img-src 'self'; form-action 'self'; frame-ancestors 'none'; \
-                              base-uri 'none'";
+                              img-src 'self'; connect-src 'self'; form-action 'self'; \
+                              frame-ancestors 'none'; base-uri 'none'";
 
 /// The frame of a signed-in page.
 #[derive(Debug)]
@@ -137,6 +138,15 @@ pub(crate) fn when(at: domain::Timestamp) -> String {
         (Some(day), Some(minute)) => format!("{day} {minute}"),
         _ => text,
     }
+}
+
+/// The script that saves a screening as it is answered.
+pub(crate) async fn screening_script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../../assets/screening.js"),
+    )
+        .into_response()
 }
 
 /// The stylesheet of the staff pages.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::instrument::{Instrument, Response as Answering};
 use domain::{ClientId, ScreeningId};
@@ -136,6 +136,8 @@ struct FormPage {
     follows: String,
     questions: Vec<Question>,
     problem: Option<String>,
+    /// When the draft shown was last saved.
+    saved: Option<String>,
 }
 
 /// Every item's question with the answers it allows, the posted ones selected.
@@ -201,15 +203,29 @@ async fn form_page(
     signed_in: &SignedIn,
     id: ClientId,
     instrument: &Instrument,
-    posted: &BTreeMap<String, String>,
+    posted: Option<&BTreeMap<String, String>>,
     problem: Option<String>,
 ) -> Response {
-    let client = match app
-        .client(&signed_in.caller, id, app::Purpose::CaseWork)
-        .await
-    {
+    let caller = &signed_in.caller;
+    let client = match app.client(caller, id, app::Purpose::CaseWork).await {
         Ok(client) => client,
         Err(err) => return page::failure(err),
+    };
+    // What was just posted, or else the draft saved as it was answered.
+    let (answers, saved) = match posted {
+        Some(posted) => (posted.clone(), None),
+        None => match app.screening_draft(caller, id, &instrument.id).await {
+            Ok(Some(draft)) => (
+                draft
+                    .answers
+                    .into_iter()
+                    .map(|(item, code)| (format!("{ITEM_FIELD}{item}"), code))
+                    .collect(),
+                Some(when(draft.saved_at)),
+            ),
+            Ok(None) => (BTreeMap::new(), None),
+            Err(err) => return page::failure(err),
+        },
     };
     let status = if problem.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -226,10 +242,15 @@ async fn form_page(
             instrument_id: instrument.id.clone(),
             title: instrument.title.clone(),
             follows: instrument.follows.clone(),
-            questions: questions(instrument, posted),
+            questions: questions(instrument, &answers),
             problem,
+            saved,
         },
     )
+}
+
+fn form_href(id: ClientId, instrument: &Instrument) -> String {
+    format!("{}/screenings/new/{}", client_href(id), instrument.id)
 }
 
 pub(crate) async fn form(
@@ -240,14 +261,15 @@ pub(crate) async fn form(
     let (Some(id), Some(instrument)) = (parse_client(&id), instrument(&instrument_id)) else {
         return page::not_found();
     };
-    form_page(&app, &signed_in, id, instrument, &BTreeMap::new(), None).await
+    form_page(&app, &signed_in, id, instrument, None, None).await
 }
 
-/// Records the screening. Answers left as "not asked yet" are sent as such; the result says
-/// whether they could still change it.
+/// Records the screening, or (with `save=draft`) saves it to finish later. Answers left as
+/// "not asked yet" are sent as such; the result says whether they could still change it.
 pub(crate) async fn record(
     State(app): State<app::App>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     StaffForm { signed_in, form }: StaffForm<BTreeMap<String, String>>,
 ) -> Response {
     let Some(id) = parse_client(&id) else {
@@ -259,9 +281,10 @@ pub(crate) async fn record(
             "is not one of the instruments",
         )));
     };
+    let draft = form.get("save").is_some_and(|s| s == "draft");
     let mut codes = BTreeMap::new();
     for (field, value) in &form {
-        if field == "instrument" {
+        if field == "instrument" || field == "save" {
             continue;
         }
         let Some(item) = field.strip_prefix(ITEM_FIELD) else {
@@ -272,33 +295,35 @@ pub(crate) async fn record(
             codes.insert(item.to_owned(), value.trim().to_owned());
         }
     }
-    match app
-        .record_screening(
-            &signed_in.caller,
-            id,
-            &instrument.id,
-            &codes,
-            app::Purpose::CaseWork,
-        )
-        .await
-    {
-        Ok((screening, _)) => Redirect::to(&href(id, screening)).into_response(),
+    let caller = &signed_in.caller;
+    let outcome = if draft {
+        app.save_screening_draft(caller, id, &instrument.id, &codes)
+            .await
+            .map(|_| None)
+    } else {
+        app.record_screening(caller, id, &instrument.id, &codes, app::Purpose::CaseWork)
+            .await
+            .map(|(screening, _)| Some(screening))
+    };
+    match outcome {
+        Ok(Some(screening)) => Redirect::to(&href(id, screening)).into_response(),
+        // Saved as it was answered, from the page's script: nothing to show.
+        Ok(None) if !navigating(&headers) => StatusCode::NO_CONTENT.into_response(),
+        Ok(None) => Redirect::to(&form_href(id, instrument)).into_response(),
         // What was chosen stays on the page, with the problem above it.
         Err(app::AppError::Invalid(invalid)) => {
-            form_page(
-                &app,
-                &signed_in,
-                id,
-                instrument,
-                &form,
-                Some(format!(
-                    "The answers could not be saved: {invalid}. Please check them."
-                )),
-            )
-            .await
+            let problem = format!("The answers could not be saved: {invalid}. Please check them.");
+            form_page(&app, &signed_in, id, instrument, Some(&form), Some(problem)).await
         }
         Err(err) => page::failure(err),
     }
+}
+
+/// Whether the request is a page load (a form sent by the browser) rather than a script's.
+fn navigating(headers: &HeaderMap) -> bool {
+    headers
+        .get("sec-fetch-mode")
+        .is_none_or(|mode| mode.as_bytes() == b"navigate")
 }
 
 struct Answered {

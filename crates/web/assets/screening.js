@@ -1,0 +1,28 @@
+// Saves a screening as it is answered, so nothing is lost if the session ends or the page is
+// closed before it is finished: each change sends the form as a draft in a request of its own
+// (the page stays), and the status line says when it was saved. Without JavaScript, the "Save
+// and finish later" button does the same with a page load.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-autosave]");
+  var status = document.getElementById("draft-status");
+  if (!form || !status || !window.fetch || !window.FormData || !window.URLSearchParams) {
+    return;
+  }
+  form.addEventListener("change", function () {
+    var body = new URLSearchParams(new FormData(form));
+    body.set("save", "draft");
+    fetch(form.action, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      cache: "no-store",
+      redirect: "manual"
+    }).then(function (response) {
+      if (response.status !== 204) { throw new Error("status " + response.status); }
+      status.textContent = "Saved as you go, " + new Date().toLocaleTimeString() + ".";
+    }).catch(function () {
+      status.textContent = "Not saved. Check that you are still signed in, then use \u201cSave and finish later\u201d.";
+    });
+  });
+}());
