@@ -205,7 +205,7 @@ impl App {
             })
             .await?;
         // A client allowed but without a key is being erased: not found.
-        Self::open_client(&row, &key.ok_or(AppError::NotFound)?)
+        Self::open_client(&row, &key.ok_or(AppError::NotFound)??)
     }
 
     /// Benchmark-only: the same lookup and access check with no audit event and no decryption,

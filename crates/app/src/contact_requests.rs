@@ -8,7 +8,8 @@ use std::collections::HashMap;
 
 use domain::audit::{Actor, AuditAction};
 use domain::contact_request::{
-    EXPIRES_AFTER_DAYS, MAX_WAITING, NewContactRequest, Outcome, PER_HOUR, RawContactRequest,
+    CLAIM_LASTS_DAYS, EXPIRES_AFTER_DAYS, MAX_WAITING, NewContactRequest, Outcome, PER_HOUR,
+    RELEASED_LASTS_DAYS, RawContactRequest,
 };
 use domain::policy::Action;
 use domain::{ClientId, ContactRequestId, Timestamp, UserId};
@@ -62,6 +63,11 @@ pub struct ContactRequestView {
     pub code_word: Option<String>,
 }
 
+/// `days` before `at` (after it, for a negative count).
+fn days_before(at: Timestamp, days: i64) -> Timestamp {
+    Timestamp::from_unix_millis(at.unix_millis() - days * DAY_MS)
+}
+
 fn request_target(id: ContactRequestId) -> String {
     format!("contact-request:{id}")
 }
@@ -110,9 +116,7 @@ impl App {
         let row = ContactRequestRow {
             id,
             received_at: now,
-            expires_at: Timestamp::from_unix_millis(
-                now.unix_millis() + EXPIRES_AFTER_DAYS * DAY_MS,
-            ),
+            expires_at: days_before(now, -EXPIRES_AFTER_DAYS),
             language: language_code(language),
             details: Some(seal(self, &dek, TABLE, "details", &id.to_string(), &json)),
             claimed_by: None,
@@ -284,12 +288,14 @@ impl App {
         Ok(client)
     }
 
-    /// Closes every unclaimed request past its 30 days and destroys its key. Runs before the
-    /// queue is shown and on a schedule in `serve`; returns how many expired.
+    /// Closes every unclaimed request past its 30 days, and every claimed one left open for 90,
+    /// and destroys their keys. Runs before the queue is shown and on a schedule in `serve`;
+    /// returns how many expired.
     pub async fn expire_contact_requests(&self) -> Result<usize> {
         let now = self.now();
+        let claimed_before = days_before(now, CLAIM_LASTS_DAYS);
         let mut tx = self.store().write().await?;
-        let expired = tx.expired_contact_requests(now).await?;
+        let expired = tx.expired_contact_requests(now, claimed_before).await?;
         if expired.is_empty() {
             tx.rollback().await?;
             return Ok(0);
@@ -316,6 +322,28 @@ impl App {
         }
         tx.commit().await?;
         Ok(count)
+    }
+
+    /// Hands back the open requests `user` claimed, in `tx`, each audited; used when their
+    /// account is switched off so that nobody who asked for help waits on someone who left.
+    pub(crate) async fn release_claims_of(
+        &self,
+        tx: &mut store::Tx,
+        actor: Actor,
+        user: UserId,
+    ) -> Result<()> {
+        let until = days_before(self.now(), -RELEASED_LASTS_DAYS);
+        for id in tx.release_contact_claims(user, until).await? {
+            self.audit(
+                tx,
+                actor,
+                AuditAction::ContactRequestRelease,
+                Some(request_target(id)),
+                "claimant switched off",
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     /// Audits a refused look at a request and answers as if there were none (P7).

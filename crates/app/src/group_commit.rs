@@ -32,8 +32,9 @@ pub(crate) struct Share<'a> {
     /// Where the work leaves the audit events its reading calls for.
     pub events: &'a mut Vec<NewAuditEvent>,
     /// The data key of the client the work is about, fetched for the whole batch in one query;
-    /// `None` if that client has no key (never existed, or erased).
-    pub key: Option<DataKey>,
+    /// `None` if that client has no key (never existed, or erased). A key that does not unwrap
+    /// is this request's error alone.
+    pub key: Option<Result<DataKey>>,
     /// The client the work is about, as read in this transaction for the whole batch at once,
     /// and whether the member of staff it asked about is assigned; `None` if there is no such
     /// client.
@@ -199,7 +200,13 @@ async fn drain(app: App, mut turn: tokio::sync::OwnedMutexGuard<()>) {
             if batch.is_empty() {
                 break;
             }
-            run_batch(&app, batch).await;
+            // A batch of its own task: should work in it panic, the batch's requests hear
+            // "interrupted" and the queue behind it is still served.
+            if tokio::spawn(run_batch(app.clone(), batch)).await.is_err() {
+                tracing::error!(
+                    "a group commit stopped unexpectedly; its requests were not answered"
+                );
+            }
         }
         drop(turn);
         if group.lock_queue().is_empty() {
@@ -213,7 +220,8 @@ async fn drain(app: App, mut turn: tokio::sync::OwnedMutexGuard<()>) {
     }
 }
 
-async fn run_batch(app: &App, batch: Vec<Job>) {
+async fn run_batch(app: App, batch: Vec<Job>) {
+    let app = &app;
     let mut replies = Vec::with_capacity(batch.len());
     let outcome: Result<()> = async {
         // Every key the batch needs, in one query, before the writer's turn is taken; then every
@@ -226,7 +234,7 @@ async fn run_batch(app: &App, batch: Vec<Job>) {
         let keys = if ids.is_empty() {
             HashMap::new()
         } else {
-            app.client_keys(&ids).await?
+            app.key_store().get_many(&ids).await?
         };
         let mut tx = app.store().write().await?;
         let found = tx.clients_for(&about).await?;
@@ -235,7 +243,10 @@ async fn run_batch(app: &App, batch: Vec<Job>) {
             let share = Share {
                 reads: &mut tx,
                 events: &mut events,
-                key: job.about.and_then(|a| keys.get(&a.client).cloned()),
+                key: job.about.and_then(|a| {
+                    let wrapped = keys.get(&a.client)?;
+                    Some(app.unwrap_key(a.client, wrapped))
+                }),
                 // Several requests in a batch may be about the same client.
                 found: job
                     .about

@@ -84,7 +84,7 @@ impl App {
             })
             .await?;
         // A client allowed but without a key is being erased: not found.
-        let dek = key.ok_or(AppError::NotFound)?;
+        let dek = key.ok_or(AppError::NotFound)??;
         let client = Self::open_client(&row, &dek)?;
         let cases = cases
             .into_iter()

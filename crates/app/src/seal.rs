@@ -55,7 +55,7 @@ impl App {
             .collect()
     }
 
-    fn unwrap_key(&self, client: ClientId, stored: &WrappedKey) -> Result<DataKey> {
+    pub(crate) fn unwrap_key(&self, client: ClientId, stored: &WrappedKey) -> Result<DataKey> {
         Ok(crypto::unwrap_data_key(
             |version| self.keyring().kek(version),
             &client.to_string(),

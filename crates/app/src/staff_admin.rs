@@ -73,12 +73,9 @@ impl App {
         }
         let now = self.now();
         let mut tx = self.store().write().await?;
-        if !tx.set_user_disabled(user, disabled.then_some(now)).await? {
-            return Err(AppError::NotFound);
-        }
-        if disabled {
-            tx.end_sessions_of(user, now).await?;
-        }
+        // The audit event goes first: appending it takes the audit head's lock, so what follows
+        // is decided after any other administrator's change has committed (on PostgreSQL too),
+        // and two administrators cannot switch each other off. Refused, it is rolled back.
         let action = if disabled {
             AuditAction::UserDisable
         } else {
@@ -92,6 +89,26 @@ impl App {
             "administration",
         )
         .await?;
+        let Some(target) = tx.user(user).await? else {
+            return Err(AppError::NotFound);
+        };
+        let other_admins = tx
+            .users()
+            .await?
+            .iter()
+            .filter(|u| u.id != user && u.role == Role::Administrator && u.disabled_at.is_none())
+            .count();
+        if disabled && target.role == Role::Administrator && other_admins == 0 {
+            return Err(AppError::Conflict(
+                "this is the last administrator who can sign in; make another one first",
+            ));
+        }
+        tx.set_user_disabled(user, disabled.then_some(now)).await?;
+        if disabled {
+            tx.end_sessions_of(user, now).await?;
+            self.release_claims_of(&mut tx, Actor::User(caller.id), user)
+                .await?;
+        }
         tx.commit().await?;
         Ok(())
     }

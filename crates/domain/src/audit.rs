@@ -88,6 +88,7 @@ pub enum AuditAction {
     UserEnable,
     ScreeningDraftSave,
     ScreeningDraftRead,
+    ContactRequestRelease,
 }
 
 impl AuditAction {
@@ -131,6 +132,7 @@ impl AuditAction {
             AuditAction::UserEnable => "user.enable",
             AuditAction::ScreeningDraftSave => "screening.draft-save",
             AuditAction::ScreeningDraftRead => "screening.draft-read",
+            AuditAction::ContactRequestRelease => "contact-request.release",
         }
     }
 }

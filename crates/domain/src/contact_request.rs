@@ -10,6 +10,14 @@ use crate::client::{
 /// How long a request waits to be claimed before its details are destroyed.
 pub const EXPIRES_AFTER_DAYS: i64 = 30;
 
+/// How long a claimed request may stay open (neither closed nor made a client) before its
+/// details are destroyed all the same: nothing someone typed is kept for ever.
+pub const CLAIM_LASTS_DAYS: i64 = 90;
+
+/// When a claim is handed back (the person who held it was switched off), the request has at
+/// least this long to be claimed again.
+pub const RELEASED_LASTS_DAYS: i64 = 7;
+
 /// New requests the whole instance takes in an hour. A limit on the instance rather than per
 /// address, because people share addresses (a shelter, a library, a phone network) and the
 /// server keeps no addresses; past it, the page points to the hotline instead (SECURITY.md P24).

@@ -345,3 +345,50 @@ async fn unclaimed_requests_expire_after_30_days_and_closing_destroys_the_detail
         assert_ne!(bad.status, StatusCode::SEE_OTHER);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claim_is_handed_back_when_its_holder_is_switched_off_and_never_held_for_ever() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (ada, _) = t.enrolled("ada.admin", Role::Administrator).await;
+        let (ana, ana_key) = t.enrolled("ana.m", Role::CaseManager).await;
+        let (_, ben_key) = t.enrolled("ben.m", Role::CaseManager).await;
+        let mut ana_web = Staff::new(&t);
+        ana_web.sign_in("ana.m", &ana_key).await;
+        ask_for_contact(&t).await;
+        let request = request_path(&ana_web.get("/app/requests").await);
+        ana_web
+            .submit("/app/requests", &format!("{request}/claim"), &[])
+            .await;
+
+        // Ana leaves 29 days later: the request is hers no more, and it gets at least a week
+        // more to be claimed although its 30 days are nearly up.
+        t.clock.advance_days(29);
+        t.app
+            .set_disabled(&ada.caller, ana.caller.id, true)
+            .await
+            .unwrap();
+        t.clock.advance_days(6);
+        let mut ben_web = Staff::new(&t);
+        ben_web.sign_in("ben.m", &ben_key).await;
+        let queue = ben_web.get("/app/requests").await;
+        assert!(queue.body.contains(">Claim</button>"), "{}", queue.body);
+        let released = t
+            .audit()
+            .await
+            .into_iter()
+            .filter(|e| e.action == "contact-request.release")
+            .count();
+        assert_eq!(released, 1);
+
+        // Claimed and then left open for 90 days, it expires all the same.
+        ben_web
+            .submit("/app/requests", &format!("{request}/claim"), &[])
+            .await;
+        t.clock.advance_days(89);
+        assert_eq!(t.app.expire_contact_requests().await.unwrap(), 0);
+        t.clock.advance_days(2);
+        assert_eq!(t.app.expire_contact_requests().await.unwrap(), 1);
+        assert_eq!(stored_details(&t).await, vec![None]);
+    }
+}

@@ -986,7 +986,7 @@ async fn a_screening_is_taken_from_the_client_page_and_read_back_with_what_it_me
                 ana.http
                     .post(t.url(&format!("{rosa}/screenings")))
                     .header("origin", t.base.as_str())
-                    .header("sec-fetch-mode", "cors")
+                    .header("x-autosave", "1")
                     .form(&[
                         ("csrf", csrf.as_str()),
                         ("instrument", "qyit-4"),
@@ -1120,6 +1120,14 @@ async fn an_administrator_invites_staff_and_switches_accounts_off_and_on() {
             )
             .await;
         assert_eq!(own.status, StatusCode::CONFLICT);
+        // Nor is the last administrator who can sign in switched off by another.
+        let (bo, _) = t.enrolled("bo.admin", Role::Administrator).await;
+        t.app
+            .set_disabled(&bo.caller, ada.caller.id, true)
+            .await
+            .unwrap();
+        let last = t.app.set_disabled(&ada.caller, bo.caller.id, true).await;
+        assert!(matches!(last, Err(app::AppError::Conflict(_))), "{last:?}");
 
         let actor = format!("user:{}", ada.caller.id);
         let by_admin: Vec<String> = t

@@ -641,6 +641,27 @@ impl Tx {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Hands back every open request `user` claimed (they are leaving, or were switched off), so
+    /// that someone else can claim them; each gets at least until `until` before it expires.
+    pub async fn release_contact_claims(
+        &mut self,
+        user: UserId,
+        until: Timestamp,
+    ) -> Result<Vec<ContactRequestId>> {
+        sqlx::query(
+            "UPDATE contact_requests SET claimed_by = NULL, claimed_at = NULL, \
+             expires_at = CASE WHEN expires_at < $2 THEN $2 ELSE expires_at END \
+             WHERE claimed_by = $1 AND closed_at IS NULL RETURNING id",
+        )
+        .bind(user.to_string())
+        .bind(until.unix_millis())
+        .fetch_all(&mut *self.reads.inner)
+        .await?
+        .iter()
+        .map(|r| parsed(r, "id"))
+        .collect()
+    }
+
     /// Closes a waiting request with its outcome and wipes its details.
     pub async fn close_contact_request(
         &mut self,
@@ -1078,16 +1099,20 @@ impl Reads {
         .collect()
     }
 
-    /// Unclaimed requests whose time ran out by `now`.
+    /// Open requests whose time ran out by `now`: unclaimed past their expiry, or claimed on or
+    /// before `claimed_before` and neither closed nor made a client since.
     pub async fn expired_contact_requests(
         &mut self,
         now: Timestamp,
+        claimed_before: Timestamp,
     ) -> Result<Vec<ContactRequestId>> {
         sqlx::query(
-            "SELECT id FROM contact_requests \
-             WHERE closed_at IS NULL AND claimed_by IS NULL AND expires_at <= $1 ORDER BY id",
+            "SELECT id FROM contact_requests WHERE closed_at IS NULL AND \
+             ((claimed_by IS NULL AND expires_at <= $1) OR (claimed_by IS NOT NULL AND claimed_at <= $2)) \
+             ORDER BY id",
         )
         .bind(now.unix_millis())
+        .bind(claimed_before.unix_millis())
         .fetch_all(&mut *self.inner)
         .await?
         .iter()

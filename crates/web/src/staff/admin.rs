@@ -105,8 +105,12 @@ fn link(headers: &HeaderMap, token: &str) -> String {
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
-    let local =
-        host.starts_with("127.0.0.1") || host.starts_with("localhost") || host.starts_with("[::1]");
+    // The host without its port, compared whole ("localhost.example.org" is not this machine).
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(v6),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    let local = matches!(name, "127.0.0.1" | "localhost" | "::1");
     let scheme = if local { "http" } else { "https" };
     format!("{scheme}://{host}/login/setup/{token}")
 }

@@ -315,15 +315,18 @@ pub(crate) async fn record(
             let problem = format!("The answers could not be saved: {invalid}. Please check them.");
             form_page(&app, &signed_in, id, instrument, Some(&form), Some(problem)).await
         }
+        Err(app::AppError::Conflict(why)) if navigating(&headers) => {
+            let problem = format!("The answers could not be saved: {why}");
+            form_page(&app, &signed_in, id, instrument, Some(&form), Some(problem)).await
+        }
         Err(err) => page::failure(err),
     }
 }
 
-/// Whether the request is a page load (a form sent by the browser) rather than a script's.
+/// Whether the request is a page load (a form sent by the browser) rather than screening.js
+/// saving as the person answers, which says so in a header of its own.
 fn navigating(headers: &HeaderMap) -> bool {
-    headers
-        .get("sec-fetch-mode")
-        .is_none_or(|mode| mode.as_bytes() == b"navigate")
+    headers.get("x-autosave").is_none()
 }
 
 struct Answered {
