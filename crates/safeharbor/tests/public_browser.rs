@@ -23,7 +23,7 @@ use serde_json::json;
 use sqlx::Connection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 
-use common::browser::{Browser, ESCAPE, Size, files_holding, holds};
+use common::browser::{Browser, ESCAPE, Size, axe_script, axe_violations, files_holding, holds};
 use common::{Engine, TestApp};
 
 /// The words that must never be kept by the browser: the same list as the crawl in `public.rs`.
@@ -381,41 +381,6 @@ async fn a_visit_leaves_nothing_behind_in_the_browser() {
     );
 }
 
-/// What axe-core finds on the current page: serious and critical violations as
-/// "rule (impact): targets" lines.
-async fn axe_violations(b: &Browser, axe: &str) -> Vec<String> {
-    b.execute(axe, json!([])).await;
-    let result = b
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             axe.run(document, { runOnly: { type: 'tag',
-                                            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-                                 resultTypes: ['violations'] })
-                .then(r => done({ violations: r.violations.map(v => ({
-                    id: v.id, impact: v.impact, help: v.help,
-                    targets: v.nodes.map(n => n.target.join(' ')) })) }))
-                .catch(e => done({ error: String(e) }));",
-            json!([]),
-        )
-        .await;
-    assert!(result["error"].is_null(), "axe failed: {}", result["error"]);
-    result["violations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
-        .map(|v| {
-            format!(
-                "{} ({}): {} at {}",
-                v["id"].as_str().unwrap_or_default(),
-                v["impact"].as_str().unwrap_or_default(),
-                v["help"].as_str().unwrap_or_default(),
-                v["targets"]
-            )
-        })
-        .collect()
-}
-
 /// The site's own links on the current page.
 async fn own_links(b: &Browser) -> Vec<String> {
     let links = b
@@ -436,14 +401,7 @@ async fn own_links(b: &Browser) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_public_page_is_accessible_and_fits_a_phone() {
-    let axe_file = workspace().join("tests/browser/node_modules/axe-core/axe.min.js");
-    let axe = std::fs::read_to_string(&axe_file).unwrap_or_else(|err| {
-        panic!(
-            "{}: {err}. axe-core is missing: run `npm ci --prefix tests/browser --no-audit \
-             --no-fund` (README.md, \"Run the tests\"; .ci/run does it)",
-            axe_file.display()
-        )
-    });
+    let axe = axe_script();
     let t = TestApp::start(Engine::Sqlite).await;
     let b = Browser::start().await;
     b.set_size(Size::Desktop).await;

@@ -15,7 +15,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use common::browser::{Browser, Size, files_holding};
+use common::browser::{Browser, Size, axe_script, axe_violations, files_holding};
 use common::{Engine, STAFF_PASSWORD, TestApp, totp_from_base32};
 use domain::Role;
 
@@ -33,6 +33,15 @@ async fn fill(b: &Browser, css: &str, text: &str) {
 async fn submit(b: &Browser) {
     b.click(&b.find("main form button[type=submit]").await)
         .await;
+}
+
+/// A main page, as a person sees it: checked with axe-core (serious and critical problems are
+/// collected in `problems`) and, with `SAFEHARBOR_SCREENSHOTS=1`, pictured at both sizes.
+async fn seen(b: &Browser, axe: &str, name: &str, problems: &mut Vec<String>) {
+    for violation in axe_violations(b, axe).await {
+        problems.push(format!("{name}: {violation}"));
+    }
+    screenshot(b, name).await;
 }
 
 async fn screenshot(b: &Browser, name: &str) {
@@ -59,6 +68,8 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
         .await
         .unwrap();
     let mut b = Browser::start().await;
+    let axe = axe_script();
+    let mut problems = Vec::new();
 
     // Sign up: a password, then the authenticator, proven with a code.
     b.goto(&t.url(&format!("/login/setup/{link}"))).await;
@@ -77,7 +88,7 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
         )
         .await;
     let secret = totp_from_base32(key.as_str().unwrap());
-    screenshot(&b, "sign-up-authenticator").await;
+    seen(&b, &axe, "sign-up-authenticator", &mut problems).await;
     fill(&b, "#code", &secret.code(t.unix_seconds())).await;
     submit(&b).await;
     b.wait_for_url("the caseload after sign-up", |u| u.ends_with("/app/"))
@@ -91,7 +102,7 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     fill(&b, "#username", "ana.m").await;
     fill(&b, "#password", STAFF_PASSWORD).await;
     fill(&b, "#code", &secret.code(t.unix_seconds())).await;
-    screenshot(&b, "sign-in").await;
+    seen(&b, &axe, "sign-in", &mut problems).await;
     submit(&b).await;
     b.wait_for_url("the caseload after sign-in", |u| u.ends_with("/app/"))
         .await;
@@ -102,7 +113,7 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     fill(&b, "#safe_contact", "Text only, weekdays after 6 pm").await;
     fill(&b, "#code_word", "blue heron").await;
     fill(&b, "#do_not_contact", "Never call the landline").await;
-    screenshot(&b, "intake").await;
+    seen(&b, &axe, "intake", &mut problems).await;
     submit(&b).await;
     let client = b
         .wait_for_url("the new client's page", |u| {
@@ -118,9 +129,9 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     .await;
     b.goto(&t.url("/app/")).await;
     assert!(b.page_source().await.contains(NAME));
-    screenshot(&b, "caseload").await;
+    seen(&b, &axe, "caseload", &mut problems).await;
     b.goto(&client).await;
-    screenshot(&b, "client").await;
+    seen(&b, &axe, "client", &mut problems).await;
 
     // A screening from the client's page: one yes on the four youth questions.
     b.goto(&format!("{client}/screenings/new/qyit-4")).await;
@@ -145,14 +156,14 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
         )
         .await;
     assert_eq!(kept, json!(true), "the answer was saved as it was given");
-    screenshot(&b, "screening-form").await;
+    seen(&b, &axe, "screening-form", &mut problems).await;
     submit(&b).await;
     b.wait_for_url("the screening's result", |u| {
         u.contains("/screenings/") && !u.contains("/new")
     })
     .await;
     assert!(b.page_source().await.contains("Result: look further"));
-    screenshot(&b, "screening").await;
+    seen(&b, &axe, "screening", &mut problems).await;
 
     // Someone asks, from the public site, to be reached; the worker claims the request, reads
     // it and closes it.
@@ -170,13 +181,13 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
         .await;
     b.wait_for_url("the requests", |u| u.ends_with("/app/requests"))
         .await;
-    screenshot(&b, "requests").await;
+    seen(&b, &axe, "requests", &mut problems).await;
     submit(&b).await;
     let request = b
         .wait_for_url("the claimed request", |u| u.contains("/app/requests/"))
         .await;
     assert!(b.page_source().await.contains(ASKED));
-    screenshot(&b, "request").await;
+    seen(&b, &axe, "request", &mut problems).await;
     b.click(&b.find("input[name=outcome][value=reached]").await)
         .await;
     b.click(&b.find("form[action$=\"/close\"] button").await)
@@ -229,4 +240,9 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
         let holding = files_holding(&profile, canary);
         assert!(holding.is_empty(), "{canary:?} is in {holding:?}");
     }
+    assert!(
+        problems.is_empty(),
+        "accessibility problems on the staff pages:\n{}",
+        problems.join("\n")
+    );
 }

@@ -487,3 +487,51 @@ pub fn files_holding(folder: &Path, text: &str) -> Vec<PathBuf> {
     }
     found
 }
+
+/// axe-core's script, as `npm ci --prefix tests/browser` installs it.
+pub fn axe_script() -> String {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/browser/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&file).unwrap_or_else(|err| {
+        panic!(
+            "{}: {err}. axe-core is missing: run `npm ci --prefix tests/browser --no-audit \
+             --no-fund` (README.md, \"Run the tests\"; .ci/run does it)",
+            file.display()
+        )
+    })
+}
+
+/// What axe-core finds on the current page: serious and critical violations as
+/// "rule (impact): targets" lines.
+pub async fn axe_violations(b: &Browser, axe: &str) -> Vec<String> {
+    b.execute(axe, json!([])).await;
+    let result = b
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { runOnly: { type: 'tag',
+                                            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+                                 resultTypes: ['violations'] })
+                .then(r => done({ violations: r.violations.map(v => ({
+                    id: v.id, impact: v.impact, help: v.help,
+                    targets: v.nodes.map(n => n.target.join(' ')) })) }))
+                .catch(e => done({ error: String(e) }));",
+            json!([]),
+        )
+        .await;
+    assert!(result["error"].is_null(), "axe failed: {}", result["error"]);
+    result["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+        .map(|v| {
+            format!(
+                "{} ({}): {} at {}",
+                v["id"].as_str().unwrap_or_default(),
+                v["impact"].as_str().unwrap_or_default(),
+                v["help"].as_str().unwrap_or_default(),
+                v["targets"]
+            )
+        })
+        .collect()
+}
