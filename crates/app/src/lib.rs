@@ -3,6 +3,7 @@
 //! action and its record commit or vanish together (SECURITY.md P6, P9).
 
 mod access;
+pub mod access_log;
 pub mod audit;
 mod cases;
 mod clients;

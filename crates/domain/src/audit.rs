@@ -89,9 +89,31 @@ pub enum AuditAction {
     ScreeningDraftSave,
     ScreeningDraftRead,
     ContactRequestRelease,
+    AccessLogRead,
 }
 
 impl AuditAction {
+    /// What was done, as a line of a record's access log says it.
+    pub fn describe(raw: &str) -> &'static str {
+        match raw {
+            "client.create" => "recorded the client",
+            "client.read" => "opened the record",
+            "client.erase" => "erased the record",
+            "client.safety-update" => "changed the safety flags",
+            "client.access-log-read" => "looked at who opened the record",
+            "note.create" => "added a note",
+            "note.list" => "read the notes",
+            "case.create" => "opened a case",
+            "case.list" => "read the cases",
+            "screening.create" => "recorded a screening",
+            "screening.list" => "read the screenings",
+            "screening.draft-save" => "saved a screening in progress",
+            "screening.draft-read" => "reopened a screening in progress",
+            "access.refused" => "was refused",
+            _ => "other",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             AuditAction::ClientCreate => "client.create",
@@ -133,6 +155,7 @@ impl AuditAction {
             AuditAction::ScreeningDraftSave => "screening.draft-save",
             AuditAction::ScreeningDraftRead => "screening.draft-read",
             AuditAction::ContactRequestRelease => "contact-request.release",
+            AuditAction::AccessLogRead => "client.access-log-read",
         }
     }
 }

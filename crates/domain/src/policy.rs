@@ -35,10 +35,12 @@ pub enum Action {
     ListContactRequests,
     /// Claim a safe-contact request, read it once claimed, turn it into a client or close it.
     HandleContactRequest,
+    /// See who opened a client's record, and when and why.
+    ReadAccessLog,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::CreateClient,
         Action::ListCaseload,
         Action::ReadClient,
@@ -54,6 +56,7 @@ impl Action {
         Action::ManageUsers,
         Action::ListContactRequests,
         Action::HandleContactRequest,
+        Action::ReadAccessLog,
     ];
 
     /// Whether the action is about one client record (and so needs Assigned/Unassigned).
@@ -69,6 +72,7 @@ impl Action {
                 | Action::WriteScreening
                 | Action::WriteSafety
                 | Action::EraseClient
+                | Action::ReadAccessLog
         )
     }
 }
@@ -121,6 +125,7 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Assigned, WriteScreening),
     (Supervisor, Assigned, WriteSafety),
     (Supervisor, Assigned, EraseClient),
+    (Supervisor, Assigned, ReadAccessLog),
     (Administrator, NoClient, ManageUsers),
 ];
 

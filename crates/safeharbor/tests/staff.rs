@@ -391,7 +391,11 @@ async fn without_a_session_every_staff_page_sends_you_to_sign_in() {
         to_client.as_str(),
         close.as_str(),
     ];
-    for path in gets.iter().chain([&safety.as_str(), &screen.as_str()]) {
+    let access = format!("{rosa}/access");
+    for path in gets
+        .iter()
+        .chain([&safety.as_str(), &screen.as_str(), &access.as_str()])
+    {
         let page = anonymous.get(path).await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
         assert_eq!(page.location(), "/login", "{path}");
@@ -793,6 +797,7 @@ async fn every_staff_page_carries_the_security_headers() {
         format!("{rosa}/safety"),
         format!("{rosa}/screenings/new"),
         format!("{rosa}/screenings/new/sscst-6"),
+        format!("{rosa}/access"),
         "/app/account".to_owned(),
         "/app/clients/not-an-id".to_owned(),
         "/app/requests".to_owned(),
@@ -1143,5 +1148,57 @@ async fn an_administrator_invites_staff_and_switches_accounts_off_and_on() {
                 "{action} in {by_admin:?}"
             );
         }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_sees_who_opened_a_record_and_a_case_worker_does_not() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (_, sue_key) = t.enrolled("sue.s", Role::Supervisor).await;
+        let (_, ana_key) = t.enrolled("ana.m", Role::CaseManager).await;
+        let mut sue = Staff::new(&t);
+        sue.sign_in("sue.s", &sue_key).await;
+        let mut ana = Staff::new(&t);
+        ana.sign_in("ana.m", &ana_key).await;
+        let rosa = record_rosa(&mut sue).await;
+        let anas_own = record_rosa(&mut ana).await;
+
+        // Ana tries Sue's client: refused, and the refusal is in the log.
+        assert_eq!(ana.get(&rosa).await.status, StatusCode::NOT_FOUND);
+        let page = sue.get(&rosa).await;
+        assert!(page.body.contains(&format!(r#"<a href="{rosa}/access">"#)));
+        let log = sue.get(&format!("{rosa}/access")).await;
+        assert_eq!(log.status, StatusCode::OK);
+        for line in [
+            "recorded the client",
+            "opened the record",
+            "was refused",
+            "ana.m",
+            "sue.s",
+        ] {
+            assert!(log.body.contains(line), "{line}");
+        }
+        assert!(
+            !log.body.contains("Rosa Example-Canary"),
+            "the log names no client data"
+        );
+
+        // A case worker has no such page, even for their own client; it looks like nothing.
+        let own = ana.get(&anas_own).await;
+        assert!(!own.body.contains("Who opened this record"));
+        let nothing = ana
+            .get("/app/clients/8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10")
+            .await;
+        let refused = ana.get(&format!("{anas_own}/access")).await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND);
+        assert_eq!(refused.body, nothing.body);
+        let looked = t
+            .audit()
+            .await
+            .into_iter()
+            .filter(|e| e.action == "client.access-log-read")
+            .count();
+        assert_eq!(looked, 1);
     }
 }

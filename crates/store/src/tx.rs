@@ -1152,4 +1152,19 @@ impl Reads {
         row.map(|r| Ok((r.try_get("answers")?, ts(&r, "updated_at")?)))
             .transpose()
     }
+
+    /// The newest audit events about one record (e.g. `client:<id>`), newest first.
+    pub async fn audit_events_about(&mut self, target: &str, limit: i64) -> Result<Vec<AuditRow>> {
+        sqlx::query(
+            "SELECT seq, at, actor, action, target, purpose, mac FROM audit_events \
+             WHERE target = $1 ORDER BY seq DESC LIMIT $2",
+        )
+        .bind(target)
+        .bind(limit)
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(audit)
+        .collect()
+    }
 }
