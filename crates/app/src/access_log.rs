@@ -1,5 +1,6 @@
-//! "Who opened this record": the audit events about one client, for a supervisor who works with
-//! them (P9 made visible). Looking is itself audited.
+//! The audit log made visible to supervisors (P9): who opened one client's record, everyone
+//! refused a record outside their work, and what one member of staff has done. Looking is itself
+//! audited. The lines name records by their ids, never by anything personal.
 
 use std::collections::HashMap;
 
@@ -23,6 +24,8 @@ pub struct AccessLine {
     pub what: &'static str,
     /// Why, as they said (a purpose code, or the reason for a refusal).
     pub why: String,
+    /// The record it was about, as the log names it (`client:<id>`), if any.
+    pub record: Option<String>,
 }
 
 impl App {
@@ -43,33 +46,7 @@ impl App {
         let events = tx
             .audit_events_about(&target(grant.client), LOG_LINES)
             .await?;
-        let mut names: HashMap<String, String> = HashMap::new();
-        let mut lines = Vec::with_capacity(events.len());
-        for event in events {
-            let who = match names.get(&event.actor) {
-                Some(name) => name.clone(),
-                None => {
-                    let name = match Actor::decode(&event.actor) {
-                        Some(Actor::User(user)) => tx
-                            .user(user)
-                            .await?
-                            .map_or_else(|| "a removed account".to_owned(), |u| u.username),
-                        Some(Actor::Operator) => "the operator".to_owned(),
-                        Some(Actor::System) => "the system".to_owned(),
-                        Some(Actor::Public) => "someone on the public site".to_owned(),
-                        None => "unknown".to_owned(),
-                    };
-                    names.insert(event.actor.clone(), name.clone());
-                    name
-                }
-            };
-            lines.push(AccessLine {
-                at: event.at,
-                who,
-                what: AuditAction::describe(&event.action),
-                why: event.purpose,
-            });
-        }
+        let lines = lines(&mut tx, events).await?;
         self.audit(
             &mut tx,
             Actor::User(caller.id),
@@ -81,4 +58,88 @@ impl App {
         tx.commit().await?;
         Ok(lines)
     }
+
+    /// Everyone refused a record lately (someone looking outside their caseload), newest first.
+    pub async fn refused_looks(&self, caller: &Caller) -> Result<Vec<AccessLine>> {
+        self.grant_role(caller, Action::ReadAuditLog)?;
+        let mut tx = self.store().write().await?;
+        let events = tx
+            .audit_events_of(AuditAction::AccessRefused.as_str(), LOG_LINES)
+            .await?;
+        let lines = lines(&mut tx, events).await?;
+        self.audit(
+            &mut tx,
+            Actor::User(caller.id),
+            AuditAction::AuditLogRead,
+            None,
+            "supervision",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(lines)
+    }
+
+    /// What one member of staff has done lately, newest first; `None` if there is no such
+    /// username.
+    pub async fn activity_of(
+        &self,
+        caller: &Caller,
+        username: &str,
+    ) -> Result<Option<Vec<AccessLine>>> {
+        self.grant_role(caller, Action::ReadAuditLog)?;
+        let mut tx = self.store().write().await?;
+        let Some(user) = tx.user_by_username(username).await? else {
+            tx.commit().await?;
+            return Ok(None);
+        };
+        let actor = Actor::User(user.id);
+        let events = tx.audit_events_by(&actor.encode(), LOG_LINES).await?;
+        let lines = lines(&mut tx, events).await?;
+        self.audit(
+            &mut tx,
+            Actor::User(caller.id),
+            AuditAction::AuditLogRead,
+            Some(format!("user:{}", user.id)),
+            "supervision",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(lines))
+    }
+}
+
+/// Audit events as lines, each actor named once.
+async fn lines(
+    tx: &mut store::Reads,
+    events: Vec<store::rows::AuditRow>,
+) -> Result<Vec<AccessLine>> {
+    let mut names: HashMap<String, String> = HashMap::new();
+    let mut lines = Vec::with_capacity(events.len());
+    for event in events {
+        let who = match names.get(&event.actor) {
+            Some(name) => name.clone(),
+            None => {
+                let name = match Actor::decode(&event.actor) {
+                    Some(Actor::User(user)) => tx
+                        .user(user)
+                        .await?
+                        .map_or_else(|| "a removed account".to_owned(), |u| u.username),
+                    Some(Actor::Operator) => "the operator".to_owned(),
+                    Some(Actor::System) => "the system".to_owned(),
+                    Some(Actor::Public) => "someone on the public site".to_owned(),
+                    None => "unknown".to_owned(),
+                };
+                names.insert(event.actor.clone(), name.clone());
+                name
+            }
+        };
+        lines.push(AccessLine {
+            at: event.at,
+            who,
+            what: AuditAction::describe(&event.action),
+            why: event.purpose,
+            record: event.target,
+        });
+    }
+    Ok(lines)
 }

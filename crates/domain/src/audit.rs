@@ -90,6 +90,7 @@ pub enum AuditAction {
     ScreeningDraftRead,
     ContactRequestRelease,
     AccessLogRead,
+    AuditLogRead,
 }
 
 impl AuditAction {
@@ -110,6 +111,15 @@ impl AuditAction {
             "screening.draft-save" => "saved a screening in progress",
             "screening.draft-read" => "reopened a screening in progress",
             "access.refused" => "was refused",
+            "caseload.list" => "listed their caseload",
+            "caseload.search" => "searched their caseload",
+            "session.start" => "signed in",
+            "session.end" => "signed out",
+            "session.refused" => "was refused sign-in",
+            "audit.read" => "looked at the audit log",
+            "contact-request.claim" => "claimed a contact request",
+            "contact-request.read" => "read a contact request",
+            "contact-request.close" => "closed a contact request",
             _ => "other",
         }
     }
@@ -156,6 +166,7 @@ impl AuditAction {
             AuditAction::ScreeningDraftRead => "screening.draft-read",
             AuditAction::ContactRequestRelease => "contact-request.release",
             AuditAction::AccessLogRead => "client.access-log-read",
+            AuditAction::AuditLogRead => "audit.read",
         }
     }
 }

@@ -37,10 +37,12 @@ pub enum Action {
     HandleContactRequest,
     /// See who opened a client's record, and when and why.
     ReadAccessLog,
+    /// See everyone refused a record, and what one member of staff has done.
+    ReadAuditLog,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::CreateClient,
         Action::ListCaseload,
         Action::ReadClient,
@@ -57,6 +59,7 @@ impl Action {
         Action::ListContactRequests,
         Action::HandleContactRequest,
         Action::ReadAccessLog,
+        Action::ReadAuditLog,
     ];
 
     /// Whether the action is about one client record (and so needs Assigned/Unassigned).
@@ -126,6 +129,7 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Assigned, WriteSafety),
     (Supervisor, Assigned, EraseClient),
     (Supervisor, Assigned, ReadAccessLog),
+    (Supervisor, NoClient, ReadAuditLog),
     (Administrator, NoClient, ManageUsers),
 ];
 

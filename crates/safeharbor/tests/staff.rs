@@ -366,6 +366,7 @@ async fn without_a_session_every_staff_page_sends_you_to_sign_in() {
         "/app/account",
         "/app/requests",
         "/app/admin",
+        "/app/audit",
         request,
         rosa.as_str(),
     ];
@@ -803,6 +804,7 @@ async fn every_staff_page_carries_the_security_headers() {
         "/app/requests".to_owned(),
         "/app/requests/not-an-id".to_owned(),
         "/app/admin".to_owned(),
+        "/app/audit".to_owned(),
     ];
     let posts = [
         "/login".to_owned(),
@@ -1201,4 +1203,54 @@ async fn a_supervisor_sees_who_opened_a_record_and_a_case_worker_does_not() {
             .count();
         assert_eq!(looked, 1);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_sees_refusals_and_what_someone_has_done() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let (_, sue_key) = t.enrolled("sue.s", Role::Supervisor).await;
+    let (_, ana_key) = t.enrolled("ana.m", Role::CaseManager).await;
+    let (_, ben_key) = t.enrolled("ben.m", Role::CaseManager).await;
+    let mut sue = Staff::new(&t);
+    sue.sign_in("sue.s", &sue_key).await;
+    let mut ana = Staff::new(&t);
+    ana.sign_in("ana.m", &ana_key).await;
+    let mut ben = Staff::new(&t);
+    ben.sign_in("ben.m", &ben_key).await;
+    let rosa = record_rosa(&mut ana).await;
+    let rosa_id = rosa.rsplit('/').next().unwrap().to_owned();
+    assert_eq!(ben.get(&rosa).await.status, StatusCode::NOT_FOUND);
+
+    let page = sue.get("/app/audit").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains(r#"href="/app/audit" aria-current="page""#)
+    );
+    let refused = page.body.split_once("Refused:").unwrap().1;
+    assert!(refused.contains("ben.m") && refused.contains(&format!("client:{rosa_id}")));
+    assert!(!page.body.contains("Rosa"), "records are named by id only");
+
+    let anas = sue.get("/app/audit?staff=ana.m").await;
+    assert!(anas.body.contains("What ana.m has done lately"));
+    assert!(anas.body.contains("recorded the client") && anas.body.contains("signed in"));
+    let nobody = sue.get("/app/audit?staff=no.such").await;
+    assert!(
+        nobody
+            .body
+            .contains("There is no account with that username.")
+    );
+    assert_eq!(
+        sue.get("/app/audit?name=Rosa").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Case workers and administrators have no audit log: it looks like nothing.
+    let nothing = ana
+        .get("/app/clients/8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10")
+        .await;
+    let theirs = ana.get("/app/audit").await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    assert_eq!(theirs.body, nothing.body);
+    assert!(!ana.get("/app/").await.body.contains("Audit log"));
 }

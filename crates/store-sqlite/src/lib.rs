@@ -61,6 +61,11 @@ const RECORDS: &[Migration] = &[
         name: "screening drafts",
         sql: include_str!("../migrations/records/0009_screening_drafts.sql"),
     },
+    Migration {
+        version: 10,
+        name: "audit viewer",
+        sql: include_str!("../migrations/records/0010_audit_viewer.sql"),
+    },
 ];
 
 const KEYS: &[Migration] = &[Migration {

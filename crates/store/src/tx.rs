@@ -203,6 +203,14 @@ fn contact_request(row: &AnyRow) -> Result<ContactRequestRow> {
     })
 }
 
+/// The audit columns events are looked up by (each with an index).
+#[derive(Debug, Clone, Copy)]
+enum AuditColumn {
+    Target,
+    Actor,
+    Action,
+}
+
 /// `$1, $2, ... $n`, for a list bound value by value.
 fn placeholders(n: usize) -> String {
     (1..=n)
@@ -1155,11 +1163,39 @@ impl Reads {
 
     /// The newest audit events about one record (e.g. `client:<id>`), newest first.
     pub async fn audit_events_about(&mut self, target: &str, limit: i64) -> Result<Vec<AuditRow>> {
-        sqlx::query(
+        self.audit_events_where(AuditColumn::Target, target, limit)
+            .await
+    }
+
+    /// The newest audit events by one actor (e.g. `user:<id>`), newest first.
+    pub async fn audit_events_by(&mut self, actor: &str, limit: i64) -> Result<Vec<AuditRow>> {
+        self.audit_events_where(AuditColumn::Actor, actor, limit)
+            .await
+    }
+
+    /// The newest audit events of one action (e.g. `access.refused`), newest first.
+    pub async fn audit_events_of(&mut self, action: &str, limit: i64) -> Result<Vec<AuditRow>> {
+        self.audit_events_where(AuditColumn::Action, action, limit)
+            .await
+    }
+
+    async fn audit_events_where(
+        &mut self,
+        column: AuditColumn,
+        value: &str,
+        limit: i64,
+    ) -> Result<Vec<AuditRow>> {
+        let column = match column {
+            AuditColumn::Target => "target",
+            AuditColumn::Actor => "actor",
+            AuditColumn::Action => "action",
+        };
+        // The column name is one of three fixed words; the value is bound.
+        sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT seq, at, actor, action, target, purpose, mac FROM audit_events \
-             WHERE target = $1 ORDER BY seq DESC LIMIT $2",
-        )
-        .bind(target)
+             WHERE {column} = $1 ORDER BY seq DESC LIMIT $2"
+        )))
+        .bind(value.to_owned())
         .bind(limit)
         .fetch_all(&mut *self.inner)
         .await?

@@ -4,6 +4,7 @@
 
 mod account;
 mod admin;
+mod audit;
 mod clients;
 mod login;
 mod page;
@@ -52,6 +53,7 @@ pub(crate) fn routes() -> Router<app::App> {
         .route("/app/requests/{id}/claim", post(requests::claim))
         .route("/app/requests/{id}/client", post(requests::to_client))
         .route("/app/requests/{id}/close", post(requests::close))
+        .route("/app/audit", get(audit::audit))
         .route("/app/admin", get(admin::staff))
         .route("/app/admin/invite", post(admin::invite))
         .route("/app/admin/users/{id}/link", post(admin::new_link))

@@ -5,6 +5,8 @@ use askama::Template;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
+use domain::policy::{Action, Relationship, permits};
+
 use super::session::SignedIn;
 
 /// Our own script and style only, nothing inline, nothing from anyone else; forms post only here.
@@ -23,7 +25,10 @@ pub(crate) struct Chrome {
     pub case_work: bool,
     /// Whether the role administers staff accounts.
     pub admin: bool,
-    /// Which main link is the current page: "caseload", "new", "requests", "admin", "account"
+    /// Whether the role reads the audit log (supervisors).
+    pub audit: bool,
+    /// Which main link is the current page: "caseload", "new", "requests", "audit", "admin",
+    /// "account"
     /// or "".
     pub current: &'static str,
 }
@@ -36,6 +41,11 @@ impl Chrome {
             csrf: signed_in.form_token(),
             case_work: does_case_work(signed_in),
             admin: super::admin::administers(signed_in),
+            audit: permits(
+                signed_in.caller.role,
+                Relationship::NoClient,
+                Action::ReadAuditLog,
+            ),
             current,
         }
     }
@@ -44,7 +54,6 @@ impl Chrome {
 /// Whether the signed-in role keeps a caseload and records clients (administrators and data
 /// analysts do not, P6).
 pub(crate) fn does_case_work(signed_in: &SignedIn) -> bool {
-    use domain::policy::{Action, Relationship, permits};
     permits(
         signed_in.caller.role,
         Relationship::NoClient,

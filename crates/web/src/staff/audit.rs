@@ -1,0 +1,83 @@
+//! The audit viewer for supervisors: everyone refused a record lately (someone looking outside
+//! their work), and what one member of staff has done. "Not found" for other roles.
+
+use askama::Template;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::page::{self, Chrome, render, when};
+use super::session::SignedIn;
+
+struct Line {
+    at: String,
+    who: String,
+    what: &'static str,
+    record: String,
+    why: String,
+}
+
+fn lines(lines: Vec<app::access_log::AccessLine>) -> Vec<Line> {
+    lines
+        .into_iter()
+        .map(|l| Line {
+            at: when(l.at),
+            who: l.who,
+            what: l.what,
+            record: l.record.unwrap_or_default(),
+            why: l.why,
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "staff/audit.html")]
+struct AuditPage {
+    chrome: Option<Chrome>,
+    staff: String,
+    activity: Option<Vec<Line>>,
+    refused: Vec<Line>,
+}
+
+/// Whom to look up (`/app/audit?staff=USERNAME`): a staff username, never client data.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AuditQuery {
+    #[serde(default)]
+    staff: String,
+}
+
+pub(crate) async fn audit(
+    State(app): State<app::App>,
+    signed_in: SignedIn,
+    query: Result<Query<AuditQuery>, QueryRejection>,
+) -> Response {
+    let Ok(Query(AuditQuery { staff })) = query else {
+        return page::not_found();
+    };
+    let caller = &signed_in.caller;
+    let refused = match app.refused_looks(caller).await {
+        Ok(refused) => refused,
+        Err(err) => return page::failure(err),
+    };
+    let staff = staff.trim().to_owned();
+    let activity = if staff.is_empty() {
+        None
+    } else {
+        match app.activity_of(caller, &staff).await {
+            Ok(found) => found.map(lines),
+            Err(err) => return page::failure(err),
+        }
+    };
+    render(
+        StatusCode::OK,
+        &AuditPage {
+            chrome: Some(Chrome::new(&signed_in, "audit")),
+            staff,
+            activity,
+            refused: lines(refused),
+        },
+    )
+}
