@@ -8,6 +8,7 @@ use domain::client::{
     AgeBand, ContactDetails, Gender, Language, NewClient, PersonalDetails, PreferredName,
     SafetyFlags,
 };
+use domain::contact_request::RawContactRequest;
 use domain::note::NoteText;
 use domain::signin::NewPassword;
 use rand::seq::SliceRandom;
@@ -212,5 +213,27 @@ pub async fn seed(
         }
         progress(u64::from(n) + 1);
     }
+    // A few requests from the public contact form, waiting in the staff queue.
+    for (alias, reach, times, code_word) in CONTACT_REQUESTS {
+        let request = RawContactRequest {
+            alias: (*alias).to_owned(),
+            reach: (*reach).to_owned(),
+            times: (*times).to_owned(),
+            code_word: (*code_word).to_owned(),
+        }
+        .parse()?;
+        app.receive_contact_request(request, "en").await?;
+    }
     Ok(accounts)
 }
+
+/// Made-up contact requests: (nickname, safe way to reach, safe time, code word).
+const CONTACT_REQUESTS: &[(&str, &str, &str, &str)] = &[
+    (
+        "Jay",
+        "Text (555) 555-0177. Say it is about a library book.",
+        "Weekdays 2-4 pm",
+        "sparrow",
+    ),
+    ("M.", "Email jay.example@example.org", "", ""),
+];

@@ -1,0 +1,57 @@
+//! The demo the README starts with `cargo run --release -- demo`: its accounts sign in with what
+//! it prints, and its made-up clients and contact requests are there to work with.
+
+// Test code: a failed step should stop the test with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::staff::Staff;
+use common::{Engine, TestApp, totp_from_base32};
+use reqwest::StatusCode;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_accounts_sign_in_with_what_the_demo_prints() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let accounts = safeharbor::demo::seed(&t.app, 5, 2026, |_| ())
+        .await
+        .unwrap();
+    assert_eq!(accounts.len(), safeharbor::demo::STAFF.len());
+
+    let manager = &accounts[0];
+    t.clock.advance_minutes(1);
+    let secret = totp_from_base32(&manager.authenticator_key);
+    let code = secret.code(t.unix_seconds());
+    let mut web = Staff::new(&t);
+    let signed_in = web
+        .post(
+            "/login",
+            &[
+                ("username", manager.username.as_str()),
+                ("password", manager.password.as_str()),
+                ("code", code.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        signed_in.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        signed_in.body
+    );
+
+    let caseload = web.get("/app/").await;
+    assert_eq!(caseload.body.matches("/app/clients/").count() - 1, 5);
+    let queue = web.get("/app/requests").await;
+    assert_eq!(queue.body.matches(">Claim</button>").count(), 2);
+
+    // The API token it prints works too.
+    let api = t
+        .http
+        .get(t.url("/api/v1/clients?limit=5"))
+        .bearer_auth(&manager.api_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), StatusCode::OK);
+}
