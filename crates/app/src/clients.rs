@@ -316,15 +316,10 @@ impl App {
         let rows = self
             .grouped(None, move |app, share| {
                 Box::pin(async move {
-                    let mut rows = Vec::new();
-                    for id in share
+                    let rows = share
                         .reads
                         .matching_clients(user, Some(&index), None)
-                        .await?
-                    {
-                        let row = share.reads.client(id).await?;
-                        rows.extend(row.filter(|r| r.erased_at.is_none()));
-                    }
+                        .await?;
                     share.events.push(app.event(
                         Actor::User(user),
                         AuditAction::CaseloadSearch,
@@ -377,7 +372,10 @@ impl App {
         let mut tx = self.store().write().await?;
         let found = tx
             .matching_clients(caller.id, name_index.as_deref(), dob_index.as_deref())
-            .await?;
+            .await?
+            .into_iter()
+            .map(|row| row.id)
+            .collect();
         self.audit(
             &mut tx,
             Actor::User(caller.id),

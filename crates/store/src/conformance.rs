@@ -352,13 +352,13 @@ pub async fn caseloads_hold_only_assigned_clients(h: &impl Harness) {
         tx.matching_clients(a.id, Some("name-idx"), None)
             .await
             .unwrap(),
-        vec![c.id]
+        vec![c.clone()]
     );
     assert_eq!(
         tx.matching_clients(a.id, None, Some("dob-idx"))
             .await
             .unwrap(),
-        vec![c.id]
+        vec![c.clone()]
     );
     assert!(
         tx.matching_clients(b.id, Some("name-idx"), None)

@@ -927,25 +927,28 @@ impl Reads {
         .collect()
     }
 
-    /// Clients whose name or date-of-birth blind index matches, among those assigned to `user`.
+    /// Clients whose name or date-of-birth blind index matches, among those assigned to `user`
+    /// (at most 50), read whole in one query.
     pub async fn matching_clients(
         &mut self,
         user: UserId,
         name_index: Option<&str>,
         dob_index: Option<&str>,
-    ) -> Result<Vec<ClientId>> {
-        sqlx::query(
-            "SELECT c.id FROM clients c JOIN assignments a ON a.client_id = c.id AND a.user_id = $1 \
-             WHERE c.erased_at IS NULL AND (c.name_index = $2 OR c.alias_index = $2 OR c.dob_index = $3) \
-             ORDER BY c.id LIMIT 50",
-        )
+    ) -> Result<Vec<ClientRow>> {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {CLIENT_COLUMNS} FROM clients \
+             JOIN assignments ON assignments.client_id = clients.id AND assignments.user_id = $1 \
+             WHERE clients.erased_at IS NULL \
+             AND (clients.name_index = $2 OR clients.alias_index = $2 OR clients.dob_index = $3) \
+             ORDER BY clients.id LIMIT 50"
+        )))
         .bind(user.to_string())
         .bind(name_index.map(str::to_owned))
         .bind(dob_index.map(str::to_owned))
         .fetch_all(&mut *self.inner)
         .await?
         .iter()
-        .map(|r| parsed(r, "id"))
+        .map(client)
         .collect()
     }
 
