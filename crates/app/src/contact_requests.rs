@@ -21,7 +21,8 @@ use crate::seal::{open, seal};
 use crate::{App, AppError, Caller, Result};
 
 const TABLE: &str = "contact_requests";
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+/// The window the hourly limit counts over.
+const AN_HOUR_MS: i64 = 60 * 60 * 1000;
 /// The most requests the queue page lists (the waiting limit is the real bound).
 const QUEUE_PAGE: i64 = MAX_WAITING;
 
@@ -63,11 +64,6 @@ pub struct ContactRequestView {
     pub code_word: Option<String>,
 }
 
-/// `days` before `at` (after it, for a negative count).
-fn days_before(at: Timestamp, days: i64) -> Timestamp {
-    Timestamp::from_unix_millis(at.unix_millis() - days * DAY_MS)
-}
-
 fn request_target(id: ContactRequestId) -> String {
     format!("contact-request:{id}")
 }
@@ -92,7 +88,7 @@ impl App {
         let now = self.now();
         let mut tx = self.store().write().await?;
         let (recent, waiting) = tx
-            .contact_request_load(Timestamp::from_unix_millis(now.unix_millis() - DAY_MS / 24))
+            .contact_request_load(Timestamp::from_unix_millis(now.unix_millis() - AN_HOUR_MS))
             .await?;
         if recent >= PER_HOUR || waiting >= MAX_WAITING {
             tx.rollback().await?;
@@ -116,7 +112,7 @@ impl App {
         let row = ContactRequestRow {
             id,
             received_at: now,
-            expires_at: days_before(now, -EXPIRES_AFTER_DAYS),
+            expires_at: now.plus_days(EXPIRES_AFTER_DAYS),
             language: language_code(language),
             details: Some(seal(self, &dek, TABLE, "details", &id.to_string(), &json)),
             claimed_by: None,
@@ -293,7 +289,7 @@ impl App {
     /// returns how many expired.
     pub async fn expire_contact_requests(&self) -> Result<usize> {
         let now = self.now();
-        let claimed_before = days_before(now, CLAIM_LASTS_DAYS);
+        let claimed_before = now.plus_days(-CLAIM_LASTS_DAYS);
         let mut tx = self.store().write().await?;
         let expired = tx.expired_contact_requests(now, claimed_before).await?;
         if expired.is_empty() {
@@ -332,7 +328,7 @@ impl App {
         actor: Actor,
         user: UserId,
     ) -> Result<()> {
-        let until = days_before(self.now(), -RELEASED_LASTS_DAYS);
+        let until = self.now().plus_days(RELEASED_LASTS_DAYS);
         for id in tx.release_contact_claims(user, until).await? {
             self.audit(
                 tx,

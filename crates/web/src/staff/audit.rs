@@ -1,13 +1,15 @@
-//! The audit viewer for supervisors: everyone refused a record lately (someone looking outside
-//! their work), and what one member of staff has done. "Not found" for other roles.
+//! The audit log as supervisors see it: who opened one client's record, everyone refused a
+//! record lately (someone looking outside their work), and what one member of staff has done.
+//! "Not found" for other roles.
 
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
+use super::clients::{client_href, parse_id};
 use super::page::{self, Chrome, render, when};
 use super::session::SignedIn;
 
@@ -78,6 +80,46 @@ pub(crate) async fn audit(
             staff,
             activity,
             refused: lines(refused),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "staff/access_log.html")]
+struct AccessLogPage {
+    chrome: Option<Chrome>,
+    name: String,
+    back: String,
+    lines: Vec<Line>,
+}
+
+/// Who opened a client's record, for a supervisor who works with them.
+pub(crate) async fn access_log(
+    State(app): State<app::App>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(id) = parse_id(&id) else {
+        return page::not_found();
+    };
+    let caller = &signed_in.caller;
+    let purpose = app::Purpose::Supervision;
+    // The log first: for anyone it is not meant for, it is "not found" before anything is read.
+    let log = match app.access_log(caller, id, purpose).await {
+        Ok(log) => log,
+        Err(err) => return page::failure(err),
+    };
+    let client = match app.client(caller, id, purpose).await {
+        Ok(client) => client,
+        Err(err) => return page::failure(err),
+    };
+    render(
+        StatusCode::OK,
+        &AccessLogPage {
+            chrome: Some(Chrome::new(&signed_in, "")),
+            name: client.preferred_name,
+            back: client_href(id),
+            lines: lines(log),
         },
     )
 }

@@ -259,7 +259,7 @@ async fn client_page(
 }
 
 /// A client id from the address; a malformed one is "not found" like any other (P7).
-fn parse_id(raw: &str) -> Option<ClientId> {
+pub(crate) fn parse_id(raw: &str) -> Option<ClientId> {
     raw.parse().ok()
 }
 
@@ -629,59 +629,4 @@ pub(crate) async fn save_safety(
         Ok(()) => Redirect::to(&client_href(id)).into_response(),
         Err(err) => page::failure(err),
     }
-}
-
-struct AccessLogLine {
-    at: String,
-    who: String,
-    what: &'static str,
-    why: String,
-}
-
-#[derive(Template)]
-#[template(path = "staff/access_log.html")]
-struct AccessLogPage {
-    chrome: Option<Chrome>,
-    name: String,
-    back: String,
-    lines: Vec<AccessLogLine>,
-}
-
-/// Who opened a client's record, for a supervisor who works with them.
-pub(crate) async fn access_log(
-    State(app): State<app::App>,
-    signed_in: SignedIn,
-    Path(id): Path<String>,
-) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return page::not_found();
-    };
-    let caller = &signed_in.caller;
-    let purpose = app::Purpose::Supervision;
-    // The log first: for anyone it is not meant for, it is "not found" before anything is read.
-    let lines = match app.access_log(caller, id, purpose).await {
-        Ok(lines) => lines,
-        Err(err) => return page::failure(err),
-    };
-    let client = match app.client(caller, id, purpose).await {
-        Ok(client) => client,
-        Err(err) => return page::failure(err),
-    };
-    render(
-        StatusCode::OK,
-        &AccessLogPage {
-            chrome: Some(Chrome::new(&signed_in, "")),
-            name: client.preferred_name,
-            back: client_href(id),
-            lines: lines
-                .into_iter()
-                .map(|l| AccessLogLine {
-                    at: when(l.at),
-                    who: l.who,
-                    what: l.what,
-                    why: l.why,
-                })
-                .collect(),
-        },
-    )
 }

@@ -33,7 +33,7 @@ pub(crate) fn routes() -> Router<app::App> {
         .route("/app/clients/new", get(clients::intake))
         .route("/app/clients/{id}", get(clients::client))
         .route("/app/clients/{id}/notes", post(clients::add_note))
-        .route("/app/clients/{id}/access", get(clients::access_log))
+        .route("/app/clients/{id}/access", get(audit::access_log))
         .route(
             "/app/clients/{id}/safety",
             get(clients::safety_form).post(clients::save_safety),

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::instrument::{Instrument, Response as Answering};
 use domain::{ClientId, ScreeningId};
 
-use super::clients::client_href;
+use super::clients::{client_href, parse_id};
 use super::page::{self, Chrome, render, when};
 use super::session::{SignedIn, StaffForm};
 
@@ -45,10 +45,6 @@ pub(crate) fn result_words(result: Option<&str>) -> &'static str {
     }
 }
 
-fn parse_client(raw: &str) -> Option<ClientId> {
-    raw.parse().ok()
-}
-
 struct Choice {
     href: String,
     title: String,
@@ -73,7 +69,7 @@ pub(crate) async fn choose(
     signed_in: SignedIn,
     Path(id): Path<String>,
 ) -> Response {
-    let Some(id) = parse_client(&id) else {
+    let Some(id) = parse_id(&id) else {
         return page::not_found();
     };
     let client = match app
@@ -258,7 +254,7 @@ pub(crate) async fn form(
     signed_in: SignedIn,
     Path((id, instrument_id)): Path<(String, String)>,
 ) -> Response {
-    let (Some(id), Some(instrument)) = (parse_client(&id), instrument(&instrument_id)) else {
+    let (Some(id), Some(instrument)) = (parse_id(&id), instrument(&instrument_id)) else {
         return page::not_found();
     };
     form_page(&app, &signed_in, id, instrument, None, None).await
@@ -272,7 +268,7 @@ pub(crate) async fn record(
     headers: HeaderMap,
     StaffForm { signed_in, form }: StaffForm<BTreeMap<String, String>>,
 ) -> Response {
-    let Some(id) = parse_client(&id) else {
+    let Some(id) = parse_id(&id) else {
         return page::not_found();
     };
     let Some(instrument) = form.get("instrument").and_then(|i| instrument(i)) else {
@@ -383,7 +379,7 @@ pub(crate) async fn result(
     signed_in: SignedIn,
     Path((id, screening)): Path<(String, String)>,
 ) -> Response {
-    let (Some(id), Ok(screening)) = (parse_client(&id), screening.parse::<ScreeningId>()) else {
+    let (Some(id), Ok(screening)) = (parse_id(&id), screening.parse::<ScreeningId>()) else {
         return page::not_found();
     };
     let caller = &signed_in.caller;
