@@ -8,6 +8,8 @@ pub mod audit;
 mod cases;
 mod clients;
 pub mod contact_requests;
+pub mod determinations;
+mod drafts;
 pub mod enrolment;
 mod group_commit;
 pub mod keyring;
@@ -30,6 +32,8 @@ use store::{KeyStore, Store, StoreError};
 
 pub use cases::{CaseView, NewCase};
 pub use clients::{ClientSummary, ClientView};
+pub use determinations::DeterminationView;
+pub use drafts::Draft;
 pub use keyring::KeyRing;
 pub use notes::NoteView;
 pub use record::{ClientRecord, ScreeningSummary};

@@ -120,16 +120,26 @@ pub(crate) async fn author_names(
     tx: &mut store::Reads,
     rows: &[store::rows::NoteRow],
 ) -> Result<HashMap<String, Option<String>>> {
+    let authors: Vec<String> = rows.iter().map(|row| row.author.clone()).collect();
+    actor_names(tx, &authors).await
+}
+
+/// The usernames of the staff among `actors` (as the audit names them, `user:<id>`), by actor;
+/// `None` for anyone else (an operator, the system) or an account that is gone.
+pub(crate) async fn actor_names(
+    tx: &mut store::Reads,
+    actors: &[String],
+) -> Result<HashMap<String, Option<String>>> {
     let mut names = HashMap::new();
-    for row in rows {
-        if names.contains_key(&row.author) {
+    for actor in actors {
+        if names.contains_key(actor) {
             continue;
         }
-        let name = match Actor::decode(&row.author) {
+        let name = match Actor::decode(actor) {
             Some(Actor::User(user)) => tx.user(user).await?.map(|u| u.username),
             _ => None,
         };
-        names.insert(row.author.clone(), name);
+        names.insert(actor.clone(), name);
     }
     Ok(names)
 }

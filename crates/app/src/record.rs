@@ -1,14 +1,17 @@
-//! A client's record as their page shows it: details, cases, notes and screenings, read in one
-//! transaction after one access decision, each part audited as it is read.
+//! A client's record as their page shows it: details, cases, notes, screenings and determinations,
+//! read in one transaction after one access decision, each part audited as it is read.
 
 use domain::ClientId;
 use domain::audit::{Actor, AuditAction};
 use domain::policy::Action;
 
 use crate::access::target;
+use crate::determinations::opened;
 use crate::group_commit::About;
 use crate::notes::{MAX_NOTES, author_names, open_note_rows};
-use crate::{App, AppError, Caller, CaseView, ClientView, NoteView, Purpose, Result};
+use crate::{
+    App, AppError, Caller, CaseView, ClientView, DeterminationView, NoteView, Purpose, Result,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientRecord {
@@ -17,6 +20,8 @@ pub struct ClientRecord {
     pub notes: Vec<NoteView>,
     /// The screenings, newest first, without their answers (each opens on its own page).
     pub screenings: Vec<ScreeningSummary>,
+    /// The determinations, newest first.
+    pub determinations: Vec<DeterminationView>,
 }
 
 /// A screening as a client's page lists it.
@@ -43,7 +48,7 @@ impl App {
             user: caller.id,
         };
         let caller = caller.clone();
-        let (row, cases, notes, authors, screenings, key) = self
+        let (row, cases, notes, authors, screenings, determinations, key) = self
             .grouped(Some(about), move |app, share| {
                 Box::pin(async move {
                     let actions = [
@@ -51,6 +56,7 @@ impl App {
                         Action::ReadCases,
                         Action::ReadNotes,
                         Action::ReadScreenings,
+                        Action::ReadDeterminations,
                     ];
                     let reads = share.reads;
                     let grant = match app.decide(&caller, id, &actions, share.found) {
@@ -64,11 +70,13 @@ impl App {
                     let notes = reads.notes(id, MAX_NOTES).await?;
                     let authors = author_names(reads, &notes).await?;
                     let screenings = reads.screenings(id).await?;
+                    let determinations = reads.determinations(id).await?;
                     for action in [
                         AuditAction::ClientRead,
                         AuditAction::CaseList,
                         AuditAction::NoteList,
                         AuditAction::ScreeningList,
+                        AuditAction::DeterminationList,
                     ] {
                         share.events.push(app.event(
                             Actor::User(caller.id),
@@ -78,7 +86,13 @@ impl App {
                         ));
                     }
                     Ok(Ok((
-                        grant.row, cases, notes, authors, screenings, share.key,
+                        grant.row,
+                        cases,
+                        notes,
+                        authors,
+                        screenings,
+                        determinations,
+                        share.key,
                     )))
                 })
             })
@@ -100,11 +114,16 @@ impl App {
                 created_at: s.created_at,
             })
             .collect();
+        let mut opened_determinations = Vec::new();
+        for row in determinations {
+            opened_determinations.extend(opened(&dek, row)?);
+        }
         Ok(ClientRecord {
             client,
             cases,
             notes,
             screenings,
+            determinations: opened_determinations,
         })
     }
 }

@@ -11,6 +11,7 @@ use domain::{ClientId, ScreeningId, Timestamp};
 use store::rows::ScreeningRow;
 
 use crate::access::target;
+use crate::drafts::{Draft, Form};
 use crate::seal::{open_opt, seal};
 use crate::{App, AppError, Caller, Purpose, Result};
 
@@ -50,13 +51,6 @@ fn checked_answers(
         )
     })?;
     Ok((instrument, answers))
-}
-
-/// A screening in progress, as last saved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScreeningDraft {
-    pub answers: BTreeMap<String, String>,
-    pub saved_at: Timestamp,
 }
 
 /// A screening as recorded.
@@ -107,8 +101,12 @@ impl App {
             created_at: self.now(),
         })
         .await?;
-        tx.delete_screening_draft(grant.client, caller.id, &instrument.id)
-            .await?;
+        tx.delete_draft(
+            grant.client,
+            caller.id,
+            &Form::Screening(&instrument.id).key(),
+        )
+        .await?;
         self.audit(
             &mut tx,
             Actor::User(caller.id),
@@ -184,37 +182,9 @@ impl App {
         codes: &BTreeMap<String, String>,
     ) -> Result<Timestamp> {
         let (instrument, answers) = checked_answers(instrument, codes)?;
-        let key = self.client_key(client).await;
-        let (mut tx, grant) = self
-            .grant_client(
-                self.store().write().await?,
-                caller,
-                client,
-                Action::WriteScreening,
-            )
-            .await?;
-        let json = serde_json::to_string(&answers.codes()).unwrap_or_default();
-        let sealed = seal(
-            self,
-            &key?,
-            DRAFTS,
-            "answers",
-            &draft_row(client, caller, instrument),
-            &json,
-        );
-        let now = self.now();
-        tx.put_screening_draft(grant.client, caller.id, &instrument.id, &sealed, now)
-            .await?;
-        self.audit(
-            &mut tx,
-            Actor::User(caller.id),
-            AuditAction::ScreeningDraftSave,
-            Some(target(client)),
-            "case-work",
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(now)
+        let form = Form::Screening(&instrument.id);
+        self.save_draft(caller, client, form, &answers.codes())
+            .await
     }
 
     /// The caller's screening in progress of this client with this instrument, if any.
@@ -223,44 +193,9 @@ impl App {
         caller: &Caller,
         client: ClientId,
         instrument: &str,
-    ) -> Result<Option<ScreeningDraft>> {
+    ) -> Result<Option<Draft>> {
         let (instrument, _) = checked_answers(instrument, &BTreeMap::new())?;
-        let key = self.client_key(client).await;
-        let (mut tx, grant) = self
-            .grant_client(
-                self.store().write().await?,
-                caller,
-                client,
-                Action::WriteScreening,
-            )
-            .await?;
-        let Some((sealed, saved_at)) = tx
-            .screening_draft(grant.client, caller.id, &instrument.id)
-            .await?
-        else {
-            tx.commit().await?;
-            return Ok(None);
-        };
-        let row = draft_row(client, caller, instrument);
-        let json = crate::seal::open(&key?, DRAFTS, "answers", &row, &sealed)?;
-        let answers = serde_json::from_str(&json)
-            .map_err(|_| store::StoreError::Corrupt("screening draft answers"))?;
-        self.audit(
-            &mut tx,
-            Actor::User(caller.id),
-            AuditAction::ScreeningDraftRead,
-            Some(target(client)),
-            "case-work",
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Some(ScreeningDraft { answers, saved_at }))
+        self.read_draft(caller, client, Form::Screening(&instrument.id))
+            .await
     }
-}
-
-const DRAFTS: &str = "screening_drafts";
-
-/// How a draft's sealed answers are bound to their row (the table's key, in one string).
-fn draft_row(client: ClientId, caller: &Caller, instrument: &Instrument) -> String {
-    format!("{client}/{}/{}", caller.id, instrument.id)
 }

@@ -91,6 +91,10 @@ pub enum AuditAction {
     ContactRequestRelease,
     AccessLogRead,
     AuditLogRead,
+    DeterminationCreate,
+    DeterminationList,
+    DeterminationDraftSave,
+    DeterminationDraftRead,
 }
 
 impl AuditAction {
@@ -110,6 +114,10 @@ impl AuditAction {
             "screening.list" => "read the screenings",
             "screening.draft-save" => "saved a screening in progress",
             "screening.draft-read" => "reopened a screening in progress",
+            "determination.create" => "recorded a determination",
+            "determination.list" => "read the determinations",
+            "determination.draft-save" => "saved a worksheet in progress",
+            "determination.draft-read" => "reopened a worksheet in progress",
             "access.refused" => "was refused",
             "caseload.list" => "listed their caseload",
             "caseload.search" => "searched their caseload",
@@ -167,6 +175,10 @@ impl AuditAction {
             AuditAction::ContactRequestRelease => "contact-request.release",
             AuditAction::AccessLogRead => "client.access-log-read",
             AuditAction::AuditLogRead => "audit.read",
+            AuditAction::DeterminationCreate => "determination.create",
+            AuditAction::DeterminationList => "determination.list",
+            AuditAction::DeterminationDraftSave => "determination.draft-save",
+            AuditAction::DeterminationDraftRead => "determination.draft-read",
         }
     }
 }

@@ -92,6 +92,10 @@ id_type!(
     ScreeningId
 );
 id_type!(
+    /// A recorded determination (a worksheet of facts at one moment).
+    DeterminationId
+);
+id_type!(
     /// A staff account.
     UserId
 );

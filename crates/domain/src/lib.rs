@@ -16,7 +16,9 @@ pub mod role;
 pub mod signin;
 pub mod time;
 
-pub use ids::{CaseId, ClientId, ContactRequestId, NoteId, ScreeningId, TokenId, UserId};
+pub use ids::{
+    CaseId, ClientId, ContactRequestId, DeterminationId, NoteId, ScreeningId, TokenId, UserId,
+};
 pub use role::Role;
 pub use time::Timestamp;
 

@@ -27,6 +27,10 @@ pub enum Action {
     WriteCase,
     ReadScreenings,
     WriteScreening,
+    /// See a client's determinations (the worksheet of facts and what the law makes of them).
+    ReadDeterminations,
+    /// Record a determination, or save a worksheet in progress.
+    WriteDetermination,
     WriteSafety,
     EraseClient,
     FindDuplicates,
@@ -42,7 +46,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 19] = [
         Action::CreateClient,
         Action::ListCaseload,
         Action::ReadClient,
@@ -52,6 +56,8 @@ impl Action {
         Action::WriteCase,
         Action::ReadScreenings,
         Action::WriteScreening,
+        Action::ReadDeterminations,
+        Action::WriteDetermination,
         Action::WriteSafety,
         Action::EraseClient,
         Action::FindDuplicates,
@@ -73,6 +79,8 @@ impl Action {
                 | Action::WriteCase
                 | Action::ReadScreenings
                 | Action::WriteScreening
+                | Action::ReadDeterminations
+                | Action::WriteDetermination
                 | Action::WriteSafety
                 | Action::EraseClient
                 | Action::ReadAccessLog
@@ -101,6 +109,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, Assigned, WriteCase),
     (CaseManager, Assigned, ReadScreenings),
     (CaseManager, Assigned, WriteScreening),
+    (CaseManager, Assigned, ReadDeterminations),
+    (CaseManager, Assigned, WriteDetermination),
     (CaseManager, Assigned, WriteSafety),
     (Outreach, NoClient, CreateClient),
     (Outreach, NoClient, ListCaseload),
@@ -113,6 +123,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Outreach, Assigned, ReadCases),
     (Outreach, Assigned, ReadScreenings),
     (Outreach, Assigned, WriteScreening),
+    (Outreach, Assigned, ReadDeterminations),
+    (Outreach, Assigned, WriteDetermination),
     (Outreach, Assigned, WriteSafety),
     (Supervisor, NoClient, CreateClient),
     (Supervisor, NoClient, ListCaseload),
@@ -126,6 +138,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Assigned, WriteCase),
     (Supervisor, Assigned, ReadScreenings),
     (Supervisor, Assigned, WriteScreening),
+    (Supervisor, Assigned, ReadDeterminations),
+    (Supervisor, Assigned, WriteDetermination),
     (Supervisor, Assigned, WriteSafety),
     (Supervisor, Assigned, EraseClient),
     (Supervisor, Assigned, ReadAccessLog),

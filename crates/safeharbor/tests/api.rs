@@ -143,6 +143,14 @@ fn routes() -> Vec<Route> {
             Some(json!({"instrument": "qyit-4", "answers": {"traded-sex": "yes"}})),
             true,
         ),
+        r(Method::GET, "/api/v1/clients/{id}/determinations", None, true),
+        r(
+            Method::POST,
+            "/api/v1/clients/{id}/determinations",
+            Some(json!({"facts": {"actions": {"harboring": true}},
+                        "sources": {"actions.harboring": "own-account"}})),
+            true,
+        ),
         r(Method::DELETE, "/api/v1/clients/{id}", None, true),
     ]
 }
@@ -161,6 +169,8 @@ fn expected(route: &Route, role: Role, assigned: bool) -> StatusCode {
         (&Method::POST, "/api/v1/clients/{id}/cases") => Action::WriteCase,
         (&Method::GET, "/api/v1/clients/{id}/screenings") => Action::ReadScreenings,
         (&Method::POST, "/api/v1/clients/{id}/screenings") => Action::WriteScreening,
+        (&Method::GET, "/api/v1/clients/{id}/determinations") => Action::ReadDeterminations,
+        (&Method::POST, "/api/v1/clients/{id}/determinations") => Action::WriteDetermination,
         (&Method::DELETE, "/api/v1/clients/{id}") => Action::EraseClient,
         _ => unreachable!(),
     };

@@ -66,6 +66,11 @@ const RECORDS: &[Migration] = &[
         name: "audit viewer",
         sql: include_str!("../migrations/records/0010_audit_viewer.sql"),
     },
+    Migration {
+        version: 11,
+        name: "determinations",
+        sql: include_str!("../migrations/records/0011_determinations.sql"),
+    },
 ];
 
 const KEYS: &[Migration] = &[Migration {

@@ -6,10 +6,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use domain::audit::{Actor, AuditAction, NewAuditEvent};
-use domain::{ClientId, Role, Timestamp, TokenId, UserId};
+use domain::{ClientId, DeterminationId, Role, Timestamp, TokenId, UserId};
 use rand::{Rng, SeedableRng};
 
-use crate::rows::{ClientRow, NoteRow, TokenRow, UserRow};
+use crate::rows::{ClientRow, DeterminationRow, NoteRow, TokenRow, UserRow};
 use crate::schema::{BACKUP_TABLES, NOT_BACKED_UP};
 use crate::{KeyStore, Store, StoreError, WrappedKey};
 
@@ -379,20 +379,42 @@ pub async fn erasure_wipes_sealed_fields_and_notes(h: &impl Harness) {
     let (a, _, c) = seed(&store).await;
     let mut tx = store.write().await.unwrap();
     // A screening in progress: saved, replaced, then gone with the client.
-    tx.put_screening_draft(c.id, a.id, "qyit-4", &[1; 20], T0)
+    tx.put_draft(c.id, a.id, "qyit-4", &[1; 20], T0)
         .await
         .unwrap();
-    tx.put_screening_draft(c.id, a.id, "qyit-4", &[2; 20], T0.plus_days(1))
+    tx.put_draft(c.id, a.id, "qyit-4", &[2; 20], T0.plus_days(1))
         .await
         .unwrap();
     assert_eq!(
-        tx.screening_draft(c.id, a.id, "qyit-4").await.unwrap(),
+        tx.draft(c.id, a.id, "qyit-4").await.unwrap(),
         Some((vec![2; 20], T0.plus_days(1)))
     );
-    assert!(tx.erase_client(c.id, T0).await.unwrap());
+    // Two determinations, listed newest first, then wiped with the client.
+    for (byte, at) in [(1u8, T0), (2, T0.plus_days(2))] {
+        tx.insert_determination(&DeterminationRow {
+            id: DeterminationId::from_random([byte; 16]),
+            client_id: c.id,
+            worksheet: Some(vec![byte; 30]),
+            recorded_by: Actor::User(a.id).encode(),
+            created_at: at,
+        })
+        .await
+        .unwrap();
+    }
+    let listed = tx.determinations(c.id).await.unwrap();
     assert_eq!(
-        tx.screening_draft(c.id, a.id, "qyit-4").await.unwrap(),
-        None
+        listed.iter().map(|d| d.created_at).collect::<Vec<_>>(),
+        [T0.plus_days(2), T0]
+    );
+    assert_eq!(listed[0].worksheet, Some(vec![2; 30]));
+    assert!(tx.erase_client(c.id, T0).await.unwrap());
+    assert_eq!(tx.draft(c.id, a.id, "qyit-4").await.unwrap(), None);
+    assert!(
+        tx.determinations(c.id)
+            .await
+            .unwrap()
+            .iter()
+            .all(|d| d.worksheet.is_none())
     );
     assert!(!tx.erase_client(c.id, T0).await.unwrap());
     let erased = tx.client(c.id).await.unwrap().unwrap();

@@ -2,7 +2,8 @@
 //! never sees plaintext.
 
 use domain::{
-    CaseId, ClientId, ContactRequestId, NoteId, Role, ScreeningId, Timestamp, TokenId, UserId,
+    CaseId, ClientId, ContactRequestId, DeterminationId, NoteId, Role, ScreeningId, Timestamp,
+    TokenId, UserId,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,6 +153,24 @@ pub struct ScreeningRow {
 impl std::fmt::Debug for ScreeningRow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ScreeningRow")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A recorded determination: the worksheet (facts, sources, who and when) is sealed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DeterminationRow {
+    pub id: DeterminationId,
+    pub client_id: ClientId,
+    pub worksheet: Option<Vec<u8>>,
+    pub recorded_by: String,
+    pub created_at: Timestamp,
+}
+
+impl std::fmt::Debug for DeterminationRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeterminationRow")
             .field("id", &self.id)
             .finish_non_exhaustive()
     }

@@ -126,6 +126,17 @@ pub const BACKUP_TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "determinations",
+        key: "id",
+        columns: &[
+            ("id", Text),
+            ("client_id", Text),
+            ("worksheet", Blob),
+            ("recorded_by", Text),
+            ("created_at", Int),
+        ],
+    },
+    Table {
         name: "contact_requests",
         key: "id",
         columns: &[
@@ -163,6 +174,6 @@ pub const NOT_BACKED_UP: &[&str] = &[
     "keystore_migrations",
     "sessions",
     "invitations",
-    // Work in progress: a restore returns to the last recorded screenings.
+    // Work in progress: a restore returns to the last recorded screenings and determinations.
     "screening_drafts",
 ];

@@ -9,8 +9,8 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::rows::{
-    AuditRow, CaseRow, ClientRow, ContactRequestRow, CredentialsRow, InvitationRow, NoteRow,
-    ScreeningRow, SessionRow, TokenRow, UserRow,
+    AuditRow, CaseRow, ClientRow, ContactRequestRow, CredentialsRow, DeterminationRow,
+    InvitationRow, NoteRow, ScreeningRow, SessionRow, TokenRow, UserRow,
 };
 use crate::{Result, StoreError};
 
@@ -173,6 +173,16 @@ fn screening(row: &AnyRow) -> Result<ScreeningRow> {
         score: row.try_get("score")?,
         result: row.try_get("result")?,
         screened_by: row.try_get("screened_by")?,
+        created_at: ts(row, "created_at")?,
+    })
+}
+
+fn determination(row: &AnyRow) -> Result<DeterminationRow> {
+    Ok(DeterminationRow {
+        id: parsed(row, "id")?,
+        client_id: parsed(row, "client_id")?,
+        worksheet: row.try_get("worksheet")?,
+        recorded_by: row.try_get("recorded_by")?,
         created_at: ts(row, "created_at")?,
     })
 }
@@ -494,6 +504,7 @@ impl Tx {
             "DELETE FROM screening_drafts WHERE client_id = $1",
             "UPDATE notes SET body = NULL WHERE client_id = $1",
             "UPDATE screenings SET answers = NULL, score = NULL, result = NULL WHERE client_id = $1",
+            "UPDATE determinations SET worksheet = NULL WHERE client_id = $1",
         ] {
             sqlx::query(sql)
                 .bind(id.to_string())
@@ -565,14 +576,31 @@ impl Tx {
         Ok(())
     }
 
+    pub async fn insert_determination(&mut self, row: &DeterminationRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO determinations (id, client_id, worksheet, recorded_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(row.id.to_string())
+        .bind(row.client_id.to_string())
+        .bind(row.worksheet.clone())
+        .bind(&row.recorded_by)
+        .bind(row.created_at.unix_millis())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
     // --- audit ---------------------------------------------------------------------------------
 
-    /// Saves a screening in progress, replacing any earlier draft of the same one.
-    pub async fn put_screening_draft(
+    /// Saves a form in progress, replacing any earlier draft of the same one. `form` is what is
+    /// being filled in: an instrument's id, or `determination` for the worksheet (the table's
+    /// `instrument` column holds it).
+    pub async fn put_draft(
         &mut self,
         client: ClientId,
         user: UserId,
-        instrument: &str,
+        form: &str,
         sealed: &[u8],
         now: Timestamp,
     ) -> Result<()> {
@@ -584,7 +612,7 @@ impl Tx {
         )
         .bind(client.to_string())
         .bind(user.to_string())
-        .bind(instrument)
+        .bind(form)
         .bind(sealed.to_vec())
         .bind(now.unix_millis())
         .execute(&mut *self.reads.inner)
@@ -592,18 +620,13 @@ impl Tx {
         Ok(())
     }
 
-    pub async fn delete_screening_draft(
-        &mut self,
-        client: ClientId,
-        user: UserId,
-        instrument: &str,
-    ) -> Result<()> {
+    pub async fn delete_draft(&mut self, client: ClientId, user: UserId, form: &str) -> Result<()> {
         sqlx::query(
             "DELETE FROM screening_drafts WHERE client_id = $1 AND user_id = $2 AND instrument = $3",
         )
         .bind(client.to_string())
         .bind(user.to_string())
-        .bind(instrument)
+        .bind(form)
         .execute(&mut *self.reads.inner)
         .await?;
         Ok(())
@@ -1013,6 +1036,20 @@ impl Reads {
         .collect()
     }
 
+    /// A client's determinations, newest first.
+    pub async fn determinations(&mut self, client_id: ClientId) -> Result<Vec<DeterminationRow>> {
+        sqlx::query(
+            "SELECT id, client_id, worksheet, recorded_by, created_at \
+             FROM determinations WHERE client_id = $1 ORDER BY created_at DESC, id",
+        )
+        .bind(client_id.to_string())
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(determination)
+        .collect()
+    }
+
     /// Audit events after `after_seq`, in order, at most `limit`.
     pub async fn audit_events(&mut self, after_seq: i64, limit: i64) -> Result<Vec<AuditRow>> {
         sqlx::query(
@@ -1144,12 +1181,12 @@ impl Reads {
         Ok((row.try_get("recent")?, row.try_get("waiting")?))
     }
 
-    /// A screening in progress: its sealed answers and when they were last saved.
-    pub async fn screening_draft(
+    /// A form in progress (see `Tx::put_draft`): its sealed fields and when they were last saved.
+    pub async fn draft(
         &mut self,
         client: ClientId,
         user: UserId,
-        instrument: &str,
+        form: &str,
     ) -> Result<Option<(Vec<u8>, Timestamp)>> {
         let row = sqlx::query(
             "SELECT answers, updated_at FROM screening_drafts \
@@ -1157,7 +1194,7 @@ impl Reads {
         )
         .bind(client.to_string())
         .bind(user.to_string())
-        .bind(instrument)
+        .bind(form)
         .fetch_optional(&mut *self.inner)
         .await?;
         row.map(|r| Ok((r.try_get("answers")?, ts(&r, "updated_at")?)))

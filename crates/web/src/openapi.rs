@@ -19,13 +19,15 @@ use crate::api;
         api::notes::create, api::notes::list,
         api::cases::create, api::cases::list,
         api::screenings::create, api::screenings::list, api::screenings::instruments,
+        api::determinations::create, api::determinations::list,
     ),
     components(schemas(
         api::Created, api::ClientBody, api::ClientResponse, api::ClientSummaryResponse, api::CaseloadResponse,
         api::DuplicatesBody, api::DuplicatesResponse, api::NoteBody, api::NoteResponse, api::NotesResponse,
         api::CaseBody, api::CaseResponse, api::CasesResponse,
         api::ScreeningBody, api::ScreeningResult, api::ScreeningRecord, api::ScreeningsResponse,
-        api::InstrumentSummary, api::InstrumentsResponse, crate::error::ErrorBody, crate::error::ErrorDetail,
+        api::InstrumentSummary, api::InstrumentsResponse,
+        api::DeterminationBody, api::DeterminationResult, api::DeterminationRecord, api::DeterminationsResponse, crate::error::ErrorBody, crate::error::ErrorDetail,
     )),
     modifiers(&BearerAuth),
 )]

@@ -283,6 +283,40 @@ impl Facts {
         Ok(facts)
     }
 
+    /// Facts from values by path, as a form gives them, checked like a facts file: a value of the
+    /// wrong kind for its path, an impossible age, or dates that contradict each other are errors
+    /// that name the fact.
+    pub fn from_values(
+        values: impl IntoIterator<Item = (&'static str, FactValue)>,
+    ) -> Result<Self, FactsError> {
+        let mut facts = Facts::unknown();
+        for (path, value) in values {
+            match (FACT_PATHS.iter().position(|p| *p == path), value) {
+                (Some(0), FactValue::Date(date)) => facts.date_of_birth = date,
+                (Some(1), FactValue::Years(years)) => {
+                    if years.is_some_and(|y| u64::from(y) > MAX_AGE) {
+                        return Err(FactsError::field(path, "is not a possible age"));
+                    }
+                    facts.age_at_first_act = years;
+                }
+                (Some(2), FactValue::Date(date)) => facts.period_from = date,
+                (Some(3), FactValue::Date(date)) => facts.period_to = date,
+                (Some(i), FactValue::Flag(flag)) if i >= FIRST_FLAG => {
+                    facts.set_flag_at(path, flag)
+                }
+                (Some(_), _) => return Err(FactsError::field(path, "has the wrong kind of value")),
+                (None, _) => {
+                    return Err(FactsError::field(
+                        "(top level)",
+                        "names a fact this format does not know",
+                    ));
+                }
+            }
+        }
+        facts.check_dates()?;
+        Ok(facts)
+    }
+
     /// The value recorded at `path` (`None` when no fact has that path).
     pub fn value(&self, path: &str) -> Option<FactValue> {
         let index = FACT_PATHS.iter().position(|p| *p == path)?;
@@ -546,7 +580,7 @@ fn date(value: Json, path: &'static str) -> Result<Option<Date>, FactsError> {
 }
 
 /// `YYYY-MM-DD`, exactly, and a day that exists.
-pub(crate) fn parse_iso_date(text: &str) -> Option<Date> {
+pub fn parse_iso_date(text: &str) -> Option<Date> {
     let bytes = text.as_bytes();
     if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
         return None;
@@ -680,6 +714,35 @@ mod tests {
         assert!(parse_iso_date("2008-2-29").is_none());
         assert!(parse_iso_date("+008-02-29").is_none());
         assert!(parse_iso_date("2008-02-29T00:00").is_none());
+    }
+
+    #[test]
+    fn values_from_a_form_are_checked_like_a_file() {
+        let born = parse_iso_date("2008-03-02").unwrap();
+        let first = parse_iso_date("2023-06-01").unwrap();
+        let facts = Facts::from_values([
+            ("person.date_of_birth", FactValue::Date(Some(born))),
+            ("period.from", FactValue::Date(Some(first))),
+            ("means.force", FactValue::Flag(Some(true))),
+            ("means.fraud", FactValue::Flag(None)),
+        ])
+        .unwrap();
+        assert_eq!(facts.minor_at_first_act(), Some(true));
+        assert_eq!(
+            facts.value("means.force"),
+            Some(FactValue::Flag(Some(true)))
+        );
+
+        let wrong_kind = Facts::from_values([("means.force", FactValue::Date(Some(born)))]);
+        assert_eq!(wrong_kind.unwrap_err().path(), Some("means.force"));
+        let too_old =
+            Facts::from_values([("person.age_at_first_act", FactValue::Years(Some(200)))]);
+        assert_eq!(too_old.unwrap_err().path(), Some("person.age_at_first_act"));
+        let backwards = Facts::from_values([
+            ("period.from", FactValue::Date(Some(first))),
+            ("period.to", FactValue::Date(Some(born))),
+        ]);
+        assert_eq!(backwards.unwrap_err().path(), Some("period.to"));
     }
 
     #[test]

@@ -32,14 +32,18 @@
 
 mod eval;
 mod facts;
+mod questions;
 mod rules;
+mod worksheet;
 
 use std::fmt;
 use std::str::FromStr;
 
 pub use eval::{Determination, EarliestAct, Explanation, Outcome, Results};
-pub use facts::{FACT_PATHS, FactValue, Facts, FactsError};
+pub use facts::{FACT_PATHS, FactValue, Facts, FactsError, parse_iso_date};
+pub use questions::{Column, QUESTIONS, Question, question};
 pub use rules::{Rule, RuleError, RulePacks};
+pub use worksheet::{FactSource, Provenance, UnknownSource, Worksheet, WorksheetError};
 
 /// Which rule packs to evaluate: `us-federal`, `us-ca`, `intl-palermo` or `all`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -2,6 +2,7 @@
 
 pub(crate) mod cases;
 pub(crate) mod clients;
+pub(crate) mod determinations;
 pub(crate) mod notes;
 pub(crate) mod screenings;
 
@@ -12,6 +13,9 @@ pub(crate) use cases::{CaseBody, CaseResponse, CasesResponse};
 pub(crate) use clients::{
     CaseloadResponse, ClientBody, ClientResponse, ClientSummaryResponse, DuplicatesBody,
     DuplicatesResponse,
+};
+pub(crate) use determinations::{
+    DeterminationBody, DeterminationRecord, DeterminationResult, DeterminationsResponse,
 };
 pub(crate) use notes::{NoteBody, NoteResponse, NotesResponse};
 pub(crate) use screenings::{
@@ -36,6 +40,10 @@ pub(crate) fn routes() -> Router<app::App> {
         .route(
             "/clients/{id}/screenings",
             post(screenings::create).get(screenings::list),
+        )
+        .route(
+            "/clients/{id}/determinations",
+            post(determinations::create).get(determinations::list),
         )
         .route("/instruments", get(screenings::instruments))
 }

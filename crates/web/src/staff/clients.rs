@@ -166,6 +166,12 @@ struct ScreeningLine {
     at: String,
 }
 
+struct DeterminationLine {
+    href: String,
+    summary: String,
+    at: String,
+}
+
 #[derive(Template)]
 #[template(path = "staff/client.html")]
 struct ClientPage {
@@ -179,6 +185,8 @@ struct ClientPage {
     notes: Vec<NoteLine>,
     screenings: Vec<ScreeningLine>,
     screen_href: String,
+    determinations: Vec<DeterminationLine>,
+    worksheet_href: String,
     /// For supervisors: the link to who opened this record.
     access_href: Option<String>,
     draft: String,
@@ -199,6 +207,7 @@ async fn client_page(
         cases,
         notes,
         screenings,
+        determinations,
     } = match app.client_record(caller, id, app::Purpose::CaseWork).await {
         Ok(record) => record,
         Err(err) => return page::failure(err),
@@ -246,6 +255,15 @@ async fn client_page(
                 })
                 .collect(),
             screen_href: format!("{}/screenings/new", client_href(id)),
+            determinations: determinations
+                .iter()
+                .map(|d| DeterminationLine {
+                    href: super::determinations::href(id, d.id),
+                    summary: super::determinations::summary(&d.worksheet),
+                    at: when(d.created_at),
+                })
+                .collect(),
+            worksheet_href: super::determinations::worksheet_href(id),
             access_href: domain::policy::permits(
                 caller.role,
                 domain::policy::Relationship::Assigned,

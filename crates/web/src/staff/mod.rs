@@ -6,6 +6,7 @@ mod account;
 mod admin;
 mod audit;
 mod clients;
+mod determinations;
 mod login;
 mod page;
 mod requests;
@@ -47,6 +48,18 @@ pub(crate) fn routes() -> Router<app::App> {
         .route(
             "/app/clients/{id}/screenings/{screening}",
             get(screenings::result),
+        )
+        .route(
+            "/app/clients/{id}/determinations",
+            post(determinations::record),
+        )
+        .route(
+            "/app/clients/{id}/determinations/new",
+            get(determinations::worksheet),
+        )
+        .route(
+            "/app/clients/{id}/determinations/{determination}",
+            get(determinations::result),
         )
         .route("/app/requests", get(requests::queue))
         .route("/app/requests/{id}", get(requests::request))

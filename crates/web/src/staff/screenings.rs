@@ -213,7 +213,7 @@ async fn form_page(
         None => match app.screening_draft(caller, id, &instrument.id).await {
             Ok(Some(draft)) => (
                 draft
-                    .answers
+                    .fields
                     .into_iter()
                     .map(|(item, code)| (format!("{ITEM_FIELD}{item}"), code))
                     .collect(),
@@ -321,7 +321,7 @@ pub(crate) async fn record(
 
 /// Whether the request is a page load (a form sent by the browser) rather than screening.js
 /// saving as the person answers, which says so in a header of its own.
-fn navigating(headers: &HeaderMap) -> bool {
+pub(crate) fn navigating(headers: &HeaderMap) -> bool {
     headers.get("x-autosave").is_none()
 }
 
