@@ -143,7 +143,12 @@ fn routes() -> Vec<Route> {
             Some(json!({"instrument": "qyit-4", "answers": {"traded-sex": "yes"}})),
             true,
         ),
-        r(Method::GET, "/api/v1/clients/{id}/determinations", None, true),
+        r(
+            Method::GET,
+            "/api/v1/clients/{id}/determinations",
+            None,
+            true,
+        ),
         r(
             Method::POST,
             "/api/v1/clients/{id}/determinations",

@@ -52,6 +52,7 @@ async fn screenshot(b: &Browser, name: &str) {
     std::fs::create_dir_all(&folder).unwrap();
     for size in [Size::Desktop, Size::Phone] {
         b.set_size(size).await;
+        b.execute("window.scrollTo(0, 0);", json!([])).await;
         b.screenshot(&folder.join(format!("staff-{name}-{}.png", size.name())))
             .await;
     }
@@ -164,6 +165,42 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     .await;
     assert!(b.page_source().await.contains("Result: look further"));
     seen(&b, &axe, "screening", &mut problems).await;
+
+    // A determination: the worksheet filled in fact by fact, each with how we know it, saved as
+    // it is filled in; then the outcome per jurisdiction.
+    b.goto(&format!("{client}/determinations/new")).await;
+    fill(&b, "input[name=\"fact.person.age_at_first_act\"]", "16").await;
+    for (fact, source) in [
+        ("person.age_at_first_act", "own-account"),
+        ("actions.harboring", "own-account"),
+        ("purpose.sex_act", "own-account"),
+        ("purpose.anything_of_value_given_or_received", "third-party"),
+    ] {
+        if fact.starts_with("actions.") || fact.starts_with("purpose.") {
+            let yes = format!("input[name=\"fact.{fact}\"][value=yes]");
+            b.click(&b.find(&yes).await).await;
+        }
+        let how = format!("select[name=\"source.{fact}\"] option[value=\"{source}\"]");
+        b.click(&b.find(&how).await).await;
+    }
+    b.wait_for(
+        "the worksheet saved as it is filled in",
+        "return document.getElementById('draft-status').textContent.startsWith('Saved as you go');",
+    )
+    .await;
+    seen(&b, &axe, "worksheet", &mut problems).await;
+    submit(&b).await;
+    b.wait_for_url("the determination", |u| {
+        u.contains("/determinations/") && !u.contains("/new")
+    })
+    .await;
+    let outcome = b.page_source().await;
+    assert!(
+        outcome.contains("Outcome: met on the recorded facts")
+            && outcome.contains("What we still need to know"),
+        "the determination shows its outcomes"
+    );
+    seen(&b, &axe, "determination", &mut problems).await;
 
     // Someone asks, from the public site, to be reached; the worker claims the request, reads
     // it and closes it.
