@@ -75,23 +75,17 @@ impl App {
         Ok(self.decide(caller, client, actions, found))
     }
 
-    /// Decides on a client already read with whether the caller is assigned (`None`: no such
+    /// Decides on a client already read with how the caller stands to them (`None`: no such
     /// client), in the transaction that will act.
     pub(crate) fn decide(
         &self,
         caller: &Caller,
         client: ClientId,
         actions: &[Action],
-        found: Option<(store::rows::ClientRow, bool)>,
+        found: Option<(store::rows::ClientRow, Relationship)>,
     ) -> Result<ClientGrant, NewAuditEvent> {
         let found = found.filter(|(row, _)| row.erased_at.is_none());
-        let relationship = found.as_ref().map(|(_, assigned)| {
-            if *assigned {
-                Relationship::Assigned
-            } else {
-                Relationship::Unassigned
-            }
-        });
+        let relationship = found.as_ref().map(|(_, relationship)| *relationship);
         // With no relationship (no such client), the first action is the one refused.
         let refused = actions
             .iter()

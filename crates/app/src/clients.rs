@@ -215,13 +215,8 @@ impl App {
         let mut tx = self.store().read().await?;
         let found = tx.client_for(id, caller.id).await?;
         tx.commit().await?;
-        let (row, assigned) = found.ok_or(AppError::NotFound)?;
-        use domain::policy::{Relationship, permits};
-        let relationship = if assigned {
-            Relationship::Assigned
-        } else {
-            Relationship::Unassigned
-        };
+        let (row, relationship) = found.ok_or(AppError::NotFound)?;
+        use domain::policy::permits;
         if row.erased_at.is_some() || !permits(caller.role, relationship, Action::ReadClient) {
             return Err(AppError::NotFound);
         }
@@ -334,7 +329,7 @@ impl App {
     }
 
     /// Opens the caseload line of each row, with every key fetched in one query.
-    async fn summaries(&self, rows: &[ClientRow]) -> Result<Vec<ClientSummary>> {
+    pub(crate) async fn summaries(&self, rows: &[ClientRow]) -> Result<Vec<ClientSummary>> {
         let ids: Vec<ClientId> = rows.iter().map(|r| r.id).collect();
         let keys = self.client_keys(&ids).await?;
         rows.iter()

@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use crypto::DataKey;
 use domain::audit::NewAuditEvent;
+use domain::policy::Relationship;
 use domain::{ClientId, UserId};
 use store::rows::ClientRow;
 use tokio::sync::oneshot;
@@ -36,9 +37,9 @@ pub(crate) struct Share<'a> {
     /// is this request's error alone.
     pub key: Option<Result<DataKey>>,
     /// The client the work is about, as read in this transaction for the whole batch at once,
-    /// and whether the member of staff it asked about is assigned; `None` if there is no such
+    /// and how the member of staff it asked about stands to them; `None` if there is no such
     /// client.
-    pub found: Option<(ClientRow, bool)>,
+    pub found: Option<(ClientRow, Relationship)>,
 }
 
 /// Which client a request's work is about, and for which member of staff: the batch reads every

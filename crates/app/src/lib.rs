@@ -21,6 +21,7 @@ pub mod screenings;
 mod seal;
 pub mod signin;
 pub mod staff_admin;
+pub mod teams;
 pub mod users;
 
 use std::sync::{Arc, Mutex};

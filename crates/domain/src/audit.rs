@@ -95,6 +95,12 @@ pub enum AuditAction {
     DeterminationList,
     DeterminationDraftSave,
     DeterminationDraftRead,
+    ClientAssign,
+    ClientUnassign,
+    TeamCaseloadList,
+    TeamCreate,
+    TeamMemberAdd,
+    TeamMemberRemove,
 }
 
 impl AuditAction {
@@ -118,6 +124,8 @@ impl AuditAction {
             "determination.list" => "read the determinations",
             "determination.draft-save" => "saved a worksheet in progress",
             "determination.draft-read" => "reopened a worksheet in progress",
+            "client.assign" => "assigned the client to someone",
+            "client.unassign" => "took an assignment away",
             "access.refused" => "was refused",
             "caseload.list" => "listed their caseload",
             "caseload.search" => "searched their caseload",
@@ -179,6 +187,12 @@ impl AuditAction {
             AuditAction::DeterminationList => "determination.list",
             AuditAction::DeterminationDraftSave => "determination.draft-save",
             AuditAction::DeterminationDraftRead => "determination.draft-read",
+            AuditAction::ClientAssign => "client.assign",
+            AuditAction::ClientUnassign => "client.unassign",
+            AuditAction::TeamCaseloadList => "team.caseload-list",
+            AuditAction::TeamCreate => "team.create",
+            AuditAction::TeamMemberAdd => "team.member-add",
+            AuditAction::TeamMemberRemove => "team.member-remove",
         }
     }
 }

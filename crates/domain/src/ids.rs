@@ -96,6 +96,10 @@ id_type!(
     DeterminationId
 );
 id_type!(
+    /// A team of staff, with the supervisors who lead it.
+    TeamId
+);
+id_type!(
     /// A staff account.
     UserId
 );

@@ -17,7 +17,8 @@ pub mod signin;
 pub mod time;
 
 pub use ids::{
-    CaseId, ClientId, ContactRequestId, DeterminationId, NoteId, ScreeningId, TokenId, UserId,
+    CaseId, ClientId, ContactRequestId, DeterminationId, NoteId, ScreeningId, TeamId, TokenId,
+    UserId,
 };
 pub use role::Role;
 pub use time::Timestamp;

@@ -11,6 +11,9 @@ pub enum Relationship {
     NoClient,
     /// The actor is assigned to the client.
     Assigned,
+    /// The actor leads a team one of whose members is assigned to the client (and is not assigned
+    /// themselves).
+    Supervises,
     /// The actor is not assigned to the client.
     Unassigned,
 }
@@ -43,10 +46,16 @@ pub enum Action {
     ReadAccessLog,
     /// See everyone refused a record, and what one member of staff has done.
     ReadAuditLog,
+    /// Assign a client to a member of one's team, or take an assignment away.
+    AssignClient,
+    /// See the clients of everyone on the teams one leads.
+    ListTeamCaseload,
+    /// Make teams and say who is on them and who leads them.
+    ManageTeams,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 22] = [
         Action::CreateClient,
         Action::ListCaseload,
         Action::ReadClient,
@@ -66,6 +75,9 @@ impl Action {
         Action::HandleContactRequest,
         Action::ReadAccessLog,
         Action::ReadAuditLog,
+        Action::AssignClient,
+        Action::ListTeamCaseload,
+        Action::ManageTeams,
     ];
 
     /// Whether the action is about one client record (and so needs Assigned/Unassigned).
@@ -84,6 +96,7 @@ impl Action {
                 | Action::WriteSafety
                 | Action::EraseClient
                 | Action::ReadAccessLog
+                | Action::AssignClient
         )
     }
 }
@@ -94,8 +107,9 @@ use Role::*;
 
 /// The policy. Each row grants one role one action in one relationship; nothing else is allowed.
 /// Administrators administer but do not read case content (P6); data analysts see aggregates only,
-/// which come with the reporting work. Supervisors' team caseloads arrive with teams (issue 3);
-/// until then a supervisor works the clients assigned to them, like any case worker.
+/// which come with the reporting work. A supervisor works the clients assigned to them like any
+/// case worker, and reads (not changes) the records of their team's clients, adds notes to them
+/// and assigns the work; erasing a record stays with a supervisor assigned to it.
 pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, NoClient, CreateClient),
     (CaseManager, NoClient, ListCaseload),
@@ -144,7 +158,18 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Assigned, EraseClient),
     (Supervisor, Assigned, ReadAccessLog),
     (Supervisor, NoClient, ReadAuditLog),
+    (Supervisor, Assigned, AssignClient),
+    (Supervisor, NoClient, ListTeamCaseload),
+    (Supervisor, Supervises, ReadClient),
+    (Supervisor, Supervises, ReadNotes),
+    (Supervisor, Supervises, WriteNote),
+    (Supervisor, Supervises, ReadCases),
+    (Supervisor, Supervises, ReadScreenings),
+    (Supervisor, Supervises, ReadDeterminations),
+    (Supervisor, Supervises, ReadAccessLog),
+    (Supervisor, Supervises, AssignClient),
     (Administrator, NoClient, ManageUsers),
+    (Administrator, NoClient, ManageTeams),
 ];
 
 /// The one place access is decided.
@@ -168,7 +193,7 @@ mod tests {
     #[test]
     fn administrators_and_analysts_never_read_case_content() {
         for role in [Administrator, DataAnalyst] {
-            for rel in [Assigned, Unassigned] {
+            for rel in [Assigned, Supervises, Unassigned] {
                 for action in [ReadClient, ReadNotes, ReadCases, ReadScreenings] {
                     assert!(!permits(role, rel, action));
                 }
@@ -181,6 +206,30 @@ mod tests {
         for (_, rel, action) in POLICY {
             assert_eq!(action.concerns_a_client(), *rel != NoClient, "{action:?}");
         }
+    }
+
+    #[test]
+    fn only_supervisors_reach_a_client_through_their_team_and_only_to_read_note_and_assign() {
+        for role in Role::ALL {
+            for action in Action::ALL {
+                let allowed = permits(role, Supervises, action);
+                if role != Supervisor {
+                    assert!(!allowed, "{role} {action:?}");
+                }
+            }
+        }
+        for action in [
+            WriteCase,
+            WriteScreening,
+            WriteDetermination,
+            WriteSafety,
+            EraseClient,
+        ] {
+            assert!(!permits(Supervisor, Supervises, action), "{action:?}");
+        }
+        assert!(permits(Supervisor, Supervises, ReadClient));
+        assert!(permits(Supervisor, Supervises, AssignClient));
+        assert!(!permits(CaseManager, Assigned, AssignClient));
     }
 
     #[test]

@@ -806,6 +806,8 @@ async fn every_staff_page_carries_the_security_headers() {
         "/app/requests".to_owned(),
         "/app/requests/not-an-id".to_owned(),
         "/app/admin".to_owned(),
+        "/app/admin/teams".to_owned(),
+        "/app/team".to_owned(),
         "/app/audit".to_owned(),
     ];
     let posts = [
@@ -818,6 +820,9 @@ async fn every_staff_page_carries_the_security_headers() {
         format!("{rosa}/safety"),
         format!("{rosa}/screenings"),
         format!("{rosa}/determinations"),
+        format!("{rosa}/assign"),
+        format!("{rosa}/unassign"),
+        "/app/admin/teams".to_owned(),
         "/app/admin/invite".to_owned(),
         "/app/requests/not-an-id/claim".to_owned(),
         "/app/account/sign-out-everywhere".to_owned(),

@@ -67,6 +67,11 @@ const RECORDS: &[Migration] = &[
         name: "determinations",
         sql: include_str!("../migrations/records/0011_determinations.sql"),
     },
+    Migration {
+        version: 12,
+        name: "teams",
+        sql: include_str!("../migrations/records/0012_teams.sql"),
+    },
 ];
 
 const KEYS: &[Migration] = &[Migration {

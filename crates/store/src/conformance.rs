@@ -6,7 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use domain::audit::{Actor, AuditAction, NewAuditEvent};
-use domain::{ClientId, DeterminationId, Role, Timestamp, TokenId, UserId};
+use domain::policy::Relationship::{Assigned, Supervises, Unassigned};
+use domain::{ClientId, DeterminationId, Role, TeamId, Timestamp, TokenId, UserId};
 use rand::{Rng, SeedableRng};
 
 use crate::rows::{ClientRow, DeterminationRow, NoteRow, TokenRow, UserRow};
@@ -328,11 +329,11 @@ pub async fn caseloads_hold_only_assigned_clients(h: &impl Harness) {
     assert!(tx.caseload(b.id, 10, 0).await.unwrap().is_empty());
     assert_eq!(
         tx.client_for(c.id, a.id).await.unwrap(),
-        Some((c.clone(), true))
+        Some((c.clone(), Assigned))
     );
     assert_eq!(
         tx.client_for(c.id, b.id).await.unwrap(),
-        Some((c.clone(), false))
+        Some((c.clone(), Unassigned))
     );
     assert_eq!(
         tx.client_for(ClientId::from_random([3; 16]), a.id)
@@ -345,8 +346,8 @@ pub async fn caseloads_hold_only_assigned_clients(h: &impl Harness) {
     let pairs = [(c.id, a.id), (c.id, b.id), (missing, a.id)];
     let found = tx.clients_for(&pairs).await.unwrap();
     assert_eq!(found.len(), 2);
-    assert_eq!(found.get(&(c.id, a.id)), Some(&(c.clone(), true)));
-    assert_eq!(found.get(&(c.id, b.id)), Some(&(c.clone(), false)));
+    assert_eq!(found.get(&(c.id, a.id)), Some(&(c.clone(), Assigned)));
+    assert_eq!(found.get(&(c.id, b.id)), Some(&(c.clone(), Unassigned)));
     assert!(tx.clients_for(&[]).await.unwrap().is_empty());
     assert_eq!(
         tx.matching_clients(a.id, Some("name-idx"), None)
@@ -372,6 +373,82 @@ pub async fn caseloads_hold_only_assigned_clients(h: &impl Harness) {
             .unwrap()
             .is_empty()
     );
+}
+
+pub async fn team_leads_stand_to_their_members_clients(h: &impl Harness) {
+    let (store, _) = h.fresh().await;
+    let (a, b, c) = seed(&store).await;
+    // Not `rng()`: its first draws are the seeded users' ids.
+    let mut rng = rand::rngs::StdRng::seed_from_u64(99);
+    let sue = user(&mut rng, "sue", Role::Supervisor);
+    let team = TeamId::from_random([5; 16]);
+    let mut tx = store.write().await.unwrap();
+    tx.insert_user(&sue).await.unwrap();
+    assert!(tx.create_team(team, "North", T0).await.unwrap());
+    assert!(
+        !tx.create_team(TeamId::from_random([6; 16]), "North", T0)
+            .await
+            .unwrap(),
+        "team names are unique"
+    );
+    // On the team but not leading it: nothing yet.
+    tx.put_team_member(team, sue.id, false).await.unwrap();
+    tx.put_team_member(team, a.id, false).await.unwrap();
+    assert_eq!(
+        tx.client_for(c.id, sue.id).await.unwrap(),
+        Some((c.clone(), Unassigned))
+    );
+    // Leading it: Ana's client, through the team, one page at a time.
+    tx.put_team_member(team, sue.id, true).await.unwrap();
+    assert_eq!(
+        tx.client_for(c.id, sue.id).await.unwrap(),
+        Some((c.clone(), Supervises))
+    );
+    let pairs = [(c.id, sue.id), (c.id, b.id), (c.id, a.id)];
+    let found = tx.clients_for(&pairs).await.unwrap();
+    assert_eq!(found.get(&(c.id, sue.id)), Some(&(c.clone(), Supervises)));
+    assert_eq!(found.get(&(c.id, b.id)), Some(&(c.clone(), Unassigned)));
+    assert_eq!(
+        found.get(&(c.id, a.id)),
+        Some(&(c.clone(), Assigned)),
+        "assigned comes first"
+    );
+    assert_eq!(
+        tx.team_caseload(sue.id, 10, 0).await.unwrap(),
+        vec![(c.clone(), a.id)]
+    );
+    assert!(tx.team_caseload(sue.id, 10, 1).await.unwrap().is_empty());
+    assert!(tx.team_caseload(a.id, 10, 0).await.unwrap().is_empty());
+    assert_eq!(
+        tx.led_members(sue.id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|u| u.id)
+            .collect::<Vec<_>>(),
+        vec![a.id]
+    );
+    let teams = tx.teams().await.unwrap();
+    assert_eq!(teams.len(), 1);
+    assert_eq!(teams[0].members, vec![(a.id, false), (sue.id, true)]);
+
+    // Assigned to Sue as well: she stands to the client as assigned; taken off, as lead again.
+    tx.assign(c.id, sue.id, T0.plus_days(1)).await.unwrap();
+    assert_eq!(tx.assignees(c.id).await.unwrap(), vec![a.id, sue.id]);
+    assert_eq!(
+        tx.client_for(c.id, sue.id).await.unwrap(),
+        Some((c.clone(), Assigned))
+    );
+    assert!(tx.unassign(c.id, sue.id).await.unwrap());
+    assert!(!tx.unassign(c.id, sue.id).await.unwrap());
+    // Ana off the team: Sue no longer reaches her client.
+    assert!(tx.remove_team_member(team, a.id).await.unwrap());
+    assert_eq!(
+        tx.client_for(c.id, sue.id).await.unwrap(),
+        Some((c.clone(), Unassigned))
+    );
+    assert!(tx.team_caseload(sue.id, 10, 0).await.unwrap().is_empty());
+    tx.commit().await.unwrap();
 }
 
 pub async fn erasure_wipes_sealed_fields_and_notes(h: &impl Harness) {
@@ -570,6 +647,7 @@ macro_rules! conformance_tests {
             usernames_are_unique,
             credentials_and_sessions_round_trip,
             caseloads_hold_only_assigned_clients,
+            team_leads_stand_to_their_members_clients,
             erasure_wipes_sealed_fields_and_notes,
             key_store_puts_replaces_and_destroys,
             key_store_exports_and_imports_all_or_nothing,

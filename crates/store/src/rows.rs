@@ -2,8 +2,8 @@
 //! never sees plaintext.
 
 use domain::{
-    CaseId, ClientId, ContactRequestId, DeterminationId, NoteId, Role, ScreeningId, Timestamp,
-    TokenId, UserId,
+    CaseId, ClientId, ContactRequestId, DeterminationId, NoteId, Role, ScreeningId, TeamId,
+    Timestamp, TokenId, UserId,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,6 +174,14 @@ impl std::fmt::Debug for DeterminationRow {
             .field("id", &self.id)
             .finish_non_exhaustive()
     }
+}
+
+/// A team: its name and its members, each with whether they lead it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamRow {
+    pub id: TeamId,
+    pub name: String,
+    pub members: Vec<(UserId, bool)>,
 }
 
 /// One stored audit event, with its chain MAC.

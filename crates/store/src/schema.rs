@@ -87,6 +87,16 @@ pub const BACKUP_TABLES: &[Table] = &[
         columns: &[("client_id", Text), ("user_id", Text), ("assigned_at", Int)],
     },
     Table {
+        name: "teams",
+        key: "id",
+        columns: &[("id", Text), ("name", Text), ("created_at", Int)],
+    },
+    Table {
+        name: "team_members",
+        key: "team_id, user_id",
+        columns: &[("team_id", Text), ("user_id", Text), ("leads", Int)],
+    },
+    Table {
         name: "cases",
         key: "id",
         columns: &[

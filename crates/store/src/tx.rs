@@ -4,13 +4,14 @@ use std::collections::{HashMap, HashSet};
 
 use crypto::SecretKey;
 use domain::audit::NewAuditEvent;
-use domain::{ClientId, ContactRequestId, Timestamp, TokenId, UserId};
+use domain::policy::Relationship;
+use domain::{ClientId, ContactRequestId, TeamId, Timestamp, TokenId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::rows::{
     AuditRow, CaseRow, ClientRow, ContactRequestRow, CredentialsRow, DeterminationRow,
-    InvitationRow, NoteRow, ScreeningRow, SessionRow, TokenRow, UserRow,
+    InvitationRow, NoteRow, ScreeningRow, SessionRow, TeamRow, TokenRow, UserRow,
 };
 use crate::{Result, StoreError};
 
@@ -234,6 +235,27 @@ const CONTACT_REQUEST_COLUMNS: &str = "id, received_at, expires_at, language, de
 
 const CLIENT_COLUMNS: &str = "id, created_at, created_by, preferred_name, legal_name, date_of_birth, \
      contact, languages, gender, age_band, name_index, dob_index, safety, alias_index, erased_at";
+/// The same columns, of a client table named `c`.
+const TEAM_CLIENT_COLUMNS: &str = "c.id, c.created_at, c.created_by, c.preferred_name, c.legal_name, \
+     c.date_of_birth, c.contact, c.languages, c.gender, c.age_band, c.name_index, c.dob_index, \
+     c.safety, c.alias_index, c.erased_at";
+
+/// Assignments seen from the supervisors who lead a team the assigned worker is on:
+/// `a.client_id` with `lead.user_id`. Extended with `AND ...` conditions.
+const SUPERVISED: &str = "SELECT a.client_id, lead.user_id FROM assignments a \
+     JOIN team_members member ON member.user_id = a.user_id \
+     JOIN team_members lead ON lead.team_id = member.team_id AND lead.leads = 1 \
+     WHERE lead.user_id <> a.user_id";
+
+/// How someone stands to a client, from whether they are assigned and whether they lead a team
+/// one of whose members is.
+fn standing(assigned: bool, supervises: bool) -> Relationship {
+    match (assigned, supervises) {
+        (true, _) => Relationship::Assigned,
+        (false, true) => Relationship::Supervises,
+        (false, false) => Relationship::Unassigned,
+    }
+}
 
 impl Tx {
     pub(crate) fn new(
@@ -524,6 +546,53 @@ impl Tx {
         .execute(&mut *self.reads.inner)
         .await?;
         Ok(())
+    }
+
+    /// Takes a client's assignment to `user` away; whether there was one.
+    pub async fn unassign(&mut self, client: ClientId, user: UserId) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM assignments WHERE client_id = $1 AND user_id = $2")
+            .bind(client.to_string())
+            .bind(user.to_string())
+            .execute(&mut *self.reads.inner)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Makes a team; `false` when the name is taken.
+    pub async fn create_team(&mut self, id: TeamId, name: &str, now: Timestamp) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO teams (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(id.to_string())
+        .bind(name)
+        .bind(now.unix_millis())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Puts someone on a team, as a member or as one who leads it (replacing what they were).
+    pub async fn put_team_member(&mut self, team: TeamId, user: UserId, leads: bool) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO team_members (team_id, user_id, leads) VALUES ($1, $2, $3) \
+             ON CONFLICT (team_id, user_id) DO UPDATE SET leads = excluded.leads",
+        )
+        .bind(team.to_string())
+        .bind(user.to_string())
+        .bind(i64::from(leads))
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// Takes someone off a team; whether they were on it.
+    pub async fn remove_team_member(&mut self, team: TeamId, user: UserId) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2")
+            .bind(team.to_string())
+            .bind(user.to_string())
+            .execute(&mut *self.reads.inner)
+            .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     // --- notes and cases -----------------------------------------------------------------------
@@ -975,23 +1044,117 @@ impl Reads {
         .collect()
     }
 
-    /// A client and whether `user` is assigned to them, in one query.
+    /// A client and how `user` stands to them (assigned, leading a team whose member is assigned,
+    /// or neither), in one query.
     pub async fn client_for(
         &mut self,
         id: ClientId,
         user: UserId,
-    ) -> Result<Option<(ClientRow, bool)>> {
+    ) -> Result<Option<(ClientRow, Relationship)>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {CLIENT_COLUMNS}, CAST(CASE WHEN EXISTS (SELECT 1 FROM assignments a \
-             WHERE a.client_id = clients.id AND a.user_id = $2) THEN 1 ELSE 0 END AS BIGINT) AS assigned \
+            "SELECT {CLIENT_COLUMNS}, \
+             CAST(CASE WHEN EXISTS (SELECT 1 FROM assignments a \
+                 WHERE a.client_id = clients.id AND a.user_id = $2) THEN 1 ELSE 0 END AS BIGINT) AS assigned, \
+             CAST(CASE WHEN EXISTS ({SUPERVISED} AND a.client_id = clients.id AND lead.user_id = $2) \
+                 THEN 1 ELSE 0 END AS BIGINT) AS supervised \
              FROM clients WHERE id = $1"
         )))
         .bind(id.to_string())
         .bind(user.to_string())
         .fetch_optional(&mut *self.inner)
         .await?;
-        row.map(|row| Ok((client(&row)?, row.try_get::<i64, _>("assigned")? == 1)))
-            .transpose()
+        row.map(|row| {
+            let relationship = standing(
+                row.try_get::<i64, _>("assigned")? == 1,
+                row.try_get::<i64, _>("supervised")? == 1,
+            );
+            Ok((client(&row)?, relationship))
+        })
+        .transpose()
+    }
+
+    /// Every team with its members (user, whether they lead it), by team name then username.
+    pub async fn teams(&mut self) -> Result<Vec<TeamRow>> {
+        let rows = sqlx::query(
+            "SELECT t.id, t.name, m.user_id, m.leads FROM teams t \
+             LEFT JOIN team_members m ON m.team_id = t.id \
+             LEFT JOIN users u ON u.id = m.user_id ORDER BY t.name, u.username",
+        )
+        .fetch_all(&mut *self.inner)
+        .await?;
+        let mut teams: Vec<TeamRow> = Vec::new();
+        for row in &rows {
+            let id: TeamId = parsed(row, "id")?;
+            if teams.last().is_none_or(|t| t.id != id) {
+                teams.push(TeamRow {
+                    id,
+                    name: row.try_get("name")?,
+                    members: Vec::new(),
+                });
+            }
+            let member: Option<UserId> = opt_parsed(row, "user_id")?;
+            if let (Some(team), Some(member)) = (teams.last_mut(), member) {
+                team.members
+                    .push((member, row.try_get::<i64, _>("leads")? == 1));
+            }
+        }
+        Ok(teams)
+    }
+
+    /// The members of the teams `user` leads (not `user`), each once, by username.
+    pub async fn led_members(&mut self, user: UserId) -> Result<Vec<UserRow>> {
+        sqlx::query(
+            "SELECT DISTINCT u.* FROM team_members lead \
+             JOIN team_members member ON member.team_id = lead.team_id \
+             JOIN users u ON u.id = member.user_id \
+             WHERE lead.user_id = $1 AND lead.leads = 1 AND member.user_id <> $1 ORDER BY u.username",
+        )
+        .bind(user.to_string())
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(self::user)
+        .collect()
+    }
+
+    /// The clients of the members of the teams `user` leads, with who each is assigned to, most
+    /// recently assigned first, a page at a time.
+    pub async fn team_caseload(
+        &mut self,
+        user: UserId,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<(ClientRow, UserId)>> {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {TEAM_CLIENT_COLUMNS}, supervised.user_id AS worker FROM \
+             (SELECT DISTINCT a.client_id, a.user_id, a.assigned_at FROM assignments a \
+              JOIN team_members member ON member.user_id = a.user_id \
+              JOIN team_members lead ON lead.team_id = member.team_id AND lead.leads = 1 \
+              WHERE lead.user_id = $1 AND a.user_id <> $1) AS supervised \
+             JOIN clients c ON c.id = supervised.client_id WHERE c.erased_at IS NULL \
+             ORDER BY supervised.assigned_at DESC, c.id DESC, supervised.user_id LIMIT $2 OFFSET $3"
+        )))
+        .bind(user.to_string())
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(|row| Ok((client(row)?, parsed(row, "worker")?)))
+        .collect()
+    }
+
+    /// Everyone a client is assigned to, earliest first.
+    pub async fn assignees(&mut self, client: ClientId) -> Result<Vec<UserId>> {
+        sqlx::query(
+            "SELECT user_id FROM assignments WHERE client_id = $1 ORDER BY assigned_at, user_id",
+        )
+        .bind(client.to_string())
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(|row| parsed(row, "user_id"))
+        .collect()
     }
 
     /// A client's notes, newest first.
@@ -1077,7 +1240,7 @@ impl Reads {
     pub async fn clients_for(
         &mut self,
         pairs: &[(ClientId, UserId)],
-    ) -> Result<HashMap<(ClientId, UserId), (ClientRow, bool)>> {
+    ) -> Result<HashMap<(ClientId, UserId), (ClientRow, Relationship)>> {
         let mut ids: Vec<String> = pairs.iter().map(|(c, _)| c.to_string()).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -1109,11 +1272,24 @@ impl Reads {
             .iter()
             .map(|r| Ok((parsed(r, "client_id")?, parsed(r, "user_id")?)))
             .collect::<Result<_>>()?;
+        let mut led = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SUPERVISED} AND a.client_id IN ({list})"
+        )));
+        for id in &ids {
+            led = led.bind(id.clone());
+        }
+        let supervised: HashSet<(ClientId, UserId)> = led
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(|r| Ok((parsed(r, "client_id")?, parsed(r, "user_id")?)))
+            .collect::<Result<_>>()?;
         Ok(pairs
             .iter()
             .filter_map(|pair| {
                 let row = clients.get(&pair.0)?.clone();
-                Some((*pair, (row, assigned.contains(pair))))
+                let relationship = standing(assigned.contains(pair), supervised.contains(pair));
+                Some((*pair, (row, relationship)))
             })
             .collect())
     }

@@ -189,6 +189,8 @@ struct ClientPage {
     worksheet_href: String,
     /// For supervisors: the link to who opened this record.
     access_href: Option<String>,
+    /// For supervisors: who works with the client, and assigning them.
+    assignment: Option<super::teams::AssignmentPanel>,
     draft: String,
     problem: Option<String>,
 }
@@ -212,6 +214,7 @@ async fn client_page(
         Ok(record) => record,
         Err(err) => return page::failure(err),
     };
+    let assignment = super::teams::assignment_panel(app, signed_in, id).await;
     let status = if problem.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -220,6 +223,7 @@ async fn client_page(
     render(
         status,
         &ClientPage {
+            assignment,
             chrome: Some(Chrome::new(signed_in, "")),
             action: format!("{}/notes", client_href(id)),
             safety_href: format!("{}/safety", client_href(id)),

@@ -13,6 +13,7 @@ mod requests;
 mod screenings;
 mod session;
 mod setup;
+mod teams;
 
 use axum::Router;
 use axum::response::Redirect;
@@ -60,6 +61,15 @@ pub(crate) fn routes() -> Router<app::App> {
         .route(
             "/app/clients/{id}/determinations/{determination}",
             get(determinations::result),
+        )
+        .route("/app/clients/{id}/assign", post(teams::assign))
+        .route("/app/clients/{id}/unassign", post(teams::unassign))
+        .route("/app/team", get(teams::caseload))
+        .route("/app/admin/teams", get(teams::teams).post(teams::create))
+        .route("/app/admin/teams/{id}/members", post(teams::add_member))
+        .route(
+            "/app/admin/teams/{id}/members/remove",
+            post(teams::remove_member),
         )
         .route("/app/requests", get(requests::queue))
         .route("/app/requests/{id}", get(requests::request))

@@ -27,9 +27,12 @@ pub(crate) struct Chrome {
     pub admin: bool,
     /// Whether the role reads the audit log (supervisors).
     pub audit: bool,
-    /// Which main link is the current page: "caseload", "new", "requests", "audit", "admin",
-    /// "account"
-    /// or "".
+    /// Whether the role leads teams and so has a team caseload (supervisors).
+    pub team: bool,
+    /// Whether the role makes teams (administrators).
+    pub teams: bool,
+    /// Which main link is the current page: "caseload", "new", "requests", "team", "audit",
+    /// "admin", "teams", "account" or "".
     pub current: &'static str,
 }
 
@@ -46,6 +49,8 @@ impl Chrome {
                 Relationship::NoClient,
                 Action::ReadAuditLog,
             ),
+            team: super::teams::leads_teams(signed_in),
+            teams: super::teams::manages_teams(signed_in),
             current,
         }
     }

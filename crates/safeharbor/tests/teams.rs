@@ -1,0 +1,205 @@
+//! Teams over real HTTP: an administrator makes a team and says who leads it; its supervisor sees
+//! the members' clients, reads their records and assigns the work; nobody else reaches any of it,
+//! and every refusal looks like "not found" (P6, P7); each step is audited (P9).
+
+// Test code: a failed step should stop the test with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::staff::{Page, Staff};
+use common::{Persona, TestApp, engines};
+use domain::Role;
+use reqwest::StatusCode;
+
+const NOWHERE: &str = "/app/clients/8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10";
+
+async fn client_of(t: &TestApp, by: &Persona, name: &str) -> String {
+    let client = domain::client::RawClient {
+        preferred_name: name.to_owned(),
+        ..Default::default()
+    }
+    .parse(t.app.now().date())
+    .unwrap();
+    let id = t
+        .app
+        .create_client(&by.caller, client, app::Purpose::CaseWork)
+        .await
+        .unwrap();
+    format!("/app/clients/{id}")
+}
+
+/// The value of the `<option>` whose text starts with `label`, on a page.
+fn option_value(page: &Page, label: &str) -> String {
+    page.body
+        .split("<option value=\"")
+        .skip(1)
+        .find_map(|option| {
+            let (value, rest) = option.split_once("\">")?;
+            rest.starts_with(label).then(|| value.to_owned())
+        })
+        .expect("the option")
+}
+
+async fn signed_in<'a>(t: &'a TestApp, name: &str, role: Role) -> (Persona, Staff<'a>) {
+    let (persona, secret) = t.enrolled(name, role).await;
+    let mut web = Staff::new(t);
+    web.sign_in(name, &secret).await;
+    (persona, web)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_sees_their_teams_clients_and_assigns_the_work() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (_, mut ada) = signed_in(&t, "ada.admin", Role::Administrator).await;
+        let (_, mut sue) = signed_in(&t, "sue.s", Role::Supervisor).await;
+        let (ana, mut ana_web) = signed_in(&t, "ana.m", Role::CaseManager).await;
+        let (_, mut olu) = signed_in(&t, "olu.o", Role::Outreach).await;
+        let (ben, mut ben_web) = signed_in(&t, "ben.m", Role::CaseManager).await;
+        let rosa = client_of(&t, &ana, "Rosa").await;
+        let bea = client_of(&t, &ben, "Bea").await;
+
+        // Before any team, Sue reaches neither client.
+        let nothing = sue.get(NOWHERE).await;
+        assert_eq!(sue.get(&rosa).await.body, nothing.body);
+
+        // The administrator makes the team: Sue leads it, Ana and Olu are on it.
+        let made = ada
+            .submit("/app/admin/teams", "/app/admin/teams", &[("name", "North")])
+            .await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+        let page = ada.get("/app/admin/teams").await;
+        assert!(page.body.contains("<h2 id=\"team-1\">North</h2>"));
+        let add = page
+            .body
+            .split("action=\"")
+            .find(|s| s.contains("/members\""))
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_owned();
+        let user = |name: &str| option_value(&page, name);
+        for (who, leads) in [("sue.s", true), ("ana.m", false), ("olu.o", false)] {
+            let mut fields = vec![("user", user(who))];
+            if leads {
+                fields.push(("leads", "yes".to_owned()));
+            }
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let added = ada.submit("/app/admin/teams", &add, &fields).await;
+            assert_eq!(added.status, StatusCode::SEE_OTHER, "{who}: {}", added.body);
+        }
+        // Only a supervisor leads; an administrator is on no team.
+        let refused = ada
+            .submit(
+                "/app/admin/teams",
+                &add,
+                &[("user", &user("ana.m")), ("leads", "yes")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        let refused = ada
+            .submit("/app/admin/teams", &add, &[("user", &user("ada.admin"))])
+            .await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        let listed = ada.get("/app/admin/teams").await;
+        assert!(listed.body.contains("leads it") && listed.body.contains("olu.o"));
+
+        // Sue's team caseload has Ana's client, not Ben's; she reads Rosa's record.
+        let team = sue.get("/app/team").await;
+        assert_eq!(team.status, StatusCode::OK);
+        assert!(team.body.contains("Rosa") && team.body.contains("ana.m"));
+        assert!(!team.body.contains("Bea"));
+        let record = sue.get(&rosa).await;
+        assert_eq!(record.status, StatusCode::OK);
+        assert!(record.body.contains("Who works with Rosa"));
+        let refused = sue.get(&bea).await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND);
+        assert_eq!(refused.body, nothing.body);
+        // Reading, not running the case: a screening of Rosa is not hers to record.
+        let screening = sue.get(&format!("{rosa}/screenings/new/qyit-4")).await;
+        assert_eq!(screening.body, nothing.body);
+
+        // Sue assigns Rosa to Olu, who now sees her; then takes Ana off.
+        let olu_id = option_value(&record, "olu.o");
+        let assigned = sue
+            .submit(&rosa, &format!("{rosa}/assign"), &[("user", &olu_id)])
+            .await;
+        assert_eq!(assigned.status, StatusCode::SEE_OTHER, "{}", assigned.body);
+        assert_eq!(olu.get(&rosa).await.status, StatusCode::OK);
+        let ana_id = ana.caller.id.to_string();
+        let off = sue
+            .submit(&rosa, &format!("{rosa}/unassign"), &[("user", &ana_id)])
+            .await;
+        assert_eq!(off.status, StatusCode::SEE_OTHER);
+        assert_eq!(ana_web.get(&rosa).await.body, nothing.body);
+        // The last one assigned stays.
+        let last = sue
+            .submit(&rosa, &format!("{rosa}/unassign"), &[("user", &olu_id)])
+            .await;
+        assert_eq!(last.status, StatusCode::CONFLICT);
+        assert_eq!(olu.get(&rosa).await.status, StatusCode::OK);
+        // Work goes only to her own team: not to Ben.
+        let ben_id = ben.caller.id.to_string();
+        let outside = sue
+            .submit(&rosa, &format!("{rosa}/assign"), &[("user", &ben_id)])
+            .await;
+        assert_eq!(outside.status, StatusCode::CONFLICT);
+        assert_eq!(ben_web.get(&rosa).await.body, nothing.body);
+
+        let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
+        for action in [
+            "team.create",
+            "team.member-add",
+            "team.caseload-list",
+            "client.assign",
+            "client.unassign",
+        ] {
+            assert!(actions.iter().any(|a| a == action), "{action}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn team_pages_and_assignments_are_not_found_for_anyone_else() {
+    let t = TestApp::start(common::Engine::Sqlite).await;
+    let (_, mut ada) = signed_in(&t, "ada.admin", Role::Administrator).await;
+    let (ana, mut ana_web) = signed_in(&t, "ana.m", Role::CaseManager).await;
+    let (_, mut sue) = signed_in(&t, "sue.s", Role::Supervisor).await;
+    let (_, mut dan) = signed_in(&t, "dan.analyst", Role::DataAnalyst).await;
+    let rosa = client_of(&t, &ana, "Rosa").await;
+    let ana_id = ana.caller.id.to_string();
+    let nothing = ana_web.get(NOWHERE).await;
+
+    // A case manager, an analyst and an administrator have no team caseload.
+    for who in [&mut ana_web, &mut dan, &mut ada] {
+        let page = who.get("/app/team").await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        assert_eq!(page.body, nothing.body);
+    }
+    // Only administrators make teams.
+    for who in [&mut ana_web, &mut sue, &mut dan] {
+        assert_eq!(who.get("/app/admin/teams").await.body, nothing.body);
+        let tried = who
+            .submit("/app/", "/app/admin/teams", &[("name", "Mine")])
+            .await;
+        assert_eq!(tried.status, StatusCode::NOT_FOUND);
+    }
+    // Assigning: not for a case manager on their own client, not for a supervisor with no team
+    // reach, not for an administrator.
+    for who in [&mut ana_web, &mut sue, &mut ada] {
+        for path in [format!("{rosa}/assign"), format!("{rosa}/unassign")] {
+            let tried = who.submit("/app/", &path, &[("user", &ana_id)]).await;
+            assert_eq!(tried.status, StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(tried.body, nothing.body);
+        }
+    }
+    // Anonymous: sent to sign in.
+    let mut anonymous = Staff::new(&t);
+    for path in ["/app/team", "/app/admin/teams"] {
+        let page = anonymous.get(path).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+        assert_eq!(page.location(), "/login");
+    }
+    assert!(t.audit().await.iter().all(|e| e.action != "client.assign"));
+    assert!(t.audit().await.iter().all(|e| e.action != "team.create"));
+}

@@ -1,0 +1,315 @@
+//! Teams on the staff pages: administrators make teams and say who is on each and who leads it;
+//! a supervisor sees their team's caseload and assigns the work from a client's page. For anyone
+//! else these pages do not exist (P6, P7).
+
+use askama::Template;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::policy::{Action, Relationship, permits};
+use domain::{TeamId, UserId};
+use serde::Deserialize;
+
+use super::clients::{client_href, parse_id};
+use super::page::{self, Chrome, render, when};
+use super::session::{SignedIn, StaffForm};
+
+/// Clients on one page of the team caseload.
+const PAGE_SIZE: i64 = 50;
+
+/// Whether the signed-in role leads teams (and so has a team caseload).
+pub(crate) fn leads_teams(signed_in: &SignedIn) -> bool {
+    permits(
+        signed_in.caller.role,
+        Relationship::NoClient,
+        Action::ListTeamCaseload,
+    )
+}
+
+/// Whether the signed-in role makes teams.
+pub(crate) fn manages_teams(signed_in: &SignedIn) -> bool {
+    permits(
+        signed_in.caller.role,
+        Relationship::NoClient,
+        Action::ManageTeams,
+    )
+}
+
+// --- the team caseload -----------------------------------------------------------------------
+
+struct TeamLine {
+    href: String,
+    name: String,
+    worker: String,
+    added: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/team.html")]
+struct TeamCaseloadPage {
+    chrome: Option<Chrome>,
+    clients: Vec<TeamLine>,
+    newer: Option<String>,
+    older: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PageQuery {
+    page: Option<u32>,
+}
+
+fn team_page_href(page: u32) -> String {
+    if page <= 1 {
+        "/app/team".to_owned()
+    } else {
+        format!("/app/team?page={page}")
+    }
+}
+
+/// The clients of everyone on the teams the supervisor leads, newest assignment first.
+pub(crate) async fn caseload(
+    State(app): State<app::App>,
+    signed_in: SignedIn,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Response {
+    let Ok(Query(PageQuery { page })) = query else {
+        return page::not_found();
+    };
+    let page = page.unwrap_or(1).max(1);
+    let offset = i64::from(page - 1) * PAGE_SIZE;
+    // One more than a page, to know whether there is an older page.
+    let mut clients = match app
+        .team_caseload(&signed_in.caller, PAGE_SIZE + 1, offset)
+        .await
+    {
+        Ok(clients) => clients,
+        Err(err) => return page::failure(err),
+    };
+    let more = clients.len() > usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX);
+    clients.truncate(usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX));
+    render(
+        StatusCode::OK,
+        &TeamCaseloadPage {
+            chrome: Some(Chrome::new(&signed_in, "team")),
+            clients: clients
+                .into_iter()
+                .map(|c| TeamLine {
+                    href: client_href(c.client.id),
+                    name: c.client.preferred_name,
+                    worker: c.worker,
+                    added: when(c.client.created_at),
+                })
+                .collect(),
+            newer: (page > 1).then(|| team_page_href(page - 1)),
+            older: more.then(|| team_page_href(page + 1)),
+        },
+    )
+}
+
+// --- assigning a client ----------------------------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AssignForm {
+    user: String,
+}
+
+/// Assigns the client to someone on a team the supervisor leads.
+pub(crate) async fn assign(
+    State(app): State<app::App>,
+    Path(id): Path<String>,
+    StaffForm { signed_in, form }: StaffForm<AssignForm>,
+) -> Response {
+    let (Some(id), Ok(user)) = (parse_id(&id), form.user.parse::<UserId>()) else {
+        return page::not_found();
+    };
+    match app.assign(&signed_in.caller, id, user).await {
+        Ok(()) => Redirect::to(&format!("{}#assigned", client_href(id))).into_response(),
+        Err(err) => page::failure(err),
+    }
+}
+
+/// Takes the client's assignment to someone away (never the last one).
+pub(crate) async fn unassign(
+    State(app): State<app::App>,
+    Path(id): Path<String>,
+    StaffForm { signed_in, form }: StaffForm<AssignForm>,
+) -> Response {
+    let (Some(id), Ok(user)) = (parse_id(&id), form.user.parse::<UserId>()) else {
+        return page::not_found();
+    };
+    match app.unassign(&signed_in.caller, id, user).await {
+        Ok(()) => Redirect::to(&format!("{}#assigned", client_href(id))).into_response(),
+        Err(err) => page::failure(err),
+    }
+}
+
+// --- administering teams ---------------------------------------------------------------------
+
+struct MemberLine {
+    username: String,
+    role: &'static str,
+    leads: bool,
+    remove_action: String,
+    user: String,
+}
+
+struct TeamBlock {
+    name: String,
+    add_action: String,
+    members: Vec<MemberLine>,
+}
+
+struct PersonChoice {
+    id: String,
+    label: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/teams.html")]
+struct TeamsPage {
+    chrome: Option<Chrome>,
+    teams: Vec<TeamBlock>,
+    people: Vec<PersonChoice>,
+}
+
+fn team_href(team: TeamId) -> String {
+    format!("/app/admin/teams/{team}")
+}
+
+pub(crate) async fn teams(State(app): State<app::App>, signed_in: SignedIn) -> Response {
+    let caller = &signed_in.caller;
+    let (teams, staff) = match (app.teams(caller).await, app.staff(caller).await) {
+        (Ok(teams), Ok(staff)) => (teams, staff),
+        (Err(err), _) | (_, Err(err)) => return page::failure(err),
+    };
+    render(
+        StatusCode::OK,
+        &TeamsPage {
+            chrome: Some(Chrome::new(&signed_in, "teams")),
+            teams: teams
+                .into_iter()
+                .map(|team| TeamBlock {
+                    add_action: format!("{}/members", team_href(team.id)),
+                    members: team
+                        .members
+                        .into_iter()
+                        .map(|m| MemberLine {
+                            remove_action: format!("{}/members/remove", team_href(team.id)),
+                            user: m.id.to_string(),
+                            username: m.username,
+                            role: m.role.as_str(),
+                            leads: m.leads,
+                        })
+                        .collect(),
+                    name: team.name,
+                })
+                .collect(),
+            people: staff
+                .into_iter()
+                .filter(|m| m.disabled_at.is_none())
+                .map(|m| PersonChoice {
+                    id: m.id.to_string(),
+                    label: format!("{} ({})", m.username, m.role.as_str()),
+                })
+                .collect(),
+        },
+    )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewTeamForm {
+    name: String,
+}
+
+pub(crate) async fn create(
+    State(app): State<app::App>,
+    StaffForm { signed_in, form }: StaffForm<NewTeamForm>,
+) -> Response {
+    match app.create_team(&signed_in.caller, &form.name).await {
+        Ok(_) => Redirect::to("/app/admin/teams").into_response(),
+        Err(err) => page::failure(err),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MemberForm {
+    user: String,
+    /// Present (as `yes`) when they lead the team.
+    leads: Option<String>,
+}
+
+pub(crate) async fn add_member(
+    State(app): State<app::App>,
+    Path(team): Path<String>,
+    StaffForm { signed_in, form }: StaffForm<MemberForm>,
+) -> Response {
+    let (Ok(team), Ok(user)) = (team.parse::<TeamId>(), form.user.parse::<UserId>()) else {
+        return page::not_found();
+    };
+    let leads = form.leads.is_some_and(|v| v == "yes");
+    match app
+        .put_team_member(&signed_in.caller, team, user, leads)
+        .await
+    {
+        Ok(()) => Redirect::to("/app/admin/teams").into_response(),
+        Err(err) => page::failure(err),
+    }
+}
+
+pub(crate) async fn remove_member(
+    State(app): State<app::App>,
+    Path(team): Path<String>,
+    StaffForm { signed_in, form }: StaffForm<AssignForm>,
+) -> Response {
+    let (Ok(team), Ok(user)) = (team.parse::<TeamId>(), form.user.parse::<UserId>()) else {
+        return page::not_found();
+    };
+    match app.remove_team_member(&signed_in.caller, team, user).await {
+        Ok(()) => Redirect::to("/app/admin/teams").into_response(),
+        Err(err) => page::failure(err),
+    }
+}
+
+/// For the client page: who works with the client and whom the supervisor could assign them to,
+/// when the signed-in role assigns work (else nothing is shown, and nothing is read).
+pub(crate) async fn assignment_panel(
+    app: &app::App,
+    signed_in: &SignedIn,
+    client: domain::ClientId,
+) -> Option<AssignmentPanel> {
+    if !leads_teams(signed_in) {
+        return None;
+    }
+    let assignees = app.assignees(&signed_in.caller, client).await.ok()?;
+    let href = client_href(client);
+    Some(AssignmentPanel {
+        assign_action: format!("{href}/assign"),
+        unassign_action: format!("{href}/unassign"),
+        last: assignees.current.len() <= 1,
+        current: assignees
+            .current
+            .into_iter()
+            .map(|(id, name)| (id.to_string(), name))
+            .collect(),
+        candidates: assignees
+            .candidates
+            .into_iter()
+            .map(|(id, name)| (id.to_string(), name))
+            .collect(),
+    })
+}
+
+/// Who works with a client, on their page (supervisors).
+pub(crate) struct AssignmentPanel {
+    pub assign_action: String,
+    pub unassign_action: String,
+    /// Whether only one person is assigned (who cannot then be taken off).
+    pub last: bool,
+    pub current: Vec<(String, String)>,
+    pub candidates: Vec<(String, String)>,
+}
