@@ -139,16 +139,15 @@ impl App {
             return Err(AppError::Conflict("only a supervisor can lead a team"));
         }
         tx.put_team_member(team, user, leads).await?;
-        self.audit(
-            &mut tx,
-            Actor::User(caller.id),
+        let member = format!("user:{user}");
+        self.commit_audited(
+            tx,
+            caller,
             AuditAction::TeamMemberAdd,
-            Some(format!("user:{user}")),
+            member,
             &team_target(team),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Takes someone off a team.
@@ -163,16 +162,15 @@ impl App {
         if !tx.remove_team_member(team, user).await? {
             return Err(AppError::NotFound);
         }
-        self.audit(
-            &mut tx,
-            Actor::User(caller.id),
+        let member = format!("user:{user}");
+        self.commit_audited(
+            tx,
+            caller,
             AuditAction::TeamMemberRemove,
-            Some(format!("user:{user}")),
+            member,
             &team_target(team),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// The clients of everyone on the teams the caller leads, most recently assigned first.
@@ -289,16 +287,15 @@ impl App {
         if !tx.assignees(grant.client).await?.contains(&worker) {
             tx.assign(grant.client, worker, self.now()).await?;
         }
-        self.audit(
-            &mut tx,
-            Actor::User(caller.id),
+        let detail = format!("to user:{worker}");
+        self.commit_audited(
+            tx,
+            caller,
             AuditAction::ClientAssign,
-            Some(target(client)),
-            &format!("to user:{worker}"),
+            target(client),
+            &detail,
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Takes a client's assignment to someone away; the last one stays, so that a record is never
@@ -322,12 +319,33 @@ impl App {
             ));
         }
         tx.unassign(grant.client, worker).await?;
+        let detail = format!("from user:{worker}");
+        self.commit_audited(
+            tx,
+            caller,
+            AuditAction::ClientUnassign,
+            target(client),
+            &detail,
+        )
+        .await
+    }
+
+    /// Audits a change (to whom a client is assigned, who is on a team) and commits it, with the
+    /// change, in one transaction.
+    async fn commit_audited(
+        &self,
+        mut tx: store::Tx,
+        caller: &Caller,
+        action: AuditAction,
+        target: String,
+        detail: &str,
+    ) -> Result<()> {
         self.audit(
             &mut tx,
             Actor::User(caller.id),
-            AuditAction::ClientUnassign,
-            Some(target(client)),
-            &format!("from user:{worker}"),
+            action,
+            Some(target),
+            detail,
         )
         .await?;
         tx.commit().await?;

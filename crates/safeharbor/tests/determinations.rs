@@ -16,22 +16,6 @@ use serde_json::{Value, json};
 
 const NOWHERE: &str = "/app/clients/8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10";
 
-/// A client recorded by `by`; returns the path of their page.
-async fn client_of(t: &TestApp, by: &Persona, name: &str) -> String {
-    let client = domain::client::RawClient {
-        preferred_name: name.to_owned(),
-        ..Default::default()
-    }
-    .parse(t.app.now().date())
-    .unwrap();
-    let id = t
-        .app
-        .create_client(&by.caller, client, app::Purpose::CaseWork)
-        .await
-        .unwrap();
-    format!("/app/clients/{id}")
-}
-
 /// A 15-year-old given a place to stay and exchanged for money: the minor rules need no means.
 const MINOR_HARBOURED: &[(&str, &str)] = &[
     ("fact.person.date_of_birth", "2008-03-02"),
@@ -64,7 +48,7 @@ async fn a_worksheet_records_facts_with_their_sources_and_shows_what_the_law_mak
     for engine in engines() {
         let t = TestApp::start(engine).await;
         let (ana, secret) = t.enrolled("ana.m", Role::CaseManager).await;
-        let rosa = client_of(&t, &ana, "Rosa").await;
+        let rosa = t.client_page_of(&ana, "Rosa").await;
         let mut web = Staff::new(&t);
         web.sign_in("ana.m", &secret).await;
         let sheet = format!("{rosa}/determinations/new");
@@ -217,7 +201,7 @@ fn rosa_id(path: &str) -> domain::ClientId {
 async fn a_worksheet_in_progress_is_kept_until_it_is_recorded() {
     let t = TestApp::start(common::Engine::Sqlite).await;
     let (ana, secret) = t.enrolled("ana.m", Role::CaseManager).await;
-    let rosa = client_of(&t, &ana, "Rosa").await;
+    let rosa = t.client_page_of(&ana, "Rosa").await;
     let mut web = Staff::new(&t);
     web.sign_in("ana.m", &secret).await;
     let sheet = format!("{rosa}/determinations/new");
@@ -293,7 +277,7 @@ async fn the_worksheet_is_not_found_for_anyone_else_and_changes_nothing() {
     let (_, ben_key) = t.enrolled("ben.m", Role::CaseManager).await;
     let (_, ada_key) = t.enrolled("ada.admin", Role::Administrator).await;
     let (_, dan_key) = t.enrolled("dan.analyst", Role::DataAnalyst).await;
-    let rosa = client_of(&t, &ana, "Rosa").await;
+    let rosa = t.client_page_of(&ana, "Rosa").await;
     let mut owner = Staff::new(&t);
     owner.sign_in("ana.m", &ana_key).await;
     let recorded = owner
@@ -386,7 +370,7 @@ async fn the_api_records_determinations_and_lists_them_for_the_right_people_only
         let ana = t.persona("ana.m", Role::CaseManager).await;
         let ben = t.persona("ben.m", Role::CaseManager).await;
         let ada = t.persona("ada.admin", Role::Administrator).await;
-        let rosa = client_of(&t, &ana, "Rosa").await;
+        let rosa = t.client_page_of(&ana, "Rosa").await;
         let path = format!("/api/v1/clients/{}/determinations", rosa_id(&rosa));
         let missing = "/api/v1/clients/8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10/determinations";
         let body = json!({

@@ -14,21 +14,6 @@ use reqwest::StatusCode;
 
 const NOWHERE: &str = "/app/clients/8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10";
 
-async fn client_of(t: &TestApp, by: &Persona, name: &str) -> String {
-    let client = domain::client::RawClient {
-        preferred_name: name.to_owned(),
-        ..Default::default()
-    }
-    .parse(t.app.now().date())
-    .unwrap();
-    let id = t
-        .app
-        .create_client(&by.caller, client, app::Purpose::CaseWork)
-        .await
-        .unwrap();
-    format!("/app/clients/{id}")
-}
-
 /// The value of the `<option>` whose text starts with `label`, on a page.
 fn option_value(page: &Page, label: &str) -> String {
     page.body
@@ -57,8 +42,8 @@ async fn a_supervisor_sees_their_teams_clients_and_assigns_the_work() {
         let (ana, mut ana_web) = signed_in(&t, "ana.m", Role::CaseManager).await;
         let (_, mut olu) = signed_in(&t, "olu.o", Role::Outreach).await;
         let (ben, mut ben_web) = signed_in(&t, "ben.m", Role::CaseManager).await;
-        let rosa = client_of(&t, &ana, "Rosa").await;
-        let bea = client_of(&t, &ben, "Bea").await;
+        let rosa = t.client_page_of(&ana, "Rosa").await;
+        let bea = t.client_page_of(&ben, "Bea").await;
 
         // Before any team, Sue reaches neither client.
         let nothing = sue.get(NOWHERE).await;
@@ -166,7 +151,7 @@ async fn team_pages_and_assignments_are_not_found_for_anyone_else() {
     let (ana, mut ana_web) = signed_in(&t, "ana.m", Role::CaseManager).await;
     let (_, mut sue) = signed_in(&t, "sue.s", Role::Supervisor).await;
     let (_, mut dan) = signed_in(&t, "dan.analyst", Role::DataAnalyst).await;
-    let rosa = client_of(&t, &ana, "Rosa").await;
+    let rosa = t.client_page_of(&ana, "Rosa").await;
     let ana_id = ana.caller.id.to_string();
     let nothing = ana_web.get(NOWHERE).await;
 

@@ -550,9 +550,24 @@ impl Tx {
 
     /// Takes a client's assignment to `user` away; whether there was one.
     pub async fn unassign(&mut self, client: ClientId, user: UserId) -> Result<bool> {
-        let done = sqlx::query("DELETE FROM assignments WHERE client_id = $1 AND user_id = $2")
-            .bind(client.to_string())
-            .bind(user.to_string())
+        self.delete_pair(
+            "DELETE FROM assignments WHERE client_id = $1 AND user_id = $2",
+            client.to_string(),
+            user.to_string(),
+        )
+        .await
+    }
+
+    /// Runs a `DELETE` of one row keyed by two values; whether there was such a row.
+    async fn delete_pair(
+        &mut self,
+        sql: &'static str,
+        first: String,
+        second: String,
+    ) -> Result<bool> {
+        let done = sqlx::query(sql)
+            .bind(first)
+            .bind(second)
             .execute(&mut *self.reads.inner)
             .await?;
         Ok(done.rows_affected() == 1)
@@ -587,12 +602,12 @@ impl Tx {
 
     /// Takes someone off a team; whether they were on it.
     pub async fn remove_team_member(&mut self, team: TeamId, user: UserId) -> Result<bool> {
-        let done = sqlx::query("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2")
-            .bind(team.to_string())
-            .bind(user.to_string())
-            .execute(&mut *self.reads.inner)
-            .await?;
-        Ok(done.rows_affected() == 1)
+        self.delete_pair(
+            "DELETE FROM team_members WHERE team_id = $1 AND user_id = $2",
+            team.to_string(),
+            user.to_string(),
+        )
+        .await
     }
 
     // --- notes and cases -----------------------------------------------------------------------
@@ -1260,30 +1275,15 @@ impl Reads {
             .iter()
             .map(|r| client(r).map(|row| (row.id, row)))
             .collect::<Result<_>>()?;
-        let mut assigned = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT client_id, user_id FROM assignments WHERE client_id IN ({list})"
-        )));
-        for id in &ids {
-            assigned = assigned.bind(id.clone());
-        }
-        let assigned: HashSet<(ClientId, UserId)> = assigned
-            .fetch_all(&mut *self.inner)
-            .await?
-            .iter()
-            .map(|r| Ok((parsed(r, "client_id")?, parsed(r, "user_id")?)))
-            .collect::<Result<_>>()?;
-        let mut led = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{SUPERVISED} AND a.client_id IN ({list})"
-        )));
-        for id in &ids {
-            led = led.bind(id.clone());
-        }
-        let supervised: HashSet<(ClientId, UserId)> = led
-            .fetch_all(&mut *self.inner)
-            .await?
-            .iter()
-            .map(|r| Ok((parsed(r, "client_id")?, parsed(r, "user_id")?)))
-            .collect::<Result<_>>()?;
+        let assigned = self
+            .client_user_pairs(
+                format!("SELECT client_id, user_id FROM assignments WHERE client_id IN ({list})"),
+                &ids,
+            )
+            .await?;
+        let supervised = self
+            .client_user_pairs(format!("{SUPERVISED} AND a.client_id IN ({list})"), &ids)
+            .await?;
         Ok(pairs
             .iter()
             .filter_map(|pair| {
@@ -1292,6 +1292,24 @@ impl Reads {
                 Some((*pair, (row, relationship)))
             })
             .collect())
+    }
+
+    /// The (client, user) pairs a query gives, `ids` bound in order to its placeholders.
+    async fn client_user_pairs(
+        &mut self,
+        sql: String,
+        ids: &[String],
+    ) -> Result<HashSet<(ClientId, UserId)>> {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in ids {
+            query = query.bind(id.clone());
+        }
+        query
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(|r| Ok((parsed(r, "client_id")?, parsed(r, "user_id")?)))
+            .collect()
     }
 
     pub async fn contact_request(

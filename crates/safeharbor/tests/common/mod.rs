@@ -168,6 +168,22 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// A client with only a name, recorded by `by` (who is assigned); the path of their page.
+    pub async fn client_page_of(&self, by: &Persona, name: &str) -> String {
+        let client = domain::client::RawClient {
+            preferred_name: name.to_owned(),
+            ..Default::default()
+        }
+        .parse(self.app.now().date())
+        .unwrap();
+        let id = self
+            .app
+            .create_client(&by.caller, client, app::Purpose::CaseWork)
+            .await
+            .unwrap();
+        format!("/app/clients/{id}")
+    }
+
     /// Every audit event so far, oldest first.
     pub async fn audit(&self) -> Vec<store::rows::AuditRow> {
         let mut tx = self.app.store().read().await.expect("tx");

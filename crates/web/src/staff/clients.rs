@@ -12,6 +12,7 @@ use domain::note::NoteText;
 use serde::Deserialize;
 
 use super::page::{self, Chrome, render, when};
+use super::paging::{PageQuery, Paging};
 use super::session::{SignedIn, StaffForm};
 
 /// How many clients the caseload page lists at once: a screenful, and little work per page.
@@ -53,40 +54,23 @@ pub(crate) fn client_href(id: ClientId) -> String {
     format!("/app/clients/{id}")
 }
 
-/// Which page of the caseload to show (`/app/?page=2`); the first when absent.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct CaseloadQuery {
-    page: Option<u32>,
-}
-
-fn page_href(page: u32) -> String {
-    if page <= 1 {
-        "/app/".to_owned()
-    } else {
-        format!("/app/?page={page}")
-    }
-}
-
 pub(crate) async fn caseload(
     State(app): State<app::App>,
     signed_in: SignedIn,
-    query: Result<Query<CaseloadQuery>, QueryRejection>,
+    query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Response {
     if !page::does_case_work(&signed_in) {
         return page::no_caseload(&signed_in);
     }
-    let Ok(Query(CaseloadQuery { page })) = query else {
+    let Ok(Query(query)) = query else {
         return page::not_found();
     };
-    let page = page.unwrap_or(1).max(1);
-    let offset = i64::from(page - 1) * PAGE_SIZE;
-    // One more than a page, to know whether there is an older page.
+    let paging = Paging::new(&query, PAGE_SIZE, "/app/");
     let mut clients = match app
         .caseload(
             &signed_in.caller,
-            PAGE_SIZE + 1,
-            offset,
+            paging.limit(),
+            paging.offset(),
             app::Purpose::CaseWork,
         )
         .await
@@ -94,16 +78,15 @@ pub(crate) async fn caseload(
         Ok(clients) => clients,
         Err(err) => return page::failure(err),
     };
-    let more = clients.len() > usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX);
-    clients.truncate(usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX));
+    let (newer, older) = paging.links(&mut clients);
     render(
         StatusCode::OK,
         &CaseloadPage {
             chrome: Some(Chrome::new(&signed_in, "caseload")),
             clients: lines(clients),
             searched: false,
-            newer: (page > 1).then(|| page_href(page - 1)),
-            older: more.then(|| page_href(page + 1)),
+            newer,
+            older,
             problem: None,
         },
     )

@@ -9,6 +9,7 @@ mod clients;
 mod determinations;
 mod login;
 mod page;
+mod paging;
 mod requests;
 mod screenings;
 mod session;

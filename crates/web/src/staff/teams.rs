@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::clients::{client_href, parse_id};
 use super::page::{self, Chrome, render, when};
+use super::paging::{PageQuery, Paging};
 use super::session::{SignedIn, StaffForm};
 
 /// Clients on one page of the team caseload.
@@ -54,41 +55,24 @@ struct TeamCaseloadPage {
     older: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct PageQuery {
-    page: Option<u32>,
-}
-
-fn team_page_href(page: u32) -> String {
-    if page <= 1 {
-        "/app/team".to_owned()
-    } else {
-        format!("/app/team?page={page}")
-    }
-}
-
 /// The clients of everyone on the teams the supervisor leads, newest assignment first.
 pub(crate) async fn caseload(
     State(app): State<app::App>,
     signed_in: SignedIn,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Response {
-    let Ok(Query(PageQuery { page })) = query else {
+    let Ok(Query(query)) = query else {
         return page::not_found();
     };
-    let page = page.unwrap_or(1).max(1);
-    let offset = i64::from(page - 1) * PAGE_SIZE;
-    // One more than a page, to know whether there is an older page.
+    let paging = Paging::new(&query, PAGE_SIZE, "/app/team");
     let mut clients = match app
-        .team_caseload(&signed_in.caller, PAGE_SIZE + 1, offset)
+        .team_caseload(&signed_in.caller, paging.limit(), paging.offset())
         .await
     {
         Ok(clients) => clients,
         Err(err) => return page::failure(err),
     };
-    let more = clients.len() > usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX);
-    clients.truncate(usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX));
+    let (newer, older) = paging.links(&mut clients);
     render(
         StatusCode::OK,
         &TeamCaseloadPage {
@@ -102,8 +86,8 @@ pub(crate) async fn caseload(
                     added: when(c.client.created_at),
                 })
                 .collect(),
-            newer: (page > 1).then(|| team_page_href(page - 1)),
-            older: more.then(|| team_page_href(page + 1)),
+            newer,
+            older,
         },
     )
 }
@@ -122,13 +106,7 @@ pub(crate) async fn assign(
     Path(id): Path<String>,
     StaffForm { signed_in, form }: StaffForm<AssignForm>,
 ) -> Response {
-    let (Some(id), Ok(user)) = (parse_id(&id), form.user.parse::<UserId>()) else {
-        return page::not_found();
-    };
-    match app.assign(&signed_in.caller, id, user).await {
-        Ok(()) => Redirect::to(&format!("{}#assigned", client_href(id))).into_response(),
-        Err(err) => page::failure(err),
-    }
+    change_assignment(&app, &signed_in, &id, &form, true).await
 }
 
 /// Takes the client's assignment to someone away (never the last one).
@@ -137,10 +115,25 @@ pub(crate) async fn unassign(
     Path(id): Path<String>,
     StaffForm { signed_in, form }: StaffForm<AssignForm>,
 ) -> Response {
-    let (Some(id), Ok(user)) = (parse_id(&id), form.user.parse::<UserId>()) else {
+    change_assignment(&app, &signed_in, &id, &form, false).await
+}
+
+async fn change_assignment(
+    app: &app::App,
+    signed_in: &SignedIn,
+    id: &str,
+    form: &AssignForm,
+    assign: bool,
+) -> Response {
+    let (Some(id), Ok(user)) = (parse_id(id), form.user.parse::<UserId>()) else {
         return page::not_found();
     };
-    match app.unassign(&signed_in.caller, id, user).await {
+    let done = if assign {
+        app.assign(&signed_in.caller, id, user).await
+    } else {
+        app.unassign(&signed_in.caller, id, user).await
+    };
+    match done {
         Ok(()) => Redirect::to(&format!("{}#assigned", client_href(id))).into_response(),
         Err(err) => page::failure(err),
     }
