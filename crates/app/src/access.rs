@@ -14,6 +14,8 @@ use crate::{App, AppError, Caller, Result};
 pub(crate) struct ClientGrant {
     pub client: ClientId,
     pub row: store::rows::ClientRow,
+    /// How the caller stands to the client (what else they may do follows from it).
+    pub relationship: Relationship,
 }
 
 /// Proof that the caller's role may perform an action that concerns no particular client.
@@ -92,9 +94,13 @@ impl App {
             .copied()
             .find(|action| !relationship.is_some_and(|r| permits(caller.role, r, *action)));
         if refused.is_none()
-            && let Some((row, _)) = found
+            && let Some((row, relationship)) = found
         {
-            return Ok(ClientGrant { client, row });
+            return Ok(ClientGrant {
+                client,
+                row,
+                relationship,
+            });
         }
         let why = refused.map_or_else(|| "refused".to_owned(), |a| format!("refused: {a:?}"));
         Err(self.event(

@@ -22,6 +22,8 @@ pub struct ClientRecord {
     pub screenings: Vec<ScreeningSummary>,
     /// The determinations, newest first.
     pub determinations: Vec<DeterminationView>,
+    /// How the reader stands to the client, which says what else they may do on the record.
+    pub relationship: domain::policy::Relationship,
 }
 
 /// A screening as a client's page lists it.
@@ -48,7 +50,7 @@ impl App {
             user: caller.id,
         };
         let caller = caller.clone();
-        let (row, cases, notes, authors, screenings, determinations, key) = self
+        let (relationship, row, cases, notes, authors, screenings, determinations, key) = self
             .grouped(Some(about), move |app, share| {
                 Box::pin(async move {
                     let actions = [
@@ -86,6 +88,7 @@ impl App {
                         ));
                     }
                     Ok(Ok((
+                        grant.relationship,
                         grant.row,
                         cases,
                         notes,
@@ -124,6 +127,7 @@ impl App {
             notes,
             screenings,
             determinations: opened_determinations,
+            relationship,
         })
     }
 }

@@ -136,6 +136,17 @@ pub async fn seed(
         callers.push(caller);
         accounts.push(account);
     }
+    // One team: the supervisor leads it; the case manager and the outreach worker are on it, so
+    // the supervisor's team caseload holds every demo client.
+    let admin = &callers[3];
+    let team = app.create_team(admin, "Demo team").await?;
+    for (caller, leads) in [
+        (&callers[2], true),
+        (&callers[0], false),
+        (&callers[1], false),
+    ] {
+        app.put_team_member(admin, team, caller.id, leads).await?;
+    }
     let manager = &callers[0];
     let today = app.now().date();
     for n in 0..clients {

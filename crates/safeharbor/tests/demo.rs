@@ -45,6 +45,25 @@ async fn the_demo_accounts_sign_in_with_what_the_demo_prints() {
     let queue = web.get("/app/requests").await;
     assert_eq!(queue.body.matches(">Claim</button>").count(), 2);
 
+    // The supervisor leads the demo team: their team caseload holds the manager's clients.
+    let supervisor = &accounts[2];
+    assert_eq!(supervisor.role, domain::Role::Supervisor);
+    t.clock.advance_minutes(1);
+    let code = totp_from_base32(&supervisor.authenticator_key).code(t.unix_seconds());
+    let mut lead = Staff::new(&t);
+    lead.post(
+        "/login",
+        &[
+            ("username", supervisor.username.as_str()),
+            ("password", supervisor.password.as_str()),
+            ("code", code.as_str()),
+        ],
+    )
+    .await;
+    let team = lead.get("/app/team").await;
+    // One more for the "New client" link.
+    assert_eq!(team.body.matches("/app/clients/").count() - 1, 5);
+
     // The API token it prints works too.
     let api = t
         .http

@@ -283,3 +283,64 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
         problems.join("\n")
     );
 }
+
+/// Signs in through the sign-in page with password and a fresh code.
+async fn sign_in(b: &Browser, t: &TestApp, username: &str, secret: &crypto::totp::TotpSecret) {
+    b.goto(&t.url("/login")).await;
+    t.clock.advance_minutes(1);
+    fill(b, "#username", username).await;
+    fill(b, "#password", STAFF_PASSWORD).await;
+    fill(b, "#code", &secret.code(t.unix_seconds())).await;
+    submit(b).await;
+    b.wait_for_url("the start page after sign-in", |u| u.ends_with("/app/"))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_of_administrators_and_supervisors_pass_the_accessibility_checks() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let (ada, ada_key) = t.enrolled("ada.admin", Role::Administrator).await;
+    let (sue, sue_key) = t.enrolled("sue.s", Role::Supervisor).await;
+    let (ana, _) = t.enrolled("ana.m", Role::CaseManager).await;
+    let team = t.app.create_team(&ada.caller, "North").await.unwrap();
+    for (who, leads) in [(&sue, true), (&ana, false)] {
+        t.app
+            .put_team_member(&ada.caller, team, who.caller.id, leads)
+            .await
+            .unwrap();
+    }
+    let client = t.client_page_of(&ana, NAME).await;
+    let mut b = Browser::start().await;
+    let axe = axe_script();
+    let mut problems = Vec::new();
+
+    sign_in(&b, &t, "ada.admin", &ada_key).await;
+    for (path, name) in [("/app/admin", "admin"), ("/app/admin/teams", "teams")] {
+        b.goto(&t.url(path)).await;
+        seen(&b, &axe, name, &mut problems).await;
+    }
+    b.click(&b.find(".sign-out button").await).await;
+    b.wait_for_url("the sign-in page", |u| u.ends_with("/login"))
+        .await;
+
+    sign_in(&b, &t, "sue.s", &sue_key).await;
+    b.goto(&t.url("/app/team")).await;
+    assert!(b.page_source().await.contains(NAME));
+    seen(&b, &axe, "team", &mut problems).await;
+    b.goto(&t.url(&client)).await;
+    assert!(b.page_source().await.contains("Who works with"));
+    seen(&b, &axe, "client-supervisor", &mut problems).await;
+    for (path, name) in [
+        (format!("{client}/access"), "access-log"),
+        ("/app/audit".to_owned(), "audit"),
+    ] {
+        b.goto(&t.url(&path)).await;
+        seen(&b, &axe, name, &mut problems).await;
+    }
+    b.quit().await;
+    assert!(
+        problems.is_empty(),
+        "accessibility problems on the staff pages:\n{}",
+        problems.join("\n")
+    );
+}

@@ -97,6 +97,16 @@ async fn a_supervisor_sees_their_teams_clients_and_assigns_the_work() {
         let record = sue.get(&rosa).await;
         assert_eq!(record.status, StatusCode::OK);
         assert!(record.body.contains("Who works with Rosa"));
+        // Reading, not running the case: the page offers only what her standing allows.
+        assert!(record.body.contains("Who opened this record"));
+        for link in [
+            "Take a screening",
+            "Open the worksheet",
+            "Change safety flags",
+        ] {
+            assert!(!record.body.contains(link), "{link}");
+            assert!(ana_web.get(&rosa).await.body.contains(link), "{link}");
+        }
         let refused = sue.get(&bea).await;
         assert_eq!(refused.status, StatusCode::NOT_FOUND);
         assert_eq!(refused.body, nothing.body);

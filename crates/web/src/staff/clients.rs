@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::ClientId;
 use domain::client::{AgeBand, DateOfBirth, Gender, RawClient, SafetyFlags};
 use domain::note::NoteText;
+use domain::policy::Action;
 use serde::Deserialize;
 
 use super::page::{self, Chrome, render, when};
@@ -163,13 +164,14 @@ struct ClientPage {
     client: app::ClientView,
     gender: &'static str,
     age_band: &'static str,
-    safety_href: String,
+    /// Links to what the reader may do here; `None` where their standing does not allow it.
+    safety_href: Option<String>,
     cases: Vec<CaseLine>,
     notes: Vec<NoteLine>,
     screenings: Vec<ScreeningLine>,
-    screen_href: String,
+    screen_href: Option<String>,
     determinations: Vec<DeterminationLine>,
-    worksheet_href: String,
+    worksheet_href: Option<String>,
     /// For supervisors: the link to who opened this record.
     access_href: Option<String>,
     /// For supervisors: who works with the client, and assigning them.
@@ -193,11 +195,13 @@ async fn client_page(
         notes,
         screenings,
         determinations,
+        relationship,
     } = match app.client_record(caller, id, app::Purpose::CaseWork).await {
         Ok(record) => record,
         Err(err) => return page::failure(err),
     };
     let assignment = super::teams::assignment_panel(app, signed_in, id).await;
+    let may = |action| domain::policy::permits(caller.role, relationship, action);
     let status = if problem.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -209,7 +213,7 @@ async fn client_page(
             assignment,
             chrome: Some(Chrome::new(signed_in, "")),
             action: format!("{}/notes", client_href(id)),
-            safety_href: format!("{}/safety", client_href(id)),
+            safety_href: may(Action::WriteSafety).then(|| format!("{}/safety", client_href(id))),
             gender: client.gender.map_or("", Gender::as_str),
             age_band: client.age_band.map_or("", AgeBand::as_str),
             client,
@@ -241,7 +245,8 @@ async fn client_page(
                     at: when(s.created_at),
                 })
                 .collect(),
-            screen_href: format!("{}/screenings/new", client_href(id)),
+            screen_href: may(Action::WriteScreening)
+                .then(|| format!("{}/screenings/new", client_href(id))),
             determinations: determinations
                 .iter()
                 .map(|d| DeterminationLine {
@@ -250,13 +255,9 @@ async fn client_page(
                     at: when(d.created_at),
                 })
                 .collect(),
-            worksheet_href: super::determinations::worksheet_href(id),
-            access_href: domain::policy::permits(
-                caller.role,
-                domain::policy::Relationship::Assigned,
-                domain::policy::Action::ReadAccessLog,
-            )
-            .then(|| format!("{}/access", client_href(id))),
+            worksheet_href: may(Action::WriteDetermination)
+                .then(|| super::determinations::worksheet_href(id)),
+            access_href: may(Action::ReadAccessLog).then(|| format!("{}/access", client_href(id))),
             draft,
             problem,
         },
