@@ -73,7 +73,7 @@ impl App {
         client: ClientId,
         actions: &[Action],
     ) -> Result<Result<ClientGrant, NewAuditEvent>> {
-        let found = reads.client_for(client, caller.id).await?;
+        let found = reads.client_for(client, caller.id, self.now()).await?;
         Ok(self.decide(caller, client, actions, found))
     }
 

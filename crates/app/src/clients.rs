@@ -213,7 +213,7 @@ impl App {
     #[cfg(feature = "bench-baseline")]
     pub async fn client(&self, caller: &Caller, id: ClientId, _: Purpose) -> Result<ClientView> {
         let mut tx = self.store().read().await?;
-        let found = tx.client_for(id, caller.id).await?;
+        let found = tx.client_for(id, caller.id, self.now()).await?;
         tx.commit().await?;
         let (row, relationship) = found.ok_or(AppError::NotFound)?;
         use domain::policy::permits;

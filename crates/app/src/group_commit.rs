@@ -238,7 +238,7 @@ async fn run_batch(app: App, batch: Vec<Job>) {
             app.key_store().get_many(&ids).await?
         };
         let mut tx = app.store().write().await?;
-        let found = tx.clients_for(&about).await?;
+        let found = tx.clients_for(&about, app.now()).await?;
         let mut events = Vec::with_capacity(batch.len());
         for job in batch {
             let share = Share {

@@ -190,19 +190,99 @@ impl App {
         password: &str,
         code: &str,
     ) -> Result<std::result::Result<NewSession, SignInError>> {
-        let now = self.now();
-        let (user, credentials) = {
+        let user = {
             let mut tx = self.store().read().await?;
             let user = tx
                 .user_by_username(username)
                 .await?
                 .filter(|u| u.disabled_at.is_none());
-            let credentials = match &user {
-                Some(user) => tx.credentials(user.id).await?,
-                None => CredentialsRow::default(),
-            };
             tx.commit().await?;
-            (user, credentials)
+            user
+        };
+        let (mut tx, user) = match self.check_credentials(user, password, code).await? {
+            Ok(checked) => checked,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        let session = self.start_session(&mut tx, &user).await?;
+        tx.commit().await?;
+        Ok(Ok(session))
+    }
+
+    /// Proves again who is behind a session, with password and a fresh code, for the actions that
+    /// need it (P10): the session counts as freshly signed in from now.
+    pub async fn reauthenticate(
+        &self,
+        token: &str,
+        caller: &Caller,
+        password: &str,
+        code: &str,
+    ) -> Result<std::result::Result<(), SignInError>> {
+        let (mut tx, _) = match self.proven(caller, password, code).await? {
+            Ok(checked) => checked,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        self.mark_reauthenticated(&mut tx, token, caller).await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// The caller's password and code checked (see `check_credentials`).
+    pub(crate) async fn proven(
+        &self,
+        caller: &Caller,
+        password: &str,
+        code: &str,
+    ) -> Result<std::result::Result<(store::Tx, UserRow), SignInError>> {
+        let user = {
+            let mut tx = self.store().read().await?;
+            let user = tx
+                .user(caller.id)
+                .await?
+                .filter(|u| u.disabled_at.is_none());
+            tx.commit().await?;
+            user
+        };
+        self.check_credentials(user, password, code).await
+    }
+
+    /// Records, in `tx`, that the session behind `token` was just proven again, and audits it.
+    pub(crate) async fn mark_reauthenticated(
+        &self,
+        tx: &mut store::Tx,
+        token: &str,
+        caller: &Caller,
+    ) -> Result<()> {
+        tx.reauthenticate_session(&crypto::token::hash(token), self.now())
+            .await?;
+        self.audit(
+            tx,
+            Actor::User(caller.id),
+            AuditAction::Reauthenticate,
+            None,
+            "sign-in",
+        )
+        .await
+    }
+
+    /// Checks a password and a fresh authenticator code for `user` (`None`: no such account,
+    /// which takes as long), slowing down after repeated failures and never locking anyone out
+    /// for good (P12). A failure is recorded and audited. On success the code's step is used up
+    /// and the open write transaction is handed back, to act in before it commits.
+    async fn check_credentials(
+        &self,
+        user: Option<UserRow>,
+        password: &str,
+        code: &str,
+    ) -> Result<std::result::Result<(store::Tx, UserRow), SignInError>> {
+        let now = self.now();
+        let credentials = match &user {
+            Some(user) => {
+                let mut tx = self.store().read().await?;
+                let credentials = tx.credentials(user.id).await?;
+                tx.commit().await?;
+                credentials
+            }
+            None => CredentialsRow::default(),
         };
         let failures = u32::try_from(credentials.failed_attempts).unwrap_or(u32::MAX);
         if let (Some(last), Some(_)) = (credentials.last_failure_at, &user)
@@ -256,9 +336,7 @@ impl App {
         credentials.last_failure_at = None;
         credentials.totp_last_step = Some(step);
         tx.put_credentials(user.id, &credentials, now).await?;
-        let session = self.start_session(&mut tx, &user).await?;
-        tx.commit().await?;
-        Ok(Ok(session))
+        Ok(Ok((tx, user)))
     }
 
     /// Opens a session for `user` in `tx` and audits it; the caller commits.

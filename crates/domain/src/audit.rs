@@ -101,6 +101,10 @@ pub enum AuditAction {
     TeamCreate,
     TeamMemberAdd,
     TeamMemberRemove,
+    EmergencyAccess,
+    EmergencyReviewList,
+    EmergencyReview,
+    Reauthenticate,
 }
 
 impl AuditAction {
@@ -126,6 +130,7 @@ impl AuditAction {
             "determination.draft-read" => "reopened a worksheet in progress",
             "client.assign" => "assigned the client to someone",
             "client.unassign" => "took an assignment away",
+            "client.emergency-access" => "opened the record in an emergency",
             "access.refused" => "was refused",
             "caseload.list" => "listed their caseload",
             "caseload.search" => "searched their caseload",
@@ -193,6 +198,10 @@ impl AuditAction {
             AuditAction::TeamCreate => "team.create",
             AuditAction::TeamMemberAdd => "team.member-add",
             AuditAction::TeamMemberRemove => "team.member-remove",
+            AuditAction::EmergencyAccess => "client.emergency-access",
+            AuditAction::EmergencyReviewList => "emergency.review-list",
+            AuditAction::EmergencyReview => "emergency.review",
+            AuditAction::Reauthenticate => "session.reauthenticate",
         }
     }
 }

@@ -96,6 +96,10 @@ id_type!(
     DeterminationId
 );
 id_type!(
+    /// One emergency access to a record ("break the glass").
+    EmergencyAccessId
+);
+id_type!(
     /// A team of staff, with the supervisors who lead it.
     TeamId
 );

@@ -7,6 +7,7 @@ pub mod case;
 pub mod classification;
 pub mod client;
 pub mod contact_request;
+pub mod emergency;
 pub mod ids;
 pub mod instrument;
 pub mod legal;
@@ -17,8 +18,8 @@ pub mod signin;
 pub mod time;
 
 pub use ids::{
-    CaseId, ClientId, ContactRequestId, DeterminationId, NoteId, ScreeningId, TeamId, TokenId,
-    UserId,
+    CaseId, ClientId, ContactRequestId, DeterminationId, EmergencyAccessId, NoteId, ScreeningId,
+    TeamId, TokenId, UserId,
 };
 pub use role::Role;
 pub use time::Timestamp;

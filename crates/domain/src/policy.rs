@@ -14,6 +14,8 @@ pub enum Relationship {
     /// The actor leads a team one of whose members is assigned to the client (and is not assigned
     /// themselves).
     Supervises,
+    /// The actor opened the record in an emergency, with a reason, and the hour has not run out.
+    Emergency,
     /// The actor is not assigned to the client.
     Unassigned,
 }
@@ -52,10 +54,14 @@ pub enum Action {
     ListTeamCaseload,
     /// Make teams and say who is on them and who leads them.
     ManageTeams,
+    /// Open a record that is not one's own in an emergency ("break the glass").
+    BreakGlass,
+    /// Review emergency accesses.
+    ReviewEmergencyAccess,
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 24] = [
         Action::CreateClient,
         Action::ListCaseload,
         Action::ReadClient,
@@ -78,6 +84,8 @@ impl Action {
         Action::AssignClient,
         Action::ListTeamCaseload,
         Action::ManageTeams,
+        Action::BreakGlass,
+        Action::ReviewEmergencyAccess,
     ];
 
     /// Whether the action is about one client record (and so needs Assigned/Unassigned).
@@ -168,6 +176,28 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Supervises, ReadDeterminations),
     (Supervisor, Supervises, ReadAccessLog),
     (Supervisor, Supervises, AssignClient),
+    (CaseManager, NoClient, BreakGlass),
+    (CaseManager, Emergency, ReadClient),
+    (CaseManager, Emergency, ReadNotes),
+    (CaseManager, Emergency, WriteNote),
+    (CaseManager, Emergency, ReadCases),
+    (CaseManager, Emergency, ReadScreenings),
+    (CaseManager, Emergency, ReadDeterminations),
+    (Outreach, NoClient, BreakGlass),
+    (Outreach, Emergency, ReadClient),
+    (Outreach, Emergency, ReadNotes),
+    (Outreach, Emergency, WriteNote),
+    (Outreach, Emergency, ReadCases),
+    (Outreach, Emergency, ReadScreenings),
+    (Outreach, Emergency, ReadDeterminations),
+    (Supervisor, NoClient, BreakGlass),
+    (Supervisor, Emergency, ReadClient),
+    (Supervisor, Emergency, ReadNotes),
+    (Supervisor, Emergency, WriteNote),
+    (Supervisor, Emergency, ReadCases),
+    (Supervisor, Emergency, ReadScreenings),
+    (Supervisor, Emergency, ReadDeterminations),
+    (Supervisor, NoClient, ReviewEmergencyAccess),
     (Administrator, NoClient, ManageUsers),
     (Administrator, NoClient, ManageTeams),
 ];
@@ -193,7 +223,7 @@ mod tests {
     #[test]
     fn administrators_and_analysts_never_read_case_content() {
         for role in [Administrator, DataAnalyst] {
-            for rel in [Assigned, Supervises, Unassigned] {
+            for rel in [Assigned, Supervises, Emergency, Unassigned] {
                 for action in [ReadClient, ReadNotes, ReadCases, ReadScreenings] {
                     assert!(!permits(role, rel, action));
                 }
@@ -230,6 +260,27 @@ mod tests {
         assert!(permits(Supervisor, Supervises, ReadClient));
         assert!(permits(Supervisor, Supervises, AssignClient));
         assert!(!permits(CaseManager, Assigned, AssignClient));
+    }
+
+    #[test]
+    fn an_emergency_opens_a_record_to_read_and_note_only() {
+        for role in [CaseManager, Outreach, Supervisor] {
+            assert!(permits(role, NoClient, BreakGlass));
+            assert!(permits(role, Emergency, ReadClient));
+            assert!(permits(role, Emergency, WriteNote));
+            for action in [
+                WriteCase,
+                WriteScreening,
+                WriteSafety,
+                EraseClient,
+                AssignClient,
+            ] {
+                assert!(!permits(role, Emergency, action), "{role} {action:?}");
+            }
+        }
+        assert!(!permits(Administrator, NoClient, BreakGlass));
+        assert!(permits(Supervisor, NoClient, ReviewEmergencyAccess));
+        assert!(!permits(CaseManager, NoClient, ReviewEmergencyAccess));
     }
 
     #[test]

@@ -76,6 +76,11 @@ const RECORDS: &[Migration] = &[
         name: "teams",
         sql: include_str!("../migrations/records/0012_teams.sql"),
     },
+    Migration {
+        version: 13,
+        name: "emergency access",
+        sql: include_str!("../migrations/records/0013_emergency_access.sql"),
+    },
 ];
 
 const KEYS: &[Migration] = &[Migration {

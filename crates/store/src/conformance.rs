@@ -6,11 +6,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use domain::audit::{Actor, AuditAction, NewAuditEvent};
-use domain::policy::Relationship::{Assigned, Supervises, Unassigned};
-use domain::{ClientId, DeterminationId, Role, TeamId, Timestamp, TokenId, UserId};
+use domain::policy::Relationship::{Assigned, Emergency, Supervises, Unassigned};
+use domain::{
+    ClientId, DeterminationId, EmergencyAccessId, Role, TeamId, Timestamp, TokenId, UserId,
+};
 use rand::{Rng, SeedableRng};
 
-use crate::rows::{ClientRow, DeterminationRow, NoteRow, TokenRow, UserRow};
+use crate::rows::{ClientRow, DeterminationRow, EmergencyAccessRow, NoteRow, TokenRow, UserRow};
 use crate::schema::{BACKUP_TABLES, NOT_BACKED_UP};
 use crate::{KeyStore, Store, StoreError, WrappedKey};
 
@@ -328,15 +330,15 @@ pub async fn caseloads_hold_only_assigned_clients(h: &impl Harness) {
     assert_eq!(tx.caseload(a.id, 10, 0).await.unwrap(), vec![c.clone()]);
     assert!(tx.caseload(b.id, 10, 0).await.unwrap().is_empty());
     assert_eq!(
-        tx.client_for(c.id, a.id).await.unwrap(),
+        tx.client_for(c.id, a.id, T0).await.unwrap(),
         Some((c.clone(), Assigned))
     );
     assert_eq!(
-        tx.client_for(c.id, b.id).await.unwrap(),
+        tx.client_for(c.id, b.id, T0).await.unwrap(),
         Some((c.clone(), Unassigned))
     );
     assert_eq!(
-        tx.client_for(ClientId::from_random([3; 16]), a.id)
+        tx.client_for(ClientId::from_random([3; 16]), a.id, T0)
             .await
             .unwrap(),
         None
@@ -344,11 +346,11 @@ pub async fn caseloads_hold_only_assigned_clients(h: &impl Harness) {
     // The same answers for many pairs at once (group commit reads a batch's clients this way).
     let missing = ClientId::from_random([3; 16]);
     let pairs = [(c.id, a.id), (c.id, b.id), (missing, a.id)];
-    let found = tx.clients_for(&pairs).await.unwrap();
+    let found = tx.clients_for(&pairs, T0).await.unwrap();
     assert_eq!(found.len(), 2);
     assert_eq!(found.get(&(c.id, a.id)), Some(&(c.clone(), Assigned)));
     assert_eq!(found.get(&(c.id, b.id)), Some(&(c.clone(), Unassigned)));
-    assert!(tx.clients_for(&[]).await.unwrap().is_empty());
+    assert!(tx.clients_for(&[], T0).await.unwrap().is_empty());
     assert_eq!(
         tx.matching_clients(a.id, Some("name-idx"), None)
             .await
@@ -395,17 +397,17 @@ pub async fn team_leads_stand_to_their_members_clients(h: &impl Harness) {
     tx.put_team_member(team, sue.id, false).await.unwrap();
     tx.put_team_member(team, a.id, false).await.unwrap();
     assert_eq!(
-        tx.client_for(c.id, sue.id).await.unwrap(),
+        tx.client_for(c.id, sue.id, T0).await.unwrap(),
         Some((c.clone(), Unassigned))
     );
     // Leading it: Ana's client, through the team, one page at a time.
     tx.put_team_member(team, sue.id, true).await.unwrap();
     assert_eq!(
-        tx.client_for(c.id, sue.id).await.unwrap(),
+        tx.client_for(c.id, sue.id, T0).await.unwrap(),
         Some((c.clone(), Supervises))
     );
     let pairs = [(c.id, sue.id), (c.id, b.id), (c.id, a.id)];
-    let found = tx.clients_for(&pairs).await.unwrap();
+    let found = tx.clients_for(&pairs, T0).await.unwrap();
     assert_eq!(found.get(&(c.id, sue.id)), Some(&(c.clone(), Supervises)));
     assert_eq!(found.get(&(c.id, b.id)), Some(&(c.clone(), Unassigned)));
     assert_eq!(
@@ -436,7 +438,7 @@ pub async fn team_leads_stand_to_their_members_clients(h: &impl Harness) {
     tx.assign(c.id, sue.id, T0.plus_days(1)).await.unwrap();
     assert_eq!(tx.assignees(c.id).await.unwrap(), vec![a.id, sue.id]);
     assert_eq!(
-        tx.client_for(c.id, sue.id).await.unwrap(),
+        tx.client_for(c.id, sue.id, T0).await.unwrap(),
         Some((c.clone(), Assigned))
     );
     assert!(tx.unassign(c.id, sue.id).await.unwrap());
@@ -444,10 +446,60 @@ pub async fn team_leads_stand_to_their_members_clients(h: &impl Harness) {
     // Ana off the team: Sue no longer reaches her client.
     assert!(tx.remove_team_member(team, a.id).await.unwrap());
     assert_eq!(
-        tx.client_for(c.id, sue.id).await.unwrap(),
+        tx.client_for(c.id, sue.id, T0).await.unwrap(),
         Some((c.clone(), Unassigned))
     );
     assert!(tx.team_caseload(sue.id, 10, 0).await.unwrap().is_empty());
+    tx.commit().await.unwrap();
+}
+
+pub async fn emergency_access_lasts_until_it_expires_and_waits_for_review(h: &impl Harness) {
+    let (store, _) = h.fresh().await;
+    let (a, b, c) = seed(&store).await;
+    let id = EmergencyAccessId::from_random([8; 16]);
+    let until = T0.plus_days(1);
+    let mut tx = store.write().await.unwrap();
+    tx.insert_emergency_access(&EmergencyAccessRow {
+        id,
+        client_id: c.id,
+        user_id: b.id,
+        reason: Some(vec![4; 50]),
+        granted_at: T0,
+        expires_at: until,
+    })
+    .await
+    .unwrap();
+    for at in [T0, Timestamp::from_unix_millis(until.unix_millis() - 1)] {
+        assert_eq!(
+            tx.client_for(c.id, b.id, at).await.unwrap(),
+            Some((c.clone(), Emergency))
+        );
+        let found = tx.clients_for(&[(c.id, b.id)], at).await.unwrap();
+        assert_eq!(found.get(&(c.id, b.id)), Some(&(c.clone(), Emergency)));
+    }
+    // Over at the moment it expires.
+    assert_eq!(
+        tx.client_for(c.id, b.id, until).await.unwrap(),
+        Some((c.clone(), Unassigned))
+    );
+    let found = tx.clients_for(&[(c.id, b.id)], until).await.unwrap();
+    assert_eq!(found.get(&(c.id, b.id)), Some(&(c.clone(), Unassigned)));
+
+    let pending = tx.unreviewed_emergency_access().await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!((pending[0].id, pending[0].user_id), (id, b.id));
+    assert_eq!(pending[0].reason, Some(vec![4; 50]));
+    assert!(
+        tx.review_emergency_access(id, a.id, "justified", T0)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !tx.review_emergency_access(id, a.id, "justified", T0)
+            .await
+            .unwrap()
+    );
+    assert!(tx.unreviewed_emergency_access().await.unwrap().is_empty());
     tx.commit().await.unwrap();
 }
 
@@ -648,6 +700,7 @@ macro_rules! conformance_tests {
             credentials_and_sessions_round_trip,
             caseloads_hold_only_assigned_clients,
             team_leads_stand_to_their_members_clients,
+            emergency_access_lasts_until_it_expires_and_waits_for_review,
             erasure_wipes_sealed_fields_and_notes,
             key_store_puts_replaces_and_destroys,
             key_store_exports_and_imports_all_or_nothing,

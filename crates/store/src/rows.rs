@@ -2,8 +2,8 @@
 //! never sees plaintext.
 
 use domain::{
-    CaseId, ClientId, ContactRequestId, DeterminationId, NoteId, Role, ScreeningId, TeamId,
-    Timestamp, TokenId, UserId,
+    CaseId, ClientId, ContactRequestId, DeterminationId, EmergencyAccessId, NoteId, Role,
+    ScreeningId, TeamId, Timestamp, TokenId, UserId,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,6 +171,26 @@ pub struct DeterminationRow {
 impl std::fmt::Debug for DeterminationRow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DeterminationRow")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An emergency access: who opened which record, why (sealed under the client's key), when and
+/// until when.
+#[derive(Clone, PartialEq, Eq)]
+pub struct EmergencyAccessRow {
+    pub id: EmergencyAccessId,
+    pub client_id: ClientId,
+    pub user_id: UserId,
+    pub reason: Option<Vec<u8>>,
+    pub granted_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+impl std::fmt::Debug for EmergencyAccessRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmergencyAccessRow")
             .field("id", &self.id)
             .finish_non_exhaustive()
     }

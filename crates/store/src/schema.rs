@@ -136,6 +136,21 @@ pub const BACKUP_TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "emergency_access",
+        key: "id",
+        columns: &[
+            ("id", Text),
+            ("client_id", Text),
+            ("user_id", Text),
+            ("reason", Blob),
+            ("granted_at", Int),
+            ("expires_at", Int),
+            ("reviewed_by", Text),
+            ("reviewed_at", Int),
+            ("review_outcome", Text),
+        ],
+    },
+    Table {
         name: "determinations",
         key: "id",
         columns: &[

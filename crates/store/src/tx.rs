@@ -5,13 +5,14 @@ use std::collections::{HashMap, HashSet};
 use crypto::SecretKey;
 use domain::audit::NewAuditEvent;
 use domain::policy::Relationship;
-use domain::{ClientId, ContactRequestId, TeamId, Timestamp, TokenId, UserId};
+use domain::{ClientId, ContactRequestId, EmergencyAccessId, TeamId, Timestamp, TokenId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::rows::{
     AuditRow, CaseRow, ClientRow, ContactRequestRow, CredentialsRow, DeterminationRow,
-    InvitationRow, NoteRow, ScreeningRow, SessionRow, TeamRow, TokenRow, UserRow,
+    EmergencyAccessRow, InvitationRow, NoteRow, ScreeningRow, SessionRow, TeamRow, TokenRow,
+    UserRow,
 };
 use crate::{Result, StoreError};
 
@@ -247,13 +248,17 @@ const SUPERVISED: &str = "SELECT a.client_id, lead.user_id FROM assignments a \
      JOIN team_members lead ON lead.team_id = member.team_id AND lead.leads = 1 \
      WHERE lead.user_id <> a.user_id";
 
-/// How someone stands to a client, from whether they are assigned and whether they lead a team
-/// one of whose members is.
-fn standing(assigned: bool, supervises: bool) -> Relationship {
-    match (assigned, supervises) {
-        (true, _) => Relationship::Assigned,
-        (false, true) => Relationship::Supervises,
-        (false, false) => Relationship::Unassigned,
+/// How someone stands to a client, from whether they are assigned, lead a team one of whose
+/// members is, or hold emergency access: the closest standing wins.
+fn standing(assigned: bool, supervises: bool, emergency: bool) -> Relationship {
+    if assigned {
+        Relationship::Assigned
+    } else if supervises {
+        Relationship::Supervises
+    } else if emergency {
+        Relationship::Emergency
+    } else {
+        Relationship::Unassigned
     }
 }
 
@@ -404,6 +409,23 @@ impl Tx {
         Ok(())
     }
 
+    /// Records that the session's owner proved who they are again just now.
+    pub async fn reauthenticate_session(
+        &mut self,
+        id_hash: &[u8; 32],
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE sessions SET authenticated_at = $1, last_seen_at = $1 \
+             WHERE id_hash = $2 AND ended_at IS NULL",
+        )
+        .bind(now.unix_millis())
+        .bind(id_hash.to_vec())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
     pub async fn end_session(&mut self, id_hash: &[u8; 32], now: Timestamp) -> Result<bool> {
         let done = sqlx::query(
             "UPDATE sessions SET ended_at = $1 WHERE id_hash = $2 AND ended_at IS NULL",
@@ -527,6 +549,7 @@ impl Tx {
             "UPDATE notes SET body = NULL WHERE client_id = $1",
             "UPDATE screenings SET answers = NULL, score = NULL, result = NULL WHERE client_id = $1",
             "UPDATE determinations SET worksheet = NULL WHERE client_id = $1",
+            "UPDATE emergency_access SET reason = NULL WHERE client_id = $1",
         ] {
             sqlx::query(sql)
                 .bind(id.to_string())
@@ -570,6 +593,44 @@ impl Tx {
             .bind(second)
             .execute(&mut *self.reads.inner)
             .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn insert_emergency_access(&mut self, row: &EmergencyAccessRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO emergency_access (id, client_id, user_id, reason, granted_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(row.id.to_string())
+        .bind(row.client_id.to_string())
+        .bind(row.user_id.to_string())
+        .bind(row.reason.clone())
+        .bind(row.granted_at.unix_millis())
+        .bind(row.expires_at.unix_millis())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// Records a supervisor's review of an emergency access; `false` if it was reviewed already
+    /// (or does not exist).
+    pub async fn review_emergency_access(
+        &mut self,
+        id: EmergencyAccessId,
+        reviewer: UserId,
+        outcome: &str,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE emergency_access SET reviewed_by = $1, reviewed_at = $2, review_outcome = $3 \
+             WHERE id = $4 AND reviewed_at IS NULL",
+        )
+        .bind(reviewer.to_string())
+        .bind(now.unix_millis())
+        .bind(outcome)
+        .bind(id.to_string())
+        .execute(&mut *self.reads.inner)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -1059,33 +1120,57 @@ impl Reads {
         .collect()
     }
 
-    /// A client and how `user` stands to them (assigned, leading a team whose member is assigned,
-    /// or neither), in one query.
+    /// A client and how `user` stands to them at `now` (assigned, leading a team whose member is
+    /// assigned, holding emergency access, or none of these), in one query.
     pub async fn client_for(
         &mut self,
         id: ClientId,
         user: UserId,
+        now: Timestamp,
     ) -> Result<Option<(ClientRow, Relationship)>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {CLIENT_COLUMNS}, \
              CAST(CASE WHEN EXISTS (SELECT 1 FROM assignments a \
                  WHERE a.client_id = clients.id AND a.user_id = $2) THEN 1 ELSE 0 END AS BIGINT) AS assigned, \
              CAST(CASE WHEN EXISTS ({SUPERVISED} AND a.client_id = clients.id AND lead.user_id = $2) \
-                 THEN 1 ELSE 0 END AS BIGINT) AS supervised \
+                 THEN 1 ELSE 0 END AS BIGINT) AS supervised, \
+             CAST(CASE WHEN EXISTS (SELECT 1 FROM emergency_access e WHERE e.client_id = clients.id \
+                 AND e.user_id = $2 AND e.expires_at > $3) THEN 1 ELSE 0 END AS BIGINT) AS emergency \
              FROM clients WHERE id = $1"
         )))
         .bind(id.to_string())
         .bind(user.to_string())
+        .bind(now.unix_millis())
         .fetch_optional(&mut *self.inner)
         .await?;
         row.map(|row| {
-            let relationship = standing(
-                row.try_get::<i64, _>("assigned")? == 1,
-                row.try_get::<i64, _>("supervised")? == 1,
-            );
+            let flag = |column: &str| -> Result<bool> { Ok(row.try_get::<i64, _>(column)? == 1) };
+            let relationship = standing(flag("assigned")?, flag("supervised")?, flag("emergency")?);
             Ok((client(&row)?, relationship))
         })
         .transpose()
+    }
+
+    /// Emergency accesses no supervisor has reviewed yet, oldest first.
+    pub async fn unreviewed_emergency_access(&mut self) -> Result<Vec<EmergencyAccessRow>> {
+        sqlx::query(
+            "SELECT id, client_id, user_id, reason, granted_at, expires_at FROM emergency_access \
+             WHERE reviewed_at IS NULL ORDER BY granted_at, id",
+        )
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(EmergencyAccessRow {
+                id: parsed(row, "id")?,
+                client_id: parsed(row, "client_id")?,
+                user_id: parsed(row, "user_id")?,
+                reason: row.try_get("reason")?,
+                granted_at: ts(row, "granted_at")?,
+                expires_at: ts(row, "expires_at")?,
+            })
+        })
+        .collect()
     }
 
     /// Every team with its members (user, whether they lead it), by team name then username.
@@ -1255,6 +1340,7 @@ impl Reads {
     pub async fn clients_for(
         &mut self,
         pairs: &[(ClientId, UserId)],
+        now: Timestamp,
     ) -> Result<HashMap<(ClientId, UserId), (ClientRow, Relationship)>> {
         let mut ids: Vec<String> = pairs.iter().map(|(c, _)| c.to_string()).collect();
         ids.sort_unstable();
@@ -1284,11 +1370,26 @@ impl Reads {
         let supervised = self
             .client_user_pairs(format!("{SUPERVISED} AND a.client_id IN ({list})"), &ids)
             .await?;
+        // `now` as a literal: the list takes the numbered placeholders.
+        let in_emergency = self
+            .client_user_pairs(
+                format!(
+                    "SELECT client_id, user_id FROM emergency_access \
+                     WHERE client_id IN ({list}) AND expires_at > {}",
+                    now.unix_millis()
+                ),
+                &ids,
+            )
+            .await?;
         Ok(pairs
             .iter()
             .filter_map(|pair| {
                 let row = clients.get(&pair.0)?.clone();
-                let relationship = standing(assigned.contains(pair), supervised.contains(pair));
+                let relationship = standing(
+                    assigned.contains(pair),
+                    supervised.contains(pair),
+                    in_emergency.contains(pair),
+                );
                 Some((*pair, (row, relationship)))
             })
             .collect())
