@@ -10,6 +10,7 @@ mod clients;
 pub mod contact_requests;
 pub mod determinations;
 mod drafts;
+pub mod emergency;
 pub mod enrolment;
 mod group_commit;
 pub mod keyring;

@@ -808,6 +808,9 @@ async fn every_staff_page_carries_the_security_headers() {
         "/app/admin".to_owned(),
         "/app/admin/teams".to_owned(),
         "/app/team".to_owned(),
+        "/app/emergency".to_owned(),
+        "/app/reviews".to_owned(),
+        "/app/reauth".to_owned(),
         "/app/audit".to_owned(),
     ];
     let posts = [
@@ -823,6 +826,9 @@ async fn every_staff_page_carries_the_security_headers() {
         format!("{rosa}/assign"),
         format!("{rosa}/unassign"),
         "/app/admin/teams".to_owned(),
+        "/app/emergency".to_owned(),
+        "/app/reauth".to_owned(),
+        "/app/reviews/not-an-id".to_owned(),
         "/app/admin/invite".to_owned(),
         "/app/requests/not-an-id/claim".to_owned(),
         "/app/account/sign-out-everywhere".to_owned(),

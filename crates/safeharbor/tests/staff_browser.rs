@@ -333,6 +333,9 @@ async fn the_pages_of_administrators_and_supervisors_pass_the_accessibility_chec
     for (path, name) in [
         (format!("{client}/access"), "access-log"),
         ("/app/audit".to_owned(), "audit"),
+        ("/app/emergency".to_owned(), "emergency"),
+        ("/app/reviews".to_owned(), "reviews"),
+        ("/app/reauth?next=/app/".to_owned(), "reauth"),
     ] {
         b.goto(&t.url(&path)).await;
         seen(&b, &axe, name, &mut problems).await;

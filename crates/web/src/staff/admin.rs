@@ -10,6 +10,7 @@ use domain::policy::{Action, Relationship, permits};
 use domain::{Role, UserId};
 use serde::Deserialize;
 
+use super::emergency::unless_fresh;
 use super::login::NoFields;
 use super::page::{self, Chrome, render, when};
 use super::session::{SignedIn, StaffForm};
@@ -55,11 +56,19 @@ struct LinkPage {
     whom: String,
 }
 
+/// The staff accounts page.
+const ADMIN: &str = "/app/admin";
+
 fn user_href(id: UserId) -> String {
     format!("/app/admin/users/{id}")
 }
 
 pub(crate) async fn staff(State(app): State<app::App>, signed_in: SignedIn) -> Response {
+    if administers(&signed_in)
+        && let Some(prove) = unless_fresh(&app, &signed_in, ADMIN)
+    {
+        return prove;
+    }
     let members = match app.staff(&signed_in.caller).await {
         Ok(members) => members,
         Err(err) => return page::failure(err),
@@ -139,6 +148,11 @@ pub(crate) async fn invite(
     headers: HeaderMap,
     StaffForm { signed_in, form }: StaffForm<InviteForm>,
 ) -> Response {
+    if administers(&signed_in)
+        && let Some(prove) = unless_fresh(&app, &signed_in, ADMIN)
+    {
+        return prove;
+    }
     let role: Role = match form.role.parse() {
         Ok(role) => role,
         Err(invalid) => return page::failure(app::AppError::Invalid(invalid)),
@@ -165,6 +179,11 @@ pub(crate) async fn new_link(
     Path(id): Path<String>,
     StaffForm { signed_in, .. }: StaffForm<NoFields>,
 ) -> Response {
+    if administers(&signed_in)
+        && let Some(prove) = unless_fresh(&app, &signed_in, ADMIN)
+    {
+        return prove;
+    }
     let Some(id) = parse_user(&id) else {
         return page::not_found();
     };
@@ -190,6 +209,11 @@ pub(crate) async fn new_link(
 }
 
 async fn switch(app: &app::App, signed_in: &SignedIn, id: &str, disabled: bool) -> Response {
+    if administers(signed_in)
+        && let Some(prove) = unless_fresh(app, signed_in, ADMIN)
+    {
+        return prove;
+    }
     let Some(id) = parse_user(id) else {
         return page::not_found();
     };

@@ -176,6 +176,8 @@ struct ClientPage {
     access_href: Option<String>,
     /// For supervisors: who works with the client, and assigning them.
     assignment: Option<super::teams::AssignmentPanel>,
+    /// Whether the reader holds emergency access (and is told so).
+    emergency: bool,
     draft: String,
     problem: Option<String>,
 }
@@ -211,6 +213,7 @@ async fn client_page(
         status,
         &ClientPage {
             assignment,
+            emergency: relationship == domain::policy::Relationship::Emergency,
             chrome: Some(Chrome::new(signed_in, "")),
             action: format!("{}/notes", client_href(id)),
             safety_href: may(Action::WriteSafety).then(|| format!("{}/safety", client_href(id))),

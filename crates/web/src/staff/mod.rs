@@ -7,6 +7,7 @@ mod admin;
 mod audit;
 mod clients;
 mod determinations;
+mod emergency;
 mod login;
 mod page;
 mod paging;
@@ -72,6 +73,16 @@ pub(crate) fn routes() -> Router<app::App> {
             "/app/admin/teams/{id}/members/remove",
             post(teams::remove_member),
         )
+        .route(
+            "/app/reauth",
+            get(emergency::reauth_form).post(emergency::reauth),
+        )
+        .route(
+            "/app/emergency",
+            get(emergency::emergency_form).post(emergency::break_glass),
+        )
+        .route("/app/reviews", get(emergency::reviews))
+        .route("/app/reviews/{id}", post(emergency::review))
         .route("/app/requests", get(requests::queue))
         .route("/app/requests/{id}", get(requests::request))
         .route("/app/requests/{id}/claim", post(requests::claim))

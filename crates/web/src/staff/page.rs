@@ -31,8 +31,10 @@ pub(crate) struct Chrome {
     pub team: bool,
     /// Whether the role makes teams (administrators).
     pub teams: bool,
-    /// Which main link is the current page: "caseload", "new", "requests", "team", "audit",
-    /// "admin", "teams", "account" or "".
+    /// Whether the role reviews emergency accesses (supervisors).
+    pub reviews: bool,
+    /// Which main link is the current page: "caseload", "new", "requests", "team", "reviews",
+    /// "audit", "admin", "teams", "account" or "".
     pub current: &'static str,
 }
 
@@ -51,6 +53,11 @@ impl Chrome {
             ),
             team: super::teams::leads_teams(signed_in),
             teams: super::teams::manages_teams(signed_in),
+            reviews: permits(
+                signed_in.caller.role,
+                Relationship::NoClient,
+                Action::ReviewEmergencyAccess,
+            ),
             current,
         }
     }

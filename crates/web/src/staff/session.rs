@@ -59,12 +59,19 @@ fn form_token(session_token: &str) -> String {
 pub(crate) struct SignedIn {
     pub caller: app::Caller,
     token: String,
+    /// When the person last proved who they are (signing in, or again for a sensitive action).
+    authenticated_at: domain::Timestamp,
 }
 
 impl SignedIn {
     /// The token every form of this session carries in its `csrf` field.
     pub fn form_token(&self) -> String {
         form_token(&self.token)
+    }
+
+    /// Whether they proved who they are recently enough for a sensitive action (P10).
+    pub fn is_fresh(&self, now: domain::Timestamp) -> bool {
+        domain::signin::freshly_authenticated(self.authenticated_at, now)
     }
 
     /// The session secret (to end this session).
@@ -103,9 +110,10 @@ impl FromRequestParts<app::App> for SignedIn {
             return Err(Redirect::to(LOGIN).into_response());
         };
         match app.session(token).await {
-            Ok(Some((caller, _authenticated_at))) => Ok(Self {
+            Ok(Some((caller, authenticated_at))) => Ok(Self {
                 caller,
                 token: token.to_owned(),
+                authenticated_at,
             }),
             Ok(None) => Err(SignInFirst.into_response()),
             Err(err) => Err(super::page::failure(err)),

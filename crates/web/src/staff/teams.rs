@@ -12,6 +12,7 @@ use domain::{TeamId, UserId};
 use serde::Deserialize;
 
 use super::clients::{client_href, parse_id};
+use super::emergency::unless_fresh;
 use super::page::{self, Chrome, render, when};
 use super::paging::{PageQuery, Paging};
 use super::session::{SignedIn, StaffForm};
@@ -128,6 +129,11 @@ async fn change_assignment(
     let (Some(id), Ok(user)) = (parse_id(id), form.user.parse::<UserId>()) else {
         return page::not_found();
     };
+    if leads_teams(signed_in)
+        && let Some(prove) = unless_fresh(app, signed_in, &client_href(id))
+    {
+        return prove;
+    }
     let done = if assign {
         app.assign(&signed_in.caller, id, user).await
     } else {
@@ -168,11 +174,19 @@ struct TeamsPage {
     people: Vec<PersonChoice>,
 }
 
+/// The teams page.
+const TEAMS: &str = "/app/admin/teams";
+
 fn team_href(team: TeamId) -> String {
     format!("/app/admin/teams/{team}")
 }
 
 pub(crate) async fn teams(State(app): State<app::App>, signed_in: SignedIn) -> Response {
+    if manages_teams(&signed_in)
+        && let Some(prove) = unless_fresh(&app, &signed_in, TEAMS)
+    {
+        return prove;
+    }
     let caller = &signed_in.caller;
     let (teams, staff) = match (app.teams(caller).await, app.staff(caller).await) {
         (Ok(teams), Ok(staff)) => (teams, staff),
@@ -222,8 +236,13 @@ pub(crate) async fn create(
     State(app): State<app::App>,
     StaffForm { signed_in, form }: StaffForm<NewTeamForm>,
 ) -> Response {
+    if manages_teams(&signed_in)
+        && let Some(prove) = unless_fresh(&app, &signed_in, TEAMS)
+    {
+        return prove;
+    }
     match app.create_team(&signed_in.caller, &form.name).await {
-        Ok(_) => Redirect::to("/app/admin/teams").into_response(),
+        Ok(_) => Redirect::to(TEAMS).into_response(),
         Err(err) => page::failure(err),
     }
 }
@@ -241,6 +260,11 @@ pub(crate) async fn add_member(
     Path(team): Path<String>,
     StaffForm { signed_in, form }: StaffForm<MemberForm>,
 ) -> Response {
+    if manages_teams(&signed_in)
+        && let Some(prove) = unless_fresh(&app, &signed_in, TEAMS)
+    {
+        return prove;
+    }
     let (Ok(team), Ok(user)) = (team.parse::<TeamId>(), form.user.parse::<UserId>()) else {
         return page::not_found();
     };
@@ -249,7 +273,7 @@ pub(crate) async fn add_member(
         .put_team_member(&signed_in.caller, team, user, leads)
         .await
     {
-        Ok(()) => Redirect::to("/app/admin/teams").into_response(),
+        Ok(()) => Redirect::to(TEAMS).into_response(),
         Err(err) => page::failure(err),
     }
 }
@@ -259,11 +283,16 @@ pub(crate) async fn remove_member(
     Path(team): Path<String>,
     StaffForm { signed_in, form }: StaffForm<AssignForm>,
 ) -> Response {
+    if manages_teams(&signed_in)
+        && let Some(prove) = unless_fresh(&app, &signed_in, TEAMS)
+    {
+        return prove;
+    }
     let (Ok(team), Ok(user)) = (team.parse::<TeamId>(), form.user.parse::<UserId>()) else {
         return page::not_found();
     };
     match app.remove_team_member(&signed_in.caller, team, user).await {
-        Ok(()) => Redirect::to("/app/admin/teams").into_response(),
+        Ok(()) => Redirect::to(TEAMS).into_response(),
         Err(err) => page::failure(err),
     }
 }

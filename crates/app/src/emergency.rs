@@ -1,0 +1,187 @@
+//! Emergency access ("break the glass", P8): a member of staff opens a record that is not theirs,
+//! with a reason and their password and a fresh code, for an hour, to read it and add notes. The
+//! access and its reason are audited in the transaction that grants it, and wait in a queue until
+//! a supervisor has reviewed them.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::signin::SignInError;
+use domain::audit::{Actor, AuditAction};
+use domain::emergency::{EmergencyReason, ReviewOutcome, expires_at};
+use domain::policy::{Action, permits};
+use domain::{ClientId, EmergencyAccessId, Timestamp, UserId};
+use store::rows::EmergencyAccessRow;
+
+use crate::access::target;
+use crate::seal::{open_opt, seal};
+use crate::{App, AppError, Caller, Result};
+
+const TABLE: &str = "emergency_access";
+
+/// An emergency access waiting for review, as a supervisor sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmergencyView {
+    pub id: EmergencyAccessId,
+    pub client: ClientId,
+    pub by: String,
+    pub by_id: UserId,
+    /// `None` when the client has since been erased.
+    pub reason: Option<String>,
+    pub granted_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+fn emergency_target(id: EmergencyAccessId) -> String {
+    format!("emergency:{id}")
+}
+
+impl App {
+    /// Opens a client's record to the caller for an hour. Needs the caller's password and a
+    /// fresh code (checked like a sign-in, soft lock included) and a reason. A record the caller
+    /// may already read needs no emergency; one that does not exist is "not found", and the
+    /// attempt is audited either way.
+    pub async fn break_glass(
+        &self,
+        token: &str,
+        caller: &Caller,
+        client: ClientId,
+        reason: &EmergencyReason,
+        password: &str,
+        code: &str,
+    ) -> Result<std::result::Result<(), SignInError>> {
+        self.grant_role(caller, Action::BreakGlass)?;
+        let (mut tx, _) = match self.proven(caller, password, code).await? {
+            Ok(checked) => checked,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        self.mark_reauthenticated(&mut tx, token, caller).await?;
+        let now = self.now();
+        let found = tx
+            .client_for(client, caller.id, now)
+            .await?
+            .filter(|(row, _)| row.erased_at.is_none());
+        let Some((_, relationship)) = found else {
+            self.audit(
+                &mut tx,
+                Actor::User(caller.id),
+                AuditAction::AccessRefused,
+                Some(target(client)),
+                "refused: emergency access to no such client",
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(AppError::NotFound);
+        };
+        if permits(caller.role, relationship, Action::ReadClient) {
+            tx.commit().await?;
+            return Ok(Ok(()));
+        }
+        let dek = self.client_key(client).await?;
+        let id = EmergencyAccessId::from_random(self.entropy().bytes());
+        tx.insert_emergency_access(&EmergencyAccessRow {
+            id,
+            client_id: client,
+            user_id: caller.id,
+            reason: Some(seal(
+                self,
+                &dek,
+                TABLE,
+                "reason",
+                &id.to_string(),
+                reason.as_str(),
+            )),
+            granted_at: now,
+            expires_at: expires_at(now),
+        })
+        .await?;
+        self.audit(
+            &mut tx,
+            Actor::User(caller.id),
+            AuditAction::EmergencyAccess,
+            Some(target(client)),
+            &format!("emergency; review {}", emergency_target(id)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// Emergency accesses waiting for review, oldest first, with their reasons.
+    pub async fn emergency_reviews(&self, caller: &Caller) -> Result<Vec<EmergencyView>> {
+        self.grant_role(caller, Action::ReviewEmergencyAccess)?;
+        let mut tx = self.store().write().await?;
+        let rows = tx.unreviewed_emergency_access().await?;
+        let mut names: HashMap<UserId, String> = HashMap::new();
+        for user in rows.iter().map(|r| r.user_id).collect::<HashSet<_>>() {
+            let name = tx.user(user).await?.map(|u| u.username);
+            names.insert(user, name.unwrap_or_default());
+        }
+        self.audit(
+            &mut tx,
+            Actor::User(caller.id),
+            AuditAction::EmergencyReviewList,
+            None,
+            "supervision",
+        )
+        .await?;
+        tx.commit().await?;
+        let ids: Vec<ClientId> = rows.iter().map(|r| r.client_id).collect();
+        let keys = self.client_keys(&ids).await?;
+        rows.into_iter()
+            .map(|row| {
+                // An erased client's key is gone, and the reason with it.
+                let reason = match keys.get(&row.client_id) {
+                    Some(dek) => open_opt(
+                        dek,
+                        TABLE,
+                        "reason",
+                        &row.id.to_string(),
+                        row.reason.as_deref(),
+                    )?,
+                    None => None,
+                };
+                Ok(EmergencyView {
+                    id: row.id,
+                    client: row.client_id,
+                    by: names.get(&row.user_id).cloned().unwrap_or_default(),
+                    by_id: row.user_id,
+                    reason,
+                    granted_at: row.granted_at,
+                    expires_at: row.expires_at,
+                })
+            })
+            .collect()
+    }
+
+    /// Records a supervisor's review of an emergency access. Nobody reviews their own.
+    pub async fn review_emergency(
+        &self,
+        caller: &Caller,
+        id: EmergencyAccessId,
+        outcome: ReviewOutcome,
+    ) -> Result<()> {
+        self.grant_role(caller, Action::ReviewEmergencyAccess)?;
+        let mut tx = self.store().write().await?;
+        let pending = tx.unreviewed_emergency_access().await?;
+        let Some(access) = pending.iter().find(|a| a.id == id) else {
+            return Err(AppError::NotFound);
+        };
+        if access.user_id == caller.id {
+            return Err(AppError::Conflict(
+                "another supervisor must review your own emergency access",
+            ));
+        }
+        tx.review_emergency_access(id, caller.id, outcome.as_str(), self.now())
+            .await?;
+        self.audit(
+            &mut tx,
+            Actor::User(caller.id),
+            AuditAction::EmergencyReview,
+            Some(emergency_target(id)),
+            outcome.as_str(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,249 @@
+//! Emergency access ("break the glass", P8) and proving again who one is for sensitive pages
+//! (P10), over real HTTP with the clock under the test's control: a reason and a fresh proof,
+//! read-and-note access that ends after an hour, a supervisor's review of every access, and
+//! administration pages that ask again after five minutes.
+
+// Test code: a failed step should stop the test with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::staff::Staff;
+use common::{STAFF_PASSWORD, TestApp, engines};
+use crypto::totp::TotpSecret;
+use domain::Role;
+use reqwest::StatusCode;
+
+const NOWHERE: &str = "/app/clients/8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10";
+const REASON: &str =
+    "The hospital called at 2 am: she was brought in, and Ana is away until Monday.";
+
+/// A fresh code: the clock moves to the next step first, as a person waits for a new code.
+fn code(t: &TestApp, secret: &TotpSecret) -> String {
+    t.clock.advance_minutes(1);
+    secret.code(t.unix_seconds())
+}
+
+/// Posts the emergency form.
+async fn break_glass(
+    web: &mut Staff<'_>,
+    client: &str,
+    reason: &str,
+    code: &str,
+) -> common::staff::Page {
+    web.submit(
+        "/app/emergency",
+        "/app/emergency",
+        &[
+            ("client", client),
+            ("reason", reason),
+            ("password", STAFF_PASSWORD),
+            ("code", code),
+        ],
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn emergency_access_needs_a_reason_and_a_fresh_proof_lasts_an_hour_and_is_reviewed() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (ana, _) = t.enrolled("ana.m", Role::CaseManager).await;
+        let (_, ben_key) = t.enrolled("ben.m", Role::CaseManager).await;
+        let (_, sue_key) = t.enrolled("sue.s", Role::Supervisor).await;
+        let (_, tom_key) = t.enrolled("tom.s", Role::Supervisor).await;
+        let rosa = t.client_page_of(&ana, "Rosa").await;
+        let reference = rosa.rsplit('/').next().unwrap().to_owned();
+        let mut ben = Staff::new(&t);
+        ben.sign_in("ben.m", &ben_key).await;
+        let nothing = ben.get(NOWHERE).await;
+        assert_eq!(ben.get(&rosa).await.body, nothing.body);
+        assert_eq!(ben.get("/app/emergency").await.status, StatusCode::OK);
+
+        // A reason too short, a wrong code, a reference that is not one: nothing is opened.
+        let short = break_glass(&mut ben, &reference, "urgent", &code(&t, &ben_key)).await;
+        assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(short.body.contains(&reference), "the reference is kept");
+        let wrong = break_glass(&mut ben, &reference, REASON, "000000").await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        assert!(
+            wrong.body.contains("The hospital called"),
+            "the reason is kept"
+        );
+        let odd = break_glass(&mut ben, "Rosa", REASON, &code(&t, &ben_key)).await;
+        assert_eq!(odd.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let missing = NOWHERE.rsplit('/').next().unwrap();
+        let none = break_glass(&mut ben, missing, REASON, &code(&t, &ben_key)).await;
+        assert_eq!(none.status, StatusCode::NOT_FOUND);
+        assert_eq!(ben.get(&rosa).await.body, nothing.body);
+
+        // With a reason and a fresh proof: an hour to read and add notes, and no more.
+        let opened = break_glass(&mut ben, &reference, REASON, &code(&t, &ben_key)).await;
+        assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+        assert_eq!(opened.location(), rosa);
+        let page = ben.get(&rosa).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("You opened this record in an emergency"));
+        assert!(!page.body.contains("Take a screening"));
+        let note = ben
+            .submit(
+                &rosa,
+                &format!("{rosa}/notes"),
+                &[("text", "Called the hospital.")],
+            )
+            .await;
+        assert_eq!(note.status, StatusCode::SEE_OTHER);
+        let screening = ben.get(&format!("{rosa}/screenings/new/qyit-4")).await;
+        assert_eq!(screening.body, nothing.body);
+        let audit = t.audit().await;
+        let granted = audit
+            .iter()
+            .find(|e| e.action == "client.emergency-access")
+            .expect("the access is audited");
+        assert_eq!(
+            granted.target.as_deref(),
+            Some(&*format!("client:{reference}"))
+        );
+
+        // Supervisors see it waiting, with the reason; the one who took it cannot review it.
+        let not_theirs = ben.get("/app/reviews").await;
+        assert_eq!(not_theirs.body, nothing.body, "case managers do not review");
+        let mut sue = Staff::new(&t);
+        sue.sign_in("sue.s", &sue_key).await;
+        let queue = sue.get("/app/reviews").await;
+        assert!(queue.body.contains("ben.m") && queue.body.contains("The hospital called"));
+        let action = queue
+            .body
+            .split("action=\"")
+            .find(|s| s.starts_with("/app/reviews/"))
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_owned();
+        // Sue opens Rosa's record in an emergency too; Tom reviews hers, she cannot.
+        let mine = break_glass(&mut sue, &reference, REASON, &code(&t, &sue_key)).await;
+        assert_eq!(mine.status, StatusCode::SEE_OTHER);
+        let queue = sue.get("/app/reviews").await;
+        let own = queue
+            .body
+            .split("action=\"")
+            .filter(|s| s.starts_with("/app/reviews/"))
+            .filter_map(|s| s.split('"').next())
+            .find(|a| *a != action)
+            .unwrap()
+            .to_owned();
+        let refused = sue
+            .submit("/app/reviews", &own, &[("outcome", "justified")])
+            .await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        let reviewed = sue
+            .submit("/app/reviews", &action, &[("outcome", "justified")])
+            .await;
+        assert_eq!(reviewed.status, StatusCode::SEE_OTHER);
+        let mut tom = Staff::new(&t);
+        tom.sign_in("tom.s", &tom_key).await;
+        let by_tom = tom
+            .submit("/app/reviews", &own, &[("outcome", "not-justified")])
+            .await;
+        assert_eq!(by_tom.status, StatusCode::SEE_OTHER);
+        assert!(
+            tom.get("/app/reviews")
+                .await
+                .body
+                .contains("Nothing is waiting")
+        );
+        // Reviewed once only.
+        let again = tom
+            .submit("/app/reviews", &own, &[("outcome", "justified")])
+            .await;
+        assert_eq!(again.status, StatusCode::NOT_FOUND);
+
+        // An hour after it was opened, the record is closed to Ben again (his session kept alive).
+        assert_eq!(ben.get(&rosa).await.status, StatusCode::OK, "still open");
+        for _ in 0..7 {
+            t.clock.advance_minutes(10);
+            assert_eq!(ben.get("/app/").await.status, StatusCode::OK);
+        }
+        assert_eq!(ben.get(&rosa).await.body, nothing.body);
+        let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
+        for action in [
+            "emergency.review",
+            "emergency.review-list",
+            "session.reauthenticate",
+        ] {
+            assert!(actions.iter().any(|a| a == action), "{action}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn administration_asks_again_for_proof_after_five_minutes() {
+    let t = TestApp::start(common::Engine::Sqlite).await;
+    let (_, ada_key) = t.enrolled("ada.admin", Role::Administrator).await;
+    let (_, ana_key) = t.enrolled("ana.m", Role::CaseManager).await;
+    let mut ada = Staff::new(&t);
+    ada.sign_in("ada.admin", &ada_key).await;
+    let mut ana = Staff::new(&t);
+    ana.sign_in("ana.m", &ana_key).await;
+    assert_eq!(ada.get("/app/admin").await.status, StatusCode::OK);
+
+    t.clock.advance_minutes(6);
+    for page in ["/app/admin", "/app/admin/teams"] {
+        let asked = ada.get(page).await;
+        assert_eq!(asked.status, StatusCode::SEE_OTHER, "{page}");
+        assert_eq!(asked.location(), format!("/app/reauth?next={page}"));
+    }
+    // A form sent with an old proof changes nothing and asks for a new one.
+    let invite = ada
+        .submit("/app/", "/app/admin/invite", &[("role", "outreach")])
+        .await;
+    assert_eq!(invite.status, StatusCode::SEE_OTHER);
+    assert!(invite.location().starts_with("/app/reauth"));
+    // For anyone else those pages still do not exist.
+    assert_eq!(ana.get("/app/admin").await.status, StatusCode::NOT_FOUND);
+
+    let form = "/app/reauth?next=/app/admin";
+    assert_eq!(ada.get(form).await.status, StatusCode::OK);
+    let wrong = ada
+        .submit(
+            form,
+            "/app/reauth",
+            &[
+                ("password", STAFF_PASSWORD),
+                ("code", "000000"),
+                ("next", "/app/admin"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    let fresh = code(&t, &ada_key);
+    let proven = ada
+        .submit(
+            form,
+            "/app/reauth",
+            &[
+                ("password", STAFF_PASSWORD),
+                ("code", &fresh),
+                ("next", "/app/admin"),
+            ],
+        )
+        .await;
+    assert_eq!(proven.status, StatusCode::SEE_OTHER);
+    assert_eq!(proven.location(), "/app/admin");
+    assert_eq!(ada.get("/app/admin").await.status, StatusCode::OK);
+
+    // Going back only ever leads to our own pages.
+    t.clock.advance_minutes(6);
+    let fresh = code(&t, &ada_key);
+    let elsewhere = ada
+        .submit(
+            form,
+            "/app/reauth",
+            &[
+                ("password", STAFF_PASSWORD),
+                ("code", &fresh),
+                ("next", "https://evil.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(elsewhere.location(), "/app/");
+}

@@ -1,0 +1,317 @@
+//! Proving again who one is, and what needs it: the administration pages (accounts, teams) ask for
+//! it when the last proof is more than five minutes old, and emergency access ("break the glass")
+//! asks for it every time, with a reason. Supervisors review every emergency access (P8, P10).
+
+use askama::Template;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::emergency::{EmergencyReason, ReviewOutcome};
+use domain::{ClientId, EmergencyAccessId};
+use serde::Deserialize;
+
+use super::clients::client_href;
+use super::page::{self, Chrome, render, when};
+use super::session::{SignedIn, StaffForm};
+
+// --- proving again who one is ----------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "staff/reauth.html")]
+struct ReauthPage {
+    chrome: Option<Chrome>,
+    next: String,
+    problem: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only our own staff pages are places to go back to.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with("/app/")
+                && !path.contains("//")
+                && !path.contains('\\')
+                && path.chars().all(|c| c.is_ascii_graphic()) =>
+        {
+            path.to_owned()
+        }
+        _ => "/app/".to_owned(),
+    }
+}
+
+/// When the last proof is too old for a sensitive page, the way to the page that asks again
+/// (and back to `here` after).
+pub(crate) fn unless_fresh(app: &app::App, signed_in: &SignedIn, here: &str) -> Option<Response> {
+    (!signed_in.is_fresh(app.now())).then(|| {
+        Redirect::to(&format!("/app/reauth?next={}", safe_next(Some(here)))).into_response()
+    })
+}
+
+pub(crate) async fn reauth_form(
+    signed_in: SignedIn,
+    query: Result<Query<NextQuery>, QueryRejection>,
+) -> Response {
+    let next = query.ok().and_then(|Query(q)| q.next);
+    render(
+        StatusCode::OK,
+        &ReauthPage {
+            chrome: Some(Chrome::new(&signed_in, "")),
+            next: safe_next(next.as_deref()),
+            problem: None,
+        },
+    )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReauthForm {
+    password: String,
+    code: String,
+    next: String,
+}
+
+pub(crate) async fn reauth(
+    State(app): State<app::App>,
+    StaffForm { signed_in, form }: StaffForm<ReauthForm>,
+) -> Response {
+    let next = safe_next(Some(&form.next));
+    match app
+        .reauthenticate(
+            signed_in.token(),
+            &signed_in.caller,
+            &form.password,
+            form.code.trim(),
+        )
+        .await
+    {
+        Ok(Ok(())) => Redirect::to(&next).into_response(),
+        Ok(Err(refused)) => render(
+            refused_status(&refused),
+            &ReauthPage {
+                chrome: Some(Chrome::new(&signed_in, "")),
+                next,
+                problem: Some(refused.to_string()),
+            },
+        ),
+        Err(err) => page::failure(err),
+    }
+}
+
+fn refused_status(refused: &app::signin::SignInError) -> StatusCode {
+    match refused {
+        app::signin::SignInError::Refused => StatusCode::UNAUTHORIZED,
+        app::signin::SignInError::SlowDown(_) => StatusCode::TOO_MANY_REQUESTS,
+    }
+}
+
+// --- emergency access ------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "staff/emergency.html")]
+struct EmergencyPage {
+    chrome: Option<Chrome>,
+    client: String,
+    reason: String,
+    problem: Option<String>,
+}
+
+fn emergency_page(
+    signed_in: &SignedIn,
+    status: StatusCode,
+    client: &str,
+    reason: &str,
+    problem: Option<String>,
+) -> Response {
+    render(
+        status,
+        &EmergencyPage {
+            chrome: Some(Chrome::new(signed_in, "")),
+            client: client.to_owned(),
+            reason: reason.to_owned(),
+            problem,
+        },
+    )
+}
+
+pub(crate) async fn emergency_form(signed_in: SignedIn) -> Response {
+    if !page::does_case_work(&signed_in) {
+        return page::not_found();
+    }
+    emergency_page(&signed_in, StatusCode::OK, "", "", None)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EmergencyForm {
+    client: String,
+    reason: String,
+    password: String,
+    code: String,
+}
+
+/// The client's id as typed: alone, or the whole address of their page.
+fn client_reference(typed: &str) -> Option<ClientId> {
+    typed
+        .trim()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .and_then(|id| id.parse().ok())
+}
+
+pub(crate) async fn break_glass(
+    State(app): State<app::App>,
+    StaffForm { signed_in, form }: StaffForm<EmergencyForm>,
+) -> Response {
+    let again = |status, problem: &str| {
+        emergency_page(
+            &signed_in,
+            status,
+            &form.client,
+            &form.reason,
+            Some(problem.to_owned()),
+        )
+    };
+    let Some(client) = client_reference(&form.client) else {
+        return again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The record's reference is the code at the end of its address, like 8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10.",
+        );
+    };
+    let reason = match EmergencyReason::parse(&form.reason) {
+        Ok(reason) => reason,
+        Err(_) => {
+            return again(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Say in a sentence or two why you need this record now (at least 20 characters).",
+            );
+        }
+    };
+    match app
+        .break_glass(
+            signed_in.token(),
+            &signed_in.caller,
+            client,
+            &reason,
+            &form.password,
+            form.code.trim(),
+        )
+        .await
+    {
+        Ok(Ok(())) => Redirect::to(&client_href(client)).into_response(),
+        Ok(Err(refused)) => again(refused_status(&refused), &refused.to_string()),
+        Err(app::AppError::NotFound) => again(
+            StatusCode::NOT_FOUND,
+            "No record has that reference. Check it with whoever gave it to you.",
+        ),
+        Err(err) => page::failure(err),
+    }
+}
+
+// --- reviews ---------------------------------------------------------------------------------
+
+struct ReviewLine {
+    action: String,
+    by: String,
+    client: String,
+    reason: String,
+    granted: String,
+    ends: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/reviews.html")]
+struct ReviewsPage {
+    chrome: Option<Chrome>,
+    reviews: Vec<ReviewLine>,
+}
+
+pub(crate) async fn reviews(State(app): State<app::App>, signed_in: SignedIn) -> Response {
+    let pending = match app.emergency_reviews(&signed_in.caller).await {
+        Ok(pending) => pending,
+        Err(err) => return page::failure(err),
+    };
+    render(
+        StatusCode::OK,
+        &ReviewsPage {
+            chrome: Some(Chrome::new(&signed_in, "reviews")),
+            reviews: pending
+                .into_iter()
+                .map(|p| ReviewLine {
+                    action: format!("/app/reviews/{}", p.id),
+                    by: p.by,
+                    client: p.client.to_string(),
+                    reason: p
+                        .reason
+                        .unwrap_or_else(|| "(the record has since been erased)".to_owned()),
+                    granted: when(p.granted_at),
+                    ends: when(p.expires_at),
+                })
+                .collect(),
+        },
+    )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReviewForm {
+    outcome: String,
+}
+
+pub(crate) async fn review(
+    State(app): State<app::App>,
+    Path(id): Path<String>,
+    StaffForm { signed_in, form }: StaffForm<ReviewForm>,
+) -> Response {
+    let Ok(id) = id.parse::<EmergencyAccessId>() else {
+        return page::not_found();
+    };
+    let outcome = match ReviewOutcome::parse(&form.outcome) {
+        Ok(outcome) => outcome,
+        Err(invalid) => return page::failure(app::AppError::Invalid(invalid)),
+    };
+    match app.review_emergency(&signed_in.caller, id, outcome).await {
+        Ok(()) => Redirect::to("/app/reviews").into_response(),
+        Err(err) => page::failure(err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_our_own_pages_are_places_to_go_back_to() {
+        assert_eq!(safe_next(Some("/app/admin/teams")), "/app/admin/teams");
+        for bad in [
+            "https://evil.example/",
+            "//evil.example/app/",
+            "/app/\\evil",
+            "/login",
+            "/app/ x",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/app/", "{bad}");
+        }
+        assert_eq!(safe_next(None), "/app/");
+    }
+
+    #[test]
+    fn a_reference_is_an_id_or_an_address_ending_in_one() {
+        let id = "8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10";
+        let parsed: ClientId = id.parse().unwrap();
+        for typed in [
+            id.to_owned(),
+            format!(" https://harbor.example/app/clients/{id}/ "),
+        ] {
+            assert_eq!(client_reference(&typed), Some(parsed));
+        }
+        assert_eq!(client_reference("Rosa"), None);
+    }
+}
