@@ -28,6 +28,8 @@ pub struct ClientView {
     pub age_band: Option<AgeBand>,
     pub safety: SafetyView,
     pub created_at: Timestamp,
+    /// Seen only by the people assigned.
+    pub restricted: bool,
 }
 
 /// A line of a caseload.
@@ -166,6 +168,7 @@ impl App {
             safety: seal_safety(self, dek, id, &client.safety),
             alias_index: Some(indexer.name(client.preferred_name.as_str())),
             erased_at: None,
+            restricted: false,
         }
     }
 
@@ -232,6 +235,7 @@ impl App {
             age_band: coded(row.age_band.as_deref(), AgeBand::parse)?,
             safety: SafetyView::default(),
             created_at: row.created_at,
+            restricted: row.restricted,
         })
     }
 
@@ -265,6 +269,7 @@ impl App {
             age_band: coded(row.age_band.as_deref(), AgeBand::parse)?,
             safety: open_safety(dek, row.id, row.safety.as_deref())?,
             created_at: row.created_at,
+            restricted: row.restricted,
         })
     }
 

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use crate::signin::SignInError;
 use domain::audit::{Actor, AuditAction};
 use domain::emergency::{EmergencyReason, ReviewOutcome, expires_at};
-use domain::policy::{Action, permits};
+use domain::policy::{Action, Relationship, permits};
 use domain::{ClientId, EmergencyAccessId, Timestamp, UserId};
 use store::rows::EmergencyAccessRow;
 
@@ -59,7 +59,11 @@ impl App {
         let found = tx
             .client_for(client, caller.id, now)
             .await?
-            .filter(|(row, _)| row.erased_at.is_none());
+            // A restricted record is not there for anyone it is not assigned to, even now.
+            .filter(|(row, relationship)| {
+                row.erased_at.is_none()
+                    && (!row.restricted || *relationship == Relationship::Assigned)
+            });
         let Some((_, relationship)) = found else {
             self.audit(
                 &mut tx,

@@ -330,6 +330,32 @@ impl App {
         .await
     }
 
+    /// Restricts a client to the people assigned to them (not their team's lead, not in an
+    /// emergency), or lifts that. A supervisor assigned to the client does it.
+    pub async fn set_restricted(
+        &self,
+        caller: &Caller,
+        client: ClientId,
+        restricted: bool,
+    ) -> Result<()> {
+        let (mut tx, grant) = self
+            .grant_client(
+                self.store().write().await?,
+                caller,
+                client,
+                Action::RestrictClient,
+            )
+            .await?;
+        tx.set_client_restricted(grant.client, restricted).await?;
+        let action = if restricted {
+            AuditAction::ClientRestrict
+        } else {
+            AuditAction::ClientUnrestrict
+        };
+        self.commit_audited(tx, caller, action, target(client), "case-work")
+            .await
+    }
+
     /// Audits a change (to whom a client is assigned, who is on a team) and commits it, with the
     /// change, in one transaction.
     async fn commit_audited(

@@ -105,6 +105,8 @@ pub enum AuditAction {
     EmergencyReviewList,
     EmergencyReview,
     Reauthenticate,
+    ClientRestrict,
+    ClientUnrestrict,
 }
 
 impl AuditAction {
@@ -131,6 +133,8 @@ impl AuditAction {
             "client.assign" => "assigned the client to someone",
             "client.unassign" => "took an assignment away",
             "client.emergency-access" => "opened the record in an emergency",
+            "client.restrict" => "restricted the record to the people assigned",
+            "client.unrestrict" => "lifted the restriction",
             "access.refused" => "was refused",
             "caseload.list" => "listed their caseload",
             "caseload.search" => "searched their caseload",
@@ -202,6 +206,8 @@ impl AuditAction {
             AuditAction::EmergencyReviewList => "emergency.review-list",
             AuditAction::EmergencyReview => "emergency.review",
             AuditAction::Reauthenticate => "session.reauthenticate",
+            AuditAction::ClientRestrict => "client.restrict",
+            AuditAction::ClientUnrestrict => "client.unrestrict",
         }
     }
 }

@@ -160,6 +160,7 @@ pub const REGISTRY: &[Column] = &[
     col("clients", "safety", Personal, ClientRecord),
     col("clients", "alias_index", BlindIndex, ClientRecord),
     col("clients", "erased_at", Operational, ClientRecord),
+    col("clients", "restricted", Classified, ClientRecord),
     col("assignments", "client_id", Operational, ClientRecord),
     col("assignments", "user_id", Operational, ClientRecord),
     col("assignments", "assigned_at", Operational, ClientRecord),

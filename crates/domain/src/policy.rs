@@ -58,10 +58,12 @@ pub enum Action {
     BreakGlass,
     /// Review emergency accesses.
     ReviewEmergencyAccess,
+    /// Restrict a client to the people assigned (a client who is also on staff), or lift that.
+    RestrictClient,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::CreateClient,
         Action::ListCaseload,
         Action::ReadClient,
@@ -86,6 +88,7 @@ impl Action {
         Action::ManageTeams,
         Action::BreakGlass,
         Action::ReviewEmergencyAccess,
+        Action::RestrictClient,
     ];
 
     /// Whether the action is about one client record (and so needs Assigned/Unassigned).
@@ -105,6 +108,7 @@ impl Action {
                 | Action::EraseClient
                 | Action::ReadAccessLog
                 | Action::AssignClient
+                | Action::RestrictClient
         )
     }
 }
@@ -198,6 +202,7 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Emergency, ReadScreenings),
     (Supervisor, Emergency, ReadDeterminations),
     (Supervisor, NoClient, ReviewEmergencyAccess),
+    (Supervisor, Assigned, RestrictClient),
     (Administrator, NoClient, ManageUsers),
     (Administrator, NoClient, ManageTeams),
 ];

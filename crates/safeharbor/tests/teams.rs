@@ -198,3 +198,86 @@ async fn team_pages_and_assignments_are_not_found_for_anyone_else() {
     assert!(t.audit().await.iter().all(|e| e.action != "client.assign"));
     assert!(t.audit().await.iter().all(|e| e.action != "team.create"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restricted_record_is_seen_only_by_the_people_assigned() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (ada, _) = t.enrolled("ada.admin", Role::Administrator).await;
+        let (sue, mut sue_web) = signed_in(&t, "sue.s", Role::Supervisor).await;
+        let (tom, tom_key) = t.enrolled("tom.s", Role::Supervisor).await;
+        let mut tom_web = Staff::new(&t);
+        tom_web.sign_in("tom.s", &tom_key).await;
+        let (ana, mut ana_web) = signed_in(&t, "ana.m", Role::CaseManager).await;
+        let team = t.app.create_team(&ada.caller, "North").await.unwrap();
+        for (who, leads) in [(&sue, true), (&tom, true), (&ana, false)] {
+            t.app
+                .put_team_member(&ada.caller, team, who.caller.id, leads)
+                .await
+                .unwrap();
+        }
+        let rosa = t.client_page_of(&ana, "Rosa").await;
+        let nothing = tom_web.get(NOWHERE).await;
+
+        // Leading the team, Sue reads the record but restricts it only once assigned to it.
+        let page = sue_web.get(&rosa).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(!page.body.contains("Restrict to the people assigned"));
+        let sue_id = sue.caller.id.to_string();
+        let assigned = sue_web
+            .submit(&rosa, &format!("{rosa}/assign"), &[("user", &sue_id)])
+            .await;
+        assert_eq!(assigned.status, StatusCode::SEE_OTHER);
+        let restricted = sue_web
+            .submit(&rosa, &format!("{rosa}/restrict"), &[("restricted", "yes")])
+            .await;
+        assert_eq!(
+            restricted.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            restricted.body
+        );
+
+        // Tom leads the same team but is not assigned: the record is gone for him, from his
+        // team caseload too; an emergency does not open it.
+        assert_eq!(tom_web.get(&rosa).await.body, nothing.body);
+        assert!(!tom_web.get("/app/team").await.body.contains("Rosa"));
+        let reference = rosa.rsplit('/').next().unwrap().to_owned();
+        t.clock.advance_minutes(1);
+        let code = tom_key.code(t.unix_seconds());
+        let emergency = tom_web
+            .submit(
+                "/app/emergency",
+                "/app/emergency",
+                &[
+                    ("client", reference.as_str()),
+                    (
+                        "reason",
+                        "Police called about her tonight and Ana cannot be reached.",
+                    ),
+                    ("password", common::STAFF_PASSWORD),
+                    ("code", code.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(emergency.status, StatusCode::NOT_FOUND);
+        assert_eq!(tom_web.get(&rosa).await.body, nothing.body);
+        // Ana, assigned, still works with her and is told the record is restricted.
+        let ana_page = ana_web.get(&rosa).await;
+        assert_eq!(ana_page.status, StatusCode::OK);
+        assert!(ana_page.body.contains("This record is restricted"));
+        // Only an assigned supervisor lifts it.
+        let tried = ana_web
+            .submit(&rosa, &format!("{rosa}/restrict"), &[("restricted", "no")])
+            .await;
+        assert_eq!(tried.status, StatusCode::NOT_FOUND);
+        let lifted = sue_web
+            .submit(&rosa, &format!("{rosa}/restrict"), &[("restricted", "no")])
+            .await;
+        assert_eq!(lifted.status, StatusCode::SEE_OTHER);
+        assert_eq!(tom_web.get(&rosa).await.status, StatusCode::OK);
+        let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
+        assert!(actions.iter().any(|a| a == "client.restrict"));
+        assert!(actions.iter().any(|a| a == "client.unrestrict"));
+    }
+}

@@ -81,6 +81,11 @@ const RECORDS: &[Migration] = &[
         name: "emergency access",
         sql: include_str!("../migrations/records/0013_emergency_access.sql"),
     },
+    Migration {
+        version: 14,
+        name: "restricted clients",
+        sql: include_str!("../migrations/records/0014_restricted_clients.sql"),
+    },
 ];
 
 const KEYS: &[Migration] = &[Migration {

@@ -54,6 +54,7 @@ fn client(rng: &mut impl Rng, by: &UserRow) -> ClientRow {
         safety: Some(vec![7, 8]),
         alias_index: Some("alias-idx".into()),
         erased_at: None,
+        restricted: false,
     }
 }
 
@@ -433,6 +434,36 @@ pub async fn team_leads_stand_to_their_members_clients(h: &impl Harness) {
     let teams = tx.teams().await.unwrap();
     assert_eq!(teams.len(), 1);
     assert_eq!(teams[0].members, vec![(a.id, false), (sue.id, true)]);
+
+    // Restricted: only the people assigned reach the client, not their team's lead.
+    assert!(tx.set_client_restricted(c.id, true).await.unwrap());
+    assert_eq!(
+        tx.client_for(c.id, sue.id, T0)
+            .await
+            .unwrap()
+            .map(|(_, r)| r),
+        Some(Unassigned)
+    );
+    let found = tx
+        .clients_for(&[(c.id, sue.id), (c.id, a.id)], T0)
+        .await
+        .unwrap();
+    assert_eq!(
+        found.get(&(c.id, sue.id)).map(|(_, r)| *r),
+        Some(Unassigned)
+    );
+    assert_eq!(
+        found
+            .get(&(c.id, a.id))
+            .map(|(row, r)| (row.restricted, *r)),
+        Some((true, Assigned))
+    );
+    assert!(tx.team_caseload(sue.id, 10, 0).await.unwrap().is_empty());
+    assert!(tx.set_client_restricted(c.id, false).await.unwrap());
+    assert_eq!(
+        tx.client_for(c.id, sue.id, T0).await.unwrap(),
+        Some((c.clone(), Supervises))
+    );
 
     // Assigned to Sue as well: she stands to the client as assigned; taken off, as lead again.
     tx.assign(c.id, sue.id, T0.plus_days(1)).await.unwrap();

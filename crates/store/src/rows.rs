@@ -98,6 +98,8 @@ pub struct ClientRow {
     pub safety: Option<Vec<u8>>,
     pub alias_index: Option<String>,
     pub erased_at: Option<Timestamp>,
+    /// Seen only by the people assigned (not through a team, not in an emergency).
+    pub restricted: bool,
 }
 
 impl std::fmt::Debug for ClientRow {

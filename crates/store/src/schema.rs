@@ -79,6 +79,7 @@ pub const BACKUP_TABLES: &[Table] = &[
             ("safety", Blob),
             ("alias_index", Text),
             ("erased_at", Int),
+            ("restricted", Int),
         ],
     },
     Table {

@@ -140,6 +140,7 @@ fn client(row: &AnyRow) -> Result<ClientRow> {
         safety: row.try_get("safety")?,
         alias_index: row.try_get("alias_index")?,
         erased_at: opt_ts(row, "erased_at")?,
+        restricted: row.try_get::<i64, _>("restricted")? == 1,
     })
 }
 
@@ -235,11 +236,12 @@ const CONTACT_REQUEST_COLUMNS: &str = "id, received_at, expires_at, language, de
      claimed_at, closed_at, outcome";
 
 const CLIENT_COLUMNS: &str = "id, created_at, created_by, preferred_name, legal_name, date_of_birth, \
-     contact, languages, gender, age_band, name_index, dob_index, safety, alias_index, erased_at";
+     contact, languages, gender, age_band, name_index, dob_index, safety, alias_index, erased_at, \
+     restricted";
 /// The same columns, of a client table named `c`.
 const TEAM_CLIENT_COLUMNS: &str = "c.id, c.created_at, c.created_by, c.preferred_name, c.legal_name, \
      c.date_of_birth, c.contact, c.languages, c.gender, c.age_band, c.name_index, c.dob_index, \
-     c.safety, c.alias_index, c.erased_at";
+     c.safety, c.alias_index, c.erased_at, c.restricted";
 
 /// Assignments seen from the supervisors who lead a team the assigned worker is on:
 /// `a.client_id` with `lead.user_id`. Extended with `AND ...` conditions.
@@ -249,10 +251,13 @@ const SUPERVISED: &str = "SELECT a.client_id, lead.user_id FROM assignments a \
      WHERE lead.user_id <> a.user_id";
 
 /// How someone stands to a client, from whether they are assigned, lead a team one of whose
-/// members is, or hold emergency access: the closest standing wins.
-fn standing(assigned: bool, supervises: bool, emergency: bool) -> Relationship {
+/// members is, or hold emergency access: the closest standing wins. A restricted client is
+/// reached only by assignment.
+fn standing(client: &ClientRow, assigned: bool, supervises: bool, emergency: bool) -> Relationship {
     if assigned {
         Relationship::Assigned
+    } else if client.restricted {
+        Relationship::Unassigned
     } else if supervises {
         Relationship::Supervises
     } else if emergency {
@@ -498,8 +503,9 @@ impl Tx {
     pub async fn insert_client(&mut self, row: &ClientRow) -> Result<()> {
         sqlx::query(
             "INSERT INTO clients (id, created_at, created_by, preferred_name, legal_name, date_of_birth, \
-             contact, languages, gender, age_band, name_index, dob_index, safety, alias_index, erased_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+             contact, languages, gender, age_band, name_index, dob_index, safety, alias_index, erased_at, \
+             restricted) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
         .bind(row.id.to_string())
         .bind(row.created_at.unix_millis())
@@ -516,9 +522,21 @@ impl Tx {
         .bind(row.safety.clone())
         .bind(row.alias_index.clone())
         .bind(row.erased_at.map(Timestamp::unix_millis))
+        .bind(i64::from(row.restricted))
         .execute(&mut *self.reads.inner)
         .await?;
         Ok(())
+    }
+
+    /// Restricts a client to the people assigned, or lifts that; whether the client exists.
+    pub async fn set_client_restricted(&mut self, id: ClientId, restricted: bool) -> Result<bool> {
+        let done =
+            sqlx::query("UPDATE clients SET restricted = $1 WHERE id = $2 AND erased_at IS NULL")
+                .bind(i64::from(restricted))
+                .bind(id.to_string())
+                .execute(&mut *self.reads.inner)
+                .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Replaces a client's sealed safety flags.
@@ -1145,8 +1163,14 @@ impl Reads {
         .await?;
         row.map(|row| {
             let flag = |column: &str| -> Result<bool> { Ok(row.try_get::<i64, _>(column)? == 1) };
-            let relationship = standing(flag("assigned")?, flag("supervised")?, flag("emergency")?);
-            Ok((client(&row)?, relationship))
+            let found = client(&row)?;
+            let relationship = standing(
+                &found,
+                flag("assigned")?,
+                flag("supervised")?,
+                flag("emergency")?,
+            );
+            Ok((found, relationship))
         })
         .transpose()
     }
@@ -1231,7 +1255,8 @@ impl Reads {
               JOIN team_members member ON member.user_id = a.user_id \
               JOIN team_members lead ON lead.team_id = member.team_id AND lead.leads = 1 \
               WHERE lead.user_id = $1 AND a.user_id <> $1) AS supervised \
-             JOIN clients c ON c.id = supervised.client_id WHERE c.erased_at IS NULL \
+             JOIN clients c ON c.id = supervised.client_id \
+             WHERE c.erased_at IS NULL AND c.restricted = 0 \
              ORDER BY supervised.assigned_at DESC, c.id DESC, supervised.user_id LIMIT $2 OFFSET $3"
         )))
         .bind(user.to_string())
@@ -1386,6 +1411,7 @@ impl Reads {
             .filter_map(|pair| {
                 let row = clients.get(&pair.0)?.clone();
                 let relationship = standing(
+                    &row,
                     assigned.contains(pair),
                     supervised.contains(pair),
                     in_emergency.contains(pair),

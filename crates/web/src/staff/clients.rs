@@ -178,6 +178,8 @@ struct ClientPage {
     assignment: Option<super::teams::AssignmentPanel>,
     /// Whether the reader holds emergency access (and is told so).
     emergency: bool,
+    /// Where a supervisor assigned to the client restricts the record or lifts that.
+    restrict_action: Option<String>,
     draft: String,
     problem: Option<String>,
 }
@@ -214,6 +216,8 @@ async fn client_page(
         &ClientPage {
             assignment,
             emergency: relationship == domain::policy::Relationship::Emergency,
+            restrict_action: may(Action::RestrictClient)
+                .then(|| format!("{}/restrict", client_href(id))),
             chrome: Some(Chrome::new(signed_in, "")),
             action: format!("{}/notes", client_href(id)),
             safety_href: may(Action::WriteSafety).then(|| format!("{}/safety", client_href(id))),

@@ -66,6 +66,7 @@ pub(crate) fn routes() -> Router<app::App> {
         )
         .route("/app/clients/{id}/assign", post(teams::assign))
         .route("/app/clients/{id}/unassign", post(teams::unassign))
+        .route("/app/clients/{id}/restrict", post(teams::restrict))
         .route("/app/team", get(teams::caseload))
         .route("/app/admin/teams", get(teams::teams).post(teams::create))
         .route("/app/admin/teams/{id}/members", post(teams::add_member))

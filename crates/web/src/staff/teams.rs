@@ -145,6 +145,38 @@ async fn change_assignment(
     }
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RestrictForm {
+    /// `yes` to restrict the record to the people assigned, `no` to lift that.
+    restricted: String,
+}
+
+/// Restricts a client to the people assigned to them, or lifts that.
+pub(crate) async fn restrict(
+    State(app): State<app::App>,
+    Path(id): Path<String>,
+    StaffForm { signed_in, form }: StaffForm<RestrictForm>,
+) -> Response {
+    let Some(id) = parse_id(&id) else {
+        return page::not_found();
+    };
+    let restricted = match form.restricted.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => return super::session::bad_form(),
+    };
+    if leads_teams(&signed_in)
+        && let Some(prove) = unless_fresh(&app, &signed_in, &client_href(id))
+    {
+        return prove;
+    }
+    match app.set_restricted(&signed_in.caller, id, restricted).await {
+        Ok(()) => Redirect::to(&client_href(id)).into_response(),
+        Err(err) => page::failure(err),
+    }
+}
+
 // --- administering teams ---------------------------------------------------------------------
 
 struct MemberLine {
