@@ -93,12 +93,25 @@ async fn every_public_page_is_safe_to_visit() {
         assert_eq!(get("referrer-policy"), "no-referrer", "{path}");
         let csp = get("content-security-policy");
         assert!(
-            csp.contains("script-src 'self'")
+            csp.contains("script-src 'sha256-")
+                && !csp.contains("script-src 'self'")
                 && !csp.contains("unsafe-inline")
                 && csp.contains("frame-ancestors 'none'"),
             "{csp}"
         );
         let html = response.text().await.unwrap();
+        // Every script the page loads is named by the hash the policy allows.
+        for tag in html.split("<script").skip(1) {
+            let integrity = tag
+                .split("integrity=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or_else(|| panic!("{path}: a script without integrity"));
+            assert!(
+                csp.contains(&format!("'{integrity}'")),
+                "{path}: {integrity}"
+            );
+        }
         let lang = if path.starts_with("/es") { "es" } else { "en" };
         assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{path}");
         assert_eq!(

@@ -3,6 +3,7 @@
 //! a body or a header value, only the route template, status and time taken (P5).
 
 mod api;
+mod assets;
 mod error;
 mod extract;
 mod middleware;

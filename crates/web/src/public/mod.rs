@@ -25,12 +25,6 @@ pub use content::Site;
 /// Where the quick exit goes: an everyday site with nothing to explain.
 pub const EXIT_URL: &str = "https://www.weather.gov/";
 
-/// The policy for public pages: our own script and style only, nothing inline, nothing from others.
-/// `connect-src 'self'` lets the self-check send its answers without a page load (self-check.js).
-const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
-                   connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
-                   base-uri 'none'";
-
 /// The words around every page, per language.
 #[derive(Debug)]
 struct Words {
@@ -164,7 +158,7 @@ fn chrome(public: &Public, lang: &str, body: Body<'_>) -> Response {
     match html {
         Ok(html) => (
             body.status,
-            [(header::CONTENT_SECURITY_POLICY, CSP)],
+            [(header::CONTENT_SECURITY_POLICY, crate::assets::CSP.as_str())],
             Html(html),
         )
             .into_response(),
@@ -471,22 +465,6 @@ async fn spanish(Extension(public): Extension<Arc<Public>>, Path(slug): Path<Str
     render(&public, "es", &slug)
 }
 
-async fn quick_exit_script() -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-        include_str!("../../assets/quick-exit.js"),
-    )
-        .into_response()
-}
-
-async fn self_check_script() -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-        include_str!("../../assets/self-check.js"),
-    )
-        .into_response()
-}
-
 async fn stylesheet() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
@@ -533,8 +511,14 @@ pub(crate) fn routes(site: Site) -> Router<app::App> {
             &format!("/es/{slug}"),
             get(spanish_check_form).post(spanish_check),
         )
-        .route("/assets/quick-exit.js", get(quick_exit_script))
-        .route("/assets/self-check.js", get(self_check_script))
+        .route(
+            crate::assets::QUICK_EXIT.path,
+            get(|| async { crate::assets::QUICK_EXIT.response() }),
+        )
+        .route(
+            crate::assets::SELF_CHECK.path,
+            get(|| async { crate::assets::SELF_CHECK.response() }),
+        )
         .route("/assets/site.css", get(stylesheet))
         .layer(Extension(Arc::new(Public {
             site,

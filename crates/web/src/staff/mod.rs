@@ -101,5 +101,8 @@ pub(crate) fn routes() -> Router<app::App> {
             post(account::sign_out_everywhere),
         )
         .route("/assets/staff.css", get(page::stylesheet))
-        .route("/assets/screening.js", get(page::screening_script))
+        .route(
+            crate::assets::AUTOSAVE.path,
+            get(|| async { crate::assets::AUTOSAVE.response() }),
+        )
 }

@@ -9,12 +9,6 @@ use domain::policy::{Action, Relationship, permits};
 
 use super::session::SignedIn;
 
-/// Our own script and style only, nothing inline, nothing from anyone else; forms post only here.
-/// `connect-src 'self'` lets a screening be saved as it is answered (screening.js).
-pub(crate) const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-                              img-src 'self'; connect-src 'self'; form-action 'self'; \
-                              frame-ancestors 'none'; base-uri 'none'";
-
 /// The frame of a signed-in page.
 #[derive(Debug)]
 pub(crate) struct Chrome {
@@ -77,7 +71,12 @@ pub(crate) fn does_case_work(signed_in: &SignedIn) -> bool {
 /// without its contents.
 pub(crate) fn render(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {
-        Ok(html) => (status, [(header::CONTENT_SECURITY_POLICY, CSP)], Html(html)).into_response(),
+        Ok(html) => (
+            status,
+            [(header::CONTENT_SECURITY_POLICY, crate::assets::CSP.as_str())],
+            Html(html),
+        )
+            .into_response(),
         Err(err) => {
             tracing::error!(error = %err, "a staff page could not be rendered");
             (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response()
@@ -159,15 +158,6 @@ pub(crate) fn when(at: domain::Timestamp) -> String {
         (Some(day), Some(minute)) => format!("{day} {minute}"),
         _ => text,
     }
-}
-
-/// The script that saves a screening as it is answered.
-pub(crate) async fn screening_script() -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-        include_str!("../../assets/screening.js"),
-    )
-        .into_response()
 }
 
 /// The stylesheet of the staff pages.

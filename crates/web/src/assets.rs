@@ -1,0 +1,102 @@
+//! Our own scripts, served from the binary, and the script policy built from their hashes: a page
+//! may run these files and nothing else, not even another file from this server, and each
+//! `<script>` tag carries the hash as its `integrity` (P14).
+
+use std::sync::LazyLock;
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+
+/// A script we serve.
+pub(crate) struct Script {
+    pub path: &'static str,
+    body: &'static str,
+}
+
+/// The quick exit on every public page.
+pub(crate) const QUICK_EXIT: Script = Script {
+    path: "/assets/quick-exit.js",
+    body: include_str!("../assets/quick-exit.js"),
+};
+
+/// The public self-check, which sends its answers in a request of their own.
+pub(crate) const SELF_CHECK: Script = Script {
+    path: "/assets/self-check.js",
+    body: include_str!("../assets/self-check.js"),
+};
+
+/// Saves a staff form (a screening, the determination worksheet) as it is filled in.
+pub(crate) const AUTOSAVE: Script = Script {
+    path: "/assets/screening.js",
+    body: include_str!("../assets/screening.js"),
+};
+
+const SCRIPTS: [&Script; 3] = [&QUICK_EXIT, &SELF_CHECK, &AUTOSAVE];
+
+impl Script {
+    /// `sha256-<base64>`: the tag's `integrity`, and the source the policy allows.
+    pub(crate) fn integrity(&self) -> String {
+        let digest = Sha256::digest(self.body.as_bytes());
+        format!(
+            "sha256-{}",
+            base64::engine::general_purpose::STANDARD.encode(digest)
+        )
+    }
+
+    pub(crate) fn response(&self) -> Response {
+        (
+            [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+            self.body,
+        )
+            .into_response()
+    }
+}
+
+/// The integrity of the script at `path` (for templates); empty for a path we do not serve.
+pub(crate) fn integrity(path: &str) -> String {
+    SCRIPTS
+        .iter()
+        .find(|s| s.path == path)
+        .map(|s| s.integrity())
+        .unwrap_or_default()
+}
+
+/// `script-src` with the hash of each of our scripts, worked out once.
+static SCRIPT_SRC: LazyLock<String> = LazyLock::new(|| {
+    let hashes: Vec<String> = SCRIPTS
+        .iter()
+        .map(|s| format!("'{}'", s.integrity()))
+        .collect();
+    format!("script-src {}", hashes.join(" "))
+});
+
+/// The whole policy of our pages: nothing from anyone else, nothing inline, only our own scripts
+/// by hash and our own styles; forms post only here, and nothing may frame us. `connect-src
+/// 'self'` lets the self-check and the autosave send a form without a page load.
+pub(crate) static CSP: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "default-src 'none'; {}; style-src 'self'; img-src 'self'; connect-src 'self'; \
+         form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        *SCRIPT_SRC
+    )
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_policy_names_every_script_by_its_hash_and_nothing_else() {
+        for script in SCRIPTS {
+            let integrity = script.integrity();
+            assert!(integrity.starts_with("sha256-") && integrity.len() == 7 + 44);
+            assert!(CSP.contains(&format!("'{integrity}'")), "{}", script.path);
+            assert_eq!(self::integrity(script.path), integrity);
+        }
+        assert!(!CSP.contains("'self' 'sha") && !CSP.contains("script-src 'self'"));
+        assert!(!CSP.contains("unsafe"));
+        assert_eq!(integrity("/assets/elsewhere.js"), "");
+    }
+}
