@@ -16,6 +16,7 @@ pub mod password;
 pub mod secret;
 pub mod token;
 pub mod totp;
+pub mod webauthn;
 
 pub use envelope::{DataKey, FieldAad, open_field, seal_field, unwrap_data_key, wrap_data_key};
 pub use keyfile::{KeyFile, KeyFileError};
