@@ -353,6 +353,7 @@ impl App {
             last_seen_at: now,
             authenticated_at: now,
             ended_at: None,
+            passkey_at: None,
         };
         tx.insert_session(&hash, &session).await?;
         self.audit(

@@ -82,6 +82,11 @@ const RECORDS: &[Migration] = &[
         name: "restricted clients",
         sql: include_str!("../migrations/records/0014_restricted_clients.sql"),
     },
+    Migration {
+        version: 15,
+        name: "passkeys",
+        sql: include_str!("../migrations/records/0015_passkeys.sql"),
+    },
 ];
 
 const KEYS: &[Migration] = &[Migration {

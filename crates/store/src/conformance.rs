@@ -272,6 +272,7 @@ pub async fn credentials_and_sessions_round_trip(h: &impl Harness) {
         last_seen_at: T0,
         authenticated_at: T0,
         ended_at: None,
+        passkey_at: None,
     };
     tx.insert_session(&[1; 32], &session).await.unwrap();
     tx.insert_session(&[2; 32], &session).await.unwrap();
@@ -306,6 +307,45 @@ pub async fn credentials_and_sessions_round_trip(h: &impl Harness) {
         "not someone else's"
     );
     assert!(tx.session(&[9; 32]).await.unwrap().is_none());
+
+    // A passkey step: its challenge is answered once; the session then records the passkey.
+    tx.set_session_challenge(&[3; 32], &[5; 32], T0)
+        .await
+        .unwrap();
+    assert_eq!(
+        tx.take_session_challenge(&[3; 32]).await.unwrap(),
+        Some((vec![5; 32], T0))
+    );
+    assert_eq!(tx.take_session_challenge(&[3; 32]).await.unwrap(), None);
+    tx.set_session_passkey(&[3; 32], T0.plus_days(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        tx.session(&[3; 32]).await.unwrap().unwrap().passkey_at,
+        Some(T0.plus_days(1))
+    );
+    let passkey = crate::rows::PasskeyRow {
+        credential_id: vec![1, 2, 3],
+        user_id: b.id,
+        public_key: vec![4; 65],
+        sign_count: 0,
+        created_at: T0,
+        last_used_at: None,
+    };
+    assert!(tx.insert_passkey(&passkey).await.unwrap());
+    assert!(
+        !tx.insert_passkey(&passkey).await.unwrap(),
+        "registered once"
+    );
+    tx.passkey_used(&[1, 2, 3], 9, T0.plus_days(2))
+        .await
+        .unwrap();
+    let stored = tx.passkeys_of(b.id).await.unwrap();
+    assert_eq!(
+        (stored.len(), stored[0].sign_count, stored[0].last_used_at),
+        (1, 9, Some(T0.plus_days(2)))
+    );
+    assert!(tx.passkeys_of(a.id).await.unwrap().is_empty());
     tx.commit().await.unwrap();
 }
 

@@ -171,7 +171,7 @@ impl Store {
     /// One statement on the pool, outside any transaction: it runs on every signed-in page.
     pub async fn open_session(&self, hash: &[u8; 32]) -> Result<Option<(SessionRow, UserRow)>> {
         let row = sqlx::query(
-            "SELECT s.user_id, s.created_at, s.last_seen_at, s.authenticated_at, s.ended_at, \
+            "SELECT s.user_id, s.created_at, s.last_seen_at, s.authenticated_at, s.ended_at, s.passkey_at, \
                     u.username, u.role, u.created_at AS user_created_at, u.disabled_at \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.id_hash = $1 AND s.ended_at IS NULL",

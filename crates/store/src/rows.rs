@@ -78,6 +78,8 @@ pub struct SessionRow {
     pub last_seen_at: Timestamp,
     pub authenticated_at: Timestamp,
     pub ended_at: Option<Timestamp>,
+    /// When the session last proved a passkey (administrators need one).
+    pub passkey_at: Option<Timestamp>,
 }
 
 /// A client as stored: sealed personal fields, coded classified fields, blind indexes.
@@ -196,6 +198,17 @@ impl std::fmt::Debug for EmergencyAccessRow {
             .field("id", &self.id)
             .finish_non_exhaustive()
     }
+}
+
+/// A passkey: its credential id, public key (SEC1) and the authenticator's signature counter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasskeyRow {
+    pub credential_id: Vec<u8>,
+    pub user_id: UserId,
+    pub public_key: Vec<u8>,
+    pub sign_count: u32,
+    pub created_at: Timestamp,
+    pub last_used_at: Option<Timestamp>,
 }
 
 /// A team: its name and its members, each with whether they lead it.

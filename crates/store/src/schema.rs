@@ -61,6 +61,18 @@ pub const BACKUP_TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "passkeys",
+        key: "credential_id",
+        columns: &[
+            ("credential_id", Blob),
+            ("user_id", Text),
+            ("public_key", Blob),
+            ("sign_count", Int),
+            ("created_at", Int),
+            ("last_used_at", Int),
+        ],
+    },
+    Table {
         name: "clients",
         key: "id",
         columns: &[

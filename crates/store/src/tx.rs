@@ -11,8 +11,8 @@ use sqlx::{Any, Row, Transaction};
 
 use crate::rows::{
     AuditRow, CaseRow, ClientRow, ContactRequestRow, CredentialsRow, DeterminationRow,
-    EmergencyAccessRow, InvitationRow, NoteRow, ScreeningRow, SessionRow, TeamRow, TokenRow,
-    UserRow,
+    EmergencyAccessRow, InvitationRow, NoteRow, PasskeyRow, ScreeningRow, SessionRow, TeamRow,
+    TokenRow, UserRow,
 };
 use crate::{Result, StoreError};
 
@@ -98,6 +98,7 @@ pub(crate) fn session(row: &AnyRow) -> Result<SessionRow> {
         last_seen_at: ts(row, "last_seen_at")?,
         authenticated_at: ts(row, "authenticated_at")?,
         ended_at: opt_ts(row, "ended_at")?,
+        passkey_at: opt_ts(row, "passkey_at")?,
     })
 }
 
@@ -409,6 +410,89 @@ impl Tx {
         )
         .bind(now.unix_millis())
         .bind(id_hash.to_vec())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// Keeps a one-time passkey challenge on the session, replacing any earlier one.
+    pub async fn set_session_challenge(
+        &mut self,
+        id_hash: &[u8; 32],
+        challenge: &[u8],
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE sessions SET challenge = $1, challenge_at = $2 WHERE id_hash = $3 AND ended_at IS NULL",
+        )
+        .bind(challenge.to_vec())
+        .bind(now.unix_millis())
+        .bind(id_hash.to_vec())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// Takes the session's passkey challenge and when it was issued: it can be answered once.
+    pub async fn take_session_challenge(
+        &mut self,
+        id_hash: &[u8; 32],
+    ) -> Result<Option<(Vec<u8>, Timestamp)>> {
+        let row = sqlx::query(
+            "SELECT challenge, challenge_at FROM sessions \
+             WHERE id_hash = $1 AND ended_at IS NULL AND challenge IS NOT NULL",
+        )
+        .bind(id_hash.to_vec())
+        .fetch_optional(&mut *self.reads.inner)
+        .await?;
+        sqlx::query("UPDATE sessions SET challenge = NULL, challenge_at = NULL WHERE id_hash = $1")
+            .bind(id_hash.to_vec())
+            .execute(&mut *self.reads.inner)
+            .await?;
+        row.map(|r| Ok((r.try_get("challenge")?, ts(&r, "challenge_at")?)))
+            .transpose()
+    }
+
+    /// Records that the session just proved a passkey.
+    pub async fn set_session_passkey(&mut self, id_hash: &[u8; 32], now: Timestamp) -> Result<()> {
+        sqlx::query("UPDATE sessions SET passkey_at = $1 WHERE id_hash = $2 AND ended_at IS NULL")
+            .bind(now.unix_millis())
+            .bind(id_hash.to_vec())
+            .execute(&mut *self.reads.inner)
+            .await?;
+        Ok(())
+    }
+
+    /// Stores a new passkey; `false` if that credential is already registered.
+    pub async fn insert_passkey(&mut self, row: &PasskeyRow) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO passkeys (credential_id, user_id, public_key, sign_count, created_at, last_used_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (credential_id) DO NOTHING",
+        )
+        .bind(row.credential_id.clone())
+        .bind(row.user_id.to_string())
+        .bind(row.public_key.clone())
+        .bind(i64::from(row.sign_count))
+        .bind(row.created_at.unix_millis())
+        .bind(row.last_used_at.map(Timestamp::unix_millis))
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Records a passkey's use: its new counter and when.
+    pub async fn passkey_used(
+        &mut self,
+        credential_id: &[u8],
+        sign_count: u32,
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE passkeys SET sign_count = $1, last_used_at = $2 WHERE credential_id = $3",
+        )
+        .bind(i64::from(sign_count))
+        .bind(now.unix_millis())
+        .bind(credential_id.to_vec())
         .execute(&mut *self.reads.inner)
         .await?;
         Ok(())
@@ -1012,7 +1096,7 @@ impl Reads {
 
     pub async fn session(&mut self, id_hash: &[u8; 32]) -> Result<Option<SessionRow>> {
         let row = sqlx::query(
-            "SELECT user_id, created_at, last_seen_at, authenticated_at, ended_at FROM sessions WHERE id_hash = $1",
+            "SELECT user_id, created_at, last_seen_at, authenticated_at, ended_at, passkey_at FROM sessions WHERE id_hash = $1",
         )
         .bind(id_hash.to_vec())
         .fetch_optional(&mut *self.inner)
@@ -1023,7 +1107,7 @@ impl Reads {
     /// A member of staff's sessions that have not been ended, newest first, with their hashes.
     pub async fn open_sessions_of(&mut self, user: UserId) -> Result<Vec<(Vec<u8>, SessionRow)>> {
         sqlx::query(
-            "SELECT id_hash, user_id, created_at, last_seen_at, authenticated_at, ended_at \
+            "SELECT id_hash, user_id, created_at, last_seen_at, authenticated_at, ended_at, passkey_at \
              FROM sessions WHERE user_id = $1 AND ended_at IS NULL ORDER BY created_at DESC LIMIT 100",
         )
         .bind(user.to_string())
@@ -1031,16 +1115,7 @@ impl Reads {
         .await?
         .iter()
         .map(|row| {
-            Ok((
-                row.try_get("id_hash")?,
-                SessionRow {
-                    user_id: parsed(row, "user_id")?,
-                    created_at: ts(row, "created_at")?,
-                    last_seen_at: ts(row, "last_seen_at")?,
-                    authenticated_at: ts(row, "authenticated_at")?,
-                    ended_at: opt_ts(row, "ended_at")?,
-                },
-            ))
+            Ok((row.try_get("id_hash")?, session(row)?))
         })
         .collect()
     }
@@ -1173,6 +1248,30 @@ impl Reads {
             Ok((found, relationship))
         })
         .transpose()
+    }
+
+    /// A member of staff's passkeys, oldest first.
+    pub async fn passkeys_of(&mut self, user: UserId) -> Result<Vec<PasskeyRow>> {
+        sqlx::query(
+            "SELECT credential_id, user_id, public_key, sign_count, created_at, last_used_at \
+             FROM passkeys WHERE user_id = $1 ORDER BY created_at, credential_id",
+        )
+        .bind(user.to_string())
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(PasskeyRow {
+                credential_id: row.try_get("credential_id")?,
+                user_id: parsed(row, "user_id")?,
+                public_key: row.try_get("public_key")?,
+                sign_count: u32::try_from(row.try_get::<i64, _>("sign_count")?)
+                    .map_err(|_| StoreError::Corrupt("a passkey counter"))?,
+                created_at: ts(row, "created_at")?,
+                last_used_at: opt_ts(row, "last_used_at")?,
+            })
+        })
+        .collect()
     }
 
     /// Emergency accesses no supervisor has reviewed yet, oldest first.
