@@ -16,6 +16,7 @@ mod group_commit;
 pub mod keyring;
 pub mod keys;
 mod notes;
+pub mod passkeys;
 mod record;
 mod safety;
 pub mod screenings;

@@ -21,6 +21,29 @@ pub enum SignInError {
     SlowDown(String),
 }
 
+/// A live session: whose it is, when they last proved who they are, and when it last proved a
+/// passkey (administrators need one).
+#[derive(Debug, Clone)]
+pub struct LiveSession {
+    pub caller: Caller,
+    pub authenticated_at: Timestamp,
+    pub passkey_at: Option<Timestamp>,
+}
+
+impl LiveSession {
+    fn of(user: UserRow, session: &SessionRow) -> Self {
+        Self {
+            caller: Caller {
+                id: user.id,
+                username: user.username,
+                role: user.role,
+            },
+            authenticated_at: session.authenticated_at,
+            passkey_at: session.passkey_at,
+        }
+    }
+}
+
 /// A new session: the secret for the cookie (shown once) and its owner.
 #[derive(Debug)]
 pub struct NewSession {
@@ -376,7 +399,7 @@ impl App {
 
     /// The member of staff a session token belongs to, if the session is still live: not ended,
     /// not idle for 15 minutes, not older than 12 hours (P13). A dead session is ended for good.
-    pub async fn session(&self, token: &str) -> Result<Option<(Caller, Timestamp)>> {
+    pub async fn session(&self, token: &str) -> Result<Option<LiveSession>> {
         if !crypto::token::looks_like_token(token) {
             return Ok(None);
         }
@@ -392,16 +415,7 @@ impl App {
             session_state(session.created_at, session.last_seen_at, now) == SessionState::Active;
         let stale = now.unix_millis() - session.last_seen_at.unix_millis() >= TOUCH_EVERY_MS;
         if live && !stale {
-            return Ok(user.map(|u| {
-                (
-                    Caller {
-                        id: u.id,
-                        username: u.username,
-                        role: u.role,
-                    },
-                    session.authenticated_at,
-                )
-            }));
+            return Ok(user.map(|u| LiveSession::of(u, &session)));
         }
         let mut tx = self.store().write().await?;
         if !live {
@@ -419,16 +433,7 @@ impl App {
         }
         tx.touch_session(&hash, now).await?;
         tx.commit().await?;
-        Ok(user.map(|u| {
-            (
-                Caller {
-                    id: u.id,
-                    username: u.username,
-                    role: u.role,
-                },
-                session.authenticated_at,
-            )
-        }))
+        Ok(user.map(|u| LiveSession::of(u, &session)))
     }
 
     /// The live sessions of the member of staff who holds `token`, newest first.

@@ -44,6 +44,15 @@ pub enum WebAuthnError {
     Counter,
 }
 
+/// What the browser returns from `navigator.credentials.get`.
+#[derive(Debug, Clone, Copy)]
+pub struct Assertion<'a> {
+    pub credential_id: &'a [u8],
+    pub client_data_json: &'a [u8],
+    pub authenticator_data: &'a [u8],
+    pub signature: &'a [u8],
+}
+
 /// A passkey as registration finds it, to be stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewPasskey {

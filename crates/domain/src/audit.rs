@@ -107,6 +107,9 @@ pub enum AuditAction {
     Reauthenticate,
     ClientRestrict,
     ClientUnrestrict,
+    PasskeyRegister,
+    PasskeySignIn,
+    PasskeyRefused,
 }
 
 impl AuditAction {
@@ -208,6 +211,9 @@ impl AuditAction {
             AuditAction::Reauthenticate => "session.reauthenticate",
             AuditAction::ClientRestrict => "client.restrict",
             AuditAction::ClientUnrestrict => "client.unrestrict",
+            AuditAction::PasskeyRegister => "passkey.register",
+            AuditAction::PasskeySignIn => "passkey.sign-in",
+            AuditAction::PasskeyRefused => "passkey.refused",
         }
     }
 }

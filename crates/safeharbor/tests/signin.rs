@@ -68,7 +68,7 @@ async fn sign_in_needs_the_password_and_a_fresh_code() {
             SignInError::Refused,
             "a code works once"
         );
-        let (caller, _) = t.app.session(&session.token).await.unwrap().unwrap();
+        let caller = t.app.session(&session.token).await.unwrap().unwrap().caller;
         assert_eq!(caller.id, id);
         let stored: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
         assert!(

@@ -714,6 +714,20 @@ async fn the_first_administrator_signs_up_through_a_link_that_works_once() {
         assert_eq!(done.status, StatusCode::SEE_OTHER);
         assert_eq!(done.location(), "/app/");
         assert!(admin.cookie.is_some(), "signed in at the end of sign-up");
+        // An administrator then adds a passkey before anything else opens.
+        let first = admin.get("/app/account").await;
+        assert_eq!(first.location(), "/app/passkey");
+        assert!(
+            admin
+                .get("/app/passkey")
+                .await
+                .body
+                .contains("Add a passkey")
+        );
+        assert_eq!(
+            admin.passkey("ada.admin").await.status,
+            StatusCode::SEE_OTHER
+        );
         assert_eq!(admin.get("/app/account").await.status, StatusCode::OK);
 
         // The link is spent; and the new password and authenticator sign in.

@@ -33,7 +33,13 @@ pub(crate) const AUTOSAVE: Script = Script {
     body: include_str!("../assets/screening.js"),
 };
 
-const SCRIPTS: [&Script; 3] = [&QUICK_EXIT, &SELF_CHECK, &AUTOSAVE];
+/// An administrator's passkey step (WebAuthn in the browser).
+pub(crate) const PASSKEY: Script = Script {
+    path: "/assets/passkey.js",
+    body: include_str!("../assets/passkey.js"),
+};
+
+const SCRIPTS: [&Script; 4] = [&QUICK_EXIT, &SELF_CHECK, &AUTOSAVE, &PASSKEY];
 
 impl Script {
     /// `sha256-<base64>`: the tag's `integrity`, and the source the policy allows.

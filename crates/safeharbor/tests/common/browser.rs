@@ -201,6 +201,24 @@ impl Browser {
             .await
     }
 
+    /// Adds a virtual passkey authenticator (the WebDriver WebAuthn extension) that is present and
+    /// verifies the person, as a security key with a PIN would.
+    pub async fn add_virtual_authenticator(&self) {
+        self.session_send(
+            "POST",
+            "/webauthn/authenticator",
+            Some(json!({
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": true,
+                "hasUserVerification": true,
+                "isUserVerified": true,
+                "automaticPresenceSimulation": true
+            })),
+        )
+        .await;
+    }
+
     /// The profile folder (`--user-data-dir`); Chromium's own files are under `Default/`.
     pub fn profile_dir(&self) -> PathBuf {
         self.work.path().join("profile")

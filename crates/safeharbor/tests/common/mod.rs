@@ -90,6 +90,10 @@ pub struct TestApp {
     pub storage: Storage,
     pub dir: tempfile::TempDir,
     pub engine: Engine,
+    /// Each administrator's passkey, by username (administrators prove one on every sign-in).
+    pub passkeys: std::sync::Mutex<
+        std::collections::HashMap<String, crypto::webauthn::software::Authenticator>,
+    >,
 }
 
 impl TestApp {
@@ -122,6 +126,7 @@ impl TestApp {
             storage,
             dir,
             engine,
+            passkeys: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
     }
 

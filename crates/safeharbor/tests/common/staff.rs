@@ -90,16 +90,86 @@ impl<'a> Staff<'a> {
         self.send(request).await
     }
 
+    /// Signs in with password and a fresh code; an administrator then proves their passkey (the
+    /// test's software authenticator, registered on first use) as their browser would.
     pub async fn sign_in(&mut self, username: &str, secret: &TotpSecret) -> Page {
         // Each sign-in needs a fresh code: move the clock on to the next 30-second step.
         self.t.clock.advance_minutes(1);
         let code = secret.code(self.t.unix_seconds());
+        let page = self
+            .post(
+                "/login",
+                &[
+                    ("username", username),
+                    ("password", STAFF_PASSWORD),
+                    ("code", &code),
+                ],
+            )
+            .await;
+        if page.status == StatusCode::SEE_OTHER
+            && self.get("/app/").await.location() == "/app/passkey"
+        {
+            let done = self.passkey(username).await;
+            assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        }
+        page
+    }
+
+    /// Answers the passkey step with `username`'s software authenticator.
+    pub async fn passkey(&mut self, username: &str) -> Page {
+        use base64::Engine as _;
+        let encode = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        let step = self.get("/app/passkey").await;
+        let attribute = |name: &str| -> String {
+            let (_, rest) = step
+                .body
+                .split_once(&format!("{name}=\""))
+                .expect("the passkey form");
+            rest.split('"').next().unwrap().to_owned()
+        };
+        let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(attribute("data-challenge"))
+            .unwrap();
+        let (rp_id, origin) = (attribute("data-rp-id"), self.t.base.clone());
+        let rp = crypto::webauthn::RelyingParty {
+            id: &rp_id,
+            origin: &origin,
+        };
+        let register = attribute("data-mode") == "register";
+        let answer = {
+            let mut passkeys = self.t.passkeys.lock().unwrap();
+            let seed = u8::try_from(passkeys.len() + 1).unwrap();
+            let authenticator = passkeys
+                .entry(username.to_owned())
+                .or_insert_with(|| crypto::webauthn::software::Authenticator::new(seed));
+            let answer = if register {
+                authenticator.create(rp, &challenge)
+            } else {
+                authenticator.get(rp, &challenge)
+            };
+            (answer, encode(&authenticator.credential_id))
+        };
+        let ((response, credential), csrf) = (answer, step.csrf());
+        let (client_data, data, signature) = (
+            encode(&response.client_data_json),
+            encode(&response.data),
+            encode(&response.signature),
+        );
+        let (attestation, authenticator_data) = if register {
+            (data, String::new())
+        } else {
+            (String::new(), data)
+        };
         self.post(
-            "/login",
+            "/app/passkey",
             &[
-                ("username", username),
-                ("password", STAFF_PASSWORD),
-                ("code", &code),
+                ("csrf", csrf.as_str()),
+                ("mode", if register { "register" } else { "verify" }),
+                ("credential_id", credential.as_str()),
+                ("client_data", client_data.as_str()),
+                ("attestation", attestation.as_str()),
+                ("authenticator_data", authenticator_data.as_str()),
+                ("signature", signature.as_str()),
             ],
         )
         .await

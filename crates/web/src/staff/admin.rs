@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::policy::{Action, Relationship, permits};
 use domain::{Role, UserId};
@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::emergency::unless_fresh;
 use super::login::NoFields;
-use super::page::{self, Chrome, render, when};
+use super::page::{self, Address, Chrome, render, when};
 use super::session::{SignedIn, StaffForm};
 
 /// Whether the signed-in role administers accounts.
@@ -107,21 +107,9 @@ pub(crate) async fn staff(State(app): State<app::App>, signed_in: SignedIn) -> R
     )
 }
 
-/// The address people use to reach this server, for the link: the host they asked for, over
-/// HTTPS unless it is this machine.
+/// The sign-up link, at the address people use to reach this server.
 fn link(headers: &HeaderMap, token: &str) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    // The host without its port, compared whole ("localhost.example.org" is not this machine).
-    let name = match host.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or(v6),
-        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
-    };
-    let local = matches!(name, "127.0.0.1" | "localhost" | "::1");
-    let scheme = if local { "http" } else { "https" };
-    format!("{scheme}://{host}/login/setup/{token}")
+    format!("{}/login/setup/{token}", Address::of(headers).origin)
 }
 
 fn link_page(signed_in: &SignedIn, headers: &HeaderMap, token: &str, whom: String) -> Response {

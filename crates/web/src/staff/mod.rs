@@ -11,6 +11,7 @@ mod emergency;
 mod login;
 mod page;
 mod paging;
+mod passkey;
 mod requests;
 mod screenings;
 mod session;
@@ -73,6 +74,11 @@ pub(crate) fn routes() -> Router<app::App> {
         .route(
             "/app/admin/teams/{id}/members/remove",
             post(teams::remove_member),
+        )
+        .route(passkey::PASSKEY, get(passkey::passkey).post(passkey::prove))
+        .route(
+            crate::assets::PASSKEY.path,
+            get(|| async { crate::assets::PASSKEY.response() }),
         )
         .route(
             "/app/reauth",

@@ -168,3 +168,33 @@ pub(crate) async fn stylesheet() -> Response {
     )
         .into_response()
 }
+
+/// The address people use to reach this server: the host they asked for, over HTTPS unless it is
+/// this machine. Sign-up links are made at it, and passkeys are bound to its host name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Address {
+    /// The host name alone (a passkey's relying party id).
+    pub host: String,
+    /// Scheme, host and port (where pages come from).
+    pub origin: String,
+}
+
+impl Address {
+    pub(crate) fn of(headers: &axum::http::HeaderMap) -> Self {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost");
+        // The host without its port, compared whole ("localhost.example.org" is not this machine).
+        let name = match host.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or(v6),
+            None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+        };
+        let local = matches!(name, "127.0.0.1" | "localhost" | "::1");
+        let scheme = if local { "http" } else { "https" };
+        Self {
+            host: name.to_owned(),
+            origin: format!("{scheme}://{host}"),
+        }
+    }
+}

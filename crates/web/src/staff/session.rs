@@ -110,15 +110,29 @@ impl FromRequestParts<app::App> for SignedIn {
             return Err(Redirect::to(LOGIN).into_response());
         };
         match app.session(token).await {
-            Ok(Some((caller, authenticated_at))) => Ok(Self {
-                caller,
+            // An administrator's session opens nothing but the passkey step (and signing out)
+            // until it has proved a passkey (P10).
+            Ok(Some(live))
+                if app::passkeys::needs_passkey(live.caller.role)
+                    && live.passkey_at.is_none()
+                    && !passkey_step_allowed(parts.uri.path()) =>
+            {
+                Err(Redirect::to(super::passkey::PASSKEY).into_response())
+            }
+            Ok(Some(live)) => Ok(Self {
+                caller: live.caller,
                 token: token.to_owned(),
-                authenticated_at,
+                authenticated_at: live.authenticated_at,
             }),
             Ok(None) => Err(SignInFirst.into_response()),
             Err(err) => Err(super::page::failure(err)),
         }
     }
+}
+
+/// What a session that still owes its passkey may reach.
+fn passkey_step_allowed(path: &str) -> bool {
+    path == super::passkey::PASSKEY || path == "/logout"
 }
 
 /// For pages anyone may see (the sign-in page): the session if there is a live one.
