@@ -205,8 +205,8 @@ impl App {
         }
     }
 
-    /// Last step: a correct code from the new authenticator confirms it, uses up the link and
-    /// signs the person in. `None` when the code (or the link) is not right; nothing changes.
+    /// Last step: a correct code from the new authenticator confirms it, uses up the link, forgets
+    /// any passkeys of an earlier sign-up and signs the person in. `None` when the code (or the link) is not right; nothing changes.
     pub async fn finish_enrolment(&self, token: &str, code: &str) -> Result<Option<NewSession>> {
         let Some((hash, row)) = self.live_invitation(token).await? else {
             return Ok(None);
@@ -224,6 +224,9 @@ impl App {
         if !tx.use_invitation(&hash, self.now()).await? {
             return Ok(None);
         }
+        // A new sign-up link is how someone who lost their phone or passkey starts again: the old
+        // passkeys go with the old authenticator, and an administrator adds a new one next.
+        tx.delete_passkeys_of(user_id).await?;
         let session = self.start_session(&mut tx, &user).await?;
         tx.commit().await?;
         Ok(Some(session))

@@ -164,6 +164,12 @@ async fn run_demo(listen: &Listen, clients: u32) -> anyhow::Result<ExitCode> {
         println!(
             "app holding the account's key (or run: oathtool --totp -b KEY). Made up for this run:"
         );
+        if addr.ip().is_loopback() {
+            println!(
+                "(demo.admin also adds a passkey, which needs a host name: sign in at http://localhost:{}/login.)",
+                addr.port()
+            );
+        }
         for a in &accounts {
             println!(
                 "  {:<18} {:<14} password {}  key {}",

@@ -1297,3 +1297,41 @@ async fn a_supervisor_sees_refusals_and_what_someone_has_done() {
     }
     assert!(!ana.get("/app/").await.body.contains("Audit log"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_sign_up_link_lets_an_administrator_start_again_with_a_new_passkey() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let (ada, secret) = t.enrolled("ada.admin", Role::Administrator).await;
+    let mut web = Staff::new(&t);
+    web.sign_in("ada.admin", &secret).await;
+    let passkeys = || async {
+        let mut tx = t.app.store().read().await.unwrap();
+        tx.passkeys_of(ada.caller.id).await.unwrap().len()
+    };
+    assert_eq!(passkeys().await, 1, "added at the first sign-in");
+
+    // Lost with the phone: a new link, a new password and authenticator, and no old passkey.
+    let token = t
+        .app
+        .invite(Some(ada.caller.id), Role::Administrator)
+        .await
+        .unwrap();
+    let new_secret = t
+        .app
+        .enrol(&token, None, "harbor kettle meadow quartz")
+        .await
+        .unwrap()
+        .unwrap();
+    t.clock.advance_minutes(1);
+    let code = new_secret.code(t.unix_seconds());
+    assert!(
+        t.app
+            .finish_enrolment(&token, &code)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(passkeys().await, 0);
+    let audit = t.audit().await;
+    assert!(audit.iter().any(|e| e.action == "passkey.register"));
+}

@@ -346,6 +346,8 @@ pub async fn credentials_and_sessions_round_trip(h: &impl Harness) {
         (1, 9, Some(T0.plus_days(2)))
     );
     assert!(tx.passkeys_of(a.id).await.unwrap().is_empty());
+    assert_eq!(tx.delete_passkeys_of(b.id).await.unwrap(), 1);
+    assert!(tx.passkeys_of(b.id).await.unwrap().is_empty());
     tx.commit().await.unwrap();
 }
 

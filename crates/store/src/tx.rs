@@ -480,6 +480,15 @@ impl Tx {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Forgets every passkey of a member of staff; how many there were.
+    pub async fn delete_passkeys_of(&mut self, user: UserId) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM passkeys WHERE user_id = $1")
+            .bind(user.to_string())
+            .execute(&mut *self.reads.inner)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Records a passkey's use: its new counter and when.
     pub async fn passkey_used(
         &mut self,
