@@ -206,11 +206,7 @@ async fn client_page(
     };
     let assignment = super::teams::assignment_panel(app, signed_in, id).await;
     let may = |action| domain::policy::permits(caller.role, relationship, action);
-    let status = if problem.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = page::status_for(problem.as_ref());
     render(
         status,
         &ClientPage {
@@ -568,11 +564,7 @@ fn safety_page(
     form: &SafetyForm,
     problem: Option<String>,
 ) -> Response {
-    let status = if problem.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = page::status_for(problem.as_ref());
     render(
         status,
         &SafetyPage {

@@ -273,11 +273,7 @@ async fn worksheet_page(
             Err(err) => return page::failure(err),
         },
     };
-    let status = if problem.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = page::status_for(problem.as_ref());
     let at = problem
         .as_ref()
         .and_then(|p| p.path.map(|path| (path, p.text.as_str())));

@@ -151,6 +151,15 @@ pub(crate) fn failure(err: app::AppError) -> Response {
     }
 }
 
+/// A page's status: 422 when it comes back with a problem to fix, else 200.
+pub(crate) fn status_for<T>(problem: Option<&T>) -> StatusCode {
+    if problem.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
+}
+
 /// An instant as staff read it: date and minute, in UTC (said so on the page).
 pub(crate) fn when(at: domain::Timestamp) -> String {
     let text = at.rfc3339();

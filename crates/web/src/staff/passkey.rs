@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine as _;
 use crypto::webauthn::{Assertion, RelyingParty, WebAuthnError};
@@ -46,11 +46,7 @@ async fn passkey_page(
         Ok(step) => step,
         Err(err) => return page::failure(err),
     };
-    let status = if problem.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = page::status_for(problem.as_ref());
     render(
         status,
         &PasskeyPage {

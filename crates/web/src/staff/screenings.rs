@@ -223,11 +223,7 @@ async fn form_page(
             Err(err) => return page::failure(err),
         },
     };
-    let status = if problem.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = page::status_for(problem.as_ref());
     render(
         status,
         &FormPage {

@@ -59,11 +59,7 @@ fn code_step(
     secret: &TotpSecret,
     problem: Option<String>,
 ) -> Response {
-    let status = if problem.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = page::status_for(problem.as_ref());
     render(
         status,
         &CodeStep {
