@@ -1,6 +1,6 @@
 //! A transaction and every query the application runs in one. Parameterised SQL only (P15).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crypto::SecretKey;
 use domain::audit::NewAuditEvent;
@@ -239,14 +239,18 @@ const CONTACT_REQUEST_COLUMNS: &str = "id, received_at, expires_at, language, de
 const CLIENT_COLUMNS: &str = "id, created_at, created_by, preferred_name, legal_name, date_of_birth, \
      contact, languages, gender, age_band, name_index, dob_index, safety, alias_index, erased_at, \
      restricted";
-/// The same columns, of a client table named `c`.
-const TEAM_CLIENT_COLUMNS: &str = "c.id, c.created_at, c.created_by, c.preferred_name, c.legal_name, \
-     c.date_of_birth, c.contact, c.languages, c.gender, c.age_band, c.name_index, c.dob_index, \
-     c.safety, c.alias_index, c.erased_at, c.restricted";
+/// What a list of clients shows (name, age band, dates), in the shape of a client row: the other
+/// sealed fields and indexes are left out (NULL), so a page of a caseload copies no more than it
+/// needs. Of a client table named `c`.
+const LIST_COLUMNS: &str = "c.id, c.created_at, c.created_by, c.preferred_name, \
+     NULL AS legal_name, NULL AS date_of_birth, NULL AS contact, NULL AS languages, c.gender, \
+     c.age_band, NULL AS name_index, NULL AS dob_index, NULL AS safety, NULL AS alias_index, \
+     c.erased_at, c.restricted";
 
-/// Assignments seen from the supervisors who lead a team the assigned worker is on:
-/// `a.client_id` with `lead.user_id`. Extended with `AND ...` conditions.
-const SUPERVISED: &str = "SELECT a.client_id, lead.user_id FROM assignments a \
+/// Assignments seen from the supervisors who lead a team the assigned worker is on (`a` the
+/// assignment, `lead` the supervisor's membership), for a `SELECT` to put in front and `AND ...`
+/// conditions to follow.
+const SUPERVISED_FROM: &str = "FROM assignments a \
      JOIN team_members member ON member.user_id = a.user_id \
      JOIN team_members lead ON lead.team_id = member.team_id AND lead.leads = 1 \
      WHERE lead.user_id <> a.user_id";
@@ -1173,7 +1177,8 @@ impl Reads {
         .transpose()
     }
 
-    /// The clients assigned to a member of staff, most recently assigned first, a page at a time.
+    /// The clients assigned to a member of staff, most recently assigned first, a page at a time;
+    /// each row holds only what a list shows (see `LIST_COLUMNS`).
     pub async fn caseload(
         &mut self,
         user: UserId,
@@ -1183,8 +1188,8 @@ impl Reads {
         // Driven from the worker's assignments in time order (an index by user and time), not by
         // scanning or sorting every client: a page reads only its own rows.
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {CLIENT_COLUMNS} FROM assignments JOIN clients ON clients.id = assignments.client_id \
-             WHERE assignments.user_id = $1 AND clients.erased_at IS NULL \
+            "SELECT {LIST_COLUMNS} FROM assignments JOIN clients c ON c.id = assignments.client_id \
+             WHERE assignments.user_id = $1 AND c.erased_at IS NULL \
              ORDER BY assignments.assigned_at DESC, assignments.client_id DESC LIMIT $2 OFFSET $3"
         )))
         .bind(user.to_string())
@@ -1234,7 +1239,7 @@ impl Reads {
             "SELECT {CLIENT_COLUMNS}, \
              CAST(CASE WHEN EXISTS (SELECT 1 FROM assignments a \
                  WHERE a.client_id = clients.id AND a.user_id = $2) THEN 1 ELSE 0 END AS BIGINT) AS assigned, \
-             CAST(CASE WHEN EXISTS ({SUPERVISED} AND a.client_id = clients.id AND lead.user_id = $2) \
+             CAST(CASE WHEN EXISTS (SELECT 1 {SUPERVISED_FROM} AND a.client_id = clients.id AND lead.user_id = $2) \
                  THEN 1 ELSE 0 END AS BIGINT) AS supervised, \
              CAST(CASE WHEN EXISTS (SELECT 1 FROM emergency_access e WHERE e.client_id = clients.id \
                  AND e.user_id = $2 AND e.expires_at > $3) THEN 1 ELSE 0 END AS BIGINT) AS emergency \
@@ -1350,7 +1355,7 @@ impl Reads {
     }
 
     /// The clients of the members of the teams `user` leads, with who each is assigned to, most
-    /// recently assigned first, a page at a time.
+    /// recently assigned first, a page at a time; rows as in `caseload`.
     pub async fn team_caseload(
         &mut self,
         user: UserId,
@@ -1358,7 +1363,7 @@ impl Reads {
         offset: i64,
     ) -> Result<Vec<(ClientRow, UserId)>> {
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {TEAM_CLIENT_COLUMNS}, supervised.user_id AS worker FROM \
+            "SELECT {LIST_COLUMNS}, supervised.user_id AS worker FROM \
              (SELECT DISTINCT a.client_id, a.user_id, a.assigned_at FROM assignments a \
               JOIN team_members member ON member.user_id = a.user_id \
               JOIN team_members lead ON lead.team_id = member.team_id AND lead.leads = 1 \
@@ -1494,57 +1499,40 @@ impl Reads {
             .iter()
             .map(|r| client(r).map(|row| (row.id, row)))
             .collect::<Result<_>>()?;
-        let assigned = self
-            .client_user_pairs(
-                format!("SELECT client_id, user_id FROM assignments WHERE client_id IN ({list})"),
-                &ids,
-            )
-            .await?;
-        let supervised = self
-            .client_user_pairs(format!("{SUPERVISED} AND a.client_id IN ({list})"), &ids)
-            .await?;
-        // `now` as a literal: the list takes the numbered placeholders.
-        let in_emergency = self
-            .client_user_pairs(
-                format!(
-                    "SELECT client_id, user_id FROM emergency_access \
-                     WHERE client_id IN ({list}) AND expires_at > {}",
-                    now.unix_millis()
-                ),
-                &ids,
-            )
-            .await?;
+        // How each user stands to each client, in one query: assigned (1), leading a team whose
+        // member is (2), holding emergency access (3). `now` as a literal: the list takes the
+        // numbered placeholders, once for each part.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT client_id, user_id, CAST(1 AS BIGINT) AS link FROM assignments \
+             WHERE client_id IN ({list}) \
+             UNION ALL SELECT a.client_id, lead.user_id, CAST(2 AS BIGINT) {SUPERVISED_FROM} \
+             AND a.client_id IN ({list}) \
+             UNION ALL SELECT client_id, user_id, CAST(3 AS BIGINT) FROM emergency_access \
+             WHERE client_id IN ({list}) AND expires_at > {}",
+            now.unix_millis()
+        )));
+        for id in &ids {
+            query = query.bind(id.clone());
+        }
+        let mut links: HashMap<(ClientId, UserId), [bool; 3]> = HashMap::new();
+        for row in query.fetch_all(&mut *self.inner).await? {
+            let pair = (parsed(&row, "client_id")?, parsed(&row, "user_id")?);
+            let link = usize::try_from(row.try_get::<i64, _>("link")? - 1)
+                .map_err(|_| StoreError::Corrupt("a client link"))?;
+            if let Some(flag) = links.entry(pair).or_default().get_mut(link) {
+                *flag = true;
+            }
+        }
         Ok(pairs
             .iter()
             .filter_map(|pair| {
                 let row = clients.get(&pair.0)?.clone();
-                let relationship = standing(
-                    &row,
-                    assigned.contains(pair),
-                    supervised.contains(pair),
-                    in_emergency.contains(pair),
-                );
+                let [assigned, supervises, emergency] =
+                    links.get(pair).copied().unwrap_or_default();
+                let relationship = standing(&row, assigned, supervises, emergency);
                 Some((*pair, (row, relationship)))
             })
             .collect())
-    }
-
-    /// The (client, user) pairs a query gives, `ids` bound in order to its placeholders.
-    async fn client_user_pairs(
-        &mut self,
-        sql: String,
-        ids: &[String],
-    ) -> Result<HashSet<(ClientId, UserId)>> {
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for id in ids {
-            query = query.bind(id.clone());
-        }
-        query
-            .fetch_all(&mut *self.inner)
-            .await?
-            .iter()
-            .map(|r| Ok((parsed(r, "client_id")?, parsed(r, "user_id")?)))
-            .collect()
     }
 
     pub async fn contact_request(
