@@ -2,15 +2,16 @@
 //! describes a real person.
 
 use app::{App, Caller, NewCase, Purpose};
-use domain::Role;
 use domain::case::{CaseDates, Program};
 use domain::client::{
     AgeBand, ContactDetails, Gender, Language, NewClient, PersonalDetails, PreferredName,
     SafetyFlags,
 };
 use domain::contact_request::RawContactRequest;
+use domain::legal::{FactSource, Facts};
 use domain::note::NoteText;
 use domain::signin::NewPassword;
+use domain::{ClientId, Role};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
@@ -222,6 +223,10 @@ pub async fn seed(
             let text = NoteText::parse(NOTES.choose(&mut rng).copied().unwrap_or(NOTES[0]))?;
             app.add_note(manager, id, text, Purpose::CaseWork).await?;
         }
+        // Every tenth client has a screening and a determination to look at.
+        if n % 10 == 0 {
+            identification(app, manager, id).await?;
+        }
         progress(u64::from(n) + 1);
     }
     // A few requests from the public contact form, waiting in the staff queue.
@@ -236,6 +241,35 @@ pub async fn seed(
         app.receive_contact_request(request, "en").await?;
     }
     Ok(accounts)
+}
+
+/// A made-up screening (the youth shelter questions, one yes) and a determination: given a place to
+/// stay and exchanged for money while under 18, means not yet asked about.
+async fn identification(app: &App, manager: &Caller, client: ClientId) -> anyhow::Result<()> {
+    let answers = [("traded-sex", "yes"), ("unsafe-work", "no")]
+        .into_iter()
+        .map(|(item, answer)| (item.to_owned(), answer.to_owned()))
+        .collect();
+    app.record_screening(manager, client, "qyit-4", &answers, Purpose::CaseWork)
+        .await?;
+    let facts = Facts::parse_json(
+        r#"{"person": {"age_at_first_act": 16}, "period": {"from": "2025-06-01"},
+            "actions": {"harboring": true},
+            "purpose": {"sex_act": true, "anything_of_value_given_or_received": true}}"#,
+    )?;
+    let sources = [
+        "person.age_at_first_act",
+        "period.from",
+        "actions.harboring",
+        "purpose.sex_act",
+        "purpose.anything_of_value_given_or_received",
+    ]
+    .into_iter()
+    .map(|path| (path, FactSource::OwnAccount))
+    .collect();
+    app.record_determination(manager, client, facts, &sources, Purpose::CaseWork)
+        .await?;
+    Ok(())
 }
 
 /// Made-up contact requests: (nickname, safe way to reach, safe time, code word).

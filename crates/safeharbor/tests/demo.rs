@@ -40,6 +40,11 @@ async fn the_demo_accounts_sign_in_with_what_the_demo_prints() {
         signed_in.body
     );
 
+    // Some clients have a screening and a determination to look at.
+    let audit = t.audit().await;
+    for action in ["screening.create", "determination.create"] {
+        assert!(audit.iter().any(|e| e.action == action), "{action}");
+    }
     let caseload = web.get("/app/").await;
     assert_eq!(caseload.body.matches("/app/clients/").count() - 1, 5);
     let queue = web.get("/app/requests").await;
