@@ -409,13 +409,26 @@ impl Tx {
     }
 
     pub async fn touch_session(&mut self, id_hash: &[u8; 32], now: Timestamp) -> Result<()> {
-        sqlx::query(
+        self.stamp_session(
             "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2 AND ended_at IS NULL",
+            id_hash,
+            now,
         )
-        .bind(now.unix_millis())
-        .bind(id_hash.to_vec())
-        .execute(&mut *self.reads.inner)
-        .await?;
+        .await
+    }
+
+    /// Runs an `UPDATE` of a live session that sets `now` ($1) on the session hashed `id_hash` ($2).
+    async fn stamp_session(
+        &mut self,
+        sql: &'static str,
+        id_hash: &[u8; 32],
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(sql)
+            .bind(now.unix_millis())
+            .bind(id_hash.to_vec())
+            .execute(&mut *self.reads.inner)
+            .await?;
         Ok(())
     }
 
@@ -459,12 +472,12 @@ impl Tx {
 
     /// Records that the session just proved a passkey.
     pub async fn set_session_passkey(&mut self, id_hash: &[u8; 32], now: Timestamp) -> Result<()> {
-        sqlx::query("UPDATE sessions SET passkey_at = $1 WHERE id_hash = $2 AND ended_at IS NULL")
-            .bind(now.unix_millis())
-            .bind(id_hash.to_vec())
-            .execute(&mut *self.reads.inner)
-            .await?;
-        Ok(())
+        self.stamp_session(
+            "UPDATE sessions SET passkey_at = $1 WHERE id_hash = $2 AND ended_at IS NULL",
+            id_hash,
+            now,
+        )
+        .await
     }
 
     /// Stores a new passkey; `false` if that credential is already registered.
@@ -517,15 +530,13 @@ impl Tx {
         id_hash: &[u8; 32],
         now: Timestamp,
     ) -> Result<()> {
-        sqlx::query(
+        self.stamp_session(
             "UPDATE sessions SET authenticated_at = $1, last_seen_at = $1 \
              WHERE id_hash = $2 AND ended_at IS NULL",
+            id_hash,
+            now,
         )
-        .bind(now.unix_millis())
-        .bind(id_hash.to_vec())
-        .execute(&mut *self.reads.inner)
-        .await?;
-        Ok(())
+        .await
     }
 
     pub async fn end_session(&mut self, id_hash: &[u8; 32], now: Timestamp) -> Result<bool> {

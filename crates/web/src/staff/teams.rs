@@ -292,13 +292,9 @@ pub(crate) async fn add_member(
     Path(team): Path<String>,
     StaffForm { signed_in, form }: StaffForm<MemberForm>,
 ) -> Response {
-    if manages_teams(&signed_in)
-        && let Some(prove) = unless_fresh(&app, &signed_in, TEAMS)
-    {
-        return prove;
-    }
-    let (Ok(team), Ok(user)) = (team.parse::<TeamId>(), form.user.parse::<UserId>()) else {
-        return page::not_found();
+    let (team, user) = match membership(&app, &signed_in, &team, &form.user) {
+        Ok(change) => change,
+        Err(response) => return *response,
     };
     let leads = form.leads.is_some_and(|v| v == "yes");
     match app
@@ -315,17 +311,32 @@ pub(crate) async fn remove_member(
     Path(team): Path<String>,
     StaffForm { signed_in, form }: StaffForm<AssignForm>,
 ) -> Response {
-    if manages_teams(&signed_in)
-        && let Some(prove) = unless_fresh(&app, &signed_in, TEAMS)
-    {
-        return prove;
-    }
-    let (Ok(team), Ok(user)) = (team.parse::<TeamId>(), form.user.parse::<UserId>()) else {
-        return page::not_found();
+    let (team, user) = match membership(&app, &signed_in, &team, &form.user) {
+        Ok(change) => change,
+        Err(response) => return *response,
     };
     match app.remove_team_member(&signed_in.caller, team, user).await {
         Ok(()) => Redirect::to(TEAMS).into_response(),
         Err(err) => page::failure(err),
+    }
+}
+
+/// The team and the person a change of membership is about, once the administrator's proof is
+/// fresh; else the response to send instead.
+fn membership(
+    app: &app::App,
+    signed_in: &SignedIn,
+    team: &str,
+    user: &str,
+) -> Result<(TeamId, UserId), Box<Response>> {
+    if manages_teams(signed_in)
+        && let Some(prove) = unless_fresh(app, signed_in, TEAMS)
+    {
+        return Err(Box::new(prove));
+    }
+    match (team.parse::<TeamId>(), user.parse::<UserId>()) {
+        (Ok(team), Ok(user)) => Ok((team, user)),
+        _ => Err(Box::new(page::not_found())),
     }
 }
 
