@@ -43,7 +43,7 @@ const SCRIPTS: [&Script; 4] = [&QUICK_EXIT, &SELF_CHECK, &AUTOSAVE, &PASSKEY];
 
 impl Script {
     /// `sha256-<base64>`: the tag's `integrity`, and the source the policy allows.
-    pub(crate) fn integrity(&self) -> String {
+    fn hash(&self) -> String {
         let digest = Sha256::digest(self.body.as_bytes());
         format!(
             "sha256-{}",
@@ -60,21 +60,21 @@ impl Script {
     }
 }
 
+/// Each script's path and hash, worked out once: pages ask for them on every render.
+static HASHES: LazyLock<Vec<(&'static str, String)>> =
+    LazyLock::new(|| SCRIPTS.iter().map(|s| (s.path, s.hash())).collect());
+
 /// The integrity of the script at `path` (for templates); empty for a path we do not serve.
-pub(crate) fn integrity(path: &str) -> String {
-    SCRIPTS
+pub(crate) fn integrity(path: &str) -> &'static str {
+    HASHES
         .iter()
-        .find(|s| s.path == path)
-        .map(|s| s.integrity())
-        .unwrap_or_default()
+        .find(|(p, _)| *p == path)
+        .map_or("", |(_, hash)| hash.as_str())
 }
 
-/// `script-src` with the hash of each of our scripts, worked out once.
+/// `script-src` with the hash of each of our scripts.
 static SCRIPT_SRC: LazyLock<String> = LazyLock::new(|| {
-    let hashes: Vec<String> = SCRIPTS
-        .iter()
-        .map(|s| format!("'{}'", s.integrity()))
-        .collect();
+    let hashes: Vec<String> = HASHES.iter().map(|(_, hash)| format!("'{hash}'")).collect();
     format!("script-src {}", hashes.join(" "))
 });
 
@@ -96,7 +96,7 @@ mod tests {
     #[test]
     fn the_policy_names_every_script_by_its_hash_and_nothing_else() {
         for script in SCRIPTS {
-            let integrity = script.integrity();
+            let integrity = script.hash();
             assert!(integrity.starts_with("sha256-") && integrity.len() == 7 + 44);
             assert!(CSP.contains(&format!("'{integrity}'")), "{}", script.path);
             assert_eq!(self::integrity(script.path), integrity);
