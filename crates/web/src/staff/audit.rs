@@ -4,13 +4,14 @@
 
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use domain::ClientId;
 use serde::Deserialize;
 
-use super::clients::{client_href, parse_id};
-use super::page::{self, Chrome, render, when};
+use super::clients::client_href;
+use super::page::{self, Chrome, RecordId, render, when};
 use super::session::SignedIn;
 
 struct Line {
@@ -97,11 +98,8 @@ struct AccessLogPage {
 pub(crate) async fn access_log(
     State(app): State<app::App>,
     signed_in: SignedIn,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ClientId>,
 ) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return page::not_found();
-    };
     let caller = &signed_in.caller;
     let purpose = app::Purpose::Supervision;
     // The log first: for anyone it is not meant for, it is "not found" before anything is read.

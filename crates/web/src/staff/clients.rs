@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::ClientId;
@@ -12,7 +12,7 @@ use domain::note::NoteText;
 use domain::policy::Action;
 use serde::Deserialize;
 
-use super::page::{self, Chrome, render, when};
+use super::page::{self, Chrome, RecordId, render, when};
 use super::paging::{PageQuery, Paging};
 use super::session::{SignedIn, StaffForm};
 
@@ -275,12 +275,9 @@ pub(crate) fn parse_id(raw: &str) -> Option<ClientId> {
 pub(crate) async fn client(
     State(app): State<app::App>,
     signed_in: SignedIn,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ClientId>,
 ) -> Response {
-    match parse_id(&id) {
-        Some(id) => client_page(&app, &signed_in, id, String::new(), None).await,
-        None => page::not_found(),
-    }
+    client_page(&app, &signed_in, id, String::new(), None).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -291,12 +288,9 @@ pub(crate) struct NoteForm {
 
 pub(crate) async fn add_note(
     State(app): State<app::App>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ClientId>,
     StaffForm { signed_in, form }: StaffForm<NoteForm>,
 ) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return page::not_found();
-    };
     let text = match NoteText::parse(&form.text) {
         Ok(text) => text,
         // What was typed stays in the box, with the problem beside it.
@@ -581,11 +575,8 @@ fn safety_page(
 pub(crate) async fn safety_form(
     State(app): State<app::App>,
     signed_in: SignedIn,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ClientId>,
 ) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return page::not_found();
-    };
     match app
         .client(&signed_in.caller, id, app::Purpose::Safety)
         .await
@@ -604,12 +595,9 @@ pub(crate) async fn safety_form(
 
 pub(crate) async fn save_safety(
     State(app): State<app::App>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ClientId>,
     StaffForm { signed_in, form }: StaffForm<SafetyForm>,
 ) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return page::not_found();
-    };
     let caller = &signed_in.caller;
     let flags = match form.parse() {
         Ok(flags) => flags,

@@ -18,7 +18,7 @@ use domain::legal::{
 use domain::{ClientId, DeterminationId};
 
 use super::clients::{client_href, parse_id};
-use super::page::{self, Chrome, render, when};
+use super::page::{self, Chrome, RecordId, render, when};
 use super::session::{SignedIn, StaffForm};
 
 /// A fact's answer is posted as `fact.<path>`, how we know it as `source.<path>`.
@@ -295,11 +295,8 @@ async fn worksheet_page(
 pub(crate) async fn worksheet(
     State(app): State<app::App>,
     signed_in: SignedIn,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ClientId>,
 ) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return page::not_found();
-    };
     worksheet_page(&app, &signed_in, id, None, None).await
 }
 
@@ -387,16 +384,13 @@ fn parse_facts(form: &BTreeMap<String, String>) -> Result<Posted, Problem> {
 /// Records the worksheet as a determination, or (with `save=draft`) keeps it to finish later.
 pub(crate) async fn record(
     State(app): State<app::App>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ClientId>,
     headers: HeaderMap,
     StaffForm {
         signed_in,
         mut form,
     }: StaffForm<BTreeMap<String, String>>,
 ) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return page::not_found();
-    };
     let draft = form.remove("save").is_some_and(|s| s == "draft");
     let Some(parsed) = read_posted(&form) else {
         return super::session::bad_form();

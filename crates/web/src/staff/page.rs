@@ -128,6 +128,25 @@ pub(crate) fn not_found() -> Response {
     )
 }
 
+/// A record's id from the page's address (`/app/clients/{id}`, `/app/requests/{id}`): one that
+/// does not parse is "not found", like any record the caller may not see (P7).
+pub(crate) struct RecordId<T>(pub T);
+
+impl<S: Send + Sync, T: std::str::FromStr> axum::extract::FromRequestParts<S> for RecordId<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Response> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| not_found())?;
+        raw.parse().map(RecordId).map_err(|_| not_found())
+    }
+}
+
 /// Maps an application error to a page. Refusals look exactly like "not found".
 pub(crate) fn failure(err: app::AppError) -> Response {
     use app::AppError::*;

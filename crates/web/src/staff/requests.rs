@@ -3,7 +3,7 @@
 //! in the application.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::ContactRequestId;
@@ -11,7 +11,7 @@ use domain::contact_request::Outcome;
 use serde::Deserialize;
 
 use super::login::NoFields;
-use super::page::{self, Chrome, render, when};
+use super::page::{self, Chrome, RecordId, render, when};
 use super::session::{SignedIn, StaffForm};
 
 struct Line {
@@ -59,11 +59,6 @@ fn href(id: ContactRequestId) -> String {
     format!("/app/requests/{id}")
 }
 
-/// A request id from the address; a malformed one is "not found" like any other (P7).
-fn parse_id(raw: &str) -> Option<ContactRequestId> {
-    raw.parse().ok()
-}
-
 pub(crate) async fn queue(State(app): State<app::App>, signed_in: SignedIn) -> Response {
     let caller = &signed_in.caller;
     let requests = match app.contact_requests(caller).await {
@@ -95,11 +90,8 @@ pub(crate) async fn queue(State(app): State<app::App>, signed_in: SignedIn) -> R
 pub(crate) async fn request(
     State(app): State<app::App>,
     signed_in: SignedIn,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ContactRequestId>,
 ) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return page::not_found();
-    };
     match app.contact_request(&signed_in.caller, id).await {
         Ok(request) => render(
             StatusCode::OK,
@@ -124,12 +116,9 @@ pub(crate) async fn request(
 
 pub(crate) async fn claim(
     State(app): State<app::App>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ContactRequestId>,
     StaffForm { signed_in, .. }: StaffForm<NoFields>,
 ) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return page::not_found();
-    };
     match app.claim_contact_request(&signed_in.caller, id).await {
         Ok(()) => Redirect::to(&href(id)).into_response(),
         Err(err) => page::failure(err),
@@ -138,12 +127,9 @@ pub(crate) async fn claim(
 
 pub(crate) async fn to_client(
     State(app): State<app::App>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ContactRequestId>,
     StaffForm { signed_in, .. }: StaffForm<NoFields>,
 ) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return page::not_found();
-    };
     match app.contact_request_to_client(&signed_in.caller, id).await {
         Ok(client) => Redirect::to(&format!("/app/clients/{client}")).into_response(),
         Err(err) => page::failure(err),
@@ -159,12 +145,9 @@ pub(crate) struct CloseForm {
 
 pub(crate) async fn close(
     State(app): State<app::App>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ContactRequestId>,
     StaffForm { signed_in, form }: StaffForm<CloseForm>,
 ) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return page::not_found();
-    };
     let outcome = match Outcome::parse_closing(&form.outcome) {
         Ok(outcome) => outcome,
         Err(invalid) => return page::failure(invalid.into()),

@@ -13,7 +13,7 @@ use domain::instrument::{Instrument, Response as Answering};
 use domain::{ClientId, ScreeningId};
 
 use super::clients::{client_href, parse_id};
-use super::page::{self, Chrome, render, when};
+use super::page::{self, Chrome, RecordId, render, when};
 use super::session::{SignedIn, StaffForm};
 
 /// Form fields for answers are `item.<item id>`, apart from the token and the instrument.
@@ -67,11 +67,8 @@ struct ChoosePage {
 pub(crate) async fn choose(
     State(app): State<app::App>,
     signed_in: SignedIn,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ClientId>,
 ) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return page::not_found();
-    };
     let client = match app
         .client(&signed_in.caller, id, app::Purpose::CaseWork)
         .await
@@ -260,13 +257,10 @@ pub(crate) async fn form(
 /// "not asked yet" are sent as such; the result says whether they could still change it.
 pub(crate) async fn record(
     State(app): State<app::App>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ClientId>,
     headers: HeaderMap,
     StaffForm { signed_in, form }: StaffForm<BTreeMap<String, String>>,
 ) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return page::not_found();
-    };
     let Some(instrument) = form.get("instrument").and_then(|i| instrument(i)) else {
         return page::failure(app::AppError::Invalid(domain::InvalidInput::new(
             "instrument",

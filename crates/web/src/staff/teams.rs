@@ -8,12 +8,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::policy::{Action, Relationship, permits};
-use domain::{TeamId, UserId};
+use domain::{ClientId, TeamId, UserId};
 use serde::Deserialize;
 
-use super::clients::{client_href, parse_id};
+use super::clients::client_href;
 use super::emergency::unless_fresh;
-use super::page::{self, Chrome, render, when};
+use super::page::{self, Chrome, RecordId, render, when};
 use super::paging::{PageQuery, Paging};
 use super::session::{SignedIn, StaffForm};
 
@@ -104,29 +104,29 @@ pub(crate) struct AssignForm {
 /// Assigns the client to someone on a team the supervisor leads.
 pub(crate) async fn assign(
     State(app): State<app::App>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ClientId>,
     StaffForm { signed_in, form }: StaffForm<AssignForm>,
 ) -> Response {
-    change_assignment(&app, &signed_in, &id, &form, true).await
+    change_assignment(&app, &signed_in, id, &form, true).await
 }
 
 /// Takes the client's assignment to someone away (never the last one).
 pub(crate) async fn unassign(
     State(app): State<app::App>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ClientId>,
     StaffForm { signed_in, form }: StaffForm<AssignForm>,
 ) -> Response {
-    change_assignment(&app, &signed_in, &id, &form, false).await
+    change_assignment(&app, &signed_in, id, &form, false).await
 }
 
 async fn change_assignment(
     app: &app::App,
     signed_in: &SignedIn,
-    id: &str,
+    id: ClientId,
     form: &AssignForm,
     assign: bool,
 ) -> Response {
-    let (Some(id), Ok(user)) = (parse_id(id), form.user.parse::<UserId>()) else {
+    let Ok(user) = form.user.parse::<UserId>() else {
         return page::not_found();
     };
     if leads_teams(signed_in)
@@ -155,12 +155,9 @@ pub(crate) struct RestrictForm {
 /// Restricts a client to the people assigned to them, or lifts that.
 pub(crate) async fn restrict(
     State(app): State<app::App>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ClientId>,
     StaffForm { signed_in, form }: StaffForm<RestrictForm>,
 ) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return page::not_found();
-    };
     let restricted = match form.restricted.as_str() {
         "yes" => true,
         "no" => false,
