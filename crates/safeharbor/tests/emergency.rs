@@ -247,3 +247,38 @@ async fn administration_asks_again_for_proof_after_five_minutes() {
         .await;
     assert_eq!(elsewhere.location(), "/app/");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn emergency_reviews_and_passkey_pages_are_not_found_for_roles_they_are_not_for() {
+    let t = TestApp::start(common::Engine::Sqlite).await;
+    let mut pages = Vec::new();
+    for (name, role) in [
+        ("ada.admin", Role::Administrator),
+        ("dan.analyst", Role::DataAnalyst),
+        ("ana.m", Role::CaseManager),
+    ] {
+        let (_, key) = t.enrolled(name, role).await;
+        let mut web = Staff::new(&t);
+        web.sign_in(name, &key).await;
+        pages.push((name, role, web));
+    }
+    let nothing = pages[2].2.get(NOWHERE).await;
+    for (name, role, web) in &mut pages {
+        // Emergency access is for people who do case work; reviews for supervisors; the
+        // passkey step for administrators.
+        let mut closed = vec!["/app/reviews"];
+        if *role != Role::CaseManager {
+            closed.push("/app/emergency");
+        }
+        if *role != Role::Administrator {
+            closed.push("/app/passkey");
+        }
+        for path in closed {
+            let page = web.get(path).await;
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{name} {path}");
+            assert_eq!(page.body, nothing.body, "{name} {path}");
+        }
+    }
+    let audit = t.audit().await;
+    assert!(audit.iter().all(|e| e.action != "client.emergency-access"));
+}

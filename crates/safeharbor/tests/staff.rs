@@ -366,6 +366,12 @@ async fn without_a_session_every_staff_page_sends_you_to_sign_in() {
         "/app/account",
         "/app/requests",
         "/app/admin",
+        "/app/admin/teams",
+        "/app/team",
+        "/app/emergency",
+        "/app/reviews",
+        "/app/reauth",
+        "/app/passkey",
         "/app/audit",
         request,
         rosa.as_str(),
@@ -374,6 +380,13 @@ async fn without_a_session_every_staff_page_sends_you_to_sign_in() {
     let notes = format!("{rosa}/notes");
     let screen = format!("{rosa}/screenings/new/qyit-4");
     let screenings = format!("{rosa}/screenings");
+    let worksheet = format!("{rosa}/determinations/new");
+    let determinations = format!("{rosa}/determinations");
+    let (assign, unassign, restrict) = (
+        format!("{rosa}/assign"),
+        format!("{rosa}/unassign"),
+        format!("{rosa}/restrict"),
+    );
     let (claim, to_client, close) = (
         format!("{request}/claim"),
         format!("{request}/client"),
@@ -391,12 +404,22 @@ async fn without_a_session_every_staff_page_sends_you_to_sign_in() {
         claim.as_str(),
         to_client.as_str(),
         close.as_str(),
+        determinations.as_str(),
+        assign.as_str(),
+        unassign.as_str(),
+        restrict.as_str(),
+        "/app/admin/teams",
+        "/app/emergency",
+        "/app/reauth",
+        "/app/passkey",
     ];
     let access = format!("{rosa}/access");
-    for path in gets
-        .iter()
-        .chain([&safety.as_str(), &screen.as_str(), &access.as_str()])
-    {
+    for path in gets.iter().chain([
+        &safety.as_str(),
+        &screen.as_str(),
+        &access.as_str(),
+        &worksheet.as_str(),
+    ]) {
         let page = anonymous.get(path).await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
         assert_eq!(page.location(), "/login", "{path}");
