@@ -11,89 +11,9 @@ use sqlx::{AnyPool, Row};
 use store::migrate::{self, Ledger, Migration};
 use store::{Dialect, KeyStore, Store, StoreError};
 
-const RECORDS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "init",
-        sql: include_str!("../migrations/records/0001_init.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "screenings",
-        sql: include_str!("../migrations/records/0002_screenings.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "audit head trigger",
-        sql: include_str!("../migrations/records/0003_audit_head_trigger.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "sign-in",
-        sql: include_str!("../migrations/records/0004_signin.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "safety and alias",
-        sql: include_str!("../migrations/records/0005_safety_and_alias.sql"),
-    },
-    Migration {
-        version: 6,
-        name: "invitations",
-        sql: include_str!("../migrations/records/0006_invitations.sql"),
-    },
-    Migration {
-        version: 7,
-        name: "contact requests",
-        sql: include_str!("../migrations/records/0007_contact_requests.sql"),
-    },
-    Migration {
-        version: 8,
-        name: "caseload order",
-        sql: include_str!("../migrations/records/0008_caseload_order.sql"),
-    },
-    Migration {
-        version: 9,
-        name: "screening drafts",
-        sql: include_str!("../migrations/records/0009_screening_drafts.sql"),
-    },
-    Migration {
-        version: 10,
-        name: "audit viewer",
-        sql: include_str!("../migrations/records/0010_audit_viewer.sql"),
-    },
-    Migration {
-        version: 11,
-        name: "determinations",
-        sql: include_str!("../migrations/records/0011_determinations.sql"),
-    },
-    Migration {
-        version: 12,
-        name: "teams",
-        sql: include_str!("../migrations/records/0012_teams.sql"),
-    },
-    Migration {
-        version: 13,
-        name: "emergency access",
-        sql: include_str!("../migrations/records/0013_emergency_access.sql"),
-    },
-    Migration {
-        version: 14,
-        name: "restricted clients",
-        sql: include_str!("../migrations/records/0014_restricted_clients.sql"),
-    },
-    Migration {
-        version: 15,
-        name: "passkeys",
-        sql: include_str!("../migrations/records/0015_passkeys.sql"),
-    },
-];
-
-const KEYS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sql: include_str!("../migrations/keys/0001_init.sql"),
-}];
+const MIGRATIONS: (&[Migration], &[Migration]) = store::embedded_migrations!();
+const RECORDS: &[Migration] = MIGRATIONS.0;
+const KEYS: &[Migration] = MIGRATIONS.1;
 
 /// Settings that must be `on` for an acknowledged commit to survive a crash.
 const REQUIRED_ON: &[&str] = &["fsync", "synchronous_commit", "full_page_writes"];

@@ -12,6 +12,47 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
+/// Every migration, for an engine crate to embed from its own `migrations/` folder: each engine
+/// writes the same migrations in its own SQL, under the same file names, so the list is kept once,
+/// here. Expands to `(records, keys)`, two `&[Migration]`. (`include_str!` reads relative to the
+/// file that invokes this macro.)
+#[macro_export]
+macro_rules! embedded_migrations {
+    () => {
+        $crate::embedded_migrations!(@records
+            (1, "init", "0001_init"),
+            (2, "screenings", "0002_screenings"),
+            (3, "audit head trigger", "0003_audit_head_trigger"),
+            (4, "sign-in", "0004_signin"),
+            (5, "safety and alias", "0005_safety_and_alias"),
+            (6, "invitations", "0006_invitations"),
+            (7, "contact requests", "0007_contact_requests"),
+            (8, "caseload order", "0008_caseload_order"),
+            (9, "screening drafts", "0009_screening_drafts"),
+            (10, "audit viewer", "0010_audit_viewer"),
+            (11, "determinations", "0011_determinations"),
+            (12, "teams", "0012_teams"),
+            (13, "emergency access", "0013_emergency_access"),
+            (14, "restricted clients", "0014_restricted_clients"),
+            (15, "passkeys", "0015_passkeys"),
+        )
+    };
+    (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {
+        (
+            &[$($crate::migrate::Migration {
+                version: $version,
+                name: $name,
+                sql: include_str!(concat!("../migrations/records/", $file, ".sql")),
+            }),+] as &[$crate::migrate::Migration],
+            &[$crate::migrate::Migration {
+                version: 1,
+                name: "init",
+                sql: include_str!("../migrations/keys/0001_init.sql"),
+            }] as &[$crate::migrate::Migration],
+        )
+    };
+}
+
 /// Which set of migrations, recorded in its own table: the records and the key store may share a
 /// PostgreSQL database and must not share version numbers.
 #[derive(Debug, Clone, Copy)]
