@@ -103,17 +103,6 @@ pub enum WorksheetError {
     Damaged,
 }
 
-impl WorksheetError {
-    /// The path of the fact at fault, if one is.
-    pub fn path(&self) -> Option<&'static str> {
-        match self {
-            WorksheetError::Facts(err) => err.path(),
-            WorksheetError::MissingSource(path) => Some(path),
-            WorksheetError::Damaged => None,
-        }
-    }
-}
-
 impl Worksheet {
     /// Records `facts` with their `sources` as a revision of `previous`. A known fact keeps the
     /// provenance it had when neither its value nor its source changed; otherwise it is recorded as
@@ -231,7 +220,6 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err, WorksheetError::MissingSource("means.force"));
-        assert_eq!(err.path(), Some("means.force"));
 
         let given = sources(&[
             ("means.force", FactSource::OwnAccount),
