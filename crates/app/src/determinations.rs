@@ -21,6 +21,9 @@ use crate::{App, AppError, Caller, Purpose, Result};
 
 const TABLE: &str = "determinations";
 
+/// The most determinations a client's history shows (far more than a case ever has).
+pub(crate) const MAX_DETERMINATIONS: i64 = 500;
+
 /// The shipped rule packs, parsed once.
 pub fn rule_packs() -> Result<&'static RulePacks> {
     static SHIPPED: OnceLock<Result<RulePacks, RuleError>> = OnceLock::new();
@@ -74,7 +77,7 @@ impl App {
             )
             .await?;
         let dek = self.client_key(grant.client).await?;
-        let latest = match tx.determinations(grant.client).await?.into_iter().next() {
+        let latest = match tx.determinations(grant.client, 1).await?.into_iter().next() {
             Some(row) => opened(&dek, row)?.map(|view| view.worksheet),
             None => None,
         };
@@ -140,7 +143,7 @@ impl App {
             .await?;
         let dek = self.client_key(grant.client).await?;
         let mut views = Vec::new();
-        for row in tx.determinations(grant.client).await? {
+        for row in tx.determinations(grant.client, MAX_DETERMINATIONS).await? {
             views.extend(opened(&dek, row)?);
         }
         let actors: Vec<String> = views

@@ -6,7 +6,7 @@ use domain::audit::{Actor, AuditAction};
 use domain::policy::Action;
 
 use crate::access::target;
-use crate::determinations::opened;
+use crate::determinations::{MAX_DETERMINATIONS, opened};
 use crate::group_commit::About;
 use crate::notes::{MAX_NOTES, author_names, open_note_rows};
 use crate::{
@@ -72,7 +72,7 @@ impl App {
                     let notes = reads.notes(id, MAX_NOTES).await?;
                     let authors = author_names(reads, &notes).await?;
                     let screenings = reads.screenings(id).await?;
-                    let determinations = reads.determinations(id).await?;
+                    let determinations = reads.determinations(id, MAX_DETERMINATIONS).await?;
                     for action in [
                         AuditAction::ClientRead,
                         AuditAction::CaseList,

@@ -618,7 +618,12 @@ pub async fn erasure_wipes_sealed_fields_and_notes(h: &impl Harness) {
         .await
         .unwrap();
     }
-    let listed = tx.determinations(c.id).await.unwrap();
+    let listed = tx.determinations(c.id, 10).await.unwrap();
+    assert_eq!(
+        tx.determinations(c.id, 1).await.unwrap().len(),
+        1,
+        "the newest only"
+    );
     assert_eq!(
         listed.iter().map(|d| d.created_at).collect::<Vec<_>>(),
         [T0.plus_days(2), T0]
@@ -627,7 +632,7 @@ pub async fn erasure_wipes_sealed_fields_and_notes(h: &impl Harness) {
     assert!(tx.erase_client(c.id, T0).await.unwrap());
     assert_eq!(tx.draft(c.id, a.id, "qyit-4").await.unwrap(), None);
     assert!(
-        tx.determinations(c.id)
+        tx.determinations(c.id, 10)
             .await
             .unwrap()
             .iter()

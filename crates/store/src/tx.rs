@@ -1448,13 +1448,18 @@ impl Reads {
         .collect()
     }
 
-    /// A client's determinations, newest first.
-    pub async fn determinations(&mut self, client_id: ClientId) -> Result<Vec<DeterminationRow>> {
+    /// A client's newest determinations, newest first, at most `limit`.
+    pub async fn determinations(
+        &mut self,
+        client_id: ClientId,
+        limit: i64,
+    ) -> Result<Vec<DeterminationRow>> {
         sqlx::query(
             "SELECT id, client_id, worksheet, recorded_by, created_at \
-             FROM determinations WHERE client_id = $1 ORDER BY created_at DESC, id",
+             FROM determinations WHERE client_id = $1 ORDER BY created_at DESC, id LIMIT $2",
         )
         .bind(client_id.to_string())
+        .bind(limit)
         .fetch_all(&mut *self.inner)
         .await?
         .iter()
