@@ -226,7 +226,9 @@ impl KeyStore {
     /// Loads an export into this key store, which must be empty; all or nothing.
     pub async fn import(&self, input: impl BufRead) -> Result<u64> {
         let bad = || StoreError::Refused("the key-store backup holds a line that is not a key");
-        let mut tx = self.pool.begin().await?;
+        // Write-locked from the start: it reads before it writes, and on SQLite a reader that
+        // upgrades while another connection writes fails at once instead of waiting its turn.
+        let mut tx = self.pool.begin_with(self.dialect.begin_write()).await?;
         let existing: i64 = sqlx::query("SELECT COUNT(*) AS n FROM client_keys")
             .fetch_one(&mut *tx)
             .await?
