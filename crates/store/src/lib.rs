@@ -138,9 +138,10 @@ impl Store {
         Ok(Tx::new(inner, turn, self.dialect))
     }
 
-    /// A transaction that only reads.
-    pub async fn read(&self) -> Result<Tx> {
-        Ok(Tx::new(self.pool.begin().await?, None, self.dialect))
+    /// A transaction that only reads: it has no writing queries, because on SQLite a reader that
+    /// starts to write while another connection writes fails at once instead of waiting.
+    pub async fn read(&self) -> Result<Reads> {
+        Ok(Reads::new(self.pool.begin().await?, self.dialect))
     }
 
     /// The live token with this hash and its account: not revoked, not expired, account enabled.

@@ -279,7 +279,7 @@ impl Tx {
         dialect: crate::Dialect,
     ) -> Self {
         Self {
-            reads: Reads { inner, dialect },
+            reads: Reads::new(inner, dialect),
             turn,
         }
     }
@@ -1057,6 +1057,15 @@ impl Tx {
 }
 
 impl Reads {
+    pub(crate) fn new(inner: Transaction<'static, Any>, dialect: crate::Dialect) -> Self {
+        Self { inner, dialect }
+    }
+
+    /// Ends a transaction that only read.
+    pub async fn commit(self) -> Result<()> {
+        Ok(self.inner.commit().await?)
+    }
+
     pub async fn user_by_username(&mut self, username: &str) -> Result<Option<UserRow>> {
         sqlx::query("SELECT * FROM users WHERE username = $1")
             .bind(username)
