@@ -103,32 +103,27 @@ impl KeyStore {
         clients: &[ClientId],
     ) -> Result<std::collections::HashMap<ClientId, WrappedKey>> {
         let mut found = std::collections::HashMap::with_capacity(clients.len());
-        // Bounded batches keep the statement well under every engine's parameter limit.
-        for batch in clients.chunks(500) {
-            let placeholders: Vec<String> = (1..=batch.len()).map(|n| format!("${n}")).collect();
-            let sql = format!(
-                "SELECT client_id, dek_version, kek_version, wrapped FROM client_keys \
-                 WHERE client_id IN ({})",
-                placeholders.join(", ")
+        let query = format!(
+            "SELECT client_id, dek_version, kek_version, wrapped FROM client_keys \
+             WHERE client_id IN ({})",
+            self.dialect.each_of("$1")
+        );
+        let mut rows = sqlx::query(sqlx::AssertSqlSafe(query))
+            .bind(crate::json_list(clients))
+            .fetch(&self.pool);
+        while let Some(row) = rows.try_next().await? {
+            let id: String = row.try_get("client_id")?;
+            let id = id
+                .parse()
+                .map_err(|_| StoreError::Corrupt("client_keys.client_id"))?;
+            found.insert(
+                id,
+                WrappedKey {
+                    dek_version: version(&row, "dek_version")?,
+                    kek_version: version(&row, "kek_version")?,
+                    wrapped: row.try_get("wrapped")?,
+                },
             );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for client in batch {
-                query = query.bind(client.to_string());
-            }
-            for row in query.fetch_all(&self.pool).await? {
-                let id: String = row.try_get("client_id")?;
-                let id = id
-                    .parse()
-                    .map_err(|_| StoreError::Corrupt("client_keys.client_id"))?;
-                found.insert(
-                    id,
-                    WrappedKey {
-                        dek_version: version(&row, "dek_version")?,
-                        kek_version: version(&row, "kek_version")?,
-                        wrapped: row.try_get("wrapped")?,
-                    },
-                );
-            }
         }
         Ok(found)
     }

@@ -53,6 +53,39 @@ impl Dialect {
         }
     }
 
+    /// A subquery yielding each string of the JSON array (see [`json_list`]) bound at `param`. A
+    /// list then takes one parameter and one statement text whatever its length: SQLite finds
+    /// each numbered parameter by walking every one before it, so binding hundreds one by one
+    /// costs time quadratic in their number, and every length would be a statement of its own to
+    /// prepare.
+    pub(crate) fn each_of(self, param: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("SELECT value FROM json_each({param})"),
+            Dialect::Postgres => {
+                format!("SELECT jsonb_array_elements_text(CAST({param} AS jsonb))")
+            }
+        }
+    }
+
+    /// Appends audit events given as one JSON array of rows `[seq, at, actor, action, target,
+    /// purpose, mac in hex]`, in array order (the insert trigger moves the chain's head to the
+    /// last).
+    fn append_audit_rows(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => {
+                "INSERT INTO audit_events (seq, at, actor, action, target, purpose, mac) \
+                 SELECT e.value ->> 0, e.value ->> 1, e.value ->> 2, e.value ->> 3, e.value ->> 4, \
+                 e.value ->> 5, unhex(e.value ->> 6) FROM json_each($1) AS e ORDER BY e.key"
+            }
+            Dialect::Postgres => {
+                "INSERT INTO audit_events (seq, at, actor, action, target, purpose, mac) \
+                 SELECT CAST(e ->> 0 AS BIGINT), CAST(e ->> 1 AS BIGINT), e ->> 2, e ->> 3, e ->> 4, \
+                 e ->> 5, decode(e ->> 6, 'hex') \
+                 FROM jsonb_array_elements(CAST($1 AS jsonb)) WITH ORDINALITY AS t(e, n) ORDER BY n"
+            }
+        }
+    }
+
     /// Every (table, column) of the current schema, for the classification check.
     fn columns_query(self) -> &'static str {
         match self {
@@ -66,6 +99,12 @@ impl Dialect {
             }
         }
     }
+}
+
+/// A list of values as the one JSON array [`Dialect::each_of`] reads.
+pub(crate) fn json_list<T: ToString>(items: impl IntoIterator<Item = T>) -> String {
+    let items: Vec<String> = items.into_iter().map(|item| item.to_string()).collect();
+    serde_json::Value::from(items).to_string()
 }
 
 #[derive(Debug, thiserror::Error)]

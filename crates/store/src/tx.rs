@@ -225,14 +225,6 @@ enum AuditColumn {
     Action,
 }
 
-/// `$1, $2, ... $n`, for a list bound value by value.
-fn placeholders(n: usize) -> String {
-    (1..=n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 const CONTACT_REQUEST_COLUMNS: &str = "id, received_at, expires_at, language, details, claimed_by, \
      claimed_at, closed_at, outcome";
 
@@ -1006,11 +998,8 @@ impl Tx {
         if events.is_empty() {
             return Ok(first - 1);
         }
-        let mut sql = String::from(
-            "INSERT INTO audit_events (seq, at, actor, action, target, purpose, mac) VALUES ",
-        );
         let mut rows = Vec::with_capacity(events.len());
-        for (n, (seq, event)) in (first..).zip(events).enumerate() {
+        for (seq, event) in (first..).zip(events) {
             let actor = event.actor.encode();
             let canonical = domain::audit::canonical_bytes(
                 seq,
@@ -1021,36 +1010,22 @@ impl Tx {
                 &event.purpose,
             );
             let mac = crypto::audit_mac::chain_mac(key, &previous, &canonical).to_vec();
-            previous.clone_from(&mac);
-            let p = n * 7;
-            if n > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                p + 1,
-                p + 2,
-                p + 3,
-                p + 4,
-                p + 5,
-                p + 6,
-                p + 7
-            ));
-            rows.push((seq, event, actor, mac));
+            rows.push(serde_json::json!([
+                seq,
+                event.at.unix_millis(),
+                actor,
+                event.action.as_str(),
+                event.target,
+                event.purpose,
+                hex::encode(&mac),
+            ]));
+            previous = mac;
         }
-        // Placeholders only: every value is bound (P15).
-        let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (seq, event, actor, mac) in rows {
-            insert = insert
-                .bind(seq)
-                .bind(event.at.unix_millis())
-                .bind(actor)
-                .bind(event.action.as_str())
-                .bind(event.target.clone())
-                .bind(event.purpose.clone())
-                .bind(mac);
-        }
-        insert.execute(&mut *self.reads.inner).await?;
+        // All the events as one bound value (P15), in one statement whatever their number.
+        sqlx::query(self.reads.dialect.append_audit_rows())
+            .bind(serde_json::Value::from(rows).to_string())
+            .execute(&mut *self.reads.inner)
+            .await?;
         // The insert trigger (migration 3) has moved the head to the last event.
         Ok(first - 1 + i64::try_from(events.len()).unwrap_or(i64::MAX))
     }
@@ -1511,34 +1486,29 @@ impl Reads {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let list = placeholders(ids.len());
-        let mut rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {CLIENT_COLUMNS} FROM clients WHERE id IN ({list})"
-        )));
-        for id in &ids {
-            rows = rows.bind(id.clone());
-        }
-        let clients: HashMap<ClientId, ClientRow> = rows
-            .fetch_all(&mut *self.inner)
-            .await?
-            .iter()
-            .map(|r| client(r).map(|row| (row.id, row)))
-            .collect::<Result<_>>()?;
+        let list = crate::json_list(&ids);
+        let each = self.dialect.each_of("$1");
+        let clients: HashMap<ClientId, ClientRow> = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {CLIENT_COLUMNS} FROM clients WHERE id IN ({each})"
+        )))
+        .bind(list.clone())
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(|r| client(r).map(|row| (row.id, row)))
+        .collect::<Result<_>>()?;
         // How each user stands to each client, in one query: assigned (1), leading a team whose
-        // member is (2), holding emergency access (3). `now` as a literal: the list takes the
-        // numbered placeholders, once for each part.
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
+        // member is (2), holding emergency access (3).
+        let query = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT client_id, user_id, CAST(1 AS BIGINT) AS link FROM assignments \
-             WHERE client_id IN ({list}) \
+             WHERE client_id IN ({each}) \
              UNION ALL SELECT a.client_id, lead.user_id, CAST(2 AS BIGINT) {SUPERVISED_FROM} \
-             AND a.client_id IN ({list}) \
+             AND a.client_id IN ({each}) \
              UNION ALL SELECT client_id, user_id, CAST(3 AS BIGINT) FROM emergency_access \
-             WHERE client_id IN ({list}) AND expires_at > {}",
-            now.unix_millis()
-        )));
-        for id in &ids {
-            query = query.bind(id.clone());
-        }
+             WHERE client_id IN ({each}) AND expires_at > $2"
+        )))
+        .bind(list)
+        .bind(now.unix_millis());
         let mut links: HashMap<(ClientId, UserId), [bool; 3]> = HashMap::new();
         for row in query.fetch_all(&mut *self.inner).await? {
             let pair = (parsed(&row, "client_id")?, parsed(&row, "user_id")?);
