@@ -185,6 +185,7 @@ impl App {
         let about = About {
             client: id,
             user: caller.id,
+            record: false,
         };
         let caller = caller.clone();
         let (row, key) = self

@@ -18,9 +18,11 @@ use crypto::DataKey;
 use domain::audit::NewAuditEvent;
 use domain::policy::Relationship;
 use domain::{ClientId, UserId};
-use store::rows::ClientRow;
+use store::rows::{ClientRow, RecordRows};
 use tokio::sync::oneshot;
 
+use crate::determinations::MAX_DETERMINATIONS;
+use crate::notes::MAX_NOTES;
 use crate::{App, AppError, Result};
 
 /// The most requests one transaction carries, so that a long queue is not one long wait.
@@ -40,6 +42,9 @@ pub(crate) struct Share<'a> {
     /// and how the member of staff it asked about stands to them; `None` if there is no such
     /// client.
     pub found: Option<(ClientRow, Relationship)>,
+    /// The rest of that client's record, if the work asked for it (`About::record`), read for
+    /// every such request in the batch at once.
+    pub record: Option<RecordRows>,
 }
 
 /// Which client a request's work is about, and for which member of staff: the batch reads every
@@ -48,6 +53,9 @@ pub(crate) struct Share<'a> {
 pub(crate) struct About {
     pub client: ClientId,
     pub user: UserId,
+    /// Whether the work shows the client's whole record: cases, notes, screenings and
+    /// determinations.
+    pub record: bool,
 }
 
 /// A request's work in the shared transaction. `Err` drops the work's events; what the caller
@@ -142,6 +150,7 @@ impl GroupCommit {
                     events,
                     key,
                     found,
+                    record,
                 } = share;
                 let mut mine = Vec::new();
                 let share = Share {
@@ -149,6 +158,7 @@ impl GroupCommit {
                     events: &mut mine,
                     key,
                     found,
+                    record,
                 };
                 let outcome = match work(app, share).await {
                     Ok(outcome) => {
@@ -225,20 +235,29 @@ async fn run_batch(app: App, batch: Vec<Job>) {
     let app = &app;
     let mut replies = Vec::with_capacity(batch.len());
     let outcome: Result<()> = async {
-        // Every key the batch needs, in one query, before the writer's turn is taken; then every
-        // client it is about, with their assignments, in two queries inside the transaction.
-        let about: Vec<(ClientId, UserId)> = batch
-            .iter()
-            .filter_map(|job| job.about.map(|a| (a.client, a.user)))
-            .collect();
-        let ids: Vec<ClientId> = about.iter().map(|(client, _)| *client).collect();
+        // Every key the batch needs, in one query, before the writer's turn is taken; then, inside
+        // the transaction, every client it is about with how each asker stands to them, and the
+        // records asked for, each kind of row in one query for the whole batch.
+        let about: Vec<About> = batch.iter().filter_map(|job| job.about).collect();
+        let pairs: Vec<(ClientId, UserId)> = about.iter().map(|a| (a.client, a.user)).collect();
+        let ids: Vec<ClientId> = about.iter().map(|a| a.client).collect();
         let keys = if ids.is_empty() {
             HashMap::new()
         } else {
             app.key_store().get_many(&ids).await?
         };
         let mut tx = app.store().write().await?;
-        let found = tx.clients_for(&about, app.now()).await?;
+        let found = tx.clients_for(&pairs, app.now()).await?;
+        let mut wanted: Vec<ClientId> = about
+            .iter()
+            .filter(|a| a.record)
+            .map(|a| a.client)
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let records = tx
+            .records_of(&wanted, MAX_NOTES, MAX_DETERMINATIONS)
+            .await?;
         let mut events = Vec::with_capacity(batch.len());
         for job in batch {
             let share = Share {
@@ -252,6 +271,10 @@ async fn run_batch(app: App, batch: Vec<Job>) {
                 found: job
                     .about
                     .and_then(|a| found.get(&(a.client, a.user)).cloned()),
+                record: job
+                    .about
+                    .filter(|a| a.record)
+                    .map(|a| records.get(&a.client).cloned().unwrap_or_default()),
             };
             replies.push((job.run)(app, share).await);
         }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use domain::audit::{Actor, AuditAction};
 use domain::note::NoteText;
 use domain::policy::Action;
-use domain::{ClientId, NoteId, Timestamp};
+use domain::{ClientId, NoteId, Timestamp, UserId};
 use store::rows::NoteRow;
 
 use crate::access::target;
@@ -130,18 +130,24 @@ pub(crate) async fn actor_names(
     tx: &mut store::Reads,
     actors: &[String],
 ) -> Result<HashMap<String, Option<String>>> {
-    let mut names = HashMap::new();
-    for actor in actors {
-        if names.contains_key(actor) {
-            continue;
-        }
-        let name = match Actor::decode(actor) {
-            Some(Actor::User(user)) => tx.user(user).await?.map(|u| u.username),
+    let users: Vec<UserId> = actors
+        .iter()
+        .filter_map(|actor| match Actor::decode(actor) {
+            Some(Actor::User(user)) => Some(user),
             _ => None,
-        };
-        names.insert(actor.clone(), name);
-    }
-    Ok(names)
+        })
+        .collect();
+    let usernames = tx.usernames_of(&users).await?;
+    Ok(actors
+        .iter()
+        .map(|actor| {
+            let name = match Actor::decode(actor) {
+                Some(Actor::User(user)) => usernames.get(&user).cloned(),
+                _ => None,
+            };
+            (actor.clone(), name)
+        })
+        .collect())
 }
 
 /// Opens notes already read; erased notes (no body) are left out.

@@ -6,9 +6,9 @@ use domain::audit::{Actor, AuditAction};
 use domain::policy::Action;
 
 use crate::access::target;
-use crate::determinations::{MAX_DETERMINATIONS, opened};
+use crate::determinations::opened;
 use crate::group_commit::About;
-use crate::notes::{MAX_NOTES, author_names, open_note_rows};
+use crate::notes::{author_names, open_note_rows};
 use crate::{
     App, AppError, Caller, CaseView, ClientView, DeterminationView, NoteView, Purpose, Result,
 };
@@ -48,9 +48,10 @@ impl App {
         let about = About {
             client: id,
             user: caller.id,
+            record: true,
         };
         let caller = caller.clone();
-        let (relationship, row, cases, notes, authors, screenings, determinations, key) = self
+        let (relationship, row, record, authors, key) = self
             .grouped(Some(about), move |app, share| {
                 Box::pin(async move {
                     let actions = [
@@ -60,7 +61,6 @@ impl App {
                         Action::ReadScreenings,
                         Action::ReadDeterminations,
                     ];
-                    let reads = share.reads;
                     let grant = match app.decide(&caller, id, &actions, share.found) {
                         Ok(grant) => grant,
                         Err(refusal) => {
@@ -68,11 +68,11 @@ impl App {
                             return Ok(Err(AppError::NotFound));
                         }
                     };
-                    let cases = reads.cases(id).await?;
-                    let notes = reads.notes(id, MAX_NOTES).await?;
-                    let authors = author_names(reads, &notes).await?;
-                    let screenings = reads.screenings(id).await?;
-                    let determinations = reads.determinations(id, MAX_DETERMINATIONS).await?;
+                    // Read with the batch's other records (About::record).
+                    let Some(record) = share.record else {
+                        return Err(AppError::Conflict("the record was not read; try again"));
+                    };
+                    let authors = author_names(share.reads, &record.notes).await?;
                     for action in [
                         AuditAction::ClientRead,
                         AuditAction::CaseList,
@@ -90,11 +90,8 @@ impl App {
                     Ok(Ok((
                         grant.relationship,
                         grant.row,
-                        cases,
-                        notes,
+                        record,
                         authors,
-                        screenings,
-                        determinations,
                         share.key,
                     )))
                 })
@@ -103,12 +100,14 @@ impl App {
         // A client allowed but without a key is being erased: not found.
         let dek = key.ok_or(AppError::NotFound)??;
         let client = Self::open_client(&row, &dek)?;
-        let cases = cases
+        let cases = record
+            .cases
             .into_iter()
             .map(crate::cases::view)
             .collect::<Result<_>>()?;
-        let notes = open_note_rows(&dek, notes, &authors)?;
-        let screenings = screenings
+        let notes = open_note_rows(&dek, record.notes, &authors)?;
+        let screenings = record
+            .screenings
             .into_iter()
             .map(|s| ScreeningSummary {
                 id: s.id,
@@ -118,7 +117,7 @@ impl App {
             })
             .collect();
         let mut opened_determinations = Vec::new();
-        for row in determinations {
+        for row in record.determinations {
             opened_determinations.extend(opened(&dek, row)?);
         }
         Ok(ClientRecord {

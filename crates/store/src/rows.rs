@@ -180,6 +180,15 @@ impl std::fmt::Debug for DeterminationRow {
     }
 }
 
+/// What a client's page shows besides the client's own row, newest first in each list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordRows {
+    pub cases: Vec<CaseRow>,
+    pub notes: Vec<NoteRow>,
+    pub screenings: Vec<ScreeningRow>,
+    pub determinations: Vec<DeterminationRow>,
+}
+
 /// An emergency access: who opened which record, why (sealed under the client's key), when and
 /// until when.
 #[derive(Clone, PartialEq, Eq)]

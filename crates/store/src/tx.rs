@@ -11,8 +11,8 @@ use sqlx::{Any, Row, Transaction};
 
 use crate::rows::{
     AuditRow, CaseRow, ClientRow, ContactRequestRow, CredentialsRow, DeterminationRow,
-    EmergencyAccessRow, InvitationRow, NoteRow, PasskeyRow, ScreeningRow, SessionRow, TeamRow,
-    TokenRow, UserRow,
+    EmergencyAccessRow, InvitationRow, NoteRow, PasskeyRow, RecordRows, ScreeningRow, SessionRow,
+    TeamRow, TokenRow, UserRow,
 };
 use crate::{Result, StoreError};
 
@@ -143,6 +143,22 @@ fn client(row: &AnyRow) -> Result<ClientRow> {
         erased_at: opt_ts(row, "erased_at")?,
         restricted: row.try_get::<i64, _>("restricted")? == 1,
     })
+}
+
+/// The newest rows of `table` for each client in `$1`, at most `$2` each, newest first.
+fn newest_of(columns: &str, table: &str, dialect: crate::Dialect) -> String {
+    format!(
+        "SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER \
+         (PARTITION BY client_id ORDER BY created_at DESC, id) AS place \
+         FROM {table} WHERE client_id IN ({})) AS ranked \
+         WHERE place <= $2 ORDER BY created_at DESC, id",
+        dialect.each_of("$1")
+    )
+}
+
+/// One client's rows out of rows grouped by client.
+fn one<T>(mut grouped: HashMap<ClientId, Vec<T>>, client: ClientId) -> Vec<T> {
+    grouped.remove(&client).unwrap_or_default()
 }
 
 fn note(row: &AnyRow) -> Result<NoteRow> {
@@ -1081,6 +1097,24 @@ impl Reads {
             .transpose()
     }
 
+    /// The usernames of `users`, in one query; an account that is gone has no entry.
+    pub async fn usernames_of(&mut self, users: &[UserId]) -> Result<HashMap<UserId, String>> {
+        if users.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let sql = format!(
+            "SELECT id, username FROM users WHERE id IN ({})",
+            self.dialect.each_of("$1")
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(crate::json_list(users))
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(|row| Ok((parsed(row, "id")?, row.try_get("username")?)))
+            .collect()
+    }
+
     pub async fn credentials(&mut self, user: UserId) -> Result<CredentialsRow> {
         let row = sqlx::query(
             "SELECT password_hash, totp_secret, totp_confirmed_at, totp_last_step, failed_attempts, last_failure_at \
@@ -1391,45 +1425,58 @@ impl Reads {
     }
 
     /// A client's notes, newest first.
+    /// A client's newest notes, newest first, at most `limit`.
     pub async fn notes(&mut self, client_id: ClientId, limit: i64) -> Result<Vec<NoteRow>> {
-        sqlx::query(
-            "SELECT id, client_id, author, created_at, body FROM notes WHERE client_id = $1 \
-             ORDER BY created_at DESC, id LIMIT $2",
-        )
-        .bind(client_id.to_string())
-        .bind(limit)
-        .fetch_all(&mut *self.inner)
-        .await?
-        .iter()
-        .map(note)
-        .collect()
+        Ok(one(self.notes_of(&[client_id], limit).await?, client_id))
+    }
+
+    /// The newest notes of each of `clients`, at most `limit` each.
+    pub async fn notes_of(
+        &mut self,
+        clients: &[ClientId],
+        limit: i64,
+    ) -> Result<HashMap<ClientId, Vec<NoteRow>>> {
+        let sql = newest_of(
+            "id, client_id, author, created_at, body",
+            "notes",
+            self.dialect,
+        );
+        self.per_client(sql, clients, Some(limit), note).await
     }
 
     pub async fn cases(&mut self, client_id: ClientId) -> Result<Vec<CaseRow>> {
-        sqlx::query(
+        Ok(one(self.cases_of(&[client_id]).await?, client_id))
+    }
+
+    /// The cases of each of `clients`, the most recently opened first.
+    pub async fn cases_of(
+        &mut self,
+        clients: &[ClientId],
+    ) -> Result<HashMap<ClientId, Vec<CaseRow>>> {
+        let sql = format!(
             "SELECT id, client_id, program, opened_on, closed_on, assigned_to, created_at FROM cases \
-             WHERE client_id = $1 ORDER BY opened_on DESC, id",
-        )
-        .bind(client_id.to_string())
-        .fetch_all(&mut *self.inner)
-        .await?
-        .iter()
-        .map(case)
-        .collect()
+             WHERE client_id IN ({}) ORDER BY opened_on DESC, id",
+            self.dialect.each_of("$1")
+        );
+        self.per_client(sql, clients, None, case).await
     }
 
     /// A client's screenings, newest first.
     pub async fn screenings(&mut self, client_id: ClientId) -> Result<Vec<ScreeningRow>> {
-        sqlx::query(
+        Ok(one(self.screenings_of(&[client_id]).await?, client_id))
+    }
+
+    /// The screenings of each of `clients`, newest first.
+    pub async fn screenings_of(
+        &mut self,
+        clients: &[ClientId],
+    ) -> Result<HashMap<ClientId, Vec<ScreeningRow>>> {
+        let sql = format!(
             "SELECT id, client_id, instrument, instrument_version, answers, score, result, screened_by, created_at \
-             FROM screenings WHERE client_id = $1 ORDER BY created_at DESC, id",
-        )
-        .bind(client_id.to_string())
-        .fetch_all(&mut *self.inner)
-        .await?
-        .iter()
-        .map(screening)
-        .collect()
+             FROM screenings WHERE client_id IN ({}) ORDER BY created_at DESC, id",
+            self.dialect.each_of("$1")
+        );
+        self.per_client(sql, clients, None, screening).await
     }
 
     /// A client's newest determinations, newest first, at most `limit`.
@@ -1438,17 +1485,76 @@ impl Reads {
         client_id: ClientId,
         limit: i64,
     ) -> Result<Vec<DeterminationRow>> {
-        sqlx::query(
-            "SELECT id, client_id, worksheet, recorded_by, created_at \
-             FROM determinations WHERE client_id = $1 ORDER BY created_at DESC, id LIMIT $2",
-        )
-        .bind(client_id.to_string())
-        .bind(limit)
-        .fetch_all(&mut *self.inner)
-        .await?
-        .iter()
-        .map(determination)
-        .collect()
+        Ok(one(
+            self.determinations_of(&[client_id], limit).await?,
+            client_id,
+        ))
+    }
+
+    /// The newest determinations of each of `clients`, at most `limit` each.
+    pub async fn determinations_of(
+        &mut self,
+        clients: &[ClientId],
+        limit: i64,
+    ) -> Result<HashMap<ClientId, Vec<DeterminationRow>>> {
+        let sql = newest_of(
+            "id, client_id, worksheet, recorded_by, created_at",
+            "determinations",
+            self.dialect,
+        );
+        self.per_client(sql, clients, Some(limit), determination)
+            .await
+    }
+
+    /// What the pages of `clients` show besides their own rows, in four queries for them all.
+    pub async fn records_of(
+        &mut self,
+        clients: &[ClientId],
+        max_notes: i64,
+        max_determinations: i64,
+    ) -> Result<HashMap<ClientId, RecordRows>> {
+        let mut cases = self.cases_of(clients).await?;
+        let mut notes = self.notes_of(clients, max_notes).await?;
+        let mut screenings = self.screenings_of(clients).await?;
+        let mut determinations = self.determinations_of(clients, max_determinations).await?;
+        Ok(clients
+            .iter()
+            .map(|id| {
+                let record = RecordRows {
+                    cases: cases.remove(id).unwrap_or_default(),
+                    notes: notes.remove(id).unwrap_or_default(),
+                    screenings: screenings.remove(id).unwrap_or_default(),
+                    determinations: determinations.remove(id).unwrap_or_default(),
+                };
+                (*id, record)
+            })
+            .collect())
+    }
+
+    /// Runs `sql` (the clients as `$1`, and `limit` as `$2` if given) and groups its rows by
+    /// their `client_id`, each group in the query's order.
+    async fn per_client<T>(
+        &mut self,
+        sql: String,
+        clients: &[ClientId],
+        limit: Option<i64>,
+        read: fn(&AnyRow) -> Result<T>,
+    ) -> Result<HashMap<ClientId, Vec<T>>> {
+        let mut grouped: HashMap<ClientId, Vec<T>> = HashMap::new();
+        if clients.is_empty() {
+            return Ok(grouped);
+        }
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(crate::json_list(clients));
+        if let Some(limit) = limit {
+            query = query.bind(limit);
+        }
+        for row in query.fetch_all(&mut *self.inner).await? {
+            grouped
+                .entry(parsed(&row, "client_id")?)
+                .or_default()
+                .push(read(&row)?);
+        }
+        Ok(grouped)
     }
 
     /// Audit events after `after_seq`, in order, at most `limit`.
