@@ -22,7 +22,7 @@ use store::rows::{ClientRow, RecordRows};
 use tokio::sync::oneshot;
 
 use crate::determinations::MAX_DETERMINATIONS;
-use crate::notes::MAX_NOTES;
+use crate::notes::{MAX_NOTES, actor_names};
 use crate::{App, AppError, Result};
 
 /// The most requests one transaction carries, so that a long queue is not one long wait.
@@ -44,7 +44,13 @@ pub(crate) struct Share<'a> {
     pub found: Option<(ClientRow, Relationship)>,
     /// The rest of that client's record, if the work asked for it (`About::record`), read for
     /// every such request in the batch at once.
-    pub record: Option<RecordRows>,
+    pub record: Option<Record>,
+}
+
+/// A client's record as the batch read it: the rows, and the names of the notes' authors.
+pub(crate) struct Record {
+    pub rows: RecordRows,
+    pub authors: HashMap<String, Option<String>>,
 }
 
 /// Which client a request's work is about, and for which member of staff: the batch reads every
@@ -231,6 +237,20 @@ async fn drain(app: App, mut turn: tokio::sync::OwnedMutexGuard<()>) {
     }
 }
 
+/// A client's record for one request's work, with the names of its notes' authors.
+fn record_of(rows: Option<&RecordRows>, names: &HashMap<String, Option<String>>) -> Record {
+    let rows = rows.cloned().unwrap_or_default();
+    let authors = rows
+        .notes
+        .iter()
+        .map(|note| {
+            let name = names.get(&note.author).cloned().flatten();
+            (note.author.clone(), name)
+        })
+        .collect();
+    Record { rows, authors }
+}
+
 async fn run_batch(app: App, batch: Vec<Job>) {
     let app = &app;
     let mut replies = Vec::with_capacity(batch.len());
@@ -258,6 +278,11 @@ async fn run_batch(app: App, batch: Vec<Job>) {
         let records = tx
             .records_of(&wanted, MAX_NOTES, MAX_DETERMINATIONS)
             .await?;
+        let authors: Vec<String> = records
+            .values()
+            .flat_map(|record| record.notes.iter().map(|note| note.author.clone()))
+            .collect();
+        let names = actor_names(&mut tx, &authors).await?;
         let mut events = Vec::with_capacity(batch.len());
         for job in batch {
             let share = Share {
@@ -274,7 +299,7 @@ async fn run_batch(app: App, batch: Vec<Job>) {
                 record: job
                     .about
                     .filter(|a| a.record)
-                    .map(|a| records.get(&a.client).cloned().unwrap_or_default()),
+                    .map(|a| record_of(records.get(&a.client), &names)),
             };
             replies.push((job.run)(app, share).await);
         }

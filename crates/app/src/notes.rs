@@ -116,7 +116,7 @@ pub(crate) async fn open_notes(
 
 /// The username of each note's author, by the author as stored; `None` for an author who is not
 /// a member of staff (the operator) or whose account is gone.
-pub(crate) async fn author_names(
+async fn author_names(
     tx: &mut store::Reads,
     rows: &[store::rows::NoteRow],
 ) -> Result<HashMap<String, Option<String>>> {

@@ -7,8 +7,8 @@ use domain::policy::Action;
 
 use crate::access::target;
 use crate::determinations::opened;
-use crate::group_commit::About;
-use crate::notes::{author_names, open_note_rows};
+use crate::group_commit::{About, Record};
+use crate::notes::open_note_rows;
 use crate::{
     App, AppError, Caller, CaseView, ClientView, DeterminationView, NoteView, Purpose, Result,
 };
@@ -51,7 +51,7 @@ impl App {
             record: true,
         };
         let caller = caller.clone();
-        let (relationship, row, record, authors, key) = self
+        let (relationship, row, record, key) = self
             .grouped(Some(about), move |app, share| {
                 Box::pin(async move {
                     let actions = [
@@ -72,7 +72,6 @@ impl App {
                     let Some(record) = share.record else {
                         return Err(AppError::Conflict("the record was not read; try again"));
                     };
-                    let authors = author_names(share.reads, &record.notes).await?;
                     for action in [
                         AuditAction::ClientRead,
                         AuditAction::CaseList,
@@ -87,19 +86,17 @@ impl App {
                             purpose.as_str(),
                         ));
                     }
-                    Ok(Ok((
-                        grant.relationship,
-                        grant.row,
-                        record,
-                        authors,
-                        share.key,
-                    )))
+                    Ok(Ok((grant.relationship, grant.row, record, share.key)))
                 })
             })
             .await?;
         // A client allowed but without a key is being erased: not found.
         let dek = key.ok_or(AppError::NotFound)??;
         let client = Self::open_client(&row, &dek)?;
+        let Record {
+            rows: record,
+            authors,
+        } = record;
         let cases = record
             .cases
             .into_iter()
