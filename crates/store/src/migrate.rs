@@ -35,6 +35,7 @@ macro_rules! embedded_migrations {
             (13, "emergency access", "0013_emergency_access"),
             (14, "restricted clients", "0014_restricted_clients"),
             (15, "passkeys", "0015_passkeys"),
+            (16, "emergency access by client", "0016_emergency_access_by_client"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {
