@@ -1,14 +1,12 @@
 //! Emergency access ("break the glass", P8): a member of staff opens a record that is not theirs,
 //! with a reason and their password and a fresh code, for an hour, to read it and add notes. The
 //! access and its reason are audited in the transaction that grants it, and wait in a queue until
-//! a supervisor has reviewed them.
-
-use std::collections::{HashMap, HashSet};
+//! a lead of the holder's teams (or, if they have none, any supervisor) has reviewed them.
 
 use crate::signin::SignInError;
 use domain::audit::{Actor, AuditAction};
 use domain::emergency::{EmergencyReason, ReviewOutcome, expires_at};
-use domain::policy::{Action, Relationship, permits};
+use domain::policy::{Action, Relationship, permits, reviews_emergency_access};
 use domain::{ClientId, EmergencyAccessId, Timestamp, UserId};
 use store::rows::EmergencyAccessRow;
 
@@ -110,16 +108,14 @@ impl App {
         Ok(Ok(()))
     }
 
-    /// Emergency accesses waiting for review, oldest first, with their reasons.
+    /// Emergency accesses waiting for review, oldest first, with their reasons: those the caller
+    /// reviews (`reviews_emergency_access`), and their own, which someone else must review.
     pub async fn emergency_reviews(&self, caller: &Caller) -> Result<Vec<EmergencyView>> {
         self.grant_role(caller, Action::ReviewEmergencyAccess)?;
         let mut tx = self.store().write().await?;
-        let rows = tx.unreviewed_emergency_access().await?;
-        let mut names: HashMap<UserId, String> = HashMap::new();
-        for user in rows.iter().map(|r| r.user_id).collect::<HashSet<_>>() {
-            let name = tx.user(user).await?.map(|u| u.username);
-            names.insert(user, name.unwrap_or_default());
-        }
+        let rows = awaiting_review_by(&mut tx, caller.id).await?;
+        let holders: Vec<UserId> = rows.iter().map(|r| r.user_id).collect();
+        let names = tx.usernames_of(&holders).await?;
         self.audit(
             &mut tx,
             Actor::User(caller.id),
@@ -166,7 +162,7 @@ impl App {
     ) -> Result<()> {
         self.grant_role(caller, Action::ReviewEmergencyAccess)?;
         let mut tx = self.store().write().await?;
-        let pending = tx.unreviewed_emergency_access().await?;
+        let pending = awaiting_review_by(&mut tx, caller.id).await?;
         let Some(access) = pending.iter().find(|a| a.id == id) else {
             return Err(AppError::NotFound);
         };
@@ -188,4 +184,21 @@ impl App {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// The unreviewed emergency accesses `reviewer` sees: those they review, and their own.
+async fn awaiting_review_by(
+    tx: &mut store::Tx,
+    reviewer: UserId,
+) -> Result<Vec<EmergencyAccessRow>> {
+    let rows = tx.unreviewed_emergency_access().await?;
+    let holders: Vec<UserId> = rows.iter().map(|r| r.user_id).collect();
+    let leads = tx.team_leads_of(&holders).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|row| {
+            let holders_leads = leads.get(&row.user_id).map_or(&[][..], Vec::as_slice);
+            row.user_id == reviewer || reviews_emergency_access(&reviewer, holders_leads)
+        })
+        .collect())
 }

@@ -44,6 +44,17 @@ async fn break_glass(
     .await
 }
 
+/// Where the first review form on the review queue posts.
+fn review_action(queue: &common::staff::Page) -> String {
+    queue
+        .body
+        .split("action=\"")
+        .find(|s| s.starts_with("/app/reviews/"))
+        .and_then(|s| s.split('"').next())
+        .expect("a review form")
+        .to_owned()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn emergency_access_needs_a_reason_and_a_fresh_proof_lasts_an_hour_and_is_reviewed() {
     for engine in engines() {
@@ -112,13 +123,7 @@ async fn emergency_access_needs_a_reason_and_a_fresh_proof_lasts_an_hour_and_is_
         sue.sign_in("sue.s", &sue_key).await;
         let queue = sue.get("/app/reviews").await;
         assert!(queue.body.contains("ben.m") && queue.body.contains("The hospital called"));
-        let action = queue
-            .body
-            .split("action=\"")
-            .find(|s| s.starts_with("/app/reviews/"))
-            .and_then(|s| s.split('"').next())
-            .unwrap()
-            .to_owned();
+        let action = review_action(&queue);
         // Sue opens Rosa's record in an emergency too; Tom reviews hers, she cannot.
         let mine = break_glass(&mut sue, &reference, REASON, &code(&t, &sue_key)).await;
         assert_eq!(mine.status, StatusCode::SEE_OTHER);
@@ -281,4 +286,64 @@ async fn emergency_reviews_and_passkey_pages_are_not_found_for_roles_they_are_no
     }
     let audit = t.audit().await;
     assert!(audit.iter().all(|e| e.action != "client.emergency-access"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_emergency_access_waits_for_the_lead_of_the_holders_team() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (_, ada_key) = t.enrolled("ada.admin", Role::Administrator).await;
+        let (ana, _) = t.enrolled("ana.m", Role::CaseManager).await;
+        let (_, ben_key) = t.enrolled("ben.m", Role::CaseManager).await;
+        let (_, sue_key) = t.enrolled("sue.s", Role::Supervisor).await;
+        let (_, tom_key) = t.enrolled("tom.s", Role::Supervisor).await;
+        let rosa = t.client_page_of(&ana, "Rosa").await;
+        let reference = rosa.rsplit('/').next().unwrap().to_owned();
+        let mut ada = Staff::new(&t);
+        ada.sign_in("ada.admin", &ada_key).await;
+        ada.make_team("North", &[("sue.s", true), ("ben.m", false)])
+            .await;
+        let mut ben = Staff::new(&t);
+        ben.sign_in("ben.m", &ben_key).await;
+        let opened = break_glass(&mut ben, &reference, REASON, &code(&t, &ben_key)).await;
+        assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+
+        // Sue leads Ben's team, so his access waits for her. Tom leads no team of Ben's: he does
+        // not see it, and cannot review it.
+        let mut tom = Staff::new(&t);
+        tom.sign_in("tom.s", &tom_key).await;
+        assert!(
+            tom.get("/app/reviews")
+                .await
+                .body
+                .contains("Nothing is waiting")
+        );
+        let mut sue = Staff::new(&t);
+        sue.sign_in("sue.s", &sue_key).await;
+        let queue = sue.get("/app/reviews").await;
+        assert!(queue.body.contains("ben.m") && queue.body.contains("The hospital called"));
+        let action = review_action(&queue);
+        let refused = tom
+            .submit("/app/reviews", &action, &[("outcome", "justified")])
+            .await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND);
+        let reviewed = sue
+            .submit("/app/reviews", &action, &[("outcome", "justified")])
+            .await;
+        assert_eq!(reviewed.status, StatusCode::SEE_OTHER);
+
+        // Sue is on no team she does not lead: her own access waits for every other supervisor.
+        let hers = break_glass(&mut sue, &reference, REASON, &code(&t, &sue_key)).await;
+        assert_eq!(hers.status, StatusCode::SEE_OTHER);
+        let queue = tom.get("/app/reviews").await;
+        assert!(queue.body.contains("sue.s"));
+        let by_tom = tom
+            .submit(
+                "/app/reviews",
+                &review_action(&queue),
+                &[("outcome", "justified")],
+            )
+            .await;
+        assert_eq!(by_tom.status, StatusCode::SEE_OTHER);
+    }
 }

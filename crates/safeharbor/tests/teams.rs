@@ -7,24 +7,12 @@
 
 mod common;
 
-use common::staff::{Page, Staff};
+use common::staff::Staff;
 use common::{Persona, TestApp, engines};
 use domain::Role;
 use reqwest::StatusCode;
 
 const NOWHERE: &str = "/app/clients/8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10";
-
-/// The value of the `<option>` whose text starts with `label`, on a page.
-fn option_value(page: &Page, label: &str) -> String {
-    page.body
-        .split("<option value=\"")
-        .skip(1)
-        .find_map(|option| {
-            let (value, rest) = option.split_once("\">")?;
-            rest.starts_with(label).then(|| value.to_owned())
-        })
-        .expect("the option")
-}
 
 async fn signed_in<'a>(t: &'a TestApp, name: &str, role: Role) -> (Persona, Staff<'a>) {
     let (persona, secret) = t.enrolled(name, role).await;
@@ -50,29 +38,10 @@ async fn a_supervisor_sees_their_teams_clients_and_assigns_the_work() {
         assert_eq!(sue.get(&rosa).await.body, nothing.body);
 
         // The administrator makes the team: Sue leads it, Ana and Olu are on it.
-        let made = ada
-            .submit("/app/admin/teams", "/app/admin/teams", &[("name", "North")])
-            .await;
-        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
-        let page = ada.get("/app/admin/teams").await;
+        let members = [("sue.s", true), ("ana.m", false), ("olu.o", false)];
+        let (page, add) = ada.make_team("North", &members).await;
         assert!(page.body.contains("<h2 id=\"team-1\">North</h2>"));
-        let add = page
-            .body
-            .split("action=\"")
-            .find(|s| s.contains("/members\""))
-            .and_then(|s| s.split('"').next())
-            .unwrap()
-            .to_owned();
-        let user = |name: &str| option_value(&page, name);
-        for (who, leads) in [("sue.s", true), ("ana.m", false), ("olu.o", false)] {
-            let mut fields = vec![("user", user(who))];
-            if leads {
-                fields.push(("leads", "yes".to_owned()));
-            }
-            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let added = ada.submit("/app/admin/teams", &add, &fields).await;
-            assert_eq!(added.status, StatusCode::SEE_OTHER, "{who}: {}", added.body);
-        }
+        let user = |name: &str| page.option_value(name);
         // Only a supervisor leads; an administrator is on no team.
         let refused = ada
             .submit(
@@ -115,7 +84,7 @@ async fn a_supervisor_sees_their_teams_clients_and_assigns_the_work() {
         assert_eq!(screening.body, nothing.body);
 
         // Sue assigns Rosa to Olu, who now sees her; then takes Ana off.
-        let olu_id = option_value(&record, "olu.o");
+        let olu_id = record.option_value("olu.o");
         let assigned = sue
             .submit(&rosa, &format!("{rosa}/assign"), &[("user", &olu_id)])
             .await;

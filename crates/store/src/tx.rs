@@ -1317,6 +1317,34 @@ impl Reads {
         .collect()
     }
 
+    /// The leads of the teams each of `members` is on, leaving out the member themselves.
+    pub async fn team_leads_of(
+        &mut self,
+        members: &[UserId],
+    ) -> Result<HashMap<UserId, Vec<UserId>>> {
+        let mut leads: HashMap<UserId, Vec<UserId>> = HashMap::new();
+        if members.is_empty() {
+            return Ok(leads);
+        }
+        let sql = format!(
+            "SELECT member.user_id AS member, lead.user_id AS lead FROM team_members member \
+             JOIN team_members lead ON lead.team_id = member.team_id AND lead.leads = 1 \
+             WHERE member.user_id IN ({}) AND lead.user_id <> member.user_id",
+            self.dialect.each_of("$1")
+        );
+        for row in sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(crate::json_list(members))
+            .fetch_all(&mut *self.inner)
+            .await?
+        {
+            leads
+                .entry(parsed(&row, "member")?)
+                .or_default()
+                .push(parsed(&row, "lead")?);
+        }
+        Ok(leads)
+    }
+
     /// Emergency accesses no supervisor has reviewed yet, oldest first.
     pub async fn unreviewed_emergency_access(&mut self) -> Result<Vec<EmergencyAccessRow>> {
         sqlx::query(

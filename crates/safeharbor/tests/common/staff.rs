@@ -28,6 +28,18 @@ impl Page {
             .unwrap_or_default()
     }
 
+    /// The value of the `<option>` whose text starts with `label`.
+    pub fn option_value(&self, label: &str) -> String {
+        self.body
+            .split("<option value=\"")
+            .skip(1)
+            .find_map(|option| {
+                let (value, rest) = option.split_once("\">")?;
+                rest.starts_with(label).then(|| value.to_owned())
+            })
+            .expect("the option")
+    }
+
     /// The form token written into this page's forms.
     pub fn csrf(&self) -> String {
         let (_, rest) = self
@@ -181,5 +193,32 @@ impl<'a> Staff<'a> {
         let mut form = vec![("csrf", csrf.as_str())];
         form.extend_from_slice(fields);
         self.post(action, &form).await
+    }
+
+    /// As an administrator: makes a team and puts people on it, each leading it or not. Gives the
+    /// teams page as it was before anyone was added, and the address that adds a member.
+    pub async fn make_team(&mut self, name: &str, members: &[(&str, bool)]) -> (Page, String) {
+        let made = self
+            .submit("/app/admin/teams", "/app/admin/teams", &[("name", name)])
+            .await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+        let page = self.get("/app/admin/teams").await;
+        let add = page
+            .body
+            .split("action=\"")
+            .find(|s| s.contains("/members\""))
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_owned();
+        for (who, leads) in members {
+            let user = page.option_value(who);
+            let mut fields = vec![("user", user.as_str())];
+            if *leads {
+                fields.push(("leads", "yes"));
+            }
+            let added = self.submit("/app/admin/teams", &add, &fields).await;
+            assert_eq!(added.status, StatusCode::SEE_OTHER, "{who}: {}", added.body);
+        }
+        (page, add)
     }
 }
