@@ -44,6 +44,34 @@ async fn break_glass(
     .await
 }
 
+/// The people of these tests: Ana, a case manager with a client, Rosa; Ben, another case manager;
+/// Sue and Tom, supervisors.
+struct Cast {
+    ben_key: TotpSecret,
+    sue_key: TotpSecret,
+    tom_key: TotpSecret,
+    /// Rosa's page.
+    rosa: String,
+    /// Rosa's record reference, as the emergency form takes it.
+    reference: String,
+}
+
+async fn cast(t: &TestApp) -> Cast {
+    let (ana, _) = t.enrolled("ana.m", Role::CaseManager).await;
+    let (_, ben_key) = t.enrolled("ben.m", Role::CaseManager).await;
+    let (_, sue_key) = t.enrolled("sue.s", Role::Supervisor).await;
+    let (_, tom_key) = t.enrolled("tom.s", Role::Supervisor).await;
+    let rosa = t.client_page_of(&ana, "Rosa").await;
+    let reference = rosa.rsplit('/').next().unwrap().to_owned();
+    Cast {
+        ben_key,
+        sue_key,
+        tom_key,
+        rosa,
+        reference,
+    }
+}
+
 /// Where the first review form on the review queue posts.
 fn review_action(queue: &common::staff::Page) -> String {
     queue
@@ -59,12 +87,13 @@ fn review_action(queue: &common::staff::Page) -> String {
 async fn emergency_access_needs_a_reason_and_a_fresh_proof_lasts_an_hour_and_is_reviewed() {
     for engine in engines() {
         let t = TestApp::start(engine).await;
-        let (ana, _) = t.enrolled("ana.m", Role::CaseManager).await;
-        let (_, ben_key) = t.enrolled("ben.m", Role::CaseManager).await;
-        let (_, sue_key) = t.enrolled("sue.s", Role::Supervisor).await;
-        let (_, tom_key) = t.enrolled("tom.s", Role::Supervisor).await;
-        let rosa = t.client_page_of(&ana, "Rosa").await;
-        let reference = rosa.rsplit('/').next().unwrap().to_owned();
+        let Cast {
+            ben_key,
+            sue_key,
+            tom_key,
+            rosa,
+            reference,
+        } = cast(&t).await;
         let mut ben = Staff::new(&t);
         ben.sign_in("ben.m", &ben_key).await;
         let nothing = ben.get(NOWHERE).await;
@@ -292,13 +321,14 @@ async fn emergency_reviews_and_passkey_pages_are_not_found_for_roles_they_are_no
 async fn an_emergency_access_waits_for_the_lead_of_the_holders_team() {
     for engine in engines() {
         let t = TestApp::start(engine).await;
+        let Cast {
+            ben_key,
+            sue_key,
+            tom_key,
+            reference,
+            ..
+        } = cast(&t).await;
         let (_, ada_key) = t.enrolled("ada.admin", Role::Administrator).await;
-        let (ana, _) = t.enrolled("ana.m", Role::CaseManager).await;
-        let (_, ben_key) = t.enrolled("ben.m", Role::CaseManager).await;
-        let (_, sue_key) = t.enrolled("sue.s", Role::Supervisor).await;
-        let (_, tom_key) = t.enrolled("tom.s", Role::Supervisor).await;
-        let rosa = t.client_page_of(&ana, "Rosa").await;
-        let reference = rosa.rsplit('/').next().unwrap().to_owned();
         let mut ada = Staff::new(&t);
         ada.sign_in("ada.admin", &ada_key).await;
         ada.make_team("North", &[("sue.s", true), ("ben.m", false)])
