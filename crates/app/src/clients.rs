@@ -5,7 +5,7 @@ use domain::audit::{Actor, AuditAction};
 use domain::client::{AgeBand, DateOfBirth, Gender, NewClient};
 use domain::policy::Action;
 use domain::{ClientId, Timestamp};
-use store::rows::ClientRow;
+use store::rows::{ClientLine, ClientRow};
 
 use crate::access::target;
 use crate::group_commit::About;
@@ -321,6 +321,7 @@ impl App {
                         .reads
                         .matching_clients(user, Some(&index), None)
                         .await?;
+                    let rows: Vec<ClientLine> = rows.iter().map(ClientLine::from).collect();
                     share.events.push(app.event(
                         Actor::User(user),
                         AuditAction::CaseloadSearch,
@@ -335,7 +336,7 @@ impl App {
     }
 
     /// Opens the caseload line of each row, with every key fetched in one query.
-    pub(crate) async fn summaries(&self, rows: &[ClientRow]) -> Result<Vec<ClientSummary>> {
+    pub(crate) async fn summaries(&self, rows: &[ClientLine]) -> Result<Vec<ClientSummary>> {
         let ids: Vec<ClientId> = rows.iter().map(|r| r.id).collect();
         let keys = self.client_keys(&ids).await?;
         rows.iter()

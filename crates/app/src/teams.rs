@@ -200,7 +200,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        let clients: Vec<store::rows::ClientRow> = rows.iter().map(|(c, _)| c.clone()).collect();
+        let clients: Vec<store::rows::ClientLine> = rows.iter().map(|(c, _)| c.clone()).collect();
         let summaries: HashMap<ClientId, ClientSummary> = self
             .summaries(&clients)
             .await?

@@ -104,6 +104,34 @@ pub struct ClientRow {
     pub restricted: bool,
 }
 
+/// A client as a list shows them: name (sealed), age band and when they were added.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientLine {
+    pub id: ClientId,
+    pub created_at: Timestamp,
+    pub preferred_name: Option<Vec<u8>>,
+    pub age_band: Option<String>,
+}
+
+impl From<&ClientRow> for ClientLine {
+    fn from(row: &ClientRow) -> Self {
+        Self {
+            id: row.id,
+            created_at: row.created_at,
+            preferred_name: row.preferred_name.clone(),
+            age_band: row.age_band.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for ClientLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientLine")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
 impl std::fmt::Debug for ClientRow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientRow")

@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::rows::{
-    AuditRow, CaseRow, ClientRow, ContactRequestRow, CredentialsRow, DeterminationRow,
+    AuditRow, CaseRow, ClientLine, ClientRow, ContactRequestRow, CredentialsRow, DeterminationRow,
     EmergencyAccessRow, InvitationRow, NoteRow, PasskeyRow, RecordRows, ScreeningRow, SessionRow,
     TeamRow, TokenRow, UserRow,
 };
@@ -145,6 +145,15 @@ fn client(row: &AnyRow) -> Result<ClientRow> {
     })
 }
 
+fn client_line(row: &AnyRow) -> Result<ClientLine> {
+    Ok(ClientLine {
+        id: parsed(row, "id")?,
+        created_at: ts(row, "created_at")?,
+        preferred_name: row.try_get("preferred_name")?,
+        age_band: row.try_get("age_band")?,
+    })
+}
+
 /// The newest rows of `table` for each client in `$1`, at most `$2` each, newest first.
 fn newest_of(columns: &str, table: &str, dialect: crate::Dialect) -> String {
     format!(
@@ -247,13 +256,9 @@ const CONTACT_REQUEST_COLUMNS: &str = "id, received_at, expires_at, language, de
 const CLIENT_COLUMNS: &str = "id, created_at, created_by, preferred_name, legal_name, date_of_birth, \
      contact, languages, gender, age_band, name_index, dob_index, safety, alias_index, erased_at, \
      restricted";
-/// What a list of clients shows (name, age band, dates), in the shape of a client row: the other
-/// sealed fields and indexes are left out (NULL), so a page of a caseload copies no more than it
-/// needs. Of a client table named `c`.
-const LIST_COLUMNS: &str = "c.id, c.created_at, c.created_by, c.preferred_name, \
-     NULL AS legal_name, NULL AS date_of_birth, NULL AS contact, NULL AS languages, c.gender, \
-     c.age_band, NULL AS name_index, NULL AS dob_index, NULL AS safety, NULL AS alias_index, \
-     c.erased_at, c.restricted";
+/// What a list of clients shows (see `ClientLine`), of a client table named `c`: a page of a
+/// caseload copies no more than it needs.
+const LINE_COLUMNS: &str = "c.id, c.created_at, c.preferred_name, c.age_band";
 
 /// Assignments seen from the supervisors who lead a team the assigned worker is on (`a` the
 /// assignment, `lead` the supervisor's membership), for a `SELECT` to put in front and `AND ...`
@@ -1207,17 +1212,17 @@ impl Reads {
     }
 
     /// The clients assigned to a member of staff, most recently assigned first, a page at a time;
-    /// each row holds only what a list shows (see `LIST_COLUMNS`).
+    /// each row holds only what a list shows.
     pub async fn caseload(
         &mut self,
         user: UserId,
         limit: i64,
         offset: i64,
-    ) -> Result<Vec<ClientRow>> {
+    ) -> Result<Vec<ClientLine>> {
         // Driven from the worker's assignments in time order (an index by user and time), not by
         // scanning or sorting every client: a page reads only its own rows.
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {LIST_COLUMNS} FROM assignments JOIN clients c ON c.id = assignments.client_id \
+            "SELECT {LINE_COLUMNS} FROM assignments JOIN clients c ON c.id = assignments.client_id \
              WHERE assignments.user_id = $1 AND c.erased_at IS NULL \
              ORDER BY assignments.assigned_at DESC, assignments.client_id DESC LIMIT $2 OFFSET $3"
         )))
@@ -1227,7 +1232,7 @@ impl Reads {
         .fetch_all(&mut *self.inner)
         .await?
         .iter()
-        .map(client)
+        .map(client_line)
         .collect()
     }
 
@@ -1418,9 +1423,9 @@ impl Reads {
         user: UserId,
         limit: i64,
         offset: i64,
-    ) -> Result<Vec<(ClientRow, UserId)>> {
+    ) -> Result<Vec<(ClientLine, UserId)>> {
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {LIST_COLUMNS}, supervised.user_id AS worker FROM \
+            "SELECT {LINE_COLUMNS}, supervised.user_id AS worker FROM \
              (SELECT DISTINCT a.client_id, a.user_id, a.assigned_at FROM assignments a \
               JOIN team_members member ON member.user_id = a.user_id \
               JOIN team_members lead ON lead.team_id = member.team_id AND lead.leads = 1 \
@@ -1435,7 +1440,7 @@ impl Reads {
         .fetch_all(&mut *self.inner)
         .await?
         .iter()
-        .map(|row| Ok((client(row)?, parsed(row, "worker")?)))
+        .map(|row| Ok((client_line(row)?, parsed(row, "worker")?)))
         .collect()
     }
 
