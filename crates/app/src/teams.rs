@@ -184,13 +184,8 @@ impl App {
         let (limit, offset) = (limit.clamp(1, crate::clients::MAX_PAGE), offset.max(0));
         let mut tx = self.store().write().await?;
         let rows = tx.team_caseload(caller.id, limit, offset).await?;
-        let mut names = HashMap::new();
-        for (_, worker) in &rows {
-            if !names.contains_key(worker) {
-                let name = tx.user(*worker).await?.map(|u| u.username);
-                names.insert(*worker, name.unwrap_or_default());
-            }
-        }
+        let workers: Vec<UserId> = rows.iter().map(|(_, worker)| *worker).collect();
+        let names = tx.usernames_of(&workers).await?;
         self.audit(
             &mut tx,
             Actor::User(caller.id),
