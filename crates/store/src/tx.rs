@@ -1426,10 +1426,8 @@ impl Reads {
     ) -> Result<Vec<(ClientLine, UserId)>> {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {LINE_COLUMNS}, supervised.user_id AS worker FROM \
-             (SELECT DISTINCT a.client_id, a.user_id, a.assigned_at FROM assignments a \
-              JOIN team_members member ON member.user_id = a.user_id \
-              JOIN team_members lead ON lead.team_id = member.team_id AND lead.leads = 1 \
-              WHERE lead.user_id = $1 AND a.user_id <> $1) AS supervised \
+             (SELECT DISTINCT a.client_id, a.user_id, a.assigned_at {SUPERVISED_FROM} \
+              AND lead.user_id = $1) AS supervised \
              JOIN clients c ON c.id = supervised.client_id \
              WHERE c.erased_at IS NULL AND c.restricted = 0 \
              ORDER BY supervised.assigned_at DESC, c.id DESC, supervised.user_id LIMIT $2 OFFSET $3"
