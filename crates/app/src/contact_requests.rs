@@ -139,12 +139,8 @@ impl App {
         self.expire_contact_requests().await?;
         let mut tx = self.store().write().await?;
         let rows = tx.waiting_contact_requests(QUEUE_PAGE).await?;
-        let mut names: HashMap<UserId, Option<String>> = HashMap::new();
-        for user in rows.iter().filter_map(|r| r.claimed_by) {
-            if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(user) {
-                slot.insert(tx.user(user).await?.map(|u| u.username));
-            }
-        }
+        let holders: Vec<UserId> = rows.iter().filter_map(|r| r.claimed_by).collect();
+        let names = tx.usernames_of(&holders).await?;
         self.audit(
             &mut tx,
             Actor::User(caller.id),
@@ -203,7 +199,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        let names = HashMap::from([(caller.id, Some(caller.username.clone()))]);
+        let names = HashMap::from([(caller.id, caller.username.clone())]);
         Ok(ContactRequestView {
             summary: summary(row, &names),
             alias: details.alias,
@@ -381,18 +377,13 @@ fn open_details(row: &ContactRequestRow, dek: &crypto::DataKey) -> Result<Detail
         .map_err(|_| AppError::Store(store::StoreError::Corrupt("a contact request")))
 }
 
-fn summary(
-    row: ContactRequestRow,
-    names: &HashMap<UserId, Option<String>>,
-) -> ContactRequestSummary {
+fn summary(row: ContactRequestRow, names: &HashMap<UserId, String>) -> ContactRequestSummary {
     ContactRequestSummary {
         id: row.id,
         received_at: row.received_at,
         expires_at: row.expires_at,
         language: row.language,
-        claimed_by_name: row
-            .claimed_by
-            .and_then(|u| names.get(&u).cloned().flatten()),
+        claimed_by_name: row.claimed_by.and_then(|u| names.get(&u).cloned()),
         claimed_by: row.claimed_by,
     }
 }

@@ -224,12 +224,11 @@ impl App {
             )
             .await?;
         let assigned = tx.assignees(grant.client).await?;
-        let mut current = Vec::new();
-        for user in &assigned {
-            if let Some(row) = tx.user(*user).await? {
-                current.push((row.id, row.username));
-            }
-        }
+        let names = tx.usernames_of(&assigned).await?;
+        let current = assigned
+            .iter()
+            .filter_map(|user| Some((*user, names.get(user)?.clone())))
+            .collect();
         let candidates = self
             .assignable(&mut tx, caller)
             .await?
