@@ -17,6 +17,8 @@
 #   --threads T       wrk threads (default 2)
 #   --port P          listen port (default: a free one)
 #   --no-build        use the existing release binary
+#   --bin PATH        use this binary instead (implies --no-build): to compare two builds, run
+#                     them in turns, since this machine's speed drifts between runs
 #   --keep            keep the temp dir (and the PostgreSQL database)
 #
 # What it does: builds the release binary (`cargo build --release -p safeharbor`, CARGO_TARGET_DIR
@@ -46,6 +48,7 @@ BUILD=1
 KEEP=0
 OTHER_CLIENTS=0
 STAFF_PAGES=0
+BIN_OVERRIDE=""
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -56,6 +59,7 @@ while [ $# -gt 0 ]; do
         --threads) THREADS=$2; shift 2 ;;
         --port) PORT=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
+        --bin) BIN_OVERRIDE=$2; BUILD=0; shift 2 ;;
         --keep) KEEP=1; shift ;;
         --other-clients) OTHER_CLIENTS=$2; shift 2 ;;
         --staff-pages) STAFF_PAGES=1; shift ;;
@@ -82,7 +86,7 @@ if [ -n "$POSTGRES_ADMIN_URL" ] && ! command -v psql >/dev/null; then
 fi
 
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-BIN=$TARGET_DIR/release/safeharbor
+BIN=${BIN_OVERRIDE:-$TARGET_DIR/release/safeharbor}
 
 if [ "$BUILD" = 1 ]; then
     log "build: nice -n 10 cargo build --release -p safeharbor"
