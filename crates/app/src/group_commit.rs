@@ -253,7 +253,8 @@ fn record_of(rows: Option<&RecordRows>, names: &HashMap<String, Option<String>>)
 
 async fn run_batch(app: App, batch: Vec<Job>) {
     let app = &app;
-    let mut replies = Vec::with_capacity(batch.len());
+    let (started, requests) = (std::time::Instant::now(), batch.len());
+    let mut replies = Vec::with_capacity(requests);
     let outcome: Result<()> = async {
         // Every key the batch needs, in one query, before the writer's turn is taken; then, inside
         // the transaction, every client it is about with how each asker stands to them, and the
@@ -309,8 +310,11 @@ async fn run_batch(app: App, batch: Vec<Job>) {
         Ok(())
     }
     .await;
+    // How long the writer's turn was held, and for how many: what to look at when requests wait.
+    let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    tracing::debug!(requests, micros, "group commit");
     if let Err(failed) = &outcome {
-        tracing::warn!(error = %failed, requests = replies.len(), "a group commit failed; nothing in it was changed");
+        tracing::warn!(error = %failed, requests, "a group commit failed; nothing in it was changed");
     }
     // Requests the batch never reached hear "interrupted" when their job is dropped.
     for reply in replies {
