@@ -2,13 +2,12 @@
 //! refused a record outside their work, and what one member of staff has done. Looking is itself
 //! audited. The lines name records by their ids, never by anything personal.
 
-use std::collections::HashMap;
-
 use domain::audit::{Actor, AuditAction};
 use domain::policy::Action;
 use domain::{ClientId, Timestamp};
 
 use crate::access::target;
+use crate::notes::actor_names;
 use crate::{App, Caller, Purpose, Result};
 
 /// The most events the log shows at once, newest first.
@@ -108,38 +107,36 @@ impl App {
     }
 }
 
-/// Audit events as lines, each actor named once.
+/// Audit events as lines, the staff among their actors named in one query.
 async fn lines(
     tx: &mut store::Reads,
     events: Vec<store::rows::AuditRow>,
 ) -> Result<Vec<AccessLine>> {
-    let mut names: HashMap<String, String> = HashMap::new();
-    let mut lines = Vec::with_capacity(events.len());
-    for event in events {
-        let who = match names.get(&event.actor) {
-            Some(name) => name.clone(),
-            None => {
-                let name = match Actor::decode(&event.actor) {
-                    Some(Actor::User(user)) => tx
-                        .user(user)
-                        .await?
-                        .map_or_else(|| "a removed account".to_owned(), |u| u.username),
-                    Some(Actor::Operator) => "the operator".to_owned(),
-                    Some(Actor::System) => "the system".to_owned(),
-                    Some(Actor::Public) => "someone on the public site".to_owned(),
-                    None => "unknown".to_owned(),
-                };
-                names.insert(event.actor.clone(), name.clone());
-                name
+    let mut actors: Vec<String> = events.iter().map(|e| e.actor.clone()).collect();
+    actors.sort_unstable();
+    actors.dedup();
+    let usernames = actor_names(tx, &actors).await?;
+    Ok(events
+        .into_iter()
+        .map(|event| {
+            let who = match Actor::decode(&event.actor) {
+                Some(Actor::User(_)) => usernames
+                    .get(&event.actor)
+                    .cloned()
+                    .flatten()
+                    .unwrap_or_else(|| "a removed account".to_owned()),
+                Some(Actor::Operator) => "the operator".to_owned(),
+                Some(Actor::System) => "the system".to_owned(),
+                Some(Actor::Public) => "someone on the public site".to_owned(),
+                None => "unknown".to_owned(),
+            };
+            AccessLine {
+                at: event.at,
+                who,
+                what: AuditAction::describe(&event.action),
+                why: event.purpose,
+                record: event.target,
             }
-        };
-        lines.push(AccessLine {
-            at: event.at,
-            who,
-            what: AuditAction::describe(&event.action),
-            why: event.purpose,
-            record: event.target,
-        });
-    }
-    Ok(lines)
+        })
+        .collect())
 }
