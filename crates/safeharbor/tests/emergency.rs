@@ -75,10 +75,8 @@ async fn cast(t: &TestApp) -> Cast {
 /// Where the first review form on the review queue posts.
 fn review_action(queue: &common::staff::Page) -> String {
     queue
-        .body
-        .split("action=\"")
-        .find(|s| s.starts_with("/app/reviews/"))
-        .and_then(|s| s.split('"').next())
+        .form_actions()
+        .find(|action| action.starts_with("/app/reviews/"))
         .expect("a review form")
         .to_owned()
 }
@@ -158,11 +156,8 @@ async fn emergency_access_needs_a_reason_and_a_fresh_proof_lasts_an_hour_and_is_
         assert_eq!(mine.status, StatusCode::SEE_OTHER);
         let queue = sue.get("/app/reviews").await;
         let own = queue
-            .body
-            .split("action=\"")
-            .filter(|s| s.starts_with("/app/reviews/"))
-            .filter_map(|s| s.split('"').next())
-            .find(|a| *a != action)
+            .form_actions()
+            .find(|a| a.starts_with("/app/reviews/") && *a != action)
             .unwrap()
             .to_owned();
         let refused = sue

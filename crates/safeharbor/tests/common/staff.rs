@@ -40,6 +40,14 @@ impl Page {
             .expect("the option")
     }
 
+    /// Where this page's forms post, in page order.
+    pub fn form_actions(&self) -> impl Iterator<Item = &str> {
+        self.body
+            .split("action=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+    }
+
     /// The form token written into this page's forms.
     pub fn csrf(&self) -> String {
         let (_, rest) = self
@@ -204,10 +212,8 @@ impl<'a> Staff<'a> {
         assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
         let page = self.get("/app/admin/teams").await;
         let add = page
-            .body
-            .split("action=\"")
-            .find(|s| s.contains("/members\""))
-            .and_then(|s| s.split('"').next())
+            .form_actions()
+            .find(|action| action.ends_with("/members"))
             .unwrap()
             .to_owned();
         for (who, leads) in members {
