@@ -310,7 +310,8 @@ async fn run_batch(app: App, batch: Vec<Job>) {
         Ok(())
     }
     .await;
-    // How long the writer's turn was held, and for how many: what to look at when requests wait.
+    // How long the batch took, keys fetched to commit, and for how many: what to look at when
+    // requests wait.
     let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     tracing::debug!(requests, micros, "group commit");
     if let Err(failed) = &outcome {

@@ -74,7 +74,6 @@ const AUDIT_KEY: crypto::SecretKey = crypto::SecretKey::from_bytes([5; 32]);
 
 /// Seeds a small but complete instance: two users, a token, clients, an assignment, a case, a
 /// note and audit events.
-/// A client as a list holds it: name, age band and dates, none of the other sealed fields.
 async fn seed(store: &Store) -> (UserRow, UserRow, ClientRow) {
     let mut rng = rng();
     let a = user(&mut rng, "ana", Role::CaseManager);

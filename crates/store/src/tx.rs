@@ -1455,7 +1455,6 @@ impl Reads {
         .collect()
     }
 
-    /// A client's notes, newest first.
     /// A client's newest notes, newest first, at most `limit`.
     pub async fn notes(&mut self, client_id: ClientId, limit: i64) -> Result<Vec<NoteRow>> {
         Ok(one(self.notes_of(&[client_id], limit).await?, client_id))
@@ -1475,6 +1474,7 @@ impl Reads {
         self.per_client(sql, clients, Some(limit), note).await
     }
 
+    /// A client's cases, the most recently opened first.
     pub async fn cases(&mut self, client_id: ClientId) -> Result<Vec<CaseRow>> {
         Ok(one(self.cases_of(&[client_id]).await?, client_id))
     }
