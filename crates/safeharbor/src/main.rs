@@ -8,7 +8,9 @@ use clap::Parser;
 /// across threads (rows copied on the database's threads, dropped on the runtime's), which
 /// glibc's allocator serves with locks and consolidation. Measured in turns with the system
 /// allocator, it took about 10% less CPU a request on the caseload page and the protected read
-/// (BENCHMARKS.md, session 6).
+/// (BENCHMARKS.md, session 6). Its `override` feature also takes over `malloc` and `free`, so
+/// the SQLite library linked in, which allocates through them, uses it too (BENCHMARKS.md,
+/// session 7).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
