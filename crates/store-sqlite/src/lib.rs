@@ -81,10 +81,11 @@ pub async fn open(dir: &Path, now: Timestamp) -> Result<(Store, KeyStore), Store
     create_private_dir(dir)?;
     let records = pool(&records_path(dir), 8).await?;
     migrate::run(&records, Ledger::Records, RECORDS, now.unix_millis()).await?;
+    let writer = pool(&records_path(dir), 1).await?;
     let keys = pool(&keys_path(dir), 4).await?;
     migrate::run(&keys, Ledger::KeyStore, KEYS, now.unix_millis()).await?;
     Ok((
-        Store::new(records, Dialect::Sqlite),
+        Store::new(records, Dialect::Sqlite).with_writer(writer),
         KeyStore::new(keys, Dialect::Sqlite),
     ))
 }

@@ -133,6 +133,9 @@ const WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// Where write transactions run: the shared pool, or on SQLite a pool of one connection of
+    /// its own (see `with_writer`).
+    writer: AnyPool,
     dialect: Dialect,
     /// On SQLite, writers queue here, in order and woken at once, rather than in SQLite's busy
     /// handler, which sleeps and polls. (An embedded database has one process; PostgreSQL
@@ -146,10 +149,20 @@ impl Store {
         let write_gate =
             (dialect == Dialect::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(())));
         Self {
+            writer: pool.clone(),
             pool,
             dialect,
             write_gate,
         }
+    }
+
+    /// Runs every write transaction on `writer` instead of the shared pool. On SQLite this is one
+    /// connection that alone writes, so its page cache stays good from one transaction to the
+    /// next; a connection must drop its whole cache whenever another has committed since it last
+    /// read, which every pooled connection would do before every group commit.
+    pub fn with_writer(mut self, writer: AnyPool) -> Self {
+        self.writer = writer;
+        self
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -173,7 +186,7 @@ impl Store {
             ),
             None => None,
         };
-        let inner = self.pool.begin_with(self.dialect.begin_write()).await?;
+        let inner = self.writer.begin_with(self.dialect.begin_write()).await?;
         Ok(Tx::new(inner, turn, self.dialect))
     }
 
@@ -232,6 +245,7 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 }
