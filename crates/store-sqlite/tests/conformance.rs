@@ -18,7 +18,7 @@ impl store::conformance::Harness for Sqlite {
 store::conformance_tests!(Some(Sqlite));
 
 #[tokio::test]
-async fn every_pooled_connection_is_durable() {
+async fn every_connection_is_durable() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) =
         safeharbor_store_sqlite::open(dir.path(), domain::Timestamp::from_unix_millis(0))
@@ -33,4 +33,9 @@ async fn every_pooled_connection_is_durable() {
             .unwrap();
         held.push(conn);
     }
+    // And the connection every write transaction commits on.
+    let mut writer = store.writer().acquire().await.unwrap();
+    safeharbor_store_sqlite::check_connection(&mut writer)
+        .await
+        .unwrap();
 }

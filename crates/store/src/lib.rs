@@ -169,6 +169,11 @@ impl Store {
         self.dialect
     }
 
+    /// The pool write transactions run on (the shared pool unless `with_writer` gave another).
+    pub fn writer(&self) -> &AnyPool {
+        &self.writer
+    }
+
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
