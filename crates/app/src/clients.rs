@@ -5,10 +5,10 @@ use domain::audit::{Actor, AuditAction};
 use domain::client::{AgeBand, DateOfBirth, Gender, NewClient};
 use domain::policy::Action;
 use domain::{ClientId, Timestamp};
-use store::rows::{ClientLine, ClientRow};
+use store::rows::{CaseloadPage, ClientLine, ClientRow};
 
 use crate::access::target;
-use crate::group_commit::About;
+use crate::group_commit::{About, Ask};
 use crate::safety::{SafetyView, open_safety, seal_safety};
 use crate::seal::{open, open_opt, seal};
 use crate::{App, AppError, Caller, Purpose, Result};
@@ -189,7 +189,7 @@ impl App {
         };
         let caller = caller.clone();
         let (row, key) = self
-            .grouped(Some(about), move |app, share| {
+            .grouped(Ask::Client(about), move |app, share| {
                 Box::pin(async move {
                     let grant = match app.decide(&caller, id, &[Action::ReadClient], share.found) {
                         Ok(grant) => grant,
@@ -285,10 +285,18 @@ impl App {
         self.grant_role(caller, Action::ListCaseload)?;
         let user = caller.id;
         let (limit, offset) = (limit.clamp(1, MAX_PAGE), offset.max(0));
+        let page = CaseloadPage {
+            user,
+            limit,
+            offset,
+        };
         let rows = self
-            .grouped(None, move |app, share| {
+            .grouped(Ask::Caseload(page), move |app, share| {
                 Box::pin(async move {
-                    let rows = share.reads.caseload(user, limit, offset).await?;
+                    // Read with the batch's other caseload pages (Ask::Caseload).
+                    let Some(rows) = share.caseload else {
+                        return Err(AppError::Conflict("the caseload was not read; try again"));
+                    };
                     share.events.push(app.event(
                         Actor::User(user),
                         AuditAction::CaseloadList,
@@ -315,7 +323,7 @@ impl App {
         let user = caller.id;
         let index = self.indexer().name(name);
         let rows = self
-            .grouped(None, move |app, share| {
+            .grouped(Ask::Nothing, move |app, share| {
                 Box::pin(async move {
                     let rows = share
                         .reads

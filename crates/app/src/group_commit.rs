@@ -18,7 +18,7 @@ use crypto::DataKey;
 use domain::audit::NewAuditEvent;
 use domain::policy::Relationship;
 use domain::{ClientId, UserId};
-use store::rows::{ClientRow, RecordRows};
+use store::rows::{CaseloadPage, ClientLine, ClientRow, RecordRows};
 use tokio::sync::oneshot;
 
 use crate::determinations::MAX_DETERMINATIONS;
@@ -45,6 +45,9 @@ pub(crate) struct Share<'a> {
     /// The rest of that client's record, if the work asked for it (`About::record`), read for
     /// every such request in the batch at once.
     pub record: Option<Record>,
+    /// The page of a caseload the work asked for (`Ask::Caseload`), read with every other
+    /// caseload page of the batch in one query.
+    pub caseload: Option<Vec<ClientLine>>,
 }
 
 /// A client's record as the batch read it: the rows, and the names of the notes' authors.
@@ -64,6 +67,34 @@ pub(crate) struct About {
     pub record: bool,
 }
 
+/// What the batch reads for a request before its work runs, together with the same kind of
+/// reading for all its other requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ask {
+    /// Nothing: the work reads what it needs itself.
+    Nothing,
+    /// A client, for a member of staff.
+    Client(About),
+    /// A page of a member of staff's caseload.
+    Caseload(CaseloadPage),
+}
+
+impl Ask {
+    fn about(self) -> Option<About> {
+        match self {
+            Ask::Client(about) => Some(about),
+            _ => None,
+        }
+    }
+
+    fn page(self) -> Option<CaseloadPage> {
+        match self {
+            Ask::Caseload(page) => Some(page),
+            _ => None,
+        }
+    }
+}
+
 /// A request's work in the shared transaction. `Err` drops the work's events; what the caller
 /// hears is the `Ok` value once the batch is durable, so an audited refusal (`Ok(Err(NotFound))`)
 /// keeps its event.
@@ -72,10 +103,10 @@ pub(crate) type Work<'a, T> = Pin<Box<dyn Future<Output = Result<Result<T>>> + S
 /// Hears how the batch ended and tells the waiting request.
 type Reply = Box<dyn FnOnce(Result<()>) + Send>;
 
-/// One request in the queue: the client whose key it needs, and its work, which says what to
-/// reply once the batch is committed.
+/// One request in the queue: what the batch reads for it, and its work, which says what to reply
+/// once the batch is committed.
 struct Job {
-    about: Option<About>,
+    ask: Ask,
     run: RunJob,
 }
 
@@ -141,9 +172,9 @@ impl GroupCommit {
         }
     }
 
-    /// Queues `work` (with what the batch reads for `about`, if given), makes sure a batch will
-    /// run it, and waits until its batch is durable.
-    pub(crate) async fn run<T, F>(&self, app: &App, about: Option<About>, work: F) -> Result<T>
+    /// Queues `work` (with what the batch reads for it, `ask`), makes sure a batch will run it,
+    /// and waits until its batch is durable.
+    pub(crate) async fn run<T, F>(&self, app: &App, ask: Ask, work: F) -> Result<T>
     where
         T: Send + 'static,
         F: for<'a> FnOnce(&'a App, Share<'a>) -> Work<'a, T> + Send + 'static,
@@ -157,7 +188,9 @@ impl GroupCommit {
                     key,
                     found,
                     record,
+                    caseload,
                 } = share;
+                // The work's events join the batch's only if the work succeeds.
                 let mut mine = Vec::new();
                 let share = Share {
                     reads,
@@ -165,6 +198,7 @@ impl GroupCommit {
                     key,
                     found,
                     record,
+                    caseload,
                 };
                 let outcome = match work(app, share).await {
                     Ok(outcome) => {
@@ -178,7 +212,7 @@ impl GroupCommit {
                 }) as Reply
             })
         });
-        let job = Job { about, run };
+        let job = Job { ask, run };
         self.lock_queue().push(job);
         if let Ok(turn) = self.running.clone().try_lock_owned() {
             // Spawned, so that a batch finishes even if this request is abandoned.
@@ -259,7 +293,7 @@ async fn run_batch(app: App, batch: Vec<Job>) {
         // Every key the batch needs, in one query, before the writer's turn is taken; then, inside
         // the transaction, every client it is about with how each asker stands to them, and the
         // records asked for, each kind of row in one query for the whole batch.
-        let about: Vec<About> = batch.iter().filter_map(|job| job.about).collect();
+        let about: Vec<About> = batch.iter().filter_map(|job| job.ask.about()).collect();
         let pairs: Vec<(ClientId, UserId)> = about.iter().map(|a| (a.client, a.user)).collect();
         let ids: Vec<ClientId> = about.iter().map(|a| a.client).collect();
         let keys = if ids.is_empty() {
@@ -284,23 +318,25 @@ async fn run_batch(app: App, batch: Vec<Job>) {
             .flat_map(|record| record.notes.iter().map(|note| note.author.clone()))
             .collect();
         let names = actor_names(&mut tx, &authors).await?;
+        let pages: Vec<CaseloadPage> = batch.iter().filter_map(|job| job.ask.page()).collect();
+        let mut caseloads = tx.caseloads(&pages).await?.into_iter();
         let mut events = Vec::with_capacity(batch.len());
         for job in batch {
+            let about = job.ask.about();
             let share = Share {
                 reads: &mut tx,
                 events: &mut events,
-                key: job.about.and_then(|a| {
+                key: about.and_then(|a| {
                     let wrapped = keys.get(&a.client)?;
                     Some(app.unwrap_key(a.client, wrapped))
                 }),
                 // Several requests in a batch may be about the same client.
-                found: job
-                    .about
-                    .and_then(|a| found.get(&(a.client, a.user)).cloned()),
-                record: job
-                    .about
+                found: about.and_then(|a| found.get(&(a.client, a.user)).cloned()),
+                record: about
                     .filter(|a| a.record)
                     .map(|a| record_of(records.get(&a.client), &names)),
+                // Answered in the order asked.
+                caseload: job.ask.page().and_then(|_| caseloads.next()),
             };
             replies.push((job.run)(app, share).await);
         }
@@ -366,7 +402,7 @@ mod tests {
     fn queue(app: &App, end: &'static str) -> tokio::task::JoinHandle<Result<&'static str>> {
         let app = app.clone();
         tokio::spawn(async move {
-            app.grouped(None, move |app, share| {
+            app.grouped(super::Ask::Nothing, move |app, share| {
                 Box::pin(async move {
                     let action = AuditAction::ClientRead;
                     let event = app.event(Actor::Operator, action, Some(end.into()), "test");

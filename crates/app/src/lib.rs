@@ -237,18 +237,14 @@ impl App {
 
     /// Runs the transactional part of a request in a shared, group-committed transaction (see
     /// `group_commit`), and returns once that transaction is durable.
-    pub(crate) async fn grouped<T, F>(
-        &self,
-        about: Option<group_commit::About>,
-        work: F,
-    ) -> Result<T>
+    pub(crate) async fn grouped<T, F>(&self, ask: group_commit::Ask, work: F) -> Result<T>
     where
         T: Send + 'static,
         F: for<'a> FnOnce(&'a App, group_commit::Share<'a>) -> group_commit::Work<'a, T>
             + Send
             + 'static,
     {
-        self.inner.group_commit.run(self, about, work).await
+        self.inner.group_commit.run(self, ask, work).await
     }
 
     pub fn store(&self) -> &Store {

@@ -7,7 +7,7 @@ use domain::policy::Action;
 
 use crate::access::target;
 use crate::determinations::opened;
-use crate::group_commit::{About, Record};
+use crate::group_commit::{About, Ask, Record};
 use crate::notes::open_note_rows;
 use crate::{
     App, AppError, Caller, CaseView, ClientView, DeterminationView, NoteView, Purpose, Result,
@@ -52,7 +52,7 @@ impl App {
         };
         let caller = caller.clone();
         let (relationship, row, record, key) = self
-            .grouped(Some(about), move |app, share| {
+            .grouped(Ask::Client(about), move |app, share| {
                 Box::pin(async move {
                     let actions = [
                         Action::ReadClient,

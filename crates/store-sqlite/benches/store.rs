@@ -1,5 +1,6 @@
 //! The reads behind the caseload page, on a real SQLite file (BENCHMARKS.md): one page of 25 from
-//! a caseload of 1,000, and those 25 clients' wrapped keys. Each is timed from the call to the
+//! a caseload of 1,000, thirty such pages read at once as a batch reads them, and those 25
+//! clients' wrapped keys. Each is timed from the call to the
 //! rows in hand, so sqlx's hand-off to its SQLite thread and its row copying are counted too.
 #![allow(clippy::unwrap_used, missing_docs)]
 
@@ -8,7 +9,7 @@ use domain::audit::Actor;
 use domain::{ClientId, Role, Timestamp, UserId};
 use rand::{Rng, SeedableRng};
 use store::WrappedKey;
-use store::rows::{ClientRow, UserRow};
+use store::rows::{CaseloadPage, ClientRow, UserRow};
 
 const CASELOAD: i64 = 1_000;
 const PAGE: i64 = 25;
@@ -58,13 +59,21 @@ fn caseload_page(c: &mut Criterion) {
     let mut group = c.benchmark_group("caseload page");
     group.throughput(Throughput::Elements(1));
     let mut reads = runtime.block_on(store.read()).unwrap();
+    let page = CaseloadPage {
+        user: worker.id,
+        limit: PAGE + 1,
+        offset: 0,
+    };
     group.bench_function("25 of 1,000 clients", |b| {
-        b.iter(|| {
-            runtime
-                .block_on(reads.caseload(worker.id, PAGE + 1, 0))
-                .unwrap()
-        })
+        b.iter(|| runtime.block_on(reads.caseload(page)).unwrap())
     });
+    // As a group-committed batch of 30 caseload requests reads them: in one round trip.
+    let batch = [page; 30];
+    group.throughput(Throughput::Elements(30));
+    group.bench_function("30 such pages at once", |b| {
+        b.iter(|| runtime.block_on(reads.caseloads(&batch)).unwrap())
+    });
+    group.throughput(Throughput::Elements(1));
     let shown = &clients[..PAGE as usize];
     group.bench_function("their 25 wrapped keys", |b| {
         b.iter(|| runtime.block_on(keys.get_many(shown)).unwrap())

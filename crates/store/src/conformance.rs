@@ -13,7 +13,8 @@ use domain::{
 use rand::{Rng, SeedableRng};
 
 use crate::rows::{
-    ClientLine, ClientRow, DeterminationRow, EmergencyAccessRow, NoteRow, TokenRow, UserRow,
+    CaseloadPage, ClientLine, ClientRow, DeterminationRow, EmergencyAccessRow, NoteRow, TokenRow,
+    UserRow,
 };
 use crate::schema::{BACKUP_TABLES, NOT_BACKED_UP};
 use crate::{KeyStore, Store, StoreError, WrappedKey};
@@ -57,6 +58,14 @@ fn client(rng: &mut impl Rng, by: &UserRow) -> ClientRow {
         alias_index: Some("alias-idx".into()),
         erased_at: None,
         restricted: false,
+    }
+}
+
+fn page(user: UserId, limit: i64, offset: i64) -> CaseloadPage {
+    CaseloadPage {
+        user,
+        limit,
+        offset,
     }
 }
 
@@ -373,10 +382,10 @@ pub async fn caseloads_hold_only_assigned_clients(h: &impl Harness) {
     let (a, b, c) = seed(&store).await;
     let mut tx = store.write().await.unwrap();
     assert_eq!(
-        tx.caseload(a.id, 10, 0).await.unwrap(),
+        tx.caseload(page(a.id, 10, 0)).await.unwrap(),
         vec![ClientLine::from(&c)]
     );
-    assert!(tx.caseload(b.id, 10, 0).await.unwrap().is_empty());
+    assert!(tx.caseload(page(b.id, 10, 0)).await.unwrap().is_empty());
     assert_eq!(
         tx.client_for(c.id, a.id, T0).await.unwrap(),
         Some((c.clone(), Assigned))
@@ -423,6 +432,68 @@ pub async fn caseloads_hold_only_assigned_clients(h: &impl Harness) {
             .unwrap()
             .is_empty()
     );
+}
+
+/// Many caseload pages read in one statement (as a group-committed batch reads them) are each
+/// the page asked for: only that worker's clients, newest assignment first (ties by id,
+/// descending), limit and offset applied, erased clients left out, in the order asked.
+pub async fn caseload_pages_are_read_together(h: &impl Harness) {
+    let (store, _) = h.fresh().await;
+    let (a, b, seeded) = seed(&store).await;
+    // Not `rng()`: its ids are the seeded ones.
+    let mut rng = rand::rngs::StdRng::seed_from_u64(8);
+    let mut tx = store.write().await.unwrap();
+    // Ana's first client (from seed) plus six more, two of them assigned at the same moment;
+    // Ben gets two, one of them erased.
+    let mut anas = vec![];
+    for at in [5, 3, 3, 9, 1, 7] {
+        let c = client(&mut rng, &a);
+        tx.insert_client(&c).await.unwrap();
+        tx.assign(c.id, a.id, T0.plus_days(at)).await.unwrap();
+        anas.push((T0.plus_days(at), c));
+    }
+    let bens: Vec<ClientRow> = (0..2).map(|_| client(&mut rng, &b)).collect();
+    for c in &bens {
+        tx.insert_client(c).await.unwrap();
+        tx.assign(c.id, b.id, T0).await.unwrap();
+    }
+    assert!(tx.erase_client(bens[1].id, T0).await.unwrap());
+    let first = tx.caseload(page(a.id, 100, 0)).await.unwrap();
+    anas.sort_by(|(t1, c1), (t2, c2)| t2.cmp(t1).then(c2.id.cmp(&c1.id)));
+    let mut expected: Vec<ClientLine> = anas.iter().map(|(_, c)| ClientLine::from(c)).collect();
+    // The seeded client was assigned at T0, before all of these.
+    expected.push(ClientLine::from(&seeded));
+    assert_eq!(first, expected, "one page, in order");
+
+    let nobody = UserId::from_random([8; 16]);
+    let asked = [
+        page(a.id, 3, 0),
+        page(b.id, 10, 0),
+        page(a.id, 3, 3),
+        page(nobody, 10, 0),
+        page(a.id, 10, 6),
+        page(a.id, 3, 0),
+    ];
+    let pages = tx.caseloads(&asked).await.unwrap();
+    assert_eq!(
+        pages,
+        vec![
+            expected[0..3].to_vec(),
+            vec![ClientLine::from(&bens[0])],
+            expected[3..6].to_vec(),
+            vec![],
+            expected[6..].to_vec(),
+            expected[0..3].to_vec(),
+        ]
+    );
+    // More pages than one statement holds are answered all the same.
+    let many: Vec<CaseloadPage> = (0..70).map(|i| page(a.id, 1, i % 7)).collect();
+    let answers = tx.caseloads(&many).await.unwrap();
+    assert_eq!(answers.len(), 70);
+    for (i, answer) in answers.iter().enumerate() {
+        assert_eq!(answer, &vec![expected[i % 7].clone()]);
+    }
+    tx.commit().await.unwrap();
 }
 
 pub async fn team_leads_stand_to_their_members_clients(h: &impl Harness) {
@@ -645,7 +716,7 @@ pub async fn erasure_wipes_sealed_fields_and_notes(h: &impl Harness) {
             .iter()
             .all(|n| n.body.is_none())
     );
-    assert!(tx.caseload(a.id, 10, 0).await.unwrap().is_empty());
+    assert!(tx.caseload(page(a.id, 10, 0)).await.unwrap().is_empty());
     tx.commit().await.unwrap();
 }
 
@@ -782,6 +853,7 @@ macro_rules! conformance_tests {
             usernames_are_unique,
             credentials_and_sessions_round_trip,
             caseloads_hold_only_assigned_clients,
+            caseload_pages_are_read_together,
             team_leads_stand_to_their_members_clients,
             emergency_access_lasts_until_it_expires_and_waits_for_review,
             erasure_wipes_sealed_fields_and_notes,

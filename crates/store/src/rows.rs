@@ -104,6 +104,14 @@ pub struct ClientRow {
     pub restricted: bool,
 }
 
+/// One page of a member of staff's caseload: the question `Reads::caseload` answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseloadPage {
+    pub user: UserId,
+    pub limit: i64,
+    pub offset: i64,
+}
+
 /// A client as a list shows them: name (sealed), age band and when they were added.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ClientLine {
