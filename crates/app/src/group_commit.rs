@@ -290,18 +290,22 @@ async fn run_batch(app: App, batch: Vec<Job>) {
     let (started, requests) = (std::time::Instant::now(), batch.len());
     let mut replies = Vec::with_capacity(requests);
     let outcome: Result<()> = async {
-        // Every key the batch needs, in one query, before the writer's turn is taken; then, inside
-        // the transaction, every client it is about with how each asker stands to them, and the
-        // records asked for, each kind of row in one query for the whole batch.
+        // Every key the batch needs, in one query, while the writer's transaction begins; then,
+        // inside the transaction, every client it is about with how each asker stands to them,
+        // the records and the caseload pages asked for, each kind in one query for the batch.
         let about: Vec<About> = batch.iter().filter_map(|job| job.ask.about()).collect();
         let pairs: Vec<(ClientId, UserId)> = about.iter().map(|a| (a.client, a.user)).collect();
         let ids: Vec<ClientId> = about.iter().map(|a| a.client).collect();
-        let keys = if ids.is_empty() {
-            HashMap::new()
-        } else {
-            app.key_store().get_many(&ids).await?
+        let keys = async {
+            if ids.is_empty() {
+                Ok(HashMap::new())
+            } else {
+                app.key_store().get_many(&ids).await
+            }
         };
-        let mut tx = app.store().write().await?;
+        // The key store is a database of its own: its read runs while the transaction begins.
+        let (keys, tx) = tokio::join!(keys, app.store().write());
+        let (keys, mut tx) = (keys?, tx?);
         let found = tx.clients_for(&pairs, app.now()).await?;
         let mut wanted: Vec<ClientId> = about
             .iter()

@@ -282,7 +282,7 @@ const CLIENT_COLUMNS: &str = "id, created_at, created_by, preferred_name, legal_
 /// caseload copies no more than it needs.
 const LINE_COLUMNS: &str = "c.id, c.created_at, c.preferred_name, c.age_band";
 
-/// The most caseload pages SQLite is sent at once (`Reads::caseloads`); a group-committed batch
+/// The most caseload pages one statement reads (`Reads::caseloads`); a group-committed batch
 /// asks for no more.
 const MAX_PAGES_AT_ONCE: usize = 64;
 
@@ -1243,50 +1243,45 @@ impl Reads {
         Ok(self.caseloads(&[page]).await?.pop().unwrap_or_default())
     }
 
-    /// `caseload` for many pages at once, answered in the order asked. On SQLite a
+    /// `caseload` for many pages at once, answered in the order asked, in one statement. A
     /// group-committed batch then makes one round trip for all its caseload pages, not one each:
     /// on a busy server each round trip to SQLite's worker thread waits its turn for the CPU, and
-    /// the batch holds the writer's turn meanwhile. (On PostgreSQL batches overlap, and a
-    /// statement with parameters is one statement, so each page is read on its own.)
+    /// the batch holds the writer's turn meanwhile.
     pub async fn caseloads(&mut self, pages: &[CaseloadPage]) -> Result<Vec<Vec<ClientLine>>> {
-        let at_once = match self.dialect {
-            crate::Dialect::Sqlite => MAX_PAGES_AT_ONCE,
-            crate::Dialect::Postgres => 1,
-        };
         let mut answers = Vec::with_capacity(pages.len());
-        for chunk in pages.chunks(at_once) {
+        for chunk in pages.chunks(MAX_PAGES_AT_ONCE) {
             answers.extend(self.caseload_chunk(chunk).await?);
         }
         Ok(answers)
     }
 
     async fn caseload_chunk(&mut self, pages: &[CaseloadPage]) -> Result<Vec<Vec<ClientLine>>> {
-        // One query per page, each with its own three parameters, sent as one text: SQLite runs
-        // them in turn, each planned as a single page is (a UNION ALL of pages cost SQLite itself
-        // about 1.8 times as much). Each answers with one row, its page's lines as one JSON array:
-        // every row is a message from SQLite's thread and a value copied twice on the way, so 30
-        // rows cost far less than 30 pages of 26. The pages come in powers of two, padded with
-        // pages that read nothing, so that only a few texts are ever prepared.
-        let statements = pages.len().next_power_of_two();
+        // One row, with a column for each page: a subquery with the page's own three
+        // parameters, planned as a single page is (a UNION ALL of the pages cost SQLite itself
+        // about 1.8 times as much), giving the page's lines as one JSON array. Rows and values
+        // are what cost most on the way back from SQLite's thread, so one row of 30 values costs
+        // far less than 30 pages of 26 rows. The pages come in powers of two, padded with pages
+        // that read nothing, so that only a few statement texts are ever prepared.
+        let columns = pages.len().next_power_of_two();
         let lines = self.dialect.lines_as_json();
-        let sql = (0..statements)
+        let sql = (0..columns)
             .map(|k| {
                 let (user, limit, offset) = (3 * k + 1, 3 * k + 2, 3 * k + 3);
                 // Driven from the worker's assignments in time order (an index by user and
                 // time), not by scanning or sorting every client: a page reads only its own rows.
                 format!(
-                    "SELECT CAST({k} AS BIGINT) AS page, {lines} AS lines FROM \
+                    "(SELECT {lines} FROM \
                      (SELECT assignments.assigned_at, {LINE_COLUMNS} \
                      FROM assignments JOIN clients c ON c.id = assignments.client_id \
                      WHERE assignments.user_id = ${user} AND c.erased_at IS NULL \
                      ORDER BY assignments.assigned_at DESC, assignments.client_id DESC \
-                     LIMIT ${limit} OFFSET ${offset}) AS p"
+                     LIMIT ${limit} OFFSET ${offset}) AS p) AS page{k}"
                 )
             })
             .collect::<Vec<_>>()
-            .join("; ");
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for k in 0..statements {
+            .join(", ");
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {sql}")));
+        for k in 0..columns {
             query = match pages.get(k) {
                 Some(page) => query
                     .bind(page.user.to_string())
@@ -1295,17 +1290,10 @@ impl Reads {
                 None => query.bind(String::new()).bind(0_i64).bind(0_i64),
             };
         }
-        let rows = query.fetch_all(&mut *self.inner).await?;
-        let mut answers: Vec<Vec<ClientLine>> = vec![Vec::new(); pages.len()];
-        for row in &rows {
-            let page: i64 = row.try_get("page")?;
-            let Some(answer) = usize::try_from(page).ok().and_then(|p| answers.get_mut(p)) else {
-                // A padding page.
-                continue;
-            };
-            *answer = json_lines(&row.try_get::<String, _>("lines")?)?;
-        }
-        Ok(answers)
+        let row = query.fetch_one(&mut *self.inner).await?;
+        (0..pages.len())
+            .map(|k| json_lines(&row.try_get::<String, _>(k)?))
+            .collect()
     }
 
     /// Clients whose name or date-of-birth blind index matches, among those assigned to `user`
