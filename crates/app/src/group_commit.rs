@@ -290,23 +290,13 @@ async fn run_batch(app: App, batch: Vec<Job>) {
     let (started, requests) = (std::time::Instant::now(), batch.len());
     let mut replies = Vec::with_capacity(requests);
     let outcome: Result<()> = async {
-        // Every key the batch needs, in one query, while the writer's transaction begins; then,
-        // inside the transaction, every client it is about with how each asker stands to them,
-        // the records and the caseload pages asked for, each kind in one query for the batch.
+        // Every key the batch needs, in one query on the key store (a database of its own), while
+        // the writer's transaction begins and reads, inside it, every client the batch is about
+        // with how each asker stands to them, the records and the caseload pages asked for, each
+        // kind in one query for the whole batch.
         let about: Vec<About> = batch.iter().filter_map(|job| job.ask.about()).collect();
         let pairs: Vec<(ClientId, UserId)> = about.iter().map(|a| (a.client, a.user)).collect();
         let ids: Vec<ClientId> = about.iter().map(|a| a.client).collect();
-        let keys = async {
-            if ids.is_empty() {
-                Ok(HashMap::new())
-            } else {
-                app.key_store().get_many(&ids).await
-            }
-        };
-        // The key store is a database of its own: its read runs while the transaction begins.
-        let (keys, tx) = tokio::join!(keys, app.store().write());
-        let (keys, mut tx) = (keys?, tx?);
-        let found = tx.clients_for(&pairs, app.now()).await?;
         let mut wanted: Vec<ClientId> = about
             .iter()
             .filter(|a| a.record)
@@ -314,16 +304,31 @@ async fn run_batch(app: App, batch: Vec<Job>) {
             .collect();
         wanted.sort_unstable();
         wanted.dedup();
-        let records = tx
-            .records_of(&wanted, MAX_NOTES, MAX_DETERMINATIONS)
-            .await?;
-        let authors: Vec<String> = records
-            .values()
-            .flat_map(|record| record.notes.iter().map(|note| note.author.clone()))
-            .collect();
-        let names = actor_names(&mut tx, &authors).await?;
         let pages: Vec<CaseloadPage> = batch.iter().filter_map(|job| job.ask.page()).collect();
-        let mut caseloads = tx.caseloads(&pages).await?.into_iter();
+        let keys = async {
+            if ids.is_empty() {
+                Ok(HashMap::new())
+            } else {
+                app.key_store().get_many(&ids).await
+            }
+        };
+        let reading = async {
+            let mut tx = app.store().write().await?;
+            let found = tx.clients_for(&pairs, app.now()).await?;
+            let records = tx
+                .records_of(&wanted, MAX_NOTES, MAX_DETERMINATIONS)
+                .await?;
+            let authors: Vec<String> = records
+                .values()
+                .flat_map(|record| record.notes.iter().map(|note| note.author.clone()))
+                .collect();
+            let names = actor_names(&mut tx, &authors).await?;
+            let caseloads = tx.caseloads(&pages).await?;
+            Ok::<_, AppError>((tx, found, records, names, caseloads))
+        };
+        let (keys, read) = tokio::join!(keys, reading);
+        let (keys, (mut tx, found, records, names, caseloads)) = (keys?, read?);
+        let mut caseloads = caseloads.into_iter();
         let mut events = Vec::with_capacity(batch.len());
         for job in batch {
             let about = job.ask.about();
