@@ -68,19 +68,19 @@ impl Dialect {
     }
 
     /// The rows of a caseload page (subquery `p`, with `assigned_at` and the line's columns) as
-    /// one JSON array of `[id, created_at, preferred_name in hex, age_band]`, newest assignment
-    /// first (ties by id, descending); `[]` for none.
+    /// one JSON array of `[id, created_at, preferred_name in hex, age_band, assigned_at]`, in no
+    /// particular order (sorting inside the aggregate cost SQLite more than the page's reads);
+    /// `[]` for none.
     pub(crate) fn lines_as_json(self) -> &'static str {
         match self {
             Dialect::Sqlite => {
                 "json_group_array(json_array(p.id, p.created_at, \
                  CASE WHEN p.preferred_name IS NULL THEN NULL ELSE hex(p.preferred_name) END, \
-                 p.age_band) ORDER BY p.assigned_at DESC, p.id DESC)"
+                 p.age_band, p.assigned_at))"
             }
             Dialect::Postgres => {
                 "COALESCE(CAST(json_agg(json_build_array(p.id, p.created_at, \
-                 encode(p.preferred_name, 'hex'), p.age_band) \
-                 ORDER BY p.assigned_at DESC, p.id DESC) AS TEXT), '[]')"
+                 encode(p.preferred_name, 'hex'), p.age_band, p.assigned_at)) AS TEXT), '[]')"
             }
         }
     }

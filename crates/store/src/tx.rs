@@ -154,15 +154,17 @@ fn client_line(row: &AnyRow) -> Result<ClientLine> {
     })
 }
 
-/// The lines of a caseload page as `Dialect::lines_as_json` gives them: `[id, created_at,
-/// preferred_name in hex, age_band]` each.
+/// The lines of a caseload page as `Dialect::lines_as_json` gives them, put in the page's order:
+/// newest assignment first, ties by id, descending (ids are compared as the database compares
+/// their text).
 fn json_lines(json: &str) -> Result<Vec<ClientLine>> {
-    type Line = (String, i64, Option<String>, Option<String>);
-    let corrupt = |_| StoreError::Corrupt("a caseload line");
-    let lines: Vec<Line> = serde_json::from_str(json).map_err(corrupt)?;
+    type Line = (String, i64, Option<String>, Option<String>, i64);
+    let mut lines: Vec<Line> =
+        serde_json::from_str(json).map_err(|_| StoreError::Corrupt("a caseload line"))?;
+    lines.sort_by(|a, b| (b.4, &b.0).cmp(&(a.4, &a.0)));
     lines
         .into_iter()
-        .map(|(id, created_at, preferred_name, age_band)| {
+        .map(|(id, created_at, preferred_name, age_band, _)| {
             Ok(ClientLine {
                 id: id.parse().map_err(|_| StoreError::Corrupt("a client id"))?,
                 created_at: Timestamp::from_unix_millis(created_at),
