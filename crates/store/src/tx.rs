@@ -1259,11 +1259,11 @@ impl Reads {
 
     async fn caseload_chunk(&mut self, pages: &[CaseloadPage]) -> Result<Vec<Vec<ClientLine>>> {
         // One row, with a column for each page: a subquery with the page's own three
-        // parameters, planned as a single page is (a UNION ALL of the pages cost SQLite itself
-        // about 1.8 times as much), giving the page's lines as one JSON array. Rows and values
-        // are what cost most on the way back from SQLite's thread, so one row of 30 values costs
-        // far less than 30 pages of 26 rows. The pages come in powers of two, padded with pages
-        // that read nothing, so that only a few statement texts are ever prepared.
+        // parameters, planned as a single page is (a UNION ALL of the pages cost SQLite itself a
+        // third more), giving the page's lines as one JSON array. Rows and values are what cost
+        // most on the way back from SQLite's thread, so one row of 30 values costs far less than
+        // 30 pages of 26 rows. The pages come in powers of two, padded with pages that read
+        // nothing, so that only a few statement texts are ever prepared.
         let columns = pages.len().next_power_of_two();
         let lines = self.dialect.lines_as_json();
         let sql = (0..columns)
