@@ -443,11 +443,14 @@ pub async fn caseload_pages_are_read_together(h: &impl Harness) {
     // Not `rng()`: its ids are the seeded ones.
     let mut rng = rand::rngs::StdRng::seed_from_u64(8);
     let mut tx = store.write().await.unwrap();
-    // Ana's first client (from seed) plus six more, two of them assigned at the same moment;
-    // Ben gets two, one of them erased.
+    // Ana's first client (from seed) plus six more, two of them assigned at the same moment and
+    // one with no name on record; Ben gets two, one of them erased.
     let mut anas = vec![];
     for at in [5, 3, 3, 9, 1, 7] {
-        let c = client(&mut rng, &a);
+        let mut c = client(&mut rng, &a);
+        if at == 9 {
+            c.preferred_name = None;
+        }
         tx.insert_client(&c).await.unwrap();
         tx.assign(c.id, a.id, T0.plus_days(at)).await.unwrap();
         anas.push((T0.plus_days(at), c));

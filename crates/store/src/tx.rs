@@ -155,8 +155,8 @@ fn client_line(row: &AnyRow) -> Result<ClientLine> {
 }
 
 /// The lines of a caseload page as `Dialect::lines_as_json` gives them, put in the page's order:
-/// newest assignment first, ties by id, descending (ids are compared as the database compares
-/// their text).
+/// newest assignment first, ties by id, descending (ids are lowercase UUIDs, whose text orders
+/// the same byte by byte as under either database's collation).
 fn json_lines(json: &str) -> Result<Vec<ClientLine>> {
     type Line = (String, i64, Option<String>, Option<String>, i64);
     let mut lines: Vec<Line> =
