@@ -4,7 +4,7 @@
 
 use domain::ClientId;
 use domain::audit::{Actor, AuditAction, NewAuditEvent};
-use domain::policy::{Action, Relationship, permits};
+use domain::policy::{Action, Facts, Reason, Refusal, Relationship, Subject, decide};
 
 use crate::{App, AppError, Caller, Result};
 
@@ -24,10 +24,9 @@ pub(crate) struct RoleGrant(());
 
 impl App {
     pub(crate) fn grant_role(&self, caller: &Caller, action: Action) -> Result<RoleGrant> {
-        if permits(caller.role, Relationship::NoClient, action) {
-            Ok(RoleGrant(()))
-        } else {
-            Err(AppError::Forbidden)
+        match decide(caller.role, Subject::NoClient, &[action]) {
+            Ok(_) => Ok(RoleGrant(())),
+            Err(_) => Err(AppError::Forbidden),
         }
     }
 
@@ -77,38 +76,50 @@ impl App {
         Ok(self.decide(caller, client, actions, found))
     }
 
-    /// Decides on a client already read with how the caller stands to them (`None`: no such
-    /// client), in the transaction that will act.
+    /// Decides on a client already read with the facts of how the caller stands to them
+    /// (`None`: no such client), in the transaction that will act. The decision is
+    /// `domain::policy::decide`'s; this turns it into a grant, or into the audit event of the
+    /// refusal.
     pub(crate) fn decide(
         &self,
         caller: &Caller,
         client: ClientId,
         actions: &[Action],
-        found: Option<(store::rows::ClientRow, Relationship)>,
+        found: Option<(store::rows::ClientRow, Facts)>,
     ) -> Result<ClientGrant, NewAuditEvent> {
-        let found = found.filter(|(row, _)| row.erased_at.is_none());
-        let relationship = found.as_ref().map(|(_, relationship)| *relationship);
-        // With no relationship (no such client), the first action is the one refused.
-        let refused = actions
-            .iter()
-            .copied()
-            .find(|action| !relationship.is_some_and(|r| permits(caller.role, r, *action)));
-        if refused.is_none()
-            && let Some((row, relationship)) = found
-        {
-            return Ok(ClientGrant {
+        let facts = found.as_ref().map(|(_, facts)| *facts);
+        match (decide(caller.role, Subject::Client(facts), actions), found) {
+            (Ok(relationship), Some((row, _))) => Ok(ClientGrant {
                 client,
                 row,
                 relationship,
-            });
+            }),
+            (Err(refusal), _) => Err(self.refusal(caller, client, refusal)),
+            // `decide` grants nothing about a client that was not found.
+            (Ok(_), None) => Err(self.refusal(
+                caller,
+                client,
+                Refusal {
+                    reason: Reason::NoSuchClient,
+                    action: actions.first().copied().unwrap_or(Action::ReadClient),
+                },
+            )),
         }
-        let why = refused.map_or_else(|| "refused".to_owned(), |a| format!("refused: {a:?}"));
-        Err(self.event(
+    }
+
+    /// The audit event of a refusal to `caller` about `client`, with its stable code.
+    pub(crate) fn refusal(
+        &self,
+        caller: &Caller,
+        client: ClientId,
+        refusal: Refusal,
+    ) -> NewAuditEvent {
+        self.event(
             Actor::User(caller.id),
             AuditAction::AccessRefused,
             Some(target(client)),
-            &why,
-        ))
+            &refusal.audit_code(),
+        )
     }
 }
 

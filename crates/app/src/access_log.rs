@@ -34,27 +34,15 @@ impl App {
         client: ClientId,
         purpose: Purpose,
     ) -> Result<Vec<AccessLine>> {
-        let (mut tx, grant) = self
-            .grant_client(
-                self.store().write().await?,
-                caller,
-                client,
-                Action::ReadAccessLog,
-            )
+        let mut work = self
+            .client_work(caller, client, &[Action::ReadAccessLog])
             .await?;
-        let events = tx
-            .audit_events_about(&target(grant.client), LOG_LINES)
+        let events = work
+            .tx
+            .audit_events_about(&target(work.grant.client), LOG_LINES)
             .await?;
-        let lines = lines(&mut tx, events).await?;
-        self.audit(
-            &mut tx,
-            Actor::User(caller.id),
-            AuditAction::AccessLogRead,
-            Some(target(grant.client)),
-            purpose.as_str(),
-        )
-        .await?;
-        tx.commit().await?;
+        let lines = lines(&mut work.tx, events).await?;
+        work.done(AuditAction::AccessLogRead, purpose).await?;
         Ok(lines)
     }
 

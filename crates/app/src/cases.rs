@@ -1,12 +1,11 @@
 //! Cases: a program's work with a client, opened (and later closed), assigned to staff.
 
-use domain::audit::{Actor, AuditAction};
+use domain::audit::AuditAction;
 use domain::case::{CaseDates, CaseStatus, Program, format_date, parse_date};
 use domain::policy::Action;
 use domain::{CaseId, ClientId, UserId};
 use store::rows::CaseRow;
 
-use crate::access::target;
 use crate::{App, AppError, Caller, Purpose, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,34 +53,22 @@ impl App {
         case: NewCase,
         purpose: Purpose,
     ) -> Result<CaseId> {
-        let (mut tx, grant) = self
-            .grant_client(
-                self.store().write().await?,
-                caller,
-                client,
-                Action::WriteCase,
-            )
+        let mut work = self
+            .client_work(caller, client, &[Action::WriteCase])
             .await?;
         let id = CaseId::from_random(self.entropy().bytes());
-        tx.insert_case(&CaseRow {
-            id,
-            client_id: grant.client,
-            program: case.program.as_str().to_owned(),
-            opened_on: format_date(case.dates.opened_on()),
-            closed_on: case.dates.closed_on().map(format_date),
-            assigned_to: Some(caller.id),
-            created_at: self.now(),
-        })
-        .await?;
-        self.audit(
-            &mut tx,
-            Actor::User(caller.id),
-            AuditAction::CaseCreate,
-            Some(target(client)),
-            purpose.as_str(),
-        )
-        .await?;
-        tx.commit().await?;
+        work.tx
+            .insert_case(&CaseRow {
+                id,
+                client_id: work.grant.client,
+                program: case.program.as_str().to_owned(),
+                opened_on: format_date(case.dates.opened_on()),
+                closed_on: case.dates.closed_on().map(format_date),
+                assigned_to: Some(caller.id),
+                created_at: self.now(),
+            })
+            .await?;
+        work.done(AuditAction::CaseCreate, purpose).await?;
         Ok(id)
     }
 
@@ -91,24 +78,11 @@ impl App {
         client: ClientId,
         purpose: Purpose,
     ) -> Result<Vec<CaseView>> {
-        let (mut tx, grant) = self
-            .grant_client(
-                self.store().write().await?,
-                caller,
-                client,
-                Action::ReadCases,
-            )
+        let mut work = self
+            .client_work(caller, client, &[Action::ReadCases])
             .await?;
-        let rows = tx.cases(grant.client).await?;
-        self.audit(
-            &mut tx,
-            Actor::User(caller.id),
-            AuditAction::CaseList,
-            Some(target(client)),
-            purpose.as_str(),
-        )
-        .await?;
-        tx.commit().await?;
+        let rows = work.tx.cases(work.grant.client).await?;
+        work.done(AuditAction::CaseList, purpose).await?;
         rows.into_iter().map(view).collect()
     }
 }

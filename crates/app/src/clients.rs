@@ -219,11 +219,10 @@ impl App {
         let mut tx = self.store().read().await?;
         let found = tx.client_for(id, caller.id, self.now()).await?;
         tx.commit().await?;
-        let (row, relationship) = found.ok_or(AppError::NotFound)?;
-        use domain::policy::permits;
-        if row.erased_at.is_some() || !permits(caller.role, relationship, Action::ReadClient) {
-            return Err(AppError::NotFound);
-        }
+        let grant = self
+            .decide(caller, id, &[Action::ReadClient], found)
+            .map_err(|_| AppError::NotFound)?;
+        let row = grant.row;
         let sealed = |blob: Option<&Vec<u8>>| blob.map(|b| format!("({} sealed bytes)", b.len()));
         Ok(ClientView {
             id: row.id,

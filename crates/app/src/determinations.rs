@@ -13,7 +13,6 @@ use domain::{ClientId, DeterminationId, Timestamp};
 use store::StoreError;
 use store::rows::DeterminationRow;
 
-use crate::access::target;
 use crate::drafts::{Draft, Form};
 use crate::notes::actor_names;
 use crate::seal::{open, seal};
@@ -68,16 +67,17 @@ impl App {
         sources: &BTreeMap<&'static str, FactSource>,
         purpose: Purpose,
     ) -> Result<DeterminationId> {
-        let (mut tx, grant) = self
-            .grant_client(
-                self.store().write().await?,
-                caller,
-                client,
-                Action::WriteDetermination,
-            )
+        let mut work = self
+            .client_work(caller, client, &[Action::WriteDetermination])
             .await?;
-        let dek = self.client_key(grant.client).await?;
-        let latest = match tx.determinations(grant.client, 1).await?.into_iter().next() {
+        let dek = work.key().await?;
+        let latest = match work
+            .tx
+            .determinations(work.grant.client, 1)
+            .await?
+            .into_iter()
+            .next()
+        {
             Some(row) => opened(&dek, row)?.map(|view| view.worksheet),
             None => None,
         };
@@ -103,25 +103,19 @@ impl App {
             &id.to_string(),
             &worksheet.to_json(),
         );
-        tx.insert_determination(&DeterminationRow {
-            id,
-            client_id: grant.client,
-            worksheet: Some(sealed),
-            recorded_by: Actor::User(caller.id).encode(),
-            created_at: now,
-        })
-        .await?;
-        tx.delete_draft(grant.client, caller.id, &Form::Worksheet.key())
+        work.tx
+            .insert_determination(&DeterminationRow {
+                id,
+                client_id: work.grant.client,
+                worksheet: Some(sealed),
+                recorded_by: Actor::User(caller.id).encode(),
+                created_at: now,
+            })
             .await?;
-        self.audit(
-            &mut tx,
-            Actor::User(caller.id),
-            AuditAction::DeterminationCreate,
-            Some(target(client)),
-            purpose.as_str(),
-        )
-        .await?;
-        tx.commit().await?;
+        work.tx
+            .delete_draft(work.grant.client, caller.id, &Form::Worksheet.key())
+            .await?;
+        work.done(AuditAction::DeterminationCreate, purpose).await?;
         Ok(id)
     }
 
@@ -133,17 +127,16 @@ impl App {
         client: ClientId,
         purpose: Purpose,
     ) -> Result<Determinations> {
-        let (mut tx, grant) = self
-            .grant_client(
-                self.store().write().await?,
-                caller,
-                client,
-                Action::ReadDeterminations,
-            )
+        let mut work = self
+            .client_work(caller, client, &[Action::ReadDeterminations])
             .await?;
-        let dek = self.client_key(grant.client).await?;
+        let dek = work.key().await?;
         let mut views = Vec::new();
-        for row in tx.determinations(grant.client, MAX_DETERMINATIONS).await? {
+        for row in work
+            .tx
+            .determinations(work.grant.client, MAX_DETERMINATIONS)
+            .await?
+        {
             views.extend(opened(&dek, row)?);
         }
         let actors: Vec<String> = views
@@ -156,16 +149,8 @@ impl App {
                 std::iter::once(view.recorded_by.clone()).chain(facts_by)
             })
             .collect();
-        let staff = actor_names(&mut tx, &actors).await?;
-        self.audit(
-            &mut tx,
-            Actor::User(caller.id),
-            AuditAction::DeterminationList,
-            Some(target(client)),
-            purpose.as_str(),
-        )
-        .await?;
-        tx.commit().await?;
+        let staff = actor_names(&mut work.tx, &actors).await?;
+        work.done(AuditAction::DeterminationList, purpose).await?;
         Ok(Determinations { list: views, staff })
     }
 

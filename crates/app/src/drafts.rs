@@ -5,11 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use domain::audit::{Actor, AuditAction};
+use domain::audit::AuditAction;
 use domain::policy::Action;
 use domain::{ClientId, Timestamp};
 
-use crate::access::target;
 use crate::seal::{open, seal};
 use crate::{App, Caller, Result};
 
@@ -77,24 +76,15 @@ impl App {
         fields: &BTreeMap<String, String>,
     ) -> Result<Timestamp> {
         let key = self.client_key(client).await;
-        let (mut tx, grant) = self
-            .grant_client(self.store().write().await?, caller, client, form.action())
-            .await?;
+        let mut work = self.client_work(caller, client, &[form.action()]).await?;
         let json = serde_json::to_string(fields).unwrap_or_default();
         let row = draft_row(client, caller, form);
         let sealed = seal(self, &key?, DRAFTS, "answers", &row, &json);
         let now = self.now();
-        tx.put_draft(grant.client, caller.id, &form.key(), &sealed, now)
+        work.tx
+            .put_draft(work.grant.client, caller.id, &form.key(), &sealed, now)
             .await?;
-        self.audit(
-            &mut tx,
-            Actor::User(caller.id),
-            form.events().0,
-            Some(target(client)),
-            "case-work",
-        )
-        .await?;
-        tx.commit().await?;
+        work.done_because(form.events().0, "case-work").await?;
         Ok(now)
     }
 
@@ -106,26 +96,20 @@ impl App {
         form: Form<'_>,
     ) -> Result<Option<Draft>> {
         let key = self.client_key(client).await;
-        let (mut tx, grant) = self
-            .grant_client(self.store().write().await?, caller, client, form.action())
-            .await?;
-        let Some((sealed, saved_at)) = tx.draft(grant.client, caller.id, &form.key()).await? else {
-            tx.commit().await?;
+        let mut work = self.client_work(caller, client, &[form.action()]).await?;
+        let Some((sealed, saved_at)) = work
+            .tx
+            .draft(work.grant.client, caller.id, &form.key())
+            .await?
+        else {
+            work.tx.commit().await?;
             return Ok(None);
         };
         let row = draft_row(client, caller, form);
         let json = open(&key?, DRAFTS, "answers", &row, &sealed)?;
         let fields =
             serde_json::from_str(&json).map_err(|_| store::StoreError::Corrupt("draft"))?;
-        self.audit(
-            &mut tx,
-            Actor::User(caller.id),
-            form.events().1,
-            Some(target(client)),
-            "case-work",
-        )
-        .await?;
-        tx.commit().await?;
+        work.done_because(form.events().1, "case-work").await?;
         Ok(Some(Draft { fields, saved_at }))
     }
 }

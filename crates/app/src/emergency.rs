@@ -6,7 +6,7 @@
 use crate::signin::SignInError;
 use domain::audit::{Actor, AuditAction};
 use domain::emergency::{EmergencyReason, ReviewOutcome, expires_at};
-use domain::policy::{Action, Relationship, permits, reviews_emergency_access};
+use domain::policy::{Action, Facts, Refusal, Subject, decide, reviews_emergency_access};
 use domain::{ClientId, EmergencyAccessId, Timestamp, UserId};
 use store::rows::EmergencyAccessRow;
 
@@ -54,29 +54,29 @@ impl App {
         };
         self.mark_reauthenticated(&mut tx, token, caller).await?;
         let now = self.now();
-        let found = tx
+        let facts = tx
             .client_for(client, caller.id, now)
             .await?
-            // A restricted record is not there for anyone it is not assigned to, even now.
-            .filter(|(row, relationship)| {
-                row.erased_at.is_none()
-                    && (!row.restricted || *relationship == Relationship::Assigned)
-            });
-        let Some((_, relationship)) = found else {
-            self.audit(
-                &mut tx,
-                Actor::User(caller.id),
-                AuditAction::AccessRefused,
-                Some(target(client)),
-                "refused: emergency access to no such client",
+            .map(|(_, facts)| facts);
+        // A record the caller may read already needs no emergency.
+        if decide(caller.role, Subject::Client(facts), &[Action::ReadClient]).is_ok() {
+            tx.commit().await?;
+            return Ok(Ok(()));
+        }
+        // What an emergency would open (never a restricted record, nor one that is not there).
+        let opened = Subject::Client(facts.map(Facts::with_emergency_access));
+        if let Err(refusal) = decide(caller.role, opened, &[Action::ReadClient]) {
+            let refusal = Refusal {
+                action: Action::BreakGlass,
+                ..refusal
+            };
+            tx.append_audit(
+                &self.refusal(caller, client, refusal),
+                &self.keyring().audit_key(),
             )
             .await?;
             tx.commit().await?;
             return Err(AppError::NotFound);
-        };
-        if permits(caller.role, relationship, Action::ReadClient) {
-            tx.commit().await?;
-            return Ok(Ok(()));
         }
         let dek = self.client_key(client).await?;
         let id = EmergencyAccessId::from_random(self.entropy().bytes());

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use crypto::DataKey;
 use domain::audit::NewAuditEvent;
-use domain::policy::Relationship;
+use domain::policy::Facts;
 use domain::{ClientId, UserId};
 use store::rows::{CaseloadPage, ClientLine, ClientRow, RecordRows};
 use tokio::sync::oneshot;
@@ -41,7 +41,7 @@ pub(crate) struct Share<'a> {
     /// The client the work is about, as read in this transaction for the whole batch at once,
     /// and how the member of staff it asked about stands to them; `None` if there is no such
     /// client.
-    pub found: Option<(ClientRow, Relationship)>,
+    pub found: Option<(ClientRow, Facts)>,
     /// The rest of that client's record, if the work asked for it (`About::record`), read for
     /// every such request in the batch at once.
     pub record: Option<Record>,

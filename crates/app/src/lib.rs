@@ -6,6 +6,7 @@ mod access;
 pub mod access_log;
 pub mod audit;
 mod cases;
+mod client_work;
 mod clients;
 pub mod contact_requests;
 pub mod determinations;

@@ -8,7 +8,6 @@ use domain::policy::Action;
 use domain::{ClientId, NoteId, Timestamp, UserId};
 use store::rows::NoteRow;
 
-use crate::access::target;
 use crate::seal::{open, seal};
 use crate::{App, Caller, Purpose, Result};
 
@@ -36,19 +35,14 @@ impl App {
         text: NoteText,
         purpose: Purpose,
     ) -> Result<NoteId> {
-        let (mut tx, grant) = self
-            .grant_client(
-                self.store().write().await?,
-                caller,
-                client,
-                Action::WriteNote,
-            )
+        let mut work = self
+            .client_work(caller, client, &[Action::WriteNote])
             .await?;
-        let dek = self.client_key(grant.client).await?;
+        let dek = work.key().await?;
         let id = NoteId::from_random(self.entropy().bytes());
         let row = NoteRow {
             id,
-            client_id: grant.client,
+            client_id: work.grant.client,
             author: Actor::User(caller.id).encode(),
             created_at: self.now(),
             body: Some(seal(
@@ -60,16 +54,8 @@ impl App {
                 text.as_str(),
             )),
         };
-        tx.insert_note(&row).await?;
-        self.audit(
-            &mut tx,
-            Actor::User(caller.id),
-            AuditAction::NoteCreate,
-            Some(target(client)),
-            purpose.as_str(),
-        )
-        .await?;
-        tx.commit().await?;
+        work.tx.insert_note(&row).await?;
+        work.done(AuditAction::NoteCreate, purpose).await?;
         Ok(id)
     }
 
@@ -80,25 +66,12 @@ impl App {
         client: ClientId,
         purpose: Purpose,
     ) -> Result<Vec<NoteView>> {
-        let (mut tx, grant) = self
-            .grant_client(
-                self.store().write().await?,
-                caller,
-                client,
-                Action::ReadNotes,
-            )
+        let mut work = self
+            .client_work(caller, client, &[Action::ReadNotes])
             .await?;
-        let dek = self.client_key(grant.client).await?;
-        let notes = open_notes(&mut tx, &dek, grant.client).await?;
-        self.audit(
-            &mut tx,
-            Actor::User(caller.id),
-            AuditAction::NoteList,
-            Some(target(client)),
-            purpose.as_str(),
-        )
-        .await?;
-        tx.commit().await?;
+        let dek = work.key().await?;
+        let notes = open_notes(&mut work.tx, &dek, work.grant.client).await?;
+        work.done(AuditAction::NoteList, purpose).await?;
         Ok(notes)
     }
 }

@@ -3,12 +3,11 @@
 //! someone who works with the client.
 
 use domain::ClientId;
-use domain::audit::{Actor, AuditAction};
+use domain::audit::AuditAction;
 use domain::client::SafetyFlags;
 use domain::policy::Action;
 use serde::{Deserialize, Serialize};
 
-use crate::access::target;
 use crate::seal::{open_opt, seal};
 use crate::{App, AppError, Caller, Purpose, Result};
 
@@ -75,27 +74,15 @@ impl App {
         flags: &SafetyFlags,
         purpose: Purpose,
     ) -> Result<()> {
-        let (mut tx, grant) = self
-            .grant_client(
-                self.store().write().await?,
-                caller,
-                client,
-                Action::WriteSafety,
-            )
+        let mut work = self
+            .client_work(caller, client, &[Action::WriteSafety])
             .await?;
-        let dek = self.client_key(grant.client).await?;
-        let sealed = seal_safety(self, &dek, grant.client, flags);
-        tx.set_client_safety(grant.client, sealed.as_deref())
+        let dek = work.key().await?;
+        let sealed = seal_safety(self, &dek, work.grant.client, flags);
+        work.tx
+            .set_client_safety(work.grant.client, sealed.as_deref())
             .await?;
-        self.audit(
-            &mut tx,
-            Actor::User(caller.id),
-            AuditAction::SafetyUpdate,
-            Some(target(grant.client)),
-            purpose.as_str(),
-        )
-        .await?;
-        tx.commit().await?;
+        work.done(AuditAction::SafetyUpdate, purpose).await?;
         Ok(())
     }
 }

@@ -10,7 +10,6 @@ use domain::policy::Action;
 use domain::{ClientId, ScreeningId, Timestamp};
 use store::rows::ScreeningRow;
 
-use crate::access::target;
 use crate::drafts::{Draft, Form};
 use crate::seal::{open_opt, seal};
 use crate::{App, AppError, Caller, Purpose, Result};
@@ -78,44 +77,33 @@ impl App {
     ) -> Result<(ScreeningId, Screening)> {
         let (instrument, answers) = checked_answers(instrument, codes)?;
         let screening = instrument.score(&answers);
-        let (mut tx, grant) = self
-            .grant_client(
-                self.store().write().await?,
-                caller,
-                client,
-                Action::WriteScreening,
-            )
+        let mut work = self
+            .client_work(caller, client, &[Action::WriteScreening])
             .await?;
-        let dek = self.client_key(grant.client).await?;
+        let dek = work.key().await?;
         let id = ScreeningId::from_random(self.entropy().bytes());
         let sealed = serde_json::to_string(&answers.codes()).unwrap_or_default();
-        tx.insert_screening(&ScreeningRow {
-            id,
-            client_id: grant.client,
-            instrument: instrument.id.clone(),
-            instrument_version: instrument.version.clone(),
-            answers: Some(seal(self, &dek, TABLE, "answers", &id.to_string(), &sealed)),
-            score: screening.score.map(i64::from),
-            result: Some(screening.result.as_str().to_owned()),
-            screened_by: Actor::User(caller.id).encode(),
-            created_at: self.now(),
-        })
-        .await?;
-        tx.delete_draft(
-            grant.client,
-            caller.id,
-            &Form::Screening(&instrument.id).key(),
-        )
-        .await?;
-        self.audit(
-            &mut tx,
-            Actor::User(caller.id),
-            AuditAction::ScreeningCreate,
-            Some(target(client)),
-            purpose.as_str(),
-        )
-        .await?;
-        tx.commit().await?;
+        work.tx
+            .insert_screening(&ScreeningRow {
+                id,
+                client_id: work.grant.client,
+                instrument: instrument.id.clone(),
+                instrument_version: instrument.version.clone(),
+                answers: Some(seal(self, &dek, TABLE, "answers", &id.to_string(), &sealed)),
+                score: screening.score.map(i64::from),
+                result: Some(screening.result.as_str().to_owned()),
+                screened_by: Actor::User(caller.id).encode(),
+                created_at: self.now(),
+            })
+            .await?;
+        work.tx
+            .delete_draft(
+                work.grant.client,
+                caller.id,
+                &Form::Screening(&instrument.id).key(),
+            )
+            .await?;
+        work.done(AuditAction::ScreeningCreate, purpose).await?;
         Ok((id, screening))
     }
 
@@ -126,16 +114,11 @@ impl App {
         client: ClientId,
         purpose: Purpose,
     ) -> Result<Vec<ScreeningView>> {
-        let (mut tx, grant) = self
-            .grant_client(
-                self.store().write().await?,
-                caller,
-                client,
-                Action::ReadScreenings,
-            )
+        let mut work = self
+            .client_work(caller, client, &[Action::ReadScreenings])
             .await?;
-        let dek = self.client_key(grant.client).await?;
-        let rows = tx.screenings(grant.client).await?;
+        let dek = work.key().await?;
+        let rows = work.tx.screenings(work.grant.client).await?;
         let mut views = Vec::with_capacity(rows.len());
         for row in rows {
             let answers = match open_opt(
@@ -160,15 +143,7 @@ impl App {
                 created_at: row.created_at,
             });
         }
-        self.audit(
-            &mut tx,
-            Actor::User(caller.id),
-            AuditAction::ScreeningList,
-            Some(target(client)),
-            purpose.as_str(),
-        )
-        .await?;
-        tx.commit().await?;
+        work.done(AuditAction::ScreeningList, purpose).await?;
         Ok(views)
     }
 

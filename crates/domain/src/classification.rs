@@ -1,6 +1,9 @@
-//! The data-classification registry (SECURITY.md P1): every column we store, how sensitive it is,
-//! how long it is kept and whether it is encrypted. A test in the storage conformance suite reads
-//! each engine's real schema and fails on any column that is missing here, or listed but absent.
+//! The data-classification registry (SECURITY.md P1): every table we store and every column in it,
+//! how sensitive it is, how long it is kept, whether it is encrypted, and what erasing a client
+//! does to it. It is the one list of where client data lives: erasure (`store`'s
+//! `Tx::erase_client`) and backups (`store::backup`) are driven by it, and the storage
+//! conformance suite reads each engine's real schema and fails on any table or column missing
+//! here, or listed but absent, and proves erasure over every table it marks as client data.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sensitivity {
@@ -24,6 +27,8 @@ pub enum Sensitivity {
 pub enum Retention {
     /// Kept while the client's record is kept; purged or erased with it.
     ClientRecord,
+    /// A form about a client in progress: deleted when it is recorded, and with the client.
+    ClientDraft,
     /// Kept for the audit period, never edited.
     Audit,
     /// Kept while the staff account exists.
@@ -35,18 +40,96 @@ pub enum Retention {
     ContactRequest,
 }
 
+/// How a column's values are stored, as a backup carries them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Int,
+    Text,
+    Blob,
+}
+
+/// Which database a table lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Home {
+    /// The records database.
+    Records,
+    /// The key store, kept apart from the records (the wrapped client keys).
+    KeyStore,
+}
+
+/// Whether a records backup carries a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backup {
+    /// Carried, its rows in the order of `key` (one or more columns).
+    Carried { key: &'static str },
+    /// Deliberately left out, for the reason given.
+    LeftOut { why: &'static str },
+}
+
+/// What erasing a client does to a column of a row of theirs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Erasure {
+    /// Kept: bookkeeping that says nothing about the person (ids, times, who worked with them).
+    Kept,
+    /// Set to nothing.
+    Wiped,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Column {
-    pub table: &'static str,
-    pub column: &'static str,
+    pub name: &'static str,
+    pub kind: Kind,
     pub sensitivity: Sensitivity,
     pub retention: Retention,
     pub encrypted: bool,
+    pub erasure: Erasure,
 }
 
+impl Column {
+    /// Wiped on erasure although not personal data itself (a screening's score and result).
+    const fn wiped(self) -> Self {
+        Column {
+            erasure: Erasure::Wiped,
+            ..self
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Table {
+    pub name: &'static str,
+    pub home: Home,
+    /// The column naming the client a row is about, for a table that holds client data.
+    pub client: Option<&'static str>,
+    pub backup: Backup,
+    pub columns: &'static [Column],
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<&'static Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The columns erasure wipes.
+    pub fn wiped(&self) -> impl Iterator<Item = &'static Column> {
+        self.columns.iter().filter(|c| c.erasure == Erasure::Wiped)
+    }
+
+    /// Whether erasing a client deletes their rows here outright (forms in progress).
+    pub fn deleted_on_erasure(&self) -> bool {
+        self.client.is_some()
+            && self
+                .columns
+                .iter()
+                .all(|c| c.retention == Retention::ClientDraft)
+    }
+}
+
+/// A column. Personal data and sealed secrets are encrypted; personal data and blind indexes of a
+/// client's record are wiped when the client is erased.
 const fn col(
-    table: &'static str,
-    column: &'static str,
+    name: &'static str,
+    kind: Kind,
     sensitivity: Sensitivity,
     retention: Retention,
 ) -> Column {
@@ -54,198 +137,380 @@ const fn col(
         sensitivity,
         Sensitivity::Personal | Sensitivity::SealedSecret
     );
+    let of_a_client = matches!(retention, Retention::ClientRecord);
+    let erasure =
+        if of_a_client && matches!(sensitivity, Sensitivity::Personal | Sensitivity::BlindIndex) {
+            Erasure::Wiped
+        } else {
+            Erasure::Kept
+        };
     Column {
-        table,
-        column,
+        name,
+        kind,
         sensitivity,
         retention,
         encrypted,
+        erasure,
     }
 }
 
+use Kind::*;
 use Retention::*;
 use Sensitivity::*;
 
-/// Every stored column, in the data database and the key store.
-pub const REGISTRY: &[Column] = &[
-    col("schema_migrations", "version", Operational, System),
-    col("schema_migrations", "name", Operational, System),
-    col("schema_migrations", "applied_at", Operational, System),
-    col("keystore_migrations", "version", Operational, System),
-    col("keystore_migrations", "name", Operational, System),
-    col("keystore_migrations", "applied_at", Operational, System),
-    col("users", "id", Operational, StaffAccount),
-    col("users", "username", Staff, StaffAccount),
-    col("users", "role", Staff, StaffAccount),
-    col("users", "created_at", Operational, StaffAccount),
-    col("users", "disabled_at", Operational, StaffAccount),
-    col("api_tokens", "id", Operational, StaffAccount),
-    col("api_tokens", "user_id", Operational, StaffAccount),
-    col("api_tokens", "token_hash", Secret, StaffAccount),
-    col("api_tokens", "label", Staff, StaffAccount),
-    col("api_tokens", "created_at", Operational, StaffAccount),
-    col("api_tokens", "expires_at", Operational, StaffAccount),
-    col("api_tokens", "revoked_at", Operational, StaffAccount),
-    col("credentials", "user_id", Operational, StaffAccount),
-    col("credentials", "password_hash", Secret, StaffAccount),
-    col("credentials", "totp_secret", SealedSecret, StaffAccount),
-    col(
-        "credentials",
-        "totp_confirmed_at",
-        Operational,
-        StaffAccount,
-    ),
-    col("credentials", "totp_last_step", Operational, StaffAccount),
-    col("credentials", "failed_attempts", Operational, StaffAccount),
-    col("credentials", "last_failure_at", Operational, StaffAccount),
-    col("credentials", "updated_at", Operational, StaffAccount),
-    col("sessions", "id_hash", Secret, StaffAccount),
-    col("sessions", "user_id", Operational, StaffAccount),
-    col("sessions", "created_at", Operational, StaffAccount),
-    col("sessions", "last_seen_at", Operational, StaffAccount),
-    col("sessions", "authenticated_at", Operational, StaffAccount),
-    col("sessions", "ended_at", Operational, StaffAccount),
-    col("sessions", "passkey_at", Operational, StaffAccount),
-    col("sessions", "challenge", Secret, StaffAccount),
-    col("sessions", "challenge_at", Operational, StaffAccount),
-    col("passkeys", "credential_id", Staff, StaffAccount),
-    col("passkeys", "user_id", Operational, StaffAccount),
-    col("passkeys", "public_key", Staff, StaffAccount),
-    col("passkeys", "sign_count", Operational, StaffAccount),
-    col("passkeys", "created_at", Operational, StaffAccount),
-    col("passkeys", "last_used_at", Operational, StaffAccount),
-    col("invitations", "id_hash", Secret, StaffAccount),
-    col("invitations", "user_id", Operational, StaffAccount),
-    col("invitations", "role", Operational, StaffAccount),
-    col("invitations", "created_at", Operational, StaffAccount),
-    col("invitations", "expires_at", Operational, StaffAccount),
-    col("invitations", "used_at", Operational, StaffAccount),
-    col("screening_drafts", "client_id", Operational, ClientRecord),
-    col("screening_drafts", "user_id", Operational, ClientRecord),
-    col("screening_drafts", "instrument", Operational, ClientRecord),
-    col("screening_drafts", "answers", Personal, ClientRecord),
-    col("screening_drafts", "updated_at", Operational, ClientRecord),
-    col("contact_requests", "id", Operational, ContactRequest),
-    col(
-        "contact_requests",
-        "received_at",
-        Operational,
-        ContactRequest,
-    ),
-    col(
-        "contact_requests",
-        "expires_at",
-        Operational,
-        ContactRequest,
-    ),
-    col("contact_requests", "language", Classified, ContactRequest),
-    col("contact_requests", "details", Personal, ContactRequest),
-    col(
-        "contact_requests",
-        "claimed_by",
-        Operational,
-        ContactRequest,
-    ),
-    col(
-        "contact_requests",
-        "claimed_at",
-        Operational,
-        ContactRequest,
-    ),
-    col("contact_requests", "closed_at", Operational, ContactRequest),
-    col("contact_requests", "outcome", Operational, ContactRequest),
-    col("clients", "id", Operational, ClientRecord),
-    col("clients", "created_at", Operational, ClientRecord),
-    col("clients", "created_by", Operational, ClientRecord),
-    col("clients", "preferred_name", Personal, ClientRecord),
-    col("clients", "legal_name", Personal, ClientRecord),
-    col("clients", "date_of_birth", Personal, ClientRecord),
-    col("clients", "contact", Personal, ClientRecord),
-    col("clients", "languages", Personal, ClientRecord),
-    col("clients", "gender", Classified, ClientRecord),
-    col("clients", "age_band", Classified, ClientRecord),
-    col("clients", "name_index", BlindIndex, ClientRecord),
-    col("clients", "dob_index", BlindIndex, ClientRecord),
-    col("clients", "safety", Personal, ClientRecord),
-    col("clients", "alias_index", BlindIndex, ClientRecord),
-    col("clients", "erased_at", Operational, ClientRecord),
-    col("clients", "restricted", Classified, ClientRecord),
-    col("assignments", "client_id", Operational, ClientRecord),
-    col("assignments", "user_id", Operational, ClientRecord),
-    col("assignments", "assigned_at", Operational, ClientRecord),
-    col("emergency_access", "id", Operational, ClientRecord),
-    col("emergency_access", "client_id", Operational, ClientRecord),
-    col("emergency_access", "user_id", Operational, ClientRecord),
-    col("emergency_access", "reason", Personal, ClientRecord),
-    col("emergency_access", "granted_at", Operational, ClientRecord),
-    col("emergency_access", "expires_at", Operational, ClientRecord),
-    col("emergency_access", "reviewed_by", Operational, ClientRecord),
-    col("emergency_access", "reviewed_at", Operational, ClientRecord),
-    col(
-        "emergency_access",
-        "review_outcome",
-        Operational,
-        ClientRecord,
-    ),
-    col("teams", "id", Operational, StaffAccount),
-    col("teams", "name", Operational, StaffAccount),
-    col("teams", "created_at", Operational, StaffAccount),
-    col("team_members", "team_id", Operational, StaffAccount),
-    col("team_members", "user_id", Operational, StaffAccount),
-    col("team_members", "leads", Operational, StaffAccount),
-    col("cases", "id", Operational, ClientRecord),
-    col("cases", "client_id", Operational, ClientRecord),
-    col("cases", "program", Operational, ClientRecord),
-    col("cases", "opened_on", Operational, ClientRecord),
-    col("cases", "closed_on", Operational, ClientRecord),
-    col("cases", "assigned_to", Operational, ClientRecord),
-    col("cases", "created_at", Operational, ClientRecord),
-    col("notes", "id", Operational, ClientRecord),
-    col("notes", "client_id", Operational, ClientRecord),
-    col("notes", "author", Operational, ClientRecord),
-    col("notes", "created_at", Operational, ClientRecord),
-    col("notes", "body", Personal, ClientRecord),
-    col("screenings", "id", Operational, ClientRecord),
-    col("screenings", "client_id", Operational, ClientRecord),
-    col("screenings", "instrument", Operational, ClientRecord),
-    col(
-        "screenings",
-        "instrument_version",
-        Operational,
-        ClientRecord,
-    ),
-    col("screenings", "answers", Personal, ClientRecord),
-    col("screenings", "score", Classified, ClientRecord),
-    col("screenings", "result", Classified, ClientRecord),
-    col("screenings", "screened_by", Operational, ClientRecord),
-    col("screenings", "created_at", Operational, ClientRecord),
-    col("determinations", "id", Operational, ClientRecord),
-    col("determinations", "client_id", Operational, ClientRecord),
-    col("determinations", "worksheet", Personal, ClientRecord),
-    col("determinations", "recorded_by", Operational, ClientRecord),
-    col("determinations", "created_at", Operational, ClientRecord),
-    col("audit_events", "seq", Operational, Audit),
-    col("audit_events", "at", Operational, Audit),
-    col("audit_events", "actor", Operational, Audit),
-    col("audit_events", "action", Operational, Audit),
-    col("audit_events", "target", Operational, Audit),
-    col("audit_events", "purpose", Operational, Audit),
-    col("audit_events", "mac", Secret, Audit),
-    col("audit_head", "id", Operational, Audit),
-    col("audit_head", "seq", Operational, Audit),
-    col("audit_head", "mac", Secret, Audit),
-    col("client_keys", "client_id", Operational, ClientRecord),
-    col("client_keys", "dek_version", Operational, ClientRecord),
-    col("client_keys", "kek_version", Operational, ClientRecord),
-    col("client_keys", "wrapped", Secret, ClientRecord),
-    col("client_keys", "created_at", Operational, ClientRecord),
+/// Every stored table, in the records database and the key store, parents before children (the
+/// order a backup is written and restored in).
+pub const TABLES: &[Table] = &[
+    Table {
+        name: "schema_migrations",
+        home: Home::Records,
+        client: None,
+        backup: Backup::LeftOut {
+            why: "the backup names its schema version instead",
+        },
+        columns: &[
+            col("version", Int, Operational, System),
+            col("name", Text, Operational, System),
+            col("applied_at", Int, Operational, System),
+        ],
+    },
+    Table {
+        name: "users",
+        home: Home::Records,
+        client: None,
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Text, Operational, StaffAccount),
+            col("username", Text, Staff, StaffAccount),
+            col("role", Text, Staff, StaffAccount),
+            col("created_at", Int, Operational, StaffAccount),
+            col("disabled_at", Int, Operational, StaffAccount),
+        ],
+    },
+    Table {
+        name: "api_tokens",
+        home: Home::Records,
+        client: None,
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Text, Operational, StaffAccount),
+            col("user_id", Text, Operational, StaffAccount),
+            col("token_hash", Blob, Secret, StaffAccount),
+            col("label", Text, Staff, StaffAccount),
+            col("created_at", Int, Operational, StaffAccount),
+            col("expires_at", Int, Operational, StaffAccount),
+            col("revoked_at", Int, Operational, StaffAccount),
+        ],
+    },
+    Table {
+        name: "credentials",
+        home: Home::Records,
+        client: None,
+        backup: Backup::Carried { key: "user_id" },
+        columns: &[
+            col("user_id", Text, Operational, StaffAccount),
+            col("password_hash", Text, Secret, StaffAccount),
+            col("totp_secret", Blob, SealedSecret, StaffAccount),
+            col("totp_confirmed_at", Int, Operational, StaffAccount),
+            col("totp_last_step", Int, Operational, StaffAccount),
+            col("failed_attempts", Int, Operational, StaffAccount),
+            col("last_failure_at", Int, Operational, StaffAccount),
+            col("updated_at", Int, Operational, StaffAccount),
+        ],
+    },
+    Table {
+        name: "passkeys",
+        home: Home::Records,
+        client: None,
+        backup: Backup::Carried {
+            key: "credential_id",
+        },
+        columns: &[
+            col("credential_id", Blob, Staff, StaffAccount),
+            col("user_id", Text, Operational, StaffAccount),
+            col("public_key", Blob, Staff, StaffAccount),
+            col("sign_count", Int, Operational, StaffAccount),
+            col("created_at", Int, Operational, StaffAccount),
+            col("last_used_at", Int, Operational, StaffAccount),
+        ],
+    },
+    Table {
+        name: "sessions",
+        home: Home::Records,
+        client: None,
+        backup: Backup::LeftOut {
+            why: "a restore signs everyone out",
+        },
+        columns: &[
+            col("id_hash", Blob, Secret, StaffAccount),
+            col("user_id", Text, Operational, StaffAccount),
+            col("created_at", Int, Operational, StaffAccount),
+            col("last_seen_at", Int, Operational, StaffAccount),
+            col("authenticated_at", Int, Operational, StaffAccount),
+            col("ended_at", Int, Operational, StaffAccount),
+            col("passkey_at", Int, Operational, StaffAccount),
+            col("challenge", Blob, Secret, StaffAccount),
+            col("challenge_at", Int, Operational, StaffAccount),
+        ],
+    },
+    Table {
+        name: "invitations",
+        home: Home::Records,
+        client: None,
+        backup: Backup::LeftOut {
+            why: "a restore makes sign-up links void",
+        },
+        columns: &[
+            col("id_hash", Blob, Secret, StaffAccount),
+            col("user_id", Text, Operational, StaffAccount),
+            col("role", Text, Operational, StaffAccount),
+            col("created_at", Int, Operational, StaffAccount),
+            col("expires_at", Int, Operational, StaffAccount),
+            col("used_at", Int, Operational, StaffAccount),
+        ],
+    },
+    Table {
+        name: "clients",
+        home: Home::Records,
+        client: Some("id"),
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Text, Operational, ClientRecord),
+            col("created_at", Int, Operational, ClientRecord),
+            col("created_by", Text, Operational, ClientRecord),
+            col("preferred_name", Blob, Personal, ClientRecord),
+            col("legal_name", Blob, Personal, ClientRecord),
+            col("date_of_birth", Blob, Personal, ClientRecord),
+            col("contact", Blob, Personal, ClientRecord),
+            col("languages", Blob, Personal, ClientRecord),
+            col("gender", Text, Classified, ClientRecord),
+            col("age_band", Text, Classified, ClientRecord),
+            col("name_index", Text, BlindIndex, ClientRecord),
+            col("dob_index", Text, BlindIndex, ClientRecord),
+            col("safety", Blob, Personal, ClientRecord),
+            col("alias_index", Text, BlindIndex, ClientRecord),
+            col("erased_at", Int, Operational, ClientRecord),
+            col("restricted", Int, Classified, ClientRecord),
+        ],
+    },
+    Table {
+        name: "assignments",
+        home: Home::Records,
+        client: Some("client_id"),
+        backup: Backup::Carried {
+            key: "client_id, user_id",
+        },
+        columns: &[
+            col("client_id", Text, Operational, ClientRecord),
+            col("user_id", Text, Operational, ClientRecord),
+            col("assigned_at", Int, Operational, ClientRecord),
+        ],
+    },
+    Table {
+        name: "teams",
+        home: Home::Records,
+        client: None,
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Text, Operational, StaffAccount),
+            col("name", Text, Operational, StaffAccount),
+            col("created_at", Int, Operational, StaffAccount),
+        ],
+    },
+    Table {
+        name: "team_members",
+        home: Home::Records,
+        client: None,
+        backup: Backup::Carried {
+            key: "team_id, user_id",
+        },
+        columns: &[
+            col("team_id", Text, Operational, StaffAccount),
+            col("user_id", Text, Operational, StaffAccount),
+            col("leads", Int, Operational, StaffAccount),
+        ],
+    },
+    Table {
+        name: "cases",
+        home: Home::Records,
+        client: Some("client_id"),
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Text, Operational, ClientRecord),
+            col("client_id", Text, Operational, ClientRecord),
+            col("program", Text, Operational, ClientRecord),
+            col("opened_on", Text, Operational, ClientRecord),
+            col("closed_on", Text, Operational, ClientRecord),
+            col("assigned_to", Text, Operational, ClientRecord),
+            col("created_at", Int, Operational, ClientRecord),
+        ],
+    },
+    Table {
+        name: "notes",
+        home: Home::Records,
+        client: Some("client_id"),
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Text, Operational, ClientRecord),
+            col("client_id", Text, Operational, ClientRecord),
+            col("author", Text, Operational, ClientRecord),
+            col("created_at", Int, Operational, ClientRecord),
+            col("body", Blob, Personal, ClientRecord),
+        ],
+    },
+    Table {
+        name: "screenings",
+        home: Home::Records,
+        client: Some("client_id"),
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Text, Operational, ClientRecord),
+            col("client_id", Text, Operational, ClientRecord),
+            col("instrument", Text, Operational, ClientRecord),
+            col("instrument_version", Text, Operational, ClientRecord),
+            col("answers", Blob, Personal, ClientRecord),
+            col("score", Int, Classified, ClientRecord).wiped(),
+            col("result", Text, Classified, ClientRecord).wiped(),
+            col("screened_by", Text, Operational, ClientRecord),
+            col("created_at", Int, Operational, ClientRecord),
+        ],
+    },
+    Table {
+        name: "emergency_access",
+        home: Home::Records,
+        client: Some("client_id"),
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Text, Operational, ClientRecord),
+            col("client_id", Text, Operational, ClientRecord),
+            col("user_id", Text, Operational, ClientRecord),
+            col("reason", Blob, Personal, ClientRecord),
+            col("granted_at", Int, Operational, ClientRecord),
+            col("expires_at", Int, Operational, ClientRecord),
+            col("reviewed_by", Text, Operational, ClientRecord),
+            col("reviewed_at", Int, Operational, ClientRecord),
+            col("review_outcome", Text, Operational, ClientRecord),
+        ],
+    },
+    Table {
+        name: "determinations",
+        home: Home::Records,
+        client: Some("client_id"),
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Text, Operational, ClientRecord),
+            col("client_id", Text, Operational, ClientRecord),
+            col("worksheet", Blob, Personal, ClientRecord),
+            col("recorded_by", Text, Operational, ClientRecord),
+            col("created_at", Int, Operational, ClientRecord),
+        ],
+    },
+    Table {
+        name: "screening_drafts",
+        home: Home::Records,
+        client: Some("client_id"),
+        backup: Backup::LeftOut {
+            why: "work in progress: a restore returns to the last recorded screenings and determinations",
+        },
+        columns: &[
+            col("client_id", Text, Operational, ClientDraft),
+            col("user_id", Text, Operational, ClientDraft),
+            col("instrument", Text, Operational, ClientDraft),
+            col("answers", Blob, Personal, ClientDraft),
+            col("updated_at", Int, Operational, ClientDraft),
+        ],
+    },
+    Table {
+        name: "contact_requests",
+        home: Home::Records,
+        client: None,
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Text, Operational, ContactRequest),
+            col("received_at", Int, Operational, ContactRequest),
+            col("expires_at", Int, Operational, ContactRequest),
+            col("language", Text, Classified, ContactRequest),
+            col("details", Blob, Personal, ContactRequest),
+            col("claimed_by", Text, Operational, ContactRequest),
+            col("claimed_at", Int, Operational, ContactRequest),
+            col("closed_at", Int, Operational, ContactRequest),
+            col("outcome", Text, Operational, ContactRequest),
+        ],
+    },
+    Table {
+        name: "audit_events",
+        home: Home::Records,
+        client: None,
+        backup: Backup::Carried { key: "seq" },
+        columns: &[
+            col("seq", Int, Operational, Audit),
+            col("at", Int, Operational, Audit),
+            col("actor", Text, Operational, Audit),
+            col("action", Text, Operational, Audit),
+            col("target", Text, Operational, Audit),
+            col("purpose", Text, Operational, Audit),
+            col("mac", Blob, Secret, Audit),
+        ],
+    },
+    Table {
+        name: "audit_head",
+        home: Home::Records,
+        client: None,
+        backup: Backup::LeftOut {
+            why: "rebuilt from the events on restore",
+        },
+        columns: &[
+            col("id", Int, Operational, Audit),
+            col("seq", Int, Operational, Audit),
+            col("mac", Blob, Secret, Audit),
+        ],
+    },
+    Table {
+        name: "keystore_migrations",
+        home: Home::KeyStore,
+        client: None,
+        backup: Backup::LeftOut {
+            why: "part of the key store",
+        },
+        columns: &[
+            col("version", Int, Operational, System),
+            col("name", Text, Operational, System),
+            col("applied_at", Int, Operational, System),
+        ],
+    },
+    Table {
+        name: "client_keys",
+        home: Home::KeyStore,
+        client: Some("client_id"),
+        backup: Backup::LeftOut {
+            why: "the key store is backed up apart from the records (`keys backup`), so that erasure reaches old records backups",
+        },
+        columns: &[
+            col("client_id", Text, Operational, ClientRecord),
+            col("dek_version", Int, Operational, ClientRecord),
+            col("kek_version", Int, Operational, ClientRecord),
+            col("wrapped", Blob, Secret, ClientRecord),
+            col("created_at", Int, Operational, ClientRecord),
+        ],
+    },
 ];
+
+/// The registry entry for a table, if it has one.
+pub fn table(name: &str) -> Option<&'static Table> {
+    TABLES.iter().find(|t| t.name == name)
+}
 
 /// The registry entry for a column, if it has one.
 pub fn lookup(table: &str, column: &str) -> Option<&'static Column> {
-    REGISTRY
-        .iter()
-        .find(|c| c.table == table && c.column == column)
+    self::table(table)?.column(column)
+}
+
+/// The tables a records backup carries, parents first.
+pub fn backed_up() -> impl Iterator<Item = (&'static Table, &'static str)> {
+    TABLES.iter().filter_map(|t| match t.backup {
+        Backup::Carried { key } => Some((t, key)),
+        Backup::LeftOut { .. } => None,
+    })
 }
 
 #[cfg(test)]
@@ -254,22 +519,46 @@ mod tests {
 
     #[test]
     fn every_personal_column_is_encrypted_and_nothing_is_listed_twice() {
-        for (i, c) in REGISTRY.iter().enumerate() {
-            assert_eq!(
-                c.encrypted,
-                matches!(c.sensitivity, Personal | SealedSecret),
-                "{}.{}",
-                c.table,
-                c.column
-            );
+        for (i, t) in TABLES.iter().enumerate() {
             assert!(
-                REGISTRY[..i]
-                    .iter()
-                    .all(|d| (d.table, d.column) != (c.table, c.column)),
-                "{}.{} listed twice",
-                c.table,
-                c.column
+                TABLES[..i].iter().all(|u| u.name != t.name),
+                "{} twice",
+                t.name
             );
+            for (j, c) in t.columns.iter().enumerate() {
+                assert_eq!(
+                    c.encrypted,
+                    matches!(c.sensitivity, Personal | SealedSecret),
+                    "{}.{}",
+                    t.name,
+                    c.name
+                );
+                assert!(
+                    t.columns[..j].iter().all(|d| d.name != c.name),
+                    "{}.{} listed twice",
+                    t.name,
+                    c.name
+                );
+            }
         }
+    }
+
+    #[test]
+    fn client_data_is_in_tables_that_name_their_client_and_is_wiped_on_erasure() {
+        for t in TABLES {
+            for c in t.columns {
+                if matches!(c.retention, ClientRecord | ClientDraft) {
+                    assert!(t.client.is_some(), "{}.{} names no client", t.name, c.name);
+                }
+                if c.retention == ClientRecord && c.sensitivity == Personal {
+                    assert_eq!(c.erasure, Erasure::Wiped, "{}.{}", t.name, c.name);
+                }
+            }
+            if let Some(client) = t.client {
+                assert!(t.column(client).is_some(), "{}.{client}", t.name);
+            }
+        }
+        assert!(table("screening_drafts").is_some_and(Table::deleted_on_erasure));
+        assert!(!table("notes").is_some_and(Table::deleted_on_erasure));
     }
 }

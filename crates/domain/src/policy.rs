@@ -1,6 +1,9 @@
-//! Who may do what: one declarative table, consulted in one place (`permits`). Anything not in the
+//! Who may do what, decided in one place. The store reads the facts of how one member of staff
+//! stands to one client (`Facts`); `decide` turns those facts, the person's role and the actions
+//! asked for into a grant or a refusal, from one declarative table (`POLICY`). Anything not in the
 //! table is refused (deny by default), and the caller turns a refusal about a client into the same
-//! answer as "no such client" (SECURITY.md P6, P7).
+//! answer as "no such client" (SECURITY.md P6, P7). A new condition of access (consent, say) is a
+//! new fact and a new line of `decide`, nowhere else.
 
 use crate::Role;
 
@@ -63,6 +66,37 @@ pub enum Action {
 }
 
 impl Action {
+    /// The action's name in the audit log: stable, part of the audit format (docs/security.md).
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::CreateClient => "create-client",
+            Action::ListCaseload => "list-caseload",
+            Action::ReadClient => "read-client",
+            Action::ReadNotes => "read-notes",
+            Action::WriteNote => "write-note",
+            Action::ReadCases => "read-cases",
+            Action::WriteCase => "write-case",
+            Action::ReadScreenings => "read-screenings",
+            Action::WriteScreening => "write-screening",
+            Action::ReadDeterminations => "read-determinations",
+            Action::WriteDetermination => "write-determination",
+            Action::WriteSafety => "write-safety",
+            Action::EraseClient => "erase-client",
+            Action::FindDuplicates => "find-duplicates",
+            Action::ManageUsers => "manage-users",
+            Action::ListContactRequests => "list-contact-requests",
+            Action::HandleContactRequest => "handle-contact-request",
+            Action::ReadAccessLog => "read-access-log",
+            Action::ReadAuditLog => "read-audit-log",
+            Action::AssignClient => "assign-client",
+            Action::ListTeamCaseload => "list-team-caseload",
+            Action::ManageTeams => "manage-teams",
+            Action::BreakGlass => "break-glass",
+            Action::ReviewEmergencyAccess => "review-emergency-access",
+            Action::RestrictClient => "restrict-client",
+        }
+    }
+
     pub const ALL: [Action; 25] = [
         Action::CreateClient,
         Action::ListCaseload,
@@ -207,9 +241,128 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Administrator, NoClient, ManageTeams),
 ];
 
-/// The one place access is decided.
+/// Whether the table has the row (role, relationship, action). `decide` is the access decision;
+/// this is the table lookup it makes, and what a page asks to know which links to offer.
 pub fn permits(role: Role, relationship: Relationship, action: Action) -> bool {
     POLICY.contains(&(role, relationship, action))
+}
+
+/// What the store knows of how one member of staff stands to one client, read in the transaction
+/// that will act: everything an access decision about a client is made from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Facts {
+    /// The client's record was erased.
+    pub erased: bool,
+    /// The record is restricted to the people assigned to it.
+    pub restricted: bool,
+    /// The person is assigned to the client.
+    pub assigned: bool,
+    /// The person leads a team one of whose members is assigned to the client.
+    pub leads_an_assignee: bool,
+    /// The person holds emergency access to the client, and its hour has not run out.
+    pub emergency: bool,
+}
+
+impl Facts {
+    /// How the person stands to the client: the closest standing wins, and a restricted record
+    /// is reached only by assignment (not through a team, not in an emergency).
+    pub fn relationship(self) -> Relationship {
+        if self.assigned {
+            Relationship::Assigned
+        } else if self.restricted {
+            Relationship::Unassigned
+        } else if self.leads_an_assignee {
+            Relationship::Supervises
+        } else if self.emergency {
+            Relationship::Emergency
+        } else {
+            Relationship::Unassigned
+        }
+    }
+
+    /// The same facts with emergency access granted: what breaking the glass would open.
+    pub fn with_emergency_access(self) -> Self {
+        Self {
+            emergency: true,
+            ..self
+        }
+    }
+}
+
+/// What a decision is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// No particular client (creating one, one's caseload, administration).
+    NoClient,
+    /// One client, with the facts the store found (`None`: there is no such client).
+    Client(Option<Facts>),
+}
+
+/// Why access was refused. The codes are part of the audit format (docs/security.md): an audit
+/// event of a refusal names the reason and the action, as `refused:<reason>:<action>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// There is no such client, or their record was erased.
+    NoSuchClient,
+    /// The person has no standing with the client: not assigned, not their team's, no emergency
+    /// access (or the record is restricted to the people assigned).
+    NoStanding,
+    /// The person's role may not do this, in the standing they have (or at all).
+    NotAllowed,
+}
+
+impl Reason {
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::NoSuchClient => "no-such-client",
+            Reason::NoStanding => "no-standing",
+            Reason::NotAllowed => "not-allowed",
+        }
+    }
+}
+
+/// A refusal: why, and the first action asked for that was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refusal {
+    pub reason: Reason,
+    pub action: Action,
+}
+
+impl Refusal {
+    /// How the audit log records it (the event's purpose): `refused:<reason>:<action>`.
+    pub fn audit_code(self) -> String {
+        format!("refused:{}:{}", self.reason.code(), self.action.code())
+    }
+}
+
+/// The access decision: whether someone with `role` may perform every one of `actions` on
+/// `subject`. A grant says how they stand to the client (what else they may do follows from it);
+/// several actions are granted all together or not at all. With no actions, a client that exists
+/// is granted to anyone with standing.
+pub fn decide(role: Role, subject: Subject, actions: &[Action]) -> Result<Relationship, Refusal> {
+    let first = actions.first().copied().unwrap_or(Action::ReadClient);
+    let relationship = match subject {
+        Subject::NoClient => Relationship::NoClient,
+        Subject::Client(None) => return Err(refused(Reason::NoSuchClient, first)),
+        Subject::Client(Some(facts)) if facts.erased => {
+            return Err(refused(Reason::NoSuchClient, first));
+        }
+        Subject::Client(Some(facts)) => match facts.relationship() {
+            Relationship::Unassigned => return Err(refused(Reason::NoStanding, first)),
+            standing => standing,
+        },
+    };
+    match actions
+        .iter()
+        .find(|action| !permits(role, relationship, **action))
+    {
+        Some(action) => Err(refused(Reason::NotAllowed, *action)),
+        None => Ok(relationship),
+    }
+}
+
+fn refused(reason: Reason, action: Action) -> Refusal {
+    Refusal { reason, action }
 }
 
 /// Whether a supervisor reviews an emergency access, given the leads of the teams of the person
@@ -223,6 +376,149 @@ pub fn reviews_emergency_access<Id: PartialEq>(reviewer: &Id, holders_leads: &[I
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Facts in which someone stands to a client in each way (restricted: false).
+    fn facts_for(relationship: Relationship) -> Facts {
+        let none = Facts::default();
+        match relationship {
+            Assigned => Facts {
+                assigned: true,
+                ..none
+            },
+            Supervises => Facts {
+                leads_an_assignee: true,
+                ..none
+            },
+            Emergency => Facts {
+                emergency: true,
+                ..none
+            },
+            NoClient | Unassigned => none,
+        }
+    }
+
+    #[test]
+    fn every_combination_of_facts_gives_the_closest_standing_and_restriction_leaves_only_assignment()
+     {
+        // (restricted, assigned, leads an assignee, emergency) -> standing
+        let table = [
+            ((false, false, false, false), Unassigned),
+            ((false, false, false, true), Emergency),
+            ((false, false, true, false), Supervises),
+            ((false, false, true, true), Supervises),
+            ((false, true, false, false), Assigned),
+            ((false, true, false, true), Assigned),
+            ((false, true, true, false), Assigned),
+            ((false, true, true, true), Assigned),
+            ((true, false, false, false), Unassigned),
+            ((true, false, false, true), Unassigned),
+            ((true, false, true, false), Unassigned),
+            ((true, false, true, true), Unassigned),
+            ((true, true, false, false), Assigned),
+            ((true, true, false, true), Assigned),
+            ((true, true, true, false), Assigned),
+            ((true, true, true, true), Assigned),
+        ];
+        for ((restricted, assigned, leads_an_assignee, emergency), standing) in table {
+            let facts = Facts {
+                erased: false,
+                restricted,
+                assigned,
+                leads_an_assignee,
+                emergency,
+            };
+            assert_eq!(facts.relationship(), standing, "{facts:?}");
+        }
+    }
+
+    #[test]
+    fn the_decision_grants_exactly_the_rows_of_the_policy_table() {
+        let mut granted = 0;
+        for role in Role::ALL {
+            for action in Action::ALL {
+                for relationship in [NoClient, Assigned, Supervises, Emergency] {
+                    let subject = match relationship {
+                        NoClient => Subject::NoClient,
+                        _ => Subject::Client(Some(facts_for(relationship))),
+                    };
+                    let decision = decide(role, subject, &[action]);
+                    if POLICY.contains(&(role, relationship, action)) {
+                        assert_eq!(decision, Ok(relationship), "{role} {action:?}");
+                        granted += 1;
+                    } else {
+                        let refusal = Refusal {
+                            reason: Reason::NotAllowed,
+                            action,
+                        };
+                        assert_eq!(decision, Err(refusal), "{role} {relationship:?} {action:?}");
+                    }
+                }
+                let refusal = |reason| Err(Refusal { reason, action });
+                let none = Subject::Client(Some(Facts::default()));
+                assert_eq!(decide(role, none, &[action]), refusal(Reason::NoStanding));
+                assert_eq!(
+                    decide(role, Subject::Client(None), &[action]),
+                    refusal(Reason::NoSuchClient)
+                );
+                let erased = Facts {
+                    erased: true,
+                    ..facts_for(Assigned)
+                };
+                assert_eq!(
+                    decide(role, Subject::Client(Some(erased)), &[action]),
+                    refusal(Reason::NoSuchClient)
+                );
+            }
+        }
+        assert_eq!(granted, POLICY.len(), "every row of the table is reachable");
+    }
+
+    #[test]
+    fn several_actions_are_granted_together_or_the_first_refused_is_named() {
+        let assigned = Subject::Client(Some(facts_for(Assigned)));
+        let supervised = Subject::Client(Some(facts_for(Supervises)));
+        let page = [ReadClient, ReadNotes, ReadCases];
+        assert_eq!(decide(Supervisor, assigned, &page), Ok(Assigned));
+        assert_eq!(decide(Supervisor, supervised, &page), Ok(Supervises));
+        assert_eq!(
+            decide(
+                Supervisor,
+                supervised,
+                &[ReadClient, WriteCase, WriteSafety]
+            ),
+            Err(Refusal {
+                reason: Reason::NotAllowed,
+                action: WriteCase
+            })
+        );
+    }
+
+    #[test]
+    fn refusals_are_audited_in_stable_codes() {
+        let refusal = Refusal {
+            reason: Reason::NoStanding,
+            action: ReadClient,
+        };
+        assert_eq!(refusal.audit_code(), "refused:no-standing:read-client");
+        let codes: Vec<&str> = Action::ALL.iter().map(|a| a.code()).collect();
+        for (i, code) in codes.iter().enumerate() {
+            assert!(!codes[..i].contains(code), "{code} twice");
+            assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'));
+        }
+    }
+
+    #[test]
+    fn breaking_the_glass_opens_no_restricted_record() {
+        let restricted = Facts {
+            restricted: true,
+            ..Facts::default()
+        };
+        let open = Facts::default();
+        for (facts, opens) in [(restricted, false), (open, true)] {
+            let subject = Subject::Client(Some(facts.with_emergency_access()));
+            assert_eq!(decide(CaseManager, subject, &[ReadClient]).is_ok(), opens);
+        }
+    }
 
     #[test]
     fn the_holders_team_leads_review_their_emergency_access_or_else_every_supervisor() {

@@ -1,5 +1,6 @@
-//! Logical backup and restore of the records: every row of every table in `BACKUP_TABLES`, read in
-//! one snapshot, written as JSON lines into an encrypted stream (crypto::backup_stream). Personal
+//! Logical backup and restore of the records: every row of every table the classification
+//! registry says a backup carries (`classification::backed_up`), read in one snapshot, written as
+//! JSON lines into an encrypted stream (crypto::backup_stream). Personal
 //! fields stay sealed inside; the wrapped client keys are not included (see `keystore`). The same
 //! format restores into either engine, and a digest of the logical content proves a restore.
 
@@ -13,8 +14,8 @@ use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 
-use crate::schema::{BACKUP_TABLES, Kind, Table};
 use crate::{Dialect, Result, Store, StoreError};
+use domain::classification::{Kind, Table, backed_up};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
@@ -62,14 +63,16 @@ fn value(row: &AnyRow, col: &str, kind: Kind) -> Result<Value> {
     })
 }
 
-fn select_all(table: &Table) -> String {
-    let cols: Vec<&str> = table.columns.iter().map(|(c, _)| *c).collect();
+fn select_all(table: &Table, key: &str) -> String {
     format!(
-        "SELECT {} FROM {} ORDER BY {}",
-        cols.join(", "),
+        "SELECT {} FROM {} ORDER BY {key}",
+        column_names(table).join(", "),
         table.name,
-        table.key
     )
+}
+
+fn column_names(table: &Table) -> Vec<&'static str> {
+    table.columns.iter().map(|c| c.name).collect()
 }
 
 fn begin_snapshot(dialect: Dialect) -> &'static str {
@@ -89,15 +92,15 @@ async fn each_line(
 ) -> Result<Summary> {
     let mut digest = Sha256::new();
     let mut rows = 0u64;
-    for table in BACKUP_TABLES {
+    for (table, key) in backed_up() {
         // Table and column names come from our constants, never from input.
-        let sql = select_all(table);
+        let sql = select_all(table, key);
         let mut stream = sqlx::query(AssertSqlSafe(sql)).fetch(&mut **tx);
         while let Some(row) = stream.try_next().await? {
             let values = table
                 .columns
                 .iter()
-                .map(|(col, kind)| value(&row, col, *kind))
+                .map(|col| value(&row, col.name, col.kind))
                 .collect::<Result<Vec<_>>>()?;
             let mut line = serde_json::to_vec(&Line {
                 t: table.name.to_owned(),
@@ -204,7 +207,7 @@ pub async fn restore(
         ));
     }
     let (mut tx, _turn) = store.write().await?.into_parts();
-    for table in BACKUP_TABLES {
+    for (table, _) in backed_up() {
         let sql = format!("SELECT COUNT(*) AS n FROM {}", table.name);
         let n: i64 = sqlx::query(AssertSqlSafe(sql))
             .fetch_one(&mut *tx)
@@ -224,10 +227,9 @@ pub async fn restore(
             return Err(StoreError::Refused("the backup has data after its end"));
         }
         if let Ok(row) = serde_json::from_str::<Line>(&line) {
-            let table =
-                BACKUP_TABLES
-                    .iter()
-                    .find(|t| t.name == row.t)
+            let (table, _) =
+                backed_up()
+                    .find(|(t, _)| t.name == row.t)
                     .ok_or(StoreError::Refused(
                         "the backup names a table this version does not have",
                     ))?;
@@ -236,7 +238,7 @@ pub async fn restore(
                     "a backup row has the wrong number of values",
                 ));
             }
-            let cols: Vec<&str> = table.columns.iter().map(|(c, _)| *c).collect();
+            let cols = column_names(table);
             let marks: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
                 "INSERT INTO {} ({}) VALUES ({})",
@@ -245,8 +247,8 @@ pub async fn restore(
                 marks.join(", ")
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
-            for ((_, kind), value) in table.columns.iter().zip(&row.r) {
-                query = bind_value(query, *kind, value)?;
+            for (col, value) in table.columns.iter().zip(&row.r) {
+                query = bind_value(query, col.kind, value)?;
             }
             query.execute(&mut *tx).await?;
             rows += 1;

@@ -6,7 +6,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use domain::audit::{Actor, AuditAction, NewAuditEvent};
-use domain::policy::Relationship::{Assigned, Emergency, Supervises, Unassigned};
+use std::collections::HashMap;
+
+use domain::policy::Relationship::{self, Assigned, Emergency, Supervises, Unassigned};
 use domain::{
     ClientId, DeterminationId, EmergencyAccessId, Role, TeamId, Timestamp, TokenId, UserId,
 };
@@ -16,8 +18,8 @@ use crate::rows::{
     CaseloadPage, ClientLine, ClientRow, DeterminationRow, EmergencyAccessRow, NoteRow, TokenRow,
     UserRow,
 };
-use crate::schema::{BACKUP_TABLES, NOT_BACKED_UP};
 use crate::{KeyStore, Store, StoreError, WrappedKey};
+use domain::classification::{self, Backup, Home, Table};
 
 /// Gives each test a fresh, migrated, empty instance of the engine.
 pub trait Harness {
@@ -145,42 +147,208 @@ async fn seed(store: &Store) -> (UserRow, UserRow, ClientRow) {
     (a, b, c)
 }
 
-pub async fn every_column_is_classified(h: &impl Harness) {
-    let (store, keys) = h.fresh().await;
+/// Every (table, column) of both databases of a fresh instance.
+async fn schema_columns(store: &Store, keys: &KeyStore) -> Vec<(String, String)> {
     let mut columns = store.columns().await.unwrap();
     columns.extend(keys.columns().await.unwrap());
     columns.sort();
     columns.dedup();
+    columns
+}
+
+pub async fn every_column_is_classified(h: &impl Harness) {
+    let (store, keys) = h.fresh().await;
+    let columns = schema_columns(&store, &keys).await;
     for (table, column) in &columns {
         assert!(
-            domain::classification::lookup(table, column).is_some(),
+            classification::lookup(table, column).is_some(),
             "{table}.{column} is not in the data-classification registry (domain::classification)"
         );
     }
-    for entry in domain::classification::REGISTRY {
-        assert!(
-            columns
-                .iter()
-                .any(|(t, c)| t == entry.table && c == entry.column),
-            "{}.{} is classified but not in the schema",
-            entry.table,
-            entry.column
-        );
+    for table in classification::TABLES {
+        for column in table.columns {
+            assert!(
+                columns
+                    .iter()
+                    .any(|(t, c)| t == table.name && c == column.name),
+                "{}.{} is classified but not in the schema",
+                table.name,
+                column.name
+            );
+        }
+    }
+}
+
+/// A table with a `client_id` column holds client data: the registry must say so, or erasure
+/// would pass it by.
+pub async fn every_table_naming_a_client_is_classified_as_client_data(h: &impl Harness) {
+    let (store, keys) = h.fresh().await;
+    for (table, column) in schema_columns(&store, &keys).await {
+        if column == "client_id" {
+            let entry = classification::table(&table);
+            assert_eq!(
+                entry.and_then(|t| t.client),
+                Some("client_id"),
+                "{table} names a client: classify it as client data (its `client`)"
+            );
+        }
     }
 }
 
 pub async fn every_table_is_in_backups_or_deliberately_not(h: &impl Harness) {
     let (store, keys) = h.fresh().await;
-    let mut columns = store.columns().await.unwrap();
-    columns.extend(keys.columns().await.unwrap());
-    for (table, column) in columns {
-        let backed_up = BACKUP_TABLES
-            .iter()
-            .any(|t| t.name == table && t.columns.iter().any(|(c, _)| *c == column));
+    for (table, column) in schema_columns(&store, &keys).await {
+        let entry = classification::table(&table);
+        let carried = entry.is_some_and(|t| {
+            t.column(&column).is_some() && matches!(t.backup, Backup::Carried { .. })
+        });
+        let left_out = entry.is_some_and(|t| matches!(t.backup, Backup::LeftOut { .. }));
         assert!(
-            backed_up || NOT_BACKED_UP.contains(&table.as_str()),
+            carried || left_out,
             "{table}.{column} is neither in a backup nor listed as deliberately left out"
         );
+    }
+}
+
+/// Gives `client` a row in every kind of client record there is (with `by` as the member of
+/// staff), each holding something erasure must take.
+async fn fill_record(tx: &mut crate::Tx, client: ClientId, by: UserId, rng: &mut impl Rng) {
+    let me = Actor::User(by).encode();
+    tx.insert_note(&NoteRow {
+        id: domain::NoteId::from_random(rng.r#gen()),
+        client_id: client,
+        author: me.clone(),
+        created_at: T0,
+        body: Some(vec![7; 40]),
+    })
+    .await
+    .unwrap();
+    tx.insert_case(&crate::rows::CaseRow {
+        id: domain::CaseId::from_random(rng.r#gen()),
+        client_id: client,
+        program: "Drop-in".into(),
+        opened_on: "2026-01-02".into(),
+        closed_on: None,
+        assigned_to: Some(by),
+        created_at: T0,
+    })
+    .await
+    .unwrap();
+    tx.insert_screening(&crate::rows::ScreeningRow {
+        id: domain::ScreeningId::from_random(rng.r#gen()),
+        client_id: client,
+        instrument: "qyit-4".into(),
+        instrument_version: "1.0.0".into(),
+        answers: Some(vec![8; 30]),
+        score: Some(1),
+        result: Some("positive".into()),
+        screened_by: me.clone(),
+        created_at: T0,
+    })
+    .await
+    .unwrap();
+    tx.insert_determination(&DeterminationRow {
+        id: DeterminationId::from_random(rng.r#gen()),
+        client_id: client,
+        worksheet: Some(vec![3; 30]),
+        recorded_by: me,
+        created_at: T0,
+    })
+    .await
+    .unwrap();
+    tx.insert_emergency_access(&EmergencyAccessRow {
+        id: EmergencyAccessId::from_random(rng.r#gen()),
+        client_id: client,
+        user_id: by,
+        reason: Some(vec![4; 50]),
+        granted_at: T0,
+        expires_at: T0.plus_days(1),
+    })
+    .await
+    .unwrap();
+    tx.put_draft(client, by, "qyit-4", &[2; 20], T0)
+        .await
+        .unwrap();
+}
+
+/// Rows of `table` about `client` (where `condition` holds, if given).
+async fn rows_about(store: &Store, table: &Table, client: ClientId, condition: &str) -> i64 {
+    let column = table.client.unwrap();
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM {} WHERE {column} = $1 {condition}",
+        table.name
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(client.to_string())
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    sqlx::Row::try_get(&row, "n").unwrap()
+}
+
+/// Erasure, proven over every table the registry marks as client data: before, the client has
+/// rows in each (a new kind of record must be filled in by `fill_record`); after, every column the
+/// registry wipes is empty and every form in progress gone, while another client keeps theirs.
+pub async fn erasure_reaches_every_table_of_client_data(h: &impl Harness) {
+    let (store, _) = h.fresh().await;
+    let (a, _, c) = seed(&store).await;
+    let mut rng = rng();
+    let other = ClientRow {
+        date_of_birth: Some(vec![9]),
+        languages: Some(vec![10]),
+        ..client(&mut rng, &a)
+    };
+    let mut tx = store.write().await.unwrap();
+    tx.insert_client(&other).await.unwrap();
+    tx.assign(other.id, a.id, T0).await.unwrap();
+    for id in [c.id, other.id] {
+        fill_record(&mut tx, id, a.id, &mut rng).await;
+    }
+    tx.commit().await.unwrap();
+    let tables = || {
+        classification::TABLES
+            .iter()
+            .filter(|t| t.home == Home::Records && t.client.is_some())
+    };
+    for table in tables() {
+        for id in [c.id, other.id] {
+            assert!(
+                rows_about(&store, table, id, "").await > 0,
+                "{} holds client data: give the client a row of it in fill_record",
+                table.name
+            );
+        }
+    }
+
+    let mut tx = store.write().await.unwrap();
+    assert!(tx.erase_client(c.id, T0).await.unwrap());
+    tx.commit().await.unwrap();
+    for table in tables() {
+        if table.deleted_on_erasure() {
+            assert_eq!(
+                rows_about(&store, table, c.id, "").await,
+                0,
+                "{}",
+                table.name
+            );
+            assert!(rows_about(&store, table, other.id, "").await > 0);
+        }
+        for column in table.wiped() {
+            let kept = format!("AND {} IS NOT NULL", column.name);
+            assert_eq!(
+                rows_about(&store, table, c.id, &kept).await,
+                0,
+                "{}.{} survived the erasure",
+                table.name,
+                column.name
+            );
+            assert!(
+                rows_about(&store, table, other.id, &kept).await > 0,
+                "{}.{} of another client was wiped",
+                table.name,
+                column.name
+            );
+        }
     }
 }
 
@@ -377,6 +545,31 @@ pub async fn usernames_are_unique(h: &impl Harness) {
     ));
 }
 
+/// `client_for`, with its facts read as the standing they give (the decision itself is
+/// `domain::policy::decide`'s).
+async fn standing(
+    tx: &mut crate::Reads,
+    client: ClientId,
+    user: UserId,
+    at: Timestamp,
+) -> Option<(ClientRow, Relationship)> {
+    let found = tx.client_for(client, user, at).await.unwrap();
+    found.map(|(row, facts)| (row, facts.relationship()))
+}
+
+/// `clients_for`, likewise.
+async fn standings(
+    tx: &mut crate::Reads,
+    pairs: &[(ClientId, UserId)],
+    at: Timestamp,
+) -> HashMap<(ClientId, UserId), (ClientRow, Relationship)> {
+    let found = tx.clients_for(pairs, at).await.unwrap();
+    found
+        .into_iter()
+        .map(|(pair, (row, facts))| (pair, (row, facts.relationship())))
+        .collect()
+}
+
 pub async fn caseloads_hold_only_assigned_clients(h: &impl Harness) {
     let (store, _) = h.fresh().await;
     let (a, b, c) = seed(&store).await;
@@ -387,11 +580,11 @@ pub async fn caseloads_hold_only_assigned_clients(h: &impl Harness) {
     );
     assert!(tx.caseload(page(b.id, 10, 0)).await.unwrap().is_empty());
     assert_eq!(
-        tx.client_for(c.id, a.id, T0).await.unwrap(),
+        standing(&mut tx, c.id, a.id, T0).await,
         Some((c.clone(), Assigned))
     );
     assert_eq!(
-        tx.client_for(c.id, b.id, T0).await.unwrap(),
+        standing(&mut tx, c.id, b.id, T0).await,
         Some((c.clone(), Unassigned))
     );
     assert_eq!(
@@ -403,11 +596,11 @@ pub async fn caseloads_hold_only_assigned_clients(h: &impl Harness) {
     // The same answers for many pairs at once (group commit reads a batch's clients this way).
     let missing = ClientId::from_random([3; 16]);
     let pairs = [(c.id, a.id), (c.id, b.id), (missing, a.id)];
-    let found = tx.clients_for(&pairs, T0).await.unwrap();
+    let found = standings(&mut tx, &pairs, T0).await;
     assert_eq!(found.len(), 2);
     assert_eq!(found.get(&(c.id, a.id)), Some(&(c.clone(), Assigned)));
     assert_eq!(found.get(&(c.id, b.id)), Some(&(c.clone(), Unassigned)));
-    assert!(tx.clients_for(&[], T0).await.unwrap().is_empty());
+    assert!(standings(&mut tx, &[], T0).await.is_empty());
     assert_eq!(
         tx.matching_clients(a.id, Some("name-idx"), None)
             .await
@@ -519,17 +712,17 @@ pub async fn team_leads_stand_to_their_members_clients(h: &impl Harness) {
     tx.put_team_member(team, sue.id, false).await.unwrap();
     tx.put_team_member(team, a.id, false).await.unwrap();
     assert_eq!(
-        tx.client_for(c.id, sue.id, T0).await.unwrap(),
+        standing(&mut tx, c.id, sue.id, T0).await,
         Some((c.clone(), Unassigned))
     );
     // Leading it: Ana's client, through the team, one page at a time.
     tx.put_team_member(team, sue.id, true).await.unwrap();
     assert_eq!(
-        tx.client_for(c.id, sue.id, T0).await.unwrap(),
+        standing(&mut tx, c.id, sue.id, T0).await,
         Some((c.clone(), Supervises))
     );
     let pairs = [(c.id, sue.id), (c.id, b.id), (c.id, a.id)];
-    let found = tx.clients_for(&pairs, T0).await.unwrap();
+    let found = standings(&mut tx, &pairs, T0).await;
     assert_eq!(found.get(&(c.id, sue.id)), Some(&(c.clone(), Supervises)));
     assert_eq!(found.get(&(c.id, b.id)), Some(&(c.clone(), Unassigned)));
     assert_eq!(
@@ -559,16 +752,10 @@ pub async fn team_leads_stand_to_their_members_clients(h: &impl Harness) {
     // Restricted: only the people assigned reach the client, not their team's lead.
     assert!(tx.set_client_restricted(c.id, true).await.unwrap());
     assert_eq!(
-        tx.client_for(c.id, sue.id, T0)
-            .await
-            .unwrap()
-            .map(|(_, r)| r),
+        standing(&mut tx, c.id, sue.id, T0).await.map(|(_, r)| r),
         Some(Unassigned)
     );
-    let found = tx
-        .clients_for(&[(c.id, sue.id), (c.id, a.id)], T0)
-        .await
-        .unwrap();
+    let found = standings(&mut tx, &[(c.id, sue.id), (c.id, a.id)], T0).await;
     assert_eq!(
         found.get(&(c.id, sue.id)).map(|(_, r)| *r),
         Some(Unassigned)
@@ -582,7 +769,7 @@ pub async fn team_leads_stand_to_their_members_clients(h: &impl Harness) {
     assert!(tx.team_caseload(sue.id, 10, 0).await.unwrap().is_empty());
     assert!(tx.set_client_restricted(c.id, false).await.unwrap());
     assert_eq!(
-        tx.client_for(c.id, sue.id, T0).await.unwrap(),
+        standing(&mut tx, c.id, sue.id, T0).await,
         Some((c.clone(), Supervises))
     );
 
@@ -590,7 +777,7 @@ pub async fn team_leads_stand_to_their_members_clients(h: &impl Harness) {
     tx.assign(c.id, sue.id, T0.plus_days(1)).await.unwrap();
     assert_eq!(tx.assignees(c.id).await.unwrap(), vec![a.id, sue.id]);
     assert_eq!(
-        tx.client_for(c.id, sue.id, T0).await.unwrap(),
+        standing(&mut tx, c.id, sue.id, T0).await,
         Some((c.clone(), Assigned))
     );
     assert!(tx.unassign(c.id, sue.id).await.unwrap());
@@ -598,7 +785,7 @@ pub async fn team_leads_stand_to_their_members_clients(h: &impl Harness) {
     // Ana off the team: Sue no longer reaches her client.
     assert!(tx.remove_team_member(team, a.id).await.unwrap());
     assert_eq!(
-        tx.client_for(c.id, sue.id, T0).await.unwrap(),
+        standing(&mut tx, c.id, sue.id, T0).await,
         Some((c.clone(), Unassigned))
     );
     assert!(tx.team_caseload(sue.id, 10, 0).await.unwrap().is_empty());
@@ -623,18 +810,18 @@ pub async fn emergency_access_lasts_until_it_expires_and_waits_for_review(h: &im
     .unwrap();
     for at in [T0, Timestamp::from_unix_millis(until.unix_millis() - 1)] {
         assert_eq!(
-            tx.client_for(c.id, b.id, at).await.unwrap(),
+            standing(&mut tx, c.id, b.id, at).await,
             Some((c.clone(), Emergency))
         );
-        let found = tx.clients_for(&[(c.id, b.id)], at).await.unwrap();
+        let found = standings(&mut tx, &[(c.id, b.id)], at).await;
         assert_eq!(found.get(&(c.id, b.id)), Some(&(c.clone(), Emergency)));
     }
     // Over at the moment it expires.
     assert_eq!(
-        tx.client_for(c.id, b.id, until).await.unwrap(),
+        standing(&mut tx, c.id, b.id, until).await,
         Some((c.clone(), Unassigned))
     );
-    let found = tx.clients_for(&[(c.id, b.id)], until).await.unwrap();
+    let found = standings(&mut tx, &[(c.id, b.id)], until).await;
     assert_eq!(found.get(&(c.id, b.id)), Some(&(c.clone(), Unassigned)));
 
     let pending = tx.unreviewed_emergency_access().await.unwrap();
@@ -850,6 +1037,8 @@ macro_rules! conformance_tests {
         $crate::conformance_tests!(@each $harness;
             every_column_is_classified,
             every_table_is_in_backups_or_deliberately_not,
+            every_table_naming_a_client_is_classified_as_client_data,
+            erasure_reaches_every_table_of_client_data,
             audit_events_are_append_only,
             audit_appends_chain_and_roll_back_together,
             tokens_live_only_until_revoked_or_expired,

@@ -9,7 +9,6 @@ pub mod backup;
 pub mod keystore;
 pub mod migrate;
 pub mod rows;
-pub mod schema;
 mod tx;
 
 #[cfg(feature = "conformance")]

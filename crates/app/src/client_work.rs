@@ -1,0 +1,66 @@
+//! One client's use case in a transaction of its own: find the client and decide access (a
+//! refusal is audited and answered as "not found"), act, sealing under the client's key, then
+//! append the audit event of what was done and commit, so the action and its record stand or fall
+//! together. Every such use case goes through here, so a new kind of client record brings only
+//! its own lines.
+
+use crypto::DataKey;
+use domain::ClientId;
+use domain::audit::{Actor, AuditAction};
+use domain::policy::Action;
+
+use crate::access::{ClientGrant, target};
+use crate::{App, Caller, Purpose, Result};
+
+/// Work on one client, access granted, in the transaction that will commit it.
+#[derive(Debug)]
+pub(crate) struct ClientWork<'a> {
+    app: &'a App,
+    caller: &'a Caller,
+    pub tx: store::Tx,
+    pub grant: ClientGrant,
+}
+
+impl App {
+    /// Begins work on `client` for `caller`, who must be allowed every one of `actions`.
+    pub(crate) async fn client_work<'a>(
+        &'a self,
+        caller: &'a Caller,
+        client: ClientId,
+        actions: &[Action],
+    ) -> Result<ClientWork<'a>> {
+        let tx = self.store().write().await?;
+        let (tx, grant) = self.grant_client_all(tx, caller, client, actions).await?;
+        Ok(ClientWork {
+            app: self,
+            caller,
+            tx,
+            grant,
+        })
+    }
+}
+
+impl<'a> ClientWork<'a> {
+    /// The client's data key, to seal and open their fields; `NotFound` once they are erased.
+    /// (The future holds no borrow of the work: a transaction may not be shared across threads.)
+    pub fn key(&self) -> impl Future<Output = Result<DataKey>> + Send + 'a {
+        let (app, client) = (self.app, self.grant.client);
+        async move { app.client_key(client).await }
+    }
+
+    /// Audits what was done to the client, and why, and commits it with the work.
+    pub async fn done(self, action: AuditAction, purpose: Purpose) -> Result<()> {
+        self.done_because(action, purpose.as_str()).await
+    }
+
+    /// `done`, with a purpose of the use case's own (a fixed text, never anything typed).
+    pub async fn done_because(mut self, action: AuditAction, purpose: &str) -> Result<()> {
+        let actor = Actor::User(self.caller.id);
+        let client = Some(target(self.grant.client));
+        self.app
+            .audit(&mut self.tx, actor, action, client, purpose)
+            .await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,122 @@
+//! The facts an access decision is made from: how one member of staff stands to one client.
+
+use std::collections::HashMap;
+
+use domain::policy::Facts;
+use domain::{ClientId, Timestamp, UserId};
+use sqlx::Row;
+
+use super::clients::{CLIENT_COLUMNS, client};
+use super::teams::SUPERVISED_FROM;
+use super::{Reads, parsed};
+use crate::rows::ClientRow;
+use crate::{Result, StoreError};
+
+/// The facts of how someone stands to a client: the record's own (erased, restricted) and the
+/// links found (assigned, leading a team whose member is, holding emergency access). What they
+/// allow is decided in `domain::policy::decide`, not here.
+fn facts(client: &ClientRow, assigned: bool, leads_an_assignee: bool, emergency: bool) -> Facts {
+    Facts {
+        erased: client.erased_at.is_some(),
+        restricted: client.restricted,
+        assigned,
+        leads_an_assignee,
+        emergency,
+    }
+}
+
+impl Reads {
+    /// A client and the facts of how `user` stands to them at `now` (assigned, leading a team
+    /// whose member is assigned, holding emergency access), in one query.
+    pub async fn client_for(
+        &mut self,
+        id: ClientId,
+        user: UserId,
+        now: Timestamp,
+    ) -> Result<Option<(ClientRow, Facts)>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {CLIENT_COLUMNS}, \
+             CAST(CASE WHEN EXISTS (SELECT 1 FROM assignments a \
+                 WHERE a.client_id = clients.id AND a.user_id = $2) THEN 1 ELSE 0 END AS BIGINT) AS assigned, \
+             CAST(CASE WHEN EXISTS (SELECT 1 {SUPERVISED_FROM} AND a.client_id = clients.id AND lead.user_id = $2) \
+                 THEN 1 ELSE 0 END AS BIGINT) AS supervised, \
+             CAST(CASE WHEN EXISTS (SELECT 1 FROM emergency_access e WHERE e.client_id = clients.id \
+                 AND e.user_id = $2 AND e.expires_at > $3) THEN 1 ELSE 0 END AS BIGINT) AS emergency \
+             FROM clients WHERE id = $1"
+        )))
+        .bind(id.to_string())
+        .bind(user.to_string())
+        .bind(now.unix_millis())
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        row.map(|row| {
+            let flag = |column: &str| -> Result<bool> { Ok(row.try_get::<i64, _>(column)? == 1) };
+            let found = client(&row)?;
+            let facts = facts(
+                &found,
+                flag("assigned")?,
+                flag("supervised")?,
+                flag("emergency")?,
+            );
+            Ok((found, facts))
+        })
+        .transpose()
+    }
+
+    /// `client_for` for many (client, member of staff) pairs at once: two queries, whatever the
+    /// number of pairs. A client that does not exist has no entry.
+    pub async fn clients_for(
+        &mut self,
+        pairs: &[(ClientId, UserId)],
+        now: Timestamp,
+    ) -> Result<HashMap<(ClientId, UserId), (ClientRow, Facts)>> {
+        let mut ids: Vec<String> = pairs.iter().map(|(c, _)| c.to_string()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let list = crate::json_list(&ids);
+        let each = self.dialect.each_of("$1");
+        let clients: HashMap<ClientId, ClientRow> = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {CLIENT_COLUMNS} FROM clients WHERE id IN ({each})"
+        )))
+        .bind(list.clone())
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(|r| client(r).map(|row| (row.id, row)))
+        .collect::<Result<_>>()?;
+        // How each user stands to each client, in one query: assigned (1), leading a team whose
+        // member is (2), holding emergency access (3).
+        let query = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT client_id, user_id, CAST(1 AS BIGINT) AS link FROM assignments \
+             WHERE client_id IN ({each}) \
+             UNION ALL SELECT a.client_id, lead.user_id, CAST(2 AS BIGINT) {SUPERVISED_FROM} \
+             AND a.client_id IN ({each}) \
+             UNION ALL SELECT client_id, user_id, CAST(3 AS BIGINT) FROM emergency_access \
+             WHERE client_id IN ({each}) AND expires_at > $2"
+        )))
+        .bind(list)
+        .bind(now.unix_millis());
+        let mut links: HashMap<(ClientId, UserId), [bool; 3]> = HashMap::new();
+        for row in query.fetch_all(&mut *self.inner).await? {
+            let pair = (parsed(&row, "client_id")?, parsed(&row, "user_id")?);
+            let link = usize::try_from(row.try_get::<i64, _>("link")? - 1)
+                .map_err(|_| StoreError::Corrupt("a client link"))?;
+            if let Some(flag) = links.entry(pair).or_default().get_mut(link) {
+                *flag = true;
+            }
+        }
+        Ok(pairs
+            .iter()
+            .filter_map(|pair| {
+                let row = clients.get(&pair.0)?.clone();
+                let [assigned, supervises, emergency] =
+                    links.get(pair).copied().unwrap_or_default();
+                let facts = facts(&row, assigned, supervises, emergency);
+                Some((*pair, (row, facts)))
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,154 @@
+//! The audit chain: appending events under the audit key and reading them back.
+
+use crypto::SecretKey;
+use domain::audit::NewAuditEvent;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Reads, Tx, ts};
+use crate::Result;
+use crate::rows::AuditRow;
+
+pub(crate) fn audit(row: &AnyRow) -> Result<AuditRow> {
+    Ok(AuditRow {
+        seq: row.try_get("seq")?,
+        at: ts(row, "at")?,
+        actor: row.try_get("actor")?,
+        action: row.try_get("action")?,
+        target: row.try_get("target")?,
+        purpose: row.try_get("purpose")?,
+        mac: row.try_get("mac")?,
+    })
+}
+
+/// The audit columns events are looked up by (each with an index).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum AuditColumn {
+    Target,
+    Actor,
+    Action,
+}
+
+impl Tx {
+    /// Appends an event to the audit chain, in this transaction; its sequence number.
+    pub async fn append_audit(&mut self, event: &NewAuditEvent, key: &SecretKey) -> Result<i64> {
+        self.append_audit_events(std::slice::from_ref(event), key)
+            .await
+    }
+
+    /// Appends events to the audit chain in order, in this transaction, with one read of the head
+    /// and one insert; the last one's sequence number. The head row is read locked (a row lock on
+    /// PostgreSQL, the write lock on SQLite) until commit, so events from every process form one
+    /// chain.
+    pub async fn append_audit_events(
+        &mut self,
+        events: &[NewAuditEvent],
+        key: &SecretKey,
+    ) -> Result<i64> {
+        let head = sqlx::query(self.reads.dialect.lock_audit_head())
+            .fetch_one(&mut *self.reads.inner)
+            .await?;
+        let first: i64 = head.try_get("next")?;
+        let mut previous: Vec<u8> = head.try_get("mac")?;
+        if events.is_empty() {
+            return Ok(first - 1);
+        }
+        let mut rows = Vec::with_capacity(events.len());
+        for (seq, event) in (first..).zip(events) {
+            let actor = event.actor.encode();
+            let canonical = domain::audit::canonical_bytes(
+                seq,
+                event.at,
+                &actor,
+                event.action.as_str(),
+                event.target.as_deref(),
+                &event.purpose,
+            );
+            let mac = crypto::audit_mac::chain_mac(key, &previous, &canonical).to_vec();
+            rows.push(serde_json::json!([
+                seq,
+                event.at.unix_millis(),
+                actor,
+                event.action.as_str(),
+                event.target,
+                event.purpose,
+                hex::encode(&mac),
+            ]));
+            previous = mac;
+        }
+        // All the events as one bound value (P15), in one statement whatever their number.
+        sqlx::query(self.reads.dialect.append_audit_rows())
+            .bind(serde_json::Value::from(rows).to_string())
+            .execute(&mut *self.reads.inner)
+            .await?;
+        // The insert trigger (migration 3) has moved the head to the last event.
+        Ok(first - 1 + i64::try_from(events.len()).unwrap_or(i64::MAX))
+    }
+}
+
+impl Reads {
+    /// Audit events after `after_seq`, in order, at most `limit`.
+    pub async fn audit_events(&mut self, after_seq: i64, limit: i64) -> Result<Vec<AuditRow>> {
+        sqlx::query(
+            "SELECT seq, at, actor, action, target, purpose, mac FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after_seq)
+        .bind(limit)
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(audit)
+        .collect()
+    }
+
+    /// The chain's head: the last sequence number and its MAC.
+    pub async fn audit_head(&mut self) -> Result<(i64, Vec<u8>)> {
+        let row = sqlx::query("SELECT seq, mac FROM audit_head WHERE id = 1")
+            .fetch_one(&mut *self.inner)
+            .await?;
+        Ok((row.try_get("seq")?, row.try_get("mac")?))
+    }
+
+    /// The newest audit events about one record (e.g. `client:<id>`), newest first.
+    pub async fn audit_events_about(&mut self, target: &str, limit: i64) -> Result<Vec<AuditRow>> {
+        self.audit_events_where(AuditColumn::Target, target, limit)
+            .await
+    }
+
+    /// The newest audit events by one actor (e.g. `user:<id>`), newest first.
+    pub async fn audit_events_by(&mut self, actor: &str, limit: i64) -> Result<Vec<AuditRow>> {
+        self.audit_events_where(AuditColumn::Actor, actor, limit)
+            .await
+    }
+
+    /// The newest audit events of one action (e.g. `access.refused`), newest first.
+    pub async fn audit_events_of(&mut self, action: &str, limit: i64) -> Result<Vec<AuditRow>> {
+        self.audit_events_where(AuditColumn::Action, action, limit)
+            .await
+    }
+
+    async fn audit_events_where(
+        &mut self,
+        column: AuditColumn,
+        value: &str,
+        limit: i64,
+    ) -> Result<Vec<AuditRow>> {
+        let column = match column {
+            AuditColumn::Target => "target",
+            AuditColumn::Actor => "actor",
+            AuditColumn::Action => "action",
+        };
+        // The column name is one of three fixed words; the value is bound.
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT seq, at, actor, action, target, purpose, mac FROM audit_events \
+             WHERE {column} = $1 ORDER BY seq DESC LIMIT $2"
+        )))
+        .bind(value.to_owned())
+        .bind(limit)
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(audit)
+        .collect()
+    }
+}

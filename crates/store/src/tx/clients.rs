@@ -1,0 +1,160 @@
+//! Client records: their row, assignments, restriction, safety flags and erasure.
+
+use domain::{ClientId, Timestamp, UserId};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Reads, Tx, opt_ts, parsed, ts};
+use crate::Result;
+use crate::rows::ClientRow;
+
+pub(super) fn client(row: &AnyRow) -> Result<ClientRow> {
+    Ok(ClientRow {
+        id: parsed(row, "id")?,
+        created_at: ts(row, "created_at")?,
+        created_by: row.try_get("created_by")?,
+        preferred_name: row.try_get("preferred_name")?,
+        legal_name: row.try_get("legal_name")?,
+        date_of_birth: row.try_get("date_of_birth")?,
+        contact: row.try_get("contact")?,
+        languages: row.try_get("languages")?,
+        gender: row.try_get("gender")?,
+        age_band: row.try_get("age_band")?,
+        name_index: row.try_get("name_index")?,
+        dob_index: row.try_get("dob_index")?,
+        safety: row.try_get("safety")?,
+        alias_index: row.try_get("alias_index")?,
+        erased_at: opt_ts(row, "erased_at")?,
+        restricted: row.try_get::<i64, _>("restricted")? == 1,
+    })
+}
+
+pub(super) const CLIENT_COLUMNS: &str = "id, created_at, created_by, preferred_name, legal_name, date_of_birth, \
+     contact, languages, gender, age_band, name_index, dob_index, safety, alias_index, erased_at, \
+     restricted";
+
+impl Tx {
+    pub async fn insert_client(&mut self, row: &ClientRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO clients (id, created_at, created_by, preferred_name, legal_name, date_of_birth, \
+             contact, languages, gender, age_band, name_index, dob_index, safety, alias_index, erased_at, \
+             restricted) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        )
+        .bind(row.id.to_string())
+        .bind(row.created_at.unix_millis())
+        .bind(&row.created_by)
+        .bind(row.preferred_name.clone())
+        .bind(row.legal_name.clone())
+        .bind(row.date_of_birth.clone())
+        .bind(row.contact.clone())
+        .bind(row.languages.clone())
+        .bind(row.gender.clone())
+        .bind(row.age_band.clone())
+        .bind(row.name_index.clone())
+        .bind(row.dob_index.clone())
+        .bind(row.safety.clone())
+        .bind(row.alias_index.clone())
+        .bind(row.erased_at.map(Timestamp::unix_millis))
+        .bind(i64::from(row.restricted))
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// Restricts a client to the people assigned, or lifts that; whether the client exists.
+    pub async fn set_client_restricted(&mut self, id: ClientId, restricted: bool) -> Result<bool> {
+        let done =
+            sqlx::query("UPDATE clients SET restricted = $1 WHERE id = $2 AND erased_at IS NULL")
+                .bind(i64::from(restricted))
+                .bind(id.to_string())
+                .execute(&mut *self.reads.inner)
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Replaces a client's sealed safety flags.
+    pub async fn set_client_safety(&mut self, id: ClientId, sealed: Option<&[u8]>) -> Result<bool> {
+        let done =
+            sqlx::query("UPDATE clients SET safety = $1 WHERE id = $2 AND erased_at IS NULL")
+                .bind(sealed.map(<[u8]>::to_vec))
+                .bind(id.to_string())
+                .execute(&mut *self.reads.inner)
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn assign(&mut self, client: ClientId, user: UserId, now: Timestamp) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO assignments (client_id, user_id, assigned_at) VALUES ($1, $2, $3)",
+        )
+        .bind(client.to_string())
+        .bind(user.to_string())
+        .bind(now.unix_millis())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// Takes a client's assignment to `user` away; whether there was one.
+    pub async fn unassign(&mut self, client: ClientId, user: UserId) -> Result<bool> {
+        self.delete_pair(
+            "DELETE FROM assignments WHERE client_id = $1 AND user_id = $2",
+            client.to_string(),
+            user.to_string(),
+        )
+        .await
+    }
+}
+
+impl Reads {
+    pub async fn client(&mut self, id: ClientId) -> Result<Option<ClientRow>> {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {CLIENT_COLUMNS} FROM clients WHERE id = $1"
+        )))
+        .bind(id.to_string())
+        .fetch_optional(&mut *self.inner)
+        .await?
+        .as_ref()
+        .map(client)
+        .transpose()
+    }
+
+    /// Clients whose name or date-of-birth blind index matches, among those assigned to `user`
+    /// (at most 50), read whole in one query.
+    pub async fn matching_clients(
+        &mut self,
+        user: UserId,
+        name_index: Option<&str>,
+        dob_index: Option<&str>,
+    ) -> Result<Vec<ClientRow>> {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {CLIENT_COLUMNS} FROM clients \
+             JOIN assignments ON assignments.client_id = clients.id AND assignments.user_id = $1 \
+             WHERE clients.erased_at IS NULL \
+             AND (clients.name_index = $2 OR clients.alias_index = $2 OR clients.dob_index = $3) \
+             ORDER BY clients.id LIMIT 50"
+        )))
+        .bind(user.to_string())
+        .bind(name_index.map(str::to_owned))
+        .bind(dob_index.map(str::to_owned))
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(client)
+        .collect()
+    }
+
+    /// Everyone a client is assigned to, earliest first.
+    pub async fn assignees(&mut self, client: ClientId) -> Result<Vec<UserId>> {
+        sqlx::query(
+            "SELECT user_id FROM assignments WHERE client_id = $1 ORDER BY assigned_at, user_id",
+        )
+        .bind(client.to_string())
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(|row| parsed(row, "user_id"))
+        .collect()
+    }
+}

@@ -1,0 +1,188 @@
+//! A transaction and every query the application runs in one. Parameterised SQL only (P15).
+
+use std::collections::HashMap;
+
+use domain::{ClientId, Timestamp};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use crate::{Result, StoreError};
+
+mod access;
+mod caseload;
+mod clients;
+mod sessions;
+mod staff;
+mod teams;
+
+pub(crate) use sessions::session;
+pub(crate) use staff::{joined_user, token};
+mod audit;
+mod casework;
+mod contact_requests;
+mod emergency;
+mod erasure;
+mod screening;
+
+/// A transaction: the queries that only read (`Reads`, which a `Tx` derefs to) and those that
+/// write. Work that shares a group-committed transaction is handed only `Reads`, so the type
+/// system keeps it from writing anything but the audit events it hands back.
+pub struct Tx {
+    reads: Reads,
+    /// The writer's turn (SQLite), held until commit or rollback.
+    turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+/// The reading half of a transaction.
+pub struct Reads {
+    inner: Transaction<'static, Any>,
+    dialect: crate::Dialect,
+}
+
+impl std::ops::Deref for Tx {
+    type Target = Reads;
+    fn deref(&self) -> &Reads {
+        &self.reads
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Reads {
+        &mut self.reads
+    }
+}
+
+impl std::fmt::Debug for Tx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tx")
+    }
+}
+
+impl std::fmt::Debug for Reads {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Reads")
+    }
+}
+pub(crate) fn ts(row: &AnyRow, col: &str) -> Result<Timestamp> {
+    Ok(Timestamp::from_unix_millis(row.try_get(col)?))
+}
+
+pub(crate) fn opt_ts(row: &AnyRow, col: &str) -> Result<Option<Timestamp>> {
+    Ok(row
+        .try_get::<Option<i64>, _>(col)?
+        .map(Timestamp::from_unix_millis))
+}
+
+pub(crate) fn parsed<T: std::str::FromStr>(row: &AnyRow, col: &str) -> Result<T> {
+    row.try_get::<String, _>(col)?
+        .parse()
+        .map_err(|_| StoreError::Corrupt("an id or code column"))
+}
+
+fn opt_parsed<T: std::str::FromStr>(row: &AnyRow, col: &str) -> Result<Option<T>> {
+    row.try_get::<Option<String>, _>(col)?
+        .map(|s| {
+            s.parse()
+                .map_err(|_| StoreError::Corrupt("an id or code column"))
+        })
+        .transpose()
+}
+
+/// The newest rows of `table` for each client in `$1`, at most `$2` each, newest first.
+fn newest_of(columns: &str, table: &str, dialect: crate::Dialect) -> String {
+    format!(
+        "SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER \
+         (PARTITION BY client_id ORDER BY created_at DESC, id) AS place \
+         FROM {table} WHERE client_id IN ({})) AS ranked \
+         WHERE place <= $2 ORDER BY created_at DESC, id",
+        dialect.each_of("$1")
+    )
+}
+
+/// One client's rows out of rows grouped by client.
+fn one<T>(mut grouped: HashMap<ClientId, Vec<T>>, client: ClientId) -> Vec<T> {
+    grouped.remove(&client).unwrap_or_default()
+}
+
+impl Tx {
+    pub(crate) fn new(
+        inner: Transaction<'static, Any>,
+        turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+        dialect: crate::Dialect,
+    ) -> Self {
+        Self {
+            reads: Reads::new(inner, dialect),
+            turn,
+        }
+    }
+
+    /// The transaction and the writer's turn, for code in this crate that runs its own SQL.
+    pub(crate) fn into_parts(
+        self,
+    ) -> (
+        Transaction<'static, Any>,
+        Option<tokio::sync::OwnedMutexGuard<()>>,
+    ) {
+        (self.reads.inner, self.turn)
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        Ok(self.reads.inner.commit().await?)
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        Ok(self.reads.inner.rollback().await?)
+    }
+
+    /// Runs a `DELETE` of one row keyed by two values; whether there was such a row.
+    async fn delete_pair(
+        &mut self,
+        sql: &'static str,
+        first: String,
+        second: String,
+    ) -> Result<bool> {
+        let done = sqlx::query(sql)
+            .bind(first)
+            .bind(second)
+            .execute(&mut *self.reads.inner)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+impl Reads {
+    pub(crate) fn new(inner: Transaction<'static, Any>, dialect: crate::Dialect) -> Self {
+        Self { inner, dialect }
+    }
+
+    /// Ends a transaction that only read.
+    pub async fn commit(self) -> Result<()> {
+        Ok(self.inner.commit().await?)
+    }
+
+    /// Runs `sql` (the clients as `$1`, and `limit` as `$2` if given) and groups its rows by
+    /// their `client_id`, each group in the query's order.
+    async fn per_client<T>(
+        &mut self,
+        sql: String,
+        clients: &[ClientId],
+        limit: Option<i64>,
+        read: fn(&AnyRow) -> Result<T>,
+    ) -> Result<HashMap<ClientId, Vec<T>>> {
+        let mut grouped: HashMap<ClientId, Vec<T>> = HashMap::new();
+        if clients.is_empty() {
+            return Ok(grouped);
+        }
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(crate::json_list(clients));
+        if let Some(limit) = limit {
+            query = query.bind(limit);
+        }
+        for row in query.fetch_all(&mut *self.inner).await? {
+            grouped
+                .entry(parsed(&row, "client_id")?)
+                .or_default()
+                .push(read(&row)?);
+        }
+        Ok(grouped)
+    }
+}
