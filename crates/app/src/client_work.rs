@@ -10,7 +10,8 @@ use domain::audit::{Actor, AuditAction};
 use domain::policy::Action;
 
 use crate::access::{ClientGrant, target};
-use crate::{App, Caller, Purpose, Result};
+use crate::group_commit::{Ask, Share};
+use crate::{App, AppError, Caller, Purpose, Result};
 
 /// Work on one client, access granted, in the transaction that will commit it.
 #[derive(Debug)]
@@ -37,6 +38,48 @@ impl App {
             tx,
             grant,
         })
+    }
+}
+
+impl App {
+    /// Reads about one client in the shared, group-committed transaction. The client, the facts
+    /// of how the caller stands to them and their key come prefetched for the whole batch, with
+    /// whatever `with` adds to the ask (`Ask::with`); `decide` grants every one of `actions` or the
+    /// refusal is audited and answered "not found"; then each of `audited` is recorded and `read`
+    /// takes what it needs from the share. Nothing is answered before the batch is durable.
+    #[allow(clippy::too_many_arguments)] // each says what the read is; a struct would only rename them
+    pub(crate) async fn read_client<T: Send + 'static>(
+        &self,
+        caller: &Caller,
+        client: ClientId,
+        with: impl FnOnce(Ask) -> Ask,
+        actions: &'static [Action],
+        audited: &'static [AuditAction],
+        purpose: Purpose,
+        read: impl FnOnce(ClientGrant, &mut Share<'_>) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let caller = caller.clone();
+        let ask = with(Ask::client(client, caller.id));
+        self.grouped(ask, move |app, mut share| {
+            Box::pin(async move {
+                let grant = match app.decide(&caller, client, actions, share.found.take()) {
+                    Ok(grant) => grant,
+                    Err(refusal) => {
+                        share.events.push(refusal);
+                        return Ok(Err(AppError::NotFound));
+                    }
+                };
+                for action in audited {
+                    let about = Some(target(client));
+                    let actor = Actor::User(caller.id);
+                    let event = app.event(actor, *action, about, purpose.as_str());
+                    share.events.push(event);
+                }
+                let read = read(grant, &mut share)?;
+                Ok(Ok(read))
+            })
+        })
+        .await
     }
 }
 

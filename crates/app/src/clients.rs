@@ -8,7 +8,7 @@ use domain::{ClientId, Timestamp};
 use store::rows::{CaseloadPage, ClientLine, ClientRow};
 
 use crate::access::target;
-use crate::group_commit::{About, Ask};
+use crate::group_commit::{Ask, BatchRead};
 use crate::safety::{SafetyView, open_safety, seal_safety};
 use crate::seal::{open, open_opt, seal};
 use crate::{App, AppError, Caller, Purpose, Result};
@@ -182,31 +182,16 @@ impl App {
     ) -> Result<ClientView> {
         // The client, their assignment and their key come with the shared transaction (a few
         // queries for the whole batch) and the fields are opened after it, to keep that short.
-        let about = About {
-            client: id,
-            user: caller.id,
-            record: false,
-        };
-        let caller = caller.clone();
         let (row, key) = self
-            .grouped(Ask::Client(about), move |app, share| {
-                Box::pin(async move {
-                    let grant = match app.decide(&caller, id, &[Action::ReadClient], share.found) {
-                        Ok(grant) => grant,
-                        Err(refusal) => {
-                            share.events.push(refusal);
-                            return Ok(Err(AppError::NotFound));
-                        }
-                    };
-                    share.events.push(app.event(
-                        Actor::User(caller.id),
-                        AuditAction::ClientRead,
-                        Some(target(id)),
-                        purpose.as_str(),
-                    ));
-                    Ok(Ok((grant.row, share.key)))
-                })
-            })
+            .read_client(
+                caller,
+                id,
+                |ask| ask,
+                &[Action::ReadClient],
+                &[AuditAction::ClientRead],
+                purpose,
+                |grant, share| Ok((grant.row, share.key.take())),
+            )
             .await?;
         // A client allowed but without a key is being erased: not found.
         Self::open_client(&row, &key.ok_or(AppError::NotFound)??)
@@ -290,10 +275,10 @@ impl App {
             offset,
         };
         let rows = self
-            .grouped(Ask::Caseload(page), move |app, share| {
+            .grouped(Ask::nothing().with(page), move |app, mut share| {
                 Box::pin(async move {
-                    // Read with the batch's other caseload pages (Ask::Caseload).
-                    let Some(rows) = share.caseload else {
+                    // Read with the batch's other caseload pages.
+                    let Some(rows) = share.more::<CaseloadPage>() else {
                         return Err(AppError::Conflict("the caseload was not read; try again"));
                     };
                     share.events.push(app.event(
@@ -322,7 +307,7 @@ impl App {
         let user = caller.id;
         let index = self.indexer().name(name);
         let rows = self
-            .grouped(Ask::Nothing, move |app, share| {
+            .grouped(Ask::nothing(), move |app, share| {
                 Box::pin(async move {
                     let rows = share
                         .reads
@@ -433,5 +418,14 @@ impl App {
         self.key_store().destroy(id).await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// A page of a caseload is read with every other caseload page of its batch, in one statement.
+impl BatchRead for CaseloadPage {
+    type Output = Vec<ClientLine>;
+
+    async fn read_all(reads: &mut store::Reads, pages: Vec<Self>) -> Result<Vec<Vec<ClientLine>>> {
+        Ok(reads.caseloads(&pages).await?)
     }
 }

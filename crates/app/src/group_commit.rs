@@ -9,6 +9,7 @@
 //! Work here is handed only `store::Reads`: it cannot write, so work that fails leaves nothing
 //! behind to undo, and its audit events are simply not appended.
 
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -18,11 +19,9 @@ use crypto::DataKey;
 use domain::audit::NewAuditEvent;
 use domain::policy::Facts;
 use domain::{ClientId, UserId};
-use store::rows::{CaseloadPage, ClientLine, ClientRow, RecordRows};
+use store::rows::ClientRow;
 use tokio::sync::oneshot;
 
-use crate::determinations::MAX_DETERMINATIONS;
-use crate::notes::{MAX_NOTES, actor_names};
 use crate::{App, AppError, Result};
 
 /// The most requests one transaction carries, so that a long queue is not one long wait.
@@ -39,60 +38,138 @@ pub(crate) struct Share<'a> {
     /// is this request's error alone.
     pub key: Option<Result<DataKey>>,
     /// The client the work is about, as read in this transaction for the whole batch at once,
-    /// and how the member of staff it asked about stands to them; `None` if there is no such
-    /// client.
+    /// with the facts of how the member of staff it asked about stands to them; `None` if there
+    /// is no such client.
     pub found: Option<(ClientRow, Facts)>,
-    /// The rest of that client's record, if the work asked for it (`About::record`), read for
-    /// every such request in the batch at once.
-    pub record: Option<Record>,
-    /// The page of a caseload the work asked for (`Ask::Caseload`), read with every other
-    /// caseload page of the batch in one query.
-    pub caseload: Option<Vec<ClientLine>>,
+    /// What the work asked for with `Ask::with`, read with the same reading of every other
+    /// request of the batch.
+    more: Option<Box<dyn Any + Send>>,
 }
 
-/// A client's record as the batch read it: the rows, and the names of the notes' authors.
-pub(crate) struct Record {
-    pub rows: RecordRows,
-    pub authors: HashMap<String, Option<String>>,
+impl Share<'_> {
+    /// What `Ask::with` read for this work, as its `BatchRead` gave it.
+    pub fn more<R: BatchRead>(&mut self) -> Option<R::Output> {
+        let more = self.more.take()?.downcast::<R::Output>().ok()?;
+        Some(*more)
+    }
 }
 
-/// Which client a request's work is about, and for which member of staff: the batch reads every
-/// such client, their assignments and their keys in a few queries for all its requests at once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct About {
-    pub client: ClientId,
-    pub user: UserId,
-    /// Whether the work shows the client's whole record: cases, notes, screenings and
-    /// determinations.
-    pub record: bool,
+/// A reading a use case asks the batch for: the batch makes it once for all its requests that ask
+/// for the same kind (one query for thirty caseload pages, say), so what a page needs stays with
+/// its use case and the batcher knows nothing of it.
+pub(crate) trait BatchRead: Sized + Send + 'static {
+    /// What one request gets.
+    type Output: Send + 'static;
+
+    /// Reads for every request of this kind in the batch: one output for each of `asks`, in
+    /// their order.
+    fn read_all(
+        reads: &mut store::Reads,
+        asks: Vec<Self>,
+    ) -> impl Future<Output = Result<Vec<Self::Output>>> + Send;
 }
 
 /// What the batch reads for a request before its work runs, together with the same kind of
 /// reading for all its other requests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Ask {
-    /// Nothing: the work reads what it needs itself.
-    Nothing,
-    /// A client, for a member of staff.
-    Client(About),
-    /// A page of a member of staff's caseload.
-    Caseload(CaseloadPage),
+pub(crate) struct Ask {
+    /// The client the work is about and the member of staff asking: the batch reads every such
+    /// client, the facts of how each asker stands to them and their keys in a few queries.
+    about: Option<(ClientId, UserId)>,
+    more: Option<More>,
 }
 
 impl Ask {
-    fn about(self) -> Option<About> {
-        match self {
-            Ask::Client(about) => Some(about),
-            _ => None,
+    /// Nothing: the work reads what it needs itself.
+    pub fn nothing() -> Self {
+        Self {
+            about: None,
+            more: None,
         }
     }
 
-    fn page(self) -> Option<CaseloadPage> {
-        match self {
-            Ask::Caseload(page) => Some(page),
-            _ => None,
+    /// A client, for a member of staff.
+    pub fn client(client: ClientId, user: UserId) -> Self {
+        Self {
+            about: Some((client, user)),
+            more: None,
         }
     }
+
+    /// And `read`, made with the batch's other readings of its kind (see `Share::more`).
+    pub fn with<R: BatchRead>(self, read: R) -> Self {
+        let more = More {
+            kind: TypeId::of::<R>(),
+            ask: Box::new(read),
+            read_all: read_all_of::<R>,
+        };
+        Self {
+            more: Some(more),
+            ..self
+        }
+    }
+}
+
+/// A `BatchRead` with its type put away, so that one batch can carry readings of many kinds.
+struct More {
+    kind: TypeId,
+    ask: Box<dyn Any + Send>,
+    read_all: ReadAll,
+}
+
+type Anys = Vec<Box<dyn Any + Send>>;
+type ReadAll = for<'a> fn(
+    &'a mut store::Reads,
+    Anys,
+) -> Pin<Box<dyn Future<Output = Result<Anys>> + Send + 'a>>;
+
+fn read_all_of<R: BatchRead>(
+    reads: &mut store::Reads,
+    asks: Anys,
+) -> Pin<Box<dyn Future<Output = Result<Anys>> + Send + '_>> {
+    Box::pin(async move {
+        let asks: Vec<R> = asks
+            .into_iter()
+            .filter_map(|ask| ask.downcast::<R>().ok().map(|ask| *ask))
+            .collect();
+        let outputs = R::read_all(reads, asks).await?;
+        Ok(outputs
+            .into_iter()
+            .map(|output| Box::new(output) as Box<dyn Any + Send>)
+            .collect())
+    })
+}
+
+/// The readings of one kind in a batch: which requests asked, and what.
+struct Readings {
+    kind: TypeId,
+    read_all: ReadAll,
+    jobs: Vec<usize>,
+    asks: Anys,
+}
+
+/// Groups the batch's readings by kind, taking them out of the jobs.
+fn readings(batch: &mut [Job]) -> Vec<Readings> {
+    let mut kinds: Vec<Readings> = Vec::new();
+    for (i, job) in batch.iter_mut().enumerate() {
+        let Some(more) = job.ask.more.take() else {
+            continue;
+        };
+        let at = match kinds.iter().position(|k| k.kind == more.kind) {
+            Some(at) => at,
+            None => {
+                kinds.push(Readings {
+                    kind: more.kind,
+                    read_all: more.read_all,
+                    jobs: Vec::new(),
+                    asks: Vec::new(),
+                });
+                kinds.len() - 1
+            }
+        };
+        kinds[at].jobs.push(i);
+        kinds[at].asks.push(more.ask);
+    }
+    kinds
 }
 
 /// A request's work in the shared transaction. `Err` drops the work's events; what the caller
@@ -187,8 +264,7 @@ impl GroupCommit {
                     events,
                     key,
                     found,
-                    record,
-                    caseload,
+                    more,
                 } = share;
                 // The work's events join the batch's only if the work succeeds.
                 let mut mine = Vec::new();
@@ -197,8 +273,7 @@ impl GroupCommit {
                     events: &mut mine,
                     key,
                     found,
-                    record,
-                    caseload,
+                    more,
                 };
                 let outcome = match work(app, share).await {
                     Ok(outcome) => {
@@ -271,20 +346,6 @@ async fn drain(app: App, mut turn: tokio::sync::OwnedMutexGuard<()>) {
     }
 }
 
-/// A client's record for one request's work, with the names of its notes' authors.
-fn record_of(rows: Option<&RecordRows>, names: &HashMap<String, Option<String>>) -> Record {
-    let rows = rows.cloned().unwrap_or_default();
-    let authors = rows
-        .notes
-        .iter()
-        .map(|note| {
-            let name = names.get(&note.author).cloned().flatten();
-            (note.author.clone(), name)
-        })
-        .collect();
-    Record { rows, authors }
-}
-
 async fn run_batch(app: App, batch: Vec<Job>) {
     let app = &app;
     let (started, requests) = (std::time::Instant::now(), batch.len());
@@ -292,19 +353,12 @@ async fn run_batch(app: App, batch: Vec<Job>) {
     let outcome: Result<()> = async {
         // Every key the batch needs, in one query on the key store (a database of its own), while
         // the writer's transaction begins and reads, inside it, every client the batch is about
-        // with how each asker stands to them, the records and the caseload pages asked for, each
-        // kind in one query for the whole batch.
-        let about: Vec<About> = batch.iter().filter_map(|job| job.ask.about()).collect();
-        let pairs: Vec<(ClientId, UserId)> = about.iter().map(|a| (a.client, a.user)).collect();
-        let ids: Vec<ClientId> = about.iter().map(|a| a.client).collect();
-        let mut wanted: Vec<ClientId> = about
-            .iter()
-            .filter(|a| a.record)
-            .map(|a| a.client)
-            .collect();
-        wanted.sort_unstable();
-        wanted.dedup();
-        let pages: Vec<CaseloadPage> = batch.iter().filter_map(|job| job.ask.page()).collect();
+        // with how each asker stands to them, and then each kind of reading the use cases asked
+        // for, in one go for the whole batch.
+        let mut batch = batch;
+        let kinds = readings(&mut batch);
+        let pairs: Vec<(ClientId, UserId)> = batch.iter().filter_map(|job| job.ask.about).collect();
+        let ids: Vec<ClientId> = pairs.iter().map(|(client, _)| *client).collect();
         let keys = async {
             if ids.is_empty() {
                 Ok(HashMap::new())
@@ -312,40 +366,33 @@ async fn run_batch(app: App, batch: Vec<Job>) {
                 app.key_store().get_many(&ids).await
             }
         };
+        let mut more: Vec<Option<Box<dyn Any + Send>>> = batch.iter().map(|_| None).collect();
         let reading = async {
             let mut tx = app.store().write().await?;
             let found = tx.clients_for(&pairs, app.now()).await?;
-            let records = tx
-                .records_of(&wanted, MAX_NOTES, MAX_DETERMINATIONS)
-                .await?;
-            let authors: Vec<String> = records
-                .values()
-                .flat_map(|record| record.notes.iter().map(|note| note.author.clone()))
-                .collect();
-            let names = actor_names(&mut tx, &authors).await?;
-            let caseloads = tx.caseloads(&pages).await?;
-            Ok::<_, AppError>((tx, found, records, names, caseloads))
+            for kind in kinds {
+                let outputs = (kind.read_all)(&mut tx, kind.asks).await?;
+                for (job, output) in kind.jobs.into_iter().zip(outputs) {
+                    more[job] = Some(output);
+                }
+            }
+            Ok::<_, AppError>((tx, found))
         };
         let (keys, read) = tokio::join!(keys, reading);
-        let (keys, (mut tx, found, records, names, caseloads)) = (keys?, read?);
-        let mut caseloads = caseloads.into_iter();
+        let (keys, (mut tx, found)) = (keys?, read?);
         let mut events = Vec::with_capacity(batch.len());
-        for job in batch {
-            let about = job.ask.about();
+        for (job, more) in batch.into_iter().zip(more) {
+            let about = job.ask.about;
             let share = Share {
                 reads: &mut tx,
                 events: &mut events,
-                key: about.and_then(|a| {
-                    let wrapped = keys.get(&a.client)?;
-                    Some(app.unwrap_key(a.client, wrapped))
+                key: about.and_then(|(client, _)| {
+                    let wrapped = keys.get(&client)?;
+                    Some(app.unwrap_key(client, wrapped))
                 }),
                 // Several requests in a batch may be about the same client.
-                found: about.and_then(|a| found.get(&(a.client, a.user)).cloned()),
-                record: about
-                    .filter(|a| a.record)
-                    .map(|a| record_of(records.get(&a.client), &names)),
-                // Answered in the order asked.
-                caseload: job.ask.page().and_then(|_| caseloads.next()),
+                found: about.and_then(|pair| found.get(&pair).cloned()),
+                more,
             };
             replies.push((job.run)(app, share).await);
         }
@@ -411,7 +458,7 @@ mod tests {
     fn queue(app: &App, end: &'static str) -> tokio::task::JoinHandle<Result<&'static str>> {
         let app = app.clone();
         tokio::spawn(async move {
-            app.grouped(super::Ask::Nothing, move |app, share| {
+            app.grouped(super::Ask::nothing(), move |app, share| {
                 Box::pin(async move {
                     let action = AuditAction::ClientRead;
                     let event = app.event(Actor::Operator, action, Some(end.into()), "test");

@@ -1,14 +1,18 @@
 //! A client's record as their page shows it: details, cases, notes, screenings and determinations,
 //! read in one transaction after one access decision, each part audited as it is read.
 
-use domain::ClientId;
-use domain::audit::{Actor, AuditAction};
-use domain::policy::Action;
+use std::collections::HashMap;
 
-use crate::access::target;
+use domain::ClientId;
+use domain::audit::AuditAction;
+use domain::policy::Action;
+use store::rows::RecordRows;
+
+use crate::determinations::MAX_DETERMINATIONS;
 use crate::determinations::opened;
-use crate::group_commit::{About, Ask, Record};
+use crate::group_commit::BatchRead;
 use crate::notes::open_note_rows;
+use crate::notes::{MAX_NOTES, actor_names};
 use crate::{
     App, AppError, Caller, CaseView, ClientView, DeterminationView, NoteView, Purpose, Result,
 };
@@ -45,50 +49,34 @@ impl App {
     ) -> Result<ClientRecord> {
         // The key comes with the shared transaction, and the rows are opened after it, to keep
         // that short. A client that is missing or not the caller's is refused in it.
-        let about = About {
-            client: id,
-            user: caller.id,
-            record: true,
-        };
-        let caller = caller.clone();
         let (relationship, row, record, key) = self
-            .grouped(Ask::Client(about), move |app, share| {
-                Box::pin(async move {
-                    let actions = [
-                        Action::ReadClient,
-                        Action::ReadCases,
-                        Action::ReadNotes,
-                        Action::ReadScreenings,
-                        Action::ReadDeterminations,
-                    ];
-                    let grant = match app.decide(&caller, id, &actions, share.found) {
-                        Ok(grant) => grant,
-                        Err(refusal) => {
-                            share.events.push(refusal);
-                            return Ok(Err(AppError::NotFound));
-                        }
-                    };
-                    // Read with the batch's other records (About::record).
-                    let Some(record) = share.record else {
-                        return Err(AppError::Conflict("the record was not read; try again"));
-                    };
-                    for action in [
-                        AuditAction::ClientRead,
-                        AuditAction::CaseList,
-                        AuditAction::NoteList,
-                        AuditAction::ScreeningList,
-                        AuditAction::DeterminationList,
-                    ] {
-                        share.events.push(app.event(
-                            Actor::User(caller.id),
-                            action,
-                            Some(target(id)),
-                            purpose.as_str(),
-                        ));
-                    }
-                    Ok(Ok((grant.relationship, grant.row, record, share.key)))
-                })
-            })
+            .read_client(
+                caller,
+                id,
+                |ask| ask.with(RecordOf(id)),
+                &[
+                    Action::ReadClient,
+                    Action::ReadCases,
+                    Action::ReadNotes,
+                    Action::ReadScreenings,
+                    Action::ReadDeterminations,
+                ],
+                &[
+                    AuditAction::ClientRead,
+                    AuditAction::CaseList,
+                    AuditAction::NoteList,
+                    AuditAction::ScreeningList,
+                    AuditAction::DeterminationList,
+                ],
+                purpose,
+                |grant, share| {
+                    // Read with the batch's other records.
+                    let record = share
+                        .more::<RecordOf>()
+                        .ok_or(AppError::Conflict("the record was not read; try again"))?;
+                    Ok((grant.relationship, grant.row, record, share.key.take()))
+                },
+            )
             .await?;
         // A client allowed but without a key is being erased: not found.
         let dek = key.ok_or(AppError::NotFound)??;
@@ -125,5 +113,49 @@ impl App {
             determinations: opened_determinations,
             relationship,
         })
+    }
+}
+
+/// The rest of a client's record, as a client's page shows it: the rows, and the names of the
+/// notes' authors.
+pub(crate) struct Record {
+    rows: RecordRows,
+    authors: HashMap<String, Option<String>>,
+}
+
+/// A client's page asks for the rest of their record, read with every other page of its batch:
+/// four queries for the rows and one for the authors' names, whatever the number of pages.
+pub(crate) struct RecordOf(ClientId);
+
+impl BatchRead for RecordOf {
+    type Output = Record;
+
+    async fn read_all(reads: &mut store::Reads, asks: Vec<Self>) -> Result<Vec<Record>> {
+        let mut wanted: Vec<ClientId> = asks.iter().map(|RecordOf(client)| *client).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let records = reads
+            .records_of(&wanted, MAX_NOTES, MAX_DETERMINATIONS)
+            .await?;
+        let authors: Vec<String> = records
+            .values()
+            .flat_map(|record| record.notes.iter().map(|note| note.author.clone()))
+            .collect();
+        let names = actor_names(reads, &authors).await?;
+        Ok(asks
+            .iter()
+            .map(|RecordOf(client)| {
+                let rows = records.get(client).cloned().unwrap_or_default();
+                let authors = rows
+                    .notes
+                    .iter()
+                    .map(|note| {
+                        let name = names.get(&note.author).cloned().flatten();
+                        (note.author.clone(), name)
+                    })
+                    .collect();
+                Record { rows, authors }
+            })
+            .collect())
     }
 }

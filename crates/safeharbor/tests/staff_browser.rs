@@ -129,7 +129,12 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     )
     .await;
     b.goto(&t.url("/app/")).await;
-    assert!(b.page_source().await.contains(NAME));
+    // Waited for, not read at once: under load the caseload can still be loading.
+    b.wait_for(
+        "the new client in the caseload",
+        &format!("return document.body.innerText.includes({NAME:?});"),
+    )
+    .await;
     seen(&b, &axe, "caseload", &mut problems).await;
     b.goto(&client).await;
     seen(&b, &axe, "client", &mut problems).await;

@@ -83,10 +83,10 @@ mod tests {
                  contact = NULL, languages = NULL, name_index = NULL, dob_index = NULL, \
                  safety = NULL, alias_index = NULL, erased_at = $2 \
                  WHERE id = $1 AND erased_at IS NULL",
-                "UPDATE emergency_access SET reason = NULL WHERE client_id = $1",
                 "UPDATE notes SET body = NULL WHERE client_id = $1",
                 "UPDATE screenings SET answers = NULL, score = NULL, result = NULL \
                  WHERE client_id = $1",
+                "UPDATE emergency_access SET reason = NULL WHERE client_id = $1",
                 "UPDATE determinations SET worksheet = NULL WHERE client_id = $1",
                 "DELETE FROM screening_drafts WHERE client_id = $1",
             ]
