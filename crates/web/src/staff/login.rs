@@ -2,12 +2,13 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::page::{self, Chrome, render};
 use super::session::{self, OriginForm, SignedIn, StaffForm, expired_cookie, session_cookie};
+use crate::middleware::Policy;
 
 #[derive(Template)]
 #[template(path = "staff/login.html")]
@@ -90,12 +91,10 @@ pub(crate) async fn sign_out(
 
 /// The response after any sign-out: back to the sign-in page, cookie gone, browser data cleared.
 pub(crate) fn signed_out() -> Response {
-    let mut response = Redirect::to(session::LOGIN).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::SET_COOKIE, expired_cookie());
-    headers.insert(
-        "clear-site-data",
-        HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
-    );
-    response
+    (
+        Policy::SignedOut,
+        [(header::SET_COOKIE, expired_cookie())],
+        Redirect::to(session::LOGIN),
+    )
+        .into_response()
 }

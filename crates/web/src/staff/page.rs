@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 use domain::policy::{Action, Relationship, permits};
 
 use super::session::SignedIn;
+use crate::middleware::Policy;
 
 /// The frame of a signed-in page.
 #[derive(Debug)]
@@ -71,12 +72,7 @@ pub(crate) fn does_case_work(signed_in: &SignedIn) -> bool {
 /// without its contents.
 pub(crate) fn render(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {
-        Ok(html) => (
-            status,
-            [(header::CONTENT_SECURITY_POLICY, crate::assets::CSP.as_str())],
-            Html(html),
-        )
-            .into_response(),
+        Ok(html) => (status, Policy::Page, Html(html)).into_response(),
         Err(err) => {
             tracing::error!(error = %err, "a staff page could not be rendered");
             (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response()
