@@ -1,17 +1,60 @@
-//! Middleware on every response: security headers (P14) and a request log without personal data.
+//! Middleware on every response: the security headers (P14), every one of them decided here, and
+//! a request log without personal data.
+//!
+//! A handler never writes a security header. It says what its response is by putting a [`Policy`]
+//! in it (`(status, Policy::Page, Html(html))`), and this middleware turns that into header
+//! values; a response that says nothing gets the strictest policy.
 
+use std::convert::Infallible;
+use std::sync::LazyLock;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request};
-use axum::http::{HeaderName, HeaderValue};
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponseParts, Response, ResponseParts};
 
+/// What a response is, as far as its headers go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Policy {
+    /// JSON, scripts, styles, redirects: nothing in it may load or run anything. The default.
+    Strict,
+    /// One of our HTML pages, public or staff: it may run our own scripts (by hash), load our own
+    /// styles and images, and post forms here.
+    Page,
+    /// The answer to signing out: the browser is also told to forget everything of ours (P13).
+    SignedOut,
+}
+
+impl IntoResponseParts for Policy {
+    type Error = Infallible;
+
+    fn into_response_parts(self, mut parts: ResponseParts) -> Result<ResponseParts, Infallible> {
+        parts.extensions_mut().insert(self);
+        Ok(parts)
+    }
+}
+
+/// The policy of everything that is not a page.
+const STRICT_CSP: &str =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/// The policy of our pages: nothing from anyone else, nothing inline, only our own scripts by hash
+/// and our own styles; forms post only here, and nothing may frame us. `connect-src 'self'` lets
+/// the self-check and the autosave send a form without a page load.
+static PAGE_CSP: LazyLock<HeaderValue> = LazyLock::new(|| {
+    let policy = format!(
+        "default-src 'none'; {}; style-src 'self'; img-src 'self'; connect-src 'self'; \
+         form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        *crate::assets::SCRIPT_SRC
+    );
+    // The hashes are base64, so this cannot fail; if it ever did, the page would get the strict
+    // policy (unstyled, but nothing runs).
+    HeaderValue::from_str(&policy).unwrap_or(HeaderValue::from_static(STRICT_CSP))
+});
+
+/// What every response carries, whatever its policy.
 const HEADERS: &[(&str, &str)] = &[
-    (
-        "content-security-policy",
-        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-    ),
     ("x-content-type-options", "nosniff"),
     ("referrer-policy", "no-referrer"),
     (
@@ -30,12 +73,23 @@ const HEADERS: &[(&str, &str)] = &[
 
 pub(crate) async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
+    let policy = response
+        .extensions_mut()
+        .remove::<Policy>()
+        .unwrap_or(Policy::Strict);
     let headers = response.headers_mut();
+    if policy == Policy::SignedOut {
+        headers.insert(
+            HeaderName::from_static("clear-site-data"),
+            HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
+        );
+    }
+    let csp = match policy {
+        Policy::Page => PAGE_CSP.clone(),
+        Policy::Strict | Policy::SignedOut => HeaderValue::from_static(STRICT_CSP),
+    };
+    headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     for (name, value) in HEADERS {
-        // A route may set its own fitting policy (the public pages load our script and style).
-        if *name == "content-security-policy" && headers.contains_key(*name) {
-            continue;
-        }
         headers.insert(
             HeaderName::from_static(name),
             HeaderValue::from_static(value),
@@ -61,4 +115,28 @@ pub(crate) async fn log_request(request: Request, next: Next) -> Response {
         "request"
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assets;
+
+    #[test]
+    fn the_page_policy_names_every_script_by_its_hash_and_nothing_else() {
+        let csp = PAGE_CSP.to_str().unwrap_or_default();
+        for script in [
+            assets::QUICK_EXIT,
+            assets::SELF_CHECK,
+            assets::AUTOSAVE,
+            assets::PASSKEY,
+        ] {
+            let integrity = assets::integrity(script.path);
+            assert!(integrity.starts_with("sha256-") && integrity.len() == 7 + 44);
+            assert!(csp.contains(&format!("'{integrity}'")), "{}", script.path);
+        }
+        assert!(!csp.contains("'self' 'sha") && !csp.contains("script-src 'self'"));
+        assert!(!csp.contains("unsafe"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+    }
 }

@@ -22,6 +22,8 @@ use axum::routing::get;
 
 pub use content::Site;
 
+use crate::middleware::Policy;
+
 /// Where the quick exit goes: an everyday site with nothing to explain.
 pub const EXIT_URL: &str = "https://www.weather.gov/";
 
@@ -156,12 +158,7 @@ fn chrome(public: &Public, lang: &str, body: Body<'_>) -> Response {
     }
     .render();
     match html {
-        Ok(html) => (
-            body.status,
-            [(header::CONTENT_SECURITY_POLICY, crate::assets::CSP.as_str())],
-            Html(html),
-        )
-            .into_response(),
+        Ok(html) => (body.status, Policy::Page, Html(html)).into_response(),
         Err(err) => {
             tracing::error!(error = %err, "a public page could not be rendered");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

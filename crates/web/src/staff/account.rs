@@ -5,9 +5,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::login::{NoFields, signed_out};
-use super::page::{self, Chrome, render, when};
-use super::session::{SignedIn, StaffForm};
+use super::page::{self, Chrome, Place, render, when};
+use super::session::{NoFields, SignedIn, StaffForm, signed_out};
 
 struct SessionLine {
     started: String,
@@ -33,7 +32,7 @@ pub(crate) async fn account(State(app): State<app::App>, signed_in: SignedIn) ->
     render(
         StatusCode::OK,
         &AccountPage {
-            chrome: Some(Chrome::new(&signed_in, "account")),
+            chrome: Some(signed_in.chrome(Place::Account)),
             sessions: sessions
                 .into_iter()
                 .map(|s| SessionLine {

@@ -6,23 +6,16 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::policy::{Action, Relationship, permits};
+use domain::policy::Action;
 use domain::{Role, UserId};
 use serde::Deserialize;
 
-use super::emergency::unless_fresh;
-use super::login::NoFields;
-use super::page::{self, Address, Chrome, render, when};
-use super::session::{SignedIn, StaffForm};
+use super::links;
+use super::page::{self, Address, Chrome, Place, render, when};
+use super::session::{NoFields, SignedIn, StaffForm};
 
-/// Whether the signed-in role administers accounts.
-pub(crate) fn administers(signed_in: &SignedIn) -> bool {
-    permits(
-        signed_in.caller.role,
-        Relationship::NoClient,
-        Action::ManageUsers,
-    )
-}
+/// What an administrator's proof of who they are must be fresh for.
+const MANAGE: Action = Action::ManageUsers;
 
 struct Member {
     username: String,
@@ -56,17 +49,8 @@ struct LinkPage {
     whom: String,
 }
 
-/// The staff accounts page.
-const ADMIN: &str = "/app/admin";
-
-fn user_href(id: UserId) -> String {
-    format!("/app/admin/users/{id}")
-}
-
 pub(crate) async fn staff(State(app): State<app::App>, signed_in: SignedIn) -> Response {
-    if administers(&signed_in)
-        && let Some(prove) = unless_fresh(&app, &signed_in, ADMIN)
-    {
+    if let Some(prove) = signed_in.unless_fresh(&app, MANAGE, links::ADMIN) {
         return prove;
     }
     let members = match app.staff(&signed_in.caller).await {
@@ -77,20 +61,12 @@ pub(crate) async fn staff(State(app): State<app::App>, signed_in: SignedIn) -> R
     render(
         StatusCode::OK,
         &StaffPage {
-            chrome: Some(Chrome::new(&signed_in, "admin")),
+            chrome: Some(signed_in.chrome(Place::Admin)),
             members: members
                 .into_iter()
                 .map(|m| Member {
-                    link_action: format!("{}/link", user_href(m.id)),
-                    switch_action: format!(
-                        "{}/{}",
-                        user_href(m.id),
-                        if m.disabled_at.is_some() {
-                            "enable"
-                        } else {
-                            "disable"
-                        }
-                    ),
+                    link_action: links::user_link(m.id),
+                    switch_action: links::user_switch(m.id, m.disabled_at.is_some()),
                     is_me: m.id == me,
                     username: m.username,
                     role: m.role.as_str(),
@@ -109,14 +85,14 @@ pub(crate) async fn staff(State(app): State<app::App>, signed_in: SignedIn) -> R
 
 /// The sign-up link, at the address people use to reach this server.
 fn link(headers: &HeaderMap, token: &str) -> String {
-    format!("{}/login/setup/{token}", Address::of(headers).origin)
+    format!("{}{}", Address::of(headers).origin, links::setup(token))
 }
 
 fn link_page(signed_in: &SignedIn, headers: &HeaderMap, token: &str, whom: String) -> Response {
     render(
         StatusCode::OK,
         &LinkPage {
-            chrome: Some(Chrome::new(signed_in, "admin")),
+            chrome: Some(signed_in.chrome(Place::Admin)),
             link: link(headers, token),
             hours: app::enrolment::LINK_HOURS,
             whom,
@@ -136,9 +112,7 @@ pub(crate) async fn invite(
     headers: HeaderMap,
     StaffForm { signed_in, form }: StaffForm<InviteForm>,
 ) -> Response {
-    if administers(&signed_in)
-        && let Some(prove) = unless_fresh(&app, &signed_in, ADMIN)
-    {
+    if let Some(prove) = signed_in.unless_fresh(&app, MANAGE, links::ADMIN) {
         return prove;
     }
     let role: Role = match form.role.parse() {
@@ -167,9 +141,7 @@ pub(crate) async fn new_link(
     Path(id): Path<String>,
     StaffForm { signed_in, .. }: StaffForm<NoFields>,
 ) -> Response {
-    if administers(&signed_in)
-        && let Some(prove) = unless_fresh(&app, &signed_in, ADMIN)
-    {
+    if let Some(prove) = signed_in.unless_fresh(&app, MANAGE, links::ADMIN) {
         return prove;
     }
     let Some(id) = parse_user(&id) else {
@@ -197,16 +169,14 @@ pub(crate) async fn new_link(
 }
 
 async fn switch(app: &app::App, signed_in: &SignedIn, id: &str, disabled: bool) -> Response {
-    if administers(signed_in)
-        && let Some(prove) = unless_fresh(app, signed_in, ADMIN)
-    {
+    if let Some(prove) = signed_in.unless_fresh(app, MANAGE, links::ADMIN) {
         return prove;
     }
     let Some(id) = parse_user(id) else {
         return page::not_found();
     };
     match app.set_disabled(&signed_in.caller, id, disabled).await {
-        Ok(()) => Redirect::to("/app/admin").into_response(),
+        Ok(()) => Redirect::to(links::ADMIN).into_response(),
         Err(err) => page::failure(err),
     }
 }

@@ -10,8 +10,8 @@ use axum::response::Response;
 use domain::ClientId;
 use serde::Deserialize;
 
-use super::clients::client_href;
-use super::page::{self, Chrome, RecordId, render, when};
+use super::links;
+use super::page::{self, Chrome, Place, RecordId, render, when};
 use super::session::SignedIn;
 
 struct Line {
@@ -77,7 +77,7 @@ pub(crate) async fn audit(
     render(
         StatusCode::OK,
         &AuditPage {
-            chrome: Some(Chrome::new(&signed_in, "audit")),
+            chrome: Some(signed_in.chrome(Place::Audit)),
             staff,
             activity,
             refused: lines(refused),
@@ -114,9 +114,9 @@ pub(crate) async fn access_log(
     render(
         StatusCode::OK,
         &AccessLogPage {
-            chrome: Some(Chrome::new(&signed_in, "")),
+            chrome: Some(signed_in.chrome(Place::Elsewhere)),
             name: client.preferred_name,
-            back: client_href(id),
+            back: links::client(id),
             lines: lines(log),
         },
     )

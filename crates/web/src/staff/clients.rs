@@ -12,8 +12,10 @@ use domain::note::NoteText;
 use domain::policy::Action;
 use serde::Deserialize;
 
-use super::page::{self, Chrome, RecordId, render, when};
+use super::links;
+use super::page::{self, Chrome, Place, RecordId, render, when};
 use super::paging::{PageQuery, Paging};
+use super::records;
 use super::session::{SignedIn, StaffForm};
 
 /// How many clients the caseload page lists at once: a screenful, and little work per page.
@@ -43,7 +45,7 @@ fn lines(clients: Vec<app::ClientSummary>) -> Vec<Line> {
     clients
         .into_iter()
         .map(|c| Line {
-            href: client_href(c.id),
+            href: links::client(c.id),
             name: c.preferred_name,
             age_band: c.age_band.map_or("", AgeBand::as_str),
             added: when(c.created_at),
@@ -51,22 +53,18 @@ fn lines(clients: Vec<app::ClientSummary>) -> Vec<Line> {
         .collect()
 }
 
-pub(crate) fn client_href(id: ClientId) -> String {
-    format!("/app/clients/{id}")
-}
-
 pub(crate) async fn caseload(
     State(app): State<app::App>,
     signed_in: SignedIn,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Response {
-    if !page::does_case_work(&signed_in) {
-        return page::no_caseload(&signed_in);
+    if !signed_in.may(Action::ListCaseload) {
+        return page::no_caseload(signed_in.chrome(Place::Caseload));
     }
     let Ok(Query(query)) = query else {
         return page::not_found();
     };
-    let paging = Paging::new(&query, PAGE_SIZE, "/app/");
+    let paging = Paging::new(&query, PAGE_SIZE, links::HOME);
     let mut clients = match app
         .caseload(
             &signed_in.caller,
@@ -83,7 +81,7 @@ pub(crate) async fn caseload(
     render(
         StatusCode::OK,
         &CaseloadPage {
-            chrome: Some(Chrome::new(&signed_in, "caseload")),
+            chrome: Some(signed_in.chrome(Place::Caseload)),
             clients: lines(clients),
             searched: false,
             newer,
@@ -106,9 +104,9 @@ pub(crate) async fn search(
     StaffForm { signed_in, form }: StaffForm<SearchForm>,
 ) -> Response {
     let caller = &signed_in.caller;
-    let chrome = Some(Chrome::new(&signed_in, "caseload"));
+    let chrome = Some(signed_in.chrome(Place::Caseload));
     if form.name.trim().is_empty() {
-        return Redirect::to("/app/").into_response();
+        return Redirect::to(links::HOME).into_response();
     }
     let clients = match app
         .search_caseload(caller, form.name.trim(), app::Purpose::CaseWork)
@@ -175,7 +173,7 @@ struct ClientPage {
     /// For supervisors: the link to who opened this record.
     access_href: Option<String>,
     /// For supervisors: who works with the client, and assigning them.
-    assignment: Option<super::teams::AssignmentPanel>,
+    assignment: Option<AssignmentPanel>,
     /// Whether the reader holds emergency access (and is told so).
     emergency: bool,
     /// Where a supervisor assigned to the client restricts the record or lifts that.
@@ -204,7 +202,7 @@ async fn client_page(
         Ok(record) => record,
         Err(err) => return page::failure(err),
     };
-    let assignment = super::teams::assignment_panel(app, signed_in, id).await;
+    let assignment = assignment_panel(app, signed_in, id).await;
     let may = |action| domain::policy::permits(caller.role, relationship, action);
     let status = page::status_for(problem.as_ref());
     render(
@@ -213,10 +211,10 @@ async fn client_page(
             assignment,
             emergency: relationship == domain::policy::Relationship::Emergency,
             restrict_action: may(Action::RestrictClient)
-                .then(|| format!("{}/restrict", client_href(id))),
-            chrome: Some(Chrome::new(signed_in, "")),
-            action: format!("{}/notes", client_href(id)),
-            safety_href: may(Action::WriteSafety).then(|| format!("{}/safety", client_href(id))),
+                .then(|| links::of_client(links::RESTRICT, id)),
+            chrome: Some(signed_in.chrome(Place::Elsewhere)),
+            action: links::of_client(links::NOTES, id),
+            safety_href: may(Action::WriteSafety).then(|| links::of_client(links::SAFETY, id)),
             gender: client.gender.map_or("", Gender::as_str),
             age_band: client.age_band.map_or("", AgeBand::as_str),
             client,
@@ -242,34 +240,66 @@ async fn client_page(
             screenings: screenings
                 .into_iter()
                 .map(|s| ScreeningLine {
-                    href: super::screenings::href(id, s.id),
-                    title: super::screenings::title(&s.instrument),
-                    result: super::screenings::result_words(s.result.as_deref()),
+                    href: links::screening(id, s.id),
+                    title: records::title(&s.instrument),
+                    result: records::result_words(s.result.as_deref()),
                     at: when(s.created_at),
                 })
                 .collect(),
             screen_href: may(Action::WriteScreening)
-                .then(|| format!("{}/screenings/new", client_href(id))),
+                .then(|| links::of_client(links::NEW_SCREENING, id)),
             determinations: determinations
                 .iter()
                 .map(|d| DeterminationLine {
-                    href: super::determinations::href(id, d.id),
-                    summary: super::determinations::summary(&d.worksheet),
+                    href: links::determination(id, d.id),
+                    summary: records::summary(&d.worksheet),
                     at: when(d.created_at),
                 })
                 .collect(),
             worksheet_href: may(Action::WriteDetermination)
-                .then(|| super::determinations::worksheet_href(id)),
-            access_href: may(Action::ReadAccessLog).then(|| format!("{}/access", client_href(id))),
+                .then(|| links::of_client(links::WORKSHEET, id)),
+            access_href: may(Action::ReadAccessLog)
+                .then(|| links::of_client(links::ACCESS_LOG, id)),
             draft,
             problem,
         },
     )
 }
 
-/// A client id from the address; a malformed one is "not found" like any other (P7).
-pub(crate) fn parse_id(raw: &str) -> Option<ClientId> {
-    raw.parse().ok()
+/// Who works with a client, on their page (supervisors).
+struct AssignmentPanel {
+    assign_action: String,
+    unassign_action: String,
+    /// Whether only one person is assigned (who cannot then be taken off).
+    last: bool,
+    current: Vec<(String, String)>,
+    candidates: Vec<(String, String)>,
+}
+
+/// Who works with the client and whom the supervisor could assign them to, when the signed-in
+/// role leads teams and so assigns work (else nothing is shown, and nothing is read).
+async fn assignment_panel(
+    app: &app::App,
+    signed_in: &SignedIn,
+    client: ClientId,
+) -> Option<AssignmentPanel> {
+    if !signed_in.may(Action::ListTeamCaseload) {
+        return None;
+    }
+    let assignees = app.assignees(&signed_in.caller, client).await.ok()?;
+    let pairs = |people: Vec<(domain::UserId, String)>| {
+        people
+            .into_iter()
+            .map(|(id, name)| (id.to_string(), name))
+            .collect()
+    };
+    Some(AssignmentPanel {
+        assign_action: links::of_client(links::ASSIGN, client),
+        unassign_action: links::of_client(links::UNASSIGN, client),
+        last: assignees.current.len() <= 1,
+        current: pairs(assignees.current),
+        candidates: pairs(assignees.candidates),
+    })
 }
 
 pub(crate) async fn client(
@@ -302,7 +332,7 @@ pub(crate) async fn add_note(
         .add_note(&signed_in.caller, id, text, app::Purpose::CaseWork)
         .await
     {
-        Ok(_) => Redirect::to(&format!("{}#notes", client_href(id))).into_response(),
+        Ok(_) => Redirect::to(&links::client_section(id, "notes")).into_response(),
         Err(err) => page::failure(err),
     }
 }
@@ -456,7 +486,7 @@ fn intake_page(
     render(
         status,
         &IntakePage {
-            chrome: Some(Chrome::new(signed_in, "new")),
+            chrome: Some(signed_in.chrome(Place::NewClient)),
             form,
             genders: GENDERS,
             age_bands: AGE_BANDS,
@@ -467,7 +497,7 @@ fn intake_page(
 }
 
 pub(crate) async fn intake(signed_in: SignedIn) -> Response {
-    if !page::does_case_work(&signed_in) {
+    if !signed_in.may(Action::CreateClient) {
         return page::not_found();
     }
     intake_page(
@@ -505,15 +535,15 @@ pub(crate) async fn create(
         let dob: Option<DateOfBirth> = new.personal.date_of_birth;
         match app.possible_duplicates(caller, Some(name), dob).await {
             Ok(found) if !found.is_empty() => {
-                let links = found.into_iter().map(client_href).collect();
-                return intake_page(&signed_in, StatusCode::OK, &form, None, links);
+                let found = found.into_iter().map(links::client).collect();
+                return intake_page(&signed_in, StatusCode::OK, &form, None, found);
             }
             Ok(_) => {}
             Err(err) => return page::failure(err),
         }
     }
     match app.create_client(caller, new, app::Purpose::CaseWork).await {
-        Ok(id) => Redirect::to(&client_href(id)).into_response(),
+        Ok(id) => Redirect::to(&links::client(id)).into_response(),
         Err(err) => page::failure(err),
     }
 }
@@ -562,10 +592,10 @@ fn safety_page(
     render(
         status,
         &SafetyPage {
-            chrome: Some(Chrome::new(signed_in, "")),
+            chrome: Some(signed_in.chrome(Place::Elsewhere)),
             name,
-            action: format!("{}/safety", client_href(id)),
-            back: client_href(id),
+            action: links::of_client(links::SAFETY, id),
+            back: links::client(id),
             form,
             problem,
         },
@@ -619,7 +649,7 @@ pub(crate) async fn save_safety(
         .set_safety(caller, id, &flags, app::Purpose::Safety)
         .await
     {
-        Ok(()) => Redirect::to(&client_href(id)).into_response(),
+        Ok(()) => Redirect::to(&links::client(id)).into_response(),
         Err(err) => page::failure(err),
     }
 }

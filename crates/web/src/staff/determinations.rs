@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::audit::Actor;
@@ -17,21 +17,13 @@ use domain::legal::{
 };
 use domain::{ClientId, DeterminationId};
 
-use super::clients::{client_href, parse_id};
-use super::page::{self, Chrome, RecordId, render, when};
-use super::session::{SignedIn, StaffForm};
+use super::links;
+use super::page::{self, Chrome, Place, RecordId, RecordIds, render, when};
+use super::session::{self, SignedIn, StaffForm, navigating};
 
 /// A fact's answer is posted as `fact.<path>`, how we know it as `source.<path>`.
 const FACT_FIELD: &str = "fact.";
 const SOURCE_FIELD: &str = "source.";
-
-pub(crate) fn href(client: ClientId, determination: DeterminationId) -> String {
-    format!("{}/determinations/{determination}", client_href(client))
-}
-
-pub(crate) fn worksheet_href(client: ClientId) -> String {
-    format!("{}/determinations/new", client_href(client))
-}
 
 /// An outcome in the words staff read it.
 fn outcome_words(outcome: Outcome) -> &'static str {
@@ -40,21 +32,6 @@ fn outcome_words(outcome: Outcome) -> &'static str {
         Outcome::NotMet => "not established on the recorded facts",
         Outcome::Unknown => "not decided yet",
     }
-}
-
-/// One line of a client's page: when, and how many definitions each outcome reached.
-pub(crate) fn summary(worksheet: &Worksheet) -> String {
-    let Ok(packs) = app::determinations::rule_packs() else {
-        return String::new();
-    };
-    let results = packs.evaluate(worksheet.facts(), Jurisdiction::All);
-    let count = |outcome| results.iter().filter(|r| r.outcome() == outcome).count();
-    format!(
-        "{} met, {} not established, {} not decided yet",
-        count(Outcome::Met),
-        count(Outcome::NotMet),
-        count(Outcome::Unknown)
-    )
 }
 
 // --- the worksheet form ----------------------------------------------------------------------
@@ -281,10 +258,10 @@ async fn worksheet_page(
     render(
         status,
         &WorksheetPage {
-            chrome: Some(Chrome::new(signed_in, "")),
+            chrome: Some(signed_in.chrome(Place::Elsewhere)),
             name: client.preferred_name,
-            action: format!("{}/determinations", client_href(id)),
-            back: format!("{}#determinations", client_href(id)),
+            action: links::of_client(links::DETERMINATIONS, id),
+            back: links::client_section(id, "determinations"),
             columns,
             problem: problem.map(|p| p.text),
             saved,
@@ -393,14 +370,14 @@ pub(crate) async fn record(
 ) -> Response {
     let draft = form.remove("save").is_some_and(|s| s == "draft");
     let Some(parsed) = read_posted(&form) else {
-        return super::session::bad_form();
+        return session::bad_form();
     };
     let caller = &signed_in.caller;
     if draft {
         // A draft keeps what was typed, checked or not: it is checked when it is recorded.
         return match app.save_worksheet_draft(caller, id, &form).await {
-            Ok(_) if super::screenings::navigating(&headers) => {
-                Redirect::to(&worksheet_href(id)).into_response()
+            Ok(_) if navigating(&headers) => {
+                Redirect::to(&links::of_client(links::WORKSHEET, id)).into_response()
             }
             Ok(_) => StatusCode::NO_CONTENT.into_response(),
             Err(err) => page::failure(err),
@@ -416,7 +393,7 @@ pub(crate) async fn record(
         .record_determination(caller, id, facts, &sources, app::Purpose::CaseWork)
         .await
     {
-        Ok(determination) => Redirect::to(&href(id, determination)).into_response(),
+        Ok(determination) => Redirect::to(&links::determination(id, determination)).into_response(),
         Err(app::AppError::Invalid(invalid)) => {
             let problem = match question(invalid.field) {
                 Some(q) => Problem::at(
@@ -592,12 +569,8 @@ fn recorded_columns(
 pub(crate) async fn result(
     State(app): State<app::App>,
     signed_in: SignedIn,
-    Path((id, determination)): Path<(String, String)>,
+    RecordIds(id, determination): RecordIds<ClientId, DeterminationId>,
 ) -> Response {
-    let (Some(id), Ok(determination)) = (parse_id(&id), determination.parse::<DeterminationId>())
-    else {
-        return page::not_found();
-    };
     let caller = &signed_in.caller;
     let (client, recorded) = match (
         app.client(caller, id, app::Purpose::CaseWork).await,
@@ -634,15 +607,15 @@ pub(crate) async fn result(
     render(
         StatusCode::OK,
         &ResultPage {
-            chrome: Some(Chrome::new(&signed_in, "")),
+            chrome: Some(signed_in.chrome(Place::Elsewhere)),
             name: client.preferred_name,
             at: when(found.created_at),
             by,
             jurisdictions,
             information,
             recorded: recorded_columns(&found.worksheet, &recorded.staff),
-            back: format!("{}#determinations", client_href(id)),
-            worksheet: worksheet_href(id),
+            back: links::client_section(id, "determinations"),
+            worksheet: links::of_client(links::WORKSHEET, id),
         },
     )
 }

@@ -8,11 +8,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::emergency::{EmergencyReason, ReviewOutcome};
+use domain::policy::Action;
 use domain::{ClientId, EmergencyAccessId};
 use serde::Deserialize;
 
-use super::clients::client_href;
-use super::page::{self, Chrome, render, when};
+use super::links::{self, safe_next};
+use super::page::{self, Chrome, Place, render, when};
 use super::session::{SignedIn, StaffForm};
 
 // --- proving again who one is ----------------------------------------------------------------
@@ -31,29 +32,6 @@ pub(crate) struct NextQuery {
     next: Option<String>,
 }
 
-/// Only our own staff pages are places to go back to.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path)
-            if path.starts_with("/app/")
-                && !path.contains("//")
-                && !path.contains('\\')
-                && path.chars().all(|c| c.is_ascii_graphic()) =>
-        {
-            path.to_owned()
-        }
-        _ => "/app/".to_owned(),
-    }
-}
-
-/// When the last proof is too old for a sensitive page, the way to the page that asks again
-/// (and back to `here` after).
-pub(crate) fn unless_fresh(app: &app::App, signed_in: &SignedIn, here: &str) -> Option<Response> {
-    (!signed_in.is_fresh(app.now())).then(|| {
-        Redirect::to(&format!("/app/reauth?next={}", safe_next(Some(here)))).into_response()
-    })
-}
-
 pub(crate) async fn reauth_form(
     signed_in: SignedIn,
     query: Result<Query<NextQuery>, QueryRejection>,
@@ -62,7 +40,7 @@ pub(crate) async fn reauth_form(
     render(
         StatusCode::OK,
         &ReauthPage {
-            chrome: Some(Chrome::new(&signed_in, "")),
+            chrome: Some(signed_in.chrome(Place::Elsewhere)),
             next: safe_next(next.as_deref()),
             problem: None,
         },
@@ -95,7 +73,7 @@ pub(crate) async fn reauth(
         Ok(Err(refused)) => render(
             refused_status(&refused),
             &ReauthPage {
-                chrome: Some(Chrome::new(&signed_in, "")),
+                chrome: Some(signed_in.chrome(Place::Elsewhere)),
                 next,
                 problem: Some(refused.to_string()),
             },
@@ -132,7 +110,7 @@ fn emergency_page(
     render(
         status,
         &EmergencyPage {
-            chrome: Some(Chrome::new(signed_in, "")),
+            chrome: Some(signed_in.chrome(Place::Elsewhere)),
             client: client.to_owned(),
             reason: reason.to_owned(),
             problem,
@@ -141,7 +119,7 @@ fn emergency_page(
 }
 
 pub(crate) async fn emergency_form(signed_in: SignedIn) -> Response {
-    if !page::does_case_work(&signed_in) {
+    if !signed_in.may(Action::CreateClient) {
         return page::not_found();
     }
     emergency_page(&signed_in, StatusCode::OK, "", "", None)
@@ -205,7 +183,7 @@ pub(crate) async fn break_glass(
         )
         .await
     {
-        Ok(Ok(())) => Redirect::to(&client_href(client)).into_response(),
+        Ok(Ok(())) => Redirect::to(&links::client(client)).into_response(),
         Ok(Err(refused)) => again(refused_status(&refused), &refused.to_string()),
         Err(app::AppError::NotFound) => again(
             StatusCode::NOT_FOUND,
@@ -241,11 +219,11 @@ pub(crate) async fn reviews(State(app): State<app::App>, signed_in: SignedIn) ->
     render(
         StatusCode::OK,
         &ReviewsPage {
-            chrome: Some(Chrome::new(&signed_in, "reviews")),
+            chrome: Some(signed_in.chrome(Place::Reviews)),
             reviews: pending
                 .into_iter()
                 .map(|p| ReviewLine {
-                    action: format!("/app/reviews/{}", p.id),
+                    action: links::review(p.id),
                     by: p.by,
                     client: p.client.to_string(),
                     reason: p
@@ -278,7 +256,7 @@ pub(crate) async fn review(
         Err(invalid) => return page::failure(app::AppError::Invalid(invalid)),
     };
     match app.review_emergency(&signed_in.caller, id, outcome).await {
-        Ok(()) => Redirect::to("/app/reviews").into_response(),
+        Ok(()) => Redirect::to(links::REVIEWS).into_response(),
         Err(err) => page::failure(err),
     }
 }
@@ -286,21 +264,6 @@ pub(crate) async fn review(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_our_own_pages_are_places_to_go_back_to() {
-        assert_eq!(safe_next(Some("/app/admin/teams")), "/app/admin/teams");
-        for bad in [
-            "https://evil.example/",
-            "//evil.example/app/",
-            "/app/\\evil",
-            "/login",
-            "/app/ x",
-        ] {
-            assert_eq!(safe_next(Some(bad)), "/app/", "{bad}");
-        }
-        assert_eq!(safe_next(None), "/app/");
-    }
 
     #[test]
     fn a_reference_is_an_id_or_an_address_ending_in_one() {

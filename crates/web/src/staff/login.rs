@@ -2,12 +2,13 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::links;
 use super::page::{self, Chrome, render};
-use super::session::{self, OriginForm, SignedIn, StaffForm, expired_cookie, session_cookie};
+use super::session::{NoFields, OriginForm, SignedIn, StaffForm, session_cookie, signed_out};
 
 #[derive(Template)]
 #[template(path = "staff/login.html")]
@@ -25,14 +26,9 @@ pub(crate) struct LoginForm {
     code: String,
 }
 
-/// A form with no fields but its token (sign out, sign out everywhere).
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct NoFields {}
-
 pub(crate) async fn form(signed_in: Option<SignedIn>) -> Response {
     if signed_in.is_some() {
-        return Redirect::to("/app/").into_response();
+        return Redirect::to(links::HOME).into_response();
     }
     render(
         StatusCode::OK,
@@ -53,7 +49,7 @@ pub(crate) async fn sign_in(
         .await;
     let (status, problem) = match outcome {
         Ok(Ok(new)) => {
-            let mut response = Redirect::to("/app/").into_response();
+            let mut response = Redirect::to(links::HOME).into_response();
             response
                 .headers_mut()
                 .insert(header::SET_COOKIE, session_cookie(&new.token));
@@ -86,16 +82,4 @@ pub(crate) async fn sign_out(
         return page::failure(err);
     }
     signed_out()
-}
-
-/// The response after any sign-out: back to the sign-in page, cookie gone, browser data cleared.
-pub(crate) fn signed_out() -> Response {
-    let mut response = Redirect::to(session::LOGIN).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::SET_COOKIE, expired_cookie());
-    headers.insert(
-        "clear-site-data",
-        HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
-    );
-    response
 }

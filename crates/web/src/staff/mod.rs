@@ -8,10 +8,12 @@ mod audit;
 mod clients;
 mod determinations;
 mod emergency;
+mod links;
 mod login;
 mod page;
 mod paging;
 mod passkey;
+mod records;
 mod requests;
 mod screenings;
 mod session;
@@ -22,91 +24,63 @@ use axum::Router;
 use axum::response::Redirect;
 use axum::routing::{get, post};
 
+use links::*;
+
 pub(crate) fn routes() -> Router<app::App> {
     Router::new()
-        .route("/login", get(login::form).post(login::sign_in))
-        .route("/logout", post(login::sign_out))
-        .route(
-            "/login/setup/{token}",
-            get(setup::password_form).post(setup::set_password),
-        )
-        .route("/login/setup/{token}/confirm", post(setup::confirm))
-        .route("/app", get(|| async { Redirect::permanent("/app/") }))
-        .route("/app/", get(clients::caseload))
-        .route("/app/search", post(clients::search))
-        .route("/app/clients", post(clients::create))
-        .route("/app/clients/new", get(clients::intake))
-        .route("/app/clients/{id}", get(clients::client))
-        .route("/app/clients/{id}/notes", post(clients::add_note))
-        .route("/app/clients/{id}/access", get(audit::access_log))
-        .route(
-            "/app/clients/{id}/safety",
-            get(clients::safety_form).post(clients::save_safety),
-        )
-        .route("/app/clients/{id}/screenings", post(screenings::record))
-        .route("/app/clients/{id}/screenings/new", get(screenings::choose))
-        .route(
-            "/app/clients/{id}/screenings/new/{instrument}",
-            get(screenings::form),
-        )
-        .route(
-            "/app/clients/{id}/screenings/{screening}",
-            get(screenings::result),
-        )
-        .route(
-            "/app/clients/{id}/determinations",
-            post(determinations::record),
-        )
-        .route(
-            "/app/clients/{id}/determinations/new",
-            get(determinations::worksheet),
-        )
-        .route(
-            "/app/clients/{id}/determinations/{determination}",
-            get(determinations::result),
-        )
-        .route("/app/clients/{id}/assign", post(teams::assign))
-        .route("/app/clients/{id}/unassign", post(teams::unassign))
-        .route("/app/clients/{id}/restrict", post(teams::restrict))
-        .route("/app/team", get(teams::caseload))
-        .route("/app/admin/teams", get(teams::teams).post(teams::create))
-        .route("/app/admin/teams/{id}/members", post(teams::add_member))
-        .route(
-            "/app/admin/teams/{id}/members/remove",
-            post(teams::remove_member),
-        )
-        .route(passkey::PASSKEY, get(passkey::passkey).post(passkey::prove))
+        .route(LOGIN, get(login::form).post(login::sign_in))
+        .route(LOGOUT, post(login::sign_out))
+        .route(SETUP, get(setup::password_form).post(setup::set_password))
+        .route(SETUP_CONFIRM, post(setup::confirm))
+        .route(APP, get(|| async { Redirect::permanent(HOME) }))
+        .route(HOME, get(clients::caseload))
+        .route(SEARCH, post(clients::search))
+        .route(CLIENTS, post(clients::create))
+        .route(NEW_CLIENT, get(clients::intake))
+        .route(CLIENT, get(clients::client))
+        .route(NOTES, post(clients::add_note))
+        .route(ACCESS_LOG, get(audit::access_log))
+        .route(SAFETY, get(clients::safety_form).post(clients::save_safety))
+        .route(SCREENINGS, post(screenings::record))
+        .route(NEW_SCREENING, get(screenings::choose))
+        .route(SCREENING_FORM, get(screenings::form))
+        .route(SCREENING, get(screenings::result))
+        .route(DETERMINATIONS, post(determinations::record))
+        .route(WORKSHEET, get(determinations::worksheet))
+        .route(DETERMINATION, get(determinations::result))
+        .route(ASSIGN, post(teams::assign))
+        .route(UNASSIGN, post(teams::unassign))
+        .route(RESTRICT, post(teams::restrict))
+        .route(TEAM, get(teams::caseload))
+        .route(TEAMS, get(teams::teams).post(teams::create))
+        .route(TEAM_MEMBERS, post(teams::add_member))
+        .route(TEAM_MEMBERS_REMOVE, post(teams::remove_member))
+        .route(PASSKEY, get(passkey::passkey).post(passkey::prove))
         .route(
             crate::assets::PASSKEY.path,
             get(|| async { crate::assets::PASSKEY.response() }),
         )
+        .route(REAUTH, get(emergency::reauth_form).post(emergency::reauth))
         .route(
-            "/app/reauth",
-            get(emergency::reauth_form).post(emergency::reauth),
-        )
-        .route(
-            "/app/emergency",
+            EMERGENCY,
             get(emergency::emergency_form).post(emergency::break_glass),
         )
-        .route("/app/reviews", get(emergency::reviews))
-        .route("/app/reviews/{id}", post(emergency::review))
-        .route("/app/requests", get(requests::queue))
-        .route("/app/requests/{id}", get(requests::request))
-        .route("/app/requests/{id}/claim", post(requests::claim))
-        .route("/app/requests/{id}/client", post(requests::to_client))
-        .route("/app/requests/{id}/close", post(requests::close))
-        .route("/app/audit", get(audit::audit))
-        .route("/app/admin", get(admin::staff))
-        .route("/app/admin/invite", post(admin::invite))
-        .route("/app/admin/users/{id}/link", post(admin::new_link))
-        .route("/app/admin/users/{id}/disable", post(admin::disable))
-        .route("/app/admin/users/{id}/enable", post(admin::enable))
-        .route("/app/account", get(account::account))
-        .route(
-            "/app/account/sign-out-everywhere",
-            post(account::sign_out_everywhere),
-        )
-        .route("/assets/staff.css", get(page::stylesheet))
+        .route(REVIEWS, get(emergency::reviews))
+        .route(REVIEW, post(emergency::review))
+        .route(REQUESTS, get(requests::queue))
+        .route(REQUEST, get(requests::request))
+        .route(REQUEST_CLAIM, post(requests::claim))
+        .route(REQUEST_TO_CLIENT, post(requests::to_client))
+        .route(REQUEST_CLOSE, post(requests::close))
+        .route(AUDIT, get(audit::audit))
+        .route(ADMIN, get(admin::staff))
+        .route(INVITE, post(admin::invite))
+        .route(USER_LINK, post(admin::new_link))
+        .route(USER_DISABLE, post(admin::disable))
+        .route(USER_ENABLE, post(admin::enable))
+        .route(ACCOUNT, get(account::account))
+        .route(SIGN_OUT_EVERYWHERE, post(account::sign_out_everywhere))
+        .route(STYLESHEET, get(page::stylesheet))
         .route(
             crate::assets::AUTOSAVE.path,
             get(|| async { crate::assets::AUTOSAVE.response() }),

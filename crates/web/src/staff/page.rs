@@ -1,82 +1,132 @@
 //! What every staff page shares: the frame around it (who is signed in, the main links, sign
 //! out), rendering with our page policy, and the plain pages for "not found" and "went wrong".
 
+use std::str::FromStr;
+
 use askama::Template;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use domain::policy::{Action, Relationship, permits};
 
-use super::session::SignedIn;
+use super::links;
+use crate::middleware::Policy;
+
+/// Where a page sits among the main links (that link is marked as the current page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    Caseload,
+    NewClient,
+    Requests,
+    Team,
+    Reviews,
+    Audit,
+    Admin,
+    Teams,
+    Account,
+    /// Not one of the main links: a client's record, or a step such as proving who one is.
+    Elsewhere,
+}
+
+/// The main links after the first, each with the action it leads to: a role is shown the links
+/// to what the policy lets it do, and no others.
+const MENU: [(Place, &str, &str, Action); 7] = [
+    (
+        Place::NewClient,
+        links::NEW_CLIENT,
+        "New client",
+        Action::CreateClient,
+    ),
+    (
+        Place::Requests,
+        links::REQUESTS,
+        "Contact requests",
+        Action::ListContactRequests,
+    ),
+    (
+        Place::Team,
+        links::TEAM,
+        "Team caseload",
+        Action::ListTeamCaseload,
+    ),
+    (
+        Place::Reviews,
+        links::REVIEWS,
+        "Emergency reviews",
+        Action::ReviewEmergencyAccess,
+    ),
+    (
+        Place::Audit,
+        links::AUDIT,
+        "Audit log",
+        Action::ReadAuditLog,
+    ),
+    (
+        Place::Admin,
+        links::ADMIN,
+        "Staff accounts",
+        Action::ManageUsers,
+    ),
+    (Place::Teams, links::TEAMS, "Teams", Action::ManageTeams),
+];
+
+/// One of the main links.
+#[derive(Debug)]
+pub(crate) struct MenuItem {
+    pub href: &'static str,
+    pub label: String,
+    pub current: bool,
+}
 
 /// The frame of a signed-in page.
 #[derive(Debug)]
 pub(crate) struct Chrome {
-    pub username: String,
     pub role: &'static str,
     pub csrf: String,
-    /// Whether the role records clients and keeps a caseload (the main links are for that).
-    pub case_work: bool,
-    /// Whether the role administers staff accounts.
-    pub admin: bool,
-    /// Whether the role reads the audit log (supervisors).
-    pub audit: bool,
-    /// Whether the role leads teams and so has a team caseload (supervisors).
-    pub team: bool,
-    /// Whether the role makes teams (administrators).
-    pub teams: bool,
-    /// Whether the role reviews emergency accesses (supervisors).
-    pub reviews: bool,
-    /// Which main link is the current page: "caseload", "new", "requests", "team", "reviews",
-    /// "audit", "admin", "teams", "account" or "".
-    pub current: &'static str,
+    /// The main links this role may follow, in order.
+    pub menu: Vec<MenuItem>,
+    /// The person's own account, by their username (last in the bar, with their role).
+    pub account: MenuItem,
 }
 
 impl Chrome {
-    pub fn new(signed_in: &SignedIn, current: &'static str) -> Self {
+    /// The frame for `caller`, whose forms carry `csrf`, on a page at `place`.
+    pub fn new(caller: &app::Caller, csrf: String, place: Place) -> Self {
+        let may = |action| permits(caller.role, Relationship::NoClient, action);
+        let item = |at, href, label| MenuItem {
+            href,
+            label,
+            current: at == place,
+        };
+        // Roles that keep no caseload (administrators, data analysts) start on a welcome page.
+        let start = if may(Action::ListCaseload) {
+            "My caseload"
+        } else {
+            "Start"
+        };
+        let menu = std::iter::once(item(Place::Caseload, links::HOME, start.to_owned()))
+            .chain(
+                MENU.into_iter()
+                    .filter(|(.., action)| may(*action))
+                    .map(|(at, href, label, _)| item(at, href, label.to_owned())),
+            )
+            .collect();
         Self {
-            username: signed_in.caller.username.clone(),
-            role: signed_in.caller.role.as_str(),
-            csrf: signed_in.form_token(),
-            case_work: does_case_work(signed_in),
-            admin: super::admin::administers(signed_in),
-            audit: permits(
-                signed_in.caller.role,
-                Relationship::NoClient,
-                Action::ReadAuditLog,
-            ),
-            team: super::teams::leads_teams(signed_in),
-            teams: super::teams::manages_teams(signed_in),
-            reviews: permits(
-                signed_in.caller.role,
-                Relationship::NoClient,
-                Action::ReviewEmergencyAccess,
-            ),
-            current,
+            role: caller.role.as_str(),
+            csrf,
+            menu,
+            account: item(Place::Account, links::ACCOUNT, caller.username.clone()),
         }
     }
-}
-
-/// Whether the signed-in role keeps a caseload and records clients (administrators and data
-/// analysts do not, P6).
-pub(crate) fn does_case_work(signed_in: &SignedIn) -> bool {
-    permits(
-        signed_in.caller.role,
-        Relationship::NoClient,
-        Action::CreateClient,
-    )
 }
 
 /// Renders a page with the staff policy; a template that fails to render is our fault, logged
 /// without its contents.
 pub(crate) fn render(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {
-        Ok(html) => (
-            status,
-            [(header::CONTENT_SECURITY_POLICY, crate::assets::CSP.as_str())],
-            Html(html),
-        )
-            .into_response(),
+        Ok(html) => (status, Policy::Page, Html(html)).into_response(),
         Err(err) => {
             tracing::error!(error = %err, "a staff page could not be rendered");
             (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response()
@@ -105,11 +155,11 @@ pub(crate) fn message(status: StatusCode, heading: &str, text: &str) -> Response
 }
 
 /// The start page for roles that keep no caseload (administrators, data analysts).
-pub(crate) fn no_caseload(signed_in: &SignedIn) -> Response {
+pub(crate) fn no_caseload(chrome: Chrome) -> Response {
     render(
         StatusCode::OK,
         &Message {
-            chrome: Some(Chrome::new(signed_in, "caseload")),
+            chrome: Some(chrome),
             heading: "Welcome",
             text: "Your role looks after the system and its reports, so client records do not \
                    open for you. Staff accounts (for administrators) lists everyone's account; \
@@ -132,18 +182,32 @@ pub(crate) fn not_found() -> Response {
 /// does not parse is "not found", like any record the caller may not see (P7).
 pub(crate) struct RecordId<T>(pub T);
 
-impl<S: Send + Sync, T: std::str::FromStr> axum::extract::FromRequestParts<S> for RecordId<T> {
+impl<S: Send + Sync, T: FromStr> FromRequestParts<S> for RecordId<T> {
     type Rejection = Response;
 
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Response> {
-        let axum::extract::Path(raw) =
-            axum::extract::Path::<String>::from_request_parts(parts, state)
-                .await
-                .map_err(|_| not_found())?;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| not_found())?;
         raw.parse().map(RecordId).map_err(|_| not_found())
+    }
+}
+
+/// Two ids from the page's address, a client's and one of their records'
+/// (`/app/clients/{id}/screenings/{screening}`), each read like a [`RecordId`].
+pub(crate) struct RecordIds<A, B>(pub A, pub B);
+
+impl<S: Send + Sync, A: FromStr, B: FromStr> FromRequestParts<S> for RecordIds<A, B> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let Path((a, b)) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| not_found())?;
+        match (a.parse(), b.parse()) {
+            (Ok(a), Ok(b)) => Ok(RecordIds(a, b)),
+            _ => Err(not_found()),
+        }
     }
 }
 
@@ -188,7 +252,7 @@ pub(crate) fn when(at: domain::Timestamp) -> String {
     }
 }
 
-/// The stylesheet of the staff pages.
+/// The stylesheet of the staff pages (at `links::STYLESHEET`).
 pub(crate) async fn stylesheet() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],

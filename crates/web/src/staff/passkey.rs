@@ -11,11 +11,9 @@ use base64::Engine as _;
 use crypto::webauthn::{Assertion, RelyingParty, WebAuthnError};
 use serde::Deserialize;
 
-use super::page::{self, Address, Chrome, render};
-use super::session::{SignedIn, StaffForm};
-
-/// Where an administrator's session goes until it has proved a passkey.
-pub(crate) const PASSKEY: &str = "/app/passkey";
+use super::links;
+use super::page::{self, Address, Chrome, Place, render};
+use super::session::{self, SignedIn, StaffForm};
 
 #[derive(Template)]
 #[template(path = "staff/passkey.html")]
@@ -50,7 +48,7 @@ async fn passkey_page(
     render(
         status,
         &PasskeyPage {
-            chrome: Some(Chrome::new(signed_in, "")),
+            chrome: Some(signed_in.chrome(Place::Elsewhere)),
             register: step.credentials.is_empty(),
             challenge: b64url(&step.challenge),
             rp_id: Address::of(headers).host,
@@ -135,10 +133,10 @@ pub(crate) async fn prove(
             }
             _ => Ok(Err(WebAuthnError::Malformed)),
         },
-        _ => return super::session::bad_form(),
+        _ => return session::bad_form(),
     };
     match outcome {
-        Ok(Ok(())) => Redirect::to("/app/").into_response(),
+        Ok(Ok(())) => Redirect::to(links::HOME).into_response(),
         Ok(Err(refused)) => {
             let problem = format!("That did not work ({refused}). Try again.");
             passkey_page(&app, &signed_in, &headers, Some(problem)).await

@@ -10,9 +10,9 @@ use domain::ContactRequestId;
 use domain::contact_request::Outcome;
 use serde::Deserialize;
 
-use super::login::NoFields;
-use super::page::{self, Chrome, RecordId, render, when};
-use super::session::{SignedIn, StaffForm};
+use super::links;
+use super::page::{self, Chrome, Place, RecordId, render, when};
+use super::session::{NoFields, SignedIn, StaffForm};
 
 struct Line {
     href: String,
@@ -55,10 +55,6 @@ fn language_name(code: &str) -> String {
     }
 }
 
-fn href(id: ContactRequestId) -> String {
-    format!("/app/requests/{id}")
-}
-
 pub(crate) async fn queue(State(app): State<app::App>, signed_in: SignedIn) -> Response {
     let caller = &signed_in.caller;
     let requests = match app.contact_requests(caller).await {
@@ -68,7 +64,7 @@ pub(crate) async fn queue(State(app): State<app::App>, signed_in: SignedIn) -> R
     let lines = requests
         .into_iter()
         .map(|r| Line {
-            href: href(r.id),
+            href: links::request(r.id),
             received: when(r.received_at),
             expires: when(r.expires_at),
             language: language_name(&r.language),
@@ -81,7 +77,7 @@ pub(crate) async fn queue(State(app): State<app::App>, signed_in: SignedIn) -> R
     render(
         StatusCode::OK,
         &QueuePage {
-            chrome: Some(Chrome::new(&signed_in, "requests")),
+            chrome: Some(signed_in.chrome(Place::Requests)),
             requests: lines,
         },
     )
@@ -96,8 +92,8 @@ pub(crate) async fn request(
         Ok(request) => render(
             StatusCode::OK,
             &RequestPage {
-                chrome: Some(Chrome::new(&signed_in, "requests")),
-                href: href(id),
+                chrome: Some(signed_in.chrome(Place::Requests)),
+                href: links::request(id),
                 received: when(request.summary.received_at),
                 language: language_name(&request.summary.language),
                 request,
@@ -120,7 +116,7 @@ pub(crate) async fn claim(
     StaffForm { signed_in, .. }: StaffForm<NoFields>,
 ) -> Response {
     match app.claim_contact_request(&signed_in.caller, id).await {
-        Ok(()) => Redirect::to(&href(id)).into_response(),
+        Ok(()) => Redirect::to(&links::request(id)).into_response(),
         Err(err) => page::failure(err),
     }
 }
@@ -131,7 +127,7 @@ pub(crate) async fn to_client(
     StaffForm { signed_in, .. }: StaffForm<NoFields>,
 ) -> Response {
     match app.contact_request_to_client(&signed_in.caller, id).await {
-        Ok(client) => Redirect::to(&format!("/app/clients/{client}")).into_response(),
+        Ok(client) => Redirect::to(&links::client(client)).into_response(),
         Err(err) => page::failure(err),
     }
 }
@@ -156,7 +152,7 @@ pub(crate) async fn close(
         .close_contact_request(&signed_in.caller, id, outcome)
         .await
     {
-        Ok(()) => Redirect::to("/app/requests").into_response(),
+        Ok(()) => Redirect::to(links::REQUESTS).into_response(),
         Err(err) => page::failure(err),
     }
 }

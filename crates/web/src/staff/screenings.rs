@@ -6,44 +6,19 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::instrument::{Instrument, Response as Answering};
 use domain::{ClientId, ScreeningId};
 
-use super::clients::{client_href, parse_id};
-use super::page::{self, Chrome, RecordId, render, when};
-use super::session::{SignedIn, StaffForm};
+use super::links;
+use super::page::{self, Chrome, Place, RecordId, RecordIds, render, when};
+use super::records::{instrument, result_words, title};
+use super::session::{self, SignedIn, StaffForm, navigating};
 
 /// Form fields for answers are `item.<item id>`, apart from the token and the instrument.
 const ITEM_FIELD: &str = "item.";
-
-pub(crate) fn href(client: ClientId, screening: ScreeningId) -> String {
-    format!("{}/screenings/{screening}", client_href(client))
-}
-
-fn instrument(id: &str) -> Option<&'static Instrument> {
-    app::screenings::instruments()
-        .ok()?
-        .iter()
-        .find(|i| i.id == id)
-}
-
-/// An instrument's title, or its id if it is no longer shipped.
-pub(crate) fn title(id: &str) -> String {
-    instrument(id).map_or_else(|| id.to_owned(), |i| i.title.clone())
-}
-
-/// A result in the words staff act on.
-pub(crate) fn result_words(result: Option<&str>) -> &'static str {
-    match result {
-        Some("positive") => "look further",
-        Some("negative") => "nothing further suggested",
-        Some("incomplete") => "not decided yet",
-        _ => "no result recorded",
-    }
-}
 
 struct Choice {
     href: String,
@@ -84,7 +59,7 @@ pub(crate) async fn choose(
     let choices = all
         .iter()
         .map(|i| Choice {
-            href: format!("{}/screenings/new/{}", client_href(id), i.id),
+            href: links::screening_form(id, &i.id),
             title: i.title.clone(),
             population: i.population.clone(),
             setting: i.setting.clone(),
@@ -94,9 +69,9 @@ pub(crate) async fn choose(
     render(
         StatusCode::OK,
         &ChoosePage {
-            chrome: Some(Chrome::new(&signed_in, "")),
+            chrome: Some(signed_in.chrome(Place::Elsewhere)),
             name: client.preferred_name,
-            back: client_href(id),
+            back: links::client(id),
             choices,
         },
     )
@@ -224,10 +199,10 @@ async fn form_page(
     render(
         status,
         &FormPage {
-            chrome: Some(Chrome::new(signed_in, "")),
+            chrome: Some(signed_in.chrome(Place::Elsewhere)),
             name: client.preferred_name,
-            action: format!("{}/screenings", client_href(id)),
-            back: client_href(id),
+            action: links::of_client(links::SCREENINGS, id),
+            back: links::client(id),
             instrument_id: instrument.id.clone(),
             title: instrument.title.clone(),
             follows: instrument.follows.clone(),
@@ -238,16 +213,12 @@ async fn form_page(
     )
 }
 
-fn form_href(id: ClientId, instrument: &Instrument) -> String {
-    format!("{}/screenings/new/{}", client_href(id), instrument.id)
-}
-
 pub(crate) async fn form(
     State(app): State<app::App>,
     signed_in: SignedIn,
-    Path((id, instrument_id)): Path<(String, String)>,
+    RecordIds(id, instrument_id): RecordIds<ClientId, String>,
 ) -> Response {
-    let (Some(id), Some(instrument)) = (parse_id(&id), instrument(&instrument_id)) else {
+    let Some(instrument) = instrument(&instrument_id) else {
         return page::not_found();
     };
     form_page(&app, &signed_in, id, instrument, None, None).await
@@ -274,7 +245,7 @@ pub(crate) async fn record(
             continue;
         }
         let Some(item) = field.strip_prefix(ITEM_FIELD) else {
-            return super::session::bad_form();
+            return session::bad_form();
         };
         // A typed answer left blank is "not known".
         if !value.trim().is_empty() {
@@ -292,10 +263,10 @@ pub(crate) async fn record(
             .map(|(screening, _)| Some(screening))
     };
     match outcome {
-        Ok(Some(screening)) => Redirect::to(&href(id, screening)).into_response(),
+        Ok(Some(screening)) => Redirect::to(&links::screening(id, screening)).into_response(),
         // Saved as it was answered, from the page's script: nothing to show.
         Ok(None) if !navigating(&headers) => StatusCode::NO_CONTENT.into_response(),
-        Ok(None) => Redirect::to(&form_href(id, instrument)).into_response(),
+        Ok(None) => Redirect::to(&links::screening_form(id, &instrument.id)).into_response(),
         // What was chosen stays on the page, with the problem above it.
         Err(app::AppError::Invalid(invalid)) => {
             let problem = format!("The answers could not be saved: {invalid}. Please check them.");
@@ -307,12 +278,6 @@ pub(crate) async fn record(
         }
         Err(err) => page::failure(err),
     }
-}
-
-/// Whether the request is a page load (a form sent by the browser) rather than screening.js
-/// saving as the person answers, which says so in a header of its own.
-pub(crate) fn navigating(headers: &HeaderMap) -> bool {
-    headers.get("x-autosave").is_none()
 }
 
 struct Answered {
@@ -367,11 +332,8 @@ fn answer_words(code: &str) -> String {
 pub(crate) async fn result(
     State(app): State<app::App>,
     signed_in: SignedIn,
-    Path((id, screening)): Path<(String, String)>,
+    RecordIds(id, screening): RecordIds<ClientId, ScreeningId>,
 ) -> Response {
-    let (Some(id), Ok(screening)) = (parse_id(&id), screening.parse::<ScreeningId>()) else {
-        return page::not_found();
-    };
     let caller = &signed_in.caller;
     let (client, screenings) = match (
         app.client(caller, id, app::Purpose::CaseWork).await,
@@ -417,9 +379,9 @@ pub(crate) async fn result(
     render(
         StatusCode::OK,
         &ResultPage {
-            chrome: Some(Chrome::new(&signed_in, "")),
+            chrome: Some(signed_in.chrome(Place::Elsewhere)),
             name: client.preferred_name,
-            back: format!("{}#screenings", client_href(id)),
+            back: links::client_section(id, "screenings"),
             title: title(&found.instrument),
             at: when(found.created_at),
             result: result_words(found.result.as_deref()),

@@ -1,6 +1,7 @@
 //! The staff session in the browser: a `__Host-` cookie holding a random token (the database keeps
-//! only its hash), and the defences every state-changing form has against cross-site requests:
-//! SameSite=Strict, a check of the Origin header, and a form token tied to the session (P13, P15).
+//! only its hash), what the signed-in person may do and how recently they proved who they are,
+//! and the defences every state-changing form has against cross-site requests: SameSite=Strict, a
+//! check of the Origin header, and a form token tied to the session (P13, P15).
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts, Request};
@@ -8,15 +9,18 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine as _;
+use domain::policy::{Action, Relationship, permits};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use super::links;
+use super::page::{self, Chrome, Place};
+use crate::middleware::Policy;
+
 /// The cookie's name. `__Host-` makes the browser insist on Secure, Path=/ and no Domain.
 pub(crate) const COOKIE: &str = "__Host-safeharbor";
-
-/// Where someone who is not signed in is sent.
-pub(crate) const LOGIN: &str = "/login";
 
 /// The `Set-Cookie` value that starts a session.
 pub(crate) fn session_cookie(token: &str) -> HeaderValue {
@@ -79,6 +83,24 @@ impl SignedIn {
         &self.token
     }
 
+    /// Whether their role may do `action` apart from any one client (the policy's `NoClient`).
+    pub fn may(&self, action: Action) -> bool {
+        permits(self.caller.role, Relationship::NoClient, action)
+    }
+
+    /// The frame of a page at `place`, for this person.
+    pub fn chrome(&self, place: Place) -> Chrome {
+        Chrome::new(&self.caller, self.form_token(), place)
+    }
+
+    /// For a role that may do `action` (an administrator's accounts and teams, a supervisor's
+    /// assignments), when their last proof of who they are is too old for it: the way to the page
+    /// that asks again, and back to `here` after. Other roles go on, to be refused as usual.
+    pub fn unless_fresh(&self, app: &app::App, action: Action, here: &str) -> Option<Response> {
+        (self.may(action) && !self.is_fresh(app.now()))
+            .then(|| Redirect::to(&links::reauth_then(here)).into_response())
+    }
+
     fn accepts(&self, presented: &str) -> bool {
         self.form_token()
             .as_bytes()
@@ -93,7 +115,7 @@ pub(crate) struct SignInFirst;
 
 impl IntoResponse for SignInFirst {
     fn into_response(self) -> Response {
-        let mut response = Redirect::to(LOGIN).into_response();
+        let mut response = Redirect::to(links::LOGIN).into_response();
         // A cookie the server no longer honours is removed from the browser too.
         response
             .headers_mut()
@@ -107,7 +129,7 @@ impl FromRequestParts<app::App> for SignedIn {
 
     async fn from_request_parts(parts: &mut Parts, app: &app::App) -> Result<Self, Response> {
         let Some(token) = presented_token(&parts.headers) else {
-            return Err(Redirect::to(LOGIN).into_response());
+            return Err(Redirect::to(links::LOGIN).into_response());
         };
         match app.session(token).await {
             // An administrator's session opens nothing but the passkey step (and signing out)
@@ -117,7 +139,7 @@ impl FromRequestParts<app::App> for SignedIn {
                     && live.passkey_at.is_none()
                     && !passkey_step_allowed(parts.uri.path()) =>
             {
-                Err(Redirect::to(super::passkey::PASSKEY).into_response())
+                Err(Redirect::to(links::PASSKEY).into_response())
             }
             Ok(Some(live)) => Ok(Self {
                 caller: live.caller,
@@ -125,14 +147,14 @@ impl FromRequestParts<app::App> for SignedIn {
                 authenticated_at: live.authenticated_at,
             }),
             Ok(None) => Err(SignInFirst.into_response()),
-            Err(err) => Err(super::page::failure(err)),
+            Err(err) => Err(page::failure(err)),
         }
     }
 }
 
 /// What a session that still owes its passkey may reach.
 fn passkey_step_allowed(path: &str) -> bool {
-    path == super::passkey::PASSKEY || path == "/logout"
+    path == links::PASSKEY || path == links::LOGOUT
 }
 
 /// For pages anyone may see (the sign-in page): the session if there is a live one.
@@ -174,9 +196,19 @@ pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
+/// The response after any sign-out: back to the sign-in page, cookie gone, browser data cleared.
+pub(crate) fn signed_out() -> Response {
+    (
+        Policy::SignedOut,
+        [(header::SET_COOKIE, expired_cookie())],
+        Redirect::to(links::LOGIN),
+    )
+        .into_response()
+}
+
 /// What a refused cross-site or stale form gets: nothing changed, and a way back.
 pub(crate) fn refused_form() -> Response {
-    super::page::message(
+    page::message(
         StatusCode::FORBIDDEN,
         "This form has expired",
         "Nothing was changed. Please go back, reload the page and try again.",
@@ -244,9 +276,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for OriginForm<T> {
     }
 }
 
+/// A form with no fields but its token (sign out, claim a request, switch an account off).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NoFields {}
+
+/// Whether a posted form is a page load (sent by the browser) rather than the autosave script
+/// saving a form as it is filled in, which says so in a header of its own.
+pub(crate) fn navigating(headers: &HeaderMap) -> bool {
+    headers.get("x-autosave").is_none()
+}
+
 /// A form this server did not write. Says nothing about what was sent.
 pub(crate) fn bad_form() -> Response {
-    super::page::message(
+    page::message(
         StatusCode::BAD_REQUEST,
         "This form could not be read",
         "Nothing was changed. Please go back, reload the page and try again.",

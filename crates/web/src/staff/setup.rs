@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crypto::totp::TotpSecret;
 use serde::Deserialize;
 
+use super::links;
 use super::page::{self, Chrome, render};
 use super::session::{OriginForm, session_cookie};
 
@@ -64,7 +65,7 @@ fn code_step(
         status,
         &CodeStep {
             chrome: None,
-            action: format!("/login/setup/{token}/confirm"),
+            action: links::setup_confirm(token),
             key: grouped(&secret.base32()),
             uri: secret.uri(ISSUER, username),
             problem,
@@ -81,7 +82,7 @@ pub(crate) async fn password_form(
             StatusCode::OK,
             &PasswordStep {
                 chrome: None,
-                action: format!("/login/setup/{token}"),
+                action: links::setup(&token),
                 username: invitation.username.as_deref(),
                 typed_username: "",
                 role: invitation.role.as_str(),
@@ -118,7 +119,7 @@ pub(crate) async fn set_password(
             StatusCode::UNPROCESSABLE_ENTITY,
             &PasswordStep {
                 chrome: None,
-                action: format!("/login/setup/{token}"),
+                action: links::setup(&token),
                 username: invitation.username.as_deref(),
                 typed_username,
                 role: invitation.role.as_str(),
@@ -156,7 +157,7 @@ pub(crate) async fn confirm(
 ) -> Response {
     match app.finish_enrolment(&token, form.code.trim()).await {
         Ok(Some(new)) => {
-            let mut response = Redirect::to("/app/").into_response();
+            let mut response = Redirect::to(links::HOME).into_response();
             response
                 .headers_mut()
                 .insert(header::SET_COOKIE, session_cookie(&new.token));

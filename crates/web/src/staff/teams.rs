@@ -7,36 +7,20 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::policy::{Action, Relationship, permits};
+use domain::policy::Action;
 use domain::{ClientId, TeamId, UserId};
 use serde::Deserialize;
 
-use super::clients::client_href;
-use super::emergency::unless_fresh;
-use super::page::{self, Chrome, RecordId, render, when};
+use super::links;
+use super::page::{self, Chrome, Place, RecordId, render, when};
 use super::paging::{PageQuery, Paging};
-use super::session::{SignedIn, StaffForm};
+use super::session::{self, SignedIn, StaffForm};
 
 /// Clients on one page of the team caseload.
 const PAGE_SIZE: i64 = 50;
 
-/// Whether the signed-in role leads teams (and so has a team caseload).
-pub(crate) fn leads_teams(signed_in: &SignedIn) -> bool {
-    permits(
-        signed_in.caller.role,
-        Relationship::NoClient,
-        Action::ListTeamCaseload,
-    )
-}
-
-/// Whether the signed-in role makes teams.
-pub(crate) fn manages_teams(signed_in: &SignedIn) -> bool {
-    permits(
-        signed_in.caller.role,
-        Relationship::NoClient,
-        Action::ManageTeams,
-    )
-}
+/// Supervisors who lead teams assign their work; their proof of who they are must be fresh.
+const LEAD: Action = Action::ListTeamCaseload;
 
 // --- the team caseload -----------------------------------------------------------------------
 
@@ -65,7 +49,7 @@ pub(crate) async fn caseload(
     let Ok(Query(query)) = query else {
         return page::not_found();
     };
-    let paging = Paging::new(&query, PAGE_SIZE, "/app/team");
+    let paging = Paging::new(&query, PAGE_SIZE, links::TEAM);
     let mut clients = match app
         .team_caseload(&signed_in.caller, paging.limit(), paging.offset())
         .await
@@ -77,11 +61,11 @@ pub(crate) async fn caseload(
     render(
         StatusCode::OK,
         &TeamCaseloadPage {
-            chrome: Some(Chrome::new(&signed_in, "team")),
+            chrome: Some(signed_in.chrome(Place::Team)),
             clients: clients
                 .into_iter()
                 .map(|c| TeamLine {
-                    href: client_href(c.client.id),
+                    href: links::client(c.client.id),
                     name: c.client.preferred_name,
                     worker: c.worker,
                     added: when(c.client.created_at),
@@ -129,9 +113,7 @@ async fn change_assignment(
     let Ok(user) = form.user.parse::<UserId>() else {
         return page::not_found();
     };
-    if leads_teams(signed_in)
-        && let Some(prove) = unless_fresh(app, signed_in, &client_href(id))
-    {
+    if let Some(prove) = signed_in.unless_fresh(app, LEAD, &links::client(id)) {
         return prove;
     }
     let done = if assign {
@@ -140,7 +122,7 @@ async fn change_assignment(
         app.unassign(&signed_in.caller, id, user).await
     };
     match done {
-        Ok(()) => Redirect::to(&format!("{}#assigned", client_href(id))).into_response(),
+        Ok(()) => Redirect::to(&links::client_section(id, "assigned")).into_response(),
         Err(err) => page::failure(err),
     }
 }
@@ -161,15 +143,14 @@ pub(crate) async fn restrict(
     let restricted = match form.restricted.as_str() {
         "yes" => true,
         "no" => false,
-        _ => return super::session::bad_form(),
+        _ => return session::bad_form(),
     };
-    if leads_teams(&signed_in)
-        && let Some(prove) = unless_fresh(&app, &signed_in, &client_href(id))
-    {
+    let here = links::client(id);
+    if let Some(prove) = signed_in.unless_fresh(&app, LEAD, &here) {
         return prove;
     }
     match app.set_restricted(&signed_in.caller, id, restricted).await {
-        Ok(()) => Redirect::to(&client_href(id)).into_response(),
+        Ok(()) => Redirect::to(&here).into_response(),
         Err(err) => page::failure(err),
     }
 }
@@ -203,17 +184,8 @@ struct TeamsPage {
     people: Vec<PersonChoice>,
 }
 
-/// The teams page.
-const TEAMS: &str = "/app/admin/teams";
-
-fn team_href(team: TeamId) -> String {
-    format!("/app/admin/teams/{team}")
-}
-
 pub(crate) async fn teams(State(app): State<app::App>, signed_in: SignedIn) -> Response {
-    if manages_teams(&signed_in)
-        && let Some(prove) = unless_fresh(&app, &signed_in, TEAMS)
-    {
+    if let Some(prove) = signed_in.unless_fresh(&app, Action::ManageTeams, links::TEAMS) {
         return prove;
     }
     let caller = &signed_in.caller;
@@ -224,16 +196,16 @@ pub(crate) async fn teams(State(app): State<app::App>, signed_in: SignedIn) -> R
     render(
         StatusCode::OK,
         &TeamsPage {
-            chrome: Some(Chrome::new(&signed_in, "teams")),
+            chrome: Some(signed_in.chrome(Place::Teams)),
             teams: teams
                 .into_iter()
                 .map(|team| TeamBlock {
-                    add_action: format!("{}/members", team_href(team.id)),
+                    add_action: links::team_members(team.id),
                     members: team
                         .members
                         .into_iter()
                         .map(|m| MemberLine {
-                            remove_action: format!("{}/members/remove", team_href(team.id)),
+                            remove_action: links::team_members_remove(team.id),
                             user: m.id.to_string(),
                             username: m.username,
                             role: m.role.as_str(),
@@ -265,13 +237,11 @@ pub(crate) async fn create(
     State(app): State<app::App>,
     StaffForm { signed_in, form }: StaffForm<NewTeamForm>,
 ) -> Response {
-    if manages_teams(&signed_in)
-        && let Some(prove) = unless_fresh(&app, &signed_in, TEAMS)
-    {
+    if let Some(prove) = signed_in.unless_fresh(&app, Action::ManageTeams, links::TEAMS) {
         return prove;
     }
     match app.create_team(&signed_in.caller, &form.name).await {
-        Ok(_) => Redirect::to(TEAMS).into_response(),
+        Ok(_) => Redirect::to(links::TEAMS).into_response(),
         Err(err) => page::failure(err),
     }
 }
@@ -298,7 +268,7 @@ pub(crate) async fn add_member(
         .put_team_member(&signed_in.caller, team, user, leads)
         .await
     {
-        Ok(()) => Redirect::to(TEAMS).into_response(),
+        Ok(()) => Redirect::to(links::TEAMS).into_response(),
         Err(err) => page::failure(err),
     }
 }
@@ -313,7 +283,7 @@ pub(crate) async fn remove_member(
         Err(response) => return *response,
     };
     match app.remove_team_member(&signed_in.caller, team, user).await {
-        Ok(()) => Redirect::to(TEAMS).into_response(),
+        Ok(()) => Redirect::to(links::TEAMS).into_response(),
         Err(err) => page::failure(err),
     }
 }
@@ -326,52 +296,11 @@ fn membership(
     team: &str,
     user: &str,
 ) -> Result<(TeamId, UserId), Box<Response>> {
-    if manages_teams(signed_in)
-        && let Some(prove) = unless_fresh(app, signed_in, TEAMS)
-    {
+    if let Some(prove) = signed_in.unless_fresh(app, Action::ManageTeams, links::TEAMS) {
         return Err(Box::new(prove));
     }
     match (team.parse::<TeamId>(), user.parse::<UserId>()) {
         (Ok(team), Ok(user)) => Ok((team, user)),
         _ => Err(Box::new(page::not_found())),
     }
-}
-
-/// For the client page: who works with the client and whom the supervisor could assign them to,
-/// when the signed-in role assigns work (else nothing is shown, and nothing is read).
-pub(crate) async fn assignment_panel(
-    app: &app::App,
-    signed_in: &SignedIn,
-    client: domain::ClientId,
-) -> Option<AssignmentPanel> {
-    if !leads_teams(signed_in) {
-        return None;
-    }
-    let assignees = app.assignees(&signed_in.caller, client).await.ok()?;
-    let href = client_href(client);
-    Some(AssignmentPanel {
-        assign_action: format!("{href}/assign"),
-        unassign_action: format!("{href}/unassign"),
-        last: assignees.current.len() <= 1,
-        current: assignees
-            .current
-            .into_iter()
-            .map(|(id, name)| (id.to_string(), name))
-            .collect(),
-        candidates: assignees
-            .candidates
-            .into_iter()
-            .map(|(id, name)| (id.to_string(), name))
-            .collect(),
-    })
-}
-
-/// Who works with a client, on their page (supervisors).
-pub(crate) struct AssignmentPanel {
-    pub assign_action: String,
-    pub unassign_action: String,
-    /// Whether only one person is assigned (who cannot then be taken off).
-    pub last: bool,
-    pub current: Vec<(String, String)>,
-    pub candidates: Vec<(String, String)>,
 }
