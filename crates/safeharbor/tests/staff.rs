@@ -344,7 +344,9 @@ async fn someone_elses_client_looks_exactly_like_nothing() {
             .collect();
         assert!(refusals.len() >= 3, "refusals are audited: {refusals:?}");
         assert!(
-            refusals.iter().any(|p| p == "refused:no-standing:read-client"),
+            refusals
+                .iter()
+                .any(|p| p == "refused:no-standing:read-client"),
             "{refusals:?}"
         );
     }
