@@ -53,14 +53,12 @@ impl App {
         case: NewCase,
         purpose: Purpose,
     ) -> Result<CaseId> {
-        let mut work = self
-            .client_work(caller, client, &[Action::WriteCase])
-            .await?;
-        let id = CaseId::from_random(self.entropy().bytes());
-        work.tx
-            .insert_case(&CaseRow {
+        let part = (Action::WriteCase, AuditAction::CaseCreate);
+        self.record_part(caller, client, part, purpose, async |tx, client| {
+            let id = CaseId::from_random(self.entropy().bytes());
+            tx.insert_case(&CaseRow {
                 id,
-                client_id: work.grant.client,
+                client_id: client,
                 program: case.program.as_str().to_owned(),
                 opened_on: format_date(case.dates.opened_on()),
                 closed_on: case.dates.closed_on().map(format_date),
@@ -68,8 +66,9 @@ impl App {
                 created_at: self.now(),
             })
             .await?;
-        work.done(AuditAction::CaseCreate, purpose).await?;
-        Ok(id)
+            Ok(id)
+        })
+        .await
     }
 
     pub async fn cases(
@@ -78,11 +77,12 @@ impl App {
         client: ClientId,
         purpose: Purpose,
     ) -> Result<Vec<CaseView>> {
-        let mut work = self
-            .client_work(caller, client, &[Action::ReadCases])
+        let part = (Action::ReadCases, AuditAction::CaseList);
+        let rows = self
+            .record_part(caller, client, part, purpose, async |tx, client| {
+                Ok(tx.cases(client).await?)
+            })
             .await?;
-        let rows = work.tx.cases(work.grant.client).await?;
-        work.done(AuditAction::CaseList, purpose).await?;
         rows.into_iter().map(view).collect()
     }
 }

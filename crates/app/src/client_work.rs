@@ -23,6 +23,23 @@ pub(crate) struct ClientWork<'a> {
 }
 
 impl App {
+    /// One part of a client's record, read or written and audited in a transaction of its own:
+    /// `act` gets the transaction and the client once `action` is granted, and `audited` is
+    /// recorded with what it did.
+    pub(crate) async fn record_part<T>(
+        &self,
+        caller: &Caller,
+        client: ClientId,
+        (action, audited): (Action, AuditAction),
+        purpose: Purpose,
+        act: impl AsyncFnOnce(&mut store::Tx, ClientId) -> Result<T>,
+    ) -> Result<T> {
+        let mut work = self.client_work(caller, client, &[action]).await?;
+        let part = act(&mut work.tx, work.grant.client).await?;
+        work.done(audited, purpose).await?;
+        Ok(part)
+    }
+
     /// Begins work on `client` for `caller`, who must be allowed every one of `actions`.
     pub(crate) async fn client_work<'a>(
         &'a self,

@@ -35,28 +35,22 @@ impl App {
         text: NoteText,
         purpose: Purpose,
     ) -> Result<NoteId> {
-        let mut work = self
-            .client_work(caller, client, &[Action::WriteNote])
+        let part = (Action::WriteNote, AuditAction::NoteCreate);
+        self.record_part(caller, client, part, purpose, async |tx, client| {
+            let dek = self.client_key(client).await?;
+            let id = NoteId::from_random(self.entropy().bytes());
+            let body = seal(self, &dek, TABLE, "body", &id.to_string(), text.as_str());
+            tx.insert_note(&NoteRow {
+                id,
+                client_id: client,
+                author: Actor::User(caller.id).encode(),
+                created_at: self.now(),
+                body: Some(body),
+            })
             .await?;
-        let dek = work.key().await?;
-        let id = NoteId::from_random(self.entropy().bytes());
-        let row = NoteRow {
-            id,
-            client_id: work.grant.client,
-            author: Actor::User(caller.id).encode(),
-            created_at: self.now(),
-            body: Some(seal(
-                self,
-                &dek,
-                TABLE,
-                "body",
-                &id.to_string(),
-                text.as_str(),
-            )),
-        };
-        work.tx.insert_note(&row).await?;
-        work.done(AuditAction::NoteCreate, purpose).await?;
-        Ok(id)
+            Ok(id)
+        })
+        .await
     }
 
     /// A client's notes, newest first.
@@ -66,13 +60,12 @@ impl App {
         client: ClientId,
         purpose: Purpose,
     ) -> Result<Vec<NoteView>> {
-        let mut work = self
-            .client_work(caller, client, &[Action::ReadNotes])
-            .await?;
-        let dek = work.key().await?;
-        let notes = open_notes(&mut work.tx, &dek, work.grant.client).await?;
-        work.done(AuditAction::NoteList, purpose).await?;
-        Ok(notes)
+        let part = (Action::ReadNotes, AuditAction::NoteList);
+        self.record_part(caller, client, part, purpose, async |tx, client| {
+            let dek = self.client_key(client).await?;
+            open_notes(tx, &dek, client).await
+        })
+        .await
     }
 }
 

@@ -139,15 +139,8 @@ impl App {
             return Err(AppError::Conflict("only a supervisor can lead a team"));
         }
         tx.put_team_member(team, user, leads).await?;
-        let member = format!("user:{user}");
-        self.commit_audited(
-            tx,
-            caller,
-            AuditAction::TeamMemberAdd,
-            member,
-            &team_target(team),
-        )
-        .await
+        self.commit_membership(tx, caller, AuditAction::TeamMemberAdd, team, user)
+            .await
     }
 
     /// Takes someone off a team.
@@ -162,15 +155,8 @@ impl App {
         if !tx.remove_team_member(team, user).await? {
             return Err(AppError::NotFound);
         }
-        let member = format!("user:{user}");
-        self.commit_audited(
-            tx,
-            caller,
-            AuditAction::TeamMemberRemove,
-            member,
-            &team_target(team),
-        )
-        .await
+        self.commit_membership(tx, caller, AuditAction::TeamMemberRemove, team, user)
+            .await
     }
 
     /// The clients of everyone on the teams the caller leads, most recently assigned first.
@@ -347,6 +333,20 @@ impl App {
             AuditAction::ClientUnrestrict
         };
         self.commit_audited(tx, caller, action, target(client), "case-work")
+            .await
+    }
+
+    /// Audits a change to who is on a team, and commits it.
+    async fn commit_membership(
+        &self,
+        tx: store::Tx,
+        caller: &Caller,
+        action: AuditAction,
+        team: TeamId,
+        user: UserId,
+    ) -> Result<()> {
+        let member = format!("user:{user}");
+        self.commit_audited(tx, caller, action, member, &team_target(team))
             .await
     }
 

@@ -5,19 +5,7 @@ use criterion::{Criterion, black_box, criterion_group, criterion_main};
 use safeharbor_domain::legal::{Facts, Jurisdiction, Results, RulePacks};
 
 /// DESIGN.md's example facts file.
-const FACTS: &str = r#"{"person": {"date_of_birth": "2008-03-02"},
- "period": {"from": "2023-06-01", "to": "2023-09-30"},
- "actions": {"recruitment": null, "harboring": true, "transportation": null, "provision": true,
-             "obtaining": null, "patronizing": null, "soliciting": null, "advertising": null,
-             "maintaining": null, "enticement": null, "transfer": null, "receipt": null},
- "means": {"force": null, "physical_restraint": null, "fraud": null, "deception": null,
-           "threat_of_serious_harm": false, "scheme_to_cause_fear_of_harm": null,
-           "abuse_of_legal_process": null, "debt_bondage": null, "withholding_documents": null,
-           "drugs_to_impair": null, "abduction": null, "abuse_of_power_or_vulnerability": null,
-           "payment_to_person_in_control": null, "fear_duress_or_menace": null},
- "purpose": {"sex_act": true, "anything_of_value_given_or_received": true,
-             "labor_or_services": null, "involuntary_servitude_peonage_debt_bondage_or_slavery": null},
- "caregiver_failed_to_protect": null}"#;
+const FACTS: &str = include_str!("../tests/design-example.facts.json");
 
 fn bench(c: &mut Criterion) {
     let packs = RulePacks::shipped().unwrap();

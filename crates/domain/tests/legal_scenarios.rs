@@ -85,21 +85,8 @@ fn commercial_sex() -> Value {
 //    perform such act has not attained 18 years of age". Born 2008-03-02, first act 2023-06-01: 15.
 #[test]
 fn design_example_minor_harboured_and_provided() {
-    let out = all(json!({
-        "person": {"date_of_birth": "2008-03-02"},
-        "period": {"from": "2023-06-01", "to": "2023-09-30"},
-        "actions": {"recruitment": null, "harboring": true, "transportation": null, "provision": true,
-                    "obtaining": null, "patronizing": null, "soliciting": null, "advertising": null,
-                    "maintaining": null, "enticement": null, "transfer": null, "receipt": null},
-        "means": {"force": null, "physical_restraint": null, "fraud": null, "deception": null,
-                  "threat_of_serious_harm": false, "scheme_to_cause_fear_of_harm": null,
-                  "abuse_of_legal_process": null, "debt_bondage": null, "withholding_documents": null,
-                  "drugs_to_impair": null, "abduction": null, "abuse_of_power_or_vulnerability": null,
-                  "payment_to_person_in_control": null, "fear_duress_or_menace": null},
-        "purpose": {"sex_act": true, "anything_of_value_given_or_received": true,
-                    "labor_or_services": null, "involuntary_servitude_peonage_debt_bondage_or_slavery": null},
-        "caregiver_failed_to_protect": null
-    }));
+    let example = include_str!("design-example.facts.json");
+    let out = all(serde_json::from_str(example).unwrap());
     assert_eq!(outcome(&out, SEX), "met");
     assert_eq!(outcome(&out, SEVERE_SEX), "met");
     assert!(missing(&out, SEVERE_SEX).is_empty());

@@ -482,6 +482,13 @@ async fn every_public_page_is_accessible_and_fits_a_phone() {
                     .await;
                 }
                 let name = format!("public-{page}-{lang}-{}", size.name());
+                // Under load a page can still be settling (scrolling to `#ask`) when first
+                // measured: wait for the quick exit to reach the top, then measure.
+                b.wait_for(
+                    &format!("{name}: the quick exit at the very top"),
+                    "return document.getElementById('quick-exit').getBoundingClientRect().top === 0;",
+                )
+                .await;
                 let layout = b
                     .execute(
                         "const exit = document.getElementById('quick-exit').getBoundingClientRect();

@@ -1,0 +1,190 @@
+//! The storage conformance suite: what every engine must do, checked against a real database.
+//! An engine crate implements `Harness` and expands `conformance_tests!` in its tests, so each
+//! check is a named test on every engine (STYLE.md 11).
+
+// Test code: a failed step should stop the test with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use domain::audit::{Actor, AuditAction, NewAuditEvent};
+use domain::{ClientId, Role, Timestamp, TokenId, UserId};
+use rand::{Rng, SeedableRng};
+
+use crate::rows::{CaseloadPage, ClientRow, NoteRow, TokenRow, UserRow};
+use crate::{KeyStore, Store};
+
+mod access;
+mod audit;
+mod backups;
+mod erasure;
+mod schema;
+mod staff;
+
+pub use access::*;
+pub use audit::*;
+pub use backups::*;
+pub use erasure::*;
+pub use schema::*;
+pub use staff::*;
+
+/// Gives each test a fresh, migrated, empty instance of the engine.
+pub trait Harness {
+    fn fresh(&self) -> impl std::future::Future<Output = (Store, KeyStore)> + Send;
+}
+
+const T0: Timestamp = Timestamp::from_unix_millis(1_780_000_000_000);
+
+fn rng() -> rand::rngs::StdRng {
+    rand::rngs::StdRng::seed_from_u64(7)
+}
+
+fn user(rng: &mut impl Rng, name: &str, role: Role) -> UserRow {
+    UserRow {
+        id: UserId::from_random(rng.r#gen()),
+        username: name.into(),
+        role,
+        created_at: T0,
+        disabled_at: None,
+    }
+}
+
+fn client(rng: &mut impl Rng, by: &UserRow) -> ClientRow {
+    ClientRow {
+        id: ClientId::from_random(rng.r#gen()),
+        created_at: T0,
+        created_by: Actor::User(by.id).encode(),
+        preferred_name: Some(vec![1, 2, 3]),
+        legal_name: Some(vec![4, 5]),
+        date_of_birth: None,
+        contact: Some(vec![6]),
+        languages: None,
+        gender: Some("woman".into()),
+        age_band: None,
+        name_index: Some("name-idx".into()),
+        dob_index: Some("dob-idx".into()),
+        safety: Some(vec![7, 8]),
+        alias_index: Some("alias-idx".into()),
+        erased_at: None,
+        restricted: false,
+    }
+}
+
+fn page(user: UserId, limit: i64, offset: i64) -> CaseloadPage {
+    CaseloadPage {
+        user,
+        limit,
+        offset,
+    }
+}
+
+fn event(action: AuditAction) -> NewAuditEvent {
+    NewAuditEvent {
+        at: T0,
+        actor: Actor::Operator,
+        action,
+        target: None,
+        purpose: "test".into(),
+    }
+}
+
+const AUDIT_KEY: crypto::SecretKey = crypto::SecretKey::from_bytes([5; 32]);
+
+/// Seeds a small but complete instance: two users, a token, clients, an assignment, a case, a
+/// note and audit events.
+async fn seed(store: &Store) -> (UserRow, UserRow, ClientRow) {
+    let mut rng = rng();
+    let a = user(&mut rng, "ana", Role::CaseManager);
+    let b = user(&mut rng, "ben", Role::CaseManager);
+    let c = client(&mut rng, &a);
+    let mut tx = store.write().await.unwrap();
+    tx.insert_user(&a).await.unwrap();
+    tx.insert_user(&b).await.unwrap();
+    let token = TokenRow {
+        id: TokenId::from_random(rng.r#gen()),
+        user_id: a.id,
+        label: "t".into(),
+        created_at: T0,
+        expires_at: T0.plus_days(30),
+        revoked_at: None,
+    };
+    tx.insert_token(&token, &[9; 32]).await.unwrap();
+    tx.insert_client(&c).await.unwrap();
+    tx.assign(c.id, a.id, T0).await.unwrap();
+    tx.insert_note(&NoteRow {
+        id: domain::NoteId::from_random(rng.r#gen()),
+        client_id: c.id,
+        author: Actor::User(a.id).encode(),
+        created_at: T0,
+        body: Some(vec![7; 40]),
+    })
+    .await
+    .unwrap();
+    tx.insert_case(&crate::rows::CaseRow {
+        id: domain::CaseId::from_random(rng.r#gen()),
+        client_id: c.id,
+        program: "Drop-in".into(),
+        opened_on: "2026-01-02".into(),
+        closed_on: None,
+        assigned_to: Some(a.id),
+        created_at: T0,
+    })
+    .await
+    .unwrap();
+    tx.insert_screening(&crate::rows::ScreeningRow {
+        id: domain::ScreeningId::from_random(rng.r#gen()),
+        client_id: c.id,
+        instrument: "qyit-4".into(),
+        instrument_version: "1.0.0".into(),
+        answers: Some(vec![8; 30]),
+        score: Some(1),
+        result: Some("positive".into()),
+        screened_by: Actor::User(a.id).encode(),
+        created_at: T0,
+    })
+    .await
+    .unwrap();
+    tx.append_audit(&event(AuditAction::ClientCreate), &AUDIT_KEY)
+        .await
+        .unwrap();
+    tx.append_audit(&event(AuditAction::NoteCreate), &AUDIT_KEY)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    (a, b, c)
+}
+
+/// Expands to one test per conformance check, for the harness expression given.
+#[macro_export]
+macro_rules! conformance_tests {
+    ($harness:expr) => {
+        $crate::conformance_tests!(@each $harness;
+            every_column_is_classified,
+            every_table_is_in_backups_or_deliberately_not,
+            every_table_naming_a_client_is_classified_as_client_data,
+            erasure_reaches_every_table_of_client_data,
+            audit_events_are_append_only,
+            audit_appends_chain_and_roll_back_together,
+            tokens_live_only_until_revoked_or_expired,
+            usernames_are_unique,
+            credentials_and_sessions_round_trip,
+            caseloads_hold_only_assigned_clients,
+            caseload_pages_are_read_together,
+            team_leads_stand_to_their_members_clients,
+            emergency_access_lasts_until_it_expires_and_waits_for_review,
+            erasure_wipes_sealed_fields_and_notes,
+            key_store_puts_replaces_and_destroys,
+            key_store_exports_and_imports_all_or_nothing,
+            backups_restore_into_a_fresh_instance_with_the_same_digest,
+            damaged_backups_are_refused_without_a_trace,
+        );
+    };
+    (@each $harness:expr; $($name:ident),+ $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if let Some(harness) = $harness {
+                    $crate::conformance::$name(&harness).await;
+                }
+            }
+        )+
+    };
+}
