@@ -43,14 +43,21 @@ pub(crate) struct Share<'a> {
     pub found: Option<(ClientRow, Facts)>,
     /// What the work asked for with `Ask::with`, read with the same reading of every other
     /// request of the batch.
-    more: Option<Box<dyn Any + Send>>,
+    more: Option<Read>,
 }
+
+/// What a `BatchRead` read for one request, with the kind of reading it came from.
+type Read = (TypeId, Box<dyn Any + Send>);
 
 impl Share<'_> {
     /// What `Ask::with` read for this work, as its `BatchRead` gave it.
     pub fn more<R: BatchRead>(&mut self) -> Option<R::Output> {
-        let more = self.more.take()?.downcast::<R::Output>().ok()?;
-        Some(*more)
+        // Taken only if it is of that kind; asking for another kind leaves it in place.
+        if self.more.as_ref()?.0 != TypeId::of::<R>() {
+            return None;
+        }
+        let (_, more) = self.more.take()?;
+        more.downcast::<R::Output>().ok().map(|more| *more)
     }
 }
 
@@ -366,14 +373,14 @@ async fn run_batch(app: App, batch: Vec<Job>) {
                 app.key_store().get_many(&ids).await
             }
         };
-        let mut more: Vec<Option<Box<dyn Any + Send>>> = batch.iter().map(|_| None).collect();
+        let mut more: Vec<Option<Read>> = batch.iter().map(|_| None).collect();
         let reading = async {
             let mut tx = app.store().write().await?;
             let found = tx.clients_for(&pairs, app.now()).await?;
             for kind in kinds {
                 let outputs = (kind.read_all)(&mut tx, kind.asks).await?;
                 for (job, output) in kind.jobs.into_iter().zip(outputs) {
-                    more[job] = Some(output);
+                    more[job] = Some((kind.kind, output));
                 }
             }
             Ok::<_, AppError>((tx, found))
@@ -503,5 +510,77 @@ mod tests {
         targets.sort_unstable();
         assert_eq!(targets, ["first", "last", "refused"]);
         assert_eq!(app.verify_audit(|_| ()).await.unwrap(), Ok(3));
+    }
+
+    /// A reading that counts the batches that made it and answers each ask with its number
+    /// doubled; and another kind, with answers of the same type, to share the batch with.
+    struct Double(u32);
+    struct Shout(&'static str);
+    static DOUBLINGS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    impl super::BatchRead for Double {
+        type Output = u32;
+        async fn read_all(_: &mut store::Reads, asks: Vec<Self>) -> Result<Vec<u32>> {
+            DOUBLINGS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(asks.iter().map(|Double(n)| n * 2).collect())
+        }
+    }
+
+    impl super::BatchRead for Shout {
+        type Output = u32;
+        async fn read_all(_: &mut store::Reads, asks: Vec<Self>) -> Result<Vec<u32>> {
+            Ok(asks
+                .iter()
+                .map(|Shout(word)| 100 * word.len() as u32)
+                .collect())
+        }
+    }
+
+    /// Queues work that asks the batch for `ask` and answers what it got of each kind.
+    fn asking(app: &App, ask: super::Ask) -> tokio::task::JoinHandle<Result<String>> {
+        let app = app.clone();
+        tokio::spawn(async move {
+            app.grouped(ask, move |_, mut share| {
+                Box::pin(async move {
+                    let doubled = share.more::<Double>();
+                    let shouted = share.more::<Shout>();
+                    Ok(Ok(format!("{doubled:?} {shouted:?}")))
+                })
+            })
+            .await
+        })
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_batch_reads_each_kind_once_for_all_that_ask_and_answers_each_its_own() {
+        use super::Ask;
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(dir.path()).await;
+        let group = &app.inner.group_commit;
+        let turn = group.running.clone().lock_owned().await;
+        let requests = [
+            asking(&app, Ask::nothing().with(Double(1))),
+            asking(&app, Ask::nothing().with(Shout("ana"))),
+            asking(&app, Ask::nothing()),
+            asking(&app, Ask::nothing().with(Double(21))),
+        ];
+        while group.lock_queue().len() < requests.len() {
+            tokio::task::yield_now().await;
+        }
+        tokio::spawn(super::drain(app.clone(), turn));
+        let mut heard = Vec::new();
+        for request in requests {
+            heard.push(request.await.unwrap().unwrap());
+        }
+        assert_eq!(
+            heard,
+            [
+                "Some(2) None",
+                "None Some(300)",
+                "None None",
+                "Some(42) None"
+            ]
+        );
+        assert_eq!(DOUBLINGS.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 }
