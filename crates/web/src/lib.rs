@@ -28,20 +28,26 @@ pub fn router(app: app::App) -> Router {
         tracing::error!(problem, "the public pages could not be loaded");
         public::Site::default()
     });
-    Router::new()
+    let routes = Router::new()
         .route("/healthz", get(healthz))
         .nest("/api/v1", api::routes())
         .merge(staff::routes())
         .merge(public::routes(site))
         .fallback(error::not_found)
-        .method_not_allowed_fallback(error::method_not_allowed)
+        .method_not_allowed_fallback(error::method_not_allowed);
+    around(routes).with_state(app)
+}
+
+/// What wraps every route: the body limit, the answer to a panic, the request log and, outermost,
+/// the security headers, so that every response passes through them (a panic's too).
+fn around<S: Clone + Send + Sync + 'static>(routes: Router<S>) -> Router<S> {
+    routes
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn(middleware::log_request))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             error::panic_response,
         ))
-        .with_state(app)
+        .layer(axum::middleware::from_fn(middleware::log_request))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
 }
 
 async fn healthz() -> &'static str {
@@ -57,4 +63,30 @@ pub async fn serve(
     axum::serve(listener, router(app))
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt as _;
+
+    use super::*;
+
+    async fn boom() -> &'static str {
+        panic!("a handler that fails")
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_answered_with_the_security_headers() {
+        let routes = around(Router::new().route("/boom", get(boom)));
+        let request = Request::get("/boom").body(Body::empty()).unwrap();
+        let response = routes.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        assert_eq!(
+            response.headers()["content-security-policy"],
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+        );
+    }
 }

@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api;
+use crate::api::{cases, clients, determinations, notes, screenings, shape};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -14,20 +14,23 @@ use crate::api;
                        Every read and write is audited. A client you may not see answers exactly like one that does not exist."
     ),
     paths(
-        api::clients::create, api::clients::read, api::clients::caseload,
-        api::clients::duplicates, api::clients::erase,
-        api::notes::create, api::notes::list,
-        api::cases::create, api::cases::list,
-        api::screenings::create, api::screenings::list, api::screenings::instruments,
-        api::determinations::create, api::determinations::list,
+        clients::create, clients::read, clients::caseload, clients::duplicates, clients::erase,
+        notes::create, notes::list,
+        cases::create, cases::list,
+        screenings::create, screenings::list, screenings::instruments,
+        determinations::create, determinations::list,
     ),
     components(schemas(
-        api::Created, api::ClientBody, api::ClientResponse, api::ClientSummaryResponse, api::CaseloadResponse,
-        api::DuplicatesBody, api::DuplicatesResponse, api::NoteBody, api::NoteResponse, api::NotesResponse,
-        api::CaseBody, api::CaseResponse, api::CasesResponse,
-        api::ScreeningBody, api::ScreeningResult, api::ScreeningRecord, api::ScreeningsResponse,
-        api::InstrumentSummary, api::InstrumentsResponse,
-        api::DeterminationBody, api::DeterminationResult, api::DeterminationRecord, api::DeterminationsResponse, crate::error::ErrorBody, crate::error::ErrorDetail,
+        shape::Created,
+        clients::ClientBody, clients::ClientResponse, clients::ClientSummaryResponse,
+        clients::CaseloadResponse, clients::DuplicatesBody, clients::DuplicatesResponse,
+        notes::NoteBody, notes::NoteResponse, notes::NotesResponse,
+        cases::CaseBody, cases::CaseResponse, cases::CasesResponse,
+        screenings::ScreeningBody, screenings::ScreeningResult, screenings::ScreeningRecord,
+        screenings::ScreeningsResponse, screenings::InstrumentSummary, screenings::InstrumentsResponse,
+        determinations::DeterminationBody, determinations::DeterminationResult,
+        determinations::DeterminationRecord, determinations::DeterminationsResponse,
+        crate::error::ErrorBody, crate::error::ErrorDetail,
     )),
     modifiers(&BearerAuth),
 )]

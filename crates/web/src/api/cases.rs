@@ -1,14 +1,12 @@
 //! Cases on a client.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use domain::case::{CaseDates, Program, parse_date};
 use serde::{Deserialize, Serialize};
 
-use super::Created;
-use crate::ApiError;
-use crate::extract::{Authenticated, Purpose, StrictJson, record_id};
+use super::shape::{ClientPath, Created, OnClient, ReadErrors, WriteErrors, each};
+use crate::error::ApiError;
+use crate::extract::StrictJson;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -54,53 +52,41 @@ pub(crate) struct CasesResponse {
     cases: Vec<CaseResponse>,
 }
 
-#[utoipa::path(post, path = "/api/v1/clients/{id}/cases", tag = "cases", request_body = CaseBody,
-    params(("id" = String, Path, description = "Client id")),
-    responses((status = 201, description = "Opened; you are the assigned worker", body = Created),
-        (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
-        (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)),
-    security(("bearer" = [])))]
-pub(crate) async fn create(
-    State(app): State<app::App>,
-    Authenticated(caller): Authenticated,
-    Purpose(purpose): Purpose,
-    Path(id): Path<String>,
-    StrictJson(body): StrictJson<CaseBody>,
-) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let client = record_id(&id)?;
-    let case = body.parse().map_err(app::AppError::from)?;
-    let case = app.open_case(&caller, client, case, purpose).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Created {
-            id: case.to_string(),
-        }),
-    ))
+impl From<app::CaseView> for CaseResponse {
+    fn from(c: app::CaseView) -> Self {
+        Self {
+            id: c.id.to_string(),
+            program: c.program,
+            status: c.status.as_str(),
+            opened_on: c.opened_on,
+            closed_on: c.closed_on,
+            assigned_to: c.assigned_to.map(|u| u.to_string()),
+        }
+    }
 }
 
-#[utoipa::path(get, path = "/api/v1/clients/{id}/cases", tag = "cases",
-    params(("id" = String, Path, description = "Client id")),
-    responses((status = 200, body = CasesResponse), (status = 401, body = crate::error::ErrorBody),
-        (status = 404, body = crate::error::ErrorBody)),
+#[utoipa::path(post, path = "/api/v1/clients/{id}/cases", tag = "cases", request_body = CaseBody,
+    params(ClientPath),
+    responses((status = 201, description = "Opened; you are the assigned worker", body = Created),
+        WriteErrors),
     security(("bearer" = [])))]
-pub(crate) async fn list(
-    State(app): State<app::App>,
-    Authenticated(caller): Authenticated,
-    Purpose(purpose): Purpose,
-    Path(id): Path<String>,
-) -> Result<Json<CasesResponse>, ApiError> {
-    let cases = app.cases(&caller, record_id(&id)?, purpose).await?;
-    Ok(Json(CasesResponse {
-        cases: cases
-            .into_iter()
-            .map(|c| CaseResponse {
-                id: c.id.to_string(),
-                program: c.program,
-                status: c.status.as_str(),
-                opened_on: c.opened_on,
-                closed_on: c.closed_on,
-                assigned_to: c.assigned_to.map(|u| u.to_string()),
-            })
-            .collect(),
-    }))
+pub(crate) async fn create(
+    on: OnClient,
+    StrictJson(body): StrictJson<CaseBody>,
+) -> Result<Created, ApiError> {
+    let client = on.client()?;
+    let case = body.parse().map_err(app::AppError::from)?;
+    let id = on
+        .app
+        .open_case(&on.caller, client, case, on.purpose)
+        .await?;
+    Ok(Created::of(id))
+}
+
+#[utoipa::path(get, path = "/api/v1/clients/{id}/cases", tag = "cases", params(ClientPath),
+    responses((status = 200, body = CasesResponse), ReadErrors),
+    security(("bearer" = [])))]
+pub(crate) async fn list(on: OnClient) -> Result<Json<CasesResponse>, ApiError> {
+    let cases = on.app.cases(&on.caller, on.client()?, on.purpose).await?;
+    Ok(Json(CasesResponse { cases: each(cases) }))
 }

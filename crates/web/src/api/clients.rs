@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use domain::client::{AgeBand, DateOfBirth, Gender, NewClient, RawClient};
 use serde::{Deserialize, Serialize};
 
-use super::Created;
-use crate::ApiError;
+use super::shape::{ClientPath, Created, OnClient, each};
+use crate::error::ApiError;
 use crate::extract::{Authenticated, Purpose, StrictJson, record_id};
 
 /// A new client. Only `preferred_name` is required; leave out anything the program does not need.
@@ -84,6 +84,17 @@ pub(crate) struct ClientSummaryResponse {
     created_at: String,
 }
 
+impl From<app::ClientSummary> for ClientSummaryResponse {
+    fn from(c: app::ClientSummary) -> Self {
+        Self {
+            id: c.id.to_string(),
+            preferred_name: c.preferred_name,
+            age_band: c.age_band.map(AgeBand::as_str),
+            created_at: c.created_at.rfc3339(),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct CaseloadResponse {
     clients: Vec<ClientSummaryResponse>,
@@ -126,26 +137,20 @@ pub(crate) async fn create(
     Authenticated(caller): Authenticated,
     Purpose(purpose): Purpose,
     StrictJson(body): StrictJson<ClientBody>,
-) -> Result<(StatusCode, Json<Created>), ApiError> {
+) -> Result<Created, ApiError> {
     let client = body.parse(app.now().date()).map_err(app::AppError::from)?;
     let id = app.create_client(&caller, client, purpose).await?;
-    Ok((StatusCode::CREATED, Json(Created { id: id.to_string() })))
+    Ok(Created::of(id))
 }
 
-#[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients",
-    params(("id" = String, Path, description = "Client id")),
+#[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients", params(ClientPath),
     responses(
         (status = 200, body = ClientResponse),
         (status = 401, body = crate::error::ErrorBody),
         (status = 404, description = "No such client, or not one you may see (the two look the same)", body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
-pub(crate) async fn read(
-    State(app): State<app::App>,
-    Authenticated(caller): Authenticated,
-    Purpose(purpose): Purpose,
-    Path(id): Path<String>,
-) -> Result<Json<ClientResponse>, ApiError> {
-    let view = app.client(&caller, record_id(&id)?, purpose).await?;
+pub(crate) async fn read(on: OnClient) -> Result<Json<ClientResponse>, ApiError> {
+    let view = on.app.client(&on.caller, on.client()?, on.purpose).await?;
     Ok(Json(ClientResponse {
         id: view.id.to_string(),
         preferred_name: view.preferred_name,
@@ -185,15 +190,7 @@ pub(crate) async fn caseload(
         )
         .await?;
     Ok(Json(CaseloadResponse {
-        clients: clients
-            .into_iter()
-            .map(|c| ClientSummaryResponse {
-                id: c.id.to_string(),
-                preferred_name: c.preferred_name,
-                age_band: c.age_band.map(AgeBand::as_str),
-                created_at: c.created_at.rfc3339(),
-            })
-            .collect(),
+        clients: each(clients),
     }))
 }
 

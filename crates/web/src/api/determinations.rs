@@ -4,13 +4,13 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use domain::legal::{FACT_PATHS, FactSource, Facts, Jurisdiction, Results};
 use serde::{Deserialize, Serialize};
 
-use crate::ApiError;
-use crate::extract::{Authenticated, Purpose, StrictJson, record_id};
+use super::shape::{ClientPath, OnClient, ReadErrors, WriteErrors};
+use crate::error::ApiError;
+use crate::extract::StrictJson;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -73,25 +73,21 @@ fn parse_sources(
 }
 
 #[utoipa::path(post, path = "/api/v1/clients/{id}/determinations", tag = "determinations",
-    request_body = DeterminationBody,
-    params(("id" = String, Path, description = "Client id")),
+    request_body = DeterminationBody, params(ClientPath),
     responses((status = 201, description = "Recorded, with the outcome of every rule", body = DeterminationResult),
-        (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
-        (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)),
+        WriteErrors),
     security(("bearer" = [])))]
 pub(crate) async fn create(
-    State(app): State<app::App>,
-    Authenticated(caller): Authenticated,
-    Purpose(purpose): Purpose,
-    Path(id): Path<String>,
+    on: OnClient,
     StrictJson(body): StrictJson<DeterminationBody>,
 ) -> Result<(StatusCode, Json<DeterminationResult>), ApiError> {
-    let client = record_id(&id)?;
+    let client = on.client()?;
     let facts = Facts::parse_json(&body.facts.to_string())
         .map_err(|err| invalid(format!("facts: {err}")))?;
     let sources = parse_sources(&body.sources)?;
-    let id = app
-        .record_determination(&caller, client, facts, &sources, purpose)
+    let id = on
+        .app
+        .record_determination(&on.caller, client, facts, &sources, on.purpose)
         .await?;
     let packs = app::determinations::rule_packs()?;
     let results = packs.evaluate(&facts, Jurisdiction::All);
@@ -99,28 +95,23 @@ pub(crate) async fn create(
         .ok()
         .and_then(|mut v| v.get_mut("results").map(serde_json::Value::take))
         .unwrap_or_default();
+    let id = id.to_string();
     Ok((
         StatusCode::CREATED,
-        Json(DeterminationResult {
-            id: id.to_string(),
-            results,
-        }),
+        Json(DeterminationResult { id, results }),
     ))
 }
 
 #[utoipa::path(get, path = "/api/v1/clients/{id}/determinations", tag = "determinations",
-    params(("id" = String, Path, description = "Client id")),
+    params(ClientPath),
     responses((status = 200, description = "Newest first", body = DeterminationsResponse),
-        (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)),
+        ReadErrors),
     security(("bearer" = [])))]
-pub(crate) async fn list(
-    State(app): State<app::App>,
-    Authenticated(caller): Authenticated,
-    Purpose(purpose): Purpose,
-    Path(id): Path<String>,
-) -> Result<Json<DeterminationsResponse>, ApiError> {
-    let recorded = app
-        .determinations(&caller, record_id(&id)?, purpose)
+pub(crate) async fn list(on: OnClient) -> Result<Json<DeterminationsResponse>, ApiError> {
+    let client = on.client()?;
+    let recorded = on
+        .app
+        .determinations(&on.caller, client, on.purpose)
         .await?;
     let packs = app::determinations::rule_packs()?;
     let determinations = recorded

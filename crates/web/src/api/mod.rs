@@ -5,29 +5,10 @@ pub(crate) mod clients;
 pub(crate) mod determinations;
 pub(crate) mod notes;
 pub(crate) mod screenings;
+pub(crate) mod shape;
 
 use axum::Router;
 use axum::routing::{get, post};
-
-pub(crate) use cases::{CaseBody, CaseResponse, CasesResponse};
-pub(crate) use clients::{
-    CaseloadResponse, ClientBody, ClientResponse, ClientSummaryResponse, DuplicatesBody,
-    DuplicatesResponse,
-};
-pub(crate) use determinations::{
-    DeterminationBody, DeterminationRecord, DeterminationResult, DeterminationsResponse,
-};
-pub(crate) use notes::{NoteBody, NoteResponse, NotesResponse};
-pub(crate) use screenings::{
-    InstrumentSummary, InstrumentsResponse, ScreeningBody, ScreeningRecord, ScreeningResult,
-    ScreeningsResponse,
-};
-
-/// `{"id": ...}`: the id of a record just created.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub(crate) struct Created {
-    pub id: String,
-}
 
 pub(crate) fn routes() -> Router<app::App> {
     Router::new()

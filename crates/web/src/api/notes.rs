@@ -1,14 +1,12 @@
 //! Contact notes on a client.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use domain::note::NoteText;
 use serde::{Deserialize, Serialize};
 
-use super::Created;
-use crate::ApiError;
-use crate::extract::{Authenticated, Purpose, StrictJson, record_id};
+use super::shape::{ClientPath, Created, OnClient, ReadErrors, WriteErrors, each};
+use crate::error::ApiError;
+use crate::extract::StrictJson;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -30,51 +28,37 @@ pub(crate) struct NotesResponse {
     notes: Vec<NoteResponse>,
 }
 
-#[utoipa::path(post, path = "/api/v1/clients/{id}/notes", tag = "notes", request_body = NoteBody,
-    params(("id" = String, Path, description = "Client id")),
-    responses((status = 201, body = Created), (status = 400, body = crate::error::ErrorBody),
-        (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
-        (status = 422, body = crate::error::ErrorBody)),
-    security(("bearer" = [])))]
-pub(crate) async fn create(
-    State(app): State<app::App>,
-    Authenticated(caller): Authenticated,
-    Purpose(purpose): Purpose,
-    Path(id): Path<String>,
-    StrictJson(body): StrictJson<NoteBody>,
-) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let client = record_id(&id)?;
-    let text = NoteText::parse(&body.text).map_err(app::AppError::from)?;
-    let note = app.add_note(&caller, client, text, purpose).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Created {
-            id: note.to_string(),
-        }),
-    ))
+impl From<app::NoteView> for NoteResponse {
+    fn from(n: app::NoteView) -> Self {
+        Self {
+            id: n.id.to_string(),
+            author: n.author,
+            created_at: n.created_at.rfc3339(),
+            text: n.text,
+        }
+    }
 }
 
-#[utoipa::path(get, path = "/api/v1/clients/{id}/notes", tag = "notes",
-    params(("id" = String, Path, description = "Client id")),
-    responses((status = 200, description = "Newest first", body = NotesResponse),
-        (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)),
+#[utoipa::path(post, path = "/api/v1/clients/{id}/notes", tag = "notes", request_body = NoteBody,
+    params(ClientPath), responses((status = 201, body = Created), WriteErrors),
     security(("bearer" = [])))]
-pub(crate) async fn list(
-    State(app): State<app::App>,
-    Authenticated(caller): Authenticated,
-    Purpose(purpose): Purpose,
-    Path(id): Path<String>,
-) -> Result<Json<NotesResponse>, ApiError> {
-    let notes = app.notes(&caller, record_id(&id)?, purpose).await?;
-    Ok(Json(NotesResponse {
-        notes: notes
-            .into_iter()
-            .map(|n| NoteResponse {
-                id: n.id.to_string(),
-                author: n.author,
-                created_at: n.created_at.rfc3339(),
-                text: n.text,
-            })
-            .collect(),
-    }))
+pub(crate) async fn create(
+    on: OnClient,
+    StrictJson(body): StrictJson<NoteBody>,
+) -> Result<Created, ApiError> {
+    let client = on.client()?;
+    let text = NoteText::parse(&body.text).map_err(app::AppError::from)?;
+    let id = on
+        .app
+        .add_note(&on.caller, client, text, on.purpose)
+        .await?;
+    Ok(Created::of(id))
+}
+
+#[utoipa::path(get, path = "/api/v1/clients/{id}/notes", tag = "notes", params(ClientPath),
+    responses((status = 200, description = "Newest first", body = NotesResponse), ReadErrors),
+    security(("bearer" = [])))]
+pub(crate) async fn list(on: OnClient) -> Result<Json<NotesResponse>, ApiError> {
+    let notes = on.app.notes(&on.caller, on.client()?, on.purpose).await?;
+    Ok(Json(NotesResponse { notes: each(notes) }))
 }

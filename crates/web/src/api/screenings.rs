@@ -3,12 +3,14 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use domain::ScreeningId;
+use domain::instrument::{Instrument, Screening};
 use serde::{Deserialize, Serialize};
 
-use crate::ApiError;
-use crate::extract::{Authenticated, Purpose, StrictJson, record_id};
+use super::shape::{ClientPath, OnClient, ReadErrors, WriteErrors, each};
+use crate::error::ApiError;
+use crate::extract::{Authenticated, StrictJson};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -64,26 +66,9 @@ pub(crate) struct InstrumentsResponse {
     instruments: Vec<InstrumentSummary>,
 }
 
-#[utoipa::path(post, path = "/api/v1/clients/{id}/screenings", tag = "screenings", request_body = ScreeningBody,
-    params(("id" = String, Path, description = "Client id")),
-    responses((status = 201, description = "Scored and recorded", body = ScreeningResult),
-        (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
-        (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)),
-    security(("bearer" = [])))]
-pub(crate) async fn create(
-    State(app): State<app::App>,
-    Authenticated(caller): Authenticated,
-    Purpose(purpose): Purpose,
-    Path(id): Path<String>,
-    StrictJson(body): StrictJson<ScreeningBody>,
-) -> Result<(StatusCode, Json<ScreeningResult>), ApiError> {
-    let client = record_id(&id)?;
-    let (id, s) = app
-        .record_screening(&caller, client, &body.instrument, &body.answers, purpose)
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(ScreeningResult {
+impl From<(ScreeningId, Screening)> for ScreeningResult {
+    fn from((id, s): (ScreeningId, Screening)) -> Self {
+        Self {
             id: id.to_string(),
             instrument: s.instrument,
             version: s.version,
@@ -92,36 +77,66 @@ pub(crate) async fn create(
             recommended_action: s.recommended_action,
             indicators: s.indicators,
             unanswered: s.unanswered,
-        }),
-    ))
+        }
+    }
+}
+
+impl From<app::ScreeningView> for ScreeningRecord {
+    fn from(s: app::ScreeningView) -> Self {
+        Self {
+            id: s.id.to_string(),
+            instrument: s.instrument,
+            instrument_version: s.instrument_version,
+            score: s.score,
+            result: s.result,
+            answers: s.answers,
+            screened_by: s.screened_by,
+            created_at: s.created_at.rfc3339(),
+        }
+    }
+}
+
+impl From<&Instrument> for InstrumentSummary {
+    fn from(i: &Instrument) -> Self {
+        Self {
+            id: i.id.clone(),
+            version: i.version.clone(),
+            title: i.title.clone(),
+            population: i.population.clone(),
+            setting: i.setting.clone(),
+            validated: i.validated,
+        }
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/clients/{id}/screenings", tag = "screenings",
+    request_body = ScreeningBody, params(ClientPath),
+    responses((status = 201, description = "Scored and recorded", body = ScreeningResult),
+        WriteErrors),
+    security(("bearer" = [])))]
+pub(crate) async fn create(
+    on: OnClient,
+    StrictJson(body): StrictJson<ScreeningBody>,
+) -> Result<(StatusCode, Json<ScreeningResult>), ApiError> {
+    let client = on.client()?;
+    let (app, caller) = (&on.app, &on.caller);
+    let scored = app
+        .record_screening(caller, client, &body.instrument, &body.answers, on.purpose)
+        .await?;
+    Ok((StatusCode::CREATED, Json(scored.into())))
 }
 
 #[utoipa::path(get, path = "/api/v1/clients/{id}/screenings", tag = "screenings",
-    params(("id" = String, Path, description = "Client id")),
-    responses((status = 200, description = "Newest first", body = ScreeningsResponse),
-        (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)),
+    params(ClientPath),
+    responses((status = 200, description = "Newest first", body = ScreeningsResponse), ReadErrors),
     security(("bearer" = [])))]
-pub(crate) async fn list(
-    State(app): State<app::App>,
-    Authenticated(caller): Authenticated,
-    Purpose(purpose): Purpose,
-    Path(id): Path<String>,
-) -> Result<Json<ScreeningsResponse>, ApiError> {
-    let screenings = app.screenings(&caller, record_id(&id)?, purpose).await?;
+pub(crate) async fn list(on: OnClient) -> Result<Json<ScreeningsResponse>, ApiError> {
+    let screenings = on
+        .app
+        .screenings(&on.caller, on.client()?, on.purpose)
+        .await?;
     Ok(Json(ScreeningsResponse {
-        screenings: screenings
-            .into_iter()
-            .map(|s| ScreeningRecord {
-                id: s.id.to_string(),
-                instrument: s.instrument,
-                instrument_version: s.instrument_version,
-                score: s.score,
-                result: s.result,
-                answers: s.answers,
-                screened_by: s.screened_by,
-                created_at: s.created_at.rfc3339(),
-            })
-            .collect(),
+        screenings: each(screenings),
     }))
 }
 
@@ -133,16 +148,6 @@ pub(crate) async fn instruments(
 ) -> Result<Json<InstrumentsResponse>, ApiError> {
     let all = app::screenings::instruments()?;
     Ok(Json(InstrumentsResponse {
-        instruments: all
-            .iter()
-            .map(|i| InstrumentSummary {
-                id: i.id.clone(),
-                version: i.version.clone(),
-                title: i.title.clone(),
-                population: i.population.clone(),
-                setting: i.setting.clone(),
-                validated: i.validated,
-            })
-            .collect(),
+        instruments: all.iter().map(InstrumentSummary::from).collect(),
     }))
 }

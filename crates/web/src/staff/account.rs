@@ -1,12 +1,22 @@
 //! The signed-in person's own account: where they are signed in, and "sign out everywhere".
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::routing::{get, post};
 
+use super::links;
 use super::page::{self, Chrome, Place, render, when};
 use super::session::{NoFields, SignedIn, StaffForm, signed_out};
+
+/// The addresses these pages answer.
+pub(crate) fn routes() -> Router<app::App> {
+    Router::new()
+        .route(links::ACCOUNT, get(account))
+        .route(links::SIGN_OUT_EVERYWHERE, post(sign_out_everywhere))
+}
 
 struct SessionLine {
     started: String,
@@ -21,7 +31,7 @@ struct AccountPage {
     sessions: Vec<SessionLine>,
 }
 
-pub(crate) async fn account(State(app): State<app::App>, signed_in: SignedIn) -> Response {
+async fn account(State(app): State<app::App>, signed_in: SignedIn) -> Response {
     let sessions = match app
         .my_sessions(signed_in.token(), signed_in.caller.id)
         .await
@@ -46,7 +56,7 @@ pub(crate) async fn account(State(app): State<app::App>, signed_in: SignedIn) ->
 }
 
 /// Ends every session of this person, this one included (a lost phone, a shared computer).
-pub(crate) async fn sign_out_everywhere(
+async fn sign_out_everywhere(
     State(app): State<app::App>,
     StaffForm { signed_in, .. }: StaffForm<NoFields>,
 ) -> Response {

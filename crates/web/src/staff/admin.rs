@@ -3,9 +3,11 @@
 //! and switching accounts off and on. Everyone else gets "not found" (P6, P7).
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use domain::policy::Action;
 use domain::{Role, UserId};
 use serde::Deserialize;
@@ -13,6 +15,16 @@ use serde::Deserialize;
 use super::links;
 use super::page::{self, Address, Chrome, Place, render, when};
 use super::session::{NoFields, SignedIn, StaffForm};
+
+/// The addresses these pages answer.
+pub(crate) fn routes() -> Router<app::App> {
+    Router::new()
+        .route(links::ADMIN, get(staff))
+        .route(links::INVITE, post(invite))
+        .route(links::USER_LINK, post(new_link))
+        .route(links::USER_DISABLE, post(disable))
+        .route(links::USER_ENABLE, post(enable))
+}
 
 /// What an administrator's proof of who they are must be fresh for.
 const MANAGE: Action = Action::ManageUsers;
@@ -49,7 +61,7 @@ struct LinkPage {
     whom: String,
 }
 
-pub(crate) async fn staff(State(app): State<app::App>, signed_in: SignedIn) -> Response {
+async fn staff(State(app): State<app::App>, signed_in: SignedIn) -> Response {
     if let Some(prove) = signed_in.unless_fresh(&app, MANAGE, links::ADMIN) {
         return prove;
     }
@@ -107,7 +119,7 @@ pub(crate) struct InviteForm {
 }
 
 /// A sign-up link for someone new, who chooses their own username.
-pub(crate) async fn invite(
+async fn invite(
     State(app): State<app::App>,
     headers: HeaderMap,
     StaffForm { signed_in, form }: StaffForm<InviteForm>,
@@ -135,7 +147,7 @@ fn parse_user(raw: &str) -> Option<UserId> {
 }
 
 /// A new sign-up link for an existing account (a lost phone, a forgotten password).
-pub(crate) async fn new_link(
+async fn new_link(
     State(app): State<app::App>,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -181,7 +193,7 @@ async fn switch(app: &app::App, signed_in: &SignedIn, id: &str, disabled: bool) 
     }
 }
 
-pub(crate) async fn disable(
+async fn disable(
     State(app): State<app::App>,
     Path(id): Path<String>,
     StaffForm { signed_in, .. }: StaffForm<NoFields>,
@@ -189,7 +201,7 @@ pub(crate) async fn disable(
     switch(&app, &signed_in, &id, true).await
 }
 
-pub(crate) async fn enable(
+async fn enable(
     State(app): State<app::App>,
     Path(id): Path<String>,
     StaffForm { signed_in, .. }: StaffForm<NoFields>,

@@ -3,16 +3,25 @@
 //! "Not found" for other roles.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::ClientId;
+use axum::routing::get;
 use serde::Deserialize;
 
 use super::links;
-use super::page::{self, Chrome, Place, RecordId, render, when};
+use super::on_client::OnClient;
+use super::page::{self, Chrome, Place, render, when};
 use super::session::SignedIn;
+
+/// The addresses these pages answer.
+pub(crate) fn routes() -> Router<app::App> {
+    Router::new()
+        .route(links::AUDIT, get(audit))
+        .route(links::ACCESS_LOG, get(access_log))
+}
 
 struct Line {
     at: String,
@@ -52,7 +61,7 @@ pub(crate) struct AuditQuery {
     staff: String,
 }
 
-pub(crate) async fn audit(
+async fn audit(
     State(app): State<app::App>,
     signed_in: SignedIn,
     query: Result<Query<AuditQuery>, QueryRejection>,
@@ -95,28 +104,27 @@ struct AccessLogPage {
 }
 
 /// Who opened a client's record, for a supervisor who works with them.
-pub(crate) async fn access_log(
-    State(app): State<app::App>,
-    signed_in: SignedIn,
-    RecordId(id): RecordId<ClientId>,
-) -> Response {
-    let caller = &signed_in.caller;
+async fn access_log(at: OnClient) -> Response {
     let purpose = app::Purpose::Supervision;
     // The log first: for anyone it is not meant for, it is "not found" before anything is read.
-    let log = match app.access_log(caller, id, purpose).await {
+    let log = match at
+        .app
+        .access_log(&at.signed_in.caller, at.id, purpose)
+        .await
+    {
         Ok(log) => log,
         Err(err) => return page::failure(err),
     };
-    let client = match app.client(caller, id, purpose).await {
+    let client = match at.client(purpose).await {
         Ok(client) => client,
-        Err(err) => return page::failure(err),
+        Err(failed) => return failed,
     };
     render(
         StatusCode::OK,
         &AccessLogPage {
-            chrome: Some(signed_in.chrome(Place::Elsewhere)),
+            chrome: Some(at.signed_in.chrome(Place::Elsewhere)),
             name: client.preferred_name,
-            back: links::client(id),
+            back: links::client(at.id),
             lines: lines(log),
         },
     )

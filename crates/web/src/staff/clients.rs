@@ -2,10 +2,12 @@
 //! and the intake of a new client with a possible-duplicate warning.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use domain::ClientId;
 use domain::client::{AgeBand, DateOfBirth, Gender, RawClient, SafetyFlags};
 use domain::note::NoteText;
@@ -13,10 +15,27 @@ use domain::policy::Action;
 use serde::Deserialize;
 
 use super::links;
+use super::on_client::OnClient;
 use super::page::{self, Chrome, Place, RecordId, render, when};
 use super::paging::{PageQuery, Paging};
 use super::records;
 use super::session::{SignedIn, StaffForm};
+
+/// The addresses these pages answer.
+pub(crate) fn routes() -> Router<app::App> {
+    Router::new()
+        .route(
+            links::APP,
+            get(|| async { Redirect::permanent(links::HOME) }),
+        )
+        .route(links::HOME, get(caseload))
+        .route(links::SEARCH, post(search))
+        .route(links::CLIENTS, post(create))
+        .route(links::NEW_CLIENT, get(intake))
+        .route(links::CLIENT, get(client))
+        .route(links::NOTES, post(add_note))
+        .route(links::SAFETY, get(safety_form).post(save_safety))
+}
 
 /// How many clients the caseload page lists at once: a screenful, and little work per page.
 const PAGE_SIZE: i64 = 25;
@@ -53,7 +72,7 @@ fn lines(clients: Vec<app::ClientSummary>) -> Vec<Line> {
         .collect()
 }
 
-pub(crate) async fn caseload(
+async fn caseload(
     State(app): State<app::App>,
     signed_in: SignedIn,
     query: Result<Query<PageQuery>, QueryRejection>,
@@ -99,7 +118,7 @@ pub(crate) struct SearchForm {
 
 /// Finds clients in the caller's caseload by name through the blind index. Posted, so that the
 /// name never appears in an address, a log or the browser history (P5).
-pub(crate) async fn search(
+async fn search(
     State(app): State<app::App>,
     StaffForm { signed_in, form }: StaffForm<SearchForm>,
 ) -> Response {
@@ -302,12 +321,8 @@ async fn assignment_panel(
     })
 }
 
-pub(crate) async fn client(
-    State(app): State<app::App>,
-    signed_in: SignedIn,
-    RecordId(id): RecordId<ClientId>,
-) -> Response {
-    client_page(&app, &signed_in, id, String::new(), None).await
+async fn client(at: OnClient) -> Response {
+    client_page(&at.app, &at.signed_in, at.id, String::new(), None).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -316,7 +331,7 @@ pub(crate) struct NoteForm {
     text: String,
 }
 
-pub(crate) async fn add_note(
+async fn add_note(
     State(app): State<app::App>,
     RecordId(id): RecordId<ClientId>,
     StaffForm { signed_in, form }: StaffForm<NoteForm>,
@@ -496,7 +511,7 @@ fn intake_page(
     )
 }
 
-pub(crate) async fn intake(signed_in: SignedIn) -> Response {
+async fn intake(signed_in: SignedIn) -> Response {
     if !signed_in.may(Action::CreateClient) {
         return page::not_found();
     }
@@ -509,7 +524,7 @@ pub(crate) async fn intake(signed_in: SignedIn) -> Response {
     )
 }
 
-pub(crate) async fn create(
+async fn create(
     State(app): State<app::App>,
     StaffForm { signed_in, form }: StaffForm<IntakeForm>,
 ) -> Response {
@@ -602,28 +617,21 @@ fn safety_page(
     )
 }
 
-pub(crate) async fn safety_form(
-    State(app): State<app::App>,
-    signed_in: SignedIn,
-    RecordId(id): RecordId<ClientId>,
-) -> Response {
-    match app
-        .client(&signed_in.caller, id, app::Purpose::Safety)
-        .await
-    {
+async fn safety_form(at: OnClient) -> Response {
+    match at.client(app::Purpose::Safety).await {
         Ok(client) => {
             let current = SafetyForm {
                 safe_contact: client.safety.safe_contact.unwrap_or_default(),
                 code_word: client.safety.code_word.unwrap_or_default(),
                 do_not_contact: client.safety.do_not_contact.unwrap_or_default(),
             };
-            safety_page(&signed_in, id, &client.preferred_name, &current, None)
+            safety_page(&at.signed_in, at.id, &client.preferred_name, &current, None)
         }
-        Err(err) => page::failure(err),
+        Err(failed) => failed,
     }
 }
 
-pub(crate) async fn save_safety(
+async fn save_safety(
     State(app): State<app::App>,
     RecordId(id): RecordId<ClientId>,
     StaffForm { signed_in, form }: StaffForm<SafetyForm>,

@@ -7,9 +7,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use domain::audit::Actor;
 use domain::legal::{
     Column, EarliestAct, Explanation, FactSource, FactValue, Facts, Jurisdiction, Outcome,
@@ -18,8 +20,17 @@ use domain::legal::{
 use domain::{ClientId, DeterminationId};
 
 use super::links;
-use super::page::{self, Chrome, Place, RecordId, RecordIds, render, when};
+use super::on_client::{OnClient, OnRecord};
+use super::page::{self, Chrome, Place, RecordId, render, when};
 use super::session::{self, SignedIn, StaffForm, navigating};
+
+/// The addresses these pages answer.
+pub(crate) fn routes() -> Router<app::App> {
+    Router::new()
+        .route(links::DETERMINATIONS, post(record))
+        .route(links::WORKSHEET, get(worksheet))
+        .route(links::DETERMINATION, get(result))
+}
 
 /// A fact's answer is posted as `fact.<path>`, how we know it as `source.<path>`.
 const FACT_FIELD: &str = "fact.";
@@ -269,12 +280,8 @@ async fn worksheet_page(
     )
 }
 
-pub(crate) async fn worksheet(
-    State(app): State<app::App>,
-    signed_in: SignedIn,
-    RecordId(id): RecordId<ClientId>,
-) -> Response {
-    worksheet_page(&app, &signed_in, id, None, None).await
+async fn worksheet(at: OnClient) -> Response {
+    worksheet_page(&at.app, &at.signed_in, at.id, None, None).await
 }
 
 /// What is wrong with a posted worksheet, and at which fact.
@@ -359,7 +366,7 @@ fn parse_facts(form: &BTreeMap<String, String>) -> Result<Posted, Problem> {
 }
 
 /// Records the worksheet as a determination, or (with `save=draft`) keeps it to finish later.
-pub(crate) async fn record(
+async fn record(
     State(app): State<app::App>,
     RecordId(id): RecordId<ClientId>,
     headers: HeaderMap,
@@ -566,20 +573,15 @@ fn recorded_columns(
         .collect()
 }
 
-pub(crate) async fn result(
-    State(app): State<app::App>,
-    signed_in: SignedIn,
-    RecordIds(id, determination): RecordIds<ClientId, DeterminationId>,
-) -> Response {
-    let caller = &signed_in.caller;
-    let (client, recorded) = match (
-        app.client(caller, id, app::Purpose::CaseWork).await,
-        app.determinations(caller, id, app::Purpose::CaseWork).await,
-    ) {
-        (Ok(client), Ok(recorded)) => (client, recorded),
-        (Err(err), _) | (_, Err(err)) => return page::failure(err),
+async fn result(at: OnRecord<DeterminationId>) -> Response {
+    let read = at
+        .app
+        .determinations(&at.signed_in.caller, at.id, app::Purpose::CaseWork);
+    let (client, recorded) = match at.client_and(read).await {
+        Ok(both) => both,
+        Err(failed) => return failed,
     };
-    let Some(found) = recorded.list.iter().find(|d| d.id == determination) else {
+    let Some(found) = recorded.list.iter().find(|d| d.id == at.record) else {
         return page::not_found();
     };
     let packs = match app::determinations::rule_packs() {
@@ -607,15 +609,15 @@ pub(crate) async fn result(
     render(
         StatusCode::OK,
         &ResultPage {
-            chrome: Some(signed_in.chrome(Place::Elsewhere)),
+            chrome: Some(at.signed_in.chrome(Place::Elsewhere)),
             name: client.preferred_name,
             at: when(found.created_at),
             by,
             jurisdictions,
             information,
             recorded: recorded_columns(&found.worksheet, &recorded.staff),
-            back: links::client_section(id, "determinations"),
-            worksheet: links::of_client(links::WORKSHEET, id),
+            back: links::client_section(at.id, "determinations"),
+            worksheet: links::of_client(links::WORKSHEET, at.id),
         },
     )
 }

@@ -3,10 +3,12 @@
 //! asks for it every time, with a reason. Supervisors review every emergency access (P8, P10).
 
 use askama::Template;
+use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use domain::emergency::{EmergencyReason, ReviewOutcome};
 use domain::policy::Action;
 use domain::{ClientId, EmergencyAccessId};
@@ -15,6 +17,15 @@ use serde::Deserialize;
 use super::links::{self, safe_next};
 use super::page::{self, Chrome, Place, render, when};
 use super::session::{SignedIn, StaffForm};
+
+/// The addresses these pages answer.
+pub(crate) fn routes() -> Router<app::App> {
+    Router::new()
+        .route(links::REAUTH, get(reauth_form).post(reauth))
+        .route(links::EMERGENCY, get(emergency_form).post(break_glass))
+        .route(links::REVIEWS, get(reviews))
+        .route(links::REVIEW, post(review))
+}
 
 // --- proving again who one is ----------------------------------------------------------------
 
@@ -32,7 +43,7 @@ pub(crate) struct NextQuery {
     next: Option<String>,
 }
 
-pub(crate) async fn reauth_form(
+async fn reauth_form(
     signed_in: SignedIn,
     query: Result<Query<NextQuery>, QueryRejection>,
 ) -> Response {
@@ -55,7 +66,7 @@ pub(crate) struct ReauthForm {
     next: String,
 }
 
-pub(crate) async fn reauth(
+async fn reauth(
     State(app): State<app::App>,
     StaffForm { signed_in, form }: StaffForm<ReauthForm>,
 ) -> Response {
@@ -118,7 +129,7 @@ fn emergency_page(
     )
 }
 
-pub(crate) async fn emergency_form(signed_in: SignedIn) -> Response {
+async fn emergency_form(signed_in: SignedIn) -> Response {
     if !signed_in.may(Action::CreateClient) {
         return page::not_found();
     }
@@ -144,7 +155,7 @@ fn client_reference(typed: &str) -> Option<ClientId> {
         .and_then(|id| id.parse().ok())
 }
 
-pub(crate) async fn break_glass(
+async fn break_glass(
     State(app): State<app::App>,
     StaffForm { signed_in, form }: StaffForm<EmergencyForm>,
 ) -> Response {
@@ -211,7 +222,7 @@ struct ReviewsPage {
     reviews: Vec<ReviewLine>,
 }
 
-pub(crate) async fn reviews(State(app): State<app::App>, signed_in: SignedIn) -> Response {
+async fn reviews(State(app): State<app::App>, signed_in: SignedIn) -> Response {
     let pending = match app.emergency_reviews(&signed_in.caller).await {
         Ok(pending) => pending,
         Err(err) => return page::failure(err),
@@ -243,7 +254,7 @@ pub(crate) struct ReviewForm {
     outcome: String,
 }
 
-pub(crate) async fn review(
+async fn review(
     State(app): State<app::App>,
     Path(id): Path<String>,
     StaffForm { signed_in, form }: StaffForm<ReviewForm>,

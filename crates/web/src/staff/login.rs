@@ -1,14 +1,23 @@
 //! Signing in (password and authenticator code, every time) and signing out.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::links;
 use super::page::{self, Chrome, render};
 use super::session::{NoFields, OriginForm, SignedIn, StaffForm, session_cookie, signed_out};
+
+/// The addresses these pages answer.
+pub(crate) fn routes() -> Router<app::App> {
+    Router::new()
+        .route(links::LOGIN, get(form).post(sign_in))
+        .route(links::LOGOUT, post(sign_out))
+}
 
 #[derive(Template)]
 #[template(path = "staff/login.html")]
@@ -26,7 +35,7 @@ pub(crate) struct LoginForm {
     code: String,
 }
 
-pub(crate) async fn form(signed_in: Option<SignedIn>) -> Response {
+async fn form(signed_in: Option<SignedIn>) -> Response {
     if signed_in.is_some() {
         return Redirect::to(links::HOME).into_response();
     }
@@ -40,10 +49,7 @@ pub(crate) async fn form(signed_in: Option<SignedIn>) -> Response {
     )
 }
 
-pub(crate) async fn sign_in(
-    State(app): State<app::App>,
-    OriginForm(form): OriginForm<LoginForm>,
-) -> Response {
+async fn sign_in(State(app): State<app::App>, OriginForm(form): OriginForm<LoginForm>) -> Response {
     let outcome = app
         .sign_in(form.username.trim(), &form.password, form.code.trim())
         .await;
@@ -74,7 +80,7 @@ pub(crate) async fn sign_in(
 }
 
 /// Ends the session and asks the browser to forget everything of ours (P13).
-pub(crate) async fn sign_out(
+async fn sign_out(
     State(app): State<app::App>,
     StaffForm { signed_in, .. }: StaffForm<NoFields>,
 ) -> Response {

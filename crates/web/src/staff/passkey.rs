@@ -4,9 +4,11 @@
 //! (crypto::webauthn) against a one-time challenge kept on the session.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
 use base64::Engine as _;
 use crypto::webauthn::{Assertion, RelyingParty, WebAuthnError};
 use serde::Deserialize;
@@ -14,6 +16,11 @@ use serde::Deserialize;
 use super::links;
 use super::page::{self, Address, Chrome, Place, render};
 use super::session::{self, SignedIn, StaffForm};
+
+/// The addresses these pages answer.
+pub(crate) fn routes() -> Router<app::App> {
+    Router::new().route(links::PASSKEY, get(passkey).post(prove))
+}
 
 #[derive(Template)]
 #[template(path = "staff/passkey.html")]
@@ -65,11 +72,7 @@ async fn passkey_page(
     )
 }
 
-pub(crate) async fn passkey(
-    State(app): State<app::App>,
-    headers: HeaderMap,
-    signed_in: SignedIn,
-) -> Response {
+async fn passkey(State(app): State<app::App>, headers: HeaderMap, signed_in: SignedIn) -> Response {
     if !app::passkeys::needs_passkey(signed_in.caller.role) {
         return page::not_found();
     }
@@ -94,7 +97,7 @@ fn decoded(text: &str) -> Result<Vec<u8>, WebAuthnError> {
         .map_err(|_| WebAuthnError::Malformed)
 }
 
-pub(crate) async fn prove(
+async fn prove(
     State(app): State<app::App>,
     headers: HeaderMap,
     StaffForm { signed_in, form }: StaffForm<PasskeyForm>,

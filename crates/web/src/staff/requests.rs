@@ -3,9 +3,11 @@
 //! in the application.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use domain::ContactRequestId;
 use domain::contact_request::Outcome;
 use serde::Deserialize;
@@ -13,6 +15,16 @@ use serde::Deserialize;
 use super::links;
 use super::page::{self, Chrome, Place, RecordId, render, when};
 use super::session::{NoFields, SignedIn, StaffForm};
+
+/// The addresses these pages answer.
+pub(crate) fn routes() -> Router<app::App> {
+    Router::new()
+        .route(links::REQUESTS, get(queue))
+        .route(links::REQUEST, get(request))
+        .route(links::REQUEST_CLAIM, post(claim))
+        .route(links::REQUEST_TO_CLIENT, post(to_client))
+        .route(links::REQUEST_CLOSE, post(close))
+}
 
 struct Line {
     href: String,
@@ -55,7 +67,7 @@ fn language_name(code: &str) -> String {
     }
 }
 
-pub(crate) async fn queue(State(app): State<app::App>, signed_in: SignedIn) -> Response {
+async fn queue(State(app): State<app::App>, signed_in: SignedIn) -> Response {
     let caller = &signed_in.caller;
     let requests = match app.contact_requests(caller).await {
         Ok(requests) => requests,
@@ -83,7 +95,7 @@ pub(crate) async fn queue(State(app): State<app::App>, signed_in: SignedIn) -> R
     )
 }
 
-pub(crate) async fn request(
+async fn request(
     State(app): State<app::App>,
     signed_in: SignedIn,
     RecordId(id): RecordId<ContactRequestId>,
@@ -110,7 +122,7 @@ pub(crate) async fn request(
     }
 }
 
-pub(crate) async fn claim(
+async fn claim(
     State(app): State<app::App>,
     RecordId(id): RecordId<ContactRequestId>,
     StaffForm { signed_in, .. }: StaffForm<NoFields>,
@@ -121,7 +133,7 @@ pub(crate) async fn claim(
     }
 }
 
-pub(crate) async fn to_client(
+async fn to_client(
     State(app): State<app::App>,
     RecordId(id): RecordId<ContactRequestId>,
     StaffForm { signed_in, .. }: StaffForm<NoFields>,
@@ -139,7 +151,7 @@ pub(crate) struct CloseForm {
     outcome: String,
 }
 
-pub(crate) async fn close(
+async fn close(
     State(app): State<app::App>,
     RecordId(id): RecordId<ContactRequestId>,
     StaffForm { signed_in, form }: StaffForm<CloseForm>,

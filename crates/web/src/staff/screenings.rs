@@ -6,16 +6,28 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use domain::instrument::{Instrument, Response as Answering};
 use domain::{ClientId, ScreeningId};
 
 use super::links;
-use super::page::{self, Chrome, Place, RecordId, RecordIds, render, when};
+use super::on_client::{OnClient, OnRecord};
+use super::page::{self, Chrome, Place, RecordId, render, when};
 use super::records::{instrument, result_words, title};
 use super::session::{self, SignedIn, StaffForm, navigating};
+
+/// The addresses these pages answer.
+pub(crate) fn routes() -> Router<app::App> {
+    Router::new()
+        .route(links::SCREENINGS, post(record))
+        .route(links::NEW_SCREENING, get(choose))
+        .route(links::SCREENING_FORM, get(form))
+        .route(links::SCREENING, get(result))
+}
 
 /// Form fields for answers are `item.<item id>`, apart from the token and the instrument.
 const ITEM_FIELD: &str = "item.";
@@ -39,17 +51,10 @@ struct ChoosePage {
 
 /// Which instrument to use. Opening it reads the client (to say who is being screened), so a
 /// client who is not the caller's is "not found" here as everywhere.
-pub(crate) async fn choose(
-    State(app): State<app::App>,
-    signed_in: SignedIn,
-    RecordId(id): RecordId<ClientId>,
-) -> Response {
-    let client = match app
-        .client(&signed_in.caller, id, app::Purpose::CaseWork)
-        .await
-    {
+async fn choose(at: OnClient) -> Response {
+    let client = match at.client(app::Purpose::CaseWork).await {
         Ok(client) => client,
-        Err(err) => return page::failure(err),
+        Err(failed) => return failed,
     };
     let Ok(all) = app::screenings::instruments() else {
         return page::failure(app::AppError::Conflict(
@@ -59,7 +64,7 @@ pub(crate) async fn choose(
     let choices = all
         .iter()
         .map(|i| Choice {
-            href: links::screening_form(id, &i.id),
+            href: links::screening_form(at.id, &i.id),
             title: i.title.clone(),
             population: i.population.clone(),
             setting: i.setting.clone(),
@@ -69,9 +74,9 @@ pub(crate) async fn choose(
     render(
         StatusCode::OK,
         &ChoosePage {
-            chrome: Some(signed_in.chrome(Place::Elsewhere)),
+            chrome: Some(at.signed_in.chrome(Place::Elsewhere)),
             name: client.preferred_name,
-            back: links::client(id),
+            back: links::client(at.id),
             choices,
         },
     )
@@ -213,20 +218,16 @@ async fn form_page(
     )
 }
 
-pub(crate) async fn form(
-    State(app): State<app::App>,
-    signed_in: SignedIn,
-    RecordIds(id, instrument_id): RecordIds<ClientId, String>,
-) -> Response {
-    let Some(instrument) = instrument(&instrument_id) else {
+async fn form(at: OnRecord<String>) -> Response {
+    let Some(instrument) = instrument(&at.record) else {
         return page::not_found();
     };
-    form_page(&app, &signed_in, id, instrument, None, None).await
+    form_page(&at.app, &at.signed_in, at.id, instrument, None, None).await
 }
 
 /// Records the screening, or (with `save=draft`) saves it to finish later. Answers left as
 /// "not asked yet" are sent as such; the result says whether they could still change it.
-pub(crate) async fn record(
+async fn record(
     State(app): State<app::App>,
     RecordId(id): RecordId<ClientId>,
     headers: HeaderMap,
@@ -329,20 +330,15 @@ fn answer_words(code: &str) -> String {
     }
 }
 
-pub(crate) async fn result(
-    State(app): State<app::App>,
-    signed_in: SignedIn,
-    RecordIds(id, screening): RecordIds<ClientId, ScreeningId>,
-) -> Response {
-    let caller = &signed_in.caller;
-    let (client, screenings) = match (
-        app.client(caller, id, app::Purpose::CaseWork).await,
-        app.screenings(caller, id, app::Purpose::CaseWork).await,
-    ) {
-        (Ok(client), Ok(screenings)) => (client, screenings),
-        (Err(err), _) | (_, Err(err)) => return page::failure(err),
+async fn result(at: OnRecord<ScreeningId>) -> Response {
+    let read = at
+        .app
+        .screenings(&at.signed_in.caller, at.id, app::Purpose::CaseWork);
+    let (client, screenings) = match at.client_and(read).await {
+        Ok(both) => both,
+        Err(failed) => return failed,
     };
-    let Some(found) = screenings.into_iter().find(|s| s.id == screening) else {
+    let Some(found) = screenings.into_iter().find(|s| s.id == at.record) else {
         return page::not_found();
     };
     let shipped = instrument(&found.instrument);
@@ -379,9 +375,9 @@ pub(crate) async fn result(
     render(
         StatusCode::OK,
         &ResultPage {
-            chrome: Some(signed_in.chrome(Place::Elsewhere)),
+            chrome: Some(at.signed_in.chrome(Place::Elsewhere)),
             name: client.preferred_name,
-            back: links::client_section(id, "screenings"),
+            back: links::client_section(at.id, "screenings"),
             title: title(&found.instrument),
             at: when(found.created_at),
             result: result_words(found.result.as_deref()),

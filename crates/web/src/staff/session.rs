@@ -74,7 +74,7 @@ impl SignedIn {
     }
 
     /// Whether they proved who they are recently enough for a sensitive action (P10).
-    pub fn is_fresh(&self, now: domain::Timestamp) -> bool {
+    fn is_fresh(&self, now: domain::Timestamp) -> bool {
         domain::signin::freshly_authenticated(self.authenticated_at, now)
     }
 

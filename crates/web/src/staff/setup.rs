@@ -2,15 +2,24 @@
 //! administrator), add the authenticator to an app, prove it with a code, and be signed in.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use crypto::totp::TotpSecret;
 use serde::Deserialize;
 
 use super::links;
 use super::page::{self, Chrome, render};
 use super::session::{OriginForm, session_cookie};
+
+/// The addresses these pages answer.
+pub(crate) fn routes() -> Router<app::App> {
+    Router::new()
+        .route(links::SETUP, get(password_form).post(set_password))
+        .route(links::SETUP_CONFIRM, post(confirm))
+}
 
 /// The name authenticator apps show beside the code.
 const ISSUER: &str = "Safe Harbor";
@@ -73,10 +82,7 @@ fn code_step(
     )
 }
 
-pub(crate) async fn password_form(
-    State(app): State<app::App>,
-    Path(token): Path<String>,
-) -> Response {
+async fn password_form(State(app): State<app::App>, Path(token): Path<String>) -> Response {
     match app.invitation(&token).await {
         Ok(Some(invitation)) => render(
             StatusCode::OK,
@@ -103,7 +109,7 @@ pub(crate) struct PasswordForm {
     password_again: String,
 }
 
-pub(crate) async fn set_password(
+async fn set_password(
     State(app): State<app::App>,
     Path(token): Path<String>,
     OriginForm(form): OriginForm<PasswordForm>,
@@ -150,7 +156,7 @@ pub(crate) struct CodeForm {
     code: String,
 }
 
-pub(crate) async fn confirm(
+async fn confirm(
     State(app): State<app::App>,
     Path(token): Path<String>,
     OriginForm(form): OriginForm<CodeForm>,

@@ -3,10 +3,12 @@
 //! else these pages do not exist (P6, P7).
 
 use askama::Template;
+use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use domain::policy::Action;
 use domain::{ClientId, TeamId, UserId};
 use serde::Deserialize;
@@ -15,6 +17,18 @@ use super::links;
 use super::page::{self, Chrome, Place, RecordId, render, when};
 use super::paging::{PageQuery, Paging};
 use super::session::{self, SignedIn, StaffForm};
+
+/// The addresses these pages answer.
+pub(crate) fn routes() -> Router<app::App> {
+    Router::new()
+        .route(links::TEAM, get(caseload))
+        .route(links::ASSIGN, post(assign))
+        .route(links::UNASSIGN, post(unassign))
+        .route(links::RESTRICT, post(restrict))
+        .route(links::TEAMS, get(teams).post(create))
+        .route(links::TEAM_MEMBERS, post(add_member))
+        .route(links::TEAM_MEMBERS_REMOVE, post(remove_member))
+}
 
 /// Clients on one page of the team caseload.
 const PAGE_SIZE: i64 = 50;
@@ -41,7 +55,7 @@ struct TeamCaseloadPage {
 }
 
 /// The clients of everyone on the teams the supervisor leads, newest assignment first.
-pub(crate) async fn caseload(
+async fn caseload(
     State(app): State<app::App>,
     signed_in: SignedIn,
     query: Result<Query<PageQuery>, QueryRejection>,
@@ -86,7 +100,7 @@ pub(crate) struct AssignForm {
 }
 
 /// Assigns the client to someone on a team the supervisor leads.
-pub(crate) async fn assign(
+async fn assign(
     State(app): State<app::App>,
     RecordId(id): RecordId<ClientId>,
     StaffForm { signed_in, form }: StaffForm<AssignForm>,
@@ -95,7 +109,7 @@ pub(crate) async fn assign(
 }
 
 /// Takes the client's assignment to someone away (never the last one).
-pub(crate) async fn unassign(
+async fn unassign(
     State(app): State<app::App>,
     RecordId(id): RecordId<ClientId>,
     StaffForm { signed_in, form }: StaffForm<AssignForm>,
@@ -135,7 +149,7 @@ pub(crate) struct RestrictForm {
 }
 
 /// Restricts a client to the people assigned to them, or lifts that.
-pub(crate) async fn restrict(
+async fn restrict(
     State(app): State<app::App>,
     RecordId(id): RecordId<ClientId>,
     StaffForm { signed_in, form }: StaffForm<RestrictForm>,
@@ -184,7 +198,7 @@ struct TeamsPage {
     people: Vec<PersonChoice>,
 }
 
-pub(crate) async fn teams(State(app): State<app::App>, signed_in: SignedIn) -> Response {
+async fn teams(State(app): State<app::App>, signed_in: SignedIn) -> Response {
     if let Some(prove) = signed_in.unless_fresh(&app, Action::ManageTeams, links::TEAMS) {
         return prove;
     }
@@ -233,7 +247,7 @@ pub(crate) struct NewTeamForm {
     name: String,
 }
 
-pub(crate) async fn create(
+async fn create(
     State(app): State<app::App>,
     StaffForm { signed_in, form }: StaffForm<NewTeamForm>,
 ) -> Response {
@@ -254,7 +268,7 @@ pub(crate) struct MemberForm {
     leads: Option<String>,
 }
 
-pub(crate) async fn add_member(
+async fn add_member(
     State(app): State<app::App>,
     Path(team): Path<String>,
     StaffForm { signed_in, form }: StaffForm<MemberForm>,
@@ -273,7 +287,7 @@ pub(crate) async fn add_member(
     }
 }
 
-pub(crate) async fn remove_member(
+async fn remove_member(
     State(app): State<app::App>,
     Path(team): Path<String>,
     StaffForm { signed_in, form }: StaffForm<AssignForm>,

@@ -1,0 +1,126 @@
+//! What every API handler about one client shares, so that a new kind of record's routes are a
+//! few lines each: the request (who asks, why, and about which client), the `201 {"id": ...}`
+//! answer to a record created, and the error answers its OpenAPI entry lists.
+
+use std::collections::BTreeMap;
+use std::fmt::Display;
+
+use axum::Json;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use domain::ClientId;
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+use utoipa::{IntoParams, IntoResponses, ToSchema};
+
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{Authenticated, Purpose, record_id};
+
+/// The client a route is about, from its path.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub(crate) struct ClientPath {
+    /// Client id
+    id: String,
+}
+
+/// A request about one client (`/clients/{id}...`): the application, who asks and why, read in
+/// that order (so a caller without a token hears 401 before anything else).
+#[derive(Debug)]
+pub(crate) struct OnClient {
+    pub app: app::App,
+    pub caller: app::Caller,
+    pub purpose: app::Purpose,
+    path: ClientPath,
+}
+
+impl FromRequestParts<app::App> for OnClient {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &app::App) -> Result<Self, ApiError> {
+        let Authenticated(caller) = Authenticated::from_request_parts(parts, app).await?;
+        let Purpose(purpose) = Purpose::from_request_parts(parts, app).await?;
+        let Path(path) = Path::<ClientPath>::from_request_parts(parts, app)
+            .await
+            .map_err(|_| ApiError::not_found())?;
+        Ok(Self {
+            app: app.clone(),
+            caller,
+            purpose,
+            path,
+        })
+    }
+}
+
+impl OnClient {
+    /// The client's id. A malformed one is answered exactly like an unknown one (P7); handlers
+    /// ask after the body is read, so a bad body is reported first.
+    pub fn client(&self) -> Result<ClientId, ApiError> {
+        record_id(&self.path.id)
+    }
+}
+
+// The doc comment below is the schema's description in the OpenAPI document.
+/// `{"id": ...}`: the id of a record just created.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Created {
+    pub id: String,
+}
+
+impl Created {
+    pub fn of(id: impl Display) -> Self {
+        Self { id: id.to_string() }
+    }
+}
+
+/// Answered with `201 Created`.
+impl IntoResponse for Created {
+    fn into_response(self) -> Response {
+        (StatusCode::CREATED, Json(self)).into_response()
+    }
+}
+
+/// A list of records as the API shows them, each turned into its JSON shape.
+pub(crate) fn each<R, T: From<R>>(records: Vec<R>) -> Vec<T> {
+    records.into_iter().map(T::from).collect()
+}
+
+/// The error answers (an `ErrorBody` each) of reading a client's records: no valid token, or no
+/// such client (or not one the caller may see).
+#[derive(Debug)]
+pub(crate) struct ReadErrors;
+
+/// The error answers of writing a record under a client: a body that is not the request's JSON,
+/// no valid token, no such client, or a value that is not allowed.
+#[derive(Debug)]
+pub(crate) struct WriteErrors;
+
+impl IntoResponses for ReadErrors {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        errors(&[401, 404])
+    }
+}
+
+impl IntoResponses for WriteErrors {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        errors(&[400, 401, 404, 422])
+    }
+}
+
+fn errors(statuses: &[u16]) -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+    statuses
+        .iter()
+        .map(|status| {
+            let body = ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name(ErrorBody::name())))
+                .build();
+            let response = ResponseBuilder::new()
+                .description("")
+                .content("application/json", body)
+                .build();
+            (status.to_string(), RefOr::T(response))
+        })
+        .collect()
+}

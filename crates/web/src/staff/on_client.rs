@@ -1,0 +1,86 @@
+//! Pages about one client (`/app/clients/{id}...`) or one record of theirs: who is signed in, the
+//! ids the address names, and the client read for the page's heading. A malformed id is "not
+//! found", like a client the caller may not see (P7).
+
+use std::future::Future;
+use std::str::FromStr;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::Response;
+use domain::ClientId;
+
+use super::page::{self, RecordId, RecordIds};
+use super::session::SignedIn;
+
+/// A page about one client (`/app/clients/{id}`, `/app/clients/{id}/safety`).
+#[derive(Debug)]
+pub(crate) struct OnClient {
+    pub app: app::App,
+    pub signed_in: SignedIn,
+    pub id: ClientId,
+}
+
+impl FromRequestParts<app::App> for OnClient {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &app::App) -> Result<Self, Response> {
+        let signed_in = <SignedIn as FromRequestParts<_>>::from_request_parts(parts, app).await?;
+        let RecordId(id) = RecordId::from_request_parts(parts, app).await?;
+        let app = app.clone();
+        Ok(Self { app, signed_in, id })
+    }
+}
+
+impl OnClient {
+    /// The client, read (and audited) for `purpose`; else the page that says why not.
+    pub async fn client(&self, purpose: app::Purpose) -> Result<app::ClientView, Response> {
+        let caller = &self.signed_in.caller;
+        let client = self.app.client(caller, self.id, purpose).await;
+        client.map_err(page::failure)
+    }
+}
+
+/// A page about one record of a client (`/app/clients/{id}/screenings/{screening}`).
+#[derive(Debug)]
+pub(crate) struct OnRecord<T> {
+    pub app: app::App,
+    pub signed_in: SignedIn,
+    pub id: ClientId,
+    pub record: T,
+}
+
+impl<T: FromStr> FromRequestParts<app::App> for OnRecord<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &app::App) -> Result<Self, Response> {
+        let signed_in = <SignedIn as FromRequestParts<_>>::from_request_parts(parts, app).await?;
+        let RecordIds(id, record) = RecordIds::from_request_parts(parts, app).await?;
+        let app = app.clone();
+        Ok(Self {
+            app,
+            signed_in,
+            id,
+            record,
+        })
+    }
+}
+
+impl<T> OnRecord<T> {
+    /// The client (for the page's heading) and then what `records` reads of theirs, each read
+    /// and audited for case work whatever the other's answer; else the page that says why not.
+    pub async fn client_and<R>(
+        &self,
+        records: impl Future<Output = Result<R, app::AppError>>,
+    ) -> Result<(app::ClientView, R), Response> {
+        let caller = &self.signed_in.caller;
+        let client = self
+            .app
+            .client(caller, self.id, app::Purpose::CaseWork)
+            .await;
+        match (client, records.await) {
+            (Ok(client), Ok(records)) => Ok((client, records)),
+            (Err(err), _) | (_, Err(err)) => Err(page::failure(err)),
+        }
+    }
+}
