@@ -7,7 +7,6 @@ mod assets;
 mod error;
 mod extract;
 mod middleware;
-mod openapi;
 pub mod public;
 mod staff;
 

@@ -4,6 +4,7 @@ pub(crate) mod cases;
 pub(crate) mod clients;
 pub(crate) mod determinations;
 pub(crate) mod notes;
+mod openapi;
 pub(crate) mod screenings;
 pub(crate) mod shape;
 
@@ -12,7 +13,7 @@ use axum::routing::{get, post};
 
 pub(crate) fn routes() -> Router<app::App> {
     Router::new()
-        .route("/openapi.json", get(crate::openapi::document))
+        .route("/openapi.json", get(openapi::document))
         .route("/clients", post(clients::create).get(clients::caseload))
         .route("/clients/duplicates", post(clients::duplicates))
         .route("/clients/{id}", get(clients::read).delete(clients::erase))

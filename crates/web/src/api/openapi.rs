@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{cases, clients, determinations, notes, screenings, shape};
+use super::{cases, clients, determinations, notes, screenings, shape};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -48,6 +48,6 @@ impl Modify for BearerAuth {
     }
 }
 
-pub(crate) async fn document() -> Json<utoipa::openapi::OpenApi> {
+pub(super) async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
