@@ -356,9 +356,12 @@ impl SealedFile {
             bail!("{} already exists; choose a new file name", path.display());
         }
         let tmp = path.with_extension("partial");
+        // Readable by the operator only, like the data folder.
+        use std::os::unix::fs::OpenOptionsExt;
         let file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
+            .mode(0o600)
             .open(&tmp)?;
         let writer = BackupWriter::new(
             std::io::BufWriter::new(file),

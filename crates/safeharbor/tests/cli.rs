@@ -406,6 +406,12 @@ async fn erasure_drill(engine: common::Engine) {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout(&out).contains(": 1 client keys"), "{}", stdout(&out));
+    // Both kinds of backup are the operator's alone.
+    for file in [&backup, &keys_backup] {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", file.display());
+    }
     for (command, file) in [("restore", &backup), ("keys restore", &keys_backup)] {
         let args: Vec<&str> = command
             .split(' ')

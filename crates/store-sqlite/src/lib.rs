@@ -79,6 +79,9 @@ pub fn keys_path(dir: &Path) -> PathBuf {
 /// Opens (creating and migrating as needed) the records and the key store in `dir`.
 pub async fn open(dir: &Path, now: Timestamp) -> Result<(Store, KeyStore), StoreError> {
     create_private_dir(dir)?;
+    for file in [records_path(dir), keys_path(dir)] {
+        create_private_file(&file)?;
+    }
     let records = pool(&records_path(dir), 8).await?;
     migrate::run(&records, Ledger::Records, RECORDS, now.unix_millis()).await?;
     let writer = pool(&records_path(dir), 1).await?;
@@ -102,6 +105,24 @@ fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
     let mode = std::fs::metadata(dir)?.permissions().mode();
     if mode & 0o077 != 0 {
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// Makes a database file readable by its owner only before SQLite opens it (SQLite would make it
+/// 0644, and gives its write-ahead log and shared memory the same mode as the file), and takes
+/// that mode back from a file an older version made. An empty file is an empty database.
+fn create_private_file(path: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(path)?;
+    let mode = std::fs::metadata(path)?.permissions().mode();
+    if mode & 0o077 != 0 {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
     }
     Ok(())
 }

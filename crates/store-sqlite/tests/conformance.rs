@@ -39,3 +39,36 @@ async fn every_connection_is_durable() {
         .await
         .unwrap();
 }
+
+/// The database files, their write-ahead logs included, are the owner's alone, in a new folder
+/// and in one an older version left readable to others.
+#[tokio::test]
+async fn the_database_files_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let records = safeharbor_store_sqlite::records_path(dir.path());
+    std::fs::write(&records, b"").unwrap();
+    std::fs::set_permissions(&records, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (store, keys) =
+        safeharbor_store_sqlite::open(dir.path(), domain::Timestamp::from_unix_millis(0))
+            .await
+            .unwrap();
+    let mut tx = store.write().await.unwrap();
+    tx.create_team(
+        domain::TeamId::from_random([1; 16]),
+        "North",
+        domain::Timestamp::from_unix_millis(0),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert!(keys.columns().await.is_ok());
+    let mut files = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let entry = entry.unwrap();
+        let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", entry.path().display());
+        files += 1;
+    }
+    assert!(files >= 4, "the databases and their logs: {files} files");
+}
