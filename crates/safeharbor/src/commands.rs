@@ -493,7 +493,11 @@ async fn keys_backup(storage: &Storage, output: &Path) -> anyhow::Result<ExitCod
 
 async fn keys_restore(storage: &Storage, input: &Path) -> anyhow::Result<ExitCode> {
     let app = instance::open(storage).await?;
-    let keys = app.key_store().import(open_sealed(&app, input)?).await?;
+    let has_kek = |version| app.keyring().kek(version).is_some();
+    let keys = app
+        .key_store()
+        .import(open_sealed(&app, input)?, has_kek)
+        .await?;
     app.audit_operator(AuditAction::KeysRestore, None).await?;
     println!("restored {keys} client keys from {}", input.display());
     Ok(ExitCode::SUCCESS)

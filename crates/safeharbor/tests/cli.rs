@@ -468,6 +468,57 @@ async fn wrapped_key(
     row.map(|row| sqlx::Row::try_get(&row, "wrapped").unwrap())
 }
 
+/// A key-store backup taken before a rotation holds keys wrapped by the KEK it retired: restoring
+/// it with the new key file is refused, naming the version needed, and restores nothing (it used to
+/// be "restored", and then every read failed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_restore_refuses_keys_the_key_file_cannot_unwrap() {
+    let source = seeded().await;
+    let files = tempfile::tempdir().unwrap();
+    let old_keys = files.path().join("before-rotation.shk");
+    let out = safeharbor(
+        &["keys", "backup", "--output", old_keys.to_str().unwrap()],
+        source.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = safeharbor(&["keys", "rotate"], source.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let target = tempfile::tempdir().unwrap();
+    let key_file = source.path().join("safeharbor.key");
+    let storage: Vec<OsString> = vec![
+        "--data-dir".into(),
+        target.path().into(),
+        "--key-file".into(),
+        key_file.into(),
+    ];
+    let out = run_on(
+        &["keys", "restore", "--input", old_keys.to_str().unwrap()],
+        &storage,
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "restored: {}", stdout(&out));
+    assert!(said.contains("key-encryption key version 1"), "{said}");
+    let mut keys = sqlite(&target.path().join("keys.sqlite")).await;
+    let restored: i64 = sqlx::Row::try_get(
+        &sqlx::query("SELECT COUNT(*) AS n FROM client_keys")
+            .fetch_one(&mut keys)
+            .await
+            .unwrap(),
+        "n",
+    )
+    .unwrap();
+    assert_eq!(restored, 0, "nothing is restored");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keys_rotate_while_a_server_keeps_serving() {
     let dir = tempfile::tempdir().unwrap();

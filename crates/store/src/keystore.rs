@@ -218,8 +218,9 @@ impl KeyStore {
         Ok(keys)
     }
 
-    /// Loads an export into this key store, which must be empty; all or nothing.
-    pub async fn import(&self, input: impl BufRead) -> Result<u64> {
+    /// Loads an export into this key store, which must be empty; all or nothing. Every key must be
+    /// wrapped by a KEK version for which `has_kek` is true (one the key file holds).
+    pub async fn import(&self, input: impl BufRead, has_kek: impl Fn(u32) -> bool) -> Result<u64> {
         let bad = || StoreError::Refused("the key-store backup holds a line that is not a key");
         // Write-locked from the start: it reads before it writes, and on SQLite a reader that
         // upgrades while another connection writes fails at once instead of waiting its turn.
@@ -243,6 +244,10 @@ impl KeyStore {
                 ));
             }
             if let Ok(key) = serde_json::from_str::<ExportedKey>(&line) {
+                // A key no KEK of this key file unwraps would be restored only to fail every read.
+                if !has_kek(key.kek_version) {
+                    return Err(StoreError::MissingKek(key.kek_version));
+                }
                 let client: ClientId = key.client_id.parse().map_err(|_| bad())?;
                 sqlx::query(
                     "INSERT INTO client_keys (client_id, dek_version, kek_version, wrapped, created_at) VALUES ($1, $2, $3, $4, $5)",

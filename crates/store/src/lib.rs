@@ -137,6 +137,12 @@ pub enum StoreError {
     NewerSchema { found: i64, known: i64 },
     #[error("{0}")]
     Refused(&'static str),
+    #[error(
+        "the key-store backup holds client keys wrapped by key-encryption key version {0}, which \
+         this key file does not have (a rotation retired it, or the backup belongs to another key \
+         file); nothing was restored: use the key file that holds version {0}"
+    )]
+    MissingKek(u32),
     #[error("backup file: {0}")]
     Backup(#[from] std::io::Error),
 }

@@ -61,16 +61,27 @@ pub async fn key_store_exports_and_imports_all_or_nothing(h: &impl Harness) {
     assert_eq!(keys.export(&mut export).await.unwrap(), 3);
     let (_, target) = h.fresh().await;
     let cut = &export[..export.len() - 12];
-    assert!(target.import(cut).await.is_err(), "a cut export is refused");
+    assert!(
+        target.import(cut, |_| true).await.is_err(),
+        "a cut export is refused"
+    );
     assert!(
         target.count_by_kek().await.unwrap().is_empty(),
         "and leaves nothing behind"
     );
-    assert_eq!(target.import(export.as_slice()).await.unwrap(), 3);
+    let missing = target
+        .import(export.as_slice(), |version| version != 1)
+        .await;
+    assert!(
+        matches!(missing, Err(StoreError::MissingKek(1))),
+        "keys no KEK unwraps are refused: {missing:?}"
+    );
+    assert!(target.count_by_kek().await.unwrap().is_empty());
+    assert_eq!(target.import(export.as_slice(), |_| true).await.unwrap(), 3);
     let id = ClientId::from_random([2; 16]);
     assert_eq!(target.get(id).await.unwrap(), keys.get(id).await.unwrap());
     assert!(
-        target.import(export.as_slice()).await.is_err(),
+        target.import(export.as_slice(), |_| true).await.is_err(),
         "only into an empty key store"
     );
 }
