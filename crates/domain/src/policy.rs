@@ -23,108 +23,72 @@ pub enum Relationship {
     Unassigned,
 }
 
-/// Everything the application can be asked to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Action {
-    CreateClient,
-    ListCaseload,
-    ReadClient,
-    ReadNotes,
-    WriteNote,
-    ReadCases,
-    WriteCase,
-    ReadScreenings,
-    WriteScreening,
+/// Declares `Action` from one list: each action with its audit code. `Action::ALL` and
+/// `Action::code` are made from the same list, so no action can be left out of either.
+macro_rules! actions {
+    ($($(#[$doc:meta])* $name:ident => $code:literal,)+) => {
+        /// Everything the application can be asked to do.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Action {
+            $($(#[$doc])* $name,)+
+        }
+
+        impl Action {
+            /// Every action, in the order declared.
+            pub const ALL: [Action; [$($code),+].len()] = [$(Action::$name),+];
+
+            /// The action's name in the audit log: stable, part of the audit format
+            /// (docs/security.md).
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(Action::$name => $code,)+
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    CreateClient => "create-client",
+    ListCaseload => "list-caseload",
+    ReadClient => "read-client",
+    ReadNotes => "read-notes",
+    WriteNote => "write-note",
+    ReadCases => "read-cases",
+    WriteCase => "write-case",
+    ReadScreenings => "read-screenings",
+    WriteScreening => "write-screening",
     /// See a client's determinations (the worksheet of facts and what the law makes of them).
-    ReadDeterminations,
+    ReadDeterminations => "read-determinations",
     /// Record a determination, or save a worksheet in progress.
-    WriteDetermination,
-    WriteSafety,
-    EraseClient,
-    FindDuplicates,
-    ManageUsers,
+    WriteDetermination => "write-determination",
+    WriteSafety => "write-safety",
+    EraseClient => "erase-client",
+    FindDuplicates => "find-duplicates",
+    ManageUsers => "manage-users",
     /// See the queue of safe-contact requests (when each came, not what it says).
-    ListContactRequests,
+    ListContactRequests => "list-contact-requests",
     /// Claim a safe-contact request, read it once claimed, turn it into a client or close it.
-    HandleContactRequest,
+    HandleContactRequest => "handle-contact-request",
     /// See who opened a client's record, and when and why.
-    ReadAccessLog,
+    ReadAccessLog => "read-access-log",
     /// See everyone refused a record, and what one member of staff has done.
-    ReadAuditLog,
+    ReadAuditLog => "read-audit-log",
     /// Assign a client to a member of one's team, or take an assignment away.
-    AssignClient,
+    AssignClient => "assign-client",
     /// See the clients of everyone on the teams one leads.
-    ListTeamCaseload,
+    ListTeamCaseload => "list-team-caseload",
     /// Make teams and say who is on them and who leads them.
-    ManageTeams,
+    ManageTeams => "manage-teams",
     /// Open a record that is not one's own in an emergency ("break the glass").
-    BreakGlass,
+    BreakGlass => "break-glass",
     /// Review emergency accesses.
-    ReviewEmergencyAccess,
+    ReviewEmergencyAccess => "review-emergency-access",
     /// Restrict a client to the people assigned (a client who is also on staff), or lift that.
-    RestrictClient,
+    RestrictClient => "restrict-client",
 }
 
 impl Action {
-    /// The action's name in the audit log: stable, part of the audit format (docs/security.md).
-    pub fn code(self) -> &'static str {
-        match self {
-            Action::CreateClient => "create-client",
-            Action::ListCaseload => "list-caseload",
-            Action::ReadClient => "read-client",
-            Action::ReadNotes => "read-notes",
-            Action::WriteNote => "write-note",
-            Action::ReadCases => "read-cases",
-            Action::WriteCase => "write-case",
-            Action::ReadScreenings => "read-screenings",
-            Action::WriteScreening => "write-screening",
-            Action::ReadDeterminations => "read-determinations",
-            Action::WriteDetermination => "write-determination",
-            Action::WriteSafety => "write-safety",
-            Action::EraseClient => "erase-client",
-            Action::FindDuplicates => "find-duplicates",
-            Action::ManageUsers => "manage-users",
-            Action::ListContactRequests => "list-contact-requests",
-            Action::HandleContactRequest => "handle-contact-request",
-            Action::ReadAccessLog => "read-access-log",
-            Action::ReadAuditLog => "read-audit-log",
-            Action::AssignClient => "assign-client",
-            Action::ListTeamCaseload => "list-team-caseload",
-            Action::ManageTeams => "manage-teams",
-            Action::BreakGlass => "break-glass",
-            Action::ReviewEmergencyAccess => "review-emergency-access",
-            Action::RestrictClient => "restrict-client",
-        }
-    }
-
-    pub const ALL: [Action; 25] = [
-        Action::CreateClient,
-        Action::ListCaseload,
-        Action::ReadClient,
-        Action::ReadNotes,
-        Action::WriteNote,
-        Action::ReadCases,
-        Action::WriteCase,
-        Action::ReadScreenings,
-        Action::WriteScreening,
-        Action::ReadDeterminations,
-        Action::WriteDetermination,
-        Action::WriteSafety,
-        Action::EraseClient,
-        Action::FindDuplicates,
-        Action::ManageUsers,
-        Action::ListContactRequests,
-        Action::HandleContactRequest,
-        Action::ReadAccessLog,
-        Action::ReadAuditLog,
-        Action::AssignClient,
-        Action::ListTeamCaseload,
-        Action::ManageTeams,
-        Action::BreakGlass,
-        Action::ReviewEmergencyAccess,
-        Action::RestrictClient,
-    ];
-
     /// Whether the action is about one client record (and so needs Assigned/Unassigned).
     pub fn concerns_a_client(self) -> bool {
         matches!(
