@@ -35,7 +35,7 @@ use rand::{CryptoRng, RngCore, SeedableRng};
 use store::{KeyStore, Store, StoreError};
 
 pub use cases::{CaseView, NewCase};
-pub use clients::{ClientSummary, ClientView};
+pub use clients::{ClientSummary, ClientView, MAX_PAGE};
 pub use determinations::DeterminationView;
 pub use drafts::Draft;
 pub use keyring::KeyRing;

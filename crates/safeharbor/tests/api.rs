@@ -558,7 +558,35 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
                     .get(format!("{clients}?limit=many"))
                     .bearer_auth(&token),
                 StatusCode::BAD_REQUEST,
-                "whole numbers",
+                "whole number",
+            ),
+            (
+                w.t.http
+                    .get(format!("{clients}?limit=0"))
+                    .bearer_auth(&token),
+                StatusCode::BAD_REQUEST,
+                "from 1 to 200",
+            ),
+            (
+                w.t.http
+                    .get(format!("{clients}?limit=201"))
+                    .bearer_auth(&token),
+                StatusCode::BAD_REQUEST,
+                "from 1 to 200",
+            ),
+            (
+                w.t.http
+                    .get(format!("{clients}?limit=-1"))
+                    .bearer_auth(&token),
+                StatusCode::BAD_REQUEST,
+                "from 1 to 200",
+            ),
+            (
+                w.t.http
+                    .get(format!("{clients}?offset=-5"))
+                    .bearer_auth(&token),
+                StatusCode::BAD_REQUEST,
+                "offset 0 or more",
             ),
             (
                 w.t.http
@@ -750,6 +778,16 @@ async fn the_openapi_document_lists_the_contract_paths() {
         assert!(doc["paths"][path].is_object(), "{path}");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    // The caseload's paging is in the query, optional, with the bounds the server keeps.
+    let params = doc["paths"]["/api/v1/clients"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    for (name, minimum) in [("limit", 1), ("offset", 0)] {
+        let param = params.iter().find(|p| p["name"] == name).unwrap();
+        assert_eq!(param["in"], "query", "{param}");
+        assert_ne!(param["required"], true, "{param}");
+        assert_eq!(param["schema"]["minimum"], minimum, "{param}");
+    }
     assert_eq!(
         send(&w.t, None, Method::GET, "/healthz", None).await.0,
         StatusCode::OK

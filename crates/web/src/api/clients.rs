@@ -101,12 +101,24 @@ pub(crate) struct CaseloadResponse {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Page {
     /// At most this many clients (1 to 200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
-    /// Skip this many clients.
+    /// Skip this many clients (default 0).
+    #[param(minimum = 0)]
     offset: Option<i64>,
+}
+
+impl Page {
+    /// The page asked for, if it is one the documentation allows.
+    fn bounds(&self) -> Option<(i64, i64)> {
+        let limit = self.limit.unwrap_or(50);
+        let offset = self.offset.unwrap_or(0);
+        ((1..=app::MAX_PAGE).contains(&limit) && offset >= 0).then_some((limit, offset))
+    }
 }
 
 /// Names and dates are sent in the body, never in a URL (P5).
@@ -179,16 +191,11 @@ pub(crate) async fn caseload(
     Purpose(purpose): Purpose,
     page: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<CaseloadResponse>, ApiError> {
-    let Query(page) =
-        page.map_err(|_| ApiError::bad_request("limit and offset must be whole numbers."))?;
-    let clients = app
-        .caseload(
-            &caller,
-            page.limit.unwrap_or(50),
-            page.offset.unwrap_or(0),
-            purpose,
-        )
-        .await?;
+    let out_of_bounds =
+        || ApiError::bad_request("limit must be a whole number from 1 to 200, offset 0 or more.");
+    let Query(page) = page.map_err(|_| out_of_bounds())?;
+    let (limit, offset) = page.bounds().ok_or_else(out_of_bounds)?;
+    let clients = app.caseload(&caller, limit, offset, purpose).await?;
     Ok(Json(CaseloadResponse {
         clients: each(clients),
     }))
