@@ -778,6 +778,18 @@ async fn the_openapi_document_lists_the_contract_paths() {
         assert!(doc["paths"][path].is_object(), "{path}");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    // Every operation has an id of its own (code generators name their functions by it).
+    let mut ids: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|path| path.as_object().unwrap().values())
+        .map(|operation| operation["operationId"].as_str().unwrap())
+        .collect();
+    let operations = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), operations, "operation ids repeat: {ids:?}");
     // The caseload's paging is in the query, optional, with the bounds the server keeps.
     let params = doc["paths"]["/api/v1/clients"]["get"]["parameters"]
         .as_array()

@@ -65,7 +65,7 @@ impl From<app::CaseView> for CaseResponse {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/clients/{id}/cases", tag = "cases", request_body = CaseBody,
+#[utoipa::path(post, operation_id = "openCase", path = "/api/v1/clients/{id}/cases", tag = "cases", request_body = CaseBody,
     params(ClientPath),
     responses((status = 201, description = "Opened; you are the assigned worker", body = Created),
         WriteErrors),
@@ -83,7 +83,7 @@ pub(crate) async fn create(
     Ok(Created::of(id))
 }
 
-#[utoipa::path(get, path = "/api/v1/clients/{id}/cases", tag = "cases", params(ClientPath),
+#[utoipa::path(get, operation_id = "listCases", path = "/api/v1/clients/{id}/cases", tag = "cases", params(ClientPath),
     responses((status = 200, body = CasesResponse), ReadErrors),
     security(("bearer" = [])))]
 pub(crate) async fn list(on: OnClient) -> Result<Json<CasesResponse>, ApiError> {

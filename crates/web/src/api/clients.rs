@@ -136,7 +136,7 @@ pub(crate) struct DuplicatesResponse {
     clients: Vec<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/clients", tag = "clients", request_body = ClientBody,
+#[utoipa::path(post, operation_id = "createClient", path = "/api/v1/clients", tag = "clients", request_body = ClientBody,
     params(("X-Purpose" = Option<String>, Header, description = "case-work (default), safety, supervision, legal, data-quality")),
     responses(
         (status = 201, description = "Recorded; you are assigned to the client", body = Created),
@@ -155,7 +155,7 @@ pub(crate) async fn create(
     Ok(Created::of(id))
 }
 
-#[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients", params(ClientPath),
+#[utoipa::path(get, operation_id = "readClient", path = "/api/v1/clients/{id}", tag = "clients", params(ClientPath),
     responses(
         (status = 200, body = ClientResponse),
         (status = 401, body = crate::error::ErrorBody),
@@ -181,7 +181,7 @@ pub(crate) async fn read(on: OnClient) -> Result<Json<ClientResponse>, ApiError>
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/clients", tag = "clients", params(Page),
+#[utoipa::path(get, operation_id = "listCaseload", path = "/api/v1/clients", tag = "clients", params(Page),
     responses((status = 200, description = "Your caseload, most recently assigned first", body = CaseloadResponse),
         (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
@@ -201,7 +201,7 @@ pub(crate) async fn caseload(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/clients/duplicates", tag = "clients", request_body = DuplicatesBody,
+#[utoipa::path(post, operation_id = "findDuplicates", path = "/api/v1/clients/duplicates", tag = "clients", request_body = DuplicatesBody,
     responses((status = 200, body = DuplicatesResponse), (status = 400, body = crate::error::ErrorBody),
         (status = 401, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
@@ -229,7 +229,7 @@ pub(crate) async fn duplicates(
     }))
 }
 
-#[utoipa::path(delete, path = "/api/v1/clients/{id}", tag = "clients",
+#[utoipa::path(delete, operation_id = "eraseClient", path = "/api/v1/clients/{id}", tag = "clients",
     params(("id" = String, Path, description = "Client id")),
     responses((status = 204, description = "Erased: the client's key is destroyed, so their data can never be read again"),
         (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)),

@@ -72,7 +72,7 @@ fn parse_sources(
     Ok(parsed)
 }
 
-#[utoipa::path(post, path = "/api/v1/clients/{id}/determinations", tag = "determinations",
+#[utoipa::path(post, operation_id = "recordDetermination", path = "/api/v1/clients/{id}/determinations", tag = "determinations",
     request_body = DeterminationBody, params(ClientPath),
     responses((status = 201, description = "Recorded, with the outcome of every rule", body = DeterminationResult),
         WriteErrors),
@@ -102,7 +102,7 @@ pub(crate) async fn create(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/clients/{id}/determinations", tag = "determinations",
+#[utoipa::path(get, operation_id = "listDeterminations", path = "/api/v1/clients/{id}/determinations", tag = "determinations",
     params(ClientPath),
     responses((status = 200, description = "Newest first", body = DeterminationsResponse),
         ReadErrors),

@@ -39,7 +39,7 @@ impl From<app::NoteView> for NoteResponse {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/clients/{id}/notes", tag = "notes", request_body = NoteBody,
+#[utoipa::path(post, operation_id = "addNote", path = "/api/v1/clients/{id}/notes", tag = "notes", request_body = NoteBody,
     params(ClientPath), responses((status = 201, body = Created), WriteErrors),
     security(("bearer" = [])))]
 pub(crate) async fn create(
@@ -55,7 +55,7 @@ pub(crate) async fn create(
     Ok(Created::of(id))
 }
 
-#[utoipa::path(get, path = "/api/v1/clients/{id}/notes", tag = "notes", params(ClientPath),
+#[utoipa::path(get, operation_id = "listNotes", path = "/api/v1/clients/{id}/notes", tag = "notes", params(ClientPath),
     responses((status = 200, description = "Newest first", body = NotesResponse), ReadErrors),
     security(("bearer" = [])))]
 pub(crate) async fn list(on: OnClient) -> Result<Json<NotesResponse>, ApiError> {

@@ -109,7 +109,7 @@ impl From<&Instrument> for InstrumentSummary {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/clients/{id}/screenings", tag = "screenings",
+#[utoipa::path(post, operation_id = "recordScreening", path = "/api/v1/clients/{id}/screenings", tag = "screenings",
     request_body = ScreeningBody, params(ClientPath),
     responses((status = 201, description = "Scored and recorded", body = ScreeningResult),
         WriteErrors),
@@ -126,7 +126,7 @@ pub(crate) async fn create(
     Ok((StatusCode::CREATED, Json(scored.into())))
 }
 
-#[utoipa::path(get, path = "/api/v1/clients/{id}/screenings", tag = "screenings",
+#[utoipa::path(get, operation_id = "listScreenings", path = "/api/v1/clients/{id}/screenings", tag = "screenings",
     params(ClientPath),
     responses((status = 200, description = "Newest first", body = ScreeningsResponse), ReadErrors),
     security(("bearer" = [])))]
@@ -140,7 +140,7 @@ pub(crate) async fn list(on: OnClient) -> Result<Json<ScreeningsResponse>, ApiEr
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/instruments", tag = "screenings",
+#[utoipa::path(get, operation_id = "listInstruments", path = "/api/v1/instruments", tag = "screenings",
     responses((status = 200, body = InstrumentsResponse), (status = 401, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub(crate) async fn instruments(
