@@ -47,22 +47,7 @@ impl store::conformance::Harness for Postgres {
 }
 
 fn harness() -> Option<Postgres> {
-    test_database_url().map(|admin_url| Postgres { admin_url })
-}
-
-/// The PostgreSQL test server's URL. Without one the PostgreSQL tests do nothing, unless the run
-/// requires them (`SAFEHARBOR_REQUIRE_POSTGRES`, which `scripts/test` sets whenever it has a
-/// server): then a missing URL fails instead of passing having run nothing.
-fn test_database_url() -> Option<String> {
-    let url = std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty());
-    let required = std::env::var_os("SAFEHARBOR_REQUIRE_POSTGRES").is_some();
-    assert!(
-        url.is_some() || !required,
-        "SAFEHARBOR_REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not"
-    );
-    url
+    store::conformance::test_database_url().map(|admin_url| Postgres { admin_url })
 }
 
 store::conformance_tests!(harness());

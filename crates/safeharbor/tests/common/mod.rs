@@ -41,32 +41,17 @@ pub enum Engine {
 /// The engines to test on: SQLite always, PostgreSQL when the test server is configured.
 pub fn engines() -> Vec<Engine> {
     let mut engines = vec![Engine::Sqlite];
-    if test_database_url().is_some() {
+    if store::conformance::test_database_url().is_some() {
         engines.push(Engine::Postgres);
     }
     engines
-}
-
-/// The PostgreSQL test server's URL. Without one the PostgreSQL tests do nothing, unless the run
-/// requires them (`SAFEHARBOR_REQUIRE_POSTGRES`, which `scripts/test` sets whenever it has a
-/// server): then a missing URL fails instead of passing having run nothing.
-pub fn test_database_url() -> Option<String> {
-    let url = std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty());
-    let required = std::env::var_os("SAFEHARBOR_REQUIRE_POSTGRES").is_some();
-    assert!(
-        url.is_some() || !required,
-        "SAFEHARBOR_REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not"
-    );
-    url
 }
 
 static NEXT_DB: AtomicU32 = AtomicU32::new(0);
 
 /// A fresh, empty PostgreSQL database on the test server; returns its URL.
 pub async fn fresh_postgres() -> String {
-    let admin = test_database_url().expect("TEST_DATABASE_URL");
+    let admin = store::conformance::test_database_url().expect("TEST_DATABASE_URL");
     sqlx::any::install_default_drivers();
     let name = format!(
         "sh_app_{}_{}",

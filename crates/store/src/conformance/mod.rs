@@ -26,6 +26,22 @@ pub use erasure::*;
 pub use schema::*;
 pub use staff::*;
 
+/// The PostgreSQL test server's URL. Without one the PostgreSQL tests do nothing, unless the run
+/// requires them (`SAFEHARBOR_REQUIRE_POSTGRES`, which `scripts/test` sets whenever it has a
+/// server): then a missing URL fails instead of passing having run nothing. Every test on
+/// PostgreSQL asks here, the conformance suite's and the server's.
+pub fn test_database_url() -> Option<String> {
+    let url = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    let required = std::env::var_os("SAFEHARBOR_REQUIRE_POSTGRES").is_some();
+    assert!(
+        url.is_some() || !required,
+        "SAFEHARBOR_REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not"
+    );
+    url
+}
+
 /// Gives each test a fresh, migrated, empty instance of the engine.
 pub trait Harness {
     fn fresh(&self) -> impl std::future::Future<Output = (Store, KeyStore)> + Send;
