@@ -551,6 +551,22 @@ async fn writer(
     report
 }
 
+/// GETs `url` with `token` and reads the JSON answered, or says what went wrong.
+async fn read_back(http: &reqwest::Client, url: &str, token: &str) -> Result<Value, String> {
+    let response = http
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .map_err(|e| format!("GET failed: {e}"))?;
+    let status = response.status();
+    if status != reqwest::StatusCode::OK {
+        let body = response.text().await.unwrap_or_default();
+        return Err(format!("answered {status}: {body}"));
+    }
+    response.json().await.map_err(|e| format!("not JSON: {e}"))
+}
+
 /// Reads back every acknowledged client and note; returns what is missing or wrong.
 async fn check_acks(
     http: reqwest::Client,
@@ -560,29 +576,18 @@ async fn check_acks(
 ) -> Vec<String> {
     let mut problems = Vec::new();
     for ack in acks {
-        let response = http
-            .get(format!("{base}/api/v1/clients/{}", ack.id))
-            .bearer_auth(&token)
-            .send()
-            .await;
-        let response = match response {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(format!("GET client {}: {e}", ack.id));
+        let url = format!("{base}/api/v1/clients/{}", ack.id);
+        let client = match read_back(&http, &url, &token).await {
+            Ok(client) => client,
+            Err(problem) => {
+                let name = &ack.preferred_name;
+                problems.push(format!(
+                    "acknowledged client {} ({name}): {problem}",
+                    ack.id
+                ));
                 continue;
             }
         };
-        let status = response.status();
-        if status != reqwest::StatusCode::OK {
-            problems.push(format!(
-                "acknowledged client {} ({}) answered {status}: {}",
-                ack.id,
-                ack.preferred_name,
-                response.text().await.unwrap_or_default()
-            ));
-            continue;
-        }
-        let client: Value = response.json().await.expect("client JSON");
         if client["preferred_name"] != ack.preferred_name.as_str()
             || client["legal_name"] != ack.legal_name.as_str()
         {
@@ -599,27 +604,17 @@ async fn check_acks(
         let Some((note_id, text)) = &ack.note else {
             continue;
         };
-        let response = http
-            .get(format!("{base}/api/v1/clients/{}/notes", ack.id))
-            .bearer_auth(&token)
-            .send()
-            .await;
-        let response = match response {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(format!("GET notes of {}: {e}", ack.id));
+        let url = format!("{base}/api/v1/clients/{}/notes", ack.id);
+        let notes = match read_back(&http, &url, &token).await {
+            Ok(notes) => notes,
+            Err(problem) => {
+                problems.push(format!(
+                    "notes of acknowledged client {}: {problem}",
+                    ack.id
+                ));
                 continue;
             }
         };
-        let status = response.status();
-        if status != reqwest::StatusCode::OK {
-            problems.push(format!(
-                "notes of acknowledged client {} answered {status}",
-                ack.id
-            ));
-            continue;
-        }
-        let notes: Value = response.json().await.expect("notes JSON");
         let found = notes["notes"]
             .as_array()
             .into_iter()
@@ -1095,17 +1090,9 @@ fn canary_never_reaches_disk_or_logs() {
         }
 
         // Read them back, so that reads are logged too, and prove they were stored.
-        let client: Value = http
-            .get(server.url(&format!("/api/v1/clients/{id}")))
-            .bearer_auth(&token)
-            .send()
+        let client = read_back(&http, &server.url(&format!("/api/v1/clients/{id}")), &token)
             .await
-            .expect("GET client")
-            .error_for_status()
-            .expect("GET client status")
-            .json()
-            .await
-            .unwrap();
+            .expect("GET client");
         assert_eq!(client["preferred_name"], preferred.as_str());
         assert_eq!(client["legal_name"], legal.as_str());
         assert_eq!(client["contact"], contact.as_str());
@@ -1115,29 +1102,17 @@ fn canary_never_reaches_disk_or_logs() {
             code_word.as_str(),
             "{client}"
         );
-        let notes: Value = http
-            .get(server.url(&format!("/api/v1/clients/{id}/notes")))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("GET notes")
-            .error_for_status()
-            .expect("GET notes status")
-            .json()
-            .await
-            .unwrap();
+        let notes = read_back(
+            &http,
+            &server.url(&format!("/api/v1/clients/{id}/notes")),
+            &token,
+        )
+        .await
+        .expect("GET notes");
         assert_eq!(notes["notes"][0]["text"], note.as_str(), "{notes}");
-        let caseload: Value = http
-            .get(server.url("/api/v1/clients"))
-            .bearer_auth(&token)
-            .send()
+        let caseload = read_back(&http, &server.url("/api/v1/clients"), &token)
             .await
-            .expect("GET caseload")
-            .error_for_status()
-            .expect("GET caseload status")
-            .json()
-            .await
-            .unwrap();
+            .expect("GET caseload");
         assert_eq!(
             caseload["clients"][0]["preferred_name"],
             preferred.as_str(),
@@ -1196,76 +1171,77 @@ fn canary_never_reaches_disk_or_logs() {
 
         // Refused requests carrying markers.
         let clients = server.url("/api/v1/clients");
-        let outcomes: Vec<Result<u16, String>> = vec![
-            refused(
-                http.post(&clients)
-                    .bearer_auth(&token)
-                    .json(&json!({ "preferred_name": "Ana", bad_field.clone(): "x" })),
+        let mut attempts: Vec<(reqwest::RequestBuilder, &str, &String)> = Vec::new();
+        // Bodies refused, each with a marker where a value or a field's name would be.
+        let unknown_field = json!({ "preferred_name": "Ana", bad_field.clone(): "x" });
+        let wrong_type = json!({ "preferred_name": "Ana", "languages": bad_type });
+        let bad_birth = json!({ "preferred_name": "Ana", "date_of_birth": bad_date });
+        for (body, what, marker) in [
+            (
+                unknown_field,
                 "unknown field named with a marker",
                 &bad_field,
-            )
-            .await,
-            refused(
-                http.post(&clients)
-                    .bearer_auth(&token)
-                    .json(&json!({ "preferred_name": "Ana", "languages": bad_type })),
-                "marker as a value of the wrong type",
-                &bad_type,
-            )
-            .await,
-            refused(
-                http.post(&clients)
-                    .bearer_auth(&token)
-                    .json(&json!({ "preferred_name": "Ana", "date_of_birth": bad_date })),
-                "marker as an invalid date of birth",
-                &bad_date,
-            )
-            .await,
-            refused(
-                http.post(server.url(&format!("/api/v1/clients/{id}/notes")))
-                    .bearer_auth(&token)
-                    .json(&json!({ "text": 7, "note": bad_note })),
-                "note with a wrong type and a marker in an unknown field",
-                &bad_note,
-            )
-            .await,
-            refused(
-                http.get(server.url(&format!("/api/v1/clients/{in_path}")))
-                    .bearer_auth(&token),
-                "marker as a client id in the path",
+            ),
+            (wrong_type, "marker as a value of the wrong type", &bad_type),
+            (bad_birth, "marker as an invalid date of birth", &bad_date),
+        ] {
+            let request = http.post(&clients).bearer_auth(&token).json(&body);
+            attempts.push((request, what, marker));
+        }
+        let notes = server.url(&format!("/api/v1/clients/{id}/notes"));
+        let note = json!({ "text": 7, "note": bad_note });
+        let request = http.post(notes).bearer_auth(&token).json(&note);
+        let what = "note with a wrong type and a marker in an unknown field";
+        attempts.push((request, what, &bad_note));
+        // Addresses, a token and a purpose refused, each carrying a marker.
+        let client = format!("/api/v1/clients/{id}");
+        for (path, bearer, purpose, what, marker) in [
+            (
+                format!("/api/v1/clients/{in_path}"),
+                &token,
+                None,
+                "a client id in the path",
                 &in_path,
-            )
-            .await,
-            refused(
-                http.get(server.url(&format!("/api/v1/clients/{in_path}/notes")))
-                    .bearer_auth(&token),
-                "marker as a client id in the notes path",
+            ),
+            (
+                format!("/api/v1/clients/{in_path}/notes"),
+                &token,
+                None,
+                "the notes path",
                 &in_path,
-            )
-            .await,
-            refused(
-                http.get(server.url(&format!("/api/v1/clients?limit={in_query}")))
-                    .bearer_auth(&token),
-                "marker in the query string",
+            ),
+            (
+                format!("/api/v1/clients?limit={in_query}"),
+                &token,
+                None,
+                "the query",
                 &in_query,
-            )
-            .await,
-            refused(
-                http.get(server.url(&format!("/api/v1/clients/{id}")))
-                    .bearer_auth(&in_token),
-                "marker as the bearer token",
+            ),
+            (
+                client.clone(),
                 &in_token,
-            )
-            .await,
-            refused(
-                http.get(server.url(&format!("/api/v1/clients/{id}")))
-                    .bearer_auth(&token)
-                    .header("x-purpose", &in_purpose),
-                "marker as the purpose",
+                None,
+                "the bearer token",
+                &in_token,
+            ),
+            (
+                client,
+                &token,
+                Some(&in_purpose),
+                "the purpose",
                 &in_purpose,
-            )
-            .await,
-        ];
+            ),
+        ] {
+            let mut request = http.get(server.url(&path)).bearer_auth(bearer);
+            if let Some(purpose) = purpose {
+                request = request.header("x-purpose", purpose);
+            }
+            attempts.push((request, what, marker));
+        }
+        let mut outcomes: Vec<Result<u16, String>> = Vec::new();
+        for (request, what, marker) in attempts {
+            outcomes.push(refused(request, what, marker).await);
+        }
 
         // A backup while the server runs, then a graceful stop and an audit check.
         let backup = instance.root.path().join("backup.shb");

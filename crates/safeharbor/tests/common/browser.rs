@@ -287,6 +287,14 @@ impl Browser {
     /// Presses and releases one key (for example [`ESCAPE`]) on whatever has focus, through the
     /// Actions API, as a person's keyboard would.
     pub async fn press_key(&self, key: &str) {
+        // Chrome drops input that arrives before a page has drawn its first frame (no person
+        // can press a key on a page not yet shown): wait for two frames first.
+        self.execute_async(
+            "const done = arguments[arguments.length - 1];
+             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            json!([]),
+        )
+        .await;
         let actions = json!({ "actions": [{
             "type": "key",
             "id": "keyboard",
