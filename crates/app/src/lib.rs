@@ -39,7 +39,7 @@ pub use clients::{ClientSummary, ClientView, MAX_PAGE};
 pub use determinations::DeterminationView;
 pub use drafts::Draft;
 pub use keyring::KeyRing;
-pub use notes::NoteView;
+pub use notes::{MAX_NOTES, NoteView};
 pub use record::{ClientRecord, ScreeningSummary};
 pub use safety::SafetyView;
 pub use screenings::ScreeningView;

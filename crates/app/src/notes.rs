@@ -53,31 +53,25 @@ impl App {
         .await
     }
 
-    /// A client's notes, newest first.
+    /// A page of a client's notes, newest first: at most `limit` (1 to `MAX_NOTES`), after
+    /// skipping `offset`. A page shorter than `limit` is the last.
     pub async fn notes(
         &self,
         caller: &Caller,
         client: ClientId,
+        (limit, offset): (i64, i64),
         purpose: Purpose,
     ) -> Result<Vec<NoteView>> {
+        let (limit, offset) = (limit.clamp(1, MAX_NOTES), offset.max(0));
         let part = (Action::ReadNotes, AuditAction::NoteList);
         self.record_part(caller, client, part, purpose, async |tx, client| {
             let dek = self.client_key(client).await?;
-            open_notes(tx, &dek, client).await
+            let rows = tx.notes_page(client, limit, offset).await?;
+            let authors = author_names(tx, &rows).await?;
+            open_note_rows(&dek, rows, &authors)
         })
         .await
     }
-}
-
-/// A client's notes, newest first, opened, each with its author's username (read in `tx`).
-pub(crate) async fn open_notes(
-    tx: &mut store::Reads,
-    dek: &crypto::DataKey,
-    client: ClientId,
-) -> Result<Vec<NoteView>> {
-    let rows = tx.notes(client, MAX_NOTES).await?;
-    let authors = author_names(tx, &rows).await?;
-    open_note_rows(dek, rows, &authors)
 }
 
 /// The username of each note's author, by the author as stored; `None` for an author who is not

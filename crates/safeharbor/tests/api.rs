@@ -789,3 +789,50 @@ async fn the_openapi_document_lists_the_contract_paths() {
         StatusCode::OK
     );
 }
+
+/// Every note can be read, a page at a time, newest first (the list used to stop at the newest
+/// 500 with no way further), and a page outside the documented bounds is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_note_is_reached_a_page_at_a_time() {
+    let w = world(Engine::Sqlite).await;
+    let client: domain::ClientId = w.client.parse().unwrap();
+    for n in 0..505 {
+        let text = domain::note::NoteText::parse(&format!("Note {n}")).unwrap();
+        let purpose = app::Purpose::CaseWork;
+        w.t.app
+            .add_note(&w.manager.caller, client, text, purpose)
+            .await
+            .unwrap();
+        w.t.clock.advance_minutes(1);
+    }
+    let path = format!("/api/v1/clients/{}/notes", w.client);
+    let texts = |page: &Value| -> Vec<String> {
+        let notes = page["notes"].as_array().unwrap();
+        notes
+            .iter()
+            .map(|n| n["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (status, first) = send(&w.t, Some(&w.manager), Method::GET, &path, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let first = texts(&first);
+    assert_eq!((first.len(), first[0].as_str()), (500, "Note 504"));
+    let rest = format!("{path}?offset=500");
+    let (_, rest) = send(&w.t, Some(&w.manager), Method::GET, &rest, None).await;
+    assert_eq!(
+        texts(&rest),
+        ["Note 4", "Note 3", "Note 2", "Note 1", "Note 0"]
+    );
+    let small = format!("{path}?limit=2&offset=1");
+    let (_, small) = send(&w.t, Some(&w.manager), Method::GET, &small, None).await;
+    assert_eq!(texts(&small), ["Note 503", "Note 502"]);
+    for page in ["limit=0", "limit=501", "offset=-1", "limit=all"] {
+        let asked = format!("{path}?{page}");
+        let (status, body) = send(&w.t, Some(&w.manager), Method::GET, &asked, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{page}: {body}");
+    }
+    // Someone else's client's notes are not found, however the page is asked for.
+    let other = format!("{path}?limit=2");
+    let (status, _) = send(&w.t, Some(&w.other_manager), Method::GET, &other, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -69,6 +69,27 @@ impl Reads {
         Ok(one(self.notes_of(&[client_id], limit).await?, client_id))
     }
 
+    /// A page of a client's notes, newest first: at most `limit`, after skipping `offset`.
+    pub async fn notes_page(
+        &mut self,
+        client_id: ClientId,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<NoteRow>> {
+        sqlx::query(
+            "SELECT id, client_id, author, created_at, body FROM notes WHERE client_id = $1 \
+             ORDER BY created_at DESC, id LIMIT $2 OFFSET $3",
+        )
+        .bind(client_id.to_string())
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(note)
+        .collect()
+    }
+
     /// The newest notes of each of `clients`, at most `limit` each.
     pub async fn notes_of(
         &mut self,

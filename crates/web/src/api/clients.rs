@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use domain::client::{AgeBand, DateOfBirth, Gender, NewClient, RawClient};
 use serde::{Deserialize, Serialize};
 
-use super::shape::{ClientPath, Created, OnClient, each};
+use super::shape::{self, ClientPath, Created, OnClient, each};
 use crate::error::ApiError;
 use crate::extract::{Authenticated, Purpose, StrictJson, record_id};
 
@@ -112,15 +112,6 @@ pub(crate) struct Page {
     offset: Option<i64>,
 }
 
-impl Page {
-    /// The page asked for, if it is one the documentation allows.
-    fn bounds(&self) -> Option<(i64, i64)> {
-        let limit = self.limit.unwrap_or(50);
-        let offset = self.offset.unwrap_or(0);
-        ((1..=app::MAX_PAGE).contains(&limit) && offset >= 0).then_some((limit, offset))
-    }
-}
-
 /// Names and dates are sent in the body, never in a URL (P5).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -191,10 +182,8 @@ pub(crate) async fn caseload(
     Purpose(purpose): Purpose,
     page: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<CaseloadResponse>, ApiError> {
-    let out_of_bounds =
-        || ApiError::bad_request("limit must be a whole number from 1 to 200, offset 0 or more.");
-    let Query(page) = page.map_err(|_| out_of_bounds())?;
-    let (limit, offset) = page.bounds().ok_or_else(out_of_bounds)?;
+    let asked = page.ok().map(|Query(page)| (page.limit, page.offset));
+    let (limit, offset) = shape::page(asked, 50, app::MAX_PAGE)?;
     let clients = app.caseload(&caller, limit, offset, purpose).await?;
     Ok(Json(CaseloadResponse {
         clients: each(clients),

@@ -1,10 +1,12 @@
 //! Contact notes on a client.
 
 use axum::Json;
+use axum::extract::Query;
+use axum::extract::rejection::QueryRejection;
 use domain::note::NoteText;
 use serde::{Deserialize, Serialize};
 
-use super::shape::{ClientPath, Created, OnClient, ReadErrors, WriteErrors, each};
+use super::shape::{self, ClientPath, Created, OnClient, ReadErrors, WriteErrors, each};
 use crate::error::ApiError;
 use crate::extract::StrictJson;
 
@@ -55,10 +57,33 @@ pub(crate) async fn create(
     Ok(Created::of(id))
 }
 
-#[utoipa::path(get, operation_id = "listNotes", path = "/api/v1/clients/{id}/notes", tag = "notes", params(ClientPath),
-    responses((status = 200, description = "Newest first", body = NotesResponse), ReadErrors),
+/// Which notes: a page of them, newest first.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NotesPage {
+    /// At most this many notes (1 to 500, default 500); a shorter page is the last.
+    #[param(minimum = 1, maximum = 500)]
+    limit: Option<i64>,
+    /// Skip this many of the newest notes (default 0).
+    #[param(minimum = 0)]
+    offset: Option<i64>,
+}
+
+#[utoipa::path(get, operation_id = "listNotes", path = "/api/v1/clients/{id}/notes", tag = "notes",
+    params(ClientPath, NotesPage),
+    responses((status = 200, description = "Newest first", body = NotesResponse),
+        (status = 400, body = crate::error::ErrorBody), ReadErrors),
     security(("bearer" = [])))]
-pub(crate) async fn list(on: OnClient) -> Result<Json<NotesResponse>, ApiError> {
-    let notes = on.app.notes(&on.caller, on.client()?, on.purpose).await?;
+pub(crate) async fn list(
+    on: OnClient,
+    page: Result<Query<NotesPage>, QueryRejection>,
+) -> Result<Json<NotesResponse>, ApiError> {
+    let asked = page.ok().map(|Query(page)| (page.limit, page.offset));
+    let page = shape::page(asked, app::MAX_NOTES, app::MAX_NOTES)?;
+    let notes = on
+        .app
+        .notes(&on.caller, on.client()?, page, on.purpose)
+        .await?;
     Ok(Json(NotesResponse { notes: each(notes) }))
 }

@@ -82,6 +82,25 @@ impl IntoResponse for Created {
     }
 }
 
+/// The page of a list asked for (`limit` and `offset` from the query, `None` if the query could
+/// not be read), checked against what the documentation promises: `limit` from 1 to `max`
+/// (`default` when left out), `offset` 0 or more. Anything else is a 400 that says so.
+pub(crate) fn page(
+    asked: Option<(Option<i64>, Option<i64>)>,
+    default: i64,
+    max: i64,
+) -> Result<(i64, i64), ApiError> {
+    let bounds = |(limit, offset): (Option<i64>, Option<i64>)| {
+        let (limit, offset) = (limit.unwrap_or(default), offset.unwrap_or(0));
+        ((1..=max).contains(&limit) && offset >= 0).then_some((limit, offset))
+    };
+    asked.and_then(bounds).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "limit must be a whole number from 1 to {max}, offset 0 or more."
+        ))
+    })
+}
+
 /// A list of records as the API shows them, each turned into its JSON shape.
 pub(crate) fn each<R, T: From<R>>(records: Vec<R>) -> Vec<T> {
     records.into_iter().map(T::from).collect()
