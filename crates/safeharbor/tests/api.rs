@@ -774,6 +774,20 @@ async fn the_openapi_document_lists_the_contract_paths() {
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), operations, "operation ids repeat: {ids:?}");
+    // Every POST that takes a JSON body says it answers 413 and 415 too (the server does).
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        if let Some(post) = operations
+            .get("post")
+            .filter(|p| p.get("requestBody").is_some())
+        {
+            for status in ["413", "415"] {
+                assert!(post["responses"][status].is_object(), "{path}: {status}");
+            }
+        }
+    }
+    // A determination's results are a list, as the server sends them.
+    let result = &doc["components"]["schemas"]["DeterminationResult"]["properties"]["results"];
+    assert_eq!(result["type"], "array", "{result}");
     // The caseload's paging is in the query, optional, with the bounds the server keeps.
     let params = doc["paths"]["/api/v1/clients"]["get"]["parameters"]
         .as_array()

@@ -192,7 +192,8 @@ pub(crate) async fn caseload(
 
 #[utoipa::path(post, operation_id = "findDuplicates", path = "/api/v1/clients/duplicates", tag = "clients", request_body = DuplicatesBody,
     responses((status = 200, body = DuplicatesResponse), (status = 400, body = crate::error::ErrorBody),
-        (status = 401, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)),
+        (status = 401, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody),
+        (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub(crate) async fn duplicates(
     State(app): State<app::App>,

@@ -27,8 +27,8 @@ pub(crate) struct DeterminationBody {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct DeterminationResult {
     id: String,
-    /// As `safeharbor determine` prints them, for every jurisdiction.
-    #[schema(value_type = Object)]
+    /// As `safeharbor determine` prints them, for every jurisdiction: one object a rule.
+    #[schema(value_type = Vec<Object>)]
     results: serde_json::Value,
 }
 

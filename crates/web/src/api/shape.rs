@@ -112,7 +112,8 @@ pub(crate) fn each<R, T: From<R>>(records: Vec<R>) -> Vec<T> {
 pub(crate) struct ReadErrors;
 
 /// The error answers of writing a record under a client: a body that is not the request's JSON,
-/// no valid token, no such client, or a value that is not allowed.
+/// no valid token, no such client, a body too large or not sent as JSON, or a value that is not
+/// allowed.
 #[derive(Debug)]
 pub(crate) struct WriteErrors;
 
@@ -124,7 +125,7 @@ impl IntoResponses for ReadErrors {
 
 impl IntoResponses for WriteErrors {
     fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
-        errors(&[400, 401, 404, 422])
+        errors(&[400, 401, 404, 413, 415, 422])
     }
 }
 
