@@ -48,6 +48,16 @@ pub fn parse_date(field: &'static str, raw: &str) -> Result<time::Date, InvalidI
         .map_err(|_| InvalidInput::new(field, "must be a date written YYYY-MM-DD"))
 }
 
+/// A case's date as someone enters it: a calendar date from 1900 to 2100. (Stored dates are read
+/// with `parse_date` alone, so that a record kept before this rule still opens.)
+pub fn parse_case_date(field: &'static str, raw: &str) -> Result<time::Date, InvalidInput> {
+    let date = parse_date(field, raw)?;
+    if !(1900..=2100).contains(&date.year()) {
+        return Err(InvalidInput::new(field, "must be a date from 1900 to 2100"));
+    }
+    Ok(date)
+}
+
 pub fn format_date(date: time::Date) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     date.format(&format).unwrap_or_default()
@@ -93,6 +103,22 @@ impl CaseDates {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_case_date_is_a_real_date_of_our_times() {
+        for raw in [
+            "0000-01-01",
+            "1899-12-31",
+            "2101-01-01",
+            "2026-02-30",
+            "26-1-1",
+        ] {
+            assert!(parse_case_date("opened_on", raw).is_err(), "{raw}");
+        }
+        for raw in ["1900-01-01", "2026-12-02", "2100-12-31"] {
+            assert!(parse_case_date("opened_on", raw).is_ok(), "{raw}");
+        }
+    }
+
     use super::*;
     use time::macros::date;
 

@@ -473,7 +473,7 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
                 .header("content-type", content_type)
                 .body(body)
         };
-        let cases: Vec<(reqwest::RequestBuilder, StatusCode, &str)> = vec![
+        let bad: Vec<(reqwest::RequestBuilder, StatusCode, &str)> = vec![
             (
                 post(&clients, "{".into(), "application/json"),
                 StatusCode::BAD_REQUEST,
@@ -586,6 +586,18 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
                 "Nothing was found",
             ),
         ];
+        let cases = format!("{clients}/{}/cases", w.client);
+        let case = |opened: &str| {
+            let body = json!({"program": "Drop-in", "opened_on": opened}).to_string();
+            post(&cases, body, "application/json")
+        };
+        let cases = ["0000-01-01", "2101-01-01"].map(|opened| {
+            (
+                case(opened),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "from 1900 to 2100",
+            )
+        });
         // Pages outside the documented bounds.
         let pages = ["limit=0", "limit=201", "limit=-1", "offset=-5"].map(|page| {
             let request =
@@ -598,7 +610,8 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
                 "from 1 to 200, offset 0 or more",
             )
         });
-        for (request, status, says) in cases.into_iter().chain(pages) {
+        let bad = bad.into_iter().chain(cases).chain(pages);
+        for (request, status, says) in bad {
             let response = request.send().await.unwrap();
             assert_eq!(response.status(), status);
             let body: Value = response.json().await.unwrap();

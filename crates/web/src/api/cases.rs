@@ -1,7 +1,7 @@
 //! Cases on a client.
 
 use axum::Json;
-use domain::case::{CaseDates, Program, parse_date};
+use domain::case::{CaseDates, Program, parse_case_date};
 use serde::{Deserialize, Serialize};
 
 use super::shape::{ClientPath, Created, OnClient, ReadErrors, WriteErrors, each};
@@ -23,11 +23,11 @@ pub(crate) struct CaseBody {
 
 impl CaseBody {
     fn parse(self) -> Result<app::NewCase, domain::InvalidInput> {
-        let opened = parse_date("opened_on", &self.opened_on)?;
+        let opened = parse_case_date("opened_on", &self.opened_on)?;
         let closed = self
             .closed_on
             .as_deref()
-            .map(|d| parse_date("closed_on", d))
+            .map(|d| parse_case_date("closed_on", d))
             .transpose()?;
         Ok(app::NewCase {
             program: Program::parse(&self.program)?,
