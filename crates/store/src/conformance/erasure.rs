@@ -4,7 +4,7 @@ use domain::{ClientId, DeterminationId, EmergencyAccessId, UserId};
 use rand::Rng;
 
 use crate::Store;
-use crate::rows::{ClientRow, DeterminationRow, EmergencyAccessRow, NoteRow};
+use crate::rows::{ClientRow, DeterminationRow, EmergencyAccessRow};
 use domain::classification::{self, Home, Table};
 
 use super::*;
@@ -12,40 +12,8 @@ use super::*;
 /// Gives `client` a row in every kind of client record there is (with `by` as the member of
 /// staff), each holding something erasure must take.
 async fn fill_record(tx: &mut crate::Tx, client: ClientId, by: UserId, rng: &mut impl Rng) {
+    add_note_case_and_screening(tx, client, by, rng).await;
     let me = Actor::User(by).encode();
-    tx.insert_note(&NoteRow {
-        id: domain::NoteId::from_random(rng.r#gen()),
-        client_id: client,
-        author: me.clone(),
-        created_at: T0,
-        body: Some(vec![7; 40]),
-    })
-    .await
-    .unwrap();
-    tx.insert_case(&crate::rows::CaseRow {
-        id: domain::CaseId::from_random(rng.r#gen()),
-        client_id: client,
-        program: "Drop-in".into(),
-        opened_on: "2026-01-02".into(),
-        closed_on: None,
-        assigned_to: Some(by),
-        created_at: T0,
-    })
-    .await
-    .unwrap();
-    tx.insert_screening(&crate::rows::ScreeningRow {
-        id: domain::ScreeningId::from_random(rng.r#gen()),
-        client_id: client,
-        instrument: "qyit-4".into(),
-        instrument_version: "1.0.0".into(),
-        answers: Some(vec![8; 30]),
-        score: Some(1),
-        result: Some("positive".into()),
-        screened_by: me.clone(),
-        created_at: T0,
-    })
-    .await
-    .unwrap();
     tx.insert_determination(&DeterminationRow {
         id: DeterminationId::from_random(rng.r#gen()),
         client_id: client,
@@ -209,7 +177,7 @@ pub async fn erasure_wipes_sealed_fields_and_notes(h: &impl Harness) {
             && erased.safety.is_none()
     );
     assert!(
-        tx.notes(c.id, 10)
+        tx.notes_page(c.id, 10, 0)
             .await
             .unwrap()
             .iter()

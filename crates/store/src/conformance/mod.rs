@@ -15,6 +15,7 @@ use crate::{KeyStore, Store};
 mod access;
 mod audit;
 mod backups;
+mod casework;
 mod erasure;
 mod schema;
 mod staff;
@@ -22,6 +23,7 @@ mod staff;
 pub use access::*;
 pub use audit::*;
 pub use backups::*;
+pub use casework::*;
 pub use erasure::*;
 pub use schema::*;
 pub use staff::*;
@@ -125,39 +127,7 @@ async fn seed(store: &Store) -> (UserRow, UserRow, ClientRow) {
     tx.insert_token(&token, &[9; 32]).await.unwrap();
     tx.insert_client(&c).await.unwrap();
     tx.assign(c.id, a.id, T0).await.unwrap();
-    tx.insert_note(&NoteRow {
-        id: domain::NoteId::from_random(rng.r#gen()),
-        client_id: c.id,
-        author: Actor::User(a.id).encode(),
-        created_at: T0,
-        body: Some(vec![7; 40]),
-    })
-    .await
-    .unwrap();
-    tx.insert_case(&crate::rows::CaseRow {
-        id: domain::CaseId::from_random(rng.r#gen()),
-        client_id: c.id,
-        program: "Drop-in".into(),
-        opened_on: "2026-01-02".into(),
-        closed_on: None,
-        assigned_to: Some(a.id),
-        created_at: T0,
-    })
-    .await
-    .unwrap();
-    tx.insert_screening(&crate::rows::ScreeningRow {
-        id: domain::ScreeningId::from_random(rng.r#gen()),
-        client_id: c.id,
-        instrument: "qyit-4".into(),
-        instrument_version: "1.0.0".into(),
-        answers: Some(vec![8; 30]),
-        score: Some(1),
-        result: Some("positive".into()),
-        screened_by: Actor::User(a.id).encode(),
-        created_at: T0,
-    })
-    .await
-    .unwrap();
+    add_note_case_and_screening(&mut tx, c.id, a.id, &mut rng).await;
     tx.append_audit(&event(AuditAction::ClientCreate), &AUDIT_KEY)
         .await
         .unwrap();
@@ -166,6 +136,49 @@ async fn seed(store: &Store) -> (UserRow, UserRow, ClientRow) {
         .unwrap();
     tx.commit().await.unwrap();
     (a, b, c)
+}
+
+/// Gives `client` a note, a case and a screening, recorded by `by`, each with something sealed.
+async fn add_note_case_and_screening(
+    tx: &mut crate::Tx,
+    client: ClientId,
+    by: UserId,
+    rng: &mut impl Rng,
+) {
+    let me = Actor::User(by).encode();
+    tx.insert_note(&NoteRow {
+        id: domain::NoteId::from_random(rng.r#gen()),
+        client_id: client,
+        author: me.clone(),
+        created_at: T0,
+        body: Some(vec![7; 40]),
+    })
+    .await
+    .unwrap();
+    tx.insert_case(&crate::rows::CaseRow {
+        id: domain::CaseId::from_random(rng.r#gen()),
+        client_id: client,
+        program: "Drop-in".into(),
+        opened_on: "2026-01-02".into(),
+        closed_on: None,
+        assigned_to: Some(by),
+        created_at: T0,
+    })
+    .await
+    .unwrap();
+    tx.insert_screening(&crate::rows::ScreeningRow {
+        id: domain::ScreeningId::from_random(rng.r#gen()),
+        client_id: client,
+        instrument: "qyit-4".into(),
+        instrument_version: "1.0.0".into(),
+        answers: Some(vec![8; 30]),
+        score: Some(1),
+        result: Some("positive".into()),
+        screened_by: me,
+        created_at: T0,
+    })
+    .await
+    .unwrap();
 }
 
 /// Expands to one test per conformance check, for the harness expression given.
@@ -187,6 +200,7 @@ macro_rules! conformance_tests {
             team_leads_stand_to_their_members_clients,
             emergency_access_lasts_until_it_expires_and_waits_for_review,
             erasure_wipes_sealed_fields_and_notes,
+            notes_come_a_page_at_a_time_newest_first,
             key_store_puts_replaces_and_destroys,
             key_store_exports_and_imports_all_or_nothing,
             backups_restore_into_a_fresh_instance_with_the_same_digest,

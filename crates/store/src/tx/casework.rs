@@ -64,11 +64,6 @@ impl Tx {
 }
 
 impl Reads {
-    /// A client's newest notes, newest first, at most `limit`.
-    pub async fn notes(&mut self, client_id: ClientId, limit: i64) -> Result<Vec<NoteRow>> {
-        Ok(one(self.notes_of(&[client_id], limit).await?, client_id))
-    }
-
     /// A page of a client's notes, newest first: at most `limit`, after skipping `offset`.
     pub async fn notes_page(
         &mut self,
