@@ -55,7 +55,7 @@ fn coded<T>(
 }
 
 impl App {
-    fn indexer(&self) -> BlindIndexer {
+    pub(crate) fn indexer(&self) -> BlindIndexer {
         BlindIndexer::new(self.keyring().index_key())
     }
 

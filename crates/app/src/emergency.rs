@@ -3,7 +3,7 @@
 //! access and its reason are audited in the transaction that grants it, and wait in a queue until
 //! a lead of the holder's teams (or, if they have none, any supervisor) has reviewed them.
 
-use crate::signin::SignInError;
+use crate::signin::{Proof, SignInError};
 use domain::audit::{Actor, AuditAction};
 use domain::emergency::{EmergencyReason, ReviewOutcome, expires_at};
 use domain::policy::{Action, Facts, Refusal, Subject, decide, reviews_emergency_access};
@@ -44,11 +44,10 @@ impl App {
         caller: &Caller,
         client: ClientId,
         reason: &EmergencyReason,
-        password: &str,
-        code: &str,
+        proof: Proof<'_>,
     ) -> Result<std::result::Result<(), SignInError>> {
         self.grant_role(caller, Action::BreakGlass)?;
-        let (mut tx, _) = match self.proven(caller, password, code).await? {
+        let (mut tx, _) = match self.proven(caller, proof).await? {
             Ok(checked) => checked,
             Err(refused) => return Ok(Err(refused)),
         };

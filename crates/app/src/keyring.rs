@@ -89,6 +89,14 @@ impl KeyRing {
         )
     }
 
+    /// The key that signs device cookies (`crypto::device`): derived from the index key like the
+    /// staff key, so every server with the key file accepts the same browsers.
+    pub fn device_key(&self) -> SecretKey {
+        self.read()
+            .index_key()
+            .derive(b"safeharbor trusted browsers v1")
+    }
+
     pub fn audit_key(&self) -> SecretKey {
         self.read().audit_key().clone()
     }

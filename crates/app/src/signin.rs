@@ -1,12 +1,20 @@
 //! Staff sign-in: a password and a TOTP code, every time (P10-P13). Sessions live in the database
 //! (any server can check them); the browser holds only a random token, of which we keep a hash.
-//! Every refusal looks the same to the person signing in, whatever the reason.
+//! Every refusal looks the same to the person signing in, whatever the reason, with one exception
+//! for someone whose password was right: a code already used is named as such.
+//!
+//! Failures slow guessing down (P12), counted per username as typed when the browser is not one
+//! that signed in to the account before, whether or not the account exists, and per browser when
+//! it is (OWASP's device cookies, `crypto::device`): an attacker elsewhere is throttled while the
+//! account's owner, at their usual browser, gets straight through.
 
 use crypto::FieldAad;
 use crypto::password::{self, Cost};
 use crypto::totp::TotpSecret;
 use domain::audit::{Actor, AuditAction};
-use domain::signin::{NewPassword, SessionState, next_attempt_allowed, session_state};
+use domain::signin::{
+    NewPassword, SessionState, failures_forgotten_before, held_back_until, session_state,
+};
 use domain::{Timestamp, UserId};
 use store::rows::{CredentialsRow, SessionRow, UserRow};
 
@@ -19,6 +27,26 @@ pub enum SignInError {
     Refused,
     #[error("Too many attempts. You can try again after {0}.")]
     SlowDown(String),
+    /// Only for someone whose password was right: the code was right too, but already used.
+    #[error(
+        "That code was already used. Wait for your authenticator app to show a new code, then try again."
+    )]
+    CodeUsed,
+}
+
+/// What a person offers to prove who they are: their password, the code their authenticator
+/// shows, and the device cookie of their browser, if it has one.
+#[derive(Clone, Copy)]
+pub struct Proof<'a> {
+    pub password: &'a str,
+    pub code: &'a str,
+    pub device: Option<&'a str>,
+}
+
+impl std::fmt::Debug for Proof<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Proof(<redacted>)")
+    }
 }
 
 /// A live session: whose it is, when they last proved who they are, and when it last proved a
@@ -44,11 +72,13 @@ impl LiveSession {
     }
 }
 
-/// A new session: the secret for the cookie (shown once) and its owner.
+/// A new session: the secret for the cookie (shown once), its owner, and a fresh device cookie
+/// for the browser that signed in.
 #[derive(Debug)]
 pub struct NewSession {
     pub token: String,
     pub caller: Caller,
+    pub device: String,
 }
 
 /// A live session, as its owner sees it in their list.
@@ -120,12 +150,12 @@ impl App {
         let phc = self.hash_password(new).await?;
         let now = self.now();
         let mut tx = self.store().write().await?;
-        tx.user(user).await?.ok_or(AppError::NotFound)?;
+        let account = tx.user(user).await?.ok_or(AppError::NotFound)?;
         let mut credentials = tx.credentials(user).await?;
         credentials.password_hash = Some(phc);
-        credentials.failed_attempts = 0;
-        credentials.last_failure_at = None;
         tx.put_credentials(user, &credentials, now).await?;
+        tx.clear_signin_failures(&self.indexer().username(&account.username))
+            .await?;
         tx.end_sessions_of(user, now).await?;
         self.audit(
             &mut tx,
@@ -210,8 +240,7 @@ impl App {
     pub async fn sign_in(
         &self,
         username: &str,
-        password: &str,
-        code: &str,
+        proof: Proof<'_>,
     ) -> Result<std::result::Result<NewSession, SignInError>> {
         let user = {
             let mut tx = self.store().read().await?;
@@ -222,7 +251,7 @@ impl App {
             tx.commit().await?;
             user
         };
-        let (mut tx, user) = match self.check_credentials(user, password, code).await? {
+        let (mut tx, user) = match self.check_credentials(username, user, proof).await? {
             Ok(checked) => checked,
             Err(refused) => return Ok(Err(refused)),
         };
@@ -237,10 +266,9 @@ impl App {
         &self,
         token: &str,
         caller: &Caller,
-        password: &str,
-        code: &str,
+        proof: Proof<'_>,
     ) -> Result<std::result::Result<(), SignInError>> {
-        let (mut tx, _) = match self.proven(caller, password, code).await? {
+        let (mut tx, _) = match self.proven(caller, proof).await? {
             Ok(checked) => checked,
             Err(refused) => return Ok(Err(refused)),
         };
@@ -253,8 +281,7 @@ impl App {
     pub(crate) async fn proven(
         &self,
         caller: &Caller,
-        password: &str,
-        code: &str,
+        proof: Proof<'_>,
     ) -> Result<std::result::Result<(store::Tx, UserRow), SignInError>> {
         let user = {
             let mut tx = self.store().read().await?;
@@ -265,7 +292,7 @@ impl App {
             tx.commit().await?;
             user
         };
-        self.check_credentials(user, password, code).await
+        self.check_credentials(&caller.username, user, proof).await
     }
 
     /// Records, in `tx`, that the session behind `token` was just proven again, and audits it.
@@ -287,79 +314,105 @@ impl App {
         .await
     }
 
+    /// Who an attempt's failures count against: the browser, when its device cookie is one we
+    /// issued for this very account; otherwise the username as typed, known or not.
+    fn throttle_subject(
+        &self,
+        typed: &str,
+        user: Option<&UserRow>,
+        device: Option<&str>,
+    ) -> String {
+        let claim =
+            device.and_then(|token| crypto::device::read(&self.keyring().device_key(), token));
+        match (user, claim) {
+            (Some(user), Some(claim)) if claim.account == user.id.to_string() => {
+                self.indexer().device(&claim.nonce)
+            }
+            _ => self.indexer().username(typed),
+        }
+    }
+
     /// Checks a password and a fresh authenticator code for `user` (`None`: no such account,
-    /// which takes as long), slowing down after repeated failures and never locking anyone out
-    /// for good (P12). A failure is recorded and audited. On success the code's step is used up
-    /// and the open write transaction is handed back, to act in before it commits.
+    /// which takes as long and is counted alike), slowing down after repeated failures and never
+    /// locking anyone out for good (P12). A failure is recorded and audited. On success the
+    /// code's step is used up and the open write transaction is handed back, to act in before it
+    /// commits.
     async fn check_credentials(
         &self,
+        typed: &str,
         user: Option<UserRow>,
-        password: &str,
-        code: &str,
+        proof: Proof<'_>,
     ) -> Result<std::result::Result<(store::Tx, UserRow), SignInError>> {
         let now = self.now();
-        let credentials = match &user {
-            Some(user) => {
-                let mut tx = self.store().read().await?;
-                let credentials = tx.credentials(user.id).await?;
-                tx.commit().await?;
-                credentials
-            }
-            None => CredentialsRow::default(),
+        let subject = self.throttle_subject(typed, user.as_ref(), proof.device);
+        let (credentials, failures) = {
+            let mut tx = self.store().read().await?;
+            let credentials = match &user {
+                Some(user) => tx.credentials(user.id).await?,
+                None => CredentialsRow::default(),
+            };
+            let failures = tx.signin_failures(&subject).await?;
+            tx.commit().await?;
+            (credentials, failures)
         };
-        let failures = u32::try_from(credentials.failed_attempts).unwrap_or(u32::MAX);
-        if let (Some(last), Some(_)) = (credentials.last_failure_at, &user)
-            && let Some(until) = next_attempt_allowed(failures, last).filter(|until| *until > now)
-        {
+        if let Some(until) = failures.and_then(|f| {
+            let count = u32::try_from(f.failures).unwrap_or(u32::MAX);
+            held_back_until(count, f.last_failure_at, now)
+        }) {
             return Ok(Err(SignInError::SlowDown(until.rfc3339())));
         }
         let cost = self.password_cost();
         let stored = credentials.password_hash.clone();
-        let attempt = password.to_owned();
+        let attempt = proof.password.to_owned();
         let password_ok = tokio::task::spawn_blocking(move || match stored {
             Some(phc) => password::verify(&attempt, &phc),
             None => password::verify_nobody(&attempt, cost),
         })
         .await
         .unwrap_or(false);
-        let Some(user) = user else {
-            return Ok(Err(SignInError::Refused));
-        };
-        let step = match (&credentials.totp_secret, credentials.totp_confirmed_at) {
-            (Some(sealed), Some(_)) if password_ok => {
-                let secret = self.open_totp(user.id, sealed)?;
-                secret.verify(
-                    code,
-                    now.unix_millis().div_euclid(1000),
-                    credentials.totp_last_step,
-                )
+        let secret = match (
+            &user,
+            &credentials.totp_secret,
+            credentials.totp_confirmed_at,
+        ) {
+            (Some(user), Some(sealed), Some(_)) if password_ok => {
+                Some(self.open_totp(user.id, sealed)?)
             }
             _ => None,
         };
+        let unix_seconds = now.unix_millis().div_euclid(1000);
         let mut tx = self.store().write().await?;
-        let mut credentials = tx.credentials(user.id).await?;
-        // Checked again under the write lock: two sign-ins racing with one code get one session.
-        let step = step.filter(|step| credentials.totp_last_step.is_none_or(|last| *step > last));
-        let Some(step) = step else {
-            credentials.failed_attempts = credentials.failed_attempts.saturating_add(1);
-            credentials.last_failure_at = Some(now);
-            tx.put_credentials(user.id, &credentials, now).await?;
-            self.audit(
-                &mut tx,
-                Actor::User(user.id),
-                AuditAction::SignInRefused,
-                None,
-                "sign-in",
-            )
-            .await?;
-            tx.commit().await?;
-            return Ok(Err(SignInError::Refused));
+        // Read again under the write lock: two sign-ins racing with one code get one session.
+        let mut credentials = match &user {
+            Some(user) => tx.credentials(user.id).await?,
+            None => CredentialsRow::default(),
         };
-        credentials.failed_attempts = 0;
-        credentials.last_failure_at = None;
-        credentials.totp_last_step = Some(step);
-        tx.put_credentials(user.id, &credentials, now).await?;
-        Ok(Ok((tx, user)))
+        let step = secret
+            .as_ref()
+            .and_then(|s| s.verify(proof.code, unix_seconds, credentials.totp_last_step));
+        if let (Some(user), Some(step)) = (user.clone(), step) {
+            credentials.totp_last_step = Some(step);
+            tx.put_credentials(user.id, &credentials, now).await?;
+            tx.clear_signin_failures(&subject).await?;
+            return Ok(Ok((tx, user)));
+        }
+        // A right code from a step already used is no guess: it is not counted, only named.
+        let used = secret
+            .as_ref()
+            .is_some_and(|s| s.was_used(proof.code, unix_seconds, credentials.totp_last_step));
+        if !used {
+            tx.record_signin_failure(&subject, now, failures_forgotten_before(now))
+                .await?;
+        }
+        let actor = user.map_or(Actor::Public, |user| Actor::User(user.id));
+        self.audit(&mut tx, actor, AuditAction::SignInRefused, None, "sign-in")
+            .await?;
+        tx.commit().await?;
+        Ok(Err(if used {
+            SignInError::CodeUsed
+        } else {
+            SignInError::Refused
+        }))
     }
 
     /// Opens a session for `user` in `tx` and audits it; the caller commits.
@@ -387,8 +440,14 @@ impl App {
             "sign-in",
         )
         .await?;
+        let device = crypto::device::issue(
+            &self.keyring().device_key(),
+            &user.id.to_string(),
+            &mut self.entropy().rng(),
+        );
         Ok(NewSession {
             token,
+            device,
             caller: Caller {
                 id: user.id,
                 username: user.username.clone(),

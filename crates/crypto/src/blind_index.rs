@@ -35,6 +35,17 @@ impl BlindIndexer {
     pub fn date_of_birth(&self, iso_date: &str) -> String {
         self.index(b"dob", iso_date.trim())
     }
+
+    /// The index sign-in failures are counted under for a username as typed, whether or not
+    /// such an account exists (case and surrounding spaces do not matter).
+    pub fn username(&self, typed: &str) -> String {
+        self.index(b"username", &typed.trim().to_lowercase())
+    }
+
+    /// The index sign-in failures are counted under for one trusted browser (`device`).
+    pub fn device(&self, nonce: &[u8; 16]) -> String {
+        self.index(b"device", &hex::encode(nonce))
+    }
 }
 
 /// Lower case, letters and digits only, words separated by one space.

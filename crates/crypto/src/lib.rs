@@ -10,6 +10,7 @@
 pub mod audit_mac;
 pub mod backup_stream;
 pub mod blind_index;
+pub mod device;
 pub mod envelope;
 pub mod keyfile;
 pub mod password;

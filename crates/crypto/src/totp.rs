@@ -79,6 +79,27 @@ impl TotpSecret {
         unix_seconds: i64,
         last_used_step: Option<i64>,
     ) -> Option<i64> {
+        self.matching_step(code, unix_seconds, |step| {
+            last_used_step.is_none_or(|last| step > last)
+        })
+    }
+
+    /// Whether `code` is right for `unix_seconds` (± one step) but from a step already used, so
+    /// the person can be told to wait for the next code rather than that it is wrong.
+    pub fn was_used(&self, code: &str, unix_seconds: i64, last_used_step: Option<i64>) -> bool {
+        last_used_step.is_some_and(|last| {
+            self.matching_step(code, unix_seconds, |step| step <= last)
+                .is_some()
+        })
+    }
+
+    /// The step within ± one of `unix_seconds`, among those `eligible`, whose code is `code`.
+    fn matching_step(
+        &self,
+        code: &str,
+        unix_seconds: i64,
+        eligible: impl Fn(i64) -> bool,
+    ) -> Option<i64> {
         let code = code.trim();
         if code.len() != DIGITS as usize || !code.bytes().all(|b| b.is_ascii_digit()) {
             return None;
@@ -86,7 +107,7 @@ impl TotpSecret {
         let wanted: u32 = code.parse().ok()?;
         let now = unix_seconds.div_euclid(STEP_SECONDS);
         (now - 1..=now + 1)
-            .filter(|step| last_used_step.is_none_or(|last| *step > last))
+            .filter(|step| eligible(*step))
             .find(|step| constant_time_eq(self.code_at(*step), wanted))
     }
 }
@@ -162,6 +183,10 @@ mod tests {
         );
         let used = RFC.verify("081804", at, None).unwrap();
         assert!(RFC.verify("081804", at, Some(used)).is_none(), "replayed");
+        assert!(RFC.was_used("081804", at, Some(used)), "and known as used");
+        assert!(!RFC.was_used("081804", at, None), "never used");
+        assert!(!RFC.was_used("081804", at, Some(used - 1)), "still fresh");
+        assert!(!RFC.was_used("123456", at, Some(used)), "wrong, not used");
         assert!(RFC.verify("81804", at, None).is_none());
         assert!(RFC.verify("08180a", at, None).is_none());
     }

@@ -35,6 +35,8 @@ pub enum Retention {
     StaffAccount,
     /// Part of the running system.
     System,
+    /// Failed sign-ins: forgotten a day after the last one (`domain::signin`).
+    SignInFailures,
     /// A safe-contact request's details: wiped when it is closed, turned into a client record,
     /// or left unclaimed for 30 days.
     ContactRequest,
@@ -213,9 +215,20 @@ pub const TABLES: &[Table] = &[
             col("totp_secret", Blob, SealedSecret, StaffAccount),
             col("totp_confirmed_at", Int, Operational, StaffAccount),
             col("totp_last_step", Int, Operational, StaffAccount),
-            col("failed_attempts", Int, Operational, StaffAccount),
-            col("last_failure_at", Int, Operational, StaffAccount),
             col("updated_at", Int, Operational, StaffAccount),
+        ],
+    },
+    Table {
+        name: "signin_throttle",
+        home: Home::Records,
+        client: None,
+        backup: Backup::LeftOut {
+            why: "failed sign-ins, forgotten within a day anyway",
+        },
+        columns: &[
+            col("subject", Text, BlindIndex, SignInFailures),
+            col("failures", Int, Operational, SignInFailures),
+            col("last_failure_at", Int, Operational, SignInFailures),
         ],
     },
     Table {

@@ -77,6 +77,28 @@ pub fn next_attempt_allowed(failures: u32, last_failure: Timestamp) -> Option<Ti
     ))
 }
 
+/// Failures are forgotten a day after the last one, so the count kept for a name that belongs to
+/// nobody (counted like any other, so that both answer alike) does not grow for ever.
+pub const FORGET_FAILURES_AFTER_HOURS: i64 = 24;
+
+/// Failures last recorded before this are no longer counted, as of `now`.
+pub fn failures_forgotten_before(now: Timestamp) -> Timestamp {
+    Timestamp::from_unix_millis(now.unix_millis() - FORGET_FAILURES_AFTER_HOURS * 3_600_000)
+}
+
+/// Until when an attempt is held back, as of `now`, after `failures` failed attempts in a row,
+/// the last at `last_failure`; `None` when it may be made now.
+pub fn held_back_until(
+    failures: u32,
+    last_failure: Timestamp,
+    now: Timestamp,
+) -> Option<Timestamp> {
+    if last_failure < failures_forgotten_before(now) {
+        return None;
+    }
+    next_attempt_allowed(failures, last_failure).filter(|until| *until > now)
+}
+
 /// A session ends after 15 idle minutes, and after 12 hours whatever happens (P13).
 pub const IDLE_MINUTES: i64 = 15;
 pub const ABSOLUTE_HOURS: i64 = 12;
@@ -171,6 +193,20 @@ mod tests {
             next_attempt_allowed(1_000_000, at(0)),
             Some(at(MAX_LOCK_MINUTES)),
             "capped, never permanent"
+        );
+    }
+
+    #[test]
+    fn a_hold_ends_with_its_wait_and_failures_are_forgotten_after_a_day() {
+        assert_eq!(held_back_until(4, at(0), at(0)), None, "still free");
+        assert_eq!(held_back_until(5, at(0), at(0)), Some(at(1)));
+        assert_eq!(held_back_until(5, at(0), at(1)), None, "the wait is over");
+        assert_eq!(held_back_until(20, at(0), at(14)), Some(at(15)));
+        assert_eq!(failures_forgotten_before(at(24 * 60)), at(0));
+        assert_eq!(
+            held_back_until(20, at(0), at(24 * 60 + 1)),
+            None,
+            "a day later nothing counts"
         );
     }
 

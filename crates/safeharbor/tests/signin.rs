@@ -7,11 +7,20 @@
 
 mod common;
 
-use app::signin::SignInError;
+use app::signin::{Proof, SignInError};
 use common::{Engine, STAFF_PASSWORD, TestApp, engines};
 use crypto::totp::TotpSecret;
 use domain::Role;
 use domain::signin::NewPassword;
+
+/// A password and code from a browser that has never signed in.
+fn proof<'a>(password: &'a str, code: &'a str) -> Proof<'a> {
+    Proof {
+        password,
+        code,
+        device: None,
+    }
+}
 
 /// Ana, a case manager with a password and a confirmed authenticator.
 async fn enrolled(t: &TestApp) -> (domain::UserId, TotpSecret) {
@@ -30,7 +39,7 @@ async fn sign_in_needs_the_password_and_a_fresh_code() {
         let code = secret.code(t.unix_seconds());
         assert_eq!(
             t.app
-                .sign_in("ana.m", STAFF_PASSWORD, "")
+                .sign_in("ana.m", proof(STAFF_PASSWORD, ""))
                 .await
                 .unwrap()
                 .unwrap_err(),
@@ -38,7 +47,7 @@ async fn sign_in_needs_the_password_and_a_fresh_code() {
         );
         assert_eq!(
             t.app
-                .sign_in("ana.m", "wrong password here", &code)
+                .sign_in("ana.m", proof("wrong password here", &code))
                 .await
                 .unwrap()
                 .unwrap_err(),
@@ -46,7 +55,7 @@ async fn sign_in_needs_the_password_and_a_fresh_code() {
         );
         assert_eq!(
             t.app
-                .sign_in("nobody", STAFF_PASSWORD, &code)
+                .sign_in("nobody", proof(STAFF_PASSWORD, &code))
                 .await
                 .unwrap()
                 .unwrap_err(),
@@ -54,19 +63,28 @@ async fn sign_in_needs_the_password_and_a_fresh_code() {
         );
         let session = t
             .app
-            .sign_in("ana.m", STAFF_PASSWORD, &code)
+            .sign_in("ana.m", proof(STAFF_PASSWORD, &code))
             .await
             .unwrap()
             .unwrap();
         assert_eq!(session.caller.id, id);
         assert_eq!(
             t.app
-                .sign_in("ana.m", STAFF_PASSWORD, &code)
+                .sign_in("ana.m", proof(STAFF_PASSWORD, &code))
+                .await
+                .unwrap()
+                .unwrap_err(),
+            SignInError::CodeUsed,
+            "a code works once, and the person whose password was right is told so"
+        );
+        assert_eq!(
+            t.app
+                .sign_in("ana.m", proof("wrong password here", &code))
                 .await
                 .unwrap()
                 .unwrap_err(),
             SignInError::Refused,
-            "a code works once"
+            "without the password a used code is just wrong"
         );
         let caller = t.app.session(&session.token).await.unwrap().unwrap().caller;
         assert_eq!(caller.id, id);
@@ -94,7 +112,7 @@ async fn without_a_confirmed_authenticator_nobody_signs_in() {
     let code = secret.code(t.unix_seconds());
     assert_eq!(
         t.app
-            .sign_in("ben.m", STAFF_PASSWORD, &code)
+            .sign_in("ben.m", proof(STAFF_PASSWORD, &code))
             .await
             .unwrap()
             .unwrap_err(),
@@ -116,7 +134,7 @@ async fn failures_slow_down_but_the_right_password_works_after_the_wait() {
         let code = secret.code(t.unix_seconds());
         assert_eq!(
             t.app
-                .sign_in("ana.m", "not the password", &code)
+                .sign_in("ana.m", proof("not the password", &code))
                 .await
                 .unwrap()
                 .unwrap_err(),
@@ -126,7 +144,10 @@ async fn failures_slow_down_but_the_right_password_works_after_the_wait() {
     let code = secret.code(t.unix_seconds());
     assert!(
         matches!(
-            t.app.sign_in("ana.m", STAFF_PASSWORD, &code).await.unwrap(),
+            t.app
+                .sign_in("ana.m", proof(STAFF_PASSWORD, &code))
+                .await
+                .unwrap(),
             Err(SignInError::SlowDown(_))
         ),
         "held back right after the fifth failure"
@@ -135,12 +156,174 @@ async fn failures_slow_down_but_the_right_password_works_after_the_wait() {
     let code = secret.code(t.unix_seconds());
     assert!(
         t.app
-            .sign_in("ana.m", STAFF_PASSWORD, &code)
+            .sign_in("ana.m", proof(STAFF_PASSWORD, &code))
             .await
             .unwrap()
             .is_ok(),
         "the right password works after the wait"
     );
+}
+
+/// What six wrong passwords in a row get, for `username`, a second apart.
+async fn six_wrong_guesses(t: &TestApp, username: &str) -> Vec<String> {
+    let mut answers = Vec::new();
+    for _ in 0..6 {
+        t.clock.advance_seconds(1);
+        let answer = t
+            .app
+            .sign_in(username, proof("a wrong guess at it", "123456"))
+            .await
+            .unwrap();
+        answers.push(match answer {
+            Err(SignInError::SlowDown(until)) => format!("slow down, {until}"),
+            other => format!("{:?}", other.map(|_| "signed in")),
+        });
+    }
+    answers
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn known_and_unknown_usernames_answer_alike() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        enrolled(&t).await;
+        let known = six_wrong_guesses(&t, "ana.m").await;
+        // The same minute, so the hold-back times read alike too.
+        t.clock.advance_seconds(-6);
+        let unknown = six_wrong_guesses(&t, "nobody.here").await;
+        assert_eq!(known, unknown, "{engine:?}");
+        assert!(
+            known[5].starts_with("slow down"),
+            "the sixth is held back: {known:?}"
+        );
+        t.clock.advance_seconds(-6);
+        let shouted = six_wrong_guesses(&t, " NOBODY.here ").await;
+        assert!(
+            shouted.iter().all(|a| a.starts_with("slow down")),
+            "a name counts however it is typed: {shouted:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_that_signed_in_before_gets_through_while_guessing_elsewhere_is_held_back() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (_, secret) = enrolled(&t).await;
+        let (_, ben_secret) = t.enrolled("ben.m", Role::CaseManager).await;
+        t.clock.advance_minutes(1);
+        let code = secret.code(t.unix_seconds());
+        let first = t
+            .app
+            .sign_in("ana.m", proof(STAFF_PASSWORD, &code))
+            .await
+            .unwrap()
+            .unwrap();
+        t.clock.advance_minutes(1);
+        let ben = t
+            .app
+            .sign_in(
+                "ben.m",
+                proof(STAFF_PASSWORD, &ben_secret.code(t.unix_seconds())),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+
+        // Someone elsewhere guesses at Ana's password, and is soon held back.
+        for _ in 0..4 {
+            six_wrong_guesses(&t, "ana.m").await;
+        }
+        // A new code, well within the minute's hold.
+        t.clock.advance_seconds(30);
+        let code = secret.code(t.unix_seconds());
+        let elsewhere = t
+            .app
+            .sign_in("ana.m", proof(STAFF_PASSWORD, &code))
+            .await
+            .unwrap();
+        assert!(
+            matches!(elsewhere, Err(SignInError::SlowDown(_))),
+            "a browser Ana never used is held back, even with the right password: {elsewhere:?}"
+        );
+        // Ben's browser is known, but not as Ana's: it is held back too.
+        let bens_browser = t
+            .app
+            .sign_in(
+                "ana.m",
+                Proof {
+                    device: Some(&ben.device),
+                    ..proof(STAFF_PASSWORD, &code)
+                },
+            )
+            .await
+            .unwrap();
+        assert!(matches!(bens_browser, Err(SignInError::SlowDown(_))));
+        let forged = format!("{}x", first.device);
+        let forged = t
+            .app
+            .sign_in(
+                "ana.m",
+                Proof {
+                    device: Some(&forged),
+                    ..proof(STAFF_PASSWORD, &code)
+                },
+            )
+            .await
+            .unwrap();
+        assert!(matches!(forged, Err(SignInError::SlowDown(_))));
+
+        // Ana, at the browser she signed in from before, gets straight through.
+        let again = t
+            .app
+            .sign_in(
+                "ana.m",
+                Proof {
+                    device: Some(&first.device),
+                    ..proof(STAFF_PASSWORD, &code)
+                },
+            )
+            .await
+            .unwrap()
+            .expect("her own browser is not held back");
+        assert_ne!(
+            again.device, first.device,
+            "a fresh device cookie each time"
+        );
+
+        // Guessing from her browser is counted against that browser alone.
+        let stolen = Proof {
+            device: Some(&again.device),
+            ..proof("a wrong guess at it", "123456")
+        };
+        for _ in 0..5 {
+            let wrong = t.app.sign_in("ana.m", stolen).await.unwrap();
+            assert_eq!(wrong.unwrap_err(), SignInError::Refused);
+        }
+        let sixth = t.app.sign_in("ana.m", stolen).await.unwrap();
+        assert!(matches!(sixth, Err(SignInError::SlowDown(_))));
+        t.clock.advance_minutes(1);
+        let code = secret.code(t.unix_seconds());
+        let other_browser = Proof {
+            device: Some(&first.device),
+            ..proof(STAFF_PASSWORD, &code)
+        };
+        assert!(
+            t.app.sign_in("ana.m", other_browser).await.unwrap().is_ok(),
+            "her other known browser still gets through"
+        );
+
+        // A quiet day later, nothing is held against anyone.
+        t.clock.advance_days(1);
+        let code = secret.code(t.unix_seconds());
+        assert!(
+            t.app
+                .sign_in("ana.m", proof(STAFF_PASSWORD, &code))
+                .await
+                .unwrap()
+                .is_ok()
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -150,7 +333,10 @@ async fn sessions_end_when_idle_old_signed_out_or_the_password_changes() {
     let sign_in = async || {
         t.clock.advance_minutes(1);
         t.app
-            .sign_in("ana.m", STAFF_PASSWORD, &secret.code(t.unix_seconds()))
+            .sign_in(
+                "ana.m",
+                proof(STAFF_PASSWORD, &secret.code(t.unix_seconds())),
+            )
             .await
             .unwrap()
             .unwrap()

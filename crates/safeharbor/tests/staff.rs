@@ -83,6 +83,22 @@ async fn a_case_worker_signs_in_records_a_client_adds_a_note_and_signs_out() {
             );
         }
         assert!(!set_cookie.contains("Domain"), "{set_cookie}");
+        let device = signed_in
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .find(|v| v.starts_with("__Host-safeharbor-device=d1."))
+            .expect("a device cookie for the browser that signed in (P12)");
+        for attribute in [
+            "Path=/",
+            "Secure",
+            "HttpOnly",
+            "SameSite=Strict",
+            "Max-Age=",
+        ] {
+            assert!(device.contains(attribute), "{device} lacks {attribute}");
+        }
 
         let caseload = staff.get("/app/").await;
         assert_eq!(caseload.status, StatusCode::OK);
@@ -134,15 +150,35 @@ async fn a_case_worker_signs_in_records_a_client_adds_a_note_and_signs_out() {
         let out = staff.submit("/app/", "/logout", &[]).await;
         assert_eq!(out.status, StatusCode::SEE_OTHER);
         assert_eq!(out.location(), "/login");
-        assert_eq!(
-            out.headers["clear-site-data"],
-            r#""cache", "cookies", "storage""#
-        );
+        assert_eq!(out.headers["clear-site-data"], r#""cache", "storage""#);
         assert!(
             out.headers[header::SET_COOKIE]
                 .to_str()
                 .unwrap()
                 .contains("Max-Age=0")
+        );
+        assert!(staff.cookie.is_none());
+        assert!(
+            staff.device.is_some(),
+            "the browser stays known after signing out"
+        );
+
+        // The code just used, with the right password: named as used, and nothing opens.
+        let again = staff
+            .post(
+                "/login",
+                &[
+                    ("username", "ana.m"),
+                    ("password", STAFF_PASSWORD),
+                    ("code", &secret.code(t.unix_seconds())),
+                ],
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::UNAUTHORIZED);
+        assert!(
+            again.body.contains("That code was already used"),
+            "{}",
+            again.body
         );
         assert!(staff.cookie.is_none());
 

@@ -36,6 +36,7 @@ macro_rules! embedded_migrations {
             (14, "restricted clients", "0014_restricted_clients"),
             (15, "passkeys", "0015_passkeys"),
             (16, "emergency access by client", "0016_emergency_access_by_client"),
+            (17, "sign-in throttle", "0017_signin_throttle"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {
@@ -112,10 +113,22 @@ pub async fn run(
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        tracing::info!(
+        tracing::debug!(
             version = migration.version,
             name = migration.name,
             "applied migration"
+        );
+    }
+    // An upgrade is worth a line in the log; creating a new database is not (the demo's first
+    // lines are for its accounts).
+    if let Some(newest) = migrations
+        .last()
+        .filter(|m| applied > 0 && m.version > applied)
+    {
+        tracing::info!(
+            from = applied,
+            to = newest.version,
+            "upgraded the database schema"
         );
     }
     Ok(())

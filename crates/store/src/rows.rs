@@ -33,16 +33,22 @@ pub struct CredentialsRow {
     pub totp_secret: Option<Vec<u8>>,
     pub totp_confirmed_at: Option<Timestamp>,
     pub totp_last_step: Option<i64>,
-    pub failed_attempts: i64,
-    pub last_failure_at: Option<Timestamp>,
 }
 
 impl std::fmt::Debug for CredentialsRow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CredentialsRow")
-            .field("failed_attempts", &self.failed_attempts)
+            .field("totp_confirmed_at", &self.totp_confirmed_at)
+            .field("totp_last_step", &self.totp_last_step)
             .finish_non_exhaustive()
     }
+}
+
+/// Failed sign-ins counted against one subject (a username as typed, or a trusted browser).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottleRow {
+    pub failures: i64,
+    pub last_failure_at: Timestamp,
 }
 
 /// A sign-up link; the link's secret itself is never stored, only its hash. `user_id` is empty

@@ -81,7 +81,9 @@ pub(crate) async fn security_headers(request: Request, next: Next) -> Response {
     if policy == Policy::SignedOut {
         headers.insert(
             HeaderName::from_static("clear-site-data"),
-            HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
+            // Not "cookies": the session cookie is expired by name, and the device cookie stays
+            // (see `staff::session`).
+            HeaderValue::from_static("\"cache\", \"storage\""),
         );
     }
     let csp = match policy {

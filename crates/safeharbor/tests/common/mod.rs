@@ -24,6 +24,11 @@ impl TestClock {
     pub fn advance_minutes(&self, minutes: i64) {
         self.0.fetch_add(minutes * 60_000, Ordering::SeqCst);
     }
+
+    /// Moves the clock by `seconds`, back as well as forward.
+    pub fn advance_seconds(&self, seconds: i64) {
+        self.0.fetch_add(seconds * 1000, Ordering::SeqCst);
+    }
 }
 
 impl Clock for TestClock {

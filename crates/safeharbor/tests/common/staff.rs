@@ -6,12 +6,16 @@ use reqwest::header::{self, HeaderMap};
 
 use super::{STAFF_PASSWORD, TestApp};
 
-/// A browser's view of the staff pages: one cookie jar, no automatic redirects, and the Origin
-/// header a browser sends with every form.
+/// The device cookie's name: it marks a browser that has signed in before.
+pub const DEVICE_COOKIE: &str = "__Host-safeharbor-device";
+
+/// A browser's view of the staff pages: its cookies (the session's, `name=value`, and the device
+/// cookie), no automatic redirects, and the Origin header a browser sends with every form.
 pub struct Staff<'a> {
     pub t: &'a TestApp,
     pub http: reqwest::Client,
     pub cookie: Option<String>,
+    pub device: Option<String>,
 }
 
 pub struct Page {
@@ -67,22 +71,30 @@ impl<'a> Staff<'a> {
                 .build()
                 .unwrap(),
             cookie: None,
+            device: None,
         }
     }
 
     pub async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
-        let request = match &self.cookie {
-            Some(cookie) => request.header(header::COOKIE, cookie.as_str()),
-            None => request,
+        let device = self.device.as_ref().map(|d| format!("{DEVICE_COOKIE}={d}"));
+        let cookies: Vec<&str> = [self.cookie.as_deref(), device.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let request = if cookies.is_empty() {
+            request
+        } else {
+            request.header(header::COOKIE, cookies.join("; "))
         };
         let response = request.send().await.unwrap();
         for set in response.headers().get_all(header::SET_COOKIE) {
             let set = set.to_str().unwrap();
             let pair = set.split(';').next().unwrap();
-            self.cookie = match pair.split_once('=') {
-                Some((_, "")) => None,
-                _ => Some(pair.to_owned()),
-            };
+            match pair.split_once('=') {
+                Some((DEVICE_COOKIE, value)) => self.device = Some(value.to_owned()),
+                Some((_, "")) => self.cookie = None,
+                _ => self.cookie = Some(pair.to_owned()),
+            }
         }
         Page {
             status: response.status(),

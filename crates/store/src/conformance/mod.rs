@@ -195,6 +195,7 @@ macro_rules! conformance_tests {
             tokens_live_only_until_revoked_or_expired,
             usernames_are_unique,
             credentials_and_sessions_round_trip,
+            signin_failures_are_counted_and_forgotten,
             caseloads_hold_only_assigned_clients,
             caseload_pages_are_read_together,
             team_leads_stand_to_their_members_clients,

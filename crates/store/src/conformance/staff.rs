@@ -28,6 +28,36 @@ pub async fn tokens_live_only_until_revoked_or_expired(h: &impl Harness) {
     assert!(store.live_token(&[9; 32], T0).await.unwrap().is_none());
 }
 
+/// Failed sign-ins are counted per subject, cleared per subject, and forgotten after a while.
+pub async fn signin_failures_are_counted_and_forgotten(h: &impl Harness) {
+    use crate::rows::ThrottleRow;
+    let (store, _) = h.fresh().await;
+    let later = T0.plus_days(1);
+    let mut tx = store.write().await.unwrap();
+    assert_eq!(tx.signin_failures("a").await.unwrap(), None);
+    for _ in 0..3 {
+        tx.record_signin_failure("a", T0, T0).await.unwrap();
+    }
+    tx.record_signin_failure("b", later, T0).await.unwrap();
+    assert_eq!(
+        tx.signin_failures("a").await.unwrap(),
+        Some(ThrottleRow {
+            failures: 3,
+            last_failure_at: T0
+        })
+    );
+    // A failure for "c" a day later forgets "a", whose last failure is older than that.
+    tx.record_signin_failure("c", later, later).await.unwrap();
+    assert_eq!(tx.signin_failures("a").await.unwrap(), None);
+    tx.clear_signin_failures("b").await.unwrap();
+    assert_eq!(tx.signin_failures("b").await.unwrap(), None);
+    assert_eq!(
+        tx.signin_failures("c").await.unwrap().map(|r| r.failures),
+        Some(1)
+    );
+    tx.commit().await.unwrap();
+}
+
 pub async fn credentials_and_sessions_round_trip(h: &impl Harness) {
     let (store, _) = h.fresh().await;
     let (a, b, _) = seed(&store).await;
@@ -42,8 +72,8 @@ pub async fn credentials_and_sessions_round_trip(h: &impl Harness) {
         ..Default::default()
     };
     tx.put_credentials(a.id, &creds, T0).await.unwrap();
-    creds.failed_attempts = 3;
-    creds.last_failure_at = Some(T0);
+    creds.totp_confirmed_at = Some(T0);
+    creds.totp_last_step = Some(42);
     tx.put_credentials(a.id, &creds, T0).await.unwrap();
     assert_eq!(tx.credentials(a.id).await.unwrap(), creds);
     let session = crate::rows::SessionRow {

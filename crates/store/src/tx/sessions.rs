@@ -5,7 +5,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{Reads, Tx, opt_ts, parsed, ts};
-use crate::rows::{CredentialsRow, PasskeyRow, SessionRow};
+use crate::rows::{CredentialsRow, PasskeyRow, SessionRow, ThrottleRow};
 use crate::{Result, StoreError};
 
 pub(crate) fn session(row: &AnyRow) -> Result<SessionRow> {
@@ -29,22 +29,52 @@ impl Tx {
     ) -> Result<()> {
         sqlx::query(
             "INSERT INTO credentials (user_id, password_hash, totp_secret, totp_confirmed_at, totp_last_step, \
-             failed_attempts, last_failure_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash, \
              totp_secret = excluded.totp_secret, totp_confirmed_at = excluded.totp_confirmed_at, \
-             totp_last_step = excluded.totp_last_step, failed_attempts = excluded.failed_attempts, \
-             last_failure_at = excluded.last_failure_at, updated_at = excluded.updated_at",
+             totp_last_step = excluded.totp_last_step, updated_at = excluded.updated_at",
         )
         .bind(user.to_string())
         .bind(c.password_hash.clone())
         .bind(c.totp_secret.clone())
         .bind(c.totp_confirmed_at.map(Timestamp::unix_millis))
         .bind(c.totp_last_step)
-        .bind(c.failed_attempts)
-        .bind(c.last_failure_at.map(Timestamp::unix_millis))
         .bind(now.unix_millis())
         .execute(&mut *self.reads.inner)
         .await?;
+        Ok(())
+    }
+
+    /// Counts one more failed sign-in against `subject` at `now`; failures before `forget_before`
+    /// no longer count, and every subject whose last failure came before it is forgotten.
+    pub async fn record_signin_failure(
+        &mut self,
+        subject: &str,
+        now: Timestamp,
+        forget_before: Timestamp,
+    ) -> Result<()> {
+        sqlx::query("DELETE FROM signin_throttle WHERE last_failure_at < $1")
+            .bind(forget_before.unix_millis())
+            .execute(&mut *self.reads.inner)
+            .await?;
+        sqlx::query(
+            "INSERT INTO signin_throttle (subject, failures, last_failure_at) VALUES ($1, 1, $2) \
+             ON CONFLICT (subject) DO UPDATE SET failures = signin_throttle.failures + 1, \
+             last_failure_at = excluded.last_failure_at",
+        )
+        .bind(subject)
+        .bind(now.unix_millis())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// Forgets the failed sign-ins counted against `subject` (after a success).
+    pub async fn clear_signin_failures(&mut self, subject: &str) -> Result<()> {
+        sqlx::query("DELETE FROM signin_throttle WHERE subject = $1")
+            .bind(subject)
+            .execute(&mut *self.reads.inner)
+            .await?;
         Ok(())
     }
 
@@ -222,7 +252,7 @@ impl Tx {
 impl Reads {
     pub async fn credentials(&mut self, user: UserId) -> Result<CredentialsRow> {
         let row = sqlx::query(
-            "SELECT password_hash, totp_secret, totp_confirmed_at, totp_last_step, failed_attempts, last_failure_at \
+            "SELECT password_hash, totp_secret, totp_confirmed_at, totp_last_step \
              FROM credentials WHERE user_id = $1",
         )
         .bind(user.to_string())
@@ -236,9 +266,23 @@ impl Reads {
             totp_secret: row.try_get("totp_secret")?,
             totp_confirmed_at: opt_ts(&row, "totp_confirmed_at")?,
             totp_last_step: row.try_get("totp_last_step")?,
-            failed_attempts: row.try_get("failed_attempts")?,
-            last_failure_at: opt_ts(&row, "last_failure_at")?,
         })
+    }
+
+    /// The failed sign-ins counted against `subject`, if any are remembered.
+    pub async fn signin_failures(&mut self, subject: &str) -> Result<Option<ThrottleRow>> {
+        let row =
+            sqlx::query("SELECT failures, last_failure_at FROM signin_throttle WHERE subject = $1")
+                .bind(subject)
+                .fetch_optional(&mut *self.inner)
+                .await?;
+        row.map(|row| {
+            Ok(ThrottleRow {
+                failures: row.try_get("failures")?,
+                last_failure_at: ts(&row, "last_failure_at")?,
+            })
+        })
+        .transpose()
     }
 
     pub async fn session(&mut self, id_hash: &[u8; 32]) -> Result<Option<SessionRow>> {

@@ -15,8 +15,9 @@ use domain::{ClientId, EmergencyAccessId};
 use serde::Deserialize;
 
 use super::links::{self, safe_next};
+use super::login::refused_status;
 use super::page::{self, Chrome, Place, render, when};
-use super::session::{SignedIn, StaffForm};
+use super::session::{Device, SignedIn, StaffForm};
 
 /// The addresses these pages answer.
 pub(crate) fn routes() -> Router<app::App> {
@@ -68,6 +69,7 @@ pub(crate) struct ReauthForm {
 
 async fn reauth(
     State(app): State<app::App>,
+    Device(device): Device,
     StaffForm { signed_in, form }: StaffForm<ReauthForm>,
 ) -> Response {
     let next = safe_next(Some(&form.next));
@@ -75,8 +77,11 @@ async fn reauth(
         .reauthenticate(
             signed_in.token(),
             &signed_in.caller,
-            &form.password,
-            form.code.trim(),
+            app::signin::Proof {
+                password: &form.password,
+                code: form.code.trim(),
+                device: device.as_deref(),
+            },
         )
         .await
     {
@@ -90,13 +95,6 @@ async fn reauth(
             },
         ),
         Err(err) => page::failure(err),
-    }
-}
-
-fn refused_status(refused: &app::signin::SignInError) -> StatusCode {
-    match refused {
-        app::signin::SignInError::Refused => StatusCode::UNAUTHORIZED,
-        app::signin::SignInError::SlowDown(_) => StatusCode::TOO_MANY_REQUESTS,
     }
 }
 
@@ -157,6 +155,7 @@ fn client_reference(typed: &str) -> Option<ClientId> {
 
 async fn break_glass(
     State(app): State<app::App>,
+    Device(device): Device,
     StaffForm { signed_in, form }: StaffForm<EmergencyForm>,
 ) -> Response {
     let again = |status, problem: &str| {
@@ -189,8 +188,11 @@ async fn break_glass(
             &signed_in.caller,
             client,
             &reason,
-            &form.password,
-            form.code.trim(),
+            app::signin::Proof {
+                password: &form.password,
+                code: form.code.trim(),
+                device: device.as_deref(),
+            },
         )
         .await
     {

@@ -3,14 +3,14 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::links;
 use super::page::{self, Chrome, render};
-use super::session::{NoFields, OriginForm, SignedIn, StaffForm, session_cookie, signed_out};
+use super::session::{Device, NoFields, OriginForm, SignedIn, StaffForm, signed_in, signed_out};
 
 /// The addresses these pages answer.
 pub(crate) fn routes() -> Router<app::App> {
@@ -49,24 +49,19 @@ async fn form(signed_in: Option<SignedIn>) -> Response {
     )
 }
 
-async fn sign_in(State(app): State<app::App>, OriginForm(form): OriginForm<LoginForm>) -> Response {
-    let outcome = app
-        .sign_in(form.username.trim(), &form.password, form.code.trim())
-        .await;
-    let (status, problem) = match outcome {
-        Ok(Ok(new)) => {
-            let mut response = Redirect::to(links::HOME).into_response();
-            response
-                .headers_mut()
-                .insert(header::SET_COOKIE, session_cookie(&new.token));
-            return response;
-        }
-        Ok(Err(refused @ app::signin::SignInError::Refused)) => {
-            (StatusCode::UNAUTHORIZED, refused.to_string())
-        }
-        Ok(Err(slow @ app::signin::SignInError::SlowDown(_))) => {
-            (StatusCode::TOO_MANY_REQUESTS, slow.to_string())
-        }
+async fn sign_in(
+    State(app): State<app::App>,
+    Device(device): Device,
+    OriginForm(form): OriginForm<LoginForm>,
+) -> Response {
+    let proof = app::signin::Proof {
+        password: &form.password,
+        code: form.code.trim(),
+        device: device.as_deref(),
+    };
+    let (status, problem) = match app.sign_in(form.username.trim(), proof).await {
+        Ok(Ok(new)) => return signed_in(&new, links::HOME),
+        Ok(Err(refused)) => (refused_status(&refused), refused.to_string()),
         Err(err) => return page::failure(err),
     };
     render(
@@ -77,6 +72,16 @@ async fn sign_in(State(app): State<app::App>, OriginForm(form): OriginForm<Login
             problem: Some(problem),
         },
     )
+}
+
+/// The status a refused sign-in (or re-authentication) is answered with.
+pub(crate) fn refused_status(refused: &app::signin::SignInError) -> StatusCode {
+    match refused {
+        app::signin::SignInError::Refused | app::signin::SignInError::CodeUsed => {
+            StatusCode::UNAUTHORIZED
+        }
+        app::signin::SignInError::SlowDown(_) => StatusCode::TOO_MANY_REQUESTS,
+    }
 }
 
 /// Ends the session and asks the browser to forget everything of ours (P13).

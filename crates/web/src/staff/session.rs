@@ -37,15 +37,61 @@ pub(crate) fn expired_cookie() -> HeaderValue {
     )
 }
 
-/// The session token the browser sent, if any.
-pub(crate) fn presented_token(headers: &HeaderMap) -> Option<&str> {
+/// The device cookie's name: it marks a browser that has signed in before (P12).
+const DEVICE_COOKIE: &str = "__Host-safeharbor-device";
+/// A browser stays known for a year after it last signed in.
+const DEVICE_MAX_AGE_SECONDS: u32 = 365 * 24 * 60 * 60;
+
+/// The `Set-Cookie` value that marks this browser as one that signed in (`crypto::device`). It
+/// outlives sign-out on purpose: it opens nothing, and only lets its owner past the throttle that
+/// guessing elsewhere sets off.
+fn device_cookie(token: &str) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!(
+        "{DEVICE_COOKIE}={token}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age={DEVICE_MAX_AGE_SECONDS}"
+    ))
+    .ok()
+}
+
+/// The value of the cookie `wanted` the browser sent, if any.
+fn cookie<'h>(headers: &'h HeaderMap, wanted: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find_map(|(name, value)| (name == COOKIE).then_some(value))
+        .find_map(|(name, value)| (name == wanted).then_some(value))
+}
+
+/// The session token the browser sent, if any.
+pub(crate) fn presented_token(headers: &HeaderMap) -> Option<&str> {
+    cookie(headers, COOKIE)
+}
+
+/// The device cookie the browser sent, if any (checked by `app::signin`, not here).
+#[derive(Debug)]
+pub(crate) struct Device(pub(crate) Option<String>);
+
+impl<S: Sync> FromRequestParts<S> for Device {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            cookie(&parts.headers, DEVICE_COOKIE).map(str::to_owned),
+        ))
+    }
+}
+
+/// The answer to a successful sign-in: on to `to`, with the new session's cookie and the
+/// browser's fresh device cookie.
+pub(crate) fn signed_in(new: &app::signin::NewSession, to: &str) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    let headers = response.headers_mut();
+    headers.append(header::SET_COOKIE, session_cookie(&new.token));
+    if let Some(device) = device_cookie(&new.device) {
+        headers.append(header::SET_COOKIE, device);
+    }
+    response
 }
 
 /// The form token for a session: derived from the session's secret, so it needs no storage and a

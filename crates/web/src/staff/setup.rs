@@ -4,15 +4,15 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 use crypto::totp::TotpSecret;
 use serde::Deserialize;
 
 use super::links;
 use super::page::{self, Chrome, render};
-use super::session::{OriginForm, session_cookie};
+use super::session::{OriginForm, signed_in};
 
 /// The addresses these pages answer.
 pub(crate) fn routes() -> Router<app::App> {
@@ -162,13 +162,7 @@ async fn confirm(
     OriginForm(form): OriginForm<CodeForm>,
 ) -> Response {
     match app.finish_enrolment(&token, form.code.trim()).await {
-        Ok(Some(new)) => {
-            let mut response = Redirect::to(links::HOME).into_response();
-            response
-                .headers_mut()
-                .insert(header::SET_COOKIE, session_cookie(&new.token));
-            response
-        }
+        Ok(Some(new)) => signed_in(&new, links::HOME),
         Ok(None) => match app.enrolment_secret(&token).await {
             Ok(Some((username, secret))) => code_step(
                 &token,
