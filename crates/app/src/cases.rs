@@ -1,7 +1,8 @@
 //! Cases: a program's work with a client, opened (and later closed), assigned to staff.
 
+use domain::InvalidInput;
 use domain::audit::AuditAction;
-use domain::case::{CaseDates, CaseStatus, Program, format_date, parse_date};
+use domain::case::{CaseDates, CaseStatus, ProgramCode, format_date, parse_date};
 use domain::policy::Action;
 use domain::{CaseId, ClientId, UserId};
 use store::rows::CaseRow;
@@ -10,7 +11,7 @@ use crate::{App, AppError, Caller, Purpose, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewCase {
-    pub program: Program,
+    pub program: ProgramCode,
     pub dates: CaseDates,
 }
 
@@ -45,7 +46,8 @@ pub(crate) fn view(row: CaseRow) -> Result<CaseView> {
 }
 
 impl App {
-    /// Opens a case for a client; the person who opens it is the assigned worker.
+    /// Opens a case for a client in one of the organisation's programs; the person who opens it
+    /// is the assigned worker.
     pub async fn open_case(
         &self,
         caller: &Caller,
@@ -55,6 +57,13 @@ impl App {
     ) -> Result<CaseId> {
         let part = (Action::WriteCase, AuditAction::CaseCreate);
         self.record_part(caller, client, part, purpose, async |tx, client| {
+            if !tx.program_exists(case.program.as_str()).await? {
+                return Err(InvalidInput::new(
+                    "program",
+                    "is not one of this organisation's programs (an administrator lists them with `safeharbor programs list`)",
+                )
+                .into());
+            }
             let id = CaseId::from_random(self.entropy().bytes());
             tx.insert_case(&CaseRow {
                 id,

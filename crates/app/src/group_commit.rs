@@ -509,7 +509,7 @@ mod tests {
         let mut targets: Vec<_> = events.iter().filter_map(|e| e.target.as_deref()).collect();
         targets.sort_unstable();
         assert_eq!(targets, ["first", "last", "refused"]);
-        assert_eq!(app.verify_audit(|_| ()).await.unwrap(), Ok(3));
+        assert_eq!(app.verify_audit(&[], |_| ()).await.unwrap(), Ok(3));
     }
 
     /// A reading that counts the batches that made it and answers each ask with its number

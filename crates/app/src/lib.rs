@@ -18,6 +18,7 @@ pub mod keyring;
 pub mod keys;
 mod notes;
 pub mod passkeys;
+mod programs;
 mod record;
 mod safety;
 pub mod screenings;

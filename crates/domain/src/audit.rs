@@ -110,6 +110,7 @@ pub enum AuditAction {
     PasskeyRegister,
     PasskeySignIn,
     PasskeyRefused,
+    ProgramAdd,
 }
 
 impl AuditAction {
@@ -214,6 +215,7 @@ impl AuditAction {
             AuditAction::PasskeyRegister => "passkey.register",
             AuditAction::PasskeySignIn => "passkey.sign-in",
             AuditAction::PasskeyRefused => "passkey.refused",
+            AuditAction::ProgramAdd => "program.add",
         }
     }
 }

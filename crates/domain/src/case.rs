@@ -4,16 +4,45 @@ use serde::{Deserialize, Serialize};
 
 use crate::InvalidInput;
 
-/// The name of a program of the organisation (e.g. "Youth drop-in"). Not personal data.
+/// A program of the organisation by its code (e.g. `youth-drop-in`), one of the list an
+/// administrator keeps (`safeharbor programs`). A case stores the code in the clear, beside the
+/// client, so it is chosen from that list and never typed free: free text there could name the
+/// person, and would outlive their erasure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Program(String);
+pub struct ProgramCode(String);
 
-impl Program {
+impl ProgramCode {
+    pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
+        let code = raw.trim();
+        let well_formed = (2..=40).contains(&code.len())
+            && code.starts_with(|c: char| c.is_ascii_lowercase())
+            && code
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !well_formed {
+            return Err(InvalidInput::new(
+                "program",
+                "must be a program's code: 2 to 40 lower-case letters, digits and hyphens, starting with a letter (an administrator lists them with `safeharbor programs list`)",
+            ));
+        }
+        Ok(Self(code.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What a program is called (e.g. "Youth drop-in"): the organisation's words, not a client's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgramName(String);
+
+impl ProgramName {
     pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
         let name = raw.trim();
         if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
             return Err(InvalidInput::new(
-                "program",
+                "name",
                 "must be a name of 1 to 80 characters",
             ));
         }
@@ -136,9 +165,26 @@ mod tests {
     }
 
     #[test]
-    fn programs_are_short_names() {
-        assert!(Program::parse("Youth drop-in").is_ok());
-        assert!(Program::parse("").is_err());
-        assert!(Program::parse(&"p".repeat(81)).is_err());
+    fn programs_are_codes_from_a_list_with_short_names() {
+        assert_eq!(
+            ProgramCode::parse(" youth-drop-in ").unwrap().as_str(),
+            "youth-drop-in"
+        );
+        for free_text in [
+            "",
+            "y",
+            "Youth drop-in",
+            "maria's case",
+            "-youth",
+            "9to5",
+            "drop_in",
+            &"p".repeat(41),
+        ] {
+            assert!(ProgramCode::parse(free_text).is_err(), "{free_text}");
+        }
+        assert!(ProgramName::parse("Youth drop-in").is_ok());
+        assert!(ProgramName::parse("").is_err());
+        assert!(ProgramName::parse(&"p".repeat(81)).is_err());
+        assert!(ProgramName::parse("a\u{7}b").is_err());
     }
 }

@@ -359,6 +359,17 @@ pub const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "programs",
+        home: Home::Records,
+        client: None,
+        backup: Backup::Carried { key: "code" },
+        columns: &[
+            col("code", Text, Operational, System),
+            col("name", Text, Staff, System),
+            col("created_at", Int, Operational, System),
+        ],
+    },
+    Table {
         name: "notes",
         home: Home::Records,
         client: Some("client_id"),
@@ -476,6 +487,7 @@ pub const TABLES: &[Table] = &[
             col("id", Int, Operational, Audit),
             col("seq", Int, Operational, Audit),
             col("mac", Blob, Secret, Audit),
+            col("tag", Blob, Secret, Audit),
         ],
     },
     Table {

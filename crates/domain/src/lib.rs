@@ -3,6 +3,7 @@
 //! as parameters so that tests control them.
 
 pub mod audit;
+pub mod audit_checkpoint;
 pub mod case;
 pub mod classification;
 pub mod client;

@@ -27,6 +27,15 @@ impl Timestamp {
             .unwrap_or(time::Date::MIN)
     }
 
+    /// An instant written in RFC 3339 (as `rfc3339` writes it), if `text` is one.
+    pub fn parse_rfc3339(text: &str) -> Option<Self> {
+        let t = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+            .ok()?;
+        i64::try_from(t.unix_timestamp_nanos() / 1_000_000)
+            .ok()
+            .map(Self)
+    }
+
     /// RFC 3339 text, for API responses and human-readable output.
     pub fn rfc3339(self) -> String {
         let nanos = i128::from(self.0) * 1_000_000;

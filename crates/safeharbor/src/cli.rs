@@ -41,6 +41,24 @@ pub struct Storage {
     pub key_file: Option<PathBuf>,
 }
 
+/// Where the server keeps checkpoints of the audit chain (see `audit verify --checkpoints`).
+#[derive(Debug, Args)]
+pub struct Checkpoints {
+    /// The file checkpoints are appended to (default: audit-checkpoints in the data folder). Put
+    /// it where whoever can rewrite the database cannot rewrite it: an append-only file
+    /// (`chattr +a`), a mount from another machine. Each checkpoint also goes to the log.
+    #[arg(long = "audit-checkpoints", env = "SAFEHARBOR_AUDIT_CHECKPOINTS")]
+    pub file: Option<PathBuf>,
+    /// How often, in seconds, a checkpoint is written while the chain grows.
+    #[arg(
+        long = "audit-checkpoint-seconds",
+        env = "SAFEHARBOR_AUDIT_CHECKPOINT_SECONDS",
+        default_value_t = 60,
+        value_parser = clap::value_parser!(u64).range(1..=86_400)
+    )]
+    pub every_seconds: u64,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server.
@@ -49,6 +67,8 @@ pub enum Command {
         storage: Storage,
         #[command(flatten)]
         listen: Listen,
+        #[command(flatten)]
+        checkpoints: Checkpoints,
     },
     /// Start a server on a throw-away folder with synthetic demo clients, and say how to try it.
     Demo {
@@ -71,6 +91,13 @@ pub enum Command {
         storage: Storage,
         #[command(subcommand)]
         command: TokensCommand,
+    },
+    /// The organisation's programs, which cases are opened in.
+    Programs {
+        #[command(flatten)]
+        storage: Storage,
+        #[command(subcommand)]
+        command: ProgramsCommand,
     },
     /// Client records.
     Clients {
@@ -220,6 +247,20 @@ pub enum TokensCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum ProgramsCommand {
+    /// Add a program: a short code that cases name (`youth-drop-in`) and what it is called.
+    Add {
+        /// 2 to 40 lower-case letters, digits and hyphens, starting with a letter.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// List the programs: code, then name.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ClientsCommand {
     /// Erase a client for good: their key is destroyed, so no copy of their data can be read again.
     Erase {
@@ -251,5 +292,13 @@ pub enum KeysCommand {
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Check the whole audit chain; exits non-zero and names the first bad event if it is broken.
-    Verify,
+    Verify {
+        /// A file of checkpoints (the server's checkpoint file, or its log): the chain must reach
+        /// each one with the same MAC. May be given more than once.
+        #[arg(long = "checkpoints", value_name = "FILE")]
+        checkpoints: Vec<PathBuf>,
+    },
+    /// Print a checkpoint of the chain as it stands, to keep outside the database (for example,
+    /// appended to a file on another machine from a scheduled job).
+    Checkpoint,
 }

@@ -9,22 +9,31 @@ use anyhow::{Context, bail};
 use app::App;
 use crypto::backup_stream::{BackupReader, BackupWriter};
 use domain::audit::AuditAction;
+use domain::audit_checkpoint::Checkpoint;
+use domain::case::{ProgramCode, ProgramName};
 
 use crate::cli::{
-    AuditCommand, Cli, ClientsCommand, Command, KeysCommand, Listen, Storage, TokensCommand,
-    UsersCommand,
+    AuditCommand, Checkpoints, Cli, ClientsCommand, Command, KeysCommand, Listen, ProgramsCommand,
+    Storage, TokensCommand, UsersCommand,
 };
-use crate::{demo, instance, progress, screening};
+use crate::{audit_checkpoints, demo, instance, progress, screening};
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { storage, listen } => serve(&storage, &listen).await,
+        Command::Serve {
+            storage,
+            listen,
+            checkpoints,
+        } => serve(&storage, &listen, &checkpoints).await,
         Command::Demo { listen, clients } => run_demo(&listen, clients).await,
         Command::Users { storage, command } => {
             users(&instance::open(&storage).await?, command).await
         }
         Command::Tokens { storage, command } => {
             tokens(&instance::open(&storage).await?, command).await
+        }
+        Command::Programs { storage, command } => {
+            programs(&instance::open(&storage).await?, command).await
         }
         Command::Clients {
             storage,
@@ -44,8 +53,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => keys_restore(&storage, &input).await,
         Command::Audit {
             storage,
-            command: AuditCommand::Verify,
-        } => verify(&instance::open(&storage).await?).await,
+            command: AuditCommand::Verify { checkpoints },
+        } => verify(&instance::open(&storage).await?, &checkpoints).await,
+        Command::Audit {
+            storage,
+            command: AuditCommand::Checkpoint,
+        } => {
+            let checkpoint = instance::open(&storage).await?.audit_checkpoint().await?;
+            println!("{}", checkpoint.line());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Backup {
             storage,
             output,
@@ -114,7 +131,11 @@ async fn expire_contact_requests(app: App) {
     }
 }
 
-async fn serve(storage: &Storage, listen: &Listen) -> anyhow::Result<ExitCode> {
+async fn serve(
+    storage: &Storage,
+    listen: &Listen,
+    checkpoints: &Checkpoints,
+) -> anyhow::Result<ExitCode> {
     if app::BENCH_BASELINE && std::env::var_os("SAFEHARBOR_BENCH_BASELINE").is_none() {
         bail!(
             "this is a benchmark-only build that reads clients without audit or decryption; it does not serve real data"
@@ -122,6 +143,15 @@ async fn serve(storage: &Storage, listen: &Listen) -> anyhow::Result<ExitCode> {
     }
     let app = instance::open(storage).await?;
     let first_run = app.first_run_link().await?;
+    let checkpoint_file = checkpoints
+        .file
+        .clone()
+        .unwrap_or_else(|| storage.data_dir.join("audit-checkpoints"));
+    tokio::spawn(audit_checkpoints::keep_writing(
+        app.clone(),
+        checkpoint_file,
+        Duration::from_secs(checkpoints.every_seconds),
+    ));
     listen_and_serve(app, listen, |addr| {
         tracing::info!(%addr, "Safe Harbor is listening");
         println!("listening on http://{addr}");
@@ -192,6 +222,24 @@ async fn run_demo(listen: &Listen, clients: u32) -> anyhow::Result<ExitCode> {
         println!("Stop with Ctrl-C.");
     })
     .await
+}
+
+async fn programs(app: &App, command: ProgramsCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        ProgramsCommand::Add { code, name } => {
+            let code = ProgramCode::parse(&code)?;
+            if !app.add_program(&code, &ProgramName::parse(&name)?).await? {
+                bail!("a program with the code {} already exists", code.as_str());
+            }
+            println!("added program {}", code.as_str());
+        }
+        ProgramsCommand::List => {
+            for program in app.programs().await? {
+                println!("{}\t{}", program.code, program.name);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn users(app: &App, command: UsersCommand) -> anyhow::Result<ExitCode> {
@@ -325,19 +373,33 @@ async fn rotate(storage: &Storage) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn verify(app: &App) -> anyhow::Result<ExitCode> {
+async fn verify(app: &App, checkpoint_files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let mut checkpoints = Vec::new();
+    for file in checkpoint_files {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("could not read the checkpoints in {}", file.display()))?;
+        checkpoints
+            .extend(Checkpoint::find_all(&text).with_context(|| format!("in {}", file.display()))?);
+    }
     let bar = progress::bar(None, "checking audit events");
     let verdict = app
-        .verify_audit(|n| bar.set_position(u64::try_from(n).unwrap_or(0)))
+        .verify_audit(&checkpoints, |n| {
+            bar.set_position(u64::try_from(n).unwrap_or(0))
+        })
         .await?;
     bar.finish_and_clear();
+    let held = if checkpoints.is_empty() {
+        String::new()
+    } else {
+        format!(", reaching all {} checkpoints", checkpoints.len())
+    };
     match verdict {
         Ok(count) => {
-            println!("audit chain verified: {count} events, unbroken");
+            println!("audit chain verified: {count} events, unbroken{held}");
             Ok(ExitCode::SUCCESS)
         }
         Err(broken) => {
-            println!("audit chain BROKEN at {broken}");
+            println!("audit chain BROKEN: {broken}");
             Ok(ExitCode::from(2))
         }
     }
@@ -448,7 +510,13 @@ async fn backup(storage: &Storage, output: &Path, verify: bool) -> anyhow::Resul
 async fn restore_drill(app: &App, backup: &Path) -> anyhow::Result<store::backup::Summary> {
     let scratch = tempfile::tempdir()?;
     let (target, _) = store_sqlite::open(scratch.path(), app.now()).await?;
-    let summary = store::backup::restore(&target, open_sealed(app, backup)?, |_| ()).await?;
+    let summary = store::backup::restore(
+        &target,
+        open_sealed(app, backup)?,
+        &app.keyring().audit_key(),
+        |_| (),
+    )
+    .await?;
     target.close().await;
     Ok(summary)
 }
@@ -456,9 +524,12 @@ async fn restore_drill(app: &App, backup: &Path) -> anyhow::Result<store::backup
 async fn restore(storage: &Storage, input: &Path) -> anyhow::Result<ExitCode> {
     let app = instance::open(storage).await?;
     let bar = progress::bar(None, "restoring rows");
-    let restored = store::backup::restore(app.store(), open_sealed(&app, input)?, |n| {
-        bar.set_position(n)
-    })
+    let restored = store::backup::restore(
+        app.store(),
+        open_sealed(&app, input)?,
+        &app.keyring().audit_key(),
+        |n| bar.set_position(n),
+    )
     .await;
     bar.finish_and_clear();
     let summary = restored?;

@@ -2,7 +2,7 @@
 //! describes a real person.
 
 use app::{App, Caller, NewCase, Purpose};
-use domain::case::{CaseDates, Program};
+use domain::case::{CaseDates, ProgramCode, ProgramName};
 use domain::client::{
     AgeBand, ContactDetails, Gender, Language, NewClient, PersonalDetails, PreferredName,
     SafetyFlags,
@@ -42,11 +42,12 @@ const LAST: &[&str] = &[
     "Sable",
     "Thorne",
 ];
-const PROGRAMS: &[&str] = &[
-    "Youth drop-in",
-    "Adult advocacy",
-    "Emergency shelter",
-    "Legal relief",
+/// The demo organisation's programs: (code, name).
+const PROGRAMS: &[(&str, &str)] = &[
+    ("youth-drop-in", "Youth drop-in"),
+    ("adult-advocacy", "Adult advocacy"),
+    ("emergency-shelter", "Emergency shelter"),
+    ("legal-relief", "Legal relief"),
 ];
 const NOTES: &[&str] = &[
     "Met at the drop-in centre. Talked about what she needs this week: a phone only she uses, and food.",
@@ -132,6 +133,10 @@ pub async fn seed(
     mut progress: impl FnMut(u64),
 ) -> anyhow::Result<Vec<DemoAccount>> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    for (code, name) in PROGRAMS {
+        app.add_program(&ProgramCode::parse(code)?, &ProgramName::parse(name)?)
+            .await?;
+    }
     let mut accounts = Vec::new();
     let mut callers = Vec::new();
     for (username, role) in STAFF {
@@ -204,12 +209,8 @@ pub async fn seed(
             age_band: rng.gen_bool(0.3).then_some(AgeBand::PrefersNotToAnswer),
         };
         let id = app.create_client_as_operator(manager, client).await?;
-        let program = Program::parse(
-            PROGRAMS
-                .choose(&mut rng)
-                .copied()
-                .unwrap_or("Adult advocacy"),
-        )?;
+        let (code, _) = PROGRAMS.choose(&mut rng).copied().unwrap_or(PROGRAMS[0]);
+        let program = ProgramCode::parse(code)?;
         let opened = today.saturating_sub(time::Duration::days(rng.gen_range(1..400)));
         app.open_case(
             manager,

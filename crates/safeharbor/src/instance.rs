@@ -50,7 +50,7 @@ pub async fn open_with(
         // A new key file only for a new database: with records already there, a fresh key
         // would read none of them.
         let mut tx = store.read().await?;
-        let (events, _) = tx.audit_head().await?;
+        let events = tx.audit_head().await?.map_or(0, |head| head.seq);
         let users = tx.users().await?;
         tx.commit().await?;
         if events > 0 || !users.is_empty() {

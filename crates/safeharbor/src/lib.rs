@@ -1,6 +1,7 @@
 //! The `safeharbor` binary as a library: configuration, wiring and subcommands, so tests can build
 //! the whole application on a port of their choosing (STYLE.md 1).
 
+pub mod audit_checkpoints;
 pub mod cli;
 pub mod commands;
 pub mod demo;

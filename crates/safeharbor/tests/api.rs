@@ -27,6 +27,15 @@ struct World {
 
 async fn world(engine: Engine) -> World {
     let t = TestApp::start(engine).await;
+    let added = t
+        .app
+        .add_program(
+            &domain::case::ProgramCode::parse("drop-in").unwrap(),
+            &domain::case::ProgramName::parse("Drop-in").unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(added);
     let manager = t.persona("ana.manager", Role::CaseManager).await;
     let other_manager = t.persona("ben.manager", Role::CaseManager).await;
     let outreach = t.persona("olu.outreach", Role::Outreach).await;
@@ -133,7 +142,7 @@ fn routes() -> Vec<Route> {
         r(
             Method::POST,
             "/api/v1/clients/{id}/cases",
-            Some(json!({"program": "Drop-in", "opened_on": "2026-11-01"})),
+            Some(json!({"program": "drop-in", "opened_on": "2026-11-01"})),
             true,
         ),
         r(Method::GET, "/api/v1/clients/{id}/screenings", None, true),
@@ -374,7 +383,7 @@ async fn every_read_and_write_of_a_client_is_audited_with_who_what_and_why() {
             (
                 Method::POST,
                 format!("{path}/cases"),
-                Some(json!({"program": "Drop-in", "opened_on": "2026-10-01"})),
+                Some(json!({"program": "drop-in", "opened_on": "2026-10-01"})),
                 "case.create",
             ),
             (Method::GET, format!("{path}/cases"), None, "case.list"),
@@ -406,7 +415,7 @@ async fn every_read_and_write_of_a_client_is_audited_with_who_what_and_why() {
         assert_eq!(refused.action, "access.refused");
         assert_eq!(refused.actor, format!("user:{}", w.other_manager.caller.id));
         assert_eq!(
-            w.t.app.verify_audit(|_| ()).await.unwrap(),
+            w.t.app.verify_audit(&[], |_| ()).await.unwrap(),
             Ok(i64::try_from(w.t.audit().await.len()).unwrap())
         );
     }
@@ -452,7 +461,7 @@ async fn reads_arriving_together_are_each_audited_once() {
         assert_eq!(by("client.read", &w.manager), 36);
         assert_eq!(by("access.refused", &w.other_manager), 12);
         assert_eq!(
-            w.t.app.verify_audit(|_| ()).await.unwrap(),
+            w.t.app.verify_audit(&[], |_| ()).await.unwrap(),
             Ok(i64::try_from(events.len()).unwrap())
         );
     }
@@ -587,15 +596,27 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
             ),
         ];
         let cases = format!("{clients}/{}/cases", w.client);
-        let case = |opened: &str| {
-            let body = json!({"program": "Drop-in", "opened_on": opened}).to_string();
+        let case = |program: &str, opened: &str| {
+            let body = json!({"program": program, "opened_on": opened}).to_string();
             post(&cases, body, "application/json")
         };
-        let cases = ["0000-01-01", "2101-01-01"].map(|opened| {
+        // Dates out of range, a program typed free (which could name the person) and a code
+        // that is not one of the organisation's programs.
+        let cases = [
+            ("drop-in", "0000-01-01", "from 1900 to 2100"),
+            ("drop-in", "2101-01-01", "from 1900 to 2100"),
+            ("Rosa's case", "2026-01-01", "must be a program's code"),
             (
-                case(opened),
+                "night-shelter",
+                "2026-01-01",
+                "is not one of this organisation's programs",
+            ),
+        ]
+        .map(|(program, opened, says)| {
+            (
+                case(program, opened),
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "from 1900 to 2100",
+                says,
             )
         });
         // Pages outside the documented bounds.

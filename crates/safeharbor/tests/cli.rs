@@ -304,14 +304,7 @@ async fn audit_verify_names_the_first_edited_deleted_or_reordered_event() {
         let (ok, said) = verify(dir.path());
         assert!(ok, "intact before {what}: {said}");
         let events: i64 = said.split_whitespace().nth(3).unwrap().parse().unwrap();
-        let mut db = sqlite(&dir.path().join("records.sqlite")).await;
-        for sql in statements {
-            sqlx::query(sqlx::AssertSqlSafe(*sql))
-                .execute(&mut db)
-                .await
-                .unwrap();
-        }
-        db.close().await.unwrap();
+        tamper(dir.path(), statements).await;
         let (ok, said) = verify(dir.path());
         assert!(!ok, "{what} went unnoticed");
         let first_bad = if what == "drop the newest" { events } else { 4 };
@@ -320,6 +313,151 @@ async fn audit_verify_names_the_first_edited_deleted_or_reordered_event() {
             "{what}: {said}"
         );
     }
+}
+
+/// Runs `statements` on the records database in `dir`, as someone who owns the file would.
+async fn tamper(dir: &Path, statements: &[&str]) {
+    let mut db = sqlite(&dir.join("records.sqlite")).await;
+    for sql in statements {
+        sqlx::query(sqlx::AssertSqlSafe(*sql))
+            .execute(&mut db)
+            .await
+            .unwrap();
+    }
+    db.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_verify_catches_a_head_moved_back_or_removed_and_missing_tables() {
+    // Cut the last two events off and move the head back to the event before them, as in the
+    // outside attack: every event left verifies, but the head's tag cannot be made without the key.
+    const CUT_SHORT: &[&str] = &[
+        "DROP TRIGGER audit_events_no_delete",
+        "DELETE FROM audit_events WHERE seq > (SELECT MAX(seq) - 2 FROM audit_events)",
+        "UPDATE audit_head SET seq = (SELECT MAX(seq) FROM audit_events), \
+         mac = (SELECT mac FROM audit_events ORDER BY seq DESC LIMIT 1)",
+    ];
+    let tamperings: [(&str, &[&str], &str); 5] = [
+        ("cut short", CUT_SHORT, "does not carry the server's tag"),
+        (
+            "tag removed",
+            &["UPDATE audit_head SET tag = NULL"],
+            "does not carry the server's tag",
+        ),
+        (
+            "head row deleted",
+            &["DELETE FROM audit_head"],
+            "the chain's head is missing",
+        ),
+        (
+            "head table dropped",
+            &["DROP TABLE audit_head"],
+            "the audit tables are missing",
+        ),
+        (
+            "events table dropped",
+            &["DROP TABLE audit_events"],
+            "the audit tables are missing",
+        ),
+    ];
+    for (what, statements, expected) in tamperings {
+        let dir = seeded().await;
+        assert!(verify(dir.path()).0, "intact before {what}");
+        tamper(dir.path(), statements).await;
+        let out = safeharbor(&["audit", "verify"], dir.path());
+        let said = stdout(&out);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{what}: {said} {:?}",
+            out.stderr
+        );
+        assert!(
+            said.contains("BROKEN") && said.contains(expected),
+            "{what}: {said}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checkpoints_catch_a_chain_emptied_or_rolled_back_to_an_older_copy() {
+    let dir = seeded().await;
+    // The server wrote a checkpoint as it started; a file copy of the data folder, taken now,
+    // is what someone would later put back.
+    let written = std::fs::read_to_string(dir.path().join("audit-checkpoints")).unwrap();
+    assert!(written.starts_with("audit-checkpoint v1 seq="), "{written}");
+    let older = tempfile::tempdir().unwrap();
+    let files = ["records.sqlite", "records.sqlite-wal", "records.sqlite-shm"];
+    for file in files {
+        let _ = std::fs::copy(dir.path().join(file), older.path().join(file));
+    }
+    {
+        let server = serve(dir.path());
+        let token = add_user(dir.path(), "ben.m", "case-manager");
+        create_client(&reqwest::Client::new(), &server.base, &token, "Dee").await;
+    }
+    let now = safeharbor(&["audit", "checkpoint"], dir.path());
+    assert!(now.status.success());
+    let checkpoints = dir.path().join("kept-elsewhere");
+    std::fs::write(&checkpoints, format!("{written}{}", stdout(&now))).unwrap();
+    let held = |dir: &Path| {
+        let out = run_on(
+            &[
+                "audit",
+                "verify",
+                "--checkpoints",
+                checkpoints.to_str().unwrap(),
+            ],
+            &at(dir),
+        );
+        (out.status.code(), stdout(&out))
+    };
+    let (code, said) = held(dir.path());
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("reaching all 2 checkpoints"), "{said}");
+
+    // The older copy put back: a whole, tagged chain, only shorter than the checkpoint says.
+    for file in files {
+        let _ = std::fs::remove_file(dir.path().join(file));
+        let _ = std::fs::copy(older.path().join(file), dir.path().join(file));
+    }
+    assert!(verify(dir.path()).0, "without checkpoints it looks whole");
+    let (code, said) = held(dir.path());
+    assert_eq!(code, Some(2), "{said}");
+    assert!(
+        said.contains("BROKEN") && said.contains("the checkpoint taken at"),
+        "{said}"
+    );
+
+    // Emptied altogether, head and all: "0 events" without checkpoints, broken with them.
+    tamper(
+        dir.path(),
+        &[
+            "DROP TRIGGER audit_events_no_delete",
+            "DELETE FROM audit_events",
+            "UPDATE audit_head SET seq = 0, mac = zeroblob(32), tag = NULL",
+        ],
+    )
+    .await;
+    let (ok, said) = verify(dir.path());
+    assert!(ok && said.contains(" 0 events"), "{said}");
+    let (code, said) = held(dir.path());
+    assert_eq!(code, Some(2), "{said}");
+    assert!(said.contains("the chain ends at event 0"), "{said}");
+
+    // A damaged checkpoint is named, never skipped.
+    std::fs::write(&checkpoints, "audit-checkpoint v1 seq=oops\n").unwrap();
+    let out = run_on(
+        &[
+            "audit",
+            "verify",
+            "--checkpoints",
+            checkpoints.to_str().unwrap(),
+        ],
+        &at(dir.path()),
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 1"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

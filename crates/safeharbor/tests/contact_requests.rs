@@ -209,7 +209,7 @@ async fn a_request_reaches_the_queue_sealed_and_only_its_claimer_reads_it() {
                 >= 5
         );
         assert_eq!(
-            t.app.verify_audit(|_| ()).await.unwrap(),
+            t.app.verify_audit(&[], |_| ()).await.unwrap(),
             Ok(i64::try_from(events.len()).unwrap())
         );
     }

@@ -187,6 +187,7 @@ fn bind_value<'q>(
 pub async fn restore(
     store: &Store,
     input: impl BufRead,
+    audit_key: &crypto::SecretKey,
     mut progress: impl FnMut(u64),
 ) -> Result<Summary> {
     let schema_version = crate::migrate::current_version(store.pool()).await?;
@@ -263,14 +264,20 @@ pub async fn restore(
     let trailer = trailer.ok_or(StoreError::Refused(
         "the backup is incomplete (no end marker)",
     ))?;
-    // The chain head follows the last restored event.
+    // The chain head follows the last restored event, tagged again.
     let last = sqlx::query("SELECT seq, mac FROM audit_events ORDER BY seq DESC LIMIT 1")
         .fetch_optional(&mut *tx)
         .await?;
     if let Some(last) = last {
-        sqlx::query("UPDATE audit_head SET seq = $1, mac = $2 WHERE id = 1")
-            .bind(last.try_get::<i64, _>("seq")?)
-            .bind(last.try_get::<Vec<u8>, _>("mac")?)
+        let (seq, mac) = (
+            last.try_get::<i64, _>("seq")?,
+            last.try_get::<Vec<u8>, _>("mac")?,
+        );
+        let tag = crypto::audit_mac::head_tag(audit_key, seq, &mac).to_vec();
+        sqlx::query("UPDATE audit_head SET seq = $1, mac = $2, tag = $3 WHERE id = 1")
+            .bind(seq)
+            .bind(mac)
+            .bind(tag)
             .execute(&mut *tx)
             .await?;
     }

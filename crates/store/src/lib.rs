@@ -103,6 +103,20 @@ impl Dialect {
         }
     }
 
+    /// How many of the audit chain's two tables exist, as `n`.
+    pub(crate) fn count_audit_tables(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => {
+                "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' \
+                 AND name IN ('audit_events', 'audit_head')"
+            }
+            Dialect::Postgres => {
+                "SELECT count(*) AS n FROM information_schema.tables \
+                 WHERE table_schema = current_schema() AND table_name IN ('audit_events', 'audit_head')"
+            }
+        }
+    }
+
     /// Every (table, column) of the current schema, for the classification check.
     fn columns_query(self) -> &'static str {
         match self {

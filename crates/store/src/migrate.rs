@@ -37,6 +37,8 @@ macro_rules! embedded_migrations {
             (15, "passkeys", "0015_passkeys"),
             (16, "emergency access by client", "0016_emergency_access_by_client"),
             (17, "sign-in throttle", "0017_signin_throttle"),
+            (18, "audit head tag", "0018_audit_head_tag"),
+            (19, "programs", "0019_programs"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {

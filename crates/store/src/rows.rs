@@ -182,6 +182,14 @@ pub struct CaseRow {
     pub created_at: Timestamp,
 }
 
+/// A program of the organisation, as an administrator listed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramRow {
+    pub code: String,
+    pub name: String,
+    pub created_at: Timestamp,
+}
+
 /// A recorded screening: the answers are sealed; instrument, score and result are not.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ScreeningRow {
@@ -268,6 +276,15 @@ pub struct TeamRow {
     pub id: TeamId,
     pub name: String,
     pub members: Vec<(UserId, bool)>,
+}
+
+/// The chain's head: the last event's sequence number and MAC, and the tag binding them under the
+/// audit key (`None` before the first event, or when it was removed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditHead {
+    pub seq: i64,
+    pub mac: Vec<u8>,
+    pub tag: Option<Vec<u8>>,
 }
 
 /// One stored audit event, with its chain MAC.

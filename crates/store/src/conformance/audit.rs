@@ -37,13 +37,17 @@ pub async fn audit_appends_chain_and_roll_back_together(h: &impl Harness) {
         3
     );
     let events = tx.audit_events(0, 10).await.unwrap();
-    let (head_seq, head_mac) = tx.audit_head().await.unwrap();
+    let head = tx.audit_head().await.unwrap().unwrap();
     tx.commit().await.unwrap();
     assert_eq!(
         events.iter().map(|e| e.seq).collect::<Vec<_>>(),
         vec![1, 2, 3]
     );
-    assert_eq!((head_seq, head_mac), (3, events[2].mac.clone()));
+    assert_eq!((head.seq, &head.mac), (3, &events[2].mac));
+    assert!(
+        crypto::audit_mac::verify_head(&AUDIT_KEY, 3, &head.mac, &head.tag.unwrap()),
+        "the head is tagged under the audit key"
+    );
     let mut previous = crypto::audit_mac::GENESIS.to_vec();
     for e in &events {
         assert!(crypto::audit_mac::verify(

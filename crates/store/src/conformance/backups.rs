@@ -96,16 +96,21 @@ pub async fn backups_restore_into_a_fresh_instance_with_the_same_digest(h: &impl
     assert_eq!(written.rows, 10);
     assert_eq!(crate::backup::digest(&source).await.unwrap(), written);
     let (target, _) = h.fresh().await;
-    let restored = crate::backup::restore(&target, bytes.as_slice(), |_| ())
+    let restored = crate::backup::restore(&target, bytes.as_slice(), &AUDIT_KEY, |_| ())
         .await
         .unwrap();
     assert_eq!(restored, written);
     let mut tx = target.read().await.unwrap();
-    assert_eq!(tx.audit_head().await.unwrap().0, 2);
+    let head = tx.audit_head().await.unwrap().unwrap();
+    assert_eq!(head.seq, 2);
+    assert!(
+        crypto::audit_mac::verify_head(&AUDIT_KEY, 2, &head.mac, &head.tag.unwrap()),
+        "the restored head is tagged again"
+    );
     // A second restore into the same, no longer empty, instance is refused and changes nothing.
     drop(tx);
     assert!(matches!(
-        crate::backup::restore(&target, bytes.as_slice(), |_| ()).await,
+        crate::backup::restore(&target, bytes.as_slice(), &AUDIT_KEY, |_| ()).await,
         Err(StoreError::Refused(_))
     ));
     assert_eq!(crate::backup::digest(&target).await.unwrap(), written);
@@ -126,7 +131,7 @@ pub async fn damaged_backups_are_refused_without_a_trace(h: &impl Harness) {
         .collect();
     let (target, _) = h.fresh().await;
     assert!(
-        crate::backup::restore(&target, without_trailer.as_bytes(), |_| ())
+        crate::backup::restore(&target, without_trailer.as_bytes(), &AUDIT_KEY, |_| ())
             .await
             .is_err()
     );

@@ -1,10 +1,43 @@
-//! Case work: a client's notes, a page at a time.
+//! Case work: the programs a case is chosen from, and a client's notes, a page at a time.
 
 use domain::{ClientId, NoteId};
 
 use crate::rows::NoteRow;
 
 use super::*;
+
+/// Programs are a list: a code is added once, listed by code, and known to exist.
+pub async fn programs_are_a_list_of_unique_codes(h: &impl Harness) {
+    let (store, _) = h.fresh().await;
+    let mut tx = store.write().await.unwrap();
+    assert!(
+        tx.insert_program("youth", "Youth drop-in", T0)
+            .await
+            .unwrap()
+    );
+    assert!(
+        tx.insert_program("adult", "Adult advocacy", T0)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !tx.insert_program("youth", "Another name", T0)
+            .await
+            .unwrap(),
+        "a code is taken once"
+    );
+    let programs = tx.programs().await.unwrap();
+    assert_eq!(
+        programs
+            .iter()
+            .map(|p| (p.code.as_str(), p.name.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("adult", "Adult advocacy"), ("youth", "Youth drop-in")]
+    );
+    assert!(tx.program_exists("youth").await.unwrap());
+    assert!(!tx.program_exists("Youth drop-in").await.unwrap());
+    tx.commit().await.unwrap();
+}
 
 pub async fn notes_come_a_page_at_a_time_newest_first(h: &impl Harness) {
     let (store, _) = h.fresh().await;

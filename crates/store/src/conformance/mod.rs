@@ -202,6 +202,7 @@ macro_rules! conformance_tests {
             emergency_access_lasts_until_it_expires_and_waits_for_review,
             erasure_wipes_sealed_fields_and_notes,
             notes_come_a_page_at_a_time_newest_first,
+            programs_are_a_list_of_unique_codes,
             key_store_puts_replaces_and_destroys,
             key_store_exports_and_imports_all_or_nothing,
             backups_restore_into_a_fresh_instance_with_the_same_digest,

@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 
 use super::{Reads, Tx, ts};
 use crate::Result;
-use crate::rows::AuditRow;
+use crate::rows::{AuditHead, AuditRow};
 
 pub(crate) fn audit(row: &AnyRow) -> Result<AuditRow> {
     Ok(AuditRow {
@@ -81,8 +81,25 @@ impl Tx {
             .bind(serde_json::Value::from(rows).to_string())
             .execute(&mut *self.reads.inner)
             .await?;
-        // The insert trigger (migration 3) has moved the head to the last event.
-        Ok(first - 1 + i64::try_from(events.len()).unwrap_or(i64::MAX))
+        let last = first - 1 + i64::try_from(events.len()).unwrap_or(i64::MAX);
+        self.move_audit_head(last, &previous, key).await?;
+        Ok(last)
+    }
+
+    /// Moves the chain's head to event `seq` with MAC `mac`, tagged under `key`.
+    pub(crate) async fn move_audit_head(
+        &mut self,
+        seq: i64,
+        mac: &[u8],
+        key: &SecretKey,
+    ) -> Result<()> {
+        sqlx::query("UPDATE audit_head SET seq = $1, mac = $2, tag = $3 WHERE id = 1")
+            .bind(seq)
+            .bind(mac.to_vec())
+            .bind(crypto::audit_mac::head_tag(key, seq, mac).to_vec())
+            .execute(&mut *self.reads.inner)
+            .await?;
+        Ok(())
     }
 }
 
@@ -101,12 +118,28 @@ impl Reads {
         .collect()
     }
 
-    /// The chain's head: the last sequence number and its MAC.
-    pub async fn audit_head(&mut self) -> Result<(i64, Vec<u8>)> {
-        let row = sqlx::query("SELECT seq, mac FROM audit_head WHERE id = 1")
-            .fetch_one(&mut *self.inner)
+    /// The chain's head, if its row is there.
+    pub async fn audit_head(&mut self) -> Result<Option<AuditHead>> {
+        let row = sqlx::query("SELECT seq, mac, tag FROM audit_head WHERE id = 1")
+            .fetch_optional(&mut *self.inner)
             .await?;
-        Ok((row.try_get("seq")?, row.try_get("mac")?))
+        row.map(|row| {
+            Ok(AuditHead {
+                seq: row.try_get("seq")?,
+                mac: row.try_get("mac")?,
+                tag: row.try_get("tag")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Whether both tables of the audit chain exist (someone may have dropped one).
+    pub async fn audit_tables_present(&mut self) -> Result<bool> {
+        let found: i64 = sqlx::query(self.dialect.count_audit_tables())
+            .fetch_one(&mut *self.inner)
+            .await?
+            .try_get("n")?;
+        Ok(found == 2)
     }
 
     /// The newest audit events about one record (e.g. `client:<id>`), newest first.

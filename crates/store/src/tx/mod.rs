@@ -22,6 +22,7 @@ mod casework;
 mod contact_requests;
 mod emergency;
 mod erasure;
+mod programs;
 mod screening;
 
 /// A transaction: the queries that only read (`Reads`, which a `Tx` derefs to) and those that

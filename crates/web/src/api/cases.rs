@@ -1,7 +1,7 @@
 //! Cases on a client.
 
 use axum::Json;
-use domain::case::{CaseDates, Program, parse_case_date};
+use domain::case::{CaseDates, ProgramCode, parse_case_date};
 use serde::{Deserialize, Serialize};
 
 use super::shape::{ClientPath, Created, OnClient, ReadErrors, WriteErrors, each};
@@ -11,7 +11,9 @@ use crate::extract::StrictJson;
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CaseBody {
-    /// The program the case belongs to.
+    /// The code of one of the organisation's programs (`safeharbor programs list`), e.g.
+    /// `youth-drop-in`.
+    #[schema(pattern = "^[a-z][a-z0-9-]{1,39}$")]
     program: String,
     /// YYYY-MM-DD.
     #[schema(format = Date)]
@@ -30,7 +32,7 @@ impl CaseBody {
             .map(|d| parse_case_date("closed_on", d))
             .transpose()?;
         Ok(app::NewCase {
-            program: Program::parse(&self.program)?,
+            program: ProgramCode::parse(&self.program)?,
             dates: CaseDates::new(opened, closed)?,
         })
     }
@@ -39,6 +41,7 @@ impl CaseBody {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct CaseResponse {
     id: String,
+    /// The program's code.
     program: String,
     /// open or closed
     status: &'static str,
