@@ -1,11 +1,17 @@
-// Quick exit: leave for an everyday site at once, replacing this page in the tab's history so
-// that Back does not return here. Also on the Escape key. Without JavaScript the button is a
-// plain link to the same site.
+// Quick exit, and a visit that leaves one entry in the tab's history (issue 17, item 1).
+//
+// A browser cannot forget history, but a page can avoid making it. So every move inside this
+// site takes the place of the page being read instead of adding one: a link opens with
+// location.replace, and a form is sent in a request of its own whose answer takes the page's
+// place. The whole visit is then one entry, and Quick exit (the button, or the Escape key)
+// replaces that one with an everyday site: Back leads to wherever the person was before, never
+// here. Without JavaScript the links and the button are plain links; the privacy page says what
+// that keeps.
 (function () {
   "use strict";
   // Keep only this page's address with the tab, not what was sent to get it: otherwise the
-  // browser stores the self-check's answers with the tab (for Back, Reload and reopening a
-  // closed tab), in its session files on disk.
+  // browser stores a posted form with the tab (for Back, Reload and reopening a closed tab), in
+  // its session files on disk.
   if (window.history && window.history.replaceState) {
     window.history.replaceState(null, "", window.location.href);
   }
@@ -16,8 +22,59 @@
     document.body.style.display = "none";
     window.location.replace(exit.href);
   }
-  exit.addEventListener("click", leave);
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") { leave(event); }
+  });
+
+  // A link of this site, followed as a person follows it (not into a new tab or window).
+  function inSite(event, link) {
+    return link.origin === window.location.origin && !link.target &&
+      !link.hasAttribute("download") && event.button === 0 &&
+      !(event.ctrlKey || event.metaKey || event.shiftKey || event.altKey);
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[href]") : null;
+    if (!link || event.defaultPrevented) { return; }
+    if (link === exit) {
+      leave(event);
+    } else if (inSite(event, link)) {
+      event.preventDefault();
+      window.location.replace(link.href);
+    }
+  });
+
+  // The answer to a form takes the place of the page's main part: the result of the self-check,
+  // the thank-you after a request, or the form again with its problem marked. Focus goes where
+  // the person reads on: the note saying what to mend, else the answer's heading.
+  function show(html) {
+    var page = new DOMParser().parseFromString(html, "text/html");
+    var main = page.querySelector("main");
+    if (!main) { throw new Error("no page"); }
+    document.title = page.title;
+    document.querySelector("main").replaceWith(document.adoptNode(main));
+    var focus = main.querySelector("[role=alert]") || main.querySelector("h2") ||
+      main.querySelector("h1");
+    focus.setAttribute("tabindex", "-1");
+    focus.focus();
+  }
+  if (!window.fetch || !window.DOMParser || !window.FormData || !window.URLSearchParams) {
+    return;
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || form.method !== "post") { return; }
+    event.preventDefault();
+    fetch(form.action, {
+      method: "POST",
+      body: new URLSearchParams(new FormData(form)),
+      credentials: "omit",
+      cache: "no-store",
+      referrerPolicy: "no-referrer"
+    }).then(function (response) {
+      return response.text();
+    }).then(show).catch(function () {
+      // Whatever went wrong, the person's answers still get through, as a plain form would.
+      form.submit();
+    });
   });
 }());

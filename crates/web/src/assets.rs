@@ -15,16 +15,11 @@ pub(crate) struct Script {
     body: &'static str,
 }
 
-/// The quick exit on every public page.
+/// The quick exit on every public page, which also keeps a visit to one entry of the tab's
+/// history and sends the public forms in requests of their own.
 pub(crate) const QUICK_EXIT: Script = Script {
     path: "/assets/quick-exit.js",
     body: include_str!("../assets/quick-exit.js"),
-};
-
-/// The public self-check, which sends its answers in a request of their own.
-pub(crate) const SELF_CHECK: Script = Script {
-    path: "/assets/self-check.js",
-    body: include_str!("../assets/self-check.js"),
 };
 
 /// Saves a staff form (a screening, the determination worksheet) as it is filled in.
@@ -39,7 +34,7 @@ pub(crate) const PASSKEY: Script = Script {
     body: include_str!("../assets/passkey.js"),
 };
 
-const SCRIPTS: [&Script; 4] = [&QUICK_EXIT, &SELF_CHECK, &AUTOSAVE, &PASSKEY];
+const SCRIPTS: [&Script; 3] = [&QUICK_EXIT, &AUTOSAVE, &PASSKEY];
 
 impl Script {
     /// `sha256-<base64>`: the tag's `integrity`, and the source the policy allows.

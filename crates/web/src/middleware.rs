@@ -41,7 +41,7 @@ const STRICT_CSP: &str =
 
 /// The policy of our pages: nothing from anyone else, nothing inline, only our own scripts by hash
 /// and our own styles; forms post only here, and nothing may frame us. `connect-src 'self'` lets
-/// the self-check and the autosave send a form without a page load.
+/// the public forms and the autosave send a form without a page load.
 static PAGE_CSP: LazyLock<HeaderValue> = LazyLock::new(|| {
     let policy = format!(
         "default-src 'none'; {}; style-src 'self'; img-src 'self'; connect-src 'self'; \
@@ -127,12 +127,7 @@ mod tests {
     #[test]
     fn the_page_policy_names_every_script_by_its_hash_and_nothing_else() {
         let csp = PAGE_CSP.to_str().unwrap_or_default();
-        for script in [
-            assets::QUICK_EXIT,
-            assets::SELF_CHECK,
-            assets::AUTOSAVE,
-            assets::PASSKEY,
-        ] {
+        for script in [assets::QUICK_EXIT, assets::AUTOSAVE, assets::PASSKEY] {
             let integrity = assets::integrity(script.path);
             assert!(integrity.starts_with("sha256-") && integrity.len() == 7 + 44);
             assert!(csp.contains(&format!("'{integrity}'")), "{}", script.path);

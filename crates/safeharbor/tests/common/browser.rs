@@ -73,6 +73,15 @@ impl Browser {
     /// Starts chromedriver on a free loopback port and opens a headless Chromium with a fresh
     /// profile.
     pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// Like [`Browser::start`], with JavaScript switched off, as some people keep it.
+    pub async fn start_without_javascript() -> Self {
+        Self::start_with(&["--blink-settings=scriptEnabled=false"]).await
+    }
+
+    async fn start_with(extra_args: &[&str]) -> Self {
         for program in [CHROMIUM, CHROMEDRIVER] {
             assert!(
                 Path::new(program).exists(),
@@ -106,7 +115,7 @@ impl Browser {
         };
         browser.wait_for_driver().await;
 
-        let args = [
+        let mut args = vec![
             "--headless".to_owned(),
             "--no-sandbox".to_owned(),
             "--disable-gpu".to_owned(),
@@ -121,6 +130,7 @@ impl Browser {
                 .to_owned(),
             format!("--user-data-dir={}", profile.display()),
         ];
+        args.extend(extra_args.iter().map(|arg| (*arg).to_owned()));
         let capabilities = json!({
             "capabilities": {
                 "alwaysMatch": {
@@ -527,21 +537,28 @@ pub fn axe_script() -> String {
     })
 }
 
-/// What axe-core finds on the current page: serious and critical violations as
-/// "rule (impact): targets" lines.
+/// The WCAG 2.1 A and AA rules of axe-core.
+pub const WCAG21: &[&str] = &["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+/// What axe-core finds on the current page under the WCAG 2.1 A and AA rules: serious and
+/// critical violations as "rule (impact): targets" lines.
 pub async fn axe_violations(b: &Browser, axe: &str) -> Vec<String> {
+    axe_violations_of(b, axe, WCAG21).await
+}
+
+/// Like [`axe_violations`], under the rules with these axe-core tags.
+pub async fn axe_violations_of(b: &Browser, axe: &str, tags: &[&str]) -> Vec<String> {
     b.execute(axe, json!([])).await;
     let result = b
         .execute_async(
             "const done = arguments[arguments.length - 1];
-             axe.run(document, { runOnly: { type: 'tag',
-                                            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+             axe.run(document, { runOnly: { type: 'tag', values: arguments[0] },
                                  resultTypes: ['violations'] })
                 .then(r => done({ violations: r.violations.map(v => ({
                     id: v.id, impact: v.impact, help: v.help,
                     targets: v.nodes.map(n => n.target.join(' ')) })) }))
                 .catch(e => done({ error: String(e) }));",
-            json!([]),
+            json!([tags]),
         )
         .await;
     assert!(result["error"].is_null(), "axe failed: {}", result["error"]);

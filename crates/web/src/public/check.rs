@@ -139,13 +139,9 @@ impl SelfCheck {
             .map_or("", String::as_str)
     }
 
-    /// Picks the result for a set of answers (question id to answer id) and returns its text
-    /// followed by the text every result ends with.
-    pub(crate) fn results_for(
-        &self,
-        answers: &BTreeMap<String, String>,
-        lang: &str,
-    ) -> (String, String) {
+    /// Picks the result for a set of answers (question id to answer id): its number in the
+    /// priority order. Only the number leaves this function, never the answers.
+    pub(crate) fn pick(&self, answers: &BTreeMap<String, String>) -> u8 {
         let answer = |q: &Question| answers.get(&q.id).map_or("rather-not-say", String::as_str);
         let yes = |group: &str| {
             self.questions
@@ -165,26 +161,28 @@ impl SelfCheck {
             .count();
         let (action, means, purpose, age) =
             (yes("action"), yes("means"), yes("purpose"), yes("age"));
-        let chosen = if age >= 1 && purpose >= 1 {
-            "young-person"
+        if age >= 1 && purpose >= 1 {
+            0
         } else if (purpose >= 1 && (means >= 1 || action >= 1)) || means >= 2 {
-            "several-signs"
+            1
         } else if action + means + purpose >= 1 || not_sure >= 2 {
-            "some-signs"
+            2
         } else if private * 2 >= self.questions.len() {
-            "mostly-private"
+            3
         } else {
-            "few-signs"
-        };
-        let text_of = |r: Option<&Outcome>| {
-            r.and_then(|r| r.text.get(lang))
-                .cloned()
-                .unwrap_or_default()
-        };
-        (
-            text_of(self.results.iter().find(|r| r.id == chosen)),
-            text_of(self.results.iter().find(|r| r.always)),
-        )
+            4
+        }
+    }
+
+    /// The text of result number `picked` (as [`SelfCheck::pick`] gives it), followed by the text
+    /// every result ends with; `None` for a number that is no result.
+    pub(crate) fn result_text(&self, picked: u8, lang: &str) -> Option<(String, String)> {
+        let id = RULES.get(usize::from(picked))?;
+        let text_of = |r: Option<&Outcome>| r.and_then(|r| r.text.get(lang)).cloned();
+        Some((
+            text_of(self.results.iter().find(|r| r.id == *id))?,
+            text_of(self.results.iter().find(|r| r.always))?,
+        ))
     }
 
     /// Checks posted answers: only known questions and answers. Says nothing about the values.
@@ -213,7 +211,7 @@ mod tests {
             .iter()
             .map(|(q, a)| ((*q).to_owned(), (*a).to_owned()))
             .collect();
-        let (chosen, always) = check.results_for(&map, "en");
+        let (chosen, always) = check.result_text(check.pick(&map), "en").unwrap();
         assert!(
             always.contains("tel:") || always.contains("888"),
             "help always follows"

@@ -1,4 +1,4 @@
-//! "Ask us to reach you" (content/contact-request.toml): the form at the end of the contact page,
+//! "Ask us to reach you" (content/contact-request.toml): the form near the top of the contact page,
 //! and the pages that answer it. What a person types goes, sealed, to the staff queue; it is never
 //! put in an address, never logged, and the answer is the same whatever was typed (P5, P7). The
 //! answer is a redirect to a plain thank-you page, so the browser's history holds no posted page.

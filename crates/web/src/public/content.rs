@@ -10,6 +10,38 @@ use serde::Deserialize;
 /// The languages the site is written in; the first is the default, served at `/`.
 pub const LANGUAGES: &[&str] = &["en", "es"];
 
+/// The heading of a page's citations, per language (content/README.md, "Cited"). The section it
+/// starts, at the end of a page, is shown as one line in small print.
+pub(crate) fn sources_label(lang: &str) -> &'static str {
+    match lang {
+        "es" => "Fuentes",
+        _ => "Sources",
+    }
+}
+
+/// A Markdown list of citations as one line in small print: "Sources: one; two; three."
+pub(crate) fn sources_line(lang: &str, list: &str) -> String {
+    let items: Vec<&str> = list
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("- "))
+        .map(|item| item.trim_end_matches('.'))
+        .collect();
+    if items.is_empty() {
+        return String::new();
+    }
+    let line = format!("**{}:** {}.", sources_label(lang), items.join("; "));
+    format!("<div class=\"sources\">{}</div>\n", render_markdown(&line))
+}
+
+/// A page's text without its citations, and the citations as a line in small print.
+fn split_sources(lang: &str, body: &str) -> (String, String) {
+    let heading = format!("\n## {}\n", sources_label(lang));
+    match body.rsplit_once(&heading) {
+        Some((text, list)) => (render_markdown(text), sources_line(lang, list)),
+        None => (render_markdown(body), String::new()),
+    }
+}
+
 /// Words that must never appear in a page's address or title: browser history keeps both, and
 /// someone else may read it (SECURITY.md P20).
 const SENSITIVE: &[&str] = &[
@@ -183,6 +215,7 @@ impl Page {
                 ));
             }
         }
+        let (text, sources) = split_sources(lang, body);
         Ok(Self {
             lang,
             slug: front.slug,
@@ -190,7 +223,7 @@ impl Page {
             heading: front.heading,
             summary: front.summary,
             order: front.order,
-            html: render_markdown(body),
+            html: text + &sources,
         })
     }
 }
@@ -255,6 +288,26 @@ mod tests {
             assert_eq!(site.pages(lang).len(), 10, "{lang}");
         }
         assert!(site.page("es", "learn").unwrap().html.contains("<h2"));
+    }
+
+    #[test]
+    fn citations_at_the_end_of_a_page_become_one_line_in_small_print() {
+        let site = Site::shipped().unwrap();
+        for (lang, label) in [("en", "Sources"), ("es", "Fuentes")] {
+            let html = &site.page(lang, "learn").unwrap().html;
+            assert!(!html.contains(&format!("<h2>{label}</h2>")), "{html}");
+            let line = html.split("<div class=\"sources\">").nth(1).unwrap();
+            assert!(
+                line.starts_with(&format!("<p><strong>{label}:</strong> ")),
+                "{line}"
+            );
+            assert!(
+                line.matches("; ").count() >= 2 && !line.contains("<li>"),
+                "{line}"
+            );
+        }
+        let plain = Page::parse("en/p.md", "en", "+++\nslug = \"p\"\ntitle = \"P\"\nheading = \"H\"\nsummary = \"S\"\norder = 1\n+++\nNo citations.\n").unwrap();
+        assert!(!plain.html.contains("sources"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod check;
 pub mod contact;
 pub mod content;
+mod once;
 #[cfg(test)]
 mod readability;
 
@@ -30,6 +31,7 @@ pub const EXIT_URL: &str = "https://www.weather.gov/";
 /// The words around every page, per language.
 #[derive(Debug)]
 struct Words {
+    skip: &'static str,
     quick_exit: &'static str,
     menu: &'static str,
     other_language: &'static str,
@@ -41,6 +43,7 @@ struct Words {
 }
 
 const ENGLISH: Words = Words {
+    skip: "Skip to main content",
     quick_exit: "Quick exit",
     menu: "Pages",
     other_language: "Español",
@@ -52,6 +55,7 @@ const ENGLISH: Words = Words {
 };
 
 const SPANISH: Words = Words {
+    skip: "Ir al contenido principal",
     quick_exit: "Salida rápida",
     menu: "Páginas",
     other_language: "English",
@@ -79,6 +83,7 @@ struct PublicPage<'a> {
     nav: Vec<NavLink>,
     words: &'a Words,
     exit_url: &'a str,
+    icon: String,
     other_lang: &'a str,
     other_language_href: String,
 }
@@ -98,6 +103,32 @@ pub(crate) struct Public {
     site: Site,
     check: Option<check::SelfCheck>,
     contact: Option<contact::ContactForm>,
+    /// The self-check results already shown once (see `once`).
+    shown: once::Shown,
+    icon: Icon,
+}
+
+/// The tab's icon, at a new address on every page. A page one of whose requests is answered
+/// `no-store` after the page has loaded (as the icon is, like every answer here) is not kept in
+/// Chromium's back/forward cache when it is left, and Chromium fetches an icon only once per
+/// address. Without that, Back could bring a page back from memory, answers chosen and typed
+/// and all, for minutes after Quick exit when JavaScript is off (issue 17, item 1; the test
+/// `quick_exit_leaves_no_page_of_ours_to_go_back_to` proves it).
+#[derive(Debug, Default)]
+struct Icon {
+    key: std::hash::RandomState,
+    pages: std::sync::atomic::AtomicU64,
+}
+
+impl Icon {
+    /// An address no page has used: a count, hashed under a key drawn when the process starts.
+    fn address(&self) -> String {
+        use std::hash::BuildHasher;
+        let page = self
+            .pages
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        format!("/assets/icon.svg?{:016x}", self.key.hash_one(page))
+    }
 }
 
 /// The page that carries the contact form ("Ask us to reach you").
@@ -153,6 +184,7 @@ fn chrome(public: &Public, lang: &str, body: Body<'_>) -> Response {
         nav,
         words,
         exit_url: EXIT_URL,
+        icon: public.icon.address(),
         other_lang,
         other_language_href: href(other_lang, other_slug),
     }
@@ -200,7 +232,8 @@ fn render(public: &Public, lang: &str, slug: &str) -> Response {
     }
 }
 
-/// The contact page with the form at its end: empty, or as posted with the problem marked.
+/// The contact page with the form after the page's opening words, before the rest (numbers to
+/// call, privacy): empty, or as posted with the problem marked.
 fn contact_page(
     public: &Public,
     lang: &str,
@@ -224,6 +257,10 @@ fn contact_page(
     let form = public.contact.as_ref().map_or_else(String::new, |form| {
         contact::form_html(form, lang, &href(lang, CONTACT_SLUG), posted, invalid)
     });
+    let (opening, rest) = page
+        .html
+        .find("<h2")
+        .map_or((page.html.as_str(), ""), |at| page.html.split_at(at));
     chrome(
         public,
         lang,
@@ -236,7 +273,7 @@ fn contact_page(
             slug: CONTACT_SLUG,
             title: &page.title,
             heading: &page.heading,
-            html: &format!("{}{form}", page.html),
+            html: &format!("{opening}{form}{rest}"),
         },
     )
 }
@@ -327,6 +364,7 @@ struct CheckForm<'a> {
     questions: Vec<Labelled<'a>>,
     answers: Vec<Labelled<'a>>,
     submit: &'a str,
+    sources: String,
 }
 
 #[derive(Template)]
@@ -378,6 +416,7 @@ fn check_form(public: &Public, lang: &str) -> Response {
             .map(|a| labelled(&a.id, &a.label, lang))
             .collect(),
         submit: check.text("submit", lang),
+        sources: content::sources_line(lang, check.text("sources", lang)),
     };
     let html = rendered(form.render());
     chrome(
@@ -393,15 +432,37 @@ fn check_form(public: &Public, lang: &str) -> Response {
     )
 }
 
-/// Scores posted answers. Nothing of them is logged or kept: they exist only while this runs.
-fn check_result(public: &Public, lang: &str, posted: &BTreeMap<String, String>) -> Response {
+/// Scores posted answers and sends the browser to the result's own address, which opens once
+/// (`once`). Nothing of the answers is logged or kept: they exist only while this runs.
+fn check_answers(
+    app: &app::App,
+    public: &Public,
+    lang: &str,
+    posted: &BTreeMap<String, String>,
+) -> Response {
     let Some(check) = &public.check else {
         return render(public, lang, "");
     };
     let Some(answers) = check.read_answers(posted) else {
         return check_form(public, lang);
     };
-    let (chosen, help) = check.results_for(&answers, lang);
+    let token = once::seal(app, lang, check.pick(&answers));
+    Redirect::to(&format!("{}/{token}", href(lang, &check.slug))).into_response()
+}
+
+/// The result behind a self-check address, the first time it is opened; after that (Back, Reload,
+/// the history), or for an address that is not one, the empty questions.
+fn check_result(app: &app::App, public: &Public, lang: &str, token: &str) -> Response {
+    let Some(check) = &public.check else {
+        return render(public, lang, "");
+    };
+    let Some((chosen, help)) = public
+        .shown
+        .open(app, lang, token)
+        .and_then(|picked| check.result_text(picked, lang))
+    else {
+        return check_form(public, lang);
+    };
     let result = CheckResult {
         heading: check.text("result_heading", lang),
         chosen: content::render_markdown(&chosen),
@@ -433,17 +494,35 @@ async fn spanish_check_form(Extension(public): Extension<Arc<Public>>) -> Respon
 }
 
 async fn english_check(
+    State(app): State<app::App>,
     Extension(public): Extension<Arc<Public>>,
     Form(posted): Form<BTreeMap<String, String>>,
 ) -> Response {
-    check_result(&public, "en", &posted)
+    check_answers(&app, &public, "en", &posted)
 }
 
 async fn spanish_check(
+    State(app): State<app::App>,
     Extension(public): Extension<Arc<Public>>,
     Form(posted): Form<BTreeMap<String, String>>,
 ) -> Response {
-    check_result(&public, "es", &posted)
+    check_answers(&app, &public, "es", &posted)
+}
+
+async fn english_check_result(
+    State(app): State<app::App>,
+    Extension(public): Extension<Arc<Public>>,
+    Path(token): Path<String>,
+) -> Response {
+    check_result(&app, &public, "en", &token)
+}
+
+async fn spanish_check_result(
+    State(app): State<app::App>,
+    Extension(public): Extension<Arc<Public>>,
+    Path(token): Path<String>,
+) -> Response {
+    check_result(&app, &public, "es", &token)
 }
 
 async fn english_home(Extension(public): Extension<Arc<Public>>) -> Response {
@@ -460,6 +539,15 @@ async fn spanish_home(Extension(public): Extension<Arc<Public>>) -> Response {
 
 async fn spanish(Extension(public): Extension<Arc<Public>>, Path(slug): Path<String>) -> Response {
     render(&public, "es", &slug)
+}
+
+/// A plain square for the tab (see [`Icon`]).
+async fn icon() -> Response {
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml")],
+        include_str!("../../assets/icon.svg"),
+    )
+        .into_response()
 }
 
 async fn stylesheet() -> Response {
@@ -508,18 +596,19 @@ pub(crate) fn routes(site: Site) -> Router<app::App> {
             &format!("/es/{slug}"),
             get(spanish_check_form).post(spanish_check),
         )
+        .route(&format!("/{slug}/{{token}}"), get(english_check_result))
+        .route(&format!("/es/{slug}/{{token}}"), get(spanish_check_result))
         .route(
             crate::assets::QUICK_EXIT.path,
             get(|| async { crate::assets::QUICK_EXIT.response() }),
         )
-        .route(
-            crate::assets::SELF_CHECK.path,
-            get(|| async { crate::assets::SELF_CHECK.response() }),
-        )
         .route("/assets/site.css", get(stylesheet))
+        .route("/assets/icon.svg", get(icon))
         .layer(Extension(Arc::new(Public {
             site,
             check,
             contact,
+            shown: once::Shown::default(),
+            icon: Icon::default(),
         })))
 }
