@@ -417,6 +417,7 @@ impl App {
         .await?;
         self.key_store().destroy(id).await?;
         tx.commit().await?;
+        self.inner.erasures.notify_one();
         Ok(())
     }
 }

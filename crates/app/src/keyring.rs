@@ -97,6 +97,14 @@ impl KeyRing {
             .derive(b"safeharbor trusted browsers v1")
     }
 
+    /// The key that signs the public contact form's proof-of-work challenges, derived from the
+    /// index key so every server with the key file accepts the same challenges.
+    pub fn public_form_key(&self) -> SecretKey {
+        self.read()
+            .index_key()
+            .derive(b"safeharbor contact form challenges v1")
+    }
+
     pub fn audit_key(&self) -> SecretKey {
         self.read().audit_key().clone()
     }

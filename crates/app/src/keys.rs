@@ -46,6 +46,16 @@ impl App {
         })
     }
 
+    /// When the key epoch last advanced (the newest rotation in the audit log), if it ever did.
+    pub async fn last_key_epoch(&self) -> Result<Option<domain::Timestamp>> {
+        let mut tx = self.store().read().await?;
+        let newest = tx
+            .audit_events_of(AuditAction::KeysRotate.as_str(), 1)
+            .await?;
+        tx.commit().await?;
+        Ok(newest.first().map(|event| event.at))
+    }
+
     async fn rewrap_all(&self, new_version: u32, progress: &mut impl FnMut(u64)) -> Result<u64> {
         let kek = self.keyring().kek(new_version).ok_or(AppError::Crypto(
             crypto::CryptoError::UnknownKeyVersion(new_version),

@@ -205,6 +205,8 @@ struct Inner {
     /// Where audited reads queue to share one durable commit.
     group_commit: group_commit::GroupCommit,
     password_cost: crypto::password::Cost,
+    /// Woken after each erasure, for whatever advances the key epoch (P3).
+    erasures: tokio::sync::Notify,
 }
 
 impl App {
@@ -225,6 +227,7 @@ impl App {
                 entropy,
                 group_commit,
                 password_cost: crypto::password::Cost::PRODUCTION,
+                erasures: tokio::sync::Notify::new(),
             }),
         }
     }
@@ -251,6 +254,11 @@ impl App {
 
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// Completes after a client is erased (one waiter; an erasure before it waited counts).
+    pub async fn erased(&self) {
+        self.inner.erasures.notified().await;
     }
 
     pub fn key_store(&self) -> &KeyStore {

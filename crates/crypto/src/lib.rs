@@ -14,6 +14,7 @@ pub mod device;
 pub mod envelope;
 pub mod keyfile;
 pub mod password;
+pub mod proof_of_work;
 pub mod secret;
 pub mod token;
 pub mod totp;

@@ -18,10 +18,27 @@ pub const CLAIM_LASTS_DAYS: i64 = 90;
 /// least this long to be claimed again.
 pub const RELEASED_LASTS_DAYS: i64 = 7;
 
-/// New requests the whole instance takes in an hour. A limit on the instance rather than per
-/// address, because people share addresses (a shelter, a library, a phone network) and the
-/// server keeps no addresses; past it, the page points to the hotline instead (SECURITY.md P24).
+/// New requests the whole instance takes in an hour; past it, the page points to the hotline
+/// instead (SECURITY.md P24). The limits below keep one source, or requests without the page's
+/// proof of work, from using it all up.
 pub const PER_HOUR: i64 = 30;
+
+/// Requests one source (the connecting address, or the one a trusted proxy names) may send in an
+/// hour: a flood from one place is held back there while people elsewhere still get through.
+/// Generous, because people share addresses (a shelter, a library, a phone network). Addresses
+/// are held in the server's memory, keyed, for the hour only, and never stored.
+pub const PER_SOURCE_PER_HOUR: usize = 5;
+
+/// Requests without the page's proof of work (no JavaScript, or a script) the instance takes in an
+/// hour, counted apart from the rest, so a flood of them cannot use up everyone else's room.
+pub const UNPROVEN_PER_HOUR: usize = 10;
+
+/// Leading zero bits the page's proof of work must reach: about 65,000 hashes, a second or two
+/// of a phone's time, worked out while the person types (`crypto::proof_of_work`).
+pub const PROOF_BITS: u32 = 16;
+
+/// How long after the form was shown its challenge can be answered.
+pub const CHALLENGE_LASTS_MS: i64 = 2 * 60 * 60 * 1000;
 
 /// Requests waiting at once (unclaimed or claimed, not yet closed), so a flood cannot fill the
 /// disk or bury real requests without anyone noticing.

@@ -41,6 +41,20 @@ pub struct Storage {
     pub key_file: Option<PathBuf>,
 }
 
+/// How often the server advances the key epoch (`key_epochs`).
+#[derive(Debug, Args)]
+pub struct KeyEpochs {
+    /// Days between key epochs: the key-encryption key advances this often, and a few seconds
+    /// after every erasure, so copies of the database from before can no longer be unwrapped.
+    /// 0 leaves it to `keys rotate` (for all servers but one, when several share a database).
+    #[arg(
+        long = "key-epoch-days",
+        env = "SAFEHARBOR_KEY_EPOCH_DAYS",
+        default_value_t = 30
+    )]
+    pub days: u32,
+}
+
 /// Where the server keeps checkpoints of the audit chain (see `audit verify --checkpoints`).
 #[derive(Debug, Args)]
 pub struct Checkpoints {
@@ -69,6 +83,8 @@ pub enum Command {
         listen: Listen,
         #[command(flatten)]
         checkpoints: Checkpoints,
+        #[command(flatten)]
+        key_epochs: KeyEpochs,
     },
     /// Start a server on a throw-away folder with synthetic demo clients, and say how to try it.
     Demo {
@@ -178,6 +194,11 @@ pub struct Listen {
     /// Allow a non-loopback address without TLS because a TLS-terminating proxy is in front.
     #[arg(long, env = "SAFEHARBOR_BEHIND_PROXY")]
     pub behind_proxy: bool,
+    /// The header your reverse proxy puts the visitor's address in (e.g. X-Forwarded-For; the
+    /// last address in it is used), so the contact form can hold a flood back at its source.
+    /// Set it only behind a proxy that sets it: otherwise visitors could choose their own.
+    #[arg(long, env = "SAFEHARBOR_CLIENT_ADDRESS_HEADER")]
+    pub client_address_header: Option<web::HeaderName>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

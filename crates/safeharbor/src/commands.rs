@@ -13,10 +13,10 @@ use domain::audit_checkpoint::Checkpoint;
 use domain::case::{ProgramCode, ProgramName};
 
 use crate::cli::{
-    AuditCommand, Checkpoints, Cli, ClientsCommand, Command, KeysCommand, Listen, ProgramsCommand,
-    Storage, TokensCommand, UsersCommand,
+    AuditCommand, Checkpoints, Cli, ClientsCommand, Command, KeyEpochs, KeysCommand, Listen,
+    ProgramsCommand, Storage, TokensCommand, UsersCommand,
 };
-use crate::{audit_checkpoints, demo, instance, progress, screening};
+use crate::{audit_checkpoints, demo, instance, key_epochs, progress, screening};
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
@@ -24,7 +24,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             storage,
             listen,
             checkpoints,
-        } => serve(&storage, &listen, &checkpoints).await,
+            key_epochs,
+        } => serve(&storage, &listen, &checkpoints, &key_epochs).await,
         Command::Demo { listen, clients } => run_demo(&listen, clients).await,
         Command::Users { storage, command } => {
             users(&instance::open(&storage).await?, command).await
@@ -38,7 +39,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Clients {
             storage,
             command: ClientsCommand::Erase { id, yes },
-        } => erase(&instance::open(&storage).await?, &id, yes).await,
+        } => erase(&storage, &id, yes).await,
         Command::Keys {
             storage,
             command: KeysCommand::Rotate,
@@ -110,8 +111,29 @@ async fn listen_and_serve(
     let bound = listener.local_addr()?;
     ready(bound);
     tokio::spawn(expire_contact_requests(app.clone()));
-    web::serve(listener, app, shutdown_signal()).await?;
+    let options = web::Options {
+        client_address_header: listen.client_address_header.clone(),
+    };
+    web::serve(listener, app, options, shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Says so when the key store holds client keys no KEK of the key file unwraps: an old copy of
+/// the database put back after a key epoch, whose keys must be restored from a current key-store
+/// backup (`keys restore`) before anyone's record opens.
+async fn warn_of_unreadable_keys(app: &App) -> anyhow::Result<()> {
+    for (version, keys) in app.key_store().count_by_kek().await? {
+        if app.keyring().kek(version).is_none() {
+            tracing::warn!(
+                kek = version,
+                keys,
+                "client keys are wrapped by a key-encryption key this key file no longer holds \
+                 (a copy of the database from before a key epoch?); their records cannot be read \
+                 until a current key-store backup is restored with `safeharbor keys restore`"
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Destroys unclaimed safe-contact requests once their 30 days are up, checking every hour (the
@@ -135,6 +157,7 @@ async fn serve(
     storage: &Storage,
     listen: &Listen,
     checkpoints: &Checkpoints,
+    key_epochs: &KeyEpochs,
 ) -> anyhow::Result<ExitCode> {
     if app::BENCH_BASELINE && std::env::var_os("SAFEHARBOR_BENCH_BASELINE").is_none() {
         bail!(
@@ -147,6 +170,14 @@ async fn serve(
         .file
         .clone()
         .unwrap_or_else(|| storage.data_dir.join("audit-checkpoints"));
+    warn_of_unreadable_keys(&app).await?;
+    if key_epochs.days > 0 {
+        tokio::spawn(key_epochs::keep_advancing(
+            app.clone(),
+            storage.key_path(),
+            Duration::from_secs(u64::from(key_epochs.days) * 24 * 60 * 60),
+        ));
+    }
     tokio::spawn(audit_checkpoints::keep_writing(
         app.clone(),
         checkpoint_file,
@@ -333,7 +364,8 @@ async fn tokens(app: &App, command: TokensCommand) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn erase(app: &App, id: &str, yes: bool) -> anyhow::Result<ExitCode> {
+async fn erase(storage: &Storage, id: &str, yes: bool) -> anyhow::Result<ExitCode> {
+    let app = instance::open(storage).await?;
     let id: domain::ClientId = id.parse()?;
     if !yes {
         if !std::io::stdin().is_terminal() {
@@ -352,11 +384,15 @@ async fn erase(app: &App, id: &str, yes: bool) -> anyhow::Result<ExitCode> {
     }
     app.erase_client_as_operator(id).await?;
     println!("erased client {id}: their key is destroyed");
-    Ok(ExitCode::SUCCESS)
+    // The key epoch advances at once, so copies of the database from before erase them too.
+    rotate_with(&app, storage).await
 }
 
 async fn rotate(storage: &Storage) -> anyhow::Result<ExitCode> {
-    let app = instance::open(storage).await?;
+    rotate_with(&instance::open(storage).await?, storage).await
+}
+
+async fn rotate_with(app: &App, storage: &Storage) -> anyhow::Result<ExitCode> {
     let bar = progress::bar(None, "re-wrapping client keys");
     let rotation = app
         .rotate_keys(&storage.key_path(), Duration::from_secs(2), |n| {

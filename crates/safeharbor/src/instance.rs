@@ -93,6 +93,7 @@ mod tests {
         Listen {
             listen: addr.parse().unwrap(),
             behind_proxy,
+            client_address_header: None,
         }
     }
 

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod demo;
 pub mod instance;
+pub mod key_epochs;
 pub mod logging;
 pub mod progress;
 pub mod screening;

@@ -495,6 +495,13 @@ async fn erasure_drill(engine: common::Engine) {
     let http = reqwest::Client::new();
     let erased = create_client(&http, &server.base, &token, "Xenia").await;
     let kept = create_client(&http, &server.base, &token, "Yolanda").await;
+    drop(server);
+    // A copy an operator could take in passing, before the erasure: `pg_dump`, or a file copy of
+    // the databases (the key file kept apart, as the README says).
+    let old_copy = dir.path().join("old-copy");
+    take_a_copy(engine, &source, &data, &old_copy);
+    let epoch_before = crypto::KeyFile::load(&key_file).unwrap().current_kek().0;
+    let server = serve_on(&source);
     let key_bytes = wrapped_key(engine, &source, &erased)
         .await
         .expect("a key before erasure");
@@ -516,6 +523,21 @@ async fn erasure_drill(engine: common::Engine) {
         .unwrap();
     assert_eq!(response.status(), 204);
     assert_eq!(read_status(&http, &server.base, &token, &erased).await, 404);
+    assert_eq!(read_status(&http, &server.base, &token, &kept).await, 200);
+    // The server advances the key epoch a few seconds after the erasure: a new key-encryption
+    // key, every key re-wrapped, the old one destroyed (bounded wait).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while crypto::KeyFile::load(&key_file)
+        .unwrap()
+        .kek(epoch_before)
+        .is_some()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the key epoch did not advance"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     assert_eq!(read_status(&http, &server.base, &token, &kept).await, 200);
     drop(server);
 
@@ -580,6 +602,106 @@ async fn erasure_drill(engine: common::Engine) {
         "the restored chain verifies: {}",
         stdout(&out)
     );
+
+    // The copy from before the erasure, put back and served with the organisation's key file:
+    // its keys are all of the old epoch, so nobody's record opens, the erased client's included.
+    let copied = put_back(engine, &old_copy, &dir.path().join("from-copy")).await;
+    let copied: Vec<OsString> =
+        [copied, vec!["--key-file".into(), key_file.clone().into()]].concat();
+    let server = serve_on(&copied);
+    for client in [&erased, &kept] {
+        assert_ne!(
+            read_status(&http, &server.base, &token, client).await,
+            200,
+            "an old copy opens nothing after the key epoch"
+        );
+    }
+    drop(server);
+    // With the current key store restored over its stale keys, everyone else opens again.
+    let out = run_on(
+        &["keys", "restore", "--input", keys_backup.to_str().unwrap()],
+        &copied,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let server = serve_on(&copied);
+    assert_eq!(read_status(&http, &server.base, &token, &kept).await, 200);
+    assert_eq!(
+        read_status(&http, &server.base, &token, &erased).await,
+        404,
+        "the erased client stays erased in the old copy"
+    );
+}
+
+/// Copies the instance's databases as an operator might: `pg_dump`, or the SQLite files.
+fn take_a_copy(engine: common::Engine, storage: &[OsString], data: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    match engine {
+        common::Engine::Sqlite => {
+            for file in ["records.sqlite", "keys.sqlite"] {
+                for suffix in ["", "-wal", "-shm"] {
+                    let name = format!("{file}{suffix}");
+                    if data.join(&name).exists() {
+                        std::fs::copy(data.join(&name), to.join(&name)).unwrap();
+                    }
+                }
+            }
+        }
+        common::Engine::Postgres => {
+            let url = database_url(storage);
+            let out = Command::new("pg_dump")
+                .args(["--format=custom", "--no-owner", "--file"])
+                .arg(to.join("dump"))
+                .arg(url)
+                .output()
+                .expect("pg_dump");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
+
+/// Puts a copy from `take_a_copy` back as a new instance; its storage arguments.
+async fn put_back(engine: common::Engine, copy: &Path, dir: &Path) -> Vec<OsString> {
+    std::fs::create_dir_all(dir).unwrap();
+    match engine {
+        common::Engine::Sqlite => {
+            for entry in std::fs::read_dir(copy).unwrap() {
+                let entry = entry.unwrap();
+                std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+            }
+            at(dir)
+        }
+        common::Engine::Postgres => {
+            let url = common::fresh_postgres().await;
+            let out = Command::new("pg_restore")
+                .args(["--no-owner", "--dbname", &url])
+                .arg(copy.join("dump"))
+                .output()
+                .expect("pg_restore");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            [at(dir), vec!["--database-url".into(), url.into()]].concat()
+        }
+    }
+}
+
+/// The `--database-url` among storage arguments.
+fn database_url(storage: &[OsString]) -> String {
+    let at = storage
+        .iter()
+        .position(|a| a == "--database-url")
+        .expect("a database URL");
+    storage[at + 1].to_str().unwrap().to_owned()
 }
 
 /// A client's wrapped key as the key store holds it, read directly from the database.
@@ -594,7 +716,7 @@ async fn wrapped_key(
             let data = Path::new(&storage[1]);
             format!("sqlite://{}", data.join("keys.sqlite").display())
         }
-        common::Engine::Postgres => storage[3].to_string_lossy().into_owned(),
+        common::Engine::Postgres => database_url(storage),
     };
     let mut db = sqlx::AnyConnection::connect(&url).await.unwrap();
     let row = sqlx::query("SELECT wrapped FROM client_keys WHERE client_id = $1")

@@ -12,7 +12,7 @@ mod common;
 use common::staff::{Page, Staff};
 use common::{TestApp, assert_security_headers, engines};
 use domain::Role;
-use domain::contact_request::PER_HOUR;
+use domain::contact_request::{PER_HOUR, PER_SOURCE_PER_HOUR, PROOF_BITS, UNPROVEN_PER_HOUR};
 use reqwest::StatusCode;
 use reqwest::header;
 
@@ -20,10 +20,50 @@ const ALIAS: &str = "Sky Canary-7431";
 const REACH: &str = "Text 555-0199, say you are from the bakery";
 const CODE_WORD: &str = "bluebird-canary";
 
-/// Sends the public form as a browser would: a plain form post, no cookies.
-async fn ask(t: &TestApp, path: &str, fields: &[(&str, &str)]) -> Page {
+/// Where a visitor is: an address of their own, handed to the test server in the header it
+/// trusts as a proxy's (`common::TestApp`).
+#[derive(Clone, Copy)]
+struct Visitor<'a> {
+    address: &'a str,
+    /// Whether their browser runs the page's script, which works out the proof of work.
+    javascript: bool,
+}
+
+/// A new visitor each time, with JavaScript, so that tests about other things meet no limit.
+fn someone_new() -> String {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::net::Ipv4Addr::from(0x0a00_0000 + n).to_string()
+}
+
+/// The challenge in a contact page's form.
+fn challenge_of(page: &Page) -> String {
+    let (_, rest) = page
+        .body
+        .split_once(r#"name="challenge" value=""#)
+        .expect("the form carries a challenge");
+    rest.split('"').next().unwrap().to_owned()
+}
+
+/// Sends the public form as `visitor`'s browser would: opens the form, works out the proof of
+/// work if it runs scripts, and posts from our own page, with no cookies.
+async fn ask_as(t: &TestApp, visitor: Visitor<'_>, path: &str, fields: &[(&str, &str)]) -> Page {
     let mut anonymous = Staff::new(t);
-    let page = anonymous.post_from(&t.base.clone(), path, fields).await;
+    let challenge = challenge_of(&anonymous.get(path).await);
+    let proof = if visitor.javascript {
+        crypto::proof_of_work::solve(&challenge, PROOF_BITS)
+    } else {
+        String::new()
+    };
+    let mut form = fields.to_vec();
+    form.extend([("challenge", challenge.as_str()), ("proof", proof.as_str())]);
+    let request = anonymous
+        .http
+        .post(t.url(path))
+        .header(header::ORIGIN, &t.base)
+        .header("x-test-visitor", visitor.address)
+        .form(&form);
+    let page = anonymous.send(request).await;
     assert!(
         page.headers.get(header::SET_COOKIE).is_none(),
         "public pages set no cookies"
@@ -34,6 +74,23 @@ async fn ask(t: &TestApp, path: &str, fields: &[(&str, &str)]) -> Page {
     }
     page
 }
+
+/// Sends the public form as someone new, whose browser runs the page's script.
+async fn ask(t: &TestApp, path: &str, fields: &[(&str, &str)]) -> Page {
+    let address = someone_new();
+    let visitor = Visitor {
+        address: &address,
+        javascript: true,
+    };
+    ask_as(t, visitor, path, fields).await
+}
+
+const REQUEST: &[(&str, &str)] = &[
+    ("alias", ALIAS),
+    ("reach", REACH),
+    ("times", "Weekdays 2-4 pm"),
+    ("code_word", CODE_WORD),
+];
 
 async fn ask_for_contact(t: &TestApp) -> Page {
     ask(
@@ -258,17 +315,148 @@ async fn the_answer_does_not_depend_on_what_was_typed_and_bad_input_is_kept() {
     assert_eq!(stored_details(&t).await.len(), 2);
 }
 
+/// The answer to a request held back: the hotline instead, nothing stored, and when to try again.
+fn assert_turned_away(page: &Page, status: StatusCode) {
+    assert_eq!(page.status, status, "{}", page.body);
+    assert!(page.body.contains("nothing was sent") || page.body.contains("no se envió nada"));
+    assert!(page.body.contains("tel:+18883737888"));
+    let retry: u64 = page.headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=3600).contains(&retry), "Retry-After: {retry}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_flood_is_turned_away_politely_and_nothing_is_stored() {
+async fn a_flood_from_one_place_is_held_back_there_and_everyone_else_gets_through() {
+    let t = TestApp::start(common::Engine::Sqlite).await;
+    // One place sends 50 requests in a burst, the way the outside attack did, first with the
+    // page's proof of work each time and then without.
+    let flood = |javascript| Visitor {
+        address: "203.0.113.66",
+        javascript,
+    };
+    let mut taken = 0;
+    for n in 0..50 {
+        let page = ask_as(&t, flood(n % 2 == 0), "/contact", REQUEST).await;
+        if page.status == StatusCode::SEE_OTHER {
+            taken += 1;
+        } else {
+            assert_turned_away(&page, StatusCode::TOO_MANY_REQUESTS);
+        }
+    }
+    assert_eq!(taken, PER_SOURCE_PER_HOUR, "a few an hour from one place");
+    // The same person in Spanish is held back too, and told so in Spanish.
+    let es = ask_as(&t, flood(true), "/es/contact", REQUEST).await;
+    assert_turned_away(&es, StatusCode::TOO_MANY_REQUESTS);
+    assert!(es.body.contains("no se envió nada"));
+
+    // Meanwhile people elsewhere get through, with the page's script and without it.
+    for (address, javascript) in [("198.51.100.7", true), ("198.51.100.8", false)] {
+        let visitor = Visitor {
+            address,
+            javascript,
+        };
+        let page = ask_as(&t, visitor, "/contact", REQUEST).await;
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "{address}: {}",
+            page.body
+        );
+    }
+    assert_eq!(stored_details(&t).await.len(), PER_SOURCE_PER_HOUR + 2);
+
+    // An hour on, the place that flooded may ask again.
+    t.clock.advance_minutes(61);
+    let page = ask_as(&t, flood(true), "/contact", REQUEST).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_without_the_proof_of_work_cannot_use_up_everyone_elses_room() {
+    let t = TestApp::start(common::Engine::Sqlite).await;
+    // A script posts from many addresses without the page's proof of work.
+    let mut taken = 0;
+    for n in 0..30 {
+        let address = format!("192.0.2.{n}");
+        let visitor = Visitor {
+            address: &address,
+            javascript: false,
+        };
+        let page = ask_as(&t, visitor, "/contact", REQUEST).await;
+        if page.status == StatusCode::SEE_OTHER {
+            taken += 1;
+        } else {
+            assert_turned_away(&page, StatusCode::TOO_MANY_REQUESTS);
+        }
+    }
+    assert_eq!(taken, UNPROVEN_PER_HOUR);
+    // A person whose browser runs the page's script still gets through.
+    assert_eq!(ask_for_contact(&t).await.status, StatusCode::SEE_OTHER);
+
+    // A proof is good once: a script replaying one solved challenge counts as without one.
+    let mut browser = Staff::new(&t);
+    let challenge = challenge_of(&browser.get("/contact").await);
+    let proof = crypto::proof_of_work::solve(&challenge, PROOF_BITS);
+    let mut form = REQUEST.to_vec();
+    form.extend([("challenge", challenge.as_str()), ("proof", proof.as_str())]);
+    let mut statuses = Vec::new();
+    for n in 0..2 {
+        let request = browser
+            .http
+            .post(t.url("/contact"))
+            .header(header::ORIGIN, &t.base)
+            .header("x-test-visitor", format!("198.51.100.{}", 50 + n))
+            .form(&form);
+        statuses.push(browser.send(request).await.status);
+    }
+    assert_eq!(
+        statuses,
+        [StatusCode::SEE_OTHER, StatusCode::TOO_MANY_REQUESTS],
+        "the second use of a proof joins the used-up budget"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_post_from_another_website_is_refused_and_nothing_is_stored() {
+    let t = TestApp::start(common::Engine::Sqlite).await;
+    for (path, says) in [
+        ("/contact", "did not come from our page"),
+        ("/es/contact", "no llegó desde nuestra página"),
+    ] {
+        let mut anonymous = Staff::new(&t);
+        let page = anonymous
+            .post_from("http://evil.example", path, REQUEST)
+            .await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(page.body.contains(says), "{path}: {}", page.body);
+        assert_security_headers(&page.headers, &format!("POST {path} from elsewhere"));
+        // A page on another site that hides the Origin (a sandboxed frame) is refused alike.
+        let sandboxed = anonymous
+            .http
+            .post(t.url(path))
+            .header(header::ORIGIN, "null")
+            .header("sec-fetch-site", "cross-site")
+            .form(REQUEST);
+        assert_eq!(
+            anonymous.send(sandboxed).await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+    assert!(stored_details(&t).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_whole_instance_is_full_people_are_pointed_to_the_hotline() {
     let t = TestApp::start(common::Engine::Sqlite).await;
     let per_hour = usize::try_from(PER_HOUR).unwrap();
     for _ in 0..per_hour {
         assert_eq!(ask_for_contact(&t).await.status, StatusCode::SEE_OTHER);
     }
     let turned_away = ask_for_contact(&t).await;
-    assert_eq!(turned_away.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(turned_away.body.contains("nothing was sent"));
-    assert!(turned_away.body.contains("tel:+18883737888"));
+    assert_turned_away(&turned_away, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(stored_details(&t).await.len(), per_hour);
 
     // An hour later requests are taken again.

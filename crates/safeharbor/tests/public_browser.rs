@@ -101,6 +101,24 @@ const CONTACT: &[(&str, &str)] = &[
 /// to reach them when false, which keeps the person on the form with the box marked.
 async fn ask_to_be_reached(b: &Browser, t: &TestApp, prefix: &str, complete: bool) {
     b.goto(&t.url(&format!("{prefix}/contact"))).await;
+    // The page works out its proof of work while the person reads and types (P24).
+    b.wait_for(
+        "the proof of work",
+        "return document.querySelector('input[name=proof]').value !== '';",
+    )
+    .await;
+    let worked = b
+        .execute(
+            "return [document.querySelector('input[name=challenge]').value, \
+             document.querySelector('input[name=proof]').value];",
+            json!([]),
+        )
+        .await;
+    let (challenge, proof) = (worked[0].as_str().unwrap(), worked[1].as_str().unwrap());
+    assert!(
+        crypto::proof_of_work::solved(challenge, proof, domain::contact_request::PROOF_BITS),
+        "{challenge} {proof}"
+    );
     fill_the_contact_form(b, complete).await;
 }
 
@@ -606,7 +624,8 @@ struct Shown {
     title: String,
     text: String,
     /// What its boxes hold (`name=value&...`): a page kept in memory keeps what was chosen and
-    /// typed.
+    /// typed. (Hidden fields hold what the page itself put there, such as the contact form's
+    /// challenge, never anything of the person's.)
     held: String,
 }
 
@@ -619,6 +638,7 @@ async fn back_as_far_as_it_goes(b: &Browser) -> Vec<Shown> {
         let held = b
             .execute(
                 "return Array.from(document.querySelectorAll('input, textarea'))
+                     .filter(e => e.type !== 'hidden')
                      .filter(e => e.checked || (e.type !== 'radio' && e.value))
                      .map(e => e.name + '=' + e.value).join('&');",
                 json!([]),

@@ -218,22 +218,31 @@ impl KeyStore {
         Ok(keys)
     }
 
-    /// Loads an export into this key store, which must be empty; all or nothing. Every key must be
-    /// wrapped by a KEK version for which `has_kek` is true (one the key file holds).
+    /// Loads an export into this key store; all or nothing. Every key must be wrapped by a KEK
+    /// version for which `has_kek` is true (one the key file holds). The key store must be empty,
+    /// or hold only keys that no KEK of the key file unwraps any more (an old copy of the database
+    /// put back after a key epoch): those are useless, and are replaced.
     pub async fn import(&self, input: impl BufRead, has_kek: impl Fn(u32) -> bool) -> Result<u64> {
         let bad = || StoreError::Refused("the key-store backup holds a line that is not a key");
         // Write-locked from the start: it reads before it writes, and on SQLite a reader that
         // upgrades while another connection writes fails at once instead of waiting its turn.
         let mut tx = self.pool.begin_with(self.dialect.begin_write()).await?;
-        let existing: i64 = sqlx::query("SELECT COUNT(*) AS n FROM client_keys")
-            .fetch_one(&mut *tx)
+        let readable = sqlx::query("SELECT DISTINCT kek_version FROM client_keys")
+            .fetch_all(&mut *tx)
             .await?
-            .try_get("n")?;
-        if existing != 0 {
+            .iter()
+            .map(|row| row.try_get::<i64, _>("kek_version"))
+            .collect::<std::result::Result<Vec<_>, _>>()?
+            .into_iter()
+            .any(|v| u32::try_from(v).is_ok_and(&has_kek));
+        if readable {
             return Err(StoreError::Refused(
                 "the key store is not empty; restore keys into a fresh instance",
             ));
         }
+        sqlx::query("DELETE FROM client_keys")
+            .execute(&mut *tx)
+            .await?;
         let mut keys = 0u64;
         let mut end = None;
         for line in input.lines() {

@@ -16,13 +16,27 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 
+pub use axum::http::HeaderName;
 pub use error::ApiError;
 
 /// The largest request body we read. Bigger bodies are refused with 413 before they are read.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// The whole HTTP application for `app`.
+/// How the server is deployed, as far as the HTTP layer needs to know.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The header a trusted reverse proxy puts the visitor's address in (its last address is
+    /// used), for the contact form's per-source limit; `None` when clients connect directly.
+    pub client_address_header: Option<axum::http::HeaderName>,
+}
+
+/// The whole HTTP application for `app`, served directly.
 pub fn router(app: app::App) -> Router {
+    router_with(app, &Options::default())
+}
+
+/// The whole HTTP application for `app`, deployed as `options` say.
+pub fn router_with(app: app::App, options: &Options) -> Router {
     let site = public::Site::shipped().unwrap_or_else(|problem| {
         tracing::error!(problem, "the public pages could not be loaded");
         public::Site::default()
@@ -31,7 +45,7 @@ pub fn router(app: app::App) -> Router {
         .route("/healthz", get(healthz))
         .nest("/api/v1", api::routes())
         .merge(staff::routes())
-        .merge(public::routes(site))
+        .merge(public::routes(site, options.client_address_header.clone()))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed);
     around(routes).with_state(app)
@@ -53,13 +67,16 @@ async fn healthz() -> &'static str {
     "ok\n"
 }
 
-/// Serves `app` on `listener` until `shutdown` completes.
+/// Serves `app` on `listener`, deployed as `options` say, until `shutdown` completes.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: app::App,
+    options: Options,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app))
+    let service =
+        router_with(app, &options).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
 }

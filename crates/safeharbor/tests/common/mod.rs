@@ -122,7 +122,16 @@ impl TestApp {
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        tokio::spawn(web::serve(listener, app.clone(), std::future::pending()));
+        let options = web::Options {
+            // Lets a test stand for visitors from many places (contact_requests.rs).
+            client_address_header: Some(web::HeaderName::from_static("x-test-visitor")),
+        };
+        tokio::spawn(web::serve(
+            listener,
+            app.clone(),
+            options,
+            std::future::pending(),
+        ));
         Self {
             app,
             base,

@@ -31,6 +31,7 @@ const KEYS: &[&str] = &[
     "sent_title",
     "sent",
     "busy",
+    "other_site",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -92,6 +93,12 @@ pub(crate) struct Posted {
     times: String,
     #[serde(default)]
     code_word: String,
+    /// The challenge the form was shown with, and the page's answer to it (`gate`); both empty
+    /// without JavaScript.
+    #[serde(default)]
+    pub(crate) challenge: String,
+    #[serde(default)]
+    pub(crate) proof: String,
 }
 
 impl Posted {
@@ -124,6 +131,8 @@ struct FormHtml<'a> {
     problem: Option<&'a str>,
     fields: Vec<Field<'a>>,
     submit: &'a str,
+    challenge: &'a str,
+    bits: u32,
 }
 
 /// The form's HTML, empty or as posted with the problem beside its field.
@@ -133,6 +142,7 @@ pub(crate) fn form_html(
     action: &str,
     posted: &Posted,
     invalid: Option<&InvalidInput>,
+    challenge: &str,
 ) -> String {
     let t = |key| form.text(key, lang);
     let error = |name: &str| {
@@ -166,6 +176,8 @@ pub(crate) fn form_html(
             field("code_word", &posted.code_word, 1, 100, false),
         ],
         submit: t("submit"),
+        challenge,
+        bits: domain::contact_request::PROOF_BITS,
     }
     .render();
     html.unwrap_or_else(|err| {
@@ -201,7 +213,7 @@ mod tests {
             ..Posted::default()
         };
         let invalid = posted.raw().parse().unwrap_err();
-        let html = form_html(&form, "en", "/contact", &posted, Some(&invalid));
+        let html = form_html(&form, "en", "/contact", &posted, Some(&invalid), "");
         assert!(html.contains("value=\"Sky &#60;b&#62;\""), "{html}");
         assert!(html.contains("id=\"reach-problem\""));
         assert!(html.contains("aria-invalid=\"true\""));

@@ -5,6 +5,7 @@
 pub mod check;
 pub mod contact;
 pub mod content;
+mod gate;
 mod once;
 #[cfg(test)]
 mod readability;
@@ -16,8 +17,8 @@ use axum::Router;
 use std::collections::BTreeMap;
 
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Extension, Form, Path, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{ConnectInfo, Extension, Form, Path, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 
@@ -106,6 +107,8 @@ pub(crate) struct Public {
     /// The self-check results already shown once (see `once`).
     shown: once::Shown,
     icon: Icon,
+    /// What keeps the contact form open during a flood.
+    gate: gate::Gate,
 }
 
 /// The tab's icon, at a new address on every page. A page one of whose requests is answered
@@ -202,9 +205,6 @@ fn render(public: &Public, lang: &str, slug: &str) -> Response {
     if public.check.as_ref().is_some_and(|c| c.slug == slug) {
         return check_form(public, lang);
     }
-    if slug == CONTACT_SLUG {
-        return contact_page(public, lang, &contact::Posted::default(), None);
-    }
     let (words, _) = words(lang);
     match public.site.page(lang, slug) {
         Some(p) => chrome(
@@ -235,6 +235,7 @@ fn render(public: &Public, lang: &str, slug: &str) -> Response {
 /// The contact page with the form after the page's opening words, before the rest (numbers to
 /// call, privacy): empty, or as posted with the problem marked.
 fn contact_page(
+    app: &app::App,
     public: &Public,
     lang: &str,
     posted: &contact::Posted,
@@ -255,7 +256,15 @@ fn contact_page(
         );
     };
     let form = public.contact.as_ref().map_or_else(String::new, |form| {
-        contact::form_html(form, lang, &href(lang, CONTACT_SLUG), posted, invalid)
+        let challenge = public.gate.challenge(app);
+        contact::form_html(
+            form,
+            lang,
+            &href(lang, CONTACT_SLUG),
+            posted,
+            invalid,
+            &challenge,
+        )
     });
     let (opening, rest) = page
         .html
@@ -278,31 +287,67 @@ fn contact_page(
     )
 }
 
+/// A posted contact request, with where it came from.
+struct Posting<'a> {
+    headers: &'a HeaderMap,
+    connected: Option<&'a ConnectInfo<std::net::SocketAddr>>,
+    form: Result<Form<contact::Posted>, FormRejection>,
+}
+
 /// Takes a contact request. The answer depends only on whether it could be taken, never on what
-/// was typed; nothing of it is logged.
+/// was typed; nothing of it is logged. A post from another website is refused, and a flood is
+/// held back at its source (`gate`), so genuine requests keep getting through.
 async fn contact_request(
     app: &app::App,
     public: &Public,
     lang: &str,
-    posted: Result<Form<contact::Posted>, FormRejection>,
+    posting: Posting<'_>,
 ) -> Response {
-    let posted = posted.map(|Form(p)| p).unwrap_or_default();
+    if !crate::staff::same_origin(posting.headers) {
+        return contact_answer(public, lang, StatusCode::FORBIDDEN, "other_site");
+    }
+    let posted = posting.form.map(|Form(p)| p).unwrap_or_default();
     let request = match posted.raw().parse() {
         Ok(request) => request,
-        Err(invalid) => return contact_page(public, lang, &posted, Some(&invalid)),
+        Err(invalid) => return contact_page(app, public, lang, &posted, Some(&invalid)),
     };
+    let source = public.gate.source(posting.headers, posting.connected);
+    if let gate::Verdict::HoldBack { retry_after_secs } =
+        public
+            .gate
+            .admit(app, source, &posted.challenge, &posted.proof)
+    {
+        return busy(
+            public,
+            lang,
+            StatusCode::TOO_MANY_REQUESTS,
+            retry_after_secs,
+        );
+    }
     match app.receive_contact_request(request, lang).await {
         Ok(app::contact_requests::Received::Taken) => {
             Redirect::to(&format!("{}/sent", href(lang, CONTACT_SLUG))).into_response()
         }
         Ok(app::contact_requests::Received::Busy) => {
-            contact_answer(public, lang, StatusCode::SERVICE_UNAVAILABLE, "busy")
+            busy(public, lang, StatusCode::SERVICE_UNAVAILABLE, AN_HOUR_SECS)
         }
         Err(err) => {
             tracing::error!(error = %err, "a contact request could not be stored");
-            contact_answer(public, lang, StatusCode::SERVICE_UNAVAILABLE, "busy")
+            busy(public, lang, StatusCode::SERVICE_UNAVAILABLE, AN_HOUR_SECS)
         }
     }
+}
+
+/// The instance's hourly room frees up within the hour.
+const AN_HOUR_SECS: u64 = 60 * 60;
+
+/// "We cannot take it now, call the hotline", saying when to try again.
+fn busy(public: &Public, lang: &str, status: StatusCode, retry_after_secs: u64) -> Response {
+    let mut response = contact_answer(public, lang, status, "busy");
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+    response
 }
 
 /// The page after a request: thanks, or "we cannot take it now, call the hotline".
@@ -326,25 +371,47 @@ fn contact_answer(public: &Public, lang: &str, status: StatusCode, key: &str) ->
 async fn english_contact(
     State(app): State<app::App>,
     Extension(public): Extension<Arc<Public>>,
-    posted: Result<Form<contact::Posted>, FormRejection>,
+    connected: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
+    form: Result<Form<contact::Posted>, FormRejection>,
 ) -> Response {
-    contact_request(&app, &public, "en", posted).await
+    let connected = connected.as_ref().map(|Extension(c)| c);
+    let posting = Posting {
+        headers: &headers,
+        connected,
+        form,
+    };
+    contact_request(&app, &public, "en", posting).await
 }
 
 async fn spanish_contact(
     State(app): State<app::App>,
     Extension(public): Extension<Arc<Public>>,
-    posted: Result<Form<contact::Posted>, FormRejection>,
+    connected: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
+    form: Result<Form<contact::Posted>, FormRejection>,
 ) -> Response {
-    contact_request(&app, &public, "es", posted).await
+    let connected = connected.as_ref().map(|Extension(c)| c);
+    let posting = Posting {
+        headers: &headers,
+        connected,
+        form,
+    };
+    contact_request(&app, &public, "es", posting).await
 }
 
-async fn english_contact_form(Extension(public): Extension<Arc<Public>>) -> Response {
-    render(&public, "en", CONTACT_SLUG)
+async fn english_contact_form(
+    State(app): State<app::App>,
+    Extension(public): Extension<Arc<Public>>,
+) -> Response {
+    contact_page(&app, &public, "en", &contact::Posted::default(), None)
 }
 
-async fn spanish_contact_form(Extension(public): Extension<Arc<Public>>) -> Response {
-    render(&public, "es", CONTACT_SLUG)
+async fn spanish_contact_form(
+    State(app): State<app::App>,
+    Extension(public): Extension<Arc<Public>>,
+) -> Response {
+    contact_page(&app, &public, "es", &contact::Posted::default(), None)
 }
 
 async fn english_contact_sent(Extension(public): Extension<Arc<Public>>) -> Response {
@@ -558,8 +625,9 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
-/// The public routes, for `site`.
-pub(crate) fn routes(site: Site) -> Router<app::App> {
+/// The public routes, for `site`; `client_address_header` names the header a trusted reverse
+/// proxy puts the visitor's address in, if there is one.
+pub(crate) fn routes(site: Site, client_address_header: Option<HeaderName>) -> Router<app::App> {
     let check = check::SelfCheck::parse(check::SHIPPED, content::LANGUAGES)
         .inspect_err(|problem| tracing::error!(problem, "the self-check could not be loaded"))
         .ok();
@@ -610,5 +678,6 @@ pub(crate) fn routes(site: Site) -> Router<app::App> {
             contact,
             shown: once::Shown::default(),
             icon: Icon::default(),
+            gate: gate::Gate::new(client_address_header),
         })))
 }

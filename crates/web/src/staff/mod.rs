@@ -18,6 +18,8 @@ mod records;
 mod requests;
 mod screenings;
 mod session;
+
+pub(crate) use session::same_origin;
 mod setup;
 mod teams;
 
