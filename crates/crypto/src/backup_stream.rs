@@ -229,4 +229,31 @@ mod tests {
         }
         assert!(!sealed.windows(16).any(|w| w == &data[..16]));
     }
+
+    #[test]
+    fn chunks_swapped_or_repeated_fail() {
+        let key = SecretKey::from_bytes([3; 32]);
+        // Three full chunks of different content, then a short last one.
+        let data: Vec<u8> = (0..3 * CHUNK + 9).map(|i| (i / CHUNK) as u8).collect();
+        let sealed = seal(&data, &key);
+        let header = MAGIC.len() + NONCE_PREFIX;
+        let chunk =
+            |n: usize| &sealed[header + n * (CHUNK + TAG)..header + (n + 1) * (CHUNK + TAG)];
+        let rest = &sealed[header + 3 * (CHUNK + TAG)..];
+        let stream = |order: [usize; 3]| {
+            let mut out = sealed[..header].to_vec();
+            for n in order {
+                out.extend_from_slice(chunk(n));
+            }
+            out.extend_from_slice(rest);
+            out
+        };
+        assert_eq!(open(&stream([0, 1, 2]), &key).unwrap(), data, "control");
+        for order in [[1, 0, 2], [0, 2, 1], [0, 0, 2], [2, 1, 0]] {
+            assert!(
+                open(&stream(order), &key).is_err(),
+                "chunks in order {order:?}"
+            );
+        }
+    }
 }

@@ -230,7 +230,34 @@ mod tests {
         let mut blob = seal_field(&dek, HERE, b"x", &mut rng);
         assert_eq!(blob_version(&blob).unwrap(), 7);
         blob[4] = 8;
-        assert!(open_field(&dek, HERE, &blob).is_err());
+        assert_eq!(
+            open_field(&dek, HERE, &blob).unwrap_err(),
+            CryptoError::UnknownKeyVersion(8),
+            "the header is read first"
+        );
+        // The same key under the version the header now claims: the version check passes, so
+        // only the binding of the version in the associated data can refuse it.
+        let same_key_as_8 = DataKey::from_key(dek.key.clone(), 8);
+        assert_eq!(
+            open_field(&same_key_as_8, HERE, &blob).unwrap_err(),
+            CryptoError::Authentication
+        );
+        blob[4] = 7;
+        assert_eq!(open_field(&dek, HERE, &blob).unwrap(), b"x");
+    }
+
+    #[test]
+    fn a_wrapped_keys_kek_version_is_bound_too() {
+        let mut rng = StdRng::seed_from_u64(4);
+        let kek = SecretKey::generate(&mut rng);
+        let dek = DataKey::generate(&mut rng, 1);
+        let mut wrapped = wrap_data_key(&kek, 3, "client-a", &dek, &mut rng);
+        wrapped[4] = 4;
+        // The same KEK offered for the claimed version: only the binding can refuse it.
+        assert_eq!(
+            unwrap_data_key(|_| Some(kek.clone()), "client-a", 1, &wrapped).unwrap_err(),
+            CryptoError::Authentication
+        );
     }
 
     #[test]

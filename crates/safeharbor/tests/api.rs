@@ -517,6 +517,16 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
                 "JSON",
             ),
             (
+                // JSON is UTF-8 only; a body said to be UTF-16 was read as UTF-8 regardless.
+                post(
+                    &clients,
+                    r#"{"preferred_name": "A"}"#.into(),
+                    "application/json; charset=utf-16",
+                ),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UTF-8",
+            ),
+            (
                 post(
                     &clients,
                     format!(r#"{{"preferred_name": "{}"}}"#, "x".repeat(70_000)),
@@ -819,6 +829,19 @@ async fn the_openapi_document_lists_the_contract_paths() {
             }
         }
     }
+    // Bodies the server refuses are outside the schema: an empty or all-space name, control
+    // characters in a note, a duplicates check that asks about nothing.
+    let schemas = &doc["components"]["schemas"];
+    for (schema, field) in [("ClientBody", "preferred_name"), ("NoteBody", "text")] {
+        let property = &schemas[schema]["properties"][field];
+        assert_eq!(property["minLength"], 1, "{schema}.{field}: {property}");
+        let pattern = property["pattern"].as_str().unwrap_or_default();
+        assert!(
+            pattern.contains(r"\u0000-") && pattern.contains(r"[^\s"),
+            "{schema}.{field}: {pattern}"
+        );
+    }
+    assert_eq!(schemas["DuplicatesBody"]["minProperties"], 1);
     // A determination's results are a list, as the server sends them.
     let result = &doc["components"]["schemas"]["DeterminationResult"]["properties"]["results"];
     assert_eq!(result["type"], "array", "{result}");

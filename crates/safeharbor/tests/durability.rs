@@ -290,6 +290,32 @@ impl Instance {
             .to_owned()
     }
 
+    /// How many audit events of `action` name each target, read straight from the records
+    /// database while no server runs.
+    async fn audit_counts(&self, action: &str) -> std::collections::HashMap<String, usize> {
+        let url = self.database_url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}",
+                self.data_dir.join("records.sqlite").display()
+            )
+        });
+        sqlx::any::install_default_drivers();
+        let mut db = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
+            .await
+            .expect("open the records database");
+        let targets: Vec<Option<String>> =
+            sqlx::query_scalar("SELECT target FROM audit_events WHERE action = $1")
+                .bind(action)
+                .fetch_all(&mut db)
+                .await
+                .expect("read the audit events");
+        let mut counts = std::collections::HashMap::new();
+        for target in targets.into_iter().flatten() {
+            *counts.entry(target).or_default() += 1;
+        }
+        counts
+    }
+
     /// `audit verify`: must succeed; returns the number of events it checked.
     async fn audit_verify(&self) -> u64 {
         let out = self.cli("audit-verify", &["audit", "verify"]).await;
@@ -687,6 +713,27 @@ async fn acknowledged_writes_survive_kill_9(instance: &Instance, label: &str) {
         !acks.is_empty(),
         "{label}: no write was acknowledged at all"
     );
+
+    // Each acknowledged write committed with an audit event of its own, counted before anything
+    // is read back (reading back is audited too, so a total could not tell the two apart).
+    let created = instance.audit_counts("client.create").await;
+    let noted = instance.audit_counts("note.create").await;
+    for ack in &acks {
+        let target = format!("client:{}", ack.id);
+        assert_eq!(
+            created.get(&target),
+            Some(&1),
+            "{label}: acknowledged client {} has no creation event of its own",
+            ack.id
+        );
+        if ack.note.is_some() {
+            assert!(
+                noted.get(&target).is_some_and(|n| *n >= 1),
+                "{label}: the acknowledged note on {} has no event",
+                ack.id
+            );
+        }
+    }
 
     // Read every acknowledged write back through a fresh server.
     let mut server = instance.serve("verify").await;

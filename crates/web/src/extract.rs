@@ -57,6 +57,20 @@ impl<S: Send + Sync> FromRequestParts<S> for Purpose {
     }
 }
 
+/// Whether a Content-Type names JSON, in UTF-8 (JSON's only encoding, RFC 8259 8.1): a body said
+/// to be in another charset would otherwise be read as UTF-8 all the same.
+fn is_utf8_json(content_type: &str) -> bool {
+    let mut parts = content_type.split(';');
+    let media = parts.next().unwrap_or_default().trim();
+    media.eq_ignore_ascii_case("application/json")
+        && parts.all(|param| match param.split_once('=') {
+            Some((name, value)) if name.trim().eq_ignore_ascii_case("charset") => {
+                value.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+            }
+            _ => true,
+        })
+}
+
 /// A JSON body that must match its type exactly (unknown fields refused, P15). Errors name the
 /// field and the kind of problem, never the value sent.
 #[derive(Debug)]
@@ -70,16 +84,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for StrictJson<T> {
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                v.split(';')
-                    .next()
-                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
-            });
+            .is_some_and(is_utf8_json);
         if !is_json {
             return Err(ApiError::new(
                 axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
-                "Send the body as JSON with `Content-Type: application/json`.",
+                "Send the body as JSON in UTF-8 with `Content-Type: application/json`.",
             ));
         }
         let bytes = Bytes::from_request(request, state)
@@ -156,6 +166,25 @@ pub(crate) fn record_id<T: std::str::FromStr>(raw: &str) -> Result<T, ApiError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_is_taken_in_utf_8_only() {
+        for ok in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "application/json; charset=\"UTF-8\"",
+        ] {
+            assert!(is_utf8_json(ok), "{ok}");
+        }
+        for refused in [
+            "application/json; charset=utf-16",
+            "application/json;charset=latin1",
+            "text/json",
+            "application/jsonp",
+        ] {
+            assert!(!is_utf8_json(refused), "{refused}");
+        }
+    }
 
     #[derive(Debug, serde::Deserialize)]
     #[serde(deny_unknown_fields)]

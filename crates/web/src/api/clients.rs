@@ -14,7 +14,12 @@ use crate::extract::{Authenticated, Purpose, StrictJson, record_id};
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ClientBody {
-    /// The name the person asks to be called (an alias is fine).
+    /// The name the person asks to be called (an alias is fine): one line, not only spaces.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     preferred_name: String,
     legal_name: Option<String>,
     /// YYYY-MM-DD.
@@ -112,7 +117,8 @@ pub(crate) struct Page {
     offset: Option<i64>,
 }
 
-/// Names and dates are sent in the body, never in a URL (P5).
+/// Names and dates are sent in the body, never in a URL (P5). Give a name, a date of birth, or
+/// both.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DuplicatesBody {

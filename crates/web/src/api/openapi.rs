@@ -32,7 +32,7 @@ use super::{cases, clients, determinations, notes, screenings, shape};
         determinations::DeterminationRecord, determinations::DeterminationsResponse,
         crate::error::ErrorBody, crate::error::ErrorDetail,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &AskAboutSomething),
 )]
 struct ApiDoc;
 
@@ -45,6 +45,23 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
         );
+    }
+}
+
+/// A duplicates check asks about a name, a date of birth or both: `{}` is outside the schema, as
+/// the server refuses it. (Set here: utoipa 5.5 writes `min_properties` as `maxProperties`.)
+struct AskAboutSomething;
+
+impl Modify for AskAboutSomething {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, Schema};
+        let schema = openapi
+            .components
+            .as_mut()
+            .and_then(|c| c.schemas.get_mut("DuplicatesBody"));
+        if let Some(RefOr::T(Schema::Object(body))) = schema {
+            body.min_properties = Some(1);
+        }
     }
 }
 
