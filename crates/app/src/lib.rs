@@ -308,6 +308,23 @@ impl App {
         Ok(())
     }
 
+    /// Records that a server started serving. Besides saying when, it moves the audit chain's head
+    /// under this version's tag at once (a database upgraded from before head tags would
+    /// otherwise read as unverified until its first audited request).
+    pub async fn audit_server_start(&self) -> Result<()> {
+        let mut tx = self.store().write().await?;
+        self.audit(
+            &mut tx,
+            Actor::System,
+            AuditAction::ServerStart,
+            None,
+            "operations",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Records an operator action (from the command line) in its own transaction.
     pub async fn audit_operator(&self, action: AuditAction, target: Option<String>) -> Result<()> {
         let mut tx = self.store().write().await?;

@@ -111,6 +111,7 @@ pub enum AuditAction {
     PasskeySignIn,
     PasskeyRefused,
     ProgramAdd,
+    ServerStart,
 }
 
 impl AuditAction {
@@ -216,6 +217,7 @@ impl AuditAction {
             AuditAction::PasskeySignIn => "passkey.sign-in",
             AuditAction::PasskeyRefused => "passkey.refused",
             AuditAction::ProgramAdd => "program.add",
+            AuditAction::ServerStart => "server.start",
         }
     }
 }

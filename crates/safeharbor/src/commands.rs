@@ -171,6 +171,7 @@ async fn serve(
         .clone()
         .unwrap_or_else(|| storage.data_dir.join("audit-checkpoints"));
     warn_of_unreadable_keys(&app).await?;
+    app.audit_server_start().await?;
     if key_epochs.days > 0 {
         tokio::spawn(key_epochs::keep_advancing(
             app.clone(),

@@ -379,6 +379,28 @@ async fn audit_verify_catches_a_head_moved_back_or_removed_and_missing_tables() 
     }
 }
 
+/// A database from before head tags (the tag column empty) verifies once the new version has
+/// started: each start is audited, and that moves the head under its tag.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_start_of_the_server_is_audited_and_tags_an_upgraded_head() {
+    let dir = seeded().await;
+    tamper(dir.path(), &["UPDATE audit_head SET tag = NULL"]).await;
+    assert!(
+        !verify(dir.path()).0,
+        "an untagged head is not taken on trust"
+    );
+    drop(serve(dir.path()));
+    let (ok, said) = verify(dir.path());
+    assert!(ok, "{said}");
+    let mut db = sqlite(&dir.path().join("records.sqlite")).await;
+    let starts: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'server.start'")
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+    assert_eq!(starts, 2, "the seeding start and this one");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn checkpoints_catch_a_chain_emptied_or_rolled_back_to_an_older_copy() {
     let dir = seeded().await;
