@@ -97,6 +97,28 @@ fn every_shipped_instrument_loads_and_cites_what_it_follows() {
     assert!(!instrument("acf-adult-indicators").validated);
 }
 
+/// The cut-offs as published, typed here apart from the instrument files, so that the oracle
+/// (which reads the file's cut-off) cannot follow a wrong one: the SSCST is positive at two "yes"
+/// answers of six (Greenbaum, Dodd & McCracken 2018; `research/identification.md`, table 1).
+#[test]
+fn the_published_cut_offs_are_the_ones_scored() {
+    let sscst = instrument("sscst-6");
+    assert!(matches!(
+        sscst.scoring,
+        Scoring::CountYes { positive_at: 2 }
+    ));
+    let one_yes = ["yes", "no", "no", "no", "no", "no"];
+    let two_yes = ["yes", "yes", "no", "no", "no", "no"];
+    assert_eq!(
+        sscst.score(&answers(&sscst, &one_yes)).result,
+        Outcome::Negative
+    );
+    assert_eq!(
+        sscst.score(&answers(&sscst, &two_yes)).result,
+        Outcome::Positive
+    );
+}
+
 #[test]
 fn sscst_6_matches_the_oracle_on_all_4096_combinations() {
     let sscst = instrument("sscst-6");
