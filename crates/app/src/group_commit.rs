@@ -512,6 +512,124 @@ mod tests {
         assert_eq!(app.verify_audit(&[], |_| ()).await.unwrap(), Ok(3));
     }
 
+    /// Reads by different people of clients they are assigned to, not assigned to, restricted
+    /// from and that were erased, all held to share one batch: each hears its own answer, and
+    /// each leaves its own audit event, with its own actor and record.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn requests_sharing_a_batch_each_get_their_own_outcome_and_event() {
+        use domain::Role;
+        use domain::client::{NewClient, PreferredName};
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(dir.path()).await;
+        let mut staff = Vec::new();
+        for (name, role) in [
+            ("ana.m", Role::CaseManager),
+            ("ben.m", Role::CaseManager),
+            ("sue.s", Role::Supervisor),
+        ] {
+            let (user, _) = app.add_user(name, role).await.unwrap();
+            staff.push(crate::Caller {
+                id: user.id,
+                username: user.username,
+                role: user.role,
+            });
+        }
+        let [ana, ben, sue] = [&staff[0], &staff[1], &staff[2]];
+        let new = |name: &str| NewClient {
+            preferred_name: PreferredName::parse(name).unwrap(),
+            personal: Default::default(),
+            safety: Default::default(),
+            gender: None,
+            age_band: None,
+        };
+        let anas = app
+            .create_client_as_operator(ana, new("Ada"))
+            .await
+            .unwrap();
+        let bens = app
+            .create_client_as_operator(ben, new("Bea"))
+            .await
+            .unwrap();
+        let sues = app.create_client_as_operator(sue, new("Cy")).await.unwrap();
+        app.set_restricted(sue, sues, true).await.unwrap();
+        let gone = app
+            .create_client_as_operator(ana, new("Dee"))
+            .await
+            .unwrap();
+        app.erase_client_as_operator(gone).await.unwrap();
+        let mut tx = app.store().read().await.unwrap();
+        let before = tx.audit_events(0, 1000).await.unwrap().len();
+        tx.commit().await.unwrap();
+
+        let group = &app.inner.group_commit;
+        let turn = group.running.clone().lock_owned().await;
+        let asked = [
+            (ana, anas),
+            (ana, bens),
+            (ben, bens),
+            (ben, sues),
+            (sue, sues),
+            (ana, gone),
+        ];
+        let requests = asked.map(|(who, client)| {
+            let (app, who) = (app.clone(), who.clone());
+            tokio::spawn(async move {
+                app.client(&who, client, crate::Purpose::CaseWork)
+                    .await
+                    .map(|view| view.preferred_name)
+            })
+        });
+        while group.lock_queue().len() < requests.len() {
+            tokio::task::yield_now().await;
+        }
+        tokio::spawn(super::drain(app.clone(), turn));
+        let mut heard = Vec::new();
+        for request in requests {
+            heard.push(match request.await.unwrap() {
+                Ok(name) => name,
+                Err(AppError::NotFound) => "not found".to_owned(),
+                Err(other) => format!("{other}"),
+            });
+        }
+        assert_eq!(
+            heard,
+            ["Ada", "not found", "Bea", "not found", "Cy", "not found"]
+        );
+
+        let mut tx = app.store().read().await.unwrap();
+        let events = tx.audit_events(before as i64, 1000).await.unwrap();
+        tx.commit().await.unwrap();
+        let seen: Vec<(String, String, Option<String>)> = events
+            .into_iter()
+            .map(|e| (e.actor, e.action, e.target))
+            .collect();
+        let expected: Vec<(String, String, Option<String>)> = asked
+            .iter()
+            .zip(&heard)
+            .map(|((who, client), answer)| {
+                let action = if answer == "not found" {
+                    "access.refused"
+                } else {
+                    "client.read"
+                };
+                (
+                    format!("user:{}", who.id),
+                    action.to_owned(),
+                    Some(format!("client:{client}")),
+                )
+            })
+            .collect();
+        let mut sorted = seen.clone();
+        sorted.sort();
+        let mut wanted = expected;
+        wanted.sort();
+        assert_eq!(sorted, wanted, "one event each: {seen:?}");
+        assert_eq!(
+            app.verify_audit(&[], |_| ()).await.unwrap().map(|_| ()),
+            Ok(())
+        );
+    }
+
     /// A reading that counts the batches that made it and answers each ask with its number
     /// doubled; and another kind, with answers of the same type, to share the batch with.
     struct Double(u32);
