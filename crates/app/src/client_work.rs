@@ -7,6 +7,7 @@
 use crypto::DataKey;
 use domain::ClientId;
 use domain::audit::{Actor, AuditAction};
+use domain::audit_words::purpose_under;
 use domain::policy::Action;
 
 use crate::access::{ClientGrant, target};
@@ -86,10 +87,11 @@ impl App {
                         return Ok(Err(AppError::NotFound));
                     }
                 };
+                let why = purpose_under(grant.relationship, purpose.as_str());
                 for action in audited {
                     let about = Some(target(client));
                     let actor = Actor::User(caller.id);
-                    let event = app.event(actor, *action, about, purpose.as_str());
+                    let event = app.event(actor, *action, about, &why);
                     share.events.push(event);
                 }
                 let read = read(grant, &mut share)?;
@@ -108,7 +110,8 @@ impl<'a> ClientWork<'a> {
         async move { app.client_key(client).await }
     }
 
-    /// Audits what was done to the client, and why, and commits it with the work.
+    /// Audits what was done to the client, and why (marked as an emergency when that is how the
+    /// caller sees the record), and commits it with the work.
     pub async fn done(self, action: AuditAction, purpose: Purpose) -> Result<()> {
         self.done_because(action, purpose.as_str()).await
     }
@@ -117,8 +120,9 @@ impl<'a> ClientWork<'a> {
     pub async fn done_because(mut self, action: AuditAction, purpose: &str) -> Result<()> {
         let actor = Actor::User(self.caller.id);
         let client = Some(target(self.grant.client));
+        let why = purpose_under(self.grant.relationship, purpose);
         self.app
-            .audit(&mut self.tx, actor, action, client, purpose)
+            .audit(&mut self.tx, actor, action, client, &why)
             .await?;
         self.tx.commit().await?;
         Ok(())

@@ -153,6 +153,20 @@ impl App {
         Ok(rows.into_iter().map(|row| summary(row, &names)).collect())
     }
 
+    /// How many requests wait for someone to claim them, for the menu of those who may see the
+    /// queue; `None` for everyone else. A number says nothing about anyone, so unlike the queue
+    /// it is not audited (it is read for every page).
+    pub async fn unclaimed_contact_requests(&self, caller: &Caller) -> Result<Option<i64>> {
+        if self
+            .grant_role(caller, Action::ListContactRequests)
+            .is_err()
+        {
+            return Ok(None);
+        }
+        let mut reads = self.store().read().await?;
+        Ok(Some(reads.unclaimed_contact_requests(self.now()).await?))
+    }
+
     /// Claims a waiting request. Someone else's claim, a closed request and no request at all are
     /// told apart from success only: the caller learns nothing about other people's requests.
     pub async fn claim_contact_request(&self, caller: &Caller, id: ContactRequestId) -> Result<()> {
@@ -238,8 +252,9 @@ impl App {
     }
 
     /// Turns a claimed request into a client record assigned to the caller: the nickname becomes
-    /// the name they are called, the way to reach them their contact details, the safe time and
-    /// code word their safety flags. The request's key becomes the client's key.
+    /// the name they are called; the way to reach them, the safe time and the code word, in
+    /// their words, their safety flags (`NewContactRequest::into_client`). The request's key
+    /// becomes the client's key.
     pub async fn contact_request_to_client(
         &self,
         caller: &Caller,
@@ -264,7 +279,7 @@ impl App {
         let client = id.client_key_slot();
         let now = self.now();
         let actor = Actor::User(caller.id);
-        tx.insert_client(&self.client_row(client, &dek, actor, &request.into_client()))
+        tx.insert_client(&self.client_row(client, &dek, actor, &request.into_client()?))
             .await?;
         tx.assign(client, caller.id, now).await?;
         let outcome = Outcome::BecameClient.as_str();

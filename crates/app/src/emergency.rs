@@ -5,12 +5,13 @@
 
 use crate::signin::{Proof, SignInError};
 use domain::audit::{Actor, AuditAction};
-use domain::emergency::{EmergencyReason, ReviewOutcome, expires_at};
+use domain::emergency::{EmergencyReason, ReviewComment, ReviewOutcome, expires_at};
 use domain::policy::{Action, Facts, Refusal, Subject, decide, reviews_emergency_access};
 use domain::{ClientId, EmergencyAccessId, Timestamp, UserId};
 use store::rows::EmergencyAccessRow;
 
 use crate::access::target;
+use crate::access_log::{LogLine, LogQuery, log_page};
 use crate::seal::{open_opt, seal};
 use crate::{App, AppError, Caller, Result};
 
@@ -21,12 +22,16 @@ const TABLE: &str = "emergency_access";
 pub struct EmergencyView {
     pub id: EmergencyAccessId,
     pub client: ClientId,
+    /// The name the client is called, when the reviewer may see the client themselves.
+    pub name: Option<String>,
     pub by: String,
     pub by_id: UserId,
     /// `None` when the client has since been erased.
     pub reason: Option<String>,
     pub granted_at: Timestamp,
     pub expires_at: Timestamp,
+    /// What they did with the record in their hour, a visit to a line.
+    pub opened: Vec<LogLine>,
 }
 
 fn emergency_target(id: EmergencyAccessId) -> String {
@@ -107,14 +112,44 @@ impl App {
         Ok(Ok(()))
     }
 
-    /// Emergency accesses waiting for review, oldest first, with their reasons: those the caller
-    /// reviews (`reviews_emergency_access`), and their own, which someone else must review.
+    /// Emergency accesses waiting for review, oldest first, with their reasons and what was
+    /// opened: those the caller reviews (`reviews_emergency_access`), and their own, which
+    /// someone else must review. The client's name is shown (and its reading audited) only to a
+    /// reviewer the policy lets read the record.
     pub async fn emergency_reviews(&self, caller: &Caller) -> Result<Vec<EmergencyView>> {
         self.grant_role(caller, Action::ReviewEmergencyAccess)?;
+        let now = self.now();
         let mut tx = self.store().write().await?;
         let rows = awaiting_review_by(&mut tx, caller.id).await?;
         let holders: Vec<UserId> = rows.iter().map(|r| r.user_id).collect();
         let names = tx.usernames_of(&holders).await?;
+        let mut seen = Vec::with_capacity(rows.len());
+        let mut opened = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let found = tx.client_for(row.client_id, caller.id, now).await?;
+            let client = found.and_then(|(client, facts)| {
+                let subject = Subject::Client(Some(facts));
+                decide(caller.role, subject, &[Action::ReadClient])
+                    .is_ok()
+                    .then_some(client)
+            });
+            if client.is_some() {
+                let about = Some(target(row.client_id));
+                let actor = Actor::User(caller.id);
+                let read = AuditAction::ClientRead;
+                self.audit(&mut tx, actor, read, about, "supervision")
+                    .await?;
+            }
+            seen.push(client);
+            let during = LogQuery {
+                username: names.get(&row.user_id).cloned(),
+                record: Some(row.client_id),
+                from: Some(row.granted_at),
+                until: Some(row.expires_at),
+                ..LogQuery::default()
+            };
+            opened.push(log_page(&mut tx, &during).await?.lines);
+        }
         self.audit(
             &mut tx,
             Actor::User(caller.id),
@@ -127,7 +162,8 @@ impl App {
         let ids: Vec<ClientId> = rows.iter().map(|r| r.client_id).collect();
         let keys = self.client_keys(&ids).await?;
         rows.into_iter()
-            .map(|row| {
+            .zip(seen.into_iter().zip(opened))
+            .map(|(row, (client, opened))| {
                 // An erased client's key is gone, and the reason with it.
                 let reason = match keys.get(&row.client_id) {
                     Some(dek) => open_opt(
@@ -139,9 +175,17 @@ impl App {
                     )?,
                     None => None,
                 };
+                let name = match (client, keys.get(&row.client_id)) {
+                    (Some(client), Some(dek)) => {
+                        Some(Self::open_client(&client, dek)?.preferred_name)
+                    }
+                    _ => None,
+                };
                 Ok(EmergencyView {
                     id: row.id,
                     client: row.client_id,
+                    name,
+                    opened,
                     by: names.get(&row.user_id).cloned().unwrap_or_default(),
                     by_id: row.user_id,
                     reason,
@@ -152,12 +196,14 @@ impl App {
             .collect()
     }
 
-    /// Records a supervisor's review of an emergency access. Nobody reviews their own.
+    /// Records a supervisor's review of an emergency access, with their comment sealed under the
+    /// client's key (none is kept for a client since erased). Nobody reviews their own.
     pub async fn review_emergency(
         &self,
         caller: &Caller,
         id: EmergencyAccessId,
         outcome: ReviewOutcome,
+        comment: Option<&ReviewComment>,
     ) -> Result<()> {
         self.grant_role(caller, Action::ReviewEmergencyAccess)?;
         let mut tx = self.store().write().await?;
@@ -170,7 +216,19 @@ impl App {
                 "another supervisor must review your own emergency access",
             ));
         }
-        tx.review_emergency_access(id, caller.id, outcome.as_str(), self.now())
+        let sealed = match (comment, self.client_key(access.client_id).await) {
+            (Some(comment), Ok(dek)) => Some(seal(
+                self,
+                &dek,
+                TABLE,
+                "review_comment",
+                &id.to_string(),
+                comment.as_str(),
+            )),
+            (None, _) | (Some(_), Err(AppError::NotFound)) => None,
+            (Some(_), Err(err)) => return Err(err),
+        };
+        tx.review_emergency_access(id, caller.id, outcome.as_str(), sealed, self.now())
             .await?;
         self.audit(
             &mut tx,

@@ -115,43 +115,13 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    /// What was done, as a line of a record's access log says it.
+    /// What was done, as the audit pages say it ("opened the record"); an action they do not
+    /// name is "did something else".
     pub fn describe(raw: &str) -> &'static str {
-        match raw {
-            "client.create" => "recorded the client",
-            "client.read" => "opened the record",
-            "client.erase" => "erased the record",
-            "client.safety-update" => "changed the safety flags",
-            "client.access-log-read" => "looked at who opened the record",
-            "note.create" => "added a note",
-            "note.list" => "read the notes",
-            "case.create" => "opened a case",
-            "case.list" => "read the cases",
-            "screening.create" => "recorded a screening",
-            "screening.list" => "read the screenings",
-            "screening.draft-save" => "saved a screening in progress",
-            "screening.draft-read" => "reopened a screening in progress",
-            "determination.create" => "recorded a determination",
-            "determination.list" => "read the determinations",
-            "determination.draft-save" => "saved a worksheet in progress",
-            "determination.draft-read" => "reopened a worksheet in progress",
-            "client.assign" => "assigned the client to someone",
-            "client.unassign" => "took an assignment away",
-            "client.emergency-access" => "opened the record in an emergency",
-            "client.restrict" => "restricted the record to the people assigned",
-            "client.unrestrict" => "lifted the restriction",
-            "access.refused" => "was refused",
-            "caseload.list" => "listed their caseload",
-            "caseload.search" => "searched their caseload",
-            "session.start" => "signed in",
-            "session.end" => "signed out",
-            "session.refused" => "was refused sign-in",
-            "audit.read" => "looked at the audit log",
-            "contact-request.claim" => "claimed a contact request",
-            "contact-request.read" => "read a contact request",
-            "contact-request.close" => "closed a contact request",
-            _ => "other",
-        }
+        DESCRIBED
+            .iter()
+            .find(|(code, _)| *code == raw)
+            .map_or("did something else", |(_, words)| words)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -221,6 +191,84 @@ impl AuditAction {
         }
     }
 }
+
+/// The actions the audit pages name, each with its words, in the order the audit log's filter
+/// offers them.
+pub const DESCRIBED: &[(&str, &str)] = &[
+    ("client.read", "opened the record"),
+    ("access.refused", "was refused"),
+    (
+        "client.emergency-access",
+        "opened the record in an emergency",
+    ),
+    ("client.create", "recorded the client"),
+    ("client.erase", "erased the record"),
+    ("client.safety-update", "changed the safety flags"),
+    ("client.access-log-read", "looked at who opened the record"),
+    ("client.duplicate-check", "looked for duplicates"),
+    ("note.create", "added a note"),
+    ("note.list", "read the notes"),
+    ("case.create", "opened a case"),
+    ("case.list", "read the cases"),
+    ("screening.create", "recorded a screening"),
+    ("screening.list", "read the screenings"),
+    ("screening.draft-save", "saved a screening in progress"),
+    ("screening.draft-read", "reopened a screening in progress"),
+    ("determination.create", "recorded a determination"),
+    ("determination.list", "read the determinations"),
+    ("determination.draft-save", "saved a worksheet in progress"),
+    (
+        "determination.draft-read",
+        "reopened a worksheet in progress",
+    ),
+    ("client.assign", "assigned the client to someone"),
+    ("client.unassign", "took an assignment away"),
+    (
+        "client.restrict",
+        "restricted the record to the people assigned",
+    ),
+    ("client.unrestrict", "lifted the restriction"),
+    ("caseload.list", "listed their caseload"),
+    ("caseload.search", "searched their caseload"),
+    ("team.caseload-list", "listed their team caseload"),
+    ("session.start", "signed in"),
+    ("session.end", "signed out"),
+    ("session.refused", "was refused sign-in"),
+    ("session.reauthenticate", "proved who they are again"),
+    ("passkey.register", "added a passkey"),
+    ("passkey.sign-in", "used their passkey"),
+    ("passkey.refused", "was refused with a passkey"),
+    ("audit.read", "looked at the audit log"),
+    ("emergency.review-list", "looked at the emergency reviews"),
+    ("emergency.review", "reviewed an emergency access"),
+    ("contact-request.receive", "sent a contact request"),
+    ("contact-request.list", "looked at the contact requests"),
+    ("contact-request.claim", "claimed a contact request"),
+    ("contact-request.read", "read a contact request"),
+    ("contact-request.close", "closed a contact request"),
+    (
+        "contact-request.expire",
+        "deleted a contact request past its time",
+    ),
+    ("contact-request.release", "handed back a contact request"),
+    ("user.create", "added a staff account"),
+    ("user.invite", "made a sign-up link"),
+    ("user.password-set", "chose a password"),
+    ("user.totp-enrolled", "set up an authenticator"),
+    ("user.disable", "switched an account off"),
+    ("user.enable", "switched an account on"),
+    ("team.create", "made a team"),
+    ("team.member-add", "put someone on a team"),
+    ("team.member-remove", "took someone off a team"),
+    ("token.create", "made an API token"),
+    ("token.revoke", "revoked an API token"),
+    ("program.add", "added a program"),
+    ("keys.rotate", "rotated the keys"),
+    ("keys.backup", "backed up the keys"),
+    ("keys.restore", "restored the keys"),
+    ("backup.create", "made a backup"),
+    ("backup.restore", "restored a backup"),
+];
 
 /// An event before it is placed in the chain.
 #[derive(Debug, Clone, PartialEq, Eq)]

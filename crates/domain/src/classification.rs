@@ -414,6 +414,7 @@ pub const TABLES: &[Table] = &[
             col("reviewed_by", Text, Operational, ClientRecord),
             col("reviewed_at", Int, Operational, ClientRecord),
             col("review_outcome", Text, Operational, ClientRecord),
+            col("review_comment", Blob, Personal, ClientRecord),
         ],
     },
     Table {

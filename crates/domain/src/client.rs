@@ -69,8 +69,9 @@ text_field!(
     Language, "languages", 50, false
 );
 text_field!(
-    /// When and how the client can safely be reached, in their words.
-    SafeContact, "safe_contact", 1000, true
+    /// When and how the client can safely be reached, in their words. Long enough to hold all
+    /// that a safe-contact request said about it (its way to reach them and its safe time).
+    SafeContact, "safe_contact", 3100, true
 );
 text_field!(
     /// A word the client and staff agree on, to show a call or message is really from us.

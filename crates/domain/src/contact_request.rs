@@ -91,24 +91,31 @@ impl RawContactRequest {
     }
 }
 
+/// The words before each part of a request in the safety flag it becomes, as staff say them.
+pub const REACH_LABEL: &str = "How they asked us to reach them";
+pub const TIMES_LABEL: &str = "When it is safe";
+
 impl NewContactRequest {
-    /// The client record a request becomes: the nickname as the name they are called, the way to
-    /// reach them as their contact details, and the safe time and code word as safety flags.
-    pub fn into_client(self) -> NewClient {
-        NewClient {
+    /// The client record a request becomes: the nickname as the name they are called, and
+    /// everything they said about reaching them safely (the way, in their words, with any cover
+    /// story or "text only", and the safe time) as safety flags, shown before anything else and
+    /// never mistaken for ordinary contact details; the code word is a safety flag too.
+    pub fn into_client(self) -> Result<NewClient, InvalidInput> {
+        let mut reach = format!("{REACH_LABEL}: {}", self.reach.as_str());
+        if let Some(times) = &self.times {
+            reach.push_str(&format!("\n{TIMES_LABEL}: {}", times.as_str()));
+        }
+        Ok(NewClient {
             preferred_name: self.alias,
-            personal: PersonalDetails {
-                contact: Some(self.reach),
-                ..PersonalDetails::default()
-            },
+            personal: PersonalDetails::default(),
             safety: SafetyFlags {
-                safe_contact: self.times,
+                safe_contact: Some(SafeContact::parse(&reach)?),
                 code_word: self.code_word,
                 do_not_contact: None,
             },
             gender: None,
             age_band: None,
-        }
+        })
     }
 }
 
@@ -204,21 +211,37 @@ mod tests {
     }
 
     #[test]
-    fn a_request_becomes_a_client_with_its_safety_flags() {
-        let mut typed = raw("Sky", "Text 555-0100");
+    fn everything_about_reaching_them_becomes_a_safety_flag_in_their_words() {
+        let mut typed = raw("Sky", "Text only 555-0100, say you are from the bakery");
         typed.times = "Weekdays 2-4 pm".into();
         typed.code_word = "bluebird".into();
-        let client = typed.parse().unwrap().into_client();
+        let client = typed.parse().unwrap().into_client().unwrap();
         assert_eq!(client.preferred_name.as_str(), "Sky");
         assert_eq!(
-            client.personal.contact.as_ref().map(|c| c.as_str()),
-            Some("Text 555-0100")
+            client.personal.contact, None,
+            "never an ordinary contact field"
+        );
+        assert_eq!(
+            client.safety.safe_contact.as_ref().map(|c| c.as_str()),
+            Some(
+                "How they asked us to reach them: Text only 555-0100, say you are from the \
+                 bakery\nWhen it is safe: Weekdays 2-4 pm"
+            )
         );
         assert_eq!(
             client.safety.code_word.as_ref().map(|c| c.as_str()),
             Some("bluebird")
         );
+    }
+
+    #[test]
+    fn the_longest_request_still_fits_its_safety_flag() {
+        let mut typed = raw(&"a".repeat(100), &"r".repeat(2000));
+        typed.times = "t".repeat(1000);
+        let client = typed.parse().unwrap().into_client().unwrap();
         assert!(client.safety.safe_contact.is_some());
+        let without_times = raw("Sky", &"r".repeat(2000)).parse().unwrap();
+        assert!(without_times.into_client().is_ok());
     }
 
     #[test]

@@ -52,6 +52,41 @@ impl EmergencyReason {
     }
 }
 
+/// What a supervisor adds when they review an emergency access (what they took up, with whom).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ReviewComment(String);
+
+impl std::fmt::Debug for ReviewComment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReviewComment(..)")
+    }
+}
+
+impl ReviewComment {
+    /// A comment, or `None` when the box was left blank.
+    pub fn parse(raw: &str) -> Result<Option<Self>, InvalidInput> {
+        let text = raw.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        if text.chars().count() > MAX_REASON_CHARS
+            || text
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\r')
+        {
+            return Err(InvalidInput::new(
+                "comment",
+                "keep the comment to 1000 characters of plain text",
+            ));
+        }
+        Ok(Some(Self(text.to_owned())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// What a supervisor found when they reviewed an emergency access.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReviewOutcome {
@@ -66,6 +101,14 @@ impl ReviewOutcome {
         match self {
             ReviewOutcome::Justified => "justified",
             ReviewOutcome::NotJustified => "not-justified",
+        }
+    }
+
+    /// The outcome as the audit pages say it.
+    pub const fn in_words(self) -> &'static str {
+        match self {
+            ReviewOutcome::Justified => "justified: a real emergency, and only what it needed",
+            ReviewOutcome::NotJustified => "not justified: to be taken up with them",
         }
     }
 

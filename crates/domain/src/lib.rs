@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod audit_checkpoint;
+pub mod audit_words;
 pub mod case;
 pub mod classification;
 pub mod client;

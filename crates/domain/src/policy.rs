@@ -23,10 +23,11 @@ pub enum Relationship {
     Unassigned,
 }
 
-/// Declares `Action` from one list: each action with its audit code. `Action::ALL` and
-/// `Action::code` are made from the same list, so no action can be left out of either.
+/// Declares `Action` from one list: each action with its audit code and what it is in plain
+/// words. `Action::ALL`, `Action::code` and `Action::in_words` are made from the same list, so no
+/// action can be left out of any.
 macro_rules! actions {
-    ($($(#[$doc:meta])* $name:ident => $code:literal,)+) => {
+    ($($(#[$doc:meta])* $name:ident => $code:literal, $words:literal,)+) => {
         /// Everything the application can be asked to do.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Action {
@@ -44,48 +45,55 @@ macro_rules! actions {
                     $(Action::$name => $code,)+
                 }
             }
+
+            /// What the action is, as people say it ("open the record"), for the audit pages.
+            pub fn in_words(self) -> &'static str {
+                match self {
+                    $(Action::$name => $words,)+
+                }
+            }
         }
     };
 }
 
 actions! {
-    CreateClient => "create-client",
-    ListCaseload => "list-caseload",
-    ReadClient => "read-client",
-    ReadNotes => "read-notes",
-    WriteNote => "write-note",
-    ReadCases => "read-cases",
-    WriteCase => "write-case",
-    ReadScreenings => "read-screenings",
-    WriteScreening => "write-screening",
+    CreateClient => "create-client", "record a new client",
+    ListCaseload => "list-caseload", "list their caseload",
+    ReadClient => "read-client", "open the record",
+    ReadNotes => "read-notes", "read the notes",
+    WriteNote => "write-note", "add a note",
+    ReadCases => "read-cases", "read the cases",
+    WriteCase => "write-case", "open a case",
+    ReadScreenings => "read-screenings", "read the screenings",
+    WriteScreening => "write-screening", "record a screening",
     /// See a client's determinations (the worksheet of facts and what the law makes of them).
-    ReadDeterminations => "read-determinations",
+    ReadDeterminations => "read-determinations", "read the determinations",
     /// Record a determination, or save a worksheet in progress.
-    WriteDetermination => "write-determination",
-    WriteSafety => "write-safety",
-    EraseClient => "erase-client",
-    FindDuplicates => "find-duplicates",
-    ManageUsers => "manage-users",
+    WriteDetermination => "write-determination", "record a determination",
+    WriteSafety => "write-safety", "change the safety flags",
+    EraseClient => "erase-client", "erase the record",
+    FindDuplicates => "find-duplicates", "look for duplicates",
+    ManageUsers => "manage-users", "manage staff accounts",
     /// See the queue of safe-contact requests (when each came, not what it says).
-    ListContactRequests => "list-contact-requests",
+    ListContactRequests => "list-contact-requests", "see the contact requests",
     /// Claim a safe-contact request, read it once claimed, turn it into a client or close it.
-    HandleContactRequest => "handle-contact-request",
+    HandleContactRequest => "handle-contact-request", "handle a contact request",
     /// See who opened a client's record, and when and why.
-    ReadAccessLog => "read-access-log",
+    ReadAccessLog => "read-access-log", "see who opened the record",
     /// See everyone refused a record, and what one member of staff has done.
-    ReadAuditLog => "read-audit-log",
+    ReadAuditLog => "read-audit-log", "read the audit log",
     /// Assign a client to a member of one's team, or take an assignment away.
-    AssignClient => "assign-client",
+    AssignClient => "assign-client", "assign the client",
     /// See the clients of everyone on the teams one leads.
-    ListTeamCaseload => "list-team-caseload",
+    ListTeamCaseload => "list-team-caseload", "list the team caseload",
     /// Make teams and say who is on them and who leads them.
-    ManageTeams => "manage-teams",
+    ManageTeams => "manage-teams", "manage teams",
     /// Open a record that is not one's own in an emergency ("break the glass").
-    BreakGlass => "break-glass",
+    BreakGlass => "break-glass", "open the record in an emergency",
     /// Review emergency accesses.
-    ReviewEmergencyAccess => "review-emergency-access",
+    ReviewEmergencyAccess => "review-emergency-access", "review emergency access",
     /// Restrict a client to the people assigned (a client who is also on staff), or lift that.
-    RestrictClient => "restrict-client",
+    RestrictClient => "restrict-client", "restrict the record",
 }
 
 impl Action {
@@ -276,6 +284,15 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Why, as people say it, for the audit pages.
+    pub fn in_words(self) -> &'static str {
+        match self {
+            Reason::NoSuchClient => "no such record",
+            Reason::NoStanding => "not their client",
+            Reason::NotAllowed => "their role does not allow it",
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Reason::NoSuchClient => "no-such-client",

@@ -19,6 +19,11 @@ impl Timestamp {
         Self(self.0.saturating_add(days.saturating_mul(86_400_000)))
     }
 
+    /// The first instant of `date` (UTC).
+    pub fn start_of_day(date: time::Date) -> Self {
+        Self(date.midnight().assume_utc().unix_timestamp() * 1000)
+    }
+
     /// The calendar date (UTC) this instant falls on.
     pub fn date(self) -> time::Date {
         let secs = self.0.div_euclid(1000);

@@ -272,6 +272,132 @@ async fn a_request_reaches_the_queue_sealed_and_only_its_claimer_reads_it() {
     }
 }
 
+/// The part of a page inside its first `<section class="safety"`.
+fn safety_section(page: &Page) -> &str {
+    let (_, rest) = page
+        .body
+        .split_once(r#"<section class="safety""#)
+        .expect("a safety section");
+    rest.split("</section>").next().unwrap()
+}
+
+/// The text of the `<dd>` after the `<dt>` that reads `label`.
+fn described<'a>(html: &'a str, label: &str) -> &'a str {
+    let (_, rest) = html
+        .split_once(&format!("<dt>{label}</dt>"))
+        .unwrap_or_else(|| panic!("{label} in {html}"));
+    let (_, rest) = rest.split_once('>').unwrap();
+    rest.split("</dd>").next().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn how_they_asked_to_be_reached_stays_in_their_words_and_in_the_safety_flags() {
+    const TEXT_ONLY: &str = "Text only 555-0199, never call. Say you are from the bakery";
+    let t = TestApp::start(common::Engine::Sqlite).await;
+    let (_, key) = t.enrolled("ana.m", Role::CaseManager).await;
+    let mut ana = Staff::new(&t);
+    ana.sign_in("ana.m", &key).await;
+    ask(
+        &t,
+        "/contact",
+        &[
+            ("alias", "Jay"),
+            ("reach", TEXT_ONLY),
+            ("times", "After 9 pm"),
+            ("code_word", CODE_WORD),
+        ],
+    )
+    .await;
+    let request = request_path(&ana.get("/app/requests").await);
+    ana.submit("/app/requests", &format!("{request}/claim"), &[])
+        .await;
+
+    // The claimed request says how to reach them as they said it, and never "Call them: Jay"
+    // when they asked for texts.
+    let opened = ana.get(&request).await;
+    let safety = safety_section(&opened);
+    assert!(!opened.body.contains("Call them"), "{safety}");
+    assert_eq!(
+        described(safety, "How they asked us to reach them"),
+        TEXT_ONLY
+    );
+    assert_eq!(described(safety, "When it is safe"), "After 9 pm");
+    assert_eq!(
+        described(safety, "Code word, to say so they know it is us"),
+        CODE_WORD
+    );
+    assert_eq!(described(safety, "The name they gave"), "Jay");
+
+    // The client record keeps all of it in the safety flags, none in the ordinary contact field.
+    let became = ana
+        .submit(&request, &format!("{request}/client"), &[])
+        .await;
+    let client = ana.get(became.location()).await;
+    let flags = safety_section(&client);
+    assert_eq!(
+        described(flags, "Safe times and ways"),
+        format!("How they asked us to reach them: {TEXT_ONLY}\nWhen it is safe: After 9 pm")
+    );
+    assert_eq!(described(flags, "Code word"), CODE_WORD);
+    assert!(!client.body.contains("<dt>Contact</dt>"), "{}", client.body);
+}
+
+/// The number the menu shows beside "Contact requests", if any.
+fn waiting_in_menu(page: &Page) -> Option<String> {
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let (_, rest) = page.body.split_once(r#"<span class="waiting">"#)?;
+    Some(rest.split('<').next().unwrap().to_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_menu_counts_the_requests_nobody_has_claimed_for_those_who_see_the_queue() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (_, ana_key) = t.enrolled("ana.m", Role::CaseManager).await;
+        let (_, ben_key) = t.enrolled("ben.m", Role::Outreach).await;
+        let (_, ada_key) = t.enrolled("ada.admin", Role::Administrator).await;
+        let mut ana = Staff::new(&t);
+        ana.sign_in("ana.m", &ana_key).await;
+        let mut ben = Staff::new(&t);
+        ben.sign_in("ben.m", &ben_key).await;
+        let mut ada = Staff::new(&t);
+        ada.sign_in("ada.admin", &ada_key).await;
+        assert_eq!(waiting_in_menu(&ana.get("/app/").await), None);
+
+        ask_for_contact(&t).await;
+        ask_for_contact(&t).await;
+        for staff in [&mut ana, &mut ben] {
+            for page in ["/app/", "/app/requests", "/app/account"] {
+                let shown = waiting_in_menu(&staff.get(page).await);
+                assert_eq!(shown.as_deref(), Some("2"), "{page}");
+            }
+        }
+        let menu = ana.get("/app/").await.body;
+        assert!(menu.contains(r#"2<span class="visually-hidden"> waiting</span>"#));
+
+        // A claimed request waits on its holder, not on the team.
+        let request = request_path(&ana.get("/app/requests").await);
+        ana.submit("/app/requests", &format!("{request}/claim"), &[])
+            .await;
+        assert_eq!(
+            waiting_in_menu(&ben.get("/app/").await).as_deref(),
+            Some("1")
+        );
+
+        // Administrators have no queue, and see no number; nobody signed in sees nothing.
+        assert_eq!(waiting_in_menu(&ada.get("/app/").await), None);
+        assert_eq!(ada.get("/app/requests").await.status, StatusCode::NOT_FOUND);
+        let anonymous = Staff::new(&t).get("/app/").await;
+        assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+        assert_eq!(anonymous.location(), "/login");
+
+        // Past its 30 days an unclaimed request is not counted, even before it is cleared out.
+        t.clock.advance_days(31);
+        ben.sign_in("ben.m", &ben_key).await;
+        assert_eq!(waiting_in_menu(&ben.get("/app/account").await), None);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_answer_does_not_depend_on_what_was_typed_and_bad_input_is_kept() {
     let t = TestApp::start(common::Engine::Sqlite).await;
@@ -489,7 +615,7 @@ async fn unclaimed_requests_expire_after_30_days_and_closing_destroys_the_detail
         ana.sign_in("ana.m", &key).await;
         let queue = ana.get("/app/requests").await;
         assert_eq!(
-            queue.body.matches("<tr>\n<td>").count(),
+            queue.body.matches("<tr>\n<td ").count(),
             1,
             "{}",
             queue.body

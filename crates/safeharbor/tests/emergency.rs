@@ -372,3 +372,136 @@ async fn an_emergency_access_waits_for_the_lead_of_the_holders_team() {
         assert_eq!(by_tom.status, StatusCode::SEE_OTHER);
     }
 }
+
+/// The part of the review queue about the review that posts to `action`.
+fn review_of<'a>(queue: &'a common::staff::Page, action: &str) -> &'a str {
+    let form = queue
+        .body
+        .find(&format!(r#"action="{action}""#))
+        .expect("the review's form");
+    let start = queue.body[..form].rfind("<section").unwrap();
+    &queue.body[start..form]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_review_names_the_client_to_a_reviewer_who_may_see_them_shows_what_was_opened_and_keeps_a_comment()
+ {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let Cast {
+            ben_key,
+            sue_key,
+            rosa,
+            reference,
+            ..
+        } = cast(&t).await;
+        let (_, ada_key) = t.enrolled("ada.admin", Role::Administrator).await;
+        let mut ada = Staff::new(&t);
+        ada.sign_in("ada.admin", &ada_key).await;
+        let (_, add) = ada
+            .make_team("North", &[("sue.s", true), ("ben.m", false)])
+            .await;
+        let mut ben = Staff::new(&t);
+        ben.sign_in("ben.m", &ben_key).await;
+        let opened = break_glass(&mut ben, &reference, REASON, &code(&t, &ben_key)).await;
+        assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+        t.clock.advance_minutes(1);
+        ben.get(&rosa).await;
+        t.clock.advance_minutes(1);
+        ben.submit(
+            &rosa,
+            &format!("{rosa}/notes"),
+            &[("text", "Called the hospital.")],
+        )
+        .await;
+
+        // Sue reviews Ben's access but does not work with Rosa: the reference, never the name.
+        let mut sue = Staff::new(&t);
+        sue.sign_in("sue.s", &sue_key).await;
+        let queue = sue.get("/app/reviews").await;
+        let action = review_action(&queue);
+        let review = review_of(&queue, &action);
+        assert!(
+            review.contains(&reference) && !review.contains("Rosa"),
+            "{review}"
+        );
+        assert!(review.contains("not a record you can open"));
+        // What he opened in his hour, a visit to a line.
+        let opened_part = review.split("What they opened").nth(1).unwrap();
+        assert!(opened_part.contains("opened the record") && opened_part.contains("added a note"));
+        assert_eq!(opened_part.matches("<li>").count(), 3, "{opened_part}");
+        let sues = user_id(&t, "sue.s").await;
+        let sue_read_rosa = |events: &[store::rows::AuditRow]| {
+            events
+                .iter()
+                .any(|e| e.action == "client.read" && e.actor.ends_with(&sues))
+        };
+        assert!(!sue_read_rosa(&t.audit().await));
+
+        // Once Ana (Rosa's worker) is on Sue's team, Sue may see Rosa: the name is shown, and
+        // that reading is audited. Ben's emergency reads are marked so in the record's log.
+        ada.sign_in("ada.admin", &ada_key).await;
+        let people = ada.get("/app/admin/teams").await;
+        let ana = people.option_value("ana.m");
+        ada.submit("/app/admin/teams", &add, &[("user", ana.as_str())])
+            .await;
+        let queue = sue.get("/app/reviews").await;
+        let review = review_of(&queue, &action);
+        assert!(review.contains("<dd>Rosa <span"), "{review}");
+        assert!(sue_read_rosa(&t.audit().await));
+        let log = sue.get(&format!("{rosa}/access?staff=ben.m")).await;
+        assert!(
+            log.body.contains(r#"<span class="tag">Emergency</span>"#),
+            "{}",
+            log.body
+        );
+        assert!(log.body.contains("in an emergency, for case work"));
+
+        // The comment is kept with the review, sealed.
+        const COMMENT: &str = "Talked it through with Ben-Canary on Monday.";
+        let reviewed = sue
+            .submit(
+                "/app/reviews",
+                &action,
+                &[("outcome", "justified"), ("comment", COMMENT)],
+            )
+            .await;
+        assert_eq!(reviewed.status, StatusCode::SEE_OTHER, "{}", reviewed.body);
+        use sqlx::Row;
+        let kept: Option<Vec<u8>> = sqlx::query(
+            "SELECT review_comment FROM emergency_access WHERE reviewed_at IS NOT NULL",
+        )
+        .fetch_one(t.app.store().pool())
+        .await
+        .unwrap()
+        .try_get("review_comment")
+        .unwrap();
+        let kept = kept.expect("the comment is kept");
+        assert!(
+            !String::from_utf8_lossy(&kept).contains("Ben-Canary"),
+            "sealed"
+        );
+        let too_long = sue
+            .submit(
+                "/app/reviews",
+                &action,
+                &[("outcome", "justified"), ("comment", &"x".repeat(1001))],
+            )
+            .await;
+        assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // Nobody signed in, and case workers, have no reviews.
+        assert_eq!(
+            Staff::new(&t).get("/app/reviews").await.location(),
+            "/login"
+        );
+        assert_eq!(ben.get("/app/reviews").await.status, StatusCode::NOT_FOUND);
+    }
+}
+
+/// A member of staff's id, as the audit names them after `user:`.
+async fn user_id(t: &TestApp, username: &str) -> String {
+    let mut reads = t.app.store().read().await.unwrap();
+    let user = reads.user_by_username(username).await.unwrap().unwrap();
+    user.id.to_string()
+}

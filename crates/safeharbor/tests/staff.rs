@@ -364,7 +364,11 @@ async fn someone_elses_client_looks_exactly_like_nothing() {
         );
         let start = admin.get("/app/").await;
         assert_eq!(start.status, StatusCode::OK);
-        assert!(start.body.contains("client records do not open for you"));
+        assert!(
+            start
+                .body
+                .contains("Client records do not open for your role.")
+        );
         assert!(
             !start.body.contains("New client"),
             "no link to what the role cannot do"
@@ -637,7 +641,7 @@ async fn sessions_expire_when_idle_and_sign_out_everywhere_ends_them_all() {
     phone.sign_in("ana.m", &secret).await;
     desk.sign_in("ana.m", &secret).await;
     let account = desk.get("/app/account").await;
-    assert_eq!(account.body.matches("<tr><td>").count(), 2);
+    assert_eq!(account.body.matches("<tr><td ").count(), 2);
     assert_eq!(account.body.matches("This browser").count(), 1);
 
     let out = desk
@@ -1320,18 +1324,23 @@ async fn a_supervisor_sees_refusals_and_what_someone_has_done() {
     let rosa_id = rosa.rsplit('/').next().unwrap().to_owned();
     assert_eq!(ben.get(&rosa).await.status, StatusCode::NOT_FOUND);
 
+    // As the menu opens it, the log shows the refused looks, in plain words.
     let page = sue.get("/app/audit").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
         page.body
             .contains(r#"href="/app/audit" aria-current="page""#)
     );
-    let refused = page.body.split_once("Refused:").unwrap().1;
-    assert!(refused.contains("ben.m") && refused.contains(&format!("client:{rosa_id}")));
+    let refused = log_lines(&page);
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(refused[0].contains("ben.m") && refused[0].contains(&format!("client:{rosa_id}")));
+    assert!(refused[0].contains("tried to open the record (not their client)"));
+    for code in ["refused:", "read-client", "ReadClient", "no-standing"] {
+        assert!(!page.body.contains(code), "{code} on the page");
+    }
     assert!(!page.body.contains("Rosa"), "records are named by id only");
 
     let anas = sue.get("/app/audit?staff=ana.m").await;
-    assert!(anas.body.contains("What ana.m has done lately"));
     assert!(anas.body.contains("recorded the client") && anas.body.contains("signed in"));
     let nobody = sue.get("/app/audit?staff=no.such").await;
     assert!(
@@ -1395,4 +1404,230 @@ async fn a_new_sign_up_link_lets_an_administrator_start_again_with_a_new_passkey
     assert_eq!(passkeys().await, 0);
     let audit = t.audit().await;
     assert!(audit.iter().any(|e| e.action == "passkey.register"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_start_page_without_a_caseload_offers_what_the_role_does_and_nothing_else() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let (_, ada_key) = t.enrolled("ada.admin", Role::Administrator).await;
+    let (_, dan_key) = t.enrolled("dan.data", Role::DataAnalyst).await;
+    let mut ada = Staff::new(&t);
+    ada.sign_in("ada.admin", &ada_key).await;
+    let start = ada.get("/app/").await;
+    assert_eq!(start.status, StatusCode::OK);
+    let main = start.body.split("<main").nth(1).unwrap();
+    for link in [
+        r#"<a href="/app/admin">Staff accounts</a>"#,
+        r#"<a href="/app/admin/teams">Teams</a>"#,
+        r#"<a href="/app/account">ada.admin</a>"#,
+    ] {
+        assert!(main.contains(link), "{link} in {main}");
+    }
+    assert!(!main.to_lowercase().contains("report"), "{main}");
+
+    let mut dan = Staff::new(&t);
+    dan.sign_in("dan.data", &dan_key).await;
+    let start = dan.get("/app/").await;
+    assert_eq!(start.status, StatusCode::OK);
+    let main = start.body.split("<main").nth(1).unwrap();
+    assert!(main.contains("There is nothing for your role to do on these pages yet."));
+    assert!(!main.to_lowercase().contains("report"), "{main}");
+
+    let anonymous = Staff::new(&t).get("/app/").await;
+    assert_eq!(anonymous.location(), "/login");
+}
+
+/// The rows of a log page's table, as text with the tags left in.
+fn log_lines(page: &common::staff::Page) -> Vec<String> {
+    let Some((_, table)) = page.body.split_once("<tbody>") else {
+        return Vec::new();
+    };
+    let table = table.split("</tbody>").next().unwrap();
+    table
+        .split("<tr>")
+        .skip(1)
+        .map(|row| row.split("</tr>").next().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_log_speaks_plainly_and_finds_by_person_action_record_and_period() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (_, sue_key) = t.enrolled("sue.s", Role::Supervisor).await;
+        let (_, ana_key) = t.enrolled("ana.m", Role::CaseManager).await;
+        let (_, ben_key) = t.enrolled("ben.m", Role::CaseManager).await;
+        let mut sue = Staff::new(&t);
+        sue.sign_in("sue.s", &sue_key).await;
+        let mut ana = Staff::new(&t);
+        ana.sign_in("ana.m", &ana_key).await;
+        let mut ben = Staff::new(&t);
+        ben.sign_in("ben.m", &ben_key).await;
+        let rosa = record_rosa(&mut ana).await;
+        let other = ana
+            .submit(
+                "/app/clients/new",
+                "/app/clients",
+                &[("preferred_name", "Zuri")],
+            )
+            .await
+            .location()
+            .to_owned();
+        let rosa_id = rosa.rsplit('/').next().unwrap();
+        for page in [&rosa, &rosa, &other] {
+            t.clock.advance_minutes(1);
+            assert_eq!(ana.get(page).await.status, StatusCode::OK);
+        }
+        ben.get(&rosa).await;
+
+        // One record, one action: Ana's two looks at Rosa's page (one line each), not the other.
+        let opened = sue
+            .get(&format!("/app/audit?action=client.read&record={rosa_id}"))
+            .await;
+        assert_eq!(opened.status, StatusCode::OK);
+        let lines = log_lines(&opened);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.contains("ana.m") && l.contains("opened the record"))
+        );
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.contains("case work") && !l.contains("case-work"))
+        );
+        // The record may be given as its address, and the action chosen stays chosen.
+        let by_address = sue
+            .get(&format!(
+                "/app/audit?action=client.read&record={}",
+                t.url(&rosa)
+            ))
+            .await;
+        assert_eq!(log_lines(&by_address), lines);
+        assert!(
+            opened
+                .body
+                .contains(r#"<option value="client.read" selected>"#)
+        );
+
+        // A person and anything they did; a period with nothing in it; the next page.
+        let bens = log_lines(&sue.get("/app/audit?staff=ben.m&action=any").await);
+        assert!(bens.iter().any(|l| l.contains("was refused")), "{bens:?}");
+        assert!(bens.iter().any(|l| l.contains("signed in")), "{bens:?}");
+        assert!(bens.iter().all(|l| l.contains("ben.m")));
+        let later = sue.get("/app/audit?action=any&from=2099-01-01").await;
+        assert!(later.body.contains("Nothing is recorded that matches."));
+        let today = domain::Timestamp::from_unix_millis(t.unix_seconds() * 1000).rfc3339();
+        let today = &today[..10];
+        let this_day = sue
+            .get(&format!(
+                "/app/audit?action=client.read&from={today}&to={today}"
+            ))
+            .await;
+        assert_eq!(log_lines(&this_day).len(), 3);
+
+        // Things that are not a record, a date or an action are said so, in words.
+        for bad in ["record=Rosa", "from=31/12/2026", "action=client.peek"] {
+            let page = sue.get(&format!("/app/audit?{bad}")).await;
+            assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+            assert!(page.body.contains(r#"class="problem""#), "{bad}");
+        }
+
+        // Nobody signed in is sent to sign in; case workers have no audit log.
+        let query = format!("/app/audit?action=client.read&record={rosa_id}");
+        assert_eq!(Staff::new(&t).get(&query).await.location(), "/login");
+        let nothing = ana
+            .get("/app/clients/8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10")
+            .await;
+        let theirs = ana.get(&query).await;
+        assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+        assert_eq!(theirs.body, nothing.body);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn who_opened_a_record_shows_a_visit_a_line_a_page_at_a_time_by_person_and_period() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (_, sue_key) = t.enrolled("sue.s", Role::Supervisor).await;
+        let (_, ana_key) = t.enrolled("ana.m", Role::CaseManager).await;
+        let mut sue = Staff::new(&t);
+        sue.sign_in("sue.s", &sue_key).await;
+        let mut ana = Staff::new(&t);
+        ana.sign_in("ana.m", &ana_key).await;
+        let rosa = record_rosa(&mut sue).await;
+        let log = format!("{rosa}/access");
+        // Sue opens Rosa's page 60 times, a minute apart; Ana tries once and is refused.
+        for _ in 0..60 {
+            t.clock.advance_minutes(1);
+            assert_eq!(sue.get(&rosa).await.status, StatusCode::OK);
+        }
+        ana.sign_in("ana.m", &ana_key).await;
+        assert_eq!(ana.get(&rosa).await.status, StatusCode::NOT_FOUND);
+
+        // Each look at the page is one line, however many parts of the record it read.
+        let first = sue.get(&log).await;
+        assert_eq!(first.status, StatusCode::OK);
+        let lines = log_lines(&first);
+        assert_eq!(lines.len(), 50, "a page of 50 lines");
+        assert!(
+            lines[0].contains("ana.m") && lines[0].contains("was refused"),
+            "{lines:?}"
+        );
+        assert!(lines[0].contains("tried to open the record (not their client)"));
+        let visit = &lines[2];
+        assert!(
+            visit.contains("sue.s") && visit.contains("opened the record"),
+            "{visit}"
+        );
+        assert!(
+            visit.contains("read the notes") && visit.contains("read the cases"),
+            "{visit}"
+        );
+        assert_eq!(visit.matches("opened the record").count(), 1, "{visit}");
+        assert!(!first.body.contains("last 100 shown"));
+
+        // The older page goes on where this one stopped.
+        let older_links: Vec<&str> = first
+            .body
+            .split(r#"<p><a href=""#)
+            .skip(1)
+            .filter_map(|l| l.split('"').next())
+            .filter(|l| l.contains("before="))
+            .collect();
+        assert_eq!(older_links.len(), 1, "{}", first.body);
+        let older = sue.get(&older_links[0].replace("&#38;", "&")).await;
+        let more = log_lines(&older);
+        // 60 looks, the refusal, the record made, the log read once: 62 lines, less those seen.
+        assert!(
+            more.len() >= 11 && more.len() <= 13,
+            "{} {more:?}",
+            more.len()
+        );
+        assert!(more.iter().all(|l| !lines.contains(l)));
+
+        // By person and period.
+        let anas = log_lines(&sue.get(&format!("{log}?staff=ana.m")).await);
+        assert_eq!(anas.len(), 1);
+        let nobody = sue.get(&format!("{log}?staff=no.such")).await;
+        assert!(
+            nobody
+                .body
+                .contains("There is no account with that username.")
+        );
+        let later = sue.get(&format!("{log}?from=2099-01-01")).await;
+        assert!(later.body.contains("Nothing is recorded that matches."));
+        let odd = sue.get(&format!("{log}?to=yesterday")).await;
+        assert_eq!(odd.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // Anyone else: sign in first, or nothing here.
+        assert_eq!(Staff::new(&t).get(&log).await.location(), "/login");
+        let nothing = ana
+            .get("/app/clients/8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10")
+            .await;
+        let refused = ana.get(&format!("{log}?staff=sue.s")).await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND);
+        assert_eq!(refused.body, nothing.body);
+    }
 }

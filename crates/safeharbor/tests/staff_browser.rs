@@ -36,12 +36,41 @@ async fn submit(b: &Browser) {
 }
 
 /// A main page, as a person sees it: checked with axe-core (serious and critical problems are
-/// collected in `problems`) and, with `SAFEHARBOR_SCREENSHOTS=1`, pictured at both sizes.
+/// collected in `problems`), on a phone (nothing to scroll sideways) and, with
+/// `SAFEHARBOR_SCREENSHOTS=1`, pictured at both sizes.
 async fn seen(b: &Browser, axe: &str, name: &str, problems: &mut Vec<String>) {
     for violation in axe_violations(b, axe).await {
         problems.push(format!("{name}: {violation}"));
     }
+    if let Some(wider) = sideways_on_a_phone(b).await {
+        problems.push(format!("{name}: {wider}"));
+    }
     screenshot(b, name).await;
+}
+
+/// How far the page at hand is wider than a phone's 390 pixels, if it is.
+async fn sideways_on_a_phone(b: &Browser) -> Option<String> {
+    b.set_size(Size::Phone).await;
+    let width = b
+        .execute("return document.documentElement.scrollWidth;", json!([]))
+        .await;
+    b.set_size(Size::Desktop).await;
+    let width = width.as_i64().unwrap();
+    (width > 390).then(|| format!("{width} px wide on a 390 px phone, so it scrolls sideways"))
+}
+
+/// How far apart, at desktop width, the middles of the main links and "Sign out" are: more than
+/// a few pixels means the bar wrapped onto a second row.
+async fn menu_rows_spread(b: &Browser) -> i64 {
+    let spread = b
+        .execute(
+            "const middles = [...document.querySelectorAll('.bar nav li, .sign-out button')]
+                 .map(e => { const r = e.getBoundingClientRect(); return r.top + r.height / 2; });
+             return Math.round(Math.max(...middles) - Math.min(...middles));",
+            json!([]),
+        )
+        .await;
+    spread.as_i64().unwrap()
 }
 
 async fn screenshot(b: &Browser, name: &str) {
@@ -284,7 +313,7 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     }
     assert!(
         problems.is_empty(),
-        "accessibility problems on the staff pages:\n{}",
+        "accessibility and layout problems on the staff pages:\n{}",
         problems.join("\n")
     );
 }
@@ -362,7 +391,24 @@ async fn the_pages_of_administrators_and_supervisors_pass_the_accessibility_chec
     b.wait_for_url("the sign-in page", |u| u.ends_with("/login"))
         .await;
 
+    // With every main link of a supervisor and a number of waiting requests, the bar keeps to
+    // one row at desktop width.
+    let asked = domain::contact_request::RawContactRequest {
+        alias: ASKED.to_owned(),
+        reach: "Text 555-0123".to_owned(),
+        ..Default::default()
+    };
+    t.app
+        .receive_contact_request(asked.parse().unwrap(), "en")
+        .await
+        .unwrap();
     sign_in(&b, &t, &t.base, "sue.s", &sue_key).await;
+    assert_eq!(b.find_all(".bar nav li").await.len(), 7);
+    let spread = menu_rows_spread(&b).await;
+    assert!(
+        spread <= 4,
+        "the menu wraps at 1280 px: {spread} px between its rows"
+    );
     b.goto(&t.url("/app/team")).await;
     assert!(b.page_source().await.contains(NAME));
     seen(&b, &axe, "team", &mut problems).await;
@@ -382,7 +428,7 @@ async fn the_pages_of_administrators_and_supervisors_pass_the_accessibility_chec
     b.quit().await;
     assert!(
         problems.is_empty(),
-        "accessibility problems on the staff pages:\n{}",
+        "accessibility and layout problems on the staff pages:\n{}",
         problems.join("\n")
     );
 }

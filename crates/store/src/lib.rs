@@ -15,6 +15,7 @@ mod tx;
 pub mod conformance;
 
 pub use keystore::{KeyStore, WrappedKey};
+pub use tx::audit::AuditFilter;
 pub use tx::{Reads, Tx};
 
 use std::sync::Arc;

@@ -294,12 +294,12 @@ pub async fn emergency_access_lasts_until_it_expires_and_waits_for_review(h: &im
     assert_eq!((pending[0].id, pending[0].user_id), (id, b.id));
     assert_eq!(pending[0].reason, Some(vec![4; 50]));
     assert!(
-        tx.review_emergency_access(id, a.id, "justified", T0)
+        tx.review_emergency_access(id, a.id, "justified", None, T0)
             .await
             .unwrap()
     );
     assert!(
-        !tx.review_emergency_access(id, a.id, "justified", T0)
+        !tx.review_emergency_access(id, a.id, "justified", None, T0)
             .await
             .unwrap()
     );

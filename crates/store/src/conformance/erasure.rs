@@ -23,8 +23,9 @@ async fn fill_record(tx: &mut crate::Tx, client: ClientId, by: UserId, rng: &mut
     })
     .await
     .unwrap();
+    let emergency = EmergencyAccessId::from_random(rng.r#gen());
     tx.insert_emergency_access(&EmergencyAccessRow {
-        id: EmergencyAccessId::from_random(rng.r#gen()),
+        id: emergency,
         client_id: client,
         user_id: by,
         reason: Some(vec![4; 50]),
@@ -33,6 +34,11 @@ async fn fill_record(tx: &mut crate::Tx, client: ClientId, by: UserId, rng: &mut
     })
     .await
     .unwrap();
+    let reviewed = tx
+        .review_emergency_access(emergency, by, "justified", Some(vec![5; 40]), T0)
+        .await
+        .unwrap();
+    assert!(reviewed);
     tx.put_draft(client, by, "qyit-4", &[2; 20], T0)
         .await
         .unwrap();

@@ -1,6 +1,7 @@
 //! The audit chain: appending events under the audit key and reading them back.
 
 use crypto::SecretKey;
+use domain::Timestamp;
 use domain::audit::NewAuditEvent;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -21,12 +22,23 @@ pub(crate) fn audit(row: &AnyRow) -> Result<AuditRow> {
     })
 }
 
-/// The audit columns events are looked up by (each with an index).
-#[derive(Debug, Clone, Copy)]
-pub(super) enum AuditColumn {
-    Target,
-    Actor,
-    Action,
+/// Which audit events to list, newest first: every condition given must hold. Events are
+/// looked up by record, actor or action (each has an index) and a period; pages go back by the
+/// chain's sequence number.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// The record (`client:<id>`).
+    pub target: Option<String>,
+    /// Who (`user:<id>`).
+    pub actor: Option<String>,
+    /// What (`client.read`).
+    pub action: Option<String>,
+    /// At or after this instant.
+    pub from: Option<Timestamp>,
+    /// Before this instant.
+    pub until: Option<Timestamp>,
+    /// Older than this event (the last of the page before).
+    pub before_seq: Option<i64>,
 }
 
 impl Tx {
@@ -142,46 +154,56 @@ impl Reads {
         Ok(found == 2)
     }
 
-    /// The newest audit events about one record (e.g. `client:<id>`), newest first.
-    pub async fn audit_events_about(&mut self, target: &str, limit: i64) -> Result<Vec<AuditRow>> {
-        self.audit_events_where(AuditColumn::Target, target, limit)
-            .await
-    }
-
-    /// The newest audit events by one actor (e.g. `user:<id>`), newest first.
-    pub async fn audit_events_by(&mut self, actor: &str, limit: i64) -> Result<Vec<AuditRow>> {
-        self.audit_events_where(AuditColumn::Actor, actor, limit)
-            .await
-    }
-
-    /// The newest audit events of one action (e.g. `access.refused`), newest first.
-    pub async fn audit_events_of(&mut self, action: &str, limit: i64) -> Result<Vec<AuditRow>> {
-        self.audit_events_where(AuditColumn::Action, action, limit)
-            .await
-    }
-
-    async fn audit_events_where(
+    /// The newest audit events that `filter` lets through, newest first, at most `limit`.
+    pub async fn audit_events_matching(
         &mut self,
-        column: AuditColumn,
-        value: &str,
+        filter: &AuditFilter,
         limit: i64,
     ) -> Result<Vec<AuditRow>> {
-        let column = match column {
-            AuditColumn::Target => "target",
-            AuditColumn::Actor => "actor",
-            AuditColumn::Action => "action",
-        };
-        // The column name is one of three fixed words; the value is bound.
-        sqlx::query(sqlx::AssertSqlSafe(format!(
+        let texts = [
+            ("target", &filter.target),
+            ("actor", &filter.actor),
+            ("action", &filter.action),
+        ];
+        let numbers = [
+            ("at >=", filter.from.map(Timestamp::unix_millis)),
+            ("at <", filter.until.map(Timestamp::unix_millis)),
+            ("seq <", filter.before_seq),
+        ];
+        // Only fixed column names and operators go into the text; every value is bound.
+        let mut conditions = vec!["1 = 1".to_owned()];
+        let mut bound = 0;
+        for (column, value) in &texts {
+            if value.is_some() {
+                bound += 1;
+                conditions.push(format!("{column} = ${bound}"));
+            }
+        }
+        for (column, value) in &numbers {
+            if value.is_some() {
+                bound += 1;
+                conditions.push(format!("{column} ${bound}"));
+            }
+        }
+        let sql = format!(
             "SELECT seq, at, actor, action, target, purpose, mac FROM audit_events \
-             WHERE {column} = $1 ORDER BY seq DESC LIMIT $2"
-        )))
-        .bind(value.to_owned())
-        .bind(limit)
-        .fetch_all(&mut *self.inner)
-        .await?
-        .iter()
-        .map(audit)
-        .collect()
+             WHERE {} ORDER BY seq DESC LIMIT ${}",
+            conditions.join(" AND "),
+            bound + 1
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for value in texts.into_iter().filter_map(|(_, v)| v.clone()) {
+            query = query.bind(value);
+        }
+        for value in numbers.into_iter().filter_map(|(_, v)| v) {
+            query = query.bind(value);
+        }
+        query
+            .bind(limit)
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(audit)
+            .collect()
     }
 }

@@ -24,22 +24,24 @@ impl Tx {
         Ok(())
     }
 
-    /// Records a supervisor's review of an emergency access; `false` if it was reviewed already
-    /// (or does not exist).
+    /// Records a supervisor's review of an emergency access, with their comment (sealed);
+    /// `false` if it was reviewed already (or does not exist).
     pub async fn review_emergency_access(
         &mut self,
         id: EmergencyAccessId,
         reviewer: UserId,
         outcome: &str,
+        comment: Option<Vec<u8>>,
         now: Timestamp,
     ) -> Result<bool> {
         let done = sqlx::query(
-            "UPDATE emergency_access SET reviewed_by = $1, reviewed_at = $2, review_outcome = $3 \
-             WHERE id = $4 AND reviewed_at IS NULL",
+            "UPDATE emergency_access SET reviewed_by = $1, reviewed_at = $2, review_outcome = $3, \
+             review_comment = $4 WHERE id = $5 AND reviewed_at IS NULL",
         )
         .bind(reviewer.to_string())
         .bind(now.unix_millis())
         .bind(outcome)
+        .bind(comment)
         .bind(id.to_string())
         .execute(&mut *self.reads.inner)
         .await?;

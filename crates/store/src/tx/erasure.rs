@@ -86,7 +86,7 @@ mod tests {
                 "UPDATE notes SET body = NULL WHERE client_id = $1",
                 "UPDATE screenings SET answers = NULL, score = NULL, result = NULL \
                  WHERE client_id = $1",
-                "UPDATE emergency_access SET reason = NULL WHERE client_id = $1",
+                "UPDATE emergency_access SET reason = NULL, review_comment = NULL WHERE client_id = $1",
                 "UPDATE determinations SET worksheet = NULL WHERE client_id = $1",
                 "DELETE FROM screening_drafts WHERE client_id = $1",
             ]

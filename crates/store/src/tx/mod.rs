@@ -17,7 +17,7 @@ mod teams;
 
 pub(crate) use sessions::session;
 pub(crate) use staff::{joined_user, token};
-mod audit;
+pub(crate) mod audit;
 mod casework;
 mod contact_requests;
 mod emergency;

@@ -1,19 +1,19 @@
-//! The audit log as supervisors see it: who opened one client's record, everyone refused a
-//! record lately (someone looking outside their work), and what one member of staff has done.
-//! "Not found" for other roles.
+//! The audit log as supervisors see it: who opened one client's record (a visit to a line), and
+//! the whole log found by person, action, record and period; both a page at a time, in plain
+//! words. "Not found" for other roles.
 
 use askama::Template;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
-use serde::Deserialize;
+use domain::audit::DESCRIBED;
+use serde::{Deserialize, Serialize};
 
 use super::links;
 use super::on_client::OnClient;
-use super::page::{self, Chrome, Place, render, when};
+use super::page::{self, Chrome, Place, render, status_for, when};
 use super::session::SignedIn;
 
 /// The addresses these pages answer.
@@ -23,73 +23,182 @@ pub(crate) fn routes() -> Router<app::App> {
         .route(links::ACCESS_LOG, get(access_log))
 }
 
+/// The action the audit log shows before anyone asks for anything: looks that were refused.
+const REFUSED: &str = "access.refused";
+/// The filter's choice for every action.
+const ANY_ACTION: &str = "any";
+
+/// The filter form of both pages (`?staff=&action=&record=&from=&to=`), and `before` for the
+/// next page. Names of staff, codes, a record's id and dates: never client data.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LogForm {
+    #[serde(default)]
+    staff: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    action: Option<String>,
+    #[serde(default)]
+    record: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    before: Option<i64>,
+}
+
+impl LogForm {
+    /// Whether nothing at all was asked for (the page as the menu opens it).
+    fn is_empty(&self) -> bool {
+        [&self.staff, &self.record, &self.from, &self.to]
+            .iter()
+            .all(|t| t.trim().is_empty())
+            && self.action.is_none()
+            && self.before.is_none()
+    }
+
+    /// What the form asks for, or the problem with it in words.
+    fn query(&self) -> Result<app::access_log::LogQuery, String> {
+        let given = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+        let action = match self.action.as_deref() {
+            None | Some(ANY_ACTION) => None,
+            Some(code) if DESCRIBED.iter().any(|(c, _)| *c == code) => Some(code.to_owned()),
+            Some(_) => return Err("Please choose what was done from the list.".to_owned()),
+        };
+        let record = match given(&self.record) {
+            None => None,
+            Some(typed) => Some(links::client_reference(&typed).ok_or(
+                "That is not a record's reference: paste the id or the address of a record.",
+            )?),
+        };
+        let day = |text: &str| -> Result<Option<domain::Timestamp>, String> {
+            given(text)
+                .map(|d| {
+                    domain::case::parse_date("date", &d)
+                        .map(domain::Timestamp::start_of_day)
+                        .map_err(|_| "Please give dates as year-month-day, like 2026-03-31.")
+                })
+                .transpose()
+                .map_err(str::to_owned)
+        };
+        Ok(app::access_log::LogQuery {
+            username: given(&self.staff),
+            action,
+            record,
+            from: day(&self.from)?,
+            // "To" a day includes that whole day.
+            until: day(&self.to)?.map(|t| t.plus_days(1)),
+            before: self.before,
+        })
+    }
+
+    /// The address of the next, older page of the same search.
+    fn older(&self, base: &str, before: i64) -> String {
+        let next = LogForm {
+            staff: self.staff.clone(),
+            action: self.action.clone(),
+            record: self.record.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            before: Some(before),
+        };
+        format!(
+            "{base}?{}",
+            serde_urlencoded::to_string(&next).unwrap_or_default()
+        )
+    }
+}
+
 struct Line {
     at: String,
     who: String,
-    what: &'static str,
+    what: String,
+    emergency: bool,
     record: String,
     why: String,
 }
 
-fn lines(lines: Vec<app::access_log::AccessLine>) -> Vec<Line> {
-    lines
+fn lines(page: app::access_log::LogPage) -> Vec<Line> {
+    page.lines
         .into_iter()
         .map(|l| Line {
             at: when(l.at),
             who: l.who,
-            what: l.what,
+            what: l.what.join(", "),
+            emergency: l.emergency,
             record: l.record.unwrap_or_default(),
             why: l.why,
         })
         .collect()
 }
 
+struct Choice {
+    value: &'static str,
+    label: &'static str,
+    chosen: bool,
+}
+
 #[derive(Template)]
 #[template(path = "staff/audit.html")]
 struct AuditPage {
     chrome: Option<Chrome>,
-    staff: String,
-    activity: Option<Vec<Line>>,
-    refused: Vec<Line>,
-}
-
-/// Whom to look up (`/app/audit?staff=USERNAME`): a staff username, never client data.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct AuditQuery {
-    #[serde(default)]
-    staff: String,
+    form: LogForm,
+    actions: Vec<Choice>,
+    problem: Option<String>,
+    no_such_person: bool,
+    lines: Vec<Line>,
+    older: Option<String>,
+    /// Lines name their record (a record's own log does not need to).
+    show_record: bool,
 }
 
 async fn audit(
     State(app): State<app::App>,
     signed_in: SignedIn,
-    query: Result<Query<AuditQuery>, QueryRejection>,
+    form: Result<Query<LogForm>, QueryRejection>,
 ) -> Response {
-    let Ok(Query(AuditQuery { staff })) = query else {
+    let Ok(Query(mut form)) = form else {
         return page::not_found();
     };
-    let caller = &signed_in.caller;
-    let refused = match app.refused_looks(caller).await {
-        Ok(refused) => refused,
-        Err(err) => return page::failure(err),
-    };
-    let staff = staff.trim().to_owned();
-    let activity = if staff.is_empty() {
-        None
-    } else {
-        match app.activity_of(caller, &staff).await {
-            Ok(found) => found.map(lines),
+    if form.is_empty() {
+        form.action = Some(REFUSED.to_owned());
+    }
+    // Refused for other roles before anything else is looked at.
+    if !signed_in.may(domain::policy::Action::ReadAuditLog) {
+        return page::not_found();
+    }
+    let chosen = form.action.clone().unwrap_or_else(|| ANY_ACTION.to_owned());
+    let actions = std::iter::once((ANY_ACTION, "anything"))
+        .chain(DESCRIBED.iter().copied())
+        .map(|(value, label)| Choice {
+            value,
+            label,
+            chosen: value == chosen,
+        })
+        .collect();
+    let (problem, found) = match form.query() {
+        Err(problem) => (Some(problem), None),
+        Ok(query) => match app.audit_log(&signed_in.caller, &query).await {
+            Ok(found) => (None, Some(found)),
             Err(err) => return page::failure(err),
-        }
+        },
     };
+    let no_such_person = found.as_ref().is_some_and(|f| f.no_such_person);
+    let older = found
+        .as_ref()
+        .and_then(|f| f.older)
+        .map(|before| form.older(links::AUDIT, before));
     render(
-        StatusCode::OK,
+        status_for(problem.as_ref()),
         &AuditPage {
             chrome: Some(signed_in.chrome(Place::Audit)),
-            staff,
-            activity,
-            refused: lines(refused),
+            form,
+            actions,
+            problem,
+            no_such_person,
+            lines: found.map(lines).unwrap_or_default(),
+            older,
+            show_record: true,
         },
     )
 }
@@ -99,17 +208,28 @@ async fn audit(
 struct AccessLogPage {
     chrome: Option<Chrome>,
     name: String,
+    here: String,
     back: String,
+    form: LogForm,
+    problem: Option<String>,
+    no_such_person: bool,
     lines: Vec<Line>,
+    older: Option<String>,
+    show_record: bool,
 }
 
-/// Who opened a client's record, for a supervisor who works with them.
-async fn access_log(at: OnClient) -> Response {
+/// Who opened a client's record, for a supervisor who works with them: by person and period.
+async fn access_log(at: OnClient, form: Result<Query<LogForm>, QueryRejection>) -> Response {
     let purpose = app::Purpose::Supervision;
+    let Ok(Query(form)) = form else {
+        return page::not_found();
+    };
+    let query = form.query();
     // The log first: for anyone it is not meant for, it is "not found" before anything is read.
+    let asked = query.clone().unwrap_or_default();
     let log = match at
         .app
-        .access_log(&at.signed_in.caller, at.id, purpose)
+        .access_log(&at.signed_in.caller, at.id, purpose, &asked)
         .await
     {
         Ok(log) => log,
@@ -119,13 +239,27 @@ async fn access_log(at: OnClient) -> Response {
         Ok(client) => client,
         Err(failed) => return failed,
     };
+    let here = links::of_client(links::ACCESS_LOG, at.id);
+    let problem = query.err();
+    let (no_such_person, older, lines) = if problem.is_some() {
+        (false, None, Vec::new())
+    } else {
+        let older = log.older.map(|before| form.older(&here, before));
+        (log.no_such_person, older, lines(log))
+    };
     render(
-        StatusCode::OK,
+        status_for(problem.as_ref()),
         &AccessLogPage {
             chrome: Some(at.signed_in.chrome(Place::Elsewhere)),
             name: client.preferred_name,
+            here,
             back: links::client(at.id),
-            lines: lines(log),
+            form,
+            problem,
+            no_such_person,
+            lines,
+            older,
+            show_record: false,
         },
     )
 }

@@ -9,9 +9,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use domain::emergency::{EmergencyReason, ReviewOutcome};
+use domain::EmergencyAccessId;
+use domain::emergency::{EmergencyReason, ReviewComment, ReviewOutcome};
 use domain::policy::Action;
-use domain::{ClientId, EmergencyAccessId};
 use serde::Deserialize;
 
 use super::links::{self, safe_next};
@@ -143,16 +143,6 @@ pub(crate) struct EmergencyForm {
     code: String,
 }
 
-/// The client's id as typed: alone, or the whole address of their page.
-fn client_reference(typed: &str) -> Option<ClientId> {
-    typed
-        .trim()
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .and_then(|id| id.parse().ok())
-}
-
 async fn break_glass(
     State(app): State<app::App>,
     Device(device): Device,
@@ -167,7 +157,7 @@ async fn break_glass(
             Some(problem.to_owned()),
         )
     };
-    let Some(client) = client_reference(&form.client) else {
+    let Some(client) = links::client_reference(&form.client) else {
         return again(
             StatusCode::UNPROCESSABLE_ENTITY,
             "The record's reference is the code at the end of its address, like 8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10.",
@@ -212,6 +202,10 @@ struct ReviewLine {
     action: String,
     by: String,
     client: String,
+    /// The client's name, for a reviewer who may see the client.
+    name: Option<String>,
+    /// What they did with the record, a visit to a line: when, and what.
+    opened: Vec<(String, String)>,
     reason: String,
     granted: String,
     ends: String,
@@ -239,6 +233,12 @@ async fn reviews(State(app): State<app::App>, signed_in: SignedIn) -> Response {
                     action: links::review(p.id),
                     by: p.by,
                     client: p.client.to_string(),
+                    name: p.name,
+                    opened: p
+                        .opened
+                        .into_iter()
+                        .map(|l| (when(l.at), l.what.join(", ")))
+                        .collect(),
                     reason: p
                         .reason
                         .unwrap_or_else(|| "(the record has since been erased)".to_owned()),
@@ -254,6 +254,8 @@ async fn reviews(State(app): State<app::App>, signed_in: SignedIn) -> Response {
 #[serde(deny_unknown_fields)]
 pub(crate) struct ReviewForm {
     outcome: String,
+    #[serde(default)]
+    comment: String,
 }
 
 async fn review(
@@ -264,30 +266,17 @@ async fn review(
     let Ok(id) = id.parse::<EmergencyAccessId>() else {
         return page::not_found();
     };
-    let outcome = match ReviewOutcome::parse(&form.outcome) {
-        Ok(outcome) => outcome,
+    let checked = ReviewOutcome::parse(&form.outcome)
+        .and_then(|outcome| Ok((outcome, ReviewComment::parse(&form.comment)?)));
+    let (outcome, comment) = match checked {
+        Ok(checked) => checked,
         Err(invalid) => return page::failure(app::AppError::Invalid(invalid)),
     };
-    match app.review_emergency(&signed_in.caller, id, outcome).await {
+    match app
+        .review_emergency(&signed_in.caller, id, outcome, comment.as_ref())
+        .await
+    {
         Ok(()) => Redirect::to(links::REVIEWS).into_response(),
         Err(err) => page::failure(err),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_reference_is_an_id_or_an_address_ending_in_one() {
-        let id = "8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10";
-        let parsed: ClientId = id.parse().unwrap();
-        for typed in [
-            id.to_owned(),
-            format!(" https://harbor.example/app/clients/{id}/ "),
-        ] {
-            assert_eq!(client_reference(&typed), Some(parsed));
-        }
-        assert_eq!(client_reference("Rosa"), None);
     }
 }

@@ -81,6 +81,16 @@ pub(crate) fn client(id: ClientId) -> String {
     fill(CLIENT, "{id}", id)
 }
 
+/// A client's id as someone typed or pasted it: alone, or the whole address of their page.
+pub(crate) fn client_reference(typed: &str) -> Option<ClientId> {
+    typed
+        .trim()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .and_then(|id| id.parse().ok())
+}
+
 /// A part of a client's page (`notes`, `assigned`, `screenings`, `determinations`).
 pub(crate) fn client_section(id: ClientId, section: &str) -> String {
     format!("{}#{section}", client(id))
@@ -173,6 +183,19 @@ mod tests {
             assert_eq!(safe_next(Some(bad)), "/app/", "{bad}");
         }
         assert_eq!(safe_next(None), "/app/");
+    }
+
+    #[test]
+    fn a_reference_is_an_id_or_an_address_ending_in_one() {
+        let id = "8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10";
+        let parsed: ClientId = id.parse().unwrap();
+        for typed in [
+            id.to_owned(),
+            format!(" https://harbor.example/app/clients/{id}/ "),
+        ] {
+            assert_eq!(client_reference(&typed), Some(parsed));
+        }
+        assert_eq!(client_reference("Rosa"), None);
     }
 
     #[test]

@@ -78,6 +78,8 @@ pub(crate) struct MenuItem {
     pub href: &'static str,
     pub label: String,
     pub current: bool,
+    /// How many wait there (contact requests nobody has claimed), when any do.
+    pub waiting: Option<i64>,
 }
 
 /// The frame of a signed-in page.
@@ -92,13 +94,20 @@ pub(crate) struct Chrome {
 }
 
 impl Chrome {
-    /// The frame for `caller`, whose forms carry `csrf`, on a page at `place`.
-    pub fn new(caller: &app::Caller, csrf: String, place: Place) -> Self {
+    /// The frame for `caller`, whose forms carry `csrf`, on a page at `place`, with the number
+    /// of contact requests nobody has claimed if they may see the queue.
+    pub fn new(
+        caller: &app::Caller,
+        csrf: String,
+        place: Place,
+        unclaimed_requests: Option<i64>,
+    ) -> Self {
         let may = |action| permits(caller.role, Relationship::NoClient, action);
         let item = |at, href, label| MenuItem {
             href,
             label,
             current: at == place,
+            waiting: unclaimed_requests.filter(|n| at == Place::Requests && *n > 0),
         };
         // Roles that keep no caseload (administrators, data analysts) start on a welcome page.
         let start = if may(Action::ListCaseload) {
@@ -154,16 +163,19 @@ pub(crate) fn message(status: StatusCode, heading: &str, text: &str) -> Response
     )
 }
 
-/// The start page for roles that keep no caseload (administrators, data analysts).
+#[derive(Template)]
+#[template(path = "staff/start.html")]
+struct Start {
+    chrome: Option<Chrome>,
+}
+
+/// The start page for roles that keep no caseload (administrators, data analysts): what their
+/// menu holds, and nothing it does not.
 pub(crate) fn no_caseload(chrome: Chrome) -> Response {
     render(
         StatusCode::OK,
-        &Message {
+        &Start {
             chrome: Some(chrome),
-            heading: "Welcome",
-            text: "Your role looks after the system and its reports, so client records do not \
-                   open for you. Staff accounts (for administrators) lists everyone's account; \
-                   your account page shows where you are signed in.",
         },
     )
 }

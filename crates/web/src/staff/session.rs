@@ -6,7 +6,7 @@
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine as _;
 use domain::policy::{Action, Relationship, permits};
@@ -111,6 +111,9 @@ pub(crate) struct SignedIn {
     token: String,
     /// When the person last proved who they are (signing in, or again for a sensitive action).
     authenticated_at: domain::Timestamp,
+    /// Contact requests nobody has claimed, for the menu of those who may see the queue; read
+    /// for pages (GET) only, as a form that comes back with a problem can do without it.
+    unclaimed_requests: Option<i64>,
 }
 
 impl SignedIn {
@@ -136,7 +139,12 @@ impl SignedIn {
 
     /// The frame of a page at `place`, for this person.
     pub fn chrome(&self, place: Place) -> Chrome {
-        Chrome::new(&self.caller, self.form_token(), place)
+        Chrome::new(
+            &self.caller,
+            self.form_token(),
+            place,
+            self.unclaimed_requests,
+        )
     }
 
     /// For a role that may do `action` (an administrator's accounts and teams, a supervisor's
@@ -187,11 +195,21 @@ impl FromRequestParts<app::App> for SignedIn {
             {
                 Err(Redirect::to(links::PASSKEY).into_response())
             }
-            Ok(Some(live)) => Ok(Self {
-                caller: live.caller,
-                token: token.to_owned(),
-                authenticated_at: live.authenticated_at,
-            }),
+            Ok(Some(live)) => {
+                let unclaimed_requests = if parts.method == Method::GET {
+                    app.unclaimed_contact_requests(&live.caller)
+                        .await
+                        .map_err(page::failure)?
+                } else {
+                    None
+                };
+                Ok(Self {
+                    caller: live.caller,
+                    token: token.to_owned(),
+                    authenticated_at: live.authenticated_at,
+                    unclaimed_requests,
+                })
+            }
             Ok(None) => Err(SignInFirst.into_response()),
             Err(err) => Err(page::failure(err)),
         }
