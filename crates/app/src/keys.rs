@@ -49,9 +49,11 @@ impl App {
     /// When the key epoch last advanced (the newest rotation in the audit log), if it ever did.
     pub async fn last_key_epoch(&self) -> Result<Option<domain::Timestamp>> {
         let mut tx = self.store().read().await?;
-        let newest = tx
-            .audit_events_of(AuditAction::KeysRotate.as_str(), 1)
-            .await?;
+        let rotations = store::AuditFilter {
+            action: Some(AuditAction::KeysRotate.as_str().to_owned()),
+            ..store::AuditFilter::default()
+        };
+        let newest = tx.audit_events_matching(&rotations, 1).await?;
         tx.commit().await?;
         Ok(newest.first().map(|event| event.at))
     }

@@ -39,8 +39,7 @@ macro_rules! embedded_migrations {
             (17, "sign-in throttle", "0017_signin_throttle"),
             (18, "audit head tag", "0018_audit_head_tag"),
             (19, "programs", "0019_programs"),
-            // 20 and 21 are taken by work on another branch.
-            (22, "emergency review comment", "0022_emergency_review_comment"),
+            (20, "emergency review comment", "0020_emergency_review_comment"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {
