@@ -205,6 +205,8 @@ struct Inner {
     /// Where audited reads queue to share one durable commit.
     group_commit: group_commit::GroupCommit,
     password_cost: crypto::password::Cost,
+    /// The zone staff read times in.
+    time_zone: domain::time::ProgramZone,
 }
 
 impl App {
@@ -225,6 +227,7 @@ impl App {
                 entropy,
                 group_commit,
                 password_cost: crypto::password::Cost::PRODUCTION,
+                time_zone: domain::time::ProgramZone::default(),
             }),
         }
     }
@@ -235,6 +238,19 @@ impl App {
             inner.password_cost = cost;
         }
         self
+    }
+
+    /// Shows staff times in `zone` (UTC unless told). Call right after `new`.
+    pub fn with_time_zone(mut self, zone: domain::time::ProgramZone) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.time_zone = zone;
+        }
+        self
+    }
+
+    /// The zone staff read and type times in.
+    pub fn time_zone(&self) -> &domain::time::ProgramZone {
+        &self.inner.time_zone
     }
 
     /// Runs the transactional part of a request in a shared, group-committed transaction (see
