@@ -963,6 +963,7 @@ async fn refused(
 const NOT_REACHED_BY_THE_API: &[&str] = &[
     "credentials.totp_secret",
     "emergency_access.reason",
+    "emergency_access.review_comment",
     "screening_drafts.answers",
 ];
 
