@@ -207,6 +207,8 @@ struct Inner {
     password_cost: crypto::password::Cost,
     /// Woken after each erasure, for whatever advances the key epoch (P3).
     erasures: tokio::sync::Notify,
+    /// The zone staff read times in.
+    time_zone: domain::time::ProgramZone,
 }
 
 impl App {
@@ -228,6 +230,7 @@ impl App {
                 group_commit,
                 password_cost: crypto::password::Cost::PRODUCTION,
                 erasures: tokio::sync::Notify::new(),
+                time_zone: domain::time::ProgramZone::default(),
             }),
         }
     }
@@ -238,6 +241,19 @@ impl App {
             inner.password_cost = cost;
         }
         self
+    }
+
+    /// Shows staff times in `zone` (UTC unless told). Call right after `new`.
+    pub fn with_time_zone(mut self, zone: domain::time::ProgramZone) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.time_zone = zone;
+        }
+        self
+    }
+
+    /// The zone staff read and type times in.
+    pub fn time_zone(&self) -> &domain::time::ProgramZone {
+        &self.inner.time_zone
     }
 
     /// Runs the transactional part of a request in a shared, group-committed transaction (see

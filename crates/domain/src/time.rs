@@ -53,3 +53,112 @@ impl Timestamp {
             .unwrap_or_default()
     }
 }
+
+/// The time zone a program's staff read times in (an IANA name such as `America/Chicago`; UTC
+/// unless the server is told otherwise). Instants stay UTC everywhere else; only what people
+/// read and type is in this zone. The zone rules come bundled in the binary, so every machine
+/// shows the same times.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramZone {
+    name: String,
+    zone: jiff::tz::TimeZone,
+}
+
+impl Default for ProgramZone {
+    fn default() -> Self {
+        Self {
+            name: "UTC".to_owned(),
+            zone: jiff::tz::TimeZone::UTC,
+        }
+    }
+}
+
+impl ProgramZone {
+    /// A zone by its IANA name (`Europe/Madrid`, `UTC`).
+    pub fn parse(name: &str) -> Result<Self, crate::InvalidInput> {
+        let name = name.trim();
+        match jiff::tz::TimeZone::get(name) {
+            Ok(zone) if !zone.is_unknown() => Ok(Self {
+                name: zone.iana_name().unwrap_or(name).to_owned(),
+                zone,
+            }),
+            _ => Err(crate::InvalidInput::new(
+                "time_zone",
+                "is not a time zone's name (such as America/Chicago or UTC)",
+            )),
+        }
+    }
+
+    /// The zone's IANA name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// An instant as staff read it: date and minute in this zone, with the zone's short name
+    /// (`2026-03-31 14:05 CDT`).
+    pub fn minute(&self, at: Timestamp) -> String {
+        jiff::Timestamp::from_millisecond(at.unix_millis())
+            .ok()
+            .and_then(|t| {
+                jiff::fmt::strtime::format("%Y-%m-%d %H:%M %Z", &t.to_zoned(self.zone.clone())).ok()
+            })
+            .unwrap_or_else(|| at.rfc3339())
+    }
+
+    /// The first instant of `date` in this zone (midnight, or the first minute after a
+    /// clock change that skips it).
+    pub fn start_of_day(&self, date: time::Date) -> Timestamp {
+        let day = i8::try_from(date.day()).ok();
+        let month = i8::try_from(u8::from(date.month())).ok();
+        let year = i16::try_from(date.year()).ok();
+        let start = match (year, month, day) {
+            (Some(y), Some(m), Some(d)) => jiff::civil::Date::new(y, m, d)
+                .and_then(|d| d.to_zoned(self.zone.clone()))
+                .map(|z| z.timestamp().as_millisecond())
+                .ok(),
+            _ => None,
+        };
+        start.map_or_else(
+            || Timestamp::start_of_day(date),
+            Timestamp::from_unix_millis,
+        )
+    }
+}
+
+#[cfg(test)]
+mod zone_tests {
+    use super::*;
+
+    #[test]
+    fn times_read_in_the_programs_zone_and_say_which() {
+        // 2026-07-01 18:30 UTC.
+        let at = Timestamp::from_unix_millis(1_782_930_600_000);
+        assert_eq!(ProgramZone::default().minute(at), "2026-07-01 18:30 UTC");
+        let chicago = ProgramZone::parse("America/Chicago").unwrap();
+        assert_eq!(chicago.name(), "America/Chicago");
+        assert_eq!(chicago.minute(at), "2026-07-01 13:30 CDT");
+        let madrid = ProgramZone::parse("Europe/Madrid").unwrap();
+        assert_eq!(madrid.minute(at), "2026-07-01 20:30 CEST");
+    }
+
+    #[test]
+    fn a_day_starts_at_midnight_in_the_zone() {
+        let day = time::macros::date!(2026 - 07 - 01);
+        let chicago = ProgramZone::parse("America/Chicago").unwrap();
+        assert_eq!(
+            chicago.start_of_day(day),
+            Timestamp::from_unix_millis(1_782_882_000_000)
+        );
+        assert_eq!(
+            ProgramZone::default().start_of_day(day),
+            Timestamp::start_of_day(day)
+        );
+    }
+
+    #[test]
+    fn only_real_zones_are_taken() {
+        for bad in ["Mars/Olympus", "", "Etc/Unknown", "CDT-ish"] {
+            assert!(ProgramZone::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -85,11 +85,15 @@ pub enum Command {
         checkpoints: Checkpoints,
         #[command(flatten)]
         key_epochs: KeyEpochs,
+        #[command(flatten)]
+        times: Times,
     },
     /// Start a server on a throw-away folder with synthetic demo clients, and say how to try it.
     Demo {
         #[command(flatten)]
         listen: Listen,
+        #[command(flatten)]
+        times: Times,
         /// How many synthetic clients to make.
         #[arg(long, default_value_t = 200)]
         clients: u32,
@@ -184,6 +188,25 @@ pub enum Command {
         #[arg(long, short)]
         input: PathBuf,
     },
+}
+
+/// How the staff pages show times.
+#[derive(Debug, Clone, Args)]
+pub struct Times {
+    /// The program's time zone, by its IANA name (America/Chicago, Europe/Madrid): staff pages
+    /// show every time in it, and say which zone it is.
+    #[arg(
+        long = "time-zone",
+        env = "SAFEHARBOR_TIME_ZONE",
+        default_value = "UTC",
+        value_parser = time_zone
+    )]
+    pub time_zone: domain::time::ProgramZone,
+}
+
+fn time_zone(name: &str) -> Result<domain::time::ProgramZone, String> {
+    domain::time::ProgramZone::parse(name)
+        .map_err(|_| format!("{name:?} is not a time zone's name (such as America/Chicago or UTC)"))
 }
 
 #[derive(Debug, Clone, Args)]

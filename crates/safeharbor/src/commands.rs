@@ -14,7 +14,7 @@ use domain::case::{ProgramCode, ProgramName};
 
 use crate::cli::{
     AuditCommand, Checkpoints, Cli, ClientsCommand, Command, KeyEpochs, KeysCommand, Listen,
-    ProgramsCommand, Storage, TokensCommand, UsersCommand,
+    ProgramsCommand, Storage, Times, TokensCommand, UsersCommand,
 };
 use crate::{audit_checkpoints, demo, instance, key_epochs, progress, screening};
 
@@ -25,8 +25,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             listen,
             checkpoints,
             key_epochs,
-        } => serve(&storage, &listen, &checkpoints, &key_epochs).await,
-        Command::Demo { listen, clients } => run_demo(&listen, clients).await,
+            times,
+        } => serve(&storage, &listen, &checkpoints, &key_epochs, times).await,
+        Command::Demo {
+            listen,
+            times,
+            clients,
+        } => run_demo(&listen, times, clients).await,
         Command::Users { storage, command } => {
             users(&instance::open(&storage).await?, command).await
         }
@@ -158,13 +163,16 @@ async fn serve(
     listen: &Listen,
     checkpoints: &Checkpoints,
     key_epochs: &KeyEpochs,
+    times: Times,
 ) -> anyhow::Result<ExitCode> {
     if app::BENCH_BASELINE && std::env::var_os("SAFEHARBOR_BENCH_BASELINE").is_none() {
         bail!(
             "this is a benchmark-only build that reads clients without audit or decryption; it does not serve real data"
         );
     }
-    let app = instance::open(storage).await?;
+    let app = instance::open(storage)
+        .await?
+        .with_time_zone(times.time_zone);
     let first_run = app.first_run_link().await?;
     let checkpoint_file = checkpoints
         .file
@@ -197,7 +205,7 @@ async fn serve(
     .await
 }
 
-async fn run_demo(listen: &Listen, clients: u32) -> anyhow::Result<ExitCode> {
+async fn run_demo(listen: &Listen, times: Times, clients: u32) -> anyhow::Result<ExitCode> {
     let dir = tempfile::Builder::new()
         .prefix("safeharbor-demo-")
         .tempdir()?;
@@ -206,7 +214,9 @@ async fn run_demo(listen: &Listen, clients: u32) -> anyhow::Result<ExitCode> {
         database_url: None,
         key_file: None,
     };
-    let app = instance::open(&storage).await?;
+    let app = instance::open(&storage)
+        .await?
+        .with_time_zone(times.time_zone);
     let bar = progress::bar(Some(u64::from(clients)), "making demo clients");
     let accounts = demo::seed(&app, clients, 2026, |n| bar.set_position(n)).await?;
     bar.finish_and_clear();

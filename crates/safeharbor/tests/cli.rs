@@ -1045,3 +1045,19 @@ fn determine_follows_the_json_contract_and_refuses_bad_facts() {
     ]);
     assert!(!out.status.success() && out.stdout.is_empty());
 }
+
+#[test]
+fn serve_refuses_a_time_zone_that_is_not_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let flag = safeharbor(&["serve", "--time-zone", "Mars/Olympus"], dir.path());
+    assert!(!flag.status.success());
+    let said = String::from_utf8_lossy(&flag.stderr);
+    assert!(said.contains("is not a time zone's name"), "{said}");
+    let from_env = Command::new(env!("CARGO_BIN_EXE_safeharbor"))
+        .args(["demo", "--clients", "1"])
+        .env("SAFEHARBOR_TIME_ZONE", "Atlantis/Capital")
+        .output()
+        .unwrap();
+    assert!(!from_env.status.success());
+    assert!(String::from_utf8_lossy(&from_env.stderr).contains("is not a time zone's name"));
+}

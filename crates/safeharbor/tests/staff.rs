@@ -1631,3 +1631,65 @@ async fn who_opened_a_record_shows_a_visit_a_line_a_page_at_a_time_by_person_and
         assert_eq!(refused.body, nothing.body);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_times_are_shown_and_read_in_the_programs_time_zone_which_they_name() {
+    for engine in engines() {
+        let chicago = domain::time::ProgramZone::parse("America/Chicago").unwrap();
+        let t = TestApp::start_in(engine, chicago).await;
+        let (_, sue_key) = t.enrolled("sue.s", Role::Supervisor).await;
+        let (_, ana_key) = t.enrolled("ana.m", Role::CaseManager).await;
+        let mut ana = Staff::new(&t);
+        ana.sign_in("ana.m", &ana_key).await;
+        let rosa = record_rosa(&mut ana).await;
+        let noted = ana
+            .submit(
+                &rosa,
+                &format!("{rosa}/notes"),
+                &[("text", "Met at the library.")],
+            )
+            .await;
+        assert_eq!(noted.status, StatusCode::SEE_OTHER);
+        // Chicago keeps daylight time in September: five hours behind UTC.
+        let local = |unix_seconds: i64| {
+            let shifted = domain::Timestamp::from_unix_millis((unix_seconds - 5 * 3600) * 1000);
+            let text = shifted.rfc3339();
+            format!("{} {} CDT", &text[..10], &text[11..16])
+        };
+        let note_at = local(t.unix_seconds());
+        let page = ana.get(&rosa).await;
+        assert!(
+            page.body.contains(&format!("{note_at} · ana.m")),
+            "{}",
+            page.body
+        );
+        assert!(!page.body.contains("UTC"));
+
+        // Late in the evening in Chicago it is already the next day in UTC: days in the log's
+        // filter are Chicago's.
+        t.clock.advance_minutes(60 * 11);
+        ana.sign_in("ana.m", &ana_key).await;
+        assert_eq!(ana.get(&rosa).await.status, StatusCode::OK);
+        let evening = local(t.unix_seconds());
+        let mut sue = Staff::new(&t);
+        sue.sign_in("sue.s", &sue_key).await;
+        let local_day = &evening[..10];
+        let utc_day = &domain::Timestamp::from_unix_millis(t.unix_seconds() * 1000).rfc3339()[..10];
+        assert_ne!(
+            local_day, utc_day,
+            "the test needs the evening to fall on another UTC day"
+        );
+        let that_day = sue
+            .get(&format!(
+                "/app/audit?action=client.read&from={local_day}&to={local_day}"
+            ))
+            .await;
+        let lines = log_lines(&that_day);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines[0].contains(&evening), "{}", lines[0]);
+        let next_day = sue
+            .get(&format!("/app/audit?action=client.read&from={utc_day}"))
+            .await;
+        assert!(next_day.body.contains("Nothing is recorded that matches."));
+    }
+}

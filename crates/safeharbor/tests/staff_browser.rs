@@ -16,6 +16,7 @@ use std::path::Path;
 use serde_json::json;
 
 use common::browser::{Browser, Size, axe_script, axe_violations, files_holding};
+use common::staff::Staff;
 use common::{Engine, STAFF_PASSWORD, TestApp, totp_from_base32};
 use domain::Role;
 
@@ -318,6 +319,11 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     );
 }
 
+/// A case manager on no team, whose clients only an emergency opens to anyone else.
+async fn worker_on_no_team(t: &TestApp) -> common::Persona {
+    t.persona("cal.m", Role::CaseManager).await
+}
+
 /// Signs in through the sign-in page at `base` with password and a fresh code; returns where the
 /// browser lands (the start page, or an administrator's passkey step).
 async fn sign_in(
@@ -345,14 +351,39 @@ async fn the_pages_of_administrators_and_supervisors_pass_the_accessibility_chec
     let (ada, ada_key) = t.enrolled("ada.admin", Role::Administrator).await;
     let (sue, sue_key) = t.enrolled("sue.s", Role::Supervisor).await;
     let (ana, _) = t.enrolled("ana.m", Role::CaseManager).await;
+    let (ben, ben_key) = t.enrolled("ben.m", Role::Outreach).await;
     let team = t.app.create_team(&ada.caller, "North").await.unwrap();
-    for (who, leads) in [(&sue, true), (&ana, false)] {
+    for (who, leads) in [(&sue, true), (&ana, false), (&ben, false)] {
         t.app
             .put_team_member(&ada.caller, team, who.caller.id, leads)
             .await
             .unwrap();
     }
     let client = t.client_page_of(&ana, NAME).await;
+    let other = t
+        .client_page_of(&worker_on_no_team(&t).await, "Lior Canarystone")
+        .await;
+    // Ben opens a record that is not his in an emergency, so a review waits for Sue.
+    let mut ben_web = Staff::new(&t);
+    ben_web.sign_in("ben.m", &ben_key).await;
+    t.clock.advance_minutes(1);
+    let opened = ben_web
+        .submit(
+            "/app/emergency",
+            "/app/emergency",
+            &[
+                ("client", other.rsplit('/').next().unwrap()),
+                (
+                    "reason",
+                    "Her sister called: she is at the bus station and needs a bed tonight.",
+                ),
+                ("password", STAFF_PASSWORD),
+                ("code", &ben_key.code(t.unix_seconds())),
+            ],
+        )
+        .await;
+    assert_eq!(opened.location(), other, "{}", opened.body);
+    ben_web.get(&other).await;
     let mut b = Browser::start().await;
     let axe = axe_script();
     let mut problems = Vec::new();

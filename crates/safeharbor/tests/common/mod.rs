@@ -103,6 +103,11 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn start(engine: Engine) -> Self {
+        Self::start_in(engine, domain::time::ProgramZone::default()).await
+    }
+
+    /// A server whose staff read times in `zone`.
+    pub async fn start_in(engine: Engine, zone: domain::time::ProgramZone) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = match engine {
             Engine::Sqlite => None,
@@ -117,7 +122,8 @@ impl TestApp {
         let app = safeharbor::instance::open_with(&storage, clock.clone(), Entropy::seeded(11))
             .await
             .expect("open")
-            .with_password_cost(crypto::password::Cost::TEST_ONLY);
+            .with_password_cost(crypto::password::Cost::TEST_ONLY)
+            .with_time_zone(zone);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

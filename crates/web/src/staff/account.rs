@@ -46,8 +46,8 @@ async fn account(State(app): State<app::App>, signed_in: SignedIn) -> Response {
             sessions: sessions
                 .into_iter()
                 .map(|s| SessionLine {
-                    started: when(s.started_at),
-                    last_seen: when(s.last_seen_at),
+                    started: when(&app, s.started_at),
+                    last_seen: when(&app, s.last_seen_at),
                     this_one: s.this_one,
                 })
                 .collect(),

@@ -9,6 +9,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use domain::audit::DESCRIBED;
+use domain::time::ProgramZone;
 use serde::{Deserialize, Serialize};
 
 use super::links;
@@ -57,8 +58,8 @@ impl LogForm {
             && self.before.is_none()
     }
 
-    /// What the form asks for, or the problem with it in words.
-    fn query(&self) -> Result<app::access_log::LogQuery, String> {
+    /// What the form asks for, or the problem with it in words; dates are days in `zone`.
+    fn query(&self, zone: &ProgramZone) -> Result<app::access_log::LogQuery, String> {
         let given = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
         let action = match self.action.as_deref() {
             None | Some(ANY_ACTION) => None,
@@ -71,23 +72,20 @@ impl LogForm {
                 "That is not a record's reference: paste the id or the address of a record.",
             )?),
         };
-        let day = |text: &str| -> Result<Option<domain::Timestamp>, String> {
+        let day = |text: &str| -> Result<Option<time::Date>, String> {
             given(text)
-                .map(|d| {
-                    domain::case::parse_date("date", &d)
-                        .map(domain::Timestamp::start_of_day)
-                        .map_err(|_| "Please give dates as year-month-day, like 2026-03-31.")
-                })
+                .map(|d| domain::case::parse_date("date", &d))
                 .transpose()
-                .map_err(str::to_owned)
+                .map_err(|_| "Please give dates as year-month-day, like 2026-03-31.".to_owned())
         };
+        // "To" a day includes that whole day: up to the start of the next.
+        let until = day(&self.to)?.map(|d| d.next_day().unwrap_or(d));
         Ok(app::access_log::LogQuery {
             username: given(&self.staff),
             action,
             record,
-            from: day(&self.from)?,
-            // "To" a day includes that whole day.
-            until: day(&self.to)?.map(|t| t.plus_days(1)),
+            from: day(&self.from)?.map(|d| zone.start_of_day(d)),
+            until: until.map(|d| zone.start_of_day(d)),
             before: self.before,
         })
     }
@@ -118,11 +116,11 @@ struct Line {
     why: String,
 }
 
-fn lines(page: app::access_log::LogPage) -> Vec<Line> {
+fn lines(app: &app::App, page: app::access_log::LogPage) -> Vec<Line> {
     page.lines
         .into_iter()
         .map(|l| Line {
-            at: when(l.at),
+            at: when(app, l.at),
             who: l.who,
             what: l.what.join(", "),
             emergency: l.emergency,
@@ -176,7 +174,7 @@ async fn audit(
             chosen: value == chosen,
         })
         .collect();
-    let (problem, found) = match form.query() {
+    let (problem, found) = match form.query(app.time_zone()) {
         Err(problem) => (Some(problem), None),
         Ok(query) => match app.audit_log(&signed_in.caller, &query).await {
             Ok(found) => (None, Some(found)),
@@ -196,7 +194,7 @@ async fn audit(
             actions,
             problem,
             no_such_person,
-            lines: found.map(lines).unwrap_or_default(),
+            lines: found.map(|f| lines(&app, f)).unwrap_or_default(),
             older,
             show_record: true,
         },
@@ -224,7 +222,7 @@ async fn access_log(at: OnClient, form: Result<Query<LogForm>, QueryRejection>) 
     let Ok(Query(form)) = form else {
         return page::not_found();
     };
-    let query = form.query();
+    let query = form.query(at.app.time_zone());
     // The log first: for anyone it is not meant for, it is "not found" before anything is read.
     let asked = query.clone().unwrap_or_default();
     let log = match at
@@ -245,7 +243,7 @@ async fn access_log(at: OnClient, form: Result<Query<LogForm>, QueryRejection>) 
         (false, None, Vec::new())
     } else {
         let older = log.older.map(|before| form.older(&here, before));
-        (log.no_such_person, older, lines(log))
+        (log.no_such_person, older, lines(&at.app, log))
     };
     render(
         status_for(problem.as_ref()),

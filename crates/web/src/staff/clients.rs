@@ -60,14 +60,14 @@ struct CaseloadPage {
     problem: Option<String>,
 }
 
-fn lines(clients: Vec<app::ClientSummary>) -> Vec<Line> {
+fn lines(app: &app::App, clients: Vec<app::ClientSummary>) -> Vec<Line> {
     clients
         .into_iter()
         .map(|c| Line {
             href: links::client(c.id),
             name: c.preferred_name,
             age_band: c.age_band.map_or("", AgeBand::as_str),
-            added: when(c.created_at),
+            added: when(app, c.created_at),
         })
         .collect()
 }
@@ -101,7 +101,7 @@ async fn caseload(
         StatusCode::OK,
         &CaseloadPage {
             chrome: Some(signed_in.chrome(Place::Caseload)),
-            clients: lines(clients),
+            clients: lines(&app, clients),
             searched: false,
             newer,
             older,
@@ -138,7 +138,7 @@ async fn search(
         StatusCode::OK,
         &CaseloadPage {
             chrome,
-            clients: lines(clients),
+            clients: lines(&app, clients),
             searched: true,
             newer: None,
             older: None,
@@ -252,7 +252,7 @@ async fn client_page(
                     author: n
                         .author_name
                         .unwrap_or_else(|| "recorded by an administrator".to_owned()),
-                    at: when(n.created_at),
+                    at: when(app, n.created_at),
                     text: n.text,
                 })
                 .collect(),
@@ -262,7 +262,7 @@ async fn client_page(
                     href: links::screening(id, s.id),
                     title: records::title(&s.instrument),
                     result: records::result_words(s.result.as_deref()),
-                    at: when(s.created_at),
+                    at: when(app, s.created_at),
                 })
                 .collect(),
             screen_href: may(Action::WriteScreening)
@@ -272,7 +272,7 @@ async fn client_page(
                 .map(|d| DeterminationLine {
                     href: links::determination(id, d.id),
                     summary: records::summary(&d.worksheet),
-                    at: when(d.created_at),
+                    at: when(app, d.created_at),
                 })
                 .collect(),
             worksheet_href: may(Action::WriteDetermination)

@@ -17,6 +17,7 @@ use domain::legal::{
     Column, EarliestAct, Explanation, FactSource, FactValue, Facts, Jurisdiction, Outcome,
     QUESTIONS, Question, Worksheet, parse_iso_date, question,
 };
+use domain::time::ProgramZone;
 use domain::{ClientId, DeterminationId};
 
 use super::links;
@@ -160,27 +161,31 @@ fn actor_name(staff: &HashMap<String, Option<String>>, actor: &str) -> String {
         .unwrap_or_else(|| "someone no longer on staff".to_owned())
 }
 
+/// The worksheet recorded last, who is who among its authors, and the zone its times are read
+/// in: what the worksheet says a fact stood at before.
+type Before<'a> = (
+    &'a Worksheet,
+    &'a HashMap<String, Option<String>>,
+    &'a ProgramZone,
+);
+
 /// How a fact stands in a recorded worksheet, in one line.
-fn recorded_line(
-    worksheet: &Worksheet,
-    staff: &HashMap<String, Option<String>>,
-    path: &str,
-) -> Option<String> {
+fn recorded_line((worksheet, staff, zone): Before<'_>, path: &str) -> Option<String> {
     let value = worksheet.facts().value(path)?;
     let p = worksheet.provenance(path)?;
     Some(format!(
-        "{}: {} ({}), recorded by {} on {} UTC",
+        "{}: {} ({}), recorded by {} on {}",
         answer_words(value),
         p.source.label().to_lowercase(),
         p.source.as_str(),
         staff_name(staff, p.by),
-        when(p.at)
+        zone.minute(p.at)
     ))
 }
 
 fn columns(
     fields: &BTreeMap<String, String>,
-    before: Option<(&Worksheet, &HashMap<String, Option<String>>)>,
+    before: Option<Before<'_>>,
     problem_at: Option<(&str, &str)>,
 ) -> Vec<ColumnInputs> {
     Column::ALL
@@ -203,7 +208,7 @@ fn columns(
 fn fact_input(
     q: &Question,
     fields: &BTreeMap<String, String>,
-    before: Option<(&Worksheet, &HashMap<String, Option<String>>)>,
+    before: Option<Before<'_>>,
     problem_at: Option<(&str, &str)>,
 ) -> FactInput {
     let kind = kind_of(q.path);
@@ -228,7 +233,7 @@ fn fact_input(
                 selected: s.as_str() == source,
             })
             .collect(),
-        before: before.and_then(|(worksheet, staff)| recorded_line(worksheet, staff, q.path)),
+        before: before.and_then(|before| recorded_line(before, q.path)),
         problem: problem_at
             .filter(|(path, _)| *path == q.path)
             .map(|(_, text)| text.to_owned()),
@@ -256,7 +261,7 @@ async fn worksheet_page(
     let (fields, saved) = match posted {
         Some(posted) => (posted.clone(), None),
         None => match app.worksheet_draft(caller, id).await {
-            Ok(Some(draft)) => (draft.fields, Some(when(draft.saved_at))),
+            Ok(Some(draft)) => (draft.fields, Some(when(app, draft.saved_at))),
             Ok(None) => (latest.map(fields_of).unwrap_or_default(), None),
             Err(err) => return page::failure(err),
         },
@@ -265,7 +270,8 @@ async fn worksheet_page(
     let at = problem
         .as_ref()
         .and_then(|p| p.path.map(|path| (path, p.text.as_str())));
-    let columns = columns(&fields, latest.map(|w| (w, &recorded.staff)), at);
+    let before = latest.map(|w| (w, &recorded.staff, app.time_zone()));
+    let columns = columns(&fields, before, at);
     render(
         status,
         &WorksheetPage {
@@ -540,10 +546,7 @@ fn jurisdiction_title(jurisdiction: Jurisdiction) -> &'static str {
     }
 }
 
-fn recorded_columns(
-    worksheet: &Worksheet,
-    staff: &HashMap<String, Option<String>>,
-) -> Vec<RecordedColumn> {
+fn recorded_columns((worksheet, staff, zone): Before<'_>) -> Vec<RecordedColumn> {
     Column::ALL
         .into_iter()
         .map(|column| {
@@ -559,7 +562,7 @@ fn recorded_columns(
                         answer: answer_words(value),
                         source: p.source.label(),
                         by: staff_name(staff, p.by),
-                        at: when(p.at),
+                        at: zone.minute(p.at),
                     }),
                     _ => unknown.push(q.text),
                 }
@@ -611,11 +614,11 @@ async fn result(at: OnRecord<DeterminationId>) -> Response {
         &ResultPage {
             chrome: Some(at.signed_in.chrome(Place::Elsewhere)),
             name: client.preferred_name,
-            at: when(found.created_at),
+            at: when(&at.app, found.created_at),
             by,
             jurisdictions,
             information,
-            recorded: recorded_columns(&found.worksheet, &recorded.staff),
+            recorded: recorded_columns((&found.worksheet, &recorded.staff, at.app.time_zone())),
             back: links::client_section(at.id, "determinations"),
             worksheet: links::of_client(links::WORKSHEET, at.id),
         },

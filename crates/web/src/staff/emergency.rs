@@ -237,13 +237,13 @@ async fn reviews(State(app): State<app::App>, signed_in: SignedIn) -> Response {
                     opened: p
                         .opened
                         .into_iter()
-                        .map(|l| (when(l.at), l.what.join(", ")))
+                        .map(|l| (when(&app, l.at), l.what.join(", ")))
                         .collect(),
                     reason: p
                         .reason
                         .unwrap_or_else(|| "(the record has since been erased)".to_owned()),
-                    granted: when(p.granted_at),
-                    ends: when(p.expires_at),
+                    granted: when(&app, p.granted_at),
+                    ends: when(&app, p.expires_at),
                 })
                 .collect(),
         },

@@ -255,13 +255,10 @@ pub(crate) fn status_for<T>(problem: Option<&T>) -> StatusCode {
     }
 }
 
-/// An instant as staff read it: date and minute, in UTC (said so on the page).
-pub(crate) fn when(at: domain::Timestamp) -> String {
-    let text = at.rfc3339();
-    match (text.get(..10), text.get(11..16)) {
-        (Some(day), Some(minute)) => format!("{day} {minute}"),
-        _ => text,
-    }
+/// An instant as staff read it: date and minute in the program's time zone, which it names
+/// (`2026-03-31 14:05 CDT`).
+pub(crate) fn when(app: &app::App, at: domain::Timestamp) -> String {
+    app.time_zone().minute(at)
 }
 
 /// The stylesheet of the staff pages (at `links::STYLESHEET`).

@@ -194,7 +194,7 @@ async fn form_page(
                     .into_iter()
                     .map(|(item, code)| (format!("{ITEM_FIELD}{item}"), code))
                     .collect(),
-                Some(when(draft.saved_at)),
+                Some(when(app, draft.saved_at)),
             ),
             Ok(None) => (BTreeMap::new(), None),
             Err(err) => return page::failure(err),
@@ -379,7 +379,7 @@ async fn result(at: OnRecord<ScreeningId>) -> Response {
             name: client.preferred_name,
             back: links::client_section(at.id, "screenings"),
             title: title(&found.instrument),
-            at: when(found.created_at),
+            at: when(&at.app, found.created_at),
             result: result_words(found.result.as_deref()),
             recommendation,
             evidence: shipped.map(evidence).unwrap_or_default(),
