@@ -5,6 +5,7 @@
 
 use crate::signin::{Proof, SignInError};
 use domain::audit::{Actor, AuditAction};
+use domain::client::DateOfBirth;
 use domain::emergency::{EmergencyReason, ReviewComment, ReviewOutcome, expires_at};
 use domain::policy::{Action, Facts, Refusal, Subject, decide, reviews_emergency_access};
 use domain::{ClientId, EmergencyAccessId, Timestamp, UserId};
@@ -34,29 +35,71 @@ pub struct EmergencyView {
     pub opened: Vec<LogLine>,
 }
 
+/// How the worker names the record they need in an emergency.
+#[derive(Debug, Clone, Copy)]
+pub enum Whom<'a> {
+    /// The record's reference, as a colleague or a referral gives it.
+    Reference(ClientId),
+    /// The person's name (legal or used) and date of birth, both exactly as recorded: found
+    /// through the blind indexes, and only when one record alone matches.
+    Identity {
+        name: &'a str,
+        date_of_birth: DateOfBirth,
+    },
+}
+
 fn emergency_target(id: EmergencyAccessId) -> String {
     format!("emergency:{id}")
 }
 
 impl App {
-    /// Opens a client's record to the caller for an hour. Needs the caller's password and a
-    /// fresh code (checked like a sign-in, soft lock included) and a reason. A record the caller
-    /// may already read needs no emergency; one that does not exist is "not found", and the
-    /// attempt is audited either way.
+    /// Opens a client's record to the caller for an hour, and says which. Needs the caller's
+    /// password and a fresh code (checked like a sign-in, soft lock included) and a reason; the
+    /// record is looked for only once they are proven, and every look is audited. A record the
+    /// caller may already read needs no emergency; one that does not exist, is not the only
+    /// match, or may not be opened in an emergency is "not found", and the attempt is audited.
     pub async fn break_glass(
         &self,
         token: &str,
         caller: &Caller,
-        client: ClientId,
+        whom: Whom<'_>,
         reason: &EmergencyReason,
         proof: Proof<'_>,
-    ) -> Result<std::result::Result<(), SignInError>> {
+    ) -> Result<std::result::Result<ClientId, SignInError>> {
         self.grant_role(caller, Action::BreakGlass)?;
         let (mut tx, _) = match self.proven(caller, proof).await? {
             Ok(checked) => checked,
             Err(refused) => return Ok(Err(refused)),
         };
         self.mark_reauthenticated(&mut tx, token, caller).await?;
+        let client = match whom {
+            Whom::Reference(client) => client,
+            Whom::Identity {
+                name,
+                date_of_birth,
+            } => {
+                let indexer = self.indexer();
+                let found = tx
+                    .clients_by_identity(
+                        &indexer.name(name),
+                        &indexer.date_of_birth(&date_of_birth.iso()),
+                    )
+                    .await?;
+                let only = match found.as_slice() {
+                    [only] => Some(*only),
+                    _ => None,
+                };
+                let actor = Actor::User(caller.id);
+                let look = AuditAction::EmergencyLookup;
+                self.audit(&mut tx, actor, look, only.map(target), "emergency")
+                    .await?;
+                let Some(client) = only else {
+                    tx.commit().await?;
+                    return Err(AppError::NotFound);
+                };
+                client
+            }
+        };
         let now = self.now();
         let facts = tx
             .client_for(client, caller.id, now)
@@ -65,7 +108,7 @@ impl App {
         // A record the caller may read already needs no emergency.
         if decide(caller.role, Subject::Client(facts), &[Action::ReadClient]).is_ok() {
             tx.commit().await?;
-            return Ok(Ok(()));
+            return Ok(Ok(client));
         }
         // What an emergency would open (never a restricted record, nor one that is not there).
         let opened = Subject::Client(facts.map(Facts::with_emergency_access));
@@ -109,7 +152,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        Ok(Ok(()))
+        Ok(Ok(client))
     }
 
     /// Emergency accesses waiting for review, oldest first, with their reasons and what was
