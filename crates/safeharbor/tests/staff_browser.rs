@@ -36,28 +36,28 @@ async fn submit(b: &Browser) {
         .await;
 }
 
-/// A main page, as a person sees it: checked with axe-core (serious and critical problems are
-/// collected in `problems`), on a phone (nothing to scroll sideways) and, with
-/// `SAFEHARBOR_SCREENSHOTS=1`, pictured at both sizes.
+/// A main page, as a person sees it: checked with axe-core at desk and phone widths (serious and
+/// critical problems are collected in `problems`), on a phone (nothing to scroll sideways) and,
+/// with `SAFEHARBOR_SCREENSHOTS=1`, pictured at both sizes.
 async fn seen(b: &Browser, axe: &str, name: &str, problems: &mut Vec<String>) {
     for violation in axe_violations(b, axe).await {
-        problems.push(format!("{name}: {violation}"));
+        problems.push(format!("{name} at 1280 px: {violation}"));
     }
-    if let Some(wider) = sideways_on_a_phone(b).await {
-        problems.push(format!("{name}: {wider}"));
-    }
-    screenshot(b, name).await;
-}
-
-/// How far the page at hand is wider than a phone's 390 pixels, if it is.
-async fn sideways_on_a_phone(b: &Browser) -> Option<String> {
     b.set_size(Size::Phone).await;
+    for violation in axe_violations(b, axe).await {
+        problems.push(format!("{name} at 390 px: {violation}"));
+    }
     let width = b
         .execute("return document.documentElement.scrollWidth;", json!([]))
         .await;
     b.set_size(Size::Desktop).await;
     let width = width.as_i64().unwrap();
-    (width > 390).then(|| format!("{width} px wide on a 390 px phone, so it scrolls sideways"))
+    if width > 390 {
+        problems.push(format!(
+            "{name}: {width} px wide on a 390 px phone, so it scrolls sideways"
+        ));
+    }
+    screenshot(b, name).await;
 }
 
 /// How far apart, at desktop width, the middles of the main links and "Sign out" are: more than
