@@ -481,6 +481,38 @@ async fn a_review_names_the_client_to_a_reviewer_who_may_see_them_shows_what_was
             !String::from_utf8_lossy(&kept).contains("Ben-Canary"),
             "sealed"
         );
+        // And shown, opened, under the reviews already made: to Sue, who made it, and to
+        // another lead of Ben's team; not to a supervisor who leads none of his teams.
+        let (_, una_key) = t.enrolled("una.s", Role::Supervisor).await;
+        let (_, vic_key) = t.enrolled("vic.s", Role::Supervisor).await;
+        ada.sign_in("ada.admin", &ada_key).await;
+        let una_user = ada.get("/app/admin/teams").await.option_value("una.s");
+        let lead = ada
+            .submit(
+                "/app/admin/teams",
+                &add,
+                &[("user", una_user.as_str()), ("leads", "yes")],
+            )
+            .await;
+        assert_eq!(lead.status, StatusCode::SEE_OTHER, "{}", lead.body);
+        let done = |page: &str| {
+            page.split("Reviewed in the last 30 days")
+                .nth(1)
+                .unwrap()
+                .to_owned()
+        };
+        let sues_view = done(&sue.get("/app/reviews").await.body);
+        assert!(sues_view.contains(COMMENT), "{sues_view}");
+        assert!(sues_view.contains("ben.m") && sues_view.contains("sue.s"));
+        assert!(sues_view.contains(&reference));
+        let mut una = Staff::new(&t);
+        una.sign_in("una.s", &una_key).await;
+        assert!(done(&una.get("/app/reviews").await.body).contains(COMMENT));
+        let mut vic = Staff::new(&t);
+        vic.sign_in("vic.s", &vic_key).await;
+        let vics_view = done(&vic.get("/app/reviews").await.body);
+        assert!(!vics_view.contains(COMMENT), "{vics_view}");
+        assert!(vics_view.contains("No review in the last 30 days"));
         let too_long = sue
             .submit(
                 "/app/reviews",

@@ -1761,15 +1761,36 @@ async fn who_opened_a_record_shows_a_visit_a_line_a_page_at_a_time_by_person_and
         assert!(!first.body.contains("last 100 shown"));
 
         // The older page goes on where this one stopped.
-        let older_links: Vec<&str> = first
-            .body
-            .split(r#"<p><a href=""#)
-            .skip(1)
-            .filter_map(|l| l.split('"').next())
+        let page_links = |page: &str| -> Vec<String> {
+            page.split(r#"<a href=""#)
+                .skip(1)
+                .filter_map(|l| l.split('"').next())
+                .filter(|l| l.starts_with(&log))
+                .map(|l| l.replace("&#38;", "&"))
+                .collect()
+        };
+        let older_links: Vec<String> = page_links(&first.body)
+            .into_iter()
             .filter(|l| l.contains("before="))
             .collect();
         assert_eq!(older_links.len(), 1, "{}", first.body);
-        let older = sue.get(&older_links[0].replace("&#38;", "&")).await;
+        assert!(!first.body.contains("Back to the newest"));
+        let older = sue.get(&older_links[0]).await;
+        // From there, back to the newest: the same search's first page.
+        let newest = older
+            .body
+            .split("Back to the newest")
+            .next()
+            .and_then(|before| page_links(before).pop())
+            .expect("a link back to the newest");
+        assert!(!newest.contains("before="), "{newest}");
+        // The same lines, below a new one for these looks at the log (each look is audited).
+        let again = log_lines(&sue.get(&newest).await);
+        assert!(again[0].contains("looked at who opened the record"));
+        assert!(
+            again[1..] == lines[..lines.len() - 1],
+            "not the first page again"
+        );
         let more = log_lines(&older);
         // 60 looks, the refusal, the record made, the log read once: 62 lines, less those seen.
         assert!(

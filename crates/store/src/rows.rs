@@ -261,6 +261,25 @@ pub struct EmergencyAccessRow {
     pub expires_at: Timestamp,
 }
 
+/// An emergency access and its review.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ReviewedAccessRow {
+    pub access: EmergencyAccessRow,
+    pub reviewed_by: UserId,
+    pub reviewed_at: Timestamp,
+    pub outcome: String,
+    pub comment: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for ReviewedAccessRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReviewedAccessRow")
+            .field("access", &self.access)
+            .field("outcome", &self.outcome)
+            .finish_non_exhaustive()
+    }
+}
+
 impl std::fmt::Debug for EmergencyAccessRow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EmergencyAccessRow")

@@ -250,16 +250,52 @@ struct ReviewLine {
     ends: String,
 }
 
+/// A review already made, as the page lists it.
+struct ReviewedLine {
+    href: String,
+    client: String,
+    by: String,
+    granted: String,
+    reason: String,
+    justified: bool,
+    outcome: &'static str,
+    reviewer: String,
+    reviewed: String,
+    comment: String,
+}
+
 #[derive(Template)]
 #[template(path = "staff/reviews.html")]
 struct ReviewsPage {
     chrome: Option<Chrome>,
     reviews: Vec<ReviewLine>,
+    reviewed: Vec<ReviewedLine>,
+}
+
+fn reviewed_line(app: &app::App, r: app::emergency::ReviewedView) -> ReviewedLine {
+    ReviewedLine {
+        href: links::client(r.client),
+        client: r.client.to_string(),
+        by: r.by,
+        granted: when(app, r.granted_at),
+        reason: r
+            .reason
+            .unwrap_or_else(|| "(the record has since been erased)".to_owned()),
+        justified: r.outcome == ReviewOutcome::Justified,
+        outcome: r.outcome.in_words(),
+        reviewer: r.reviewer,
+        reviewed: when(app, r.reviewed_at),
+        comment: r.comment.unwrap_or_default(),
+    }
 }
 
 async fn reviews(State(app): State<app::App>, signed_in: SignedIn) -> Response {
     let pending = match app.emergency_reviews(&signed_in.caller).await {
         Ok(pending) => pending,
+        Err(err) => return page::failure(err),
+    };
+    let reviewed = match app.recent_reviews(&signed_in.caller).await {
+        Ok(reviewed) => reviewed,
         Err(err) => return page::failure(err),
     };
     render(
@@ -284,6 +320,10 @@ async fn reviews(State(app): State<app::App>, signed_in: SignedIn) -> Response {
                     granted: when(&app, p.granted_at),
                     ends: when(&app, p.expires_at),
                 })
+                .collect(),
+            reviewed: reviewed
+                .into_iter()
+                .map(|r| reviewed_line(&app, r))
                 .collect(),
         },
     )
