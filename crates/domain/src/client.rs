@@ -144,6 +144,35 @@ impl DateOfBirth {
     }
 }
 
+/// A regular expression matching exactly the YYYY-MM-DD texts from 1900-01-01 to `today` (with
+/// JSON Schema's `format: date` to rule out days that do not exist): what `DateOfBirth::parse`
+/// accepts, for the OpenAPI document, which cannot otherwise say "not in the future".
+pub fn date_of_birth_pattern(today: time::Date) -> String {
+    let choice = |range: std::ops::RangeInclusive<i32>, width: usize| -> String {
+        let items: Vec<String> = range.map(|n| format!("{n:0width$}")).collect();
+        format!("({})", items.join("|"))
+    };
+    let (year, month, day) = (today.year(), u8::from(today.month()), today.day());
+    let mut ways = Vec::new();
+    if year > 1900 {
+        ways.push(format!(
+            "{}-[0-9]{{2}}-[0-9]{{2}}",
+            choice(1900..=year - 1, 4)
+        ));
+    }
+    if month > 1 {
+        ways.push(format!(
+            "{year}-{}-[0-9]{{2}}",
+            choice(1..=i32::from(month) - 1, 2)
+        ));
+    }
+    ways.push(format!(
+        "{year}-{month:02}-{}",
+        choice(1..=i32::from(day), 2)
+    ));
+    format!("^({})$", ways.join("|"))
+}
+
 impl std::fmt::Debug for DateOfBirth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("DateOfBirth(<redacted>)")
@@ -341,6 +370,27 @@ impl NewClient {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn the_date_of_birth_pattern_takes_what_parsing_takes() {
+        for today in [
+            date!(2026 - 12 - 02),
+            date!(2027 - 01 - 01),
+            date!(2030 - 03 - 31),
+        ] {
+            let pattern = regex::Regex::new(&date_of_birth_pattern(today)).unwrap();
+            let mut day = date!(1899 - 12 - 25);
+            while day <= today.next_day().unwrap().next_day().unwrap() {
+                let iso = DateOfBirth(day).iso();
+                assert_eq!(
+                    pattern.is_match(&iso),
+                    DateOfBirth::parse(&iso, today).is_ok(),
+                    "{iso} on {today}"
+                );
+                day = day.next_day().unwrap();
+            }
+        }
+    }
 
     #[test]
     fn names_are_trimmed_and_bounded() {

@@ -841,7 +841,37 @@ async fn the_openapi_document_lists_the_contract_paths() {
             "{schema}.{field}: {pattern}"
         );
     }
-    assert_eq!(schemas["DuplicatesBody"]["minProperties"], 1);
+    let any = &schemas["DuplicatesBody"]["anyOf"];
+    assert_eq!(any[0]["required"][0], "name", "{any}");
+    assert_eq!(any[1]["required"][0], "date_of_birth", "{any}");
+    // Coded values are the domain's lists; a date of birth is no later than today.
+    let client = &schemas["ClientBody"]["properties"];
+    assert!(
+        client["gender"]["enum"]
+            .as_array()
+            .unwrap()
+            .contains(&"woman".into())
+    );
+    assert!(
+        client["age_band"]["enum"]
+            .as_array()
+            .unwrap()
+            .contains(&"55-plus".into())
+    );
+    let born = regex::Regex::new(client["date_of_birth"]["pattern"].as_str().unwrap()).unwrap();
+    let today = w.t.app.now().date();
+    let iso = |d: time::Date| domain::case::format_date(d);
+    assert!(born.is_match(&iso(today)) && born.is_match("1900-01-01"));
+    assert!(!born.is_match(&iso(today.next_day().unwrap())) && !born.is_match("1899-12-31"));
+    let determination = &schemas["DeterminationBody"]["properties"];
+    assert_eq!(determination["facts"]["additionalProperties"], false);
+    assert_eq!(
+        determination["sources"]["propertyNames"]["enum"]
+            .as_array()
+            .unwrap()
+            .len(),
+        domain::legal::FACT_PATHS.len()
+    );
     // A determination's results are a list, as the server sends them.
     let result = &doc["components"]["schemas"]["DeterminationResult"]["properties"]["results"];
     assert_eq!(result["type"], "array", "{result}");

@@ -180,6 +180,7 @@ pub(crate) async fn read(on: OnClient) -> Result<Json<ClientResponse>, ApiError>
 
 #[utoipa::path(get, operation_id = "listCaseload", path = "/api/v1/clients", tag = "clients", params(Page),
     responses((status = 200, description = "Your caseload, most recently assigned first", body = CaseloadResponse),
+        (status = 400, description = "A parameter out of bounds, or one this operation does not take", body = crate::error::ErrorBody),
         (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub(crate) async fn caseload(

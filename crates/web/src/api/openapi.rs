@@ -1,6 +1,10 @@
 //! The OpenAPI document of the JSON API, served at `/api/v1/openapi.json`.
 
 use axum::Json;
+use axum::extract::State;
+use domain::client::{AgeBand, Gender, date_of_birth_pattern};
+use domain::legal::{FACT_PATHS, FactSource};
+use serde_json::{Value, json};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -32,7 +36,7 @@ use super::{cases, clients, determinations, notes, screenings, shape};
         determinations::DeterminationRecord, determinations::DeterminationsResponse,
         crate::error::ErrorBody, crate::error::ErrorDetail,
     )),
-    modifiers(&BearerAuth, &AskAboutSomething),
+    modifiers(&BearerAuth),
 )]
 struct ApiDoc;
 
@@ -48,23 +52,78 @@ impl Modify for BearerAuth {
     }
 }
 
-/// A duplicates check asks about a name, a date of birth or both: `{}` is outside the schema, as
-/// the server refuses it. (Set here: utoipa 5.5 writes `min_properties` as `maxProperties`.)
-struct AskAboutSomething;
+/// The document as served: utoipa's, with what the server accepts written in from the domain's
+/// own lists (so that the two cannot drift apart) and from today's date, which a date of birth
+/// may not pass.
+pub(super) async fn document(State(app): State<app::App>) -> Json<Value> {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    accepted(&mut doc, app.now().date());
+    Json(doc)
+}
 
-impl Modify for AskAboutSomething {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::{RefOr, Schema};
-        let schema = openapi
-            .components
-            .as_mut()
-            .and_then(|c| c.schemas.get_mut("DuplicatesBody"));
-        if let Some(RefOr::T(Schema::Object(body))) = schema {
-            body.min_properties = Some(1);
+fn codes(values: impl IntoIterator<Item = &'static str>) -> Value {
+    Value::from(values.into_iter().collect::<Vec<_>>())
+}
+
+/// A nullable text that is one of `values`.
+fn one_of(values: impl IntoIterator<Item = &'static str>) -> Value {
+    let mut values: Vec<Value> = values.into_iter().map(Value::from).collect();
+    values.push(Value::Null);
+    json!({ "type": ["string", "null"], "enum": values })
+}
+
+/// Writes into `doc` the rules utoipa's attributes cannot state.
+fn accepted(doc: &mut Value, today: time::Date) {
+    let born = json!({
+        "type": ["string", "null"],
+        "format": "date",
+        "pattern": date_of_birth_pattern(today),
+        "description": "YYYY-MM-DD, from 1900-01-01 to today.",
+    });
+    let schemas = &mut doc["components"]["schemas"];
+    let client = &mut schemas["ClientBody"]["properties"];
+    client["date_of_birth"] = born.clone();
+    client["gender"] = one_of(Gender::ALL.iter().map(|g| g.as_str()));
+    client["age_band"] = one_of(AgeBand::ALL.iter().map(|a| a.as_str()));
+    // A duplicates check asks about a name, a date of birth or both: never about nothing.
+    let duplicates = &mut schemas["DuplicatesBody"];
+    duplicates["properties"]["date_of_birth"] = born;
+    duplicates["anyOf"] = json!([
+        { "required": ["name"], "properties": { "name": { "type": "string" } } },
+        { "required": ["date_of_birth"], "properties": { "date_of_birth": { "type": "string" } } },
+    ]);
+    let screening = &mut schemas["ScreeningBody"]["properties"];
+    if let Ok(instruments) = app::screenings::instruments() {
+        screening["instrument"]["enum"] = codes(instruments.iter().map(|i| i.id.as_str()));
+    }
+    let determination = &mut schemas["DeterminationBody"]["properties"];
+    if let Ok(mut facts) = serde_json::from_str::<Value>(FACTS_SCHEMA) {
+        if let Some(facts) = facts.as_object_mut() {
+            facts.remove("$schema");
+            facts.remove("$id");
+        }
+        determination["facts"] = facts;
+    }
+    determination["sources"] = json!({
+        "type": "object",
+        "propertyNames": { "enum": codes(FACT_PATHS) },
+        "additionalProperties": { "enum": codes(FactSource::ALL.iter().map(|s| s.as_str())) },
+    });
+    let purposes = codes(app::Purpose::ALL.iter().map(|p| p.as_str()));
+    let parameters = doc["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(Value::as_object_mut)
+        .flat_map(|operations| operations.values_mut())
+        .filter_map(|operation| operation["parameters"].as_array_mut())
+        .flatten();
+    for parameter in parameters {
+        if parameter["name"] == "X-Purpose" {
+            parameter["schema"] = json!({ "type": "string", "enum": purposes.clone() });
         }
     }
 }
 
-pub(super) async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
-}
+/// The facts file's schema (docs/facts.schema.json), the body of a determination.
+const FACTS_SCHEMA: &str = include_str!("../../../../docs/facts.schema.json");
