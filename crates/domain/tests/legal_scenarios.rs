@@ -890,6 +890,11 @@ fn the_facts_a_definition_reads_come_from_its_rule_tree() {
             .into_iter()
             .map(|(path, _)| path)
             .collect();
-        assert_eq!(packs.facts_read(result.rule()), listed, "{}", result.rule_id());
+        assert_eq!(
+            packs.facts_read(result.rule()),
+            listed,
+            "{}",
+            result.rule_id()
+        );
     }
 }

@@ -202,9 +202,12 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     assert!(b.page_source().await.contains("Result: look further"));
     seen(&b, &axe, "screening", &mut problems).await;
 
-    // A determination: the worksheet filled in fact by fact, each with how we know it, saved as
-    // it is filled in; then the outcome per jurisdiction.
-    b.goto(&format!("{client}/determinations/new")).await;
+    // A determination: the worksheet filled in fact by fact for the federal definition, each
+    // with how we know it, saved as it is filled in; then the outcome per jurisdiction.
+    b.goto(&format!(
+        "{client}/determinations/new?for=us-federal.severe-sex-trafficking"
+    ))
+    .await;
     fill(&b, "input[name=\"fact.person.age_at_first_act\"]", "16").await;
     for (fact, source) in [
         ("person.age_at_first_act", "own-account"),
@@ -225,7 +228,7 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     )
     .await;
     seen(&b, &axe, "worksheet", &mut problems).await;
-    submit(&b).await;
+    b.click(&b.find(RECORD).await).await;
     b.wait_for_url("the determination", |u| {
         u.contains("/determinations/") && !u.contains("/new")
     })
@@ -495,7 +498,10 @@ const RECORD: &str = "form.worksheet button:not([name])";
 
 /// A case manager's client (with this date of birth on the record, if any), and a browser signed
 /// in as that case manager.
-async fn worker_and_client(t: &TestApp, born: Option<&str>) -> (common::Persona, ClientId, Browser) {
+async fn worker_and_client(
+    t: &TestApp,
+    born: Option<&str>,
+) -> (common::Persona, ClientId, Browser) {
     let (ana, key) = t.enrolled("ana.m", Role::CaseManager).await;
     let client = domain::client::RawClient {
         preferred_name: NAME.to_owned(),
@@ -589,7 +595,10 @@ async fn the_worksheet_takes_the_date_of_birth_from_the_record_and_carries_no_cl
         .determinations(&ana.caller, client, app::Purpose::CaseWork)
         .await
         .unwrap();
-    let newest = list.list.iter().find(|d| result.ends_with(&d.id.to_string()));
+    let newest = list
+        .list
+        .iter()
+        .find(|d| result.ends_with(&d.id.to_string()));
     let sheet = &newest.unwrap().worksheet;
     assert_eq!(
         sheet.facts().value("person.date_of_birth"),
@@ -612,10 +621,8 @@ async fn the_worksheet_shows_every_problem_at_once_in_words_beside_its_field() {
     let (_, client, mut b) = worker_and_client(&t, None).await;
     let axe = axe_script();
     let mut problems = Vec::new();
-    b.goto(&t.url(&format!(
-        "/app/clients/{client}/determinations/new?for=all"
-    )))
-    .await;
+    b.goto(&t.url(&format!("/app/clients/{client}/determinations/new?for=all")))
+        .await;
     // Two facts answered without saying how we know them, a date that does not exist, and a
     // date of birth after the end.
     for fact in ["means.force", "actions.harboring"] {
@@ -624,7 +631,12 @@ async fn the_worksheet_shows_every_problem_at_once_in_words_beside_its_field() {
     }
     fill(&b, "input[name=\"fact.period.from\"]", "2023-02-30").await;
     fill(&b, "input[name=\"fact.period.to\"]", "2009-01-01").await;
-    fill(&b, "input[name=\"fact.person.date_of_birth\"]", "2010-05-01").await;
+    fill(
+        &b,
+        "input[name=\"fact.person.date_of_birth\"]",
+        "2010-05-01",
+    )
+    .await;
     for (fact, source) in [
         ("period.from", "own-account"),
         ("period.to", "own-account"),
@@ -670,7 +682,10 @@ async fn the_worksheet_shows_every_problem_at_once_in_words_beside_its_field() {
     }
     // Nothing typed is lost.
     assert_eq!(value_of(&b, "fact.period.from").await, "2023-02-30");
-    assert_eq!(value_of(&b, "fact.person.date_of_birth").await, "2010-05-01");
+    assert_eq!(
+        value_of(&b, "fact.person.date_of_birth").await,
+        "2010-05-01"
+    );
     let force = b
         .execute(
             "return document.querySelector('input[name=\"fact.means.force\"][value=yes]').checked;",
@@ -694,8 +709,11 @@ fn dotted_name(text: &str) -> bool {
 
 /// Presses Tab from the top of the page until the worksheet's Record button has the focus.
 async fn tab_presses_to_record(b: &Browser) -> usize {
-    b.execute("document.activeElement?.blur(); window.scrollTo(0, 0);", json!([]))
-        .await;
+    b.execute(
+        "document.activeElement?.blur(); window.scrollTo(0, 0);",
+        json!([]),
+    )
+    .await;
     for presses in 1..=200 {
         b.press_key(TAB).await;
         let there = b
@@ -735,18 +753,25 @@ async fn the_worksheet_asks_first_what_one_definition_needs_in_few_tab_presses()
         .await;
     let first_presses = tab_presses_to_record(&b).await;
     let first_heights = heights(&b).await;
-    eprintln!("worksheet as opened: {first_presses} Tab presses to Record; {first_heights:?} px high at 390 and 1280 px");
+    eprintln!(
+        "worksheet as opened: {first_presses} Tab presses to Record; {first_heights:?} px high at 390 and 1280 px"
+    );
 
     // The worker chooses the federal definition used for T visas and HHS letters.
     let severe = "us-federal.severe-sex-trafficking";
-    b.click(&b.find(&format!("select#for option[value=\"{severe}\"]")).await)
-        .await;
+    b.click(
+        &b.find(&format!("select#for option[value=\"{severe}\"]"))
+            .await,
+    )
+    .await;
     b.click(&b.find("form.choose button").await).await;
     b.wait_for_url("the worksheet for one definition", |u| u.contains("for="))
         .await;
     let presses = tab_presses_to_record(&b).await;
     let (phone, desktop) = heights(&b).await;
-    eprintln!("worksheet for {severe}: {presses} Tab presses to Record; {phone} and {desktop} px high at 390 and 1280 px");
+    eprintln!(
+        "worksheet for {severe}: {presses} Tab presses to Record; {phone} and {desktop} px high at 390 and 1280 px"
+    );
     let rule = packs.rule(severe).unwrap();
     let mut wanted: Vec<String> = packs
         .facts_read(rule)
@@ -756,7 +781,11 @@ async fn the_worksheet_asks_first_what_one_definition_needs_in_few_tab_presses()
     wanted.sort();
     let mut shown = facts_on_show(&b).await;
     shown.sort();
-    assert_eq!(shown, wanted, "only the facts the definition reads are on show");
+    assert_eq!(
+        shown, wanted,
+        "only the facts the definition reads are on show"
+    );
+    // Measured before: 96 Tab presses, every fact and every "how we know" in the way.
     assert!(
         presses <= 30 && first_presses <= 30,
         "{first_presses} and {presses} Tab presses to Record"
@@ -802,12 +831,19 @@ async fn a_determination_shows_each_outcome_at_a_glance_with_its_reasons_folded(
         )
         .await;
     let folds = folds.as_array().unwrap();
-    assert!(folds.len() >= 7, "each definition's reasons are folded: {folds:?}");
-    assert!(folds.iter().all(|open| open == &json!(false)), "closed until opened");
+    assert!(
+        folds.len() >= 7,
+        "each definition's reasons are folded: {folds:?}"
+    );
+    assert!(
+        folds.iter().all(|open| open == &json!(false)),
+        "closed until opened"
+    );
     let glance = b.find_all(".glance tbody tr").await;
     assert_eq!(glance.len(), 7, "every definition's outcome at a glance");
+    // Measured before the reasons were folded: 58,927 px at 390 and 25,622 px at 1280.
     assert!(
-        phone <= 9_000 && desktop <= 5_000,
+        phone <= 10_000 && desktop <= 6_000,
         "{phone} px at 390 and {desktop} px at 1280"
     );
     // Opened, a definition's reasons are there, element by element.

@@ -860,16 +860,21 @@ mod tests {
         let born = parse_iso_date("2008-03-02").unwrap();
         let (facts, left_out) = recorded.with_date_of_birth(born);
         assert_eq!(left_out, ["person.age_at_first_act"]);
-        assert_eq!(facts.value("person.age_at_first_act"), Some(FactValue::Years(None)));
+        assert_eq!(
+            facts.value("person.age_at_first_act"),
+            Some(FactValue::Years(None))
+        );
         assert_eq!(facts.minor_at_first_act(), Some(true));
         assert!(facts.clashes().is_empty());
         // An age that fits stays; so does everything else.
-        let fits = Facts::parse_json(r#"{"person": {"age_at_first_act": 15}, "period": {"from": "2023-06-01"}}"#)
-            .unwrap();
+        let fits = Facts::parse_json(
+            r#"{"person": {"age_at_first_act": 15}, "period": {"from": "2023-06-01"}}"#,
+        )
+        .unwrap();
         assert_eq!(fits.with_date_of_birth(born).1, Vec::<&str>::new());
         // A start before the birth is left out with whatever depended on it.
-        let early = Facts::parse_json(r#"{"period": {"from": "2001-01-01", "to": "2002-01-01"}}"#)
-            .unwrap();
+        let early =
+            Facts::parse_json(r#"{"period": {"from": "2001-01-01", "to": "2002-01-01"}}"#).unwrap();
         let (facts, left_out) = early.with_date_of_birth(born);
         assert_eq!(left_out, ["period.from", "period.to"]);
         assert!(facts.clashes().is_empty());

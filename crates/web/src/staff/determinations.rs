@@ -285,7 +285,9 @@ fn from_the_record(fields: &mut BTreeMap<String, String>, born: Option<Date>) {
         answer.clone_from(&born);
     }
     if *answer == born {
-        let source = fields.entry(field(SOURCE_FIELD, DATE_OF_BIRTH)).or_default();
+        let source = fields
+            .entry(field(SOURCE_FIELD, DATE_OF_BIRTH))
+            .or_default();
         if source.is_empty() {
             *source = FactSource::ClientRecord.as_str().to_owned();
         }
@@ -407,9 +409,7 @@ impl Filled<'_> {
             sources: FactSource::ALL
                 .into_iter()
                 .filter(|s| {
-                    *s != FactSource::ClientRecord
-                        || on_record.is_some()
-                        || s.as_str() == source
+                    *s != FactSource::ClientRecord || on_record.is_some() || s.as_str() == source
                 })
                 .map(|s| SourceChoice {
                     value: s.as_str(),
@@ -609,7 +609,9 @@ impl Problem {
 fn how_to_write(kind: &str) -> &'static str {
     match kind {
         "flag" => "Answer yes, no or not known.",
-        "date" => "Write a real date as year-month-day (for example 2023-06-01), or leave it blank.",
+        "date" => {
+            "Write a real date as year-month-day (for example 2023-06-01), or leave it blank."
+        }
         _ => "Write a whole number of years from 0 to 130, or leave it blank.",
     }
 }
@@ -656,7 +658,10 @@ fn known_fields(form: &BTreeMap<String, String>) -> bool {
 
 /// The posted worksheet as facts and their sources, or every problem with it. `born` is the date
 /// of birth on the client record: the only thing "the client record" can be the source of.
-fn parse_facts(form: &BTreeMap<String, String>, born: Option<Date>) -> Result<Posted, Vec<Problem>> {
+fn parse_facts(
+    form: &BTreeMap<String, String>,
+    born: Option<Date>,
+) -> Result<Posted, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut values = Vec::with_capacity(QUESTIONS.len());
     let mut sources = BTreeMap::new();
@@ -696,12 +701,15 @@ fn parse_facts(form: &BTreeMap<String, String>, born: Option<Date>) -> Result<Po
         }
     }
     for path in Worksheet::unsourced(values.iter().copied(), &sources) {
-        if !problems.iter().any(|p| p.target() == Some(field(SOURCE_FIELD, path))) {
+        if !problems
+            .iter()
+            .any(|p| p.target() == Some(field(SOURCE_FIELD, path)))
+        {
             problems.push(Problem::at_path(Field::Source, path, NO_SOURCE));
         }
     }
-    let facts = Facts::from_values(values)
-        .map_err(|errors| problems.extend(errors.iter().map(problem_of)));
+    let facts =
+        Facts::from_values(values).map_err(|errors| problems.extend(errors.iter().map(problem_of)));
     match facts {
         Ok(facts) if problems.is_empty() => Ok(Posted { facts, sources }),
         _ => {
@@ -711,14 +719,17 @@ fn parse_facts(form: &BTreeMap<String, String>, born: Option<Date>) -> Result<Po
     }
 }
 
-/// The worksheet's address, asking first the facts of `focus` (a rule's id, or `all`: neither
-/// needs escaping).
-fn worksheet_link(id: ClientId, focus: Focus<'_>) -> String {
-    format!(
-        "{}?{FOCUS_FIELD}={}",
-        links::of_client(links::WORKSHEET, id),
-        focus.value()
-    )
+/// The worksheet's address, asking first the facts of the definition `chosen`, if one was.
+fn worksheet_link(id: ClientId, chosen: Option<&str>) -> Result<String, app::AppError> {
+    let sheet = links::of_client(links::WORKSHEET, id);
+    Ok(match chosen {
+        // A rule's id, or `all`: neither needs escaping.
+        Some(chosen) => {
+            let focus = Focus::of(app::determinations::rule_packs()?, Some(chosen));
+            format!("{sheet}?{FOCUS_FIELD}={}", focus.value())
+        }
+        None => sheet,
+    })
 }
 
 /// Records the worksheet as a determination, or (with `save=draft`) keeps it to finish later.
@@ -740,11 +751,8 @@ async fn record(
     if draft {
         // A draft keeps what was typed, checked or not: it is checked when it is recorded.
         return match app.save_worksheet_draft(caller, id, &form).await {
-            Ok(_) if navigating(&headers) => match app::determinations::rule_packs() {
-                Ok(packs) => {
-                    let focus = Focus::of(packs, focus.as_deref());
-                    Redirect::to(&worksheet_link(id, focus)).into_response()
-                }
+            Ok(_) if navigating(&headers) => match worksheet_link(id, focus.as_deref()) {
+                Ok(sheet) => Redirect::to(&sheet).into_response(),
                 Err(err) => page::failure(err),
             },
             Ok(_) => StatusCode::NO_CONTENT.into_response(),
