@@ -516,7 +516,7 @@ async fn worker_and_client(
         .await
         .unwrap();
     let b = Browser::start().await;
-    sign_in(&b, &t, &t.base, "ana.m", &key).await;
+    sign_in(&b, t, &t.base, "ana.m", &key).await;
     (ana, id, b)
 }
 
