@@ -2,7 +2,8 @@
 
 use crypto::blind_index::BlindIndexer;
 use domain::audit::{Actor, AuditAction};
-use domain::client::{AgeBand, DateOfBirth, Gender, NewClient};
+use domain::caseload::{AgeFilter, CaseFilter, CaseloadOrder, NameQuery};
+use domain::client::{AgeBand, DateOfBirth, Gender, NewClient, age_on};
 use domain::policy::Action;
 use domain::{ClientId, Timestamp};
 use store::rows::{CaseloadPage, ClientLine, ClientRow};
@@ -32,17 +33,78 @@ pub struct ClientView {
     pub restricted: bool,
 }
 
-/// A line of a caseload.
+/// A line of a caseload, with what tells two people of the same name apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientSummary {
     pub id: ClientId,
     pub preferred_name: String,
+    pub legal_name: Option<String>,
+    pub date_of_birth: Option<DateOfBirth>,
+    /// Today's, from the date of birth when there is one.
     pub age_band: Option<AgeBand>,
     pub created_at: Timestamp,
+    pub last_note_at: Option<Timestamp>,
+    pub open_cases: u32,
+    /// Everyone assigned, earliest first (filled in for the lines of a caseload page).
+    pub workers: Vec<String>,
+}
+
+/// A client in the caller's caseload who may be the person being recorded, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PossibleDuplicate {
+    pub client: ClientSummary,
+    /// The same name, legal or used.
+    pub same_name: bool,
+    pub same_date_of_birth: bool,
 }
 
 /// The most clients one caseload page holds.
 pub const MAX_PAGE: i64 = 200;
+
+/// The most clients a caseload is searched, sorted or filtered over, in memory. A worker's
+/// caseload is tens of people, a busy one hundreds; beyond this it is a program's whole list.
+pub const MAX_CASELOAD: i64 = 5_000;
+
+/// How a worker asked to see their own caseload.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseloadQuery {
+    pub find: Option<NameQuery>,
+    pub order: CaseloadOrder,
+    pub case: CaseFilter,
+    pub age: AgeFilter,
+}
+
+impl CaseloadQuery {
+    /// The plain list, newest first, which the database pages by itself.
+    fn is_plain(&self) -> bool {
+        *self == Self::default()
+    }
+
+    fn admits(&self, client: &ClientSummary) -> bool {
+        self.case.admits(client.open_cases)
+            && self.age.admits(client.age_band)
+            && self.find.as_ref().is_none_or(|find| {
+                find.matches(
+                    std::iter::once(client.preferred_name.as_str())
+                        .chain(client.legal_name.as_deref()),
+                )
+            })
+    }
+
+    /// Puts `clients` (newest assignment first) in the order asked; ties keep that order.
+    fn sort(&self, clients: &mut [ClientSummary]) {
+        match self.order {
+            CaseloadOrder::Newest => {}
+            CaseloadOrder::Oldest => clients.reverse(),
+            CaseloadOrder::Name => {
+                clients.sort_by_cached_key(|c| c.preferred_name.to_lowercase());
+            }
+            CaseloadOrder::LastNote => {
+                clients.sort_by_key(|c| std::cmp::Reverse(c.last_note_at));
+            }
+        }
+    }
+}
 
 fn coded<T>(
     raw: Option<&str>,
@@ -266,110 +328,143 @@ impl App {
         offset: i64,
         purpose: Purpose,
     ) -> Result<Vec<ClientSummary>> {
-        self.grant_role(caller, Action::ListCaseload)?;
-        let user = caller.id;
         let (limit, offset) = (limit.clamp(1, MAX_PAGE), offset.max(0));
         let page = CaseloadPage {
-            user,
+            user: caller.id,
             limit,
             offset,
         };
         let rows = self
-            .grouped(Ask::nothing().with(page), move |app, mut share| {
-                Box::pin(async move {
-                    // Read with the batch's other caseload pages.
-                    let Some(rows) = share.more::<CaseloadPage>() else {
-                        return Err(AppError::Conflict("the caseload was not read; try again"));
-                    };
-                    share.events.push(app.event(
-                        Actor::User(user),
-                        AuditAction::CaseloadList,
-                        None,
-                        purpose.as_str(),
-                    ));
-                    Ok(Ok(rows))
-                })
-            })
+            .caseload_rows(caller, page, AuditAction::CaseloadList, purpose)
             .await?;
         // Opened once the audit event is durable, outside the shared transaction.
         self.summaries(&rows).await
     }
 
-    /// Clients in the caller's caseload whose name (legal name, or else the name used) matches,
-    /// found through the blind index without decrypting anyone else.
-    pub async fn search_caseload(
+    /// One page of the caller's caseload as they asked to see it, with who works with each
+    /// person. Finding by part of a name, sorting and filtering open the whole caseload's names
+    /// in memory, for its own worker only: nothing is ever indexed letter by letter (P5).
+    pub async fn find_in_caseload(
         &self,
         caller: &Caller,
-        name: &str,
+        query: &CaseloadQuery,
+        limit: i64,
+        offset: i64,
         purpose: Purpose,
     ) -> Result<Vec<ClientSummary>> {
+        let mut found = if query.is_plain() {
+            self.caseload(caller, limit, offset, purpose).await?
+        } else {
+            let whole = CaseloadPage {
+                user: caller.id,
+                limit: MAX_CASELOAD,
+                offset: 0,
+            };
+            let action = if query.find.is_some() {
+                AuditAction::CaseloadSearch
+            } else {
+                AuditAction::CaseloadList
+            };
+            let rows = self.caseload_rows(caller, whole, action, purpose).await?;
+            let mut clients = self.summaries(&rows).await?;
+            clients.retain(|c| query.admits(c));
+            query.sort(&mut clients);
+            let skip = usize::try_from(offset.max(0)).unwrap_or(usize::MAX);
+            let take = usize::try_from(limit.clamp(1, MAX_PAGE)).unwrap_or(0);
+            clients.into_iter().skip(skip).take(take).collect()
+        };
+        let ids: Vec<ClientId> = found.iter().map(|c| c.id).collect();
+        let mut reads = self.store().read().await?;
+        let workers = reads.workers_of(&ids).await?;
+        reads.commit().await?;
+        for (client, worker) in workers {
+            if let Some(line) = found.iter_mut().find(|c| c.id == client) {
+                line.workers.push(worker);
+            }
+        }
+        Ok(found)
+    }
+
+    /// The rows of a caseload page, read with the batch's other caseload pages, and its audit
+    /// event.
+    async fn caseload_rows(
+        &self,
+        caller: &Caller,
+        page: CaseloadPage,
+        action: AuditAction,
+        purpose: Purpose,
+    ) -> Result<Vec<ClientLine>> {
         self.grant_role(caller, Action::ListCaseload)?;
         let user = caller.id;
-        let index = self.indexer().name(name);
-        let rows = self
-            .grouped(Ask::nothing(), move |app, share| {
-                Box::pin(async move {
-                    let rows = share
-                        .reads
-                        .matching_clients(user, Some(&index), None)
-                        .await?;
-                    let rows: Vec<ClientLine> = rows.iter().map(ClientLine::from).collect();
-                    share.events.push(app.event(
-                        Actor::User(user),
-                        AuditAction::CaseloadSearch,
-                        None,
-                        purpose.as_str(),
-                    ));
-                    Ok(Ok(rows))
-                })
+        self.grouped(Ask::nothing().with(page), move |app, mut share| {
+            Box::pin(async move {
+                let Some(rows) = share.more::<CaseloadPage>() else {
+                    return Err(AppError::Conflict("the caseload was not read; try again"));
+                };
+                share
+                    .events
+                    .push(app.event(Actor::User(user), action, None, purpose.as_str()));
+                Ok(Ok(rows))
             })
-            .await?;
-        self.summaries(&rows).await
+        })
+        .await
     }
 
     /// Opens the caseload line of each row, with every key fetched in one query.
     pub(crate) async fn summaries(&self, rows: &[ClientLine]) -> Result<Vec<ClientSummary>> {
         let ids: Vec<ClientId> = rows.iter().map(|r| r.id).collect();
         let keys = self.client_keys(&ids).await?;
+        let today = self.now().date();
         rows.iter()
             // A client whose key is already gone is being erased: not listed.
             .filter_map(|row| keys.get(&row.id).map(|dek| (row, dek)))
             .map(|(row, dek)| {
+                let r = row.id.to_string();
+                let sealed = |column, blob: Option<&Vec<u8>>| {
+                    open_opt(dek, TABLE, column, &r, blob.map(Vec::as_slice))
+                };
+                let date_of_birth = sealed("date_of_birth", row.date_of_birth.as_ref())?
+                    .map(|iso| DateOfBirth::parse(&iso, today))
+                    .transpose()
+                    .map_err(|_| store::StoreError::Corrupt("a date of birth"))?;
+                let age_band = match date_of_birth {
+                    Some(born) => Some(AgeBand::for_age(age_on(born.date(), today))),
+                    None => coded(row.age_band.as_deref(), AgeBand::parse)?,
+                };
                 Ok(ClientSummary {
                     id: row.id,
-                    preferred_name: open(
-                        dek,
-                        TABLE,
-                        "preferred_name",
-                        &row.id.to_string(),
-                        row.preferred_name.as_deref().unwrap_or_default(),
-                    )?,
-                    age_band: coded(row.age_band.as_deref(), AgeBand::parse)?,
+                    preferred_name: sealed("preferred_name", row.preferred_name.as_ref())?
+                        .unwrap_or_default(),
+                    legal_name: sealed("legal_name", row.legal_name.as_ref())?,
+                    date_of_birth,
+                    age_band,
                     created_at: row.created_at,
+                    last_note_at: row.last_note_at,
+                    open_cases: u32::try_from(row.open_cases).unwrap_or(u32::MAX),
+                    workers: Vec::new(),
                 })
             })
             .collect()
     }
 
     /// Clients in the caller's caseload with the same name or date of birth, found through the
-    /// blind indexes without decrypting anyone.
+    /// blind indexes without decrypting anyone else, each with why it matched.
     pub async fn possible_duplicates(
         &self,
         caller: &Caller,
         name: Option<&str>,
         date_of_birth: Option<DateOfBirth>,
-    ) -> Result<Vec<ClientId>> {
+    ) -> Result<Vec<PossibleDuplicate>> {
         self.grant_role(caller, Action::FindDuplicates)?;
         let indexer = self.indexer();
         let name_index = name.map(|n| indexer.name(n));
         let dob_index = date_of_birth.map(|d| indexer.date_of_birth(&d.iso()));
         let mut tx = self.store().write().await?;
-        let found = tx
+        let matched = tx
             .matching_clients(caller.id, name_index.as_deref(), dob_index.as_deref())
-            .await?
-            .into_iter()
-            .map(|row| row.id)
-            .collect();
+            .await?;
+        let ids: Vec<ClientId> = matched.iter().map(|row| row.id).collect();
+        let lines = tx.client_lines(&ids).await?;
         self.audit(
             &mut tx,
             Actor::User(caller.id),
@@ -379,7 +474,22 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        Ok(found)
+        let mut summaries = self.summaries(&lines).await?;
+        Ok(matched
+            .iter()
+            .filter_map(|row| {
+                let at = summaries.iter().position(|s| s.id == row.id)?;
+                let same = |index: &Option<String>, typed: &Option<String>| {
+                    typed.is_some() && index == typed
+                };
+                Some(PossibleDuplicate {
+                    client: summaries.swap_remove(at),
+                    same_name: same(&row.name_index, &name_index)
+                        || same(&row.alias_index, &name_index),
+                    same_date_of_birth: same(&row.dob_index, &dob_index),
+                })
+            })
+            .collect())
     }
 
     /// Erases a client at a staff member's request (P3).

@@ -5,10 +5,11 @@
 
 use crate::signin::{Proof, SignInError};
 use domain::audit::{Actor, AuditAction};
+use domain::client::DateOfBirth;
 use domain::emergency::{EmergencyReason, ReviewComment, ReviewOutcome, expires_at};
 use domain::policy::{Action, Facts, Refusal, Subject, decide, reviews_emergency_access};
 use domain::{ClientId, EmergencyAccessId, Timestamp, UserId};
-use store::rows::EmergencyAccessRow;
+use store::rows::{EmergencyAccessRow, ReviewedAccessRow};
 
 use crate::access::target;
 use crate::access_log::{LogLine, LogQuery, log_page};
@@ -34,29 +35,89 @@ pub struct EmergencyView {
     pub opened: Vec<LogLine>,
 }
 
+/// How the worker names the record they need in an emergency.
+#[derive(Debug, Clone, Copy)]
+pub enum Whom<'a> {
+    /// The record's reference, as a colleague or a referral gives it.
+    Reference(ClientId),
+    /// The person's name (legal or used) and date of birth, both exactly as recorded: found
+    /// through the blind indexes, and only when one record alone matches.
+    Identity {
+        name: &'a str,
+        date_of_birth: DateOfBirth,
+    },
+}
+
+/// How far back the reviews page shows reviews already made, and how many at most.
+const RECENT_REVIEW_DAYS: i64 = 30;
+const RECENT_REVIEWS_SHOWN: usize = 50;
+
+/// An emergency access already reviewed, as the reviews page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewedView {
+    pub client: ClientId,
+    pub by: String,
+    /// `None` when the client has since been erased.
+    pub reason: Option<String>,
+    pub granted_at: Timestamp,
+    pub outcome: ReviewOutcome,
+    pub reviewer: String,
+    pub reviewed_at: Timestamp,
+    pub comment: Option<String>,
+}
+
 fn emergency_target(id: EmergencyAccessId) -> String {
     format!("emergency:{id}")
 }
 
 impl App {
-    /// Opens a client's record to the caller for an hour. Needs the caller's password and a
-    /// fresh code (checked like a sign-in, soft lock included) and a reason. A record the caller
-    /// may already read needs no emergency; one that does not exist is "not found", and the
-    /// attempt is audited either way.
+    /// Opens a client's record to the caller for an hour, and says which. Needs the caller's
+    /// password and a fresh code (checked like a sign-in, soft lock included) and a reason; the
+    /// record is looked for only once they are proven, and every look is audited. A record the
+    /// caller may already read needs no emergency; one that does not exist, is not the only
+    /// match, or may not be opened in an emergency is "not found", and the attempt is audited.
     pub async fn break_glass(
         &self,
         token: &str,
         caller: &Caller,
-        client: ClientId,
+        whom: Whom<'_>,
         reason: &EmergencyReason,
         proof: Proof<'_>,
-    ) -> Result<std::result::Result<(), SignInError>> {
+    ) -> Result<std::result::Result<ClientId, SignInError>> {
         self.grant_role(caller, Action::BreakGlass)?;
         let (mut tx, _) = match self.proven(caller, proof).await? {
             Ok(checked) => checked,
             Err(refused) => return Ok(Err(refused)),
         };
         self.mark_reauthenticated(&mut tx, token, caller).await?;
+        let client = match whom {
+            Whom::Reference(client) => client,
+            Whom::Identity {
+                name,
+                date_of_birth,
+            } => {
+                let indexer = self.indexer();
+                let found = tx
+                    .clients_by_identity(
+                        &indexer.name(name),
+                        &indexer.date_of_birth(&date_of_birth.iso()),
+                    )
+                    .await?;
+                let only = match found.as_slice() {
+                    [only] => Some(*only),
+                    _ => None,
+                };
+                let actor = Actor::User(caller.id);
+                let look = AuditAction::EmergencyLookup;
+                self.audit(&mut tx, actor, look, only.map(target), "emergency")
+                    .await?;
+                let Some(client) = only else {
+                    tx.commit().await?;
+                    return Err(AppError::NotFound);
+                };
+                client
+            }
+        };
         let now = self.now();
         let facts = tx
             .client_for(client, caller.id, now)
@@ -65,7 +126,7 @@ impl App {
         // A record the caller may read already needs no emergency.
         if decide(caller.role, Subject::Client(facts), &[Action::ReadClient]).is_ok() {
             tx.commit().await?;
-            return Ok(Ok(()));
+            return Ok(Ok(client));
         }
         // What an emergency would open (never a restricted record, nor one that is not there).
         let opened = Subject::Client(facts.map(Facts::with_emergency_access));
@@ -109,7 +170,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        Ok(Ok(()))
+        Ok(Ok(client))
     }
 
     /// Emergency accesses waiting for review, oldest first, with their reasons and what was
@@ -196,6 +257,72 @@ impl App {
             .collect()
     }
 
+    /// The emergency accesses reviewed in the last 30 days that the caller reviews, reviewed or
+    /// held, the latest review first, with the decision and the reviewer's comment (opened
+    /// under the client's key: none for a client since erased). Looking is audited.
+    pub async fn recent_reviews(&self, caller: &Caller) -> Result<Vec<ReviewedView>> {
+        self.grant_role(caller, Action::ReviewEmergencyAccess)?;
+        let since = self.now().plus_days(-RECENT_REVIEW_DAYS);
+        let mut tx = self.store().write().await?;
+        let rows = tx.reviewed_emergency_access(since, 200).await?;
+        let reviewed_by = |row: &ReviewedAccessRow| row.reviewed_by;
+        let mine: Vec<ReviewedAccessRow> = rows
+            .iter()
+            .filter(|row| reviewed_by(row) == caller.id)
+            .cloned()
+            .collect();
+        let others = rows
+            .into_iter()
+            .filter(|row| reviewed_by(row) != caller.id)
+            .collect();
+        let mut rows = seen_by(&mut tx, caller.id, others, |row| row.access.user_id).await?;
+        rows.extend(mine);
+        rows.sort_by(|a, b| {
+            b.reviewed_at
+                .cmp(&a.reviewed_at)
+                .then(a.access.id.cmp(&b.access.id))
+        });
+        rows.truncate(RECENT_REVIEWS_SHOWN);
+        let people: Vec<UserId> = rows
+            .iter()
+            .flat_map(|r| [r.access.user_id, r.reviewed_by])
+            .collect();
+        let names = tx.usernames_of(&people).await?;
+        self.audit(
+            &mut tx,
+            Actor::User(caller.id),
+            AuditAction::EmergencyReviewList,
+            None,
+            "supervision",
+        )
+        .await?;
+        tx.commit().await?;
+        let ids: Vec<ClientId> = rows.iter().map(|r| r.access.client_id).collect();
+        let keys = self.client_keys(&ids).await?;
+        rows.into_iter()
+            .map(|row| {
+                let id = row.access.id.to_string();
+                let dek = keys.get(&row.access.client_id);
+                let opened = |column, blob: Option<&[u8]>| match dek {
+                    Some(dek) => open_opt(dek, TABLE, column, &id, blob),
+                    None => Ok(None),
+                };
+                let name = |user| names.get(&user).cloned().unwrap_or_default();
+                Ok(ReviewedView {
+                    client: row.access.client_id,
+                    by: name(row.access.user_id),
+                    reason: opened("reason", row.access.reason.as_deref())?,
+                    granted_at: row.access.granted_at,
+                    outcome: ReviewOutcome::parse(&row.outcome)
+                        .map_err(|_| store::StoreError::Corrupt("a review's outcome"))?,
+                    reviewer: name(row.reviewed_by),
+                    reviewed_at: row.reviewed_at,
+                    comment: opened("review_comment", row.comment.as_deref())?,
+                })
+            })
+            .collect()
+    }
+
     /// Records a supervisor's review of an emergency access, with their comment sealed under the
     /// client's key (none is kept for a client since erased). Nobody reviews their own.
     pub async fn review_emergency(
@@ -249,13 +376,24 @@ async fn awaiting_review_by(
     reviewer: UserId,
 ) -> Result<Vec<EmergencyAccessRow>> {
     let rows = tx.unreviewed_emergency_access().await?;
-    let holders: Vec<UserId> = rows.iter().map(|r| r.user_id).collect();
+    seen_by(tx, reviewer, rows, |row| row.user_id).await
+}
+
+/// Those of `rows` (emergency accesses, held by `holder`) that `viewer` reviews or holds.
+async fn seen_by<T>(
+    tx: &mut store::Tx,
+    viewer: UserId,
+    rows: Vec<T>,
+    holder: impl Fn(&T) -> UserId,
+) -> Result<Vec<T>> {
+    let holders: Vec<UserId> = rows.iter().map(&holder).collect();
     let leads = tx.team_leads_of(&holders).await?;
     Ok(rows
         .into_iter()
         .filter(|row| {
-            let holders_leads = leads.get(&row.user_id).map_or(&[][..], Vec::as_slice);
-            row.user_id == reviewer || reviews_emergency_access(&reviewer, holders_leads)
+            let held_by = holder(row);
+            let holders_leads = leads.get(&held_by).map_or(&[][..], Vec::as_slice);
+            held_by == viewer || reviews_emergency_access(&viewer, holders_leads)
         })
         .collect())
 }

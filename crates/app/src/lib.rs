@@ -36,7 +36,7 @@ use rand::{CryptoRng, RngCore, SeedableRng};
 use store::{KeyStore, Store, StoreError};
 
 pub use cases::{CaseView, NewCase};
-pub use clients::{ClientSummary, ClientView, MAX_PAGE};
+pub use clients::{CaseloadQuery, ClientSummary, ClientView, MAX_PAGE, PossibleDuplicate};
 pub use determinations::DeterminationView;
 pub use drafts::Draft;
 pub use keyring::KeyRing;

@@ -102,6 +102,7 @@ pub enum AuditAction {
     TeamMemberAdd,
     TeamMemberRemove,
     EmergencyAccess,
+    EmergencyLookup,
     EmergencyReviewList,
     EmergencyReview,
     Reauthenticate,
@@ -178,6 +179,7 @@ impl AuditAction {
             AuditAction::TeamMemberAdd => "team.member-add",
             AuditAction::TeamMemberRemove => "team.member-remove",
             AuditAction::EmergencyAccess => "client.emergency-access",
+            AuditAction::EmergencyLookup => "client.emergency-lookup",
             AuditAction::EmergencyReviewList => "emergency.review-list",
             AuditAction::EmergencyReview => "emergency.review",
             AuditAction::Reauthenticate => "session.reauthenticate",
@@ -200,6 +202,10 @@ pub const DESCRIBED: &[(&str, &str)] = &[
     (
         "client.emergency-access",
         "opened the record in an emergency",
+    ),
+    (
+        "client.emergency-lookup",
+        "looked for a record by name and date of birth in an emergency",
     ),
     ("client.create", "recorded the client"),
     ("client.erase", "erased the record"),

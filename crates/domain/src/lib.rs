@@ -6,6 +6,7 @@ pub mod audit;
 pub mod audit_checkpoint;
 pub mod audit_words;
 pub mod case;
+pub mod caseload;
 pub mod classification;
 pub mod client;
 pub mod contact_request;

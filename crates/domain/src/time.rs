@@ -105,6 +105,13 @@ impl ProgramZone {
             .unwrap_or_else(|| at.rfc3339())
     }
 
+    /// The day of an instant in this zone (`2026-03-31`).
+    pub fn day(&self, at: Timestamp) -> String {
+        jiff::Timestamp::from_millisecond(at.unix_millis())
+            .map(|t| t.to_zoned(self.zone.clone()).date().to_string())
+            .unwrap_or_else(|_| at.rfc3339())
+    }
+
     /// The first instant of `date` in this zone (midnight, or the first minute after a
     /// clock change that skips it).
     pub fn start_of_day(&self, date: time::Date) -> Timestamp {
@@ -139,6 +146,10 @@ mod zone_tests {
         assert_eq!(chicago.minute(at), "2026-07-01 13:30 CDT");
         let madrid = ProgramZone::parse("Europe/Madrid").unwrap();
         assert_eq!(madrid.minute(at), "2026-07-01 20:30 CEST");
+        // 23:40 UTC is already the next day in Madrid.
+        let late = Timestamp::from_unix_millis(1_782_949_200_000);
+        assert_eq!(ProgramZone::default().day(late), "2026-07-01");
+        assert_eq!(madrid.day(late), "2026-07-02");
     }
 
     #[test]

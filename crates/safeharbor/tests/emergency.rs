@@ -481,6 +481,38 @@ async fn a_review_names_the_client_to_a_reviewer_who_may_see_them_shows_what_was
             !String::from_utf8_lossy(&kept).contains("Ben-Canary"),
             "sealed"
         );
+        // And shown, opened, under the reviews already made: to Sue, who made it, and to
+        // another lead of Ben's team; not to a supervisor who leads none of his teams.
+        let (_, una_key) = t.enrolled("una.s", Role::Supervisor).await;
+        let (_, vic_key) = t.enrolled("vic.s", Role::Supervisor).await;
+        ada.sign_in("ada.admin", &ada_key).await;
+        let una_user = ada.get("/app/admin/teams").await.option_value("una.s");
+        let lead = ada
+            .submit(
+                "/app/admin/teams",
+                &add,
+                &[("user", una_user.as_str()), ("leads", "yes")],
+            )
+            .await;
+        assert_eq!(lead.status, StatusCode::SEE_OTHER, "{}", lead.body);
+        let done = |page: &str| {
+            page.split("Reviewed in the last 30 days")
+                .nth(1)
+                .unwrap()
+                .to_owned()
+        };
+        let sues_view = done(&sue.get("/app/reviews").await.body);
+        assert!(sues_view.contains(COMMENT), "{sues_view}");
+        assert!(sues_view.contains("ben.m") && sues_view.contains("sue.s"));
+        assert!(sues_view.contains(&reference));
+        let mut una = Staff::new(&t);
+        una.sign_in("una.s", &una_key).await;
+        assert!(done(&una.get("/app/reviews").await.body).contains(COMMENT));
+        let mut vic = Staff::new(&t);
+        vic.sign_in("vic.s", &vic_key).await;
+        let vics_view = done(&vic.get("/app/reviews").await.body);
+        assert!(!vics_view.contains(COMMENT), "{vics_view}");
+        assert!(vics_view.contains("No review in the last 30 days"));
         let too_long = sue
             .submit(
                 "/app/reviews",
@@ -504,4 +536,149 @@ async fn user_id(t: &TestApp, username: &str) -> String {
     let mut reads = t.app.store().read().await.unwrap();
     let user = reads.user_by_username(username).await.unwrap().unwrap();
     user.id.to_string()
+}
+
+/// Posts the emergency form naming the person by name and date of birth.
+async fn break_glass_for(
+    web: &mut Staff<'_>,
+    name: &str,
+    born: &str,
+    code: &str,
+) -> common::staff::Page {
+    web.submit(
+        "/app/emergency",
+        "/app/emergency",
+        &[
+            ("name", name),
+            ("date_of_birth", born),
+            ("reason", REASON),
+            ("password", STAFF_PASSWORD),
+            ("code", code),
+        ],
+    )
+    .await
+}
+
+/// Records a client for `by` with a legal name and a date of birth; returns their page.
+async fn client_born(t: &TestApp, by: &app::Caller, name: &str, legal: &str, born: &str) -> String {
+    let client = domain::client::RawClient {
+        preferred_name: name.to_owned(),
+        legal_name: Some(legal.to_owned()),
+        date_of_birth: Some(born.to_owned()),
+        ..Default::default()
+    }
+    .parse(t.app.now().date())
+    .unwrap();
+    let id = t
+        .app
+        .create_client(by, client, app::Purpose::CaseWork)
+        .await
+        .unwrap();
+    format!("/app/clients/{id}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn emergency_access_finds_the_one_record_with_that_name_and_date_of_birth() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (ana, _) = t.enrolled("ana.m", Role::CaseManager).await;
+        let (sue, _) = t.enrolled("sue.s", Role::Supervisor).await;
+        let (_, ben_key) = t.enrolled("ben.m", Role::CaseManager).await;
+        let (_, cal_key) = t.enrolled("cal.m", Role::CaseManager).await;
+        let rosa = client_born(&t, &ana.caller, "Rosa", "Rosa Marín Example", "2001-04-09").await;
+        // Two people share a name and a date of birth: neither opens by them.
+        for _ in 0..2 {
+            client_born(&t, &ana.caller, "Sam", "Sam Lee", "1990-01-01").await;
+        }
+        // A restricted record never opens in an emergency, and says no more than a missing one.
+        let kept = client_born(&t, &sue.caller, "Noor", "Noor Example", "1985-06-30").await;
+        let kept_id: domain::ClientId = kept.rsplit('/').next().unwrap().parse().unwrap();
+        t.app
+            .set_restricted(&sue.caller, kept_id, true)
+            .await
+            .unwrap();
+
+        // Ben signs in with the code his app showed a moment ago (the step before the server's),
+        // then opens Rosa's record at once with the code it shows now: no wait.
+        let mut ben = Staff::new(&t);
+        t.clock.advance_minutes(1);
+        let earlier = ben_key.code(t.unix_seconds() - 30);
+        let signed = ben
+            .post(
+                "/login",
+                &[
+                    ("username", "ben.m"),
+                    ("password", STAFF_PASSWORD),
+                    ("code", &earlier),
+                ],
+            )
+            .await;
+        assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+        let now = ben_key.code(t.unix_seconds());
+        let opened = break_glass_for(&mut ben, "rosa marín example", "2001-04-09", &now).await;
+        assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+        assert_eq!(opened.location(), rosa);
+        assert_eq!(ben.get(&rosa).await.status, StatusCode::OK);
+
+        // The name they use works as well as the legal name.
+        let mut cal = Staff::new(&t);
+        cal.sign_in("cal.m", &cal_key).await;
+        let used = break_glass_for(&mut cal, "Rosa", "2001-04-09", &code(&t, &cal_key)).await;
+        assert_eq!(used.location(), rosa, "{}", used.body);
+
+        // The same code again is named as used, with when the next one comes; what was typed
+        // is kept, never the password.
+        let again = break_glass_for(
+            &mut cal,
+            "Noor Example",
+            "1985-06-30",
+            &cal_key.code(t.unix_seconds()),
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::UNAUTHORIZED);
+        assert!(again.body.contains("already used"), "{}", again.body);
+        assert!(again.body.contains("The next one comes in about"));
+        assert!(again.body.contains(r#"value="Noor Example""#));
+        assert!(!again.body.contains(STAFF_PASSWORD));
+
+        // A wrong date, a shared identity and a restricted record read alike, and open nothing.
+        let mut answers = Vec::new();
+        for (name, born) in [
+            ("Rosa", "2001-04-10"),
+            ("Sam Lee", "1990-01-01"),
+            ("Noor Example", "1985-06-30"),
+        ] {
+            let refused = break_glass_for(&mut cal, name, born, &code(&t, &cal_key)).await;
+            assert_eq!(refused.status, StatusCode::NOT_FOUND, "{name}");
+            let problem = refused.body.split("role=\"alert\">").nth(1).unwrap();
+            answers.push(problem.split("</p>").next().unwrap().to_owned());
+        }
+        assert!(answers[0].contains("No single record can be opened"));
+        assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
+        assert_eq!(cal.get(&kept).await.status, StatusCode::NOT_FOUND);
+
+        // Half an identity is not looked for.
+        let half = break_glass_for(&mut cal, "Rosa", "", &code(&t, &cal_key)).await;
+        assert_eq!(half.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // Every look is audited: the one match names its record, the others name none.
+        let looks: Vec<Option<String>> = t
+            .audit()
+            .await
+            .into_iter()
+            .filter(|e| e.action == "client.emergency-lookup")
+            .map(|e| e.target)
+            .collect();
+        let rosa_target = format!("client:{}", rosa.rsplit('/').next().unwrap());
+        assert_eq!(
+            looks,
+            vec![
+                Some(rosa_target.clone()),
+                Some(rosa_target),
+                None,
+                None,
+                Some(format!("client:{kept_id}")),
+            ]
+        );
+    }
 }

@@ -9,7 +9,7 @@ mod common;
 
 use common::staff::Staff;
 use common::{Engine, STAFF_PASSWORD, TestApp, engines, totp_from_base32};
-use domain::Role;
+use domain::{ClientId, Role};
 use reqwest::StatusCode;
 use reqwest::header;
 
@@ -298,11 +298,7 @@ async fn someone_elses_client_looks_exactly_like_nothing() {
         let search = ben
             .submit("/app/", "/app/search", &[("name", "Rosa")])
             .await;
-        assert!(
-            search
-                .body
-                .contains("No one in your caseload has that name.")
-        );
+        assert!(search.body.contains("No one in your caseload matches."));
 
         // Administrators run the system but do not read case content (P6).
         let mut admin = Staff::new(&t);
@@ -606,30 +602,206 @@ async fn notes_and_safety_flags_that_cannot_be_saved_stay_on_the_page() {
     assert!(actions.iter().any(|a| a == "client.safety-update"));
 }
 
+/// Records a Zuri for `by` directly, a minute after the last client, with a legal name and a date
+/// of birth when given.
+async fn zuri(
+    t: &TestApp,
+    by: &common::Persona,
+    legal: Option<&str>,
+    born: Option<&str>,
+) -> ClientId {
+    t.clock.advance_minutes(1);
+    let client = domain::client::RawClient {
+        preferred_name: "Zuri".to_owned(),
+        legal_name: legal.map(str::to_owned),
+        date_of_birth: born.map(str::to_owned),
+        ..Default::default()
+    }
+    .parse(t.app.now().date())
+    .unwrap();
+    t.app
+        .create_client(&by.caller, client, app::Purpose::CaseWork)
+        .await
+        .unwrap()
+}
+
+/// The client pages a caseload page links to, in order.
+fn listed(body: &str) -> Vec<String> {
+    body.split(r#"<a href="/app/clients/"#)
+        .skip(1)
+        .filter_map(|rest| rest.get(..36)?.parse::<ClientId>().ok())
+        .map(|id| format!("/app/clients/{id}"))
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn search_finds_by_alias_or_legal_name_and_keeps_names_out_of_addresses() {
+async fn a_worker_finds_clients_by_part_of_a_name_and_tells_them_apart() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (ana, secret) = t.enrolled("ana.m", Role::CaseManager).await;
+        let ben = t.persona("ben.m", Role::CaseManager).await;
+        t.app
+            .add_program(
+                &domain::case::ProgramCode::parse("drop-in").unwrap(),
+                &domain::case::ProgramName::parse("Drop-in").unwrap(),
+            )
+            .await
+            .unwrap();
+        let mut staff = Staff::new(&t);
+        staff.sign_in("ana.m", &secret).await;
+        let rosa = record_rosa(&mut staff).await;
+        let plain = zuri(&t, &ana, None, None).await;
+        let teen = zuri(&t, &ana, Some("Zuri Okafor"), Some("2010-03-15")).await;
+        let noted = zuri(&t, &ana, Some("Zuri Adeyemi"), Some("1999-11-02")).await;
+        let bens = zuri(&t, &ben, None, None).await;
+        t.app
+            .add_note(
+                &ana.caller,
+                noted,
+                domain::note::NoteText::parse("Met at the clinic.").unwrap(),
+                app::Purpose::CaseWork,
+            )
+            .await
+            .unwrap();
+        t.app
+            .open_case(
+                &ana.caller,
+                teen,
+                app::NewCase {
+                    program: domain::case::ProgramCode::parse("drop-in").unwrap(),
+                    dates: domain::case::CaseDates::new(t.app.now().date(), None).unwrap(),
+                },
+                app::Purpose::CaseWork,
+            )
+            .await
+            .unwrap();
+
+        // Any part of a name or legal name, in any case and without accents, finds them.
+        for typed in ["Zu", "zURI", "uri", "okaf"] {
+            let found = staff
+                .submit("/app/", "/app/search", &[("name", typed)])
+                .await;
+            assert_eq!(found.status, StatusCode::OK, "{typed}");
+            let hrefs = listed(&found.body);
+            assert!(hrefs.contains(&format!("/app/clients/{teen}")), "{typed}");
+            assert!(
+                !hrefs.contains(&format!("/app/clients/{bens}")),
+                "{typed}: not Ben's"
+            );
+            assert!(!hrefs.contains(&rosa), "{typed}");
+            assert!(
+                !found.body.contains(&format!(r#"value="{typed}""#)),
+                "{typed}: the search is not repeated back"
+            );
+        }
+        let zus = staff
+            .submit("/app/", "/app/search", &[("name", "Zu")])
+            .await;
+        assert_eq!(listed(&zus.body).len(), 3);
+        // What tells the three Zuris apart: legal name, month and year of birth, cases, notes.
+        for shown in [
+            "(legal name Zuri Okafor)",
+            "Born March 2010",
+            "Born November 1999",
+            "1 open",
+            "None yet",
+        ] {
+            assert!(zus.body.contains(shown), "{shown}");
+        }
+        let none = staff
+            .submit("/app/", "/app/search", &[("name", "Rosita")])
+            .await;
+        assert!(none.body.contains("No one in your caseload matches."));
+        let accented = staff
+            .submit("/app/", "/app/search", &[("name", "rosá")])
+            .await;
+        assert_eq!(listed(&accented.body), vec![rosa.clone()]);
+
+        // Sorted and filtered at an address that holds no name; the filters combine.
+        let by_name = staff.get("/app/?sort=name").await;
+        let names = listed(&by_name.body);
+        assert_eq!(names.first(), Some(&rosa), "Rosa before the Zuris");
+        let minors = staff.get("/app/?age=minor").await;
+        assert_eq!(listed(&minors.body), vec![format!("/app/clients/{teen}")]);
+        let open = staff.get("/app/?case=open&age=adult").await;
+        assert!(listed(&open.body).is_empty());
+        assert!(
+            open.body
+                .contains("No one in your caseload fits these choices.")
+        );
+        let noted_first = staff.get("/app/?sort=last-note").await;
+        assert_eq!(
+            listed(&noted_first.body).first(),
+            Some(&format!("/app/clients/{noted}"))
+        );
+        let oldest = staff.get("/app/?sort=oldest").await;
+        assert_eq!(listed(&oldest.body).first(), Some(&rosa));
+        // A sort or filter chosen in the search form without a name goes to that address.
+        let chosen = staff
+            .submit(
+                "/app/",
+                "/app/search",
+                &[("name", " "), ("sort", "name"), ("age", "minor")],
+            )
+            .await;
+        assert_eq!(chosen.status, StatusCode::SEE_OTHER);
+        assert_eq!(chosen.location(), "/app/?sort=name&age=minor");
+        for bad in ["/app/?sort=secret", "/app/?age=12", "/app/?name=Zuri"] {
+            assert_eq!(staff.get(bad).await.status, StatusCode::NOT_FOUND, "{bad}");
+        }
+        // Coded values read as words, never as codes.
+        let page = staff.get(&rosa).await.body;
+        assert!(!page.contains("prefers-not-to-answer"));
+        assert!(page.contains("Prefers not to answer"));
+        let unknown = staff.get("/app/?age=unknown").await;
+        assert_eq!(listed(&unknown.body), vec![format!("/app/clients/{plain}")]);
+
+        // Each look is audited as what it was.
+        let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
+        assert!(actions.iter().any(|a| a == "caseload.search"));
+        assert!(actions.iter().filter(|a| *a == "caseload.list").count() >= 5);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_duplicate_warning_says_why_each_record_matched() {
     let t = TestApp::start(Engine::Sqlite).await;
-    let (_, secret) = t.enrolled("ana.m", Role::CaseManager).await;
+    let (ana, secret) = t.enrolled("ana.m", Role::CaseManager).await;
     let mut staff = Staff::new(&t);
     staff.sign_in("ana.m", &secret).await;
     let rosa = record_rosa(&mut staff).await;
-    for name in ["Rosa", "rosa example-canary", "  ROSA  "] {
-        let found = staff
-            .submit("/app/", "/app/search", &[("name", name)])
-            .await;
-        assert_eq!(found.status, StatusCode::OK, "{name}");
-        assert!(found.body.contains(&format!(r#"href="{rosa}""#)), "{name}");
-    }
-    let none = staff
-        .submit("/app/", "/app/search", &[("name", "Ros")])
+    let twin = zuri(&t, &ana, Some("Zuri Okafor"), Some("2001-04-09")).await;
+    let warned = staff
+        .submit(
+            "/app/clients/new",
+            "/app/clients",
+            &[
+                ("preferred_name", "Rosie"),
+                ("legal_name", "Rosa Example-Canary"),
+                ("date_of_birth", "2001-04-09"),
+            ],
+        )
         .await;
-    assert!(none.body.contains("No one in your caseload has that name."));
+    assert_eq!(warned.status, StatusCode::OK);
+    let body = &warned.body;
+    assert!(body.contains("This may be someone you already work with"));
+    let rosa_at = body.find(&format!(r#"href="{rosa}""#)).unwrap();
+    let twin_at = body
+        .find(&format!(r#"href="/app/clients/{twin}""#))
+        .unwrap();
+    let reason = |from: usize| body[from..].split("</strong>").next().unwrap().to_owned();
     assert!(
-        !none.body.contains("Ros\""),
-        "the search is not repeated back"
+        reason(rosa_at).ends_with("Same name and date of birth"),
+        "{}",
+        reason(rosa_at)
     );
-    let form = staff.get("/app/").await.body;
-    assert!(form.contains(r#"<form method="post" action="/app/search""#));
+    assert!(
+        reason(twin_at).ends_with("Same date of birth"),
+        "{}",
+        reason(twin_at)
+    );
+    assert!(body.contains("Born April 2001"));
+    assert!(!body.contains("Open that record"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -964,14 +1136,14 @@ async fn a_long_caseload_comes_a_page_at_a_time() {
     assert!(
         first
             .body
-            .contains(r#"<a href="/app/?page=2">Older clients</a>"#)
+            .contains(r#"<a href="/app/?page=2">Next page</a>"#)
     );
-    assert!(!first.body.contains("Newer clients"));
+    assert!(!first.body.contains("Previous page"));
     let second = web.get("/app/?page=2").await;
     assert_eq!(second.status, StatusCode::OK);
     assert!(second.body.contains("Client 04") && !second.body.contains("Client 05"));
-    assert!(second.body.contains(r#"<a href="/app/">Newer clients</a>"#));
-    assert!(!second.body.contains("Older clients"));
+    assert!(second.body.contains(r#"<a href="/app/">Previous page</a>"#));
+    assert!(!second.body.contains("Next page"));
     for bad in ["/app/?page=x", "/app/?page=2&name=Client"] {
         assert_eq!(web.get(bad).await.status, StatusCode::NOT_FOUND, "{bad}");
     }
@@ -1589,15 +1761,36 @@ async fn who_opened_a_record_shows_a_visit_a_line_a_page_at_a_time_by_person_and
         assert!(!first.body.contains("last 100 shown"));
 
         // The older page goes on where this one stopped.
-        let older_links: Vec<&str> = first
-            .body
-            .split(r#"<p><a href=""#)
-            .skip(1)
-            .filter_map(|l| l.split('"').next())
+        let page_links = |page: &str| -> Vec<String> {
+            page.split(r#"<a href=""#)
+                .skip(1)
+                .filter_map(|l| l.split('"').next())
+                .filter(|l| l.starts_with(&log))
+                .map(|l| l.replace("&#38;", "&"))
+                .collect()
+        };
+        let older_links: Vec<String> = page_links(&first.body)
+            .into_iter()
             .filter(|l| l.contains("before="))
             .collect();
         assert_eq!(older_links.len(), 1, "{}", first.body);
-        let older = sue.get(&older_links[0].replace("&#38;", "&")).await;
+        assert!(!first.body.contains("Back to the newest"));
+        let older = sue.get(&older_links[0]).await;
+        // From there, back to the newest: the same search's first page.
+        let newest = older
+            .body
+            .split("Back to the newest")
+            .next()
+            .and_then(|before| page_links(before).pop())
+            .expect("a link back to the newest");
+        assert!(!newest.contains("before="), "{newest}");
+        // The same lines, below a new one for these looks at the log (each look is audited).
+        let again = log_lines(&sue.get(&newest).await);
+        assert!(again[0].contains("looked at who opened the record"));
+        assert!(
+            again[1..] == lines[..lines.len() - 1],
+            "not the first page again"
+        );
         let more = log_lines(&older);
         // 60 looks, the refusal, the record made, the log read once: 62 lines, less those seen.
         assert!(

@@ -37,28 +37,28 @@ async fn submit(b: &Browser) {
         .await;
 }
 
-/// A main page, as a person sees it: checked with axe-core (serious and critical problems are
-/// collected in `problems`), on a phone (nothing to scroll sideways) and, with
-/// `SAFEHARBOR_SCREENSHOTS=1`, pictured at both sizes.
+/// A main page, as a person sees it: checked with axe-core at desk and phone widths (serious and
+/// critical problems are collected in `problems`), on a phone (nothing to scroll sideways) and,
+/// with `SAFEHARBOR_SCREENSHOTS=1`, pictured at both sizes.
 async fn seen(b: &Browser, axe: &str, name: &str, problems: &mut Vec<String>) {
     for violation in axe_violations(b, axe).await {
-        problems.push(format!("{name}: {violation}"));
+        problems.push(format!("{name} at 1280 px: {violation}"));
     }
-    if let Some(wider) = sideways_on_a_phone(b).await {
-        problems.push(format!("{name}: {wider}"));
-    }
-    screenshot(b, name).await;
-}
-
-/// How far the page at hand is wider than a phone's 390 pixels, if it is.
-async fn sideways_on_a_phone(b: &Browser) -> Option<String> {
     b.set_size(Size::Phone).await;
+    for violation in axe_violations(b, axe).await {
+        problems.push(format!("{name} at 390 px: {violation}"));
+    }
     let width = b
         .execute("return document.documentElement.scrollWidth;", json!([]))
         .await;
     b.set_size(Size::Desktop).await;
     let width = width.as_i64().unwrap();
-    (width > 390).then(|| format!("{width} px wide on a 390 px phone, so it scrolls sideways"))
+    if width > 390 {
+        problems.push(format!(
+            "{name}: {width} px wide on a 390 px phone, so it scrolls sideways"
+        ));
+    }
+    screenshot(b, name).await;
 }
 
 /// How far apart, at desktop width, the middles of the main links and "Sign out" are: more than
@@ -321,6 +321,191 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
         "accessibility and layout problems on the staff pages:\n{}",
         problems.join("\n")
     );
+}
+
+/// Records a client for `by` directly; `None` leaves a detail unanswered.
+async fn recorded(
+    t: &TestApp,
+    by: &common::Persona,
+    name: &str,
+    legal: Option<&str>,
+    born: Option<&str>,
+    age_band: Option<&str>,
+) -> domain::ClientId {
+    t.clock.advance_minutes(1);
+    let client = domain::client::RawClient {
+        preferred_name: name.to_owned(),
+        legal_name: legal.map(str::to_owned),
+        date_of_birth: born.map(str::to_owned),
+        age_band: age_band.map(str::to_owned),
+        ..Default::default()
+    }
+    .parse(t.app.now().date())
+    .unwrap();
+    t.app
+        .create_client(&by.caller, client, app::Purpose::CaseWork)
+        .await
+        .unwrap()
+}
+
+/// The text of each row of the page's table, as a person reads it.
+async fn rows(b: &Browser) -> Vec<String> {
+    let rows = b
+        .execute(
+            "return [...document.querySelectorAll('main tbody tr')].map(r => r.innerText);",
+            json!([]),
+        )
+        .await;
+    serde_json::from_value(rows).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_tells_clients_apart_and_opens_a_record_in_an_emergency_by_name_and_birth_date() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let (ana, ana_key) = t.enrolled("ana.m", Role::CaseManager).await;
+    let (_, ben_key) = t.enrolled("ben.m", Role::CaseManager).await;
+    let teen = recorded(
+        &t,
+        &ana,
+        "Zuri",
+        Some("Zuri Okafor"),
+        Some("2010-03-15"),
+        None,
+    )
+    .await;
+    recorded(
+        &t,
+        &ana,
+        "Zuri",
+        Some("Zuri Adeyemi"),
+        Some("1999-11-02"),
+        None,
+    )
+    .await;
+    recorded(&t, &ana, "Zuri", None, None, Some("prefers-not-to-answer")).await;
+    recorded(&t, &ana, "Zuri", None, None, Some("25-34")).await;
+    recorded(&t, &ana, "Ama", None, None, None).await;
+    t.app
+        .add_note(
+            &ana.caller,
+            teen,
+            domain::note::NoteText::parse("Met at the clinic.").unwrap(),
+            app::Purpose::CaseWork,
+        )
+        .await
+        .unwrap();
+    let mut b = Browser::start().await;
+    let axe = axe_script();
+    let mut problems = Vec::new();
+    sign_in(&b, &t, &t.base, "ana.m", &ana_key).await;
+
+    // Two letters find every Zuri, and each row reads differently from the others.
+    fill(&b, "#name", "zu").await;
+    submit(&b).await;
+    b.wait_for(
+        "the search's result",
+        "return document.body.innerText.includes('Found 4');",
+    )
+    .await;
+    let found = rows(&b).await;
+    assert_eq!(found.len(), 4, "{found:?}");
+    let mut told_apart = found.clone();
+    told_apart.sort();
+    told_apart.dedup();
+    assert_eq!(told_apart.len(), 4, "rows that read alike: {found:?}");
+    let text = b
+        .execute("return document.body.innerText;", json!([]))
+        .await;
+    let text = text.as_str().unwrap();
+    for shown in [
+        "Born March 2010",
+        "Zuri Okafor",
+        "Age not shared",
+        "Age 25 to 34",
+    ] {
+        assert!(text.contains(shown), "{shown}: {text}");
+    }
+    assert!(!text.contains("prefers-not-to-answer") && !text.contains("25-34"));
+    seen(&b, &axe, "caseload-found", &mut problems).await;
+
+    // Sorted by name and filtered to adults, at an address that names no one.
+    b.execute(
+        "document.getElementById('sort').value = 'name';
+         document.getElementById('age').value = 'adult';",
+        json!([]),
+    )
+    .await;
+    b.click(&b.find("main .filters button").await).await;
+    let at = b
+        .wait_for_url("the sorted caseload", |u| u.contains("sort=name"))
+        .await;
+    assert!(at.ends_with("/app/?sort=name&age=adult"), "{at}");
+    let adults = rows(&b).await;
+    assert_eq!(adults.len(), 2, "{adults:?}");
+    assert!(adults.iter().all(|r| !r.contains("2010")), "{adults:?}");
+
+    // The duplicate warning says why a record matched and what sets it apart.
+    b.goto(&t.url("/app/clients/new")).await;
+    fill(&b, "#preferred_name", "Zuri").await;
+    b.execute(
+        "document.getElementById('date_of_birth').value = '2010-03-15';",
+        json!([]),
+    )
+    .await;
+    submit(&b).await;
+    b.wait_for(
+        "the duplicate warning",
+        "return document.body.innerText.includes('someone you already work with');",
+    )
+    .await;
+    let warning = b
+        .execute(
+            "return document.querySelector('.warning').innerText;",
+            json!([]),
+        )
+        .await;
+    let warning = warning.as_str().unwrap();
+    assert!(warning.contains("Same name and date of birth"), "{warning}");
+    assert!(
+        warning.contains("Same name") && warning.contains("Born March 2010"),
+        "{warning}"
+    );
+    seen(&b, &axe, "intake-duplicates", &mut problems).await;
+
+    // Ben, who does not work with the Zuris, opens one in an emergency by name and birth date.
+    b.click(&b.find(".sign-out button").await).await;
+    b.wait_for_url("the sign-in page", |u| u.ends_with("/login"))
+        .await;
+    sign_in(&b, &t, &t.base, "ben.m", &ben_key).await;
+    b.goto(&t.url("/app/emergency")).await;
+    fill(&b, "#name", "Zuri Okafor").await;
+    b.execute(
+        "document.getElementById('date_of_birth').value = '2010-03-15';",
+        json!([]),
+    )
+    .await;
+    fill(
+        &b,
+        "#reason",
+        "Her sister called: she is at the bus station and needs a bed tonight.",
+    )
+    .await;
+    fill(&b, "#password", STAFF_PASSWORD).await;
+    t.clock.advance_minutes(1);
+    fill(&b, "#code", &ben_key.code(t.unix_seconds())).await;
+    seen(&b, &axe, "emergency", &mut problems).await;
+    submit(&b).await;
+    let opened = b
+        .wait_for_url("the record opened in an emergency", |u| {
+            u.contains("/app/clients/")
+        })
+        .await;
+    assert!(
+        opened.ends_with(&format!("/app/clients/{teen}")),
+        "{opened}"
+    );
+    assert!(problems.is_empty(), "{problems:#?}");
+    b.quit().await;
 }
 
 /// A case manager on no team, whose clients only an emergency opens to anyone else.

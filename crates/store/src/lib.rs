@@ -68,7 +68,8 @@ impl Dialect {
     }
 
     /// The rows of a caseload page (subquery `p`, with `assigned_at` and the line's columns) as
-    /// one JSON array of `[id, created_at, preferred_name in hex, age_band, assigned_at]`, in no
+    /// one JSON array of `[id, created_at, preferred_name, legal_name, date_of_birth (the sealed
+    /// three in hex), age_band, last_note_at, open_cases, assigned_at]`, in no
     /// particular order (sorting inside the aggregate cost SQLite more than the page's reads);
     /// `[]` for none.
     pub(crate) fn lines_as_json(self) -> &'static str {
@@ -76,11 +77,15 @@ impl Dialect {
             Dialect::Sqlite => {
                 "json_group_array(json_array(p.id, p.created_at, \
                  CASE WHEN p.preferred_name IS NULL THEN NULL ELSE hex(p.preferred_name) END, \
-                 p.age_band, p.assigned_at))"
+                 CASE WHEN p.legal_name IS NULL THEN NULL ELSE hex(p.legal_name) END, \
+                 CASE WHEN p.date_of_birth IS NULL THEN NULL ELSE hex(p.date_of_birth) END, \
+                 p.age_band, p.last_note_at, p.open_cases, p.assigned_at))"
             }
             Dialect::Postgres => {
                 "COALESCE(CAST(json_agg(json_build_array(p.id, p.created_at, \
-                 encode(p.preferred_name, 'hex'), p.age_band, p.assigned_at)) AS TEXT), '[]')"
+                 encode(p.preferred_name, 'hex'), encode(p.legal_name, 'hex'), \
+                 encode(p.date_of_birth, 'hex'), p.age_band, p.last_note_at, p.open_cases, \
+                 p.assigned_at)) AS TEXT), '[]')"
             }
         }
     }

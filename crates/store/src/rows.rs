@@ -118,22 +118,32 @@ pub struct CaseloadPage {
     pub offset: i64,
 }
 
-/// A client as a list shows them: name (sealed), age band and when they were added.
+/// A client as a list shows them, with what tells two people of the same name apart: names and
+/// date of birth (sealed), age band, when they were added, their last note and open cases.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ClientLine {
     pub id: ClientId,
     pub created_at: Timestamp,
     pub preferred_name: Option<Vec<u8>>,
+    pub legal_name: Option<Vec<u8>>,
+    pub date_of_birth: Option<Vec<u8>>,
     pub age_band: Option<String>,
+    pub last_note_at: Option<Timestamp>,
+    pub open_cases: i64,
 }
 
-impl From<&ClientRow> for ClientLine {
-    fn from(row: &ClientRow) -> Self {
+impl ClientLine {
+    /// The line of a client who has no notes and no cases yet.
+    pub fn of_new_client(row: &ClientRow) -> Self {
         Self {
             id: row.id,
             created_at: row.created_at,
             preferred_name: row.preferred_name.clone(),
+            legal_name: row.legal_name.clone(),
+            date_of_birth: row.date_of_birth.clone(),
             age_band: row.age_band.clone(),
+            last_note_at: None,
+            open_cases: 0,
         }
     }
 }
@@ -249,6 +259,25 @@ pub struct EmergencyAccessRow {
     pub reason: Option<Vec<u8>>,
     pub granted_at: Timestamp,
     pub expires_at: Timestamp,
+}
+
+/// An emergency access and its review.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ReviewedAccessRow {
+    pub access: EmergencyAccessRow,
+    pub reviewed_by: UserId,
+    pub reviewed_at: Timestamp,
+    pub outcome: String,
+    pub comment: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for ReviewedAccessRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReviewedAccessRow")
+            .field("access", &self.access)
+            .field("outcome", &self.outcome)
+            .finish_non_exhaustive()
+    }
 }
 
 impl std::fmt::Debug for EmergencyAccessRow {

@@ -387,31 +387,47 @@ impl Browser {
     }
 
     /// Resizes the window so that the page gets exactly this size (the window's own frame is
-    /// measured once and added).
+    /// measured and added). A long page can take a moment to lay out again at a new size, so
+    /// the page's size is read until it holds still before the frame is measured.
     pub async fn set_size(&self, size: Size) {
         let (width, height) = size.width_height();
-        let (mut outer_width, mut outer_height) = (i64::from(width), i64::from(height));
-        for _ in 0..3 {
+        let wanted = (i64::from(width), i64::from(height));
+        let (mut outer_width, mut outer_height) = wanted;
+        for _ in 0..5 {
             self.session_send(
                 "POST",
                 "/window/rect",
                 Some(json!({ "width": outer_width, "height": outer_height })),
             )
             .await;
+            let (inner_width, inner_height) = self.settled_inner_size().await;
+            if (inner_width, inner_height) == wanted {
+                return;
+            }
+            outer_width += wanted.0 - inner_width;
+            outer_height += wanted.1 - inner_height;
+        }
+        panic!("the page cannot be given {width}x{height} pixels");
+    }
+
+    /// The page's inner size once two readings 50 ms apart agree (or after a second).
+    async fn settled_inner_size(&self) -> (i64, i64) {
+        let mut last = None;
+        for _ in 0..20 {
             let inner = self
                 .execute("return [window.innerWidth, window.innerHeight];", json!([]))
                 .await;
-            let (inner_width, inner_height) = (
+            let now = (
                 inner[0].as_i64().unwrap_or_default(),
                 inner[1].as_i64().unwrap_or_default(),
             );
-            if (inner_width, inner_height) == (i64::from(width), i64::from(height)) {
-                return;
+            if last == Some(now) {
+                return now;
             }
-            outer_width += i64::from(width) - inner_width;
-            outer_height += i64::from(height) - inner_height;
+            last = Some(now);
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        panic!("the page cannot be given {width}x{height} pixels");
+        last.unwrap_or_default()
     }
 
     /// Saves what the window shows now as a PNG file.

@@ -35,15 +35,80 @@ async fn standings(
         .collect()
 }
 
+/// The seeded client's line: its note at T0 and its one open case.
+fn seeded_line(c: &ClientRow) -> ClientLine {
+    ClientLine {
+        last_note_at: Some(T0),
+        open_cases: 1,
+        ..ClientLine::of_new_client(c)
+    }
+}
+
 pub async fn caseloads_hold_only_assigned_clients(h: &impl Harness) {
     let (store, _) = h.fresh().await;
     let (a, b, c) = seed(&store).await;
     let mut tx = store.write().await.unwrap();
     assert_eq!(
         tx.caseload(page(a.id, 10, 0)).await.unwrap(),
-        vec![ClientLine::from(&c)]
+        vec![seeded_line(&c)]
     );
     assert!(tx.caseload(page(b.id, 10, 0)).await.unwrap().is_empty());
+    // A later note is the last; a closed case is not open.
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    let later = T0.plus_days(2);
+    tx.insert_note(&crate::rows::NoteRow {
+        id: domain::NoteId::from_random(rand::Rng::r#gen(&mut rng)),
+        client_id: c.id,
+        author: "user:x".into(),
+        created_at: later,
+        body: None,
+    })
+    .await
+    .unwrap();
+    tx.insert_case(&crate::rows::CaseRow {
+        id: domain::CaseId::from_random(rand::Rng::r#gen(&mut rng)),
+        client_id: c.id,
+        program: "Drop-in".into(),
+        opened_on: "2026-01-02".into(),
+        closed_on: Some("2026-02-02".into()),
+        assigned_to: None,
+        created_at: T0,
+    })
+    .await
+    .unwrap();
+    let line = ClientLine {
+        last_note_at: Some(later),
+        ..seeded_line(&c)
+    };
+    assert_eq!(
+        tx.caseload(page(a.id, 10, 0)).await.unwrap(),
+        vec![line.clone()]
+    );
+    assert_eq!(tx.client_lines(&[c.id]).await.unwrap(), vec![line]);
+    assert!(tx.client_lines(&[]).await.unwrap().is_empty());
+    assert_eq!(
+        tx.workers_of(&[c.id, ClientId::from_random([3; 16])])
+            .await
+            .unwrap(),
+        vec![(c.id, a.username.clone())]
+    );
+    // Emergency access finds anyone's record by name and date of birth together, never by one.
+    assert_eq!(
+        tx.clients_by_identity("name-idx", "dob-idx").await.unwrap(),
+        vec![c.id]
+    );
+    assert_eq!(
+        tx.clients_by_identity("alias-idx", "dob-idx")
+            .await
+            .unwrap(),
+        vec![c.id]
+    );
+    assert!(
+        tx.clients_by_identity("name-idx", "other")
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(
         standing(&mut tx, c.id, a.id, T0).await,
         Some((c.clone(), Assigned))
@@ -121,9 +186,12 @@ pub async fn caseload_pages_are_read_together(h: &impl Harness) {
     assert!(tx.erase_client(bens[1].id, T0).await.unwrap());
     let first = tx.caseload(page(a.id, 100, 0)).await.unwrap();
     anas.sort_by(|(t1, c1), (t2, c2)| t2.cmp(t1).then(c2.id.cmp(&c1.id)));
-    let mut expected: Vec<ClientLine> = anas.iter().map(|(_, c)| ClientLine::from(c)).collect();
+    let mut expected: Vec<ClientLine> = anas
+        .iter()
+        .map(|(_, c)| ClientLine::of_new_client(c))
+        .collect();
     // The seeded client was assigned at T0, before all of these.
-    expected.push(ClientLine::from(&seeded));
+    expected.push(seeded_line(&seeded));
     assert_eq!(first, expected, "one page, in order");
 
     let nobody = UserId::from_random([8; 16]);
@@ -140,7 +208,7 @@ pub async fn caseload_pages_are_read_together(h: &impl Harness) {
         pages,
         vec![
             expected[0..3].to_vec(),
-            vec![ClientLine::from(&bens[0])],
+            vec![ClientLine::of_new_client(&bens[0])],
             expected[3..6].to_vec(),
             vec![],
             expected[6..].to_vec(),
@@ -197,7 +265,7 @@ pub async fn team_leads_stand_to_their_members_clients(h: &impl Harness) {
     );
     assert_eq!(
         tx.team_caseload(sue.id, 10, 0).await.unwrap(),
-        vec![(ClientLine::from(&c), a.id)]
+        vec![(seeded_line(&c), a.id)]
     );
     assert!(tx.team_caseload(sue.id, 10, 1).await.unwrap().is_empty());
     assert!(tx.team_caseload(a.id, 10, 0).await.unwrap().is_empty());

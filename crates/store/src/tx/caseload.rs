@@ -1,6 +1,6 @@
 //! Pages of a member of staff's caseload, many in one statement.
 
-use domain::Timestamp;
+use domain::{ClientId, Timestamp};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -13,37 +13,72 @@ pub(super) fn client_line(row: &AnyRow) -> Result<ClientLine> {
         id: parsed(row, "id")?,
         created_at: ts(row, "created_at")?,
         preferred_name: row.try_get("preferred_name")?,
+        legal_name: row.try_get("legal_name")?,
+        date_of_birth: row.try_get("date_of_birth")?,
         age_band: row.try_get("age_band")?,
+        last_note_at: row
+            .try_get::<Option<i64>, _>("last_note_at")?
+            .map(Timestamp::from_unix_millis),
+        open_cases: row.try_get("open_cases")?,
     })
 }
+
+/// A sealed column as `Dialect::lines_as_json` gives it: hex, or null.
+fn unhex(sealed: Option<String>) -> Result<Option<Vec<u8>>> {
+    sealed
+        .map(hex::decode)
+        .transpose()
+        .map_err(|_| StoreError::Corrupt("a caseload line"))
+}
+
+/// One line as `Dialect::lines_as_json` gives it, in `LINE_COLUMNS`' order, then the time of the
+/// assignment the page is ordered by.
+#[derive(serde::Deserialize)]
+struct JsonLine(
+    String,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    i64,
+    i64,
+);
 
 /// The lines of a caseload page as `Dialect::lines_as_json` gives them, put in the page's order:
 /// newest assignment first, ties by id, descending (ids are lowercase UUIDs, whose text orders
 /// the same byte by byte as under either database's collation).
 pub(super) fn json_lines(json: &str) -> Result<Vec<ClientLine>> {
-    type Line = (String, i64, Option<String>, Option<String>, i64);
-    let mut lines: Vec<Line> =
+    let mut lines: Vec<JsonLine> =
         serde_json::from_str(json).map_err(|_| StoreError::Corrupt("a caseload line"))?;
-    lines.sort_by(|a, b| (b.4, &b.0).cmp(&(a.4, &a.0)));
+    lines.sort_by(|a, b| (b.8, &b.0).cmp(&(a.8, &a.0)));
     lines
         .into_iter()
-        .map(|(id, created_at, preferred_name, age_band, _)| {
+        .map(|line| {
+            let JsonLine(id, created_at, name, legal, born, age_band, last_note, open_cases, _) =
+                line;
             Ok(ClientLine {
                 id: id.parse().map_err(|_| StoreError::Corrupt("a client id"))?,
                 created_at: Timestamp::from_unix_millis(created_at),
-                preferred_name: preferred_name
-                    .map(hex::decode)
-                    .transpose()
-                    .map_err(|_| StoreError::Corrupt("a caseload line"))?,
+                preferred_name: unhex(name)?,
+                legal_name: unhex(legal)?,
+                date_of_birth: unhex(born)?,
                 age_band,
+                last_note_at: last_note.map(Timestamp::from_unix_millis),
+                open_cases,
             })
         })
         .collect()
 }
 
 /// What a list of clients shows (see `ClientLine`), of a client table named `c`: a page of a
-/// caseload copies no more than it needs.
-pub(super) const LINE_COLUMNS: &str = "c.id, c.created_at, c.preferred_name, c.age_band";
+/// caseload copies no more than it needs. The last note and the open cases come from their
+/// tables' indexes by client.
+pub(super) const LINE_COLUMNS: &str = "c.id, c.created_at, c.preferred_name, c.legal_name, \
+     c.date_of_birth, c.age_band, \
+     (SELECT MAX(n.created_at) FROM notes n WHERE n.client_id = c.id) AS last_note_at, \
+     (SELECT COUNT(*) FROM cases k WHERE k.client_id = c.id AND k.closed_on IS NULL) AS open_cases";
 
 /// The most caseload pages one statement reads (`Reads::caseloads`); a group-committed batch
 /// asks for no more.
@@ -54,6 +89,24 @@ impl Reads {
     /// each row holds only what a list shows.
     pub async fn caseload(&mut self, page: CaseloadPage) -> Result<Vec<ClientLine>> {
         Ok(self.caseloads(&[page]).await?.pop().unwrap_or_default())
+    }
+
+    /// The lines of `clients`, in no particular order: a list of people found some other way.
+    pub async fn client_lines(&mut self, clients: &[ClientId]) -> Result<Vec<ClientLine>> {
+        if clients.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {LINE_COLUMNS} FROM clients c WHERE c.id IN ({})",
+            self.dialect.each_of("$1")
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(crate::json_list(clients))
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(client_line)
+            .collect()
     }
 
     /// `caseload` for many pages at once, answered in the order asked, in one statement. A

@@ -145,6 +145,47 @@ impl Reads {
         .collect()
     }
 
+    /// Who each of `clients` is assigned to, by username, earliest assignment first: what a list
+    /// shows under "worker". One query for a whole page.
+    pub async fn workers_of(&mut self, clients: &[ClientId]) -> Result<Vec<(ClientId, String)>> {
+        if clients.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT a.client_id, u.username FROM assignments a JOIN users u ON u.id = a.user_id \
+             WHERE a.client_id IN ({}) ORDER BY a.assigned_at, u.username",
+            self.dialect.each_of("$1")
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(crate::json_list(clients))
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(|row| Ok((parsed(row, "client_id")?, row.try_get("username")?)))
+            .collect()
+    }
+
+    /// The live clients, anyone's, whose name (legal name or name used) and date of birth both
+    /// match the blind indexes given: how emergency access finds a record that is not the
+    /// caller's. At most two are read, which is enough to know the match is not unique.
+    pub async fn clients_by_identity(
+        &mut self,
+        name_index: &str,
+        dob_index: &str,
+    ) -> Result<Vec<ClientId>> {
+        sqlx::query(
+            "SELECT id FROM clients WHERE erased_at IS NULL AND dob_index = $2 \
+             AND (name_index = $1 OR alias_index = $1) ORDER BY id LIMIT 2",
+        )
+        .bind(name_index.to_owned())
+        .bind(dob_index.to_owned())
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(|row| parsed(row, "id"))
+        .collect()
+    }
+
     /// Everyone a client is assigned to, earliest first.
     pub async fn assignees(&mut self, client: ClientId) -> Result<Vec<UserId>> {
         sqlx::query(

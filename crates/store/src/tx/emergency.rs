@@ -2,10 +2,11 @@
 
 use domain::{EmergencyAccessId, Timestamp, UserId};
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 use super::{Reads, Tx, parsed, ts};
 use crate::Result;
-use crate::rows::EmergencyAccessRow;
+use crate::rows::{EmergencyAccessRow, ReviewedAccessRow};
 
 impl Tx {
     pub async fn insert_emergency_access(&mut self, row: &EmergencyAccessRow) -> Result<()> {
@@ -49,24 +50,58 @@ impl Tx {
     }
 }
 
+/// The columns of an emergency access, as `access` reads them.
+const ACCESS_COLUMNS: &str = "id, client_id, user_id, reason, granted_at, expires_at";
+
+fn access(row: &AnyRow) -> Result<EmergencyAccessRow> {
+    Ok(EmergencyAccessRow {
+        id: parsed(row, "id")?,
+        client_id: parsed(row, "client_id")?,
+        user_id: parsed(row, "user_id")?,
+        reason: row.try_get("reason")?,
+        granted_at: ts(row, "granted_at")?,
+        expires_at: ts(row, "expires_at")?,
+    })
+}
+
 impl Reads {
     /// Emergency accesses no supervisor has reviewed yet, oldest first.
     pub async fn unreviewed_emergency_access(&mut self) -> Result<Vec<EmergencyAccessRow>> {
-        sqlx::query(
-            "SELECT id, client_id, user_id, reason, granted_at, expires_at FROM emergency_access \
-             WHERE reviewed_at IS NULL ORDER BY granted_at, id",
-        )
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {ACCESS_COLUMNS} FROM emergency_access \
+             WHERE reviewed_at IS NULL ORDER BY granted_at, id"
+        )))
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(access)
+        .collect()
+    }
+
+    /// Emergency accesses reviewed at `since` or later, the latest review first, at most
+    /// `limit`.
+    pub async fn reviewed_emergency_access(
+        &mut self,
+        since: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<ReviewedAccessRow>> {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {ACCESS_COLUMNS}, reviewed_by, reviewed_at, review_outcome, review_comment \
+             FROM emergency_access WHERE reviewed_at >= $1 \
+             ORDER BY reviewed_at DESC, id LIMIT $2"
+        )))
+        .bind(since.unix_millis())
+        .bind(limit)
         .fetch_all(&mut *self.inner)
         .await?
         .iter()
         .map(|row| {
-            Ok(EmergencyAccessRow {
-                id: parsed(row, "id")?,
-                client_id: parsed(row, "client_id")?,
-                user_id: parsed(row, "user_id")?,
-                reason: row.try_get("reason")?,
-                granted_at: ts(row, "granted_at")?,
-                expires_at: ts(row, "expires_at")?,
+            Ok(ReviewedAccessRow {
+                access: access(row)?,
+                reviewed_by: parsed(row, "reviewed_by")?,
+                reviewed_at: ts(row, "reviewed_at")?,
+                outcome: row.try_get("review_outcome")?,
+                comment: row.try_get("review_comment")?,
             })
         })
         .collect()

@@ -221,7 +221,7 @@ pub(crate) async fn duplicates(
         .possible_duplicates(&caller, body.name.as_deref(), dob)
         .await?;
     Ok(Json(DuplicatesResponse {
-        clients: found.iter().map(ToString::to_string).collect(),
+        clients: found.iter().map(|d| d.client.id.to_string()).collect(),
     }))
 }
 

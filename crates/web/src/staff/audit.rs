@@ -90,15 +90,15 @@ impl LogForm {
         })
     }
 
-    /// The address of the next, older page of the same search.
-    fn older(&self, base: &str, before: i64) -> String {
+    /// The address of a page of the same search: the one `before` an event, or the first.
+    fn page(&self, base: &str, before: Option<i64>) -> String {
         let next = LogForm {
             staff: self.staff.clone(),
             action: self.action.clone(),
             record: self.record.clone(),
             from: self.from.clone(),
             to: self.to.clone(),
-            before: Some(before),
+            before,
         };
         format!(
             "{base}?{}",
@@ -136,18 +136,58 @@ struct Choice {
     chosen: bool,
 }
 
-#[derive(Template)]
-#[template(path = "staff/audit.html")]
-struct AuditPage {
-    chrome: Option<Chrome>,
+/// What both log pages show under their heading: the filter form and what it found.
+struct LogFound {
+    /// The page's own address, where the form sends its search.
+    here: String,
     form: LogForm,
+    /// The actions to filter by (the audit log's form only).
     actions: Vec<Choice>,
     problem: Option<String>,
     no_such_person: bool,
     lines: Vec<Line>,
+    /// The same search's first page, from a later one.
+    newest: Option<String>,
     older: Option<String>,
     /// Lines name their record (a record's own log does not need to).
     show_record: bool,
+}
+
+impl LogFound {
+    fn new(
+        app: &app::App,
+        here: String,
+        form: LogForm,
+        found: Result<app::access_log::LogPage, String>,
+    ) -> Self {
+        let (problem, page) = match found {
+            Ok(page) => (None, Some(page)),
+            Err(problem) => (Some(problem), None),
+        };
+        let older = page
+            .as_ref()
+            .and_then(|p| p.older)
+            .map(|before| form.page(&here, Some(before)));
+        let newest = form.before.is_some().then(|| form.page(&here, None));
+        Self {
+            no_such_person: page.as_ref().is_some_and(|p| p.no_such_person),
+            lines: page.map(|p| lines(app, p)).unwrap_or_default(),
+            here,
+            form,
+            actions: Vec::new(),
+            problem,
+            newest,
+            older,
+            show_record: false,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff/audit.html")]
+struct AuditPage {
+    chrome: Option<Chrome>,
+    log: LogFound,
 }
 
 async fn audit(
@@ -174,29 +214,23 @@ async fn audit(
             chosen: value == chosen,
         })
         .collect();
-    let (problem, found) = match form.query(app.time_zone()) {
-        Err(problem) => (Some(problem), None),
+    let found = match form.query(app.time_zone()) {
+        Err(problem) => Err(problem),
         Ok(query) => match app.audit_log(&signed_in.caller, &query).await {
-            Ok(found) => (None, Some(found)),
+            Ok(found) => Ok(found),
             Err(err) => return page::failure(err),
         },
     };
-    let no_such_person = found.as_ref().is_some_and(|f| f.no_such_person);
-    let older = found
-        .as_ref()
-        .and_then(|f| f.older)
-        .map(|before| form.older(links::AUDIT, before));
+    let log = LogFound {
+        actions,
+        show_record: true,
+        ..LogFound::new(&app, links::AUDIT.to_owned(), form, found)
+    };
     render(
-        status_for(problem.as_ref()),
+        status_for(log.problem.as_ref()),
         &AuditPage {
             chrome: Some(signed_in.chrome(Place::Audit)),
-            form,
-            actions,
-            problem,
-            no_such_person,
-            lines: found.map(|f| lines(&app, f)).unwrap_or_default(),
-            older,
-            show_record: true,
+            log,
         },
     )
 }
@@ -206,14 +240,8 @@ async fn audit(
 struct AccessLogPage {
     chrome: Option<Chrome>,
     name: String,
-    here: String,
     back: String,
-    form: LogForm,
-    problem: Option<String>,
-    no_such_person: bool,
-    lines: Vec<Line>,
-    older: Option<String>,
-    show_record: bool,
+    log: LogFound,
 }
 
 /// Who opened a client's record, for a supervisor who works with them: by person and period.
@@ -238,26 +266,14 @@ async fn access_log(at: OnClient, form: Result<Query<LogForm>, QueryRejection>) 
         Err(failed) => return failed,
     };
     let here = links::of_client(links::ACCESS_LOG, at.id);
-    let problem = query.err();
-    let (no_such_person, older, lines) = if problem.is_some() {
-        (false, None, Vec::new())
-    } else {
-        let older = log.older.map(|before| form.older(&here, before));
-        (log.no_such_person, older, lines(&at.app, log))
-    };
+    let log = LogFound::new(&at.app, here, form, query.map(|_| log));
     render(
-        status_for(problem.as_ref()),
+        status_for(log.problem.as_ref()),
         &AccessLogPage {
             chrome: Some(at.signed_in.chrome(Place::Elsewhere)),
             name: client.preferred_name,
-            here,
             back: links::client(at.id),
-            form,
-            problem,
-            no_such_person,
-            lines,
-            older,
-            show_record: false,
+            log,
         },
     )
 }

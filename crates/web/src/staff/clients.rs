@@ -9,7 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::ClientId;
-use domain::client::{AgeBand, DateOfBirth, Gender, RawClient, SafetyFlags};
+use domain::caseload::{AgeFilter, CaseFilter, CaseloadOrder, NameQuery};
+use domain::client::{DateOfBirth, RawClient, SafetyFlags};
 use domain::note::NoteText;
 use domain::policy::Action;
 use serde::Deserialize;
@@ -17,7 +18,7 @@ use serde::Deserialize;
 use super::links;
 use super::on_client::OnClient;
 use super::page::{self, Chrome, Place, RecordId, render, when};
-use super::paging::{PageQuery, Paging};
+use super::paging::Paging;
 use super::records;
 use super::session::{SignedIn, StaffForm};
 
@@ -40,53 +41,236 @@ pub(crate) fn routes() -> Router<app::App> {
 /// How many clients the caseload page lists at once: a screenful, and little work per page.
 const PAGE_SIZE: i64 = 25;
 
+/// How many people a search by name shows: enough for a common name, few enough to read.
+const FOUND_AT_MOST: i64 = 100;
+
+/// A person as the caseload lists them: what tells two people of the same name apart.
 struct Line {
     href: String,
     name: String,
-    age_band: &'static str,
+    /// The legal name, when it is not the name used.
+    also_called: Option<String>,
+    /// Month and year of birth, or else the age band, in words.
+    born: String,
+    cases: String,
+    last_note: String,
+    /// The others who work with them.
+    with: String,
     added: String,
 }
+
+fn lines(app: &app::App, me: &str, clients: Vec<app::ClientSummary>) -> Vec<Line> {
+    clients
+        .into_iter()
+        .map(|c| Line {
+            href: links::client(c.id),
+            also_called: c.legal_name.filter(|legal| *legal != c.preferred_name),
+            name: c.preferred_name,
+            born: match (c.date_of_birth, c.age_band) {
+                (Some(born), _) => format!("Born {} {}", born.date().month(), born.date().year()),
+                (None, Some(domain::client::AgeBand::PrefersNotToAnswer)) => {
+                    "Age not shared".to_owned()
+                }
+                (None, Some(band)) => format!("Age {}", labelled(AGE_BANDS, band.as_str())),
+                (None, None) => String::new(),
+            },
+            cases: match c.open_cases {
+                0 => "None open".to_owned(),
+                1 => "1 open".to_owned(),
+                n => format!("{n} open"),
+            },
+            last_note: c
+                .last_note_at
+                .map_or_else(|| "None yet".to_owned(), |at| app.time_zone().day(at)),
+            with: c
+                .workers
+                .into_iter()
+                .filter(|w| w != me)
+                .collect::<Vec<_>>()
+                .join(", "),
+            added: app.time_zone().day(c.created_at),
+        })
+        .collect()
+}
+
+/// A choice a list offers, as the page's selects show it.
+struct Option_ {
+    value: &'static str,
+    label: &'static str,
+    selected: bool,
+}
+
+fn options(choices: &[Choice], selected: &str) -> Vec<Option_> {
+    choices
+        .iter()
+        .map(|c| Option_ {
+            value: c.value,
+            label: c.label,
+            selected: c.value == selected,
+        })
+        .collect()
+}
+
+const ORDERS: &[Choice] = &[
+    Choice {
+        value: "newest",
+        label: "Newest to me first",
+    },
+    Choice {
+        value: "name",
+        label: "Name, A to Z",
+    },
+    Choice {
+        value: "last-note",
+        label: "Most recent note first",
+    },
+    Choice {
+        value: "oldest",
+        label: "With me longest first",
+    },
+];
+
+const CASE_FILTERS: &[Choice] = &[
+    Choice {
+        value: "any",
+        label: "Everyone",
+    },
+    Choice {
+        value: "open",
+        label: "With a case open",
+    },
+    Choice {
+        value: "none",
+        label: "With no case open",
+    },
+];
+
+const AGE_FILTERS: &[Choice] = &[
+    Choice {
+        value: "any",
+        label: "Any age",
+    },
+    Choice {
+        value: "minor",
+        label: "Under 18",
+    },
+    Choice {
+        value: "adult",
+        label: "18 or older",
+    },
+    Choice {
+        value: "unknown",
+        label: "Age not recorded",
+    },
+];
 
 #[derive(Template)]
 #[template(path = "staff/caseload.html")]
 struct CaseloadPage {
     chrome: Option<Chrome>,
     clients: Vec<Line>,
+    orders: Vec<Option_>,
+    case_filters: Vec<Option_>,
+    age_filters: Vec<Option_>,
     /// Set after a search: what was searched for is not repeated (it may be a name), only this.
     searched: bool,
+    /// Set when a filter hides part of the caseload.
+    filtered: bool,
+    /// Set when a search found more than it shows.
+    more_found: bool,
     /// Links to the newer and older pages of the caseload, when there are such pages.
     newer: Option<String>,
     older: Option<String>,
     problem: Option<String>,
 }
 
-fn lines(app: &app::App, clients: Vec<app::ClientSummary>) -> Vec<Line> {
-    clients
-        .into_iter()
-        .map(|c| Line {
-            href: links::client(c.id),
-            name: c.preferred_name,
-            age_band: c.age_band.map_or("", AgeBand::as_str),
-            added: when(app, c.created_at),
+/// How the caseload is sorted and filtered, as a page's address or form gives it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ListQuery {
+    page: Option<u32>,
+    sort: Option<String>,
+    case: Option<String>,
+    age: Option<String>,
+}
+
+impl ListQuery {
+    /// The choices made, `None` if one is not a choice the page offers.
+    fn parse(&self) -> Option<app::CaseloadQuery> {
+        fn or_default<T: Default>(
+            raw: Option<&String>,
+            parse: fn(&str) -> Result<T, domain::InvalidInput>,
+        ) -> Option<T> {
+            raw.filter(|r| !r.is_empty())
+                .map_or(Ok(T::default()), |r| parse(r))
+                .ok()
+        }
+        Some(app::CaseloadQuery {
+            find: None,
+            order: or_default(self.sort.as_ref(), CaseloadOrder::parse)?,
+            case: or_default(self.case.as_ref(), CaseFilter::parse)?,
+            age: or_default(self.age.as_ref(), AgeFilter::parse)?,
         })
-        .collect()
+    }
+}
+
+/// The query of a caseload address that shows `query`: only the choices that are not the default.
+fn address_query(query: &app::CaseloadQuery) -> String {
+    let mut parts = Vec::new();
+    if query.order != CaseloadOrder::default() {
+        parts.push(format!("sort={}", query.order.as_str()));
+    }
+    if query.case != CaseFilter::default() {
+        parts.push(format!("case={}", query.case.as_str()));
+    }
+    if query.age != AgeFilter::default() {
+        parts.push(format!("age={}", query.age.as_str()));
+    }
+    parts.join("&")
+}
+
+fn caseload_page(
+    signed_in: &SignedIn,
+    query: &app::CaseloadQuery,
+    clients: Vec<Line>,
+    links: (Option<String>, Option<String>),
+    more_found: bool,
+) -> Response {
+    let (newer, older) = links;
+    render(
+        StatusCode::OK,
+        &CaseloadPage {
+            chrome: Some(signed_in.chrome(Place::Caseload)),
+            clients,
+            orders: options(ORDERS, query.order.as_str()),
+            case_filters: options(CASE_FILTERS, query.case.as_str()),
+            age_filters: options(AGE_FILTERS, query.age.as_str()),
+            searched: query.find.is_some(),
+            filtered: query.case != CaseFilter::default() || query.age != AgeFilter::default(),
+            more_found,
+            newer,
+            older,
+            problem: None,
+        },
+    )
 }
 
 async fn caseload(
     State(app): State<app::App>,
     signed_in: SignedIn,
-    query: Result<Query<PageQuery>, QueryRejection>,
+    query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Response {
     if !signed_in.may(Action::ListCaseload) {
         return page::no_caseload(signed_in.chrome(Place::Caseload));
     }
-    let Ok(Query(query)) = query else {
+    let Some((asked, list)) = query.ok().and_then(|Query(q)| Some((q.parse()?, q))) else {
         return page::not_found();
     };
-    let paging = Paging::new(&query, PAGE_SIZE, links::HOME);
+    let paging = Paging::at(list.page, PAGE_SIZE, links::HOME).keeping(address_query(&asked));
     let mut clients = match app
-        .caseload(
+        .find_in_caseload(
             &signed_in.caller,
+            &asked,
             paging.limit(),
             paging.offset(),
             app::Purpose::CaseWork,
@@ -96,55 +280,77 @@ async fn caseload(
         Ok(clients) => clients,
         Err(err) => return page::failure(err),
     };
-    let (newer, older) = paging.links(&mut clients);
-    render(
-        StatusCode::OK,
-        &CaseloadPage {
-            chrome: Some(signed_in.chrome(Place::Caseload)),
-            clients: lines(&app, clients),
-            searched: false,
-            newer,
-            older,
-            problem: None,
-        },
-    )
+    let links = paging.links(&mut clients);
+    let me = &signed_in.caller.username;
+    caseload_page(&signed_in, &asked, lines(&app, me, clients), links, false)
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SearchForm {
     name: String,
+    sort: Option<String>,
+    case: Option<String>,
+    age: Option<String>,
 }
 
-/// Finds clients in the caller's caseload by name through the blind index. Posted, so that the
-/// name never appears in an address, a log or the browser history (P5).
+/// Finds clients in the caller's caseload by any part of a name. Posted, so that the name never
+/// appears in an address, a log or the browser history (P5); without a name, the sorted and
+/// filtered list is shown at its own address.
 async fn search(
     State(app): State<app::App>,
     StaffForm { signed_in, form }: StaffForm<SearchForm>,
 ) -> Response {
-    let caller = &signed_in.caller;
-    let chrome = Some(signed_in.chrome(Place::Caseload));
-    if form.name.trim().is_empty() {
-        return Redirect::to(links::HOME).into_response();
-    }
-    let clients = match app
-        .search_caseload(caller, form.name.trim(), app::Purpose::CaseWork)
+    let list = ListQuery {
+        page: None,
+        sort: form.sort,
+        case: form.case,
+        age: form.age,
+    };
+    let Some(mut asked) = list.parse() else {
+        return page::not_found();
+    };
+    let Some(find) = NameQuery::parse(&form.name) else {
+        let query = address_query(&asked);
+        let to = if query.is_empty() {
+            links::HOME.to_owned()
+        } else {
+            format!("{}?{query}", links::HOME)
+        };
+        return Redirect::to(&to).into_response();
+    };
+    asked.find = Some(find);
+    let mut clients = match app
+        .find_in_caseload(
+            &signed_in.caller,
+            &asked,
+            FOUND_AT_MOST + 1,
+            0,
+            app::Purpose::CaseWork,
+        )
         .await
     {
         Ok(found) => found,
         Err(err) => return page::failure(err),
     };
-    render(
-        StatusCode::OK,
-        &CaseloadPage {
-            chrome,
-            clients: lines(&app, clients),
-            searched: true,
-            newer: None,
-            older: None,
-            problem: None,
-        },
+    let more_found = clients.len() > usize::try_from(FOUND_AT_MOST).unwrap_or(usize::MAX);
+    clients.truncate(usize::try_from(FOUND_AT_MOST).unwrap_or(usize::MAX));
+    let me = &signed_in.caller.username;
+    caseload_page(
+        &signed_in,
+        &asked,
+        lines(&app, me, clients),
+        (None, None),
+        more_found,
     )
+}
+
+/// The words for a coded value, from a page's list of choices; never the raw code.
+fn labelled(choices: &[Choice], value: &str) -> &'static str {
+    choices
+        .iter()
+        .find(|c| c.value == value)
+        .map_or("", |c| c.label)
 }
 
 struct CaseLine {
@@ -234,8 +440,10 @@ async fn client_page(
             chrome: Some(signed_in.chrome(Place::Elsewhere)),
             action: links::of_client(links::NOTES, id),
             safety_href: may(Action::WriteSafety).then(|| links::of_client(links::SAFETY, id)),
-            gender: client.gender.map_or("", Gender::as_str),
-            age_band: client.age_band.map_or("", AgeBand::as_str),
+            gender: client.gender.map_or("", |g| labelled(GENDERS, g.as_str())),
+            age_band: client
+                .age_band
+                .map_or("", |a| labelled(AGE_BANDS, a.as_str())),
             client,
             cases: cases
                 .into_iter()
@@ -488,7 +696,30 @@ struct IntakePage<'a> {
     genders: &'a [Choice],
     age_bands: &'a [Choice],
     problem: Option<String>,
-    duplicates: Vec<String>,
+    duplicates: Vec<Duplicate>,
+}
+
+/// A person already in the caseload who may be the one being recorded, and why.
+struct Duplicate {
+    line: Line,
+    why: &'static str,
+}
+
+fn duplicates(app: &app::App, me: &str, found: Vec<app::PossibleDuplicate>) -> Vec<Duplicate> {
+    let why: Vec<&'static str> = found
+        .iter()
+        .map(|d| match (d.same_name, d.same_date_of_birth) {
+            (true, true) => "Same name and date of birth",
+            (true, false) => "Same name",
+            _ => "Same date of birth",
+        })
+        .collect();
+    let clients = found.into_iter().map(|d| d.client).collect();
+    lines(app, me, clients)
+        .into_iter()
+        .zip(why)
+        .map(|(line, why)| Duplicate { line, why })
+        .collect()
 }
 
 fn intake_page(
@@ -496,7 +727,7 @@ fn intake_page(
     status: StatusCode,
     form: &IntakeForm,
     problem: Option<String>,
-    duplicates: Vec<String>,
+    duplicates: Vec<Duplicate>,
 ) -> Response {
     render(
         status,
@@ -550,7 +781,7 @@ async fn create(
         let dob: Option<DateOfBirth> = new.personal.date_of_birth;
         match app.possible_duplicates(caller, Some(name), dob).await {
             Ok(found) if !found.is_empty() => {
-                let found = found.into_iter().map(links::client).collect();
+                let found = duplicates(&app, &caller.username, found);
                 return intake_page(&signed_in, StatusCode::OK, &form, None, found);
             }
             Ok(_) => {}

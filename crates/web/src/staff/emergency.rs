@@ -2,6 +2,8 @@
 //! it when the last proof is more than five minutes old, and emergency access ("break the glass")
 //! asks for it every time, with a reason. Supervisors review every emergency access (P8, P10).
 
+use app::emergency::Whom;
+use app::signin::SignInError;
 use askama::Template;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
@@ -10,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::EmergencyAccessId;
+use domain::client::DateOfBirth;
 use domain::emergency::{EmergencyReason, ReviewComment, ReviewOutcome};
 use domain::policy::Action;
 use serde::Deserialize;
@@ -102,26 +105,23 @@ async fn reauth(
 
 #[derive(Template)]
 #[template(path = "staff/emergency.html")]
-struct EmergencyPage {
+struct EmergencyPage<'a> {
     chrome: Option<Chrome>,
-    client: String,
-    reason: String,
+    form: &'a EmergencyForm,
     problem: Option<String>,
 }
 
 fn emergency_page(
     signed_in: &SignedIn,
     status: StatusCode,
-    client: &str,
-    reason: &str,
+    form: &EmergencyForm,
     problem: Option<String>,
 ) -> Response {
     render(
         status,
         &EmergencyPage {
             chrome: Some(signed_in.chrome(Place::Elsewhere)),
-            client: client.to_owned(),
-            reason: reason.to_owned(),
+            form,
             problem,
         },
     )
@@ -131,16 +131,51 @@ async fn emergency_form(signed_in: SignedIn) -> Response {
     if !signed_in.may(Action::CreateClient) {
         return page::not_found();
     }
-    emergency_page(&signed_in, StatusCode::OK, "", "", None)
+    emergency_page(&signed_in, StatusCode::OK, &EmergencyForm::default(), None)
 }
 
-#[derive(Debug, Deserialize)]
+/// The emergency form as typed. The record is named by the person's name and date of birth, or
+/// by its reference; password and code are never sent back.
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct EmergencyForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    date_of_birth: String,
+    #[serde(default)]
     client: String,
     reason: String,
+    #[serde(default)]
     password: String,
+    #[serde(default)]
     code: String,
+}
+
+/// Whom the form names, or what to say when it names no one in a way we can look for.
+fn whom<'a>(form: &'a EmergencyForm, today: time::Date) -> Result<Whom<'a>, &'static str> {
+    if !form.client.trim().is_empty() {
+        return links::client_reference(&form.client).map(Whom::Reference).ok_or(
+            "The record's reference is the code at the end of its address, like 8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10.",
+        );
+    }
+    let name = form.name.trim();
+    if name.is_empty() || form.date_of_birth.trim().is_empty() {
+        return Err(
+            "Give the person's name and date of birth, both as their record has them, or the record's reference.",
+        );
+    }
+    let date_of_birth = DateOfBirth::parse(&form.date_of_birth, today)
+        .map_err(|_| "Write the date of birth as year, month and day, like 2004-03-15.")?;
+    Ok(Whom::Identity {
+        name,
+        date_of_birth,
+    })
+}
+
+/// How many seconds until an authenticator app shows its next code.
+fn until_next_code(app: &app::App) -> i64 {
+    30 - app.now().unix_millis().div_euclid(1000).rem_euclid(30)
 }
 
 async fn break_glass(
@@ -148,27 +183,18 @@ async fn break_glass(
     Device(device): Device,
     StaffForm { signed_in, form }: StaffForm<EmergencyForm>,
 ) -> Response {
-    let again = |status, problem: &str| {
-        emergency_page(
-            &signed_in,
-            status,
-            &form.client,
-            &form.reason,
-            Some(problem.to_owned()),
-        )
-    };
-    let Some(client) = links::client_reference(&form.client) else {
-        return again(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "The record's reference is the code at the end of its address, like 8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10.",
-        );
+    let again = |status, problem: String| emergency_page(&signed_in, status, &form, Some(problem));
+    let whom = match whom(&form, app.now().date()) {
+        Ok(whom) => whom,
+        Err(problem) => return again(StatusCode::UNPROCESSABLE_ENTITY, problem.to_owned()),
     };
     let reason = match EmergencyReason::parse(&form.reason) {
         Ok(reason) => reason,
         Err(_) => {
             return again(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "Say in a sentence or two why you need this record now (at least 20 characters).",
+                "Say in a sentence or two why you need this record now (at least 20 characters)."
+                    .to_owned(),
             );
         }
     };
@@ -176,7 +202,7 @@ async fn break_glass(
         .break_glass(
             signed_in.token(),
             &signed_in.caller,
-            client,
+            whom,
             &reason,
             app::signin::Proof {
                 password: &form.password,
@@ -186,11 +212,24 @@ async fn break_glass(
         )
         .await
     {
-        Ok(Ok(())) => Redirect::to(&links::client(client)).into_response(),
-        Ok(Err(refused)) => again(refused_status(&refused), &refused.to_string()),
+        Ok(Ok(client)) => Redirect::to(&links::client(client)).into_response(),
+        Ok(Err(SignInError::CodeUsed)) => again(
+            refused_status(&SignInError::CodeUsed),
+            format!(
+                "{} The next one comes in about {} seconds.",
+                SignInError::CodeUsed,
+                until_next_code(&app)
+            ),
+        ),
+        Ok(Err(refused)) => again(refused_status(&refused), refused.to_string()),
         Err(app::AppError::NotFound) => again(
             StatusCode::NOT_FOUND,
-            "No record has that reference. Check it with whoever gave it to you.",
+            match whom {
+                Whom::Reference(_) => "No record has that reference. Check it with whoever gave it to you.",
+                Whom::Identity { .. } => "No single record can be opened for that name and date of birth. Check the spelling and the date against what you know, or ask for the record's reference.",
+            }
+            .to_owned()
+                + " Your code was used: type the next one your app shows.",
         ),
         Err(err) => page::failure(err),
     }
@@ -211,16 +250,52 @@ struct ReviewLine {
     ends: String,
 }
 
+/// A review already made, as the page lists it.
+struct ReviewedLine {
+    href: String,
+    client: String,
+    by: String,
+    granted: String,
+    reason: String,
+    justified: bool,
+    outcome: &'static str,
+    reviewer: String,
+    reviewed: String,
+    comment: String,
+}
+
 #[derive(Template)]
 #[template(path = "staff/reviews.html")]
 struct ReviewsPage {
     chrome: Option<Chrome>,
     reviews: Vec<ReviewLine>,
+    reviewed: Vec<ReviewedLine>,
+}
+
+fn reviewed_line(app: &app::App, r: app::emergency::ReviewedView) -> ReviewedLine {
+    ReviewedLine {
+        href: links::client(r.client),
+        client: r.client.to_string(),
+        by: r.by,
+        granted: when(app, r.granted_at),
+        reason: r
+            .reason
+            .unwrap_or_else(|| "(the record has since been erased)".to_owned()),
+        justified: r.outcome == ReviewOutcome::Justified,
+        outcome: r.outcome.in_words(),
+        reviewer: r.reviewer,
+        reviewed: when(app, r.reviewed_at),
+        comment: r.comment.unwrap_or_default(),
+    }
 }
 
 async fn reviews(State(app): State<app::App>, signed_in: SignedIn) -> Response {
     let pending = match app.emergency_reviews(&signed_in.caller).await {
         Ok(pending) => pending,
+        Err(err) => return page::failure(err),
+    };
+    let reviewed = match app.recent_reviews(&signed_in.caller).await {
+        Ok(reviewed) => reviewed,
         Err(err) => return page::failure(err),
     };
     render(
@@ -245,6 +320,10 @@ async fn reviews(State(app): State<app::App>, signed_in: SignedIn) -> Response {
                     granted: when(&app, p.granted_at),
                     ends: when(&app, p.expires_at),
                 })
+                .collect(),
+            reviewed: reviewed
+                .into_iter()
+                .map(|r| reviewed_line(&app, r))
                 .collect(),
         },
     )

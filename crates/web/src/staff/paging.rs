@@ -15,14 +15,30 @@ pub(crate) struct Paging {
     page: u32,
     size: i64,
     base: &'static str,
+    /// More of the address's query (`sort=name&case=open`), kept from page to page.
+    keep: String,
 }
 
 impl Paging {
     pub(crate) fn new(query: &PageQuery, size: i64, base: &'static str) -> Self {
+        Self::at(query.page, size, base)
+    }
+
+    /// Page `page` (the first when `None`).
+    pub(crate) fn at(page: Option<u32>, size: i64, base: &'static str) -> Self {
         Self {
-            page: query.page.unwrap_or(1).max(1),
+            page: page.unwrap_or(1).max(1),
             size,
             base,
+            keep: String::new(),
+        }
+    }
+
+    /// Keeps `query` (already encoded, possibly empty) in the links to other pages.
+    pub(crate) fn keeping(self, query: String) -> Self {
+        Self {
+            keep: query,
+            ..self
         }
     }
 
@@ -48,10 +64,13 @@ impl Paging {
     }
 
     fn href(&self, page: u32) -> String {
-        if page <= 1 {
+        let page = (page > 1).then(|| format!("page={page}"));
+        let keep = (!self.keep.is_empty()).then_some(self.keep.as_str());
+        let query: Vec<&str> = keep.into_iter().chain(page.as_deref()).collect();
+        if query.is_empty() {
             self.base.to_owned()
         } else {
-            format!("{}?page={page}", self.base)
+            format!("{}?{}", self.base, query.join("&"))
         }
     }
 }
@@ -75,5 +94,13 @@ mod tests {
         assert_eq!(full, [1, 2, 3]);
         let first = Paging::new(&PageQuery { page: None }, 3, "/app/");
         assert_eq!(first.links(&mut vec![1, 2]), (None, None));
+        let sorted = Paging::at(Some(2), 1, "/app/").keeping("sort=name".to_owned());
+        assert_eq!(
+            sorted.links(&mut vec![1, 2]),
+            (
+                Some("/app/?sort=name".to_owned()),
+                Some("/app/?sort=name&page=3".to_owned())
+            )
+        );
     }
 }
