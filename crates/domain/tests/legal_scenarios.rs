@@ -857,20 +857,13 @@ fn outcome_accessors_agree_with_the_json() {
 fn the_facts_a_definition_reads_come_from_its_rule_tree() {
     let packs = packs();
     let sex_trafficking = packs.rule("us-federal.sex-trafficking").unwrap();
-    assert_eq!(
-        packs.facts_read(sex_trafficking),
-        [
-            "actions.recruitment",
-            "actions.harboring",
-            "actions.transportation",
-            "actions.provision",
-            "actions.obtaining",
-            "actions.patronizing",
-            "actions.soliciting",
-            "purpose.sex_act",
-            "purpose.anything_of_value_given_or_received",
-        ]
-    );
+    // The seven acts of § 7102(12), and a sex act for something of value (§ 7102(4)).
+    let acts = "recruitment harboring transportation provision obtaining patronizing soliciting";
+    let purposes = "sex_act anything_of_value_given_or_received";
+    let expected: Vec<String> = (acts.split(' ').map(|a| format!("actions.{a}")))
+        .chain(purposes.split(' ').map(|p| format!("purpose.{p}")))
+        .collect();
+    assert_eq!(packs.facts_read(sex_trafficking), expected);
     // The severe form reads the sex-trafficking rule's facts too, and the age.
     let severe = packs.facts_read(packs.rule("us-federal.severe-sex-trafficking").unwrap());
     for path in packs.facts_read(sex_trafficking) {

@@ -655,16 +655,6 @@ async fn the_pages_of_administrators_and_supervisors_pass_the_accessibility_chec
 
 // --- The determination worksheet and its result (issue 17, item 9) ---------------------------
 
-/// Like [`seen`], with axe-core run at a phone's 390 px as well as at 1280 px.
-async fn seen_at_both_widths(b: &Browser, axe: &str, name: &str, problems: &mut Vec<String>) {
-    b.set_size(Size::Phone).await;
-    for violation in axe_violations(b, axe).await {
-        problems.push(format!("{name} at 390 px: {violation}"));
-    }
-    b.set_size(Size::Desktop).await;
-    seen(b, axe, name, problems).await;
-}
-
 /// The page's height in pixels at a phone's and at a desktop's width.
 async fn heights(b: &Browser) -> (i64, i64) {
     let mut measured = Vec::new();
@@ -688,26 +678,20 @@ async fn worker_and_client(
     born: Option<&str>,
 ) -> (common::Persona, ClientId, Browser) {
     let (ana, key) = t.enrolled("ana.m", Role::CaseManager).await;
-    let client = domain::client::RawClient {
-        preferred_name: NAME.to_owned(),
-        date_of_birth: born.map(str::to_owned),
-        ..Default::default()
-    }
-    .parse(t.app.now().date())
-    .unwrap();
-    let id = t
-        .app
-        .create_client(&ana.caller, client, app::Purpose::CaseWork)
-        .await
-        .unwrap();
+    let id = recorded(t, &ana, NAME, None, born, None).await;
     let b = Browser::start().await;
     sign_in(&b, t, &t.base, "ana.m", &key).await;
     (ana, id, b)
 }
 
 /// Records a determination for `client` straight through the app, every known fact from the
-/// person's own account.
-async fn recorded(t: &TestApp, by: &common::Persona, client: ClientId, facts: &str) -> String {
+/// person's own account; the address of its page.
+async fn determination_of(
+    t: &TestApp,
+    by: &common::Persona,
+    client: ClientId,
+    facts: &str,
+) -> String {
     let facts = Facts::parse_json(facts).unwrap();
     let sources = domain::legal::FACT_PATHS
         .into_iter()
@@ -739,7 +723,7 @@ async fn the_worksheet_takes_the_date_of_birth_from_the_record_and_carries_no_cl
     let (ana, client, mut b) = worker_and_client(&t, Some("2008-03-02")).await;
     // Recorded before anyone knew the date of birth: 16 when it started. The date of birth on
     // the record now says 15.
-    recorded(
+    determination_of(
         &t,
         &ana,
         client,
@@ -878,7 +862,7 @@ async fn the_worksheet_shows_every_problem_at_once_in_words_beside_its_field() {
         )
         .await;
     assert_eq!(force, json!(true));
-    seen_at_both_widths(&b, &axe, "worksheet-problems", &mut problems).await;
+    seen(&b, &axe, "worksheet-problems", &mut problems).await;
     b.quit().await;
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
@@ -986,7 +970,7 @@ async fn the_worksheet_asks_first_what_one_definition_needs_in_few_tab_presses()
         )
         .await;
     assert_eq!(in_form, json!(40), "every fact is in the form");
-    seen_at_both_widths(&b, &axe, "worksheet-one-definition", &mut problems).await;
+    seen(&b, &axe, "worksheet-one-definition", &mut problems).await;
     b.quit().await;
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
@@ -997,7 +981,7 @@ async fn a_determination_shows_each_outcome_at_a_glance_with_its_reasons_folded(
     let (ana, client, mut b) = worker_and_client(&t, Some("2008-03-02")).await;
     let axe = axe_script();
     let mut problems = Vec::new();
-    let result = recorded(
+    let result = determination_of(
         &t,
         &ana,
         client,
@@ -1034,7 +1018,7 @@ async fn a_determination_shows_each_outcome_at_a_glance_with_its_reasons_folded(
     // Opened, a definition's reasons are there, element by element.
     b.click(&b.find(".rule details summary").await).await;
     assert!(b.find_all(".rule details[open] .elements li").await.len() > 3);
-    seen_at_both_widths(&b, &axe, "determination-folded", &mut problems).await;
+    seen(&b, &axe, "determination-folded", &mut problems).await;
     b.quit().await;
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
