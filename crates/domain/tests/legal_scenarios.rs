@@ -852,3 +852,42 @@ fn outcome_accessors_agree_with_the_json() {
         );
     }
 }
+
+#[test]
+fn the_facts_a_definition_reads_come_from_its_rule_tree() {
+    let packs = packs();
+    let sex_trafficking = packs.rule("us-federal.sex-trafficking").unwrap();
+    // The seven acts of § 7102(12), and a sex act for something of value (§ 7102(4)).
+    let acts = "recruitment harboring transportation provision obtaining patronizing soliciting";
+    let purposes = "sex_act anything_of_value_given_or_received";
+    let expected: Vec<String> = (acts.split(' ').map(|a| format!("actions.{a}")))
+        .chain(purposes.split(' ').map(|p| format!("purpose.{p}")))
+        .collect();
+    assert_eq!(packs.facts_read(sex_trafficking), expected);
+    // The severe form reads the sex-trafficking rule's facts too, and the age.
+    let severe = packs.facts_read(packs.rule("us-federal.severe-sex-trafficking").unwrap());
+    for path in packs.facts_read(sex_trafficking) {
+        assert!(severe.contains(&path), "{path}");
+    }
+    assert!(severe.contains(&"person.date_of_birth") && severe.contains(&"means.force"));
+    // Every rule reads exactly the facts its explanation lists at the root.
+    let facts = Facts::unknown();
+    let results = packs
+        .evaluate(&facts, Jurisdiction::All)
+        .into_iter()
+        .chain(packs.information(&facts, Jurisdiction::All));
+    for result in results {
+        let listed: Vec<&str> = result
+            .explanation()
+            .facts()
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect();
+        assert_eq!(
+            packs.facts_read(result.rule()),
+            listed,
+            "{}",
+            result.rule_id()
+        );
+    }
+}

@@ -67,7 +67,8 @@ async fn a_worksheet_records_facts_with_their_sources_and_shows_what_the_law_mak
         assert_eq!(page.body.matches(r#"name="source."#).count(), 40);
         assert_eq!(page.body.matches(r#"value="unknown" checked"#).count(), 36);
 
-        // A known fact without a source is refused, naming the fact; what was chosen stays.
+        // Known facts without a source are refused, each named beside its field and in the list
+        // at the top; what was chosen stays.
         let refused = web
             .submit(
                 &sheet,
@@ -79,8 +80,19 @@ async fn a_worksheet_records_facts_with_their_sources_and_shows_what_the_law_mak
             )
             .await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            refused.body.contains("2 things to put right"),
+            "{}",
+            refused.body
+        );
+        for field in ["source.means.force", "source.actions.harboring"] {
+            assert!(refused.body.contains(&format!(r##"href="#{field}""##)));
+            assert!(refused.body.contains(&format!(
+                r#"aria-invalid="true" aria-describedby="problem.{field}""#
+            )));
+        }
         assert!(refused.body.contains("Force was used"), "{}", refused.body);
-        assert!(refused.body.contains("needs a source"));
+        assert!(refused.body.contains("Say how we know this"));
         assert!(
             refused
                 .body
@@ -96,7 +108,7 @@ async fn a_worksheet_records_facts_with_their_sources_and_shows_what_the_law_mak
             .submit(&sheet, &action, &[("fact.period.from", "2023-02-30")])
             .await;
         assert_eq!(bad_date.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(bad_date.body.contains("must be a real date"));
+        assert!(bad_date.body.contains("Write a real date"));
         assert!(bad_date.body.contains(r#"value="2023-02-30""#));
         assert_eq!(determinations_of(&t).await, 0, "nothing was recorded");
 

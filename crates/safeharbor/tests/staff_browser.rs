@@ -15,10 +15,11 @@ use std::path::Path;
 
 use serde_json::json;
 
-use common::browser::{Browser, Size, axe_script, axe_violations, files_holding};
+use common::browser::{Browser, Size, TAB, axe_script, axe_violations, files_holding};
 use common::staff::Staff;
 use common::{Engine, STAFF_PASSWORD, TestApp, totp_from_base32};
-use domain::Role;
+use domain::legal::{FactSource, FactValue, Facts};
+use domain::{ClientId, Role};
 
 const NAME: &str = "Zinnia Canarywood";
 /// The nickname in a contact request the worker claims and closes.
@@ -201,9 +202,12 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     assert!(b.page_source().await.contains("Result: look further"));
     seen(&b, &axe, "screening", &mut problems).await;
 
-    // A determination: the worksheet filled in fact by fact, each with how we know it, saved as
-    // it is filled in; then the outcome per jurisdiction.
-    b.goto(&format!("{client}/determinations/new")).await;
+    // A determination: the worksheet filled in fact by fact for the federal definition, each
+    // with how we know it, saved as it is filled in; then the outcome per jurisdiction.
+    b.goto(&format!(
+        "{client}/determinations/new?for=us-federal.severe-sex-trafficking"
+    ))
+    .await;
     fill(&b, "input[name=\"fact.person.age_at_first_act\"]", "16").await;
     for (fact, source) in [
         ("person.age_at_first_act", "own-account"),
@@ -224,7 +228,7 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     )
     .await;
     seen(&b, &axe, "worksheet", &mut problems).await;
-    submit(&b).await;
+    b.click(&b.find(RECORD).await).await;
     b.wait_for_url("the determination", |u| {
         u.contains("/determinations/") && !u.contains("/new")
     })
@@ -647,4 +651,374 @@ async fn the_pages_of_administrators_and_supervisors_pass_the_accessibility_chec
         "accessibility and layout problems on the staff pages:\n{}",
         problems.join("\n")
     );
+}
+
+// --- The determination worksheet and its result (issue 17, item 9) ---------------------------
+
+/// The page's height in pixels at a phone's and at a desktop's width.
+async fn heights(b: &Browser) -> (i64, i64) {
+    let mut measured = Vec::new();
+    for size in [Size::Phone, Size::Desktop] {
+        b.set_size(size).await;
+        let height = b
+            .execute("return document.documentElement.scrollHeight;", json!([]))
+            .await;
+        measured.push(height.as_i64().unwrap());
+    }
+    (measured[0], measured[1])
+}
+
+/// The worksheet's button that records the determination.
+const RECORD: &str = "form.worksheet button:not([name])";
+
+/// A case manager's client (with this date of birth on the record, if any), and a browser signed
+/// in as that case manager.
+async fn worker_and_client(
+    t: &TestApp,
+    born: Option<&str>,
+) -> (common::Persona, ClientId, Browser) {
+    let (ana, key) = t.enrolled("ana.m", Role::CaseManager).await;
+    let id = recorded(t, &ana, NAME, None, born, None).await;
+    let b = Browser::start().await;
+    sign_in(&b, t, &t.base, "ana.m", &key).await;
+    (ana, id, b)
+}
+
+/// Records a determination for `client` straight through the app, every known fact from the
+/// person's own account; the address of its page.
+async fn determination_of(
+    t: &TestApp,
+    by: &common::Persona,
+    client: ClientId,
+    facts: &str,
+) -> String {
+    let facts = Facts::parse_json(facts).unwrap();
+    let sources = domain::legal::FACT_PATHS
+        .into_iter()
+        .filter(|path| facts.value(path).is_some_and(|v| v.is_known()))
+        .map(|path| (path, FactSource::OwnAccount))
+        .collect();
+    let id = t
+        .app
+        .record_determination(&by.caller, client, facts, &sources, app::Purpose::CaseWork)
+        .await
+        .unwrap();
+    t.url(&format!("/app/clients/{client}/determinations/{id}"))
+}
+
+/// The value of the field with this id.
+async fn value_of(b: &Browser, id: &str) -> String {
+    let value = b
+        .execute(
+            "return document.getElementById(arguments[0]).value;",
+            json!([id]),
+        )
+        .await;
+    value.as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worksheet_takes_the_date_of_birth_from_the_record_and_carries_no_clash_over() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let (ana, client, mut b) = worker_and_client(&t, Some("2008-03-02")).await;
+    // Recorded before anyone knew the date of birth: 16 when it started. The date of birth on
+    // the record now says 15.
+    determination_of(
+        &t,
+        &ana,
+        client,
+        r#"{"person": {"age_at_first_act": 16}, "period": {"from": "2023-06-01"},
+            "actions": {"harboring": true}}"#,
+    )
+    .await;
+
+    b.goto(&t.url(&format!("/app/clients/{client}/determinations/new")))
+        .await;
+    assert_eq!(
+        value_of(&b, "fact.person.date_of_birth").await,
+        "2008-03-02",
+        "the date of birth on the record fills the worksheet"
+    );
+    assert_eq!(
+        value_of(&b, "fact.person.age_at_first_act").await,
+        "",
+        "an age from last time that does not fit the record is not carried over"
+    );
+    assert_eq!(value_of(&b, "fact.period.from").await, "2023-06-01");
+    assert!(
+        b.page_source()
+            .await
+            .contains("does not fit the date of birth on the client record"),
+        "the worksheet says why last time's age was left out"
+    );
+
+    // Recorded as it stands, with no problem the worker did not make.
+    b.click(&b.find(RECORD).await).await;
+    let result = b
+        .wait_for_url("the determination", |u| {
+            u.contains("/determinations/") && !u.contains("/new")
+        })
+        .await;
+    let list = t
+        .app
+        .determinations(&ana.caller, client, app::Purpose::CaseWork)
+        .await
+        .unwrap();
+    let newest = list
+        .list
+        .iter()
+        .find(|d| result.ends_with(&d.id.to_string()));
+    let sheet = &newest.unwrap().worksheet;
+    assert_eq!(
+        sheet.facts().value("person.date_of_birth"),
+        Some(FactValue::Date(domain::legal::parse_iso_date("2008-03-02")))
+    );
+    assert_eq!(
+        sheet.provenance("person.date_of_birth").map(|p| p.source),
+        Some(FactSource::ClientRecord)
+    );
+    assert_eq!(
+        sheet.facts().value("person.age_at_first_act"),
+        Some(FactValue::Years(None))
+    );
+    b.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worksheet_shows_every_problem_at_once_in_words_beside_its_field() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let (_, client, mut b) = worker_and_client(&t, None).await;
+    let axe = axe_script();
+    let mut problems = Vec::new();
+    b.goto(&t.url(&format!("/app/clients/{client}/determinations/new?for=all")))
+        .await;
+    // Two facts answered without saying how we know them, a date that does not exist, and a
+    // date of birth after the end.
+    for fact in ["means.force", "actions.harboring"] {
+        let yes = format!("input[name=\"fact.{fact}\"][value=yes]");
+        b.click(&b.find(&yes).await).await;
+    }
+    fill(&b, "input[name=\"fact.period.from\"]", "2023-02-30").await;
+    fill(&b, "input[name=\"fact.period.to\"]", "2009-01-01").await;
+    fill(
+        &b,
+        "input[name=\"fact.person.date_of_birth\"]",
+        "2010-05-01",
+    )
+    .await;
+    for (fact, source) in [
+        ("period.from", "own-account"),
+        ("period.to", "own-account"),
+        ("person.date_of_birth", "document"),
+    ] {
+        let how = format!("select[name=\"source.{fact}\"] option[value=\"{source}\"]");
+        b.click(&b.find(&how).await).await;
+    }
+    b.click(&b.find(RECORD).await).await;
+    b.wait_for(
+        "the worksheet back with its problems",
+        "return !!document.querySelector('.problems');",
+    )
+    .await;
+
+    // A summary at the top links to each field; each field says what is wrong beside it.
+    let listed = b
+        .execute(
+            "return [...document.querySelectorAll('.problems a')].map(a => {
+                 const id = decodeURIComponent(a.hash.slice(1));
+                 const field = document.getElementById(id);
+                 const group = field && (field.closest('[aria-invalid]') || field);
+                 const said = group && (group.getAttribute('aria-describedby') || '')
+                     .split(' ').filter(Boolean)
+                     .map(d => document.getElementById(d)?.textContent ?? '').join(' ');
+                 return { link: a.textContent, id, found: !!field,
+                          invalid: group?.getAttribute('aria-invalid'), said };
+             });",
+            json!([]),
+        )
+        .await;
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 4, "every problem at once: {listed:#?}");
+    for problem in listed {
+        assert_eq!(problem["found"], true, "{problem}");
+        assert_eq!(problem["invalid"], "true", "{problem}");
+        let said = problem["said"].as_str().unwrap();
+        let link = problem["link"].as_str().unwrap();
+        assert!(!said.trim().is_empty(), "{problem}");
+        for text in [said, link] {
+            assert!(!dotted_name(text), "an internal name in {text:?}");
+        }
+    }
+    // Nothing typed is lost.
+    assert_eq!(value_of(&b, "fact.period.from").await, "2023-02-30");
+    assert_eq!(
+        value_of(&b, "fact.person.date_of_birth").await,
+        "2010-05-01"
+    );
+    let force = b
+        .execute(
+            "return document.querySelector('input[name=\"fact.means.force\"][value=yes]').checked;",
+            json!([]),
+        )
+        .await;
+    assert_eq!(force, json!(true));
+    seen(&b, &axe, "worksheet-problems", &mut problems).await;
+    b.quit().await;
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Whether `text` holds a name like `person.age_at_first_act` or `means.force`.
+fn dotted_name(text: &str) -> bool {
+    text.split(|c: char| !(c.is_ascii_lowercase() || c == '_' || c == '.'))
+        .any(|word| {
+            let parts: Vec<&str> = word.split('.').collect();
+            parts.len() >= 2 && parts.iter().all(|p| !p.is_empty())
+        })
+}
+
+/// Presses Tab from the top of the page until the worksheet's Record button has the focus.
+async fn tab_presses_to_record(b: &Browser) -> usize {
+    b.execute(
+        "document.activeElement?.blur(); window.scrollTo(0, 0);",
+        json!([]),
+    )
+    .await;
+    for presses in 1..=200 {
+        b.press_key(TAB).await;
+        let there = b
+            .execute(
+                "return document.activeElement === document.querySelector(arguments[0]);",
+                json!([RECORD]),
+            )
+            .await;
+        if there == json!(true) {
+            return presses;
+        }
+    }
+    panic!("Record is not reached in 200 Tab presses");
+}
+
+/// The facts whose questions are on show (not folded away), by path.
+async fn facts_on_show(b: &Browser) -> Vec<String> {
+    let shown = b
+        .execute(
+            "return [...document.querySelectorAll('form.worksheet .fact')]
+                 .filter(f => f.checkVisibility())
+                 .map(f => f.querySelector('[name^=\"fact.\"]').name.slice(5));",
+            json!([]),
+        )
+        .await;
+    serde_json::from_value(shown).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worksheet_asks_first_what_one_definition_needs_in_few_tab_presses() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let (_, client, mut b) = worker_and_client(&t, None).await;
+    let axe = axe_script();
+    let mut problems = Vec::new();
+    let packs = domain::legal::RulePacks::shipped().unwrap();
+    b.goto(&t.url(&format!("/app/clients/{client}/determinations/new")))
+        .await;
+    let first_presses = tab_presses_to_record(&b).await;
+    let first_heights = heights(&b).await;
+    eprintln!(
+        "worksheet as opened: {first_presses} Tab presses to Record; {first_heights:?} px high at 390 and 1280 px"
+    );
+
+    // The worker chooses the federal definition used for T visas and HHS letters.
+    let severe = "us-federal.severe-sex-trafficking";
+    b.click(
+        &b.find(&format!("select#for option[value=\"{severe}\"]"))
+            .await,
+    )
+    .await;
+    b.click(&b.find("form.choose button").await).await;
+    b.wait_for_url("the worksheet for one definition", |u| u.contains("for="))
+        .await;
+    let presses = tab_presses_to_record(&b).await;
+    let (phone, desktop) = heights(&b).await;
+    eprintln!(
+        "worksheet for {severe}: {presses} Tab presses to Record; {phone} and {desktop} px high at 390 and 1280 px"
+    );
+    let rule = packs.rule(severe).unwrap();
+    let mut wanted: Vec<String> = packs
+        .facts_read(rule)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    wanted.sort();
+    let mut shown = facts_on_show(&b).await;
+    shown.sort();
+    assert_eq!(
+        shown, wanted,
+        "only the facts the definition reads are on show"
+    );
+    // Measured before: 96 Tab presses, every fact and every "how we know" in the way.
+    assert!(
+        presses <= 30 && first_presses <= 30,
+        "{first_presses} and {presses} Tab presses to Record"
+    );
+    // The rest are a click away, and sent with the form.
+    let folded = b.find_all("form.worksheet details.other-facts").await;
+    assert_eq!(folded.len(), 1);
+    let in_form = b
+        .execute(
+            "return new Set([...document.querySelectorAll('form.worksheet [name^=\"fact.\"]')]
+                 .map(e => e.name)).size;",
+            json!([]),
+        )
+        .await;
+    assert_eq!(in_form, json!(40), "every fact is in the form");
+    seen(&b, &axe, "worksheet-one-definition", &mut problems).await;
+    b.quit().await;
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_determination_shows_each_outcome_at_a_glance_with_its_reasons_folded() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let (ana, client, mut b) = worker_and_client(&t, Some("2008-03-02")).await;
+    let axe = axe_script();
+    let mut problems = Vec::new();
+    let result = determination_of(
+        &t,
+        &ana,
+        client,
+        r#"{"person": {"date_of_birth": "2008-03-02"}, "period": {"from": "2023-06-01"},
+            "actions": {"harboring": true}, "means": {"force": false},
+            "purpose": {"sex_act": true, "anything_of_value_given_or_received": true}}"#,
+    )
+    .await;
+    b.goto(&result).await;
+    let (phone, desktop) = heights(&b).await;
+    eprintln!("determination: {phone} and {desktop} px high at 390 and 1280 px");
+    let folds = b
+        .execute(
+            "return [...document.querySelectorAll('.rule details')].map(d => d.open);",
+            json!([]),
+        )
+        .await;
+    let folds = folds.as_array().unwrap();
+    assert!(
+        folds.len() >= 7,
+        "each definition's reasons are folded: {folds:?}"
+    );
+    assert!(
+        folds.iter().all(|open| open == &json!(false)),
+        "closed until opened"
+    );
+    let glance = b.find_all(".glance tbody tr").await;
+    assert_eq!(glance.len(), 7, "every definition's outcome at a glance");
+    // Measured before the reasons were folded: 58,927 px at 390 and 25,622 px at 1280.
+    assert!(
+        phone <= 10_000 && desktop <= 6_000,
+        "{phone} px at 390 and {desktop} px at 1280"
+    );
+    // Opened, a definition's reasons are there, element by element.
+    b.click(&b.find(".rule details summary").await).await;
+    assert!(b.find_all(".rule details[open] .elements li").await.len() > 3);
+    seen(&b, &axe, "determination-folded", &mut problems).await;
+    b.quit().await;
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

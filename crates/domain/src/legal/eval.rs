@@ -177,6 +177,24 @@ impl RulePacks {
         self.select(facts, jurisdiction, true)
     }
 
+    /// The facts a rule's tree reads (through the rules it names too), by path in catalogue
+    /// order: what a worker needs to answer for this one definition. A derived test reads the
+    /// facts that tell a person's age on the day of the earliest act.
+    pub fn facts_read(&self, rule: &Rule) -> Vec<&'static str> {
+        paths_of(self.reads(rule.root))
+    }
+
+    fn reads(&self, index: u16) -> u64 {
+        match &self.node(index).kind {
+            Kind::Fact(key) => key.bit(),
+            Kind::Derived(_) => AGE_FACTS,
+            kind => kind
+                .children()
+                .iter()
+                .fold(0, |read, child| read | self.reads(*child)),
+        }
+    }
+
     fn select(
         &self,
         facts: &Facts,

@@ -178,6 +178,16 @@ pub enum FactValue {
     Years(Option<u8>),
 }
 
+impl FactValue {
+    /// Whether a value was recorded (`false` for unknown).
+    pub const fn is_known(self) -> bool {
+        !matches!(
+            self,
+            FactValue::Flag(None) | FactValue::Date(None) | FactValue::Years(None)
+        )
+    }
+}
+
 impl Serialize for FactValue {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match *self {
@@ -226,20 +236,13 @@ impl fmt::Debug for Facts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let known = FACT_PATHS
             .iter()
-            .filter(|path| self.value(path).is_some_and(|v| !is_unknown(v)))
+            .filter(|path| self.value(path).is_some_and(FactValue::is_known))
             .count();
         f.debug_struct("Facts")
             .field("known", &known)
             .field("unknown", &(FACT_PATHS.len() - known))
             .finish()
     }
-}
-
-fn is_unknown(value: FactValue) -> bool {
-    matches!(
-        value,
-        FactValue::Flag(None) | FactValue::Date(None) | FactValue::Years(None)
-    )
 }
 
 impl Facts {
@@ -283,38 +286,71 @@ impl Facts {
         Ok(facts)
     }
 
-    /// Facts from values by path, as a form gives them, checked like a facts file: a value of the
-    /// wrong kind for its path, an impossible age, or dates that contradict each other are errors
-    /// that name the fact.
+    /// Facts from values by path, as a form gives them, checked like a facts file, with every
+    /// problem found (not only the first): a value of the wrong kind for its path, an impossible
+    /// age, and each pair of dates (or the age) that contradict each other, each naming its fact.
     pub fn from_values(
         values: impl IntoIterator<Item = (&'static str, FactValue)>,
-    ) -> Result<Self, FactsError> {
+    ) -> Result<Self, Vec<FactsError>> {
         let mut facts = Facts::unknown();
+        let mut problems = Vec::new();
         for (path, value) in values {
             match (FACT_PATHS.iter().position(|p| *p == path), value) {
                 (Some(0), FactValue::Date(date)) => facts.date_of_birth = date,
                 (Some(1), FactValue::Years(years)) => {
                     if years.is_some_and(|y| u64::from(y) > MAX_AGE) {
-                        return Err(FactsError::field(path, "is not a possible age"));
+                        problems.push(FactsError::field(path, "is not a possible age"));
+                    } else {
+                        facts.age_at_first_act = years;
                     }
-                    facts.age_at_first_act = years;
                 }
                 (Some(2), FactValue::Date(date)) => facts.period_from = date,
                 (Some(3), FactValue::Date(date)) => facts.period_to = date,
                 (Some(i), FactValue::Flag(flag)) if i >= FIRST_FLAG => {
                     facts.set_flag_at(path, flag)
                 }
-                (Some(_), _) => return Err(FactsError::field(path, "has the wrong kind of value")),
-                (None, _) => {
-                    return Err(FactsError::field(
-                        "(top level)",
-                        "names a fact this format does not know",
-                    ));
+                (Some(_), _) => {
+                    problems.push(FactsError::field(path, "has the wrong kind of value"));
                 }
+                (None, _) => problems.push(FactsError::field(
+                    "(top level)",
+                    "names a fact this format does not know",
+                )),
             }
         }
-        facts.check_dates()?;
-        Ok(facts)
+        problems.extend(facts.clashes().into_iter().map(FactsError::Clash));
+        if problems.is_empty() {
+            Ok(facts)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// These facts with the date of birth the client record gives. A date or an age recorded
+    /// before that contradicts it is left unknown, and named: the record decides, and a value
+    /// carried over never makes a clash the worker did not type.
+    pub fn with_date_of_birth(mut self, born: Date) -> (Facts, Vec<&'static str>) {
+        self.date_of_birth = Some(born);
+        let mut left_out = Vec::new();
+        for clash in self.clashes() {
+            let path = match clash {
+                Clash::BornAfterItStarted => self.period_from.take().map(|_| PERIOD_FROM),
+                Clash::BornAfterItEnded => self.period_to.take().map(|_| PERIOD_TO),
+                Clash::AgeDisagrees => self.age_at_first_act.take().map(|_| AGE_AT_FIRST_ACT),
+                // Not about the date of birth: these facts had no such clash before.
+                Clash::EndsBeforeItStarts => None,
+            };
+            left_out.extend(path.map(FactKey::path));
+        }
+        (self, left_out)
+    }
+
+    /// Every fact with its value, in catalogue order.
+    pub fn values(&self) -> impl Iterator<Item = (&'static str, FactValue)> + '_ {
+        FACT_PATHS
+            .iter()
+            .zip(0u8..)
+            .map(|(path, index)| (*path, self.value_at(FactKey(index))))
     }
 
     /// The value recorded at `path` (`None` when no fact has that path).
@@ -427,36 +463,70 @@ impl Facts {
     }
 
     fn check_dates(&self) -> Result<(), FactsError> {
+        match self.clashes().first() {
+            Some(clash) => Err(FactsError::Clash(*clash)),
+            None => Ok(()),
+        }
+    }
+
+    /// Every clash among the dates and the age, in a fixed order.
+    pub fn clashes(&self) -> Vec<Clash> {
+        let mut clashes = Vec::new();
         if let (Some(from), Some(to)) = (self.period_from, self.period_to)
             && to < from
         {
-            return Err(FactsError::field("period.to", "is before period.from"));
+            clashes.push(Clash::EndsBeforeItStarts);
         }
         if let (Some(born), Some(from)) = (self.date_of_birth, self.period_from) {
             if born > from {
-                return Err(FactsError::field(
-                    "person.date_of_birth",
-                    "is after period.from",
-                ));
-            }
-            if let Some(years) = self.age_at_first_act
-                && age_on(born, from) != i32::from(years)
+                clashes.push(Clash::BornAfterItStarted);
+            } else if self
+                .age_at_first_act
+                .is_some_and(|years| age_on(born, from) != i32::from(years))
             {
-                return Err(FactsError::field(
-                    "person.age_at_first_act",
-                    "does not agree with person.date_of_birth and period.from",
-                ));
+                clashes.push(Clash::AgeDisagrees);
             }
         }
         if let (Some(born), Some(to)) = (self.date_of_birth, self.period_to)
             && born > to
         {
-            return Err(FactsError::field(
-                "person.date_of_birth",
-                "is after period.to",
-            ));
+            clashes.push(Clash::BornAfterItEnded);
         }
-        Ok(())
+        clashes
+    }
+}
+
+/// Dates, or an age, that cannot all be true at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clash {
+    /// `period.to` is before `period.from`.
+    EndsBeforeItStarts,
+    /// `person.date_of_birth` is after `period.from`.
+    BornAfterItStarted,
+    /// `person.age_at_first_act` does not agree with `person.date_of_birth` and `period.from`.
+    AgeDisagrees,
+    /// `person.date_of_birth` is after `period.to`.
+    BornAfterItEnded,
+}
+
+impl Clash {
+    /// The fact the clash is reported at.
+    pub const fn path(self) -> &'static str {
+        match self {
+            Clash::EndsBeforeItStarts => "period.to",
+            Clash::BornAfterItStarted | Clash::BornAfterItEnded => "person.date_of_birth",
+            Clash::AgeDisagrees => "person.age_at_first_act",
+        }
+    }
+
+    /// What is wrong, as the facts file's errors say it.
+    const fn problem(self) -> &'static str {
+        match self {
+            Clash::EndsBeforeItStarts => "is before period.from",
+            Clash::BornAfterItStarted => "is after period.from",
+            Clash::AgeDisagrees => "does not agree with person.date_of_birth and period.from",
+            Clash::BornAfterItEnded => "is after period.to",
+        }
     }
 }
 
@@ -508,6 +578,8 @@ pub enum FactsError {
     Syntax { line: usize, column: usize },
     #[error("{path}: {problem}")]
     Field { path: &'static str, problem: String },
+    #[error("{}: {}", .0.path(), .0.problem())]
+    Clash(Clash),
 }
 
 impl FactsError {
@@ -523,6 +595,7 @@ impl FactsError {
         match self {
             FactsError::Syntax { .. } => None,
             FactsError::Field { path, .. } => Some(path),
+            FactsError::Clash(clash) => Some(clash.path()),
         }
     }
 }
@@ -733,16 +806,78 @@ mod tests {
             Some(FactValue::Flag(Some(true)))
         );
 
-        let wrong_kind = Facts::from_values([("means.force", FactValue::Date(Some(born)))]);
-        assert_eq!(wrong_kind.unwrap_err().path(), Some("means.force"));
-        let too_old =
-            Facts::from_values([("person.age_at_first_act", FactValue::Years(Some(200)))]);
-        assert_eq!(too_old.unwrap_err().path(), Some("person.age_at_first_act"));
-        let backwards = Facts::from_values([
-            ("period.from", FactValue::Date(Some(first))),
-            ("period.to", FactValue::Date(Some(born))),
-        ]);
-        assert_eq!(backwards.unwrap_err().path(), Some("period.to"));
+        let paths = |values: &[(&'static str, FactValue)]| -> Vec<Option<&str>> {
+            let problems = Facts::from_values(values.iter().copied()).unwrap_err();
+            problems.iter().map(FactsError::path).collect()
+        };
+        assert_eq!(
+            paths(&[("means.force", FactValue::Date(Some(born)))]),
+            [Some("means.force")]
+        );
+        assert_eq!(
+            paths(&[("person.age_at_first_act", FactValue::Years(Some(200)))]),
+            [Some("person.age_at_first_act")]
+        );
+        assert_eq!(
+            paths(&[
+                ("period.from", FactValue::Date(Some(first))),
+                ("period.to", FactValue::Date(Some(born))),
+            ]),
+            [Some("period.to")]
+        );
+    }
+
+    #[test]
+    fn every_problem_of_a_form_is_found_at_once() {
+        let date = |text| FactValue::Date(parse_iso_date(text));
+        let problems = Facts::from_values([
+            ("person.date_of_birth", date("2010-05-01")),
+            ("person.age_at_first_act", FactValue::Years(Some(200))),
+            ("period.from", date("2023-06-01")),
+            ("period.to", date("2009-01-01")),
+            ("means.force", date("2023-06-01")),
+        ])
+        .unwrap_err();
+        let said: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            said,
+            [
+                "person.age_at_first_act: is not a possible age",
+                "means.force: has the wrong kind of value",
+                "period.to: is before period.from",
+                "person.date_of_birth: is after period.to",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_date_of_birth_on_the_record_leaves_out_what_contradicts_it() {
+        let recorded = Facts::parse_json(
+            r#"{"person": {"age_at_first_act": 16}, "period": {"from": "2023-06-01"},
+                "actions": {"harboring": true}}"#,
+        )
+        .unwrap();
+        let born = parse_iso_date("2008-03-02").unwrap();
+        let (facts, left_out) = recorded.with_date_of_birth(born);
+        assert_eq!(left_out, ["person.age_at_first_act"]);
+        assert_eq!(
+            facts.value("person.age_at_first_act"),
+            Some(FactValue::Years(None))
+        );
+        assert_eq!(facts.minor_at_first_act(), Some(true));
+        assert!(facts.clashes().is_empty());
+        // An age that fits stays; so does everything else.
+        let fits = Facts::parse_json(
+            r#"{"person": {"age_at_first_act": 15}, "period": {"from": "2023-06-01"}}"#,
+        )
+        .unwrap();
+        assert_eq!(fits.with_date_of_birth(born).1, Vec::<&str>::new());
+        // A start before the birth is left out with whatever depended on it.
+        let early =
+            Facts::parse_json(r#"{"period": {"from": "2001-01-01", "to": "2002-01-01"}}"#).unwrap();
+        let (facts, left_out) = early.with_date_of_birth(born);
+        assert_eq!(left_out, ["period.from", "period.to"]);
+        assert!(facts.clashes().is_empty());
     }
 
     #[test]

@@ -40,7 +40,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use eval::{Determination, EarliestAct, Explanation, Outcome, Results};
-pub use facts::{FACT_PATHS, FactValue, Facts, FactsError, parse_iso_date};
+pub use facts::{Clash, FACT_PATHS, FactValue, Facts, FactsError, parse_iso_date};
 pub use questions::{Column, QUESTIONS, Question, question};
 pub use rules::{Rule, RuleError, RulePacks};
 pub use worksheet::{FactSource, Provenance, UnknownSource, Worksheet, WorksheetError};

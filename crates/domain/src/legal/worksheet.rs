@@ -24,14 +24,17 @@ pub enum FactSource {
     Observation,
     /// What someone else told us: a family member, a teacher, another agency.
     ThirdParty,
+    /// What the client record already says (the date of birth given at intake).
+    ClientRecord,
 }
 
 impl FactSource {
-    pub const ALL: [FactSource; 4] = [
+    pub const ALL: [FactSource; 5] = [
         FactSource::OwnAccount,
         FactSource::Document,
         FactSource::Observation,
         FactSource::ThirdParty,
+        FactSource::ClientRecord,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -40,6 +43,7 @@ impl FactSource {
             FactSource::Document => "document",
             FactSource::Observation => "observation",
             FactSource::ThirdParty => "third-party",
+            FactSource::ClientRecord => "client-record",
         }
     }
 
@@ -50,6 +54,7 @@ impl FactSource {
             FactSource::Document => "A document",
             FactSource::Observation => "Something staff observed",
             FactSource::ThirdParty => "Someone else told us",
+            FactSource::ClientRecord => "The client record",
         }
     }
 }
@@ -60,9 +65,10 @@ impl fmt::Display for FactSource {
     }
 }
 
-/// A source that is not one of `own-account`, `document`, `observation`, `third-party`.
+/// A source that is not one of `own-account`, `document`, `observation`, `third-party`,
+/// `client-record`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("a source must be one of own-account, document, observation, third-party")]
+#[error("a source must be one of own-account, document, observation, third-party, client-record")]
 pub struct UnknownSource;
 
 impl FromStr for FactSource {
@@ -114,22 +120,35 @@ impl Worksheet {
         by: UserId,
         at: Timestamp,
     ) -> Result<Worksheet, WorksheetError> {
+        if let Some(path) = Self::unsourced(facts.values(), sources).first() {
+            return Err(WorksheetError::MissingSource(path));
+        }
         let mut provenance = BTreeMap::new();
-        for path in FACT_PATHS {
-            if !is_known(facts.value(path)) {
+        for (path, value) in facts.values() {
+            let Some(&source) = sources.get(path).filter(|_| value.is_known()) else {
                 continue;
-            }
-            let source = *sources
-                .get(path)
-                .ok_or(WorksheetError::MissingSource(path))?;
+            };
             let kept = previous
-                .filter(|before| before.facts.value(path) == facts.value(path))
+                .filter(|before| before.facts.value(path) == Some(value))
                 .and_then(|before| before.provenance.get(path))
                 .filter(|before| before.source == source);
             let entry = kept.copied().unwrap_or(Provenance { source, by, at });
             provenance.insert(path, entry);
         }
         Ok(Worksheet { facts, provenance })
+    }
+
+    /// The known facts among `values` that say nothing of how we know them, by path: each needs
+    /// a source before the worksheet can be recorded (an unknown fact needs none).
+    pub fn unsourced(
+        values: impl IntoIterator<Item = (&'static str, FactValue)>,
+        sources: &BTreeMap<&'static str, FactSource>,
+    ) -> Vec<&'static str> {
+        values
+            .into_iter()
+            .filter(|(path, value)| value.is_known() && !sources.contains_key(path))
+            .map(|(path, _)| path)
+            .collect()
     }
 
     pub fn facts(&self) -> &Facts {
@@ -183,13 +202,6 @@ impl Serialize for Worksheet {
 struct Stored {
     facts: serde_json::Value,
     provenance: BTreeMap<String, Provenance>,
-}
-
-fn is_known(value: Option<FactValue>) -> bool {
-    matches!(
-        value,
-        Some(FactValue::Flag(Some(_)) | FactValue::Date(Some(_)) | FactValue::Years(Some(_)))
-    )
 }
 
 #[cfg(test)]

@@ -25,6 +25,9 @@ const INSTALL: &str = "install Debian's chromium and chromium-driver: \
 /// The WebDriver key code for Escape.
 pub const ESCAPE: &str = "\u{E00C}";
 
+/// The WebDriver key code for Tab.
+pub const TAB: &str = "\u{E004}";
+
 /// The key under which WebDriver names an element.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 

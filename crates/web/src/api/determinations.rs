@@ -18,8 +18,8 @@ pub(crate) struct DeterminationBody {
     /// A facts file (docs/facts.schema.json): every fact true, false or null (unknown).
     #[schema(value_type = Object)]
     facts: serde_json::Value,
-    /// How each known fact is known, by its path: `own-account`, `document`, `observation` or
-    /// `third-party`. Every fact that is not null needs one.
+    /// How each known fact is known, by its path: `own-account`, `document`, `observation`,
+    /// `third-party` or `client-record`. Every fact that is not null needs one.
     #[serde(default)]
     sources: BTreeMap<String, String>,
 }
