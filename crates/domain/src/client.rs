@@ -5,28 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::InvalidInput;
-
-/// Text a person typed, trimmed, non-empty, without control characters, and bounded.
-fn clean_text(
-    field: &'static str,
-    raw: &str,
-    max_chars: usize,
-    allow_newlines: bool,
-) -> Result<String, InvalidInput> {
-    let text = raw.trim();
-    if text.is_empty() {
-        return Err(InvalidInput::new(field, "must not be empty"));
-    }
-    if text.chars().count() > max_chars {
-        return Err(InvalidInput::new(field, "is too long"));
-    }
-    let bad =
-        |c: char| c.is_control() && !(allow_newlines && (c == '\n' || c == '\t' || c == '\r'));
-    if text.chars().any(bad) {
-        return Err(InvalidInput::new(field, "contains control characters"));
-    }
-    Ok(text.to_owned())
-}
+use crate::text::TextRule;
 
 macro_rules! text_field {
     ($(#[$doc:meta])* $name:ident, $field:literal, $max:literal, $newlines:literal) => {
@@ -35,8 +14,20 @@ macro_rules! text_field {
         pub struct $name(String);
 
         impl $name {
+            /// What this field takes (`crate::text`).
+            pub const RULE: TextRule = TextRule {
+                field: $field,
+                max_chars: $max,
+                lines: $newlines,
+            };
+
             pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
-                clean_text($field, raw, $max, $newlines).map(Self)
+                Self::RULE.clean(raw).map(Self)
+            }
+
+            /// Blank or absent is `None`, "not given".
+            pub fn parse_optional(raw: Option<&str>) -> Result<Option<Self>, InvalidInput> {
+                Ok(Self::RULE.clean_optional(raw)?.map(Self))
             }
             pub fn as_str(&self) -> &str {
                 &self.0
@@ -98,9 +89,9 @@ impl SafetyFlags {
         do_not_contact: Option<&str>,
     ) -> Result<Self, InvalidInput> {
         Ok(Self {
-            safe_contact: given(safe_contact).map(SafeContact::parse).transpose()?,
-            code_word: given(code_word).map(CodeWord::parse).transpose()?,
-            do_not_contact: given(do_not_contact).map(DoNotContact::parse).transpose()?,
+            safe_contact: SafeContact::parse_optional(safe_contact)?,
+            code_word: CodeWord::parse_optional(code_word)?,
+            do_not_contact: DoNotContact::parse_optional(do_not_contact)?,
         })
     }
 
@@ -142,35 +133,6 @@ impl DateOfBirth {
         let format = time::macros::format_description!("[year]-[month]-[day]");
         self.0.format(&format).unwrap_or_default()
     }
-}
-
-/// A regular expression matching exactly the YYYY-MM-DD texts from 1900-01-01 to `today` (with
-/// JSON Schema's `format: date` to rule out days that do not exist): what `DateOfBirth::parse`
-/// accepts, for the OpenAPI document, which cannot otherwise say "not in the future".
-pub fn date_of_birth_pattern(today: time::Date) -> String {
-    let choice = |range: std::ops::RangeInclusive<i32>, width: usize| -> String {
-        let items: Vec<String> = range.map(|n| format!("{n:0width$}")).collect();
-        format!("({})", items.join("|"))
-    };
-    let (year, month, day) = (today.year(), u8::from(today.month()), today.day());
-    let mut ways = Vec::new();
-    if year > 1900 {
-        ways.push(format!(
-            "{}-[0-9]{{2}}-[0-9]{{2}}",
-            choice(1900..=year - 1, 4)
-        ));
-    }
-    if month > 1 {
-        ways.push(format!(
-            "{year}-{}-[0-9]{{2}}",
-            choice(1..=i32::from(month) - 1, 2)
-        ));
-    }
-    ways.push(format!(
-        "{year}-{month:02}-{}",
-        choice(1..=i32::from(day), 2)
-    ));
-    format!("^({})$", ways.join("|"))
 }
 
 impl std::fmt::Debug for DateOfBirth {
@@ -311,15 +273,11 @@ impl RawClient {
         Ok(NewClient {
             preferred_name: PreferredName::parse(&self.preferred_name)?,
             personal: PersonalDetails {
-                legal_name: given(self.legal_name.as_deref())
-                    .map(LegalName::parse)
-                    .transpose()?,
+                legal_name: LegalName::parse_optional(self.legal_name.as_deref())?,
                 date_of_birth: given(self.date_of_birth.as_deref())
                     .map(|d| DateOfBirth::parse(d, today))
                     .transpose()?,
-                contact: given(self.contact.as_deref())
-                    .map(ContactDetails::parse)
-                    .transpose()?,
+                contact: ContactDetails::parse_optional(self.contact.as_deref())?,
                 languages: parse_languages(&self.languages)?,
             },
             safety: SafetyFlags::parse(
@@ -373,21 +331,53 @@ mod tests {
 
     #[test]
     fn the_date_of_birth_pattern_takes_what_parsing_takes() {
+        let odd = [
+            "",
+            " ",
+            "\n",
+            "2023-02-29",
+            "2024-02-29",
+            "2023-04-31",
+            "2023-13-01",
+            "2023-00-10",
+            "2023-01-00",
+            " 2001-01-01 ",
+            "\t2001-01-01\n",
+            "2001-1-01",
+            "02001-01-01",
+            "2001/01/01",
+            "1900-01-01",
+            "1899-12-31",
+            "2100-02-29",
+            "2000-02-29",
+            "1900-02-29",
+        ];
         for today in [
             date!(2026 - 12 - 02),
             date!(2027 - 01 - 01),
-            date!(2030 - 03 - 31),
+            date!(2028 - 02 - 29),
         ] {
-            let pattern = regex::Regex::new(&date_of_birth_pattern(today)).unwrap();
+            let mut samples: Vec<String> = odd.iter().map(|s| (*s).to_owned()).collect();
             let mut day = date!(1899 - 12 - 25);
             while day <= today.next_day().unwrap().next_day().unwrap() {
-                let iso = DateOfBirth(day).iso();
-                assert_eq!(
-                    pattern.is_match(&iso),
-                    DateOfBirth::parse(&iso, today).is_ok(),
-                    "{iso} on {today}"
-                );
+                samples.push(DateOfBirth(day).iso());
                 day = day.next_day().unwrap();
+            }
+            for optional in [false, true] {
+                let pattern =
+                    regex::Regex::new(&crate::text::dates_pattern(today, optional)).unwrap();
+                for sample in &samples {
+                    let parsed = if optional && given(Some(sample)).is_none() {
+                        true
+                    } else {
+                        DateOfBirth::parse(sample, today).is_ok()
+                    };
+                    assert_eq!(
+                        pattern.is_match(sample),
+                        parsed,
+                        "{sample:?} on {today}, optional {optional}"
+                    );
+                }
             }
         }
     }

@@ -18,6 +18,7 @@ pub mod note;
 pub mod policy;
 pub mod role;
 pub mod signin;
+pub mod text;
 pub mod time;
 
 pub use ids::{

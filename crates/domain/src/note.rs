@@ -1,6 +1,7 @@
 //! Contact notes: what happened, in the worker's words. Always encrypted at rest.
 
 use crate::InvalidInput;
+use crate::text::TextRule;
 
 /// The longest note we accept, in characters.
 pub const MAX_NOTE_CHARS: usize = 20_000;
@@ -9,25 +10,16 @@ pub const MAX_NOTE_CHARS: usize = 20_000;
 pub struct NoteText(String);
 
 impl NoteText {
+    /// What a note takes: its own layout (lines and tabs) is kept; only surrounding blank space
+    /// goes.
+    pub const RULE: TextRule = TextRule {
+        field: "text",
+        max_chars: MAX_NOTE_CHARS,
+        lines: true,
+    };
+
     pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
-        // Notes keep their own layout; only surrounding blank space goes.
-        let text = raw.trim();
-        if text.is_empty() {
-            return Err(InvalidInput::new("text", "must not be empty"));
-        }
-        if text.chars().count() > MAX_NOTE_CHARS {
-            return Err(InvalidInput::new(
-                "text",
-                "is too long (at most 20,000 characters)",
-            ));
-        }
-        if text
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        {
-            return Err(InvalidInput::new("text", "contains control characters"));
-        }
-        Ok(Self(text.to_owned()))
+        Self::RULE.clean(raw).map(Self)
     }
 
     pub fn as_str(&self) -> &str {

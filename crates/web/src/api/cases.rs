@@ -13,13 +13,10 @@ use crate::extract::StrictJson;
 pub(crate) struct CaseBody {
     /// The code of one of the organisation's programs (`safeharbor programs list`), e.g.
     /// `youth-drop-in`.
-    #[schema(pattern = "^[a-z][a-z0-9-]{1,39}$")]
     program: String,
     /// YYYY-MM-DD.
-    #[schema(format = Date)]
     opened_on: String,
     /// YYYY-MM-DD, on or after `opened_on`; leave out for an open case.
-    #[schema(format = Date)]
     closed_on: Option<String>,
 }
 

@@ -15,15 +15,9 @@ use crate::extract::{Authenticated, Purpose, StrictJson, record_id};
 #[serde(deny_unknown_fields)]
 pub(crate) struct ClientBody {
     /// The name the person asks to be called (an alias is fine): one line, not only spaces.
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
     preferred_name: String,
     legal_name: Option<String>,
     /// YYYY-MM-DD.
-    #[schema(format = Date)]
     date_of_birth: Option<String>,
     /// Safe ways and times to reach the person, in their words.
     contact: Option<String>,
@@ -123,7 +117,6 @@ pub(crate) struct Page {
 #[serde(deny_unknown_fields)]
 pub(crate) struct DuplicatesBody {
     name: Option<String>,
-    #[schema(format = Date)]
     date_of_birth: Option<String>,
 }
 
@@ -199,7 +192,9 @@ pub(crate) async fn caseload(
 
 #[utoipa::path(post, operation_id = "findDuplicates", path = "/api/v1/clients/duplicates", tag = "clients", request_body = DuplicatesBody,
     responses((status = 200, body = DuplicatesResponse), (status = 400, body = crate::error::ErrorBody),
-        (status = 401, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody),
+        (status = 401, body = crate::error::ErrorBody),
+        (status = 403, description = "Your role does not look for duplicates", body = crate::error::ErrorBody),
+        (status = 413, body = crate::error::ErrorBody),
         (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub(crate) async fn duplicates(

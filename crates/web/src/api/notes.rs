@@ -15,11 +15,6 @@ use crate::extract::StrictJson;
 pub(crate) struct NoteBody {
     /// What happened, in your words (up to 20,000 characters; line breaks and tabs are kept, other
     /// control characters are refused).
-    #[schema(
-        min_length = 1,
-        max_length = 20000,
-        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
-    )]
     text: String,
 }
 

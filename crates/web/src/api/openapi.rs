@@ -2,8 +2,13 @@
 
 use axum::Json;
 use axum::extract::State;
-use domain::client::{AgeBand, Gender, date_of_birth_pattern};
+use domain::client::{
+    AgeBand, CodeWord, ContactDetails, DoNotContact, Gender, Language, LegalName, MAX_LANGUAGES,
+    PreferredName, SafeContact,
+};
 use domain::legal::{FACT_PATHS, FactSource};
+use domain::note::NoteText;
+use domain::text::{TextRule, WHITESPACE, dates_pattern};
 use serde_json::{Value, json};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -65,29 +70,65 @@ fn codes(values: impl IntoIterator<Item = &'static str>) -> Value {
     Value::from(values.into_iter().collect::<Vec<_>>())
 }
 
-/// A nullable text that is one of `values`.
-fn one_of(values: impl IntoIterator<Item = &'static str>) -> Value {
-    let mut values: Vec<Value> = values.into_iter().map(Value::from).collect();
-    values.push(Value::Null);
-    json!({ "type": ["string", "null"], "enum": values })
+/// Free text that keeps `rule` (`domain::text`), blank allowed (as "not given") when `optional`.
+fn text(rule: TextRule, optional: bool) -> Value {
+    let kind = if optional {
+        json!(["string", "null"])
+    } else {
+        json!("string")
+    };
+    json!({ "type": kind, "maxLength": rule.max_chars, "pattern": rule.pattern(optional) })
+}
+
+/// One of `values` exactly, or blank ("not asked"), or null.
+fn coded(values: impl IntoIterator<Item = &'static str>) -> Value {
+    json!({ "anyOf": [
+        { "type": "null" },
+        { "enum": codes(values) },
+        { "type": "string", "pattern": format!("^[{WHITESPACE}]*$") },
+    ] })
 }
 
 /// Writes into `doc` the rules utoipa's attributes cannot state.
 fn accepted(doc: &mut Value, today: time::Date) {
-    let born = json!({
-        "type": ["string", "null"],
-        "format": "date",
-        "pattern": date_of_birth_pattern(today),
-        "description": "YYYY-MM-DD, from 1900-01-01 to today.",
-    });
+    let born = |optional| {
+        json!({
+            "type": if optional { json!(["string", "null"]) } else { json!("string") },
+            "pattern": dates_pattern(today, optional),
+            "description": "YYYY-MM-DD, from 1900-01-01 to today.",
+        })
+    };
     let schemas = &mut doc["components"]["schemas"];
     let client = &mut schemas["ClientBody"]["properties"];
-    client["date_of_birth"] = born.clone();
-    client["gender"] = one_of(Gender::ALL.iter().map(|g| g.as_str()));
-    client["age_band"] = one_of(AgeBand::ALL.iter().map(|a| a.as_str()));
+    client["preferred_name"] = text(PreferredName::RULE, false);
+    client["legal_name"] = text(LegalName::RULE, true);
+    client["contact"] = text(ContactDetails::RULE, true);
+    client["languages"] = json!({
+        "type": ["array", "null"],
+        "maxItems": MAX_LANGUAGES,
+        "items": text(Language::RULE, false),
+    });
+    client["date_of_birth"] = born(true);
+    client["gender"] = coded(Gender::ALL.iter().map(|g| g.as_str()));
+    client["age_band"] = coded(AgeBand::ALL.iter().map(|a| a.as_str()));
+    let safety = &mut schemas["SafetyBody"]["properties"];
+    safety["safe_contact"] = text(SafeContact::RULE, true);
+    safety["code_word"] = text(CodeWord::RULE, true);
+    safety["do_not_contact"] = text(DoNotContact::RULE, true);
+    schemas["NoteBody"]["properties"]["text"] = text(NoteText::RULE, false);
+    // A case's dates run from 1900 to 2100; its program is a code, trimmed.
+    let case = &mut schemas["CaseBody"]["properties"];
+    let case_date = dates_pattern(time::macros::date!(2100 - 12 - 31), false);
+    case["opened_on"] = json!({ "type": "string", "pattern": case_date });
+    case["closed_on"] = json!({ "type": ["string", "null"], "pattern": case_date });
+    case["program"] = json!({
+        "type": "string",
+        "pattern": format!("^[{WHITESPACE}]*[a-z][a-z0-9-]{{1,39}}[{WHITESPACE}]*$"),
+    });
     // A duplicates check asks about a name, a date of birth or both: never about nothing.
     let duplicates = &mut schemas["DuplicatesBody"];
-    duplicates["properties"]["date_of_birth"] = born;
+    duplicates["properties"]["date_of_birth"] = born(false);
+    duplicates["properties"]["date_of_birth"]["type"] = json!(["string", "null"]);
     duplicates["anyOf"] = json!([
         { "required": ["name"], "properties": { "name": { "type": "string" } } },
         { "required": ["date_of_birth"], "properties": { "date_of_birth": { "type": "string" } } },
@@ -109,6 +150,33 @@ fn accepted(doc: &mut Value, today: time::Date) {
         "propertyNames": { "enum": codes(FACT_PATHS) },
         "additionalProperties": { "enum": codes(FactSource::ALL.iter().map(|s| s.as_str())) },
     });
+    // What a new client's id opens: links, so that a client of the API (and schemathesis) can
+    // follow from a client just recorded to everything about them.
+    let about_a_client = [
+        "readClient",
+        "eraseClient",
+        "addNote",
+        "listNotes",
+        "openCase",
+        "listCases",
+        "recordScreening",
+        "listScreenings",
+        "recordDetermination",
+        "listDeterminations",
+    ];
+    let links: serde_json::Map<String, Value> = about_a_client
+        .into_iter()
+        .map(|id| {
+            let link = json!({ "operationId": id, "parameters": { "id": "$response.body#/id" } });
+            (id.to_owned(), link)
+        })
+        .collect();
+    if let Some(created) = doc
+        .pointer_mut("/paths/~1api~1v1~1clients/post/responses/201")
+        .and_then(Value::as_object_mut)
+    {
+        created.insert("links".to_owned(), Value::Object(links));
+    }
     let purposes = codes(app::Purpose::ALL.iter().map(|p| p.as_str()));
     let parameters = doc["paths"]
         .as_object_mut()
@@ -116,7 +184,8 @@ fn accepted(doc: &mut Value, today: time::Date) {
         .flat_map(|paths| paths.values_mut())
         .filter_map(Value::as_object_mut)
         .flat_map(|operations| operations.values_mut())
-        .filter_map(|operation| operation["parameters"].as_array_mut())
+        .filter_map(|operation| operation.get_mut("parameters"))
+        .filter_map(Value::as_array_mut)
         .flatten();
     for parameter in parameters {
         if parameter["name"] == "X-Purpose" {
