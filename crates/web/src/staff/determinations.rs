@@ -21,7 +21,7 @@ use domain::time::ProgramZone;
 use domain::{ClientId, DeterminationId};
 
 use super::links;
-use super::on_client::{OnClient, OnRecord};
+use super::on_client::{Change, OnClient, OnRecord, client_to};
 use super::page::{self, Chrome, Place, RecordId, render, when};
 use super::session::{self, SignedIn, StaffForm, navigating};
 
@@ -248,7 +248,15 @@ async fn worksheet_page(
     problem: Option<Problem>,
 ) -> Response {
     let caller = &signed_in.caller;
-    let client = match app.client(caller, id, app::Purpose::CaseWork).await {
+    let client = match client_to(
+        app,
+        caller,
+        id,
+        Change::Determination,
+        app::Purpose::CaseWork,
+    )
+    .await
+    {
         Ok(client) => client,
         Err(err) => return page::failure(err),
     };
