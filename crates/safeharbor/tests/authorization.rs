@@ -104,11 +104,7 @@ const CLIENT_COLUMNS: [(Person, Target, &str); 20] = [
     (Olu, Rosa, "outreach, assigned"),
     (Olu, Cora, "outreach, emergency holder"),
     (Olu, Dee, "outreach, another caseload"),
-    (
-        Olu,
-        Rae,
-        "outreach, restricted (held emergency access before)",
-    ),
+    (Olu, Rae, "outreach, restricted (had emergency access)"),
     (Ana, Rosa, "case manager, assigned"),
     (Ana, Bea, "case manager, teammate of the one assigned"),
     (Ana, Cora, "case manager, emergency holder"),
@@ -708,12 +704,13 @@ impl World {
         answer(request).await
     }
 
-    /// The answer about a record that does not exist, which a refusal must equal (P7): on a route
-    /// that names a record (in its address, or the emergency form's), what the same person gets
-    /// there for an id that is no one's; elsewhere the answer to a page or client that is not
-    /// there at all.
-    async fn missing(&self, route: &str, who: Person, forged: bool) -> String {
-        if route.contains('{') || route == "POST /app/emergency" {
+    /// The answer about a record that does not exist, which a refusal about `target` must equal
+    /// (P7): on a route that names a record (in its address, or the emergency form's), what the
+    /// same person gets there for an id that is no one's; elsewhere, and for that id itself, the
+    /// answer about a client (or page) that is not there at all.
+    async fn missing(&self, route: &str, who: Person, target: Target, forged: bool) -> String {
+        let emergency = route == "POST /app/emergency";
+        if emergency || (route.contains('{') && target != Nobody) {
             self.ask(route, who, Nobody, forged).await.body
         } else if route.contains(" /api/") {
             self.api_missing.clone()
@@ -755,7 +752,7 @@ impl World {
                 S404 => {
                     got.status == StatusCode::NOT_FOUND
                         && self.anonymised(&got.body)
-                            == self.anonymised(&self.missing(route, who, forged).await)
+                            == self.anonymised(&self.missing(route, who, target, forged).await)
                 }
                 S409 => got.status == StatusCode::CONFLICT,
             };
