@@ -242,6 +242,20 @@ impl App {
         id: ClientId,
         purpose: Purpose,
     ) -> Result<ClientView> {
+        self.client_for(caller, id, purpose, &[Action::ReadClient])
+            .await
+    }
+
+    /// Opens a client's record for a page that needs every one of `actions` allowed, such as the
+    /// form of a change (reading the record, and making that change): nobody is shown a form they
+    /// may not send. A refusal is audited and answered "not found", as for `client`.
+    pub async fn client_for(
+        &self,
+        caller: &Caller,
+        id: ClientId,
+        purpose: Purpose,
+        actions: &'static [Action],
+    ) -> Result<ClientView> {
         // The client, their assignment and their key come with the shared transaction (a few
         // queries for the whole batch) and the fields are opened after it, to keep that short.
         let (row, key) = self
@@ -249,7 +263,7 @@ impl App {
                 caller,
                 id,
                 |ask| ask,
-                &[Action::ReadClient],
+                actions,
                 &[AuditAction::ClientRead],
                 purpose,
                 |grant, share| Ok((grant.row, share.key.take())),

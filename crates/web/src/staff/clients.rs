@@ -16,7 +16,7 @@ use domain::policy::Action;
 use serde::Deserialize;
 
 use super::links;
-use super::on_client::OnClient;
+use super::on_client::{Change, OnClient, client_to};
 use super::page::{self, Chrome, Place, RecordId, render, when};
 use super::paging::Paging;
 use super::records;
@@ -849,7 +849,7 @@ fn safety_page(
 }
 
 async fn safety_form(at: OnClient) -> Response {
-    match at.client(app::Purpose::Safety).await {
+    match at.client_to(Change::Safety, app::Purpose::Safety).await {
         Ok(client) => {
             let current = SafetyForm {
                 safe_contact: client.safety.safe_contact.unwrap_or_default(),
@@ -872,7 +872,7 @@ async fn save_safety(
         Ok(flags) => flags,
         Err(invalid) => {
             // Re-read the name for the page; what was typed is kept in the boxes.
-            return match app.client(caller, id, app::Purpose::Safety).await {
+            return match client_to(&app, caller, id, Change::Safety, app::Purpose::Safety).await {
                 Ok(client) => safety_page(
                     &signed_in,
                     id,

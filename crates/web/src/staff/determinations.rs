@@ -28,7 +28,7 @@ use serde::Deserialize;
 use time::Date;
 
 use super::links;
-use super::on_client::{OnClient, OnRecord};
+use super::on_client::{Change, OnClient, OnRecord, client_to};
 use super::page::{self, Chrome, Place, RecordId, render, when};
 use super::session::{self, SignedIn, StaffForm, navigating};
 
@@ -524,9 +524,11 @@ async fn worksheet(at: OnClient, query: Result<Query<Chosen>, QueryRejection>) -
     let Ok(Query(chosen)) = query else {
         return page::not_found();
     };
-    let client = match at.client(app::Purpose::CaseWork).await {
+    let caller = &at.signed_in.caller;
+    let purpose = app::Purpose::CaseWork;
+    let client = match client_to(&at.app, caller, at.id, Change::Determination, purpose).await {
         Ok(client) => client,
-        Err(refused) => return refused,
+        Err(err) => return page::failure(err),
     };
     worksheet_page(
         &at.app,
@@ -759,7 +761,8 @@ async fn record(
             Err(err) => page::failure(err),
         };
     }
-    let client = match app.client(caller, id, app::Purpose::CaseWork).await {
+    let purpose = app::Purpose::CaseWork;
+    let client = match client_to(&app, caller, id, Change::Determination, purpose).await {
         Ok(client) => client,
         Err(err) => return page::failure(err),
     };

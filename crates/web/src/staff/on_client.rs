@@ -39,6 +39,44 @@ impl OnClient {
         let client = self.app.client(caller, self.id, purpose).await;
         client.map_err(page::failure)
     }
+
+    /// The client, read for the form of `change` (a page that needs that allowed as well as
+    /// reading the record); else the page that says why not.
+    pub async fn client_to(
+        &self,
+        change: Change,
+        purpose: app::Purpose,
+    ) -> Result<app::ClientView, Response> {
+        client_to(&self.app, &self.signed_in.caller, self.id, change, purpose)
+            .await
+            .map_err(page::failure)
+    }
+}
+
+/// A change to a client's record whose form a page shows.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Change {
+    Safety,
+    Screening,
+    Determination,
+}
+
+/// The client, read for the form of `change`: only for someone allowed to read the record and to
+/// make that change, so that nobody is shown a form they may not send (P6).
+pub(crate) async fn client_to(
+    app: &app::App,
+    caller: &app::Caller,
+    id: ClientId,
+    change: Change,
+    purpose: app::Purpose,
+) -> Result<app::ClientView, app::AppError> {
+    use domain::policy::Action::{ReadClient, WriteDetermination, WriteSafety, WriteScreening};
+    let actions: &'static [_] = match change {
+        Change::Safety => &[ReadClient, WriteSafety],
+        Change::Screening => &[ReadClient, WriteScreening],
+        Change::Determination => &[ReadClient, WriteDetermination],
+    };
+    app.client_for(caller, id, purpose, actions).await
 }
 
 /// A page about one record of a client (`/app/clients/{id}/screenings/{screening}`).

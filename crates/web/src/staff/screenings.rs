@@ -15,7 +15,7 @@ use domain::instrument::{Instrument, Response as Answering};
 use domain::{ClientId, ScreeningId};
 
 use super::links;
-use super::on_client::{OnClient, OnRecord};
+use super::on_client::{Change, OnClient, OnRecord, client_to};
 use super::page::{self, Chrome, Place, RecordId, render, when};
 use super::records::{instrument, result_words, title};
 use super::session::{self, SignedIn, StaffForm, navigating};
@@ -52,7 +52,10 @@ struct ChoosePage {
 /// Which instrument to use. Opening it reads the client (to say who is being screened), so a
 /// client who is not the caller's is "not found" here as everywhere.
 async fn choose(at: OnClient) -> Response {
-    let client = match at.client(app::Purpose::CaseWork).await {
+    let client = match at
+        .client_to(Change::Screening, app::Purpose::CaseWork)
+        .await
+    {
         Ok(client) => client,
         Err(failed) => return failed,
     };
@@ -180,7 +183,7 @@ async fn form_page(
     problem: Option<String>,
 ) -> Response {
     let caller = &signed_in.caller;
-    let client = match app.client(caller, id, app::Purpose::CaseWork).await {
+    let client = match client_to(app, caller, id, Change::Screening, app::Purpose::CaseWork).await {
         Ok(client) => client,
         Err(err) => return page::failure(err),
     };
