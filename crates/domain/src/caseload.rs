@@ -5,7 +5,10 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+use serde::{Deserialize, Serialize};
+
 use crate::InvalidInput;
+use crate::client::coded_field;
 
 /// What a worker typed to find someone, as the words it is made of, folded like the names it is
 /// compared with: lower case, accents dropped ("José" is found by "jose"), punctuation ignored.
@@ -42,73 +45,44 @@ impl NameQuery {
     }
 }
 
-/// Defines a choice a list offers, written as a code in a page's address.
-macro_rules! list_choice {
-    ($(#[$doc:meta])* $name:ident, $field:literal, $problem:literal, { $($(#[$vdoc:meta])* $variant:ident => $code:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-        pub enum $name {
-            #[default]
-            $($(#[$vdoc])* $variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.as_str() == raw)
-                    .ok_or(InvalidInput::new($field, $problem))
-            }
-        }
-    };
-}
-
-list_choice!(
-    /// The order a caseload is listed in.
+coded_field!(
+    /// The order a caseload is listed in: the people most recently given to the worker first
+    /// (the default), by the name used, those with the most recent note first (none last), or
+    /// those given to the worker longest ago first.
     CaseloadOrder, "sort", "must be one of newest, name, last-note, oldest",
     {
-        /// The people most recently given to the worker first (the default).
         Newest => "newest",
-        /// By the name used, A to Z.
         Name => "name",
-        /// Those with the most recent note first; those with none last.
         LastNote => "last-note",
-        /// Those given to the worker longest ago first.
         Oldest => "oldest",
-    }
+    },
+    default = Newest
 );
 
-list_choice!(
-    /// Which of a caseload's people are listed, by their cases.
+coded_field!(
+    /// Which of a caseload's people are listed, by their cases: everyone (the default), those
+    /// with at least one case open, those with none open.
     CaseFilter, "case", "must be one of any, open, none",
     {
         Any => "any",
-        /// Those with at least one case open.
         Open => "open",
-        /// Those with no case open.
         NoneOpen => "none",
-    }
+    },
+    default = Any
 );
 
-list_choice!(
-    /// Which of a caseload's people are listed, by age.
+coded_field!(
+    /// Which of a caseload's people are listed, by age: anyone (the default), under 18 and 18 or
+    /// older (by date of birth or age band), or those whose age is not recorded (or who preferred
+    /// not to say).
     AgeFilter, "age", "must be one of any, minor, adult, unknown",
     {
         Any => "any",
-        /// Under 18, by date of birth or age band.
         Minor => "minor",
-        /// 18 or older.
         Adult => "adult",
-        /// Neither a date of birth nor an age band recorded (or they preferred not to say).
         Unknown => "unknown",
-    }
+    },
+    default = Any
 );
 
 /// Whether someone is a minor, as far as the record tells: `None` when it does not.

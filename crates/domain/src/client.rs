@@ -142,7 +142,7 @@ impl std::fmt::Debug for DateOfBirth {
 }
 
 macro_rules! coded_field {
-    ($(#[$doc:meta])* $name:ident, $field:literal, $problem:literal, { $($variant:ident => $code:literal),+ $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $problem:literal, { $($variant:ident => $code:literal),+ $(,)? } $(, default = $default:ident)?) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
         pub enum $name {
@@ -164,8 +164,19 @@ macro_rules! coded_field {
                     .ok_or(InvalidInput::new($field, $problem))
             }
         }
+
+        $(
+            impl Default for $name {
+                fn default() -> Self {
+                    $name::$default
+                }
+            }
+        )?
     };
 }
+
+/// The other coded lists (a caseload's orders and filters) are written the same way.
+pub(crate) use coded_field;
 
 coded_field!(
     /// Gender as the client describes it, after the HUD HMIS FY2026 categories.

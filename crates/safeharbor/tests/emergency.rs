@@ -561,20 +561,13 @@ async fn break_glass_for(
 
 /// Records a client for `by` with a legal name and a date of birth; returns their page.
 async fn client_born(t: &TestApp, by: &app::Caller, name: &str, legal: &str, born: &str) -> String {
-    let client = domain::client::RawClient {
+    let raw = domain::client::RawClient {
         preferred_name: name.to_owned(),
         legal_name: Some(legal.to_owned()),
         date_of_birth: Some(born.to_owned()),
         ..Default::default()
-    }
-    .parse(t.app.now().date())
-    .unwrap();
-    let id = t
-        .app
-        .create_client(by, client, app::Purpose::CaseWork)
-        .await
-        .unwrap();
-    format!("/app/clients/{id}")
+    };
+    format!("/app/clients/{}", t.recorded(by, raw).await)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

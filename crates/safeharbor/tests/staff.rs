@@ -611,18 +611,13 @@ async fn zuri(
     born: Option<&str>,
 ) -> ClientId {
     t.clock.advance_minutes(1);
-    let client = domain::client::RawClient {
+    let raw = domain::client::RawClient {
         preferred_name: "Zuri".to_owned(),
         legal_name: legal.map(str::to_owned),
         date_of_birth: born.map(str::to_owned),
         ..Default::default()
-    }
-    .parse(t.app.now().date())
-    .unwrap();
-    t.app
-        .create_client(&by.caller, client, app::Purpose::CaseWork)
-        .await
-        .unwrap()
+    };
+    t.recorded(&by.caller, raw).await
 }
 
 /// The client pages a caseload page links to, in order.

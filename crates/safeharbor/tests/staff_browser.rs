@@ -323,29 +323,23 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     );
 }
 
-/// Records a client for `by` directly; `None` leaves a detail unanswered.
+/// Records a client for `by` directly, a minute after the last; `None` leaves a detail
+/// unanswered.
 async fn recorded(
     t: &TestApp,
     by: &common::Persona,
     name: &str,
-    legal: Option<&str>,
-    born: Option<&str>,
-    age_band: Option<&str>,
+    (legal, born, age_band): (Option<&str>, Option<&str>, Option<&str>),
 ) -> domain::ClientId {
     t.clock.advance_minutes(1);
-    let client = domain::client::RawClient {
+    let raw = domain::client::RawClient {
         preferred_name: name.to_owned(),
         legal_name: legal.map(str::to_owned),
         date_of_birth: born.map(str::to_owned),
         age_band: age_band.map(str::to_owned),
         ..Default::default()
-    }
-    .parse(t.app.now().date())
-    .unwrap();
-    t.app
-        .create_client(&by.caller, client, app::Purpose::CaseWork)
-        .await
-        .unwrap()
+    };
+    t.recorded(&by.caller, raw).await
 }
 
 /// The text of each row of the page's table, as a person reads it.
@@ -368,23 +362,25 @@ async fn a_worker_tells_clients_apart_and_opens_a_record_in_an_emergency_by_name
         &t,
         &ana,
         "Zuri",
-        Some("Zuri Okafor"),
-        Some("2010-03-15"),
-        None,
+        (Some("Zuri Okafor"), Some("2010-03-15"), None),
     )
     .await;
     recorded(
         &t,
         &ana,
         "Zuri",
-        Some("Zuri Adeyemi"),
-        Some("1999-11-02"),
-        None,
+        (Some("Zuri Adeyemi"), Some("1999-11-02"), None),
     )
     .await;
-    recorded(&t, &ana, "Zuri", None, None, Some("prefers-not-to-answer")).await;
-    recorded(&t, &ana, "Zuri", None, None, Some("25-34")).await;
-    recorded(&t, &ana, "Ama", None, None, None).await;
+    recorded(
+        &t,
+        &ana,
+        "Zuri",
+        (None, None, Some("prefers-not-to-answer")),
+    )
+    .await;
+    recorded(&t, &ana, "Zuri", (None, None, Some("25-34"))).await;
+    recorded(&t, &ana, "Ama", (None, None, None)).await;
     t.app
         .add_note(
             &ana.caller,
@@ -678,7 +674,7 @@ async fn worker_and_client(
     born: Option<&str>,
 ) -> (common::Persona, ClientId, Browser) {
     let (ana, key) = t.enrolled("ana.m", Role::CaseManager).await;
-    let id = recorded(t, &ana, NAME, None, born, None).await;
+    let id = recorded(t, &ana, NAME, (None, born, None)).await;
     let b = Browser::start().await;
     sign_in(&b, t, &t.base, "ana.m", &key).await;
     (ana, id, b)

@@ -198,15 +198,21 @@ impl TestApp {
         let client = domain::client::RawClient {
             preferred_name: name.to_owned(),
             ..Default::default()
-        }
-        .parse(self.app.now().date())
-        .unwrap();
-        let id = self
-            .app
-            .create_client(&by.caller, client, app::Purpose::CaseWork)
+        };
+        format!("/app/clients/{}", self.recorded(&by.caller, client).await)
+    }
+
+    /// A client as `raw` gives them, recorded by `by` (who is assigned).
+    pub async fn recorded(
+        &self,
+        by: &app::Caller,
+        raw: domain::client::RawClient,
+    ) -> domain::ClientId {
+        let client = raw.parse(self.app.now().date()).unwrap();
+        self.app
+            .create_client(by, client, app::Purpose::CaseWork)
             .await
-            .unwrap();
-        format!("/app/clients/{id}")
+            .unwrap()
     }
 
     /// Every audit event so far, oldest first.
