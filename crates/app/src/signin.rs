@@ -15,6 +15,7 @@ use domain::audit::{Actor, AuditAction};
 use domain::signin::{
     NewPassword, SessionState, failures_forgotten_before, held_back_until, session_state,
 };
+use domain::time::ProgramZone;
 use domain::{Timestamp, UserId};
 use store::rows::{CredentialsRow, SessionRow, UserRow};
 
@@ -56,10 +57,12 @@ pub struct LiveSession {
     pub caller: Caller,
     pub authenticated_at: Timestamp,
     pub passkey_at: Option<Timestamp>,
+    /// The member of staff's own time zone, if they chose one (else the program's is theirs).
+    pub time_zone: Option<ProgramZone>,
 }
 
 impl LiveSession {
-    fn of(user: UserRow, session: &SessionRow) -> Self {
+    fn of(user: UserRow, session: &SessionRow, time_zone: Option<&str>) -> Self {
         Self {
             caller: Caller {
                 id: user.id,
@@ -68,6 +71,8 @@ impl LiveSession {
             },
             authenticated_at: session.authenticated_at,
             passkey_at: session.passkey_at,
+            // A zone the time-zone database no longer knows falls back to the program's.
+            time_zone: time_zone.and_then(|name| ProgramZone::parse(name).ok()),
         }
     }
 }
@@ -466,7 +471,7 @@ impl App {
         let now = self.now();
         // Most requests only read, in one statement; the writer's turn is taken when there is
         // something to write.
-        let Some((session, user)) = self.store().open_session(&hash).await? else {
+        let Some((session, user, zone)) = self.store().open_session(&hash).await? else {
             return Ok(None);
         };
         let user = Some(user).filter(|u| u.disabled_at.is_none());
@@ -474,7 +479,7 @@ impl App {
             session_state(session.created_at, session.last_seen_at, now) == SessionState::Active;
         let stale = now.unix_millis() - session.last_seen_at.unix_millis() >= TOUCH_EVERY_MS;
         if live && !stale {
-            return Ok(user.map(|u| LiveSession::of(u, &session)));
+            return Ok(user.map(|u| LiveSession::of(u, &session, zone.as_deref())));
         }
         let mut tx = self.store().write().await?;
         if !live {
@@ -492,7 +497,25 @@ impl App {
         }
         tx.touch_session(&hash, now).await?;
         tx.commit().await?;
-        Ok(user.map(|u| LiveSession::of(u, &session)))
+        Ok(user.map(|u| LiveSession::of(u, &session, zone.as_deref())))
+    }
+
+    /// Sets the caller's own time zone for the times the staff pages show them, or with `None`
+    /// goes back to the program's. Audited.
+    pub async fn set_time_zone(&self, caller: &Caller, zone: Option<&ProgramZone>) -> Result<()> {
+        let mut tx = self.store().write().await?;
+        tx.set_time_zone(caller.id, zone.map(ProgramZone::name))
+            .await?;
+        self.audit(
+            &mut tx,
+            Actor::User(caller.id),
+            AuditAction::TimeZoneSet,
+            None,
+            "administration",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The live sessions of the member of staff who holds `token`, newest first.

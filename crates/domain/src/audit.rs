@@ -113,6 +113,7 @@ pub enum AuditAction {
     PasskeyRefused,
     ProgramAdd,
     ServerStart,
+    TimeZoneSet,
 }
 
 impl AuditAction {
@@ -190,6 +191,7 @@ impl AuditAction {
             AuditAction::PasskeyRefused => "passkey.refused",
             AuditAction::ProgramAdd => "program.add",
             AuditAction::ServerStart => "server.start",
+            AuditAction::TimeZoneSet => "user.time-zone-set",
         }
     }
 }
@@ -263,6 +265,7 @@ pub const DESCRIBED: &[(&str, &str)] = &[
     ("user.totp-enrolled", "set up an authenticator"),
     ("user.disable", "switched an account off"),
     ("user.enable", "switched an account on"),
+    ("user.time-zone-set", "chose their time zone"),
     ("team.create", "made a team"),
     ("team.member-add", "put someone on a team"),
     ("team.member-remove", "took someone off a team"),

@@ -187,6 +187,7 @@ pub const TABLES: &[Table] = &[
             col("role", Text, Staff, StaffAccount),
             col("created_at", Int, Operational, StaffAccount),
             col("disabled_at", Int, Operational, StaffAccount),
+            col("time_zone", Text, Staff, StaffAccount),
         ],
     },
     Table {

@@ -89,6 +89,16 @@ impl ProgramZone {
         }
     }
 
+    /// The names of every zone the time-zone database knows, in order: the choices a person has.
+    pub fn names() -> Vec<String> {
+        let mut names: Vec<String> = jiff::tz::db()
+            .available()
+            .map(|name| name.to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
     /// The zone's IANA name.
     pub fn name(&self) -> &str {
         &self.name

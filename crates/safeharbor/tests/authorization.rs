@@ -210,6 +210,7 @@ const BY_ROLE: &[(&str, [Want; 6])] = &[
     ("POST /app/admin/teams/{id}/members",      [Login, S404,  S404,  S404,  S303,  S404]),
     ("POST /app/admin/teams/{id}/members/remove", [Login, S404, S404, S404,  S303,  S404]),
     ("GET /app/account",                        [Login, S200,  S200,  S200,  S200,  S200]),
+    ("POST /app/account/time-zone",             [Login, S303,  S303,  S303,  S303,  S303]),
     ("POST /app/account/sign-out-everywhere",   [Login, Login, Login, Login, Login, Login]),
 ];
 
@@ -645,6 +646,7 @@ impl World {
             "POST /app/requests/{id}/close" => form(&[("outcome", "reached")]),
             "POST /app/admin/invite" => form(&[("role", "outreach")]),
             "POST /app/admin/teams" => form(&[("name", "South")]),
+            "POST /app/account/time-zone" => form(&[("time_zone", "")]),
             "POST /app/admin/teams/{id}/members" => form(&[("user", &self.val)]),
             "POST /app/admin/teams/{id}/members/remove" => form(&[("user", &self.ben)]),
             _ if route.starts_with("POST /app/") => form(&[]),

@@ -504,6 +504,97 @@ async fn a_worker_tells_clients_apart_and_opens_a_record_in_an_emergency_by_name
     b.quit().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_reads_times_in_the_time_zone_they_choose() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let (ana, ana_key) = t.enrolled("ana.m", Role::CaseManager).await;
+    let client = recorded(&t, &ana, "Zuri", (None, None, None)).await;
+    t.app
+        .add_note(
+            &ana.caller,
+            client,
+            domain::note::NoteText::parse("Met at the clinic.").unwrap(),
+            app::Purpose::CaseWork,
+        )
+        .await
+        .unwrap();
+    let mut b = Browser::start().await;
+    let axe = axe_script();
+    let mut problems = Vec::new();
+    sign_in(&b, &t, &t.base, "ana.m", &ana_key).await;
+    let page = t.url(&format!("/app/clients/{client}"));
+    b.goto(&page).await;
+    assert!(
+        b.page_source().await.contains(" UTC"),
+        "the program's zone first"
+    );
+
+    // A zone that is not one is refused, in words, and what was typed stays in the box.
+    b.goto(&t.url("/app/account")).await;
+    let save = "form[action='/app/account/time-zone'] button";
+    fill(&b, "#time_zone", "Mars/Olympus").await;
+    b.click(&b.find(save).await).await;
+    b.wait_for(
+        "the problem with the zone",
+        "return !!document.getElementById('zone-problem');",
+    )
+    .await;
+    let kept = b
+        .execute(
+            "return document.getElementById('time_zone').value;",
+            json!([]),
+        )
+        .await;
+    assert_eq!(kept, json!("Mars/Olympus"));
+    seen(&b, &axe, "account-time-zone", &mut problems).await;
+
+    // Her own zone: every time on the pages is read in it, named.
+    b.execute(
+        "document.getElementById('time_zone').value = '';",
+        json!([]),
+    )
+    .await;
+    fill(&b, "#time_zone", "America/Chicago").await;
+    b.click(&b.find(save).await).await;
+    b.wait_for(
+        "the zone saved",
+        "return document.body.innerText.includes('America/Chicago, which you chose');",
+    )
+    .await;
+    b.goto(&page).await;
+    let text = b
+        .execute("return document.body.innerText;", json!([]))
+        .await;
+    let text = text.as_str().unwrap();
+    assert!(text.contains(" CDT") || text.contains(" CST"), "{text}");
+    assert!(!text.contains(" UTC"), "{text}");
+
+    // Left empty, the program's zone is hers again.
+    b.goto(&t.url("/app/account")).await;
+    b.execute(
+        "document.getElementById('time_zone').value = '';",
+        json!([]),
+    )
+    .await;
+    b.click(&b.find(save).await).await;
+    b.wait_for(
+        "the program's zone again",
+        "return document.body.innerText.includes(\"the program's time zone\");",
+    )
+    .await;
+    let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| *a == "user.time-zone-set")
+            .count(),
+        2,
+        "each change audited, the refused one not"
+    );
+    assert!(problems.is_empty(), "{problems:#?}");
+    b.quit().await;
+}
+
 /// A case manager on no team, whose clients only an emergency opens to anyone else.
 async fn worker_on_no_team(t: &TestApp) -> common::Persona {
     t.persona("cal.m", Role::CaseManager).await

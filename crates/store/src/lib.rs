@@ -268,12 +268,16 @@ impl Store {
         )))
     }
 
-    /// The session with this hash, if it has not been ended, and its account (enabled or not).
-    /// One statement on the pool, outside any transaction: it runs on every signed-in page.
-    pub async fn open_session(&self, hash: &[u8; 32]) -> Result<Option<(SessionRow, UserRow)>> {
+    /// The session with this hash, if it has not been ended, its account (enabled or not) and the
+    /// account's own time zone, if set. One statement on the pool, outside any transaction: it
+    /// runs on every signed-in page.
+    pub async fn open_session(
+        &self,
+        hash: &[u8; 32],
+    ) -> Result<Option<(SessionRow, UserRow, Option<String>)>> {
         let row = sqlx::query(
             "SELECT s.user_id, s.created_at, s.last_seen_at, s.authenticated_at, s.ended_at, s.passkey_at, \
-                    u.username, u.role, u.created_at AS user_created_at, u.disabled_at \
+                    u.username, u.role, u.created_at AS user_created_at, u.disabled_at, u.time_zone \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.id_hash = $1 AND s.ended_at IS NULL",
         )
@@ -284,6 +288,7 @@ impl Store {
         Ok(Some((
             crate::tx::session(&row)?,
             crate::tx::joined_user(&row)?,
+            sqlx::Row::try_get(&row, "time_zone")?,
         )))
     }
 

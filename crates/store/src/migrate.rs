@@ -40,6 +40,7 @@ macro_rules! embedded_migrations {
             (18, "audit head tag", "0018_audit_head_tag"),
             (19, "programs", "0019_programs"),
             (20, "emergency review comment", "0020_emergency_review_comment"),
+            (21, "staff time zone", "0021_staff_time_zone"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {

@@ -142,26 +142,40 @@ impl Tx {
         .await?;
         Ok(done.rows_affected() == 1)
     }
+
+    /// Sets (or, with `None`, clears) a member of staff's own time zone.
+    pub async fn set_time_zone(&mut self, user: UserId, zone: Option<&str>) -> Result<()> {
+        sqlx::query("UPDATE users SET time_zone = $1 WHERE id = $2")
+            .bind(zone.map(str::to_owned))
+            .bind(user.to_string())
+            .execute(&mut *self.reads.inner)
+            .await?;
+        Ok(())
+    }
 }
 
 impl Reads {
     pub async fn user_by_username(&mut self, username: &str) -> Result<Option<UserRow>> {
-        sqlx::query("SELECT * FROM users WHERE username = $1")
-            .bind(username)
-            .fetch_optional(&mut *self.inner)
-            .await?
-            .as_ref()
-            .map(user)
-            .transpose()
+        sqlx::query(
+            "SELECT id, username, role, created_at, disabled_at FROM users WHERE username = $1",
+        )
+        .bind(username)
+        .fetch_optional(&mut *self.inner)
+        .await?
+        .as_ref()
+        .map(user)
+        .transpose()
     }
 
     pub async fn users(&mut self) -> Result<Vec<UserRow>> {
-        sqlx::query("SELECT * FROM users ORDER BY username")
-            .fetch_all(&mut *self.inner)
-            .await?
-            .iter()
-            .map(user)
-            .collect()
+        sqlx::query(
+            "SELECT id, username, role, created_at, disabled_at FROM users ORDER BY username",
+        )
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(user)
+        .collect()
     }
 
     pub async fn tokens(&mut self) -> Result<Vec<TokenRow>> {
@@ -176,7 +190,7 @@ impl Reads {
     }
 
     pub async fn user(&mut self, id: UserId) -> Result<Option<UserRow>> {
-        sqlx::query("SELECT * FROM users WHERE id = $1")
+        sqlx::query("SELECT id, username, role, created_at, disabled_at FROM users WHERE id = $1")
             .bind(id.to_string())
             .fetch_optional(&mut *self.inner)
             .await?

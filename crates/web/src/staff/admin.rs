@@ -82,7 +82,7 @@ async fn staff(State(app): State<app::App>, signed_in: SignedIn) -> Response {
                     is_me: m.id == me,
                     username: m.username,
                     role: m.role.as_str(),
-                    added: when(&app, m.created_at),
+                    added: when(signed_in.zone(), m.created_at),
                     signed_up: m.signed_up,
                     disabled: m.disabled_at.is_some(),
                 })

@@ -116,11 +116,11 @@ struct Line {
     why: String,
 }
 
-fn lines(app: &app::App, page: app::access_log::LogPage) -> Vec<Line> {
+fn lines(zone: &ProgramZone, page: app::access_log::LogPage) -> Vec<Line> {
     page.lines
         .into_iter()
         .map(|l| Line {
-            at: when(app, l.at),
+            at: when(zone, l.at),
             who: l.who,
             what: l.what.join(", "),
             emergency: l.emergency,
@@ -155,7 +155,7 @@ struct LogFound {
 
 impl LogFound {
     fn new(
-        app: &app::App,
+        zone: &ProgramZone,
         here: String,
         form: LogForm,
         found: Result<app::access_log::LogPage, String>,
@@ -171,7 +171,7 @@ impl LogFound {
         let newest = form.before.is_some().then(|| form.page(&here, None));
         Self {
             no_such_person: page.as_ref().is_some_and(|p| p.no_such_person),
-            lines: page.map(|p| lines(app, p)).unwrap_or_default(),
+            lines: page.map(|p| lines(zone, p)).unwrap_or_default(),
             here,
             form,
             actions: Vec::new(),
@@ -214,7 +214,7 @@ async fn audit(
             chosen: value == chosen,
         })
         .collect();
-    let found = match form.query(app.time_zone()) {
+    let found = match form.query(signed_in.zone()) {
         Err(problem) => Err(problem),
         Ok(query) => match app.audit_log(&signed_in.caller, &query).await {
             Ok(found) => Ok(found),
@@ -224,7 +224,7 @@ async fn audit(
     let log = LogFound {
         actions,
         show_record: true,
-        ..LogFound::new(&app, links::AUDIT.to_owned(), form, found)
+        ..LogFound::new(signed_in.zone(), links::AUDIT.to_owned(), form, found)
     };
     render(
         status_for(log.problem.as_ref()),
@@ -250,7 +250,7 @@ async fn access_log(at: OnClient, form: Result<Query<LogForm>, QueryRejection>) 
     let Ok(Query(form)) = form else {
         return page::not_found();
     };
-    let query = form.query(at.app.time_zone());
+    let query = form.query(at.signed_in.zone());
     // The log first: for anyone it is not meant for, it is "not found" before anything is read.
     let asked = query.clone().unwrap_or_default();
     let log = match at
@@ -266,7 +266,7 @@ async fn access_log(at: OnClient, form: Result<Query<LogForm>, QueryRejection>) 
         Err(failed) => return failed,
     };
     let here = links::of_client(links::ACCESS_LOG, at.id);
-    let log = LogFound::new(&at.app, here, form, query.map(|_| log));
+    let log = LogFound::new(at.signed_in.zone(), here, form, query.map(|_| log));
     render(
         status_for(log.problem.as_ref()),
         &AccessLogPage {

@@ -59,7 +59,8 @@ struct Line {
     added: String,
 }
 
-fn lines(app: &app::App, me: &str, clients: Vec<app::ClientSummary>) -> Vec<Line> {
+fn lines(signed_in: &SignedIn, clients: Vec<app::ClientSummary>) -> Vec<Line> {
+    let (me, zone) = (&signed_in.caller.username, signed_in.zone());
     clients
         .into_iter()
         .map(|c| Line {
@@ -81,14 +82,14 @@ fn lines(app: &app::App, me: &str, clients: Vec<app::ClientSummary>) -> Vec<Line
             },
             last_note: c
                 .last_note_at
-                .map_or_else(|| "None yet".to_owned(), |at| app.time_zone().day(at)),
+                .map_or_else(|| "None yet".to_owned(), |at| zone.day(at)),
             with: c
                 .workers
                 .into_iter()
                 .filter(|w| w != me)
                 .collect::<Vec<_>>()
                 .join(", "),
-            added: app.time_zone().day(c.created_at),
+            added: zone.day(c.created_at),
         })
         .collect()
 }
@@ -281,8 +282,7 @@ async fn caseload(
         Err(err) => return page::failure(err),
     };
     let links = paging.links(&mut clients);
-    let me = &signed_in.caller.username;
-    caseload_page(&signed_in, &asked, lines(&app, me, clients), links, false)
+    caseload_page(&signed_in, &asked, lines(&signed_in, clients), links, false)
 }
 
 #[derive(Debug, Deserialize)]
@@ -335,11 +335,10 @@ async fn search(
     };
     let more_found = clients.len() > usize::try_from(FOUND_AT_MOST).unwrap_or(usize::MAX);
     clients.truncate(usize::try_from(FOUND_AT_MOST).unwrap_or(usize::MAX));
-    let me = &signed_in.caller.username;
     caseload_page(
         &signed_in,
         &asked,
-        lines(&app, me, clients),
+        lines(&signed_in, clients),
         (None, None),
         more_found,
     )
@@ -415,7 +414,7 @@ async fn client_page(
     draft: String,
     problem: Option<String>,
 ) -> Response {
-    let caller = &signed_in.caller;
+    let (caller, zone) = (&signed_in.caller, signed_in.zone());
     let app::ClientRecord {
         client,
         cases,
@@ -460,7 +459,7 @@ async fn client_page(
                     author: n
                         .author_name
                         .unwrap_or_else(|| "recorded by an administrator".to_owned()),
-                    at: when(app, n.created_at),
+                    at: when(zone, n.created_at),
                     text: n.text,
                 })
                 .collect(),
@@ -470,7 +469,7 @@ async fn client_page(
                     href: links::screening(id, s.id),
                     title: records::title(&s.instrument),
                     result: records::result_words(s.result.as_deref()),
-                    at: when(app, s.created_at),
+                    at: when(zone, s.created_at),
                 })
                 .collect(),
             screen_href: may(Action::WriteScreening)
@@ -480,7 +479,7 @@ async fn client_page(
                 .map(|d| DeterminationLine {
                     href: links::determination(id, d.id),
                     summary: records::summary(&d.worksheet),
-                    at: when(app, d.created_at),
+                    at: when(zone, d.created_at),
                 })
                 .collect(),
             worksheet_href: may(Action::WriteDetermination)
@@ -705,7 +704,7 @@ struct Duplicate {
     why: &'static str,
 }
 
-fn duplicates(app: &app::App, me: &str, found: Vec<app::PossibleDuplicate>) -> Vec<Duplicate> {
+fn duplicates(signed_in: &SignedIn, found: Vec<app::PossibleDuplicate>) -> Vec<Duplicate> {
     let why: Vec<&'static str> = found
         .iter()
         .map(|d| match (d.same_name, d.same_date_of_birth) {
@@ -715,7 +714,7 @@ fn duplicates(app: &app::App, me: &str, found: Vec<app::PossibleDuplicate>) -> V
         })
         .collect();
     let clients = found.into_iter().map(|d| d.client).collect();
-    lines(app, me, clients)
+    lines(signed_in, clients)
         .into_iter()
         .zip(why)
         .map(|(line, why)| Duplicate { line, why })
@@ -781,7 +780,7 @@ async fn create(
         let dob: Option<DateOfBirth> = new.personal.date_of_birth;
         match app.possible_duplicates(caller, Some(name), dob).await {
             Ok(found) if !found.is_empty() => {
-                let found = duplicates(&app, &caller.username, found);
+                let found = duplicates(&signed_in, found);
                 return intake_page(&signed_in, StatusCode::OK, &form, None, found);
             }
             Ok(_) => {}

@@ -435,7 +435,7 @@ async fn worksheet_page(
     chosen: Option<&str>,
     problems: Vec<Problem>,
 ) -> Response {
-    let caller = &signed_in.caller;
+    let (caller, zone) = (&signed_in.caller, signed_in.zone());
     let id = client.id;
     let recorded = match app.determinations(caller, id, app::Purpose::CaseWork).await {
         Ok(recorded) => recorded,
@@ -452,7 +452,7 @@ async fn worksheet_page(
     let (mut fields, saved, left_out) = match posted {
         Some(posted) => (posted.clone(), None, Vec::new()),
         None => match app.worksheet_draft(caller, id).await {
-            Ok(Some(draft)) => (draft.fields, Some(when(app, draft.saved_at)), Vec::new()),
+            Ok(Some(draft)) => (draft.fields, Some(when(zone, draft.saved_at)), Vec::new()),
             Ok(None) => match latest {
                 Some(worksheet) => {
                     let (facts, left_out) = match born {
@@ -477,7 +477,7 @@ async fn worksheet_page(
         .collect();
     let filled = Filled {
         fields,
-        before: latest.map(|w| (w, &recorded.staff, app.time_zone())),
+        before: latest.map(|w| (w, &recorded.staff, zone)),
         problems: &problems,
         born,
         left_out,
@@ -971,11 +971,11 @@ async fn result(at: OnRecord<DeterminationId>) -> Response {
         &ResultPage {
             chrome: Some(at.signed_in.chrome(Place::Elsewhere)),
             name: client.preferred_name,
-            at: when(&at.app, found.created_at),
+            at: when(at.signed_in.zone(), found.created_at),
             by,
             jurisdictions,
             information,
-            recorded: recorded_columns((&found.worksheet, &recorded.staff, at.app.time_zone())),
+            recorded: recorded_columns((&found.worksheet, &recorded.staff, at.signed_in.zone())),
             back: links::client_section(at.id, "determinations"),
             worksheet: links::of_client(links::WORKSHEET, at.id),
         },

@@ -15,6 +15,7 @@ use domain::EmergencyAccessId;
 use domain::client::DateOfBirth;
 use domain::emergency::{EmergencyReason, ReviewComment, ReviewOutcome};
 use domain::policy::Action;
+use domain::time::ProgramZone;
 use serde::Deserialize;
 
 use super::links::{self, safe_next};
@@ -272,19 +273,19 @@ struct ReviewsPage {
     reviewed: Vec<ReviewedLine>,
 }
 
-fn reviewed_line(app: &app::App, r: app::emergency::ReviewedView) -> ReviewedLine {
+fn reviewed_line(zone: &ProgramZone, r: app::emergency::ReviewedView) -> ReviewedLine {
     ReviewedLine {
         href: links::client(r.client),
         client: r.client.to_string(),
         by: r.by,
-        granted: when(app, r.granted_at),
+        granted: when(zone, r.granted_at),
         reason: r
             .reason
             .unwrap_or_else(|| "(the record has since been erased)".to_owned()),
         justified: r.outcome == ReviewOutcome::Justified,
         outcome: r.outcome.in_words(),
         reviewer: r.reviewer,
-        reviewed: when(app, r.reviewed_at),
+        reviewed: when(zone, r.reviewed_at),
         comment: r.comment.unwrap_or_default(),
     }
 }
@@ -312,18 +313,18 @@ async fn reviews(State(app): State<app::App>, signed_in: SignedIn) -> Response {
                     opened: p
                         .opened
                         .into_iter()
-                        .map(|l| (when(&app, l.at), l.what.join(", ")))
+                        .map(|l| (when(signed_in.zone(), l.at), l.what.join(", ")))
                         .collect(),
                     reason: p
                         .reason
                         .unwrap_or_else(|| "(the record has since been erased)".to_owned()),
-                    granted: when(&app, p.granted_at),
-                    ends: when(&app, p.expires_at),
+                    granted: when(signed_in.zone(), p.granted_at),
+                    ends: when(signed_in.zone(), p.expires_at),
                 })
                 .collect(),
             reviewed: reviewed
                 .into_iter()
-                .map(|r| reviewed_line(&app, r))
+                .map(|r| reviewed_line(signed_in.zone(), r))
                 .collect(),
         },
     )

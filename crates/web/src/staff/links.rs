@@ -61,6 +61,7 @@ pub(crate) const USER_DISABLE: &str = "/app/admin/users/{id}/disable";
 pub(crate) const USER_ENABLE: &str = "/app/admin/users/{id}/enable";
 pub(crate) const ACCOUNT: &str = "/app/account";
 pub(crate) const SIGN_OUT_EVERYWHERE: &str = "/app/account/sign-out-everywhere";
+pub(crate) const TIME_ZONE: &str = "/app/account/time-zone";
 
 pub(crate) const STYLESHEET: &str = "/assets/staff.css";
 

@@ -255,10 +255,10 @@ pub(crate) fn status_for<T>(problem: Option<&T>) -> StatusCode {
     }
 }
 
-/// An instant as staff read it: date and minute in the program's time zone, which it names
+/// An instant as staff read it: date and minute in their time zone (`SignedIn::zone`), which it names
 /// (`2026-03-31 14:05 CDT`).
-pub(crate) fn when(app: &app::App, at: domain::Timestamp) -> String {
-    app.time_zone().minute(at)
+pub(crate) fn when(zone: &domain::time::ProgramZone, at: domain::Timestamp) -> String {
+    zone.minute(at)
 }
 
 /// The stylesheet of the staff pages (at `links::STYLESHEET`).

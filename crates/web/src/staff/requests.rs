@@ -77,8 +77,8 @@ async fn queue(State(app): State<app::App>, signed_in: SignedIn) -> Response {
         .into_iter()
         .map(|r| Line {
             href: links::request(r.id),
-            received: when(&app, r.received_at),
-            expires: when(&app, r.expires_at),
+            received: when(signed_in.zone(), r.received_at),
+            expires: when(signed_in.zone(), r.expires_at),
             language: language_name(&r.language),
             mine: r.claimed_by == Some(caller.id),
             claimed_by: r
@@ -106,7 +106,7 @@ async fn request(
             &RequestPage {
                 chrome: Some(signed_in.chrome(Place::Requests)),
                 href: links::request(id),
-                received: when(&app, request.summary.received_at),
+                received: when(signed_in.zone(), request.summary.received_at),
                 language: language_name(&request.summary.language),
                 request,
                 outcomes: Outcome::CLOSING

@@ -182,7 +182,7 @@ async fn form_page(
     posted: Option<&BTreeMap<String, String>>,
     problem: Option<String>,
 ) -> Response {
-    let caller = &signed_in.caller;
+    let (caller, zone) = (&signed_in.caller, signed_in.zone());
     let client = match client_to(app, caller, id, Change::Screening, app::Purpose::CaseWork).await {
         Ok(client) => client,
         Err(err) => return page::failure(err),
@@ -197,7 +197,7 @@ async fn form_page(
                     .into_iter()
                     .map(|(item, code)| (format!("{ITEM_FIELD}{item}"), code))
                     .collect(),
-                Some(when(app, draft.saved_at)),
+                Some(when(zone, draft.saved_at)),
             ),
             Ok(None) => (BTreeMap::new(), None),
             Err(err) => return page::failure(err),
@@ -382,7 +382,7 @@ async fn result(at: OnRecord<ScreeningId>) -> Response {
             name: client.preferred_name,
             back: links::client_section(at.id, "screenings"),
             title: title(&found.instrument),
-            at: when(&at.app, found.created_at),
+            at: when(at.signed_in.zone(), found.created_at),
             result: result_words(found.result.as_deref()),
             recommendation,
             evidence: shipped.map(evidence).unwrap_or_default(),

@@ -114,9 +114,23 @@ pub(crate) struct SignedIn {
     /// Contact requests nobody has claimed, for the menu of those who may see the queue; read
     /// for pages (GET) only, as a form that comes back with a problem can do without it.
     unclaimed_requests: Option<i64>,
+    /// The time zone times are shown in: the person's own, or else the program's.
+    zone: domain::time::ProgramZone,
+    /// Whether `zone` is the person's own choice.
+    own_zone: bool,
 }
 
 impl SignedIn {
+    /// The time zone this person reads times in: their own, or else the program's.
+    pub fn zone(&self) -> &domain::time::ProgramZone {
+        &self.zone
+    }
+
+    /// Whether the person chose their time zone themselves.
+    pub fn own_zone(&self) -> bool {
+        self.own_zone
+    }
+
     /// The token every form of this session carries in its `csrf` field.
     pub fn form_token(&self) -> String {
         form_token(&self.token)
@@ -208,6 +222,8 @@ impl FromRequestParts<app::App> for SignedIn {
                     token: token.to_owned(),
                     authenticated_at: live.authenticated_at,
                     unclaimed_requests,
+                    own_zone: live.time_zone.is_some(),
+                    zone: live.time_zone.unwrap_or_else(|| app.time_zone().clone()),
                 })
             }
             Ok(None) => Err(SignInFirst.into_response()),

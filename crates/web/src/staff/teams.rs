@@ -82,7 +82,7 @@ async fn caseload(
                     href: links::client(c.client.id),
                     name: c.client.preferred_name,
                     worker: c.worker,
-                    added: when(&app, c.client.created_at),
+                    added: when(signed_in.zone(), c.client.created_at),
                 })
                 .collect(),
             newer,
