@@ -532,7 +532,10 @@ async fn a_worker_reads_times_in_the_time_zone_they_choose() {
     // A zone that is not one is refused, in words, and what was typed stays in the box.
     b.goto(&t.url("/app/account")).await;
     let title = b.title().await;
-    assert!(title.starts_with("Your account") && !title.contains('<'), "{title}");
+    assert!(
+        title.starts_with("Your account") && !title.contains('<'),
+        "{title}"
+    );
     let save = "form[action='/app/account/time-zone'] button";
     fill(&b, "#time_zone", "Mars/Olympus").await;
     b.click(&b.find(save).await).await;

@@ -32,6 +32,7 @@
 
 mod eval;
 mod facts;
+mod facts_json;
 mod questions;
 mod rules;
 mod worksheet;

@@ -5,7 +5,10 @@
 mod account;
 mod admin;
 mod audit;
+mod caseload;
+mod choices;
 mod clients;
+mod determination;
 mod determinations;
 mod emergency;
 mod links;
@@ -35,9 +38,11 @@ pub(crate) fn routes() -> Router<app::App> {
         .merge(login::routes())
         .merge(setup::routes())
         .merge(passkey::routes())
+        .merge(caseload::routes())
         .merge(clients::routes())
         .merge(screenings::routes())
         .merge(determinations::routes())
+        .merge(determination::routes())
         .merge(audit::routes())
         .merge(teams::routes())
         .merge(emergency::routes())

@@ -1,0 +1,86 @@
+//! The coded answers the staff pages offer, each with its words: a value is never shown as its
+//! code ("prefers-not-to-answer").
+
+/// One answer a select offers: its code and its words.
+pub(crate) struct Choice {
+    pub(crate) value: &'static str,
+    pub(crate) label: &'static str,
+}
+
+pub(crate) const GENDERS: &[Choice] = &[
+    Choice {
+        value: "woman",
+        label: "Woman",
+    },
+    Choice {
+        value: "man",
+        label: "Man",
+    },
+    Choice {
+        value: "transgender",
+        label: "Transgender",
+    },
+    Choice {
+        value: "non-binary",
+        label: "Non-binary",
+    },
+    Choice {
+        value: "questioning",
+        label: "Questioning",
+    },
+    Choice {
+        value: "different-identity",
+        label: "A different identity",
+    },
+    Choice {
+        value: "prefers-not-to-answer",
+        label: "Prefers not to answer",
+    },
+];
+
+pub(crate) const AGE_BANDS: &[Choice] = &[
+    Choice {
+        value: "under-12",
+        label: "Under 12",
+    },
+    Choice {
+        value: "12-14",
+        label: "12 to 14",
+    },
+    Choice {
+        value: "15-17",
+        label: "15 to 17",
+    },
+    Choice {
+        value: "18-24",
+        label: "18 to 24",
+    },
+    Choice {
+        value: "25-34",
+        label: "25 to 34",
+    },
+    Choice {
+        value: "35-44",
+        label: "35 to 44",
+    },
+    Choice {
+        value: "45-54",
+        label: "45 to 54",
+    },
+    Choice {
+        value: "55-plus",
+        label: "55 or older",
+    },
+    Choice {
+        value: "prefers-not-to-answer",
+        label: "Prefers not to answer",
+    },
+];
+
+/// The words for a coded value, from a page's list of choices; never the raw code.
+pub(crate) fn labelled(choices: &[Choice], value: &str) -> &'static str {
+    choices
+        .iter()
+        .find(|c| c.value == value)
+        .map_or("", |c| c.label)
+}
