@@ -6,8 +6,12 @@
 //! their audit events at once and commits once. Nobody hears their result before that commit is
 //! durable, so each request's access decision, read and audit event still commit together.
 //!
-//! Work here is handed only `store::Reads`: it cannot write, so work that fails leaves nothing
-//! behind to undo, and its audit events are simply not appended.
+//! Work here runs no statement of its own: the batch reads everything for it, one query for each
+//! kind of reading (`Ask`, `BatchRead`), and the work decides, audits and answers from that. So work
+//! that fails leaves nothing behind to undo (its audit events are simply not appended), and a
+//! reading that fails fails only the requests that asked for it: on PostgreSQL, where one failed
+//! statement fails every later one in the transaction, each kind of reading is undone alone (a
+//! savepoint) while the rest of the batch goes on.
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
@@ -27,10 +31,10 @@ use crate::{App, AppError, Result};
 /// The most requests one transaction carries, so that a long queue is not one long wait.
 const MAX_BATCH: usize = 64;
 
-/// What a request's work gets in the shared transaction.
+/// What a request's work gets in the shared transaction. Not the transaction itself: everything
+/// the work reads, the batch has read for it (`Ask`), so that a statement that fails fails only
+/// the requests that asked for it.
 pub(crate) struct Share<'a> {
-    /// The transaction, for reading only.
-    pub reads: &'a mut store::Reads,
     /// Where the work leaves the audit events its reading calls for.
     pub events: &'a mut Vec<NewAuditEvent>,
     /// The data key of the client the work is about, fetched for the whole batch in one query;
@@ -195,7 +199,10 @@ struct Job {
 }
 
 type RunJob = Box<
-    dyn for<'a> FnOnce(&'a App, Share<'a>) -> Pin<Box<dyn Future<Output = Reply> + Send + 'a>>
+    dyn for<'a> FnOnce(
+            &'a App,
+            Result<Share<'a>>,
+        ) -> Pin<Box<dyn Future<Output = Reply> + Send + 'a>>
         + Send,
 >;
 
@@ -266,28 +273,31 @@ impl GroupCommit {
         let (reply, heard) = oneshot::channel::<Result<T>>();
         let run: RunJob = Box::new(move |app, share| {
             Box::pin(async move {
-                let Share {
-                    reads,
-                    events,
-                    key,
-                    found,
-                    more,
-                } = share;
-                // The work's events join the batch's only if the work succeeds.
-                let mut mine = Vec::new();
-                let share = Share {
-                    reads,
-                    events: &mut mine,
-                    key,
-                    found,
-                    more,
-                };
-                let outcome = match work(app, share).await {
-                    Ok(outcome) => {
-                        events.append(&mut mine);
-                        outcome
-                    }
+                let outcome = match share {
+                    // What the batch read for it failed: the work does not run.
                     Err(failed) => Err(failed),
+                    Ok(Share {
+                        events,
+                        key,
+                        found,
+                        more,
+                    }) => {
+                        // The work's events join the batch's only if the work succeeds.
+                        let mut mine = Vec::new();
+                        let share = Share {
+                            events: &mut mine,
+                            key,
+                            found,
+                            more,
+                        };
+                        match work(app, share).await {
+                            Ok(outcome) => {
+                                events.append(&mut mine);
+                                outcome
+                            }
+                            Err(failed) => Err(failed),
+                        }
+                    }
                 };
                 Box::new(move |committed: Result<()>| {
                     let _ = reply.send(committed.and(outcome));
@@ -373,38 +383,64 @@ async fn run_batch(app: App, batch: Vec<Job>) {
                 app.key_store().get_many(&ids).await
             }
         };
-        let mut more: Vec<Option<Read>> = batch.iter().map(|_| None).collect();
+        let mut more: Vec<Option<Result<Read>>> = batch.iter().map(|_| None).collect();
         let reading = async {
             let mut tx = app.store().write().await?;
             let found = tx.clients_for(&pairs, app.now()).await?;
             for kind in kinds {
-                let outputs = (kind.read_all)(&mut tx, kind.asks).await?;
-                for (job, output) in kind.jobs.into_iter().zip(outputs) {
-                    more[job] = Some((kind.kind, output));
+                // A savepoint where a failed reading would fail the batch's other requests.
+                let guarded = tx.failure_spreads() && kind.jobs.len() < requests;
+                if guarded {
+                    tx.mark().await?;
+                }
+                match (kind.read_all)(&mut tx, kind.asks).await {
+                    Ok(outputs) => {
+                        for (job, output) in kind.jobs.into_iter().zip(outputs) {
+                            more[job] = Some(Ok((kind.kind, output)));
+                        }
+                    }
+                    Err(failed) => {
+                        tracing::warn!(error = %failed, requests = kind.jobs.len(), "a reading of a group commit failed; only the requests that asked for it fail");
+                        if guarded {
+                            tx.undo_to_mark().await?;
+                        }
+                        for job in kind.jobs {
+                            more[job] = Some(Err(again(&failed)));
+                        }
+                    }
                 }
             }
             Ok::<_, AppError>((tx, found))
         };
         let (keys, read) = tokio::join!(keys, reading);
         let (keys, (mut tx, found)) = (keys?, read?);
+        // On PostgreSQL one failed statement would fail every later one, so each request's work
+        // runs after a savepoint, and one that fails in the database is undone alone: its
+        // request hears its own error, the others theirs. (A batch of one has no others.)
         let mut events = Vec::with_capacity(batch.len());
         for (job, more) in batch.into_iter().zip(more) {
             let about = job.ask.about;
-            let share = Share {
-                reads: &mut tx,
-                events: &mut events,
-                key: about.and_then(|(client, _)| {
-                    let wrapped = keys.get(&client)?;
-                    Some(app.unwrap_key(client, wrapped))
+            let share = match more.transpose() {
+                Err(failed) => Err(failed),
+                Ok(more) => Ok(Share {
+                    events: &mut events,
+                    key: about.and_then(|(client, _)| {
+                        let wrapped = keys.get(&client)?;
+                        Some(app.unwrap_key(client, wrapped))
+                    }),
+                    // Several requests in a batch may be about the same client.
+                    found: about.and_then(|pair| found.get(&pair).cloned()),
+                    more,
                 }),
-                // Several requests in a batch may be about the same client.
-                found: about.and_then(|pair| found.get(&pair).cloned()),
-                more,
             };
             replies.push((job.run)(app, share).await);
         }
-        tx.append_audit_events(&events, &app.keyring().audit_key())
-            .await?;
+        // A batch whose every request failed has nothing to record, and on PostgreSQL perhaps a
+        // transaction no statement may run in any more.
+        if !events.is_empty() {
+            tx.append_audit_events(&events, &app.keyring().audit_key())
+                .await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -420,10 +456,20 @@ async fn run_batch(app: App, batch: Vec<Job>) {
     for reply in replies {
         reply(match &outcome {
             Ok(()) => Ok(()),
-            Err(_) => Err(AppError::Conflict(
-                "the database could not save this; nothing was changed, try again",
-            )),
+            Err(failed) => Err(again(failed)),
         });
+    }
+}
+
+/// A failure of the batch's database work, told again to each request it befell: a database
+/// that cannot serve now stays so (503); anything else, logged once already, is a conflict to try
+/// again.
+fn again(failed: &AppError) -> AppError {
+    match failed.unavailable() {
+        Some(why) => store::StoreError::Unavailable(why).into(),
+        None => {
+            AppError::Conflict("the database could not do this; nothing was changed, try again")
+        }
     }
 }
 
@@ -654,6 +700,16 @@ mod tests {
         }
     }
 
+    /// A reading the database could not make.
+    struct Refused;
+
+    impl super::BatchRead for Refused {
+        type Output = u32;
+        async fn read_all(_: &mut store::Reads, _: Vec<Self>) -> Result<Vec<u32>> {
+            Err(store::StoreError::Unavailable(store::Unavailable::Busy).into())
+        }
+    }
+
     /// Queues work that asks the batch for `ask` and answers what it got of each kind.
     fn asking(app: &App, ask: super::Ask) -> tokio::task::JoinHandle<Result<String>> {
         let app = app.clone();
@@ -700,5 +756,35 @@ mod tests {
             ]
         );
         assert_eq!(DOUBLINGS.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_reading_that_fails_fails_only_the_requests_that_asked_for_it() {
+        use super::Ask;
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(dir.path()).await;
+        let group = &app.inner.group_commit;
+        let turn = group.running.clone().lock_owned().await;
+        let requests = [
+            asking(&app, Ask::nothing().with(Shout("ana"))),
+            asking(&app, Ask::nothing().with(Refused)),
+            asking(&app, Ask::nothing()),
+            asking(&app, Ask::nothing().with(Refused)),
+        ];
+        while group.lock_queue().len() < requests.len() {
+            tokio::task::yield_now().await;
+        }
+        tokio::spawn(super::drain(app.clone(), turn));
+        let mut heard = Vec::new();
+        for request in requests {
+            heard.push(match request.await.unwrap() {
+                Ok(answer) => answer,
+                Err(failed) => format!("{:?}", failed.unavailable()),
+            });
+        }
+        assert_eq!(
+            heard,
+            ["None Some(300)", "Some(Busy)", "None None", "Some(Busy)"]
+        );
     }
 }

@@ -44,6 +44,7 @@ pub use notes::{MAX_NOTES, NoteView};
 pub use record::{ClientRecord, ScreeningSummary};
 pub use safety::SafetyView;
 pub use screenings::ScreeningView;
+pub use store::Unavailable;
 
 /// Whether this is the benchmark-only build that reads clients without audit or decryption.
 pub const BENCH_BASELINE: bool = cfg!(feature = "bench-baseline");
@@ -185,6 +186,17 @@ pub enum AppError {
     Crypto(#[from] crypto::CryptoError),
     #[error(transparent)]
     KeyFile(#[from] crypto::KeyFileError),
+}
+
+impl AppError {
+    /// Why the database cannot serve now, when that is what went wrong: the request was fine and
+    /// may be tried again in a moment.
+    pub fn unavailable(&self) -> Option<store::Unavailable> {
+        match self {
+            Self::Store(StoreError::Unavailable(why)) => Some(*why),
+            _ => None,
+        }
+    }
 }
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;

@@ -49,7 +49,9 @@ pub async fn open(
 async fn pool(url: &str) -> Result<AnyPool, StoreError> {
     Ok(AnyPoolOptions::new()
         .max_connections(16)
-        .acquire_timeout(Duration::from_secs(30))
+        // A server that is stopped or paused is told apart from a busy one within this, and the
+        // request answered 503 "try again in a moment" (store::Unavailable).
+        .acquire_timeout(Duration::from_secs(10))
         .connect(url)
         .await?)
 }

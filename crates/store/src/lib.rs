@@ -147,7 +147,11 @@ pub(crate) fn json_list<T: ToString>(items: impl IntoIterator<Item = T>) -> Stri
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    /// The database cannot serve now, through no fault of the request: the caller may try
+    /// again in a moment.
+    #[error("{0}")]
+    Unavailable(Unavailable),
     #[error("the database holds a value this version cannot read ({0})")]
     Corrupt(&'static str),
     #[error(
@@ -168,6 +172,9 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+mod unavailable;
+pub use unavailable::Unavailable;
 
 /// How long a writer waits for its turn before giving up.
 const WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
@@ -228,9 +235,7 @@ impl Store {
             Some(gate) => Some(
                 tokio::time::timeout(WRITE_WAIT, gate.clone().lock_owned())
                     .await
-                    .map_err(|_| {
-                        StoreError::Refused("the database is busy; nothing was changed, try again")
-                    })?,
+                    .map_err(|_| StoreError::Unavailable(Unavailable::Busy))?,
             ),
             None => None,
         };

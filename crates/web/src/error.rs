@@ -6,6 +6,10 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+/// How long to wait before trying again when the database cannot serve: long enough for a
+/// restart, short enough that a person waiting does not give up.
+pub(crate) const RETRY_AFTER_SECS: u64 = 5;
+
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
@@ -56,6 +60,18 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
     }
 
+    /// The database cannot serve now (stopped, restarting, out of room, too slow): 503 with
+    /// `Retry-After`.
+    pub(crate) fn unavailable(why: app::Unavailable) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            format!(
+                "{why}. Try again in a moment: if what you sent was a change, look first whether it was saved."
+            ),
+        )
+    }
+
     fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -68,6 +84,9 @@ impl ApiError {
 impl From<app::AppError> for ApiError {
     fn from(err: app::AppError) -> Self {
         use app::AppError::*;
+        if let Some(why) = err.unavailable() {
+            return Self::unavailable(why);
+        }
         match err {
             NotFound => Self::not_found(),
             Forbidden => Self::new(
@@ -106,6 +125,12 @@ impl IntoResponse for ApiError {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 header::HeaderValue::from_static("Bearer"),
+            );
+        }
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(RETRY_AFTER_SECS),
             );
         }
         response

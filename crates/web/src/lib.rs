@@ -11,6 +11,7 @@ pub mod public;
 mod staff;
 
 use std::future::Future;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -21,6 +22,12 @@ pub use error::ApiError;
 
 /// The largest request body we read. Bigger bodies are refused with 413 before they are read.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// How long a request may take before it is answered "try again in a moment" (503). Longer than
+/// any wait the store bounds itself (a connection, the writer's turn), it is for what the store
+/// cannot bound: a database that stopped answering mid-statement (paused, or cut off without a
+/// word) would otherwise hold the request, and the person waiting, for ever.
+pub const REQUEST_DEADLINE: Duration = Duration::from_secs(45);
 
 /// How the server is deployed, as far as the HTTP layer needs to know.
 #[derive(Debug, Clone, Default)]
@@ -48,14 +55,18 @@ pub fn router_with(app: app::App, options: &Options) -> Router {
         .merge(public::routes(site, options.client_address_header.clone()))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed);
-    around(routes).with_state(app)
+    around(routes, REQUEST_DEADLINE).with_state(app)
 }
 
-/// What wraps every route: the body limit, the answer to a panic, the request log and, outermost,
-/// the security headers, so that every response passes through them (a panic's too).
-fn around<S: Clone + Send + Sync + 'static>(routes: Router<S>) -> Router<S> {
+/// What wraps every route: the body limit, the deadline, the answer to a panic, the request log
+/// and, outermost, the security headers, so that every response passes through them (a panic's
+/// and a late one's too).
+fn around<S: Clone + Send + Sync + 'static>(routes: Router<S>, deadline: Duration) -> Router<S> {
     routes
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            middleware::deadline(deadline, request, next)
+        }))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             error::panic_response,
         ))
@@ -95,7 +106,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_panic_is_answered_with_the_security_headers() {
-        let routes = around(Router::new().route("/boom", get(boom)));
+        let routes = around(Router::new().route("/boom", get(boom)), REQUEST_DEADLINE);
         let request = Request::get("/boom").body(Body::empty()).unwrap();
         let response = routes.oneshot(request).await.unwrap();
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
@@ -104,5 +115,38 @@ mod tests {
             response.headers()["content-security-policy"],
             "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
         );
+    }
+
+    /// A handler stuck as on a database that stopped answering mid-statement.
+    async fn stuck() -> &'static str {
+        std::future::pending().await
+    }
+
+    #[tokio::test]
+    async fn a_request_past_its_deadline_is_told_to_try_again() {
+        let deadline = Duration::from_millis(50);
+        let routes = around(
+            Router::new()
+                .route("/api/v1/stuck", get(stuck))
+                .route("/app/stuck", get(stuck)),
+            deadline,
+        );
+        for (path, kind) in [
+            ("/api/v1/stuck", "application/json"),
+            ("/app/stuck", "text/html"),
+        ] {
+            let request = Request::get(path).body(Body::empty()).unwrap();
+            let response = routes.clone().oneshot(request).await.unwrap();
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE, "{path}");
+            assert_eq!(response.headers()["retry-after"], "5", "{path}");
+            assert!(
+                response.headers()["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with(kind),
+                "{path}"
+            );
+            assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
+        }
     }
 }

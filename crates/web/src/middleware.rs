@@ -7,12 +7,12 @@
 
 use std::convert::Infallible;
 use std::sync::LazyLock;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponseParts, Response, ResponseParts};
+use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
 
 /// What a response is, as far as its headers go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +98,24 @@ pub(crate) async fn security_headers(request: Request, next: Next) -> Response {
         );
     }
     response
+}
+
+/// Answers 503 "try again in a moment" to a request not answered within `limit` (see
+/// `REQUEST_DEADLINE`); the request's work is dropped, so a transaction it held is rolled back.
+pub(crate) async fn deadline(limit: Duration, request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!("a request was not answered within its deadline");
+            let why = app::Unavailable::TimedOut;
+            if api {
+                crate::ApiError::unavailable(why).into_response()
+            } else {
+                crate::staff::page::unavailable(why)
+            }
+        }
+    }
 }
 
 /// Logs the route template (never the URL: it may carry ids), the status and the time taken.

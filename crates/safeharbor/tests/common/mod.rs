@@ -108,10 +108,19 @@ impl TestApp {
 
     /// A server whose staff read times in `zone`.
     pub async fn start_in(engine: Engine, zone: domain::time::ProgramZone) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
         let database_url = match engine {
             Engine::Sqlite => None,
             Engine::Postgres => Some(fresh_postgres().await),
+        };
+        Self::start_on(database_url, zone).await
+    }
+
+    /// A server on the PostgreSQL database at `database_url`, or on SQLite if `None`.
+    pub async fn start_on(database_url: Option<String>, zone: domain::time::ProgramZone) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let engine = match database_url {
+            Some(_) => Engine::Postgres,
+            None => Engine::Sqlite,
         };
         let storage = Storage {
             data_dir: dir.path().join("data"),

@@ -161,6 +161,32 @@ impl Reads {
         Ok(self.inner.commit().await?)
     }
 
+    /// Whether one failed statement fails the rest of the transaction (PostgreSQL: "current
+    /// transaction is aborted") unless undone with `undo_to_mark`. SQLite fails only the
+    /// statement.
+    pub fn failure_spreads(&self) -> bool {
+        self.dialect == crate::Dialect::Postgres
+    }
+
+    /// Marks where one piece of work begins in a transaction shared by several (a savepoint), so
+    /// that `undo_to_mark` can undo it alone. Marks may be set again and again: each undo goes
+    /// back to the latest.
+    pub async fn mark(&mut self) -> Result<()> {
+        sqlx::query("SAVEPOINT work")
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(())
+    }
+
+    /// Undoes everything since the latest `mark`, a failed statement included, so that the
+    /// transaction can go on.
+    pub async fn undo_to_mark(&mut self) -> Result<()> {
+        sqlx::query("ROLLBACK TO SAVEPOINT work")
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(())
+    }
+
     /// Runs `sql` (the clients as `$1`, and `limit` as `$2` if given) and groups its rows by
     /// their `client_id`, each group in the query's order.
     async fn per_client<T>(

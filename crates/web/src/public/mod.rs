@@ -333,13 +333,19 @@ async fn contact_request(
         }
         Err(err) => {
             tracing::error!(error = %err, "a contact request could not be stored");
-            busy(public, lang, StatusCode::SERVICE_UNAVAILABLE, AN_HOUR_SECS)
+            // A database that cannot serve this moment may well be back in a minute.
+            let retry = match err.unavailable() {
+                Some(_) => A_MINUTE_SECS,
+                None => AN_HOUR_SECS,
+            };
+            busy(public, lang, StatusCode::SERVICE_UNAVAILABLE, retry)
         }
     }
 }
 
 /// The instance's hourly room frees up within the hour.
 const AN_HOUR_SECS: u64 = 60 * 60;
+const A_MINUTE_SECS: u64 = 60;
 
 /// "We cannot take it now, call the hotline", saying when to try again.
 fn busy(public: &Public, lang: &str, status: StatusCode, retry_after_secs: u64) -> Response {

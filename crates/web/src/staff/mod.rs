@@ -14,7 +14,7 @@ mod emergency;
 mod links;
 mod login;
 mod on_client;
-mod page;
+pub(crate) mod page;
 mod paging;
 mod passkey;
 mod records;

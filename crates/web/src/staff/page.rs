@@ -226,6 +226,9 @@ impl<S: Send + Sync, A: FromStr, B: FromStr> FromRequestParts<S> for RecordIds<A
 /// Maps an application error to a page. Refusals look exactly like "not found".
 pub(crate) fn failure(err: app::AppError) -> Response {
     use app::AppError::*;
+    if let Some(why) = err.unavailable() {
+        return unavailable(why);
+    }
     match err {
         NotFound | Forbidden => not_found(),
         Invalid(invalid) => message(
@@ -244,6 +247,24 @@ pub(crate) fn failure(err: app::AppError) -> Response {
             )
         }
     }
+}
+
+/// "Safe Harbor cannot reach its records this moment": 503, with when to try again.
+pub(crate) fn unavailable(why: app::Unavailable) -> Response {
+    let mut page = message(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Please try again in a moment",
+        &format!(
+            "Safe Harbor cannot open or save records right now ({why}). If you were saving \
+             something, look whether it was saved before you send it again. If this lasts, tell \
+             your administrator."
+        ),
+    );
+    page.headers_mut().insert(
+        header::RETRY_AFTER,
+        axum::http::HeaderValue::from(crate::error::RETRY_AFTER_SECS),
+    );
+    page
 }
 
 /// A page's status: 422 when it comes back with a problem to fix, else 200.
