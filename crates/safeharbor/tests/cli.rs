@@ -1061,3 +1061,77 @@ fn serve_refuses_a_time_zone_that_is_not_one() {
     assert!(!from_env.status.success());
     assert!(String::from_utf8_lossy(&from_env.stderr).contains("is not a time zone's name"));
 }
+
+/// Starts `serve` on `storage` expecting it to refuse; returns what it said. (A server that does
+/// start is killed, and the test fails, rather than waiting on it for ever.)
+fn serve_refused(storage: &[OsString]) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_safeharbor"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(storage)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start server");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the server started though it should have refused");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut said = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut said).unwrap();
+    assert!(!status.success(), "{said}");
+    said
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_or_damaged_key_file_is_refused_at_start_and_outlived_while_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("safeharbor.key");
+    let storage: Vec<OsString> = vec![
+        "--data-dir".into(),
+        dir.path().join("data").into(),
+        "--key-file".into(),
+        key.clone().into(),
+    ];
+    let token = add_user_on(&storage, "ana.m", "case-manager");
+    let http = reqwest::Client::new();
+    let server = serve_on(&storage);
+    let rosa = create_client(&http, &server.base, &token, "Rosa").await;
+
+    // While serving, the key file goes (a mistaken clean-up, an unmounted volume): the keys in
+    // memory serve on, for old records and new ones.
+    let kept = dir.path().join("kept.key");
+    std::fs::rename(&key, &kept).unwrap();
+    assert_eq!(read_status(&http, &server.base, &token, &rosa).await, 200);
+    let lupe = create_client(&http, &server.base, &token, "Lupe").await;
+    assert_eq!(read_status(&http, &server.base, &token, &lupe).await, 200);
+    drop(server);
+
+    // At start, a missing key file is refused, and no new one is made in its place.
+    let said = serve_refused(&storage);
+    assert!(
+        said.contains("is missing") && said.contains(&key.display().to_string()),
+        "{said}"
+    );
+    assert!(!key.exists(), "a new key would read none of the records");
+
+    // A damaged one is refused with what is wrong with it.
+    std::fs::write(&key, "not a key file\n").unwrap();
+    std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let said = serve_refused(&storage);
+    assert!(said.to_lowercase().contains("key file"), "{said}");
+
+    // Put back, everything opens again.
+    std::fs::rename(&kept, &key).unwrap();
+    let server = serve_on(&storage);
+    for client in [&rosa, &lupe] {
+        assert_eq!(read_status(&http, &server.base, &token, client).await, 200);
+    }
+}

@@ -348,3 +348,70 @@ async fn count_reads(t: &TestApp) -> usize {
         .filter(|event| event.action == "client.read")
         .count()
 }
+
+/// The server's clock jumps (a machine whose time was wrong is corrected, a virtual machine
+/// resumes): backwards, nothing is refused or lost and the audit chain still verifies, though
+/// its times then step back; forwards, sessions end as their rules say, and nothing else does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clock_jumps_keep_records_sessions_and_the_chain_whole() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (ana, secret) = t.enrolled("ana.m", Role::CaseManager).await;
+        let mut staff = common::staff::Staff::new(&t);
+        staff.sign_in("ana.m", &secret).await;
+        let before = create_client(&t, &ana.token, "Rosa").await;
+        assert_eq!(before.status(), 201);
+        let rosa = before.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+
+        t.clock.advance_minutes(-120);
+        assert_eq!(
+            staff.get("/app/").await.status,
+            200,
+            "{engine:?}: the session"
+        );
+        let after = create_client(&t, &ana.token, "Lupe").await;
+        assert_eq!(after.status(), 201, "{engine:?}");
+        let note = t
+            .http
+            .post(t.url(&format!("/api/v1/clients/{rosa}/notes")))
+            .bearer_auth(&ana.token)
+            .json(&json!({ "text": "Met at the drop-in." }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            note.status(),
+            201,
+            "{engine:?}: a note written 'before' the last one"
+        );
+        let notes: Value = get(&t, &ana.token, &format!("/api/v1/clients/{rosa}/notes"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            notes["notes"].as_array().map(Vec::len),
+            Some(1),
+            "{engine:?}"
+        );
+        assert_eq!(caseload_names(&t, &ana.token).await, ["Lupe", "Rosa"]);
+        audit_verifies(&t).await;
+
+        // Forwards past the session's idle limit: signed out, as after any 15 idle minutes;
+        // the API token (90 days) still works.
+        t.clock.advance_minutes(120 + 16);
+        let page = staff.get("/app/").await;
+        assert_eq!(page.status, 303, "{engine:?}: an idle session ends");
+        assert_eq!(caseload_names(&t, &ana.token).await, ["Lupe", "Rosa"]);
+        staff.sign_in("ana.m", &secret).await;
+        assert_eq!(
+            staff.get("/app/").await.status,
+            200,
+            "{engine:?}: signed in again"
+        );
+        audit_verifies(&t).await;
+    }
+}
