@@ -20,6 +20,8 @@ local ids = {}
 local next_index = 1
 local headers = {}
 local prefix = "/api/v1/clients/"
+local method = "GET"
+local body = nil
 
 local function set(name)
    local value = os.getenv(name)
@@ -28,6 +30,13 @@ end
 
 function init(args)
    prefix = os.getenv("BENCH_PATH") or prefix
+   -- A posted form (the staff search): BENCH_BODY is sent with BENCH_METHOD, from BENCH_ORIGIN.
+   method = os.getenv("BENCH_METHOD") or "GET"
+   body = os.getenv("BENCH_BODY")
+   if set("BENCH_ORIGIN") then
+      headers["Origin"] = os.getenv("BENCH_ORIGIN")
+      headers["Content-Type"] = "application/x-www-form-urlencoded"
+   end
    if set("BENCH_COOKIE") then
       headers["Cookie"] = os.getenv("BENCH_COOKIE")
    elseif set("BENCH_TOKEN") then
@@ -60,7 +69,7 @@ end
 function request()
    local id = ids[next_index]
    next_index = next_index % #ids + 1
-   return wrk.format("GET", prefix .. id, headers)
+   return wrk.format(method, prefix .. id, headers, body)
 end
 
 function response(status, _, body)

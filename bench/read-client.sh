@@ -11,7 +11,8 @@
 #   --other-clients N more clients, in another worker's caseload (default 0): the database holds
 #                     N + --clients, the measured caseload --clients
 #   --staff-pages     also load the staff web pages, signed in through a sign-up link with a
-#                     session cookie: GET /app/ (the caseload page) and GET /app/clients/{id}
+#                     session cookie: GET /app/ (the caseload page), POST /app/search (a part of
+#                     a name, over the whole caseload) and GET /app/clients/{id}
 #   --duration D      wrk duration per run (default 15s)
 #   --connections C   wrk connections (default 64)
 #   --threads T       wrk threads (default 2)
@@ -310,6 +311,16 @@ if [ "$STAFF_PAGES" = 1 ]; then
     CASELOAD_RATE=$LAST_RATE
     CASELOAD_P99=$(awk '$1 == "99%" {print $2}' "$TMP/wrk.txt")
     check_run "CASELOAD PAGE" || STAFF_OK=0
+    # The search opens the whole caseload (every name decrypted) to match any part of a name.
+    CSRF=$(curl -fsS -H "Cookie: $COOKIE" "$URL/app/" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
+    [ -n "$CSRF" ] || die "no form token on /app/"
+    BENCH_COOKIE="$COOKIE" BENCH_PATH=/app/search IDS_FILE="" BENCH_METHOD=POST \
+        BENCH_BODY="csrf=$CSRF&name=Ana+1" BENCH_ORIGIN="$URL" \
+        run "staff search: POST /app/search for 'Ana 1' (part of a name) in my caseload of $CLIENTS" "" \
+        -s "$ROOT/bench/read-client.lua"
+    SEARCH_RATE=$LAST_RATE
+    SEARCH_P99=$(awk '$1 == "99%" {print $2}' "$TMP/wrk.txt")
+    check_run "SEARCH" || STAFF_OK=0
     BENCH_COOKIE="$COOKIE" BENCH_PATH=/app/clients/ IDS_FILE="$TMP/ids.txt" \
         run "staff page: GET /app/clients/{id} (details, cases and notes) over $CLIENTS clients" "" \
         -s "$ROOT/bench/read-client.lua"
@@ -331,6 +342,7 @@ echo "healthz:        $HEALTHZ_RATE requests/s (context only)"
 echo "protected read: $READ_RATE requests/s ($(if [ "$READ_OK" = 1 ]; then echo "all 200"; else echo "FAILED, see above"; fi))"
 if [ "$STAFF_PAGES" = 1 ]; then
     echo "caseload page:  $CASELOAD_RATE requests/s, p99 $CASELOAD_P99"
+    echo "name search:    $SEARCH_RATE requests/s, p99 $SEARCH_P99"
     echo "client page:    $CLIENT_PAGE_RATE requests/s, p99 $CLIENT_PAGE_P99"
 fi
 [ "$READ_OK" = 1 ] && [ "$STAFF_OK" = 1 ]
