@@ -1,5 +1,7 @@
 //! Clients: intake, reading a record, the caseload, possible duplicates and erasure.
 
+use std::collections::HashMap;
+
 use crypto::blind_index::BlindIndexer;
 use domain::audit::{Actor, AuditAction};
 use domain::caseload::{AgeFilter, CaseFilter, CaseloadOrder, NameQuery};
@@ -342,17 +344,24 @@ impl App {
         offset: i64,
         purpose: Purpose,
     ) -> Result<Vec<ClientSummary>> {
-        let (limit, offset) = (limit.clamp(1, MAX_PAGE), offset.max(0));
-        let page = CaseloadPage {
-            user: caller.id,
-            limit,
-            offset,
-        };
         let rows = self
-            .caseload_rows(caller, page, AuditAction::CaseloadList, purpose)
+            .caseload_rows(
+                caller,
+                Self::page_of(caller, limit, offset),
+                AuditAction::CaseloadList,
+                purpose,
+            )
             .await?;
         // Opened once the audit event is durable, outside the shared transaction.
         self.summaries(&rows).await
+    }
+
+    fn page_of(caller: &Caller, limit: i64, offset: i64) -> CaseloadPage {
+        CaseloadPage {
+            user: caller.id,
+            limit: limit.clamp(1, MAX_PAGE),
+            offset: offset.max(0),
+        }
     }
 
     /// One page of the caller's caseload as they asked to see it, with who works with each
@@ -366,31 +375,31 @@ impl App {
         offset: i64,
         purpose: Purpose,
     ) -> Result<Vec<ClientSummary>> {
-        let mut found = if query.is_plain() {
-            self.caseload(caller, limit, offset, purpose).await?
+        let (mut found, workers) = if query.is_plain() {
+            let page = WithWorkers(Self::page_of(caller, limit, offset));
+            let (rows, workers) = self
+                .caseload_rows(caller, page, AuditAction::CaseloadList, purpose)
+                .await?;
+            (self.summaries(&rows).await?, workers)
         } else {
-            let whole = CaseloadPage {
+            let whole = WithWorkers(CaseloadPage {
                 user: caller.id,
                 limit: MAX_CASELOAD,
                 offset: 0,
-            };
+            });
             let action = if query.find.is_some() {
                 AuditAction::CaseloadSearch
             } else {
                 AuditAction::CaseloadList
             };
-            let rows = self.caseload_rows(caller, whole, action, purpose).await?;
+            let (rows, workers) = self.caseload_rows(caller, whole, action, purpose).await?;
             let mut clients = self.summaries(&rows).await?;
             clients.retain(|c| query.admits(c));
             query.sort(&mut clients);
             let skip = usize::try_from(offset.max(0)).unwrap_or(usize::MAX);
             let take = usize::try_from(limit.clamp(1, MAX_PAGE)).unwrap_or(0);
-            clients.into_iter().skip(skip).take(take).collect()
+            (clients.into_iter().skip(skip).take(take).collect(), workers)
         };
-        let ids: Vec<ClientId> = found.iter().map(|c| c.id).collect();
-        let mut reads = self.store().read().await?;
-        let workers = reads.workers_of(&ids).await?;
-        reads.commit().await?;
         for (client, worker) in workers {
             if let Some(line) = found.iter_mut().find(|c| c.id == client) {
                 line.workers.push(worker);
@@ -399,26 +408,26 @@ impl App {
         Ok(found)
     }
 
-    /// The rows of a caseload page, read with the batch's other caseload pages, and its audit
-    /// event.
-    async fn caseload_rows(
+    /// What a caseload reading (`CaseloadPage`, `WithWorkers`) read, with the batch's other
+    /// readings of its kind, and its audit event.
+    async fn caseload_rows<R: BatchRead>(
         &self,
         caller: &Caller,
-        page: CaseloadPage,
+        reading: R,
         action: AuditAction,
         purpose: Purpose,
-    ) -> Result<Vec<ClientLine>> {
+    ) -> Result<R::Output> {
         self.grant_role(caller, Action::ListCaseload)?;
         let user = caller.id;
-        self.grouped(Ask::nothing().with(page), move |app, mut share| {
+        self.grouped(Ask::nothing().with(reading), move |app, mut share| {
             Box::pin(async move {
-                let Some(rows) = share.more::<CaseloadPage>() else {
+                let Some(read) = share.more::<R>() else {
                     return Err(AppError::Conflict("the caseload was not read; try again"));
                 };
                 share
                     .events
                     .push(app.event(Actor::User(user), action, None, purpose.as_str()));
-                Ok(Ok(rows))
+                Ok(Ok(read))
             })
         })
         .await
@@ -552,5 +561,36 @@ impl BatchRead for CaseloadPage {
 
     async fn read_all(reads: &mut store::Reads, pages: Vec<Self>) -> Result<Vec<Vec<ClientLine>>> {
         Ok(reads.caseloads(&pages).await?)
+    }
+}
+
+/// A caseload page as the staff page shows it: with who works with each person, read for the
+/// whole batch's pages in one more statement, in the batch's transaction.
+struct WithWorkers(CaseloadPage);
+
+impl BatchRead for WithWorkers {
+    type Output = (Vec<ClientLine>, Vec<(ClientId, String)>);
+
+    async fn read_all(reads: &mut store::Reads, pages: Vec<Self>) -> Result<Vec<Self::Output>> {
+        let pages: Vec<CaseloadPage> = pages.into_iter().map(|WithWorkers(page)| page).collect();
+        let lines = reads.caseloads(&pages).await?;
+        let ids: Vec<ClientId> = lines.iter().flatten().map(|line| line.id).collect();
+        let mut workers: HashMap<ClientId, Vec<String>> = HashMap::new();
+        for (client, worker) in reads.workers_of(&ids).await? {
+            workers.entry(client).or_default().push(worker);
+        }
+        Ok(lines
+            .into_iter()
+            .map(|page| {
+                let theirs = page
+                    .iter()
+                    .flat_map(|line| {
+                        let of = workers.get(&line.id).into_iter().flatten();
+                        of.map(|worker| (line.id, worker.clone()))
+                    })
+                    .collect();
+                (page, theirs)
+            })
+            .collect())
     }
 }
