@@ -75,6 +75,20 @@ impl<'a> Staff<'a> {
         }
     }
 
+    /// A browser that opens a connection for every request: after a body too large to read
+    /// (413) the server closes the connection, and a pooled one could be reused in the moment
+    /// before the client sees that.
+    pub fn without_keep_alive(t: &'a TestApp) -> Self {
+        Self {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .pool_max_idle_per_host(0)
+                .build()
+                .unwrap(),
+            ..Self::new(t)
+        }
+    }
+
     pub async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
         let device = self.device.as_ref().map(|d| format!("{DEVICE_COOKIE}={d}"));
         let cookies: Vec<&str> = [self.cookie.as_deref(), device.as_deref()]
