@@ -463,6 +463,125 @@ mod tests {
     }
 
     #[test]
+    fn a_sign_in_refuses_another_challenge_origin_site_or_an_unverified_person() {
+        let mut authenticator = Authenticator::new(8);
+        let made = authenticator.create(RP, b"c1");
+        let passkey = register(RP, b"c1", &made.client_data_json, &made.data).unwrap();
+        let answer = authenticator.get(RP, b"c2");
+        let check = |rp, challenge: &[u8], answer: &software::Response| {
+            authenticate(
+                rp,
+                challenge,
+                &passkey.public_key,
+                passkey.sign_count,
+                &answer.client_data_json,
+                &answer.data,
+                &answer.signature,
+            )
+        };
+        assert_eq!(check(RP, b"c1", &answer), Err(WebAuthnError::Challenge));
+        let lookalike = RelyingParty {
+            id: "harbor.example",
+            origin: "https://harbour.example",
+        };
+        assert_eq!(check(lookalike, b"c2", &answer), Err(WebAuthnError::Origin));
+        let other_site = RelyingParty {
+            id: "other.example",
+            origin: "https://harbor.example",
+        };
+        assert_eq!(
+            check(other_site, b"c2", &answer),
+            Err(WebAuthnError::RelyingParty)
+        );
+        // The same key, no longer checking who holds it.
+        authenticator.verifies = false;
+        let careless = authenticator.get(RP, b"c3");
+        assert_eq!(check(RP, b"c3", &careless), Err(WebAuthnError::NotVerified));
+        authenticator.verifies = true;
+        assert_eq!(check(RP, b"c4", &authenticator.get(RP, b"c4")), Ok(3));
+    }
+
+    /// Answers recorded from Chromium's own virtual authenticator (`staff_browser.rs`
+    /// `chromium_passkey_answers_pass_our_checks_and_altered_ones_do_not`, with
+    /// `RECORD_WEBAUTHN_FIXTURES=1`), so that a real browser's bytes, not only our software
+    /// authenticator's, are checked on every build.
+    #[test]
+    fn answers_recorded_from_chromium_pass_and_altered_ones_do_not() {
+        use base64::Engine as _;
+        let fixture: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/fixtures/chromium-webauthn.json")).unwrap();
+        let text = |name: &str| fixture[name].as_str().unwrap().to_owned();
+        let bytes = |name: &str| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(text(name))
+                .unwrap()
+        };
+        let origin = text("origin");
+        let rp = RelyingParty {
+            id: "localhost",
+            origin: &origin,
+        };
+        let passkey = register(
+            rp,
+            text("register_challenge").as_bytes(),
+            &bytes("register_client_data"),
+            &bytes("attestation"),
+        )
+        .unwrap();
+        assert_eq!(passkey.credential_id, bytes("credential_id"));
+        let challenge = text("sign_in_challenge");
+        let sign_in = |rp, challenge: &[u8], stored, data: &[u8]| {
+            authenticate(
+                rp,
+                challenge,
+                &passkey.public_key,
+                stored,
+                &bytes("sign_in_client_data"),
+                data,
+                &bytes("signature"),
+            )
+        };
+        let data = bytes("authenticator_data");
+        let count = sign_in(rp, challenge.as_bytes(), passkey.sign_count, &data).unwrap();
+        assert!(count > passkey.sign_count, "Chromium counts its signatures");
+        assert_eq!(
+            sign_in(rp, challenge.as_bytes(), count, &data),
+            Err(WebAuthnError::Counter),
+            "the same answer again"
+        );
+        assert_eq!(
+            sign_in(rp, b"another", passkey.sign_count, &data),
+            Err(WebAuthnError::Challenge)
+        );
+        let elsewhere = RelyingParty {
+            id: "localhost",
+            origin: "https://localhost",
+        };
+        assert_eq!(
+            sign_in(elsewhere, challenge.as_bytes(), passkey.sign_count, &data),
+            Err(WebAuthnError::Origin)
+        );
+        let other_site = RelyingParty {
+            id: "harbor.example",
+            origin: &origin,
+        };
+        assert_eq!(
+            sign_in(other_site, challenge.as_bytes(), passkey.sign_count, &data),
+            Err(WebAuthnError::RelyingParty)
+        );
+        // The flags byte (after the 32-byte site hash) with "verified" taken away.
+        let mut unverified = data.clone();
+        unverified[32] &= !USER_VERIFIED;
+        assert!(sign_in(rp, challenge.as_bytes(), passkey.sign_count, &unverified).is_err());
+        let mut altered = data;
+        altered[36] ^= 1;
+        assert_eq!(
+            sign_in(rp, challenge.as_bytes(), passkey.sign_count, &altered),
+            Err(WebAuthnError::Signature)
+        );
+    }
+
+    #[test]
     fn only_es256_keys_are_taken() {
         let rsa = Value::Map(vec![
             (Value::Integer(1.into()), Value::Integer(3.into())),

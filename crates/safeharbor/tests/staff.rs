@@ -1881,3 +1881,74 @@ async fn staff_times_are_shown_and_read_in_the_programs_time_zone_which_they_nam
         assert!(next_day.body.contains("Nothing is recorded that matches."));
     }
 }
+
+/// Signs in with password and code and stops at the passkey step an administrator must pass.
+async fn at_the_passkey_step<'a>(
+    t: &'a TestApp,
+    username: &str,
+    key: &crypto::totp::TotpSecret,
+) -> Staff<'a> {
+    let mut web = Staff::new(t);
+    t.clock.advance_minutes(1);
+    let code = key.code(t.unix_seconds());
+    let signed = web
+        .post(
+            "/login",
+            &[
+                ("username", username),
+                ("password", STAFF_PASSWORD),
+                ("code", code.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    assert_eq!(web.get("/app/").await.location(), "/app/passkey");
+    web
+}
+
+/// A passkey answer is good once, for its own challenge and its own administrator: one replayed
+/// at a later sign-in, or made by another administrator's passkey, leaves the session at the
+/// passkey step (P10).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_passkey_answer_opens_only_its_own_sign_in_for_its_own_administrator() {
+    let t = TestApp::start(Engine::Sqlite).await;
+    let (_, ada_key) = t.enrolled("ada.admin", Role::Administrator).await;
+    let (_, bea_key) = t.enrolled("bea.admin", Role::Administrator).await;
+    // Each registers a passkey at a first sign-in.
+    Staff::new(&t).sign_in("ada.admin", &ada_key).await;
+    Staff::new(&t).sign_in("bea.admin", &bea_key).await;
+
+    let mut ada = at_the_passkey_step(&t, "ada.admin", &ada_key).await;
+    let answer = ada.passkey_answer("ada.admin").await;
+    assert_eq!(ada.post_passkey(&answer).await.location(), "/app/");
+    assert_eq!(ada.get("/app/").await.status, StatusCode::OK);
+
+    // The same answer at the next sign-in, with that page's own form token.
+    let mut again = at_the_passkey_step(&t, "ada.admin", &ada_key).await;
+    let fresh = again.passkey_answer("ada.admin").await;
+    let mut replayed = answer.clone();
+    replayed[0] = fresh[0].clone();
+    let refused = again.post_passkey(&replayed).await;
+    assert_ne!(
+        refused.location(),
+        "/app/",
+        "a replayed answer: {}",
+        refused.body
+    );
+    assert_eq!(again.get("/app/").await.location(), "/app/passkey");
+
+    // Ada's passkey answering Bea's challenge.
+    let mut bea = at_the_passkey_step(&t, "bea.admin", &bea_key).await;
+    let borrowed = bea.passkey_answer("ada.admin").await;
+    let refused = bea.post_passkey(&borrowed).await;
+    assert_ne!(
+        refused.location(),
+        "/app/",
+        "another's passkey: {}",
+        refused.body
+    );
+    assert_eq!(bea.get("/app/").await.location(), "/app/passkey");
+    // Her own still works.
+    let own = bea.passkey_answer("bea.admin").await;
+    assert_eq!(bea.post_passkey(&own).await.location(), "/app/");
+}

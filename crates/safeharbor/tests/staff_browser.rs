@@ -1114,3 +1114,119 @@ async fn a_determination_shows_each_outcome_at_a_glance_with_its_reasons_folded(
     b.quit().await;
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Where Chromium's answers are kept for `crypto::webauthn`'s own tests, which need no browser.
+const CHROMIUM_FIXTURES: &str = "../crypto/tests/fixtures/chromium-webauthn.json";
+
+/// Chromium's own virtual authenticator, not our software one, makes a passkey and answers a
+/// sign-in at one of our pages: what it returns passes our checks, and the same answers met with
+/// another challenge, origin or site, or a counter that went back, do not. With
+/// `RECORD_WEBAUTHN_FIXTURES=1` the answers are written to `CHROMIUM_FIXTURES`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_passkey_answers_pass_our_checks_and_altered_ones_do_not() {
+    use base64::Engine as _;
+    use crypto::webauthn::{RelyingParty, WebAuthnError, authenticate, register};
+    let t = TestApp::start(Engine::Sqlite).await;
+    let mut b = Browser::start().await;
+    b.add_virtual_authenticator().await;
+    let local = t.base.replace("127.0.0.1", "localhost");
+    b.goto(&format!("{local}/login")).await;
+    let made = b
+        .execute_async(
+            r#"
+            const [first, second, done] = arguments;
+            const bytes = (text) => new TextEncoder().encode(text);
+            const b64 = (buffer) => btoa(String.fromCharCode(...new Uint8Array(buffer)))
+                .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+            (async () => {
+                const made = await navigator.credentials.create({ publicKey: {
+                    challenge: bytes(first),
+                    rp: { id: "localhost", name: "Safe Harbor" },
+                    user: { id: bytes("ada"), name: "ada.admin", displayName: "ada.admin" },
+                    pubKeyCredParams: [{ type: "public-key", alg: -7 }],
+                    authenticatorSelection: { userVerification: "required" },
+                    attestation: "none" } });
+                const used = await navigator.credentials.get({ publicKey: {
+                    challenge: bytes(second), rpId: "localhost", userVerification: "required",
+                    allowCredentials: [{ type: "public-key", id: made.rawId }] } });
+                done({
+                    browser: navigator.userAgent, origin: location.origin,
+                    register_challenge: first, sign_in_challenge: second,
+                    credential_id: b64(made.rawId),
+                    register_client_data: b64(made.response.clientDataJSON),
+                    attestation: b64(made.response.attestationObject),
+                    sign_in_client_data: b64(used.response.clientDataJSON),
+                    authenticator_data: b64(used.response.authenticatorData),
+                    signature: b64(used.response.signature) });
+            })().catch((e) => done({ error: String(e) }));
+            "#,
+            json!(["a registration challenge", "a sign-in challenge"]),
+        )
+        .await;
+    b.quit().await;
+    assert!(made.get("error").is_none(), "{made}");
+    let field = |name: &str| made[name].as_str().unwrap().to_owned();
+    let bytes = |name: &str| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(field(name))
+            .unwrap()
+    };
+    let origin = field("origin");
+    let rp = RelyingParty {
+        id: "localhost",
+        origin: &origin,
+    };
+    let passkey = register(
+        rp,
+        b"a registration challenge",
+        &bytes("register_client_data"),
+        &bytes("attestation"),
+    )
+    .expect("Chromium's registration passes");
+    assert_eq!(passkey.credential_id, bytes("credential_id"));
+    let sign_in = |rp, challenge: &[u8], stored| {
+        authenticate(
+            rp,
+            challenge,
+            &passkey.public_key,
+            stored,
+            &bytes("sign_in_client_data"),
+            &bytes("authenticator_data"),
+            &bytes("signature"),
+        )
+    };
+    let count =
+        sign_in(rp, b"a sign-in challenge", passkey.sign_count).expect("Chromium's sign-in passes");
+    assert_eq!(
+        sign_in(rp, b"another challenge", passkey.sign_count),
+        Err(WebAuthnError::Challenge)
+    );
+    let elsewhere = RelyingParty {
+        id: "localhost",
+        origin: "http://localhost:1",
+    };
+    assert_eq!(
+        sign_in(elsewhere, b"a sign-in challenge", passkey.sign_count),
+        Err(WebAuthnError::Origin)
+    );
+    let other_site = RelyingParty {
+        id: "harbor.example",
+        origin: &origin,
+    };
+    assert_eq!(
+        sign_in(other_site, b"a sign-in challenge", passkey.sign_count),
+        Err(WebAuthnError::RelyingParty)
+    );
+    if count > 0 {
+        assert_eq!(
+            sign_in(rp, b"a sign-in challenge", count),
+            Err(WebAuthnError::Counter),
+            "the same answer again"
+        );
+    }
+    if std::env::var_os("RECORD_WEBAUTHN_FIXTURES").is_some() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(CHROMIUM_FIXTURES);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, serde_json::to_string_pretty(&made).unwrap() + "\n").unwrap();
+    }
+}

@@ -163,6 +163,22 @@ impl<'a> Staff<'a> {
 
     /// Answers the passkey step with `username`'s software authenticator.
     pub async fn passkey(&mut self, username: &str) -> Page {
+        let answer = self.passkey_answer(username).await;
+        self.post_passkey(&answer).await
+    }
+
+    /// Posts a passkey answer (`passkey_answer`'s fields) to the passkey step.
+    pub async fn post_passkey(&mut self, answer: &[(String, String)]) -> Page {
+        let fields: Vec<(&str, &str)> = answer
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        self.post("/app/passkey", &fields).await
+    }
+
+    /// Opens the passkey step and answers its challenge with `username`'s software authenticator
+    /// (made on first use), as the browser would post it, the page's form token included.
+    pub async fn passkey_answer(&mut self, username: &str) -> Vec<(String, String)> {
         use base64::Engine as _;
         let encode = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
         let step = self.get("/app/passkey").await;
@@ -182,7 +198,7 @@ impl<'a> Staff<'a> {
             origin: &origin,
         };
         let register = attribute("data-mode") == "register";
-        let answer = {
+        let (response, credential) = {
             let mut passkeys = self.t.passkeys.lock().unwrap();
             let seed = u8::try_from(passkeys.len() + 1).unwrap();
             let authenticator = passkeys
@@ -195,30 +211,27 @@ impl<'a> Staff<'a> {
             };
             (answer, encode(&authenticator.credential_id))
         };
-        let ((response, credential), csrf) = (answer, step.csrf());
-        let (client_data, data, signature) = (
-            encode(&response.client_data_json),
-            encode(&response.data),
-            encode(&response.signature),
-        );
+        let data = encode(&response.data);
         let (attestation, authenticator_data) = if register {
             (data, String::new())
         } else {
             (String::new(), data)
         };
-        self.post(
-            "/app/passkey",
-            &[
-                ("csrf", csrf.as_str()),
-                ("mode", if register { "register" } else { "verify" }),
-                ("credential_id", credential.as_str()),
-                ("client_data", client_data.as_str()),
-                ("attestation", attestation.as_str()),
-                ("authenticator_data", authenticator_data.as_str()),
-                ("signature", signature.as_str()),
-            ],
-        )
-        .await
+        [
+            ("csrf", step.csrf()),
+            (
+                "mode",
+                (if register { "register" } else { "verify" }).to_owned(),
+            ),
+            ("credential_id", credential),
+            ("client_data", encode(&response.client_data_json)),
+            ("attestation", attestation),
+            ("authenticator_data", authenticator_data),
+            ("signature", encode(&response.signature)),
+        ]
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect()
     }
 
     /// Posts a form from `page_path`, with the token that page carries.
