@@ -71,6 +71,14 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> KeyFileError + '_ {
     }
 }
 
+/// The file's mode (the permission bits) when anyone but its owner may read or write it, `None`
+/// when only its owner may. Used for every file that holds a secret key: this one, and the TLS
+/// private key.
+pub fn readable_by_others(path: &Path) -> std::io::Result<Option<u32>> {
+    let mode = fs::metadata(path)?.permissions().mode();
+    Ok((mode & 0o077 != 0).then_some(mode & 0o777))
+}
+
 impl KeyFile {
     /// Fresh keys: KEK version 1 and new index, audit and backup keys.
     pub fn generate(rng: &mut dyn RngCore) -> Self {
@@ -97,14 +105,10 @@ impl KeyFile {
 
     /// Loads the key file at `path`, refusing one that group or others may read or write.
     pub fn load(path: &Path) -> Result<Self, KeyFileError> {
-        let mode = fs::metadata(path)
-            .map_err(io_error(path))?
-            .permissions()
-            .mode();
-        if mode & 0o077 != 0 {
+        if let Some(mode) = readable_by_others(path).map_err(io_error(path))? {
             return Err(KeyFileError::TooOpen {
                 path: path.to_owned(),
-                mode: mode & 0o777,
+                mode,
             });
         }
         let text = fs::read_to_string(path).map_err(io_error(path))?;

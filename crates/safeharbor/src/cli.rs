@@ -39,6 +39,16 @@ pub struct Storage {
     /// The key file (default: DATA_DIR/safeharbor.key). Keep a copy somewhere safe and apart from backups.
     #[arg(long, env = "SAFEHARBOR_KEY_FILE", global = true)]
     pub key_file: Option<PathBuf>,
+    /// Where a backup of the records and the key store is written before a newer version
+    /// upgrades the database's schema (default: DATA_DIR/upgrade-backups). Made readable by its
+    /// owner only; a folder others can read is refused.
+    #[arg(
+        long,
+        env = "SAFEHARBOR_UPGRADE_BACKUP_DIR",
+        value_name = "DIR",
+        global = true
+    )]
+    pub upgrade_backup_dir: Option<PathBuf>,
 }
 
 /// How often the server advances the key epoch (`key_epochs`).
@@ -217,6 +227,24 @@ pub struct Listen {
     /// Allow a non-loopback address without TLS because a TLS-terminating proxy is in front.
     #[arg(long, env = "SAFEHARBOR_BEHIND_PROXY")]
     pub behind_proxy: bool,
+    /// Serve HTTPS (only) with this certificate chain: a PEM file, the server's certificate first
+    /// (certbot's fullchain.pem). Needs --tls-key. A new pair written over the two files is
+    /// taken up without a restart (checked every few seconds, and on SIGHUP).
+    #[arg(
+        long,
+        env = "SAFEHARBOR_TLS_CERT",
+        value_name = "FILE",
+        requires = "tls_key"
+    )]
+    pub tls_cert: Option<PathBuf>,
+    /// The certificate's private key, a PEM file only its owner can read (certbot's privkey.pem).
+    #[arg(
+        long,
+        env = "SAFEHARBOR_TLS_KEY",
+        value_name = "FILE",
+        requires = "tls_cert"
+    )]
+    pub tls_key: Option<PathBuf>,
     /// The header your reverse proxy puts the visitor's address in (e.g. X-Forwarded-For; the
     /// last address in it is used), so the contact form can hold a flood back at its source.
     /// Set it only behind a proxy that sets it: otherwise visitors could choose their own.

@@ -1,13 +1,12 @@
 //! The subcommands.
 
-use std::io::{BufReader, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use app::App;
-use crypto::backup_stream::{BackupReader, BackupWriter};
 use domain::audit::AuditAction;
 use domain::audit_checkpoint::Checkpoint;
 use domain::case::{ProgramCode, ProgramName};
@@ -16,6 +15,7 @@ use crate::cli::{
     AuditCommand, Checkpoints, Cli, ClientsCommand, Command, KeyEpochs, KeysCommand, Listen,
     ProgramsCommand, Storage, Times, TokensCommand, UsersCommand,
 };
+use crate::sealed::{self, SealedFile, open_sealed, restore_drill};
 use crate::{audit_checkpoints, demo, instance, key_epochs, progress, screening};
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -104,12 +104,31 @@ async fn shutdown_signal() {
     let _ = ctrl_c.await;
 }
 
+/// Where and how to listen, checked before anything is opened: the address, and the certificate
+/// when the server speaks TLS itself (one that cannot be served stops the start here).
+#[derive(Debug)]
+struct Endpoint {
+    addr: std::net::SocketAddr,
+    certificates: Option<std::sync::Arc<web::tls::Certificates>>,
+}
+
+fn endpoint(listen: &Listen) -> anyhow::Result<Endpoint> {
+    Ok(Endpoint {
+        addr: instance::check_listen(listen)?,
+        certificates: match listen.tls() {
+            Some(files) => Some(web::tls::Certificates::load(files)?),
+            None => None,
+        },
+    })
+}
+
 async fn listen_and_serve(
     app: App,
     listen: &Listen,
+    endpoint: Endpoint,
     ready: impl FnOnce(std::net::SocketAddr),
 ) -> anyhow::Result<ExitCode> {
-    let addr = instance::check_listen(listen)?;
+    let Endpoint { addr, certificates } = endpoint;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("could not listen on {addr}"))?;
@@ -119,7 +138,15 @@ async fn listen_and_serve(
     let options = web::Options {
         client_address_header: listen.client_address_header.clone(),
     };
-    web::serve(listener, app, options, shutdown_signal()).await?;
+    match certificates {
+        None => web::serve(listener, app, options, shutdown_signal()).await?,
+        Some(certificates) => {
+            let config = certificates.server_config()?;
+            tokio::spawn(certificates.keep_reloading(web::tls::POLL));
+            let listener = web::tls::TlsListener::new(listener, config)?;
+            web::serve_tls(listener, app, options, shutdown_signal()).await?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -170,6 +197,7 @@ async fn serve(
             "this is a benchmark-only build that reads clients without audit or decryption; it does not serve real data"
         );
     }
+    let endpoint = endpoint(listen)?;
     let app = instance::open(storage)
         .await?
         .with_time_zone(times.time_zone);
@@ -192,13 +220,14 @@ async fn serve(
         checkpoint_file,
         Duration::from_secs(checkpoints.every_seconds),
     ));
-    listen_and_serve(app, listen, |addr| {
+    let scheme = listen.scheme();
+    listen_and_serve(app, listen, endpoint, |addr| {
         tracing::info!(%addr, "Safe Harbor is listening");
-        println!("listening on http://{addr}");
+        println!("listening on {scheme}://{addr}");
         if let Some(token) = first_run {
             println!();
             println!("This is a new instance with no accounts. Create the first administrator:");
-            print_sign_up_link(&format!("http://{addr}"), &token);
+            print_sign_up_link(&format!("{scheme}://{addr}"), &token);
             println!("(Behind a proxy, open the same path on your public address.)");
         }
     })
@@ -206,6 +235,7 @@ async fn serve(
 }
 
 async fn run_demo(listen: &Listen, times: Times, clients: u32) -> anyhow::Result<ExitCode> {
+    let endpoint = endpoint(listen)?;
     let dir = tempfile::Builder::new()
         .prefix("safeharbor-demo-")
         .tempdir()?;
@@ -213,6 +243,7 @@ async fn run_demo(listen: &Listen, times: Times, clients: u32) -> anyhow::Result
         data_dir: dir.path().join("data"),
         database_url: None,
         key_file: None,
+        upgrade_backup_dir: None,
     };
     let app = instance::open(&storage)
         .await?
@@ -220,25 +251,27 @@ async fn run_demo(listen: &Listen, times: Times, clients: u32) -> anyhow::Result
     let bar = progress::bar(Some(u64::from(clients)), "making demo clients");
     let accounts = demo::seed(&app, clients, 2026, |n| bar.set_position(n)).await?;
     bar.finish_and_clear();
-    listen_and_serve(app, listen, |addr| {
+    let scheme = listen.scheme();
+    listen_and_serve(app, listen, endpoint, |addr| {
+        let base = format!("{scheme}://{addr}");
         println!(
             "Safe Harbor demo: {clients} made-up clients in {} (deleted when you stop it).",
             dir.path().display()
         );
         println!(
-            "API at http://{addr}/api/v1 (OpenAPI document: http://{addr}/api/v1/openapi.json)"
+            "API at {base}/api/v1 (OpenAPI document: {base}/api/v1/openapi.json)"
         );
-        println!("Public pages at http://{addr}/ (English) and http://{addr}/es/ (Spanish)");
+        println!("Public pages at {base}/ (English) and {base}/es/ (Spanish)");
         println!();
         println!(
-            "Staff sign in at http://{addr}/login with a password and a code from an authenticator"
+            "Staff sign in at {base}/login with a password and a code from an authenticator"
         );
         println!(
             "app holding the account's key (or run: oathtool --totp -b KEY). Made up for this run:"
         );
         if addr.ip().is_loopback() {
             println!(
-                "(demo.admin also adds a passkey, which needs a host name: sign in at http://localhost:{}/login.)",
+                "(demo.admin also adds a passkey, which needs a host name: sign in at {scheme}://localhost:{}/login.)",
                 addr.port()
             );
         }
@@ -258,7 +291,7 @@ async fn run_demo(listen: &Listen, times: Times, clients: u32) -> anyhow::Result
         }
         println!();
         println!(
-            "Try: curl -s -H 'Authorization: Bearer {}' http://{addr}/api/v1/clients?limit=5",
+            "Try: curl -s -H 'Authorization: Bearer {}' {base}/api/v1/clients?limit=5",
             accounts[0].api_token
         );
         println!("Stop with Ctrl-C.");
@@ -452,70 +485,9 @@ async fn verify(app: &App, checkpoint_files: &[PathBuf]) -> anyhow::Result<ExitC
     }
 }
 
-/// A file being written under the backup key: to a temporary name, renamed into place when whole.
-struct SealedFile {
-    writer: BackupWriter<std::io::BufWriter<std::fs::File>>,
-    tmp: PathBuf,
-    path: PathBuf,
-}
-
-impl SealedFile {
-    fn create(app: &App, path: &Path) -> anyhow::Result<Self> {
-        if path.exists() {
-            bail!("{} already exists; choose a new file name", path.display());
-        }
-        let tmp = path.with_extension("partial");
-        // Readable by the operator only, like the data folder.
-        use std::os::unix::fs::OpenOptionsExt;
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        let writer = BackupWriter::new(
-            std::io::BufWriter::new(file),
-            &app.keyring().backup_key(),
-            &mut app.entropy().rng(),
-        )?;
-        Ok(Self {
-            writer,
-            tmp,
-            path: path.to_owned(),
-        })
-    }
-
-    /// Seals the last chunk, syncs the file and renames it into place.
-    fn finish(self) -> anyhow::Result<()> {
-        let file = self
-            .writer
-            .finish()?
-            .into_inner()
-            .map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        std::fs::rename(&self.tmp, &self.path)?;
-        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::File::open(dir)?.sync_all()?;
-        }
-        Ok(())
-    }
-
-    fn abandon(self) {
-        let _ = std::fs::remove_file(&self.tmp);
-    }
-}
-
-fn open_sealed(app: &App, path: &Path) -> anyhow::Result<BufReader<BackupReader<std::fs::File>>> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("could not open {}", path.display()))?;
-    Ok(BufReader::new(BackupReader::new(
-        file,
-        &app.keyring().backup_key(),
-    )?))
-}
-
 async fn backup(storage: &Storage, output: &Path, verify: bool) -> anyhow::Result<ExitCode> {
     let app = instance::open(storage).await?;
-    let mut sealed = SealedFile::create(&app, output)?;
+    let mut sealed = SealedFile::create(&app.keyring().backup_key(), app.entropy(), output)?;
     let bar = progress::bar(None, "backing up rows");
     let written = store::backup::write(
         app.store(),
@@ -541,7 +513,13 @@ async fn backup(storage: &Storage, output: &Path, verify: bool) -> anyhow::Resul
         summary.digest
     );
     if verify {
-        let drill = restore_drill(&app, output).await?;
+        let drill = restore_drill(
+            &app.keyring().backup_key(),
+            &app.keyring().audit_key(),
+            output,
+            app.now().unix_millis(),
+        )
+        .await?;
         println!(
             "restore drill passed: {} rows restored into a scratch database, digest {}",
             drill.rows, drill.digest
@@ -553,33 +531,27 @@ async fn backup(storage: &Storage, output: &Path, verify: bool) -> anyhow::Resul
     Ok(ExitCode::SUCCESS)
 }
 
-/// Restores the backup into a scratch SQLite database and checks it against its digest (P17).
-async fn restore_drill(app: &App, backup: &Path) -> anyhow::Result<store::backup::Summary> {
-    let scratch = tempfile::tempdir()?;
-    let (target, _) = store_sqlite::open(scratch.path(), app.now()).await?;
-    let summary = store::backup::restore(
-        &target,
-        open_sealed(app, backup)?,
-        &app.keyring().audit_key(),
-        |_| (),
-    )
-    .await?;
-    target.close().await;
-    Ok(summary)
-}
-
+/// Restores a records backup into a fresh instance. A backup made by an older version is loaded
+/// at the schema it was made at, then brought up to this version's.
 async fn restore(storage: &Storage, input: &Path) -> anyhow::Result<ExitCode> {
-    let app = instance::open(storage).await?;
+    let key_path = storage.key_path();
+    let key_file = crypto::KeyFile::load(&key_path)
+        .context("restoring needs the key file the backup was made with")?;
+    let at = sealed::schema_of(key_file.backup_key(), input)?;
+    let (app, database) = instance::open_for_restore(storage, at).await?;
     let bar = progress::bar(None, "restoring rows");
     let restored = store::backup::restore(
         app.store(),
-        open_sealed(&app, input)?,
+        open_sealed(&app.keyring().backup_key(), input)?,
         &app.keyring().audit_key(),
         |n| bar.set_position(n),
     )
     .await;
     bar.finish_and_clear();
     let summary = restored?;
+    database
+        .migrate_to(i64::MAX, app.now().unix_millis())
+        .await?;
     app.audit_operator(AuditAction::BackupRestore, None).await?;
     println!(
         "restored {} rows from {}; digest {} matches the backup",
@@ -592,7 +564,7 @@ async fn restore(storage: &Storage, input: &Path) -> anyhow::Result<ExitCode> {
 
 async fn keys_backup(storage: &Storage, output: &Path) -> anyhow::Result<ExitCode> {
     let app = instance::open(storage).await?;
-    let mut sealed = SealedFile::create(&app, output)?;
+    let mut sealed = SealedFile::create(&app.keyring().backup_key(), app.entropy(), output)?;
     let keys = match app.key_store().export(&mut sealed.writer).await {
         Ok(keys) => keys,
         Err(err) => {
@@ -614,7 +586,7 @@ async fn keys_restore(storage: &Storage, input: &Path) -> anyhow::Result<ExitCod
     let has_kek = |version| app.keyring().kek(version).is_some();
     let keys = app
         .key_store()
-        .import(open_sealed(&app, input)?, has_kek)
+        .import(open_sealed(&app.keyring().backup_key(), input)?, has_kek)
         .await?;
     app.audit_operator(AuditAction::KeysRestore, None).await?;
     println!("restored {keys} client keys from {}", input.display());

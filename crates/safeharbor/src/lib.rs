@@ -10,3 +10,5 @@ pub mod key_epochs;
 pub mod logging;
 pub mod progress;
 pub mod screening;
+pub mod sealed;
+pub mod upgrade;

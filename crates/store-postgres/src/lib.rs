@@ -8,12 +8,10 @@ use std::time::Duration;
 use domain::Timestamp;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Row};
-use store::migrate::{self, Ledger, Migration};
+use store::migrate::{Migration, Unmigrated};
 use store::{Dialect, KeyStore, Store, StoreError};
 
 const MIGRATIONS: (&[Migration], &[Migration]) = store::embedded_migrations!();
-const RECORDS: &[Migration] = MIGRATIONS.0;
-const KEYS: &[Migration] = MIGRATIONS.1;
 
 /// Settings that must be `on` for an acknowledged commit to survive a crash.
 const REQUIRED_ON: &[&str] = &["fsync", "synchronous_commit", "full_page_writes"];
@@ -25,10 +23,17 @@ pub async fn open(
     keys_url: Option<&str>,
     now: Timestamp,
 ) -> Result<(Store, KeyStore), StoreError> {
+    connect(url, keys_url)
+        .await?
+        .migrate(now.unix_millis())
+        .await
+}
+
+/// Opens the records and the key store as `open` does, without migrating them yet.
+pub async fn connect(url: &str, keys_url: Option<&str>) -> Result<Unmigrated, StoreError> {
     sqlx::any::install_default_drivers();
     let records = pool(url).await?;
     check_durability(&records).await?;
-    migrate::run(&records, Ledger::Records, RECORDS, now.unix_millis()).await?;
     let keys = match keys_url {
         Some(keys_url) => {
             let keys = pool(keys_url).await?;
@@ -39,10 +44,10 @@ pub async fn open(
         // it fetches a key, and one shared pool would run dry under load.
         None => pool(url).await?,
     };
-    migrate::run(&keys, Ledger::KeyStore, KEYS, now.unix_millis()).await?;
-    Ok((
+    Ok(Unmigrated::new(
         Store::new(records, Dialect::Postgres),
         KeyStore::new(keys, Dialect::Postgres),
+        MIGRATIONS,
     ))
 }
 

@@ -9,15 +9,13 @@ use std::time::Duration;
 use domain::Timestamp;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor, Row};
-use store::migrate::{self, Ledger, Migration};
+use store::migrate::{Migration, Unmigrated};
 use store::{Dialect, KeyStore, Store, StoreError};
 
 pub const RECORDS_FILE: &str = "records.sqlite";
 pub const KEYS_FILE: &str = "keys.sqlite";
 
 const MIGRATIONS: (&[Migration], &[Migration]) = store::embedded_migrations!();
-const RECORDS: &[Migration] = MIGRATIONS.0;
-const KEYS: &[Migration] = MIGRATIONS.1;
 
 const SETUP: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
                      PRAGMA secure_delete = ON; PRAGMA busy_timeout = 30000;";
@@ -78,18 +76,22 @@ pub fn keys_path(dir: &Path) -> PathBuf {
 
 /// Opens (creating and migrating as needed) the records and the key store in `dir`.
 pub async fn open(dir: &Path, now: Timestamp) -> Result<(Store, KeyStore), StoreError> {
+    connect(dir).await?.migrate(now.unix_millis()).await
+}
+
+/// Opens (creating as needed) the records and the key store in `dir`, without migrating them yet.
+pub async fn connect(dir: &Path) -> Result<Unmigrated, StoreError> {
     create_private_dir(dir)?;
     for file in [records_path(dir), keys_path(dir)] {
         create_private_file(&file)?;
     }
     let records = pool(&records_path(dir), 8).await?;
-    migrate::run(&records, Ledger::Records, RECORDS, now.unix_millis()).await?;
     let writer = pool(&records_path(dir), 1).await?;
     let keys = pool(&keys_path(dir), 4).await?;
-    migrate::run(&keys, Ledger::KeyStore, KEYS, now.unix_millis()).await?;
-    Ok((
+    Ok(Unmigrated::new(
         Store::new(records, Dialect::Sqlite).with_writer(writer),
         KeyStore::new(keys, Dialect::Sqlite),
+        MIGRATIONS,
     ))
 }
 

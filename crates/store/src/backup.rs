@@ -63,16 +63,112 @@ fn value(row: &AnyRow, col: &str, kind: Kind) -> Result<Value> {
     })
 }
 
-fn select_all(table: &Table, key: &str) -> String {
-    format!(
-        "SELECT {} FROM {} ORDER BY {key}",
-        column_names(table).join(", "),
-        table.name,
-    )
+/// A table as a backup carries it: its columns as the database at hand has them.
+#[derive(Debug)]
+struct Carried {
+    table: &'static Table,
+    key: &'static str,
+    columns: Vec<(String, Kind)>,
 }
 
-fn column_names(table: &Table) -> Vec<&'static str> {
-    table.columns.iter().map(|c| c.name).collect()
+impl Carried {
+    fn select_all(&self) -> String {
+        format!(
+            "SELECT {} FROM {} ORDER BY {}",
+            self.column_names().join(", "),
+            self.table.name,
+            self.key
+        )
+    }
+
+    fn column_names(&self) -> Vec<&str> {
+        self.columns.iter().map(|(name, _)| name.as_str()).collect()
+    }
+}
+
+/// The tables and columns a backup of this database carries: the registry's carried tables and
+/// their columns as far as the database has them, in the registry's order, and a column the
+/// registry no longer lists (one a later migration drops) right after the column it follows in
+/// the database. At this binary's schema that is the registry itself; at an older schema, kept
+/// for an upgrade backup, it is the registry of the version that wrote that schema (checked for
+/// every version since backups came from the registry, schema 16), so that version restores it.
+async fn layout(tx: &mut Transaction<'static, Any>, dialect: Dialect) -> Result<Vec<Carried>> {
+    let mut layout = Vec::new();
+    for (table, key) in backed_up() {
+        let in_db: Vec<(String, String)> = sqlx::query(dialect.table_columns())
+            .bind(table.name)
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|row| Ok((row.try_get("name")?, row.try_get("type")?)))
+            .collect::<Result<_>>()?;
+        if in_db.is_empty() {
+            continue; // not made yet at this schema
+        }
+        let mut columns: Vec<(String, Kind)> = table
+            .columns
+            .iter()
+            .filter(|c| in_db.iter().any(|(name, _)| name == c.name))
+            .map(|c| (c.name.to_owned(), c.kind))
+            .collect();
+        for (i, (name, declared)) in in_db.iter().enumerate() {
+            if table.column(name).is_some() {
+                continue;
+            }
+            let at = match i.checked_sub(1) {
+                Some(before) => {
+                    let before = &in_db[before].0;
+                    columns
+                        .iter()
+                        .position(|(c, _)| c == before)
+                        .map_or(0, |p| p + 1)
+                }
+                None => 0,
+            };
+            columns.insert(at, (name.clone(), kind_of(declared)?));
+        }
+        layout.push(Carried {
+            table,
+            key,
+            columns,
+        });
+    }
+    Ok(layout)
+}
+
+/// How a column the registry no longer lists is carried, from the type the database declares.
+fn kind_of(declared: &str) -> Result<Kind> {
+    let declared = declared.to_ascii_lowercase();
+    if declared.contains("int") {
+        Ok(Kind::Int)
+    } else if declared.contains("text") || declared.contains("char") {
+        Ok(Kind::Text)
+    } else if declared.contains("blob") || declared == "bytea" {
+        Ok(Kind::Blob)
+    } else {
+        Err(StoreError::Corrupt(
+            "a column of a type a backup cannot carry",
+        ))
+    }
+}
+
+/// Whether every table a backup carries is empty (a new database, or one never used).
+pub async fn is_empty(store: &Store) -> Result<bool> {
+    let mut tx = store
+        .pool()
+        .begin_with(begin_snapshot(store.dialect()))
+        .await?;
+    let mut empty = true;
+    for carried in layout(&mut tx, store.dialect()).await? {
+        let sql = format!("SELECT COUNT(*) AS n FROM {}", carried.table.name);
+        let n: i64 = sqlx::query(AssertSqlSafe(sql))
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+        empty &= n == 0;
+    }
+    tx.commit().await?;
+    Ok(empty)
 }
 
 fn begin_snapshot(dialect: Dialect) -> &'static str {
@@ -87,23 +183,25 @@ fn begin_snapshot(dialect: Dialect) -> &'static str {
 /// and digest. `progress` is called with each table's name and row count as it goes.
 async fn each_line(
     tx: &mut Transaction<'static, Any>,
+    layout: &[Carried],
     mut sink: impl FnMut(&[u8]) -> std::io::Result<()>,
     mut progress: impl FnMut(u64),
 ) -> Result<Summary> {
     let mut digest = Sha256::new();
     let mut rows = 0u64;
-    for (table, key) in backed_up() {
-        // Table and column names come from our constants, never from input.
-        let sql = select_all(table, key);
+    for carried in layout {
+        // Table and column names come from our constants and the database's own schema, never
+        // from input.
+        let sql = carried.select_all();
         let mut stream = sqlx::query(AssertSqlSafe(sql)).fetch(&mut **tx);
         while let Some(row) = stream.try_next().await? {
-            let values = table
+            let values = carried
                 .columns
                 .iter()
-                .map(|col| value(&row, col.name, col.kind))
+                .map(|(name, kind)| value(&row, name, *kind))
                 .collect::<Result<Vec<_>>>()?;
             let mut line = serde_json::to_vec(&Line {
-                t: table.name.to_owned(),
+                t: carried.table.name.to_owned(),
                 r: values,
             })
             .map_err(|_| StoreError::Corrupt("a row that cannot be written"))?;
@@ -143,7 +241,8 @@ pub async fn write(
     };
     out.write_all(&serde_json::to_vec(&header).unwrap_or_default())?;
     out.write_all(b"\n")?;
-    let summary = each_line(&mut tx, |line| out.write_all(line), progress).await?;
+    let layout = layout(&mut tx, store.dialect()).await?;
+    let summary = each_line(&mut tx, &layout, |line| out.write_all(line), progress).await?;
     let trailer = Trailer {
         rows: summary.rows,
         digest: summary.digest.clone(),
@@ -160,7 +259,8 @@ pub async fn digest(store: &Store) -> Result<Summary> {
         .pool()
         .begin_with(begin_snapshot(store.dialect()))
         .await?;
-    let summary = each_line(&mut tx, |_| Ok(()), |_| ()).await?;
+    let layout = layout(&mut tx, store.dialect()).await?;
+    let summary = each_line(&mut tx, &layout, |_| Ok(()), |_| ()).await?;
     tx.commit().await?;
     Ok(summary)
 }
@@ -180,6 +280,18 @@ fn bind_value<'q>(
         (Kind::Blob, Value::String(s)) => query.bind(B64.decode(s).map_err(|_| bad())?),
         _ => return Err(bad()),
     })
+}
+
+/// The schema version a backup read from `input` (already a decrypting reader) was made at, from
+/// its first line: a backup restores into a database at that version.
+pub fn schema_version(input: impl BufRead) -> Result<i64> {
+    let header_line = input
+        .lines()
+        .next()
+        .ok_or(StoreError::Refused("the backup is empty"))??;
+    let header: Header = serde_json::from_str(&header_line)
+        .map_err(|_| StoreError::Refused("the backup header is not valid"))?;
+    Ok(header.schema_version)
 }
 
 /// Restores a backup read from `input` (already a decrypting reader) into an empty `store` at the
@@ -208,8 +320,9 @@ pub async fn restore(
         ));
     }
     let (mut tx, _turn) = store.write().await?.into_parts();
-    for (table, _) in backed_up() {
-        let sql = format!("SELECT COUNT(*) AS n FROM {}", table.name);
+    let layout = layout(&mut tx, store.dialect()).await?;
+    for carried in &layout {
+        let sql = format!("SELECT COUNT(*) AS n FROM {}", carried.table.name);
         let n: i64 = sqlx::query(AssertSqlSafe(sql))
             .fetch_one(&mut *tx)
             .await?
@@ -228,28 +341,29 @@ pub async fn restore(
             return Err(StoreError::Refused("the backup has data after its end"));
         }
         if let Ok(row) = serde_json::from_str::<Line>(&line) {
-            let (table, _) =
-                backed_up()
-                    .find(|(t, _)| t.name == row.t)
+            let carried =
+                layout
+                    .iter()
+                    .find(|c| c.table.name == row.t)
                     .ok_or(StoreError::Refused(
                         "the backup names a table this version does not have",
                     ))?;
-            if row.r.len() != table.columns.len() {
+            if row.r.len() != carried.columns.len() {
                 return Err(StoreError::Refused(
                     "a backup row has the wrong number of values",
                 ));
             }
-            let cols = column_names(table);
+            let cols = carried.column_names();
             let marks: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
                 "INSERT INTO {} ({}) VALUES ({})",
-                table.name,
+                carried.table.name,
                 cols.join(", "),
                 marks.join(", ")
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
-            for (col, value) in table.columns.iter().zip(&row.r) {
-                query = bind_value(query, col.kind, value)?;
+            for ((_, kind), value) in carried.columns.iter().zip(&row.r) {
+                query = bind_value(query, *kind, value)?;
             }
             query.execute(&mut *tx).await?;
             rows += 1;
@@ -273,15 +387,33 @@ pub async fn restore(
             last.try_get::<i64, _>("seq")?,
             last.try_get::<Vec<u8>, _>("mac")?,
         );
-        let tag = crypto::audit_mac::head_tag(audit_key, seq, &mac).to_vec();
-        sqlx::query("UPDATE audit_head SET seq = $1, mac = $2, tag = $3 WHERE id = 1")
-            .bind(seq)
-            .bind(mac)
-            .bind(tag)
-            .execute(&mut *tx)
-            .await?;
+        // Tagged from schema 18 on; before, the head had no tag to set.
+        let tagged = sqlx::query(store.dialect().table_columns())
+            .bind("audit_head")
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .any(|row| {
+                row.try_get::<String, _>("name")
+                    .is_ok_and(|name| name == "tag")
+            });
+        if tagged {
+            let tag = crypto::audit_mac::head_tag(audit_key, seq, &mac).to_vec();
+            sqlx::query("UPDATE audit_head SET seq = $1, mac = $2, tag = $3 WHERE id = 1")
+                .bind(seq)
+                .bind(mac)
+                .bind(tag)
+                .execute(&mut *tx)
+                .await?;
+        } else {
+            sqlx::query("UPDATE audit_head SET seq = $1, mac = $2 WHERE id = 1")
+                .bind(seq)
+                .bind(mac)
+                .execute(&mut *tx)
+                .await?;
+        }
     }
-    let loaded = each_line(&mut tx, |_| Ok(()), |_| ()).await?;
+    let loaded = each_line(&mut tx, &layout, |_| Ok(()), |_| ()).await?;
     if loaded.rows != trailer.rows || loaded.digest != trailer.digest || rows != trailer.rows {
         return Err(StoreError::Refused(
             "the restored content does not match the backup's digest",

@@ -65,6 +65,10 @@ impl KeyStore {
         Self { pool, dialect }
     }
 
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     pub async fn put(&self, client: ClientId, key: &WrappedKey, now: Timestamp) -> Result<()> {
         sqlx::query(
             "INSERT INTO client_keys (client_id, dek_version, kek_version, wrapped, created_at) VALUES ($1, $2, $3, $4, $5)",

@@ -123,6 +123,19 @@ impl Dialect {
         }
     }
 
+    /// The columns of the table bound as `$1`, as `name` and declared `type`, in the database's
+    /// order; none for a table that does not exist.
+    pub(crate) fn table_columns(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "SELECT name, type FROM pragma_table_info($1) ORDER BY cid",
+            Dialect::Postgres => {
+                "SELECT CAST(column_name AS TEXT) AS name, CAST(data_type AS TEXT) AS type \
+                 FROM information_schema.columns \
+                 WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position"
+            }
+        }
+    }
+
     /// Every (table, column) of the current schema, for the classification check.
     fn columns_query(self) -> &'static str {
         match self {

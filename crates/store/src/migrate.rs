@@ -3,7 +3,7 @@
 
 use sqlx::{AnyPool, AssertSqlSafe, Row};
 
-use crate::{Result, StoreError};
+use crate::{KeyStore, Result, Store, StoreError};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Migration {
@@ -76,13 +76,9 @@ impl Ledger {
     }
 }
 
-/// Applies every migration newer than the database, each in its own transaction.
-pub async fn run(
-    pool: &AnyPool,
-    ledger: Ledger,
-    migrations: &[Migration],
-    now_ms: i64,
-) -> Result<()> {
+/// The newest migration `ledger` records (0 for a new database), creating the ledger if there is
+/// none yet. A database migrated by a newer binary, past every one of `migrations`, is refused.
+pub async fn applied(pool: &AnyPool, ledger: Ledger, migrations: &[Migration]) -> Result<i64> {
     let table = ledger.table();
     // The table name is one of our two constants, never input.
     sqlx::query(AssertSqlSafe(format!(
@@ -96,14 +92,48 @@ pub async fn run(
     .fetch_one(pool)
     .await?
     .try_get("v")?;
-    let known = migrations.iter().map(|m| m.version).max().unwrap_or(0);
+    let known = newest(migrations);
     if applied > known {
         return Err(StoreError::NewerSchema {
             found: applied,
             known,
         });
     }
-    for migration in migrations.iter().filter(|m| m.version > applied) {
+    Ok(applied)
+}
+
+/// The newest of `migrations`: the schema version this binary writes.
+pub fn newest(migrations: &[Migration]) -> i64 {
+    migrations.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+/// Applies every migration newer than the database, each in its own transaction.
+pub async fn run(
+    pool: &AnyPool,
+    ledger: Ledger,
+    migrations: &[Migration],
+    now_ms: i64,
+) -> Result<()> {
+    run_to(pool, ledger, migrations, i64::MAX, now_ms).await
+}
+
+/// Applies every migration newer than the database up to version `upto` (to restore a backup
+/// made at that version before going on), each in its own transaction.
+pub async fn run_to(
+    pool: &AnyPool,
+    ledger: Ledger,
+    migrations: &[Migration],
+    upto: i64,
+    now_ms: i64,
+) -> Result<()> {
+    let table = ledger.table();
+    let applied = self::applied(pool, ledger, migrations).await?;
+    let due = || {
+        migrations
+            .iter()
+            .filter(move |m| m.version > applied && m.version <= upto)
+    };
+    for migration in due() {
         let mut tx = pool.begin().await?;
         sqlx::raw_sql(AssertSqlSafe(migration.sql))
             .execute(&mut *tx)
@@ -125,10 +155,7 @@ pub async fn run(
     }
     // An upgrade is worth a line in the log; creating a new database is not (the demo's first
     // lines are for its accounts).
-    if let Some(newest) = migrations
-        .last()
-        .filter(|m| applied > 0 && m.version > applied)
-    {
+    if let Some(newest) = due().next_back().filter(|_| applied > 0) {
         tracing::info!(
             from = applied,
             to = newest.version,
@@ -136,6 +163,96 @@ pub async fn run(
         );
     }
     Ok(())
+}
+
+/// Where a database's schemas stand against the ones this binary writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schema {
+    /// The records' schema version (0: a new database).
+    pub records: i64,
+    /// The key store's schema version (0: a new key store).
+    pub keys: i64,
+    pub newest_records: i64,
+    pub newest_keys: i64,
+}
+
+impl Schema {
+    /// Whether a database that existed before has migrations to apply: an upgrade, which is
+    /// worth a backup first. A new database is not one.
+    pub fn is_upgrade(&self) -> bool {
+        (self.records > 0 && self.records < self.newest_records)
+            || (self.keys > 0 && self.keys < self.newest_keys)
+    }
+}
+
+/// A database connected to and checked by its engine crate, not yet brought up to this binary's
+/// schema: what stands between is the chance to back it up as it is, or to restore a backup
+/// made at an older schema before the rest of the migrations run.
+#[derive(Debug)]
+pub struct Unmigrated {
+    store: Store,
+    keys: KeyStore,
+    records_migrations: &'static [Migration],
+    keys_migrations: &'static [Migration],
+}
+
+impl Unmigrated {
+    /// `migrations` as `embedded_migrations!` gives them: the records', then the key store's.
+    pub fn new(
+        store: Store,
+        keys: KeyStore,
+        migrations: (&'static [Migration], &'static [Migration]),
+    ) -> Self {
+        Self {
+            store,
+            keys,
+            records_migrations: migrations.0,
+            keys_migrations: migrations.1,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn key_store(&self) -> &KeyStore {
+        &self.keys
+    }
+
+    /// Where the schemas stand; refuses a database migrated by a newer binary, leaving it as it is.
+    pub async fn schema(&self) -> Result<Schema> {
+        Ok(Schema {
+            records: applied(self.store.pool(), Ledger::Records, self.records_migrations).await?,
+            keys: applied(self.keys.pool(), Ledger::KeyStore, self.keys_migrations).await?,
+            newest_records: newest(self.records_migrations),
+            newest_keys: newest(self.keys_migrations),
+        })
+    }
+
+    /// Brings the records up to schema `upto` (no further) and the key store up to date.
+    pub async fn migrate_to(&self, upto: i64, now_ms: i64) -> Result<()> {
+        run_to(
+            self.store.pool(),
+            Ledger::Records,
+            self.records_migrations,
+            upto,
+            now_ms,
+        )
+        .await?;
+        run(
+            self.keys.pool(),
+            Ledger::KeyStore,
+            self.keys_migrations,
+            now_ms,
+        )
+        .await
+    }
+
+    /// Brings both up to this binary's schema.
+    pub async fn migrate(self, now_ms: i64) -> Result<(Store, KeyStore)> {
+        self.migrate_to(i64::MAX, now_ms).await?;
+        Ok((self.store, self.keys))
+    }
 }
 
 /// The newest migration applied to the records database.

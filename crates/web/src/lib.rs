@@ -9,6 +9,7 @@ mod extract;
 mod middleware;
 pub mod public;
 mod staff;
+pub mod tls;
 
 use std::future::Future;
 use std::time::Duration;
@@ -88,6 +89,23 @@ pub async fn serve(
     let service =
         router_with(app, &options).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Serves `app` over TLS on `listener` (see [`tls`]), deployed as `options` say, until
+/// `shutdown` completes: the same routes, middleware and graceful shutdown as [`serve`].
+pub async fn serve_tls(
+    listener: tls::TlsListener,
+    app: app::App,
+    options: Options,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::serve::ListenerExt as _;
+    let service =
+        router_with(app, &options).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // `tap_io` with nothing to do: axum gives a tapped listener's peer address to `ConnectInfo`.
+    axum::serve(listener.tap_io(|_| ()), service)
         .with_graceful_shutdown(shutdown)
         .await
 }

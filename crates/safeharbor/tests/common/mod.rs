@@ -126,6 +126,7 @@ impl TestApp {
             data_dir: dir.path().join("data"),
             database_url,
             key_file: None,
+            upgrade_backup_dir: None,
         };
         let clock = Arc::new(TestClock(AtomicI64::new(1_790_000_000_000)));
         let app = safeharbor::instance::open_with(&storage, clock.clone(), Entropy::seeded(11))

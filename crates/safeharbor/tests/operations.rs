@@ -1,0 +1,618 @@
+//! Running it for real (docs/operations.md): built-in TLS with certificates taken up without a
+//! restart, and the upgrade path (a backup before migrating, a database from a newer version
+//! refused). The real binary, real files, a throw-away certificate authority.
+
+// Test code: a failed step should stop the test with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::ffi::OsString;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rcgen::{
+    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, SanType,
+    SerialNumber,
+};
+use sqlx::Connection;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_rustls::rustls;
+use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
+
+fn safeharbor(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_safeharbor"))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run safeharbor")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Polls `done` every 100 ms until it holds, for at most `secs` seconds (generous: the check is
+/// what is asserted, never how long it took).
+async fn eventually(secs: u64, what: &str, mut done: impl AsyncFnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !done().await {
+        assert!(Instant::now() < deadline, "gave up waiting: {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A server child process with its log in a file, killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+}
+
+impl Server {
+    /// Starts `safeharbor serve` with `args` on a free port, logging at info level to a file.
+    fn start(args: &[OsString], log: PathBuf) -> Self {
+        let port = free_port();
+        let child = Command::new(env!("CARGO_BIN_EXE_safeharbor"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args(args)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("start server");
+        Self { child, port, log }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits until the port takes connections.
+    fn wait_listening(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                panic!("the server stopped ({status}): {}", self.log());
+            }
+            assert!(Instant::now() < deadline, "server did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// --- built-in TLS ---------------------------------------------------------------------------
+
+/// A throw-away certificate authority.
+struct Authority {
+    issuer: CertifiedIssuer<'static, KeyPair>,
+}
+
+/// A certificate for localhost and 127.0.0.1 with its key, as PEM, and the certificate as DER.
+struct Leaf {
+    cert_pem: String,
+    key_pem: String,
+    der: CertificateDer<'static>,
+}
+
+impl Authority {
+    fn new() -> Self {
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "Safe Harbor test CA");
+        let issuer = CertifiedIssuer::self_signed(params, KeyPair::generate().unwrap()).unwrap();
+        Self { issuer }
+    }
+
+    fn leaf(&self, serial: u64) -> Leaf {
+        let mut params = CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
+        params
+            .subject_alt_names
+            .push(SanType::IpAddress([127, 0, 0, 1].into()));
+        params.serial_number = Some(SerialNumber::from(serial));
+        let key = KeyPair::generate().unwrap();
+        let cert = params.signed_by(&key, &self.issuer).unwrap();
+        Leaf {
+            cert_pem: cert.pem(),
+            key_pem: key.serialize_pem(),
+            der: cert.der().clone(),
+        }
+    }
+
+    /// A client that trusts this authority only.
+    fn client(&self) -> tokio_rustls::TlsConnector {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(self.issuer.der().clone()).unwrap();
+        let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+        // Every connection a full handshake: a resumed session shows the certificate it began with.
+        config.resumption = rustls::client::Resumption::disabled();
+        tokio_rustls::TlsConnector::from(Arc::new(config))
+    }
+}
+
+/// Writes a pair over the two files the way an operator's copy would: in place, key made 0600.
+fn install(cert_pem: &str, key_pem: &str, cert: &Path, key: &Path) {
+    std::fs::write(cert, cert_pem).unwrap();
+    std::fs::write(key, key_pem).unwrap();
+    std::fs::set_permissions(key, std::fs::Permissions::from_mode(0o600)).unwrap();
+}
+
+/// Asks for /healthz over a new TLS connection; returns the certificate the server presented and
+/// the answer, or `None` when no TLS connection could be made.
+async fn healthz_over_tls(
+    client: &tokio_rustls::TlsConnector,
+    port: u16,
+) -> Option<(CertificateDer<'static>, String)> {
+    let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .ok()?;
+    let name = ServerName::try_from("localhost").unwrap();
+    let mut tls = client.connect(name, tcp).await.ok()?;
+    let presented = tls.get_ref().1.peer_certificates()?.first()?.clone();
+    tls.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .ok()?;
+    let mut answer = Vec::new();
+    // The answer is whole once the server closes; an unclean end after it changes nothing here.
+    let _ = tls.read_to_end(&mut answer).await;
+    Some((presented, String::from_utf8_lossy(&answer).into_owned()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_serves_https_only_and_takes_up_a_new_certificate_without_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let ca = Authority::new();
+    let (first, second) = (ca.leaf(1), ca.leaf(2));
+    install(&first.cert_pem, &first.key_pem, &cert, &key);
+    let mut server = Server::start(
+        &[
+            "--data-dir".into(),
+            dir.path().join("data").into(),
+            "--tls-cert".into(),
+            cert.clone().into(),
+            "--tls-key".into(),
+            key.clone().into(),
+        ],
+        dir.path().join("server.log"),
+    );
+    server.wait_listening();
+    let client = ca.client();
+    let port = server.port;
+
+    let (presented, answer) = healthz_over_tls(&client, port).await.expect("TLS works");
+    assert_eq!(presented, first.der);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.ends_with("ok\n"), "{answer}");
+    assert!(
+        answer
+            .to_ascii_lowercase()
+            .contains("strict-transport-security: max-age="),
+        "{answer}"
+    );
+
+    // Plain HTTP to the TLS port gets no HTTP answer.
+    let mut plain = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    plain
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut got = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(20), plain.read_to_end(&mut got)).await;
+    assert!(
+        !String::from_utf8_lossy(&got).contains("HTTP/"),
+        "plain HTTP was answered: {}",
+        String::from_utf8_lossy(&got)
+    );
+
+    // A new pair written over the files is served to new connections, without a restart.
+    install(&second.cert_pem, &second.key_pem, &cert, &key);
+    eventually(60, "the second certificate is served", async || {
+        healthz_over_tls(&client, port)
+            .await
+            .is_some_and(|(presented, _)| presented == second.der)
+    })
+    .await;
+    assert!(
+        server.log().contains("reloaded the TLS certificate"),
+        "{}",
+        server.log()
+    );
+
+    // A key that does not belong to the certificate is logged, and the pair before keeps serving.
+    let stranger = ca.leaf(3);
+    install(&second.cert_pem, &stranger.key_pem, &cert, &key);
+    eventually(60, "the broken pair is logged", async || {
+        server
+            .log()
+            .contains("could not reload the TLS certificate")
+    })
+    .await;
+    assert!(
+        server.log().contains("does not belong to the certificate"),
+        "{}",
+        server.log()
+    );
+    let (presented, answer) = healthz_over_tls(&client, port)
+        .await
+        .expect("still serving");
+    assert_eq!(presented, second.der, "the pair before keeps serving");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    // So does garbage in place of the certificate.
+    std::fs::write(&cert, "not a certificate\n").unwrap();
+    eventually(60, "the garbage is logged", async || {
+        server.log().contains("holds no PEM certificate")
+    })
+    .await;
+    let (presented, _) = healthz_over_tls(&client, port)
+        .await
+        .expect("still serving");
+    assert_eq!(presented, second.der);
+}
+
+#[test]
+fn tls_refuses_to_start_with_a_pair_it_cannot_serve_and_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let ca = Authority::new();
+    let (leaf, other) = (ca.leaf(1), ca.leaf(2));
+    let data = dir.path().join("data");
+    let serve = |cert: &Path, key: &Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_safeharbor"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(&data)
+            .arg("--tls-cert")
+            .arg(cert)
+            .arg("--tls-key")
+            .arg(key)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "started with a bad pair");
+        stderr(&out)
+    };
+    let key_shown = key.display().to_string();
+
+    install(&leaf.cert_pem, &other.key_pem, &cert, &key);
+    let said = serve(&cert, &key);
+    assert!(
+        said.contains("does not belong to the certificate"),
+        "{said}"
+    );
+    assert!(said.contains(&key_shown), "{said}");
+
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let said = serve(&cert, &key);
+    assert!(said.contains(&format!("chmod 600 {key_shown}")), "{said}");
+
+    let missing = dir.path().join("missing.pem");
+    let said = serve(&cert, &missing);
+    assert!(said.contains(&missing.display().to_string()), "{said}");
+    assert!(said.contains("could not be read"), "{said}");
+
+    install("garbage\n", &leaf.key_pem, &cert, &key);
+    let said = serve(&cert, &key);
+    assert!(said.contains("holds no PEM certificate"), "{said}");
+    assert!(said.contains(&cert.display().to_string()), "{said}");
+
+    // Both or neither.
+    let out = safeharbor(&["serve", "--tls-cert", "cert.pem"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--tls-key"), "{}", stderr(&out));
+}
+
+// --- upgrades -------------------------------------------------------------------------------
+
+async fn sqlite(path: &Path) -> sqlx::AnyConnection {
+    sqlx::any::install_default_drivers();
+    sqlx::AnyConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap()
+}
+
+/// An instance: its data folder (the key file, the default upgrade backup folder and, on SQLite,
+/// the database) and, on PostgreSQL, its database.
+struct Instance {
+    data: PathBuf,
+    url: Option<String>,
+}
+
+impl Instance {
+    async fn new(engine: common::Engine, data: PathBuf) -> Self {
+        let url = match engine {
+            common::Engine::Sqlite => None,
+            common::Engine::Postgres => Some(common::fresh_postgres().await),
+        };
+        Self { data, url }
+    }
+
+    fn args(&self) -> Vec<OsString> {
+        let mut args = vec!["--data-dir".into(), self.data.clone().into()];
+        if let Some(url) = &self.url {
+            args.extend(["--database-url".into(), url.into()]);
+        }
+        args
+    }
+
+    /// Runs a subcommand on this instance.
+    fn run(&self, args: &[&str], more: &[OsString]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_safeharbor"))
+            .args(args)
+            .args(self.args())
+            .args(more)
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run safeharbor")
+    }
+
+    async fn db(&self) -> sqlx::AnyConnection {
+        match &self.url {
+            Some(url) => sqlx::AnyConnection::connect(url).await.unwrap(),
+            None => sqlite(&self.data.join("records.sqlite")).await,
+        }
+    }
+
+    async fn schema_version(&self) -> i64 {
+        let mut db = self.db().await;
+        let version = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations")
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+        db.close().await.unwrap();
+        version
+    }
+
+    /// Takes the database back to schema 19, as the version before migrations 20 and 21 left
+    /// it: the two columns they add are dropped and their ledger rows removed.
+    async fn back_to_schema_19(&self) {
+        let mut db = self.db().await;
+        for sql in [
+            "ALTER TABLE users DROP COLUMN time_zone",
+            "ALTER TABLE emergency_access DROP COLUMN review_comment",
+            "DELETE FROM schema_migrations WHERE version > 19",
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut db)
+                .await
+                .unwrap();
+        }
+        db.close().await.unwrap();
+    }
+}
+
+/// Gives `instance` an account and two clients, read through the API (audited), as this version
+/// leaves them; returns the account's API token.
+async fn put_in_use(instance: &Instance, log: PathBuf) -> String {
+    let out = instance.run(
+        &[
+            "users",
+            "add",
+            "--username",
+            "ana.m",
+            "--role",
+            "case-manager",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let token = stdout(&out).lines().last().unwrap().to_owned();
+    let mut server = Server::start(&instance.args(), log);
+    server.wait_listening();
+    let http = reqwest::Client::new();
+    for name in ["Ada", "Bea"] {
+        let created = http
+            .post(format!("http://127.0.0.1:{}/api/v1/clients", server.port))
+            .bearer_auth(&token)
+            .json(
+                &serde_json::json!({"preferred_name": name, "legal_name": format!("{name} Legal")}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), 201);
+    }
+    drop(server);
+    token
+}
+
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| entries.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upgrade_backs_the_database_up_first_and_the_backup_restores() {
+    for engine in common::engines() {
+        upgrade_drill(engine).await;
+    }
+}
+
+async fn upgrade_drill(engine: common::Engine) {
+    let root = tempfile::tempdir().unwrap();
+    let instance = Instance::new(engine, root.path().join("data")).await;
+    let token = put_in_use(&instance, root.path().join("a.log")).await;
+    instance.back_to_schema_19().await;
+
+    // A backup folder others can read is refused, and then nothing is migrated.
+    let open = root.path().join("open");
+    std::fs::create_dir(&open).unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = instance.run(
+        &["users", "list"],
+        &["--upgrade-backup-dir".into(), open.clone().into()],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("could not back up the database before upgrading it from schema 19"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("chmod 700"), "{}", stderr(&out));
+    assert_eq!(instance.schema_version().await, 19, "nothing was migrated");
+    assert!(files_in(&open).is_empty());
+
+    // The server backs the database up where the operator chose, says where, then migrates.
+    let chosen = root.path().join("upgrade-backups");
+    let mut args = instance.args();
+    args.extend(["--upgrade-backup-dir".into(), chosen.clone().into()]);
+    let mut server = Server::start(&args, root.path().join("b.log"));
+    server.wait_listening();
+    let log = server.log();
+    drop(server);
+    let upgraded = instance.schema_version().await;
+    assert!(upgraded > 19, "migrated");
+    assert_eq!(mode(&chosen), 0o700);
+    let files = files_in(&chosen);
+    assert_eq!(files.len(), 2, "{files:?}");
+    let keys = files[0].clone();
+    let records = files[1].clone();
+    assert!(
+        keys.to_str().unwrap().contains("keys-schema-19-"),
+        "{keys:?}"
+    );
+    assert!(
+        records.to_str().unwrap().contains("records-schema-19-"),
+        "{records:?}"
+    );
+    for file in &files {
+        assert_eq!(mode(file), 0o600, "{file:?}");
+    }
+    assert!(
+        log.contains("backed up the database before upgrading"),
+        "{log}"
+    );
+    assert!(log.contains(records.to_str().unwrap()), "{log}");
+    assert!(log.contains("upgraded the database schema"), "{log}");
+
+    // The backup restores into a new instance, with the key file it was made with, and is
+    // upgraded there: the account, its token and the clients are all back, the chain whole.
+    let restored = Instance::new(engine, root.path().join("restored")).await;
+    let key_file: OsString = instance.data.join("safeharbor.key").into();
+    let with_key = ["--key-file".into(), key_file];
+    for (command, file) in [("restore", &records), ("keys restore", &keys)] {
+        let mut args: Vec<&str> = command.split(' ').collect();
+        args.extend(["--input", file.to_str().unwrap()]);
+        let out = restored.run(&args, &with_key);
+        assert!(out.status.success(), "{command}: {}", stderr(&out));
+    }
+    assert_eq!(
+        restored.schema_version().await,
+        upgraded,
+        "upgraded after the restore"
+    );
+    let out = restored.run(&["audit", "verify"], &with_key);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let mut args = restored.args();
+    args.extend(with_key);
+    let mut server = Server::start(&args, root.path().join("c.log"));
+    server.wait_listening();
+    let page = reqwest::Client::new()
+        .get(format!(
+            "http://127.0.0.1:{}/api/v1/clients?limit=10",
+            server.port
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Ada") && page.contains("Bea"), "{page}");
+    drop(server);
+
+    // An instance already at this version's schema takes no backup; nor does a new one.
+    let out = instance.run(
+        &["users", "list"],
+        &["--upgrade-backup-dir".into(), chosen.clone().into()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(files_in(&chosen).len(), 2);
+    let fresh = Instance::new(engine, root.path().join("fresh")).await;
+    let out = fresh.run(&["users", "list"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!fresh.data.join("upgrade-backups").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_migrated_by_a_newer_version_is_refused_and_left_as_it_is() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    let data_arg = data.to_str().unwrap();
+    let out = safeharbor(&[
+        "users",
+        "add",
+        "--username",
+        "ana.m",
+        "--role",
+        "case-manager",
+        "--data-dir",
+        data_arg,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut db = sqlite(&data.join("records.sqlite")).await;
+    sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'from a newer version', 0)")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    db.close().await.unwrap();
+    let before = std::fs::read(data.join("records.sqlite")).unwrap();
+
+    for args in [
+        vec!["serve", "--listen", "127.0.0.1:0", "--data-dir", data_arg],
+        vec!["users", "list", "--data-dir", data_arg],
+    ] {
+        let out = safeharbor(&args);
+        assert!(!out.status.success(), "{args:?} ran");
+        let said = stderr(&out);
+        assert!(
+            said.contains("migrated by a newer Safe Harbor (schema 99, this binary knows up to"),
+            "{said}"
+        );
+    }
+    assert_eq!(
+        std::fs::read(data.join("records.sqlite")).unwrap(),
+        before,
+        "the database is left as it was"
+    );
+    assert!(!data.join("upgrade-backups").exists());
+}
