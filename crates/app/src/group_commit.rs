@@ -725,27 +725,38 @@ mod tests {
         })
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_batch_reads_each_kind_once_for_all_that_ask_and_answers_each_its_own() {
-        use super::Ask;
+    /// Queues requests asking for `asks` while a batch is held open, then lets them run in one
+    /// batch; what each heard (a failure as why the database could not serve, if it says).
+    async fn in_one_batch(asks: Vec<super::Ask>) -> Vec<String> {
         let dir = tempfile::tempdir().unwrap();
         let app = app(dir.path()).await;
         let group = &app.inner.group_commit;
         let turn = group.running.clone().lock_owned().await;
-        let requests = [
-            asking(&app, Ask::nothing().with(Double(1))),
-            asking(&app, Ask::nothing().with(Shout("ana"))),
-            asking(&app, Ask::nothing()),
-            asking(&app, Ask::nothing().with(Double(21))),
-        ];
+        let requests: Vec<_> = asks.into_iter().map(|ask| asking(&app, ask)).collect();
         while group.lock_queue().len() < requests.len() {
             tokio::task::yield_now().await;
         }
         tokio::spawn(super::drain(app.clone(), turn));
         let mut heard = Vec::new();
         for request in requests {
-            heard.push(request.await.unwrap().unwrap());
+            heard.push(match request.await.unwrap() {
+                Ok(answer) => answer,
+                Err(failed) => format!("{:?}", failed.unavailable()),
+            });
         }
+        heard
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_batch_reads_each_kind_once_for_all_that_ask_and_answers_each_its_own() {
+        use super::Ask;
+        let heard = in_one_batch(vec![
+            Ask::nothing().with(Double(1)),
+            Ask::nothing().with(Shout("ana")),
+            Ask::nothing(),
+            Ask::nothing().with(Double(21)),
+        ])
+        .await;
         assert_eq!(
             heard,
             [
@@ -761,27 +772,13 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_reading_that_fails_fails_only_the_requests_that_asked_for_it() {
         use super::Ask;
-        let dir = tempfile::tempdir().unwrap();
-        let app = app(dir.path()).await;
-        let group = &app.inner.group_commit;
-        let turn = group.running.clone().lock_owned().await;
-        let requests = [
-            asking(&app, Ask::nothing().with(Shout("ana"))),
-            asking(&app, Ask::nothing().with(Refused)),
-            asking(&app, Ask::nothing()),
-            asking(&app, Ask::nothing().with(Refused)),
-        ];
-        while group.lock_queue().len() < requests.len() {
-            tokio::task::yield_now().await;
-        }
-        tokio::spawn(super::drain(app.clone(), turn));
-        let mut heard = Vec::new();
-        for request in requests {
-            heard.push(match request.await.unwrap() {
-                Ok(answer) => answer,
-                Err(failed) => format!("{:?}", failed.unavailable()),
-            });
-        }
+        let heard = in_one_batch(vec![
+            Ask::nothing().with(Shout("ana")),
+            Ask::nothing().with(Refused),
+            Ask::nothing(),
+            Ask::nothing().with(Refused),
+        ])
+        .await;
         assert_eq!(
             heard,
             ["None Some(300)", "Some(Busy)", "None None", "Some(Busy)"]

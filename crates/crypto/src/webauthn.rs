@@ -346,6 +346,88 @@ pub mod software {
             }
         }
     }
+
+    /// Checks a browser's recorded answers (`navigator.credentials.create` then `get`, at
+    /// `origin` for the site `localhost`, fields in base64url as `staff_browser.rs` records
+    /// them): they pass, and fail met with another challenge, origin or site, a counter that
+    /// went back, the verified flag taken away or a byte altered. Panics on the first that does
+    /// not hold.
+    pub fn check_recorded_answers(recorded: &serde_json::Value) {
+        use base64::Engine as _;
+
+        use super::{WebAuthnError, authenticate, register};
+        let text = |name: &str| recorded[name].as_str().expect(name).to_owned();
+        let bytes = |name: &str| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(text(name))
+                .expect(name)
+        };
+        let origin = text("origin");
+        let rp = RelyingParty {
+            id: "localhost",
+            origin: &origin,
+        };
+        let passkey = register(
+            rp,
+            text("register_challenge").as_bytes(),
+            &bytes("register_client_data"),
+            &bytes("attestation"),
+        )
+        .expect("the recorded registration passes");
+        assert_eq!(passkey.credential_id, bytes("credential_id"));
+        let challenge = text("sign_in_challenge");
+        let sign_in = |rp, challenge: &[u8], stored, data: &[u8]| {
+            authenticate(
+                rp,
+                challenge,
+                &passkey.public_key,
+                stored,
+                &bytes("sign_in_client_data"),
+                data,
+                &bytes("signature"),
+            )
+        };
+        let data = bytes("authenticator_data");
+        let count = sign_in(rp, challenge.as_bytes(), passkey.sign_count, &data)
+            .expect("the recorded sign-in passes");
+        if count > 0 {
+            assert_eq!(
+                sign_in(rp, challenge.as_bytes(), count, &data),
+                Err(WebAuthnError::Counter),
+                "the same answer again"
+            );
+        }
+        assert_eq!(
+            sign_in(rp, b"another", passkey.sign_count, &data),
+            Err(WebAuthnError::Challenge)
+        );
+        let elsewhere = RelyingParty {
+            id: "localhost",
+            origin: "https://localhost",
+        };
+        assert_eq!(
+            sign_in(elsewhere, challenge.as_bytes(), passkey.sign_count, &data),
+            Err(WebAuthnError::Origin)
+        );
+        let other_site = RelyingParty {
+            id: "harbor.example",
+            origin: &origin,
+        };
+        assert_eq!(
+            sign_in(other_site, challenge.as_bytes(), passkey.sign_count, &data),
+            Err(WebAuthnError::RelyingParty)
+        );
+        // The flags byte (after the 32-byte site hash) with "verified" taken away.
+        let mut unverified = data.clone();
+        unverified[32] &= !USER_VERIFIED;
+        assert!(sign_in(rp, challenge.as_bytes(), passkey.sign_count, &unverified).is_err());
+        let mut altered = data;
+        altered[36] ^= 1;
+        assert_eq!(
+            sign_in(rp, challenge.as_bytes(), passkey.sign_count, &altered),
+            Err(WebAuthnError::Signature)
+        );
+    }
 }
 
 #[cfg(test)]
@@ -507,78 +589,9 @@ mod tests {
     /// authenticator's, are checked on every build.
     #[test]
     fn answers_recorded_from_chromium_pass_and_altered_ones_do_not() {
-        use base64::Engine as _;
-        let fixture: serde_json::Value =
+        let recorded: serde_json::Value =
             serde_json::from_str(include_str!("../tests/fixtures/chromium-webauthn.json")).unwrap();
-        let text = |name: &str| fixture[name].as_str().unwrap().to_owned();
-        let bytes = |name: &str| {
-            base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(text(name))
-                .unwrap()
-        };
-        let origin = text("origin");
-        let rp = RelyingParty {
-            id: "localhost",
-            origin: &origin,
-        };
-        let passkey = register(
-            rp,
-            text("register_challenge").as_bytes(),
-            &bytes("register_client_data"),
-            &bytes("attestation"),
-        )
-        .unwrap();
-        assert_eq!(passkey.credential_id, bytes("credential_id"));
-        let challenge = text("sign_in_challenge");
-        let sign_in = |rp, challenge: &[u8], stored, data: &[u8]| {
-            authenticate(
-                rp,
-                challenge,
-                &passkey.public_key,
-                stored,
-                &bytes("sign_in_client_data"),
-                data,
-                &bytes("signature"),
-            )
-        };
-        let data = bytes("authenticator_data");
-        let count = sign_in(rp, challenge.as_bytes(), passkey.sign_count, &data).unwrap();
-        assert!(count > passkey.sign_count, "Chromium counts its signatures");
-        assert_eq!(
-            sign_in(rp, challenge.as_bytes(), count, &data),
-            Err(WebAuthnError::Counter),
-            "the same answer again"
-        );
-        assert_eq!(
-            sign_in(rp, b"another", passkey.sign_count, &data),
-            Err(WebAuthnError::Challenge)
-        );
-        let elsewhere = RelyingParty {
-            id: "localhost",
-            origin: "https://localhost",
-        };
-        assert_eq!(
-            sign_in(elsewhere, challenge.as_bytes(), passkey.sign_count, &data),
-            Err(WebAuthnError::Origin)
-        );
-        let other_site = RelyingParty {
-            id: "harbor.example",
-            origin: &origin,
-        };
-        assert_eq!(
-            sign_in(other_site, challenge.as_bytes(), passkey.sign_count, &data),
-            Err(WebAuthnError::RelyingParty)
-        );
-        // The flags byte (after the 32-byte site hash) with "verified" taken away.
-        let mut unverified = data.clone();
-        unverified[32] &= !USER_VERIFIED;
-        assert!(sign_in(rp, challenge.as_bytes(), passkey.sign_count, &unverified).is_err());
-        let mut altered = data;
-        altered[36] ^= 1;
-        assert_eq!(
-            sign_in(rp, challenge.as_bytes(), passkey.sign_count, &altered),
-            Err(WebAuthnError::Signature)
-        );
+        software::check_recorded_answers(&recorded);
     }
 
     #[test]

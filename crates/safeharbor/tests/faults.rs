@@ -158,6 +158,16 @@ async fn create_client(t: &TestApp, token: &str, name: &str) -> reqwest::Respons
         .unwrap()
 }
 
+/// A client made through the API (201); their id.
+async fn new_client(t: &TestApp, token: &str, name: &str) -> String {
+    let created = create_client(t, token, name).await;
+    assert_eq!(created.status(), 201);
+    created.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 /// Asserts a 503 "try again in a moment" from the API.
 async fn assert_unavailable(response: reqwest::Response, what: &str) {
     assert_eq!(response.status(), 503, "{what}");
@@ -204,13 +214,10 @@ async fn postgres_stopped_gives_503_keeps_nothing_half_made_and_is_served_again_
     let (ana, secret) = t.enrolled("ana.m", Role::CaseManager).await;
     let mut staff = common::staff::Staff::new(&t);
     staff.sign_in("ana.m", &secret).await;
-    let created = create_client(&t, &ana.token, "Rosa").await;
-    assert_eq!(created.status(), 201);
-    let id = created.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let record = format!("/api/v1/clients/{id}");
+    let record = format!(
+        "/api/v1/clients/{}",
+        new_client(&t, &ana.token, "Rosa").await
+    );
 
     cluster.stop();
     assert_unavailable(get(&t, &ana.token, &record).await, "a read").await;
@@ -241,12 +248,10 @@ async fn postgres_paused_gives_503_and_is_served_again_when_it_resumes() {
     };
     let t = TestApp::start_on(Some(cluster.url.clone()), Default::default()).await;
     let ana = t.persona("ana.m", Role::CaseManager).await;
-    let created = create_client(&t, &ana.token, "Rosa").await;
-    let id = created.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let record = format!("/api/v1/clients/{id}");
+    let record = format!(
+        "/api/v1/clients/{}",
+        new_client(&t, &ana.token, "Rosa").await
+    );
 
     cluster.signal("-STOP");
     // Nothing answers: the pool gives up on a connection after its timeout (10 s).
@@ -280,12 +285,10 @@ async fn a_reading_that_fails_in_a_group_commit_fails_only_its_own_requests() {
         .unwrap();
     let t = TestApp::start_on(Some(url.clone()), Default::default()).await;
     let ana = t.persona("ana.m", Role::CaseManager).await;
-    let created = create_client(&t, &ana.token, "Rosa").await;
-    let id = created.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let record = format!("/api/v1/clients/{id}");
+    let record = format!(
+        "/api/v1/clients/{}",
+        new_client(&t, &ana.token, "Rosa").await
+    );
     let reads_before = count_reads(&t).await;
 
     // The caseload's reading looks at notes (each line's last note); a client's record does not.
@@ -359,12 +362,7 @@ async fn clock_jumps_keep_records_sessions_and_the_chain_whole() {
         let (ana, secret) = t.enrolled("ana.m", Role::CaseManager).await;
         let mut staff = common::staff::Staff::new(&t);
         staff.sign_in("ana.m", &secret).await;
-        let before = create_client(&t, &ana.token, "Rosa").await;
-        assert_eq!(before.status(), 201);
-        let rosa = before.json::<Value>().await.unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let rosa = new_client(&t, &ana.token, "Rosa").await;
 
         t.clock.advance_minutes(-120);
         assert_eq!(
