@@ -224,6 +224,18 @@ async fn forms_from_other_sites_or_without_the_token_change_nothing() {
         staff.post("/app/clients", &form).await
     };
     assert_eq!(wrong_token.status, StatusCode::FORBIDDEN);
+    // A token that is real, but another session's (another member of staff's browser).
+    let (_, bea_secret) = t.enrolled("bea.m", Role::CaseManager).await;
+    let mut bea = Staff::new(&t);
+    bea.sign_in("bea.m", &bea_secret).await;
+    let beas_token = bea.get("/app/clients/new").await.csrf();
+    assert_ne!(beas_token, csrf);
+    let borrowed_token = {
+        let mut form = vec![("csrf", beas_token.as_str())];
+        form.extend_from_slice(ROSA);
+        staff.post("/app/clients", &form).await
+    };
+    assert_eq!(borrowed_token.status, StatusCode::FORBIDDEN);
     let other_site = staff
         .post_from("https://evil.example", "/app/clients", &with_token)
         .await;

@@ -420,8 +420,11 @@ mod tests {
     }
 
     #[test]
-    fn form_tokens_differ_per_session() {
-        assert_ne!(form_token("sht_a"), form_token("sht_b"));
-        assert_eq!(form_token("sht_a"), form_token("sht_a"));
+    fn form_tokens_differ_per_session_and_do_not_show_the_session() {
+        let (a, b) = (form_token("sht_a"), form_token("sht_b"));
+        assert_ne!(a, b);
+        // A SHA-256 digest in base64url: nothing of the session token in it.
+        assert_eq!(a.len(), 43);
+        assert!(!a.contains("sht_"));
     }
 }
