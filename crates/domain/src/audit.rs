@@ -114,6 +114,8 @@ pub enum AuditAction {
     ProgramAdd,
     ServerStart,
     TimeZoneSet,
+    ContactCreate,
+    ContactList,
 }
 
 impl AuditAction {
@@ -192,6 +194,8 @@ impl AuditAction {
             AuditAction::ProgramAdd => "program.add",
             AuditAction::ServerStart => "server.start",
             AuditAction::TimeZoneSet => "user.time-zone-set",
+            AuditAction::ContactCreate => "contact.create",
+            AuditAction::ContactList => "contact.list",
         }
     }
 }
@@ -216,6 +220,8 @@ pub const DESCRIBED: &[(&str, &str)] = &[
     ("client.duplicate-check", "looked for duplicates"),
     ("note.create", "added a note"),
     ("note.list", "read the notes"),
+    ("contact.create", "logged a contact"),
+    ("contact.list", "read the contact log"),
     ("case.create", "opened a case"),
     ("case.list", "read the cases"),
     ("screening.create", "recorded a screening"),

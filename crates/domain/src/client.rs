@@ -43,6 +43,9 @@ macro_rules! text_field {
     };
 }
 
+/// The other free-text fields of a client's record (a contact's) are written the same way.
+pub(crate) use text_field;
+
 text_field!(
     /// The name a client asks to be called; may be a nickname or an alias.
     PreferredName, "preferred_name", 100, false

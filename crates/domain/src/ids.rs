@@ -74,6 +74,10 @@ id_type!(
     NoteId
 );
 id_type!(
+    /// One contact, or attempt at one, in a client's contact log.
+    ContactId
+);
+id_type!(
     /// A safe-contact request from the public pages. Its data key is kept in the key store under
     /// `client_key_slot`, the id the person gets if the request becomes a client record.
     ContactRequestId

@@ -9,6 +9,7 @@ pub mod case;
 pub mod caseload;
 pub mod classification;
 pub mod client;
+pub mod contact;
 pub mod contact_request;
 pub mod emergency;
 pub mod ids;
@@ -22,8 +23,8 @@ pub mod text;
 pub mod time;
 
 pub use ids::{
-    CaseId, ClientId, ContactRequestId, DeterminationId, EmergencyAccessId, NoteId, ScreeningId,
-    TeamId, TokenId, UserId,
+    CaseId, ClientId, ContactId, ContactRequestId, DeterminationId, EmergencyAccessId, NoteId,
+    ScreeningId, TeamId, TokenId, UserId,
 };
 pub use role::Role;
 pub use time::Timestamp;

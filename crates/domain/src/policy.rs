@@ -62,6 +62,10 @@ actions! {
     ReadClient => "read-client", "open the record",
     ReadNotes => "read-notes", "read the notes",
     WriteNote => "write-note", "add a note",
+    /// See a client's contact log: when and how staff reached, or tried to reach, them.
+    ReadContacts => "read-contacts", "read the contact log",
+    /// Log a contact with a client, or an attempt at one.
+    WriteContact => "write-contact", "log a contact",
     ReadCases => "read-cases", "read the cases",
     WriteCase => "write-case", "open a case",
     ReadScreenings => "read-screenings", "read the screenings",
@@ -104,6 +108,8 @@ impl Action {
             Action::ReadClient
                 | Action::ReadNotes
                 | Action::WriteNote
+                | Action::ReadContacts
+                | Action::WriteContact
                 | Action::ReadCases
                 | Action::WriteCase
                 | Action::ReadScreenings
@@ -127,7 +133,8 @@ use Role::*;
 /// Administrators administer but do not read case content (P6); data analysts see aggregates only,
 /// which come with the reporting work. A supervisor works the clients assigned to them like any
 /// case worker, and reads (not changes) the records of their team's clients, adds notes to them
-/// and assigns the work; erasing a record stays with a supervisor assigned to it.
+/// and assigns the work; erasing a record stays with a supervisor assigned to it. Logging a
+/// contact (or an attempt) goes with adding a note, and reading the log with reading the notes.
 pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, NoClient, CreateClient),
     (CaseManager, NoClient, ListCaseload),
@@ -137,6 +144,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, Assigned, ReadClient),
     (CaseManager, Assigned, ReadNotes),
     (CaseManager, Assigned, WriteNote),
+    (CaseManager, Assigned, ReadContacts),
+    (CaseManager, Assigned, WriteContact),
     (CaseManager, Assigned, ReadCases),
     (CaseManager, Assigned, WriteCase),
     (CaseManager, Assigned, ReadScreenings),
@@ -152,6 +161,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Outreach, Assigned, ReadClient),
     (Outreach, Assigned, ReadNotes),
     (Outreach, Assigned, WriteNote),
+    (Outreach, Assigned, ReadContacts),
+    (Outreach, Assigned, WriteContact),
     (Outreach, Assigned, ReadCases),
     (Outreach, Assigned, ReadScreenings),
     (Outreach, Assigned, WriteScreening),
@@ -166,6 +177,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Assigned, ReadClient),
     (Supervisor, Assigned, ReadNotes),
     (Supervisor, Assigned, WriteNote),
+    (Supervisor, Assigned, ReadContacts),
+    (Supervisor, Assigned, WriteContact),
     (Supervisor, Assigned, ReadCases),
     (Supervisor, Assigned, WriteCase),
     (Supervisor, Assigned, ReadScreenings),
@@ -181,6 +194,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Supervises, ReadClient),
     (Supervisor, Supervises, ReadNotes),
     (Supervisor, Supervises, WriteNote),
+    (Supervisor, Supervises, ReadContacts),
+    (Supervisor, Supervises, WriteContact),
     (Supervisor, Supervises, ReadCases),
     (Supervisor, Supervises, ReadScreenings),
     (Supervisor, Supervises, ReadDeterminations),
@@ -190,6 +205,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, Emergency, ReadClient),
     (CaseManager, Emergency, ReadNotes),
     (CaseManager, Emergency, WriteNote),
+    (CaseManager, Emergency, ReadContacts),
+    (CaseManager, Emergency, WriteContact),
     (CaseManager, Emergency, ReadCases),
     (CaseManager, Emergency, ReadScreenings),
     (CaseManager, Emergency, ReadDeterminations),
@@ -197,6 +214,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Outreach, Emergency, ReadClient),
     (Outreach, Emergency, ReadNotes),
     (Outreach, Emergency, WriteNote),
+    (Outreach, Emergency, ReadContacts),
+    (Outreach, Emergency, WriteContact),
     (Outreach, Emergency, ReadCases),
     (Outreach, Emergency, ReadScreenings),
     (Outreach, Emergency, ReadDeterminations),
@@ -204,6 +223,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Emergency, ReadClient),
     (Supervisor, Emergency, ReadNotes),
     (Supervisor, Emergency, WriteNote),
+    (Supervisor, Emergency, ReadContacts),
+    (Supervisor, Emergency, WriteContact),
     (Supervisor, Emergency, ReadCases),
     (Supervisor, Emergency, ReadScreenings),
     (Supervisor, Emergency, ReadDeterminations),
@@ -565,6 +586,7 @@ mod tests {
             assert!(permits(role, NoClient, BreakGlass));
             assert!(permits(role, Emergency, ReadClient));
             assert!(permits(role, Emergency, WriteNote));
+            assert!(permits(role, Emergency, WriteContact));
             for action in [
                 WriteCase,
                 WriteScreening,

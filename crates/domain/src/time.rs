@@ -115,6 +115,38 @@ impl ProgramZone {
             .unwrap_or_else(|| at.rfc3339())
     }
 
+    /// An instant as a date-and-time box shows and sends it: date and minute in this zone,
+    /// without the zone's name (`2026-03-31T14:05`).
+    pub fn minute_input(&self, at: Timestamp) -> String {
+        jiff::Timestamp::from_millisecond(at.unix_millis())
+            .ok()
+            .and_then(|t| {
+                jiff::fmt::strtime::format("%Y-%m-%dT%H:%M", &t.to_zoned(self.zone.clone())).ok()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The instant a date and minute typed in this zone stand for (`2026-03-31T14:05`, as a
+    /// date-and-time box sends it, seconds allowed). A minute the clocks skip is read as the
+    /// same time after the change, and one they repeat as the first of the two.
+    pub fn parse_minute(
+        &self,
+        field: &'static str,
+        raw: &str,
+    ) -> Result<Timestamp, crate::InvalidInput> {
+        let typed = raw.trim();
+        let civil = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+            .into_iter()
+            .find_map(|format| jiff::civil::DateTime::strptime(format, typed).ok());
+        civil
+            .and_then(|civil| civil.to_zoned(self.zone.clone()).ok())
+            .map(|zoned| Timestamp::from_unix_millis(zoned.timestamp().as_millisecond()))
+            .ok_or(crate::InvalidInput::new(
+                field,
+                "must be a date and time written YYYY-MM-DD HH:MM",
+            ))
+    }
+
     /// The day of an instant in this zone (`2026-03-31`).
     pub fn day(&self, at: Timestamp) -> String {
         jiff::Timestamp::from_millisecond(at.unix_millis())
@@ -174,6 +206,33 @@ mod zone_tests {
             ProgramZone::default().start_of_day(day),
             Timestamp::start_of_day(day)
         );
+    }
+
+    #[test]
+    fn a_typed_minute_is_read_in_the_zone_and_shown_back_the_same() {
+        let chicago = ProgramZone::parse("America/Chicago").unwrap();
+        // 2026-07-01 13:30 CDT is 18:30 UTC.
+        let at = Timestamp::from_unix_millis(1_782_930_600_000);
+        assert_eq!(chicago.parse_minute("when", "2026-07-01T13:30"), Ok(at));
+        assert_eq!(
+            chicago.parse_minute("when", " 2026-07-01T13:30:00 "),
+            Ok(at)
+        );
+        assert_eq!(chicago.minute_input(at), "2026-07-01T13:30");
+        assert_eq!(ProgramZone::default().minute_input(at), "2026-07-01T18:30");
+        for bad in [
+            "",
+            "2026-07-01",
+            "2026-02-30T10:00",
+            "01/07/2026 13:30",
+            "2026-07-01T25:00",
+        ] {
+            let err = chicago.parse_minute("when", bad).unwrap_err();
+            assert_eq!(err.field, "when", "{bad}");
+        }
+        // 02:30 on the day clocks go forward does not exist: read as 03:30 CDT.
+        let skipped = chicago.parse_minute("when", "2026-03-08T02:30").unwrap();
+        assert_eq!(chicago.minute(skipped), "2026-03-08 03:30 CDT");
     }
 
     #[test]

@@ -22,6 +22,8 @@ find-duplicates          N     N     N     -    -
 read-client              AE    AE    ASE   -    -
 read-notes               AE    AE    ASE   -    -
 write-note               AE    AE    ASE   -    -
+read-contacts            AE    AE    ASE   -    -
+write-contact            AE    AE    ASE   -    -
 read-cases               AE    AE    ASE   -    -
 write-case               A     -     A     -    -
 read-screenings          AE    AE    ASE   -    -
