@@ -9,6 +9,7 @@ mod cases;
 mod client_work;
 mod clients;
 pub mod contact_requests;
+mod contacts;
 pub mod determinations;
 mod drafts;
 pub mod emergency;
@@ -37,6 +38,7 @@ use store::{KeyStore, Store, StoreError};
 
 pub use cases::{CaseView, NewCase};
 pub use clients::{CaseloadQuery, ClientSummary, ClientView, MAX_PAGE, PossibleDuplicate};
+pub use contacts::{ContactView, MAX_CONTACTS};
 pub use determinations::DeterminationView;
 pub use drafts::Draft;
 pub use keyring::KeyRing;

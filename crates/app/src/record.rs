@@ -1,5 +1,6 @@
-//! A client's record as their page shows it: details, cases, notes, screenings and determinations,
-//! read in one transaction after one access decision, each part audited as it is read.
+//! A client's record as their page shows it: details, cases, notes, contacts, screenings and
+//! determinations, read in one transaction after one access decision, each part audited as it is
+//! read.
 
 use std::collections::HashMap;
 
@@ -8,13 +9,15 @@ use domain::audit::AuditAction;
 use domain::policy::Action;
 use store::rows::RecordRows;
 
+use crate::contacts::{MAX_CONTACTS, open_contact_rows};
 use crate::determinations::MAX_DETERMINATIONS;
 use crate::determinations::opened;
 use crate::group_commit::BatchRead;
 use crate::notes::open_note_rows;
 use crate::notes::{MAX_NOTES, actor_names};
 use crate::{
-    App, AppError, Caller, CaseView, ClientView, DeterminationView, NoteView, Purpose, Result,
+    App, AppError, Caller, CaseView, ClientView, ContactView, DeterminationView, NoteView, Purpose,
+    Result,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +25,8 @@ pub struct ClientRecord {
     pub client: ClientView,
     pub cases: Vec<CaseView>,
     pub notes: Vec<NoteView>,
+    /// The contact log, newest first by when each contact was, attempts included.
+    pub contacts: Vec<ContactView>,
     /// The screenings, newest first, without their answers (each opens on its own page).
     pub screenings: Vec<ScreeningSummary>,
     /// The determinations, newest first.
@@ -58,6 +63,7 @@ impl App {
                     Action::ReadClient,
                     Action::ReadCases,
                     Action::ReadNotes,
+                    Action::ReadContacts,
                     Action::ReadScreenings,
                     Action::ReadDeterminations,
                 ],
@@ -65,6 +71,7 @@ impl App {
                     AuditAction::ClientRead,
                     AuditAction::CaseList,
                     AuditAction::NoteList,
+                    AuditAction::ContactList,
                     AuditAction::ScreeningList,
                     AuditAction::DeterminationList,
                 ],
@@ -91,6 +98,7 @@ impl App {
             .map(crate::cases::view)
             .collect::<Result<_>>()?;
         let notes = open_note_rows(&dek, record.notes, &authors)?;
+        let contacts = open_contact_rows(&dek, record.contacts, &authors)?;
         let screenings = record
             .screenings
             .into_iter()
@@ -109,6 +117,7 @@ impl App {
             client,
             cases,
             notes,
+            contacts,
             screenings,
             determinations: opened_determinations,
             relationship,
@@ -117,14 +126,14 @@ impl App {
 }
 
 /// The rest of a client's record, as a client's page shows it: the rows, and the names of the
-/// notes' authors.
+/// authors of its notes and contacts.
 pub(crate) struct Record {
     rows: RecordRows,
     authors: HashMap<String, Option<String>>,
 }
 
 /// A client's page asks for the rest of their record, read with every other page of its batch:
-/// four queries for the rows and one for the authors' names, whatever the number of pages.
+/// five queries for the rows and one for the authors' names, whatever the number of pages.
 pub(crate) struct RecordOf(ClientId);
 
 impl BatchRead for RecordOf {
@@ -135,27 +144,28 @@ impl BatchRead for RecordOf {
         wanted.sort_unstable();
         wanted.dedup();
         let records = reads
-            .records_of(&wanted, MAX_NOTES, MAX_DETERMINATIONS)
+            .records_of(&wanted, MAX_NOTES, MAX_CONTACTS, MAX_DETERMINATIONS)
             .await?;
-        let authors: Vec<String> = records
-            .values()
-            .flat_map(|record| record.notes.iter().map(|note| note.author.clone()))
-            .collect();
+        let authors: Vec<String> = records.values().flat_map(authors_of).cloned().collect();
         let names = actor_names(reads, &authors).await?;
         Ok(asks
             .iter()
             .map(|RecordOf(client)| {
                 let rows = records.get(client).cloned().unwrap_or_default();
-                let authors = rows
-                    .notes
-                    .iter()
-                    .map(|note| {
-                        let name = names.get(&note.author).cloned().flatten();
-                        (note.author.clone(), name)
+                let authors = authors_of(&rows)
+                    .map(|author| {
+                        let name = names.get(author).cloned().flatten();
+                        (author.clone(), name)
                     })
                     .collect();
                 Record { rows, authors }
             })
             .collect())
     }
+}
+
+/// Who wrote the notes and logged the contacts of a record, as recorded.
+fn authors_of(rows: &RecordRows) -> impl Iterator<Item = &String> {
+    let notes = rows.notes.iter().map(|note| &note.author);
+    notes.chain(rows.contacts.iter().map(|contact| &contact.author))
 }

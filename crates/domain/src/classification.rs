@@ -383,6 +383,27 @@ pub const TABLES: &[Table] = &[
             col("body", Blob, Personal, ClientRecord),
         ],
     },
+    // A contact's who-was-there and note are the worker's words about the person (wiped on
+    // erasure, with the key); when, how, how long and whether the person was reached are coded
+    // facts of the work, kept like a case's program and dates.
+    Table {
+        name: "contacts",
+        home: Home::Records,
+        client: Some("client_id"),
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Text, Operational, ClientRecord),
+            col("client_id", Text, Operational, ClientRecord),
+            col("author", Text, Operational, ClientRecord),
+            col("created_at", Int, Operational, ClientRecord),
+            col("occurred_at", Int, Operational, ClientRecord),
+            col("method", Text, Classified, ClientRecord),
+            col("reached", Int, Classified, ClientRecord),
+            col("minutes", Int, Classified, ClientRecord),
+            col("present", Blob, Personal, ClientRecord),
+            col("note", Blob, Personal, ClientRecord),
+        ],
+    },
     Table {
         name: "screenings",
         home: Home::Records,

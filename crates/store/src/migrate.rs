@@ -41,6 +41,7 @@ macro_rules! embedded_migrations {
             (19, "programs", "0019_programs"),
             (20, "emergency review comment", "0020_emergency_review_comment"),
             (21, "staff time zone", "0021_staff_time_zone"),
+            (22, "contacts", "0022_contacts"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {

@@ -2,8 +2,8 @@
 //! never sees plaintext.
 
 use domain::{
-    CaseId, ClientId, ContactRequestId, DeterminationId, EmergencyAccessId, NoteId, Role,
-    ScreeningId, TeamId, Timestamp, TokenId, UserId,
+    CaseId, ClientId, ContactId, ContactRequestId, DeterminationId, EmergencyAccessId, NoteId,
+    Role, ScreeningId, TeamId, Timestamp, TokenId, UserId,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,6 +181,33 @@ impl std::fmt::Debug for NoteRow {
     }
 }
 
+/// A contact, or an attempt at one: who was there and the note are sealed; when, how, for how
+/// long and whether the person was reached are not.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ContactRow {
+    pub id: ContactId,
+    pub client_id: ClientId,
+    /// Who logged it, as the audit names them.
+    pub author: String,
+    /// When it was logged.
+    pub created_at: Timestamp,
+    /// When the contact was (or was tried).
+    pub occurred_at: Timestamp,
+    pub method: String,
+    pub reached: bool,
+    pub minutes: Option<i64>,
+    pub present: Option<Vec<u8>>,
+    pub note: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for ContactRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ContactRow")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseRow {
     pub id: CaseId,
@@ -245,6 +272,8 @@ impl std::fmt::Debug for DeterminationRow {
 pub struct RecordRows {
     pub cases: Vec<CaseRow>,
     pub notes: Vec<NoteRow>,
+    /// Newest first by when each contact was.
+    pub contacts: Vec<ContactRow>,
     pub screenings: Vec<ScreeningRow>,
     pub determinations: Vec<DeterminationRow>,
 }

@@ -1,4 +1,5 @@
-//! Case work: the programs a case is chosen from, and a client's notes, a page at a time.
+//! Case work: the programs a case is chosen from, and a client's notes and contacts, a page at a
+//! time.
 
 use domain::{ClientId, NoteId};
 
@@ -63,5 +64,47 @@ pub async fn notes_come_a_page_at_a_time_newest_first(h: &impl Harness) {
     assert!(tx.notes_page(c.id, 2, 3).await.unwrap().is_empty());
     let nobody = ClientId::from_random([9; 16]);
     assert!(tx.notes_page(nobody, 2, 0).await.unwrap().is_empty());
+    tx.commit().await.unwrap();
+}
+
+/// Contacts list newest first by when they were (not when they were logged), attempts as they
+/// were recorded, a page at a time and for many clients at once; erasure wipes what is sealed.
+pub async fn contacts_come_newest_first_by_when_they_were_attempts_included(h: &impl Harness) {
+    let (store, _) = h.fresh().await;
+    let (a, _, c) = seed(&store).await;
+    let mut tx = store.write().await.unwrap();
+    // Logged a day later, but about a contact an hour after the one `seed` logged (an attempt).
+    let late = crate::rows::ContactRow {
+        created_at: T0.plus_days(1),
+        occurred_at: Timestamp::from_unix_millis(T0.unix_millis() + 3_600_000),
+        method: "in-person".into(),
+        minutes: None,
+        ..contact(c.id, a.id, [3; 16], T0, true)
+    };
+    tx.insert_contact(&late).await.unwrap();
+    tx.insert_contact(&contact(c.id, a.id, [4; 16], T0.plus_days(2), false))
+        .await
+        .unwrap();
+    let first = tx.contacts_page(c.id, 2, 0).await.unwrap();
+    assert_eq!(first[0].occurred_at, T0.plus_days(2));
+    assert!(!first[0].reached, "an attempt stays an attempt");
+    assert_eq!(first[1], late, "every field reads back");
+    let last = tx.contacts_page(c.id, 2, 2).await.unwrap();
+    assert_eq!(last.len(), 1);
+    assert_eq!((last[0].occurred_at, last[0].reached), (T0, false));
+    let nobody = ClientId::from_random([9; 16]);
+    let newest = tx.contacts_of(&[c.id, nobody], 2).await.unwrap();
+    assert_eq!(newest[&c.id].len(), 2);
+    assert_eq!(newest[&c.id][0].occurred_at, T0.plus_days(2));
+    assert!(!newest.contains_key(&nobody));
+
+    assert!(tx.erase_client(c.id, T0).await.unwrap());
+    let erased = tx.contacts_page(c.id, 10, 0).await.unwrap();
+    assert_eq!(erased.len(), 3, "the coded facts of the work stay");
+    assert!(
+        erased
+            .iter()
+            .all(|row| row.present.is_none() && row.note.is_none())
+    );
     tx.commit().await.unwrap();
 }

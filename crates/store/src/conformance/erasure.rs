@@ -12,7 +12,7 @@ use super::*;
 /// Gives `client` a row in every kind of client record there is (with `by` as the member of
 /// staff), each holding something erasure must take.
 async fn fill_record(tx: &mut crate::Tx, client: ClientId, by: UserId, rng: &mut impl Rng) {
-    add_note_case_and_screening(tx, client, by, rng).await;
+    add_case_work(tx, client, by, rng).await;
     let me = Actor::User(by).encode();
     tx.insert_determination(&DeterminationRow {
         id: DeterminationId::from_random(rng.r#gen()),

@@ -127,7 +127,7 @@ async fn seed(store: &Store) -> (UserRow, UserRow, ClientRow) {
     tx.insert_token(&token, &[9; 32]).await.unwrap();
     tx.insert_client(&c).await.unwrap();
     tx.assign(c.id, a.id, T0).await.unwrap();
-    add_note_case_and_screening(&mut tx, c.id, a.id, &mut rng).await;
+    add_case_work(&mut tx, c.id, a.id, &mut rng).await;
     tx.append_audit(&event(AuditAction::ClientCreate), &AUDIT_KEY)
         .await
         .unwrap();
@@ -138,13 +138,9 @@ async fn seed(store: &Store) -> (UserRow, UserRow, ClientRow) {
     (a, b, c)
 }
 
-/// Gives `client` a note, a case and a screening, recorded by `by`, each with something sealed.
-async fn add_note_case_and_screening(
-    tx: &mut crate::Tx,
-    client: ClientId,
-    by: UserId,
-    rng: &mut impl Rng,
-) {
+/// Gives `client` a note, a contact, a case and a screening, recorded by `by`, each with something
+/// sealed.
+async fn add_case_work(tx: &mut crate::Tx, client: ClientId, by: UserId, rng: &mut impl Rng) {
     let me = Actor::User(by).encode();
     tx.insert_note(&NoteRow {
         id: domain::NoteId::from_random(rng.r#gen()),
@@ -155,6 +151,9 @@ async fn add_note_case_and_screening(
     })
     .await
     .unwrap();
+    tx.insert_contact(&contact(client, by, rng.r#gen(), T0, false))
+        .await
+        .unwrap();
     tx.insert_case(&crate::rows::CaseRow {
         id: domain::CaseId::from_random(rng.r#gen()),
         client_id: client,
@@ -181,6 +180,29 @@ async fn add_note_case_and_screening(
     .unwrap();
 }
 
+/// A contact with `client` logged by `by` at `at` (reached or an attempt), with something sealed
+/// in who was there and the note.
+fn contact(
+    client: ClientId,
+    by: UserId,
+    id: [u8; 16],
+    at: Timestamp,
+    reached: bool,
+) -> crate::rows::ContactRow {
+    crate::rows::ContactRow {
+        id: domain::ContactId::from_random(id),
+        client_id: client,
+        author: Actor::User(by).encode(),
+        created_at: at,
+        occurred_at: at,
+        method: "phone".into(),
+        reached,
+        minutes: reached.then_some(20),
+        present: Some(vec![id[0]; 12]),
+        note: Some(vec![id[0]; 30]),
+    }
+}
+
 /// Expands to one test per conformance check, for the harness expression given.
 #[macro_export]
 macro_rules! conformance_tests {
@@ -203,6 +225,7 @@ macro_rules! conformance_tests {
             emergency_access_lasts_until_it_expires_and_waits_for_review,
             erasure_wipes_sealed_fields_and_notes,
             notes_come_a_page_at_a_time_newest_first,
+            contacts_come_newest_first_by_when_they_were_attempts_included,
             programs_are_a_list_of_unique_codes,
             key_store_puts_replaces_and_destroys,
             key_store_exports_and_imports_all_or_nothing,

@@ -94,6 +94,7 @@ impl Reads {
         let sql = newest_of(
             "id, client_id, author, created_at, body",
             "notes",
+            "created_at",
             self.dialect,
         );
         self.per_client(sql, clients, Some(limit), note).await
@@ -117,15 +118,17 @@ impl Reads {
         self.per_client(sql, clients, None, case).await
     }
 
-    /// What the pages of `clients` show besides their own rows, in four queries for them all.
+    /// What the pages of `clients` show besides their own rows, in five queries for them all.
     pub async fn records_of(
         &mut self,
         clients: &[ClientId],
         max_notes: i64,
+        max_contacts: i64,
         max_determinations: i64,
     ) -> Result<HashMap<ClientId, RecordRows>> {
         let mut cases = self.cases_of(clients).await?;
         let mut notes = self.notes_of(clients, max_notes).await?;
+        let mut contacts = self.contacts_of(clients, max_contacts).await?;
         let mut screenings = self.screenings_of(clients).await?;
         let mut determinations = self.determinations_of(clients, max_determinations).await?;
         Ok(clients
@@ -134,6 +137,7 @@ impl Reads {
                 let record = RecordRows {
                     cases: cases.remove(id).unwrap_or_default(),
                     notes: notes.remove(id).unwrap_or_default(),
+                    contacts: contacts.remove(id).unwrap_or_default(),
                     screenings: screenings.remove(id).unwrap_or_default(),
                     determinations: determinations.remove(id).unwrap_or_default(),
                 };

@@ -20,6 +20,7 @@ pub(crate) use staff::{joined_user, token};
 pub(crate) mod audit;
 mod casework;
 mod contact_requests;
+mod contacts;
 mod emergency;
 mod erasure;
 mod programs;
@@ -89,13 +90,14 @@ fn opt_parsed<T: std::str::FromStr>(row: &AnyRow, col: &str) -> Result<Option<T>
         .transpose()
 }
 
-/// The newest rows of `table` for each client in `$1`, at most `$2` each, newest first.
-fn newest_of(columns: &str, table: &str, dialect: crate::Dialect) -> String {
+/// The newest rows of `table` for each client in `$1` by the time in column `newest`, at most
+/// `$2` each, newest first.
+fn newest_of(columns: &str, table: &str, newest: &str, dialect: crate::Dialect) -> String {
     format!(
         "SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER \
-         (PARTITION BY client_id ORDER BY created_at DESC, id) AS place \
+         (PARTITION BY client_id ORDER BY {newest} DESC, id) AS place \
          FROM {table} WHERE client_id IN ({})) AS ranked \
-         WHERE place <= $2 ORDER BY created_at DESC, id",
+         WHERE place <= $2 ORDER BY {newest} DESC, id",
         dialect.each_of("$1")
     )
 }

@@ -149,6 +149,7 @@ impl Reads {
         let sql = newest_of(
             "id, client_id, worksheet, recorded_by, created_at",
             "determinations",
+            "created_at",
             self.dialect,
         );
         self.per_client(sql, clients, Some(limit), determination)

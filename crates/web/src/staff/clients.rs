@@ -98,6 +98,7 @@ async fn client_page(
         client,
         cases,
         notes,
+        contacts: _,
         screenings,
         determinations,
         relationship,
