@@ -613,6 +613,7 @@ async fn the_openapi_document_lists_the_contract_paths() {
         "/api/v1/clients",
         "/api/v1/clients/{id}",
         "/api/v1/clients/{id}/notes",
+        "/api/v1/clients/{id}/contacts",
         "/api/v1/clients/{id}/cases",
     ] {
         assert!(doc["paths"][path].is_object(), "{path}");
@@ -652,6 +653,28 @@ async fn the_openapi_document_lists_the_contract_paths() {
     assert_eq!(
         note["pattern"],
         domain::note::NoteText::RULE.pattern(false).as_str()
+    );
+    // A contact: its time as the server reads it, its method one of the codes, its words
+    // optional, its minutes those of a day.
+    let contact = &schemas["ContactBody"]["properties"];
+    assert_eq!(
+        contact["occurred_at"]["pattern"],
+        domain::contact::INSTANT_PATTERN
+    );
+    assert_eq!(
+        contact["method"]["enum"],
+        json!(["in-person", "phone", "text", "video", "outreach"])
+    );
+    assert_eq!(
+        contact["note"]["pattern"],
+        domain::contact::ContactNote::RULE.pattern(true).as_str()
+    );
+    assert_eq!(contact["minutes"]["maximum"], 1440);
+    let required = &schemas["ContactBody"]["required"];
+    assert_eq!(
+        *required,
+        json!(["occurred_at", "method", "reached"]),
+        "{required}"
     );
     let legal = &schemas["ClientBody"]["properties"]["legal_name"];
     assert_eq!(
@@ -757,4 +780,237 @@ async fn every_note_is_reached_a_page_at_a_time() {
     let other = format!("{path}?limit=2");
     let (status, _) = send(&w.t, Some(&w.other_manager), Method::GET, &other, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// A contact logged `minutes_ago` before now, by `who` about `client`, with what `fields` add.
+async fn log_contact(
+    w: &World,
+    who: Option<&Persona>,
+    client: &str,
+    minutes_ago: i64,
+    fields: Value,
+) -> (StatusCode, Value) {
+    let at =
+        domain::Timestamp::from_unix_millis(w.t.app.now().unix_millis() - minutes_ago * 60_000);
+    let mut body = json!({"occurred_at": at.rfc3339(), "method": "phone", "reached": true});
+    for (key, value) in fields.as_object().unwrap() {
+        body[key] = value.clone();
+    }
+    let path = format!("/api/v1/clients/{client}/contacts");
+    send(&w.t, who, Method::POST, &path, Some(body)).await
+}
+
+/// The contact log: a contact and an attempt read back field by field, newest first by when
+/// each was (not when it was logged), and only for the people who work with the client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contact_and_an_attempt_are_logged_and_read_back_newest_first() {
+    for engine in engines() {
+        let w = world(engine).await;
+        w.t.clock.advance_days(2);
+        let (status, met) = log_contact(
+            &w,
+            Some(&w.manager),
+            &w.client,
+            90,
+            json!({"method": "in-person", "minutes": 45, "present": "An interpreter (Tigrinya)",
+                   "note": "Met at the clinic.\nShe chose the next date."}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{met}");
+        // Logged after, but tried before: an attempt the day before.
+        let (status, tried) = log_contact(
+            &w,
+            Some(&w.manager),
+            &w.client,
+            24 * 60,
+            json!({"method": "text", "reached": false, "note": "   ", "present": null}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{tried}");
+
+        let path = format!("/api/v1/clients/{}/contacts", w.client);
+        let (status, listed) = send(&w.t, Some(&w.manager), Method::GET, &path, None).await;
+        assert_eq!(status, StatusCode::OK);
+        let contacts = listed["contacts"].as_array().unwrap();
+        assert_eq!(contacts.len(), 2, "{listed}");
+        let (first, second) = (&contacts[0], &contacts[1]);
+        assert_eq!(first["id"], met["id"]);
+        assert_eq!(
+            (&first["method"], &first["reached"], &first["minutes"]),
+            (&json!("in-person"), &json!(true), &json!(45))
+        );
+        assert_eq!(first["present"], "An interpreter (Tigrinya)");
+        assert_eq!(
+            first["note"],
+            "Met at the clinic.\nShe chose the next date."
+        );
+        let ninety_ago = w.t.app.now().unix_millis() - 90 * 60_000;
+        assert_eq!(
+            first["occurred_at"],
+            domain::Timestamp::from_unix_millis(ninety_ago).rfc3339()
+        );
+        assert_eq!(first["created_at"], w.t.app.now().rfc3339());
+        assert_eq!(
+            first["author"],
+            format!("user:{}", w.manager.caller.id),
+            "{first}"
+        );
+        assert_eq!(second["id"], tried["id"]);
+        assert_eq!(second["reached"], false, "an attempt stays an attempt");
+        assert_eq!(second["method"], "text");
+        assert!(second["minutes"].is_null() && second["present"].is_null());
+        assert!(second["note"].is_null(), "blank is not given");
+        let (_, newest) = send(
+            &w.t,
+            Some(&w.manager),
+            Method::GET,
+            &format!("{path}?limit=1&offset=1"),
+            None,
+        )
+        .await;
+        assert_eq!(newest["contacts"][0]["id"], tried["id"]);
+
+        // Nobody else reads or writes the log; an unknown client is the same "not found".
+        assert_eq!(
+            send(&w.t, None, Method::GET, &path, None).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+        for who in [&w.other_manager, &w.outreach] {
+            assert_eq!(
+                send(&w.t, Some(who), Method::GET, &path, None).await.0,
+                StatusCode::NOT_FOUND
+            );
+            let (status, _) = log_contact(&w, Some(who), &w.client, 5, json!({})).await;
+            assert_eq!(status, StatusCode::NOT_FOUND);
+        }
+        let actions: Vec<String> = w.t.audit().await.into_iter().map(|e| e.action).collect();
+        let count = |a: &str| actions.iter().filter(|x| x.as_str() == a).count();
+        assert_eq!(count("contact.create"), 2);
+        assert_eq!(count("contact.list"), 2);
+        assert_eq!(count("access.refused"), 4, "each refusal audited");
+    }
+}
+
+/// A contact the server cannot take is answered 422 naming the field, and nothing is logged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contact_that_cannot_be_logged_names_its_field_and_logs_nothing() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let now = w.t.app.now();
+        let long = "p".repeat(501);
+        let cases: Vec<(Value, &str)> = vec![
+            (json!({"method": "Phone"}), "method"),
+            (json!({"method": ""}), "method"),
+            (json!({"minutes": 1441}), "minutes"),
+            (json!({"minutes": -1}), "minutes"),
+            (json!({"present": long}), "present"),
+            (json!({"note": "a\u{0}b"}), "note"),
+            (
+                json!({"occurred_at": "2026-09-21 10:00:00Z"}),
+                "occurred_at",
+            ),
+            (
+                json!({"occurred_at": "2026-02-30T10:00:00Z"}),
+                "occurred_at",
+            ),
+            (
+                json!({"occurred_at": now.plus_days(1).rfc3339()}),
+                "occurred_at",
+            ),
+            // Before the client was recorded (the day before).
+            (
+                json!({"occurred_at": now.plus_days(-1).rfc3339()}),
+                "occurred_at",
+            ),
+        ];
+        for (fields, field) in cases {
+            let (status, body) =
+                log_contact(&w, Some(&w.manager), &w.client, 0, fields.clone()).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{fields}: {body}");
+            let message = body["error"]["message"].as_str().unwrap();
+            assert!(
+                message.starts_with(&format!("{field}:")),
+                "{fields}: {message}"
+            );
+        }
+        let (status, body) = log_contact(
+            &w,
+            Some(&w.manager),
+            &w.client,
+            0,
+            json!({"reached": "yes"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        let path = format!("/api/v1/clients/{}/contacts", w.client);
+        let (_, listed) = send(&w.t, Some(&w.manager), Method::GET, &path, None).await;
+        assert_eq!(listed["contacts"], json!([]), "nothing was logged");
+        // A contact in the minute the client was recorded is taken, and a few minutes ahead too.
+        for minutes_ago in [0, -4] {
+            let (status, body) =
+                log_contact(&w, Some(&w.manager), &w.client, minutes_ago, json!({})).await;
+            assert_eq!(status, StatusCode::CREATED, "{minutes_ago}: {body}");
+        }
+    }
+}
+
+/// Erasing a client takes their contact log with them: the API no longer finds it, and what was
+/// sealed is wiped from the rows that remain.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erased_clients_contacts_are_gone() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let lead = w.t.persona("sue.lead", Role::Supervisor).await;
+        let (_, created) = send(
+            &w.t,
+            Some(&lead),
+            Method::POST,
+            "/api/v1/clients",
+            Some(new_client("Mara")),
+        )
+        .await;
+        let mara = created["id"].as_str().unwrap().to_owned();
+        w.t.clock.advance_minutes(10);
+        for (ago, reached) in [(5, false), (1, true)] {
+            let fields =
+                json!({"reached": reached, "present": "Canary Cousin", "note": "Canary note"});
+            let (status, _) = log_contact(&w, Some(&lead), &mara, ago, fields).await;
+            assert_eq!(status, StatusCode::CREATED);
+        }
+        // Rosa's log is not touched by Mara's erasure.
+        let (status, _) =
+            log_contact(&w, Some(&w.manager), &w.client, 1, json!({"note": "Kept"})).await;
+        assert_eq!(status, StatusCode::CREATED);
+
+        let erase = format!("/api/v1/clients/{mara}");
+        assert_eq!(
+            send(&w.t, Some(&lead), Method::DELETE, &erase, None)
+                .await
+                .0,
+            StatusCode::NO_CONTENT
+        );
+        let path = format!("/api/v1/clients/{mara}/contacts");
+        assert_eq!(
+            send(&w.t, Some(&lead), Method::GET, &path, None).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let (status, _) = log_contact(&w, Some(&lead), &mara, 0, json!({})).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "nothing more is logged");
+        let mut tx = w.t.app.store().read().await.unwrap();
+        let rows = tx
+            .contacts_page(mara.parse().unwrap(), 10, 0)
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert!(rows.iter().all(|r| r.present.is_none() && r.note.is_none()));
+        let rosa = tx
+            .contacts_page(w.client.parse().unwrap(), 10, 0)
+            .await
+            .unwrap();
+        assert!(rosa[0].note.is_some(), "another client keeps theirs");
+        tx.commit().await.unwrap();
+        let rosas = format!("/api/v1/clients/{}/contacts", w.client);
+        let (_, listed) = send(&w.t, Some(&w.manager), Method::GET, &rosas, None).await;
+        assert_eq!(listed["contacts"][0]["note"], "Kept");
+    }
 }

@@ -125,15 +125,17 @@ const CLIENT_COLUMNS: [(Person, Target, &str); 20] = [
 /// Every route about one client, and what each column of `CLIENT_COLUMNS` gets. Typed by hand
 /// from DESIGN.md and SECURITY.md: a worker runs the case of a client assigned to them (outreach
 /// screens and writes notes but opens no case); a team lead reads their team's records, adds
-/// notes and assigns the work but does not run the case; an emergency opens reading and notes
-/// only, never a restricted record; erasing and restricting stay with an assigned supervisor;
-/// administrators and analysts read no case content.
+/// notes and logs contacts and assigns the work but does not run the case; an emergency opens
+/// reading, notes and the contact log only, never a restricted record; erasing and restricting
+/// stay with an assigned supervisor; administrators and analysts read no case content.
 #[rustfmt::skip]
 const ABOUT_A_CLIENT: &[(&str, [Want; 20])] = &[
     //                                                 anon   |    outreach: A, E, U, R    |     case manager: A, T, E, U, R    |       supervisor: A, L, E, U, R, X       |  Tom  |  Ada   Dan  |  none
     ("GET /api/v1/clients/{id}",                      [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("GET /api/v1/clients/{id}/notes",                [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /api/v1/clients/{id}/notes",               [S401,   S201, S201, S404, S404,   S201, S404, S201, S404, S404,   S201, S201, S201, S404, S404, S404,   S201,   S404, S404,   S404]),
+    ("GET /api/v1/clients/{id}/contacts",             [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
+    ("POST /api/v1/clients/{id}/contacts",            [S401,   S201, S201, S404, S404,   S201, S404, S201, S404, S404,   S201, S201, S201, S404, S404, S404,   S201,   S404, S404,   S404]),
     ("GET /api/v1/clients/{id}/cases",                [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /api/v1/clients/{id}/cases",               [S401,   S404, S404, S404, S404,   S201, S404, S404, S404, S404,   S201, S404, S404, S404, S404, S404,   S201,   S404, S404,   S404]),
     ("GET /api/v1/clients/{id}/screenings",           [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
@@ -143,6 +145,7 @@ const ABOUT_A_CLIENT: &[(&str, [Want; 20])] = &[
     ("DELETE /api/v1/clients/{id}",                   [S401,   S404, S404, S404, S404,   S404, S404, S404, S404, S404,   S204, S404, S404, S404, S404, S404,   S204,   S404, S404,   S404]),
     ("GET /app/clients/{id}",                         [Login,  S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /app/clients/{id}/notes",                  [Login,  S303, S303, S404, S404,   S303, S404, S303, S404, S404,   S303, S303, S303, S404, S404, S404,   S303,   S404, S404,   S404]),
+    ("POST /app/clients/{id}/contacts",               [Login,  S303, S303, S404, S404,   S303, S404, S303, S404, S404,   S303, S303, S303, S404, S404, S404,   S303,   S404, S404,   S404]),
     ("GET /app/clients/{id}/access",                  [Login,  S404, S404, S404, S404,   S404, S404, S404, S404, S404,   S200, S200, S404, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("GET /app/clients/{id}/safety",                  [Login,  S200, S404, S404, S404,   S200, S404, S404, S404, S404,   S200, S404, S404, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /app/clients/{id}/safety",                 [Login,  S303, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S404, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
@@ -608,6 +611,9 @@ impl World {
             "POST /api/v1/clients" => Body::Json(new_client("Lena")),
             "POST /api/v1/clients/duplicates" => Body::Json(json!({"name": "Rosa Example"})),
             "POST /api/v1/clients/{id}/notes" => Body::Json(json!({"text": "Met at the clinic."})),
+            "POST /api/v1/clients/{id}/contacts" => Body::Json(json!({
+                "occurred_at": self.t.app.now().rfc3339(), "method": "phone", "reached": false,
+                "note": "No answer."})),
             "POST /api/v1/clients/{id}/cases" => {
                 Body::Json(json!({"program": "drop-in", "opened_on": "2026-11-01"}))
             }
@@ -619,6 +625,14 @@ impl World {
                        "sources": {"actions.harboring": "own-account"}}))
             }
             "POST /app/clients/{id}/notes" => form(&[("text", "Met at the clinic.")]),
+            "POST /app/clients/{id}/contacts" => form(&[
+                ("occurred_at", &self.t.app.now().rfc3339()[..16]),
+                ("method", "phone"),
+                ("reached", "no"),
+                ("minutes", ""),
+                ("present", ""),
+                ("note", "No answer."),
+            ]),
             "POST /app/clients/{id}/safety" => form(&[("safe_contact", "After 6 pm")]),
             "POST /app/clients/{id}/screenings" => {
                 form(&[("instrument", "qyit-4"), ("item.traded-sex", "yes")])

@@ -2,6 +2,7 @@
 
 pub(crate) mod cases;
 pub(crate) mod clients;
+pub(crate) mod contacts;
 pub(crate) mod determinations;
 pub(crate) mod notes;
 mod openapi;
@@ -18,6 +19,10 @@ pub(crate) fn routes() -> Router<app::App> {
         .route("/clients/duplicates", post(clients::duplicates))
         .route("/clients/{id}", get(clients::read).delete(clients::erase))
         .route("/clients/{id}/notes", post(notes::create).get(notes::list))
+        .route(
+            "/clients/{id}/contacts",
+            post(contacts::create).get(contacts::list),
+        )
         .route("/clients/{id}/cases", post(cases::create).get(cases::list))
         .route(
             "/clients/{id}/screenings",

@@ -6,6 +6,7 @@ use domain::client::{
     AgeBand, CodeWord, ContactDetails, DoNotContact, Gender, Language, LegalName, MAX_LANGUAGES,
     PreferredName, SafeContact,
 };
+use domain::contact::{ContactMethod, ContactNote, INSTANT_PATTERN, MAX_MINUTES, Present};
 use domain::legal::{FACT_PATHS, FactSource};
 use domain::note::NoteText;
 use domain::text::{TextRule, WHITESPACE, dates_pattern};
@@ -13,7 +14,7 @@ use serde_json::{Value, json};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{cases, clients, determinations, notes, screenings, shape};
+use super::{cases, clients, contacts, determinations, notes, screenings, shape};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,6 +26,7 @@ use super::{cases, clients, determinations, notes, screenings, shape};
     paths(
         clients::create, clients::read, clients::caseload, clients::duplicates, clients::erase,
         notes::create, notes::list,
+        contacts::create, contacts::list,
         cases::create, cases::list,
         screenings::create, screenings::list, screenings::instruments,
         determinations::create, determinations::list,
@@ -34,6 +36,7 @@ use super::{cases, clients, determinations, notes, screenings, shape};
         clients::ClientBody, clients::ClientResponse, clients::ClientSummaryResponse,
         clients::CaseloadResponse, clients::DuplicatesBody, clients::DuplicatesResponse,
         notes::NoteBody, notes::NoteResponse, notes::NotesResponse,
+        contacts::ContactBody, contacts::ContactResponse, contacts::ContactsResponse,
         cases::CaseBody, cases::CaseResponse, cases::CasesResponse,
         screenings::ScreeningBody, screenings::ScreeningResult, screenings::ScreeningRecord,
         screenings::ScreeningsResponse, screenings::InstrumentSummary, screenings::InstrumentsResponse,
@@ -116,6 +119,15 @@ fn accepted(doc: &mut Value, today: time::Date) {
     safety["code_word"] = text(CodeWord::RULE, true);
     safety["do_not_contact"] = text(DoNotContact::RULE, true);
     schemas["NoteBody"]["properties"]["text"] = text(NoteText::RULE, false);
+    // A contact's time is RFC 3339 as `domain::contact::parse_instant` reads it; its method one
+    // of the codes exactly (it is required: no blank); its minutes a whole number of a day.
+    let contact = &mut schemas["ContactBody"]["properties"];
+    contact["occurred_at"] = json!({ "type": "string", "pattern": INSTANT_PATTERN });
+    contact["method"] = json!({ "enum": codes(ContactMethod::ALL.iter().map(|m| m.as_str())) });
+    contact["minutes"] =
+        json!({ "type": ["integer", "null"], "minimum": 0, "maximum": MAX_MINUTES });
+    contact["present"] = text(Present::RULE, true);
+    contact["note"] = text(ContactNote::RULE, true);
     // A case's dates run from 1900 to 2100; its program is a code, trimmed.
     let case = &mut schemas["CaseBody"]["properties"];
     let case_date = dates_pattern(time::macros::date!(2100 - 12 - 31), false);
@@ -157,6 +169,8 @@ fn accepted(doc: &mut Value, today: time::Date) {
         "eraseClient",
         "addNote",
         "listNotes",
+        "logContact",
+        "listContacts",
         "openCase",
         "listCases",
         "recordScreening",

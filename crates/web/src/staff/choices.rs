@@ -77,6 +77,30 @@ pub(crate) const AGE_BANDS: &[Choice] = &[
     },
 ];
 
+/// How a contact was made (`domain::contact::ContactMethod`).
+pub(crate) const CONTACT_METHODS: &[Choice] = &[
+    Choice {
+        value: "in-person",
+        label: "In person",
+    },
+    Choice {
+        value: "phone",
+        label: "Phone call",
+    },
+    Choice {
+        value: "text",
+        label: "Text message",
+    },
+    Choice {
+        value: "video",
+        label: "Video call",
+    },
+    Choice {
+        value: "outreach",
+        label: "Outreach (street, venue or online)",
+    },
+];
+
 /// The words for a coded value, from a page's list of choices; never the raw code.
 pub(crate) fn labelled(choices: &[Choice], value: &str) -> &'static str {
     choices

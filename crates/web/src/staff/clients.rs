@@ -1,5 +1,5 @@
-//! The case worker's pages about one client: their page (cases, notes, add a note), their safety
-//! flags, and the intake of a new client with a possible-duplicate warning.
+//! The case worker's pages about one client: their page (cases, notes, add a note, the contact
+//! log), their safety flags, and the intake of a new client with a possible-duplicate warning.
 
 use askama::Template;
 use axum::Router;
@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::caseload::{Line, lines};
 use super::choices::{AGE_BANDS, Choice, GENDERS, labelled};
+use super::contacts::{self, ContactFields, ContactLine};
 use super::links;
 use super::on_client::{Change, OnClient, client_to};
 use super::page::{self, Chrome, Place, RecordId, render, when};
@@ -28,6 +29,7 @@ pub(crate) fn routes() -> Router<app::App> {
         .route(links::NEW_CLIENT, get(intake))
         .route(links::CLIENT, get(client))
         .route(links::NOTES, post(add_note))
+        .route(links::CONTACTS, post(contacts::log_contact))
         .route(links::SAFETY, get(safety_form).post(save_safety))
 }
 
@@ -69,6 +71,10 @@ struct ClientPage {
     safety_href: Option<String>,
     cases: Vec<CaseLine>,
     notes: Vec<NoteLine>,
+    /// The contact log, newest first.
+    contacts: Vec<ContactLine>,
+    /// The "Log a contact" form, for someone who may log one.
+    contact_form: Option<ContactFields>,
     screenings: Vec<ScreeningLine>,
     screen_href: Option<String>,
     determinations: Vec<DeterminationLine>,
@@ -85,20 +91,27 @@ struct ClientPage {
     problem: Option<String>,
 }
 
-/// Everything on a client's page, each part read (and audited) through the policy.
-async fn client_page(
+/// A form of a client's page that comes back to be put right: what was typed, and what is wrong.
+pub(crate) enum Returned {
+    Nothing,
+    Note { draft: String, problem: String },
+    Contact(ContactFields),
+}
+
+/// Everything on a client's page, each part read (and audited) through the policy, with a form
+/// that came back to be put right, if one did.
+pub(crate) async fn client_page(
     app: &app::App,
     signed_in: &SignedIn,
     id: ClientId,
-    draft: String,
-    problem: Option<String>,
+    returned: Returned,
 ) -> Response {
     let (caller, zone) = (&signed_in.caller, signed_in.zone());
     let app::ClientRecord {
         client,
         cases,
         notes,
-        contacts: _,
+        contacts,
         screenings,
         determinations,
         relationship,
@@ -108,7 +121,22 @@ async fn client_page(
     };
     let assignment = assignment_panel(app, signed_in, id).await;
     let may = |action| domain::policy::permits(caller.role, relationship, action);
-    let status = page::status_for(problem.as_ref());
+    let (draft, problem, contact_form) = match returned {
+        Returned::Nothing => (String::new(), None, None),
+        Returned::Note { draft, problem } => (draft, Some(problem), None),
+        Returned::Contact(fields) => (String::new(), None, Some(fields)),
+    };
+    let status = if problem.is_some()
+        || contact_form
+            .as_ref()
+            .is_some_and(ContactFields::has_problem)
+    {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let contact_form = may(Action::WriteContact)
+        .then(|| contact_form.unwrap_or_else(|| ContactFields::blank(id, zone, app.now())));
     render(
         status,
         &ClientPage {
@@ -123,6 +151,8 @@ async fn client_page(
             age_band: client
                 .age_band
                 .map_or("", |a| labelled(AGE_BANDS, a.as_str())),
+            contacts: contacts::lines(zone, &client.preferred_name, contacts),
+            contact_form,
             client,
             cases: cases
                 .into_iter()
@@ -209,7 +239,7 @@ async fn assignment_panel(
 }
 
 async fn client(at: OnClient) -> Response {
-    client_page(&at.app, &at.signed_in, at.id, String::new(), None).await
+    client_page(&at.app, &at.signed_in, at.id, Returned::Nothing).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -227,7 +257,12 @@ async fn add_note(
         Ok(text) => text,
         // What was typed stays in the box, with the problem beside it.
         Err(invalid) => {
-            return client_page(&app, &signed_in, id, form.text, Some(invalid.to_string())).await;
+            let problem = invalid.to_string();
+            let returned = Returned::Note {
+                draft: form.text,
+                problem,
+            };
+            return client_page(&app, &signed_in, id, returned).await;
         }
     };
     match app

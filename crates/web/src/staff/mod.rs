@@ -8,6 +8,7 @@ mod audit;
 mod caseload;
 mod choices;
 mod clients;
+mod contacts;
 mod determination;
 mod determinations;
 mod emergency;

@@ -1,0 +1,205 @@
+//! The contact log on a client's page: the "Log a contact" form and the contacts it lists, newest
+//! first, attempts shown as attempts, in plain words ("We tried to reach Rosa by phone; not
+//! reached this time").
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::contact::{ContactMethod, Minutes, NewContact, RawContact};
+use domain::time::ProgramZone;
+use domain::{ClientId, InvalidInput, Timestamp};
+use serde::Deserialize;
+
+use super::choices::{CONTACT_METHODS, Choice};
+use super::clients::{Returned, client_page};
+use super::links;
+use super::page::{self, RecordId, when};
+use super::session::StaffForm;
+
+/// The form as typed: every box kept as it was, to be shown again beside a problem.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ContactForm {
+    #[serde(default)]
+    occurred_at: String,
+    #[serde(default)]
+    method: String,
+    /// `yes` or `no`.
+    #[serde(default)]
+    reached: String,
+    #[serde(default)]
+    minutes: String,
+    #[serde(default)]
+    present: String,
+    #[serde(default)]
+    note: String,
+}
+
+impl ContactForm {
+    /// Reads the form, its time in the zone the worker reads times in.
+    fn parse(&self, zone: &ProgramZone, now: Timestamp) -> Result<NewContact, InvalidInput> {
+        let occurred_at = zone.parse_minute("occurred_at", &self.occurred_at)?;
+        let reached = match self.reached.as_str() {
+            "yes" => true,
+            "no" => false,
+            _ => {
+                return Err(InvalidInput::new(
+                    "reached",
+                    "say whether you reached the person (an attempt counts too)",
+                ));
+            }
+        };
+        RawContact {
+            occurred_at,
+            method: &self.method,
+            reached,
+            minutes: Minutes::parse_typed(&self.minutes)?,
+            present: Some(&self.present),
+            note: Some(&self.note),
+        }
+        .parse(now)
+    }
+}
+
+/// The "Log a contact" form on a client's page: blank but for now and the first method, or as
+/// typed with the problem beside the box it is about.
+pub(crate) struct ContactFields {
+    pub action: String,
+    pub occurred_at: String,
+    pub method: String,
+    pub reached: String,
+    pub minutes: String,
+    pub present: String,
+    pub note: String,
+    pub methods: &'static [Choice],
+    /// The problem, and the field it is about.
+    problem: Option<InvalidInput>,
+}
+
+impl ContactFields {
+    /// A blank form, its time now in `zone`.
+    pub fn blank(client: ClientId, zone: &ProgramZone, now: Timestamp) -> Self {
+        Self::typed(client, ContactForm::default(), None).with_time(zone.minute_input(now))
+    }
+
+    /// The form as typed, with its problem.
+    pub fn typed(client: ClientId, form: ContactForm, problem: Option<InvalidInput>) -> Self {
+        let ContactForm {
+            occurred_at,
+            method,
+            reached,
+            minutes,
+            present,
+            note,
+        } = form;
+        Self {
+            action: links::of_client(links::CONTACTS, client),
+            occurred_at,
+            method,
+            reached,
+            minutes,
+            present,
+            note,
+            methods: CONTACT_METHODS,
+            problem,
+        }
+    }
+
+    fn with_time(self, occurred_at: String) -> Self {
+        Self {
+            occurred_at,
+            ..self
+        }
+    }
+
+    /// The problem, if it is about `field` (shown beside that box).
+    pub fn problem_for(&self, field: &str) -> Option<String> {
+        self.problem
+            .as_ref()
+            .filter(|p| p.field == field)
+            .map(|p| p.to_string())
+    }
+
+    /// Whether the form came back with a problem.
+    pub fn has_problem(&self) -> bool {
+        self.problem.is_some()
+    }
+}
+
+/// A contact as the client's page lists it.
+pub(crate) struct ContactLine {
+    pub at: String,
+    pub author: String,
+    pub attempt: bool,
+    /// What happened, in a sentence.
+    pub summary: String,
+    pub present: Option<String>,
+    pub note: Option<String>,
+}
+
+/// How a contact was made, after "reach Rosa".
+fn how(method: ContactMethod) -> &'static str {
+    match method {
+        ContactMethod::InPerson => "in person",
+        ContactMethod::Phone => "by phone",
+        ContactMethod::Text => "by text message",
+        ContactMethod::Video => "by video call",
+        ContactMethod::Outreach => "on outreach",
+    }
+}
+
+/// The contacts of `name`, as their page lists them.
+pub(crate) fn lines(
+    zone: &ProgramZone,
+    name: &str,
+    contacts: Vec<app::ContactView>,
+) -> Vec<ContactLine> {
+    contacts
+        .into_iter()
+        .map(|c| {
+            let summary = if c.reached {
+                let length = c
+                    .minutes
+                    .map_or(String::new(), |m| format!(" ({m} minutes)"));
+                format!("We reached {name} {}{length}.", how(c.method))
+            } else {
+                format!(
+                    "We tried to reach {name} {}; not reached this time.",
+                    how(c.method)
+                )
+            };
+            ContactLine {
+                at: when(zone, c.occurred_at),
+                author: c
+                    .author_name
+                    .unwrap_or_else(|| "recorded by an administrator".to_owned()),
+                attempt: !c.reached,
+                summary,
+                present: c.present,
+                note: c.note,
+            }
+        })
+        .collect()
+}
+
+pub(crate) async fn log_contact(
+    State(app): State<app::App>,
+    RecordId(id): RecordId<ClientId>,
+    StaffForm { signed_in, form }: StaffForm<ContactForm>,
+) -> Response {
+    let logged = match form.parse(signed_in.zone(), app.now()) {
+        Ok(contact) => {
+            app.log_contact(&signed_in.caller, id, contact, app::Purpose::CaseWork)
+                .await
+        }
+        Err(invalid) => Err(invalid.into()),
+    };
+    match logged {
+        Ok(_) => Redirect::to(&links::client_section(id, "contacts")).into_response(),
+        // What was typed stays in the boxes, with the problem beside the one it is about.
+        Err(app::AppError::Invalid(invalid)) => {
+            let fields = ContactFields::typed(id, form, Some(invalid));
+            client_page(&app, &signed_in, id, Returned::Contact(fields)).await
+        }
+        Err(err) => page::failure(err),
+    }
+}
