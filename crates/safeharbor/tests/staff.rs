@@ -1964,3 +1964,138 @@ async fn a_passkey_answer_opens_only_its_own_sign_in_for_its_own_administrator()
     let own = bea.passkey_answer("bea.admin").await;
     assert_eq!(bea.post_passkey(&own).await.location(), "/app/");
 }
+
+/// The contact log from the client's page: the form starts at now in the worker's zone; a
+/// contact and an attempt are listed newest first in plain words, the attempt said as one; a
+/// contact that cannot be logged comes back with everything typed and the problem beside its box.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_logs_contacts_and_attempts_from_the_client_page() {
+    for engine in engines() {
+        let chicago = domain::time::ProgramZone::parse("America/Chicago").unwrap();
+        let t = TestApp::start_in(engine, chicago.clone()).await;
+        let (_, secret) = t.enrolled("ana.m", Role::CaseManager).await;
+        let mut staff = Staff::new(&t);
+        staff.sign_in("ana.m", &secret).await;
+        let rosa = record_rosa(&mut staff).await;
+        let recorded = t.app.now();
+        let local = |minutes_after: i64| {
+            let at = recorded.unix_millis() + minutes_after * 60_000;
+            chicago.minute_input(domain::Timestamp::from_unix_millis(at))
+        };
+        let page = staff.get(&rosa).await;
+        assert!(page.body.contains("No contacts logged yet."));
+        assert!(
+            page.body.contains(&format!("value=\"{}\"", local(0))),
+            "the form starts at now, in Chicago"
+        );
+        assert!(page.form_actions().any(|a| a == format!("{rosa}/contacts")));
+
+        // Within the session's 15 idle minutes.
+        t.clock.advance_minutes(12);
+        let contacts = format!("{rosa}/contacts");
+        // The form's boxes: when, how, reached, minutes, who else was there, a note.
+        let log = |when: String, rest: [&str; 5]| -> Vec<(&'static str, String)> {
+            let names = ["method", "reached", "minutes", "present", "note"];
+            let mut fields = vec![("occurred_at", when)];
+            fields.extend(names.into_iter().zip(rest.map(str::to_owned)));
+            fields
+        };
+        for fields in [
+            log(
+                local(3),
+                ["phone", "no", "", "", "Left no message, as agreed."],
+            ),
+            log(
+                local(9),
+                [
+                    "in-person",
+                    "yes",
+                    "45",
+                    "Her sister",
+                    "Talked about housing.",
+                ],
+            ),
+        ] {
+            let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let logged = staff.submit(&rosa, &contacts, &form).await;
+            assert_eq!(logged.status, StatusCode::SEE_OTHER, "{}", logged.body);
+            assert_eq!(logged.location(), format!("{rosa}#contacts"));
+        }
+        let page = staff.get(&rosa).await.body;
+        let met = page
+            .find("We reached Rosa in person (45 minutes).")
+            .expect(&page);
+        let tried = page
+            .find("We tried to reach Rosa by phone; not reached this time.")
+            .expect(&page);
+        assert!(met < tried, "newest first");
+        assert!(page.contains("Also there: Her sister"));
+        assert!(page.contains("Left no message, as agreed."));
+        let tried_at = chicago.minute(domain::Timestamp::from_unix_millis(
+            recorded.unix_millis() + 3 * 60_000,
+        ));
+        assert!(
+            page.contains(&format!("{tried_at} · ana.m · attempt")),
+            "{page}"
+        );
+
+        // Refused: in the future, minutes that are not a number, no answer to "did you reach
+        // them", before the client was recorded: each comes back as typed, the problem beside
+        // its box.
+        for (fields, problem) in [
+            (
+                log(
+                    local(24 * 60),
+                    ["video", "yes", "20", "An interpreter", "Typed and kept"],
+                ),
+                "occurred_at: must not be in the future",
+            ),
+            (
+                log(
+                    local(10),
+                    [
+                        "video",
+                        "yes",
+                        "an hour",
+                        "An interpreter",
+                        "Typed and kept",
+                    ],
+                ),
+                "minutes: must be a whole number of minutes from 0 to 1440",
+            ),
+            (
+                log(
+                    local(10),
+                    ["video", "", "20", "An interpreter", "Typed and kept"],
+                ),
+                "reached: say whether you reached the person",
+            ),
+            (
+                log(
+                    local(-24 * 60),
+                    ["video", "no", "", "An interpreter", "Typed and kept"],
+                ),
+                "occurred_at: must not be before the client was recorded",
+            ),
+        ] {
+            let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let refused = staff.submit(&rosa, &contacts, &form).await;
+            assert_eq!(
+                refused.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{problem}"
+            );
+            let body = &refused.body;
+            assert!(body.contains(problem), "{problem}: {body}");
+            assert!(body.contains("An interpreter") && body.contains("Typed and kept"));
+            assert!(body.contains("<option value=\"video\" selected>"));
+            assert!(body.contains(&format!("value=\"{}\"", fields[0].1)));
+            assert!(body.contains("aria-invalid=\"true\""));
+        }
+        let page = staff.get(&rosa).await.body;
+        assert_eq!(page.matches("<li class=\"attempt\">").count(), 1);
+        assert!(!page.contains("Typed and kept"), "nothing was logged");
+        let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
+        assert_eq!(actions.iter().filter(|a| *a == "contact.create").count(), 2);
+    }
+}
