@@ -25,6 +25,7 @@ const NAME: &str = "Zinnia Canarywood";
 /// The nickname in a contact request the worker claims and closes.
 const ASKED: &str = "Marlowe Canaryfield";
 const NOTE: &str = "Canary note 7f3a: met by the river, feeling safer.";
+const CONTACT: &str = "Canary contact 2c9e: tried the safe number, no answer.";
 
 async fn fill(b: &Browser, css: &str, text: &str) {
     let field = b.find(css).await;
@@ -153,12 +154,28 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
         })
         .await;
     fill(&b, "#text", NOTE).await;
-    submit(&b).await;
+    b.click(&b.find("form[action$='/notes'] button[type=submit]").await)
+        .await;
     b.wait_for(
         "the note on the page",
         &format!("return document.body.innerText.includes({NOTE:?});"),
     )
     .await;
+    // Log an attempt to reach them: the time is already now, the method the first offered.
+    b.click(&b.find("input[name=reached][value=no]").await)
+        .await;
+    fill(&b, "#contact-note", CONTACT).await;
+    b.click(
+        &b.find("form[action$='/contacts'] button[type=submit]")
+            .await,
+    )
+    .await;
+    b.wait_for(
+        "the attempt on the page",
+        &format!("return document.body.innerText.includes({CONTACT:?});"),
+    )
+    .await;
+    assert!(b.page_source().await.contains("not reached this time"));
     b.goto(&t.url("/app/")).await;
     // Waited for, not read at once: under load the caseload can still be loading.
     b.wait_for(
@@ -289,7 +306,9 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
         .await;
     let source = b.page_source().await;
     assert!(
-        !source.contains(NAME) && !source.contains("Canary note"),
+        !source.contains(NAME)
+            && !source.contains("Canary note")
+            && !source.contains("Canary contact"),
         "Back showed client data at {after_back}"
     );
 
@@ -312,7 +331,7 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     // And no file of the closed profile holds the client's name or note (P23).
     let profile = b.profile_dir();
     b.quit().await;
-    for canary in [NAME, "Canary note 7f3a", ASKED] {
+    for canary in [NAME, "Canary note 7f3a", "Canary contact 2c9e", ASKED] {
         let holding = files_holding(&profile, canary);
         assert!(holding.is_empty(), "{canary:?} is in {holding:?}");
     }
