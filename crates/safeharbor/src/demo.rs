@@ -1,4 +1,5 @@
-//! Demo data: made-up clients, cases and notes, the same every time for the same seed. Nothing here
+//! Demo data: made-up clients, cases, notes and contacts, the same every time for the same seed.
+//! Nothing here
 //! describes a real person.
 
 use app::{App, Caller, NewCase, Purpose};
@@ -7,6 +8,7 @@ use domain::client::{
     AgeBand, ContactDetails, Gender, Language, NewClient, PersonalDetails, PreferredName,
     SafetyFlags,
 };
+use domain::contact::{Minutes, RawContact};
 use domain::contact_request::RawContactRequest;
 use domain::legal::{FactSource, Facts};
 use domain::note::NoteText;
@@ -226,6 +228,10 @@ pub async fn seed(
             let text = NoteText::parse(NOTES.choose(&mut rng).copied().unwrap_or(NOTES[0]))?;
             app.add_note(manager, id, text, Purpose::CaseWork).await?;
         }
+        // Every third client has a contact log: tries that did not reach them, and a visit.
+        if n % 3 == 0 {
+            contacts(app, manager, id, rng.gen_range(1..=CONTACTS.len())).await?;
+        }
         // Every tenth client has a screening and a determination to look at.
         if n % 10 == 0 {
             identification(app, manager, id).await?;
@@ -244,6 +250,57 @@ pub async fn seed(
         app.receive_contact_request(request, "en").await?;
     }
     Ok(accounts)
+}
+
+/// Made-up contacts, in the order they are logged: (method, reached, minutes, who else was there,
+/// note). Attempts come first: a failed try is logged like any other contact.
+const CONTACTS: &[(&str, bool, Option<i64>, Option<&str>, Option<&str>)] = &[
+    (
+        "phone",
+        false,
+        None,
+        None,
+        Some("No answer at the safe time. Left no message, as agreed."),
+    ),
+    (
+        "text",
+        false,
+        None,
+        None,
+        Some("Sent the agreed check-in text; no reply yet."),
+    ),
+    (
+        "in-person",
+        true,
+        Some(40),
+        Some("An interpreter (Spanish)"),
+        Some("Met at the drop-in centre. She chose the next date."),
+    ),
+    ("outreach", true, Some(15), None, None),
+];
+
+/// The first `count` of `CONTACTS`, logged now for `client` (the demo's clients are recorded
+/// now, and a contact is never dated before its client was recorded).
+async fn contacts(
+    app: &App,
+    manager: &Caller,
+    client: ClientId,
+    count: usize,
+) -> anyhow::Result<()> {
+    for (method, reached, minutes, present, note) in CONTACTS.iter().take(count) {
+        let contact = RawContact {
+            occurred_at: app.now(),
+            method,
+            reached: *reached,
+            minutes: minutes.map(Minutes::new).transpose()?,
+            present: *present,
+            note: *note,
+        }
+        .parse(app.now())?;
+        app.log_contact(manager, client, contact, Purpose::CaseWork)
+            .await?;
+    }
+    Ok(())
 }
 
 /// A made-up screening (the youth shelter questions, one yes) and a determination: given a place to
