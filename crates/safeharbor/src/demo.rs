@@ -252,9 +252,18 @@ pub async fn seed(
     Ok(accounts)
 }
 
-/// Made-up contacts, in the order they are logged: (method, reached, minutes, who else was there,
-/// note). Attempts come first: a failed try is logged like any other contact.
-const CONTACTS: &[(&str, bool, Option<i64>, Option<&str>, Option<&str>)] = &[
+/// A made-up contact: how, whether the person was reached, minutes, who else was there, a note.
+type DemoContact = (
+    &'static str,
+    bool,
+    Option<i64>,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+/// Made-up contacts, in the order they are logged. Attempts come first: a failed try is logged
+/// like any other contact.
+const CONTACTS: &[DemoContact] = &[
     (
         "phone",
         false,

@@ -103,30 +103,16 @@ pub(crate) async fn create(
     Ok(Created::of(id))
 }
 
-/// Which contacts: a page of them, newest first by when each was.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ContactsPage {
-    /// At most this many contacts (1 to 500, default 500); a shorter page is the last.
-    #[param(minimum = 1, maximum = 500)]
-    limit: Option<i64>,
-    /// Skip this many of the newest contacts (default 0).
-    #[param(minimum = 0)]
-    offset: Option<i64>,
-}
-
 #[utoipa::path(get, operation_id = "listContacts", path = "/api/v1/clients/{id}/contacts", tag = "contacts",
-    params(ClientPath, ContactsPage),
+    params(ClientPath, shape::ListPage),
     responses((status = 200, description = "Newest first, attempts included", body = ContactsResponse),
         (status = 400, body = crate::error::ErrorBody), ReadErrors),
     security(("bearer" = [])))]
 pub(crate) async fn list(
     on: OnClient,
-    page: Result<Query<ContactsPage>, QueryRejection>,
+    page: Result<Query<shape::ListPage>, QueryRejection>,
 ) -> Result<Json<ContactsResponse>, ApiError> {
-    let asked = page.ok().map(|Query(page)| (page.limit, page.offset));
-    let page = shape::page(asked, app::MAX_CONTACTS, app::MAX_CONTACTS)?;
+    let page = shape::list_page(page, app::MAX_CONTACTS)?;
     let contacts = on
         .app
         .contacts(&on.caller, on.client()?, page, on.purpose)

@@ -58,30 +58,16 @@ pub(crate) async fn create(
     Ok(Created::of(id))
 }
 
-/// Which notes: a page of them, newest first.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct NotesPage {
-    /// At most this many notes (1 to 500, default 500); a shorter page is the last.
-    #[param(minimum = 1, maximum = 500)]
-    limit: Option<i64>,
-    /// Skip this many of the newest notes (default 0).
-    #[param(minimum = 0)]
-    offset: Option<i64>,
-}
-
 #[utoipa::path(get, operation_id = "listNotes", path = "/api/v1/clients/{id}/notes", tag = "notes",
-    params(ClientPath, NotesPage),
+    params(ClientPath, shape::ListPage),
     responses((status = 200, description = "Newest first", body = NotesResponse),
         (status = 400, body = crate::error::ErrorBody), ReadErrors),
     security(("bearer" = [])))]
 pub(crate) async fn list(
     on: OnClient,
-    page: Result<Query<NotesPage>, QueryRejection>,
+    page: Result<Query<shape::ListPage>, QueryRejection>,
 ) -> Result<Json<NotesResponse>, ApiError> {
-    let asked = page.ok().map(|Query(page)| (page.limit, page.offset));
-    let page = shape::page(asked, app::MAX_NOTES, app::MAX_NOTES)?;
+    let page = shape::list_page(page, app::MAX_NOTES)?;
     let notes = on
         .app
         .notes(&on.caller, on.client()?, page, on.purpose)

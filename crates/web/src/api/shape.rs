@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::fmt::Display;
 
 use axum::Json;
-use axum::extract::{FromRequestParts, Path};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
@@ -99,6 +100,30 @@ pub(crate) fn page(
             "limit must be a whole number from 1 to {max}, offset 0 or more."
         ))
     })
+}
+
+/// Which records of a client's list (notes, contacts): a page of them, newest first. The bounds
+/// are those of `app::MAX_NOTES` and `app::MAX_CONTACTS`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ListPage {
+    /// At most this many (1 to 500, default 500); a shorter page is the last.
+    #[param(minimum = 1, maximum = 500)]
+    limit: Option<i64>,
+    /// Skip this many of the newest (default 0).
+    #[param(minimum = 0)]
+    offset: Option<i64>,
+}
+
+/// The page of a client's list asked for in the query (`ListPage`), at most `max` records (its
+/// default too); a query that cannot be read, or is out of bounds, is a 400.
+pub(crate) fn list_page(
+    asked: Result<Query<ListPage>, QueryRejection>,
+    max: i64,
+) -> Result<(i64, i64), ApiError> {
+    let asked = asked.ok().map(|Query(page)| (page.limit, page.offset));
+    page(asked, max, max)
 }
 
 /// A list of records as the API shows them, each turned into its JSON shape.

@@ -20,18 +20,18 @@ use super::session::StaffForm;
 #[serde(deny_unknown_fields)]
 pub(crate) struct ContactForm {
     #[serde(default)]
-    occurred_at: String,
+    pub occurred_at: String,
     #[serde(default)]
-    method: String,
+    pub method: String,
     /// `yes` or `no`.
     #[serde(default)]
-    reached: String,
+    pub reached: String,
     #[serde(default)]
-    minutes: String,
+    pub minutes: String,
     #[serde(default)]
-    present: String,
+    pub present: String,
     #[serde(default)]
-    note: String,
+    pub note: String,
 }
 
 impl ContactForm {
@@ -60,16 +60,12 @@ impl ContactForm {
     }
 }
 
-/// The "Log a contact" form on a client's page: blank but for now and the first method, or as
+/// The "Log a contact" form on a client's page: blank but for now (and the first method), or as
 /// typed with the problem beside the box it is about.
 pub(crate) struct ContactFields {
     pub action: String,
-    pub occurred_at: String,
-    pub method: String,
-    pub reached: String,
-    pub minutes: String,
-    pub present: String,
-    pub note: String,
+    /// What the boxes hold.
+    pub form: ContactForm,
     pub methods: &'static [Choice],
     /// The problem, and the field it is about.
     problem: Option<InvalidInput>,
@@ -78,36 +74,20 @@ pub(crate) struct ContactFields {
 impl ContactFields {
     /// A blank form, its time now in `zone`.
     pub fn blank(client: ClientId, zone: &ProgramZone, now: Timestamp) -> Self {
-        Self::typed(client, ContactForm::default(), None).with_time(zone.minute_input(now))
+        let form = ContactForm {
+            occurred_at: zone.minute_input(now),
+            ..ContactForm::default()
+        };
+        Self::typed(client, form, None)
     }
 
     /// The form as typed, with its problem.
     pub fn typed(client: ClientId, form: ContactForm, problem: Option<InvalidInput>) -> Self {
-        let ContactForm {
-            occurred_at,
-            method,
-            reached,
-            minutes,
-            present,
-            note,
-        } = form;
         Self {
             action: links::of_client(links::CONTACTS, client),
-            occurred_at,
-            method,
-            reached,
-            minutes,
-            present,
-            note,
+            form,
             methods: CONTACT_METHODS,
             problem,
-        }
-    }
-
-    fn with_time(self, occurred_at: String) -> Self {
-        Self {
-            occurred_at,
-            ..self
         }
     }
 
