@@ -1070,6 +1070,8 @@ fn canary_never_reaches_disk_or_logs() {
         let in_query = marker("INQUERY");
         let in_token = marker("INTOKEN");
         let in_purpose = marker("INPURPOSE");
+        let present = marker("PRESENT");
+        let contact_note = marker("CONTACTNOTE");
         let stored = [
             &preferred,
             &legal,
@@ -1080,6 +1082,8 @@ fn canary_never_reaches_disk_or_logs() {
             &safe_contact,
             &code_word,
             &do_not_contact,
+            &present,
+            &contact_note,
         ];
 
         // Write them.
@@ -1158,6 +1162,29 @@ fn canary_never_reaches_disk_or_logs() {
         .await
         .expect("GET notes");
         assert_eq!(notes["notes"][0]["text"], note.as_str(), "{notes}");
+        // A contact, dated when the note was written (the server's own clock), with who was
+        // there and its note sealed; read back like the rest.
+        let contacts = server.url(&format!("/api/v1/clients/{id}/contacts"));
+        let response = http
+            .post(&contacts)
+            .bearer_auth(&token)
+            .json(
+                &json!({"occurred_at": notes["notes"][0]["created_at"], "method": "phone",
+                          "reached": false, "present": present, "note": contact_note}),
+            )
+            .send()
+            .await
+            .expect("POST contact");
+        assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+        let logged = read_back(&http, &contacts, &token)
+            .await
+            .expect("GET contacts");
+        assert_eq!(
+            logged["contacts"][0]["present"],
+            present.as_str(),
+            "{logged}"
+        );
+        assert_eq!(logged["contacts"][0]["note"], contact_note.as_str());
         let caseload = read_back(&http, &server.url("/api/v1/clients"), &token)
             .await
             .expect("GET caseload");
