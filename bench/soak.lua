@@ -18,8 +18,6 @@ local ids = {}
 local auth = {}
 local json = {}
 local counter = 0
-local failures = 0
-local first_failure = nil
 
 local pages = { "/", "/signs", "/recruitment", "/leaving", "/services", "/resources",
                 "/safety", "/learn", "/myths", "/contact", "/check", "/es/" }
@@ -34,6 +32,9 @@ function init(args)
    end
    file:close()
    counter = thread_index * 7919
+   -- Globals, not locals: `done` reads them from each thread with thread:get.
+   failures = 0
+   first_failure = ""
 end
 
 function request()
@@ -59,7 +60,7 @@ end
 function response(status, headers, body)
    if status ~= 200 and status ~= 201 then
       failures = failures + 1
-      if first_failure == nil then
+      if first_failure == "" then
          first_failure = status .. " " .. string.sub(body or "", 1, 200)
       end
    end
@@ -67,11 +68,11 @@ end
 
 function done(summary, latency, requests)
    local total = 0
-   local first = nil
+   local first = ""
    for _, thread in ipairs(threads) do
       total = total + thread:get("failures")
-      first = first or thread:get("first_failure")
+      if first == "" then first = thread:get("first_failure") end
    end
    io.write(string.format("soak: requests %d, failures %d%s\n", summary.requests, total,
-                          first and (", first: " .. first) or ""))
+                          first ~= "" and (", first: " .. first) or ""))
 end

@@ -83,9 +83,10 @@ rss() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status" 2>/dev/null || ech
 } >"$TMP/rss.txt" &
 SAMPLER=$!
 
+# A wrk that fails still leaves the rest of the report to be made.
 IDS_FILE="$TMP/ids.txt" BENCH_TOKEN="$TOKEN" \
     wrk -t2 "-c$CONNECTIONS" "-d${MINUTES}m" --timeout 60s -s "$ROOT/bench/soak.lua" \
-    "http://127.0.0.1:$PORT" | tee "$TMP/wrk.txt"
+    "http://127.0.0.1:$PORT" | tee "$TMP/wrk.txt" || true
 wait "$SAMPLER" || true
 
 echo
@@ -97,7 +98,8 @@ awk 'NR > 1 && $2 != "dead" {n++; v[n] = $2; if (min == "" || $2 < min) min = $2
 ALIVE=1
 kill -0 "$SERVER_PID" 2>/dev/null || ALIVE=0
 PANICS=$(grep -c "panicked" "$TMP/server.log" || true)
-echo "server alive at the end: $ALIVE; panics in its log: $PANICS; 5xx logged: $(grep -c 'status=5' "$TMP/server.log" || true)"
+echo "server alive at the end: $ALIVE; panics in its log: $PANICS; responses logged by status:"
+grep -o 'status=[0-9]*' "$TMP/server.log" | sort | uniq -c
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 
 VERIFY=$("$BIN" audit verify "${STORAGE[@]}" 2>&1 | tail -n 1)
