@@ -603,7 +603,9 @@ async fn a_worker_reads_times_in_the_time_zone_they_choose() {
     b.click(&b.find(save).await).await;
     b.wait_for(
         "the program's zone again",
-        "return document.body.innerText.includes(\"the program's time zone\");",
+        // The hint below the box names the program's zone too; only the saved page says it
+        // is the zone times are shown in.
+        "return document.body.innerText.includes(\", the program's time zone.\");",
     )
     .await;
     let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
