@@ -15,6 +15,7 @@ pub mod emergency;
 pub mod ids;
 pub mod instrument;
 pub mod legal;
+pub mod needs;
 pub mod note;
 pub mod policy;
 pub mod role;
@@ -23,8 +24,8 @@ pub mod text;
 pub mod time;
 
 pub use ids::{
-    CaseId, ClientId, ContactId, ContactRequestId, DeterminationId, EmergencyAccessId, NoteId,
-    ScreeningId, TeamId, TokenId, UserId,
+    CaseId, ClientId, ContactId, ContactRequestId, DeterminationId, EmergencyAccessId,
+    NeedsAssessmentId, NoteId, ScreeningId, TeamId, TokenId, UserId,
 };
 pub use role::Role;
 pub use time::Timestamp;

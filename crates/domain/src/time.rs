@@ -6,6 +6,11 @@ use serde::{Deserialize, Serialize};
 #[serde(transparent)]
 pub struct Timestamp(i64);
 
+/// How far ahead of UTC the easternmost zone on Earth is (UTC+14), and how far behind the
+/// westernmost (UTC-12), in milliseconds.
+const EAST_MILLIS: i64 = 14 * 3_600_000;
+const WEST_MILLIS: i64 = 12 * 3_600_000;
+
 impl Timestamp {
     pub const fn from_unix_millis(ms: i64) -> Self {
         Self(ms)
@@ -30,6 +35,18 @@ impl Timestamp {
         time::OffsetDateTime::from_unix_timestamp(secs)
             .map(|t| t.date())
             .unwrap_or(time::Date::MIN)
+    }
+
+    /// The latest calendar date this instant falls on anywhere on Earth (UTC+14). A date typed
+    /// without a zone (a day's work, an assessment) is in the future only after this one.
+    pub fn latest_date_anywhere(self) -> time::Date {
+        Self(self.0.saturating_add(EAST_MILLIS)).date()
+    }
+
+    /// The earliest calendar date this instant falls on anywhere on Earth (UTC-12). A date typed
+    /// without a zone is before this instant everywhere only before this one.
+    pub fn earliest_date_anywhere(self) -> time::Date {
+        Self(self.0.saturating_sub(WEST_MILLIS)).date()
     }
 
     /// An instant written in RFC 3339 (as `rfc3339` writes it), if `text` is one.
