@@ -1,6 +1,6 @@
-//! A client's record as their page shows it: details, cases, notes, contacts, screenings and
-//! determinations, read in one transaction after one access decision, each part audited as it is
-//! read.
+//! A client's record as their page shows it: details, cases, notes, contacts, current needs,
+//! screenings and determinations, read in one transaction after one access decision, each part
+//! audited as it is read.
 
 use std::collections::HashMap;
 
@@ -13,6 +13,7 @@ use crate::contacts::{MAX_CONTACTS, open_contact_rows};
 use crate::determinations::MAX_DETERMINATIONS;
 use crate::determinations::opened;
 use crate::group_commit::BatchRead;
+use crate::needs::{NeedsAssessmentView, open_needs_rows};
 use crate::notes::open_note_rows;
 use crate::notes::{MAX_NOTES, actor_names};
 use crate::{
@@ -27,6 +28,8 @@ pub struct ClientRecord {
     pub notes: Vec<NoteView>,
     /// The contact log, newest first by when each contact was, attempts included.
     pub contacts: Vec<ContactView>,
+    /// The latest needs assessment: the client's current needs.
+    pub needs: Option<NeedsAssessmentView>,
     /// The screenings, newest first, without their answers (each opens on its own page).
     pub screenings: Vec<ScreeningSummary>,
     /// The determinations, newest first.
@@ -42,6 +45,18 @@ pub struct ScreeningSummary {
     pub instrument: String,
     pub result: Option<String>,
     pub created_at: domain::Timestamp,
+}
+
+impl From<&store::rows::ScreeningRow> for ScreeningSummary {
+    /// The screening without its answers.
+    fn from(s: &store::rows::ScreeningRow) -> Self {
+        Self {
+            id: s.id,
+            instrument: s.instrument.clone(),
+            result: s.result.clone(),
+            created_at: s.created_at,
+        }
+    }
 }
 
 impl App {
@@ -64,6 +79,7 @@ impl App {
                     Action::ReadCases,
                     Action::ReadNotes,
                     Action::ReadContacts,
+                    Action::ReadNeeds,
                     Action::ReadScreenings,
                     Action::ReadDeterminations,
                 ],
@@ -72,6 +88,7 @@ impl App {
                     AuditAction::CaseList,
                     AuditAction::NoteList,
                     AuditAction::ContactList,
+                    AuditAction::NeedList,
                     AuditAction::ScreeningList,
                     AuditAction::DeterminationList,
                 ],
@@ -99,15 +116,11 @@ impl App {
             .collect::<Result<_>>()?;
         let notes = open_note_rows(&dek, record.notes, &authors)?;
         let contacts = open_contact_rows(&dek, record.contacts, &authors)?;
+        let needs = open_needs_rows(&dek, record.needs.into_iter().collect(), &authors)?;
         let screenings = record
             .screenings
-            .into_iter()
-            .map(|s| ScreeningSummary {
-                id: s.id,
-                instrument: s.instrument,
-                result: s.result,
-                created_at: s.created_at,
-            })
+            .iter()
+            .map(ScreeningSummary::from)
             .collect();
         let mut opened_determinations = Vec::new();
         for row in record.determinations {
@@ -118,6 +131,7 @@ impl App {
             cases,
             notes,
             contacts,
+            needs: needs.into_iter().next(),
             screenings,
             determinations: opened_determinations,
             relationship,
@@ -133,7 +147,7 @@ pub(crate) struct Record {
 }
 
 /// A client's page asks for the rest of their record, read with every other page of its batch:
-/// five queries for the rows and one for the authors' names, whatever the number of pages.
+/// seven queries for the rows and one for the authors' names, whatever the number of pages.
 pub(crate) struct RecordOf(ClientId);
 
 impl BatchRead for RecordOf {
@@ -164,8 +178,11 @@ impl BatchRead for RecordOf {
     }
 }
 
-/// Who wrote the notes and logged the contacts of a record, as recorded.
+/// Who wrote the notes, logged the contacts and assessed the needs of a record, as recorded.
 fn authors_of(rows: &RecordRows) -> impl Iterator<Item = &String> {
     let notes = rows.notes.iter().map(|note| &note.author);
-    notes.chain(rows.contacts.iter().map(|contact| &contact.author))
+    let contacts = rows.contacts.iter().map(|contact| &contact.author);
+    notes
+        .chain(contacts)
+        .chain(rows.needs.iter().map(|needs| &needs.author))
 }

@@ -404,6 +404,39 @@ pub const TABLES: &[Table] = &[
             col("note", Blob, Personal, ClientRecord),
         ],
     },
+    // A needs assessment: on what day, who recorded it, and a note on the whole (the worker's
+    // words about the person: sealed, wiped on erasure). Its answers, one row per domain: the
+    // level is a coded fact a report counts (urgent housing needs), kept like a contact's method;
+    // the note on each is sealed and wiped.
+    Table {
+        name: "need_assessments",
+        home: Home::Records,
+        client: Some("client_id"),
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Text, Operational, ClientRecord),
+            col("client_id", Text, Operational, ClientRecord),
+            col("author", Text, Operational, ClientRecord),
+            col("created_at", Int, Operational, ClientRecord),
+            col("assessed_on", Text, Operational, ClientRecord),
+            col("note", Blob, Personal, ClientRecord),
+        ],
+    },
+    Table {
+        name: "need_answers",
+        home: Home::Records,
+        client: Some("client_id"),
+        backup: Backup::Carried {
+            key: "assessment_id, domain",
+        },
+        columns: &[
+            col("assessment_id", Text, Operational, ClientRecord),
+            col("client_id", Text, Operational, ClientRecord),
+            col("domain", Text, Operational, ClientRecord),
+            col("level", Text, Classified, ClientRecord),
+            col("note", Blob, Personal, ClientRecord),
+        ],
+    },
     Table {
         name: "screenings",
         home: Home::Records,

@@ -2,8 +2,8 @@
 //! never sees plaintext.
 
 use domain::{
-    CaseId, ClientId, ContactId, ContactRequestId, DeterminationId, EmergencyAccessId, NoteId,
-    Role, ScreeningId, TeamId, Timestamp, TokenId, UserId,
+    CaseId, ClientId, ContactId, ContactRequestId, DeterminationId, EmergencyAccessId,
+    NeedsAssessmentId, NoteId, Role, ScreeningId, TeamId, Timestamp, TokenId, UserId,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,6 +208,49 @@ impl std::fmt::Debug for ContactRow {
     }
 }
 
+/// A needs assessment with its answers: the notes are sealed; the day, the domains and the levels
+/// are not.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NeedsAssessmentRow {
+    pub id: NeedsAssessmentId,
+    pub client_id: ClientId,
+    /// Who recorded it, as the audit names them.
+    pub author: String,
+    /// When it was recorded.
+    pub created_at: Timestamp,
+    /// The day of the assessment (YYYY-MM-DD).
+    pub assessed_on: String,
+    /// The note on the whole assessment.
+    pub note: Option<Vec<u8>>,
+    /// One answer per domain, in the order of the domains' codes.
+    pub answers: Vec<NeedAnswerRow>,
+}
+
+/// One domain's answer in an assessment (a row of `need_answers`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct NeedAnswerRow {
+    pub domain: String,
+    pub level: String,
+    pub note: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for NeedsAssessmentRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NeedsAssessmentRow")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for NeedAnswerRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NeedAnswerRow")
+            .field("domain", &self.domain)
+            .field("level", &self.level)
+            .finish_non_exhaustive()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseRow {
     pub id: CaseId,
@@ -274,6 +317,8 @@ pub struct RecordRows {
     pub notes: Vec<NoteRow>,
     /// Newest first by when each contact was.
     pub contacts: Vec<ContactRow>,
+    /// The latest needs assessment: the client's current needs.
+    pub needs: Option<NeedsAssessmentRow>,
     pub screenings: Vec<ScreeningRow>,
     pub determinations: Vec<DeterminationRow>,
 }

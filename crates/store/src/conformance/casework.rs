@@ -1,5 +1,5 @@
-//! Case work: the programs a case is chosen from, and a client's notes and contacts, a page at a
-//! time.
+//! Case work: the programs a case is chosen from, and a client's notes, contacts and needs
+//! assessments, a page at a time.
 
 use domain::{ClientId, NoteId};
 
@@ -106,5 +106,86 @@ pub async fn contacts_come_newest_first_by_when_they_were_attempts_included(h: &
             .iter()
             .all(|row| row.present.is_none() && row.note.is_none())
     );
+    tx.commit().await.unwrap();
+}
+
+/// Needs assessments list newest first by their day (on one day, the one recorded last), each
+/// with its answers in the order of the domains' codes; a client's latest is read with their
+/// page; nothing is ever replaced; erasure wipes the notes and keeps the coded levels.
+pub async fn needs_assessments_are_kept_each_with_its_answers_newest_first(h: &impl Harness) {
+    let (store, _) = h.fresh().await;
+    let (a, _, c) = seed(&store).await;
+    let mut tx = store.write().await.unwrap();
+    // `seed` assessed on 2026-05-28. Recorded later, but about an earlier day:
+    let earlier = needs(c.id, a.id, [3; 16], "2026-05-01", T0.plus_days(1));
+    tx.insert_needs_assessment(&earlier).await.unwrap();
+    // Two on a later day: the one recorded last comes first.
+    let morning = needs(c.id, a.id, [4; 16], "2026-06-10", T0.plus_days(2));
+    let afternoon = crate::rows::NeedsAssessmentRow {
+        note: None,
+        answers: vec![
+            crate::rows::NeedAnswerRow {
+                domain: "safety".into(),
+                level: "none".into(),
+                note: None,
+            },
+            crate::rows::NeedAnswerRow {
+                domain: "housing".into(),
+                level: "some".into(),
+                note: Some(vec![5; 10]),
+            },
+        ],
+        ..needs(c.id, a.id, [5; 16], "2026-06-10", T0.plus_days(3))
+    };
+    tx.insert_needs_assessment(&afternoon).await.unwrap();
+    tx.insert_needs_assessment(&morning).await.unwrap();
+    let all = tx.needs_page(c.id, 10, 0).await.unwrap();
+    let days: Vec<(&str, Timestamp)> = all
+        .iter()
+        .map(|row| (row.assessed_on.as_str(), row.created_at))
+        .collect();
+    assert_eq!(
+        days,
+        [
+            ("2026-06-10", T0.plus_days(3)),
+            ("2026-06-10", T0.plus_days(2)),
+            ("2026-05-28", T0),
+            ("2026-05-01", T0.plus_days(1)),
+        ]
+    );
+    assert_eq!(all[3], earlier, "every field and answer reads back");
+    let domains: Vec<&str> = all[0].answers.iter().map(|a| a.domain.as_str()).collect();
+    assert_eq!(domains, ["housing", "safety"], "in the order of the codes");
+    let page = tx.needs_page(c.id, 2, 1).await.unwrap();
+    assert_eq!(page.len(), 2);
+    assert_eq!(page[0].id, morning.id);
+    assert_eq!(page[0].answers.len(), 2);
+
+    let nobody = ClientId::from_random([9; 16]);
+    let latest = tx.latest_needs_of(&[c.id, nobody]).await.unwrap();
+    assert_eq!(latest.len(), 1);
+    assert_eq!(latest[&c.id].id, afternoon.id);
+    assert_eq!(latest[&c.id].answers[0].level, "some");
+    let record = tx.records_of(&[c.id], 1, 1, 1).await.unwrap();
+    assert_eq!(
+        record[&c.id].needs.as_ref().map(|n| n.id),
+        Some(afternoon.id)
+    );
+
+    assert!(tx.erase_client(c.id, T0).await.unwrap());
+    let erased = tx.needs_page(c.id, 10, 0).await.unwrap();
+    assert_eq!(
+        erased.len(),
+        4,
+        "the assessments stay, as coded facts of the work"
+    );
+    assert!(erased.iter().all(|row| row.note.is_none()));
+    assert!(
+        erased
+            .iter()
+            .flat_map(|row| &row.answers)
+            .all(|answer| answer.note.is_none())
+    );
+    assert_eq!(erased[0].answers[1].level, "none", "the levels stay");
     tx.commit().await.unwrap();
 }

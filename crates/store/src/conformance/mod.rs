@@ -138,8 +138,8 @@ async fn seed(store: &Store) -> (UserRow, UserRow, ClientRow) {
     (a, b, c)
 }
 
-/// Gives `client` a note, a contact, a case and a screening, recorded by `by`, each with something
-/// sealed.
+/// Gives `client` a note, a contact, a needs assessment, a case and a screening, recorded by `by`,
+/// each with something sealed.
 async fn add_case_work(tx: &mut crate::Tx, client: ClientId, by: UserId, rng: &mut impl Rng) {
     let me = Actor::User(by).encode();
     tx.insert_note(&NoteRow {
@@ -152,6 +152,9 @@ async fn add_case_work(tx: &mut crate::Tx, client: ClientId, by: UserId, rng: &m
     .await
     .unwrap();
     tx.insert_contact(&contact(client, by, rng.r#gen(), T0, false))
+        .await
+        .unwrap();
+    tx.insert_needs_assessment(&needs(client, by, rng.r#gen(), "2026-05-28", T0))
         .await
         .unwrap();
     tx.insert_case(&crate::rows::CaseRow {
@@ -203,6 +206,34 @@ fn contact(
     }
 }
 
+/// A needs assessment of `client` on day `on`, recorded by `by` at `at`: housing urgent and legal
+/// not yet asked, each answer and the whole with a sealed note.
+fn needs(
+    client: ClientId,
+    by: UserId,
+    id: [u8; 16],
+    on: &str,
+    at: Timestamp,
+) -> crate::rows::NeedsAssessmentRow {
+    let answer = |domain: &str, level: &str| crate::rows::NeedAnswerRow {
+        domain: domain.into(),
+        level: level.into(),
+        note: Some(vec![id[0]; 20]),
+    };
+    crate::rows::NeedsAssessmentRow {
+        id: domain::NeedsAssessmentId::from_random(id),
+        client_id: client,
+        author: Actor::User(by).encode(),
+        created_at: at,
+        assessed_on: on.into(),
+        note: Some(vec![id[0]; 25]),
+        answers: vec![
+            answer("housing", "urgent"),
+            answer("legal", "not-yet-asked"),
+        ],
+    }
+}
+
 /// Expands to one test per conformance check, for the harness expression given.
 #[macro_export]
 macro_rules! conformance_tests {
@@ -226,6 +257,7 @@ macro_rules! conformance_tests {
             erasure_wipes_sealed_fields_and_notes,
             notes_come_a_page_at_a_time_newest_first,
             contacts_come_newest_first_by_when_they_were_attempts_included,
+            needs_assessments_are_kept_each_with_its_answers_newest_first,
             programs_are_a_list_of_unique_codes,
             key_store_puts_replaces_and_destroys,
             key_store_exports_and_imports_all_or_nothing,

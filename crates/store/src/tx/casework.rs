@@ -118,7 +118,7 @@ impl Reads {
         self.per_client(sql, clients, None, case).await
     }
 
-    /// What the pages of `clients` show besides their own rows, in five queries for them all.
+    /// What the pages of `clients` show besides their own rows, in seven queries for them all.
     pub async fn records_of(
         &mut self,
         clients: &[ClientId],
@@ -129,6 +129,7 @@ impl Reads {
         let mut cases = self.cases_of(clients).await?;
         let mut notes = self.notes_of(clients, max_notes).await?;
         let mut contacts = self.contacts_of(clients, max_contacts).await?;
+        let mut needs = self.latest_needs_of(clients).await?;
         let mut screenings = self.screenings_of(clients).await?;
         let mut determinations = self.determinations_of(clients, max_determinations).await?;
         Ok(clients
@@ -138,6 +139,7 @@ impl Reads {
                     cases: cases.remove(id).unwrap_or_default(),
                     notes: notes.remove(id).unwrap_or_default(),
                     contacts: contacts.remove(id).unwrap_or_default(),
+                    needs: needs.remove(id),
                     screenings: screenings.remove(id).unwrap_or_default(),
                     determinations: determinations.remove(id).unwrap_or_default(),
                 };

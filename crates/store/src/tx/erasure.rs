@@ -85,6 +85,8 @@ mod tests {
                  WHERE id = $1 AND erased_at IS NULL",
                 "UPDATE notes SET body = NULL WHERE client_id = $1",
                 "UPDATE contacts SET present = NULL, note = NULL WHERE client_id = $1",
+                "UPDATE need_assessments SET note = NULL WHERE client_id = $1",
+                "UPDATE need_answers SET note = NULL WHERE client_id = $1",
                 "UPDATE screenings SET answers = NULL, score = NULL, result = NULL \
                  WHERE client_id = $1",
                 "UPDATE emergency_access SET reason = NULL, review_comment = NULL WHERE client_id = $1",

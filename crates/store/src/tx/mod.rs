@@ -23,6 +23,7 @@ mod contact_requests;
 mod contacts;
 mod emergency;
 mod erasure;
+mod needs;
 mod programs;
 mod screening;
 
