@@ -614,6 +614,7 @@ async fn the_openapi_document_lists_the_contract_paths() {
         "/api/v1/clients/{id}",
         "/api/v1/clients/{id}/notes",
         "/api/v1/clients/{id}/contacts",
+        "/api/v1/clients/{id}/needs",
         "/api/v1/clients/{id}/cases",
     ] {
         assert!(doc["paths"][path].is_object(), "{path}");
@@ -670,6 +671,35 @@ async fn the_openapi_document_lists_the_contract_paths() {
         domain::contact::ContactNote::RULE.pattern(true).as_str()
     );
     assert_eq!(contact["minutes"]["maximum"], 1440);
+    // A needs assessment: its day as a case's, each domain named, each level a code or blank,
+    // each note by its rule.
+    let needs = &schemas["NeedsBody"]["properties"];
+    let domains = needs["needs"]["properties"].as_object().unwrap();
+    assert_eq!(domains.len(), 11, "{needs}");
+    assert!(domains.contains_key("identity-documents"));
+    assert_eq!(needs["needs"]["additionalProperties"], false);
+    let answer = &schemas["NeedAnswerBody"]["properties"];
+    assert_eq!(
+        answer["level"]["anyOf"][1]["enum"],
+        json!([
+            "none",
+            "some",
+            "urgent",
+            "prefers-not-to-say",
+            "not-yet-asked"
+        ])
+    );
+    assert_eq!(
+        answer["note"]["pattern"],
+        domain::needs::NeedNote::RULE.pattern(true).as_str()
+    );
+    assert_eq!(
+        needs["note"]["pattern"],
+        domain::needs::AssessmentNote::RULE.pattern(true).as_str()
+    );
+    let assessed = regex::Regex::new(needs["assessed_on"]["pattern"].as_str().unwrap()).unwrap();
+    assert!(assessed.is_match("2026-03-31") && !assessed.is_match("2026-02-30"));
+    assert_eq!(schemas["NeedsBody"]["required"], json!(["assessed_on"]));
     let required = &schemas["ContactBody"]["required"];
     assert_eq!(
         *required,
@@ -1012,5 +1042,264 @@ async fn an_erased_clients_contacts_are_gone() {
         let rosas = format!("/api/v1/clients/{}/contacts", w.client);
         let (_, listed) = send(&w.t, Some(&w.manager), Method::GET, &rosas, None).await;
         assert_eq!(listed["contacts"][0]["note"], "Kept");
+    }
+}
+
+/// A needs assessment of `client` by `who`, on the day `days_ago` before today, with what
+/// `fields` add to (or put in place of) the body.
+async fn assess_needs(
+    w: &World,
+    who: Option<&Persona>,
+    client: &str,
+    days_ago: i64,
+    fields: Value,
+) -> (StatusCode, Value) {
+    let day = w.t.app.now().plus_days(-days_ago).date();
+    let mut body = json!({"assessed_on": domain::case::format_date(day)});
+    for (key, value) in fields.as_object().unwrap() {
+        body[key] = value.clone();
+    }
+    let path = format!("/api/v1/clients/{client}/needs");
+    send(&w.t, who, Method::POST, &path, Some(body)).await
+}
+
+/// An assessment and a reassessment read back, newest first, every domain answered or "not yet
+/// asked", the notes as written; only for the people who work with the client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_needs_assessment_and_a_reassessment_are_kept_and_read_back_newest_first() {
+    for engine in engines() {
+        let w = world(engine).await;
+        w.t.clock.advance_days(3);
+        let (status, first) = assess_needs(
+            &w,
+            Some(&w.manager),
+            &w.client,
+            2,
+            json!({"needs": {
+                    "housing": {"level": "urgent", "note": "Staying with a cousin until the 15th."},
+                    "safety": {"level": "prefers-not-to-say"},
+                    "legal": {"level": "", "note": null},
+                    "identity-documents": {"level": "some", "note": "Passport taken."}},
+                   "note": "At the clinic, with an interpreter."}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{first}");
+        let (status, second) = assess_needs(
+            &w,
+            Some(&w.manager),
+            &w.client,
+            0,
+            json!({"needs": {"housing": {"level": "some", "note": "A room of her own from Monday."},
+                             "safety": {"level": "none"}}}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{second}");
+
+        let path = format!("/api/v1/clients/{}/needs", w.client);
+        let (status, listed) = send(&w.t, Some(&w.manager), Method::GET, &path, None).await;
+        assert_eq!(status, StatusCode::OK);
+        let assessments = listed["assessments"].as_array().unwrap();
+        assert_eq!(assessments.len(), 2, "{listed}");
+        let (current, before) = (&assessments[0], &assessments[1]);
+        assert_eq!(current["id"], second["id"], "the newest is the current one");
+        assert_eq!(
+            current["assessed_on"],
+            domain::case::format_date(w.t.app.now().date())
+        );
+        assert_eq!(current["needs"]["housing"]["level"], "some");
+        assert_eq!(current["needs"]["safety"]["level"], "none");
+        assert_eq!(current["created_at"], w.t.app.now().rfc3339());
+        assert_eq!(current["author"], format!("user:{}", w.manager.caller.id));
+        assert!(current["note"].is_null());
+        assert_eq!(before["id"], first["id"]);
+        let needs = before["needs"].as_object().unwrap();
+        assert_eq!(needs.len(), 11, "every domain, answered or not: {before}");
+        assert_eq!(
+            before["needs"]["housing"],
+            json!({"level": "urgent", "note": "Staying with a cousin until the 15th."})
+        );
+        assert_eq!(before["needs"]["safety"]["level"], "prefers-not-to-say");
+        assert_eq!(
+            before["needs"]["legal"],
+            json!({"level": "not-yet-asked", "note": null}),
+            "a blank level is not yet asked"
+        );
+        assert_eq!(
+            before["needs"]["mental-health"]["level"], "not-yet-asked",
+            "a domain left out is not yet asked"
+        );
+        assert_eq!(
+            before["needs"]["identity-documents"]["note"],
+            "Passport taken."
+        );
+        assert_eq!(before["note"], "At the clinic, with an interpreter.");
+        let (_, older) = send(
+            &w.t,
+            Some(&w.manager),
+            Method::GET,
+            &format!("{path}?limit=1&offset=1"),
+            None,
+        )
+        .await;
+        assert_eq!(older["assessments"][0]["id"], first["id"]);
+        assert_eq!(older["assessments"].as_array().unwrap().len(), 1);
+
+        // Nobody else reads or assesses; an unknown client is the same "not found".
+        assert_eq!(
+            send(&w.t, None, Method::GET, &path, None).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+        for who in [&w.other_manager, &w.outreach] {
+            assert_eq!(
+                send(&w.t, Some(who), Method::GET, &path, None).await.0,
+                StatusCode::NOT_FOUND
+            );
+            let (status, _) = assess_needs(&w, Some(who), &w.client, 0, json!({})).await;
+            assert_eq!(status, StatusCode::NOT_FOUND);
+        }
+        let actions: Vec<String> = w.t.audit().await.into_iter().map(|e| e.action).collect();
+        let count = |a: &str| actions.iter().filter(|x| x.as_str() == a).count();
+        assert_eq!(count("need.create"), 2);
+        assert_eq!(count("need.list"), 2);
+        assert_eq!(count("access.refused"), 4, "each refusal audited");
+    }
+}
+
+/// An assessment the server cannot take is answered 422 naming the field (a domain's level or
+/// note by the domain), and nothing is recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_needs_assessment_that_cannot_be_recorded_names_its_field_and_records_nothing() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let today = w.t.app.now().date();
+        let iso = domain::case::format_date;
+        let long = "n".repeat(1001);
+        let cases: Vec<(Value, &str)> = vec![
+            (json!({"assessed_on": "2026-02-30"}), "assessed_on"),
+            (json!({"assessed_on": "31/03/2026"}), "assessed_on"),
+            (json!({"assessed_on": ""}), "assessed_on"),
+            (
+                json!({"assessed_on": iso(today.next_day().unwrap().next_day().unwrap())}),
+                "assessed_on",
+            ),
+            // Before the day the client was recorded (anywhere on Earth).
+            (
+                json!({"assessed_on": iso(today.previous_day().unwrap().previous_day().unwrap())}),
+                "assessed_on",
+            ),
+            (
+                json!({"needs": {"housing": {"level": "Urgent"}}}),
+                "needs.housing.level",
+            ),
+            (
+                json!({"needs": {"mental-health": {"level": "very"}}}),
+                "needs.mental-health.level",
+            ),
+            (json!({"needs": {"shelter": {"level": "urgent"}}}), "needs"),
+            (
+                json!({"needs": {"legal": {"level": "some", "note": long}}}),
+                "needs.legal.note",
+            ),
+            (
+                json!({"needs": {"immigration": {"note": "a\u{0}b"}}}),
+                "needs.immigration.note",
+            ),
+            (json!({"note": "a\u{7}b"}), "note"),
+        ];
+        for (fields, field) in cases {
+            let (status, body) =
+                assess_needs(&w, Some(&w.manager), &w.client, 0, fields.clone()).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{fields}: {body}");
+            let message = body["error"]["message"].as_str().unwrap();
+            assert!(
+                message.starts_with(&format!("{field}:")),
+                "{fields}: {message}"
+            );
+        }
+        // Shapes the server does not read at all: 400.
+        for fields in [
+            json!({"needs": {"housing": {"level": "urgent", "urgency": 3}}}),
+            json!({"needs": [{"domain": "housing"}]}),
+            json!({"needs": {"housing": {"level": 2}}}),
+            json!({"notes": "x"}),
+        ] {
+            let (status, body) =
+                assess_needs(&w, Some(&w.manager), &w.client, 0, fields.clone()).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{fields}: {body}");
+        }
+        let path = format!("/api/v1/clients/{}/needs", w.client);
+        let (_, listed) = send(&w.t, Some(&w.manager), Method::GET, &path, None).await;
+        assert_eq!(listed["assessments"], json!([]), "nothing was recorded");
+        // Nothing asked at all is an assessment too (every question may be left unanswered),
+        // and tomorrow is already today somewhere.
+        for days_ago in [0, -1] {
+            let (status, body) =
+                assess_needs(&w, Some(&w.manager), &w.client, days_ago, json!({})).await;
+            assert_eq!(status, StatusCode::CREATED, "{days_ago}: {body}");
+        }
+    }
+}
+
+/// Erasing a client takes their needs with them: the API no longer finds them, and the notes
+/// are wiped from the rows that remain, while the coded levels stay for the reports.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erased_clients_needs_are_gone() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let lead = w.t.persona("sue.lead", Role::Supervisor).await;
+        let (_, created) = send(
+            &w.t,
+            Some(&lead),
+            Method::POST,
+            "/api/v1/clients",
+            Some(new_client("Mara")),
+        )
+        .await;
+        let mara = created["id"].as_str().unwrap().to_owned();
+        let canary = json!({"needs": {"housing": {"level": "urgent", "note": "Canary shelter"}},
+                            "note": "Canary overall"});
+        let (status, _) = assess_needs(&w, Some(&lead), &mara, 0, canary).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let kept = json!({"needs": {"legal": {"level": "some", "note": "Kept"}}});
+        let (status, _) = assess_needs(&w, Some(&w.manager), &w.client, 0, kept).await;
+        assert_eq!(status, StatusCode::CREATED);
+
+        let erase = format!("/api/v1/clients/{mara}");
+        assert_eq!(
+            send(&w.t, Some(&lead), Method::DELETE, &erase, None)
+                .await
+                .0,
+            StatusCode::NO_CONTENT
+        );
+        let path = format!("/api/v1/clients/{mara}/needs");
+        assert_eq!(
+            send(&w.t, Some(&lead), Method::GET, &path, None).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let (status, _) = assess_needs(&w, Some(&lead), &mara, 0, json!({})).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "nothing more is recorded");
+        let mut tx = w.t.app.store().read().await.unwrap();
+        let rows = tx.needs_page(mara.parse().unwrap(), 10, 0).await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert!(rows[0].note.is_none());
+        assert!(rows[0].answers.iter().all(|a| a.note.is_none()));
+        let housing = rows[0]
+            .answers
+            .iter()
+            .find(|a| a.domain == "housing")
+            .unwrap();
+        assert_eq!(housing.level, "urgent", "the coded level stays");
+        let rosa = tx
+            .needs_page(w.client.parse().unwrap(), 10, 0)
+            .await
+            .unwrap();
+        assert!(
+            rosa[0].answers.iter().any(|a| a.note.is_some()),
+            "another client keeps theirs"
+        );
+        tx.commit().await.unwrap();
+        let rosas = format!("/api/v1/clients/{}/needs", w.client);
+        let (_, listed) = send(&w.t, Some(&w.manager), Method::GET, &rosas, None).await;
+        assert_eq!(listed["assessments"][0]["needs"]["legal"]["note"], "Kept");
     }
 }

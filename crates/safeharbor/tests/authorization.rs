@@ -125,9 +125,10 @@ const CLIENT_COLUMNS: [(Person, Target, &str); 20] = [
 /// Every route about one client, and what each column of `CLIENT_COLUMNS` gets. Typed by hand
 /// from DESIGN.md and SECURITY.md: a worker runs the case of a client assigned to them (outreach
 /// screens and writes notes but opens no case); a team lead reads their team's records, adds
-/// notes and logs contacts and assigns the work but does not run the case; an emergency opens
-/// reading, notes and the contact log only, never a restricted record; erasing and restricting
-/// stay with an assigned supervisor; administrators and analysts read no case content.
+/// notes, logs contacts, assesses needs and assigns the work but does not run the case; an
+/// emergency opens reading, notes, the contact log and the needs only, never a restricted
+/// record; erasing and restricting stay with an assigned supervisor; administrators and analysts
+/// read no case content.
 #[rustfmt::skip]
 const ABOUT_A_CLIENT: &[(&str, [Want; 20])] = &[
     //                                                 anon   |    outreach: A, E, U, R    |     case manager: A, T, E, U, R    |       supervisor: A, L, E, U, R, X       |  Tom  |  Ada   Dan  |  none
@@ -136,6 +137,8 @@ const ABOUT_A_CLIENT: &[(&str, [Want; 20])] = &[
     ("POST /api/v1/clients/{id}/notes",               [S401,   S201, S201, S404, S404,   S201, S404, S201, S404, S404,   S201, S201, S201, S404, S404, S404,   S201,   S404, S404,   S404]),
     ("GET /api/v1/clients/{id}/contacts",             [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /api/v1/clients/{id}/contacts",            [S401,   S201, S201, S404, S404,   S201, S404, S201, S404, S404,   S201, S201, S201, S404, S404, S404,   S201,   S404, S404,   S404]),
+    ("GET /api/v1/clients/{id}/needs",                [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
+    ("POST /api/v1/clients/{id}/needs",               [S401,   S201, S201, S404, S404,   S201, S404, S201, S404, S404,   S201, S201, S201, S404, S404, S404,   S201,   S404, S404,   S404]),
     ("GET /api/v1/clients/{id}/cases",                [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /api/v1/clients/{id}/cases",               [S401,   S404, S404, S404, S404,   S201, S404, S404, S404, S404,   S201, S404, S404, S404, S404, S404,   S201,   S404, S404,   S404]),
     ("GET /api/v1/clients/{id}/screenings",           [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
@@ -146,6 +149,8 @@ const ABOUT_A_CLIENT: &[(&str, [Want; 20])] = &[
     ("GET /app/clients/{id}",                         [Login,  S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /app/clients/{id}/notes",                  [Login,  S303, S303, S404, S404,   S303, S404, S303, S404, S404,   S303, S303, S303, S404, S404, S404,   S303,   S404, S404,   S404]),
     ("POST /app/clients/{id}/contacts",               [Login,  S303, S303, S404, S404,   S303, S404, S303, S404, S404,   S303, S303, S303, S404, S404, S404,   S303,   S404, S404,   S404]),
+    ("GET /app/clients/{id}/needs",                   [Login,  S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
+    ("POST /app/clients/{id}/needs",                  [Login,  S303, S303, S404, S404,   S303, S404, S303, S404, S404,   S303, S303, S303, S404, S404, S404,   S303,   S404, S404,   S404]),
     ("GET /app/clients/{id}/access",                  [Login,  S404, S404, S404, S404,   S404, S404, S404, S404, S404,   S200, S200, S404, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("GET /app/clients/{id}/safety",                  [Login,  S200, S404, S404, S404,   S200, S404, S404, S404, S404,   S200, S404, S404, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /app/clients/{id}/safety",                 [Login,  S303, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S404, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
@@ -614,6 +619,9 @@ impl World {
             "POST /api/v1/clients/{id}/contacts" => Body::Json(json!({
                 "occurred_at": self.t.app.now().rfc3339(), "method": "phone", "reached": false,
                 "note": "No answer."})),
+            "POST /api/v1/clients/{id}/needs" => Body::Json(json!({
+                "assessed_on": domain::case::format_date(self.t.app.now().date()),
+                "needs": {"housing": {"level": "urgent", "note": "Staying with a friend."}}})),
             "POST /api/v1/clients/{id}/cases" => {
                 Body::Json(json!({"program": "drop-in", "opened_on": "2026-11-01"}))
             }
@@ -632,6 +640,16 @@ impl World {
                 ("minutes", ""),
                 ("present", ""),
                 ("note", "No answer."),
+            ]),
+            "POST /app/clients/{id}/needs" => form(&[
+                (
+                    "assessed_on",
+                    &domain::case::format_date(self.t.app.now().date()),
+                ),
+                ("needs.housing.level", "urgent"),
+                ("needs.housing.note", "Staying with a friend."),
+                ("needs.legal.level", ""),
+                ("note", ""),
             ]),
             "POST /app/clients/{id}/safety" => form(&[("safe_contact", "After 6 pm")]),
             "POST /app/clients/{id}/screenings" => {

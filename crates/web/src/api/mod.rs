@@ -4,6 +4,7 @@ pub(crate) mod cases;
 pub(crate) mod clients;
 pub(crate) mod contacts;
 pub(crate) mod determinations;
+pub(crate) mod needs;
 pub(crate) mod notes;
 mod openapi;
 pub(crate) mod screenings;
@@ -23,6 +24,7 @@ pub(crate) fn routes() -> Router<app::App> {
             "/clients/{id}/contacts",
             post(contacts::create).get(contacts::list),
         )
+        .route("/clients/{id}/needs", post(needs::create).get(needs::list))
         .route("/clients/{id}/cases", post(cases::create).get(cases::list))
         .route(
             "/clients/{id}/screenings",

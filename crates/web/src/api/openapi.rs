@@ -8,13 +8,14 @@ use domain::client::{
 };
 use domain::contact::{ContactMethod, ContactNote, INSTANT_PATTERN, MAX_MINUTES, Present};
 use domain::legal::{FACT_PATHS, FactSource};
+use domain::needs::{AssessmentNote, NeedDomain, NeedLevel, NeedNote};
 use domain::note::NoteText;
 use domain::text::{TextRule, WHITESPACE, dates_pattern};
 use serde_json::{Value, json};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{cases, clients, contacts, determinations, notes, screenings, shape};
+use super::{cases, clients, contacts, determinations, needs, notes, screenings, shape};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -27,6 +28,7 @@ use super::{cases, clients, contacts, determinations, notes, screenings, shape};
         clients::create, clients::read, clients::caseload, clients::duplicates, clients::erase,
         notes::create, notes::list,
         contacts::create, contacts::list,
+        needs::create, needs::list,
         cases::create, cases::list,
         screenings::create, screenings::list, screenings::instruments,
         determinations::create, determinations::list,
@@ -37,6 +39,8 @@ use super::{cases, clients, contacts, determinations, notes, screenings, shape};
         clients::CaseloadResponse, clients::DuplicatesBody, clients::DuplicatesResponse,
         notes::NoteBody, notes::NoteResponse, notes::NotesResponse,
         contacts::ContactBody, contacts::ContactResponse, contacts::ContactsResponse,
+        needs::NeedsBody, needs::NeedAnswerBody, needs::NeedAnswerResponse,
+        needs::NeedsAssessmentResponse, needs::NeedsResponse,
         cases::CaseBody, cases::CaseResponse, cases::CasesResponse,
         screenings::ScreeningBody, screenings::ScreeningResult, screenings::ScreeningRecord,
         screenings::ScreeningsResponse, screenings::InstrumentSummary, screenings::InstrumentsResponse,
@@ -128,9 +132,31 @@ fn accepted(doc: &mut Value, today: time::Date) {
         json!({ "type": ["integer", "null"], "minimum": 0, "maximum": MAX_MINUTES });
     contact["present"] = text(Present::RULE, true);
     contact["note"] = text(ContactNote::RULE, true);
-    // A case's dates run from 1900 to 2100; its program is a code, trimmed.
-    let case = &mut schemas["CaseBody"]["properties"];
+    // A case's dates, and an assessment's, run from 1900 to 2100 (a date after today, or before
+    // the client was recorded, is refused too, naming the field).
     let case_date = dates_pattern(time::macros::date!(2100 - 12 - 31), false);
+    // A needs assessment names only the domains there are, each answer a level (blank or left
+    // out: not yet asked) and a note.
+    let answer = &mut schemas["NeedAnswerBody"]["properties"];
+    answer["level"] = coded(NeedLevel::ALL.iter().map(|l| l.as_str()));
+    answer["note"] = text(NeedNote::RULE, true);
+    let domains: serde_json::Map<String, Value> = NeedDomain::ALL
+        .iter()
+        .map(|d| {
+            let answer = json!({ "$ref": "#/components/schemas/NeedAnswerBody" });
+            (d.as_str().to_owned(), answer)
+        })
+        .collect();
+    let needs = &mut schemas["NeedsBody"]["properties"];
+    needs["assessed_on"] = json!({ "type": "string", "pattern": case_date });
+    needs["needs"] = json!({
+        "type": "object",
+        "properties": domains,
+        "additionalProperties": false,
+    });
+    needs["note"] = text(AssessmentNote::RULE, true);
+    // A case's program is a code, trimmed.
+    let case = &mut schemas["CaseBody"]["properties"];
     case["opened_on"] = json!({ "type": "string", "pattern": case_date });
     case["closed_on"] = json!({ "type": ["string", "null"], "pattern": case_date });
     case["program"] = json!({
@@ -171,6 +197,8 @@ fn accepted(doc: &mut Value, today: time::Date) {
         "listNotes",
         "logContact",
         "listContacts",
+        "assessNeeds",
+        "listNeeds",
         "openCase",
         "listCases",
         "recordScreening",

@@ -1,5 +1,6 @@
-//! The case worker's pages about one client: their page (cases, notes, add a note, the contact
-//! log), their safety flags, and the intake of a new client with a possible-duplicate warning.
+//! The case worker's pages about one client: their page (cases, current needs, notes, add a note,
+//! the contact log), their safety flags, and the intake of a new client with a possible-duplicate
+//! warning.
 
 use askama::Template;
 use axum::Router;
@@ -17,6 +18,7 @@ use super::caseload::{Line, lines};
 use super::choices::{AGE_BANDS, Choice, GENDERS, labelled};
 use super::contacts::{self, ContactFields, ContactLine};
 use super::links;
+use super::needs::{self, NeedsSummary};
 use super::on_client::{Change, OnClient, client_to};
 use super::page::{self, Chrome, Place, RecordId, render, when};
 use super::records;
@@ -75,6 +77,11 @@ struct ClientPage {
     contacts: Vec<ContactLine>,
     /// The "Log a contact" form, for someone who may log one.
     contact_form: Option<ContactFields>,
+    /// The current needs (the latest assessment), the most pressing first.
+    needs: Option<NeedsSummary>,
+    /// The needs page: the form for someone who may assess, else the history.
+    needs_href: String,
+    may_assess: bool,
     screenings: Vec<ScreeningLine>,
     screen_href: Option<String>,
     determinations: Vec<DeterminationLine>,
@@ -112,6 +119,7 @@ pub(crate) async fn client_page(
         cases,
         notes,
         contacts,
+        needs: current_needs,
         screenings,
         determinations,
         relationship,
@@ -153,6 +161,9 @@ pub(crate) async fn client_page(
                 .map_or("", |a| labelled(AGE_BANDS, a.as_str())),
             contacts: contacts::lines(zone, &client.preferred_name, contacts),
             contact_form,
+            needs: needs::summary(current_needs.as_ref()),
+            needs_href: links::of_client(links::NEEDS, id),
+            may_assess: may(Action::WriteNeeds),
             client,
             cases: cases
                 .into_iter()

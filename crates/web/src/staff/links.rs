@@ -24,6 +24,7 @@ pub(crate) const NEW_CLIENT: &str = "/app/clients/new";
 pub(crate) const CLIENT: &str = "/app/clients/{id}";
 pub(crate) const NOTES: &str = "/app/clients/{id}/notes";
 pub(crate) const CONTACTS: &str = "/app/clients/{id}/contacts";
+pub(crate) const NEEDS: &str = "/app/clients/{id}/needs";
 pub(crate) const ACCESS_LOG: &str = "/app/clients/{id}/access";
 pub(crate) const SAFETY: &str = "/app/clients/{id}/safety";
 pub(crate) const SCREENINGS: &str = "/app/clients/{id}/screenings";

@@ -14,6 +14,7 @@ mod determinations;
 mod emergency;
 mod links;
 mod login;
+mod needs;
 mod on_client;
 pub(crate) mod page;
 mod paging;
@@ -41,6 +42,7 @@ pub(crate) fn routes() -> Router<app::App> {
         .merge(passkey::routes())
         .merge(caseload::routes())
         .merge(clients::routes())
+        .merge(needs::routes())
         .merge(screenings::routes())
         .merge(determinations::routes())
         .merge(determination::routes())
