@@ -2099,3 +2099,182 @@ async fn a_worker_logs_contacts_and_attempts_from_the_client_page() {
         assert_eq!(actions.iter().filter(|a| *a == "contact.create").count(), 2);
     }
 }
+
+/// The needs assessment: from the client's page to the needs page, whose form starts empty (every
+/// question "not yet asked", why each is asked beside it, and what the record already says
+/// beside safety and above the questions); an assessment, then a reassessment that starts from
+/// it, the history newest first with what changed; the client's page shows the current needs,
+/// urgent first; a refused assessment comes back with everything typed and the problem beside its
+/// box, and nothing is recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_assesses_needs_reassesses_them_and_reads_what_changed() {
+    use domain::needs::NeedDomain;
+    for engine in engines() {
+        let chicago = domain::time::ProgramZone::parse("America/Chicago").unwrap();
+        let t = TestApp::start_in(engine, chicago.clone()).await;
+        let (_, secret) = t.enrolled("ana.m", Role::CaseManager).await;
+        let mut staff = Staff::new(&t);
+        staff.sign_in("ana.m", &secret).await;
+        let rosa = record_rosa(&mut staff).await;
+        let needs = format!("{rosa}/needs");
+        let record = staff.get(&rosa).await.body;
+        assert!(record.contains("No needs assessment yet."), "{record}");
+        assert!(record.contains(&format!("<a href=\"{needs}\">Assess needs</a>")));
+
+        let empty = staff.get(&needs).await;
+        assert_eq!(empty.status, StatusCode::OK);
+        let body = &empty.body;
+        assert!(body.contains("Assess needs") && body.contains("No assessment yet."));
+        let today = chicago.day(t.app.now());
+        assert!(body.contains(&format!("name=\"assessed_on\" value=\"{today}\"")));
+        assert_eq!(
+            body.matches("value=\"not-yet-asked\" checked").count(),
+            11,
+            "every question starts unanswered"
+        );
+        for domain in NeedDomain::ALL {
+            assert!(body.contains(&format!("Why we ask: {}", domain.why())));
+        }
+        // Shown, not asked again: the safety flags beside safety, the languages above.
+        assert!(body.contains("Text only, weekdays after 6 pm"));
+        assert!(body.contains("(from the safety flags)"));
+        assert!(body.contains("Spanish, English"));
+        assert!(empty.form_actions().any(|a| a == needs));
+
+        let first = [
+            ("assessed_on", today.as_str()),
+            ("needs.safety.level", "prefers-not-to-say"),
+            ("needs.housing.level", "urgent"),
+            (
+                "needs.housing.note",
+                "Staying with a cousin until the 15th.",
+            ),
+            ("needs.legal.level", "some"),
+            ("needs.legal.note", ""),
+            ("note", "We talked at the clinic."),
+        ];
+        let saved = staff.submit(&needs, &needs, &first).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        assert_eq!(saved.location(), needs);
+        let page = staff.get(&needs).await.body;
+        assert!(page.contains("Reassess needs"), "{page}");
+        assert!(page.contains("The first assessment."));
+        assert!(page.contains("name=\"needs.housing.level\" value=\"urgent\" checked"));
+        assert!(page.contains(">Staying with a cousin until the 15th.</textarea>"));
+        assert!(page.contains("We talked at the clinic."));
+        let record = staff.get(&rosa).await.body;
+        assert!(record.contains(&format!("As assessed {today}")), "{record}");
+        assert!(record.contains("<dt class=\"level-urgent\">Urgent</dt><dd>Housing</dd>"));
+        assert!(record.contains("<dt class=\"level-some\">Some need</dt><dd>Legal</dd>"));
+        let urgent = record.find("level-urgent").unwrap();
+        let some = record.find("level-some").unwrap();
+        let private = record.find("Prefers not to say</dt><dd>Safety").unwrap();
+        assert!(urgent < some && some < private, "the most pressing first");
+
+        // A reassessment changes only what changed: the rest comes from the form as filled in.
+        t.clock.advance_minutes(5);
+        let second = [
+            ("assessed_on", today.as_str()),
+            ("needs.safety.level", "none"),
+            ("needs.housing.level", "some"),
+            ("needs.housing.note", "A room of her own from Monday."),
+            ("needs.legal.level", "some"),
+            ("note", ""),
+        ];
+        let saved = staff.submit(&needs, &needs, &second).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let page = staff.get(&needs).await.body;
+        let history = &page[page.find("id=\"history\"").unwrap()..];
+        assert_eq!(history.matches("Assessed ").count(), 2, "{history}");
+        let newest = history.find("A room of her own from Monday.").unwrap();
+        let oldest = history
+            .find("Staying with a cousin until the 15th.")
+            .unwrap();
+        assert!(newest < oldest, "newest first");
+        assert!(history.contains("Changed since the assessment before:"));
+        assert!(history.contains("<li>Safety: Prefers not to say → No need</li>"));
+        assert!(history.contains("<li>Housing: Urgent → Some need</li>"));
+        assert!(!history.contains("<li>Legal:"), "legal did not change");
+
+        // Refused, each for one box: what was typed comes back, the problem beside its box.
+        t.clock.advance_minutes(5);
+        let long = "l".repeat(1001);
+        let before = chicago.day(t.app.now().plus_days(-2));
+        for (field, value, problem, beside) in [
+            (
+                "needs.housing.level",
+                "Urgent!",
+                "Housing, the level of need: must be one of",
+                "need-housing-level-problem",
+            ),
+            (
+                "needs.legal.note",
+                long.as_str(),
+                "Legal, the note: is too long",
+                "need-legal-note-problem",
+            ),
+            (
+                "assessed_on",
+                "2100-01-01",
+                "The day of the assessment: must not be in the future",
+                "assessed-on-problem",
+            ),
+            (
+                "assessed_on",
+                before.as_str(),
+                "The day of the assessment: must not be before the client was recorded",
+                "assessed-on-problem",
+            ),
+        ] {
+            let mut form = vec![
+                ("assessed_on", today.as_str()),
+                ("needs.housing.level", "some"),
+                ("needs.mental-health.level", "some"),
+                ("needs.mental-health.note", "Typed and kept"),
+                ("needs.legal.note", ""),
+                ("note", "An overall note, kept too"),
+            ];
+            form.retain(|(name, _)| *name != field);
+            form.push((field, value));
+            let refused = staff.submit(&needs, &needs, &form).await;
+            assert_eq!(
+                refused.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{problem}"
+            );
+            let body = &refused.body;
+            assert!(body.contains(problem), "{problem}: {body}");
+            assert!(body.contains(&format!("id=\"{beside}\"")), "{problem}");
+            assert!(
+                body.matches(beside).count() >= 2,
+                "the box names its problem"
+            );
+            assert!(body.contains("aria-invalid=\"true\""));
+            assert!(body.contains(">Typed and kept</textarea>"));
+            assert!(body.contains(">An overall note, kept too</textarea>"));
+            assert!(body.contains("name=\"needs.mental-health.level\" value=\"some\" checked"));
+            if field == "assessed_on" {
+                assert!(body.contains(&format!("name=\"assessed_on\" value=\"{value}\"")));
+            }
+        }
+        // A form with a box the page does not have is not read at all.
+        let odd = staff
+            .submit(
+                &needs,
+                &needs,
+                &[
+                    ("assessed_on", today.as_str()),
+                    ("needs.shelter.level", "urgent"),
+                ],
+            )
+            .await;
+        assert_eq!(odd.status, StatusCode::BAD_REQUEST);
+        let page = staff.get(&needs).await.body;
+        assert!(
+            !page.contains("Typed and kept</p>"),
+            "nothing refused was recorded"
+        );
+        let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
+        assert_eq!(actions.iter().filter(|a| *a == "need.create").count(), 2);
+    }
+}
