@@ -1,6 +1,5 @@
-//! Demo data: made-up clients, cases, notes and contacts, the same every time for the same seed.
-//! Nothing here
-//! describes a real person.
+//! Demo data: made-up clients, cases, notes, contacts and needs assessments, the same every time
+//! for the same seed. Nothing here describes a real person.
 
 use app::{App, Caller, NewCase, Purpose};
 use domain::case::{CaseDates, ProgramCode, ProgramName};
@@ -11,6 +10,7 @@ use domain::client::{
 use domain::contact::{Minutes, RawContact};
 use domain::contact_request::RawContactRequest;
 use domain::legal::{FactSource, Facts};
+use domain::needs::{NeedDomain, RawAnswer, RawAssessment};
 use domain::note::NoteText;
 use domain::signin::NewPassword;
 use domain::{ClientId, Role};
@@ -232,6 +232,10 @@ pub async fn seed(
         if n % 3 == 0 {
             contacts(app, manager, id, rng.gen_range(1..=CONTACTS.len())).await?;
         }
+        // Every fourth client has had their needs assessed, then reassessed.
+        if n % 4 == 1 {
+            needs(app, manager, id).await?;
+        }
         // Every tenth client has a screening and a determination to look at.
         if n % 10 == 0 {
             identification(app, manager, id).await?;
@@ -307,6 +311,92 @@ async fn contacts(
         }
         .parse(app.now())?;
         app.log_contact(manager, client, contact, Purpose::CaseWork)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A made-up needs assessment: each answer as (domain, level, note).
+type DemoNeeds = &'static [(NeedDomain, &'static str, Option<&'static str>)];
+
+/// Made-up assessments, the first and a reassessment: housing was urgent and is now met in
+/// part, the documents were found, and the person still prefers not to talk about substance use.
+const NEEDS: [(DemoNeeds, Option<&str>); 2] = [
+    (
+        &[
+            (
+                NeedDomain::Safety,
+                "some",
+                Some("Feels safe at the shelter, not on the bus."),
+            ),
+            (
+                NeedDomain::Housing,
+                "urgent",
+                Some("Staying with a friend until the end of the week."),
+            ),
+            (NeedDomain::MentalHealth, "some", None),
+            (NeedDomain::SubstanceUse, "prefers-not-to-say", None),
+            (
+                NeedDomain::IdentityDocuments,
+                "urgent",
+                Some("Passport kept by the person she worked for."),
+            ),
+        ],
+        Some("First talk about needs, at the drop-in centre, with an interpreter."),
+    ),
+    (
+        &[
+            (
+                NeedDomain::Safety,
+                "some",
+                Some("Feels safe at the shelter, not on the bus."),
+            ),
+            (
+                NeedDomain::Housing,
+                "some",
+                Some("A room at the shelter for 90 days."),
+            ),
+            (
+                NeedDomain::MentalHealth,
+                "some",
+                Some("Would like a counsellor who speaks Spanish."),
+            ),
+            (NeedDomain::SubstanceUse, "prefers-not-to-say", None),
+            (
+                NeedDomain::Legal,
+                "some",
+                Some("Asked about clearing an old charge."),
+            ),
+            (
+                NeedDomain::IdentityDocuments,
+                "none",
+                Some("Birth certificate ordered."),
+            ),
+        ],
+        None,
+    ),
+];
+
+/// `NEEDS` recorded today for `client`, the first and then the reassessment (the demo's clients
+/// are recorded now, and an assessment is never dated before its client was recorded).
+async fn needs(app: &App, manager: &Caller, client: ClientId) -> anyhow::Result<()> {
+    for (answers, note) in NEEDS {
+        let assessment = RawAssessment {
+            assessed_on: app.now().date(),
+            answers: answers
+                .iter()
+                .map(|(domain, level, note)| {
+                    let answer = RawAnswer {
+                        level: Some(*level),
+                        note: *note,
+                    };
+                    (*domain, answer)
+                })
+                .collect(),
+            note,
+        }
+        .parse(app.now())?;
+        app.assess_needs(manager, client, assessment, Purpose::CaseWork)
             .await?;
     }
     Ok(())
