@@ -26,6 +26,7 @@ const NAME: &str = "Zinnia Canarywood";
 const ASKED: &str = "Marlowe Canaryfield";
 const NOTE: &str = "Canary note 7f3a: met by the river, feeling safer.";
 const CONTACT: &str = "Canary contact 2c9e: tried the safe number, no answer.";
+const NEED: &str = "Canary need 5d1b: a room until Friday, then nowhere.";
 
 async fn fill(b: &Browser, css: &str, text: &str) {
     let field = b.find(css).await;
@@ -176,6 +177,27 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     )
     .await;
     assert!(b.page_source().await.contains("not reached this time"));
+    // Assess needs from the client's page: every question starts unanswered; housing is urgent,
+    // with a note. The page then holds the history, and the form starts from these answers.
+    b.click(&b.find("a[href$='/needs']").await).await;
+    b.wait_for_url("the needs page", |u| u.ends_with("/needs"))
+        .await;
+    seen(&b, &axe, "needs-first", &mut problems).await;
+    b.click(
+        &b.find("input[name=\"needs.housing.level\"][value=urgent]")
+            .await,
+    )
+    .await;
+    fill(&b, "#need-housing-note", NEED).await;
+    b.click(&b.find("form[action$='/needs'] button[type=submit]").await)
+        .await;
+    b.wait_for(
+        "the assessment in the history",
+        "return document.body.innerText.includes('The first assessment.');",
+    )
+    .await;
+    assert!(b.page_source().await.contains("Reassess needs"));
+    seen(&b, &axe, "needs", &mut problems).await;
     b.goto(&t.url("/app/")).await;
     // Waited for, not read at once: under load the caseload can still be loading.
     b.wait_for(
@@ -308,7 +330,8 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     assert!(
         !source.contains(NAME)
             && !source.contains("Canary note")
-            && !source.contains("Canary contact"),
+            && !source.contains("Canary contact")
+            && !source.contains("Canary need"),
         "Back showed client data at {after_back}"
     );
 
@@ -331,7 +354,13 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     // And no file of the closed profile holds the client's name or note (P23).
     let profile = b.profile_dir();
     b.quit().await;
-    for canary in [NAME, "Canary note 7f3a", "Canary contact 2c9e", ASKED] {
+    for canary in [
+        NAME,
+        "Canary note 7f3a",
+        "Canary contact 2c9e",
+        "Canary need 5d1b",
+        ASKED,
+    ] {
         let holding = files_holding(&profile, canary);
         assert!(holding.is_empty(), "{canary:?} is in {holding:?}");
     }
