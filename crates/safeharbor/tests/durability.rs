@@ -1072,6 +1072,8 @@ fn canary_never_reaches_disk_or_logs() {
         let in_purpose = marker("INPURPOSE");
         let present = marker("PRESENT");
         let contact_note = marker("CONTACTNOTE");
+        let need_note = marker("NEEDNOTE");
+        let needs_note = marker("NEEDSNOTE");
         let stored = [
             &preferred,
             &legal,
@@ -1084,6 +1086,8 @@ fn canary_never_reaches_disk_or_logs() {
             &do_not_contact,
             &present,
             &contact_note,
+            &need_note,
+            &needs_note,
         ];
 
         // Write them.
@@ -1185,6 +1189,28 @@ fn canary_never_reaches_disk_or_logs() {
             "{logged}"
         );
         assert_eq!(logged["contacts"][0]["note"], contact_note.as_str());
+        // A needs assessment, on the day the note was written, with a note on one domain and
+        // one on the whole, sealed; read back like the rest.
+        let needs = server.url(&format!("/api/v1/clients/{id}/needs"));
+        let day = notes["notes"][0]["created_at"].as_str().unwrap_or_default();
+        let response = http
+            .post(&needs)
+            .bearer_auth(&token)
+            .json(&json!({"assessed_on": day.get(..10).unwrap_or_default(),
+                          "needs": {"housing": {"level": "urgent", "note": need_note}},
+                          "note": needs_note}))
+            .send()
+            .await
+            .expect("POST needs");
+        assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+        let assessed = read_back(&http, &needs, &token).await.expect("GET needs");
+        let current = &assessed["assessments"][0];
+        assert_eq!(
+            current["needs"]["housing"]["note"],
+            need_note.as_str(),
+            "{assessed}"
+        );
+        assert_eq!(current["note"], needs_note.as_str());
         let caseload = read_back(&http, &server.url("/api/v1/clients"), &token)
             .await
             .expect("GET caseload");

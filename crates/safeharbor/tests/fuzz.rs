@@ -368,6 +368,7 @@ async fn json_bodies_never_get_a_server_error() {
         ("/api/v1/clients".into(), "create-client"),
         ("/api/v1/clients/duplicates".into(), "duplicates"),
         (format!("/api/v1/clients/{client}/notes"), "note"),
+        (format!("/api/v1/clients/{client}/needs"), "needs"),
         (format!("/api/v1/clients/{client}/cases"), "case"),
         (format!("/api/v1/clients/{client}/screenings"), "screening"),
         (
@@ -441,8 +442,8 @@ const ODD_VALUES: &[&str] = &[
 ];
 
 /// Every form on a case manager's pages (the caseload, intake, a client's record, safety flags,
-/// screenings, the determination worksheet, the account page), found in the pages themselves and
-/// posted with odd values, fields dropped, repeated or added: never a 5xx.
+/// needs, screenings, the determination worksheet, the account page), found in the pages
+/// themselves and posted with odd values, fields dropped, repeated or added: never a 5xx.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_forms_never_get_a_server_error() {
     let t = common::TestApp::start(common::Engine::Sqlite).await;
@@ -455,6 +456,7 @@ async fn staff_forms_never_get_a_server_error() {
         "/app/clients/new".to_owned(),
         client.clone(),
         format!("{client}/safety"),
+        format!("{client}/needs"),
         format!("{client}/screenings/new"),
         format!("{client}/screenings/new/sscst-6"),
         format!("{client}/determinations/new"),
