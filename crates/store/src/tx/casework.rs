@@ -10,6 +10,8 @@ use super::{Reads, Tx, newest_of, one, opt_parsed, parsed, ts};
 use crate::Result;
 use crate::rows::{CaseRow, NoteRow, RecordRows};
 
+const NOTE_COLUMNS: &str = "id, client_id, author, created_at, body";
+
 pub(super) fn note(row: &AnyRow) -> Result<NoteRow> {
     Ok(NoteRow {
         id: parsed(row, "id")?,
@@ -71,18 +73,9 @@ impl Reads {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<NoteRow>> {
-        sqlx::query(
-            "SELECT id, client_id, author, created_at, body FROM notes WHERE client_id = $1 \
-             ORDER BY created_at DESC, id LIMIT $2 OFFSET $3",
-        )
-        .bind(client_id.to_string())
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&mut *self.inner)
-        .await?
-        .iter()
-        .map(note)
-        .collect()
+        let table = ("notes", NOTE_COLUMNS);
+        self.page_of(table, "created_at", client_id, (limit, offset), note)
+            .await
     }
 
     /// The newest notes of each of `clients`, at most `limit` each.
@@ -91,12 +84,7 @@ impl Reads {
         clients: &[ClientId],
         limit: i64,
     ) -> Result<HashMap<ClientId, Vec<NoteRow>>> {
-        let sql = newest_of(
-            "id, client_id, author, created_at, body",
-            "notes",
-            "created_at",
-            self.dialect,
-        );
+        let sql = newest_of(NOTE_COLUMNS, "notes", "created_at", self.dialect);
         self.per_client(sql, clients, Some(limit), note).await
     }
 

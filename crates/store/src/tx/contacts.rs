@@ -59,19 +59,9 @@ impl Reads {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<ContactRow>> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM contacts WHERE client_id = $1 \
-             ORDER BY occurred_at DESC, id LIMIT $2 OFFSET $3"
-        );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(client_id.to_string())
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&mut *self.inner)
-            .await?
-            .iter()
-            .map(contact)
-            .collect()
+        let table = ("contacts", COLUMNS);
+        self.page_of(table, "occurred_at", client_id, (limit, offset), contact)
+            .await
     }
 
     /// The newest contacts of each of `clients`, at most `limit` each.

@@ -190,6 +190,31 @@ impl Reads {
         Ok(())
     }
 
+    /// A page of one client's rows of `table` (its `columns`), newest first by `newest` (then by
+    /// id): at most `limit`, after skipping `offset`.
+    async fn page_of<T>(
+        &mut self,
+        (table, columns): (&str, &str),
+        newest: &str,
+        client: ClientId,
+        (limit, offset): (i64, i64),
+        read: fn(&AnyRow) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let sql = format!(
+            "SELECT {columns} FROM {table} WHERE client_id = $1 \
+             ORDER BY {newest} DESC, id LIMIT $2 OFFSET $3"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(client.to_string())
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(read)
+            .collect()
+    }
+
     /// Runs `sql` (the clients as `$1`, and `limit` as `$2` if given) and groups its rows by
     /// their `client_id`, each group in the query's order.
     async fn per_client<T>(

@@ -70,19 +70,10 @@ impl Reads {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<NeedsAssessmentRow>> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM need_assessments WHERE client_id = $1 \
-             ORDER BY {NEWEST} DESC, id LIMIT $2 OFFSET $3"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(client_id.to_string())
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&mut *self.inner)
-            .await?
-            .iter()
-            .map(assessment)
-            .collect::<Result<Vec<_>>>()?;
+        let table = ("need_assessments", COLUMNS);
+        let rows = self
+            .page_of(table, NEWEST, client_id, (limit, offset), assessment)
+            .await?;
         self.with_answers(rows).await
     }
 
