@@ -116,6 +116,8 @@ pub enum AuditAction {
     TimeZoneSet,
     ContactCreate,
     ContactList,
+    ServiceCreate,
+    ServiceList,
     NeedCreate,
     NeedList,
 }
@@ -198,6 +200,8 @@ impl AuditAction {
             AuditAction::TimeZoneSet => "user.time-zone-set",
             AuditAction::ContactCreate => "contact.create",
             AuditAction::ContactList => "contact.list",
+            AuditAction::ServiceCreate => "service.create",
+            AuditAction::ServiceList => "service.list",
             AuditAction::NeedCreate => "need.create",
             AuditAction::NeedList => "need.list",
         }
@@ -226,6 +230,8 @@ pub const DESCRIBED: &[(&str, &str)] = &[
     ("note.list", "read the notes"),
     ("contact.create", "logged a contact"),
     ("contact.list", "read the contact log"),
+    ("service.create", "recorded a service"),
+    ("service.list", "read the services"),
     ("need.create", "recorded a needs assessment"),
     ("need.list", "read the needs assessments"),
     ("case.create", "opened a case"),

@@ -78,6 +78,10 @@ id_type!(
     ContactId
 );
 id_type!(
+    /// One service given to a client.
+    ServiceId
+);
+id_type!(
     /// One needs assessment of a client: the level of need in each domain on one day.
     NeedsAssessmentId
 );

@@ -19,13 +19,14 @@ pub mod needs;
 pub mod note;
 pub mod policy;
 pub mod role;
+pub mod service;
 pub mod signin;
 pub mod text;
 pub mod time;
 
 pub use ids::{
     CaseId, ClientId, ContactId, ContactRequestId, DeterminationId, EmergencyAccessId,
-    NeedsAssessmentId, NoteId, ScreeningId, TeamId, TokenId, UserId,
+    NeedsAssessmentId, NoteId, ScreeningId, ServiceId, TeamId, TokenId, UserId,
 };
 pub use role::Role;
 pub use time::Timestamp;

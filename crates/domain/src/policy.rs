@@ -66,6 +66,10 @@ actions! {
     ReadContacts => "read-contacts", "read the contact log",
     /// Log a contact with a client, or an attempt at one.
     WriteContact => "write-contact", "log a contact",
+    /// See the services given to a client.
+    ReadServices => "read-services", "read the services",
+    /// Record a service given to a client.
+    WriteService => "write-service", "record a service",
     /// See a client's needs assessments: the level of need in each domain, and their history.
     ReadNeeds => "read-needs", "read the needs assessments",
     /// Record a needs assessment (or a reassessment) of a client.
@@ -114,6 +118,8 @@ impl Action {
                 | Action::WriteNote
                 | Action::ReadContacts
                 | Action::WriteContact
+                | Action::ReadServices
+                | Action::WriteService
                 | Action::ReadNeeds
                 | Action::WriteNeeds
                 | Action::ReadCases
@@ -140,8 +146,9 @@ use Role::*;
 /// which come with the reporting work. A supervisor works the clients assigned to them like any
 /// case worker, and reads (not changes) the records of their team's clients, adds notes to them
 /// and assigns the work; erasing a record stays with a supervisor assigned to it. Logging a
-/// contact (or an attempt) goes with adding a note, and reading the log with reading the notes;
-/// assessing needs and reading the assessments go the same way.
+/// contact (or an attempt) and recording a service go with adding a note (a crisis met under
+/// emergency access is a service given), and reading them with reading the notes; assessing
+/// needs and reading the assessments go the same way.
 pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, NoClient, CreateClient),
     (CaseManager, NoClient, ListCaseload),
@@ -153,6 +160,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, Assigned, WriteNote),
     (CaseManager, Assigned, ReadContacts),
     (CaseManager, Assigned, WriteContact),
+    (CaseManager, Assigned, ReadServices),
+    (CaseManager, Assigned, WriteService),
     (CaseManager, Assigned, ReadNeeds),
     (CaseManager, Assigned, WriteNeeds),
     (CaseManager, Assigned, ReadCases),
@@ -172,6 +181,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Outreach, Assigned, WriteNote),
     (Outreach, Assigned, ReadContacts),
     (Outreach, Assigned, WriteContact),
+    (Outreach, Assigned, ReadServices),
+    (Outreach, Assigned, WriteService),
     (Outreach, Assigned, ReadNeeds),
     (Outreach, Assigned, WriteNeeds),
     (Outreach, Assigned, ReadCases),
@@ -190,6 +201,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Assigned, WriteNote),
     (Supervisor, Assigned, ReadContacts),
     (Supervisor, Assigned, WriteContact),
+    (Supervisor, Assigned, ReadServices),
+    (Supervisor, Assigned, WriteService),
     (Supervisor, Assigned, ReadNeeds),
     (Supervisor, Assigned, WriteNeeds),
     (Supervisor, Assigned, ReadCases),
@@ -209,6 +222,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Supervises, WriteNote),
     (Supervisor, Supervises, ReadContacts),
     (Supervisor, Supervises, WriteContact),
+    (Supervisor, Supervises, ReadServices),
+    (Supervisor, Supervises, WriteService),
     (Supervisor, Supervises, ReadNeeds),
     (Supervisor, Supervises, WriteNeeds),
     (Supervisor, Supervises, ReadCases),
@@ -222,6 +237,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, Emergency, WriteNote),
     (CaseManager, Emergency, ReadContacts),
     (CaseManager, Emergency, WriteContact),
+    (CaseManager, Emergency, ReadServices),
+    (CaseManager, Emergency, WriteService),
     (CaseManager, Emergency, ReadNeeds),
     (CaseManager, Emergency, WriteNeeds),
     (CaseManager, Emergency, ReadCases),
@@ -233,6 +250,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Outreach, Emergency, WriteNote),
     (Outreach, Emergency, ReadContacts),
     (Outreach, Emergency, WriteContact),
+    (Outreach, Emergency, ReadServices),
+    (Outreach, Emergency, WriteService),
     (Outreach, Emergency, ReadNeeds),
     (Outreach, Emergency, WriteNeeds),
     (Outreach, Emergency, ReadCases),
@@ -244,6 +263,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Emergency, WriteNote),
     (Supervisor, Emergency, ReadContacts),
     (Supervisor, Emergency, WriteContact),
+    (Supervisor, Emergency, ReadServices),
+    (Supervisor, Emergency, WriteService),
     (Supervisor, Emergency, ReadNeeds),
     (Supervisor, Emergency, WriteNeeds),
     (Supervisor, Emergency, ReadCases),

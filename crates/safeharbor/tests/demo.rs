@@ -40,12 +40,17 @@ async fn the_demo_accounts_sign_in_with_what_the_demo_prints() {
         signed_in.body
     );
 
-    // Some clients have a screening and a determination to look at, a contact log, and needs
-    // assessed twice.
+    // Some clients have a screening and a determination to look at, a contact log, services,
+    // and needs assessed twice.
     let audit = t.audit().await;
     let assessed = audit.iter().filter(|e| e.action == "need.create").count();
     assert!(assessed >= 2 && assessed % 2 == 0, "{assessed}");
-    for action in ["screening.create", "determination.create", "contact.create"] {
+    for action in [
+        "screening.create",
+        "determination.create",
+        "contact.create",
+        "service.create",
+    ] {
         assert!(audit.iter().any(|e| e.action == action), "{action}");
     }
     let caseload = web.get("/app/").await;

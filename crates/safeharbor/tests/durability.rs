@@ -1072,6 +1072,7 @@ fn canary_never_reaches_disk_or_logs() {
         let in_purpose = marker("INPURPOSE");
         let present = marker("PRESENT");
         let contact_note = marker("CONTACTNOTE");
+        let service_note = marker("SERVICENOTE");
         let need_note = marker("NEEDNOTE");
         let needs_note = marker("NEEDSNOTE");
         let stored = [
@@ -1086,6 +1087,7 @@ fn canary_never_reaches_disk_or_logs() {
             &do_not_contact,
             &present,
             &contact_note,
+            &service_note,
             &need_note,
             &needs_note,
         ];
@@ -1189,14 +1191,32 @@ fn canary_never_reaches_disk_or_logs() {
             "{logged}"
         );
         assert_eq!(logged["contacts"][0]["note"], contact_note.as_str());
-        // A needs assessment, on the day the note was written, with a note on one domain and
-        // one on the whole, sealed; read back like the rest.
+        // A service given the day the note was written, its note sealed.
+        let services = server.url(&format!("/api/v1/clients/{id}/services"));
+        let day = &notes["notes"][0]["created_at"].as_str().unwrap()[..10];
+        let response = http
+            .post(&services)
+            .bearer_auth(&token)
+            .json(&json!({"delivered_on": day, "code": "C1", "note": service_note}))
+            .send()
+            .await
+            .expect("POST service");
+        assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+        let given = read_back(&http, &services, &token)
+            .await
+            .expect("GET services");
+        assert_eq!(
+            given["services"][0]["note"],
+            service_note.as_str(),
+            "{given}"
+        );
+        // A needs assessment on the same day, with a note on one domain and one on the whole,
+        // sealed; read back like the rest.
         let needs = server.url(&format!("/api/v1/clients/{id}/needs"));
-        let day = notes["notes"][0]["created_at"].as_str().unwrap_or_default();
         let response = http
             .post(&needs)
             .bearer_auth(&token)
-            .json(&json!({"assessed_on": day.get(..10).unwrap_or_default(),
+            .json(&json!({"assessed_on": day,
                           "needs": {"housing": {"level": "urgent", "note": need_note}},
                           "note": needs_note}))
             .send()

@@ -402,6 +402,7 @@ impl Instance {
         for sql in [
             "DROP TABLE need_answers",
             "DROP TABLE need_assessments",
+            "DROP TABLE services",
             "DROP TABLE contacts",
             "ALTER TABLE users DROP COLUMN time_zone",
             "ALTER TABLE emergency_access DROP COLUMN review_comment",

@@ -26,7 +26,10 @@ const NAME: &str = "Zinnia Canarywood";
 const ASKED: &str = "Marlowe Canaryfield";
 const NOTE: &str = "Canary note 7f3a: met by the river, feeling safer.";
 const CONTACT: &str = "Canary contact 2c9e: tried the safe number, no answer.";
-const NEED: &str = "Canary need 5d1b: a room until Friday, then nowhere.";
+/// The note on a service the worker records.
+const SERVICE: &str = "Canary service 5d1b: bus pass for the clinic.";
+/// The note on a need the worker assesses.
+const NEED: &str = "Canary need 8e4c: a room until Friday, then nowhere.";
 
 async fn fill(b: &Browser, css: &str, text: &str) {
     let field = b.find(css).await;
@@ -177,6 +180,29 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     )
     .await;
     assert!(b.page_source().await.contains("not reached this time"));
+    // Record a service the quick way: the day is today and the way in person already; choose
+    // the type, add a note, save.
+    b.execute(
+        "document.getElementById('service-code').value = 'B9';",
+        json!([]),
+    )
+    .await;
+    fill(&b, "#service-note", SERVICE).await;
+    b.click(
+        &b.find("form[action$='/services'] button[type=submit]")
+            .await,
+    )
+    .await;
+    b.wait_for(
+        "the service on the page",
+        &format!("return document.body.innerText.includes({SERVICE:?});"),
+    )
+    .await;
+    assert!(
+        b.page_source()
+            .await
+            .contains("Transportation help: in person")
+    );
     // Assess needs from the client's page: every question starts unanswered; housing is urgent,
     // with a note. The page then holds the history, and the form starts from these answers.
     b.click(&b.find("a[href$='/needs']").await).await;
@@ -331,6 +357,7 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
         !source.contains(NAME)
             && !source.contains("Canary note")
             && !source.contains("Canary contact")
+            && !source.contains("Canary service")
             && !source.contains("Canary need"),
         "Back showed client data at {after_back}"
     );
@@ -358,7 +385,8 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
         NAME,
         "Canary note 7f3a",
         "Canary contact 2c9e",
-        "Canary need 5d1b",
+        "Canary service 5d1b",
+        "Canary need 8e4c",
         ASKED,
     ] {
         let holding = files_holding(&profile, canary);

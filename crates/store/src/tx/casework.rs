@@ -11,6 +11,8 @@ use crate::Result;
 use crate::rows::{CaseRow, NoteRow, RecordRows};
 
 const NOTE_COLUMNS: &str = "id, client_id, author, created_at, body";
+/// Newest first by when each note was written.
+const NOTE_ORDER: &str = "created_at DESC, id";
 
 pub(super) fn note(row: &AnyRow) -> Result<NoteRow> {
     Ok(NoteRow {
@@ -74,7 +76,7 @@ impl Reads {
         offset: i64,
     ) -> Result<Vec<NoteRow>> {
         let table = ("notes", NOTE_COLUMNS);
-        self.page_of(table, "created_at", client_id, (limit, offset), note)
+        self.page_of(table, NOTE_ORDER, client_id, (limit, offset), note)
             .await
     }
 
@@ -84,7 +86,7 @@ impl Reads {
         clients: &[ClientId],
         limit: i64,
     ) -> Result<HashMap<ClientId, Vec<NoteRow>>> {
-        let sql = newest_of(NOTE_COLUMNS, "notes", "created_at", self.dialect);
+        let sql = newest_of(NOTE_COLUMNS, "notes", NOTE_ORDER, self.dialect);
         self.per_client(sql, clients, Some(limit), note).await
     }
 
@@ -106,20 +108,21 @@ impl Reads {
         self.per_client(sql, clients, None, case).await
     }
 
-    /// What the pages of `clients` show besides their own rows, in seven queries for them all.
+    /// What the pages of `clients` show besides their own rows, in eight queries for them all:
+    /// every case and screening, the latest needs assessment (two queries: it and its answers),
+    /// and the newest `limit` of each other kind of record.
     pub async fn records_of(
         &mut self,
         clients: &[ClientId],
-        max_notes: i64,
-        max_contacts: i64,
-        max_determinations: i64,
+        limit: i64,
     ) -> Result<HashMap<ClientId, RecordRows>> {
         let mut cases = self.cases_of(clients).await?;
-        let mut notes = self.notes_of(clients, max_notes).await?;
-        let mut contacts = self.contacts_of(clients, max_contacts).await?;
+        let mut notes = self.notes_of(clients, limit).await?;
+        let mut contacts = self.contacts_of(clients, limit).await?;
+        let mut services = self.services_of(clients, limit).await?;
         let mut needs = self.latest_needs_of(clients).await?;
         let mut screenings = self.screenings_of(clients).await?;
-        let mut determinations = self.determinations_of(clients, max_determinations).await?;
+        let mut determinations = self.determinations_of(clients, limit).await?;
         Ok(clients
             .iter()
             .map(|id| {
@@ -127,6 +130,7 @@ impl Reads {
                     cases: cases.remove(id).unwrap_or_default(),
                     notes: notes.remove(id).unwrap_or_default(),
                     contacts: contacts.remove(id).unwrap_or_default(),
+                    services: services.remove(id).unwrap_or_default(),
                     needs: needs.remove(id),
                     screenings: screenings.remove(id).unwrap_or_default(),
                     determinations: determinations.remove(id).unwrap_or_default(),

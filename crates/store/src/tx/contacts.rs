@@ -10,6 +10,9 @@ use super::{Reads, Tx, newest_of, parsed, ts};
 use crate::Result;
 use crate::rows::ContactRow;
 
+/// Newest first by when each contact was.
+const ORDER: &str = "occurred_at DESC, id";
+
 const COLUMNS: &str =
     "id, client_id, author, created_at, occurred_at, method, reached, minutes, present, note";
 
@@ -60,7 +63,7 @@ impl Reads {
         offset: i64,
     ) -> Result<Vec<ContactRow>> {
         let table = ("contacts", COLUMNS);
-        self.page_of(table, "occurred_at", client_id, (limit, offset), contact)
+        self.page_of(table, ORDER, client_id, (limit, offset), contact)
             .await
     }
 
@@ -70,7 +73,7 @@ impl Reads {
         clients: &[ClientId],
         limit: i64,
     ) -> Result<HashMap<ClientId, Vec<ContactRow>>> {
-        let sql = newest_of(COLUMNS, "contacts", "occurred_at", self.dialect);
+        let sql = newest_of(COLUMNS, "contacts", ORDER, self.dialect);
         self.per_client(sql, clients, Some(limit), contact).await
     }
 }

@@ -26,6 +26,7 @@ mod erasure;
 mod needs;
 mod programs;
 mod screening;
+mod services;
 
 /// A transaction: the queries that only read (`Reads`, which a `Tx` derefs to) and those that
 /// write. Work that shares a group-committed transaction is handed only `Reads`, so the type
@@ -91,14 +92,14 @@ fn opt_parsed<T: std::str::FromStr>(row: &AnyRow, col: &str) -> Result<Option<T>
         .transpose()
 }
 
-/// The newest rows of `table` for each client in `$1` by the time in column `newest`, at most
-/// `$2` each, newest first.
-fn newest_of(columns: &str, table: &str, newest: &str, dialect: crate::Dialect) -> String {
+/// The first rows of `table` in `order` (newest first, ending in `id` so that ties are
+/// stable) for each client in `$1`, at most `$2` each.
+fn newest_of(columns: &str, table: &str, order: &str, dialect: crate::Dialect) -> String {
     format!(
         "SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER \
-         (PARTITION BY client_id ORDER BY {newest} DESC, id) AS place \
+         (PARTITION BY client_id ORDER BY {order}) AS place \
          FROM {table} WHERE client_id IN ({})) AS ranked \
-         WHERE place <= $2 ORDER BY {newest} DESC, id",
+         WHERE place <= $2 ORDER BY {order}",
         dialect.each_of("$1")
     )
 }
@@ -190,19 +191,19 @@ impl Reads {
         Ok(())
     }
 
-    /// A page of one client's rows of `table` (its `columns`), newest first by `newest` (then by
-    /// id): at most `limit`, after skipping `offset`.
+    /// A page of one client's rows of `table` (its `columns`) in `order` (newest first, ending in
+    /// `id`, as `newest_of` takes it): at most `limit`, after skipping `offset`.
     async fn page_of<T>(
         &mut self,
         (table, columns): (&str, &str),
-        newest: &str,
+        order: &str,
         client: ClientId,
         (limit, offset): (i64, i64),
         read: fn(&AnyRow) -> Result<T>,
     ) -> Result<Vec<T>> {
         let sql = format!(
             "SELECT {columns} FROM {table} WHERE client_id = $1 \
-             ORDER BY {newest} DESC, id LIMIT $2 OFFSET $3"
+             ORDER BY {order} LIMIT $2 OFFSET $3"
         );
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(client.to_string())

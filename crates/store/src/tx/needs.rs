@@ -13,8 +13,8 @@ use crate::rows::{NeedAnswerRow, NeedsAssessmentRow};
 
 const COLUMNS: &str = "id, client_id, author, created_at, assessed_on, note";
 
-/// The order of a client's assessments, newest first: `newest_of` writes it `DESC`, then by id.
-const NEWEST: &str = "assessed_on DESC, created_at";
+/// Newest first by the day assessed; on one day, the one recorded last first.
+const ORDER: &str = "assessed_on DESC, created_at DESC, id";
 
 /// An assessment's own row, its answers still to be read.
 fn assessment(row: &AnyRow) -> Result<NeedsAssessmentRow> {
@@ -72,7 +72,7 @@ impl Reads {
     ) -> Result<Vec<NeedsAssessmentRow>> {
         let table = ("need_assessments", COLUMNS);
         let rows = self
-            .page_of(table, NEWEST, client_id, (limit, offset), assessment)
+            .page_of(table, ORDER, client_id, (limit, offset), assessment)
             .await?;
         self.with_answers(rows).await
     }
@@ -82,7 +82,7 @@ impl Reads {
         &mut self,
         clients: &[ClientId],
     ) -> Result<HashMap<ClientId, NeedsAssessmentRow>> {
-        let sql = newest_of(COLUMNS, "need_assessments", NEWEST, self.dialect);
+        let sql = newest_of(COLUMNS, "need_assessments", ORDER, self.dialect);
         let latest = self.per_client(sql, clients, Some(1), assessment).await?;
         let rows = latest.into_values().flatten().collect();
         Ok(self

@@ -10,12 +10,13 @@ use domain::contact::{ContactMethod, ContactNote, INSTANT_PATTERN, MAX_MINUTES, 
 use domain::legal::{FACT_PATHS, FactSource};
 use domain::needs::{AssessmentNote, NeedDomain, NeedLevel, NeedNote};
 use domain::note::NoteText;
+use domain::service::{SERVICE_TYPES, ServiceMode, ServiceNote, Units};
 use domain::text::{TextRule, WHITESPACE, dates_pattern};
 use serde_json::{Value, json};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{cases, clients, contacts, determinations, needs, notes, screenings, shape};
+use super::{cases, clients, contacts, determinations, needs, notes, screenings, services, shape};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -28,6 +29,7 @@ use super::{cases, clients, contacts, determinations, needs, notes, screenings, 
         clients::create, clients::read, clients::caseload, clients::duplicates, clients::erase,
         notes::create, notes::list,
         contacts::create, contacts::list,
+        services::create, services::list, services::types,
         needs::create, needs::list,
         cases::create, cases::list,
         screenings::create, screenings::list, screenings::instruments,
@@ -39,6 +41,8 @@ use super::{cases, clients, contacts, determinations, needs, notes, screenings, 
         clients::CaseloadResponse, clients::DuplicatesBody, clients::DuplicatesResponse,
         notes::NoteBody, notes::NoteResponse, notes::NotesResponse,
         contacts::ContactBody, contacts::ContactResponse, contacts::ContactsResponse,
+        services::ServiceBody, services::ServiceResponse, services::ServicesResponse,
+        services::ServiceTypeResponse, services::ServiceTypesResponse,
         needs::NeedsBody, needs::NeedAnswerBody, needs::NeedAnswerResponse,
         needs::NeedsAssessmentResponse, needs::NeedsResponse,
         cases::CaseBody, cases::CaseResponse, cases::CasesResponse,
@@ -132,9 +136,19 @@ fn accepted(doc: &mut Value, today: time::Date) {
         json!({ "type": ["integer", "null"], "minimum": 0, "maximum": MAX_MINUTES });
     contact["present"] = text(Present::RULE, true);
     contact["note"] = text(ContactNote::RULE, true);
-    // A case's dates, and an assessment's, run from 1900 to 2100 (a date after today, or before
-    // the client was recorded, is refused too, naming the field).
-    let case_date = dates_pattern(time::macros::date!(2100 - 12 - 31), false);
+    // A service's day runs to tomorrow (already today east of UTC; the server refuses a day
+    // after today anywhere); its code one of the taxonomy's exactly.
+    let service = &mut schemas["ServiceBody"]["properties"];
+    let tomorrow = today.next_day().unwrap_or(today);
+    service["delivered_on"] =
+        json!({ "type": "string", "pattern": dates_pattern(tomorrow, false) });
+    service["code"] = json!({ "enum": codes(SERVICE_TYPES.iter().map(|kind| kind.code)) });
+    let modes = ServiceMode::ALL.iter().map(|m| Value::from(m.as_str()));
+    service["mode"] = json!({ "enum": modes.chain([Value::Null]).collect::<Vec<_>>() });
+    service["minutes"] =
+        json!({ "type": ["integer", "null"], "minimum": 0, "maximum": MAX_MINUTES });
+    service["units"] = json!({ "type": ["integer", "null"], "minimum": 1, "maximum": Units::MAX });
+    service["note"] = text(ServiceNote::RULE, true);
     // A needs assessment names only the domains there are, each answer a level (blank or left
     // out: not yet asked) and a note.
     let answer = &mut schemas["NeedAnswerBody"]["properties"];
@@ -148,14 +162,16 @@ fn accepted(doc: &mut Value, today: time::Date) {
         })
         .collect();
     let needs = &mut schemas["NeedsBody"]["properties"];
-    needs["assessed_on"] = json!({ "type": "string", "pattern": case_date });
+    // Its day runs to tomorrow, as a service's does (and not before the client was recorded).
+    needs["assessed_on"] = json!({ "type": "string", "pattern": dates_pattern(tomorrow, false) });
     needs["needs"] = json!({
         "type": "object",
         "properties": domains,
         "additionalProperties": false,
     });
     needs["note"] = text(AssessmentNote::RULE, true);
-    // A case's program is a code, trimmed.
+    // A case's dates run from 1900 to 2100; its program is a code, trimmed.
+    let case_date = dates_pattern(time::macros::date!(2100 - 12 - 31), false);
     let case = &mut schemas["CaseBody"]["properties"];
     case["opened_on"] = json!({ "type": "string", "pattern": case_date });
     case["closed_on"] = json!({ "type": ["string", "null"], "pattern": case_date });
@@ -197,6 +213,8 @@ fn accepted(doc: &mut Value, today: time::Date) {
         "listNotes",
         "logContact",
         "listContacts",
+        "recordService",
+        "listServices",
         "assessNeeds",
         "listNeeds",
         "openCase",
