@@ -540,12 +540,6 @@ impl Units {
     }
 }
 
-/// How far ahead of UTC the easternmost zone on Earth is (UTC+14), and how far behind the
-/// westernmost (UTC-12), in milliseconds. A service's date carries no zone, so it is checked
-/// against the dates that `now` (or the moment a client was recorded) falls on somewhere.
-const EAST_MILLIS: i64 = 14 * 3_600_000;
-const WEST_MILLIS: i64 = 12 * 3_600_000;
-
 /// A service as typed, its date already read.
 #[derive(Debug, Clone, Copy)]
 pub struct RawService<'a> {
@@ -572,8 +566,9 @@ impl RawService<'_> {
     /// Checks every field in the order a form asks them; the first problem names its field. A
     /// service may not be dated after today anywhere on Earth.
     pub fn parse(&self, now: Timestamp) -> Result<NewService, InvalidInput> {
-        let latest = Timestamp::from_unix_millis(now.unix_millis() + EAST_MILLIS).date();
-        if self.delivered_on > latest {
+        // A service's date carries no zone: it is checked against the dates `now` falls on
+        // somewhere (and below, those the moment the client was recorded fell on).
+        if self.delivered_on > now.latest_date_anywhere() {
             return Err(InvalidInput::new(
                 "delivered_on",
                 "must not be in the future",
@@ -594,8 +589,7 @@ impl NewService {
     /// Refuses a service dated before the day the client was recorded (in any zone: the
     /// earliest date that moment fell on).
     pub fn check_after(&self, recorded_at: Timestamp) -> Result<(), InvalidInput> {
-        let earliest = Timestamp::from_unix_millis(recorded_at.unix_millis() - WEST_MILLIS).date();
-        if self.delivered_on < earliest {
+        if self.delivered_on < recorded_at.earliest_date_anywhere() {
             return Err(InvalidInput::new(
                 "delivered_on",
                 "must not be before the client was recorded",

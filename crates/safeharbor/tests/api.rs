@@ -829,6 +829,49 @@ async fn every_note_is_reached_a_page_at_a_time() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+/// `path` (a list of a client's records) as only the people who work with the client reach it:
+/// no token is a 401; another case manager and an outreach worker, neither assigned, are told
+/// "not found" when they read it and when they `write` a record there (as them).
+async fn others_are_refused(
+    w: &World,
+    path: &str,
+    write: impl AsyncFn(&Persona) -> (StatusCode, Value),
+) {
+    assert_eq!(
+        send(&w.t, None, Method::GET, path, None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    for who in [&w.other_manager, &w.outreach] {
+        assert_eq!(
+            send(&w.t, Some(who), Method::GET, path, None).await.0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(write(who).await.0, StatusCode::NOT_FOUND);
+    }
+}
+
+/// How many events of an action the audit holds, by the action's code.
+async fn audited(t: &TestApp) -> impl Fn(&str) -> usize {
+    let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
+    move |action| actions.iter().filter(|a| a.as_str() == action).count()
+}
+
+/// Sue, a supervisor (who may erase a record assigned to her), and Mara, a client she recorded:
+/// a record to erase.
+async fn a_client_to_erase(w: &World) -> (Persona, String) {
+    let lead = w.t.persona("sue.lead", Role::Supervisor).await;
+    let (status, created) = send(
+        &w.t,
+        Some(&lead),
+        Method::POST,
+        "/api/v1/clients",
+        Some(new_client("Mara")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    (lead, created["id"].as_str().unwrap().to_owned())
+}
+
 /// A contact logged `minutes_ago` before now, by `who` about `client`, with what `fields` add.
 async fn log_contact(
     w: &World,
@@ -918,20 +961,9 @@ async fn a_contact_and_an_attempt_are_logged_and_read_back_newest_first() {
         assert_eq!(newest["contacts"][0]["id"], tried["id"]);
 
         // Nobody else reads or writes the log; an unknown client is the same "not found".
-        assert_eq!(
-            send(&w.t, None, Method::GET, &path, None).await.0,
-            StatusCode::UNAUTHORIZED
-        );
-        for who in [&w.other_manager, &w.outreach] {
-            assert_eq!(
-                send(&w.t, Some(who), Method::GET, &path, None).await.0,
-                StatusCode::NOT_FOUND
-            );
-            let (status, _) = log_contact(&w, Some(who), &w.client, 5, json!({})).await;
-            assert_eq!(status, StatusCode::NOT_FOUND);
-        }
-        let actions: Vec<String> = w.t.audit().await.into_iter().map(|e| e.action).collect();
-        let count = |a: &str| actions.iter().filter(|x| x.as_str() == a).count();
+        let write = async |who: &Persona| log_contact(&w, Some(who), &w.client, 5, json!({})).await;
+        others_are_refused(&w, &path, write).await;
+        let count = audited(&w.t).await;
         assert_eq!(count("contact.create"), 2);
         assert_eq!(count("contact.list"), 2);
         assert_eq!(count("access.refused"), 4, "each refusal audited");
@@ -1007,16 +1039,7 @@ async fn a_contact_that_cannot_be_logged_names_its_field_and_logs_nothing() {
 async fn an_erased_clients_contacts_are_gone() {
     for engine in engines() {
         let w = world(engine).await;
-        let lead = w.t.persona("sue.lead", Role::Supervisor).await;
-        let (_, created) = send(
-            &w.t,
-            Some(&lead),
-            Method::POST,
-            "/api/v1/clients",
-            Some(new_client("Mara")),
-        )
-        .await;
-        let mara = created["id"].as_str().unwrap().to_owned();
+        let (lead, mara) = a_client_to_erase(&w).await;
         w.t.clock.advance_minutes(10);
         for (ago, reached) in [(5, false), (1, true)] {
             let fields =
@@ -1145,20 +1168,9 @@ async fn services_are_recorded_and_read_back_newest_first_by_day() {
         .await;
         assert_eq!(paged["services"][0]["id"], shelter["id"]);
 
-        assert_eq!(
-            send(&w.t, None, Method::GET, &path, None).await.0,
-            StatusCode::UNAUTHORIZED
-        );
-        for who in [&w.other_manager, &w.outreach] {
-            assert_eq!(
-                send(&w.t, Some(who), Method::GET, &path, None).await.0,
-                StatusCode::NOT_FOUND
-            );
-            let (status, _) = record_service(&w, Some(who), &w.client, json!({})).await;
-            assert_eq!(status, StatusCode::NOT_FOUND);
-        }
-        let actions: Vec<String> = w.t.audit().await.into_iter().map(|e| e.action).collect();
-        let count = |a: &str| actions.iter().filter(|x| x.as_str() == a).count();
+        let write = async |who: &Persona| record_service(&w, Some(who), &w.client, json!({})).await;
+        others_are_refused(&w, &path, write).await;
+        let count = audited(&w.t).await;
         assert_eq!(count("service.create"), 2);
         assert_eq!(count("service.list"), 2);
 
@@ -1244,16 +1256,7 @@ async fn a_service_that_cannot_be_recorded_names_its_field_and_records_nothing()
 async fn an_erased_clients_services_are_gone() {
     for engine in engines() {
         let w = world(engine).await;
-        let lead = w.t.persona("sue.lead", Role::Supervisor).await;
-        let (_, created) = send(
-            &w.t,
-            Some(&lead),
-            Method::POST,
-            "/api/v1/clients",
-            Some(new_client("Mara")),
-        )
-        .await;
-        let mara = created["id"].as_str().unwrap().to_owned();
+        let (lead, mara) = a_client_to_erase(&w).await;
         for code in ["B9", "C1"] {
             let fields = json!({"code": code, "note": "Canary service note"});
             let (status, _) = record_service(&w, Some(&lead), &mara, fields).await;
@@ -1391,20 +1394,10 @@ async fn a_needs_assessment_and_a_reassessment_are_kept_and_read_back_newest_fir
         assert_eq!(older["assessments"].as_array().unwrap().len(), 1);
 
         // Nobody else reads or assesses; an unknown client is the same "not found".
-        assert_eq!(
-            send(&w.t, None, Method::GET, &path, None).await.0,
-            StatusCode::UNAUTHORIZED
-        );
-        for who in [&w.other_manager, &w.outreach] {
-            assert_eq!(
-                send(&w.t, Some(who), Method::GET, &path, None).await.0,
-                StatusCode::NOT_FOUND
-            );
-            let (status, _) = assess_needs(&w, Some(who), &w.client, 0, json!({})).await;
-            assert_eq!(status, StatusCode::NOT_FOUND);
-        }
-        let actions: Vec<String> = w.t.audit().await.into_iter().map(|e| e.action).collect();
-        let count = |a: &str| actions.iter().filter(|x| x.as_str() == a).count();
+        let write =
+            async |who: &Persona| assess_needs(&w, Some(who), &w.client, 0, json!({})).await;
+        others_are_refused(&w, &path, write).await;
+        let count = audited(&w.t).await;
         assert_eq!(count("need.create"), 2);
         assert_eq!(count("need.list"), 2);
         assert_eq!(count("access.refused"), 4, "each refusal audited");
@@ -1492,16 +1485,7 @@ async fn a_needs_assessment_that_cannot_be_recorded_names_its_field_and_records_
 async fn an_erased_clients_needs_are_gone() {
     for engine in engines() {
         let w = world(engine).await;
-        let lead = w.t.persona("sue.lead", Role::Supervisor).await;
-        let (_, created) = send(
-            &w.t,
-            Some(&lead),
-            Method::POST,
-            "/api/v1/clients",
-            Some(new_client("Mara")),
-        )
-        .await;
-        let mara = created["id"].as_str().unwrap().to_owned();
+        let (lead, mara) = a_client_to_erase(&w).await;
         let canary = json!({"needs": {"housing": {"level": "urgent", "note": "Canary shelter"}},
                             "note": "Canary overall"});
         let (status, _) = assess_needs(&w, Some(&lead), &mara, 0, canary).await;

@@ -35,6 +35,34 @@ async fn record_rosa(staff: &mut Staff<'_>) -> String {
     path
 }
 
+/// Sends `form` to `action` from the page at `page`, which must refuse it (422) saying `problem`;
+/// gives the page that comes back, with what was typed.
+async fn refused(
+    staff: &mut Staff<'_>,
+    (page, action): (&str, &str),
+    form: &[(&str, &str)],
+    problem: &str,
+) -> String {
+    let refused = staff.submit(page, action, form).await;
+    let body = refused.body;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{problem}: {body}"
+    );
+    assert!(body.contains(problem), "{problem}: {body}");
+    body
+}
+
+/// Ana, a case manager, signed in, and the path of the page of Rosa, whom she recorded.
+async fn ana_with_rosa(t: &TestApp) -> (Staff<'_>, String) {
+    let (_, secret) = t.enrolled("ana.m", Role::CaseManager).await;
+    let mut staff = Staff::new(t);
+    staff.sign_in("ana.m", &secret).await;
+    let rosa = record_rosa(&mut staff).await;
+    (staff, rosa)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_case_worker_signs_in_records_a_client_adds_a_note_and_signs_out() {
     for engine in engines() {
@@ -1973,10 +2001,7 @@ async fn a_worker_logs_contacts_and_attempts_from_the_client_page() {
     for engine in engines() {
         let chicago = domain::time::ProgramZone::parse("America/Chicago").unwrap();
         let t = TestApp::start_in(engine, chicago.clone()).await;
-        let (_, secret) = t.enrolled("ana.m", Role::CaseManager).await;
-        let mut staff = Staff::new(&t);
-        staff.sign_in("ana.m", &secret).await;
-        let rosa = record_rosa(&mut staff).await;
+        let (mut staff, rosa) = ana_with_rosa(&t).await;
         let recorded = t.app.now();
         let local = |minutes_after: i64| {
             let at = recorded.unix_millis() + minutes_after * 60_000;
@@ -2079,14 +2104,7 @@ async fn a_worker_logs_contacts_and_attempts_from_the_client_page() {
             ),
         ] {
             let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let refused = staff.submit(&rosa, &contacts, &form).await;
-            assert_eq!(
-                refused.status,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "{problem}"
-            );
-            let body = &refused.body;
-            assert!(body.contains(problem), "{problem}: {body}");
+            let body = &refused(&mut staff, (&rosa, &contacts), &form, problem).await;
             assert!(body.contains("An interpreter") && body.contains("Typed and kept"));
             assert!(body.contains("<option value=\"video\" selected>"));
             assert!(body.contains(&format!("value=\"{}\"", fields[0].1)));
@@ -2109,10 +2127,7 @@ async fn a_worker_records_services_from_the_client_page() {
     for engine in engines() {
         let chicago = domain::time::ProgramZone::parse("America/Chicago").unwrap();
         let t = TestApp::start_in(engine, chicago.clone()).await;
-        let (_, secret) = t.enrolled("ana.m", Role::CaseManager).await;
-        let mut staff = Staff::new(&t);
-        staff.sign_in("ana.m", &secret).await;
-        let rosa = record_rosa(&mut staff).await;
+        let (mut staff, rosa) = ana_with_rosa(&t).await;
         let today = chicago.day(t.app.now());
         let page = staff.get(&rosa).await;
         assert!(page.body.contains("No services recorded yet."));
@@ -2181,14 +2196,7 @@ async fn a_worker_records_services_from_the_client_page() {
             ),
         ] {
             let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let refused = staff.submit(&rosa, &services, &form).await;
-            assert_eq!(
-                refused.status,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "{problem}"
-            );
-            let body = &refused.body;
-            assert!(body.contains(problem), "{problem}: {body}");
+            let body = &refused(&mut staff, (&rosa, &services), &form, problem).await;
             assert!(body.contains("Typed and kept"));
             assert!(body.contains("<option value=\"phone\" selected>"));
             assert!(body.contains(&format!("value=\"{}\"", fields[1].1)));
@@ -2213,10 +2221,7 @@ async fn a_worker_assesses_needs_reassesses_them_and_reads_what_changed() {
     for engine in engines() {
         let chicago = domain::time::ProgramZone::parse("America/Chicago").unwrap();
         let t = TestApp::start_in(engine, chicago.clone()).await;
-        let (_, secret) = t.enrolled("ana.m", Role::CaseManager).await;
-        let mut staff = Staff::new(&t);
-        staff.sign_in("ana.m", &secret).await;
-        let rosa = record_rosa(&mut staff).await;
+        let (mut staff, rosa) = ana_with_rosa(&t).await;
         let needs = format!("{rosa}/needs");
         let record = staff.get(&rosa).await.body;
         assert!(record.contains("No needs assessment yet."), "{record}");
@@ -2337,14 +2342,7 @@ async fn a_worker_assesses_needs_reassesses_them_and_reads_what_changed() {
             ];
             form.retain(|(name, _)| *name != field);
             form.push((field, value));
-            let refused = staff.submit(&needs, &needs, &form).await;
-            assert_eq!(
-                refused.status,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "{problem}"
-            );
-            let body = &refused.body;
-            assert!(body.contains(problem), "{problem}: {body}");
+            let body = &refused(&mut staff, (&needs, &needs), &form, problem).await;
             assert!(body.contains(&format!("id=\"{beside}\"")), "{problem}");
             assert!(
                 body.matches(beside).count() >= 2,
