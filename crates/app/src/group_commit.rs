@@ -367,14 +367,15 @@ async fn run_batch(app: App, batch: Vec<Job>) {
     let app = &app;
     let (started, requests) = (std::time::Instant::now(), batch.len());
     let mut replies = Vec::with_capacity(requests);
+    // The jobs not yet run: if the batch fails before running them, each hears why.
+    let mut unrun = batch;
     let outcome: Result<()> = async {
         // Every key the batch needs, in one query on the key store (a database of its own), while
         // the writer's transaction begins and reads, inside it, every client the batch is about
         // with how each asker stands to them, and then each kind of reading the use cases asked
         // for, in one go for the whole batch.
-        let mut batch = batch;
-        let kinds = readings(&mut batch);
-        let pairs: Vec<(ClientId, UserId)> = batch.iter().filter_map(|job| job.ask.about).collect();
+        let kinds = readings(&mut unrun);
+        let pairs: Vec<(ClientId, UserId)> = unrun.iter().filter_map(|job| job.ask.about).collect();
         let ids: Vec<ClientId> = pairs.iter().map(|(client, _)| *client).collect();
         let keys = async {
             if ids.is_empty() {
@@ -383,7 +384,7 @@ async fn run_batch(app: App, batch: Vec<Job>) {
                 app.key_store().get_many(&ids).await
             }
         };
-        let mut more: Vec<Option<Result<Read>>> = batch.iter().map(|_| None).collect();
+        let mut more: Vec<Option<Result<Read>>> = unrun.iter().map(|_| None).collect();
         let reading = async {
             let mut tx = app.store().write().await?;
             let found = tx.clients_for(&pairs, app.now()).await?;
@@ -417,8 +418,8 @@ async fn run_batch(app: App, batch: Vec<Job>) {
         // On PostgreSQL one failed statement would fail every later one, so each request's work
         // runs after a savepoint, and one that fails in the database is undone alone: its
         // request hears its own error, the others theirs. (A batch of one has no others.)
-        let mut events = Vec::with_capacity(batch.len());
-        for (job, more) in batch.into_iter().zip(more) {
+        let mut events = Vec::with_capacity(requests);
+        for (job, more) in std::mem::take(&mut unrun).into_iter().zip(more) {
             let about = job.ask.about;
             let share = match more.transpose() {
                 Err(failed) => Err(failed),
@@ -452,7 +453,13 @@ async fn run_batch(app: App, batch: Vec<Job>) {
     if let Err(failed) = &outcome {
         tracing::warn!(error = %failed, requests, "a group commit failed; nothing in it was changed");
     }
-    // Requests the batch never reached hear "interrupted" when their job is dropped.
+    if let Err(failed) = &outcome {
+        // A batch that failed before its work ran (the database would not begin, say) tells
+        // each request why, as it tells those it ran.
+        for job in unrun {
+            replies.push((job.run)(app, Err(again(failed))).await);
+        }
+    }
     for reply in replies {
         reply(match &outcome {
             Ok(()) => Ok(()),

@@ -74,19 +74,25 @@ fn serve(dir: &Path) -> Server {
 
 /// Starts a server on the instance `storage` describes and waits until it accepts connections.
 fn serve_on(storage: &[OsString]) -> Server {
+    serve_with(storage, |_| {})
+}
+
+/// `serve_on`, the command changed by `adjust` before it starts (its log, say).
+fn serve_with(storage: &[OsString], adjust: impl FnOnce(&mut Command)) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_safeharbor"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_safeharbor"));
+    command
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .args(storage)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start server");
+        .stderr(Stdio::null());
+    adjust(&mut command);
+    let child = command.spawn().expect("start server");
     let server = Server {
         child,
         base: format!("http://127.0.0.1:{port}"),
@@ -1134,4 +1140,29 @@ async fn a_missing_or_damaged_key_file_is_refused_at_start_and_outlived_while_se
     for client in [&rosa, &lupe] {
         assert_eq!(read_status(&http, &server.base, &token, client).await, 200);
     }
+}
+
+/// A log that cannot be written (its disk full: /dev/full answers every write so) costs the log
+/// lines, never a request: every request logs a line, and each is still answered, the writes
+/// kept and audited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_log_on_a_full_disk_fails_no_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = add_user(dir.path(), "maria.g", "case-manager");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let server = serve_with(&at(dir.path()), |command| {
+        command.env("RUST_LOG", "info").stderr(full);
+    });
+    let http = reqwest::Client::new();
+    for n in 0..5 {
+        let id = create_client(&http, &server.base, &token, &format!("Rosa {n}")).await;
+        assert_eq!(read_status(&http, &server.base, &token, &id).await, 200);
+    }
+    drop(server);
+    let (verified, said) = verify(dir.path());
+    assert!(verified, "{said}");
+    assert!(said.contains("unbroken"), "{said}");
 }

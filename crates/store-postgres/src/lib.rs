@@ -52,7 +52,7 @@ pub async fn connect(url: &str, keys_url: Option<&str>) -> Result<Unmigrated, St
 }
 
 async fn pool(url: &str) -> Result<AnyPool, StoreError> {
-    Ok(AnyPoolOptions::new()
+    Ok(store::pool::keep_only_clean(AnyPoolOptions::new())
         .max_connections(16)
         // A server that is stopped or paused is told apart from a busy one within this, and the
         // request answered 503 "try again in a moment" (store::Unavailable).

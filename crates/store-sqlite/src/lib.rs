@@ -26,7 +26,7 @@ fn url(path: &Path) -> String {
 
 async fn pool(path: &Path, max_connections: u32) -> Result<AnyPool, StoreError> {
     sqlx::any::install_default_drivers();
-    let pool = AnyPoolOptions::new()
+    let pool = store::pool::keep_only_clean(AnyPoolOptions::new())
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(30))
         // A local file has no network to fail: skip the ping that would otherwise precede every

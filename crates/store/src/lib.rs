@@ -8,6 +8,7 @@
 pub mod backup;
 pub mod keystore;
 pub mod migrate;
+pub mod pool;
 pub mod rows;
 mod tx;
 
