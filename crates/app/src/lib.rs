@@ -24,6 +24,7 @@ mod record;
 mod safety;
 pub mod screenings;
 mod seal;
+mod services;
 pub mod signin;
 pub mod staff_admin;
 pub mod teams;
@@ -46,6 +47,7 @@ pub use notes::{MAX_NOTES, NoteView};
 pub use record::{ClientRecord, ScreeningSummary};
 pub use safety::SafetyView;
 pub use screenings::ScreeningView;
+pub use services::{MAX_SERVICES, ServiceView};
 pub use store::Unavailable;
 
 /// Whether this is the benchmark-only build that reads clients without audit or decryption.

@@ -1,6 +1,6 @@
-//! A client's record as their page shows it: details, cases, notes, contacts, screenings and
-//! determinations, read in one transaction after one access decision, each part audited as it is
-//! read.
+//! A client's record as their page shows it: details, cases, notes, contacts, services,
+//! screenings and determinations, read in one transaction after one access decision, each part
+//! audited as it is read.
 
 use std::collections::HashMap;
 
@@ -9,15 +9,14 @@ use domain::audit::AuditAction;
 use domain::policy::Action;
 use store::rows::RecordRows;
 
-use crate::contacts::{MAX_CONTACTS, open_contact_rows};
-use crate::determinations::MAX_DETERMINATIONS;
+use crate::contacts::open_contact_rows;
 use crate::determinations::opened;
 use crate::group_commit::BatchRead;
-use crate::notes::open_note_rows;
-use crate::notes::{MAX_NOTES, actor_names};
+use crate::notes::{MAX_NOTES, actor_names, open_note_rows};
+use crate::services::open_service_rows;
 use crate::{
     App, AppError, Caller, CaseView, ClientView, ContactView, DeterminationView, NoteView, Purpose,
-    Result,
+    Result, ServiceView,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +26,8 @@ pub struct ClientRecord {
     pub notes: Vec<NoteView>,
     /// The contact log, newest first by when each contact was, attempts included.
     pub contacts: Vec<ContactView>,
+    /// The services given, newest first by the day each was given.
+    pub services: Vec<ServiceView>,
     /// The screenings, newest first, without their answers (each opens on its own page).
     pub screenings: Vec<ScreeningSummary>,
     /// The determinations, newest first.
@@ -64,6 +65,7 @@ impl App {
                     Action::ReadCases,
                     Action::ReadNotes,
                     Action::ReadContacts,
+                    Action::ReadServices,
                     Action::ReadScreenings,
                     Action::ReadDeterminations,
                 ],
@@ -72,6 +74,7 @@ impl App {
                     AuditAction::CaseList,
                     AuditAction::NoteList,
                     AuditAction::ContactList,
+                    AuditAction::ServiceList,
                     AuditAction::ScreeningList,
                     AuditAction::DeterminationList,
                 ],
@@ -99,6 +102,7 @@ impl App {
             .collect::<Result<_>>()?;
         let notes = open_note_rows(&dek, record.notes, &authors)?;
         let contacts = open_contact_rows(&dek, record.contacts, &authors)?;
+        let services = open_service_rows(&dek, record.services, &authors)?;
         let screenings = record
             .screenings
             .into_iter()
@@ -118,6 +122,7 @@ impl App {
             cases,
             notes,
             contacts,
+            services,
             screenings,
             determinations: opened_determinations,
             relationship,
@@ -126,14 +131,15 @@ impl App {
 }
 
 /// The rest of a client's record, as a client's page shows it: the rows, and the names of the
-/// authors of its notes and contacts.
+/// authors of its notes, contacts and services.
 pub(crate) struct Record {
     rows: RecordRows,
     authors: HashMap<String, Option<String>>,
 }
 
 /// A client's page asks for the rest of their record, read with every other page of its batch:
-/// five queries for the rows and one for the authors' names, whatever the number of pages.
+/// six queries for the rows and one for the authors' names, whatever the number of pages. Each
+/// list holds at most the newest `MAX_NOTES` (the API pages through the rest).
 pub(crate) struct RecordOf(ClientId);
 
 impl BatchRead for RecordOf {
@@ -143,9 +149,7 @@ impl BatchRead for RecordOf {
         let mut wanted: Vec<ClientId> = asks.iter().map(|RecordOf(client)| *client).collect();
         wanted.sort_unstable();
         wanted.dedup();
-        let records = reads
-            .records_of(&wanted, MAX_NOTES, MAX_CONTACTS, MAX_DETERMINATIONS)
-            .await?;
+        let records = reads.records_of(&wanted, MAX_NOTES).await?;
         let authors: Vec<String> = records.values().flat_map(authors_of).cloned().collect();
         let names = actor_names(reads, &authors).await?;
         Ok(asks
@@ -164,8 +168,10 @@ impl BatchRead for RecordOf {
     }
 }
 
-/// Who wrote the notes and logged the contacts of a record, as recorded.
+/// Who wrote the notes, logged the contacts and gave the services of a record, as recorded.
 fn authors_of(rows: &RecordRows) -> impl Iterator<Item = &String> {
     let notes = rows.notes.iter().map(|note| &note.author);
-    notes.chain(rows.contacts.iter().map(|contact| &contact.author))
+    let contacts = rows.contacts.iter().map(|contact| &contact.author);
+    let services = rows.services.iter().map(|service| &service.author);
+    notes.chain(contacts).chain(services)
 }

@@ -116,6 +116,8 @@ pub enum AuditAction {
     TimeZoneSet,
     ContactCreate,
     ContactList,
+    ServiceCreate,
+    ServiceList,
 }
 
 impl AuditAction {
@@ -196,6 +198,8 @@ impl AuditAction {
             AuditAction::TimeZoneSet => "user.time-zone-set",
             AuditAction::ContactCreate => "contact.create",
             AuditAction::ContactList => "contact.list",
+            AuditAction::ServiceCreate => "service.create",
+            AuditAction::ServiceList => "service.list",
         }
     }
 }
@@ -222,6 +226,8 @@ pub const DESCRIBED: &[(&str, &str)] = &[
     ("note.list", "read the notes"),
     ("contact.create", "logged a contact"),
     ("contact.list", "read the contact log"),
+    ("service.create", "recorded a service"),
+    ("service.list", "read the services"),
     ("case.create", "opened a case"),
     ("case.list", "read the cases"),
     ("screening.create", "recorded a screening"),

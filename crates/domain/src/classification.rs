@@ -404,6 +404,26 @@ pub const TABLES: &[Table] = &[
             col("note", Blob, Personal, ClientRecord),
         ],
     },
+    // A service's note is the worker's words (wiped on erasure, with the key); its day, type,
+    // way, minutes and units are coded facts a funder's report counts.
+    Table {
+        name: "services",
+        home: Home::Records,
+        client: Some("client_id"),
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Text, Operational, ClientRecord),
+            col("client_id", Text, Operational, ClientRecord),
+            col("author", Text, Operational, ClientRecord),
+            col("created_at", Int, Operational, ClientRecord),
+            col("delivered_on", Text, Classified, ClientRecord),
+            col("code", Text, Classified, ClientRecord),
+            col("mode", Text, Classified, ClientRecord),
+            col("minutes", Int, Classified, ClientRecord),
+            col("units", Int, Classified, ClientRecord),
+            col("note", Blob, Personal, ClientRecord),
+        ],
+    },
     Table {
         name: "screenings",
         home: Home::Records,

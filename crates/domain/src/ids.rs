@@ -78,6 +78,10 @@ id_type!(
     ContactId
 );
 id_type!(
+    /// One service given to a client.
+    ServiceId
+);
+id_type!(
     /// A safe-contact request from the public pages. Its data key is kept in the key store under
     /// `client_key_slot`, the id the person gets if the request becomes a client record.
     ContactRequestId

@@ -18,13 +18,14 @@ pub mod legal;
 pub mod note;
 pub mod policy;
 pub mod role;
+pub mod service;
 pub mod signin;
 pub mod text;
 pub mod time;
 
 pub use ids::{
     CaseId, ClientId, ContactId, ContactRequestId, DeterminationId, EmergencyAccessId, NoteId,
-    ScreeningId, TeamId, TokenId, UserId,
+    ScreeningId, ServiceId, TeamId, TokenId, UserId,
 };
 pub use role::Role;
 pub use time::Timestamp;

@@ -66,6 +66,10 @@ actions! {
     ReadContacts => "read-contacts", "read the contact log",
     /// Log a contact with a client, or an attempt at one.
     WriteContact => "write-contact", "log a contact",
+    /// See the services given to a client.
+    ReadServices => "read-services", "read the services",
+    /// Record a service given to a client.
+    WriteService => "write-service", "record a service",
     ReadCases => "read-cases", "read the cases",
     WriteCase => "write-case", "open a case",
     ReadScreenings => "read-screenings", "read the screenings",
@@ -110,6 +114,8 @@ impl Action {
                 | Action::WriteNote
                 | Action::ReadContacts
                 | Action::WriteContact
+                | Action::ReadServices
+                | Action::WriteService
                 | Action::ReadCases
                 | Action::WriteCase
                 | Action::ReadScreenings
@@ -134,7 +140,8 @@ use Role::*;
 /// which come with the reporting work. A supervisor works the clients assigned to them like any
 /// case worker, and reads (not changes) the records of their team's clients, adds notes to them
 /// and assigns the work; erasing a record stays with a supervisor assigned to it. Logging a
-/// contact (or an attempt) goes with adding a note, and reading the log with reading the notes.
+/// contact (or an attempt) and recording a service go with adding a note (a crisis met under
+/// emergency access is a service given), and reading them with reading the notes.
 pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, NoClient, CreateClient),
     (CaseManager, NoClient, ListCaseload),
@@ -146,6 +153,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, Assigned, WriteNote),
     (CaseManager, Assigned, ReadContacts),
     (CaseManager, Assigned, WriteContact),
+    (CaseManager, Assigned, ReadServices),
+    (CaseManager, Assigned, WriteService),
     (CaseManager, Assigned, ReadCases),
     (CaseManager, Assigned, WriteCase),
     (CaseManager, Assigned, ReadScreenings),
@@ -163,6 +172,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Outreach, Assigned, WriteNote),
     (Outreach, Assigned, ReadContacts),
     (Outreach, Assigned, WriteContact),
+    (Outreach, Assigned, ReadServices),
+    (Outreach, Assigned, WriteService),
     (Outreach, Assigned, ReadCases),
     (Outreach, Assigned, ReadScreenings),
     (Outreach, Assigned, WriteScreening),
@@ -179,6 +190,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Assigned, WriteNote),
     (Supervisor, Assigned, ReadContacts),
     (Supervisor, Assigned, WriteContact),
+    (Supervisor, Assigned, ReadServices),
+    (Supervisor, Assigned, WriteService),
     (Supervisor, Assigned, ReadCases),
     (Supervisor, Assigned, WriteCase),
     (Supervisor, Assigned, ReadScreenings),
@@ -196,6 +209,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Supervises, WriteNote),
     (Supervisor, Supervises, ReadContacts),
     (Supervisor, Supervises, WriteContact),
+    (Supervisor, Supervises, ReadServices),
+    (Supervisor, Supervises, WriteService),
     (Supervisor, Supervises, ReadCases),
     (Supervisor, Supervises, ReadScreenings),
     (Supervisor, Supervises, ReadDeterminations),
@@ -207,6 +222,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, Emergency, WriteNote),
     (CaseManager, Emergency, ReadContacts),
     (CaseManager, Emergency, WriteContact),
+    (CaseManager, Emergency, ReadServices),
+    (CaseManager, Emergency, WriteService),
     (CaseManager, Emergency, ReadCases),
     (CaseManager, Emergency, ReadScreenings),
     (CaseManager, Emergency, ReadDeterminations),
@@ -216,6 +233,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Outreach, Emergency, WriteNote),
     (Outreach, Emergency, ReadContacts),
     (Outreach, Emergency, WriteContact),
+    (Outreach, Emergency, ReadServices),
+    (Outreach, Emergency, WriteService),
     (Outreach, Emergency, ReadCases),
     (Outreach, Emergency, ReadScreenings),
     (Outreach, Emergency, ReadDeterminations),
@@ -225,6 +244,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Emergency, WriteNote),
     (Supervisor, Emergency, ReadContacts),
     (Supervisor, Emergency, WriteContact),
+    (Supervisor, Emergency, ReadServices),
+    (Supervisor, Emergency, WriteService),
     (Supervisor, Emergency, ReadCases),
     (Supervisor, Emergency, ReadScreenings),
     (Supervisor, Emergency, ReadDeterminations),

@@ -24,6 +24,8 @@ read-notes               AE    AE    ASE   -    -
 write-note               AE    AE    ASE   -    -
 read-contacts            AE    AE    ASE   -    -
 write-contact            AE    AE    ASE   -    -
+read-services            AE    AE    ASE   -    -
+write-service            AE    AE    ASE   -    -
 read-cases               AE    AE    ASE   -    -
 write-case               A     -     A     -    -
 read-screenings          AE    AE    ASE   -    -

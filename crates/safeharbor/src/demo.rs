@@ -1,6 +1,5 @@
-//! Demo data: made-up clients, cases, notes and contacts, the same every time for the same seed.
-//! Nothing here
-//! describes a real person.
+//! Demo data: made-up clients, cases, notes, contacts and services, the same every time for the
+//! same seed. Nothing here describes a real person.
 
 use app::{App, Caller, NewCase, Purpose};
 use domain::case::{CaseDates, ProgramCode, ProgramName};
@@ -12,6 +11,7 @@ use domain::contact::{Minutes, RawContact};
 use domain::contact_request::RawContactRequest;
 use domain::legal::{FactSource, Facts};
 use domain::note::NoteText;
+use domain::service::{RawService, Units};
 use domain::signin::NewPassword;
 use domain::{ClientId, Role};
 use rand::seq::SliceRandom;
@@ -232,6 +232,10 @@ pub async fn seed(
         if n % 3 == 0 {
             contacts(app, manager, id, rng.gen_range(1..=CONTACTS.len())).await?;
         }
+        // Every fourth client has been given services.
+        if n % 4 == 0 {
+            services(app, manager, id, rng.gen_range(1..=SERVICES.len())).await?;
+        }
         // Every tenth client has a screening and a determination to look at.
         if n % 10 == 0 {
             identification(app, manager, id).await?;
@@ -307,6 +311,66 @@ async fn contacts(
         }
         .parse(app.now())?;
         app.log_contact(manager, client, contact, Purpose::CaseWork)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A made-up service: its type's code, how it was given, minutes, units, a note.
+type DemoService = (
+    &'static str,
+    &'static str,
+    Option<i64>,
+    Option<i64>,
+    Option<&'static str>,
+);
+
+/// Made-up services, in the order they are given: a crisis met, a safe place, then the work.
+const SERVICES: &[DemoService] = &[
+    (
+        "C1",
+        "in-person",
+        Some(60),
+        None,
+        Some("Safety plan made together."),
+    ),
+    ("D1", "in-person", None, Some(3), None),
+    (
+        "B9",
+        "in-person",
+        None,
+        Some(1),
+        Some("Taxi to the clinic."),
+    ),
+    ("X1", "phone", Some(30), None, None),
+    (
+        "B6",
+        "in-person",
+        Some(90),
+        None,
+        Some("Went through the options with the attorney."),
+    ),
+    ("C4", "video", Some(50), None, None),
+];
+
+/// The first `count` of `SERVICES`, given today (the demo's clients are recorded now).
+async fn services(
+    app: &App,
+    manager: &Caller,
+    client: ClientId,
+    count: usize,
+) -> anyhow::Result<()> {
+    for (code, mode, minutes, units, note) in SERVICES.iter().take(count) {
+        let service = RawService {
+            delivered_on: app.now().date(),
+            code,
+            mode,
+            minutes: minutes.map(Minutes::new).transpose()?,
+            units: units.map(Units::new).transpose()?,
+            note: *note,
+        }
+        .parse(app.now())?;
+        app.record_service(manager, client, service, Purpose::CaseWork)
             .await?;
     }
     Ok(())

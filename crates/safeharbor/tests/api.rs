@@ -614,6 +614,8 @@ async fn the_openapi_document_lists_the_contract_paths() {
         "/api/v1/clients/{id}",
         "/api/v1/clients/{id}/notes",
         "/api/v1/clients/{id}/contacts",
+        "/api/v1/clients/{id}/services",
+        "/api/v1/service-types",
         "/api/v1/clients/{id}/cases",
     ] {
         assert!(doc["paths"][path].is_object(), "{path}");
@@ -675,6 +677,20 @@ async fn the_openapi_document_lists_the_contract_paths() {
         *required,
         json!(["occurred_at", "method", "reached"]),
         "{required}"
+    );
+    // A service: its code one of the taxonomy's, its way one of three or left out.
+    let service = &schemas["ServiceBody"]["properties"];
+    let codes = service["code"]["enum"].as_array().unwrap();
+    assert_eq!(codes.len(), domain::service::SERVICE_TYPES.len());
+    assert!(codes.contains(&json!("E11")) && !codes.contains(&json!("E12")));
+    assert_eq!(
+        service["mode"]["enum"],
+        json!(["in-person", "phone", "video", null])
+    );
+    assert_eq!(service["units"]["maximum"], 1000);
+    assert_eq!(
+        schemas["ServiceBody"]["required"],
+        json!(["delivered_on", "code"])
     );
     let legal = &schemas["ClientBody"]["properties"]["legal_name"];
     assert_eq!(
@@ -1012,5 +1028,234 @@ async fn an_erased_clients_contacts_are_gone() {
         let rosas = format!("/api/v1/clients/{}/contacts", w.client);
         let (_, listed) = send(&w.t, Some(&w.manager), Method::GET, &rosas, None).await;
         assert_eq!(listed["contacts"][0]["note"], "Kept");
+    }
+}
+
+/// A service recorded by `who` about `client`, given today (UTC) unless `fields` say otherwise.
+async fn record_service(
+    w: &World,
+    who: Option<&Persona>,
+    client: &str,
+    fields: Value,
+) -> (StatusCode, Value) {
+    let today = domain::case::format_date(w.t.app.now().date());
+    let mut body = json!({"delivered_on": today, "code": "C4"});
+    for (key, value) in fields.as_object().unwrap() {
+        body[key] = value.clone();
+    }
+    let path = format!("/api/v1/clients/{client}/services");
+    send(&w.t, who, Method::POST, &path, Some(body)).await
+}
+
+/// Services: each read back with its type's words, newest first by the day given, only for the
+/// people who work with the client; the types list carries the crosswalk reports count by.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn services_are_recorded_and_read_back_newest_first_by_day() {
+    for engine in engines() {
+        let w = world(engine).await;
+        w.t.clock.advance_days(3);
+        let day = |ago: i64| domain::case::format_date(w.t.app.now().plus_days(-ago).date());
+        let (status, counseling) = record_service(
+            &w,
+            Some(&w.manager),
+            &w.client,
+            json!({"code": "C4", "mode": "video", "minutes": 50,
+                   "note": "First session.\nShe chose the time."}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{counseling}");
+        let (status, shelter) = record_service(
+            &w,
+            Some(&w.manager),
+            &w.client,
+            json!({"code": "D1", "delivered_on": day(2), "units": 2}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{shelter}");
+
+        let path = format!("/api/v1/clients/{}/services", w.client);
+        let (status, listed) = send(&w.t, Some(&w.manager), Method::GET, &path, None).await;
+        assert_eq!(status, StatusCode::OK);
+        let services = listed["services"].as_array().unwrap();
+        assert_eq!(services.len(), 2, "{listed}");
+        let (first, second) = (&services[0], &services[1]);
+        assert_eq!(first["id"], counseling["id"]);
+        assert_eq!(
+            (
+                &first["code"],
+                &first["label"],
+                &first["mode"],
+                &first["minutes"]
+            ),
+            (
+                &json!("C4"),
+                &json!("Individual counseling"),
+                &json!("video"),
+                &json!(50)
+            )
+        );
+        assert_eq!(first["note"], "First session.\nShe chose the time.");
+        assert_eq!(first["delivered_on"], day(0));
+        assert_eq!(first["author"], format!("user:{}", w.manager.caller.id));
+        assert_eq!(second["id"], shelter["id"], "given earlier, listed after");
+        assert_eq!(
+            (&second["mode"], &second["units"], &second["delivered_on"]),
+            (&json!("in-person"), &json!(2), &json!(day(2))),
+            "in person unless said otherwise"
+        );
+        assert!(second["minutes"].is_null() && second["note"].is_null());
+        let (_, paged) = send(
+            &w.t,
+            Some(&w.manager),
+            Method::GET,
+            &format!("{path}?limit=1&offset=1"),
+            None,
+        )
+        .await;
+        assert_eq!(paged["services"][0]["id"], shelter["id"]);
+
+        assert_eq!(
+            send(&w.t, None, Method::GET, &path, None).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+        for who in [&w.other_manager, &w.outreach] {
+            assert_eq!(
+                send(&w.t, Some(who), Method::GET, &path, None).await.0,
+                StatusCode::NOT_FOUND
+            );
+            let (status, _) = record_service(&w, Some(who), &w.client, json!({})).await;
+            assert_eq!(status, StatusCode::NOT_FOUND);
+        }
+        let actions: Vec<String> = w.t.audit().await.into_iter().map(|e| e.action).collect();
+        let count = |a: &str| actions.iter().filter(|x| x.as_str() == a).count();
+        assert_eq!(count("service.create"), 2);
+        assert_eq!(count("service.list"), 2);
+
+        // The types: VOCA's 35 and our 8, each with where OVC and OTIP count it.
+        let (status, types) = send(
+            &w.t,
+            Some(&w.outreach),
+            Method::GET,
+            "/api/v1/service-types",
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let types = types["service_types"].as_array().unwrap();
+        assert_eq!(types.len(), 43);
+        assert_eq!(types.iter().filter(|t| t["voca"] == true).count(), 35);
+        let shelter = types.iter().find(|t| t["code"] == "D1").unwrap();
+        assert_eq!(
+            (
+                &shelter["category"],
+                &shelter["ovc_category"],
+                &shelter["otip_category"]
+            ),
+            (
+                &json!("D"),
+                &json!("housing-and-shelter"),
+                &json!("housing")
+            )
+        );
+        assert_eq!(
+            send(&w.t, None, Method::GET, "/api/v1/service-types", None)
+                .await
+                .0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+}
+
+/// A service the server cannot take is answered 422 naming the field, and nothing is recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_that_cannot_be_recorded_names_its_field_and_records_nothing() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let now = w.t.app.now();
+        let day = |days: i64| domain::case::format_date(now.plus_days(days).date());
+        let cases: Vec<(Value, &str)> = vec![
+            (json!({"code": "Z9"}), "code"),
+            (json!({"code": "c4"}), "code"),
+            (json!({"code": ""}), "code"),
+            (json!({"mode": "text"}), "mode"),
+            (json!({"minutes": 1441}), "minutes"),
+            (json!({"units": 0}), "units"),
+            (json!({"units": 1001}), "units"),
+            (json!({"note": "a\u{0}b"}), "note"),
+            (json!({"delivered_on": "2026-02-30"}), "delivered_on"),
+            (json!({"delivered_on": "0000-01-01"}), "delivered_on"),
+            (json!({"delivered_on": day(2)}), "delivered_on"),
+            // Before the client was recorded.
+            (json!({"delivered_on": day(-2)}), "delivered_on"),
+        ];
+        for (fields, field) in cases {
+            let (status, body) =
+                record_service(&w, Some(&w.manager), &w.client, fields.clone()).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{fields}: {body}");
+            let message = body["error"]["message"].as_str().unwrap();
+            assert!(
+                message.starts_with(&format!("{field}:")),
+                "{fields}: {message}"
+            );
+        }
+        let (status, body) =
+            record_service(&w, Some(&w.manager), &w.client, json!({"minutes": "50"})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        let path = format!("/api/v1/clients/{}/services", w.client);
+        let (_, listed) = send(&w.t, Some(&w.manager), Method::GET, &path, None).await;
+        assert_eq!(listed["services"], json!([]), "nothing was recorded");
+    }
+}
+
+/// Erasing a client wipes their services' notes; the coded facts a report counts remain, tied
+/// to no one who can be named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erased_clients_services_are_gone() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let lead = w.t.persona("sue.lead", Role::Supervisor).await;
+        let (_, created) = send(
+            &w.t,
+            Some(&lead),
+            Method::POST,
+            "/api/v1/clients",
+            Some(new_client("Mara")),
+        )
+        .await;
+        let mara = created["id"].as_str().unwrap().to_owned();
+        for code in ["B9", "C1"] {
+            let fields = json!({"code": code, "note": "Canary service note"});
+            let (status, _) = record_service(&w, Some(&lead), &mara, fields).await;
+            assert_eq!(status, StatusCode::CREATED);
+        }
+        let (status, _) =
+            record_service(&w, Some(&w.manager), &w.client, json!({"note": "Kept"})).await;
+        assert_eq!(status, StatusCode::CREATED);
+
+        let erase = format!("/api/v1/clients/{mara}");
+        assert_eq!(
+            send(&w.t, Some(&lead), Method::DELETE, &erase, None)
+                .await
+                .0,
+            StatusCode::NO_CONTENT
+        );
+        let path = format!("/api/v1/clients/{mara}/services");
+        assert_eq!(
+            send(&w.t, Some(&lead), Method::GET, &path, None).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let mut tx = w.t.app.store().read().await.unwrap();
+        let rows = tx
+            .services_page(mara.parse().unwrap(), 10, 0)
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert!(rows.iter().all(|r| r.note.is_none()));
+        let rosa = tx
+            .services_page(w.client.parse().unwrap(), 10, 0)
+            .await
+            .unwrap();
+        assert!(rosa[0].note.is_some(), "another client keeps theirs");
+        tx.commit().await.unwrap();
     }
 }

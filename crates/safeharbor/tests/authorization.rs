@@ -125,9 +125,10 @@ const CLIENT_COLUMNS: [(Person, Target, &str); 20] = [
 /// Every route about one client, and what each column of `CLIENT_COLUMNS` gets. Typed by hand
 /// from DESIGN.md and SECURITY.md: a worker runs the case of a client assigned to them (outreach
 /// screens and writes notes but opens no case); a team lead reads their team's records, adds
-/// notes and logs contacts and assigns the work but does not run the case; an emergency opens
-/// reading, notes and the contact log only, never a restricted record; erasing and restricting
-/// stay with an assigned supervisor; administrators and analysts read no case content.
+/// notes, logs contacts, records services and assigns the work but does not run the case; an
+/// emergency opens reading, notes, the contact log and services only, never a restricted
+/// record; erasing and restricting stay with an assigned supervisor; administrators and
+/// analysts read no case content.
 #[rustfmt::skip]
 const ABOUT_A_CLIENT: &[(&str, [Want; 20])] = &[
     //                                                 anon   |    outreach: A, E, U, R    |     case manager: A, T, E, U, R    |       supervisor: A, L, E, U, R, X       |  Tom  |  Ada   Dan  |  none
@@ -136,6 +137,8 @@ const ABOUT_A_CLIENT: &[(&str, [Want; 20])] = &[
     ("POST /api/v1/clients/{id}/notes",               [S401,   S201, S201, S404, S404,   S201, S404, S201, S404, S404,   S201, S201, S201, S404, S404, S404,   S201,   S404, S404,   S404]),
     ("GET /api/v1/clients/{id}/contacts",             [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /api/v1/clients/{id}/contacts",            [S401,   S201, S201, S404, S404,   S201, S404, S201, S404, S404,   S201, S201, S201, S404, S404, S404,   S201,   S404, S404,   S404]),
+    ("GET /api/v1/clients/{id}/services",             [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
+    ("POST /api/v1/clients/{id}/services",            [S401,   S201, S201, S404, S404,   S201, S404, S201, S404, S404,   S201, S201, S201, S404, S404, S404,   S201,   S404, S404,   S404]),
     ("GET /api/v1/clients/{id}/cases",                [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /api/v1/clients/{id}/cases",               [S401,   S404, S404, S404, S404,   S201, S404, S404, S404, S404,   S201, S404, S404, S404, S404, S404,   S201,   S404, S404,   S404]),
     ("GET /api/v1/clients/{id}/screenings",           [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
@@ -146,6 +149,7 @@ const ABOUT_A_CLIENT: &[(&str, [Want; 20])] = &[
     ("GET /app/clients/{id}",                         [Login,  S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /app/clients/{id}/notes",                  [Login,  S303, S303, S404, S404,   S303, S404, S303, S404, S404,   S303, S303, S303, S404, S404, S404,   S303,   S404, S404,   S404]),
     ("POST /app/clients/{id}/contacts",               [Login,  S303, S303, S404, S404,   S303, S404, S303, S404, S404,   S303, S303, S303, S404, S404, S404,   S303,   S404, S404,   S404]),
+    ("POST /app/clients/{id}/services",               [Login,  S303, S303, S404, S404,   S303, S404, S303, S404, S404,   S303, S303, S303, S404, S404, S404,   S303,   S404, S404,   S404]),
     ("GET /app/clients/{id}/access",                  [Login,  S404, S404, S404, S404,   S404, S404, S404, S404, S404,   S200, S200, S404, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("GET /app/clients/{id}/safety",                  [Login,  S200, S404, S404, S404,   S200, S404, S404, S404, S404,   S200, S404, S404, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /app/clients/{id}/safety",                 [Login,  S303, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S404, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
@@ -186,6 +190,7 @@ const BY_ROLE: &[(&str, [Want; 6])] = &[
     //                                           anon   Olu    Ana    Sue    Ada    Dan
     ("GET /api/v1/openapi.json",                [S200,  S200,  S200,  S200,  S200,  S200]),
     ("GET /api/v1/instruments",                 [S401,  S200,  S200,  S200,  S200,  S200]),
+    ("GET /api/v1/service-types",               [S401,  S200,  S200,  S200,  S200,  S200]),
     ("POST /api/v1/clients",                    [S401,  S201,  S201,  S201,  S403,  S403]),
     ("GET /api/v1/clients",                     [S401,  S200,  S200,  S200,  S403,  S403]),
     ("POST /api/v1/clients/duplicates",         [S401,  S200,  S200,  S200,  S403,  S403]),
@@ -625,6 +630,20 @@ impl World {
                        "sources": {"actions.harboring": "own-account"}}))
             }
             "POST /app/clients/{id}/notes" => form(&[("text", "Met at the clinic.")]),
+            "POST /api/v1/clients/{id}/services" => Body::Json(json!({
+                "delivered_on": domain::case::format_date(self.t.app.now().date()),
+                "code": "C1", "minutes": 30})),
+            "POST /app/clients/{id}/services" => form(&[
+                ("code", "B9"),
+                (
+                    "delivered_on",
+                    &domain::case::format_date(self.t.app.now().date()),
+                ),
+                ("mode", "in-person"),
+                ("minutes", ""),
+                ("units", "1"),
+                ("note", ""),
+            ]),
             "POST /app/clients/{id}/contacts" => form(&[
                 ("occurred_at", &self.t.app.now().rfc3339()[..16]),
                 ("method", "phone"),

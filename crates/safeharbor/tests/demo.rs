@@ -40,9 +40,14 @@ async fn the_demo_accounts_sign_in_with_what_the_demo_prints() {
         signed_in.body
     );
 
-    // Some clients have a screening and a determination to look at, and a contact log.
+    // Some clients have a screening and a determination to look at, a contact log, services.
     let audit = t.audit().await;
-    for action in ["screening.create", "determination.create", "contact.create"] {
+    for action in [
+        "screening.create",
+        "determination.create",
+        "contact.create",
+        "service.create",
+    ] {
         assert!(audit.iter().any(|e| e.action == action), "{action}");
     }
     let caseload = web.get("/app/").await;

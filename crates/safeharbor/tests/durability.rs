@@ -1072,6 +1072,7 @@ fn canary_never_reaches_disk_or_logs() {
         let in_purpose = marker("INPURPOSE");
         let present = marker("PRESENT");
         let contact_note = marker("CONTACTNOTE");
+        let service_note = marker("SERVICENOTE");
         let stored = [
             &preferred,
             &legal,
@@ -1084,6 +1085,7 @@ fn canary_never_reaches_disk_or_logs() {
             &do_not_contact,
             &present,
             &contact_note,
+            &service_note,
         ];
 
         // Write them.
@@ -1185,6 +1187,25 @@ fn canary_never_reaches_disk_or_logs() {
             "{logged}"
         );
         assert_eq!(logged["contacts"][0]["note"], contact_note.as_str());
+        // A service given the day the note was written, its note sealed.
+        let services = server.url(&format!("/api/v1/clients/{id}/services"));
+        let day = &notes["notes"][0]["created_at"].as_str().unwrap()[..10];
+        let response = http
+            .post(&services)
+            .bearer_auth(&token)
+            .json(&json!({"delivered_on": day, "code": "C1", "note": service_note}))
+            .send()
+            .await
+            .expect("POST service");
+        assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+        let given = read_back(&http, &services, &token)
+            .await
+            .expect("GET services");
+        assert_eq!(
+            given["services"][0]["note"],
+            service_note.as_str(),
+            "{given}"
+        );
         let caseload = read_back(&http, &server.url("/api/v1/clients"), &token)
             .await
             .expect("GET caseload");

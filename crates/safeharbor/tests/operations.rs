@@ -395,11 +395,12 @@ impl Instance {
         version
     }
 
-    /// Takes the database back to schema 19, as the version before migrations 20 to 22 left
-    /// it: the two columns and the table they add are dropped and their ledger rows removed.
+    /// Takes the database back to schema 19, as the version before migrations 20 and on left
+    /// it: the columns and tables they add are dropped and their ledger rows removed.
     async fn back_to_schema_19(&self) {
         let mut db = self.db().await;
         for sql in [
+            "DROP TABLE services",
             "DROP TABLE contacts",
             "ALTER TABLE users DROP COLUMN time_zone",
             "ALTER TABLE emergency_access DROP COLUMN review_comment",

@@ -2099,3 +2099,104 @@ async fn a_worker_logs_contacts_and_attempts_from_the_client_page() {
         assert_eq!(actions.iter().filter(|a| *a == "contact.create").count(), 2);
     }
 }
+
+/// Services from the client's page: the form starts at today in the worker's zone and in person,
+/// so choosing a type and saving is all a common service takes; services are listed newest first
+/// by day with their type's words; one that cannot be recorded comes back as typed, the problem
+/// beside its box, and nothing is recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_records_services_from_the_client_page() {
+    for engine in engines() {
+        let chicago = domain::time::ProgramZone::parse("America/Chicago").unwrap();
+        let t = TestApp::start_in(engine, chicago.clone()).await;
+        let (_, secret) = t.enrolled("ana.m", Role::CaseManager).await;
+        let mut staff = Staff::new(&t);
+        staff.sign_in("ana.m", &secret).await;
+        let rosa = record_rosa(&mut staff).await;
+        let today = chicago.day(t.app.now());
+        let page = staff.get(&rosa).await;
+        assert!(page.body.contains("No services recorded yet."));
+        assert!(
+            page.body
+                .contains(&format!("name=\"delivered_on\" value=\"{today}\"")),
+            "the form starts at today, in Chicago"
+        );
+        assert!(
+            page.body
+                .contains("<option value=\"in-person\" selected>In person</option>")
+        );
+        assert!(
+            page.body
+                .contains("<optgroup label=\"Shelter and housing services\">")
+        );
+        assert!(page.form_actions().any(|a| a == format!("{rosa}/services")));
+
+        let services = format!("{rosa}/services");
+        // The boxes: what, which day, how, minutes, units, a note.
+        let service = |rest: [&str; 6]| -> Vec<(&'static str, String)> {
+            let names = ["code", "delivered_on", "mode", "minutes", "units", "note"];
+            names.into_iter().zip(rest.map(str::to_owned)).collect()
+        };
+        for fields in [
+            // The quick way: a type chosen, the rest as the form starts.
+            service(["B9", &today, "in-person", "", "", ""]),
+            service(["C4", &today, "video", "50", "", "She chose the time."]),
+        ] {
+            let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let recorded = staff.submit(&rosa, &services, &form).await;
+            assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
+            assert_eq!(recorded.location(), format!("{rosa}#services"));
+        }
+        let page = staff.get(&rosa).await.body;
+        let counseling = page
+            .find("Individual counseling: by video, 50 minutes")
+            .expect(&page);
+        let transport = page.find("Transportation help: in person").expect(&page);
+        assert!(
+            counseling < transport,
+            "the latest recorded first within a day"
+        );
+        assert!(page.contains("She chose the time."));
+        assert!(page.contains(&format!("{today} · ana.m · C4")), "{page}");
+
+        // Two days ahead of Chicago is after today everywhere.
+        let later = domain::case::parse_date("day", &today).unwrap() + time::Duration::days(2);
+        let later = domain::case::format_date(later);
+        for (fields, problem) in [
+            (
+                service(["", &today, "phone", "20", "", "Typed and kept"]),
+                "code: must be a service code from the list",
+            ),
+            (
+                service(["C2", &later, "phone", "20", "", "Typed and kept"]),
+                "delivered_on: must not be in the future",
+            ),
+            (
+                service(["C2", &today, "phone", "20", "two", "Typed and kept"]),
+                "units: must be a whole number from 1 to 1000",
+            ),
+            (
+                service(["C2", "2026-02-30", "phone", "20", "", "Typed and kept"]),
+                "delivered_on: must be a date written YYYY-MM-DD",
+            ),
+        ] {
+            let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let refused = staff.submit(&rosa, &services, &form).await;
+            assert_eq!(
+                refused.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{problem}"
+            );
+            let body = &refused.body;
+            assert!(body.contains(problem), "{problem}: {body}");
+            assert!(body.contains("Typed and kept"));
+            assert!(body.contains("<option value=\"phone\" selected>"));
+            assert!(body.contains(&format!("value=\"{}\"", fields[1].1)));
+            assert!(body.contains("aria-invalid=\"true\""));
+        }
+        let page = staff.get(&rosa).await.body;
+        assert!(!page.contains("Typed and kept"), "nothing was recorded");
+        let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
+        assert_eq!(actions.iter().filter(|a| *a == "service.create").count(), 2);
+    }
+}

@@ -26,6 +26,8 @@ const NAME: &str = "Zinnia Canarywood";
 const ASKED: &str = "Marlowe Canaryfield";
 const NOTE: &str = "Canary note 7f3a: met by the river, feeling safer.";
 const CONTACT: &str = "Canary contact 2c9e: tried the safe number, no answer.";
+/// The note on a service the worker records.
+const SERVICE: &str = "Canary service 5d1b: bus pass for the clinic.";
 
 async fn fill(b: &Browser, css: &str, text: &str) {
     let field = b.find(css).await;
@@ -176,6 +178,29 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     )
     .await;
     assert!(b.page_source().await.contains("not reached this time"));
+    // Record a service the quick way: the day is today and the way in person already; choose
+    // the type, add a note, save.
+    b.execute(
+        "document.getElementById('service-code').value = 'B9';",
+        json!([]),
+    )
+    .await;
+    fill(&b, "#service-note", SERVICE).await;
+    b.click(
+        &b.find("form[action$='/services'] button[type=submit]")
+            .await,
+    )
+    .await;
+    b.wait_for(
+        "the service on the page",
+        &format!("return document.body.innerText.includes({SERVICE:?});"),
+    )
+    .await;
+    assert!(
+        b.page_source()
+            .await
+            .contains("Transportation help: in person")
+    );
     b.goto(&t.url("/app/")).await;
     // Waited for, not read at once: under load the caseload can still be loading.
     b.wait_for(
@@ -308,7 +333,8 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     assert!(
         !source.contains(NAME)
             && !source.contains("Canary note")
-            && !source.contains("Canary contact"),
+            && !source.contains("Canary contact")
+            && !source.contains("Canary service"),
         "Back showed client data at {after_back}"
     );
 
@@ -331,7 +357,13 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     // And no file of the closed profile holds the client's name or note (P23).
     let profile = b.profile_dir();
     b.quit().await;
-    for canary in [NAME, "Canary note 7f3a", "Canary contact 2c9e", ASKED] {
+    for canary in [
+        NAME,
+        "Canary note 7f3a",
+        "Canary contact 2c9e",
+        "Canary service 5d1b",
+        ASKED,
+    ] {
         let holding = files_holding(&profile, canary);
         assert!(holding.is_empty(), "{canary:?} is in {holding:?}");
     }

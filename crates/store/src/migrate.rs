@@ -42,6 +42,7 @@ macro_rules! embedded_migrations {
             (20, "emergency review comment", "0020_emergency_review_comment"),
             (21, "staff time zone", "0021_staff_time_zone"),
             (22, "contacts", "0022_contacts"),
+            (23, "services", "0023_services"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {

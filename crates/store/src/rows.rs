@@ -3,7 +3,7 @@
 
 use domain::{
     CaseId, ClientId, ContactId, ContactRequestId, DeterminationId, EmergencyAccessId, NoteId,
-    Role, ScreeningId, TeamId, Timestamp, TokenId, UserId,
+    Role, ScreeningId, ServiceId, TeamId, Timestamp, TokenId, UserId,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,6 +208,33 @@ impl std::fmt::Debug for ContactRow {
     }
 }
 
+/// A service given: the note is sealed; the day, type, way, minutes and units are not.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ServiceRow {
+    pub id: ServiceId,
+    pub client_id: ClientId,
+    /// Who gave and recorded it, as the audit names them.
+    pub author: String,
+    /// When it was recorded.
+    pub created_at: Timestamp,
+    /// The day it was given, YYYY-MM-DD.
+    pub delivered_on: String,
+    /// Its type's code (`domain::service::ServiceCode`).
+    pub code: String,
+    pub mode: String,
+    pub minutes: Option<i64>,
+    pub units: Option<i64>,
+    pub note: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for ServiceRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServiceRow")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseRow {
     pub id: CaseId,
@@ -274,6 +301,8 @@ pub struct RecordRows {
     pub notes: Vec<NoteRow>,
     /// Newest first by when each contact was.
     pub contacts: Vec<ContactRow>,
+    /// Newest first by the day each was given.
+    pub services: Vec<ServiceRow>,
     pub screenings: Vec<ScreeningRow>,
     pub determinations: Vec<DeterminationRow>,
 }

@@ -108,3 +108,55 @@ pub async fn contacts_come_newest_first_by_when_they_were_attempts_included(h: &
     );
     tx.commit().await.unwrap();
 }
+
+/// Services list newest first by the day given (the latest recorded first within a day), a
+/// page at a time and for many clients at once; every field reads back; erasure wipes the note
+/// and keeps the coded facts a report counts.
+pub async fn services_come_newest_first_by_the_day_given(h: &impl Harness) {
+    let (store, _) = h.fresh().await;
+    let (a, _, c) = seed(&store).await;
+    let mut tx = store.write().await.unwrap();
+    let given = |id, on: &str, at| crate::rows::ServiceRow {
+        delivered_on: on.into(),
+        ..service(c.id, a.id, id, at)
+    };
+    // Recorded last, but given first.
+    let early = crate::rows::ServiceRow {
+        code: "D1".into(),
+        mode: "in-person".into(),
+        minutes: None,
+        units: Some(3),
+        ..given([3; 16], "2026-01-02", T0.plus_days(9))
+    };
+    for row in [
+        given([4; 16], "2026-01-05", T0),
+        given([5; 16], "2026-01-05", T0.plus_days(1)),
+        early.clone(),
+    ] {
+        tx.insert_service(&row).await.unwrap();
+    }
+    let first = tx.services_page(c.id, 2, 0).await.unwrap();
+    assert_eq!(
+        first.iter().map(|r| r.created_at).collect::<Vec<_>>(),
+        [T0.plus_days(1), T0],
+        "the same day: the latest recorded first"
+    );
+    // After them, the one `seed` gave on 2026-01-01.
+    let last = tx.services_page(c.id, 2, 2).await.unwrap();
+    assert_eq!(last.len(), 2);
+    assert_eq!(last[0], early, "every field reads back");
+    let nobody = ClientId::from_random([9; 16]);
+    let newest = tx.services_of(&[c.id, nobody], 2).await.unwrap();
+    assert_eq!(
+        newest[&c.id], first,
+        "the same order for a page of many clients"
+    );
+    assert!(!newest.contains_key(&nobody));
+
+    assert!(tx.erase_client(c.id, T0).await.unwrap());
+    let erased = tx.services_page(c.id, 10, 0).await.unwrap();
+    assert_eq!(erased.len(), 4, "the coded facts of the work stay");
+    assert!(erased.iter().all(|row| row.note.is_none()));
+    assert_eq!(erased[2].code, "D1");
+    tx.commit().await.unwrap();
+}

@@ -17,6 +17,7 @@ mod audit;
 mod backups;
 mod casework;
 mod erasure;
+mod recovery;
 mod schema;
 mod staff;
 
@@ -25,6 +26,7 @@ pub use audit::*;
 pub use backups::*;
 pub use casework::*;
 pub use erasure::*;
+pub use recovery::*;
 pub use schema::*;
 pub use staff::*;
 
@@ -154,6 +156,9 @@ async fn add_case_work(tx: &mut crate::Tx, client: ClientId, by: UserId, rng: &m
     tx.insert_contact(&contact(client, by, rng.r#gen(), T0, false))
         .await
         .unwrap();
+    tx.insert_service(&service(client, by, rng.r#gen(), T0))
+        .await
+        .unwrap();
     tx.insert_case(&crate::rows::CaseRow {
         id: domain::CaseId::from_random(rng.r#gen()),
         client_id: client,
@@ -203,6 +208,23 @@ fn contact(
     }
 }
 
+/// A service (individual counseling by phone, 50 minutes) given `client` by `by`, recorded at
+/// `at`, with a sealed note.
+fn service(client: ClientId, by: UserId, id: [u8; 16], at: Timestamp) -> crate::rows::ServiceRow {
+    crate::rows::ServiceRow {
+        id: domain::ServiceId::from_random(id),
+        client_id: client,
+        author: Actor::User(by).encode(),
+        created_at: at,
+        delivered_on: "2026-01-01".into(),
+        code: "C4".into(),
+        mode: "phone".into(),
+        minutes: Some(50),
+        units: None,
+        note: Some(vec![id[0]; 30]),
+    }
+}
+
 /// Expands to one test per conformance check, for the harness expression given.
 #[macro_export]
 macro_rules! conformance_tests {
@@ -226,11 +248,13 @@ macro_rules! conformance_tests {
             erasure_wipes_sealed_fields_and_notes,
             notes_come_a_page_at_a_time_newest_first,
             contacts_come_newest_first_by_when_they_were_attempts_included,
+            services_come_newest_first_by_the_day_given,
             programs_are_a_list_of_unique_codes,
             key_store_puts_replaces_and_destroys,
             key_store_exports_and_imports_all_or_nothing,
             backups_restore_into_a_fresh_instance_with_the_same_digest,
             damaged_backups_are_refused_without_a_trace,
+            a_connection_left_inside_a_failed_commit_is_not_reused,
         );
     };
     (@each $harness:expr; $($name:ident),+ $(,)?) => {

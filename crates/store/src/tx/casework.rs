@@ -94,7 +94,7 @@ impl Reads {
         let sql = newest_of(
             "id, client_id, author, created_at, body",
             "notes",
-            "created_at",
+            "created_at DESC, id",
             self.dialect,
         );
         self.per_client(sql, clients, Some(limit), note).await
@@ -118,19 +118,19 @@ impl Reads {
         self.per_client(sql, clients, None, case).await
     }
 
-    /// What the pages of `clients` show besides their own rows, in five queries for them all.
+    /// What the pages of `clients` show besides their own rows, in six queries for them all:
+    /// every case and screening, and the newest `limit` of each other kind of record.
     pub async fn records_of(
         &mut self,
         clients: &[ClientId],
-        max_notes: i64,
-        max_contacts: i64,
-        max_determinations: i64,
+        limit: i64,
     ) -> Result<HashMap<ClientId, RecordRows>> {
         let mut cases = self.cases_of(clients).await?;
-        let mut notes = self.notes_of(clients, max_notes).await?;
-        let mut contacts = self.contacts_of(clients, max_contacts).await?;
+        let mut notes = self.notes_of(clients, limit).await?;
+        let mut contacts = self.contacts_of(clients, limit).await?;
+        let mut services = self.services_of(clients, limit).await?;
         let mut screenings = self.screenings_of(clients).await?;
-        let mut determinations = self.determinations_of(clients, max_determinations).await?;
+        let mut determinations = self.determinations_of(clients, limit).await?;
         Ok(clients
             .iter()
             .map(|id| {
@@ -138,6 +138,7 @@ impl Reads {
                     cases: cases.remove(id).unwrap_or_default(),
                     notes: notes.remove(id).unwrap_or_default(),
                     contacts: contacts.remove(id).unwrap_or_default(),
+                    services: services.remove(id).unwrap_or_default(),
                     screenings: screenings.remove(id).unwrap_or_default(),
                     determinations: determinations.remove(id).unwrap_or_default(),
                 };

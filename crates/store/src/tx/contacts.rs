@@ -10,6 +10,9 @@ use super::{Reads, Tx, newest_of, parsed, ts};
 use crate::Result;
 use crate::rows::ContactRow;
 
+/// Newest first by when each contact was.
+const ORDER: &str = "occurred_at DESC, id";
+
 const COLUMNS: &str =
     "id, client_id, author, created_at, occurred_at, method, reached, minutes, present, note";
 
@@ -61,7 +64,7 @@ impl Reads {
     ) -> Result<Vec<ContactRow>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM contacts WHERE client_id = $1 \
-             ORDER BY occurred_at DESC, id LIMIT $2 OFFSET $3"
+             ORDER BY {ORDER} LIMIT $2 OFFSET $3"
         );
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(client_id.to_string())
@@ -80,7 +83,7 @@ impl Reads {
         clients: &[ClientId],
         limit: i64,
     ) -> Result<HashMap<ClientId, Vec<ContactRow>>> {
-        let sql = newest_of(COLUMNS, "contacts", "occurred_at", self.dialect);
+        let sql = newest_of(COLUMNS, "contacts", ORDER, self.dialect);
         self.per_client(sql, clients, Some(limit), contact).await
     }
 }

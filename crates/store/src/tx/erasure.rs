@@ -85,6 +85,7 @@ mod tests {
                  WHERE id = $1 AND erased_at IS NULL",
                 "UPDATE notes SET body = NULL WHERE client_id = $1",
                 "UPDATE contacts SET present = NULL, note = NULL WHERE client_id = $1",
+                "UPDATE services SET note = NULL WHERE client_id = $1",
                 "UPDATE screenings SET answers = NULL, score = NULL, result = NULL \
                  WHERE client_id = $1",
                 "UPDATE emergency_access SET reason = NULL, review_comment = NULL WHERE client_id = $1",

@@ -25,6 +25,7 @@ mod emergency;
 mod erasure;
 mod programs;
 mod screening;
+mod services;
 
 /// A transaction: the queries that only read (`Reads`, which a `Tx` derefs to) and those that
 /// write. Work that shares a group-committed transaction is handed only `Reads`, so the type
@@ -90,14 +91,14 @@ fn opt_parsed<T: std::str::FromStr>(row: &AnyRow, col: &str) -> Result<Option<T>
         .transpose()
 }
 
-/// The newest rows of `table` for each client in `$1` by the time in column `newest`, at most
-/// `$2` each, newest first.
-fn newest_of(columns: &str, table: &str, newest: &str, dialect: crate::Dialect) -> String {
+/// The first rows of `table` in `order` (newest first, ending in `id` so that ties are
+/// stable) for each client in `$1`, at most `$2` each.
+fn newest_of(columns: &str, table: &str, order: &str, dialect: crate::Dialect) -> String {
     format!(
         "SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER \
-         (PARTITION BY client_id ORDER BY {newest} DESC, id) AS place \
+         (PARTITION BY client_id ORDER BY {order}) AS place \
          FROM {table} WHERE client_id IN ({})) AS ranked \
-         WHERE place <= $2 ORDER BY {newest} DESC, id",
+         WHERE place <= $2 ORDER BY {order}",
         dialect.each_of("$1")
     )
 }

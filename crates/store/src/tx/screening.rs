@@ -149,7 +149,7 @@ impl Reads {
         let sql = newest_of(
             "id, client_id, worksheet, recorded_by, created_at",
             "determinations",
-            "created_at",
+            "created_at DESC, id",
             self.dialect,
         );
         self.per_client(sql, clients, Some(limit), determination)

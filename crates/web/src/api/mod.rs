@@ -7,6 +7,7 @@ pub(crate) mod determinations;
 pub(crate) mod notes;
 mod openapi;
 pub(crate) mod screenings;
+pub(crate) mod services;
 pub(crate) mod shape;
 
 use axum::Router;
@@ -23,6 +24,10 @@ pub(crate) fn routes() -> Router<app::App> {
             "/clients/{id}/contacts",
             post(contacts::create).get(contacts::list),
         )
+        .route(
+            "/clients/{id}/services",
+            post(services::create).get(services::list),
+        )
         .route("/clients/{id}/cases", post(cases::create).get(cases::list))
         .route(
             "/clients/{id}/screenings",
@@ -33,4 +38,5 @@ pub(crate) fn routes() -> Router<app::App> {
             post(determinations::create).get(determinations::list),
         )
         .route("/instruments", get(screenings::instruments))
+        .route("/service-types", get(services::types))
 }

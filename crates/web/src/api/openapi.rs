@@ -9,12 +9,13 @@ use domain::client::{
 use domain::contact::{ContactMethod, ContactNote, INSTANT_PATTERN, MAX_MINUTES, Present};
 use domain::legal::{FACT_PATHS, FactSource};
 use domain::note::NoteText;
+use domain::service::{SERVICE_TYPES, ServiceMode, ServiceNote, Units};
 use domain::text::{TextRule, WHITESPACE, dates_pattern};
 use serde_json::{Value, json};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{cases, clients, contacts, determinations, notes, screenings, shape};
+use super::{cases, clients, contacts, determinations, notes, screenings, services, shape};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -27,6 +28,7 @@ use super::{cases, clients, contacts, determinations, notes, screenings, shape};
         clients::create, clients::read, clients::caseload, clients::duplicates, clients::erase,
         notes::create, notes::list,
         contacts::create, contacts::list,
+        services::create, services::list, services::types,
         cases::create, cases::list,
         screenings::create, screenings::list, screenings::instruments,
         determinations::create, determinations::list,
@@ -37,6 +39,8 @@ use super::{cases, clients, contacts, determinations, notes, screenings, shape};
         clients::CaseloadResponse, clients::DuplicatesBody, clients::DuplicatesResponse,
         notes::NoteBody, notes::NoteResponse, notes::NotesResponse,
         contacts::ContactBody, contacts::ContactResponse, contacts::ContactsResponse,
+        services::ServiceBody, services::ServiceResponse, services::ServicesResponse,
+        services::ServiceTypeResponse, services::ServiceTypesResponse,
         cases::CaseBody, cases::CaseResponse, cases::CasesResponse,
         screenings::ScreeningBody, screenings::ScreeningResult, screenings::ScreeningRecord,
         screenings::ScreeningsResponse, screenings::InstrumentSummary, screenings::InstrumentsResponse,
@@ -128,6 +132,19 @@ fn accepted(doc: &mut Value, today: time::Date) {
         json!({ "type": ["integer", "null"], "minimum": 0, "maximum": MAX_MINUTES });
     contact["present"] = text(Present::RULE, true);
     contact["note"] = text(ContactNote::RULE, true);
+    // A service's day runs to tomorrow (already today east of UTC; the server refuses a day
+    // after today anywhere); its code one of the taxonomy's exactly.
+    let service = &mut schemas["ServiceBody"]["properties"];
+    let tomorrow = today.next_day().unwrap_or(today);
+    service["delivered_on"] =
+        json!({ "type": "string", "pattern": dates_pattern(tomorrow, false) });
+    service["code"] = json!({ "enum": codes(SERVICE_TYPES.iter().map(|kind| kind.code)) });
+    let modes = ServiceMode::ALL.iter().map(|m| Value::from(m.as_str()));
+    service["mode"] = json!({ "enum": modes.chain([Value::Null]).collect::<Vec<_>>() });
+    service["minutes"] =
+        json!({ "type": ["integer", "null"], "minimum": 0, "maximum": MAX_MINUTES });
+    service["units"] = json!({ "type": ["integer", "null"], "minimum": 1, "maximum": Units::MAX });
+    service["note"] = text(ServiceNote::RULE, true);
     // A case's dates run from 1900 to 2100; its program is a code, trimmed.
     let case = &mut schemas["CaseBody"]["properties"];
     let case_date = dates_pattern(time::macros::date!(2100 - 12 - 31), false);
@@ -171,6 +188,8 @@ fn accepted(doc: &mut Value, today: time::Date) {
         "listNotes",
         "logContact",
         "listContacts",
+        "recordService",
+        "listServices",
         "openCase",
         "listCases",
         "recordScreening",

@@ -101,6 +101,22 @@ pub(crate) const CONTACT_METHODS: &[Choice] = &[
     },
 ];
 
+/// How a service was given (`domain::service::ServiceMode`).
+pub(crate) const SERVICE_MODES: &[Choice] = &[
+    Choice {
+        value: "in-person",
+        label: "In person",
+    },
+    Choice {
+        value: "phone",
+        label: "By phone",
+    },
+    Choice {
+        value: "video",
+        label: "By video",
+    },
+];
+
 /// The words for a coded value, from a page's list of choices; never the raw code.
 pub(crate) fn labelled(choices: &[Choice], value: &str) -> &'static str {
     choices

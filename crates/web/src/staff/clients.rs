@@ -1,5 +1,6 @@
 //! The case worker's pages about one client: their page (cases, notes, add a note, the contact
-//! log), their safety flags, and the intake of a new client with a possible-duplicate warning.
+//! log, services), their safety flags, and the intake of a new client with a possible-duplicate
+//! warning.
 
 use askama::Template;
 use axum::Router;
@@ -14,12 +15,13 @@ use domain::policy::Action;
 use serde::Deserialize;
 
 use super::caseload::{Line, lines};
-use super::choices::{AGE_BANDS, Choice, GENDERS, labelled};
+use super::choices::{AGE_BANDS, CONTACT_METHODS, Choice, GENDERS, SERVICE_MODES, labelled};
 use super::contacts::{self, ContactFields, ContactLine};
 use super::links;
 use super::on_client::{Change, OnClient, client_to};
 use super::page::{self, Chrome, Place, RecordId, render, when};
 use super::records;
+use super::services::{self, ServiceFields, ServiceLine, TypeGroup};
 use super::session::{SignedIn, StaffForm};
 
 /// The addresses these pages answer.
@@ -30,6 +32,7 @@ pub(crate) fn routes() -> Router<app::App> {
         .route(links::CLIENT, get(client))
         .route(links::NOTES, post(add_note))
         .route(links::CONTACTS, post(contacts::log_contact))
+        .route(links::SERVICES, post(services::record_service))
         .route(links::SAFETY, get(safety_form).post(save_safety))
 }
 
@@ -75,6 +78,13 @@ struct ClientPage {
     contacts: Vec<ContactLine>,
     /// The "Log a contact" form, for someone who may log one.
     contact_form: Option<ContactFields>,
+    contact_methods: &'static [Choice],
+    /// The services given, newest first.
+    services: Vec<ServiceLine>,
+    /// The "Record a service" form, for someone who may record one.
+    service_form: Option<ServiceFields>,
+    service_types: Vec<TypeGroup>,
+    service_modes: &'static [Choice],
     screenings: Vec<ScreeningLine>,
     screen_href: Option<String>,
     determinations: Vec<DeterminationLine>,
@@ -96,6 +106,18 @@ pub(crate) enum Returned {
     Nothing,
     Note { draft: String, problem: String },
     Contact(ContactFields),
+    Service(ServiceFields),
+}
+
+impl Returned {
+    fn has_problem(&self) -> bool {
+        match self {
+            Returned::Nothing => false,
+            Returned::Note { .. } => true,
+            Returned::Contact(fields) => fields.has_problem(),
+            Returned::Service(fields) => fields.has_problem(),
+        }
+    }
 }
 
 /// Everything on a client's page, each part read (and audited) through the policy, with a form
@@ -112,6 +134,7 @@ pub(crate) async fn client_page(
         cases,
         notes,
         contacts,
+        services: given,
         screenings,
         determinations,
         relationship,
@@ -121,22 +144,26 @@ pub(crate) async fn client_page(
     };
     let assignment = assignment_panel(app, signed_in, id).await;
     let may = |action| domain::policy::permits(caller.role, relationship, action);
-    let (draft, problem, contact_form) = match returned {
-        Returned::Nothing => (String::new(), None, None),
-        Returned::Note { draft, problem } => (draft, Some(problem), None),
-        Returned::Contact(fields) => (String::new(), None, Some(fields)),
-    };
-    let status = if problem.is_some()
-        || contact_form
-            .as_ref()
-            .is_some_and(ContactFields::has_problem)
-    {
+    let status = if returned.has_problem() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
     };
+    let (mut draft, mut problem, mut contact_form, mut service_form) =
+        (String::new(), None, None, None);
+    match returned {
+        Returned::Nothing => {}
+        Returned::Note {
+            draft: typed,
+            problem: wrong,
+        } => (draft, problem) = (typed, Some(wrong)),
+        Returned::Contact(fields) => contact_form = Some(fields),
+        Returned::Service(fields) => service_form = Some(fields),
+    }
     let contact_form = may(Action::WriteContact)
-        .then(|| contact_form.unwrap_or_else(|| ContactFields::blank(id, zone, app.now())));
+        .then(|| contact_form.unwrap_or_else(|| contacts::blank(id, zone, app.now())));
+    let service_form = may(Action::WriteService)
+        .then(|| service_form.unwrap_or_else(|| services::blank(id, zone, app.now())));
     render(
         status,
         &ClientPage {
@@ -153,6 +180,11 @@ pub(crate) async fn client_page(
                 .map_or("", |a| labelled(AGE_BANDS, a.as_str())),
             contacts: contacts::lines(zone, &client.preferred_name, contacts),
             contact_form,
+            contact_methods: CONTACT_METHODS,
+            services: services::lines(given),
+            service_form,
+            service_types: services::type_groups(),
+            service_modes: SERVICE_MODES,
             client,
             cases: cases
                 .into_iter()

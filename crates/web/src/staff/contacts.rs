@@ -9,11 +9,11 @@ use domain::time::ProgramZone;
 use domain::{ClientId, InvalidInput, Timestamp};
 use serde::Deserialize;
 
-use super::choices::{CONTACT_METHODS, Choice};
 use super::clients::{Returned, client_page};
 use super::links;
 use super::page::{self, RecordId, when};
 use super::session::StaffForm;
+use super::typed::Typed;
 
 /// The form as typed: every box kept as it was, to be shown again beside a problem.
 #[derive(Debug, Default, Deserialize)]
@@ -62,47 +62,19 @@ impl ContactForm {
 
 /// The "Log a contact" form on a client's page: blank but for now (and the first method), or as
 /// typed with the problem beside the box it is about.
-pub(crate) struct ContactFields {
-    pub action: String,
-    /// What the boxes hold.
-    pub form: ContactForm,
-    pub methods: &'static [Choice],
-    /// The problem, and the field it is about.
-    problem: Option<InvalidInput>,
+pub(crate) type ContactFields = Typed<ContactForm>;
+
+/// A blank form, its time now in `zone`.
+pub(crate) fn blank(client: ClientId, zone: &ProgramZone, now: Timestamp) -> ContactFields {
+    let form = ContactForm {
+        occurred_at: zone.minute_input(now),
+        ..ContactForm::default()
+    };
+    typed(client, form, None)
 }
 
-impl ContactFields {
-    /// A blank form, its time now in `zone`.
-    pub fn blank(client: ClientId, zone: &ProgramZone, now: Timestamp) -> Self {
-        let form = ContactForm {
-            occurred_at: zone.minute_input(now),
-            ..ContactForm::default()
-        };
-        Self::typed(client, form, None)
-    }
-
-    /// The form as typed, with its problem.
-    pub fn typed(client: ClientId, form: ContactForm, problem: Option<InvalidInput>) -> Self {
-        Self {
-            action: links::of_client(links::CONTACTS, client),
-            form,
-            methods: CONTACT_METHODS,
-            problem,
-        }
-    }
-
-    /// The problem, if it is about `field` (shown beside that box).
-    pub fn problem_for(&self, field: &str) -> Option<String> {
-        self.problem
-            .as_ref()
-            .filter(|p| p.field == field)
-            .map(|p| p.to_string())
-    }
-
-    /// Whether the form came back with a problem.
-    pub fn has_problem(&self) -> bool {
-        self.problem.is_some()
-    }
+fn typed(client: ClientId, form: ContactForm, problem: Option<InvalidInput>) -> ContactFields {
+    Typed::new(links::of_client(links::CONTACTS, client), form, problem)
 }
 
 /// A contact as the client's page lists it.
@@ -177,7 +149,7 @@ pub(crate) async fn log_contact(
         Ok(_) => Redirect::to(&links::client_section(id, "contacts")).into_response(),
         // What was typed stays in the boxes, with the problem beside the one it is about.
         Err(app::AppError::Invalid(invalid)) => {
-            let fields = ContactFields::typed(id, form, Some(invalid));
+            let fields = typed(id, form, Some(invalid));
             client_page(&app, &signed_in, id, Returned::Contact(fields)).await
         }
         Err(err) => page::failure(err),

@@ -24,6 +24,7 @@ pub(crate) const NEW_CLIENT: &str = "/app/clients/new";
 pub(crate) const CLIENT: &str = "/app/clients/{id}";
 pub(crate) const NOTES: &str = "/app/clients/{id}/notes";
 pub(crate) const CONTACTS: &str = "/app/clients/{id}/contacts";
+pub(crate) const SERVICES: &str = "/app/clients/{id}/services";
 pub(crate) const ACCESS_LOG: &str = "/app/clients/{id}/access";
 pub(crate) const SAFETY: &str = "/app/clients/{id}/safety";
 pub(crate) const SCREENINGS: &str = "/app/clients/{id}/screenings";
@@ -93,7 +94,8 @@ pub(crate) fn client_reference(typed: &str) -> Option<ClientId> {
         .and_then(|id| id.parse().ok())
 }
 
-/// A part of a client's page (`notes`, `contacts`, `assigned`, `screenings`, `determinations`).
+/// A part of a client's page (`notes`, `contacts`, `services`, `assigned`, `screenings`,
+/// `determinations`).
 pub(crate) fn client_section(id: ClientId, section: &str) -> String {
     format!("{}#{section}", client(id))
 }

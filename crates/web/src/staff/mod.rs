@@ -21,11 +21,13 @@ mod passkey;
 mod records;
 mod requests;
 mod screenings;
+mod services;
 mod session;
 
 pub(crate) use session::same_origin;
 mod setup;
 mod teams;
+mod typed;
 
 use axum::Router;
 use axum::routing::get;

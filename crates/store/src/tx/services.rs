@@ -1,0 +1,89 @@
+//! Services delivered to a client, newest first by the day each was given.
+
+use std::collections::HashMap;
+
+use domain::ClientId;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Reads, Tx, newest_of, parsed, ts};
+use crate::Result;
+use crate::rows::ServiceRow;
+
+/// Newest first by the day each was given, the latest recorded first within a day.
+const ORDER: &str = "delivered_on DESC, created_at DESC, id";
+
+const COLUMNS: &str =
+    "id, client_id, author, created_at, delivered_on, code, mode, minutes, units, note";
+
+fn service(row: &AnyRow) -> Result<ServiceRow> {
+    Ok(ServiceRow {
+        id: parsed(row, "id")?,
+        client_id: parsed(row, "client_id")?,
+        author: row.try_get("author")?,
+        created_at: ts(row, "created_at")?,
+        delivered_on: row.try_get("delivered_on")?,
+        code: row.try_get("code")?,
+        mode: row.try_get("mode")?,
+        minutes: row.try_get("minutes")?,
+        units: row.try_get("units")?,
+        note: row.try_get("note")?,
+    })
+}
+
+impl Tx {
+    pub async fn insert_service(&mut self, row: &ServiceRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO services (id, client_id, author, created_at, delivered_on, code, mode, \
+             minutes, units, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(row.id.to_string())
+        .bind(row.client_id.to_string())
+        .bind(&row.author)
+        .bind(row.created_at.unix_millis())
+        .bind(&row.delivered_on)
+        .bind(&row.code)
+        .bind(&row.mode)
+        .bind(row.minutes)
+        .bind(row.units)
+        .bind(row.note.clone())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+}
+
+impl Reads {
+    /// A page of a client's services, newest first by the day each was given (the latest
+    /// recorded first within a day): at most `limit`, after skipping `offset`.
+    pub async fn services_page(
+        &mut self,
+        client_id: ClientId,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ServiceRow>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM services WHERE client_id = $1 \
+             ORDER BY {ORDER} LIMIT $2 OFFSET $3"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(client_id.to_string())
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(service)
+            .collect()
+    }
+
+    /// The newest services of each of `clients`, at most `limit` each.
+    pub async fn services_of(
+        &mut self,
+        clients: &[ClientId],
+        limit: i64,
+    ) -> Result<HashMap<ClientId, Vec<ServiceRow>>> {
+        let sql = newest_of(COLUMNS, "services", ORDER, self.dialect);
+        self.per_client(sql, clients, Some(limit), service).await
+    }
+}
