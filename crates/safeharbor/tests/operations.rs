@@ -395,8 +395,8 @@ impl Instance {
         version
     }
 
-    /// Takes the database back to schema 19, as the version before migrations 20 to 24 left
-    /// it: the two columns and the tables they add are dropped and their ledger rows removed.
+    /// Takes the database back to schema 19, as the version before migrations 20 and on left
+    /// it: the columns and tables they add are dropped and their ledger rows removed.
     async fn back_to_schema_19(&self) {
         let mut db = self.db().await;
         for sql in [
