@@ -120,6 +120,10 @@ pub enum AuditAction {
     ServiceList,
     NeedCreate,
     NeedList,
+    ClientEdit,
+    ClientHistory,
+    CaseClose,
+    CaseTransfer,
 }
 
 impl AuditAction {
@@ -204,6 +208,10 @@ impl AuditAction {
             AuditAction::ServiceList => "service.list",
             AuditAction::NeedCreate => "need.create",
             AuditAction::NeedList => "need.list",
+            AuditAction::ClientEdit => "client.edit",
+            AuditAction::ClientHistory => "client.history",
+            AuditAction::CaseClose => "case.close",
+            AuditAction::CaseTransfer => "case.transfer",
         }
     }
 }
@@ -224,6 +232,8 @@ pub const DESCRIBED: &[(&str, &str)] = &[
     ("client.create", "recorded the client"),
     ("client.erase", "erased the record"),
     ("client.safety-update", "changed the safety flags"),
+    ("client.edit", "changed the details"),
+    ("client.history", "read the history of changes"),
     ("client.access-log-read", "looked at who opened the record"),
     ("client.duplicate-check", "looked for duplicates"),
     ("note.create", "added a note"),
@@ -235,6 +245,8 @@ pub const DESCRIBED: &[(&str, &str)] = &[
     ("need.create", "recorded a needs assessment"),
     ("need.list", "read the needs assessments"),
     ("case.create", "opened a case"),
+    ("case.close", "closed a case"),
+    ("case.transfer", "moved a case to another program"),
     ("case.list", "read the cases"),
     ("screening.create", "recorded a screening"),
     ("screening.list", "read the screenings"),

@@ -305,6 +305,24 @@ pub const TABLES: &[Table] = &[
             col("alias_index", Text, BlindIndex, ClientRecord),
             col("erased_at", Int, Operational, ClientRecord),
             col("restricted", Int, Classified, ClientRecord),
+            col("aliases", Blob, Personal, ClientRecord),
+        ],
+    },
+    // The history of changes to a client's details: who changed which fields, and when, kept as
+    // bookkeeping (the names of fields say nothing of the person); the values they held before
+    // are the person's data, sealed under their key and wiped on erasure.
+    Table {
+        name: "client_changes",
+        home: Home::Records,
+        client: Some("client_id"),
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Text, Operational, ClientRecord),
+            col("client_id", Text, Operational, ClientRecord),
+            col("author", Text, Operational, ClientRecord),
+            col("changed_at", Int, Operational, ClientRecord),
+            col("fields", Text, Operational, ClientRecord),
+            col("previous", Blob, Personal, ClientRecord),
         ],
     },
     Table {
@@ -357,6 +375,7 @@ pub const TABLES: &[Table] = &[
             col("closed_on", Text, Operational, ClientRecord),
             col("assigned_to", Text, Operational, ClientRecord),
             col("created_at", Int, Operational, ClientRecord),
+            col("transferred_from", Text, Operational, ClientRecord),
         ],
     },
     Table {

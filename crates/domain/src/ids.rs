@@ -86,6 +86,10 @@ id_type!(
     NeedsAssessmentId
 );
 id_type!(
+    /// One edit of a client's details, in their history of changes.
+    ClientChangeId
+);
+id_type!(
     /// A safe-contact request from the public pages. Its data key is kept in the key store under
     /// `client_key_slot`, the id the person gets if the request becomes a client record.
     ContactRequestId

@@ -25,8 +25,8 @@ pub mod text;
 pub mod time;
 
 pub use ids::{
-    CaseId, ClientId, ContactId, ContactRequestId, DeterminationId, EmergencyAccessId,
-    NeedsAssessmentId, NoteId, ScreeningId, ServiceId, TeamId, TokenId, UserId,
+    CaseId, ClientChangeId, ClientId, ContactId, ContactRequestId, DeterminationId,
+    EmergencyAccessId, NeedsAssessmentId, NoteId, ScreeningId, ServiceId, TeamId, TokenId, UserId,
 };
 pub use role::Role;
 pub use time::Timestamp;

@@ -83,6 +83,9 @@ actions! {
     /// Record a determination, or save a worksheet in progress.
     WriteDetermination => "write-determination", "record a determination",
     WriteSafety => "write-safety", "change the safety flags",
+    /// Change a client's details (names, aliases, date of birth, contact details, languages,
+    /// gender, age band); each change is kept, with who made it and when.
+    EditClient => "edit-client", "edit the details",
     EraseClient => "erase-client", "erase the record",
     FindDuplicates => "find-duplicates", "look for duplicates",
     ManageUsers => "manage-users", "manage staff accounts",
@@ -129,6 +132,7 @@ impl Action {
                 | Action::ReadDeterminations
                 | Action::WriteDetermination
                 | Action::WriteSafety
+                | Action::EditClient
                 | Action::EraseClient
                 | Action::ReadAccessLog
                 | Action::AssignClient
@@ -148,7 +152,12 @@ use Role::*;
 /// and assigns the work; erasing a record stays with a supervisor assigned to it. Logging a
 /// contact (or an attempt) and recording a service go with adding a note (a crisis met under
 /// emergency access is a service given), and reading them with reading the notes; assessing
-/// needs and reading the assessments go the same way.
+/// needs and reading the assessments go the same way. Editing a
+/// client's details goes with changing their safety flags, not with running a case: whoever is
+/// assigned, outreach included (they take the intake, and are often the first to learn another
+/// name the person goes by, which duplicate search must then find). Not a supervisor over a
+/// team's client (they read, not change) nor emergency access (an hour to keep someone safe, not
+/// to rewrite who they are); the history of changes is read with the record.
 pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, NoClient, CreateClient),
     (CaseManager, NoClient, ListCaseload),
@@ -171,6 +180,7 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, Assigned, ReadDeterminations),
     (CaseManager, Assigned, WriteDetermination),
     (CaseManager, Assigned, WriteSafety),
+    (CaseManager, Assigned, EditClient),
     (Outreach, NoClient, CreateClient),
     (Outreach, NoClient, ListCaseload),
     (Outreach, NoClient, FindDuplicates),
@@ -191,6 +201,7 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Outreach, Assigned, ReadDeterminations),
     (Outreach, Assigned, WriteDetermination),
     (Outreach, Assigned, WriteSafety),
+    (Outreach, Assigned, EditClient),
     (Supervisor, NoClient, CreateClient),
     (Supervisor, NoClient, ListCaseload),
     (Supervisor, NoClient, FindDuplicates),
@@ -212,6 +223,7 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Assigned, ReadDeterminations),
     (Supervisor, Assigned, WriteDetermination),
     (Supervisor, Assigned, WriteSafety),
+    (Supervisor, Assigned, EditClient),
     (Supervisor, Assigned, EraseClient),
     (Supervisor, Assigned, ReadAccessLog),
     (Supervisor, NoClient, ReadAuditLog),
@@ -613,6 +625,7 @@ mod tests {
             WriteScreening,
             WriteDetermination,
             WriteSafety,
+            EditClient,
             EraseClient,
         ] {
             assert!(!permits(Supervisor, Supervises, action), "{action:?}");
@@ -634,6 +647,7 @@ mod tests {
                 WriteCase,
                 WriteScreening,
                 WriteSafety,
+                EditClient,
                 EraseClient,
                 AssignClient,
             ] {

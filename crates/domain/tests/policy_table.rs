@@ -35,6 +35,7 @@ write-screening          A     A     A     -    -
 read-determinations      AE    AE    ASE   -    -
 write-determination      A     A     A     -    -
 write-safety             A     A     A     -    -
+edit-client              A     A     A     -    -
 erase-client             -     -     A     -    -
 restrict-client          -     -     A     -    -
 assign-client            -     -     AS    -    -

@@ -93,6 +93,7 @@ fn client(id: ClientId, by: &UserRow) -> ClientRow {
         date_of_birth: Some(vec![3; 40]),
         contact: Some(vec![4; 70]),
         languages: None,
+        aliases: None,
         gender: Some("woman".into()),
         age_band: Some("18-24".into()),
         name_index: Some("name-index".into()),

@@ -44,6 +44,7 @@ macro_rules! embedded_migrations {
             (22, "contacts", "0022_contacts"),
             (23, "services", "0023_services"),
             (24, "needs", "0024_needs"),
+            (25, "client edits", "0025_client_edits"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {

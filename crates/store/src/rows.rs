@@ -2,8 +2,9 @@
 //! never sees plaintext.
 
 use domain::{
-    CaseId, ClientId, ContactId, ContactRequestId, DeterminationId, EmergencyAccessId,
-    NeedsAssessmentId, NoteId, Role, ScreeningId, ServiceId, TeamId, Timestamp, TokenId, UserId,
+    CaseId, ClientChangeId, ClientId, ContactId, ContactRequestId, DeterminationId,
+    EmergencyAccessId, NeedsAssessmentId, NoteId, Role, ScreeningId, ServiceId, TeamId, Timestamp,
+    TokenId, UserId,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,11 +100,14 @@ pub struct ClientRow {
     pub date_of_birth: Option<Vec<u8>>,
     pub contact: Option<Vec<u8>>,
     pub languages: Option<Vec<u8>>,
+    /// Other names the person is known by, one sealed list.
+    pub aliases: Option<Vec<u8>>,
     pub gender: Option<String>,
     pub age_band: Option<String>,
     pub name_index: Option<String>,
     pub dob_index: Option<String>,
     pub safety: Option<Vec<u8>>,
+    /// The blind indexes of every other name (the name used, each alias), separated by spaces.
     pub alias_index: Option<String>,
     pub erased_at: Option<Timestamp>,
     /// Seen only by the people assigned (not through a team, not in an emergency).
@@ -287,6 +291,78 @@ pub struct CaseRow {
     pub closed_on: Option<String>,
     pub assigned_to: Option<UserId>,
     pub created_at: Timestamp,
+    /// The case this one continues, when a case was moved to this one's program.
+    pub transferred_from: Option<CaseId>,
+}
+
+/// A client's details as an edit leaves them: every field an edit may change, sealed, with the
+/// blind indexes recomputed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientDetailsRow {
+    pub id: ClientId,
+    pub preferred_name: Option<Vec<u8>>,
+    pub legal_name: Option<Vec<u8>>,
+    pub date_of_birth: Option<Vec<u8>>,
+    pub contact: Option<Vec<u8>>,
+    pub languages: Option<Vec<u8>>,
+    pub aliases: Option<Vec<u8>>,
+    pub gender: Option<String>,
+    pub age_band: Option<String>,
+    pub name_index: Option<String>,
+    pub dob_index: Option<String>,
+    pub alias_index: Option<String>,
+}
+
+impl ClientDetailsRow {
+    /// The details part of a whole client row.
+    pub fn of(row: &ClientRow) -> Self {
+        Self {
+            id: row.id,
+            preferred_name: row.preferred_name.clone(),
+            legal_name: row.legal_name.clone(),
+            date_of_birth: row.date_of_birth.clone(),
+            contact: row.contact.clone(),
+            languages: row.languages.clone(),
+            aliases: row.aliases.clone(),
+            gender: row.gender.clone(),
+            age_band: row.age_band.clone(),
+            name_index: row.name_index.clone(),
+            dob_index: row.dob_index.clone(),
+            alias_index: row.alias_index.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for ClientDetailsRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientDetailsRow")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One edit of a client's details: who, when, which fields (by name), and what they held before,
+/// sealed as one blob.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientChangeRow {
+    pub id: ClientChangeId,
+    pub client_id: ClientId,
+    /// Who made the change, as the audit names them.
+    pub author: String,
+    pub changed_at: Timestamp,
+    /// The names of the fields changed (`domain::client::DetailField`), separated by commas.
+    pub fields: String,
+    /// Their values before the change, one sealed JSON object.
+    pub previous: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for ClientChangeRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientChangeRow")
+            .field("id", &self.id)
+            .field("fields", &self.fields)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A program of the organisation, as an administrator listed it.

@@ -73,6 +73,7 @@ pub async fn caseloads_hold_only_assigned_clients(h: &impl Harness) {
         closed_on: Some("2026-02-02".into()),
         assigned_to: None,
         created_at: T0,
+        transferred_from: None,
     })
     .await
     .unwrap();

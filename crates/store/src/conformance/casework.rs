@@ -239,5 +239,97 @@ pub async fn needs_assessments_are_kept_each_with_its_answers_newest_first(h: &i
             .all(|answer| answer.note.is_none())
     );
     assert_eq!(erased[0].answers[1].level, "none", "the levels stay");
+/// An edit replaces a client's details and blind indexes at once (duplicate search then finds
+/// them under the new name and each alias, and no longer under the old one); its history reads
+/// back newest first, every field; erasure wipes the values kept and the aliases, and keeps who
+/// changed what and when.
+pub async fn edits_replace_details_and_keep_their_history(h: &impl Harness) {
+    let (store, _) = h.fresh().await;
+    let (a, _, c) = seed(&store).await;
+    let mut tx = store.write().await.unwrap();
+    let edited = crate::rows::ClientDetailsRow {
+        preferred_name: Some(vec![21; 5]),
+        aliases: Some(vec![22; 9]),
+        name_index: Some("aa01".into()),
+        alias_index: Some("bb02 cc03".into()),
+        age_band: Some("18-24".into()),
+        ..crate::rows::ClientDetailsRow::of(&c)
+    };
+    assert!(tx.set_client_details(&edited).await.unwrap());
+    let nobody = crate::rows::ClientDetailsRow {
+        id: ClientId::from_random([9; 16]),
+        ..edited.clone()
+    };
+    assert!(!tx.set_client_details(&nobody).await.unwrap());
+    let row = tx.client(c.id).await.unwrap().unwrap();
+    assert_eq!(crate::rows::ClientDetailsRow::of(&row), edited);
+    assert_eq!(row.safety, c.safety, "the safety flags are not part of an edit");
+    let found = |name: &'static str| {
+        let user = a.id;
+        async move |tx: &mut crate::Tx| {
+            tx.matching_clients(user, Some(name), None)
+                .await
+                .unwrap()
+                .len()
+        }
+    };
+    assert_eq!(found("aa01")(&mut tx).await, 1, "the new name");
+    assert_eq!(found("bb02")(&mut tx).await, 1, "the first other name");
+    assert_eq!(found("cc03")(&mut tx).await, 1, "the last other name");
+    assert_eq!(found("name-idx")(&mut tx).await, 0, "not the old name");
+    assert_eq!(found("b02")(&mut tx).await, 0, "not part of an index");
+    assert_eq!(
+        tx.clients_by_identity("cc03", "dob-idx").await.unwrap(),
+        [c.id],
+        "emergency access finds the person under another name too"
+    );
+
+    let me = Actor::User(a.id).encode();
+    let later = client_change(c.id, &me, [7; 16], T0.plus_days(3));
+    tx.insert_client_change(&later).await.unwrap();
+    let history = tx.client_changes(c.id, 10).await.unwrap();
+    assert_eq!(history.len(), 2, "the seed's edit and this one");
+    assert_eq!(history[0], later, "newest first, every field read back");
+    assert_eq!(tx.client_changes(c.id, 1).await.unwrap(), [later]);
+
+    assert!(tx.erase_client(c.id, T0).await.unwrap());
+    let erased = tx.client_changes(c.id, 10).await.unwrap();
+    assert_eq!(erased.len(), 2, "who changed what, and when, stays");
+    assert!(erased.iter().all(|row| row.previous.is_none()));
+    assert_eq!(erased[0].fields, "legal_name,aliases");
+    let row = tx.client(c.id).await.unwrap().unwrap();
+    assert!(row.aliases.is_none() && row.alias_index.is_none());
+    assert_eq!(found("bb02")(&mut tx).await, 0);
+    tx.commit().await.unwrap();
+}
+
+/// A case closes once, on its client only; a case that continues another reads back naming it.
+pub async fn cases_close_once_and_a_transfer_names_the_case_it_continues(h: &impl Harness) {
+    let (store, _) = h.fresh().await;
+    let (a, _, c) = seed(&store).await;
+    let mut tx = store.write().await.unwrap();
+    let first = tx.cases(c.id).await.unwrap().remove(0);
+    assert!(first.closed_on.is_none());
+    let other = ClientId::from_random([9; 16]);
+    assert!(!tx.close_case(other, first.id, "2026-02-01").await.unwrap());
+    assert!(tx.close_case(c.id, first.id, "2026-02-01").await.unwrap());
+    assert!(
+        !tx.close_case(c.id, first.id, "2026-03-01").await.unwrap(),
+        "closed once"
+    );
+    let next = crate::rows::CaseRow {
+        id: domain::CaseId::from_random([8; 16]),
+        program: "Housing".into(),
+        opened_on: "2026-02-01".into(),
+        closed_on: None,
+        assigned_to: Some(a.id),
+        transferred_from: Some(first.id),
+        ..first.clone()
+    };
+    tx.insert_case(&next).await.unwrap();
+    let cases = tx.cases(c.id).await.unwrap();
+    assert_eq!(cases.len(), 2);
+    assert_eq!(cases[0].closed_on.as_deref(), Some("2026-02-01"));
+    assert_eq!(cases.iter().find(|k| k.id == next.id), Some(&next));
     tx.commit().await.unwrap();
 }

@@ -77,6 +77,7 @@ fn client(rng: &mut impl Rng, by: &UserRow) -> ClientRow {
         date_of_birth: None,
         contact: Some(vec![6]),
         languages: None,
+        aliases: Some(vec![9]),
         gender: Some("woman".into()),
         age_band: None,
         name_index: Some("name-idx".into()),
@@ -140,8 +141,8 @@ async fn seed(store: &Store) -> (UserRow, UserRow, ClientRow) {
     (a, b, c)
 }
 
-/// Gives `client` a note, a contact, a needs assessment, a case and a screening, recorded by `by`,
-/// each with something sealed.
+/// Gives `client` a note, a contact, a needs assessment, a case, a screening and an edit of their
+/// details, recorded by `by`, each with something sealed.
 async fn add_case_work(tx: &mut crate::Tx, client: ClientId, by: UserId, rng: &mut impl Rng) {
     let me = Actor::User(by).encode();
     tx.insert_note(&NoteRow {
@@ -170,6 +171,7 @@ async fn add_case_work(tx: &mut crate::Tx, client: ClientId, by: UserId, rng: &m
         closed_on: None,
         assigned_to: Some(by),
         created_at: T0,
+        transferred_from: None,
     })
     .await
     .unwrap();
@@ -181,11 +183,31 @@ async fn add_case_work(tx: &mut crate::Tx, client: ClientId, by: UserId, rng: &m
         answers: Some(vec![8; 30]),
         score: Some(1),
         result: Some("positive".into()),
-        screened_by: me,
+        screened_by: me.clone(),
         created_at: T0,
     })
     .await
     .unwrap();
+    tx.insert_client_change(&client_change(client, &me, rng.r#gen(), T0))
+        .await
+        .unwrap();
+}
+
+/// An edit of `client`'s details by `author` at `at`: two fields changed, their old values sealed.
+fn client_change(
+    client: ClientId,
+    author: &str,
+    id: [u8; 16],
+    at: Timestamp,
+) -> crate::rows::ClientChangeRow {
+    crate::rows::ClientChangeRow {
+        id: domain::ClientChangeId::from_random(id),
+        client_id: client,
+        author: author.to_owned(),
+        changed_at: at,
+        fields: "legal_name,aliases".into(),
+        previous: Some(vec![id[0]; 24]),
+    }
 }
 
 /// A contact with `client` logged by `by` at `at` (reached or an attempt), with something sealed
@@ -281,6 +303,8 @@ macro_rules! conformance_tests {
             contacts_come_newest_first_by_when_they_were_attempts_included,
             services_come_newest_first_by_the_day_given,
             needs_assessments_are_kept_each_with_its_answers_newest_first,
+            edits_replace_details_and_keep_their_history,
+            cases_close_once_and_a_transfer_names_the_case_it_continues,
             programs_are_a_list_of_unique_codes,
             key_store_puts_replaces_and_destroys,
             key_store_exports_and_imports_all_or_nothing,

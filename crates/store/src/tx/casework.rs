@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use domain::ClientId;
+use domain::{CaseId, ClientId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -33,6 +33,7 @@ pub(super) fn case(row: &AnyRow) -> Result<CaseRow> {
         closed_on: row.try_get("closed_on")?,
         assigned_to: opt_parsed(row, "assigned_to")?,
         created_at: ts(row, "created_at")?,
+        transferred_from: opt_parsed(row, "transferred_from")?,
     })
 }
 
@@ -51,8 +52,8 @@ impl Tx {
 
     pub async fn insert_case(&mut self, row: &CaseRow) -> Result<()> {
         sqlx::query(
-            "INSERT INTO cases (id, client_id, program, opened_on, closed_on, assigned_to, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO cases (id, client_id, program, opened_on, closed_on, assigned_to, created_at, \
+             transferred_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(row.id.to_string())
         .bind(row.client_id.to_string())
@@ -61,9 +62,29 @@ impl Tx {
         .bind(row.closed_on.clone())
         .bind(row.assigned_to.map(|u| u.to_string()))
         .bind(row.created_at.unix_millis())
+        .bind(row.transferred_from.map(|c| c.to_string()))
         .execute(&mut *self.reads.inner)
         .await?;
         Ok(())
+    }
+
+    /// Closes an open case of a client on `closed_on` (YYYY-MM-DD); whether there was such an
+    /// open case to close.
+    pub async fn close_case(
+        &mut self,
+        client: ClientId,
+        case: CaseId,
+        closed_on: &str,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE cases SET closed_on = $3 WHERE id = $2 AND client_id = $1 AND closed_on IS NULL",
+        )
+        .bind(client.to_string())
+        .bind(case.to_string())
+        .bind(closed_on)
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 }
 
@@ -101,7 +122,8 @@ impl Reads {
         clients: &[ClientId],
     ) -> Result<HashMap<ClientId, Vec<CaseRow>>> {
         let sql = format!(
-            "SELECT id, client_id, program, opened_on, closed_on, assigned_to, created_at FROM cases \
+            "SELECT id, client_id, program, opened_on, closed_on, assigned_to, created_at, \
+             transferred_from FROM cases \
              WHERE client_id IN ({}) ORDER BY opened_on DESC, id",
             self.dialect.each_of("$1")
         );

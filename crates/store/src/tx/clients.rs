@@ -6,7 +6,7 @@ use sqlx::any::AnyRow;
 
 use super::{Reads, Tx, opt_ts, parsed, ts};
 use crate::Result;
-use crate::rows::ClientRow;
+use crate::rows::{ClientChangeRow, ClientDetailsRow, ClientRow};
 
 pub(super) fn client(row: &AnyRow) -> Result<ClientRow> {
     Ok(ClientRow {
@@ -18,6 +18,7 @@ pub(super) fn client(row: &AnyRow) -> Result<ClientRow> {
         date_of_birth: row.try_get("date_of_birth")?,
         contact: row.try_get("contact")?,
         languages: row.try_get("languages")?,
+        aliases: row.try_get("aliases")?,
         gender: row.try_get("gender")?,
         age_band: row.try_get("age_band")?,
         name_index: row.try_get("name_index")?,
@@ -30,16 +31,16 @@ pub(super) fn client(row: &AnyRow) -> Result<ClientRow> {
 }
 
 pub(super) const CLIENT_COLUMNS: &str = "id, created_at, created_by, preferred_name, legal_name, date_of_birth, \
-     contact, languages, gender, age_band, name_index, dob_index, safety, alias_index, erased_at, \
+     contact, languages, aliases, gender, age_band, name_index, dob_index, safety, alias_index, erased_at, \
      restricted";
 
 impl Tx {
     pub async fn insert_client(&mut self, row: &ClientRow) -> Result<()> {
         sqlx::query(
             "INSERT INTO clients (id, created_at, created_by, preferred_name, legal_name, date_of_birth, \
-             contact, languages, gender, age_band, name_index, dob_index, safety, alias_index, erased_at, \
-             restricted) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+             contact, languages, aliases, gender, age_band, name_index, dob_index, safety, alias_index, \
+             erased_at, restricted) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
         )
         .bind(row.id.to_string())
         .bind(row.created_at.unix_millis())
@@ -49,6 +50,7 @@ impl Tx {
         .bind(row.date_of_birth.clone())
         .bind(row.contact.clone())
         .bind(row.languages.clone())
+        .bind(row.aliases.clone())
         .bind(row.gender.clone())
         .bind(row.age_band.clone())
         .bind(row.name_index.clone())
@@ -57,6 +59,49 @@ impl Tx {
         .bind(row.alias_index.clone())
         .bind(row.erased_at.map(Timestamp::unix_millis))
         .bind(i64::from(row.restricted))
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// Replaces a client's details (an edit), blind indexes included; whether the client was
+    /// there (and not erased) to change.
+    pub async fn set_client_details(&mut self, row: &ClientDetailsRow) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE clients SET preferred_name = $2, legal_name = $3, date_of_birth = $4, \
+             contact = $5, languages = $6, aliases = $7, gender = $8, age_band = $9, \
+             name_index = $10, dob_index = $11, alias_index = $12 \
+             WHERE id = $1 AND erased_at IS NULL",
+        )
+        .bind(row.id.to_string())
+        .bind(row.preferred_name.clone())
+        .bind(row.legal_name.clone())
+        .bind(row.date_of_birth.clone())
+        .bind(row.contact.clone())
+        .bind(row.languages.clone())
+        .bind(row.aliases.clone())
+        .bind(row.gender.clone())
+        .bind(row.age_band.clone())
+        .bind(row.name_index.clone())
+        .bind(row.dob_index.clone())
+        .bind(row.alias_index.clone())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Keeps one edit in a client's history of changes.
+    pub async fn insert_client_change(&mut self, row: &ClientChangeRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO client_changes (id, client_id, author, changed_at, fields, previous) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(row.id.to_string())
+        .bind(row.client_id.to_string())
+        .bind(&row.author)
+        .bind(row.changed_at.unix_millis())
+        .bind(&row.fields)
+        .bind(row.previous.clone())
         .execute(&mut *self.reads.inner)
         .await?;
         Ok(())
@@ -107,7 +152,40 @@ impl Tx {
     }
 }
 
+/// Whether `$2` is one of the blind indexes in a client's `alias_index` (a list separated by
+/// spaces; each index is lower-case hex, so nothing in it is a pattern character). The same SQL
+/// on both engines.
+const ALIAS_MATCHES: &str = "(' ' || clients.alias_index || ' ') LIKE ('% ' || $2 || ' %')";
+
 impl Reads {
+    /// A client's history of changes, newest first: at most `limit`.
+    pub async fn client_changes(
+        &mut self,
+        client: ClientId,
+        limit: i64,
+    ) -> Result<Vec<ClientChangeRow>> {
+        sqlx::query(
+            "SELECT id, client_id, author, changed_at, fields, previous FROM client_changes \
+             WHERE client_id = $1 ORDER BY changed_at DESC, id LIMIT $2",
+        )
+        .bind(client.to_string())
+        .bind(limit)
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(ClientChangeRow {
+                id: parsed(row, "id")?,
+                client_id: parsed(row, "client_id")?,
+                author: row.try_get("author")?,
+                changed_at: ts(row, "changed_at")?,
+                fields: row.try_get("fields")?,
+                previous: row.try_get("previous")?,
+            })
+        })
+        .collect()
+    }
+
     pub async fn client(&mut self, id: ClientId) -> Result<Option<ClientRow>> {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {CLIENT_COLUMNS} FROM clients WHERE id = $1"
@@ -132,7 +210,7 @@ impl Reads {
             "SELECT {CLIENT_COLUMNS} FROM clients \
              JOIN assignments ON assignments.client_id = clients.id AND assignments.user_id = $1 \
              WHERE clients.erased_at IS NULL \
-             AND (clients.name_index = $2 OR clients.alias_index = $2 OR clients.dob_index = $3) \
+             AND (clients.name_index = $2 OR {ALIAS_MATCHES} OR clients.dob_index = $3) \
              ORDER BY clients.id LIMIT 50"
         )))
         .bind(user.to_string())
@@ -173,10 +251,11 @@ impl Reads {
         name_index: &str,
         dob_index: &str,
     ) -> Result<Vec<ClientId>> {
-        sqlx::query(
+        sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT id FROM clients WHERE erased_at IS NULL AND dob_index = $2 \
-             AND (name_index = $1 OR alias_index = $1) ORDER BY id LIMIT 2",
-        )
+             AND (clients.name_index = $1 OR {}) ORDER BY id LIMIT 2",
+            ALIAS_MATCHES.replace("$2", "$1")
+        )))
         .bind(name_index.to_owned())
         .bind(dob_index.to_owned())
         .fetch_all(&mut *self.inner)

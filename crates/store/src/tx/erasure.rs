@@ -81,8 +81,9 @@ mod tests {
             [
                 "UPDATE clients SET preferred_name = NULL, legal_name = NULL, date_of_birth = NULL, \
                  contact = NULL, languages = NULL, name_index = NULL, dob_index = NULL, \
-                 safety = NULL, alias_index = NULL, erased_at = $2 \
+                 safety = NULL, alias_index = NULL, aliases = NULL, erased_at = $2 \
                  WHERE id = $1 AND erased_at IS NULL",
+                "UPDATE client_changes SET previous = NULL WHERE client_id = $1",
                 "UPDATE notes SET body = NULL WHERE client_id = $1",
                 "UPDATE contacts SET present = NULL, note = NULL WHERE client_id = $1",
                 "UPDATE services SET note = NULL WHERE client_id = $1",
