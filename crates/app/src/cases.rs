@@ -23,26 +23,70 @@ pub struct CaseView {
     pub opened_on: String,
     pub closed_on: Option<String>,
     pub assigned_to: Option<UserId>,
+    /// The case this one continues, when the work moved here from another program.
+    pub transferred_from: Option<CaseId>,
 }
 
-pub(crate) fn view(row: CaseRow) -> Result<CaseView> {
-    let corrupt = || AppError::Store(store::StoreError::Corrupt("a case date"));
-    let opened = parse_date("opened_on", &row.opened_on).map_err(|_| corrupt())?;
+/// A case moved to another program: the old one closes on `on` and a new one opens that day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseTransfer {
+    pub program: ProgramCode,
+    pub on: time::Date,
+}
+
+/// A case's dates as stored (written by us, so a bad one is corruption, not input).
+fn dates_of(row: &CaseRow) -> Result<CaseDates> {
+    let corrupt = |_| AppError::Store(store::StoreError::Corrupt("a case date"));
+    let opened = parse_date("opened_on", &row.opened_on).map_err(corrupt)?;
     let closed = row
         .closed_on
         .as_deref()
         .map(|d| parse_date("closed_on", d))
         .transpose()
-        .map_err(|_| corrupt())?;
-    let dates = CaseDates::new(opened, closed).map_err(|_| corrupt())?;
+        .map_err(corrupt)?;
+    CaseDates::new(opened, closed).map_err(corrupt)
+}
+
+pub(crate) fn view(row: CaseRow) -> Result<CaseView> {
+    let status = dates_of(&row)?.status();
     Ok(CaseView {
         id: row.id,
         program: row.program,
-        status: dates.status(),
+        status,
         opened_on: row.opened_on,
         closed_on: row.closed_on,
         assigned_to: row.assigned_to,
+        transferred_from: row.transferred_from,
     })
+}
+
+/// Refuses a program that is not on the organisation's list, naming `field`.
+async fn known_program(
+    tx: &mut store::Tx,
+    field: &'static str,
+    program: &ProgramCode,
+) -> Result<()> {
+    if tx.program_exists(program.as_str()).await? {
+        return Ok(());
+    }
+    Err(InvalidInput::new(
+        field,
+        "is not one of this organisation's programs (an administrator lists them with `safeharbor programs list`)",
+    )
+    .into())
+}
+
+/// The client's case `id` with its dates, or `NotFound` (a case of another client is not found
+/// either: the caller was granted this client only).
+async fn case_of(tx: &mut store::Tx, client: ClientId, id: CaseId) -> Result<(CaseRow, CaseDates)> {
+    let row = tx
+        .cases(client)
+        .await?
+        .into_iter()
+        .find(|case| case.id == id)
+        .ok_or(AppError::NotFound)?;
+    let dates = dates_of(&row)?;
+    Ok((row, dates))
 }
 
 impl App {
@@ -57,13 +101,7 @@ impl App {
     ) -> Result<CaseId> {
         let part = (Action::WriteCase, AuditAction::CaseCreate);
         self.record_part(caller, client, part, purpose, async |tx, client| {
-            if !tx.program_exists(case.program.as_str()).await? {
-                return Err(InvalidInput::new(
-                    "program",
-                    "is not one of this organisation's programs (an administrator lists them with `safeharbor programs list`)",
-                )
-                .into());
-            }
+            known_program(tx, "program", &case.program).await?;
             let id = CaseId::from_random(self.entropy().bytes());
             tx.insert_case(&CaseRow {
                 id,
@@ -73,6 +111,68 @@ impl App {
                 closed_on: case.dates.closed_on().map(format_date),
                 assigned_to: Some(caller.id),
                 created_at: self.now(),
+                transferred_from: None,
+            })
+            .await?;
+            Ok(id)
+        })
+        .await
+    }
+
+    /// Closes one of a client's open cases on `on`: not before it opened, not in the future.
+    pub async fn close_case(
+        &self,
+        caller: &Caller,
+        client: ClientId,
+        case: CaseId,
+        on: time::Date,
+        purpose: Purpose,
+    ) -> Result<()> {
+        let part = (Action::WriteCase, AuditAction::CaseClose);
+        self.record_part(caller, client, part, purpose, async |tx, client| {
+            let (_, dates) = case_of(tx, client, case).await?;
+            dates.close("closed_on", on, self.now())?;
+            tx.close_case(client, case, &format_date(on)).await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Moves one of a client's open cases to another program: it closes on the day of the move
+    /// and a case in the other program opens that day, naming the one it continues, with the
+    /// same worker assigned.
+    pub async fn transfer_case(
+        &self,
+        caller: &Caller,
+        client: ClientId,
+        case: CaseId,
+        to: CaseTransfer,
+        purpose: Purpose,
+    ) -> Result<CaseId> {
+        let part = (Action::WriteCase, AuditAction::CaseTransfer);
+        self.record_part(caller, client, part, purpose, async |tx, client| {
+            let (old, dates) = case_of(tx, client, case).await?;
+            dates.close("transferred_on", to.on, self.now())?;
+            known_program(tx, "program", &to.program).await?;
+            if old.program == to.program.as_str() {
+                return Err(InvalidInput::new(
+                    "program",
+                    "must be another program than the case's own",
+                )
+                .into());
+            }
+            let on = format_date(to.on);
+            tx.close_case(client, case, &on).await?;
+            let id = CaseId::from_random(self.entropy().bytes());
+            tx.insert_case(&CaseRow {
+                id,
+                client_id: client,
+                program: to.program.as_str().to_owned(),
+                opened_on: on,
+                closed_on: None,
+                assigned_to: old.assigned_to,
+                created_at: self.now(),
+                transferred_from: Some(case),
             })
             .await?;
             Ok(id)

@@ -5,10 +5,12 @@ use std::collections::HashMap;
 use crypto::blind_index::BlindIndexer;
 use domain::audit::{Actor, AuditAction};
 use domain::caseload::{AgeFilter, CaseFilter, CaseloadOrder, NameQuery};
-use domain::client::{AgeBand, DateOfBirth, Gender, NewClient, age_on};
-use domain::policy::Action;
+use domain::client::{
+    AgeBand, Alias, ClientDetails, DateOfBirth, Gender, Language, NewClient, age_on,
+};
+use domain::policy::{Action, Relationship};
 use domain::{ClientId, Timestamp};
-use store::rows::{CaseloadPage, ClientLine, ClientRow};
+use store::rows::{CaseloadPage, ClientDetailsRow, ClientLine, ClientRow};
 
 use crate::access::target;
 use crate::group_commit::{Ask, BatchRead};
@@ -27,6 +29,8 @@ pub struct ClientView {
     pub date_of_birth: Option<String>,
     pub contact: Option<String>,
     pub languages: Vec<String>,
+    /// Other names the person is known by.
+    pub aliases: Vec<String>,
     pub gender: Option<Gender>,
     pub age_band: Option<AgeBand>,
     pub safety: SafetyView,
@@ -186,53 +190,84 @@ impl App {
         actor: Actor,
         client: &NewClient,
     ) -> ClientRow {
-        let row_id = id.to_string();
         let now = self.now();
-        let p = &client.personal;
-        let languages = (!p.languages.is_empty()).then(|| {
-            let list: Vec<&str> = p.languages.iter().map(|l| l.as_str()).collect();
-            serde_json::to_string(&list).unwrap_or_default()
-        });
-        let indexer = self.indexer();
-        // The name index covers the legal name when there is one, else the name used.
-        let indexed_name = p
-            .legal_name
-            .as_ref()
-            .map_or(client.preferred_name.as_str(), |n| n.as_str());
+        let details = ClientDetails {
+            preferred_name: client.preferred_name.clone(),
+            personal: client.personal.clone(),
+            gender: client.gender,
+            age_band: client.effective_age_band(now.date()),
+        };
+        let sealed = self.sealed_details(id, dek, &details);
         ClientRow {
             id,
             created_at: now,
             created_by: actor.encode(),
-            preferred_name: Some(seal(
-                self,
-                dek,
-                TABLE,
-                "preferred_name",
-                &row_id,
-                client.preferred_name.as_str(),
-            )),
+            preferred_name: sealed.preferred_name,
+            legal_name: sealed.legal_name,
+            date_of_birth: sealed.date_of_birth,
+            contact: sealed.contact,
+            languages: sealed.languages,
+            aliases: sealed.aliases,
+            gender: sealed.gender,
+            age_band: sealed.age_band,
+            name_index: sealed.name_index,
+            dob_index: sealed.dob_index,
+            safety: seal_safety(self, dek, id, &client.safety),
+            alias_index: sealed.alias_index,
+            erased_at: None,
+            restricted: false,
+        }
+    }
+
+    /// A client's details sealed under `dek`, with the blind indexes duplicate search and
+    /// emergency access find them by: what intake stores and what an edit replaces.
+    pub(crate) fn sealed_details(
+        &self,
+        id: ClientId,
+        dek: &crypto::DataKey,
+        details: &ClientDetails,
+    ) -> ClientDetailsRow {
+        let row_id = id.to_string();
+        let sealed = |column, text: &str| seal(self, dek, TABLE, column, &row_id, text);
+        let list = |column, items: Vec<&str>| {
+            (!items.is_empty())
+                .then(|| sealed(column, &serde_json::to_string(&items).unwrap_or_default()))
+        };
+        let p = &details.personal;
+        let indexer = self.indexer();
+        // The name index covers the legal name when there is one, else the name used; the other
+        // names index covers the name used and every alias, each once.
+        let indexed_name = p
+            .legal_name
+            .as_ref()
+            .map_or(details.preferred_name.as_str(), |n| n.as_str());
+        let mut other_names: Vec<String> = Vec::with_capacity(1 + p.aliases.len());
+        let names = std::iter::once(details.preferred_name.as_str())
+            .chain(p.aliases.iter().map(Alias::as_str));
+        for index in names.map(|name| indexer.name(name)) {
+            if !other_names.contains(&index) {
+                other_names.push(index);
+            }
+        }
+        ClientDetailsRow {
+            id,
+            preferred_name: Some(sealed("preferred_name", details.preferred_name.as_str())),
             legal_name: p
                 .legal_name
                 .as_ref()
-                .map(|v| seal(self, dek, TABLE, "legal_name", &row_id, v.as_str())),
-            date_of_birth: p
-                .date_of_birth
-                .map(|v| seal(self, dek, TABLE, "date_of_birth", &row_id, &v.iso())),
-            contact: p
-                .contact
-                .as_ref()
-                .map(|v| seal(self, dek, TABLE, "contact", &row_id, v.as_str())),
-            languages: languages.map(|v| seal(self, dek, TABLE, "languages", &row_id, &v)),
-            gender: client.gender.map(|g| g.as_str().to_owned()),
-            age_band: client
-                .effective_age_band(now.date())
-                .map(|a| a.as_str().to_owned()),
+                .map(|v| sealed("legal_name", v.as_str())),
+            date_of_birth: p.date_of_birth.map(|v| sealed("date_of_birth", &v.iso())),
+            contact: p.contact.as_ref().map(|v| sealed("contact", v.as_str())),
+            languages: list(
+                "languages",
+                p.languages.iter().map(Language::as_str).collect(),
+            ),
+            aliases: list("aliases", p.aliases.iter().map(Alias::as_str).collect()),
+            gender: details.gender.map(|g| g.as_str().to_owned()),
+            age_band: details.age_band.map(|a| a.as_str().to_owned()),
             name_index: Some(indexer.name(indexed_name)),
             dob_index: p.date_of_birth.map(|d| indexer.date_of_birth(&d.iso())),
-            safety: seal_safety(self, dek, id, &client.safety),
-            alias_index: Some(indexer.name(client.preferred_name.as_str())),
-            erased_at: None,
-            restricted: false,
+            alias_index: Some(other_names.join(" ")),
         }
     }
 
@@ -258,9 +293,22 @@ impl App {
         purpose: Purpose,
         actions: &'static [Action],
     ) -> Result<ClientView> {
+        let (client, _) = self.client_standing(caller, id, purpose, actions).await?;
+        Ok(client)
+    }
+
+    /// A client's record, and how the caller stands to them: what else they may do there
+    /// follows from it (`domain::policy::permits`), so a page offers only what it may.
+    pub async fn client_standing(
+        &self,
+        caller: &Caller,
+        id: ClientId,
+        purpose: Purpose,
+        actions: &'static [Action],
+    ) -> Result<(ClientView, Relationship)> {
         // The client, their assignment and their key come with the shared transaction (a few
         // queries for the whole batch) and the fields are opened after it, to keep that short.
-        let (row, key) = self
+        let (row, key, standing) = self
             .read_client(
                 caller,
                 id,
@@ -268,11 +316,12 @@ impl App {
                 actions,
                 &[AuditAction::ClientRead],
                 purpose,
-                |grant, share| Ok((grant.row, share.key.take())),
+                |grant, share| Ok((grant.row, share.key.take(), grant.relationship)),
             )
             .await?;
         // A client allowed but without a key is being erased: not found.
-        Self::open_client(&row, &key.ok_or(AppError::NotFound)??)
+        let client = Self::open_client(&row, &key.ok_or(AppError::NotFound)??)?;
+        Ok((client, standing))
     }
 
     /// Benchmark-only: the same lookup and access check with no audit event and no decryption,
@@ -294,6 +343,7 @@ impl App {
             date_of_birth: sealed(row.date_of_birth.as_ref()),
             contact: sealed(row.contact.as_ref()),
             languages: Vec::new(),
+            aliases: Vec::new(),
             gender: coded(row.gender.as_deref(), Gender::parse)?,
             age_band: coded(row.age_band.as_deref(), AgeBand::parse)?,
             safety: SafetyView::default(),
@@ -304,11 +354,16 @@ impl App {
 
     pub(crate) fn open_client(row: &ClientRow, dek: &crypto::DataKey) -> Result<ClientView> {
         let r = row.id.to_string();
-        let languages = match open_opt(dek, TABLE, "languages", &r, row.languages.as_deref())? {
-            Some(json) => serde_json::from_str(&json)
-                .map_err(|_| store::StoreError::Corrupt("a language list"))?,
-            None => Vec::new(),
+        let list = |column, sealed: Option<&[u8]>| -> Result<Vec<String>> {
+            match open_opt(dek, TABLE, column, &r, sealed)? {
+                Some(json) => Ok(serde_json::from_str(&json).map_err(|_| {
+                    store::StoreError::Corrupt("a client's list of names or languages")
+                })?),
+                None => Ok(Vec::new()),
+            }
         };
+        let languages = list("languages", row.languages.as_deref())?;
+        let aliases = list("aliases", row.aliases.as_deref())?;
         Ok(ClientView {
             id: row.id,
             preferred_name: open(
@@ -328,6 +383,7 @@ impl App {
             )?,
             contact: open_opt(dek, TABLE, "contact", &r, row.contact.as_deref())?,
             languages,
+            aliases,
             gender: coded(row.gender.as_deref(), Gender::parse)?,
             age_band: coded(row.age_band.as_deref(), AgeBand::parse)?,
             safety: open_safety(dek, row.id, row.safety.as_deref())?,
@@ -508,7 +564,11 @@ impl App {
                 Some(PossibleDuplicate {
                     client: summaries.swap_remove(at),
                     same_name: same(&row.name_index, &name_index)
-                        || same(&row.alias_index, &name_index),
+                        || name_index.as_ref().is_some_and(|typed| {
+                            row.alias_index
+                                .as_deref()
+                                .is_some_and(|others| others.split(' ').any(|i| i == typed))
+                        }),
                     same_date_of_birth: same(&row.dob_index, &dob_index),
                 })
             })

@@ -6,6 +6,7 @@ mod access;
 pub mod access_log;
 pub mod audit;
 mod cases;
+mod client_edits;
 mod client_work;
 mod clients;
 pub mod contact_requests;
@@ -38,7 +39,8 @@ use domain::{Role, Timestamp, UserId};
 use rand::{CryptoRng, RngCore, SeedableRng};
 use store::{KeyStore, Store, StoreError};
 
-pub use cases::{CaseView, NewCase};
+pub use cases::{CaseTransfer, CaseView, NewCase};
+pub use client_edits::{ClientChangeView, MAX_CHANGES};
 pub use clients::{CaseloadQuery, ClientSummary, ClientView, MAX_PAGE, PossibleDuplicate};
 pub use contacts::{ContactView, MAX_CONTACTS};
 pub use determinations::DeterminationView;

@@ -113,6 +113,35 @@ impl CaseDates {
         })
     }
 
+    /// The dates once the case is closed on `on` (named `field` in a refusal): not a case
+    /// closed already, not before the day it opened, not after today anywhere on Earth.
+    pub fn close(
+        self,
+        field: &'static str,
+        on: time::Date,
+        now: crate::Timestamp,
+    ) -> Result<Self, InvalidInput> {
+        if self.closed_on.is_some() {
+            return Err(InvalidInput::new(
+                field,
+                "cannot close a case that is closed already",
+            ));
+        }
+        if on < self.opened_on {
+            return Err(InvalidInput::new(
+                field,
+                "must not be before the case was opened",
+            ));
+        }
+        if on > now.latest_date_anywhere() {
+            return Err(InvalidInput::new(field, "must not be in the future"));
+        }
+        Ok(Self {
+            closed_on: Some(on),
+            ..self
+        })
+    }
+
     pub fn opened_on(self) -> time::Date {
         self.opened_on
     }
@@ -162,6 +191,31 @@ mod tests {
                 .status(),
             CaseStatus::Open
         );
+    }
+
+    #[test]
+    fn a_case_closes_once_on_a_day_from_its_opening_to_today() {
+        // 2026-05-10 10:00 UTC, already the 11th east of UTC+10: the 11th may be typed.
+        let now = crate::Timestamp::from_unix_millis(1_778_407_200_000);
+        assert_eq!(now.date(), date!(2026 - 05 - 10));
+        let open = CaseDates::new(date!(2026 - 05 - 02), None).unwrap();
+        let closed = open.close("closed_on", date!(2026 - 05 - 02), now).unwrap();
+        assert_eq!(closed.closed_on(), Some(date!(2026 - 05 - 02)));
+        assert!(open.close("closed_on", date!(2026 - 05 - 11), now).is_ok());
+        let problem = |dates: CaseDates, on| dates.close("closed_on", on, now).unwrap_err();
+        assert!(
+            problem(open, date!(2026 - 05 - 01))
+                .problem
+                .contains("before")
+        );
+        assert!(
+            problem(open, date!(2026 - 05 - 12))
+                .problem
+                .contains("future")
+        );
+        let again = problem(closed, date!(2026 - 05 - 03));
+        assert_eq!(again.field, "closed_on");
+        assert!(again.problem.contains("closed already"));
     }
 
     #[test]

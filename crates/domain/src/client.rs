@@ -468,7 +468,11 @@ impl ClientDetails {
     /// The details after `edit`, and the fields it really changed (a field sent with the value it
     /// had is no change). When the date of birth changes and the edit says nothing of the age
     /// range, the range follows the new date (as at intake).
-    pub fn apply(&self, edit: &DetailsEdit, today: time::Date) -> (ClientDetails, Vec<DetailField>) {
+    pub fn apply(
+        &self,
+        edit: &DetailsEdit,
+        today: time::Date,
+    ) -> (ClientDetails, Vec<DetailField>) {
         let mut after = self.clone();
         if let Some(v) = &edit.preferred_name {
             after.preferred_name = v.clone();
@@ -523,7 +527,9 @@ impl ClientDetails {
     pub fn value_of(&self, field: DetailField) -> serde_json::Value {
         use serde_json::Value;
         let text = |v: Option<&str>| v.map_or(Value::Null, |v| Value::String(v.to_owned()));
-        let list = |v: Vec<&str>| Value::Array(v.into_iter().map(|s| Value::String(s.to_owned())).collect());
+        let list = |v: Vec<&str>| {
+            Value::Array(v.into_iter().map(|s| Value::String(s.to_owned())).collect())
+        };
         let p = &self.personal;
         match field {
             DetailField::PreferredName => text(Some(self.preferred_name.as_str())),
@@ -710,7 +716,10 @@ mod tests {
         assert_eq!(aliases, ["Ro", "Mari"], "blanks and repeats dropped");
         assert_eq!(after.gender, None, "a blank clears: prefers not to answer");
         assert_eq!(after.preferred_name, before.preferred_name);
-        assert_eq!(before.value_of(DetailField::Contact), serde_json::Value::Null);
+        assert_eq!(
+            before.value_of(DetailField::Contact),
+            serde_json::Value::Null
+        );
         assert_eq!(
             before.value_of(DetailField::Aliases),
             serde_json::json!(["Ro"])

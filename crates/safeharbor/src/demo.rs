@@ -18,6 +18,9 @@ use domain::{ClientId, Role};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
+/// Other names some demo clients are known by.
+const OTHER_NAMES: &[&str] = &["Lu", "Dani", "Nena", "Sol", "Kiki", "Jojo", "Bebe"];
+
 const FIRST: &[&str] = &[
     "Amaya", "Brisa", "Celeste", "Dalia", "Esme", "Flor", "Gia", "Halle", "Inez", "Jada", "Kira",
     "Luz", "Mara", "Nia", "Opal", "Paz", "Quinn", "Rhea", "Sol", "Tess", "Uma", "Vera", "Wren",
@@ -191,6 +194,15 @@ pub async fn seed(
                     rng.gen_range(0..100)
                 ))?),
                 languages,
+                // Some people are known by another name too (one they used, or were given).
+                aliases: (n % 5 == 2)
+                    .then(|| {
+                        let which = usize::try_from(n).unwrap_or_default() % OTHER_NAMES.len();
+                        domain::client::Alias::parse(OTHER_NAMES[which])
+                    })
+                    .transpose()?
+                    .into_iter()
+                    .collect(),
             },
             safety: SafetyFlags::parse(
                 Some("Text only, weekdays after 6 pm."),

@@ -1533,3 +1533,338 @@ async fn an_erased_clients_needs_are_gone() {
         assert_eq!(listed["assessments"][0]["needs"]["legal"]["note"], "Kept");
     }
 }
+
+/// A change to `client`'s details by `who`.
+async fn edit(w: &World, who: &Persona, client: &str, body: Value) -> (StatusCode, Value) {
+    let path = format!("/api/v1/clients/{client}");
+    send(&w.t, Some(who), Method::PATCH, &path, Some(body)).await
+}
+
+/// The ids of the clients in `who`'s caseload that a duplicate search for `name` finds.
+async fn duplicates(w: &World, who: &Persona, name: &str) -> Value {
+    let body = json!({"name": name});
+    let path = "/api/v1/clients/duplicates";
+    send(&w.t, Some(who), Method::POST, path, Some(body))
+        .await
+        .1["clients"]
+        .clone()
+}
+
+/// A client's details change field by field: what was sent and really differs is changed and
+/// named, the rest stays; every change is kept with who made it and what each field held before,
+/// newest first; a change that changes nothing records nothing; duplicate search finds the
+/// person under a new other name; a new date of birth moves the age range; only the people who
+/// work with the client may change or read any of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clients_details_change_and_every_change_is_kept() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let changes = format!("/api/v1/clients/{}/changes", w.client);
+        let (status, listed) = send(&w.t, Some(&w.manager), Method::GET, &changes, None).await;
+        assert_eq!((status, &listed["changes"]), (StatusCode::OK, &json!([])));
+
+        let first = json!({"legal_name": "Rosa Example", "aliases": ["La Güera", " ", "Ro"],
+                           "contact": null, "languages": ["Spanish", "English"]});
+        let (status, body) = edit(&w, &w.manager, &w.client, first).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(
+            body["changed"],
+            json!(["aliases", "contact", "languages"]),
+            "the legal name was sent as it was"
+        );
+        let read = format!("/api/v1/clients/{}", w.client);
+        let (_, rosa) = send(&w.t, Some(&w.manager), Method::GET, &read, None).await;
+        assert_eq!(rosa["aliases"], json!(["La Güera", "Ro"]));
+        assert_eq!(rosa["contact"], Value::Null);
+        assert_eq!(rosa["languages"], json!(["Spanish", "English"]));
+        assert_eq!(rosa["preferred_name"], "Rosa", "not sent: as it was");
+        assert_eq!(rosa["date_of_birth"], "2004-02-29");
+
+        w.t.clock.advance_seconds(60);
+        let second = json!({"date_of_birth": "2010-01-01", "legal_name": ""});
+        let (_, body) = edit(&w, &w.manager, &w.client, second).await;
+        assert_eq!(
+            body["changed"],
+            json!(["legal_name", "date_of_birth", "age_band"])
+        );
+        let (_, rosa) = send(&w.t, Some(&w.manager), Method::GET, &read, None).await;
+        assert_eq!(
+            rosa["age_band"], "15-17",
+            "the age range follows the date of birth"
+        );
+        assert_eq!(rosa["legal_name"], Value::Null);
+
+        let (_, body) = edit(
+            &w,
+            &w.manager,
+            &w.client,
+            json!({"aliases": ["Ro", "La Güera"]}),
+        )
+        .await;
+        assert_eq!(
+            body["changed"],
+            json!(["aliases"]),
+            "a list's order is the person's"
+        );
+        let (_, body) = edit(
+            &w,
+            &w.manager,
+            &w.client,
+            json!({"aliases": ["Ro", "La Güera"]}),
+        )
+        .await;
+        assert_eq!(body["changed"], json!([]), "nothing changed, nothing kept");
+
+        let (_, listed) = send(&w.t, Some(&w.manager), Method::GET, &changes, None).await;
+        let listed = listed["changes"].as_array().unwrap();
+        assert_eq!(listed.len(), 3);
+        assert_eq!(listed[1]["changed_by"], "ana.manager");
+        assert_eq!(
+            listed[1]["before"],
+            json!({"legal_name": "Rosa Example", "date_of_birth": "2004-02-29",
+                   "age_band": "18-24"}),
+            "newest first, each field with what it held before"
+        );
+        assert_eq!(
+            listed[2]["before"],
+            json!({"aliases": [], "contact": "Text after 6 pm", "languages": ["Spanish"]})
+        );
+        let audit = audited(&w.t).await;
+        assert_eq!(
+            audit("client.edit"),
+            3,
+            "an edit that changed nothing is not one"
+        );
+        assert_eq!(audit("client.history"), 2);
+
+        // Duplicate search finds her under an other name (and no longer under the old legal
+        // name); another worker's search does not.
+        assert_eq!(
+            duplicates(&w, &w.manager, "la güera").await,
+            json!([w.client])
+        );
+        assert_eq!(duplicates(&w, &w.manager, "Rosa Example").await, json!([]));
+        assert_eq!(duplicates(&w, &w.other_manager, "Ro").await, json!([]));
+
+        others_are_refused(&w, &changes, async |who| {
+            edit(&w, who, &w.client, json!({"aliases": ["Canary"]})).await
+        })
+        .await;
+        assert_eq!(
+            send(&w.t, None, Method::PATCH, &read, Some(json!({})))
+                .await
+                .0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+}
+
+/// A change the server cannot make is answered 422 naming the field (or 400 for a body that is
+/// not a change), and the record and its history stay as they were.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_that_cannot_be_made_names_its_field_and_changes_nothing() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let tomorrow = domain::case::format_date(w.t.app.now().plus_days(2).date());
+        let many: Vec<String> = (0..13).map(|i| format!("name {i}")).collect();
+        let refused: Vec<(Value, &str)> = vec![
+            (json!({"preferred_name": " "}), "preferred_name"),
+            (json!({"legal_name": "a\u{0}b"}), "legal_name"),
+            (json!({"aliases": many}), "aliases"),
+            (json!({"aliases": ["x".repeat(101)]}), "aliases"),
+            (json!({"date_of_birth": tomorrow}), "date_of_birth"),
+            (json!({"date_of_birth": "2004-02-30"}), "date_of_birth"),
+            (json!({"gender": "other"}), "gender"),
+            (json!({"age_band": "old"}), "age_band"),
+            // A good field beside a bad one: neither is changed.
+            (
+                json!({"contact": "New phone", "languages": ["x".repeat(51)]}),
+                "languages",
+            ),
+        ];
+        for (body, field) in refused {
+            let (status, answer) = edit(&w, &w.manager, &w.client, body.clone()).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {answer}");
+            let message = answer["error"]["message"].as_str().unwrap();
+            assert!(
+                message.starts_with(&format!("{field}:")),
+                "{body}: {message}"
+            );
+        }
+        for body in [
+            json!({"nickname": "Ro"}),
+            json!({"aliases": "Ro"}),
+            json!([]),
+        ] {
+            let (status, answer) = edit(&w, &w.manager, &w.client, body.clone()).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+        }
+        let read = format!("/api/v1/clients/{}", w.client);
+        let (_, rosa) = send(&w.t, Some(&w.manager), Method::GET, &read, None).await;
+        assert_eq!(rosa["contact"], "Text after 6 pm");
+        assert_eq!(rosa["aliases"], json!([]));
+        let changes = format!("/api/v1/clients/{}/changes", w.client);
+        let (_, listed) = send(&w.t, Some(&w.manager), Method::GET, &changes, None).await;
+        assert_eq!(listed["changes"], json!([]), "nothing was changed");
+    }
+}
+
+/// A case of `client` in `program`, opened on `opened_on`, by `who`; its id.
+async fn open_case(
+    w: &World,
+    who: &Persona,
+    client: &str,
+    program: &str,
+    opened_on: &str,
+) -> String {
+    let path = format!("/api/v1/clients/{client}/cases");
+    let body = json!({"program": program, "opened_on": opened_on});
+    let (status, made) = send(&w.t, Some(who), Method::POST, &path, Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    made["id"].as_str().unwrap().to_owned()
+}
+
+/// A case closes once, on a day from its opening to today; moving a case closes it that day and
+/// opens one in the other program that names it; a day out of order, an unknown program, the
+/// same program, or a case of another client are refused and change nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_closes_once_and_moves_to_another_program() {
+    for engine in engines() {
+        let w = world(engine).await;
+        w.t.app
+            .add_program(
+                &domain::case::ProgramCode::parse("housing").unwrap(),
+                &domain::case::ProgramName::parse("Housing").unwrap(),
+            )
+            .await
+            .unwrap();
+        let now = w.t.app.now();
+        let day = |days: i64| domain::case::format_date(now.plus_days(days).date());
+        let w = &w;
+        let first = open_case(w, &w.manager, &w.client, "drop-in", &day(-10)).await;
+        let second = open_case(w, &w.manager, &w.client, "drop-in", &day(-10)).await;
+        let case =
+            |id: &str, action: &str| format!("/api/v1/clients/{}/cases/{id}/{action}", w.client);
+        let close = |id: &str, on: String| {
+            let path = case(id, "close");
+            async move {
+                let body = json!({"closed_on": on});
+                send(&w.t, Some(&w.manager), Method::POST, &path, Some(body)).await
+            }
+        };
+        for (on, why) in [
+            (day(-11), "before"),
+            (day(2), "future"),
+            ("2026-13-01".into(), "YYYY-MM-DD"),
+        ] {
+            let (status, body) = close(&first, on).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+            let message = body["error"]["message"].as_str().unwrap();
+            assert!(
+                message.starts_with("closed_on:") && message.contains(why),
+                "{message}"
+            );
+        }
+        assert_eq!(close(&first, day(-1)).await.0, StatusCode::NO_CONTENT);
+        let (status, body) = close(&first, day(0)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("closed already")
+        );
+
+        let transfer = |id: &str, program: &str, on: String| {
+            let path = case(id, "transfer");
+            let body = json!({"program": program, "transferred_on": on});
+            async move { send(&w.t, Some(&w.manager), Method::POST, &path, Some(body)).await }
+        };
+        for (program, field) in [
+            ("drop-in", "program"),
+            ("legal-aid", "program"),
+            ("Housing", "program"),
+        ] {
+            let (status, body) = transfer(&second, program, day(0)).await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{program}: {body}"
+            );
+            assert!(
+                body["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(&format!("{field}:"))
+            );
+        }
+        let (status, body) = transfer(&second, "housing", day(-11)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("transferred_on:")
+        );
+        let (status, moved) = transfer(&second, "housing", day(0)).await;
+        assert_eq!(status, StatusCode::CREATED, "{moved}");
+
+        let list = format!("/api/v1/clients/{}/cases", w.client);
+        let (_, cases) = send(&w.t, Some(&w.manager), Method::GET, &list, None).await;
+        let cases = cases["cases"].as_array().unwrap();
+        assert_eq!(cases.len(), 3);
+        let by_id = |id: &str| cases.iter().find(|c| c["id"] == id).unwrap().clone();
+        assert_eq!(by_id(&first)["closed_on"], json!(day(-1)));
+        assert_eq!(by_id(&second)["closed_on"], json!(day(0)));
+        let next = by_id(moved["id"].as_str().unwrap());
+        assert_eq!(next["program"], "housing");
+        assert_eq!(next["status"], "open");
+        assert_eq!(next["opened_on"], json!(day(0)));
+        assert_eq!(next["transferred_from"], json!(second));
+        let audit = audited(&w.t).await;
+        assert_eq!((audit("case.close"), audit("case.transfer")), (1, 1));
+
+        // Another client of the same worker: Rosa's case is not theirs, and not found.
+        let (_, other) = send(
+            &w.t,
+            Some(&w.manager),
+            Method::POST,
+            "/api/v1/clients",
+            Some(new_client("Lena")),
+        )
+        .await;
+        let lena = other["id"].as_str().unwrap();
+        let path = format!(
+            "/api/v1/clients/{lena}/cases/{}/close",
+            next["id"].as_str().unwrap()
+        );
+        let body = json!({"closed_on": day(0)});
+        let (status, _) = send(
+            &w.t,
+            Some(&w.manager),
+            Method::POST,
+            &path,
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let path = format!("/api/v1/clients/{}/cases/not-a-case/close", w.client);
+        let (status, _) = send(&w.t, Some(&w.manager), Method::POST, &path, Some(body)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (_, again) = send(&w.t, Some(&w.manager), Method::GET, &list, None).await;
+        assert_eq!(
+            again["cases"].as_array().unwrap().len(),
+            3,
+            "nothing else opened"
+        );
+        assert_eq!(
+            again["cases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["status"] == "open")
+                .count(),
+            1
+        );
+    }
+}

@@ -98,6 +98,11 @@ enum Target {
 use Person::*;
 use Target::*;
 
+/// How many open cases each client has for the rows that close or move one: one for every time
+/// a `{case}` route is asked about the client (at most seven columns each, the anonymous one
+/// twice, and four such routes), with room to spare.
+const CASES_EACH: usize = 36;
+
 /// The columns of the matrix of routes about one client: who asks, about whom.
 const CLIENT_COLUMNS: [(Person, Target, &str); 20] = [
     (Anonymous, Rosa, "anonymous"),
@@ -133,6 +138,8 @@ const CLIENT_COLUMNS: [(Person, Target, &str); 20] = [
 const ABOUT_A_CLIENT: &[(&str, [Want; 20])] = &[
     //                                                 anon   |    outreach: A, E, U, R    |     case manager: A, T, E, U, R    |       supervisor: A, L, E, U, R, X       |  Tom  |  Ada   Dan  |  none
     ("GET /api/v1/clients/{id}",                      [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
+    ("PATCH /api/v1/clients/{id}",                    [S401,   S200, S404, S404, S404,   S200, S404, S404, S404, S404,   S200, S404, S404, S404, S404, S404,   S200,   S404, S404,   S404]),
+    ("GET /api/v1/clients/{id}/changes",              [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("GET /api/v1/clients/{id}/notes",                [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /api/v1/clients/{id}/notes",               [S401,   S201, S201, S404, S404,   S201, S404, S201, S404, S404,   S201, S201, S201, S404, S404, S404,   S201,   S404, S404,   S404]),
     ("GET /api/v1/clients/{id}/contacts",             [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
@@ -143,6 +150,8 @@ const ABOUT_A_CLIENT: &[(&str, [Want; 20])] = &[
     ("POST /api/v1/clients/{id}/needs",               [S401,   S201, S201, S404, S404,   S201, S404, S201, S404, S404,   S201, S201, S201, S404, S404, S404,   S201,   S404, S404,   S404]),
     ("GET /api/v1/clients/{id}/cases",                [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /api/v1/clients/{id}/cases",               [S401,   S404, S404, S404, S404,   S201, S404, S404, S404, S404,   S201, S404, S404, S404, S404, S404,   S201,   S404, S404,   S404]),
+    ("POST /api/v1/clients/{id}/cases/{case}/close",  [S401,   S404, S404, S404, S404,   S204, S404, S404, S404, S404,   S204, S404, S404, S404, S404, S404,   S204,   S404, S404,   S404]),
+    ("POST /api/v1/clients/{id}/cases/{case}/transfer", [S401, S404, S404, S404, S404,   S201, S404, S404, S404, S404,   S201, S404, S404, S404, S404, S404,   S201,   S404, S404,   S404]),
     ("GET /api/v1/clients/{id}/screenings",           [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /api/v1/clients/{id}/screenings",          [S401,   S201, S404, S404, S404,   S201, S404, S404, S404, S404,   S201, S404, S404, S404, S404, S404,   S201,   S404, S404,   S404]),
     ("GET /api/v1/clients/{id}/determinations",       [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
@@ -154,6 +163,12 @@ const ABOUT_A_CLIENT: &[(&str, [Want; 20])] = &[
     ("POST /app/clients/{id}/services",               [Login,  S303, S303, S404, S404,   S303, S404, S303, S404, S404,   S303, S303, S303, S404, S404, S404,   S303,   S404, S404,   S404]),
     ("GET /app/clients/{id}/needs",                   [Login,  S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /app/clients/{id}/needs",                  [Login,  S303, S303, S404, S404,   S303, S404, S303, S404, S404,   S303, S303, S303, S404, S404, S404,   S303,   S404, S404,   S404]),
+    ("GET /app/clients/{id}/details",                 [Login,  S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
+    ("POST /app/clients/{id}/details",                [Login,  S303, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S404, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
+    ("GET /app/clients/{id}/cases",                   [Login,  S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
+    ("POST /app/clients/{id}/cases",                  [Login,  S404, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S404, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
+    ("POST /app/clients/{id}/cases/{case}/close",     [Login,  S404, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S404, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
+    ("POST /app/clients/{id}/cases/{case}/transfer",  [Login,  S404, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S404, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
     ("GET /app/clients/{id}/access",                  [Login,  S404, S404, S404, S404,   S404, S404, S404, S404, S404,   S200, S200, S404, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("GET /app/clients/{id}/safety",                  [Login,  S200, S404, S404, S404,   S200, S404, S404, S404, S404,   S200, S404, S404, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /app/clients/{id}/safety",                 [Login,  S303, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S404, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
@@ -300,6 +315,9 @@ struct World {
     clients: BTreeMap<Target, String>,
     screenings: BTreeMap<Target, String>,
     determinations: BTreeMap<Target, String>,
+    /// Open cases of each client, each closed or moved by one row at most (`case`).
+    cases: BTreeMap<Target, Vec<String>>,
+    cases_used: std::sync::Mutex<BTreeMap<Target, usize>>,
     north: String,
     request: String,
     review: String,
@@ -380,6 +398,12 @@ async fn world(engine: Engine) -> World {
         domain::case::ProgramName::parse("Drop-in").unwrap(),
     );
     assert!(t.app.add_program(&drop_in.0, &drop_in.1).await.unwrap());
+    // A second program, for cases to move to.
+    let housing = (
+        domain::case::ProgramCode::parse("housing").unwrap(),
+        domain::case::ProgramName::parse("Housing").unwrap(),
+    );
+    assert!(t.app.add_program(&housing.0, &housing.1).await.unwrap());
     let mut enrolled = BTreeMap::new();
     for (who, name, role) in [
         (Dan, "dan.analyst", Role::DataAnalyst),
@@ -433,6 +457,7 @@ async fn world(engine: Engine) -> World {
     let mut clients = BTreeMap::from([(Nobody, NOBODY.to_owned())]);
     let mut screenings = BTreeMap::from([(Nobody, NOBODY.to_owned())]);
     let mut determinations = BTreeMap::from([(Nobody, NOBODY.to_owned())]);
+    let mut cases = BTreeMap::from([(Nobody, vec![NOBODY.to_owned()])]);
     for (target, name, by) in recorders {
         let made = api(
             &t,
@@ -452,6 +477,16 @@ async fn world(engine: Engine) -> World {
         let path = format!("/api/v1/clients/{id}/determinations");
         let made = api(&t, &by, Method::POST, &path, Some(determination)).await;
         determinations.insert(target, made["id"].as_str().unwrap().to_owned());
+        // Enough open cases for every row that may close or move one of this client's.
+        let mut open = Vec::new();
+        for _ in 0..CASES_EACH {
+            let today = domain::case::format_date(t.app.now().date());
+            let case = json!({"program": "drop-in", "opened_on": today});
+            let path = format!("/api/v1/clients/{id}/cases");
+            let made = api(&t, &by, Method::POST, &path, Some(case)).await;
+            open.push(made["id"].as_str().unwrap().to_owned());
+        }
+        cases.insert(target, open);
         clients.insert(target, id);
     }
     let client = |target: Target| clients[&target].parse::<domain::ClientId>().unwrap();
@@ -567,6 +602,8 @@ async fn world(engine: Engine) -> World {
         clients,
         screenings,
         determinations,
+        cases,
+        cases_used: std::sync::Mutex::default(),
         north: north.to_string(),
         request: request.to_string(),
         review,
@@ -593,8 +630,18 @@ impl World {
         } else {
             &self.clients[&target]
         };
+        let case = if template.contains("{case}") {
+            let mut used = self.cases_used.lock().unwrap();
+            let next = used.entry(target).or_default();
+            let open = &self.cases[&target];
+            *next += 1;
+            open[(*next - 1) % open.len()].clone()
+        } else {
+            String::new()
+        };
         template
             .replace("{id}", id)
+            .replace("{case}", &case)
             .replace("{screening}", &self.screenings[&target])
             .replace("{determination}", &self.determinations[&target])
             .replace("{instrument}", "qyit-4")
@@ -616,6 +663,7 @@ impl World {
         let form = |fields: &[(&'static str, &str)]| {
             Body::Form(fields.iter().map(|(k, v)| (*k, (*v).to_owned())).collect())
         };
+        let today = domain::case::format_date(self.t.app.now().date());
         match route {
             "POST /api/v1/clients" => Body::Json(new_client("Lena")),
             "POST /api/v1/clients/duplicates" => Body::Json(json!({"name": "Rosa Example"})),
@@ -637,6 +685,27 @@ impl World {
                        "sources": {"actions.harboring": "own-account"}}))
             }
             "POST /app/clients/{id}/notes" => form(&[("text", "Met at the clinic.")]),
+            "PATCH /api/v1/clients/{id}" => {
+                Body::Json(json!({"aliases": ["Ro"], "contact": "Text after 6 pm"}))
+            }
+            "POST /api/v1/clients/{id}/cases/{case}/close" => {
+                Body::Json(json!({"closed_on": today}))
+            }
+            "POST /api/v1/clients/{id}/cases/{case}/transfer" => {
+                Body::Json(json!({"program": "housing", "transferred_on": today}))
+            }
+            "POST /app/clients/{id}/details" => form(&[
+                ("preferred_name", &format!("{target:?}")),
+                ("aliases", "Ro"),
+                ("languages", "es, en"),
+            ]),
+            "POST /app/clients/{id}/cases" => {
+                form(&[("program", "drop-in"), ("opened_on", &today)])
+            }
+            "POST /app/clients/{id}/cases/{case}/close" => form(&[("closed_on", &today)]),
+            "POST /app/clients/{id}/cases/{case}/transfer" => {
+                form(&[("program", "housing"), ("transferred_on", &today)])
+            }
             "POST /api/v1/clients/{id}/services" => Body::Json(json!({
                 "delivered_on": domain::case::format_date(self.t.app.now().date()),
                 "code": "C1", "minutes": 30})),

@@ -2377,3 +2377,170 @@ async fn a_worker_assesses_needs_reassesses_them_and_reads_what_changed() {
         assert_eq!(actions.iter().filter(|a| *a == "need.create").count(), 2);
     }
 }
+
+/// A client's details are changed from their page: the form starts with what the record holds;
+/// a change goes back to the record, which shows the other names; the details page lists who
+/// changed which fields and what they held before; a refused change comes back with everything
+/// typed and changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_changes_a_clients_details_and_reads_every_change() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (mut staff, rosa) = ana_with_rosa(&t).await;
+        let details = format!("{rosa}/details");
+        let page = staff.get(&rosa).await;
+        assert!(
+            page.body
+                .contains("Change the details, or see how they changed")
+        );
+        let form = staff.get(&details).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.body.contains("value=\"Rosa Example-Canary\""));
+        assert!(form.body.contains("value=\"Spanish, English\""));
+        assert!(form.body.contains("as they were recorded at intake"));
+
+        let change = [
+            ("preferred_name", "Rosa"),
+            ("legal_name", ""),
+            ("aliases", "Ro\r\n\r\nLa Güera"),
+            ("date_of_birth", "2001-04-09"),
+            ("age_band", ""),
+            ("gender", "woman"),
+            ("languages", "Spanish"),
+            ("contact", "(555) 555-0199"),
+        ];
+        let saved = staff.submit(&details, &details, &change).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        assert_eq!(saved.location(), rosa);
+        let page = staff.get(&rosa).await.body;
+        assert!(
+            page.contains("<dt>Also known as</dt><dd>Ro, La Güera</dd>"),
+            "{page}"
+        );
+        assert!(!page.contains("Rosa Example-Canary"));
+        assert!(page.contains("(555) 555-0199"));
+
+        let history = staff.get(&details).await.body;
+        assert!(
+            history.contains(
+                "ana.m changed legal name, other names, contact details, languages, gender."
+            ),
+            "{history}"
+        );
+        assert!(
+            history.contains("<dt>legal name was</dt><dd class=\"pre\">Rosa Example-Canary</dd>")
+        );
+        assert!(history.contains("<dt>other names was</dt><dd class=\"pre\">nothing</dd>"));
+        assert!(
+            history.contains("<dt>gender was</dt><dd class=\"pre\">Prefers not to answer</dd>")
+        );
+        assert!(
+            history.contains("value=\"(555) 555-0199\"")
+                || history.contains(">(555) 555-0199</textarea>")
+        );
+
+        let wrong = [
+            ("preferred_name", "  "),
+            ("legal_name", ""),
+            ("aliases", "Ro"),
+            ("date_of_birth", ""),
+            ("age_band", ""),
+            ("gender", ""),
+            ("languages", ""),
+            ("contact", "Typed and kept"),
+        ];
+        let body = refused(&mut staff, (&details, &details), &wrong, "preferred_name: ").await;
+        assert!(body.contains("Typed and kept"));
+        let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
+        assert_eq!(actions.iter().filter(|a| *a == "client.edit").count(), 1);
+        assert!(!staff.get(&rosa).await.body.contains("Typed and kept"));
+    }
+}
+
+/// Cases from the client's page: open one in a program, move it to another (it closes that day
+/// and the new one says what it continues), close one; a day in the future is refused with the
+/// day typed kept beside the problem.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_opens_moves_and_closes_cases_from_the_client_page() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        for (code, name) in [("drop-in", "Drop-in"), ("housing", "Housing")] {
+            t.app
+                .add_program(
+                    &domain::case::ProgramCode::parse(code).unwrap(),
+                    &domain::case::ProgramName::parse(name).unwrap(),
+                )
+                .await
+                .unwrap();
+        }
+        let (mut staff, rosa) = ana_with_rosa(&t).await;
+        let cases = format!("{rosa}/cases");
+        let page = staff.get(&rosa).await.body;
+        assert!(page.contains("Open, close or move a case"));
+        let today = domain::case::format_date(t.app.now().date());
+        let opened = staff
+            .submit(
+                &cases,
+                &cases,
+                &[("program", "drop-in"), ("opened_on", &today)],
+            )
+            .await;
+        assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+        let page = staff.get(&cases).await;
+        assert!(
+            page.body.contains("<strong>Drop-in</strong>, open: opened"),
+            "{}",
+            page.body
+        );
+        let moving = page
+            .form_actions()
+            .find(|a| a.ends_with("/transfer"))
+            .unwrap()
+            .to_owned();
+        let moved = staff
+            .submit(
+                &cases,
+                &moving,
+                &[("program", "housing"), ("transferred_on", &today)],
+            )
+            .await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+        let page = staff.get(&cases).await;
+        assert!(page.body.contains(&format!(
+            "<strong>Drop-in</strong>, closed: opened {today}, closed {today}"
+        )));
+        assert!(page.body.contains("(continues the case in Drop-in)"));
+
+        let closing = page
+            .form_actions()
+            .find(|a| a.ends_with("/close"))
+            .unwrap()
+            .to_owned();
+        let later = domain::case::format_date(t.app.now().plus_days(2).date());
+        let body = refused(
+            &mut staff,
+            (&cases, &closing),
+            &[("closed_on", &later)],
+            "closed_on: must not be in the future",
+        )
+        .await;
+        assert!(body.contains(&format!("value=\"{later}\"")));
+        assert!(body.contains("aria-invalid=\"true\""));
+        let closed = staff
+            .submit(&cases, &closing, &[("closed_on", &today)])
+            .await;
+        assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+        let page = staff.get(&rosa).await.body;
+        assert!(page.contains("<strong>housing</strong>, closed"), "{page}");
+        let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
+        let count = |what: &str| actions.iter().filter(|a| *a == what).count();
+        assert_eq!(
+            (
+                count("case.create"),
+                count("case.transfer"),
+                count("case.close")
+            ),
+            (1, 1, 1)
+        );
+    }
+}

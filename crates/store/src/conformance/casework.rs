@@ -239,6 +239,9 @@ pub async fn needs_assessments_are_kept_each_with_its_answers_newest_first(h: &i
             .all(|answer| answer.note.is_none())
     );
     assert_eq!(erased[0].answers[1].level, "none", "the levels stay");
+    tx.commit().await.unwrap();
+}
+
 /// An edit replaces a client's details and blind indexes at once (duplicate search then finds
 /// them under the new name and each alias, and no longer under the old one); its history reads
 /// back newest first, every field; erasure wipes the values kept and the aliases, and keeps who
@@ -263,7 +266,10 @@ pub async fn edits_replace_details_and_keep_their_history(h: &impl Harness) {
     assert!(!tx.set_client_details(&nobody).await.unwrap());
     let row = tx.client(c.id).await.unwrap().unwrap();
     assert_eq!(crate::rows::ClientDetailsRow::of(&row), edited);
-    assert_eq!(row.safety, c.safety, "the safety flags are not part of an edit");
+    assert_eq!(
+        row.safety, c.safety,
+        "the safety flags are not part of an edit"
+    );
     let found = |name: &'static str| {
         let user = a.id;
         async move |tx: &mut crate::Tx| {

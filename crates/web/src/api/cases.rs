@@ -1,12 +1,49 @@
 //! Cases on a client.
 
 use axum::Json;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use domain::CaseId;
 use domain::case::{CaseDates, ProgramCode, parse_case_date};
 use serde::{Deserialize, Serialize};
 
 use super::shape::{ClientPath, Created, OnClient, ReadErrors, WriteErrors, each};
 use crate::error::ApiError;
-use crate::extract::StrictJson;
+use crate::extract::{StrictJson, record_id};
+
+/// Which of the client's cases, from the path (the client is `ClientPath`).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub(crate) struct CasePath {
+    /// Case id
+    case: String,
+}
+
+impl CasePath {
+    /// The case's id: malformed, it is answered as an unknown case is.
+    fn case(&self) -> Result<CaseId, ApiError> {
+        record_id(&self.case)
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CloseBody {
+    /// YYYY-MM-DD: not before the case opened, not in the future.
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    closed_on: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TransferBody {
+    /// The code of the program the work moves to: another of the organisation's programs.
+    program: String,
+    /// YYYY-MM-DD: the case closes that day and the new one opens then. Not before the case
+    /// opened, not in the future.
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    transferred_on: String,
+}
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -45,6 +82,8 @@ pub(crate) struct CaseResponse {
     opened_on: String,
     closed_on: Option<String>,
     assigned_to: Option<String>,
+    /// The case this one continues, when the work moved here from another program.
+    transferred_from: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -61,6 +100,7 @@ impl From<app::CaseView> for CaseResponse {
             opened_on: c.opened_on,
             closed_on: c.closed_on,
             assigned_to: c.assigned_to.map(|u| u.to_string()),
+            transferred_from: c.transferred_from.map(|k| k.to_string()),
         }
     }
 }
@@ -89,4 +129,43 @@ pub(crate) async fn create(
 pub(crate) async fn list(on: OnClient) -> Result<Json<CasesResponse>, ApiError> {
     let cases = on.app.cases(&on.caller, on.client()?, on.purpose).await?;
     Ok(Json(CasesResponse { cases: each(cases) }))
+}
+
+#[utoipa::path(post, operation_id = "closeCase", path = "/api/v1/clients/{id}/cases/{case}/close", tag = "cases",
+    request_body = CloseBody, params(ClientPath, CasePath),
+    responses((status = 204, description = "Closed"), WriteErrors),
+    security(("bearer" = [])))]
+pub(crate) async fn close(
+    on: OnClient,
+    Path(path): Path<CasePath>,
+    StrictJson(body): StrictJson<CloseBody>,
+) -> Result<StatusCode, ApiError> {
+    let on_day = parse_case_date("closed_on", &body.closed_on).map_err(app::AppError::from)?;
+    let (client, case) = (on.client()?, path.case()?);
+    on.app
+        .close_case(&on.caller, client, case, on_day, on.purpose)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, operation_id = "transferCase", path = "/api/v1/clients/{id}/cases/{case}/transfer", tag = "cases",
+    request_body = TransferBody, params(ClientPath, CasePath),
+    responses((status = 201, description = "Moved: the case is closed and a case in the other program continues it", body = Created),
+        WriteErrors),
+    security(("bearer" = [])))]
+pub(crate) async fn transfer(
+    on: OnClient,
+    Path(path): Path<CasePath>,
+    StrictJson(body): StrictJson<TransferBody>,
+) -> Result<Created, ApiError> {
+    let to = app::CaseTransfer {
+        program: ProgramCode::parse(&body.program).map_err(app::AppError::from)?,
+        on: parse_case_date("transferred_on", &body.transferred_on).map_err(app::AppError::from)?,
+    };
+    let (client, case) = (on.client()?, path.case()?);
+    let id = on
+        .app
+        .transfer_case(&on.caller, client, case, to, on.purpose)
+        .await?;
+    Ok(Created::of(id))
 }

@@ -3,10 +3,10 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use domain::client::{AgeBand, DateOfBirth, Gender, NewClient, RawClient};
+use domain::client::{AgeBand, DateOfBirth, Gender, NewClient, RawClient, RawEdit};
 use serde::{Deserialize, Serialize};
 
-use super::shape::{self, ClientPath, Created, OnClient, each};
+use super::shape::{self, ClientPath, Created, OnClient, ReadErrors, WriteErrors, each};
 use crate::error::ApiError;
 use crate::extract::{Authenticated, Purpose, StrictJson, record_id};
 
@@ -22,6 +22,9 @@ pub(crate) struct ClientBody {
     /// Safe ways and times to reach the person, in their words.
     contact: Option<String>,
     languages: Option<Vec<String>>,
+    /// Other names the person is known by (a street name, a former name); duplicate search
+    /// finds the person under each.
+    aliases: Option<Vec<String>>,
     /// woman, man, transgender, non-binary, questioning, different-identity, prefers-not-to-answer
     gender: Option<String>,
     /// under-12, 12-14, 15-17, 18-24, 25-34, 35-44, 45-54, 55-plus, prefers-not-to-answer
@@ -51,6 +54,7 @@ impl ClientBody {
             date_of_birth: self.date_of_birth,
             contact: self.contact,
             languages: self.languages.unwrap_or_default(),
+            aliases: self.aliases.unwrap_or_default(),
             gender: self.gender,
             age_band: self.age_band,
             safe_contact: safety.safe_contact,
@@ -58,6 +62,99 @@ impl ClientBody {
             do_not_contact: safety.do_not_contact,
         }
         .parse(today)
+    }
+}
+
+/// A field sent (`Some`), perhaps as `null` (`Some(None)`), as opposed to one left out (`None`).
+fn sent<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+/// A change to a client's details: send only what changes. A field sent as `null` or blank is
+/// cleared (the client prefers not to say, or it was wrong); a list sent replaces the list.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EditBody {
+    /// The name the person asks to be called: it can be changed, not cleared.
+    #[schema(pattern = r"\S")]
+    preferred_name: Option<String>,
+    #[serde(default, deserialize_with = "sent")]
+    #[schema(value_type = Option<String>)]
+    legal_name: Option<Option<String>>,
+    /// The whole list of other names; `[]` clears it.
+    aliases: Option<Vec<String>>,
+    /// YYYY-MM-DD, not in the future; when it changes and `age_band` is not sent, the age range
+    /// follows it.
+    #[serde(default, deserialize_with = "sent")]
+    #[schema(value_type = Option<String>)]
+    date_of_birth: Option<Option<String>>,
+    #[serde(default, deserialize_with = "sent")]
+    #[schema(value_type = Option<String>)]
+    contact: Option<Option<String>>,
+    /// The whole list of languages; `[]` clears it.
+    languages: Option<Vec<String>>,
+    /// As for a new client, or `null` to clear.
+    #[serde(default, deserialize_with = "sent")]
+    #[schema(value_type = Option<String>)]
+    gender: Option<Option<String>>,
+    /// As for a new client, or `null` to clear.
+    #[serde(default, deserialize_with = "sent")]
+    #[schema(value_type = Option<String>)]
+    age_band: Option<Option<String>>,
+}
+
+impl From<EditBody> for RawEdit {
+    fn from(body: EditBody) -> Self {
+        RawEdit {
+            preferred_name: body.preferred_name,
+            legal_name: body.legal_name,
+            aliases: body.aliases,
+            date_of_birth: body.date_of_birth,
+            contact: body.contact,
+            languages: body.languages,
+            gender: body.gender,
+            age_band: body.age_band,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct EditedResponse {
+    /// The fields the change really changed (a field sent as it was is no change); empty when
+    /// nothing changed, and then nothing was recorded.
+    changed: Vec<&'static str>,
+}
+
+/// One change in a client's history.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct ChangeResponse {
+    id: String,
+    changed_at: String,
+    /// The username of who made it.
+    changed_by: Option<String>,
+    /// Each field changed, with the value it held before: text, a list, or `null` for nothing.
+    #[schema(value_type = Object)]
+    before: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct ChangesResponse {
+    /// Newest first; at most 200.
+    changes: Vec<ChangeResponse>,
+}
+
+impl From<app::ClientChangeView> for ChangeResponse {
+    fn from(c: app::ClientChangeView) -> Self {
+        Self {
+            id: c.id.to_string(),
+            changed_at: c.changed_at.rfc3339(),
+            changed_by: c.author_name,
+            before: c
+                .before
+                .into_iter()
+                .map(|(field, value)| (field.as_str().to_owned(), value))
+                .collect(),
+        }
     }
 }
 
@@ -69,6 +166,7 @@ pub(crate) struct ClientResponse {
     date_of_birth: Option<String>,
     contact: Option<String>,
     languages: Vec<String>,
+    aliases: Vec<String>,
     gender: Option<&'static str>,
     age_band: Option<&'static str>,
     safety: SafetyBody,
@@ -160,6 +258,7 @@ pub(crate) async fn read(on: OnClient) -> Result<Json<ClientResponse>, ApiError>
         date_of_birth: view.date_of_birth,
         contact: view.contact,
         languages: view.languages,
+        aliases: view.aliases,
         gender: view.gender.map(Gender::as_str),
         age_band: view.age_band.map(AgeBand::as_str),
         safety: SafetyBody {
@@ -168,6 +267,43 @@ pub(crate) async fn read(on: OnClient) -> Result<Json<ClientResponse>, ApiError>
             do_not_contact: view.safety.do_not_contact,
         },
         created_at: view.created_at.rfc3339(),
+    }))
+}
+
+#[utoipa::path(patch, operation_id = "editClient", path = "/api/v1/clients/{id}", tag = "clients", request_body = EditBody,
+    params(ClientPath),
+    responses((status = 200, description = "Changed; the change is kept in the client's history", body = EditedResponse),
+        WriteErrors),
+    security(("bearer" = [])))]
+pub(crate) async fn edit(
+    on: OnClient,
+    StrictJson(body): StrictJson<EditBody>,
+) -> Result<Json<EditedResponse>, ApiError> {
+    let edit = RawEdit::from(body)
+        .parse(on.app.now().date())
+        .map_err(app::AppError::from)?;
+    let client = on.client()?;
+    let changed = on
+        .app
+        .edit_client(&on.caller, client, &edit, on.purpose)
+        .await?;
+    Ok(Json(EditedResponse {
+        changed: changed.iter().map(|field| field.as_str()).collect(),
+    }))
+}
+
+#[utoipa::path(get, operation_id = "listClientChanges", path = "/api/v1/clients/{id}/changes", tag = "clients",
+    params(ClientPath),
+    responses((status = 200, description = "Who changed the client's details, when, and what the fields held before", body = ChangesResponse),
+        ReadErrors),
+    security(("bearer" = [])))]
+pub(crate) async fn changes(on: OnClient) -> Result<Json<ChangesResponse>, ApiError> {
+    let changes = on
+        .app
+        .client_changes(&on.caller, on.client()?, on.purpose)
+        .await?;
+    Ok(Json(ChangesResponse {
+        changes: each(changes),
     }))
 }
 

@@ -19,7 +19,13 @@ pub(crate) fn routes() -> Router<app::App> {
         .route("/openapi.json", get(openapi::document))
         .route("/clients", post(clients::create).get(clients::caseload))
         .route("/clients/duplicates", post(clients::duplicates))
-        .route("/clients/{id}", get(clients::read).delete(clients::erase))
+        .route(
+            "/clients/{id}",
+            get(clients::read)
+                .patch(clients::edit)
+                .delete(clients::erase),
+        )
+        .route("/clients/{id}/changes", get(clients::changes))
         .route("/clients/{id}/notes", post(notes::create).get(notes::list))
         .route(
             "/clients/{id}/contacts",
@@ -31,6 +37,8 @@ pub(crate) fn routes() -> Router<app::App> {
         )
         .route("/clients/{id}/needs", post(needs::create).get(needs::list))
         .route("/clients/{id}/cases", post(cases::create).get(cases::list))
+        .route("/clients/{id}/cases/{case}/close", post(cases::close))
+        .route("/clients/{id}/cases/{case}/transfer", post(cases::transfer))
         .route(
             "/clients/{id}/screenings",
             post(screenings::create).get(screenings::list),

@@ -3,8 +3,8 @@
 use axum::Json;
 use axum::extract::State;
 use domain::client::{
-    AgeBand, CodeWord, ContactDetails, DoNotContact, Gender, Language, LegalName, MAX_LANGUAGES,
-    PreferredName, SafeContact,
+    AgeBand, Alias, CodeWord, ContactDetails, DoNotContact, Gender, Language, LegalName,
+    MAX_ALIASES, MAX_LANGUAGES, PreferredName, SafeContact,
 };
 use domain::contact::{ContactMethod, ContactNote, INSTANT_PATTERN, MAX_MINUTES, Present};
 use domain::legal::{FACT_PATHS, FactSource};
@@ -26,12 +26,13 @@ use super::{cases, clients, contacts, determinations, needs, notes, screenings, 
                        Every read and write is audited. A client you may not see answers exactly like one that does not exist."
     ),
     paths(
-        clients::create, clients::read, clients::caseload, clients::duplicates, clients::erase,
+        clients::create, clients::read, clients::edit, clients::changes, clients::caseload,
+        clients::duplicates, clients::erase,
         notes::create, notes::list,
         contacts::create, contacts::list,
         services::create, services::list, services::types,
         needs::create, needs::list,
-        cases::create, cases::list,
+        cases::create, cases::list, cases::close, cases::transfer,
         screenings::create, screenings::list, screenings::instruments,
         determinations::create, determinations::list,
     ),
@@ -39,13 +40,15 @@ use super::{cases, clients, contacts, determinations, needs, notes, screenings, 
         shape::Created,
         clients::ClientBody, clients::ClientResponse, clients::ClientSummaryResponse,
         clients::CaseloadResponse, clients::DuplicatesBody, clients::DuplicatesResponse,
+        clients::EditBody, clients::EditedResponse, clients::ChangeResponse, clients::ChangesResponse,
         notes::NoteBody, notes::NoteResponse, notes::NotesResponse,
         contacts::ContactBody, contacts::ContactResponse, contacts::ContactsResponse,
         services::ServiceBody, services::ServiceResponse, services::ServicesResponse,
         services::ServiceTypeResponse, services::ServiceTypesResponse,
         needs::NeedsBody, needs::NeedAnswerBody, needs::NeedAnswerResponse,
         needs::NeedsAssessmentResponse, needs::NeedsResponse,
-        cases::CaseBody, cases::CaseResponse, cases::CasesResponse,
+        cases::CaseBody, cases::CaseResponse, cases::CasesResponse, cases::CloseBody,
+        cases::TransferBody,
         screenings::ScreeningBody, screenings::ScreeningResult, screenings::ScreeningRecord,
         screenings::ScreeningsResponse, screenings::InstrumentSummary, screenings::InstrumentsResponse,
         determinations::DeterminationBody, determinations::DeterminationResult,
@@ -114,14 +117,32 @@ fn accepted(doc: &mut Value, today: time::Date) {
     client["preferred_name"] = text(PreferredName::RULE, false);
     client["legal_name"] = text(LegalName::RULE, true);
     client["contact"] = text(ContactDetails::RULE, true);
-    client["languages"] = json!({
+    let languages = json!({
         "type": ["array", "null"],
         "maxItems": MAX_LANGUAGES,
         "items": text(Language::RULE, false),
     });
+    let aliases = json!({
+        "type": ["array", "null"],
+        "maxItems": MAX_ALIASES,
+        "items": text(Alias::RULE, false),
+    });
+    client["languages"] = languages.clone();
     client["date_of_birth"] = born(true);
     client["gender"] = coded(Gender::ALL.iter().map(|g| g.as_str()));
     client["age_band"] = coded(AgeBand::ALL.iter().map(|a| a.as_str()));
+    client["aliases"] = aliases.clone();
+    // An edit takes the same values; a field left out (or null) stays as it is, and a blank
+    // clears it, except the name used, which can be changed, not cleared.
+    let edit = &mut schemas["EditBody"]["properties"];
+    edit["preferred_name"] = text(PreferredName::RULE, false);
+    edit["legal_name"] = text(LegalName::RULE, true);
+    edit["contact"] = text(ContactDetails::RULE, true);
+    edit["languages"] = languages;
+    edit["aliases"] = aliases;
+    edit["date_of_birth"] = born(true);
+    edit["gender"] = coded(Gender::ALL.iter().map(|g| g.as_str()));
+    edit["age_band"] = coded(AgeBand::ALL.iter().map(|a| a.as_str()));
     let safety = &mut schemas["SafetyBody"]["properties"];
     safety["safe_contact"] = text(SafeContact::RULE, true);
     safety["code_word"] = text(CodeWord::RULE, true);
@@ -175,10 +196,19 @@ fn accepted(doc: &mut Value, today: time::Date) {
     let case = &mut schemas["CaseBody"]["properties"];
     case["opened_on"] = json!({ "type": "string", "pattern": case_date });
     case["closed_on"] = json!({ "type": ["string", "null"], "pattern": case_date });
-    case["program"] = json!({
+    let program = json!({
         "type": "string",
         "pattern": format!("^[{WHITESPACE}]*[a-z][a-z0-9-]{{1,39}}[{WHITESPACE}]*$"),
     });
+    case["program"] = program.clone();
+    // A case closes, or moves to another program, on a day up to tomorrow (today east of UTC;
+    // not before it opened, which the server checks).
+    schemas["CloseBody"]["properties"]["closed_on"] =
+        json!({ "type": "string", "pattern": dates_pattern(tomorrow, false) });
+    let transfer = &mut schemas["TransferBody"]["properties"];
+    transfer["transferred_on"] =
+        json!({ "type": "string", "pattern": dates_pattern(tomorrow, false) });
+    transfer["program"] = program;
     // A duplicates check asks about a name, a date of birth or both: never about nothing.
     let duplicates = &mut schemas["DuplicatesBody"];
     duplicates["properties"]["date_of_birth"] = born(false);
@@ -208,6 +238,8 @@ fn accepted(doc: &mut Value, today: time::Date) {
     // follow from a client just recorded to everything about them.
     let about_a_client = [
         "readClient",
+        "editClient",
+        "listClientChanges",
         "eraseClient",
         "addNote",
         "listNotes",

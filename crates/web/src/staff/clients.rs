@@ -17,6 +17,7 @@ use serde::Deserialize;
 use super::caseload::{Line, lines};
 use super::choices::{AGE_BANDS, CONTACT_METHODS, Choice, GENDERS, SERVICE_MODES, labelled};
 use super::contacts::{self, ContactFields, ContactLine};
+use super::details::{comma_list, line_list};
 use super::links;
 use super::needs::{self, NeedsSummary};
 use super::on_client::{Change, OnClient, client_to};
@@ -73,6 +74,12 @@ struct ClientPage {
     age_band: &'static str,
     /// Links to what the reader may do here; `None` where their standing does not allow it.
     safety_href: Option<String>,
+    /// The details page: the form for someone who may change them, and their history.
+    details_href: String,
+    may_edit: bool,
+    /// The cases page: the forms for someone who may open, close or move cases.
+    cases_href: String,
+    may_change_cases: bool,
     cases: Vec<CaseLine>,
     notes: Vec<NoteLine>,
     /// The contact log, newest first.
@@ -181,6 +188,10 @@ pub(crate) async fn client_page(
             chrome: Some(signed_in.chrome(Place::Elsewhere)),
             action: links::of_client(links::NOTES, id),
             safety_href: may(Action::WriteSafety).then(|| links::of_client(links::SAFETY, id)),
+            details_href: links::of_client(links::DETAILS, id),
+            may_edit: may(Action::EditClient),
+            cases_href: links::of_client(links::CASES, id),
+            may_change_cases: may(Action::WriteCase),
             gender: client.gender.map_or("", |g| labelled(GENDERS, g.as_str())),
             age_band: client
                 .age_band
@@ -330,6 +341,9 @@ pub(crate) struct IntakeForm {
     contact: String,
     #[serde(default)]
     languages: String,
+    /// One a line.
+    #[serde(default)]
+    aliases: String,
     #[serde(default)]
     gender: String,
     #[serde(default)]
@@ -353,13 +367,8 @@ impl IntakeForm {
             legal_name: text(&self.legal_name),
             date_of_birth: text(&self.date_of_birth),
             contact: text(&self.contact),
-            languages: self
-                .languages
-                .split(',')
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_owned)
-                .collect(),
+            languages: comma_list(&self.languages),
+            aliases: line_list(&self.aliases),
             gender: text(&self.gender),
             age_band: text(&self.age_band),
             safe_contact: text(&self.safe_contact),

@@ -6,9 +6,11 @@ mod account;
 mod admin;
 mod audit;
 mod caseload;
+mod cases;
 mod choices;
 mod clients;
 mod contacts;
+mod details;
 mod determination;
 mod determinations;
 mod emergency;
@@ -44,6 +46,8 @@ pub(crate) fn routes() -> Router<app::App> {
         .merge(passkey::routes())
         .merge(caseload::routes())
         .merge(clients::routes())
+        .merge(details::routes())
+        .merge(cases::routes())
         .merge(needs::routes())
         .merge(screenings::routes())
         .merge(determinations::routes())
