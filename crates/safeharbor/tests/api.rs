@@ -1594,6 +1594,7 @@ async fn a_clients_details_change_and_every_change_is_kept() {
         );
         assert_eq!(rosa["legal_name"], Value::Null);
 
+        w.t.clock.advance_seconds(60);
         let (_, body) = edit(
             &w,
             &w.manager,

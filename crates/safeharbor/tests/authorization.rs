@@ -1102,6 +1102,7 @@ async fn every_route_the_server_serves_is_in_the_matrix() {
             "{instrument}",
             "{screening}",
             "{determination}",
+            "{case}",
         ]
         .iter()
         .fold(path.clone(), |path, placeholder| {

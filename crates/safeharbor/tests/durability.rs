@@ -1075,6 +1075,8 @@ fn canary_never_reaches_disk_or_logs() {
         let service_note = marker("SERVICENOTE");
         let need_note = marker("NEEDNOTE");
         let needs_note = marker("NEEDSNOTE");
+        let alias = marker("ALIAS");
+        let legal_new = marker("LEGALNEW");
         let stored = [
             &preferred,
             &legal,
@@ -1090,6 +1092,8 @@ fn canary_never_reaches_disk_or_logs() {
             &service_note,
             &need_note,
             &needs_note,
+            &alias,
+            &legal_new,
         ];
 
         // Write them.
@@ -1102,6 +1106,7 @@ fn canary_never_reaches_disk_or_logs() {
                 "date_of_birth": "1987-11-23",
                 "contact": contact,
                 "languages": [language_a, language_b],
+                "aliases": [alias],
                 "safety": {
                     "safe_contact": safe_contact,
                     "code_word": code_word,
@@ -1252,6 +1257,27 @@ fn canary_never_reaches_disk_or_logs() {
             .await
             .unwrap();
         assert_eq!(duplicates["clients"], json!([id]), "{duplicates}");
+        // A change of the legal name: the old one is kept, sealed, in the history of changes.
+        let record = server.url(&format!("/api/v1/clients/{id}"));
+        let edited = http
+            .patch(&record)
+            .bearer_auth(&token)
+            .json(&json!({ "legal_name": legal_new }))
+            .send()
+            .await
+            .expect("PATCH client");
+        assert_eq!(edited.status(), reqwest::StatusCode::OK);
+        let changes = server.url(&format!("/api/v1/clients/{id}/changes"));
+        let changes = read_back(&http, &changes, &token)
+            .await
+            .expect("GET changes");
+        assert_eq!(
+            changes["changes"][0]["before"]["legal_name"],
+            legal.as_str()
+        );
+        let client = read_back(&http, &record, &token).await.expect("GET client");
+        assert_eq!(client["legal_name"], legal_new.as_str());
+        assert_eq!(client["aliases"], json!([alias]), "{client}");
 
         // A safe-contact request from the public page, and one refused for a missing field.
         let asked = [marker("ASKALIAS"), marker("ASKREACH"), marker("ASKWORD")];

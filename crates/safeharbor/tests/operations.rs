@@ -400,6 +400,10 @@ impl Instance {
     async fn back_to_schema_19(&self) {
         let mut db = self.db().await;
         for sql in [
+            "DROP TABLE client_changes",
+            "ALTER TABLE clients DROP COLUMN aliases",
+            "CREATE INDEX clients_alias_index ON clients (alias_index)",
+            "ALTER TABLE cases DROP COLUMN transferred_from",
             "DROP TABLE need_answers",
             "DROP TABLE need_assessments",
             "DROP TABLE services",

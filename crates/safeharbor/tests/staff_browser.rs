@@ -30,6 +30,8 @@ const CONTACT: &str = "Canary contact 2c9e: tried the safe number, no answer.";
 const SERVICE: &str = "Canary service 5d1b: bus pass for the clinic.";
 /// The note on a need the worker assesses.
 const NEED: &str = "Canary need 8e4c: a room until Friday, then nowhere.";
+/// Another name the client is known by, added from the details page.
+const ALIAS: &str = "Canary Alias 3b7d";
 
 async fn fill(b: &Browser, css: &str, text: &str) {
     let field = b.find(css).await;
@@ -98,6 +100,13 @@ async fn screenshot(b: &Browser, name: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     let t = TestApp::start(Engine::Sqlite).await;
+    t.app
+        .add_program(
+            &domain::case::ProgramCode::parse("drop-in").unwrap(),
+            &domain::case::ProgramName::parse("Drop-in").unwrap(),
+        )
+        .await
+        .unwrap();
     let ana = t.persona("ana.m", Role::CaseManager).await;
     let link = t
         .app
@@ -224,6 +233,34 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     .await;
     assert!(b.page_source().await.contains("Reassess needs"));
     seen(&b, &axe, "needs", &mut problems).await;
+    // Another name she is known by, from the details page; the page then lists the change.
+    b.goto(&format!("{client}/details")).await;
+    fill(&b, "#aliases", ALIAS).await;
+    b.click(&b.find("form[action$='/details'] button[type=submit]").await)
+        .await;
+    b.wait_for(
+        "the other name on the client's page",
+        &format!("return document.body.innerText.includes({ALIAS:?});"),
+    )
+    .await;
+    b.goto(&format!("{client}/details")).await;
+    assert!(b.page_source().await.contains("changed other names."));
+    seen(&b, &axe, "details", &mut problems).await;
+    // A case in the drop-in program, opened from the cases page (today already filled in).
+    b.goto(&format!("{client}/cases")).await;
+    b.execute(
+        "document.getElementById('open-program').value = 'drop-in';",
+        json!([]),
+    )
+    .await;
+    b.click(&b.find("form[action$='/cases'] button[type=submit]").await)
+        .await;
+    b.wait_for(
+        "the case on the cases page",
+        "return document.body.innerText.includes('Drop-in, open');",
+    )
+    .await;
+    seen(&b, &axe, "cases", &mut problems).await;
     b.goto(&t.url("/app/")).await;
     // Waited for, not read at once: under load the caseload can still be loading.
     b.wait_for(
@@ -387,6 +424,7 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
         "Canary contact 2c9e",
         "Canary service 5d1b",
         "Canary need 8e4c",
+        ALIAS,
         ASKED,
     ] {
         let holding = files_holding(&profile, canary);

@@ -335,7 +335,8 @@ pub async fn cases_close_once_and_a_transfer_names_the_case_it_continues(h: &imp
     tx.insert_case(&next).await.unwrap();
     let cases = tx.cases(c.id).await.unwrap();
     assert_eq!(cases.len(), 2);
-    assert_eq!(cases[0].closed_on.as_deref(), Some("2026-02-01"));
-    assert_eq!(cases.iter().find(|k| k.id == next.id), Some(&next));
+    assert_eq!(cases[0], next, "the newest opened first");
+    assert_eq!(cases[1].id, first.id);
+    assert_eq!(cases[1].closed_on.as_deref(), Some("2026-02-01"));
     tx.commit().await.unwrap();
 }
