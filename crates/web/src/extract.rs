@@ -6,7 +6,11 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
-use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use std::marker::PhantomData;
+
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, MapAccess, Visitor};
 
 use crate::error::ApiError;
 
@@ -117,7 +121,7 @@ fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = if inner_message.starts_with("unknown field") {
             ".".to_owned()
         } else {
-            err.path().to_string()
+            said_path(err.path())
         };
         let inner = err.into_inner();
         let problem = match inner.classify() {
@@ -140,6 +144,75 @@ fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
+/// A JSON object whose keys the caller chooses (the domains of a needs assessment, the items of a
+/// screening, the facts of a determination), each key at most once: a plain map keeps the last of
+/// a key sent twice, and what was typed first would be lost without a word.
+#[derive(Debug)]
+pub(crate) struct UniqueKeys<V>(pub BTreeMap<String, V>);
+
+/// None sent: an empty map (derived `Default` would ask it of the values too).
+impl<V> Default for UniqueKeys<V> {
+    fn default() -> Self {
+        Self(BTreeMap::new())
+    }
+}
+
+/// The problem of a key sent twice, as `describe` says it.
+const KEY_TWICE: &str = "has a key twice";
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for UniqueKeys<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Keys<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Keys<V> {
+            type Value = UniqueKeys<V>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut keys = BTreeMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let value = map.next_value()?;
+                    if keys.insert(key, value).is_some() {
+                        return Err(serde::de::Error::custom(KEY_TWICE));
+                    }
+                }
+                Ok(UniqueKeys(keys))
+            }
+        }
+        deserializer.deserialize_map(Keys(PhantomData))
+    }
+}
+
+/// Where in the body a problem is, as `needs.housing.level`: a key of a map the caller chose
+/// (the domains of a needs assessment, the items of a screening, the facts of a determination)
+/// is named only when it is written as our codes are; any other key could be a name or a phone
+/// number typed in the wrong place, and is shown as `…`.
+fn said_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let is_code = |key: &str| {
+        key.len() <= 64
+            && key.starts_with(|c: char| c.is_ascii_lowercase())
+            && key
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c))
+    };
+    let parts: Vec<String> = path
+        .iter()
+        .map(|segment| match segment {
+            Segment::Seq { index } => index.to_string(),
+            Segment::Map { key } | Segment::Enum { variant: key } if is_code(key) => key.clone(),
+            _ => "…".to_owned(),
+        })
+        .collect();
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join(".")
+    }
+}
+
 /// Serde's message, reduced to a kind of problem: its text can quote the value sent.
 fn describe(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("missing field `") {
@@ -150,6 +223,8 @@ fn describe(message: &str) -> String {
         "is not a field this request accepts"
     } else if message.starts_with("invalid type") {
         "has the wrong type"
+    } else if message.starts_with(KEY_TWICE) {
+        KEY_TWICE
     } else if message.starts_with("invalid length") {
         "has the wrong number of items"
     } else {
@@ -194,6 +269,12 @@ mod tests {
         n: u32,
     }
 
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Keyed {
+        answers: UniqueKeys<String>,
+    }
+
     fn message(json: &str) -> String {
         format!("{:?}", parse_json::<Body>(json.as_bytes()).unwrap_err())
     }
@@ -207,6 +288,23 @@ mod tests {
         assert!(unknown.contains("is not a field"), "{unknown}");
         assert!(!unknown.contains("Private Key"));
         assert!(message(r#"{"n": 1}"#).contains("missing `name`"));
+        let keyed = |json: &str| {
+            let err = parse_json::<Keyed>(json.as_bytes()).unwrap_err();
+            format!("{err:?}")
+        };
+        let named = keyed(r#"{"answers": {"Maria Lopez 555-0142": 5}}"#);
+        assert!(named.contains("`answers.…` has the wrong type"), "{named}");
+        assert!(
+            !named.contains("Maria") && !named.contains("555"),
+            "{named}"
+        );
+        let coded = keyed(r#"{"answers": {"traded-sex": 5}}"#);
+        assert!(
+            coded.contains("`answers.traded-sex` has the wrong type"),
+            "{coded}"
+        );
+        let twice = keyed(r#"{"answers": {"housing": "a", "housing": "b"}}"#);
+        assert!(twice.contains("`answers` has a key twice"), "{twice}");
         assert!(message("{").contains("not valid JSON"));
         assert!(message(r#"{"name": "a", "n": 1} x"#).contains("after the JSON"));
     }

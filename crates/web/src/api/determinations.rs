@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::shape::{ClientPath, OnClient, ReadErrors, WriteErrors};
 use crate::error::ApiError;
-use crate::extract::StrictJson;
+use crate::extract::{StrictJson, UniqueKeys};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -21,7 +21,8 @@ pub(crate) struct DeterminationBody {
     /// How each known fact is known, by its path: `own-account`, `document`, `observation`,
     /// `third-party` or `client-record`. Every fact that is not null needs one.
     #[serde(default)]
-    sources: BTreeMap<String, String>,
+    #[schema(value_type = BTreeMap<String, String>)]
+    sources: UniqueKeys<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -84,7 +85,7 @@ pub(crate) async fn create(
     let client = on.client()?;
     let facts = Facts::parse_json(&body.facts.to_string())
         .map_err(|err| invalid(format!("facts: {err}")))?;
-    let sources = parse_sources(&body.sources)?;
+    let sources = parse_sources(&body.sources.0)?;
     let id = on
         .app
         .record_determination(&on.caller, client, facts, &sources, on.purpose)

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::shape::{self, ClientPath, Created, OnClient, ReadErrors, WriteErrors, each};
 use crate::error::ApiError;
-use crate::extract::StrictJson;
+use crate::extract::{StrictJson, UniqueKeys};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -24,7 +24,8 @@ pub(crate) struct NeedsBody {
     /// education-and-work, family-and-children, identity-documents). A domain left out has not
     /// been asked yet: every question may be left unanswered.
     #[serde(default)]
-    needs: BTreeMap<String, NeedAnswerBody>,
+    #[schema(value_type = BTreeMap<String, NeedAnswerBody>)]
+    needs: UniqueKeys<NeedAnswerBody>,
     /// A note on the whole assessment (up to 2,000 characters).
     note: Option<String>,
 }
@@ -45,6 +46,7 @@ impl NeedsBody {
         let assessed_on = parse_case_date("assessed_on", &self.assessed_on)?;
         let answers = self
             .needs
+            .0
             .iter()
             .map(|(code, answer)| {
                 let raw = RawAnswer {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::shape::{ClientPath, OnClient, ReadErrors, WriteErrors, each};
 use crate::error::ApiError;
-use crate::extract::{Authenticated, StrictJson};
+use crate::extract::{Authenticated, StrictJson, UniqueKeys};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -18,7 +18,8 @@ pub(crate) struct ScreeningBody {
     /// The instrument's id, e.g. `sscst-6`.
     instrument: String,
     /// Item id to answer: `yes`, `no`, `declined` or `unknown` (or a choice code, a date, a short text).
-    answers: BTreeMap<String, String>,
+    #[schema(value_type = BTreeMap<String, String>)]
+    answers: UniqueKeys<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -121,7 +122,13 @@ pub(crate) async fn create(
     let client = on.client()?;
     let (app, caller) = (&on.app, &on.caller);
     let scored = app
-        .record_screening(caller, client, &body.instrument, &body.answers, on.purpose)
+        .record_screening(
+            caller,
+            client,
+            &body.instrument,
+            &body.answers.0,
+            on.purpose,
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(scored.into())))
 }
