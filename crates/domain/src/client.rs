@@ -323,17 +323,8 @@ pub const MAX_LANGUAGES: usize = 12;
 
 /// Parses a list of languages: each one checked, duplicates dropped, the list bounded.
 pub fn parse_languages(raw: &[String]) -> Result<Vec<Language>, InvalidInput> {
-    if raw.len() > MAX_LANGUAGES {
-        return Err(InvalidInput::new("languages", "has too many entries"));
-    }
-    let mut out: Vec<Language> = Vec::with_capacity(raw.len());
-    for entry in raw {
-        let lang = Language::parse(entry)?;
-        if !out.contains(&lang) {
-            out.push(lang);
-        }
-    }
-    Ok(out)
+    let given = raw.iter().map(String::as_str);
+    parse_list(given, "languages", MAX_LANGUAGES, Language::parse)
 }
 
 /// At most this many other names per client.
@@ -342,15 +333,30 @@ pub const MAX_ALIASES: usize = 12;
 /// Parses a list of other names: blank entries dropped, each one checked, duplicates dropped,
 /// the list bounded.
 pub fn parse_aliases(raw: &[String]) -> Result<Vec<Alias>, InvalidInput> {
-    let given: Vec<&String> = raw.iter().filter(|a| !a.trim().is_empty()).collect();
-    if given.len() > MAX_ALIASES {
-        return Err(InvalidInput::new("aliases", "has too many entries"));
+    let given = raw
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !a.trim().is_empty());
+    parse_list(given, "aliases", MAX_ALIASES, Alias::parse)
+}
+
+/// A list the person gave: at most `max` entries (else `field` is refused), each parsed, a
+/// repeat kept once.
+fn parse_list<'a, T: PartialEq>(
+    given: impl Iterator<Item = &'a str>,
+    field: &'static str,
+    max: usize,
+    parse: impl Fn(&str) -> Result<T, InvalidInput>,
+) -> Result<Vec<T>, InvalidInput> {
+    let given: Vec<&str> = given.collect();
+    if given.len() > max {
+        return Err(InvalidInput::new(field, "has too many entries"));
     }
-    let mut out: Vec<Alias> = Vec::with_capacity(given.len());
+    let mut out: Vec<T> = Vec::with_capacity(given.len());
     for entry in given {
-        let alias = Alias::parse(entry)?;
-        if !out.contains(&alias) {
-            out.push(alias);
+        let item = parse(entry)?;
+        if !out.contains(&item) {
+            out.push(item);
         }
     }
     Ok(out)

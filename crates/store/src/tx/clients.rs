@@ -36,57 +36,44 @@ pub(super) const CLIENT_COLUMNS: &str = "id, created_at, created_by, preferred_n
 
 impl Tx {
     pub async fn insert_client(&mut self, row: &ClientRow) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO clients (id, created_at, created_by, preferred_name, legal_name, date_of_birth, \
-             contact, languages, aliases, gender, age_band, name_index, dob_index, safety, alias_index, \
-             erased_at, restricted) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-        )
-        .bind(row.id.to_string())
-        .bind(row.created_at.unix_millis())
-        .bind(&row.created_by)
-        .bind(row.preferred_name.clone())
-        .bind(row.legal_name.clone())
-        .bind(row.date_of_birth.clone())
-        .bind(row.contact.clone())
-        .bind(row.languages.clone())
-        .bind(row.aliases.clone())
-        .bind(row.gender.clone())
-        .bind(row.age_band.clone())
-        .bind(row.name_index.clone())
-        .bind(row.dob_index.clone())
-        .bind(row.safety.clone())
-        .bind(row.alias_index.clone())
-        .bind(row.erased_at.map(Timestamp::unix_millis))
-        .bind(i64::from(row.restricted))
-        .execute(&mut *self.reads.inner)
-        .await?;
+        let placeholders: Vec<String> = (1..=6 + DETAIL_COLUMNS.len())
+            .map(|n| format!("${n}"))
+            .collect();
+        let sql = format!(
+            "INSERT INTO clients (id, created_at, created_by, safety, erased_at, restricted, {}) \
+             VALUES ({})",
+            DETAIL_COLUMNS.join(", "),
+            placeholders.join(", ")
+        );
+        let query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(row.id.to_string())
+            .bind(row.created_at.unix_millis())
+            .bind(&row.created_by)
+            .bind(row.safety.clone())
+            .bind(row.erased_at.map(Timestamp::unix_millis))
+            .bind(i64::from(row.restricted));
+        bind_details(query, &ClientDetailsRow::of(row))
+            .execute(&mut *self.reads.inner)
+            .await?;
         Ok(())
     }
 
     /// Replaces a client's details (an edit), blind indexes included; whether the client was
     /// there (and not erased) to change.
     pub async fn set_client_details(&mut self, row: &ClientDetailsRow) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE clients SET preferred_name = $2, legal_name = $3, date_of_birth = $4, \
-             contact = $5, languages = $6, aliases = $7, gender = $8, age_band = $9, \
-             name_index = $10, dob_index = $11, alias_index = $12 \
-             WHERE id = $1 AND erased_at IS NULL",
-        )
-        .bind(row.id.to_string())
-        .bind(row.preferred_name.clone())
-        .bind(row.legal_name.clone())
-        .bind(row.date_of_birth.clone())
-        .bind(row.contact.clone())
-        .bind(row.languages.clone())
-        .bind(row.aliases.clone())
-        .bind(row.gender.clone())
-        .bind(row.age_band.clone())
-        .bind(row.name_index.clone())
-        .bind(row.dob_index.clone())
-        .bind(row.alias_index.clone())
-        .execute(&mut *self.reads.inner)
-        .await?;
+        let set: Vec<String> = DETAIL_COLUMNS
+            .iter()
+            .zip(2..)
+            .map(|(column, n)| format!("{column} = ${n}"))
+            .collect();
+        let sql = format!(
+            "UPDATE clients SET {} WHERE id = $1 AND erased_at IS NULL",
+            set.join(", ")
+        );
+        let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(row.id.to_string());
+        let done = bind_details(query, row)
+            .execute(&mut *self.reads.inner)
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -150,6 +137,41 @@ impl Tx {
         )
         .await
     }
+}
+
+/// The columns of a client's details (what intake writes and an edit replaces), in the order
+/// `bind_details` binds them.
+const DETAIL_COLUMNS: [&str; 11] = [
+    "preferred_name",
+    "legal_name",
+    "date_of_birth",
+    "contact",
+    "languages",
+    "aliases",
+    "gender",
+    "age_band",
+    "name_index",
+    "dob_index",
+    "alias_index",
+];
+
+/// Binds `details` to the next placeholders of `query`, in the order of `DETAIL_COLUMNS`.
+fn bind_details<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    details: &ClientDetailsRow,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    query
+        .bind(details.preferred_name.clone())
+        .bind(details.legal_name.clone())
+        .bind(details.date_of_birth.clone())
+        .bind(details.contact.clone())
+        .bind(details.languages.clone())
+        .bind(details.aliases.clone())
+        .bind(details.gender.clone())
+        .bind(details.age_band.clone())
+        .bind(details.name_index.clone())
+        .bind(details.dob_index.clone())
+        .bind(details.alias_index.clone())
 }
 
 /// Whether `$2` is one of the blind indexes in a client's `alias_index` (a list separated by
