@@ -457,7 +457,7 @@ pub const TABLES: &[Table] = &[
             col("client_id", Text, Operational, ClientRecord),
             col("author", Text, Operational, ClientRecord),
             col("created_at", Int, Operational, ClientRecord),
-            col("assessed_on", Text, Operational, ClientRecord),
+            col("assessed_on", Text, Classified, ClientRecord),
             col("note", Blob, Personal, ClientRecord),
         ],
     },
