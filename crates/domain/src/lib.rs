@@ -18,6 +18,7 @@ pub mod legal;
 pub mod needs;
 pub mod note;
 pub mod policy;
+pub mod referral;
 pub mod release;
 pub mod role;
 pub mod service;
