@@ -1,15 +1,15 @@
-//! Contact notes on a client.
+//! Notes on a client, each of a kind.
 
 use std::collections::HashMap;
 
 use domain::audit::{Actor, AuditAction};
-use domain::note::NoteText;
+use domain::note::{NewNote, NoteKind};
 use domain::policy::Action;
 use domain::{ClientId, NoteId, Timestamp, UserId};
 use store::rows::NoteRow;
 
 use crate::seal::{open, seal};
-use crate::{App, Caller, Purpose, Result};
+use crate::{App, AppError, Caller, Purpose, Result};
 
 const TABLE: &str = "notes";
 
@@ -24,17 +24,20 @@ pub struct NoteView {
     /// The author's username, when a member of staff wrote it.
     pub author_name: Option<String>,
     pub created_at: Timestamp,
+    pub kind: NoteKind,
     pub text: String,
 }
 
 impl App {
+    /// Adds a note (words alone make a case note: `NoteText` turns into a `NewNote`).
     pub async fn add_note(
         &self,
         caller: &Caller,
         client: ClientId,
-        text: NoteText,
+        note: impl Into<NewNote>,
         purpose: Purpose,
     ) -> Result<NoteId> {
+        let NewNote { kind, text } = note.into();
         let part = (Action::WriteNote, AuditAction::NoteCreate);
         self.record_part(caller, client, part, purpose, async |tx, client| {
             let dek = self.client_key(client).await?;
@@ -45,6 +48,7 @@ impl App {
                 client_id: client,
                 author: Actor::User(caller.id).encode(),
                 created_at: self.now(),
+                kind: kind.as_str().to_owned(),
                 body: Some(body),
             })
             .await?;
@@ -119,12 +123,17 @@ pub(crate) fn open_note_rows(
     rows.into_iter()
         .filter_map(|row| {
             let body = row.body.as_deref()?;
-            let text = open(dek, TABLE, "body", &row.id.to_string(), body);
-            Some(text.map(|text| NoteView {
+            let opened = open(dek, TABLE, "body", &row.id.to_string(), body).and_then(|text| {
+                let kind = NoteKind::parse(&row.kind)
+                    .map_err(|_| AppError::Store(store::StoreError::Corrupt("a note's kind")))?;
+                Ok((kind, text))
+            });
+            Some(opened.map(|(kind, text)| NoteView {
                 id: row.id,
                 author_name: authors.get(&row.author).cloned().flatten(),
                 author: row.author,
                 created_at: row.created_at,
+                kind,
                 text,
             }))
         })

@@ -400,6 +400,7 @@ pub const TABLES: &[Table] = &[
             col("author", Text, Operational, ClientRecord),
             col("created_at", Int, Operational, ClientRecord),
             col("body", Blob, Personal, ClientRecord),
+            col("kind", Text, Classified, ClientRecord),
         ],
     },
     // A contact's who-was-there and note are the worker's words about the person (wiped on

@@ -11,7 +11,7 @@ use domain::contact::{Minutes, RawContact};
 use domain::contact_request::RawContactRequest;
 use domain::legal::{FactSource, Facts};
 use domain::needs::{NeedDomain, RawAnswer, RawAssessment};
-use domain::note::NoteText;
+use domain::note::{NewNote, NoteKind, NoteText};
 use domain::service::{RawService, Units};
 use domain::signin::NewPassword;
 use domain::{ClientId, Role};
@@ -55,13 +55,32 @@ const PROGRAMS: &[(&str, &str)] = &[
     ("emergency-shelter", "Emergency shelter"),
     ("legal-relief", "Legal relief"),
 ];
-const NOTES: &[&str] = &[
-    "Met at the drop-in centre. Talked about what she needs this week: a phone only she uses, and food.",
-    "Called at the agreed safe time. Confirmed the appointment at the clinic on Thursday.",
-    "Accompanied to the benefits office. Paperwork started; next step is an ID document.",
-    "Check-in by text using the code word. Reports feeling safer since moving to the shelter.",
-    "Discussed the safety plan again and updated the safe contact times.",
-    "Referral to counselling made with consent. First session booked.",
+/// Demo notes, each of its kind.
+const NOTES: &[(NoteKind, &str)] = &[
+    (
+        NoteKind::General,
+        "Met at the drop-in centre. Talked about what she needs this week: a phone only she uses, and food.",
+    ),
+    (
+        NoteKind::Health,
+        "Called at the agreed safe time. Confirmed the appointment at the clinic on Thursday.",
+    ),
+    (
+        NoteKind::General,
+        "Accompanied to the benefits office. Paperwork started; next step is an ID document.",
+    ),
+    (
+        NoteKind::Housing,
+        "Check-in by text using the code word. Reports feeling safer since moving to the shelter.",
+    ),
+    (
+        NoteKind::Safety,
+        "Discussed the safety plan again and updated the safe contact times.",
+    ),
+    (
+        NoteKind::Health,
+        "Referral to counselling made with consent. First session booked.",
+    ),
 ];
 const LANGUAGES: &[&str] = &[
     "English",
@@ -238,8 +257,12 @@ pub async fn seed(
         )
         .await?;
         for _ in 0..rng.gen_range(1..4) {
-            let text = NoteText::parse(NOTES.choose(&mut rng).copied().unwrap_or(NOTES[0]))?;
-            app.add_note(manager, id, text, Purpose::CaseWork).await?;
+            let (kind, text) = NOTES.choose(&mut rng).copied().unwrap_or(NOTES[0]);
+            let note = NewNote {
+                kind,
+                text: NoteText::parse(text)?,
+            };
+            app.add_note(manager, id, note, Purpose::CaseWork).await?;
         }
         // Every third client has a contact log: tries that did not reach them, and a visit.
         if n % 3 == 0 {

@@ -142,6 +142,44 @@ async fn a_case_manager_reads_back_exactly_what_was_recorded() {
         .await;
         assert_eq!(notes["notes"][0]["text"], "First contact.\nSafe.");
         assert_eq!(notes["notes"][0]["id"], note.1["id"]);
+        assert_eq!(
+            notes["notes"][0]["kind"], "general",
+            "a note is a case note unless told"
+        );
+        // A note of another kind; a kind not on the list is refused, naming it, and not kept.
+        let notes_path = format!("{path}/notes");
+        let safety = json!({"text": "Moved the safe time to mornings.", "kind": "safety"});
+        let (status, _) = send(
+            &w.t,
+            Some(&w.manager),
+            Method::POST,
+            &notes_path,
+            Some(safety),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let odd = json!({"text": "Not kept.", "kind": "gossip"});
+        let (status, refused) =
+            send(&w.t, Some(&w.manager), Method::POST, &notes_path, Some(odd)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+        assert!(
+            refused["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("kind:")
+        );
+        let (_, notes) = send(&w.t, Some(&w.manager), Method::GET, &notes_path, None).await;
+        let kinds: Vec<&str> = notes["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            kinds,
+            ["safety", "general"],
+            "newest first; the refused one is not there"
+        );
         let (_, caseload) =
             send(&w.t, Some(&w.manager), Method::GET, "/api/v1/clients", None).await;
         assert_eq!(caseload["clients"][0]["id"], w.client.as_str());

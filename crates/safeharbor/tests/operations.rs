@@ -400,6 +400,7 @@ impl Instance {
     async fn back_to_schema_19(&self) {
         let mut db = self.db().await;
         for sql in [
+            "ALTER TABLE notes DROP COLUMN kind",
             "DROP TABLE client_changes",
             "ALTER TABLE clients DROP COLUMN aliases",
             "CREATE INDEX clients_alias_index ON clients (alias_index)",

@@ -597,7 +597,40 @@ async fn notes_and_safety_flags_that_cannot_be_saved_stay_on_the_page() {
         .await;
     assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(too_long.body.contains(long.trim()), "the draft is kept");
+    // A kind not on the list: the words and the choice come back.
+    let odd_kind = staff
+        .submit(
+            &rosa,
+            &format!("{rosa}/notes"),
+            &[("text", "Kept as typed"), ("kind", "gossip")],
+        )
+        .await;
+    assert_eq!(odd_kind.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(odd_kind.body.contains("kind: must be one of"));
+    assert!(odd_kind.body.contains("Kept as typed"));
     assert!(staff.get(&rosa).await.body.contains("No notes yet."));
+
+    // A safety note: the kind chosen is shown with it; one without a kind is a case note.
+    let legal = staff
+        .submit(
+            &rosa,
+            &format!("{rosa}/notes"),
+            &[("text", "Asked about a T visa."), ("kind", "legal")],
+        )
+        .await;
+    assert_eq!(legal.status, StatusCode::SEE_OTHER, "{}", legal.body);
+    let plain = staff
+        .submit(
+            &rosa,
+            &format!("{rosa}/notes"),
+            &[("text", "Came by for coffee.")],
+        )
+        .await;
+    assert_eq!(plain.status, StatusCode::SEE_OTHER, "{}", plain.body);
+    let page = staff.get(&rosa).await.body;
+    assert!(page.contains("<p class=\"meta\">Legal · "), "{page}");
+    assert!(page.contains("<p class=\"meta\">Case note · "));
+    assert!(page.contains("<option value=\"general\" selected>Case note</option>"));
 
     let safety = format!("{rosa}/safety");
     let form = staff.get(&safety).await;

@@ -45,6 +45,7 @@ macro_rules! embedded_migrations {
             (23, "services", "0023_services"),
             (24, "needs", "0024_needs"),
             (25, "client edits", "0025_client_edits"),
+            (26, "note kinds", "0026_note_kinds"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {

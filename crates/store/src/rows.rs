@@ -174,6 +174,8 @@ pub struct NoteRow {
     pub client_id: ClientId,
     pub author: String,
     pub created_at: Timestamp,
+    /// What the note is about (`domain::note::NoteKind`).
+    pub kind: String,
     pub body: Option<Vec<u8>>,
 }
 

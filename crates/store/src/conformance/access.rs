@@ -61,6 +61,7 @@ pub async fn caseloads_hold_only_assigned_clients(h: &impl Harness) {
         client_id: c.id,
         author: "user:x".into(),
         created_at: later,
+        kind: "general".into(),
         body: None,
     })
     .await

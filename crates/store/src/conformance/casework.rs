@@ -40,6 +40,7 @@ pub async fn programs_are_a_list_of_unique_codes(h: &impl Harness) {
     tx.commit().await.unwrap();
 }
 
+/// Notes come newest first, a page at a time, each with its kind.
 pub async fn notes_come_a_page_at_a_time_newest_first(h: &impl Harness) {
     let (store, _) = h.fresh().await;
     let (a, _, c) = seed(&store).await;
@@ -51,6 +52,7 @@ pub async fn notes_come_a_page_at_a_time_newest_first(h: &impl Harness) {
             client_id: c.id,
             author: Actor::User(a.id).encode(),
             created_at: T0.plus_days(i64::from(day)),
+            kind: if day == 1 { "safety" } else { "legal" }.into(),
             body: Some(vec![day; 10]),
         })
         .await
@@ -58,6 +60,8 @@ pub async fn notes_come_a_page_at_a_time_newest_first(h: &impl Harness) {
     }
     let at = |notes: Vec<NoteRow>| notes.iter().map(|n| n.created_at).collect::<Vec<_>>();
     let first = tx.notes_page(c.id, 2, 0).await.unwrap();
+    let kinds: Vec<&str> = first.iter().map(|n| n.kind.as_str()).collect();
+    assert_eq!(kinds, ["legal", "safety"]);
     assert_eq!(at(first), [T0.plus_days(2), T0.plus_days(1)]);
     let last = tx.notes_page(c.id, 2, 2).await.unwrap();
     assert_eq!(at(last), [T0]);

@@ -150,6 +150,7 @@ async fn add_case_work(tx: &mut crate::Tx, client: ClientId, by: UserId, rng: &m
         client_id: client,
         author: me.clone(),
         created_at: T0,
+        kind: "general".into(),
         body: Some(vec![7; 40]),
     })
     .await

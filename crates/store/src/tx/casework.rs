@@ -10,7 +10,7 @@ use super::{Reads, Tx, newest_of, one, opt_parsed, parsed, ts};
 use crate::Result;
 use crate::rows::{CaseRow, NoteRow, RecordRows};
 
-const NOTE_COLUMNS: &str = "id, client_id, author, created_at, body";
+const NOTE_COLUMNS: &str = "id, client_id, author, created_at, kind, body";
 /// Newest first by when each note was written.
 const NOTE_ORDER: &str = "created_at DESC, id";
 
@@ -20,6 +20,7 @@ pub(super) fn note(row: &AnyRow) -> Result<NoteRow> {
         client_id: parsed(row, "client_id")?,
         author: row.try_get("author")?,
         created_at: ts(row, "created_at")?,
+        kind: row.try_get("kind")?,
         body: row.try_get("body")?,
     })
 }
@@ -39,14 +40,18 @@ pub(super) fn case(row: &AnyRow) -> Result<CaseRow> {
 
 impl Tx {
     pub async fn insert_note(&mut self, row: &NoteRow) -> Result<()> {
-        sqlx::query("INSERT INTO notes (id, client_id, author, created_at, body) VALUES ($1, $2, $3, $4, $5)")
-            .bind(row.id.to_string())
-            .bind(row.client_id.to_string())
-            .bind(&row.author)
-            .bind(row.created_at.unix_millis())
-            .bind(row.body.clone())
-            .execute(&mut *self.reads.inner)
-            .await?;
+        sqlx::query(
+            "INSERT INTO notes (id, client_id, author, created_at, kind, body) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(row.id.to_string())
+        .bind(row.client_id.to_string())
+        .bind(&row.author)
+        .bind(row.created_at.unix_millis())
+        .bind(&row.kind)
+        .bind(row.body.clone())
+        .execute(&mut *self.reads.inner)
+        .await?;
         Ok(())
     }
 

@@ -1,9 +1,9 @@
-//! Contact notes on a client.
+//! Notes on a client, each of a kind.
 
 use axum::Json;
 use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
-use domain::note::NoteText;
+use domain::note::{NewNote, NoteKind, NoteText};
 use serde::{Deserialize, Serialize};
 
 use super::shape::{self, ClientPath, Created, OnClient, ReadErrors, WriteErrors, each};
@@ -16,6 +16,9 @@ pub(crate) struct NoteBody {
     /// What happened, in your words (up to 20,000 characters; line breaks and tabs are kept, other
     /// control characters are refused).
     text: String,
+    /// What the note is about: general (the default), safety, legal, health, housing or
+    /// supervision.
+    kind: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -23,6 +26,8 @@ pub(crate) struct NoteResponse {
     id: String,
     author: String,
     created_at: String,
+    /// general, safety, legal, health, housing or supervision
+    kind: &'static str,
     text: String,
 }
 
@@ -37,6 +42,7 @@ impl From<app::NoteView> for NoteResponse {
             id: n.id.to_string(),
             author: n.author,
             created_at: n.created_at.rfc3339(),
+            kind: n.kind.as_str(),
             text: n.text,
         }
     }
@@ -50,10 +56,13 @@ pub(crate) async fn create(
     StrictJson(body): StrictJson<NoteBody>,
 ) -> Result<Created, ApiError> {
     let client = on.client()?;
-    let text = NoteText::parse(&body.text).map_err(app::AppError::from)?;
+    let note = NewNote {
+        kind: NoteKind::parse_or_default(body.kind.as_deref()).map_err(app::AppError::from)?,
+        text: NoteText::parse(&body.text).map_err(app::AppError::from)?,
+    };
     let id = on
         .app
-        .add_note(&on.caller, client, text, on.purpose)
+        .add_note(&on.caller, client, note, on.purpose)
         .await?;
     Ok(Created::of(id))
 }

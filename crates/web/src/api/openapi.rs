@@ -9,7 +9,7 @@ use domain::client::{
 use domain::contact::{ContactMethod, ContactNote, INSTANT_PATTERN, MAX_MINUTES, Present};
 use domain::legal::{FACT_PATHS, FactSource};
 use domain::needs::{AssessmentNote, NeedDomain, NeedLevel, NeedNote};
-use domain::note::NoteText;
+use domain::note::{NoteKind, NoteText};
 use domain::service::{SERVICE_TYPES, ServiceMode, ServiceNote, Units};
 use domain::text::{TextRule, WHITESPACE, dates_pattern};
 use serde_json::{Value, json};
@@ -148,6 +148,7 @@ fn accepted(doc: &mut Value, today: time::Date) {
     safety["code_word"] = text(CodeWord::RULE, true);
     safety["do_not_contact"] = text(DoNotContact::RULE, true);
     schemas["NoteBody"]["properties"]["text"] = text(NoteText::RULE, false);
+    schemas["NoteBody"]["properties"]["kind"] = coded(NoteKind::ALL.iter().map(|k| k.as_str()));
     // A contact's time is RFC 3339 as `domain::contact::parse_instant` reads it; its method one
     // of the codes exactly (it is required: no blank); its minutes a whole number of a day.
     let contact = &mut schemas["ContactBody"]["properties"];

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::ClientId;
 use domain::client::{DateOfBirth, RawClient, SafetyFlags};
-use domain::note::NoteText;
+use domain::note::{NewNote, NoteKind, NoteText};
 use domain::policy::Action;
 use serde::Deserialize;
 
@@ -48,6 +48,8 @@ struct CaseLine {
 struct NoteLine {
     author: String,
     at: String,
+    /// The kind, in words.
+    kind: &'static str,
     text: String,
 }
 
@@ -111,13 +113,20 @@ struct ClientPage {
     /// Where a supervisor assigned to the client restricts the record or lifts that.
     restrict_action: Option<String>,
     draft: String,
+    /// The kinds of note, and the one chosen (the default, or as typed).
+    note_kinds: Vec<Choice>,
+    note_kind: String,
     problem: Option<String>,
 }
 
 /// A form of a client's page that comes back to be put right: what was typed, and what is wrong.
 pub(crate) enum Returned {
     Nothing,
-    Note { draft: String, problem: String },
+    Note {
+        draft: String,
+        kind: String,
+        problem: String,
+    },
     Contact(ContactFields),
     Service(ServiceFields),
 }
@@ -165,12 +174,14 @@ pub(crate) async fn client_page(
     };
     let (mut draft, mut problem, mut contact_form, mut service_form) =
         (String::new(), None, None, None);
+    let mut note_kind = NoteKind::default().as_str().to_owned();
     match returned {
         Returned::Nothing => {}
         Returned::Note {
             draft: typed,
+            kind,
             problem: wrong,
-        } => (draft, problem) = (typed, Some(wrong)),
+        } => (draft, note_kind, problem) = (typed, kind, Some(wrong)),
         Returned::Contact(fields) => contact_form = Some(fields),
         Returned::Service(fields) => service_form = Some(fields),
     }
@@ -223,6 +234,7 @@ pub(crate) async fn client_page(
                         .author_name
                         .unwrap_or_else(|| "recorded by an administrator".to_owned()),
                     at: when(zone, n.created_at),
+                    kind: n.kind.label(),
                     text: n.text,
                 })
                 .collect(),
@@ -250,6 +262,14 @@ pub(crate) async fn client_page(
             access_href: may(Action::ReadAccessLog)
                 .then(|| links::of_client(links::ACCESS_LOG, id)),
             draft,
+            note_kinds: NoteKind::ALL
+                .iter()
+                .map(|kind| Choice {
+                    value: kind.as_str(),
+                    label: kind.label(),
+                })
+                .collect(),
+            note_kind,
             problem,
         },
     )
@@ -299,6 +319,9 @@ async fn client(at: OnClient) -> Response {
 #[serde(deny_unknown_fields)]
 pub(crate) struct NoteForm {
     text: String,
+    /// The kind chosen; blank or left out is a case note.
+    #[serde(default)]
+    kind: String,
 }
 
 async fn add_note(
@@ -306,20 +329,27 @@ async fn add_note(
     RecordId(id): RecordId<ClientId>,
     StaffForm { signed_in, form }: StaffForm<NoteForm>,
 ) -> Response {
-    let text = match NoteText::parse(&form.text) {
-        Ok(text) => text,
+    let parsed = NoteKind::parse_or_default(Some(&form.kind)).and_then(|kind| {
+        Ok(NewNote {
+            kind,
+            text: NoteText::parse(&form.text)?,
+        })
+    });
+    let note = match parsed {
+        Ok(note) => note,
         // What was typed stays in the box, with the problem beside it.
         Err(invalid) => {
             let problem = invalid.to_string();
             let returned = Returned::Note {
                 draft: form.text,
+                kind: form.kind,
                 problem,
             };
             return client_page(&app, &signed_in, id, returned).await;
         }
     };
     match app
-        .add_note(&signed_in.caller, id, text, app::Purpose::CaseWork)
+        .add_note(&signed_in.caller, id, note, app::Purpose::CaseWork)
         .await
     {
         Ok(_) => Redirect::to(&links::client_section(id, "notes")).into_response(),
