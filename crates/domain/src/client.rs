@@ -333,6 +333,10 @@ pub const MAX_ALIASES: usize = 12;
 /// Parses a list of other names: blank entries dropped, each one checked, duplicates dropped,
 /// the list bounded.
 pub fn parse_aliases(raw: &[String]) -> Result<Vec<Alias>, InvalidInput> {
+    // Blank entries count towards the bound too: the API's document can bound only the list.
+    if raw.len() > MAX_ALIASES {
+        return Err(InvalidInput::new("aliases", "has too many entries"));
+    }
     let given = raw
         .iter()
         .map(String::as_str)
@@ -455,15 +459,7 @@ impl RawEdit {
             aliases: self.aliases.as_deref().map(parse_aliases).transpose()?,
             date_of_birth: each(&self.date_of_birth, |d| DateOfBirth::parse(d, today))?,
             contact: each(&self.contact, ContactDetails::parse)?,
-            languages: self
-                .languages
-                .as_deref()
-                .map(|l| {
-                    let given: Vec<String> =
-                        l.iter().filter(|v| !v.trim().is_empty()).cloned().collect();
-                    parse_languages(&given)
-                })
-                .transpose()?,
+            languages: self.languages.as_deref().map(parse_languages).transpose()?,
             gender: each(&self.gender, Gender::parse)?,
             age_band: each(&self.age_band, AgeBand::parse)?,
         })

@@ -1706,11 +1706,16 @@ async fn an_edit_that_cannot_be_made_names_its_field_and_changes_nothing() {
         let w = world(engine).await;
         let tomorrow = domain::case::format_date(w.t.app.now().plus_days(2).date());
         let many: Vec<String> = (0..13).map(|i| format!("name {i}")).collect();
+        let mut twelve_and_a_blank = many[..12].to_vec();
+        twelve_and_a_blank.push(String::new());
         let refused: Vec<(Value, &str)> = vec![
             (json!({"preferred_name": " "}), "preferred_name"),
             (json!({"legal_name": "a\u{0}b"}), "legal_name"),
             (json!({"aliases": many}), "aliases"),
             (json!({"aliases": ["x".repeat(101)]}), "aliases"),
+            // The list is bounded as the OpenAPI document says, blank entries and all.
+            (json!({"aliases": twelve_and_a_blank}), "aliases"),
+            (json!({"languages": [""]}), "languages"),
             (json!({"date_of_birth": tomorrow}), "date_of_birth"),
             (json!({"date_of_birth": "2004-02-30"}), "date_of_birth"),
             (json!({"gender": "other"}), "gender"),

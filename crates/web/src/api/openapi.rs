@@ -122,10 +122,13 @@ fn accepted(doc: &mut Value, today: time::Date) {
         "maxItems": MAX_LANGUAGES,
         "items": text(Language::RULE, false),
     });
+    // A blank other name is left out, so an item may be blank (but not null).
+    let mut alias = text(Alias::RULE, true);
+    alias["type"] = json!("string");
     let aliases = json!({
         "type": ["array", "null"],
         "maxItems": MAX_ALIASES,
-        "items": text(Alias::RULE, false),
+        "items": alias,
     });
     client["languages"] = languages.clone();
     client["date_of_birth"] = born(true);
@@ -135,7 +138,10 @@ fn accepted(doc: &mut Value, today: time::Date) {
     // An edit takes the same values; a field left out (or null) stays as it is, and a blank
     // clears it, except the name used, which can be changed, not cleared.
     let edit = &mut schemas["EditBody"]["properties"];
+    // The name used can be changed, not cleared: a string that is not blank, or null (left as
+    // it is, as if not sent).
     edit["preferred_name"] = text(PreferredName::RULE, false);
+    edit["preferred_name"]["type"] = json!(["string", "null"]);
     edit["legal_name"] = text(LegalName::RULE, true);
     edit["contact"] = text(ContactDetails::RULE, true);
     edit["languages"] = languages;
