@@ -323,43 +323,39 @@ pub const MAX_LANGUAGES: usize = 12;
 
 /// Parses a list of languages: each one checked, duplicates dropped, the list bounded.
 pub fn parse_languages(raw: &[String]) -> Result<Vec<Language>, InvalidInput> {
-    let given = raw.iter().map(String::as_str);
-    parse_list(given, "languages", MAX_LANGUAGES, Language::parse)
+    parse_list(raw, "languages", MAX_LANGUAGES, |l| {
+        Language::parse(l).map(Some)
+    })
 }
 
 /// At most this many other names per client.
 pub const MAX_ALIASES: usize = 12;
 
-/// Parses a list of other names: blank entries dropped, each one checked, duplicates dropped,
-/// the list bounded.
+/// Parses a list of other names: each one checked as an optional text is (a blank one is left
+/// out, a long one refused even if it is only spaces), duplicates dropped, the list bounded,
+/// blank entries and all (the API's document can bound only the list).
 pub fn parse_aliases(raw: &[String]) -> Result<Vec<Alias>, InvalidInput> {
-    // Blank entries count towards the bound too: the API's document can bound only the list.
-    if raw.len() > MAX_ALIASES {
-        return Err(InvalidInput::new("aliases", "has too many entries"));
-    }
-    let given = raw
-        .iter()
-        .map(String::as_str)
-        .filter(|a| !a.trim().is_empty());
-    parse_list(given, "aliases", MAX_ALIASES, Alias::parse)
+    parse_list(raw, "aliases", MAX_ALIASES, |a| {
+        Alias::parse_optional(Some(a))
+    })
 }
 
-/// A list the person gave: at most `max` entries (else `field` is refused), each parsed, a
-/// repeat kept once.
-fn parse_list<'a, T: PartialEq>(
-    given: impl Iterator<Item = &'a str>,
+/// A list the person gave: at most `max` entries (else `field` is refused), each parsed (`None`
+/// is left out), a repeat kept once.
+fn parse_list<T: PartialEq>(
+    raw: &[String],
     field: &'static str,
     max: usize,
-    parse: impl Fn(&str) -> Result<T, InvalidInput>,
+    parse: impl Fn(&str) -> Result<Option<T>, InvalidInput>,
 ) -> Result<Vec<T>, InvalidInput> {
-    let given: Vec<&str> = given.collect();
-    if given.len() > max {
+    if raw.len() > max {
         return Err(InvalidInput::new(field, "has too many entries"));
     }
-    let mut out: Vec<T> = Vec::with_capacity(given.len());
-    for entry in given {
-        let item = parse(entry)?;
-        if !out.contains(&item) {
+    let mut out: Vec<T> = Vec::with_capacity(raw.len());
+    for entry in raw {
+        if let Some(item) = parse(entry)?
+            && !out.contains(&item)
+        {
             out.push(item);
         }
     }
@@ -441,13 +437,19 @@ pub struct RawEdit {
 impl RawEdit {
     /// Checks every field sent; the first problem names its field.
     pub fn parse(&self, today: time::Date) -> Result<DetailsEdit, InvalidInput> {
+        // A field sent is parsed as intake parses it: free text as optional text (a blank is
+        // "not given", and is checked for length first, as the API's document says), a code or a
+        // date only when not blank.
         fn each<T>(
             raw: &Option<Option<String>>,
-            parse: impl Fn(&str) -> Result<T, InvalidInput>,
+            parse: impl Fn(Option<&str>) -> Result<Option<T>, InvalidInput>,
         ) -> Result<Option<Option<T>>, InvalidInput> {
-            raw.as_ref()
-                .map(|v| given(v.as_deref()).map(&parse).transpose())
-                .transpose()
+            raw.as_ref().map(|v| parse(v.as_deref())).transpose()
+        }
+        fn unless_blank<T>(
+            parse: impl Fn(&str) -> Result<T, InvalidInput>,
+        ) -> impl Fn(Option<&str>) -> Result<Option<T>, InvalidInput> {
+            move |raw| given(raw).map(&parse).transpose()
         }
         Ok(DetailsEdit {
             preferred_name: self
@@ -455,13 +457,16 @@ impl RawEdit {
                 .as_deref()
                 .map(PreferredName::parse)
                 .transpose()?,
-            legal_name: each(&self.legal_name, LegalName::parse)?,
+            legal_name: each(&self.legal_name, LegalName::parse_optional)?,
             aliases: self.aliases.as_deref().map(parse_aliases).transpose()?,
-            date_of_birth: each(&self.date_of_birth, |d| DateOfBirth::parse(d, today))?,
-            contact: each(&self.contact, ContactDetails::parse)?,
+            date_of_birth: each(
+                &self.date_of_birth,
+                unless_blank(|d| DateOfBirth::parse(d, today)),
+            )?,
+            contact: each(&self.contact, ContactDetails::parse_optional)?,
             languages: self.languages.as_deref().map(parse_languages).transpose()?,
-            gender: each(&self.gender, Gender::parse)?,
-            age_band: each(&self.age_band, AgeBand::parse)?,
+            gender: each(&self.gender, unless_blank(Gender::parse))?,
+            age_band: each(&self.age_band, unless_blank(AgeBand::parse))?,
         })
     }
 }

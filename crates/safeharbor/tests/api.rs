@@ -1716,6 +1716,10 @@ async fn an_edit_that_cannot_be_made_names_its_field_and_changes_nothing() {
             // The list is bounded as the OpenAPI document says, blank entries and all.
             (json!({"aliases": twelve_and_a_blank}), "aliases"),
             (json!({"languages": [""]}), "languages"),
+            // A blank entry is left out, but one longer than a name may be is refused.
+            (json!({"aliases": ["\u{85}".repeat(101)]}), "aliases"),
+            (json!({"legal_name": "\u{85}".repeat(201)}), "legal_name"),
+            (json!({"contact": " ".repeat(2001)}), "contact"),
             (json!({"date_of_birth": tomorrow}), "date_of_birth"),
             (json!({"date_of_birth": "2004-02-30"}), "date_of_birth"),
             (json!({"gender": "other"}), "gender"),
