@@ -5,8 +5,10 @@
 //! minor may lawfully get services alone, and then alone; a person of concern (someone who harmed
 //! or may harm the client) can never consent for them; a release may be withdrawn at any time, by
 //! phone or in person, and withdrawal takes effect at once. Without an end date a release lapses
-//! after a number of days the program sets (90 by default, as Washington State's law, RCW
-//! 70.123.076, has it). Pure: the time of every decision is passed in.
+//! after a number of days the program sets (90 by default: Washington State's law lets a release
+//! without an expiry date lapse after 90 days, as WSCADV's model release form explains,
+//! wscadv.org/resources/model-form-release-of-information). Pure: the time of every decision is
+//! passed in.
 
 use serde::{Deserialize, Serialize};
 
