@@ -2564,7 +2564,7 @@ async fn a_worker_opens_moves_and_closes_cases_from_the_client_page() {
             .await;
         assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
         let page = staff.get(&rosa).await.body;
-        assert!(page.contains("<strong>housing</strong>, closed"), "{page}");
+        assert!(page.contains("<strong>Housing</strong>, closed"), "{page}");
         let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
         let count = |what: &str| actions.iter().filter(|a| *a == what).count();
         assert_eq!(

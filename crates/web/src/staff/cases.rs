@@ -66,7 +66,7 @@ enum Returned {
 }
 
 /// A program offered in a form: its code and its name.
-struct ProgramChoice {
+pub(crate) struct ProgramChoice {
     code: String,
     name: String,
 }
@@ -131,23 +131,11 @@ async fn cases_page(
         Ok(read) => read,
         Err(err) => return page::failure(err),
     };
-    let (cases, programs) = match (app.cases(caller, id, purpose).await, app.programs().await) {
+    let (cases, programs) = match (app.cases(caller, id, purpose).await, programs(app).await) {
         (Ok(cases), Ok(programs)) => (cases, programs),
         (Err(err), _) | (_, Err(err)) => return page::failure(err),
     };
-    let programs: Vec<ProgramChoice> = programs
-        .into_iter()
-        .map(|p| ProgramChoice {
-            code: p.code,
-            name: p.name,
-        })
-        .collect();
-    let name_of = |code: &str| {
-        programs
-            .iter()
-            .find(|p| p.code == code)
-            .map_or_else(|| code.to_owned(), |p| p.name.clone())
-    };
+    let name_of = |code: &str| program_name(&programs, code);
     let may_change = domain::policy::permits(caller.role, standing, Action::WriteCase);
     let today = signed_in.zone().day(app.now());
     let failed = !matches!(returned, Returned::Nothing);
@@ -228,6 +216,26 @@ async fn cases_page(
             open,
         },
     )
+}
+
+/// A program's name, from its code (the code itself for one no longer listed).
+pub(crate) fn program_name(programs: &[ProgramChoice], code: &str) -> String {
+    programs
+        .iter()
+        .find(|p| p.code == code)
+        .map_or_else(|| code.to_owned(), |p| p.name.clone())
+}
+
+/// The organisation's programs, as forms offer them and pages name them.
+pub(crate) async fn programs(app: &app::App) -> Result<Vec<ProgramChoice>, app::AppError> {
+    let listed = app.programs().await?;
+    Ok(listed
+        .into_iter()
+        .map(|p| ProgramChoice {
+            code: p.code,
+            name: p.name,
+        })
+        .collect())
 }
 
 fn case_link(pattern: &str, client: ClientId, case: CaseId) -> String {

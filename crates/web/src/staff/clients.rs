@@ -166,6 +166,11 @@ pub(crate) async fn client_page(
         Err(err) => return page::failure(err),
     };
     let assignment = assignment_panel(app, signed_in, id).await;
+    // Cases name their program by its code; the page says its name.
+    let programs = match super::cases::programs(app).await {
+        Ok(programs) => programs,
+        Err(err) => return page::failure(err),
+    };
     let may = |action| domain::policy::permits(caller.role, relationship, action);
     let status = if returned.has_problem() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -221,7 +226,7 @@ pub(crate) async fn client_page(
             cases: cases
                 .into_iter()
                 .map(|c| CaseLine {
-                    program: c.program,
+                    program: super::cases::program_name(&programs, &c.program),
                     status: c.status.as_str(),
                     opened_on: c.opened_on,
                     closed_on: c.closed_on,
