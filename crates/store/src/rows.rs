@@ -7,6 +7,20 @@ use domain::{
     TokenId, UserId,
 };
 
+/// `Debug` that shows only the named fields: a row holds sealed bytes and coded facts about a
+/// person, and a log line or a failed assertion should print neither.
+macro_rules! debug_showing {
+    ($row:ident: $($field:ident),+) => {
+        impl std::fmt::Debug for $row {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($row))
+                    $(.field(stringify!($field), &self.$field))+
+                    .finish_non_exhaustive()
+            }
+        }
+    };
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRow {
     pub id: UserId,
@@ -36,14 +50,7 @@ pub struct CredentialsRow {
     pub totp_last_step: Option<i64>,
 }
 
-impl std::fmt::Debug for CredentialsRow {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CredentialsRow")
-            .field("totp_confirmed_at", &self.totp_confirmed_at)
-            .field("totp_last_step", &self.totp_last_step)
-            .finish_non_exhaustive()
-    }
-}
+debug_showing!(CredentialsRow: totp_confirmed_at, totp_last_step);
 
 /// Failed sign-ins counted against one subject (a username as typed, or a trusted browser).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,21 +159,9 @@ impl ClientLine {
     }
 }
 
-impl std::fmt::Debug for ClientLine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientLine")
-            .field("id", &self.id)
-            .finish_non_exhaustive()
-    }
-}
+debug_showing!(ClientLine: id);
 
-impl std::fmt::Debug for ClientRow {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientRow")
-            .field("id", &self.id)
-            .finish_non_exhaustive()
-    }
-}
+debug_showing!(ClientRow: id);
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct NoteRow {
@@ -179,13 +174,7 @@ pub struct NoteRow {
     pub body: Option<Vec<u8>>,
 }
 
-impl std::fmt::Debug for NoteRow {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NoteRow")
-            .field("id", &self.id)
-            .finish_non_exhaustive()
-    }
-}
+debug_showing!(NoteRow: id);
 
 /// A contact, or an attempt at one: who was there and the note are sealed; when, how, for how
 /// long and whether the person was reached are not.
@@ -206,13 +195,7 @@ pub struct ContactRow {
     pub note: Option<Vec<u8>>,
 }
 
-impl std::fmt::Debug for ContactRow {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ContactRow")
-            .field("id", &self.id)
-            .finish_non_exhaustive()
-    }
-}
+debug_showing!(ContactRow: id);
 
 /// A service given: the note is sealed; the day, type, way, minutes and units are not.
 #[derive(Clone, PartialEq, Eq)]
@@ -233,13 +216,7 @@ pub struct ServiceRow {
     pub note: Option<Vec<u8>>,
 }
 
-impl std::fmt::Debug for ServiceRow {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ServiceRow")
-            .field("id", &self.id)
-            .finish_non_exhaustive()
-    }
-}
+debug_showing!(ServiceRow: id);
 
 /// A needs assessment with its answers: the notes are sealed; the day, the domains and the levels
 /// are not.
@@ -267,22 +244,9 @@ pub struct NeedAnswerRow {
     pub note: Option<Vec<u8>>,
 }
 
-impl std::fmt::Debug for NeedsAssessmentRow {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NeedsAssessmentRow")
-            .field("id", &self.id)
-            .finish_non_exhaustive()
-    }
-}
+debug_showing!(NeedsAssessmentRow: id);
 
-impl std::fmt::Debug for NeedAnswerRow {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NeedAnswerRow")
-            .field("domain", &self.domain)
-            .field("level", &self.level)
-            .finish_non_exhaustive()
-    }
-}
+debug_showing!(NeedAnswerRow: domain, level);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseRow {
@@ -335,13 +299,7 @@ impl ClientDetailsRow {
     }
 }
 
-impl std::fmt::Debug for ClientDetailsRow {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientDetailsRow")
-            .field("id", &self.id)
-            .finish_non_exhaustive()
-    }
-}
+debug_showing!(ClientDetailsRow: id);
 
 /// One edit of a client's details: who, when, which fields (by name), and what they held before,
 /// sealed as one blob.
@@ -358,14 +316,7 @@ pub struct ClientChangeRow {
     pub previous: Option<Vec<u8>>,
 }
 
-impl std::fmt::Debug for ClientChangeRow {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientChangeRow")
-            .field("id", &self.id)
-            .field("fields", &self.fields)
-            .finish_non_exhaustive()
-    }
-}
+debug_showing!(ClientChangeRow: id, fields);
 
 /// A program of the organisation, as an administrator listed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -389,13 +340,7 @@ pub struct ScreeningRow {
     pub created_at: Timestamp,
 }
 
-impl std::fmt::Debug for ScreeningRow {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ScreeningRow")
-            .field("id", &self.id)
-            .finish_non_exhaustive()
-    }
-}
+debug_showing!(ScreeningRow: id);
 
 /// A recorded determination: the worksheet (facts, sources, who and when) is sealed.
 #[derive(Clone, PartialEq, Eq)]
@@ -407,13 +352,7 @@ pub struct DeterminationRow {
     pub created_at: Timestamp,
 }
 
-impl std::fmt::Debug for DeterminationRow {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeterminationRow")
-            .field("id", &self.id)
-            .finish_non_exhaustive()
-    }
-}
+debug_showing!(DeterminationRow: id);
 
 /// What a client's page shows besides the client's own row, newest first in each list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -452,22 +391,9 @@ pub struct ReviewedAccessRow {
     pub comment: Option<Vec<u8>>,
 }
 
-impl std::fmt::Debug for ReviewedAccessRow {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ReviewedAccessRow")
-            .field("access", &self.access)
-            .field("outcome", &self.outcome)
-            .finish_non_exhaustive()
-    }
-}
+debug_showing!(ReviewedAccessRow: access, outcome);
 
-impl std::fmt::Debug for EmergencyAccessRow {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EmergencyAccessRow")
-            .field("id", &self.id)
-            .finish_non_exhaustive()
-    }
-}
+debug_showing!(EmergencyAccessRow: id);
 
 /// A passkey: its credential id, public key (SEC1) and the authenticator's signature counter.
 #[derive(Debug, Clone, PartialEq, Eq)]
