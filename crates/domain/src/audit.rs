@@ -124,6 +124,15 @@ pub enum AuditAction {
     ClientHistory,
     CaseClose,
     CaseTransfer,
+    PartnerCreate,
+    PartnerList,
+    ReleaseCreate,
+    ReleaseList,
+    ReleaseWithdraw,
+    ReferralCreate,
+    ReferralList,
+    ReferralStep,
+    ReferralSend,
 }
 
 impl AuditAction {
@@ -212,6 +221,15 @@ impl AuditAction {
             AuditAction::ClientHistory => "client.history",
             AuditAction::CaseClose => "case.close",
             AuditAction::CaseTransfer => "case.transfer",
+            AuditAction::PartnerCreate => "partner.create",
+            AuditAction::PartnerList => "partner.list",
+            AuditAction::ReleaseCreate => "release.create",
+            AuditAction::ReleaseList => "release.list",
+            AuditAction::ReleaseWithdraw => "release.withdraw",
+            AuditAction::ReferralCreate => "referral.create",
+            AuditAction::ReferralList => "referral.list",
+            AuditAction::ReferralStep => "referral.step",
+            AuditAction::ReferralSend => "referral.send",
         }
     }
 }
@@ -248,6 +266,16 @@ pub const DESCRIBED: &[(&str, &str)] = &[
     ("case.close", "closed a case"),
     ("case.transfer", "moved a case to another program"),
     ("case.list", "read the cases"),
+    ("release.create", "recorded a release of information"),
+    ("release.withdraw", "recorded that a release was withdrawn"),
+    ("release.list", "read the releases of information"),
+    ("referral.create", "drafted a referral"),
+    (
+        "referral.send",
+        "sent a referral, sharing part of the record",
+    ),
+    ("referral.step", "recorded a referral's next step"),
+    ("referral.list", "read the referrals"),
     ("screening.create", "recorded a screening"),
     ("screening.list", "read the screenings"),
     ("screening.draft-save", "saved a screening in progress"),

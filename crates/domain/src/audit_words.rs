@@ -26,17 +26,27 @@ impl Refusal {
     pub fn from_audit_code(raw: &str) -> Option<Refusal> {
         let rest = raw.strip_prefix("refused:")?;
         let (reason, action) = rest.split_once(':')?;
-        let reason = [Reason::NoSuchClient, Reason::NoStanding, Reason::NotAllowed]
-            .into_iter()
-            .find(|r| r.code() == reason)?;
+        let reason = Reason::ALL.into_iter().find(|r| r.code() == reason)?;
         let action = Action::ALL.into_iter().find(|a| a.code() == action)?;
         Some(Refusal { reason, action })
     }
 }
 
+/// How an event about client data that left the program names the release it went under (P22):
+/// the purpose, then the release's id.
+const UNDER_RELEASE: &str = "; release:";
+
+/// The purpose of an event about data that left under `release` (or was refused under it).
+pub fn under_release(purpose: &str, release: crate::ReleaseId) -> String {
+    format!("{purpose}{UNDER_RELEASE}{release}")
+}
+
 /// Why, in plain words: the purposes, refusals and outcomes audit events carry. A purpose this
 /// does not know is shown with its dashes as spaces, never as a bare code.
 pub fn purpose_in_words(raw: &str) -> String {
+    if let Some((purpose, release)) = raw.split_once(UNDER_RELEASE) {
+        return format!("{}, under release {release}", purpose_in_words(purpose));
+    }
     if let Some(refusal) = Refusal::from_audit_code(raw) {
         return format!(
             "tried to {} ({})",
@@ -86,6 +96,14 @@ mod tests {
             ("data-quality", "data quality"),
             ("not-justified", "not justified: to be taken up with them"),
             ("became-client", "became a client"),
+            (
+                "case-work; release:6f1c2a4e-0c1b-4a57-9d6e-2b8f3c1d4e5f",
+                "case work, under release 6f1c2a4e-0c1b-4a57-9d6e-2b8f3c1d4e5f",
+            ),
+            (
+                "refused:no-consent:share-outside; release:6f1c2a4e-0c1b-4a57-9d6e-2b8f3c1d4e5f",
+                "tried to share the record outside the program (no release in force allows it), under release 6f1c2a4e-0c1b-4a57-9d6e-2b8f3c1d4e5f",
+            ),
         ] {
             assert_eq!(purpose_in_words(code), words, "{code}");
         }
@@ -94,7 +112,7 @@ mod tests {
     #[test]
     fn every_refusal_reads_back_from_its_code() {
         for action in Action::ALL {
-            for reason in [Reason::NoSuchClient, Reason::NoStanding, Reason::NotAllowed] {
+            for reason in Reason::ALL {
                 let refusal = Refusal { reason, action };
                 assert_eq!(
                     Refusal::from_audit_code(&refusal.audit_code()),

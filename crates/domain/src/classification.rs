@@ -444,6 +444,88 @@ pub const TABLES: &[Table] = &[
             col("note", Blob, Personal, ClientRecord),
         ],
     },
+    // The directory of partners: organisations, not clients.
+    Table {
+        name: "partners",
+        home: Home::Records,
+        client: None,
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Text, Operational, System),
+            col("name", Text, Operational, System),
+            col("services", Text, Operational, System),
+            col("languages", Text, Operational, System),
+            col("area", Text, Operational, System),
+            col("safe_contact", Text, Operational, System),
+            col("created_by", Text, Operational, System),
+            col("created_at", Int, Operational, System),
+        ],
+    },
+    // A release of information (P22): who may receive what (the recipient, the purpose and a
+    // witness are the client's words and people: sealed, wiped on erasure); what it shares, how
+    // it was given, from and until when and how it was withdrawn are coded facts every decision
+    // to share reads without the client's key, and a report counts.
+    Table {
+        name: "releases",
+        home: Home::Records,
+        client: Some("client_id"),
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Text, Operational, ClientRecord),
+            col("client_id", Text, Operational, ClientRecord),
+            col("partner_id", Text, Classified, ClientRecord),
+            col("author", Text, Operational, ClientRecord),
+            col("created_at", Int, Operational, ClientRecord),
+            col("recipient", Blob, Personal, ClientRecord),
+            col("purpose", Blob, Personal, ClientRecord),
+            col("shares", Text, Classified, ClientRecord),
+            col("method", Text, Classified, ClientRecord),
+            col("witness", Blob, Personal, ClientRecord),
+            col("cosigner", Text, Classified, ClientRecord),
+            col("starts_on", Text, Classified, ClientRecord),
+            col("ends_on", Text, Classified, ClientRecord),
+            col("withdrawn_at", Int, Operational, ClientRecord),
+            col("withdrawn_by", Text, Operational, ClientRecord),
+            col("withdrawn_how", Text, Classified, ClientRecord),
+        ],
+    },
+    // A referral to a partner and each of its steps: to whom, for what type of service, sharing
+    // which parts, under which release, where it stands are coded facts a report counts (referrals
+    // by outcome, time to acceptance); the notes are the worker's words, sealed and wiped.
+    Table {
+        name: "referrals",
+        home: Home::Records,
+        client: Some("client_id"),
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Text, Operational, ClientRecord),
+            col("client_id", Text, Operational, ClientRecord),
+            col("partner_id", Text, Classified, ClientRecord),
+            col("release_id", Text, Operational, ClientRecord),
+            col("author", Text, Operational, ClientRecord),
+            col("created_at", Int, Operational, ClientRecord),
+            col("service", Text, Classified, ClientRecord),
+            col("shares", Text, Classified, ClientRecord),
+            col("status", Text, Classified, ClientRecord),
+            col("status_at", Int, Operational, ClientRecord),
+            col("note", Blob, Personal, ClientRecord),
+        ],
+    },
+    Table {
+        name: "referral_steps",
+        home: Home::Records,
+        client: Some("client_id"),
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Text, Operational, ClientRecord),
+            col("referral_id", Text, Operational, ClientRecord),
+            col("client_id", Text, Operational, ClientRecord),
+            col("status", Text, Classified, ClientRecord),
+            col("at", Int, Operational, ClientRecord),
+            col("author", Text, Operational, ClientRecord),
+            col("note", Blob, Personal, ClientRecord),
+        ],
+    },
     // A needs assessment: on what day, who recorded it, and a note on the whole (the worker's
     // words about the person: sealed, wiped on erasure). Its answers, one row per domain: the
     // level is a coded fact a report counts (urgent housing needs), kept like a contact's method;

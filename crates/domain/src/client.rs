@@ -342,7 +342,7 @@ pub fn parse_aliases(raw: &[String]) -> Result<Vec<Alias>, InvalidInput> {
 
 /// A list the person gave: at most `max` entries (else `field` is refused), each parsed (`None`
 /// is left out), a repeat kept once.
-fn parse_list<T: PartialEq>(
+pub(crate) fn parse_list<T: PartialEq>(
     raw: &[String],
     field: &'static str,
     max: usize,

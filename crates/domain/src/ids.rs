@@ -90,6 +90,22 @@ id_type!(
     ClientChangeId
 );
 id_type!(
+    /// An organisation in the program's directory of partners.
+    PartnerId
+);
+id_type!(
+    /// One release of information: a client's consent to share named parts of their record.
+    ReleaseId
+);
+id_type!(
+    /// One referral of a client to a partner.
+    ReferralId
+);
+id_type!(
+    /// One step in a referral's history.
+    ReferralStepId
+);
+id_type!(
     /// A safe-contact request from the public pages. Its data key is kept in the key store under
     /// `client_key_slot`, the id the person gets if the request becomes a client record.
     ContactRequestId

@@ -17,6 +17,7 @@ pub mod instrument;
 pub mod legal;
 pub mod needs;
 pub mod note;
+pub mod partner;
 pub mod policy;
 pub mod referral;
 pub mod release;
@@ -28,7 +29,8 @@ pub mod time;
 
 pub use ids::{
     CaseId, ClientChangeId, ClientId, ContactId, ContactRequestId, DeterminationId,
-    EmergencyAccessId, NeedsAssessmentId, NoteId, ScreeningId, ServiceId, TeamId, TokenId, UserId,
+    EmergencyAccessId, NeedsAssessmentId, NoteId, PartnerId, ReferralId, ReferralStepId, ReleaseId,
+    ScreeningId, ServiceId, TeamId, TokenId, UserId,
 };
 pub use role::Role;
 pub use time::Timestamp;

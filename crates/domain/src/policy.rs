@@ -5,7 +5,9 @@
 //! answer as "no such client" (SECURITY.md P6, P7). A new condition of access (consent, say) is a
 //! new fact and a new line of `decide`, nowhere else.
 
-use crate::Role;
+use crate::release::{SharedPart, Terms, may_share};
+use crate::time::ProgramZone;
+use crate::{InvalidInput, Role, Timestamp};
 
 /// How the person acting stands to the client record in question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -74,6 +76,20 @@ actions! {
     ReadNeeds => "read-needs", "read the needs assessments",
     /// Record a needs assessment (or a reassessment) of a client.
     WriteNeeds => "write-needs", "assess needs",
+    /// See a client's releases of information: who may receive what, until when.
+    ReadReleases => "read-releases", "read the releases of information",
+    /// Record a release of information the client gave.
+    WriteRelease => "write-release", "record a release of information",
+    /// Record that the client withdrew a release: anyone who may see the client may, so that a
+    /// withdrawal by phone at night takes effect at once.
+    WithdrawRelease => "withdraw-release", "withdraw a release of information",
+    /// See a client's referrals to partners and each step of them.
+    ReadReferrals => "read-referrals", "read the referrals",
+    /// Draft a referral, or record its next step.
+    WriteReferral => "write-referral", "make a referral",
+    /// Let client data leave the program (a referral sent, a partner's copy read): asked with the
+    /// release it goes under (`decide_sharing`).
+    ShareOutside => "share-outside", "share the record outside the program",
     ReadCases => "read-cases", "read the cases",
     WriteCase => "write-case", "open a case",
     ReadScreenings => "read-screenings", "read the screenings",
@@ -109,6 +125,10 @@ actions! {
     ReviewEmergencyAccess => "review-emergency-access", "review emergency access",
     /// Restrict a client to the people assigned (a client who is also on staff), or lift that.
     RestrictClient => "restrict-client", "restrict the record",
+    /// See the directory of partners a client may be referred to.
+    ListPartners => "list-partners", "see the partner directory",
+    /// Add partners to the directory.
+    ManagePartners => "manage-partners", "manage the partner directory",
 }
 
 impl Action {
@@ -125,6 +145,12 @@ impl Action {
                 | Action::WriteService
                 | Action::ReadNeeds
                 | Action::WriteNeeds
+                | Action::ReadReleases
+                | Action::WriteRelease
+                | Action::WithdrawRelease
+                | Action::ReadReferrals
+                | Action::WriteReferral
+                | Action::ShareOutside
                 | Action::ReadCases
                 | Action::WriteCase
                 | Action::ReadScreenings
@@ -157,13 +183,18 @@ use Role::*;
 /// assigned, outreach included (they take the intake, and are often the first to learn another
 /// name the person goes by, which duplicate search must then find). Not a supervisor over a
 /// team's client (they read, not change) nor emergency access (an hour to keep someone safe, not
-/// to rewrite who they are); the history of changes is read with the record.
+/// to rewrite who they are); the history of changes is read with the record. Releases and
+/// referrals are made by whoever is assigned; anyone who may see the client may record that a
+/// release was withdrawn (it must take effect at once, whoever takes the call), and reads them as
+/// they read the notes. The partner directory is seen by everyone who works with clients and kept
+/// by supervisors and administrators (it holds organisations, not clients).
 pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, NoClient, CreateClient),
     (CaseManager, NoClient, ListCaseload),
     (CaseManager, NoClient, FindDuplicates),
     (CaseManager, NoClient, ListContactRequests),
     (CaseManager, NoClient, HandleContactRequest),
+    (CaseManager, NoClient, ListPartners),
     (CaseManager, Assigned, ReadClient),
     (CaseManager, Assigned, ReadNotes),
     (CaseManager, Assigned, WriteNote),
@@ -173,6 +204,12 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, Assigned, WriteService),
     (CaseManager, Assigned, ReadNeeds),
     (CaseManager, Assigned, WriteNeeds),
+    (CaseManager, Assigned, ReadReleases),
+    (CaseManager, Assigned, WriteRelease),
+    (CaseManager, Assigned, WithdrawRelease),
+    (CaseManager, Assigned, ReadReferrals),
+    (CaseManager, Assigned, WriteReferral),
+    (CaseManager, Assigned, ShareOutside),
     (CaseManager, Assigned, ReadCases),
     (CaseManager, Assigned, WriteCase),
     (CaseManager, Assigned, ReadScreenings),
@@ -186,6 +223,7 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Outreach, NoClient, FindDuplicates),
     (Outreach, NoClient, ListContactRequests),
     (Outreach, NoClient, HandleContactRequest),
+    (Outreach, NoClient, ListPartners),
     (Outreach, Assigned, ReadClient),
     (Outreach, Assigned, ReadNotes),
     (Outreach, Assigned, WriteNote),
@@ -195,6 +233,12 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Outreach, Assigned, WriteService),
     (Outreach, Assigned, ReadNeeds),
     (Outreach, Assigned, WriteNeeds),
+    (Outreach, Assigned, ReadReleases),
+    (Outreach, Assigned, WriteRelease),
+    (Outreach, Assigned, WithdrawRelease),
+    (Outreach, Assigned, ReadReferrals),
+    (Outreach, Assigned, WriteReferral),
+    (Outreach, Assigned, ShareOutside),
     (Outreach, Assigned, ReadCases),
     (Outreach, Assigned, ReadScreenings),
     (Outreach, Assigned, WriteScreening),
@@ -207,6 +251,7 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, NoClient, FindDuplicates),
     (Supervisor, NoClient, ListContactRequests),
     (Supervisor, NoClient, HandleContactRequest),
+    (Supervisor, NoClient, ListPartners),
     (Supervisor, Assigned, ReadClient),
     (Supervisor, Assigned, ReadNotes),
     (Supervisor, Assigned, WriteNote),
@@ -216,6 +261,12 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Assigned, WriteService),
     (Supervisor, Assigned, ReadNeeds),
     (Supervisor, Assigned, WriteNeeds),
+    (Supervisor, Assigned, ReadReleases),
+    (Supervisor, Assigned, WriteRelease),
+    (Supervisor, Assigned, WithdrawRelease),
+    (Supervisor, Assigned, ReadReferrals),
+    (Supervisor, Assigned, WriteReferral),
+    (Supervisor, Assigned, ShareOutside),
     (Supervisor, Assigned, ReadCases),
     (Supervisor, Assigned, WriteCase),
     (Supervisor, Assigned, ReadScreenings),
@@ -238,6 +289,9 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Supervises, WriteService),
     (Supervisor, Supervises, ReadNeeds),
     (Supervisor, Supervises, WriteNeeds),
+    (Supervisor, Supervises, ReadReleases),
+    (Supervisor, Supervises, WithdrawRelease),
+    (Supervisor, Supervises, ReadReferrals),
     (Supervisor, Supervises, ReadCases),
     (Supervisor, Supervises, ReadScreenings),
     (Supervisor, Supervises, ReadDeterminations),
@@ -253,6 +307,9 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, Emergency, WriteService),
     (CaseManager, Emergency, ReadNeeds),
     (CaseManager, Emergency, WriteNeeds),
+    (CaseManager, Emergency, ReadReleases),
+    (CaseManager, Emergency, WithdrawRelease),
+    (CaseManager, Emergency, ReadReferrals),
     (CaseManager, Emergency, ReadCases),
     (CaseManager, Emergency, ReadScreenings),
     (CaseManager, Emergency, ReadDeterminations),
@@ -266,6 +323,9 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Outreach, Emergency, WriteService),
     (Outreach, Emergency, ReadNeeds),
     (Outreach, Emergency, WriteNeeds),
+    (Outreach, Emergency, ReadReleases),
+    (Outreach, Emergency, WithdrawRelease),
+    (Outreach, Emergency, ReadReferrals),
     (Outreach, Emergency, ReadCases),
     (Outreach, Emergency, ReadScreenings),
     (Outreach, Emergency, ReadDeterminations),
@@ -279,6 +339,9 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Emergency, WriteService),
     (Supervisor, Emergency, ReadNeeds),
     (Supervisor, Emergency, WriteNeeds),
+    (Supervisor, Emergency, ReadReleases),
+    (Supervisor, Emergency, WithdrawRelease),
+    (Supervisor, Emergency, ReadReferrals),
     (Supervisor, Emergency, ReadCases),
     (Supervisor, Emergency, ReadScreenings),
     (Supervisor, Emergency, ReadDeterminations),
@@ -286,6 +349,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Assigned, RestrictClient),
     (Administrator, NoClient, ManageUsers),
     (Administrator, NoClient, ManageTeams),
+    (Supervisor, NoClient, ManagePartners),
+    (Administrator, NoClient, ManagePartners),
 ];
 
 /// Whether the table has the row (role, relationship, action). `decide` is the access decision;
@@ -356,15 +421,25 @@ pub enum Reason {
     NoStanding,
     /// The person's role may not do this, in the standing they have (or at all).
     NotAllowed,
+    /// Client data would leave the program with no release in force that allows it (P22).
+    NoConsent,
 }
 
 impl Reason {
+    pub const ALL: [Reason; 4] = [
+        Reason::NoSuchClient,
+        Reason::NoStanding,
+        Reason::NotAllowed,
+        Reason::NoConsent,
+    ];
+
     /// Why, as people say it, for the audit pages.
     pub fn in_words(self) -> &'static str {
         match self {
             Reason::NoSuchClient => "no such record",
             Reason::NoStanding => "not their client",
             Reason::NotAllowed => "their role does not allow it",
+            Reason::NoConsent => "no release in force allows it",
         }
     }
 
@@ -373,6 +448,7 @@ impl Reason {
             Reason::NoSuchClient => "no-such-client",
             Reason::NoStanding => "no-standing",
             Reason::NotAllowed => "not-allowed",
+            Reason::NoConsent => "no-consent",
         }
     }
 }
@@ -419,6 +495,44 @@ pub fn decide(role: Role, subject: Subject, actions: &[Action]) -> Result<Relati
 
 fn refused(reason: Reason, action: Action) -> Refusal {
     Refusal { reason, action }
+}
+
+/// Client data about to leave the program: the parts it shares and the release it would go
+/// under (its terms, and when it was withdrawn if it was), at a moment, in the program's zone.
+#[derive(Debug, Clone, Copy)]
+pub struct Sharing<'a> {
+    pub parts: &'a [SharedPart],
+    pub release: Option<(&'a Terms, Option<Timestamp>)>,
+    pub at: Timestamp,
+    pub zone: &'a ProgramZone,
+}
+
+/// Why data may not leave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SharingRefused {
+    /// The caller may not share this client's record at all: answered as "not found", as any
+    /// refusal about a client is.
+    Access(Refusal),
+    /// The caller may, but no release allows it at this moment (P22): answered with the reason,
+    /// which says nothing the caller may not already see.
+    Consent(InvalidInput),
+}
+
+/// The access decision for every path by which client data leaves the program (P22): `decide`
+/// for `ShareOutside`, and then the consent: anything shared goes only under a release in force
+/// at `sharing.at` that names every part of it (`release::may_share`). Nothing shared needs no
+/// release, and consent is never asked of anything else (a client without any release gets every
+/// service).
+pub fn decide_sharing(
+    role: Role,
+    subject: Subject,
+    sharing: Sharing<'_>,
+) -> Result<Relationship, SharingRefused> {
+    let relationship =
+        decide(role, subject, &[Action::ShareOutside]).map_err(SharingRefused::Access)?;
+    may_share(sharing.parts, sharing.release, sharing.at, sharing.zone)
+        .map_err(SharingRefused::Consent)?;
+    Ok(relationship)
 }
 
 /// Whether a supervisor reviews an emergency access, given the leads of the teams of the person
@@ -664,5 +778,78 @@ mod tests {
         assert!(permits(Outreach, Assigned, WriteNote));
         assert!(!permits(Outreach, Assigned, WriteCase));
         assert!(!permits(Outreach, Assigned, EraseClient));
+    }
+
+    #[test]
+    fn data_leaves_only_with_standing_and_a_release_in_force_naming_it() {
+        let zone = ProgramZone::default();
+        let day = time::macros::date!(2026 - 12 - 03);
+        let terms = Terms {
+            shares: vec![SharedPart::Name, SharedPart::Needs],
+            starts_on: day,
+            ends_on: day,
+        };
+        let at = zone.start_of_day(day);
+        let assigned = Subject::Client(Some(facts_for(Assigned)));
+        let sharing = |parts, withdrawn| Sharing {
+            parts,
+            release: Some((&terms, withdrawn)),
+            at,
+            zone: &zone,
+        };
+        let name = &[SharedPart::Name][..];
+        assert_eq!(
+            decide_sharing(CaseManager, assigned, sharing(name, None)),
+            Ok(Assigned)
+        );
+        let consent = |refused| match refused {
+            Err(SharingRefused::Consent(e)) => e.problem,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            consent(decide_sharing(
+                CaseManager,
+                assigned,
+                sharing(name, Some(at))
+            )),
+            "was withdrawn"
+        );
+        let contact = &[SharedPart::ContactDetails][..];
+        assert!(
+            consent(decide_sharing(
+                CaseManager,
+                assigned,
+                sharing(contact, None)
+            ))
+            .contains("every part")
+        );
+        let tomorrow = Sharing {
+            at: at.plus_days(1),
+            ..sharing(name, None)
+        };
+        assert_eq!(
+            consent(decide_sharing(CaseManager, assigned, tomorrow)),
+            "has expired"
+        );
+        // Standing first: the unassigned and an emergency holder never learn of the release.
+        for (role, facts) in [
+            (CaseManager, facts_for(Unassigned)),
+            (CaseManager, facts_for(Emergency)),
+            (Administrator, facts_for(Assigned)),
+        ] {
+            let decided = decide_sharing(role, Subject::Client(Some(facts)), sharing(name, None));
+            assert!(
+                matches!(decided, Err(SharingRefused::Access(_))),
+                "{role:?} {facts:?}"
+            );
+        }
+        // Nothing shared needs no release.
+        let nothing = Sharing {
+            parts: &[],
+            release: None,
+            at,
+            zone: &zone,
+        };
+        assert_eq!(decide_sharing(Outreach, assigned, nothing), Ok(Assigned));
     }
 }

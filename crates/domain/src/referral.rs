@@ -2,15 +2,72 @@
 //! or closed without service. Each step is one of the moves below and nothing else, so that a
 //! referral's history always reads as something that happened. A referral that shares anything
 //! about the client is sent only under a release in force at that moment that names each part it
-//! shares (P22, `crate::release`); one that shares nothing (the client calls the partner
-//! themself) needs none. Pure: the time of every decision is passed in.
+//! shares (P22: `crate::release::may_share`, asked by `crate::policy::decide_sharing`); one that
+//! shares nothing (the client calls the partner themself) needs none. Pure: the time of every
+//! decision is passed in.
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::coded_field;
-use crate::release::{Release, SharedPart, Standing};
-use crate::time::ProgramZone;
-use crate::{InvalidInput, Timestamp};
+use crate::client::{coded_field, text_field};
+use crate::release::SharedPart;
+use crate::service::ServiceCode;
+use crate::text::TextRule;
+use crate::{InvalidInput, PartnerId, ReleaseId, Timestamp};
+
+text_field!(
+    /// What the worker says of a referral or of one of its steps ("bed offered from Friday").
+    ReferralNote, "note", 2000, true
+);
+
+/// An id typed into `field`.
+fn id<T: std::str::FromStr>(field: &'static str, raw: &str) -> Result<T, InvalidInput> {
+    raw.trim()
+        .parse()
+        .map_err(|_| InvalidInput::new(field, "is not a valid identifier"))
+}
+
+/// A referral as typed: the partner and release as their ids, blank text "not given".
+#[derive(Debug, Clone, Copy)]
+pub struct RawReferral<'a> {
+    pub partner: &'a str,
+    /// The type of service asked for.
+    pub service: &'a str,
+    /// The parts of the record it shares with the partner (none: the client calls them).
+    pub shares: &'a [String],
+    pub release: Option<&'a str>,
+    pub note: Option<&'a str>,
+}
+
+/// A referral, checked: drafted, not yet sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewReferral {
+    pub partner: PartnerId,
+    pub service: ServiceCode,
+    pub shares: Vec<SharedPart>,
+    /// The release it will be sent under; needed by the time it is sent if it shares anything.
+    pub release: Option<ReleaseId>,
+    pub note: Option<ReferralNote>,
+}
+
+impl RawReferral<'_> {
+    pub fn parse(&self) -> Result<NewReferral, InvalidInput> {
+        let partner = id("partner", self.partner)?;
+        let service = ServiceCode::parse(self.service.trim())
+            .map_err(|e| InvalidInput::new("service", e.problem))?;
+        let shares = SharedPart::parse_set(self.shares)?;
+        let release = match self.release.map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => Some(id("release", raw)?),
+        };
+        Ok(NewReferral {
+            partner,
+            service,
+            shares,
+            release,
+            note: ReferralNote::parse_optional(self.note)?,
+        })
+    }
+}
 
 coded_field!(
     /// Where a referral stands.
@@ -99,44 +156,51 @@ pub fn is_overdue(
         .is_some_and(|days| now >= since.plus_days(days))
 }
 
-/// Whether a referral sharing `shares` may be sent at `at` under `release` (withdrawn at
-/// `withdrawn_at`, if ever): nothing shared needs no release; anything shared needs one in force
-/// that names every part.
-pub fn may_send(
-    shares: &[SharedPart],
-    release: Option<(&Release, Option<Timestamp>)>,
-    at: Timestamp,
-    zone: &ProgramZone,
-) -> Result<(), InvalidInput> {
-    if shares.is_empty() {
-        return Ok(());
-    }
-    let Some((release, withdrawn_at)) = release else {
-        return Err(InvalidInput::new(
-            "release",
-            "is needed: this referral shares part of the record, which only a release in force allows",
-        ));
-    };
-    let refused = |problem| Err(InvalidInput::new("release", problem));
-    match release.standing(at, withdrawn_at, zone) {
-        Standing::InForce => {}
-        Standing::NotYet => return refused("does not apply yet"),
-        Standing::Expired => return refused("has expired"),
-        Standing::Withdrawn => return refused("was withdrawn"),
-    }
-    if shares.iter().any(|part| !release.shares.contains(part)) {
-        return refused("does not name every part of the record this referral shares");
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
-    use time::macros::date;
-
     use super::*;
-    use crate::release::{ClientStanding, Cosigner, DEFAULT_DAYS, RawRelease};
     use ReferralStatus::*;
+
+    #[test]
+    fn a_referral_names_a_partner_a_service_and_what_it_shares() {
+        let partner = "6f1c2a4e-0c1b-4a57-9d6e-2b8f3c1d4e5f";
+        let shares = vec!["needs".to_owned(), "name".to_owned(), String::new()];
+        let raw = RawReferral {
+            partner,
+            service: "C4",
+            shares: &shares,
+            release: Some(" "),
+            note: Some("Bed from Friday"),
+        };
+        let referral = raw.parse().unwrap();
+        assert_eq!(referral.partner.to_string(), partner);
+        assert_eq!(referral.shares, [SharedPart::Name, SharedPart::Needs]);
+        assert_eq!(referral.release, None);
+        let problem = |raw: RawReferral<'_>| raw.parse().unwrap_err().field;
+        assert_eq!(problem(RawReferral { partner: "", ..raw }), "partner");
+        assert_eq!(
+            problem(RawReferral {
+                service: "Z1",
+                ..raw
+            }),
+            "service"
+        );
+        let unknown = vec!["everything".to_owned()];
+        assert_eq!(
+            problem(RawReferral {
+                shares: &unknown,
+                ..raw
+            }),
+            "shares"
+        );
+        assert_eq!(
+            problem(RawReferral {
+                release: Some("release-1"),
+                ..raw
+            }),
+            "release"
+        );
+    }
 
     #[test]
     fn a_referral_moves_only_forward_along_its_loop() {
@@ -178,42 +242,5 @@ mod tests {
             "not sent yet"
         );
         assert!(!is_overdue(Completed, sent, sent.plus_days(400), policy));
-    }
-
-    #[test]
-    fn sharing_goes_out_only_under_a_release_in_force_that_names_it() {
-        let zone = ProgramZone::parse("Europe/Madrid").unwrap();
-        let shares = vec!["name".to_owned(), "needs".to_owned()];
-        let release = RawRelease {
-            recipient: "Casa Refugio",
-            purpose: "A bed tonight",
-            shares: &shares,
-            method: "signed-on-screen",
-            witness: None,
-            starts_on: date!(2026 - 12 - 03),
-            ends_on: Some(date!(2026 - 12 - 04)),
-        };
-        let adult = ClientStanding {
-            minor: false,
-            may_consent_alone: false,
-        };
-        let release = release.parse(adult, Cosigner::None, DEFAULT_DAYS).unwrap();
-        let during = zone.start_of_day(date!(2026 - 12 - 04));
-        let after = zone.start_of_day(date!(2026 - 12 - 05));
-        let named = [SharedPart::Name, SharedPart::Needs];
-        assert!(may_send(&named, Some((&release, None)), during, &zone).is_ok());
-        assert!(may_send(&[], None, during, &zone).is_ok(), "nothing shared");
-        let problem = |shares: &[SharedPart], withdrawn, at| {
-            may_send(shares, Some((&release, withdrawn)), at, &zone)
-                .unwrap_err()
-                .problem
-        };
-        assert_eq!(problem(&named, None, after), "has expired");
-        assert_eq!(problem(&named, Some(during), during), "was withdrawn");
-        assert!(problem(&[SharedPart::ContactDetails], None, during).contains("every part"));
-        let before = zone.start_of_day(date!(2026 - 12 - 02));
-        assert_eq!(problem(&named, None, before), "does not apply yet");
-        let none = may_send(&named, None, during, &zone).unwrap_err();
-        assert_eq!(none.field, "release");
     }
 }

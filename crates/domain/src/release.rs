@@ -44,6 +44,27 @@ coded_field!(
     }
 );
 
+coded_field!(
+    /// How the client withdrew a release: it takes effect the moment the worker records it.
+    Withdrawal, "how", "must be one of by-phone, in-person, in-writing",
+    {
+        ByPhone => "by-phone",
+        InPerson => "in-person",
+        InWriting => "in-writing",
+    }
+);
+
+coded_field!(
+    /// Who gave the release with the client: nobody, a parent or guardian, or nobody because the
+    /// client is a minor who may lawfully get these services, and so consent, alone.
+    Cosigner, "cosigner", "must be one of none, parent-or-guardian, minor-alone",
+    {
+        None => "none",
+        ParentOrGuardian => "parent-or-guardian",
+        MinorAlone => "minor-alone",
+    }
+);
+
 text_field!(
     /// Who the release lets us share with, as the client named them (an organisation, or a person
     /// there).
@@ -61,25 +82,6 @@ text_field!(
 /// The days a release without an end date lasts, unless the program sets another number.
 pub const DEFAULT_DAYS: u16 = 90;
 
-/// Who gave a release, besides the client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cosigner {
-    /// Nobody: the client alone.
-    None,
-    /// A parent or guardian, and whether the record names them as a person of concern.
-    ParentOrGuardian { person_of_concern: bool },
-}
-
-/// What the record says of the client when a release is given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClientStanding {
-    /// Under 18 on the day the release starts.
-    pub minor: bool,
-    /// A minor who may lawfully get these services without a parent's consent (and so may
-    /// consent to a release alone).
-    pub may_consent_alone: bool,
-}
-
 /// A release as typed. Blank text is "not given"; days are the program's, YYYY-MM-DD (a release
 /// signed on paper last week and scanned today starts last week).
 #[derive(Debug, Clone)]
@@ -89,45 +91,44 @@ pub struct RawRelease<'a> {
     pub shares: &'a [String],
     pub method: &'a str,
     pub witness: Option<&'a str>,
+    pub cosigner: &'a str,
+    /// Whether the record names the parent or guardian who signs as a person of concern
+    /// (someone who harmed or may harm the client): the worker is asked, every time.
+    pub cosigner_of_concern: bool,
     pub starts_on: time::Date,
     pub ends_on: Option<time::Date>,
 }
 
-/// A release, checked: in force from the start of `starts_on` to the end of `ends_on` in the
-/// program's time zone, unless withdrawn before.
+/// A release, checked: who may receive what, for what, and how it was given.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Release {
     pub recipient: Recipient,
     pub purpose: SharePurpose,
-    /// Each part once, in the order of `SharedPart::ALL`.
-    pub shares: Vec<SharedPart>,
     pub method: ReleaseMethod,
     pub witness: Option<Witness>,
+    pub cosigner: Cosigner,
+    pub terms: Terms,
+}
+
+/// What a release allows, and when: the coded part of it that every outbound decision reads
+/// (kept in the clear, so that deciding never needs the client's key). In force from the start
+/// of `starts_on` to the end of `ends_on` in the program's time zone, unless withdrawn before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Terms {
+    /// Each part once, in the order of `SharedPart::ALL`.
+    pub shares: Vec<SharedPart>,
     pub starts_on: time::Date,
     pub ends_on: time::Date,
 }
 
 impl RawRelease<'_> {
-    /// Checks a release given by `cosigner` for a client standing as `client`; `days` is how long
-    /// one without an end date lasts.
-    pub fn parse(
-        &self,
-        client: ClientStanding,
-        cosigner: Cosigner,
-        days: u16,
-    ) -> Result<Release, InvalidInput> {
+    /// Checks a release as typed; `days` is how long one without an end date lasts. (Whether the
+    /// client may give it as signed is `Release::check_signers`, once the record says whether
+    /// they are a minor.)
+    pub fn parse(&self, days: u16) -> Result<Release, InvalidInput> {
         let recipient = Recipient::parse(self.recipient)?;
         let purpose = SharePurpose::parse(self.purpose)?;
-        let mut named = Vec::new();
-        for part in self.shares.iter().filter(|p| !p.trim().is_empty()) {
-            named.push(SharedPart::parse(part)?);
-        }
-        // Each part once, in the order of the list.
-        let shares: Vec<SharedPart> = SharedPart::ALL
-            .iter()
-            .filter(|part| named.contains(part))
-            .copied()
-            .collect();
+        let shares = SharedPart::parse_set(self.shares)?;
         if shares.is_empty() {
             return Err(InvalidInput::new(
                 "shares",
@@ -142,7 +143,13 @@ impl RawRelease<'_> {
                 "must be named for a release given by word of mouth",
             ));
         }
-        check_signers(client, cosigner)?;
+        let cosigner = Cosigner::parse(self.cosigner)?;
+        if cosigner == Cosigner::ParentOrGuardian && self.cosigner_of_concern {
+            return Err(InvalidInput::new(
+                "cosigner",
+                "is recorded as a person of concern, who can never consent for the client",
+            ));
+        }
         let ends_on = match self.ends_on {
             Some(ends_on) if ends_on < self.starts_on => {
                 return Err(InvalidInput::new("ends_on", "must not be before starts_on"));
@@ -153,29 +160,63 @@ impl RawRelease<'_> {
         Ok(Release {
             recipient,
             purpose,
-            shares,
             method,
             witness,
-            starts_on: self.starts_on,
-            ends_on,
+            cosigner,
+            terms: Terms {
+                shares,
+                starts_on: self.starts_on,
+                ends_on,
+            },
         })
     }
 }
 
-/// Who may give a release for the client (28 CFR 94.115(a)(2)).
-fn check_signers(client: ClientStanding, cosigner: Cosigner) -> Result<(), InvalidInput> {
-    match cosigner {
-        Cosigner::ParentOrGuardian {
-            person_of_concern: true,
-        } => Err(InvalidInput::new(
-            "cosigner",
-            "is recorded as a person of concern, who can never consent for the client",
-        )),
-        Cosigner::None if client.minor && !client.may_consent_alone => Err(InvalidInput::new(
-            "cosigner",
-            "must be a parent or guardian who is not a person of concern: the client is a minor who may not consent alone",
-        )),
-        _ => Ok(()),
+impl SharedPart {
+    /// The parts named in `raw` (blanks left out), each once, in the order of `SharedPart::ALL`.
+    pub fn parse_set(raw: &[String]) -> Result<Vec<SharedPart>, InvalidInput> {
+        let mut named = Vec::new();
+        for part in raw.iter().filter(|p| !p.trim().is_empty()) {
+            named.push(SharedPart::parse(part)?);
+        }
+        Ok(SharedPart::ALL
+            .iter()
+            .filter(|part| named.contains(part))
+            .copied()
+            .collect())
+    }
+
+    /// The parts as stored: their codes, separated by commas.
+    pub fn join(parts: &[SharedPart]) -> String {
+        parts
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// Reads back what `join` wrote.
+    pub fn split(stored: &str) -> Result<Vec<SharedPart>, InvalidInput> {
+        stored
+            .split(',')
+            .filter(|p| !p.is_empty())
+            .map(SharedPart::parse)
+            .collect()
+    }
+}
+
+impl Release {
+    /// Whether the client could give this release as signed (28 CFR 94.115(a)(2)): a minor (under
+    /// 18 on the day it starts) consents with a parent or guardian, unless they may lawfully
+    /// consent alone.
+    pub fn check_signers(&self, minor: bool) -> Result<(), InvalidInput> {
+        if minor && self.cosigner == Cosigner::None {
+            return Err(InvalidInput::new(
+                "cosigner",
+                "must be a parent or guardian who is not a person of concern, or the minor must be one who may consent alone: the client is a minor",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -188,7 +229,7 @@ pub enum Standing {
     Withdrawn,
 }
 
-impl Release {
+impl Terms {
     /// Where the release stands at `at`, in the program's time zone, given when (if ever) it was
     /// withdrawn.
     pub fn standing(
@@ -223,16 +264,42 @@ impl Release {
     }
 }
 
+/// Whether `shares` may leave the program at `at` under a release's `terms` (withdrawn at
+/// `withdrawn_at`, if ever): nothing shared needs no release; anything shared needs one in force
+/// that names every part.
+pub fn may_share(
+    shares: &[SharedPart],
+    release: Option<(&Terms, Option<Timestamp>)>,
+    at: Timestamp,
+    zone: &ProgramZone,
+) -> Result<(), InvalidInput> {
+    if shares.is_empty() {
+        return Ok(());
+    }
+    let Some((release, withdrawn_at)) = release else {
+        return Err(InvalidInput::new(
+            "release",
+            "is needed: this shares part of the record, which only a release in force allows",
+        ));
+    };
+    let refused = |problem| Err(InvalidInput::new("release", problem));
+    match release.standing(at, withdrawn_at, zone) {
+        Standing::InForce => {}
+        Standing::NotYet => return refused("does not apply yet"),
+        Standing::Expired => return refused("has expired"),
+        Standing::Withdrawn => return refused("was withdrawn"),
+    }
+    if shares.iter().any(|part| !release.shares.contains(part)) {
+        return refused("does not name every part of the record this shares");
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::date;
 
     use super::*;
-
-    const ADULT: ClientStanding = ClientStanding {
-        minor: false,
-        may_consent_alone: false,
-    };
 
     fn raw<'a>(shares: &'a [String]) -> RawRelease<'a> {
         RawRelease {
@@ -241,36 +308,37 @@ mod tests {
             shares,
             method: "signed-on-screen",
             witness: None,
+            cosigner: "none",
+            cosigner_of_concern: false,
             starts_on: date!(2026 - 12 - 03),
             ends_on: None,
         }
     }
 
     fn shares() -> Vec<String> {
-        vec!["name".into(), "needs".into(), " ".into()]
+        vec!["needs".into(), "name".into(), " ".into()]
     }
 
     #[test]
     fn a_release_without_an_end_lasts_the_programs_days_and_names_what_it_shares() {
         let shares = shares();
-        let release = raw(&shares)
-            .parse(ADULT, Cosigner::None, DEFAULT_DAYS)
-            .unwrap();
+        let release = raw(&shares).parse(DEFAULT_DAYS).unwrap();
         assert_eq!(
-            release.ends_on,
+            release.terms.ends_on,
             date!(2027 - 03 - 02),
             "90 days, the first among them"
         );
         assert_eq!(
-            release
-                .shares
-                .iter()
-                .map(|p| p.as_str())
-                .collect::<Vec<_>>(),
-            ["name", "needs"]
+            SharedPart::join(&release.terms.shares),
+            "name,needs",
+            "each once, in the list's order"
         );
-        let week = raw(&shares).parse(ADULT, Cosigner::None, 7);
-        assert_eq!(week.unwrap().ends_on, date!(2026 - 12 - 09));
+        assert_eq!(
+            SharedPart::split("name,needs").unwrap(),
+            release.terms.shares
+        );
+        let week = raw(&shares).parse(7);
+        assert_eq!(week.unwrap().terms.ends_on, date!(2026 - 12 - 09));
     }
 
     #[test]
@@ -281,8 +349,9 @@ mod tests {
             ends_on: Some(date!(2026 - 12 - 10)),
             ..raw(&shares)
         }
-        .parse(ADULT, Cosigner::None, DEFAULT_DAYS)
-        .unwrap();
+        .parse(DEFAULT_DAYS)
+        .unwrap()
+        .terms;
         // The end of 10 December in Chicago is 06:00 UTC on the 11th.
         let last =
             Timestamp::from_unix_millis(zone.start_of_day(date!(2026 - 12 - 11)).unix_millis() - 1);
@@ -311,38 +380,32 @@ mod tests {
     #[test]
     fn a_minor_consents_with_a_guardian_unless_they_may_alone_and_a_person_of_concern_never() {
         let shares = shares();
-        let minor = ClientStanding {
-            minor: true,
-            may_consent_alone: false,
+        let given_by = |cosigner, of_concern| {
+            RawRelease {
+                cosigner,
+                cosigner_of_concern: of_concern,
+                ..raw(&shares)
+            }
+            .parse(DEFAULT_DAYS)
         };
-        let parse = |client, cosigner| raw(&shares).parse(client, cosigner, DEFAULT_DAYS);
-        let guardian = Cosigner::ParentOrGuardian {
-            person_of_concern: false,
-        };
-        let of_concern = Cosigner::ParentOrGuardian {
-            person_of_concern: true,
-        };
-        assert_eq!(parse(minor, Cosigner::None).unwrap_err().field, "cosigner");
-        assert!(parse(minor, guardian).is_ok());
-        assert_eq!(parse(minor, of_concern).unwrap_err().field, "cosigner");
-        let alone = ClientStanding {
-            minor: true,
-            may_consent_alone: true,
-        };
-        assert!(parse(alone, Cosigner::None).is_ok());
-        assert_eq!(parse(alone, of_concern).unwrap_err().field, "cosigner");
-        assert!(parse(ADULT, Cosigner::None).is_ok());
-        assert_eq!(parse(ADULT, of_concern).unwrap_err().field, "cosigner");
+        let alone = given_by("none", false).unwrap();
+        assert_eq!(alone.check_signers(true).unwrap_err().field, "cosigner");
+        assert!(alone.check_signers(false).is_ok());
+        let guardian = given_by("parent-or-guardian", false).unwrap();
+        assert!(guardian.check_signers(true).is_ok());
+        let minor_alone = given_by("minor-alone", false).unwrap();
+        assert!(minor_alone.check_signers(true).is_ok());
+        assert_eq!(
+            given_by("parent-or-guardian", true).unwrap_err().field,
+            "cosigner",
+            "a person of concern never consents, for a minor or anyone"
+        );
+        assert_eq!(given_by("a friend", false).unwrap_err().field, "cosigner");
     }
 
     #[test]
     fn a_release_that_cannot_be_given_names_its_field() {
-        let problem = |release: RawRelease<'_>| {
-            release
-                .parse(ADULT, Cosigner::None, DEFAULT_DAYS)
-                .unwrap_err()
-                .field
-        };
+        let problem = |release: RawRelease<'_>| release.parse(DEFAULT_DAYS).unwrap_err().field;
         let shares = shares();
         assert_eq!(
             problem(RawRelease {
@@ -379,7 +442,7 @@ mod tests {
                 witness: Some("Dana, the shelter's night advocate"),
                 ..verbal
             }
-            .parse(ADULT, Cosigner::None, DEFAULT_DAYS)
+            .parse(DEFAULT_DAYS)
             .is_ok()
         );
         let backwards = RawRelease {
@@ -387,5 +450,40 @@ mod tests {
             ..raw(&shares)
         };
         assert_eq!(problem(backwards), "ends_on");
+    }
+
+    #[test]
+    fn sharing_goes_out_only_under_a_release_in_force_that_names_it() {
+        let zone = ProgramZone::parse("Europe/Madrid").unwrap();
+        let shares = vec!["name".to_owned(), "needs".to_owned()];
+        let release = RawRelease {
+            recipient: "Casa Refugio",
+            purpose: "A bed tonight",
+            ends_on: Some(date!(2026 - 12 - 04)),
+            ..raw(&shares)
+        }
+        .parse(DEFAULT_DAYS)
+        .unwrap()
+        .terms;
+        let during = zone.start_of_day(date!(2026 - 12 - 04));
+        let after = zone.start_of_day(date!(2026 - 12 - 05));
+        let named = [SharedPart::Name, SharedPart::Needs];
+        assert!(may_share(&named, Some((&release, None)), during, &zone).is_ok());
+        assert!(
+            may_share(&[], None, during, &zone).is_ok(),
+            "nothing shared"
+        );
+        let problem = |shares: &[SharedPart], withdrawn, at| {
+            may_share(shares, Some((&release, withdrawn)), at, &zone)
+                .unwrap_err()
+                .problem
+        };
+        assert_eq!(problem(&named, None, after), "has expired");
+        assert_eq!(problem(&named, Some(during), during), "was withdrawn");
+        assert!(problem(&[SharedPart::ContactDetails], None, during).contains("every part"));
+        let before = zone.start_of_day(date!(2026 - 12 - 02));
+        assert_eq!(problem(&named, None, before), "does not apply yet");
+        let none = may_share(&named, None, during, &zone).unwrap_err();
+        assert_eq!(none.field, "release");
     }
 }

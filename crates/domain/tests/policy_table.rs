@@ -28,6 +28,12 @@ read-services            AE    AE    ASE   -    -
 write-service            AE    AE    ASE   -    -
 read-needs               AE    AE    ASE   -    -
 write-needs              AE    AE    ASE   -    -
+read-releases            AE    AE    ASE   -    -
+write-release            A     A     A     -    -
+withdraw-release         AE    AE    ASE   -    -
+read-referrals           AE    AE    ASE   -    -
+write-referral           A     A     A     -    -
+share-outside            A     A     A     -    -
 read-cases               AE    AE    ASE   -    -
 write-case               A     -     A     -    -
 read-screenings          AE    AE    ASE   -    -
@@ -48,6 +54,8 @@ list-contact-requests    N     N     N     -    -
 handle-contact-request   N     N     N     -    -
 manage-users             -     -     -     N    -
 manage-teams             -     -     -     N    -
+list-partners            N     N     N     -    -
+manage-partners          -     -     N     N    -
 ";
 
 const ROLES: [Role; 5] = [
