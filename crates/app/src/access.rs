@@ -16,6 +16,9 @@ pub(crate) struct ClientGrant {
     pub row: store::rows::ClientRow,
     /// How the caller stands to the client (what else they may do follows from it).
     pub relationship: Relationship,
+    /// What the decision was made from, for a further decision in the same transaction (data
+    /// leaving the program, `App::decide_sharing`).
+    pub facts: Facts,
 }
 
 /// Proof that the caller's role may perform an action that concerns no particular client.
@@ -89,10 +92,11 @@ impl App {
     ) -> Result<ClientGrant, NewAuditEvent> {
         let facts = found.as_ref().map(|(_, facts)| *facts);
         match (decide(caller.role, Subject::Client(facts), actions), found) {
-            (Ok(relationship), Some((row, _))) => Ok(ClientGrant {
+            (Ok(relationship), Some((row, facts))) => Ok(ClientGrant {
                 client,
                 row,
                 relationship,
+                facts,
             }),
             (Err(refusal), _) => Err(self.refusal(caller, client, refusal)),
             // `decide` grants nothing about a client that was not found.

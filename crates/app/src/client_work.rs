@@ -116,6 +116,18 @@ impl<'a> ClientWork<'a> {
         self.done_because(action, purpose.as_str()).await
     }
 
+    /// Audits a refusal made once access was granted (data no release lets leave) and commits
+    /// that alone: the work did nothing else before it was refused.
+    pub async fn record_refusal(mut self, action: AuditAction, code: &str) -> Result<()> {
+        let actor = Actor::User(self.caller.id);
+        let client = Some(target(self.grant.client));
+        self.app
+            .audit(&mut self.tx, actor, action, client, code)
+            .await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+
     /// `done`, with a purpose of the use case's own (a fixed text, never anything typed).
     pub async fn done_because(mut self, action: AuditAction, purpose: &str) -> Result<()> {
         let actor = Actor::User(self.caller.id);

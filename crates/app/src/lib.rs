@@ -20,9 +20,12 @@ pub mod keyring;
 pub mod keys;
 mod needs;
 mod notes;
+mod partners;
 pub mod passkeys;
 mod programs;
 mod record;
+mod referrals;
+mod releases;
 mod safety;
 pub mod screenings;
 mod seal;
@@ -48,7 +51,10 @@ pub use drafts::Draft;
 pub use keyring::KeyRing;
 pub use needs::{MAX_ASSESSMENTS, NeedAnswerView, NeedsAssessmentView, NeedsPage};
 pub use notes::{MAX_NOTES, NoteView};
+pub use partners::PartnerView;
 pub use record::{ClientRecord, ScreeningSummary};
+pub use referrals::{MAX_REFERRALS, ReferralView, StepView};
+pub use releases::{MAX_RELEASES, ReleaseView};
 pub use safety::SafetyView;
 pub use screenings::ScreeningView;
 pub use services::{MAX_SERVICES, ServiceView};
@@ -229,6 +235,8 @@ struct Inner {
     erasures: tokio::sync::Notify,
     /// The zone staff read times in.
     time_zone: domain::time::ProgramZone,
+    /// How many days a release of information without an end date lasts.
+    release_days: u16,
 }
 
 impl App {
@@ -251,6 +259,7 @@ impl App {
                 password_cost: crypto::password::Cost::PRODUCTION,
                 erasures: tokio::sync::Notify::new(),
                 time_zone: domain::time::ProgramZone::default(),
+                release_days: domain::release::DEFAULT_DAYS,
             }),
         }
     }
@@ -269,6 +278,19 @@ impl App {
             inner.time_zone = zone;
         }
         self
+    }
+
+    /// Lets a release without an end date last `days` (90 unless told). Call right after `new`.
+    pub fn with_release_days(mut self, days: u16) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.release_days = days.max(1);
+        }
+        self
+    }
+
+    /// How many days a release without an end date lasts.
+    pub fn release_days(&self) -> u16 {
+        self.inner.release_days
     }
 
     /// The zone staff read and type times in.

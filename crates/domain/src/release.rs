@@ -205,6 +205,20 @@ impl SharedPart {
     }
 }
 
+/// Whether the client is a minor on `day`, as far as the record tells: by the date of birth when
+/// it is known, else by the age range (unknown counts as not a minor; the worker who knows
+/// better records the guardian who signed).
+pub fn minor_on(
+    day: time::Date,
+    born: Option<time::Date>,
+    age_band: Option<crate::client::AgeBand>,
+) -> bool {
+    match born {
+        Some(born) => crate::client::age_on(born, day) < 18,
+        None => crate::caseload::is_minor(age_band) == Some(true),
+    }
+}
+
 impl Release {
     /// Whether the client could give this release as signed (28 CFR 94.115(a)(2)): a minor (under
     /// 18 on the day it starts) consents with a parent or guardian, unless they may lawfully
@@ -227,6 +241,17 @@ pub enum Standing {
     InForce,
     Expired,
     Withdrawn,
+}
+
+impl Standing {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Standing::NotYet => "not-yet",
+            Standing::InForce => "in-force",
+            Standing::Expired => "expired",
+            Standing::Withdrawn => "withdrawn",
+        }
+    }
 }
 
 impl Terms {

@@ -46,6 +46,7 @@ macro_rules! embedded_migrations {
             (24, "needs", "0024_needs"),
             (25, "client edits", "0025_client_edits"),
             (26, "note kinds", "0026_note_kinds"),
+            (27, "referrals", "0027_referrals"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {

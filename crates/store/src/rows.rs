@@ -3,8 +3,8 @@
 
 use domain::{
     CaseId, ClientChangeId, ClientId, ContactId, ContactRequestId, DeterminationId,
-    EmergencyAccessId, NeedsAssessmentId, NoteId, Role, ScreeningId, ServiceId, TeamId, Timestamp,
-    TokenId, UserId,
+    EmergencyAccessId, NeedsAssessmentId, NoteId, PartnerId, ReferralId, ReferralStepId,
+    ReleaseId, Role, ScreeningId, ServiceId, TeamId, Timestamp, TokenId, UserId,
 };
 
 /// `Debug` that shows only the named fields: a row holds sealed bytes and coded facts about a
@@ -217,6 +217,89 @@ pub struct ServiceRow {
 }
 
 debug_showing!(ServiceRow: id);
+
+/// A partner organisation in the directory: nothing in it is about a client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerRow {
+    pub id: PartnerId,
+    pub name: String,
+    /// The service codes it offers, separated by commas.
+    pub services: String,
+    /// The languages it works in, separated by newlines.
+    pub languages: String,
+    pub area: Option<String>,
+    pub safe_contact: Option<String>,
+    pub created_by: String,
+    pub created_at: Timestamp,
+}
+
+/// A release of information: the recipient, purpose and witness are sealed; what it shares, how
+/// it was given, its days and its withdrawal are not (every decision to share reads them).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ReleaseRow {
+    pub id: ReleaseId,
+    pub client_id: ClientId,
+    /// The partner it names, when the recipient is one in the directory.
+    pub partner_id: Option<PartnerId>,
+    pub author: String,
+    pub created_at: Timestamp,
+    pub recipient: Option<Vec<u8>>,
+    pub purpose: Option<Vec<u8>>,
+    /// The parts it lets us share (`domain::release::SharedPart::join`).
+    pub shares: String,
+    pub method: String,
+    pub witness: Option<Vec<u8>>,
+    pub cosigner: String,
+    /// The first and last day it is in force, YYYY-MM-DD.
+    pub starts_on: String,
+    pub ends_on: String,
+    pub withdrawn: Option<WithdrawalRow>,
+}
+
+/// When, by whom and how a release was withdrawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithdrawalRow {
+    pub at: Timestamp,
+    pub by: String,
+    pub how: String,
+}
+
+debug_showing!(ReleaseRow: id, shares, starts_on, ends_on, withdrawn);
+
+/// A referral: its note is sealed; the partner, the service, what it shares, under which release
+/// and where it stands are not.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ReferralRow {
+    pub id: ReferralId,
+    pub client_id: ClientId,
+    pub partner_id: PartnerId,
+    pub release_id: Option<ReleaseId>,
+    pub author: String,
+    pub created_at: Timestamp,
+    /// The type of service asked for (`domain::service::ServiceCode`).
+    pub service: String,
+    pub shares: String,
+    pub status: String,
+    /// When it came to stand where it stands.
+    pub status_at: Timestamp,
+    pub note: Option<Vec<u8>>,
+}
+
+debug_showing!(ReferralRow: id, status);
+
+/// One step of a referral: a status reached, when and by whom, with a sealed note.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ReferralStepRow {
+    pub id: ReferralStepId,
+    pub referral_id: ReferralId,
+    pub client_id: ClientId,
+    pub status: String,
+    pub at: Timestamp,
+    pub author: String,
+    pub note: Option<Vec<u8>>,
+}
+
+debug_showing!(ReferralStepRow: id, status);
 
 /// A needs assessment with its answers: the notes are sealed; the day, the domains and the levels
 /// are not.

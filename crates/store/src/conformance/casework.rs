@@ -1,5 +1,5 @@
 //! Case work: the programs a case is chosen from, and a client's notes, contacts, services and
-//! needs assessments, a page at a time.
+//! needs assessments, a page at a time; the partner directory, releases and referrals.
 
 use domain::{ClientId, NoteId};
 
@@ -342,5 +342,76 @@ pub async fn cases_close_once_and_a_transfer_names_the_case_it_continues(h: &imp
     assert_eq!(cases[0], next, "the newest opened first");
     assert_eq!(cases[1].id, first.id);
     assert_eq!(cases[1].closed_on.as_deref(), Some("2026-02-01"));
+    tx.commit().await.unwrap();
+}
+
+/// Partners are listed by name and each name is taken once; a release is withdrawn once, and
+/// only by way of its own client; a referral moves only from where it stands, each step kept.
+pub async fn releases_are_withdrawn_once_and_referrals_move_one_step_at_a_time(
+    h: &impl Harness,
+) {
+    let (store, _) = h.fresh().await;
+    let (a, _, c) = seed(&store).await;
+    let mut tx = store.write().await.unwrap();
+    let shelter = partner([1; 16], "Shelter");
+    assert!(tx.insert_partner(&partner([2; 16], "Clinic")).await.unwrap());
+    assert!(tx.insert_partner(&shelter).await.unwrap());
+    assert!(
+        !tx.insert_partner(&partner([3; 16], "Shelter")).await.unwrap(),
+        "a name is taken once"
+    );
+    let names: Vec<String> = tx.partners().await.unwrap().into_iter().map(|p| p.name).collect();
+    // By name: the seed's own partner ("Partner ...") sits between the two.
+    assert_eq!(names.len(), 3);
+    assert_eq!((names[0].as_str(), names[2].as_str()), ("Clinic", "Shelter"));
+    assert_eq!(tx.partner(shelter.id).await.unwrap(), Some(shelter.clone()));
+
+    let given = release(c.id, shelter.id, a.id, [4; 16]);
+    tx.insert_release(&given).await.unwrap();
+    assert_eq!(tx.release_of(c.id, given.id).await.unwrap(), Some(given.clone()));
+    let other = ClientId::from_random([9; 16]);
+    assert_eq!(tx.release_of(other, given.id).await.unwrap(), None);
+    let by_phone = crate::rows::WithdrawalRow {
+        at: T0.plus_days(2),
+        by: Actor::User(a.id).encode(),
+        how: "by-phone".into(),
+    };
+    assert!(!tx.withdraw_release(other, given.id, &by_phone).await.unwrap());
+    assert!(tx.withdraw_release(c.id, given.id, &by_phone).await.unwrap());
+    let later = crate::rows::WithdrawalRow {
+        at: T0.plus_days(3),
+        ..by_phone.clone()
+    };
+    assert!(
+        !tx.withdraw_release(c.id, given.id, &later).await.unwrap(),
+        "the first withdrawal stands"
+    );
+    // The seed's own release, and this one, newest first (ties by id).
+    let page = tx.releases_page(c.id, (10, 0)).await.unwrap();
+    assert_eq!(page.len(), 2);
+    let found = page.iter().find(|r| r.id == given.id).unwrap();
+    assert_eq!(found.withdrawn, Some(by_phone));
+    assert_eq!(tx.releases_page(c.id, (1, 1)).await.unwrap().len(), 1);
+
+    let (row, drafted) = referral(c.id, shelter.id, Some(given.id), a.id, [5; 16]);
+    tx.insert_referral(&row, &drafted).await.unwrap();
+    let sent = referral_step(&row, "sent", T0.plus_days(1), [6; 16]);
+    assert!(tx.step_referral("drafted", &sent).await.unwrap());
+    let again = referral_step(&row, "accepted", T0.plus_days(2), [7; 16]);
+    assert!(
+        !tx.step_referral("drafted", &again).await.unwrap(),
+        "it no longer stands at drafted"
+    );
+    assert!(tx.step_referral("sent", &again).await.unwrap());
+    let found = tx.referral_of(c.id, row.id).await.unwrap().unwrap();
+    assert_eq!(found.status, "accepted");
+    assert_eq!(found.status_at, T0.plus_days(2));
+    assert_eq!(tx.referral_of(other, row.id).await.unwrap(), None);
+    let steps = tx.referral_steps(c.id, &[row.id]).await.unwrap();
+    let statuses: Vec<&str> = steps.iter().map(|s| s.status.as_str()).collect();
+    assert_eq!(statuses, ["drafted", "sent", "accepted"], "oldest first");
+    let page = tx.referrals_page(c.id, (10, 0)).await.unwrap();
+    assert_eq!(page.len(), 2, "the seed's and this one");
+    assert!(page.contains(&found));
     tx.commit().await.unwrap();
 }

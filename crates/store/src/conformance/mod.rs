@@ -192,6 +192,98 @@ async fn add_case_work(tx: &mut crate::Tx, client: ClientId, by: UserId, rng: &m
     tx.insert_client_change(&client_change(client, &me, rng.r#gen(), T0))
         .await
         .unwrap();
+    let id: [u8; 16] = rng.r#gen();
+    let partner = partner(id, &format!("Partner {}", domain::PartnerId::from_random(id)));
+    assert!(tx.insert_partner(&partner).await.unwrap());
+    let release = release(client, partner.id, by, rng.r#gen());
+    tx.insert_release(&release).await.unwrap();
+    let (referral, drafted) = referral(client, partner.id, Some(release.id), by, rng.r#gen());
+    tx.insert_referral(&referral, &drafted).await.unwrap();
+    let sent = referral_step(&referral, "sent", T0.plus_days(1), rng.r#gen());
+    assert!(tx.step_referral("drafted", &sent).await.unwrap());
+}
+
+/// A partner named `name`, offering shelter and counseling.
+fn partner(id: [u8; 16], name: &str) -> crate::rows::PartnerRow {
+    crate::rows::PartnerRow {
+        id: domain::PartnerId::from_random(id),
+        name: name.to_owned(),
+        services: "C4,B1".into(),
+        languages: "Spanish\nTagalog".into(),
+        area: Some("Cook County".into()),
+        safe_contact: Some("Intake line, ask for the advocate".into()),
+        created_by: "operator".into(),
+        created_at: T0,
+    }
+}
+
+/// A release `client` gave for `partner` (recorded by `by`), its words sealed, for 90 days.
+fn release(
+    client: ClientId,
+    partner: domain::PartnerId,
+    by: UserId,
+    id: [u8; 16],
+) -> crate::rows::ReleaseRow {
+    crate::rows::ReleaseRow {
+        id: domain::ReleaseId::from_random(id),
+        client_id: client,
+        partner_id: Some(partner),
+        author: Actor::User(by).encode(),
+        created_at: T0,
+        recipient: Some(vec![id[0]; 20]),
+        purpose: Some(vec![id[1]; 30]),
+        shares: "name,needs".into(),
+        method: "verbal-with-witness".into(),
+        witness: Some(vec![id[2]; 10]),
+        cosigner: "none".into(),
+        starts_on: "2026-05-28".into(),
+        ends_on: "2026-08-25".into(),
+        withdrawn: None,
+    }
+}
+
+/// A referral of `client` to `partner`, drafted by `by` at `T0` with a sealed note, and its first
+/// step.
+fn referral(
+    client: ClientId,
+    partner: domain::PartnerId,
+    release: Option<domain::ReleaseId>,
+    by: UserId,
+    id: [u8; 16],
+) -> (crate::rows::ReferralRow, crate::rows::ReferralStepRow) {
+    let row = crate::rows::ReferralRow {
+        id: domain::ReferralId::from_random(id),
+        client_id: client,
+        partner_id: partner,
+        release_id: release,
+        author: Actor::User(by).encode(),
+        created_at: T0,
+        service: "C4".into(),
+        shares: "name,needs".into(),
+        status: "drafted".into(),
+        status_at: T0,
+        note: Some(vec![id[3]; 25]),
+    };
+    let first = referral_step(&row, "drafted", T0, [id[4]; 16]);
+    (row, first)
+}
+
+/// A step of `referral` to `status` at `at`, with a sealed note.
+fn referral_step(
+    referral: &crate::rows::ReferralRow,
+    status: &str,
+    at: Timestamp,
+    id: [u8; 16],
+) -> crate::rows::ReferralStepRow {
+    crate::rows::ReferralStepRow {
+        id: domain::ReferralStepId::from_random(id),
+        referral_id: referral.id,
+        client_id: referral.client_id,
+        status: status.to_owned(),
+        at,
+        author: referral.author.clone(),
+        note: Some(vec![id[5]; 12]),
+    }
 }
 
 /// An edit of `client`'s details by `author` at `at`: two fields changed, their old values sealed.
@@ -306,6 +398,7 @@ macro_rules! conformance_tests {
             needs_assessments_are_kept_each_with_its_answers_newest_first,
             edits_replace_details_and_keep_their_history,
             cases_close_once_and_a_transfer_names_the_case_it_continues,
+            releases_are_withdrawn_once_and_referrals_move_one_step_at_a_time,
             programs_are_a_list_of_unique_codes,
             key_store_puts_replaces_and_destroys,
             key_store_exports_and_imports_all_or_nothing,

@@ -87,6 +87,10 @@ mod tests {
                 "UPDATE notes SET body = NULL WHERE client_id = $1",
                 "UPDATE contacts SET present = NULL, note = NULL WHERE client_id = $1",
                 "UPDATE services SET note = NULL WHERE client_id = $1",
+                "UPDATE releases SET recipient = NULL, purpose = NULL, witness = NULL \
+                 WHERE client_id = $1",
+                "UPDATE referrals SET note = NULL WHERE client_id = $1",
+                "UPDATE referral_steps SET note = NULL WHERE client_id = $1",
                 "UPDATE need_assessments SET note = NULL WHERE client_id = $1",
                 "UPDATE need_answers SET note = NULL WHERE client_id = $1",
                 "UPDATE screenings SET answers = NULL, score = NULL, result = NULL \

@@ -25,6 +25,7 @@ mod emergency;
 mod erasure;
 mod needs;
 mod programs;
+mod referrals;
 mod screening;
 mod services;
 

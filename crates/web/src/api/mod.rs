@@ -7,6 +7,9 @@ pub(crate) mod determinations;
 pub(crate) mod needs;
 pub(crate) mod notes;
 mod openapi;
+pub(crate) mod partners;
+pub(crate) mod referrals;
+pub(crate) mod releases;
 pub(crate) mod screenings;
 pub(crate) mod services;
 pub(crate) mod shape;
@@ -47,6 +50,23 @@ pub(crate) fn routes() -> Router<app::App> {
             "/clients/{id}/determinations",
             post(determinations::create).get(determinations::list),
         )
+        .route(
+            "/clients/{id}/releases",
+            post(releases::create).get(releases::list),
+        )
+        .route(
+            "/clients/{id}/releases/{release}/withdraw",
+            post(releases::withdraw),
+        )
+        .route(
+            "/clients/{id}/referrals",
+            post(referrals::create).get(referrals::list),
+        )
+        .route(
+            "/clients/{id}/referrals/{referral}/steps",
+            post(referrals::step),
+        )
+        .route("/partners", post(partners::create).get(partners::list))
         .route("/instruments", get(screenings::instruments))
         .route("/service-types", get(services::types))
 }

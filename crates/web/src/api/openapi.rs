@@ -10,13 +10,21 @@ use domain::contact::{ContactMethod, ContactNote, INSTANT_PATTERN, MAX_MINUTES, 
 use domain::legal::{FACT_PATHS, FactSource};
 use domain::needs::{AssessmentNote, NeedDomain, NeedLevel, NeedNote};
 use domain::note::{NoteKind, NoteText};
+use domain::partner::{Area, MAX_OFFERS, PartnerName, SafeContact as PartnerContact};
+use domain::referral::{ReferralNote, ReferralStatus};
+use domain::release::{
+    Cosigner, Recipient, ReleaseMethod, SharePurpose, SharedPart, Witness, Withdrawal,
+};
 use domain::service::{SERVICE_TYPES, ServiceMode, ServiceNote, Units};
 use domain::text::{TextRule, WHITESPACE, dates_pattern};
 use serde_json::{Value, json};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{cases, clients, contacts, determinations, needs, notes, screenings, services, shape};
+use super::{
+    cases, clients, contacts, determinations, needs, notes, partners, referrals, releases,
+    screenings, services, shape,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -33,6 +41,9 @@ use super::{cases, clients, contacts, determinations, needs, notes, screenings, 
         services::create, services::list, services::types,
         needs::create, needs::list,
         cases::create, cases::list, cases::close, cases::transfer,
+        releases::create, releases::list, releases::withdraw,
+        referrals::create, referrals::list, referrals::step,
+        partners::create, partners::list,
         screenings::create, screenings::list, screenings::instruments,
         determinations::create, determinations::list,
     ),
@@ -49,6 +60,11 @@ use super::{cases, clients, contacts, determinations, needs, notes, screenings, 
         needs::NeedsAssessmentResponse, needs::NeedsResponse,
         cases::CaseBody, cases::CaseResponse, cases::CasesResponse, cases::CloseBody,
         cases::TransferBody,
+        releases::ReleaseBody, releases::WithdrawBody, releases::ReleaseResponse,
+        releases::ReleasesResponse,
+        referrals::ReferralBody, referrals::StepBody, referrals::StepResponse,
+        referrals::ReferralResponse, referrals::ReferralsResponse,
+        partners::PartnerBody, partners::PartnerResponse, partners::PartnersResponse,
         screenings::ScreeningBody, screenings::ScreeningResult, screenings::ScreeningRecord,
         screenings::ScreeningsResponse, screenings::InstrumentSummary, screenings::InstrumentsResponse,
         determinations::DeterminationBody, determinations::DeterminationResult,
@@ -216,6 +232,49 @@ fn accepted(doc: &mut Value, today: time::Date) {
     transfer["transferred_on"] =
         json!({ "type": "string", "pattern": dates_pattern(tomorrow, false) });
     transfer["program"] = program;
+    // A release: its words as free text, what it shares and how it was given as codes, its days
+    // from 1900 to 2100 (the end not before the start, which the server checks).
+    let release = &mut schemas["ReleaseBody"]["properties"];
+    release["recipient"] = text(Recipient::RULE, false);
+    release["purpose"] = text(SharePurpose::RULE, false);
+    release["witness"] = text(Witness::RULE, true);
+    let parts = codes(SharedPart::ALL.iter().map(|p| p.as_str()));
+    release["shares"] = json!({ "type": "array", "minItems": 1, "items": { "enum": parts } });
+    release["method"] = json!({ "enum": codes(ReleaseMethod::ALL.iter().map(|m| m.as_str())) });
+    let cosigners = Cosigner::ALL.iter().map(|c| Value::from(c.as_str()));
+    release["cosigner"] = json!({ "enum": cosigners.chain([Value::Null]).collect::<Vec<_>>() });
+    release["starts_on"] = json!({ "type": "string", "pattern": case_date });
+    release["ends_on"] = json!({ "type": ["string", "null"], "pattern": case_date });
+    release["partner"] = json!({ "type": ["string", "null"], "format": "uuid" });
+    let withdrawals = codes(Withdrawal::ALL.iter().map(|w| w.as_str()));
+    schemas["WithdrawBody"]["properties"]["how"] = json!({ "enum": withdrawals });
+    let referral = &mut schemas["ReferralBody"]["properties"];
+    referral["partner"] = json!({ "type": "string", "format": "uuid" });
+    referral["release"] = json!({ "type": ["string", "null"], "format": "uuid" });
+    referral["service"] = json!({ "enum": codes(SERVICE_TYPES.iter().map(|kind| kind.code)) });
+    referral["shares"] = json!({ "type": ["array", "null"], "items": { "enum": parts } });
+    referral["note"] = text(ReferralNote::RULE, true);
+    let steps = ReferralStatus::ALL
+        .iter()
+        .filter(|s| **s != ReferralStatus::Drafted)
+        .map(|s| s.as_str());
+    schemas["StepBody"]["properties"]["status"] = json!({ "enum": codes(steps) });
+    schemas["StepBody"]["properties"]["note"] = text(ReferralNote::RULE, true);
+    let partner = &mut schemas["PartnerBody"]["properties"];
+    partner["name"] = text(PartnerName::RULE, false);
+    partner["services"] = json!({
+        "type": "array",
+        "minItems": 1,
+        "maxItems": MAX_OFFERS,
+        "items": { "enum": codes(SERVICE_TYPES.iter().map(|kind| kind.code)) },
+    });
+    partner["languages"] = json!({
+        "type": ["array", "null"],
+        "maxItems": MAX_OFFERS,
+        "items": text(Language::RULE, false),
+    });
+    partner["area"] = text(Area::RULE, true);
+    partner["safe_contact"] = text(PartnerContact::RULE, true);
     // A duplicates check asks about a name, a date of birth or both: never about nothing.
     let duplicates = &mut schemas["DuplicatesBody"];
     duplicates["properties"]["date_of_birth"] = born(false);
@@ -262,6 +321,10 @@ fn accepted(doc: &mut Value, today: time::Date) {
         "listScreenings",
         "recordDetermination",
         "listDeterminations",
+        "recordRelease",
+        "listReleases",
+        "draftReferral",
+        "listReferrals",
     ];
     let links: serde_json::Map<String, Value> = about_a_client
         .into_iter()

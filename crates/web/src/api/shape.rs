@@ -142,6 +142,17 @@ pub(crate) struct ReadErrors;
 #[derive(Debug)]
 pub(crate) struct WriteErrors;
 
+/// The error answers of changing a record under a client: those of writing one, and a conflict
+/// when it was changed meanwhile or no longer can be.
+#[derive(Debug)]
+pub(crate) struct ChangeErrors;
+
+impl IntoResponses for ChangeErrors {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        errors(&[400, 401, 404, 409, 413, 415, 422])
+    }
+}
+
 impl IntoResponses for ReadErrors {
     fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
         errors(&[401, 404])

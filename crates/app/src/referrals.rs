@@ -1,0 +1,325 @@
+//! Referrals to partners, as a closed loop (`domain::referral`): drafted under a release when
+//! they share anything, sent only if that release still allows it at the moment of sending
+//! (`App::decide_sharing`, P22), then answered and closed, each step dated and audited.
+
+use std::collections::HashMap;
+
+use domain::audit::{Actor, AuditAction};
+use domain::audit_words::under_release;
+use domain::policy::{self, Action, Refusal, Sharing, SharingRefused, Subject};
+use domain::referral::{NewReferral, ReferralNote, ReferralStatus, Waiting, is_overdue};
+use domain::release::{SharedPart, may_share};
+use domain::service::ServiceCode;
+use domain::{ClientId, InvalidInput, PartnerId, ReferralId, ReferralStepId, ReleaseId, Timestamp};
+use store::rows::{ReferralRow, ReferralStepRow, ReleaseRow};
+
+use crate::access::ClientGrant;
+use crate::client_work::ClientWork;
+use crate::notes::actor_names;
+use crate::releases::terms_of;
+use crate::seal::{open_opt, seal};
+use crate::{App, AppError, Caller, Purpose, Result};
+
+const TABLE: &str = "referrals";
+const STEPS: &str = "referral_steps";
+
+/// The most referrals one request returns.
+pub const MAX_REFERRALS: i64 = 200;
+
+/// A referral with its history, as a client's page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralView {
+    pub id: ReferralId,
+    pub partner: PartnerId,
+    pub partner_name: String,
+    pub release: Option<ReleaseId>,
+    pub author: String,
+    pub author_name: Option<String>,
+    pub created_at: Timestamp,
+    pub service: ServiceCode,
+    pub shares: Vec<SharedPart>,
+    pub status: ReferralStatus,
+    /// When it came to stand where it stands.
+    pub status_at: Timestamp,
+    /// Waiting longer than the program allows for an answer or for the service.
+    pub overdue: bool,
+    pub note: Option<String>,
+    /// Every step, the first (drafted) first.
+    pub steps: Vec<StepView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepView {
+    pub status: ReferralStatus,
+    pub at: Timestamp,
+    pub author: String,
+    pub author_name: Option<String>,
+    pub note: Option<String>,
+}
+
+impl App {
+    /// Drafts a referral. One that shares part of the record names a release of this client's,
+    /// given for this partner, that allows it now (it is asked again when the referral is sent).
+    pub async fn draft_referral(
+        &self,
+        caller: &Caller,
+        client: ClientId,
+        referral: NewReferral,
+        purpose: Purpose,
+    ) -> Result<ReferralId> {
+        let mut work = self
+            .client_work(caller, client, &[Action::WriteReferral])
+            .await?;
+        if work.tx.partner(referral.partner).await?.is_none() {
+            return Err(InvalidInput::new("partner", "is not in the directory").into());
+        }
+        let release = match referral.release {
+            Some(id) => Some(release_for(&mut work, id, referral.partner).await?),
+            None => None,
+        };
+        let terms = release.as_ref().map(terms_of).transpose()?;
+        let release_now = terms
+            .as_ref()
+            .zip(release.as_ref())
+            .map(|(terms, row)| (terms, row.withdrawn.as_ref().map(|w| w.at)));
+        may_share(&referral.shares, release_now, self.now(), self.time_zone())?;
+        let dek = work.key().await?;
+        let id = ReferralId::from_random(self.entropy().bytes());
+        let now = self.now();
+        let author = Actor::User(caller.id).encode();
+        let note = referral
+            .note
+            .as_ref()
+            .map(|n| seal(self, &dek, TABLE, "note", &id.to_string(), n.as_str()));
+        let drafted = ReferralStatus::Drafted.as_str().to_owned();
+        let first = ReferralStepRow {
+            id: ReferralStepId::from_random(self.entropy().bytes()),
+            referral_id: id,
+            client_id: work.grant.client,
+            status: drafted.clone(),
+            at: now,
+            author: author.clone(),
+            note: None,
+        };
+        work.tx
+            .insert_referral(
+                &ReferralRow {
+                    id,
+                    client_id: work.grant.client,
+                    partner_id: referral.partner,
+                    release_id: referral.release,
+                    author,
+                    created_at: now,
+                    service: referral.service.as_str().to_owned(),
+                    shares: SharedPart::join(&referral.shares),
+                    status: drafted,
+                    status_at: now,
+                    note,
+                },
+                &first,
+            )
+            .await?;
+        work.done(AuditAction::ReferralCreate, purpose).await?;
+        Ok(id)
+    }
+
+    /// Moves a referral to its next step (`ReferralStatus::step_to`). Sending it is client data
+    /// leaving the program: decided by `decide_sharing` at this moment, so a release that expired
+    /// or was withdrawn since the draft stops it, and the refusal is audited naming the release.
+    pub async fn step_referral(
+        &self,
+        caller: &Caller,
+        client: ClientId,
+        referral: ReferralId,
+        to: ReferralStatus,
+        note: Option<ReferralNote>,
+        purpose: Purpose,
+    ) -> Result<()> {
+        let mut work = self
+            .client_work(caller, client, &[Action::WriteReferral])
+            .await?;
+        let Some(row) = work.tx.referral_of(client, referral).await? else {
+            return Err(AppError::NotFound);
+        };
+        let from = ReferralStatus::parse(&row.status).map_err(|_| corrupt())?;
+        from.step_to(to)?;
+        let mut because = purpose.as_str().to_owned();
+        if to == ReferralStatus::Sent {
+            let shares = SharedPart::split(&row.shares).map_err(|_| corrupt())?;
+            let release = match row.release_id {
+                Some(id) => Some(release_for(&mut work, id, row.partner_id).await?),
+                None => None,
+            };
+            if let Err(refused) = self.decide_sharing(caller, &work.grant, &shares, release.as_ref())
+            {
+                return work.refuse(refused, row.release_id).await;
+            }
+            if let Some(id) = row.release_id.filter(|_| !shares.is_empty()) {
+                because = under_release(&because, id);
+            }
+        }
+        let dek = work.key().await?;
+        let step = ReferralStepId::from_random(self.entropy().bytes());
+        let note = note
+            .as_ref()
+            .map(|n| seal(self, &dek, STEPS, "note", &step.to_string(), n.as_str()));
+        let moved = work
+            .tx
+            .step_referral(
+                &row.status,
+                &ReferralStepRow {
+                    id: step,
+                    referral_id: referral,
+                    client_id: work.grant.client,
+                    status: to.as_str().to_owned(),
+                    at: self.now(),
+                    author: Actor::User(caller.id).encode(),
+                    note,
+                },
+            )
+            .await?;
+        if !moved {
+            return Err(AppError::Conflict(
+                "the referral was moved by someone else meanwhile: look again",
+            ));
+        }
+        let audited = if to == ReferralStatus::Sent {
+            AuditAction::ReferralSend
+        } else {
+            AuditAction::ReferralStep
+        };
+        work.done_because(audited, &because).await
+    }
+
+    /// A page of a client's referrals, newest first, each with its steps and whether it is
+    /// overdue now.
+    pub async fn referrals(
+        &self,
+        caller: &Caller,
+        client: ClientId,
+        (limit, offset): (i64, i64),
+        purpose: Purpose,
+    ) -> Result<Vec<ReferralView>> {
+        let page = (limit.clamp(1, MAX_REFERRALS), offset.max(0));
+        let part = (Action::ReadReferrals, AuditAction::ReferralList);
+        self.record_part(caller, client, part, purpose, async |tx, client| {
+            let dek = self.client_key(client).await?;
+            let rows = tx.referrals_page(client, page).await?;
+            let ids: Vec<ReferralId> = rows.iter().map(|r| r.id).collect();
+            let steps = tx.referral_steps(client, &ids).await?;
+            let partners: HashMap<PartnerId, String> = tx
+                .partners()
+                .await?
+                .into_iter()
+                .map(|p| (p.id, p.name))
+                .collect();
+            let mut authors: Vec<String> = rows.iter().map(|r| r.author.clone()).collect();
+            authors.extend(steps.iter().map(|s| s.author.clone()));
+            let authors = actor_names(tx, &authors).await?;
+            let mut steps_of: HashMap<ReferralId, Vec<StepView>> = HashMap::new();
+            for step in steps {
+                let s = step.id.to_string();
+                steps_of.entry(step.referral_id).or_default().push(StepView {
+                    status: ReferralStatus::parse(&step.status).map_err(|_| corrupt())?,
+                    at: step.at,
+                    author_name: authors.get(&step.author).cloned().flatten(),
+                    note: open_opt(&dek, STEPS, "note", &s, step.note.as_deref())?,
+                    author: step.author,
+                });
+            }
+            rows.into_iter()
+                .map(|row| {
+                    let status = ReferralStatus::parse(&row.status).map_err(|_| corrupt())?;
+                    let r = row.id.to_string();
+                    Ok(ReferralView {
+                        partner_name: partners.get(&row.partner_id).cloned().unwrap_or_default(),
+                        service: ServiceCode::parse(&row.service).map_err(|_| corrupt())?,
+                        shares: SharedPart::split(&row.shares).map_err(|_| corrupt())?,
+                        overdue: is_overdue(status, row.status_at, self.now(), Waiting::default()),
+                        note: open_opt(&dek, TABLE, "note", &r, row.note.as_deref())?,
+                        author_name: authors.get(&row.author).cloned().flatten(),
+                        steps: steps_of.remove(&row.id).unwrap_or_default(),
+                        id: row.id,
+                        partner: row.partner_id,
+                        release: row.release_id,
+                        author: row.author,
+                        created_at: row.created_at,
+                        status,
+                        status_at: row.status_at,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    /// The one decision for client data leaving the program (`policy::decide_sharing`), made in
+    /// the transaction that will send it, at this moment, from the facts access was granted on.
+    fn decide_sharing(
+        &self,
+        caller: &Caller,
+        grant: &ClientGrant,
+        parts: &[SharedPart],
+        release: Option<&ReleaseRow>,
+    ) -> Result<(), SharingRefused> {
+        let terms = release
+            .map(terms_of)
+            .transpose()
+            .map_err(|_| SharingRefused::Consent(InvalidInput::new("release", "is unreadable")))?;
+        let release = terms
+            .as_ref()
+            .zip(release)
+            .map(|(terms, row)| (terms, row.withdrawn.as_ref().map(|w| w.at)));
+        let sharing = Sharing {
+            parts,
+            release,
+            at: self.now(),
+            zone: self.time_zone(),
+        };
+        policy::decide_sharing(caller.role, Subject::Client(Some(grant.facts)), sharing)
+            .map(|_| ())
+    }
+}
+
+/// One of the client's releases, given for `partner`: another's, an unknown one or one for
+/// another recipient is refused naming `release`.
+async fn release_for(
+    work: &mut ClientWork<'_>,
+    release: ReleaseId,
+    partner: PartnerId,
+) -> Result<ReleaseRow> {
+    match work.tx.release_of(work.grant.client, release).await? {
+        Some(row) if row.partner_id == Some(partner) => Ok(row),
+        Some(_) => Err(InvalidInput::new("release", "was given for another recipient").into()),
+        None => Err(InvalidInput::new("release", "is not one of this client's releases").into()),
+    }
+}
+
+impl ClientWork<'_> {
+    /// Commits the audit event of a refused share (naming the release it was asked under) and
+    /// answers as the decision says: "not found" for a caller who may not share this record at
+    /// all, the reason for one whom no release allows.
+    async fn refuse(self, refused: SharingRefused, release: Option<ReleaseId>) -> Result<()> {
+        let (refusal, answer) = match refused {
+            SharingRefused::Access(refusal) => (refusal, AppError::NotFound),
+            SharingRefused::Consent(why) => (
+                Refusal {
+                    reason: policy::Reason::NoConsent,
+                    action: Action::ShareOutside,
+                },
+                AppError::Invalid(why),
+            ),
+        };
+        let code = refusal.audit_code();
+        let why = match release {
+            Some(id) => under_release(&code, id),
+            None => code,
+        };
+        self.record_refusal(AuditAction::AccessRefused, &why).await?;
+        Err(answer)
+    }
+}
+
+fn corrupt() -> AppError {
+    AppError::Store(store::StoreError::Corrupt("a referral"))
+}
