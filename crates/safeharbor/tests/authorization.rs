@@ -103,6 +103,11 @@ use Target::*;
 /// twice, and four such routes), with room to spare.
 const CASES_EACH: usize = 36;
 
+/// How many releases and referrals each client has for the rows that withdraw or send one: one
+/// for every time such a route is asked about the client (at most seven columns each, the
+/// anonymous one twice), with room to spare.
+const RECORDS_EACH: usize = 10;
+
 /// The columns of the matrix of routes about one client: who asks, about whom.
 const CLIENT_COLUMNS: [(Person, Target, &str); 20] = [
     (Anonymous, Rosa, "anonymous"),
@@ -133,7 +138,8 @@ const CLIENT_COLUMNS: [(Person, Target, &str); 20] = [
 /// notes, logs contacts, records services, assesses needs and assigns the work but does not run
 /// the case; an emergency opens reading, notes, the contact log, services and the needs only,
 /// never a restricted record; erasing and restricting stay with an assigned supervisor;
-/// administrators and analysts read no case content.
+/// releases are given and referrals made and sent by those assigned, while anyone who may read a
+/// release may record its withdrawal; administrators and analysts read no case content.
 #[rustfmt::skip]
 const ABOUT_A_CLIENT: &[(&str, [Want; 20])] = &[
     //                                                 anon   |    outreach: A, E, U, R    |     case manager: A, T, E, U, R    |       supervisor: A, L, E, U, R, X       |  Tom  |  Ada   Dan  |  none
@@ -152,6 +158,14 @@ const ABOUT_A_CLIENT: &[(&str, [Want; 20])] = &[
     ("POST /api/v1/clients/{id}/cases",               [S401,   S404, S404, S404, S404,   S201, S404, S404, S404, S404,   S201, S404, S404, S404, S404, S404,   S201,   S404, S404,   S404]),
     ("POST /api/v1/clients/{id}/cases/{case}/close",  [S401,   S404, S404, S404, S404,   S204, S404, S404, S404, S404,   S204, S404, S404, S404, S404, S404,   S204,   S404, S404,   S404]),
     ("POST /api/v1/clients/{id}/cases/{case}/transfer", [S401, S404, S404, S404, S404,   S201, S404, S404, S404, S404,   S201, S404, S404, S404, S404, S404,   S201,   S404, S404,   S404]),
+    ("GET /api/v1/clients/{id}/releases",             [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
+    ("POST /api/v1/clients/{id}/releases",            [S401,   S201, S404, S404, S404,   S201, S404, S404, S404, S404,   S201, S404, S404, S404, S404, S404,   S201,   S404, S404,   S404]),
+    // Withdrawing a release takes effect at once, whoever takes the call: anyone who may read it.
+    ("POST /api/v1/clients/{id}/releases/{release}/withdraw", [S401, S204, S204, S404, S404, S204, S404, S204, S404, S404, S204, S204, S204, S404, S404, S404, S204, S404, S404, S404]),
+    ("GET /api/v1/clients/{id}/referrals",            [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
+    ("POST /api/v1/clients/{id}/referrals",           [S401,   S201, S404, S404, S404,   S201, S404, S404, S404, S404,   S201, S404, S404, S404, S404, S404,   S201,   S404, S404,   S404]),
+    // Sending a referral shares the client's name under their release: only those assigned.
+    ("POST /api/v1/clients/{id}/referrals/{referral}/steps", [S401, S204, S404, S404, S404, S204, S404, S404, S404, S404, S204, S404, S404, S404, S404, S404, S204, S404, S404, S404]),
     ("GET /api/v1/clients/{id}/screenings",           [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /api/v1/clients/{id}/screenings",          [S401,   S201, S404, S404, S404,   S201, S404, S404, S404, S404,   S201, S404, S404, S404, S404, S404,   S201,   S404, S404,   S404]),
     ("GET /api/v1/clients/{id}/determinations",       [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
@@ -210,6 +224,9 @@ const BY_ROLE: &[(&str, [Want; 6])] = &[
     ("GET /api/v1/openapi.json",                [S200,  S200,  S200,  S200,  S200,  S200]),
     ("GET /api/v1/instruments",                 [S401,  S200,  S200,  S200,  S200,  S200]),
     ("GET /api/v1/service-types",               [S401,  S200,  S200,  S200,  S200,  S200]),
+    // The directory holds organisations, not clients: kept by supervisors and administrators.
+    ("GET /api/v1/partners",                    [S401,  S200,  S200,  S200,  S403,  S403]),
+    ("POST /api/v1/partners",                   [S401,  S403,  S403,  S201,  S201,  S403]),
     ("POST /api/v1/clients",                    [S401,  S201,  S201,  S201,  S403,  S403]),
     ("GET /api/v1/clients",                     [S401,  S200,  S200,  S200,  S403,  S403]),
     ("POST /api/v1/clients/duplicates",         [S401,  S200,  S200,  S200,  S403,  S403]),
@@ -315,9 +332,19 @@ struct World {
     clients: BTreeMap<Target, String>,
     screenings: BTreeMap<Target, String>,
     determinations: BTreeMap<Target, String>,
-    /// Open cases of each client, each closed or moved by one row at most (`case`).
+    /// Open cases of each client, each closed or moved by one row at most (`take`).
     cases: BTreeMap<Target, Vec<String>>,
-    cases_used: std::sync::Mutex<BTreeMap<Target, usize>>,
+    /// Releases of each client for `partner`, each withdrawn by one row at most.
+    releases: BTreeMap<Target, Vec<String>>,
+    /// A release of each client that no row withdraws, for drafting referrals under.
+    kept_release: BTreeMap<Target, String>,
+    /// Drafted referrals of each client to `partner`, each sent by one row at most.
+    referrals: BTreeMap<Target, Vec<String>>,
+    /// How many of each kind of record of each client rows have used.
+    used: std::sync::Mutex<BTreeMap<(&'static str, Target), usize>>,
+    /// The partner in the directory, and how many more rows have added.
+    partner: String,
+    partners_added: std::sync::atomic::AtomicUsize,
     north: String,
     request: String,
     review: String,
@@ -339,6 +366,17 @@ enum Body {
     None,
     Json(Value),
     Form(Vec<(&'static str, String)>),
+}
+
+/// A release naming `partner`, in force from `today`, that lets us share the client's name.
+fn release(partner: &str, today: &str) -> Value {
+    json!({"partner": partner, "recipient": "Harbor House", "purpose": "A bed this week",
+           "shares": ["name"], "method": "signed-on-screen", "starts_on": today})
+}
+
+/// A referral to `partner` for shelter, sharing the client's name under `release`.
+fn referral(partner: &str, release: &str) -> Value {
+    json!({"partner": partner, "service": "C4", "shares": ["name"], "release": release})
 }
 
 fn new_client(name: &str) -> Value {
@@ -458,6 +496,22 @@ async fn world(engine: Engine) -> World {
     let mut screenings = BTreeMap::from([(Nobody, NOBODY.to_owned())]);
     let mut determinations = BTreeMap::from([(Nobody, NOBODY.to_owned())]);
     let mut cases = BTreeMap::from([(Nobody, vec![NOBODY.to_owned()])]);
+    let mut releases = BTreeMap::from([(Nobody, vec![NOBODY.to_owned()])]);
+    let mut kept_release = BTreeMap::from([(Nobody, NOBODY.to_owned())]);
+    let mut referrals = BTreeMap::from([(Nobody, vec![NOBODY.to_owned()])]);
+    let shelter = domain::partner::RawPartner {
+        name: "Harbor House",
+        services: &["C4".to_owned()],
+        languages: &[],
+        area: None,
+        safe_contact: None,
+    };
+    let partner = t
+        .app
+        .add_partner(&caller(Sue), shelter.parse().unwrap())
+        .await
+        .unwrap()
+        .to_string();
     for (target, name, by) in recorders {
         let made = api(
             &t,
@@ -487,6 +541,24 @@ async fn world(engine: Engine) -> World {
             open.push(made["id"].as_str().unwrap().to_owned());
         }
         cases.insert(target, open);
+        // Releases to withdraw, one kept, and referrals drafted under it to send.
+        let today = domain::case::format_date(t.app.now().date());
+        let path = format!("/api/v1/clients/{id}/releases");
+        let mut given = Vec::new();
+        for _ in 0..=RECORDS_EACH {
+            let made = api(&t, &by, Method::POST, &path, Some(release(&partner, &today))).await;
+            given.push(made["id"].as_str().unwrap().to_owned());
+        }
+        let kept = given.pop().unwrap();
+        let path = format!("/api/v1/clients/{id}/referrals");
+        let mut drafted = Vec::new();
+        for _ in 0..RECORDS_EACH {
+            let made = api(&t, &by, Method::POST, &path, Some(referral(&partner, &kept))).await;
+            drafted.push(made["id"].as_str().unwrap().to_owned());
+        }
+        releases.insert(target, given);
+        kept_release.insert(target, kept);
+        referrals.insert(target, drafted);
         clients.insert(target, id);
     }
     let client = |target: Target| clients[&target].parse::<domain::ClientId>().unwrap();
@@ -603,7 +675,12 @@ async fn world(engine: Engine) -> World {
         screenings,
         determinations,
         cases,
-        cases_used: std::sync::Mutex::default(),
+        releases,
+        kept_release,
+        referrals,
+        used: std::sync::Mutex::default(),
+        partner,
+        partners_added: std::sync::atomic::AtomicUsize::default(),
         north: north.to_string(),
         request: request.to_string(),
         review,
@@ -630,21 +707,35 @@ impl World {
         } else {
             &self.clients[&target]
         };
-        let case = if template.contains("{case}") {
-            let mut used = self.cases_used.lock().unwrap();
-            let next = used.entry(target).or_default();
-            let open = &self.cases[&target];
-            *next += 1;
-            open[(*next - 1) % open.len()].clone()
-        } else {
-            String::new()
-        };
-        template
-            .replace("{id}", id)
-            .replace("{case}", &case)
+        let mut path = template.replace("{id}", id);
+        for (placeholder, pool) in [
+            ("{case}", &self.cases),
+            ("{release}", &self.releases),
+            ("{referral}", &self.referrals),
+        ] {
+            if path.contains(placeholder) {
+                path = path.replace(placeholder, &self.take(placeholder, pool, target));
+            }
+        }
+        path
             .replace("{screening}", &self.screenings[&target])
             .replace("{determination}", &self.determinations[&target])
             .replace("{instrument}", "qyit-4")
+    }
+
+    /// The next of `target`'s records in `pool` that no row has used yet (after the last, the
+    /// first again: a row that reaches it is refused before it acts).
+    fn take(
+        &self,
+        kind: &'static str,
+        pool: &BTreeMap<Target, Vec<String>>,
+        target: Target,
+    ) -> String {
+        let mut used = self.used.lock().unwrap();
+        let next = used.entry((kind, target)).or_default();
+        let records = &pool[&target];
+        *next += 1;
+        records[(*next - 1) % records.len()].clone()
     }
 
     /// Someone assigned to the client whom the form may name: one put there only to be taken
@@ -690,6 +781,22 @@ impl World {
             }
             "POST /api/v1/clients/{id}/cases/{case}/close" => {
                 Body::Json(json!({"closed_on": today}))
+            }
+            "POST /api/v1/clients/{id}/releases" => Body::Json(release(&self.partner, &today)),
+            "POST /api/v1/clients/{id}/releases/{release}/withdraw" => {
+                Body::Json(json!({"how": "by-phone"}))
+            }
+            "POST /api/v1/clients/{id}/referrals" => {
+                Body::Json(referral(&self.partner, &self.kept_release[&target]))
+            }
+            "POST /api/v1/clients/{id}/referrals/{referral}/steps" => {
+                Body::Json(json!({"status": "sent"}))
+            }
+            "POST /api/v1/partners" => {
+                let n = self
+                    .partners_added
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Body::Json(json!({"name": format!("Clinic {n}"), "services": ["B1"]}))
             }
             "POST /api/v1/clients/{id}/cases/{case}/transfer" => {
                 Body::Json(json!({"program": "housing", "transferred_on": today}))
@@ -1103,6 +1210,8 @@ async fn every_route_the_server_serves_is_in_the_matrix() {
             "{screening}",
             "{determination}",
             "{case}",
+            "{release}",
+            "{referral}",
         ]
         .iter()
         .fold(path.clone(), |path, placeholder| {
