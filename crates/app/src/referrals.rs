@@ -150,7 +150,8 @@ impl App {
                 Some(id) => Some(release_for(&mut work, id, row.partner_id).await?),
                 None => None,
             };
-            if let Err(refused) = self.decide_sharing(caller, &work.grant, &shares, release.as_ref())
+            if let Err(refused) =
+                self.decide_sharing(caller, &work.grant, &shares, release.as_ref())
             {
                 return work.refuse(refused, row.release_id).await;
             }
@@ -219,12 +220,24 @@ impl App {
             let mut steps_of: HashMap<ReferralId, Vec<StepView>> = HashMap::new();
             for step in steps {
                 let s = step.id.to_string();
-                steps_of.entry(step.referral_id).or_default().push(StepView {
-                    status: ReferralStatus::parse(&step.status).map_err(|_| corrupt())?,
-                    at: step.at,
-                    author_name: authors.get(&step.author).cloned().flatten(),
-                    note: open_opt(&dek, STEPS, "note", &s, step.note.as_deref())?,
-                    author: step.author,
+                steps_of
+                    .entry(step.referral_id)
+                    .or_default()
+                    .push(StepView {
+                        status: ReferralStatus::parse(&step.status).map_err(|_| corrupt())?,
+                        at: step.at,
+                        author_name: authors.get(&step.author).cloned().flatten(),
+                        note: open_opt(&dek, STEPS, "note", &s, step.note.as_deref())?,
+                        author: step.author,
+                    });
+            }
+            // Steps recorded in the same instant read in the loop's order, which only goes on.
+            for steps in steps_of.values_mut() {
+                steps.sort_by_key(|s| {
+                    (
+                        s.at,
+                        ReferralStatus::ALL.iter().position(|x| *x == s.status),
+                    )
                 });
             }
             rows.into_iter()
@@ -276,8 +289,7 @@ impl App {
             at: self.now(),
             zone: self.time_zone(),
         };
-        policy::decide_sharing(caller.role, Subject::Client(Some(grant.facts)), sharing)
-            .map(|_| ())
+        policy::decide_sharing(caller.role, Subject::Client(Some(grant.facts)), sharing).map(|_| ())
     }
 }
 
@@ -315,7 +327,8 @@ impl ClientWork<'_> {
             Some(id) => under_release(&code, id),
             None => code,
         };
-        self.record_refusal(AuditAction::AccessRefused, &why).await?;
+        self.record_refusal(AuditAction::AccessRefused, &why)
+            .await?;
         Err(answer)
     }
 }

@@ -171,8 +171,20 @@ impl App {
             .map_err(|_| corrupt())?;
         let standing = terms.standing(self.now(), withdrawn.map(|w| w.0), self.time_zone());
         Ok(ReleaseView {
-            recipient: open(dek, TABLE, "recipient", &r, row.recipient.as_deref().unwrap_or_default())?,
-            purpose: open(dek, TABLE, "purpose", &r, row.purpose.as_deref().unwrap_or_default())?,
+            recipient: open(
+                dek,
+                TABLE,
+                "recipient",
+                &r,
+                row.recipient.as_deref().unwrap_or_default(),
+            )?,
+            purpose: open(
+                dek,
+                TABLE,
+                "purpose",
+                &r,
+                row.purpose.as_deref().unwrap_or_default(),
+            )?,
             witness: open_opt(dek, TABLE, "witness", &r, row.witness.as_deref())?,
             method: ReleaseMethod::parse(&row.method).map_err(|_| corrupt())?,
             cosigner: Cosigner::parse(&row.cosigner).map_err(|_| corrupt())?,

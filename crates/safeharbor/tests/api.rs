@@ -1916,3 +1916,303 @@ async fn a_case_closes_once_and_moves_to_another_program() {
         );
     }
 }
+
+/// A partner in the directory, added by a supervisor: its id.
+async fn a_partner(w: &World, name: &str) -> String {
+    let username = format!("lead.{}", name.to_lowercase().replace(' ', "-"));
+    let lead = w.t.persona(&username, Role::Supervisor).await;
+    let body = json!({"name": name, "services": ["C4", "D1"], "languages": ["Spanish"],
+                      "area": "Cook County", "safe_contact": "Intake line"});
+    let (status, made) = send(
+        &w.t,
+        Some(&lead),
+        Method::POST,
+        "/api/v1/partners",
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    made["id"].as_str().unwrap().to_owned()
+}
+
+/// Sends `body` to one of the client's routes under `/api/v1/clients/{id}` as the manager.
+async fn on_client(
+    w: &World,
+    client: &str,
+    rest: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let method = if body.is_some() {
+        Method::POST
+    } else {
+        Method::GET
+    };
+    let path = format!("/api/v1/clients/{client}{rest}");
+    send(&w.t, Some(&w.manager), method, &path, body).await
+}
+
+/// A release the manager records for `client` with `partner`, sharing the name and needs from
+/// today, with what `fields` add or change: (status, answer).
+async fn give_release(
+    w: &World,
+    client: &str,
+    partner: &str,
+    fields: Value,
+) -> (StatusCode, Value) {
+    let today = domain::case::format_date(w.t.app.now().date());
+    let mut body = json!({"partner": partner, "recipient": "Harbor House, the intake advocate",
+        "purpose": "A bed this week", "shares": ["name", "needs"],
+        "method": "signed-on-screen", "starts_on": today});
+    for (key, value) in fields.as_object().unwrap() {
+        body[key] = value.clone();
+    }
+    on_client(w, client, "/releases", Some(body)).await
+}
+
+/// The id in an answer that must have been 201.
+fn created(answer: (StatusCode, Value)) -> String {
+    assert_eq!(answer.0, StatusCode::CREATED, "{}", answer.1);
+    answer.1["id"].as_str().unwrap().to_owned()
+}
+
+/// The field a 422 names ("field: problem"), and its whole message.
+fn refused(answer: (StatusCode, Value)) -> (String, String) {
+    assert_eq!(answer.0, StatusCode::UNPROCESSABLE_ENTITY, "{}", answer.1);
+    let message = answer.1["error"]["message"].as_str().unwrap().to_owned();
+    let field = message.split(':').next().unwrap().to_owned();
+    (field, message)
+}
+
+/// Consent with an injected clock (P22): a referral that shares part of the record is sent only
+/// while its release is in force; the moment the release ends or is withdrawn, sending is refused
+/// with the reason, audited naming the release, and nothing moves. A referral sharing nothing
+/// needs no release (consent is never a condition of a service).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_referral_is_sent_only_while_its_release_is_in_force() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let shelter = a_partner(&w, "Harbor House").await;
+        let clinic = a_partner(&w, "Northside Clinic").await;
+        let in_two_days = domain::case::format_date(w.t.app.now().plus_days(2).date());
+        let short =
+            created(give_release(&w, &w.client, &shelter, json!({"ends_on": in_two_days})).await);
+        let draft = async |release: &str, shares: Value| {
+            let body = json!({"partner": shelter, "service": "D1", "shares": shares,
+                              "release": release, "note": "A bed from Friday"});
+            on_client(&w, &w.client, "/referrals", Some(body)).await
+        };
+        let send_on = async |referral: &str, status: &str| {
+            let rest = format!("/referrals/{referral}/steps");
+            on_client(&w, &w.client, &rest, Some(json!({"status": status}))).await
+        };
+        let first = created(draft(&short, json!(["name"])).await);
+        let second = created(draft(&short, json!(["name", "needs"])).await);
+
+        // In force: sent, and the audit names the release it went under.
+        assert_eq!(send_on(&first, "sent").await.0, StatusCode::NO_CONTENT);
+        let events = w.t.audit().await;
+        let sent = events
+            .iter()
+            .rfind(|e| e.action == "referral.send")
+            .unwrap();
+        assert_eq!(sent.purpose, format!("case-work; release:{short}"));
+        assert_eq!(
+            sent.target.as_deref(),
+            Some(&*format!("client:{}", w.client))
+        );
+
+        // Three days on, the release has ended: the next send is refused with that reason.
+        w.t.clock.advance_days(3);
+        let (field, message) = refused(send_on(&second, "sent").await);
+        assert_eq!(field, "release");
+        assert!(message.contains("has expired"), "{message}");
+        let events = w.t.audit().await;
+        let refusal = events.last().unwrap();
+        assert_eq!(refusal.action, "access.refused");
+        assert_eq!(
+            refusal.purpose,
+            format!("refused:no-consent:share-outside; release:{short}")
+        );
+        let (_, listed) = on_client(&w, &w.client, "/referrals", None).await;
+        let still = listed["referrals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == second.as_str())
+            .unwrap();
+        assert_eq!(still["status"], "drafted", "nothing moved");
+
+        // Withdrawn by phone: from that moment, nothing goes out under it.
+        let open = created(give_release(&w, &w.client, &shelter, json!({})).await);
+        let third = created(draft(&open, json!(["needs"])).await);
+        let withdraw = format!("/releases/{open}/withdraw");
+        let by_phone = json!({"how": "by-phone"});
+        let answer = on_client(&w, &w.client, &withdraw, Some(by_phone.clone())).await;
+        assert_eq!(answer.0, StatusCode::NO_CONTENT, "{}", answer.1);
+        let (field, message) = refused(send_on(&third, "sent").await);
+        assert_eq!(
+            (field.as_str(), message.contains("was withdrawn")),
+            ("release", true)
+        );
+        let again = on_client(&w, &w.client, &withdraw, Some(by_phone)).await;
+        assert_eq!(again.0, StatusCode::CONFLICT, "the first withdrawal stands");
+        let (_, releases) = on_client(&w, &w.client, "/releases", None).await;
+        let standing: Vec<&str> = releases["releases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["standing"].as_str().unwrap())
+            .collect();
+        assert_eq!(standing, ["withdrawn", "expired"], "newest first");
+
+        // Sharing nothing needs no release: the client calls the partner themself.
+        let plain = json!({"partner": shelter, "service": "D1"});
+        let unshared = created(on_client(&w, &w.client, "/referrals", Some(plain)).await);
+        assert_eq!(send_on(&unshared, "sent").await.0, StatusCode::NO_CONTENT);
+
+        // The loop moves one step at a time, and an answer waited for too long is overdue.
+        assert_eq!(send_on(&first, "accepted").await.0, StatusCode::NO_CONTENT);
+        assert_eq!(send_on(&first, "completed").await.0, StatusCode::NO_CONTENT);
+        assert_eq!(refused(send_on(&first, "sent").await).0, "status");
+        w.t.clock.advance_days(14);
+        let (_, listed) = on_client(&w, &w.client, "/referrals", None).await;
+        let of = |id: &str| {
+            listed["referrals"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["id"] == id)
+                .unwrap()
+                .clone()
+        };
+        let done = of(&first);
+        let steps: Vec<&str> = done["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["status"].as_str().unwrap())
+            .collect();
+        assert_eq!(steps, ["drafted", "sent", "accepted", "completed"]);
+        assert_eq!(
+            (&done["partner_name"], &done["note"], &done["overdue"]),
+            (
+                &json!("Harbor House"),
+                &json!("A bed from Friday"),
+                &json!(false)
+            )
+        );
+        assert_eq!(
+            of(&unshared)["overdue"],
+            true,
+            "sent 14 days ago, no answer"
+        );
+
+        // Drafts that cannot be made name their field, and nothing is kept.
+        let before = listed["referrals"].as_array().unwrap().len();
+        let no_release = json!({"partner": shelter, "service": "D1", "shares": ["name"]});
+        let cases = [
+            (no_release, "release"),
+            (
+                json!({"partner": clinic, "service": "D1", "shares": ["name"], "release": open}),
+                "release",
+            ),
+            (json!({"partner": w.client, "service": "D1"}), "partner"),
+            (json!({"partner": shelter, "service": "Z9"}), "service"),
+            (
+                json!({"partner": shelter, "service": "D1", "shares": ["everything"]}),
+                "shares",
+            ),
+        ];
+        for (body, field) in cases {
+            let answer = on_client(&w, &w.client, "/referrals", Some(body.clone())).await;
+            assert_eq!(refused(answer).0, field, "{body}");
+        }
+        let (_, listed) = on_client(&w, &w.client, "/referrals", None).await;
+        assert_eq!(listed["referrals"].as_array().unwrap().len(), before);
+        let count = audited(&w.t).await;
+        assert_eq!(count("referral.send"), 2);
+        assert_eq!(count("release.withdraw"), 1);
+    }
+}
+
+/// Who may give a release (28 CFR 94.115(a)(2)): a minor with a parent or guardian unless they
+/// may consent alone, a person of concern never; and a release that cannot be given names its
+/// field and records nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_release_names_who_gave_it_and_a_bad_one_records_nothing() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let shelter = a_partner(&w, "Harbor House").await;
+        let fifteen = domain::case::format_date(w.t.app.now().plus_days(-15 * 366).date());
+        let mut minor = new_client("Lia");
+        minor["date_of_birth"] = json!(fifteen);
+        let (status, made) = send(
+            &w.t,
+            Some(&w.manager),
+            Method::POST,
+            "/api/v1/clients",
+            Some(minor),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{made}");
+        let lia = made["id"].as_str().unwrap().to_owned();
+        let yesterday = domain::case::format_date(w.t.app.now().plus_days(-1).date());
+        let cases = [
+            (json!({}), "cosigner"),
+            (
+                json!({"cosigner": "parent-or-guardian", "cosigner_of_concern": true}),
+                "cosigner",
+            ),
+            (json!({"shares": []}), "shares"),
+            (json!({"recipient": "  "}), "recipient"),
+            (json!({"method": "verbal-with-witness"}), "witness"),
+            (
+                json!({"ends_on": yesterday, "cosigner": "minor-alone"}),
+                "ends_on",
+            ),
+            (
+                json!({"partner": w.client, "cosigner": "minor-alone"}),
+                "partner",
+            ),
+        ];
+        for (fields, field) in cases {
+            let answer = give_release(&w, &lia, &shelter, fields.clone()).await;
+            assert_eq!(refused(answer).0, field, "{fields}");
+        }
+        let (_, none) = on_client(&w, &lia, "/releases", None).await;
+        assert_eq!(none["releases"], json!([]), "nothing refused was kept");
+        let guardian = json!({"cosigner": "parent-or-guardian", "method": "verbal-with-witness",
+                              "witness": "Dana, the night advocate"});
+        created(give_release(&w, &lia, &shelter, guardian).await);
+        created(give_release(&w, &lia, &shelter, json!({"cosigner": "minor-alone"})).await);
+        // An adult gives one alone; without an end it lasts the program's 90 days.
+        created(give_release(&w, &w.client, &shelter, json!({})).await);
+        let (_, listed) = on_client(&w, &w.client, "/releases", None).await;
+        let release = &listed["releases"][0];
+        let ends = domain::case::format_date(w.t.app.now().plus_days(89).date());
+        assert_eq!(
+            (
+                &release["ends_on"],
+                &release["standing"],
+                &release["recipient"]
+            ),
+            (
+                &json!(ends),
+                &json!("in-force"),
+                &json!("Harbor House, the intake advocate")
+            )
+        );
+        let path = format!("/api/v1/clients/{}/releases", w.client);
+        let write = async |who: &Persona| give_release_as(&w, who, &shelter).await;
+        others_are_refused(&w, &path, write).await;
+    }
+}
+
+/// `give_release` as someone else, for the refusals.
+async fn give_release_as(w: &World, who: &Persona, partner: &str) -> (StatusCode, Value) {
+    let today = domain::case::format_date(w.t.app.now().date());
+    let body = json!({"partner": partner, "recipient": "Harbor House", "purpose": "A bed",
+        "shares": ["name"], "method": "signed-on-screen", "starts_on": today});
+    let path = format!("/api/v1/clients/{}/releases", w.client);
+    send(&w.t, Some(who), Method::POST, &path, Some(body)).await
+}

@@ -546,14 +546,28 @@ async fn world(engine: Engine) -> World {
         let path = format!("/api/v1/clients/{id}/releases");
         let mut given = Vec::new();
         for _ in 0..=RECORDS_EACH {
-            let made = api(&t, &by, Method::POST, &path, Some(release(&partner, &today))).await;
+            let made = api(
+                &t,
+                &by,
+                Method::POST,
+                &path,
+                Some(release(&partner, &today)),
+            )
+            .await;
             given.push(made["id"].as_str().unwrap().to_owned());
         }
         let kept = given.pop().unwrap();
         let path = format!("/api/v1/clients/{id}/referrals");
         let mut drafted = Vec::new();
         for _ in 0..RECORDS_EACH {
-            let made = api(&t, &by, Method::POST, &path, Some(referral(&partner, &kept))).await;
+            let made = api(
+                &t,
+                &by,
+                Method::POST,
+                &path,
+                Some(referral(&partner, &kept)),
+            )
+            .await;
             drafted.push(made["id"].as_str().unwrap().to_owned());
         }
         releases.insert(target, given);
@@ -717,8 +731,7 @@ impl World {
                 path = path.replace(placeholder, &self.take(placeholder, pool, target));
             }
         }
-        path
-            .replace("{screening}", &self.screenings[&target])
+        path.replace("{screening}", &self.screenings[&target])
             .replace("{determination}", &self.determinations[&target])
             .replace("{instrument}", "qyit-4")
     }

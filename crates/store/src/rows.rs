@@ -3,8 +3,8 @@
 
 use domain::{
     CaseId, ClientChangeId, ClientId, ContactId, ContactRequestId, DeterminationId,
-    EmergencyAccessId, NeedsAssessmentId, NoteId, PartnerId, ReferralId, ReferralStepId,
-    ReleaseId, Role, ScreeningId, ServiceId, TeamId, Timestamp, TokenId, UserId,
+    EmergencyAccessId, NeedsAssessmentId, NoteId, PartnerId, ReferralId, ReferralStepId, ReleaseId,
+    Role, ScreeningId, ServiceId, TeamId, Timestamp, TokenId, UserId,
 };
 
 /// `Debug` that shows only the named fields: a row holds sealed bytes and coded facts about a

@@ -347,28 +347,44 @@ pub async fn cases_close_once_and_a_transfer_names_the_case_it_continues(h: &imp
 
 /// Partners are listed by name and each name is taken once; a release is withdrawn once, and
 /// only by way of its own client; a referral moves only from where it stands, each step kept.
-pub async fn releases_are_withdrawn_once_and_referrals_move_one_step_at_a_time(
-    h: &impl Harness,
-) {
+pub async fn releases_are_withdrawn_once_and_referrals_move_one_step_at_a_time(h: &impl Harness) {
     let (store, _) = h.fresh().await;
     let (a, _, c) = seed(&store).await;
     let mut tx = store.write().await.unwrap();
     let shelter = partner([1; 16], "Shelter");
-    assert!(tx.insert_partner(&partner([2; 16], "Clinic")).await.unwrap());
+    assert!(
+        tx.insert_partner(&partner([2; 16], "Clinic"))
+            .await
+            .unwrap()
+    );
     assert!(tx.insert_partner(&shelter).await.unwrap());
     assert!(
-        !tx.insert_partner(&partner([3; 16], "Shelter")).await.unwrap(),
+        !tx.insert_partner(&partner([3; 16], "Shelter"))
+            .await
+            .unwrap(),
         "a name is taken once"
     );
-    let names: Vec<String> = tx.partners().await.unwrap().into_iter().map(|p| p.name).collect();
+    let names: Vec<String> = tx
+        .partners()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
     // By name: the seed's own partner ("Partner ...") sits between the two.
     assert_eq!(names.len(), 3);
-    assert_eq!((names[0].as_str(), names[2].as_str()), ("Clinic", "Shelter"));
+    assert_eq!(
+        (names[0].as_str(), names[2].as_str()),
+        ("Clinic", "Shelter")
+    );
     assert_eq!(tx.partner(shelter.id).await.unwrap(), Some(shelter.clone()));
 
     let given = release(c.id, shelter.id, a.id, [4; 16]);
     tx.insert_release(&given).await.unwrap();
-    assert_eq!(tx.release_of(c.id, given.id).await.unwrap(), Some(given.clone()));
+    assert_eq!(
+        tx.release_of(c.id, given.id).await.unwrap(),
+        Some(given.clone())
+    );
     let other = ClientId::from_random([9; 16]);
     assert_eq!(tx.release_of(other, given.id).await.unwrap(), None);
     let by_phone = crate::rows::WithdrawalRow {
@@ -376,8 +392,16 @@ pub async fn releases_are_withdrawn_once_and_referrals_move_one_step_at_a_time(
         by: Actor::User(a.id).encode(),
         how: "by-phone".into(),
     };
-    assert!(!tx.withdraw_release(other, given.id, &by_phone).await.unwrap());
-    assert!(tx.withdraw_release(c.id, given.id, &by_phone).await.unwrap());
+    assert!(
+        !tx.withdraw_release(other, given.id, &by_phone)
+            .await
+            .unwrap()
+    );
+    assert!(
+        tx.withdraw_release(c.id, given.id, &by_phone)
+            .await
+            .unwrap()
+    );
     let later = crate::rows::WithdrawalRow {
         at: T0.plus_days(3),
         ..by_phone.clone()

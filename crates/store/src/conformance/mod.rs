@@ -193,7 +193,10 @@ async fn add_case_work(tx: &mut crate::Tx, client: ClientId, by: UserId, rng: &m
         .await
         .unwrap();
     let id: [u8; 16] = rng.r#gen();
-    let partner = partner(id, &format!("Partner {}", domain::PartnerId::from_random(id)));
+    let partner = partner(
+        id,
+        &format!("Partner {}", domain::PartnerId::from_random(id)),
+    );
     assert!(tx.insert_partner(&partner).await.unwrap());
     let release = release(client, partner.id, by, rng.r#gen());
     tx.insert_release(&release).await.unwrap();

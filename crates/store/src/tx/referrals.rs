@@ -38,8 +38,12 @@ fn release(row: &AnyRow) -> Result<ReleaseRow> {
     let withdrawn = match opt_ts(row, "withdrawn_at")? {
         Some(at) => Some(WithdrawalRow {
             at,
-            by: row.try_get::<Option<String>, _>("withdrawn_by")?.unwrap_or_default(),
-            how: row.try_get::<Option<String>, _>("withdrawn_how")?.unwrap_or_default(),
+            by: row
+                .try_get::<Option<String>, _>("withdrawn_by")?
+                .unwrap_or_default(),
+            how: row
+                .try_get::<Option<String>, _>("withdrawn_how")?
+                .unwrap_or_default(),
         }),
         None => None,
     };
@@ -324,5 +328,4 @@ impl Reads {
             .map(step)
             .collect()
     }
-
 }

@@ -13,7 +13,7 @@ use domain::note::{NoteKind, NoteText};
 use domain::partner::{Area, MAX_OFFERS, PartnerName, SafeContact as PartnerContact};
 use domain::referral::{ReferralNote, ReferralStatus};
 use domain::release::{
-    Cosigner, Recipient, ReleaseMethod, SharePurpose, SharedPart, Witness, Withdrawal,
+    Cosigner, Recipient, ReleaseMethod, SharePurpose, SharedPart, Withdrawal, Witness,
 };
 use domain::service::{SERVICE_TYPES, ServiceMode, ServiceNote, Units};
 use domain::text::{TextRule, WHITESPACE, dates_pattern};

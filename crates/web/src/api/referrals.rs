@@ -10,7 +10,9 @@ use domain::ReferralId;
 use domain::referral::{RawReferral, ReferralNote, ReferralStatus};
 use serde::{Deserialize, Serialize};
 
-use super::shape::{self, ChangeErrors, ClientPath, Created, OnClient, ReadErrors, WriteErrors, each};
+use super::shape::{
+    self, ChangeErrors, ClientPath, Created, OnClient, ReadErrors, WriteErrors, each,
+};
 use crate::error::ApiError;
 use crate::extract::{StrictJson, record_id};
 

@@ -10,7 +10,9 @@ use domain::case::{format_date, parse_case_date};
 use domain::release::{RawRelease, Withdrawal};
 use serde::{Deserialize, Serialize};
 
-use super::shape::{self, ChangeErrors, ClientPath, Created, OnClient, ReadErrors, WriteErrors, each};
+use super::shape::{
+    self, ChangeErrors, ClientPath, Created, OnClient, ReadErrors, WriteErrors, each,
+};
 use crate::error::ApiError;
 use crate::extract::{StrictJson, record_id};
 
@@ -118,7 +120,10 @@ pub(crate) async fn create(
     let partner = match body.partner.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(raw) => Some(raw.parse().map_err(|_| {
-            invalid(domain::InvalidInput::new("partner", "is not a valid identifier"))
+            invalid(domain::InvalidInput::new(
+                "partner",
+                "is not a valid identifier",
+            ))
         })?),
     };
     let starts_on = parse_case_date("starts_on", &body.starts_on).map_err(invalid)?;
