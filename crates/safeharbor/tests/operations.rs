@@ -400,6 +400,10 @@ impl Instance {
     async fn back_to_schema_19(&self) {
         let mut db = self.db().await;
         for sql in [
+            "DROP TABLE referral_steps",
+            "DROP TABLE referrals",
+            "DROP TABLE releases",
+            "DROP TABLE partners",
             "ALTER TABLE notes DROP COLUMN kind",
             "DROP TABLE client_changes",
             "ALTER TABLE clients DROP COLUMN aliases",
