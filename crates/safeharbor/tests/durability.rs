@@ -261,17 +261,15 @@ impl Instance {
 
     /// Adds a case manager and returns their API token (the last line `users add` prints).
     async fn add_case_manager(&self, username: &str) -> String {
+        self.add_staff(username, "case-manager").await
+    }
+
+    /// Adds a member of staff with `role` from the command line: their API token.
+    async fn add_staff(&self, username: &str, role: &str) -> String {
         let out = self
             .cli(
                 "users-add",
-                &[
-                    "users",
-                    "add",
-                    "--username",
-                    username,
-                    "--role",
-                    "case-manager",
-                ],
+                &["users", "add", "--username", username, "--role", role],
             )
             .await;
         assert!(
@@ -1047,6 +1045,7 @@ fn canary_never_reaches_disk_or_logs() {
         let started = Instant::now();
         let instance = Instance::new(None, "debug");
         let token = instance.add_case_manager("lee.c").await;
+        let lead = instance.add_staff("kim.s", "supervisor").await;
         let mut server = instance.serve("canary").await;
         let http = http();
 
@@ -1077,6 +1076,11 @@ fn canary_never_reaches_disk_or_logs() {
         let needs_note = marker("NEEDSNOTE");
         let alias = marker("ALIAS");
         let legal_new = marker("LEGALNEW");
+        let recipient = marker("RECIPIENT");
+        let share_purpose = marker("SHAREPURPOSE");
+        let witness = marker("WITNESS");
+        let referral_note = marker("REFERRALNOTE");
+        let step_note = marker("STEPNOTE");
         let stored = [
             &preferred,
             &legal,
@@ -1094,6 +1098,11 @@ fn canary_never_reaches_disk_or_logs() {
             &needs_note,
             &alias,
             &legal_new,
+            &recipient,
+            &share_purpose,
+            &witness,
+            &referral_note,
+            &step_note,
         ];
 
         // Write them.
@@ -1257,6 +1266,65 @@ fn canary_never_reaches_disk_or_logs() {
             .await
             .unwrap();
         assert_eq!(duplicates["clients"], json!([id]), "{duplicates}");
+        // A release for a partner (the recipient, purpose and witness sealed), a referral under
+        // it (its note sealed) and its sending (the step's note sealed); read back.
+        let post = async |path: &str, who: &str, body: Value| {
+            let response = http
+                .post(server.url(path))
+                .bearer_auth(who)
+                .json(&body)
+                .send()
+                .await
+                .expect("POST");
+            assert!(
+                response.status().is_success(),
+                "{path}: {}",
+                response.status()
+            );
+            response.json::<Value>().await.unwrap_or(Value::Null)
+        };
+        let partner = post(
+            "/api/v1/partners",
+            &lead,
+            json!({"name": "Harbor House", "services": ["D1"]}),
+        )
+        .await;
+        let release = post(
+            &format!("/api/v1/clients/{id}/releases"),
+            &token,
+            json!({"partner": partner["id"], "recipient": recipient, "purpose": share_purpose,
+                   "shares": ["name"], "method": "verbal-with-witness", "witness": witness,
+                   "starts_on": day}),
+        )
+        .await;
+        let referral = post(
+            &format!("/api/v1/clients/{id}/referrals"),
+            &token,
+            json!({"partner": partner["id"], "service": "D1", "shares": ["name"],
+                   "release": release["id"], "note": referral_note}),
+        )
+        .await;
+        let steps = format!(
+            "/api/v1/clients/{id}/referrals/{}/steps",
+            referral["id"].as_str().unwrap()
+        );
+        post(&steps, &token, json!({"status": "sent", "note": step_note})).await;
+        let releases = server.url(&format!("/api/v1/clients/{id}/releases"));
+        let given = read_back(&http, &releases, &token)
+            .await
+            .expect("GET releases");
+        assert_eq!(given["releases"][0]["witness"], witness.as_str(), "{given}");
+        let referrals = server.url(&format!("/api/v1/clients/{id}/referrals"));
+        let made = read_back(&http, &referrals, &token)
+            .await
+            .expect("GET referrals");
+        assert_eq!(
+            made["referrals"][0]["note"],
+            referral_note.as_str(),
+            "{made}"
+        );
+        assert_eq!(made["referrals"][0]["steps"][1]["note"], step_note.as_str());
+
         // A change of the legal name: the old one is kept, sealed, in the history of changes.
         let record = server.url(&format!("/api/v1/clients/{id}"));
         let edited = http
