@@ -1,5 +1,6 @@
-//! Demo data: made-up clients, cases, notes, contacts, services and needs assessments, the same
-//! every time for the same seed. Nothing here describes a real person.
+//! Demo data: made-up clients, cases, notes, contacts, services, needs assessments, partners,
+//! releases and referrals, the same every time for the same seed. Nothing here describes a real
+//! person or organisation.
 
 use app::{App, Caller, NewCase, Purpose};
 use domain::case::{CaseDates, ProgramCode, ProgramName};
@@ -12,9 +13,12 @@ use domain::contact_request::RawContactRequest;
 use domain::legal::{FactSource, Facts};
 use domain::needs::{NeedDomain, RawAnswer, RawAssessment};
 use domain::note::{NewNote, NoteKind, NoteText};
+use domain::partner::RawPartner;
+use domain::referral::{RawReferral, ReferralStatus};
+use domain::release::{RawRelease, Withdrawal};
 use domain::service::{RawService, Units};
 use domain::signin::NewPassword;
-use domain::{ClientId, Role};
+use domain::{ClientId, PartnerId, ReleaseId, Role};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
@@ -181,6 +185,7 @@ pub async fn seed(
         app.put_team_member(admin, team, caller.id, leads).await?;
     }
     let manager = &callers[0];
+    let partners = partners(app, &callers[2]).await?;
     let today = app.now().date();
     for n in 0..clients {
         let first = FIRST.choose(&mut rng).copied().unwrap_or("Alex");
@@ -273,6 +278,8 @@ pub async fn seed(
         if n % 4 == 0 {
             needs(app, manager, id).await?;
             services(app, manager, id, rng.gen_range(1..=SERVICES.len())).await?;
+            let minor = age < 18;
+            referrals(app, manager, id, &partners, n % 8 == 0, minor).await?;
         }
         // Every tenth client has a screening and a determination to look at.
         if n % 10 == 0 {
@@ -410,6 +417,125 @@ async fn services(
         .parse(app.now())?;
         app.record_service(manager, client, service, Purpose::CaseWork)
             .await?;
+    }
+    Ok(())
+}
+
+/// Made-up partners: name, the services they offer, their languages, where, how to reach them.
+const PARTNERS: &[(&str, &[&str], &[&str], &str, &str)] = &[
+    (
+        "Harbor House shelter",
+        &["D1", "D2", "B9"],
+        &["English", "Spanish"],
+        "Cook County",
+        "Intake line (555) 555-0142; ask for the night advocate.",
+    ),
+    (
+        "Northside Community Clinic",
+        &["X6", "C4", "X5"],
+        &["English", "Spanish", "Tagalog"],
+        "North side",
+        "Front desk, say you are from the drop-in; the nurse calls back.",
+    ),
+    (
+        "Immigrant Legal Aid Project",
+        &["B6", "E7", "E11"],
+        &["English", "Spanish", "Tigrinya"],
+        "Statewide",
+        "Secure email intake; the paralegal answers within two days.",
+    ),
+];
+
+/// The demo's partners, added by the supervisor: their ids, in the order of `PARTNERS`.
+async fn partners(app: &App, supervisor: &Caller) -> anyhow::Result<Vec<PartnerId>> {
+    let mut ids = Vec::new();
+    for (name, services, languages, area, reach) in PARTNERS {
+        let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let partner = RawPartner {
+            name,
+            services: &strings(services),
+            languages: &strings(languages),
+            area: Some(area),
+            safe_contact: Some(reach),
+        }
+        .parse()?;
+        ids.push(app.add_partner(supervisor, partner).await?);
+    }
+    Ok(ids)
+}
+
+/// A release for the shelter and a referral there under it, sent and accepted (a `minor` signs
+/// with a guardian); with
+/// `and_withdrawn`, also a release for the legal aid project that the client withdrew by phone
+/// after a referral there was declined (the shelter's stays in force).
+async fn referrals(
+    app: &App,
+    manager: &Caller,
+    client: ClientId,
+    partners: &[PartnerId],
+    and_withdrawn: bool,
+    minor: bool,
+) -> anyhow::Result<()> {
+    // A minor's releases are signed with a parent or guardian who is not a person of concern.
+    let cosigner = if minor { "parent-or-guardian" } else { "none" };
+    let shares = [
+        "name".to_owned(),
+        "needs".to_owned(),
+        "languages".to_owned(),
+    ];
+    let give = async |partner: PartnerId, recipient, purpose| {
+        let release = RawRelease {
+            recipient,
+            purpose,
+            shares: &shares,
+            method: "signed-on-screen",
+            witness: None,
+            cosigner,
+            cosigner_of_concern: false,
+            starts_on: app.now().date(),
+            ends_on: None,
+        }
+        .parse(app.release_days())?;
+        let release = app
+            .record_release(manager, client, Some(partner), release, Purpose::CaseWork)
+            .await?;
+        anyhow::Ok(release)
+    };
+    let refer =
+        async |partner: PartnerId, service: &str, release: ReleaseId, steps: &[ReferralStatus]| {
+            let parts = ["name".to_owned(), "needs".to_owned()];
+            let referral = RawReferral {
+                partner: &partner.to_string(),
+                service,
+                shares: &parts,
+                release: Some(&release.to_string()),
+                note: Some("She asked for this herself and chose what to share."),
+            }
+            .parse()?;
+            let id = app
+                .draft_referral(manager, client, referral, Purpose::CaseWork)
+                .await?;
+            for step in steps {
+                app.step_referral(manager, client, id, *step, None, Purpose::CaseWork)
+                    .await?;
+            }
+            anyhow::Ok(())
+        };
+    use ReferralStatus::{Accepted, Declined, Sent};
+    let shelter = give(partners[0], "Harbor House shelter", "A safe bed this week").await?;
+    refer(partners[0], "D1", shelter, &[Sent, Accepted]).await?;
+    if and_withdrawn {
+        let purpose = "Advice on a T visa";
+        let legal = give(partners[2], "Immigrant Legal Aid Project", purpose).await?;
+        refer(partners[2], "B6", legal, &[Sent, Declined]).await?;
+        app.withdraw_release(
+            manager,
+            client,
+            legal,
+            Withdrawal::ByPhone,
+            Purpose::CaseWork,
+        )
+        .await?;
     }
     Ok(())
 }

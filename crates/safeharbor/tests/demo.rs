@@ -41,7 +41,7 @@ async fn the_demo_accounts_sign_in_with_what_the_demo_prints() {
     );
 
     // Some clients have a screening and a determination to look at, a contact log, services,
-    // and needs assessed twice.
+    // needs assessed twice, and referrals under releases, one of them withdrawn.
     let audit = t.audit().await;
     let assessed = audit.iter().filter(|e| e.action == "need.create").count();
     assert!(assessed >= 2 && assessed % 2 == 0, "{assessed}");
@@ -50,6 +50,10 @@ async fn the_demo_accounts_sign_in_with_what_the_demo_prints() {
         "determination.create",
         "contact.create",
         "service.create",
+        "partner.create",
+        "release.create",
+        "referral.send",
+        "release.withdraw",
     ] {
         assert!(audit.iter().any(|e| e.action == action), "{action}");
     }
