@@ -97,6 +97,8 @@ pub enum Command {
         key_epochs: KeyEpochs,
         #[command(flatten)]
         times: Times,
+        #[command(flatten)]
+        consent: Consent,
     },
     /// Start a server on a throw-away folder with synthetic demo clients, and say how to try it.
     Demo {
@@ -104,6 +106,8 @@ pub enum Command {
         listen: Listen,
         #[command(flatten)]
         times: Times,
+        #[command(flatten)]
+        consent: Consent,
         /// How many synthetic clients to make.
         #[arg(long, default_value_t = 200)]
         clients: u32,
@@ -212,6 +216,20 @@ pub struct Times {
         value_parser = time_zone
     )]
     pub time_zone: domain::time::ProgramZone,
+}
+
+/// The program's rules for consent to share (P22).
+#[derive(Debug, Clone, Args)]
+pub struct Consent {
+    /// How many days a release of information without an end date lasts (the first day among
+    /// them). 90 by default, as Washington State's law has it for a release with no end date.
+    #[arg(
+        long = "release-days",
+        env = "SAFEHARBOR_RELEASE_DAYS",
+        default_value_t = domain::release::DEFAULT_DAYS,
+        value_parser = clap::value_parser!(u16).range(1..=3660)
+    )]
+    pub release_days: u16,
 }
 
 fn time_zone(name: &str) -> Result<domain::time::ProgramZone, String> {

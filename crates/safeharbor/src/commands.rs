@@ -12,8 +12,8 @@ use domain::audit_checkpoint::Checkpoint;
 use domain::case::{ProgramCode, ProgramName};
 
 use crate::cli::{
-    AuditCommand, Checkpoints, Cli, ClientsCommand, Command, KeyEpochs, KeysCommand, Listen,
-    ProgramsCommand, Storage, Times, TokensCommand, UsersCommand,
+    AuditCommand, Checkpoints, Cli, ClientsCommand, Command, Consent, KeyEpochs, KeysCommand,
+    Listen, ProgramsCommand, Storage, Times, TokensCommand, UsersCommand,
 };
 use crate::sealed::{self, SealedFile, open_sealed, restore_drill};
 use crate::{audit_checkpoints, demo, instance, key_epochs, progress, screening};
@@ -26,12 +26,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             checkpoints,
             key_epochs,
             times,
-        } => serve(&storage, &listen, &checkpoints, &key_epochs, times).await,
+            consent,
+        } => {
+            serve(
+                &storage,
+                &listen,
+                &checkpoints,
+                &key_epochs,
+                (times, consent),
+            )
+            .await
+        }
         Command::Demo {
             listen,
             times,
+            consent,
             clients,
-        } => run_demo(&listen, times, clients).await,
+        } => run_demo(&listen, (times, consent), clients).await,
         Command::Users { storage, command } => {
             users(&instance::open(&storage).await?, command).await
         }
@@ -190,7 +201,7 @@ async fn serve(
     listen: &Listen,
     checkpoints: &Checkpoints,
     key_epochs: &KeyEpochs,
-    times: Times,
+    (times, consent): (Times, Consent),
 ) -> anyhow::Result<ExitCode> {
     if app::BENCH_BASELINE && std::env::var_os("SAFEHARBOR_BENCH_BASELINE").is_none() {
         bail!(
@@ -200,7 +211,8 @@ async fn serve(
     let endpoint = endpoint(listen)?;
     let app = instance::open(storage)
         .await?
-        .with_time_zone(times.time_zone);
+        .with_time_zone(times.time_zone)
+        .with_release_days(consent.release_days);
     let first_run = app.first_run_link().await?;
     let checkpoint_file = checkpoints
         .file
@@ -234,7 +246,11 @@ async fn serve(
     .await
 }
 
-async fn run_demo(listen: &Listen, times: Times, clients: u32) -> anyhow::Result<ExitCode> {
+async fn run_demo(
+    listen: &Listen,
+    (times, consent): (Times, Consent),
+    clients: u32,
+) -> anyhow::Result<ExitCode> {
     let endpoint = endpoint(listen)?;
     let dir = tempfile::Builder::new()
         .prefix("safeharbor-demo-")
@@ -247,7 +263,8 @@ async fn run_demo(listen: &Listen, times: Times, clients: u32) -> anyhow::Result
     };
     let app = instance::open(&storage)
         .await?
-        .with_time_zone(times.time_zone);
+        .with_time_zone(times.time_zone)
+        .with_release_days(consent.release_days);
     let bar = progress::bar(Some(u64::from(clients)), "making demo clients");
     let accounts = demo::seed(&app, clients, 2026, |n| bar.set_position(n)).await?;
     bar.finish_and_clear();
