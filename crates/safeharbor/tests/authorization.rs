@@ -105,8 +105,8 @@ const CASES_EACH: usize = 36;
 
 /// How many releases and referrals each client has for the rows that withdraw or send one: one
 /// for every time such a route is asked about the client (at most seven columns each, the
-/// anonymous one twice), with room to spare.
-const RECORDS_EACH: usize = 10;
+/// anonymous one twice, and two such routes each), with room to spare.
+const RECORDS_EACH: usize = 20;
 
 /// The columns of the matrix of routes about one client: who asks, about whom.
 const CLIENT_COLUMNS: [(Person, Target, &str); 20] = [
@@ -183,6 +183,11 @@ const ABOUT_A_CLIENT: &[(&str, [Want; 20])] = &[
     ("POST /app/clients/{id}/cases",                  [Login,  S404, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S404, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
     ("POST /app/clients/{id}/cases/{case}/close",     [Login,  S404, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S404, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
     ("POST /app/clients/{id}/cases/{case}/transfer",  [Login,  S404, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S404, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
+    ("GET /app/clients/{id}/referrals",               [Login,  S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
+    ("POST /app/clients/{id}/releases",               [Login,  S303, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S404, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
+    ("POST /app/clients/{id}/releases/{release}/withdraw", [Login, S303, S303, S404, S404, S303, S404, S303, S404, S404, S303, S303, S303, S404, S404, S404, S303, S404, S404, S404]),
+    ("POST /app/clients/{id}/referrals",              [Login,  S303, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S404, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
+    ("POST /app/clients/{id}/referrals/{referral}/steps", [Login, S303, S404, S404, S404, S303, S404, S404, S404, S404, S303, S404, S404, S404, S404, S404, S303, S404, S404, S404]),
     ("GET /app/clients/{id}/access",                  [Login,  S404, S404, S404, S404,   S404, S404, S404, S404, S404,   S200, S200, S404, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("GET /app/clients/{id}/safety",                  [Login,  S200, S404, S404, S404,   S200, S404, S404, S404, S404,   S200, S404, S404, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /app/clients/{id}/safety",                 [Login,  S303, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S404, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
@@ -859,6 +864,27 @@ impl World {
                 ("note", ""),
             ]),
             "POST /app/clients/{id}/safety" => form(&[("safe_contact", "After 6 pm")]),
+            "POST /app/clients/{id}/releases" => form(&[
+                ("partner", &self.partner),
+                ("recipient", "Harbor House"),
+                ("purpose", "A bed this week"),
+                ("shares", "name"),
+                ("method", "signed-on-screen"),
+                ("cosigner", "none"),
+                ("starts_on", &today),
+                ("ends_on", ""),
+            ]),
+            "POST /app/clients/{id}/releases/{release}/withdraw" => form(&[("how", "in-person")]),
+            "POST /app/clients/{id}/referrals" => form(&[
+                ("partner", &self.partner),
+                ("service", "C4"),
+                ("shares", "name"),
+                ("release", &self.kept_release[&target]),
+                ("note", ""),
+            ]),
+            "POST /app/clients/{id}/referrals/{referral}/steps" => {
+                form(&[("status", "sent"), ("note", "")])
+            }
             "POST /app/clients/{id}/screenings" => {
                 form(&[("instrument", "qyit-4"), ("item.traded-sex", "yes")])
             }

@@ -82,6 +82,9 @@ struct ClientPage {
     /// The cases page: the forms for someone who may open, close or move cases.
     cases_href: String,
     may_change_cases: bool,
+    /// The releases and referrals page, for someone who may read them.
+    referrals_href: Option<String>,
+    may_refer: bool,
     cases: Vec<CaseLine>,
     notes: Vec<NoteLine>,
     /// The contact log, newest first.
@@ -208,6 +211,9 @@ pub(crate) async fn client_page(
             may_edit: may(Action::EditClient),
             cases_href: links::of_client(links::CASES, id),
             may_change_cases: may(Action::WriteCase),
+            referrals_href: may(Action::ReadReferrals)
+                .then(|| links::of_client(links::REFERRALS, id)),
+            may_refer: may(Action::WriteReferral),
             gender: client.gender.map_or("", |g| labelled(GENDERS, g.as_str())),
             age_band: client
                 .age_band

@@ -22,6 +22,7 @@ pub(crate) mod page;
 mod paging;
 mod passkey;
 mod records;
+mod referrals;
 mod requests;
 mod screenings;
 mod services;
@@ -48,6 +49,7 @@ pub(crate) fn routes() -> Router<app::App> {
         .merge(clients::routes())
         .merge(details::routes())
         .merge(cases::routes())
+        .merge(referrals::routes())
         .merge(needs::routes())
         .merge(screenings::routes())
         .merge(determinations::routes())
