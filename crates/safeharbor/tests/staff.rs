@@ -2577,3 +2577,143 @@ async fn a_worker_opens_moves_and_closes_cases_from_the_client_page() {
         );
     }
 }
+
+/// From the client's page to releases and referrals: a release recorded (a refused one back as
+/// typed), a referral drafted under it and sent; the client withdraws the release by phone, and
+/// the next referral's sending is refused with the reason above its form while it stays drafted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_records_a_release_refers_under_it_and_a_withdrawal_stops_the_next_send() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let lead = t.persona("sue.lead", Role::Supervisor).await;
+        let shelter = domain::partner::RawPartner {
+            name: "Harbor House",
+            services: &["D1".to_owned()],
+            languages: &[],
+            area: None,
+            safe_contact: None,
+        };
+        let shelter = t
+            .app
+            .add_partner(&lead.caller, shelter.parse().unwrap())
+            .await
+            .unwrap()
+            .to_string();
+        let (mut staff, rosa) = ana_with_rosa(&t).await;
+        let page = staff.get(&rosa).await.body;
+        assert!(
+            page.contains("Record a release or make a referral"),
+            "{page}"
+        );
+        let here = format!("{rosa}/referrals");
+        let releases = format!("{rosa}/releases");
+        let today = domain::case::format_date(t.app.now().date());
+        let release = |method: &'static str| {
+            vec![
+                ("partner", shelter.clone()),
+                ("recipient", "Dana at Harbor House".to_owned()),
+                ("purpose", "A bed this week".to_owned()),
+                ("shares", "name".to_owned()),
+                ("shares", "needs".to_owned()),
+                ("method", method.to_owned()),
+                ("witness", String::new()),
+                ("cosigner", "none".to_owned()),
+                ("starts_on", today.clone()),
+                ("ends_on", String::new()),
+            ]
+        };
+        let said = release("verbal-with-witness");
+        let said: Vec<(&str, &str)> = said.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let body = refused(
+            &mut staff,
+            (&here, &releases),
+            &said,
+            "witness: must be named for a release given by word of mouth",
+        )
+        .await;
+        assert!(
+            body.contains("value=\"Dana at Harbor House\""),
+            "kept as typed"
+        );
+        assert!(
+            body.contains("id=\"release-share-needs\" name=\"shares\" value=\"needs\" checked")
+        );
+        let signed = release("signed-on-screen");
+        let signed: Vec<(&str, &str)> = signed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let given = staff.submit(&here, &releases, &signed).await;
+        assert_eq!(given.status, StatusCode::SEE_OTHER, "{}", given.body);
+        let page = staff.get(&here).await;
+        assert!(
+            page.body
+                .contains("<strong>Dana at Harbor House</strong> (Harbor House): in force"),
+            "{}",
+            page.body
+        );
+
+        // Two referrals drafted under it; the first sent.
+        let release_id = page
+            .form_actions()
+            .find(|a| a.ends_with("/withdraw"))
+            .unwrap()
+            .split('/')
+            .rev()
+            .nth(1)
+            .unwrap()
+            .to_owned();
+        let referral = [
+            ("partner", shelter.as_str()),
+            ("service", "D1"),
+            ("shares", "name"),
+            ("release", release_id.as_str()),
+            ("note", "Bed from Friday"),
+        ];
+        for _ in 0..2 {
+            let drafted = staff.submit(&here, &here, &referral).await;
+            assert_eq!(drafted.status, StatusCode::SEE_OTHER, "{}", drafted.body);
+        }
+        let page = staff.get(&here).await;
+        let steps: Vec<String> = page
+            .form_actions()
+            .filter(|a| a.ends_with("/steps"))
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(steps.len(), 2, "{}", page.body);
+        let sent = staff
+            .submit(&here, &steps[0], &[("status", "sent"), ("note", "")])
+            .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+
+        // Rosa calls: she takes the release back. From that moment nothing more goes out.
+        let withdraw = format!("{releases}/{release_id}/withdraw");
+        let taken = staff.submit(&here, &withdraw, &[("how", "by-phone")]).await;
+        assert_eq!(taken.status, StatusCode::SEE_OTHER, "{}", taken.body);
+        let page = staff.get(&here).await;
+        assert!(page.body.contains(": withdrawn,"), "{}", page.body);
+        let waiting = page
+            .form_actions()
+            .filter(|a| a.ends_with("/steps"))
+            .find(|a| **a != steps[0])
+            .unwrap()
+            .to_owned();
+        refused(
+            &mut staff,
+            (&here, &waiting),
+            &[("status", "sent"), ("note", "")],
+            "release: was withdrawn",
+        )
+        .await;
+        let page = staff.get(&here).await.body;
+        assert!(page.contains("drafted, not sent"), "{page}");
+        let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
+        let count = |what: &str| actions.iter().filter(|a| *a == what).count();
+        assert_eq!(
+            (
+                count("release.create"),
+                count("referral.create"),
+                count("referral.send"),
+                count("release.withdraw")
+            ),
+            (1, 2, 1, 1)
+        );
+    }
+}
