@@ -108,6 +108,18 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
         .await
         .unwrap();
     let ana = t.persona("ana.m", Role::CaseManager).await;
+    let lead = t.persona("sue.lead", Role::Supervisor).await;
+    let shelter = domain::partner::RawPartner {
+        name: "Harbor House",
+        services: &["D1".to_owned()],
+        languages: &[],
+        area: None,
+        safe_contact: None,
+    };
+    t.app
+        .add_partner(&lead.caller, shelter.parse().unwrap())
+        .await
+        .unwrap();
     let link = t
         .app
         .invite(Some(ana.caller.id), Role::CaseManager)
@@ -261,6 +273,52 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     )
     .await;
     seen(&b, &axe, "cases", &mut problems).await;
+    // A release for the shelter, a referral under it, sent.
+    b.goto(&format!("{client}/referrals")).await;
+    b.execute(
+        "document.getElementById('release-partner').selectedIndex = 1; \
+         document.getElementById('release-share-name').checked = true;",
+        json!([]),
+    )
+    .await;
+    fill(&b, "#release-recipient", "The intake advocate").await;
+    fill(&b, "#release-purpose", "A bed this week").await;
+    b.click(
+        &b.find("form[action$='/releases'] button[type=submit]")
+            .await,
+    )
+    .await;
+    b.wait_for(
+        "the release in force",
+        "return document.body.innerText.includes('The intake advocate (Harbor House): in force');",
+    )
+    .await;
+    b.execute(
+        "document.getElementById('referral-partner').selectedIndex = 1; \
+         document.getElementById('referral-service').value = 'D1'; \
+         document.getElementById('referral-share-name').checked = true; \
+         document.getElementById('referral-release').selectedIndex = 1;",
+        json!([]),
+    )
+    .await;
+    b.click(
+        &b.find("form[action$='/referrals'] button[type=submit]")
+            .await,
+    )
+    .await;
+    b.wait_for(
+        "the referral drafted",
+        "return document.body.innerText.includes('drafted, not sent');",
+    )
+    .await;
+    b.click(&b.find("form[action$='/steps'] button[type=submit]").await)
+        .await;
+    b.wait_for(
+        "the referral sent",
+        "return document.body.innerText.includes('sent, waiting for an answer');",
+    )
+    .await;
+    seen(&b, &axe, "referrals", &mut problems).await;
     b.goto(&t.url("/app/")).await;
     // Waited for, not read at once: under load the caseload can still be loading.
     b.wait_for(

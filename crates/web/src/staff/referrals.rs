@@ -211,9 +211,9 @@ fn part_words(parts: &[SharedPart]) -> String {
 
 fn method_words(method: ReleaseMethod) -> &'static str {
     match method {
-        ReleaseMethod::SignedOnScreen => "signed on screen",
-        ReleaseMethod::PaperScanned => "signed on paper",
-        ReleaseMethod::VerbalWithWitness => "given by word of mouth, with a witness",
+        ReleaseMethod::SignedOnScreen => "Signed on screen",
+        ReleaseMethod::PaperScanned => "Signed on paper",
+        ReleaseMethod::VerbalWithWitness => "Said out loud, with a witness",
     }
 }
 
