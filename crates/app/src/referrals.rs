@@ -24,7 +24,7 @@ const TABLE: &str = "referrals";
 const STEPS: &str = "referral_steps";
 
 /// The most referrals one request returns.
-pub const MAX_REFERRALS: i64 = 200;
+pub const MAX_REFERRALS: i64 = 500;
 
 /// A referral with its history, as a client's page shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]

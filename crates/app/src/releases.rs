@@ -21,7 +21,7 @@ use crate::{App, AppError, Caller, Purpose, Result};
 const TABLE: &str = "releases";
 
 /// The most releases one request returns.
-pub const MAX_RELEASES: i64 = 200;
+pub const MAX_RELEASES: i64 = 500;
 
 /// A release, as a client's page shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -50,12 +50,12 @@ impl RawPartner<'_> {
     pub fn parse(&self) -> Result<NewPartner, InvalidInput> {
         let name = PartnerName::parse(self.name)?;
         let services = parse_list(self.services, "services", MAX_OFFERS, |code| {
-            match code.trim() {
-                "" => Ok(None),
-                code => ServiceCode::parse(code)
-                    .map(Some)
-                    .map_err(|e| InvalidInput::new("services", e.problem)),
+            if code.trim().is_empty() {
+                return Ok(None);
             }
+            ServiceCode::parse(code)
+                .map(Some)
+                .map_err(|e| InvalidInput::new("services", e.problem))
         })?;
         if services.is_empty() {
             return Err(InvalidInput::new(

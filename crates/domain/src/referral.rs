@@ -52,7 +52,7 @@ pub struct NewReferral {
 impl RawReferral<'_> {
     pub fn parse(&self) -> Result<NewReferral, InvalidInput> {
         let partner = id("partner", self.partner)?;
-        let service = ServiceCode::parse(self.service.trim())
+        let service = ServiceCode::parse(self.service)
             .map_err(|e| InvalidInput::new("service", e.problem))?;
         let shares = SharedPart::parse_set(self.shares)?;
         let release = match self.release.map(str::trim) {

@@ -421,8 +421,16 @@ async fn services(
     Ok(())
 }
 
-/// Made-up partners: name, the services they offer, their languages, where, how to reach them.
-const PARTNERS: &[(&str, &[&str], &[&str], &str, &str)] = &[
+/// A made-up partner: name, the services it offers, its languages, where, how to reach it.
+type DemoPartner = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static str,
+    &'static str,
+);
+
+const PARTNERS: &[DemoPartner] = &[
     (
         "Harbor House shelter",
         &["D1", "D2", "B9"],

@@ -232,27 +232,34 @@ fn accepted(doc: &mut Value, today: time::Date) {
     transfer["transferred_on"] =
         json!({ "type": "string", "pattern": dates_pattern(tomorrow, false) });
     transfer["program"] = program;
+    let optional_id = id_pattern(true);
     // A release: its words as free text, what it shares and how it was given as codes, its days
     // from 1900 to 2100 (the end not before the start, which the server checks).
     let release = &mut schemas["ReleaseBody"]["properties"];
     release["recipient"] = text(Recipient::RULE, false);
     release["purpose"] = text(SharePurpose::RULE, false);
     release["witness"] = text(Witness::RULE, true);
-    let parts = codes(SharedPart::ALL.iter().map(|p| p.as_str()));
-    release["shares"] = json!({ "type": "array", "minItems": 1, "items": { "enum": parts } });
+    // A list's blank entries are left out, so an item may be blank.
+    let blank = json!({ "type": "string", "pattern": format!("^[{WHITESPACE}]*$") });
+    let part = json!({ "anyOf": [
+        { "enum": codes(SharedPart::ALL.iter().map(|p| p.as_str())) },
+        blank.clone(),
+    ] });
+    release["shares"] = json!({ "type": "array", "minItems": 1, "items": part.clone() });
     release["method"] = json!({ "enum": codes(ReleaseMethod::ALL.iter().map(|m| m.as_str())) });
     let cosigners = Cosigner::ALL.iter().map(|c| Value::from(c.as_str()));
     release["cosigner"] = json!({ "enum": cosigners.chain([Value::Null]).collect::<Vec<_>>() });
     release["starts_on"] = json!({ "type": "string", "pattern": case_date });
     release["ends_on"] = json!({ "type": ["string", "null"], "pattern": case_date });
-    release["partner"] = json!({ "type": ["string", "null"], "format": "uuid" });
+    // Blank or left out: a recipient outside the directory.
+    release["partner"] = json!({ "type": ["string", "null"], "pattern": optional_id.clone() });
     let withdrawals = codes(Withdrawal::ALL.iter().map(|w| w.as_str()));
     schemas["WithdrawBody"]["properties"]["how"] = json!({ "enum": withdrawals });
     let referral = &mut schemas["ReferralBody"]["properties"];
-    referral["partner"] = json!({ "type": "string", "format": "uuid" });
-    referral["release"] = json!({ "type": ["string", "null"], "format": "uuid" });
+    referral["partner"] = json!({ "type": "string", "pattern": id_pattern(false) });
+    referral["release"] = json!({ "type": ["string", "null"], "pattern": optional_id });
     referral["service"] = json!({ "enum": codes(SERVICE_TYPES.iter().map(|kind| kind.code)) });
-    referral["shares"] = json!({ "type": ["array", "null"], "items": { "enum": parts } });
+    referral["shares"] = json!({ "type": ["array", "null"], "items": part });
     referral["note"] = text(ReferralNote::RULE, true);
     let steps = ReferralStatus::ALL
         .iter()
@@ -266,12 +273,17 @@ fn accepted(doc: &mut Value, today: time::Date) {
         "type": "array",
         "minItems": 1,
         "maxItems": MAX_OFFERS,
-        "items": { "enum": codes(SERVICE_TYPES.iter().map(|kind| kind.code)) },
+        "items": { "anyOf": [
+            { "enum": codes(SERVICE_TYPES.iter().map(|kind| kind.code)) },
+            blank,
+        ] },
     });
+    let mut language = text(Language::RULE, true);
+    language["type"] = json!("string");
     partner["languages"] = json!({
         "type": ["array", "null"],
         "maxItems": MAX_OFFERS,
-        "items": text(Language::RULE, false),
+        "items": language,
     });
     partner["area"] = text(Area::RULE, true);
     partner["safe_contact"] = text(PartnerContact::RULE, true);
@@ -354,6 +366,14 @@ fn accepted(doc: &mut Value, today: time::Date) {
             parameter["schema"] = json!({ "type": "string", "enum": purposes.clone() });
         }
     }
+}
+
+/// An id as the server writes them (lower-case, hyphenated), blanks around it taken away;
+/// blank alone too when `optional` (not given).
+fn id_pattern(optional: bool) -> String {
+    let id = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+    let maybe = if optional { "?" } else { "" };
+    format!("^[{WHITESPACE}]*({id}){maybe}[{WHITESPACE}]*$")
 }
 
 /// The facts file's schema (docs/facts.schema.json), the body of a determination.

@@ -166,7 +166,7 @@ pub(crate) async fn step(
     StrictJson(body): StrictJson<StepBody>,
 ) -> Result<StatusCode, ApiError> {
     let invalid = app::AppError::from;
-    let to = ReferralStatus::parse(body.status.trim()).map_err(invalid)?;
+    let to = ReferralStatus::parse(&body.status).map_err(invalid)?;
     let note = ReferralNote::parse_optional(body.note.as_deref()).map_err(invalid)?;
     let referral: ReferralId = record_id(&path.referral)?;
     on.app

@@ -182,7 +182,7 @@ pub(crate) async fn withdraw(
     Path(path): Path<ReleasePath>,
     StrictJson(body): StrictJson<WithdrawBody>,
 ) -> Result<StatusCode, ApiError> {
-    let how = Withdrawal::parse(body.how.trim()).map_err(app::AppError::from)?;
+    let how = Withdrawal::parse(&body.how).map_err(app::AppError::from)?;
     let release: ReleaseId = record_id(&path.release)?;
     on.app
         .withdraw_release(&on.caller, on.client()?, release, how, on.purpose)

@@ -694,28 +694,19 @@ mod tests {
 
     use super::*;
 
+    /// The codes of a list of (code, words).
+    fn codes<'a>(list: &[(&'a str, &str)]) -> Vec<&'a str> {
+        list.iter().map(|(code, _)| *code).collect()
+    }
+
     #[test]
     fn every_code_has_its_words() {
-        let codes = |list: &[(&str, &str)]| list.iter().map(|(c, _)| *c).collect::<Vec<_>>();
-        let all = |list: &[&str]| list.to_vec();
-        assert_eq!(
-            codes(COSIGNERS),
-            all(&Cosigner::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>())
-        );
-        assert_eq!(
-            codes(METHODS),
-            all(&ReleaseMethod::ALL
-                .iter()
-                .map(|c| c.as_str())
-                .collect::<Vec<_>>())
-        );
-        assert_eq!(
-            codes(WITHDRAWALS),
-            all(&Withdrawal::ALL
-                .iter()
-                .map(|c| c.as_str())
-                .collect::<Vec<_>>())
-        );
+        let cosigners: Vec<&str> = Cosigner::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(codes(COSIGNERS), cosigners);
+        let methods: Vec<&str> = ReleaseMethod::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(codes(METHODS), methods);
+        let ways: Vec<&str> = Withdrawal::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(codes(WITHDRAWALS), ways);
         let parts: Vec<&str> = PARTS.iter().map(|p| p.code).collect();
         let domain: Vec<&str> = SharedPart::ALL.iter().map(|p| p.as_str()).collect();
         assert_eq!(parts, domain);
