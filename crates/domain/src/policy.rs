@@ -350,6 +350,7 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Administrator, NoClient, ManageUsers),
     (Administrator, NoClient, ManageTeams),
     (Supervisor, NoClient, ManagePartners),
+    (Administrator, NoClient, ListPartners),
     (Administrator, NoClient, ManagePartners),
 ];
 

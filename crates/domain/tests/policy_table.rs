@@ -54,7 +54,7 @@ list-contact-requests    N     N     N     -    -
 handle-contact-request   N     N     N     -    -
 manage-users             -     -     -     N    -
 manage-teams             -     -     -     N    -
-list-partners            N     N     N     -    -
+list-partners            N     N     N     N    -
 manage-partners          -     -     N     N    -
 ";
 

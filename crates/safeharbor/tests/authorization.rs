@@ -230,7 +230,9 @@ const BY_ROLE: &[(&str, [Want; 6])] = &[
     ("GET /api/v1/instruments",                 [S401,  S200,  S200,  S200,  S200,  S200]),
     ("GET /api/v1/service-types",               [S401,  S200,  S200,  S200,  S200,  S200]),
     // The directory holds organisations, not clients: kept by supervisors and administrators.
-    ("GET /api/v1/partners",                    [S401,  S200,  S200,  S200,  S403,  S403]),
+    ("GET /api/v1/partners",                    [S401,  S200,  S200,  S200,  S200,  S403]),
+    ("GET /app/partners",                       [Login, S200,  S200,  S200,  S200,  S404]),
+    ("POST /app/partners",                      [Login, S404,  S404,  S303,  S303,  S404]),
     ("POST /api/v1/partners",                   [S401,  S403,  S403,  S201,  S201,  S403]),
     ("POST /api/v1/clients",                    [S401,  S201,  S201,  S201,  S403,  S403]),
     ("GET /api/v1/clients",                     [S401,  S200,  S200,  S200,  S403,  S403]),
@@ -809,6 +811,12 @@ impl World {
             }
             "POST /api/v1/clients/{id}/referrals/{referral}/steps" => {
                 Body::Json(json!({"status": "sent"}))
+            }
+            "POST /app/partners" => {
+                let n = self
+                    .partners_added
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                form(&[("name", &format!("Clinic {n}")), ("services", "B1")])
             }
             "POST /api/v1/partners" => {
                 let n = self

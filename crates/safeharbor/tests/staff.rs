@@ -2717,3 +2717,66 @@ async fn a_worker_records_a_release_refers_under_it_and_a_withdrawal_stops_the_n
         );
     }
 }
+
+/// The partner directory: a supervisor adds a partner (one offering nothing comes back as typed),
+/// a case worker reads it without the form to add, and a data analyst does not reach it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_keeps_the_partner_directory_and_workers_read_it() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (_, sue) = t.enrolled("sue.s", Role::Supervisor).await;
+        let mut lead = Staff::new(&t);
+        lead.sign_in("sue.s", &sue).await;
+        let body = refused(
+            &mut lead,
+            ("/app/partners", "/app/partners"),
+            &[("name", "Harbor House"), ("languages", "Spanish, Tagalog")],
+            "services: must name at least one type of service the partner offers",
+        )
+        .await;
+        assert!(body.contains("value=\"Harbor House\""), "kept as typed");
+        assert!(body.contains("value=\"Spanish, Tagalog\""));
+        let added = lead
+            .submit(
+                "/app/partners",
+                "/app/partners",
+                &[
+                    ("name", "Harbor House"),
+                    ("services", "D1"),
+                    ("services", "B9"),
+                    ("languages", "Spanish, Tagalog"),
+                    ("area", "Cook County"),
+                    ("safe_contact", "Intake line; ask for the night advocate"),
+                ],
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+        let (mut ana, _) = ana_with_rosa(&t).await;
+        let page = ana.get("/app/partners").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body
+                .contains("<strong>Harbor House</strong>, Cook County"),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body
+                .contains("Emergency shelter or safe house; Transportation help")
+        );
+        assert!(page.body.contains("Languages: Spanish, Tagalog."));
+        assert!(
+            !page.body.contains("Add a partner"),
+            "a case worker reads, not adds"
+        );
+        let (_, dan) = t.enrolled("dan.a", Role::DataAnalyst).await;
+        let mut analyst = Staff::new(&t);
+        analyst.sign_in("dan.a", &dan).await;
+        assert_eq!(
+            analyst.get("/app/partners").await.status,
+            StatusCode::NOT_FOUND
+        );
+        let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
+        assert_eq!(actions.iter().filter(|a| *a == "partner.create").count(), 1);
+    }
+}

@@ -319,6 +319,13 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     )
     .await;
     seen(&b, &axe, "referrals", &mut problems).await;
+    b.goto(&t.url("/app/partners")).await;
+    assert!(
+        b.page_source()
+            .await
+            .contains("<strong>Harbor House</strong>")
+    );
+    seen(&b, &axe, "partners", &mut problems).await;
     b.goto(&t.url("/app/")).await;
     // Waited for, not read at once: under load the caseload can still be loading.
     b.wait_for(

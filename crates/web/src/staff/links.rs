@@ -47,6 +47,7 @@ pub(crate) const ASSIGN: &str = "/app/clients/{id}/assign";
 pub(crate) const UNASSIGN: &str = "/app/clients/{id}/unassign";
 pub(crate) const RESTRICT: &str = "/app/clients/{id}/restrict";
 
+pub(crate) const PARTNERS: &str = "/app/partners";
 pub(crate) const TEAM: &str = "/app/team";
 pub(crate) const TEAMS: &str = "/app/admin/teams";
 pub(crate) const TEAM_MEMBERS: &str = "/app/admin/teams/{id}/members";

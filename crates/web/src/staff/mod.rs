@@ -20,6 +20,7 @@ mod needs;
 mod on_client;
 pub(crate) mod page;
 mod paging;
+mod partners;
 mod passkey;
 mod records;
 mod referrals;
@@ -50,6 +51,7 @@ pub(crate) fn routes() -> Router<app::App> {
         .merge(details::routes())
         .merge(cases::routes())
         .merge(referrals::routes())
+        .merge(partners::routes())
         .merge(needs::routes())
         .merge(screenings::routes())
         .merge(determinations::routes())

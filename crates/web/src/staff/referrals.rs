@@ -314,6 +314,8 @@ struct ReferralsPage {
     /// Releases a referral may be drafted under: in force, with their words.
     in_force: Vec<(String, String)>,
     release_days: u16,
+    /// The partner directory's page.
+    directory: &'static str,
     release_form: Option<Typed<ReleaseForm>>,
     referral_form: Option<Typed<ReferralForm>>,
 }
@@ -529,6 +531,7 @@ async fn referrals_page(
             withdrawals: WITHDRAWALS,
             in_force,
             release_days: app.release_days(),
+            directory: links::PARTNERS,
             release_form,
             referral_form,
         },
