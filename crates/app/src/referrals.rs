@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use domain::audit::{Actor, AuditAction};
 use domain::audit_words::under_release;
+use domain::needs::{NeedDomain, NeedLevel};
 use domain::policy::{self, Action, Refusal, Sharing, SharingRefused, Subject};
 use domain::referral::{NewReferral, ReferralNote, ReferralStatus, Waiting, is_overdue};
 use domain::release::{SharedPart, may_share};
@@ -57,7 +58,83 @@ pub struct StepView {
     pub note: Option<String>,
 }
 
+/// What a referral shares, as the partner is given it: each part it names, in lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetView {
+    pub partner_name: String,
+    pub service: ServiceCode,
+    pub release: Option<ReleaseId>,
+    pub parts: Vec<(SharedPart, Vec<String>)>,
+}
+
+/// The most services a sheet lists, newest first.
+const SHEET_SERVICES: i64 = 20;
+
 impl App {
+    /// The referral's sheet: the parts of the record it shares, and nothing else, as the partner
+    /// is to be given them (printed, read out, sent by secure mail). Reading it is client data
+    /// leaving the program, so it is decided like sending (`decide_sharing`), at this moment:
+    /// once the release has ended or was withdrawn, the sheet is refused with the reason. Needs
+    /// are shared as levels (a worker's notes are never on it); legal status has no record of
+    /// its own yet, so it says so.
+    pub async fn referral_sheet(
+        &self,
+        caller: &Caller,
+        client: ClientId,
+        referral: ReferralId,
+        purpose: Purpose,
+    ) -> Result<SheetView> {
+        let mut work = self
+            .client_work(caller, client, &[Action::ReadReferrals])
+            .await?;
+        let Some(row) = work.tx.referral_of(client, referral).await? else {
+            return Err(AppError::NotFound);
+        };
+        let shares = SharedPart::split(&row.shares).map_err(|_| corrupt())?;
+        let release = match row.release_id {
+            Some(id) => Some(release_for(&mut work, id, row.partner_id).await?),
+            None => None,
+        };
+        if let Err(refused) = self.decide_sharing(caller, &work.grant, &shares, release.as_ref()) {
+            return work.refuse(refused, row.release_id).await;
+        }
+        let dek = work.key().await?;
+        let person = App::open_client(&work.grant.row, &dek)?;
+        let mut parts = Vec::new();
+        for part in &shares {
+            let lines = match part {
+                SharedPart::Name => vec![person.preferred_name.clone()],
+                SharedPart::LegalName => person.legal_name.iter().cloned().collect(),
+                SharedPart::DateOfBirth => person.date_of_birth.iter().cloned().collect(),
+                SharedPart::ContactDetails => person.contact.iter().cloned().collect(),
+                SharedPart::Languages => person.languages.clone(),
+                SharedPart::Needs => needs_lines(&mut work, client).await?,
+                SharedPart::Services => service_lines(&mut work, client).await?,
+                SharedPart::Cases => case_lines(&mut work, client).await?,
+                SharedPart::LegalStatus => Vec::new(),
+            };
+            parts.push((*part, lines));
+        }
+        let partner_name = work
+            .tx
+            .partner(row.partner_id)
+            .await?
+            .map(|p| p.name)
+            .unwrap_or_default();
+        let because = match row.release_id.filter(|_| !shares.is_empty()) {
+            Some(id) => under_release(purpose.as_str(), id),
+            None => purpose.as_str().to_owned(),
+        };
+        work.done_because(AuditAction::ReferralSheet, &because)
+            .await?;
+        Ok(SheetView {
+            partner_name,
+            service: ServiceCode::parse(&row.service).map_err(|_| corrupt())?,
+            release: row.release_id,
+            parts,
+        })
+    }
+
     /// Drafts a referral. One that shares part of the record names a release of this client's,
     /// given for this partner, that allows it now (it is asked again when the referral is sent).
     pub async fn draft_referral(
@@ -307,11 +384,66 @@ async fn release_for(
     }
 }
 
+/// The client's current needs as levels, the most pressing first (never the notes).
+async fn needs_lines(work: &mut ClientWork<'_>, client: ClientId) -> Result<Vec<String>> {
+    let latest = work.tx.needs_page(client, 1, 0).await?;
+    let mut lines: Vec<(usize, String)> = Vec::new();
+    for answer in latest.iter().flat_map(|a| &a.answers) {
+        let (Ok(domain), Ok(level)) = (
+            NeedDomain::parse(&answer.domain),
+            NeedLevel::parse(&answer.level),
+        ) else {
+            return Err(corrupt());
+        };
+        let rank = match level {
+            NeedLevel::Urgent => 0,
+            NeedLevel::SomeNeed => 1,
+            _ => continue,
+        };
+        lines.push((rank, format!("{}: {}", domain.label(), level.label())));
+    }
+    lines.sort();
+    Ok(lines.into_iter().map(|(_, line)| line).collect())
+}
+
+/// The cases, by their programs' names, with their days.
+async fn case_lines(work: &mut ClientWork<'_>, client: ClientId) -> Result<Vec<String>> {
+    let programs: HashMap<String, String> = work
+        .tx
+        .programs()
+        .await?
+        .into_iter()
+        .map(|p| (p.code, p.name))
+        .collect();
+    let cases = work.tx.cases(client).await?;
+    Ok(cases
+        .into_iter()
+        .map(|c| {
+            let program = programs.get(&c.program).unwrap_or(&c.program);
+            match c.closed_on {
+                Some(closed) => format!("{program}: {} to {closed}", c.opened_on),
+                None => format!("{program}: since {}", c.opened_on),
+            }
+        })
+        .collect())
+}
+
+/// The services given, newest first: day and type (never the notes).
+async fn service_lines(work: &mut ClientWork<'_>, client: ClientId) -> Result<Vec<String>> {
+    let rows = work.tx.services_page(client, SHEET_SERVICES, 0).await?;
+    rows.into_iter()
+        .map(|row| {
+            let code = ServiceCode::parse(&row.code).map_err(|_| corrupt())?;
+            Ok(format!("{}: {}", row.delivered_on, code.kind().label))
+        })
+        .collect()
+}
+
 impl ClientWork<'_> {
     /// Commits the audit event of a refused share (naming the release it was asked under) and
     /// answers as the decision says: "not found" for a caller who may not share this record at
     /// all, the reason for one whom no release allows.
-    async fn refuse(self, refused: SharingRefused, release: Option<ReleaseId>) -> Result<()> {
+    async fn refuse<T>(self, refused: SharingRefused, release: Option<ReleaseId>) -> Result<T> {
         let (refusal, answer) = match refused {
             SharingRefused::Access(refusal) => (refusal, AppError::NotFound),
             SharingRefused::Consent(why) => (

@@ -133,6 +133,7 @@ pub enum AuditAction {
     ReferralList,
     ReferralStep,
     ReferralSend,
+    ReferralSheet,
 }
 
 impl AuditAction {
@@ -230,6 +231,7 @@ impl AuditAction {
             AuditAction::ReferralList => "referral.list",
             AuditAction::ReferralStep => "referral.step",
             AuditAction::ReferralSend => "referral.send",
+            AuditAction::ReferralSheet => "referral.sheet",
         }
     }
 }
@@ -275,6 +277,10 @@ pub const DESCRIBED: &[(&str, &str)] = &[
         "sent a referral, sharing part of the record",
     ),
     ("referral.step", "recorded a referral's next step"),
+    (
+        "referral.sheet",
+        "opened a referral's sheet, sharing part of the record",
+    ),
     ("referral.list", "read the referrals"),
     ("screening.create", "recorded a screening"),
     ("screening.list", "read the screenings"),

@@ -2020,6 +2020,21 @@ async fn a_referral_is_sent_only_while_its_release_is_in_force() {
             sent.target.as_deref(),
             Some(&*format!("client:{}", w.client))
         );
+        // Its sheet, what the partner is given: the parts it names and nothing else.
+        let sheet_of = |referral: &str| format!("/referrals/{referral}/sheet");
+        let (status, sheet) = on_client(&w, &w.client, &sheet_of(&first), None).await;
+        assert_eq!(status, StatusCode::OK, "{sheet}");
+        assert_eq!(sheet["parts"], json!([{"part": "name", "lines": ["Rosa"]}]));
+        assert_eq!(
+            (&sheet["partner_name"], &sheet["release"]),
+            (&json!("Harbor House"), &json!(short))
+        );
+        let events = w.t.audit().await;
+        let read = events.last().unwrap();
+        assert_eq!(
+            (read.action.as_str(), read.purpose.clone()),
+            ("referral.sheet", format!("case-work; release:{short}"))
+        );
 
         // Three days on, the release has ended: the next send is refused with that reason.
         w.t.clock.advance_days(3);
@@ -2032,6 +2047,12 @@ async fn a_referral_is_sent_only_while_its_release_is_in_force() {
         assert_eq!(
             refusal.purpose,
             format!("refused:no-consent:share-outside; release:{short}")
+        );
+        // The sheet of the referral sent before is refused now too: nothing more goes out.
+        let (field, message) = refused(on_client(&w, &w.client, &sheet_of(&first), None).await);
+        assert_eq!(
+            (field.as_str(), message.contains("has expired")),
+            ("release", true)
         );
         let (_, listed) = on_client(&w, &w.client, "/referrals", None).await;
         let still = listed["referrals"]

@@ -105,8 +105,8 @@ const CASES_EACH: usize = 36;
 
 /// How many releases and referrals each client has for the rows that withdraw or send one: one
 /// for every time such a route is asked about the client (at most seven columns each, the
-/// anonymous one twice, and two such routes each), with room to spare.
-const RECORDS_EACH: usize = 20;
+/// anonymous one twice, and up to three such routes each), with room to spare.
+const RECORDS_EACH: usize = 30;
 
 /// The columns of the matrix of routes about one client: who asks, about whom.
 const CLIENT_COLUMNS: [(Person, Target, &str); 20] = [
@@ -165,6 +165,8 @@ const ABOUT_A_CLIENT: &[(&str, [Want; 20])] = &[
     ("GET /api/v1/clients/{id}/referrals",            [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /api/v1/clients/{id}/referrals",           [S401,   S201, S404, S404, S404,   S201, S404, S404, S404, S404,   S201, S404, S404, S404, S404, S404,   S201,   S404, S404,   S404]),
     // Sending a referral shares the client's name under their release: only those assigned.
+    // The sheet is what the partner is given: shared, so only by those assigned.
+    ("GET /api/v1/clients/{id}/referrals/{referral}/sheet", [S401, S200, S404, S404, S404, S200, S404, S404, S404, S404, S200, S404, S404, S404, S404, S404, S200, S404, S404, S404]),
     ("POST /api/v1/clients/{id}/referrals/{referral}/steps", [S401, S204, S404, S404, S404, S204, S404, S404, S404, S404, S204, S404, S404, S404, S404, S404, S204, S404, S404, S404]),
     ("GET /api/v1/clients/{id}/screenings",           [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /api/v1/clients/{id}/screenings",          [S401,   S201, S404, S404, S404,   S201, S404, S404, S404, S404,   S201, S404, S404, S404, S404, S404,   S201,   S404, S404,   S404]),

@@ -66,6 +66,10 @@ pub(crate) fn routes() -> Router<app::App> {
             "/clients/{id}/referrals/{referral}/steps",
             post(referrals::step),
         )
+        .route(
+            "/clients/{id}/referrals/{referral}/sheet",
+            get(referrals::sheet),
+        )
         .route("/partners", post(partners::create).get(partners::list))
         .route("/instruments", get(screenings::instruments))
         .route("/service-types", get(services::types))

@@ -174,3 +174,55 @@ pub(crate) async fn step(
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// One part of the record on a referral's sheet.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct SheetPart {
+    /// name, legal-name, date-of-birth, contact-details, languages, needs, services, cases or
+    /// legal-status.
+    part: &'static str,
+    /// What the record holds of it (none: nothing recorded).
+    lines: Vec<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct SheetResponse {
+    partner_name: String,
+    service: &'static str,
+    service_label: &'static str,
+    /// The release it is shared under (none when it shares nothing).
+    release: Option<String>,
+    /// The parts the referral shares, and nothing else.
+    parts: Vec<SheetPart>,
+}
+
+#[utoipa::path(get, operation_id = "referralSheet", path = "/api/v1/clients/{id}/referrals/{referral}/sheet", tag = "referrals",
+    params(ClientPath, ReferralPath),
+    responses((status = 200, description = "What the referral shares, as the partner is given it", body = SheetResponse),
+        (status = 422, description = "No release in force allows it now (it ended or was withdrawn)", body = crate::error::ErrorBody),
+        ReadErrors),
+    security(("bearer" = [])))]
+pub(crate) async fn sheet(
+    on: OnClient,
+    Path(path): Path<ReferralPath>,
+) -> Result<Json<SheetResponse>, ApiError> {
+    let referral: ReferralId = record_id(&path.referral)?;
+    let sheet = on
+        .app
+        .referral_sheet(&on.caller, on.client()?, referral, on.purpose)
+        .await?;
+    Ok(Json(SheetResponse {
+        partner_name: sheet.partner_name,
+        service: sheet.service.as_str(),
+        service_label: sheet.service.kind().label,
+        release: sheet.release.map(|id| id.to_string()),
+        parts: sheet
+            .parts
+            .into_iter()
+            .map(|(part, lines)| SheetPart {
+                part: part.as_str(),
+                lines,
+            })
+            .collect(),
+    }))
+}
