@@ -105,8 +105,8 @@ const CASES_EACH: usize = 36;
 
 /// How many releases and referrals each client has for the rows that withdraw or send one: one
 /// for every time such a route is asked about the client (at most seven columns each, the
-/// anonymous one twice, and up to three such routes each), with room to spare.
-const RECORDS_EACH: usize = 30;
+/// anonymous one twice, and up to four such routes each), with room to spare.
+const RECORDS_EACH: usize = 40;
 
 /// The columns of the matrix of routes about one client: who asks, about whom.
 const CLIENT_COLUMNS: [(Person, Target, &str); 20] = [
@@ -189,6 +189,7 @@ const ABOUT_A_CLIENT: &[(&str, [Want; 20])] = &[
     ("POST /app/clients/{id}/releases",               [Login,  S303, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S404, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
     ("POST /app/clients/{id}/releases/{release}/withdraw", [Login, S303, S303, S404, S404, S303, S404, S303, S404, S404, S303, S303, S303, S404, S404, S404, S303, S404, S404, S404]),
     ("POST /app/clients/{id}/referrals",              [Login,  S303, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S404, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
+    ("GET /app/clients/{id}/referrals/{referral}/sheet", [Login, S200, S404, S404, S404, S200, S404, S404, S404, S404, S200, S404, S404, S404, S404, S404, S200, S404, S404, S404]),
     ("POST /app/clients/{id}/referrals/{referral}/steps", [Login, S303, S404, S404, S404, S303, S404, S404, S404, S404, S303, S404, S404, S404, S404, S404, S303, S404, S404, S404]),
     ("GET /app/clients/{id}/access",                  [Login,  S404, S404, S404, S404,   S404, S404, S404, S404, S404,   S200, S200, S404, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("GET /app/clients/{id}/safety",                  [Login,  S200, S404, S404, S404,   S200, S404, S404, S404, S404,   S200, S404, S404, S404, S404, S404,   S200,   S404, S404,   S404]),

@@ -2683,6 +2683,20 @@ async fn a_worker_records_a_release_refers_under_it_and_a_withdrawal_stops_the_n
             .await;
         assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
 
+        // The sheet the partner is given: the name and nothing else.
+        let sheet = steps[0].replace("/steps", "/sheet");
+        let shown = staff.get(&sheet).await;
+        assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+        assert!(
+            shown.body.contains("<dt>The name they use</dt>"),
+            "{}",
+            shown.body
+        );
+        assert!(
+            !shown.body.contains("<dt>Needs</dt>"),
+            "only what the referral names"
+        );
+
         // Rosa calls: she takes the release back. From that moment nothing more goes out.
         let withdraw = format!("{releases}/{release_id}/withdraw");
         let taken = staff.submit(&here, &withdraw, &[("how", "by-phone")]).await;
@@ -2704,6 +2718,13 @@ async fn a_worker_records_a_release_refers_under_it_and_a_withdrawal_stops_the_n
         .await;
         let page = staff.get(&here).await.body;
         assert!(page.contains("drafted, not sent"), "{page}");
+        let again = staff.get(&sheet).await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            again.body.contains("release: was withdrawn"),
+            "{}",
+            again.body
+        );
         let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
         let count = |what: &str| actions.iter().filter(|a| *a == what).count();
         assert_eq!(
@@ -2711,9 +2732,10 @@ async fn a_worker_records_a_release_refers_under_it_and_a_withdrawal_stops_the_n
                 count("release.create"),
                 count("referral.create"),
                 count("referral.send"),
-                count("release.withdraw")
+                count("release.withdraw"),
+                count("referral.sheet")
             ),
-            (1, 2, 1, 1)
+            (1, 2, 1, 1, 1)
         );
     }
 }

@@ -318,7 +318,49 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
         "return document.body.innerText.includes('sent, waiting for an answer');",
     )
     .await;
+    // The partner accepts; the sheet they are given holds the name and nothing else.
+    b.execute(
+        "document.querySelector('form[action$=\\'/steps\\'] select').value = 'accepted';",
+        json!([]),
+    )
+    .await;
+    b.click(&b.find("form[action$='/steps'] button[type=submit]").await)
+        .await;
+    b.wait_for(
+        "the referral accepted",
+        "return document.body.innerText.includes('accepted since');",
+    )
+    .await;
     seen(&b, &axe, "referrals", &mut problems).await;
+    let sheet = b
+        .execute(
+            "return document.querySelector('a[href$=\\'/sheet\\']').href;",
+            json!([]),
+        )
+        .await;
+    let sheet = sheet.as_str().unwrap().to_owned();
+    b.goto(&sheet).await;
+    assert!(b.page_source().await.contains("<dt>The name they use</dt>"));
+    seen(&b, &axe, "referral-sheet", &mut problems).await;
+    // The client calls and takes the release back: the next share is refused.
+    b.goto(&format!("{client}/referrals")).await;
+    b.click(
+        &b.find("form[action$='/withdraw'] button[type=submit]")
+            .await,
+    )
+    .await;
+    b.wait_for(
+        "the release withdrawn",
+        "return document.body.innerText.includes(': withdrawn,');",
+    )
+    .await;
+    b.goto(&sheet).await;
+    assert!(
+        b.page_source()
+            .await
+            .contains("This sheet cannot be shared now"),
+        "the sheet after the withdrawal"
+    );
     b.goto(&t.url("/app/partners")).await;
     assert!(
         b.page_source()

@@ -34,6 +34,7 @@ pub(crate) const CASE_CLOSE: &str = "/app/clients/{id}/cases/{case}/close";
 pub(crate) const CASE_TRANSFER: &str = "/app/clients/{id}/cases/{case}/transfer";
 pub(crate) const REFERRALS: &str = "/app/clients/{id}/referrals";
 pub(crate) const REFERRAL_STEPS: &str = "/app/clients/{id}/referrals/{referral}/steps";
+pub(crate) const REFERRAL_SHEET: &str = "/app/clients/{id}/referrals/{referral}/sheet";
 pub(crate) const RELEASES: &str = "/app/clients/{id}/releases";
 pub(crate) const RELEASE_WITHDRAW: &str = "/app/clients/{id}/releases/{release}/withdraw";
 pub(crate) const SCREENINGS: &str = "/app/clients/{id}/screenings";

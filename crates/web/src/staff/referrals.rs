@@ -27,6 +27,7 @@ pub(crate) fn routes() -> Router<app::App> {
         .route(links::RELEASES, post(give))
         .route(links::RELEASE_WITHDRAW, post(withdraw))
         .route(links::REFERRAL_STEPS, post(step))
+        .route(links::REFERRAL_SHEET, get(sheet))
 }
 
 /// A posted form as its fields in order: a list's boxes share a name.
@@ -277,6 +278,8 @@ struct StepLine {
 }
 
 struct ReferralLine {
+    /// The sheet the partner is given, for someone who may share the record.
+    sheet: Option<String>,
     partner: String,
     service: String,
     status: &'static str,
@@ -443,6 +446,8 @@ async fn referrals_page(
                 next
             });
             ReferralLine {
+                sheet: may(Action::ShareOutside)
+                    .then(|| two_ids(links::REFERRAL_SHEET, id, "{referral}", r.id)),
                 partner: r.partner_name.clone(),
                 service: format!("{} {}", r.service.as_str(), r.service.kind().label),
                 status: status_words(r.status),
@@ -688,6 +693,68 @@ async fn step(
         Returned::Step(referral, form, p)
     })
     .await
+}
+
+#[derive(Template)]
+#[template(path = "staff/referral_sheet.html")]
+struct SheetPage {
+    chrome: Option<Chrome>,
+    name: String,
+    partner: String,
+    service: String,
+    parts: Vec<(&'static str, Vec<String>)>,
+    back: String,
+}
+
+/// The referral's sheet, what the partner is given: only while a release allows it (P22).
+async fn sheet(
+    State(app): State<app::App>,
+    RecordIds(id, referral): RecordIds<ClientId, ReferralId>,
+    signed_in: SignedIn,
+) -> Response {
+    let caller = &signed_in.caller;
+    let purpose = app::Purpose::CaseWork;
+    let sheet = match app.referral_sheet(caller, id, referral, purpose).await {
+        Ok(sheet) => sheet,
+        Err(app::AppError::Invalid(problem)) => {
+            return page::message(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "This sheet cannot be shared now",
+                &format!(
+                    "Nothing of the record was shown. The {problem}: ask the person whether they want to give a new release."
+                ),
+            );
+        }
+        Err(err) => return page::failure(err),
+    };
+    let name = sheet
+        .parts
+        .iter()
+        .find(|(part, _)| *part == SharedPart::Name)
+        .and_then(|(_, lines)| lines.first().cloned())
+        .unwrap_or_else(|| "the person".to_owned());
+    let parts = sheet
+        .parts
+        .into_iter()
+        .map(|(part, lines)| {
+            let label = PARTS
+                .iter()
+                .find(|p| p.code == part.as_str())
+                .map_or("", |p| p.label);
+            (label, lines)
+        })
+        .collect();
+    render(
+        axum::http::StatusCode::OK,
+        &SheetPage {
+            chrome: Some(signed_in.chrome(Place::Elsewhere)),
+            name,
+            partner: sheet.partner_name,
+            service: format!("{} {}", sheet.service.as_str(), sheet.service.kind().label),
+            parts,
+            back: links::of_client(links::REFERRALS, id),
+        },
+    )
 }
 
 /// The coded lists must offer every code the domain has, and only those.
