@@ -13,6 +13,9 @@
 #   --staff-pages     also load the staff web pages, signed in through a sign-up link with a
 #                     session cookie: GET /app/ (the caseload page), POST /app/search (a part of
 #                     a name, over the whole caseload) and GET /app/clients/{id}
+#   --record-service  also record services: POST /api/v1/clients/{id}/services (today, C4, 30
+#                     minutes) over the clients, at --service-connections connections (default
+#                     16): a write, sealed nothing, one durable commit and audit event each
 #   --duration D      wrk duration per run (default 15s)
 #   --connections C   wrk connections (default 64)
 #   --threads T       wrk threads (default 2)
@@ -49,6 +52,8 @@ BUILD=1
 KEEP=0
 OTHER_CLIENTS=0
 STAFF_PAGES=0
+RECORD_SERVICE=0
+SERVICE_CONNECTIONS=16
 BIN_OVERRIDE=""
 
 while [ $# -gt 0 ]; do
@@ -64,7 +69,9 @@ while [ $# -gt 0 ]; do
         --keep) KEEP=1; shift ;;
         --other-clients) OTHER_CLIENTS=$2; shift 2 ;;
         --staff-pages) STAFF_PAGES=1; shift ;;
-        -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+        --record-service) RECORD_SERVICE=1; shift ;;
+        --service-connections) SERVICE_CONNECTIONS=$2; shift 2 ;;
+        -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
         *) echo "read-client.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -279,13 +286,14 @@ run() {
     echo "uptime after: $(uptime)"
 }
 
-# check_run NAME: fails the summary if the last run completed nothing or answered anything but 200.
+# check_run NAME: fails the summary if the last run completed nothing or answered anything but
+# what it expects (200, or the wrk script's BENCH_STATUS).
 check_run() {
     if [ "${LAST_REQUESTS:-0}" = 0 ]; then
         echo "$1 FAILED: no request completed in $DURATION (the server stalled)"
         return 1
     elif [ "$LAST_NON2XX" != 0 ]; then
-        echo "$1 FAILED: $LAST_NON2XX responses were not 200"
+        echo "$1 FAILED: $LAST_NON2XX responses were not the status expected"
         return 1
     fi
 }
@@ -297,6 +305,21 @@ IDS_FILE="$TMP/ids.txt" BENCH_TOKEN="$TOKEN" \
 READ_RATE=$LAST_RATE
 READ_OK=1
 check_run "PROTECTED READ" || READ_OK=0
+
+SERVICE_OK=1
+if [ "$RECORD_SERVICE" = 1 ]; then
+    TODAY=$(date -u +%F)
+    READ_CONNECTIONS=$CONNECTIONS
+    CONNECTIONS=$SERVICE_CONNECTIONS
+    IDS_FILE="$TMP/ids.txt" BENCH_TOKEN="$TOKEN" BENCH_SUFFIX=/services BENCH_STATUS=201 \
+        BENCH_JSON="{\"delivered_on\": \"$TODAY\", \"code\": \"C4\", \"minutes\": 30}" \
+        run "record a service: POST /api/v1/clients/{id}/services over $CLIENTS clients" "" \
+        -s "$ROOT/bench/read-client.lua"
+    CONNECTIONS=$READ_CONNECTIONS
+    SERVICE_RATE=$LAST_RATE
+    SERVICE_P99=$(awk '$1 == "99%" {print $2}' "$TMP/wrk.txt")
+    check_run "RECORD A SERVICE" || SERVICE_OK=0
+fi
 
 STAFF_OK=1
 if [ "$STAFF_PAGES" = 1 ]; then
@@ -340,9 +363,12 @@ time "$BIN" audit verify "${STORAGE[@]}"
 log "summary"
 echo "healthz:        $HEALTHZ_RATE requests/s (context only)"
 echo "protected read: $READ_RATE requests/s ($(if [ "$READ_OK" = 1 ]; then echo "all 200"; else echo "FAILED, see above"; fi))"
+if [ "$RECORD_SERVICE" = 1 ]; then
+    echo "record service: $SERVICE_RATE requests/s at $SERVICE_CONNECTIONS connections, p99 $SERVICE_P99"
+fi
 if [ "$STAFF_PAGES" = 1 ]; then
     echo "caseload page:  $CASELOAD_RATE requests/s, p99 $CASELOAD_P99"
     echo "name search:    $SEARCH_RATE requests/s, p99 $SEARCH_P99"
     echo "client page:    $CLIENT_PAGE_RATE requests/s, p99 $CLIENT_PAGE_P99"
 fi
-[ "$READ_OK" = 1 ] && [ "$STAFF_OK" = 1 ]
+[ "$READ_OK" = 1 ] && [ "$SERVICE_OK" = 1 ] && [ "$STAFF_OK" = 1 ]
