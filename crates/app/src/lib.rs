@@ -53,7 +53,7 @@ pub use needs::{MAX_ASSESSMENTS, NeedAnswerView, NeedsAssessmentView, NeedsPage}
 pub use notes::{MAX_NOTES, NoteView};
 pub use partners::PartnerView;
 pub use record::{ClientRecord, ScreeningSummary};
-pub use referrals::{MAX_REFERRALS, ReferralView, SheetView, StepView};
+pub use referrals::{MAX_REFERRALS, OverdueReferral, ReferralView, SheetView, StepView};
 pub use releases::{MAX_RELEASES, ReleaseView};
 pub use safety::SafetyView;
 pub use screenings::ScreeningView;

@@ -67,10 +67,79 @@ pub struct SheetView {
     pub parts: Vec<(SharedPart, Vec<String>)>,
 }
 
+/// A referral of the caller's caseload that waits too long, and whose it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverdueReferral {
+    pub client: ClientId,
+    pub client_name: String,
+    pub partner_name: String,
+    pub service: ServiceCode,
+    pub status: ReferralStatus,
+    /// Since when it has waited.
+    pub since: Timestamp,
+}
+
+/// The most overdue referrals one list holds, the longest waiting first.
+pub const MAX_OVERDUE: i64 = 200;
+
 /// The most services a sheet lists, newest first.
 const SHEET_SERVICES: i64 = 20;
 
 impl App {
+    /// The referrals of the caller's caseload that wait too long for the partner's answer or for
+    /// the service (`referral::Waiting`), the longest waiting first, each with the client's name:
+    /// what to chase today. Audited as one list, as the caseload is.
+    pub async fn overdue_referrals(
+        &self,
+        caller: &Caller,
+        purpose: Purpose,
+    ) -> Result<Vec<OverdueReferral>> {
+        self.grant_role(caller, Action::ListCaseload)?;
+        let (now, waiting) = (self.now(), Waiting::default());
+        let before = (
+            now.plus_days(-waiting.for_an_answer),
+            now.plus_days(-waiting.for_the_service),
+        );
+        let mut tx = self.store().write().await?;
+        let rows = tx.overdue_referrals(caller.id, before, MAX_OVERDUE).await?;
+        let mut clients: Vec<ClientId> = rows.iter().map(|r| r.client_id).collect();
+        clients.sort();
+        clients.dedup();
+        let lines = tx.client_lines(&clients).await?;
+        let partners: HashMap<PartnerId, String> = tx
+            .partners()
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect();
+        let actor = Actor::User(caller.id);
+        let listed = AuditAction::ReferralOverdueList;
+        self.audit(&mut tx, actor, listed, None, purpose.as_str())
+            .await?;
+        tx.commit().await?;
+        // Opened once the audit event is durable, outside the transaction.
+        let names: HashMap<ClientId, String> = self
+            .summaries(&lines)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.preferred_name))
+            .collect();
+        rows.into_iter()
+            // A client whose name no longer opens is being erased: not listed.
+            .filter_map(|row| names.get(&row.client_id).cloned().map(|name| (row, name)))
+            .map(|(row, client_name)| {
+                Ok(OverdueReferral {
+                    client: row.client_id,
+                    client_name,
+                    partner_name: partners.get(&row.partner_id).cloned().unwrap_or_default(),
+                    service: ServiceCode::parse(&row.service).map_err(|_| corrupt())?,
+                    status: ReferralStatus::parse(&row.status).map_err(|_| corrupt())?,
+                    since: row.status_at,
+                })
+            })
+            .collect()
+    }
+
     /// The referral's sheet: the parts of the record it shares, and nothing else, as the partner
     /// is to be given them (printed, read out, sent by secure mail). Reading it is client data
     /// leaving the program, so it is decided like sending (`decide_sharing`), at this moment:

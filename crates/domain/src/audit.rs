@@ -134,6 +134,7 @@ pub enum AuditAction {
     ReferralStep,
     ReferralSend,
     ReferralSheet,
+    ReferralOverdueList,
 }
 
 impl AuditAction {
@@ -232,6 +233,7 @@ impl AuditAction {
             AuditAction::ReferralStep => "referral.step",
             AuditAction::ReferralSend => "referral.send",
             AuditAction::ReferralSheet => "referral.sheet",
+            AuditAction::ReferralOverdueList => "referral.overdue-list",
         }
     }
 }
@@ -282,6 +284,10 @@ pub const DESCRIBED: &[(&str, &str)] = &[
         "opened a referral's sheet, sharing part of the record",
     ),
     ("referral.list", "read the referrals"),
+    (
+        "referral.overdue-list",
+        "listed the referrals waiting too long in their caseload",
+    ),
     ("screening.create", "recorded a screening"),
     ("screening.list", "read the screenings"),
     ("screening.draft-save", "saved a screening in progress"),

@@ -235,6 +235,7 @@ const BY_ROLE: &[(&str, [Want; 6])] = &[
     // The directory holds organisations, not clients: kept by supervisors and administrators.
     ("GET /api/v1/partners",                    [S401,  S200,  S200,  S200,  S200,  S403]),
     ("GET /app/partners",                       [Login, S200,  S200,  S200,  S200,  S404]),
+    ("GET /app/work",                           [Login, S200,  S200,  S200,  S404,  S404]),
     ("POST /app/partners",                      [Login, S404,  S404,  S303,  S303,  S404]),
     ("POST /api/v1/partners",                   [S401,  S403,  S403,  S201,  S201,  S403]),
     ("POST /api/v1/clients",                    [S401,  S201,  S201,  S201,  S403,  S403]),

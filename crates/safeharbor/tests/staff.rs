@@ -2802,3 +2802,118 @@ async fn a_supervisor_keeps_the_partner_directory_and_workers_read_it() {
         assert_eq!(actions.iter().filter(|a| *a == "partner.create").count(), 1);
     }
 }
+
+/// Sends a referral of `client` to `partner` from `by`, sharing the name under a release given now.
+async fn referral_sent(
+    t: &TestApp,
+    by: &app::Caller,
+    client: domain::ClientId,
+    partner: domain::PartnerId,
+) {
+    let shares = ["name".to_owned()];
+    let release = domain::release::RawRelease {
+        recipient: "Intake",
+        purpose: "A bed",
+        shares: &shares,
+        method: "signed-on-screen",
+        witness: None,
+        cosigner: "none",
+        cosigner_of_concern: false,
+        starts_on: t.app.now().date(),
+        ends_on: None,
+    }
+    .parse(90)
+    .unwrap();
+    let purpose = app::Purpose::CaseWork;
+    let release = t
+        .app
+        .record_release(by, client, Some(partner), release, purpose)
+        .await
+        .unwrap();
+    let referral = domain::referral::RawReferral {
+        partner: &partner.to_string(),
+        service: "D1",
+        shares: &shares,
+        release: Some(&release.to_string()),
+        note: None,
+    }
+    .parse()
+    .unwrap();
+    let id = t
+        .app
+        .draft_referral(by, client, referral, purpose)
+        .await
+        .unwrap();
+    let sent = domain::referral::ReferralStatus::Sent;
+    t.app
+        .step_referral(by, client, id, sent, None, purpose)
+        .await
+        .unwrap();
+}
+
+/// What is waiting: a worker sees the referrals of their own caseload that wait too long (two
+/// weeks without an answer), not newer ones, and not another worker's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_sees_the_referrals_of_their_caseload_that_wait_too_long() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let lead = t.persona("sue.lead", Role::Supervisor).await;
+        let shelter = domain::partner::RawPartner {
+            name: "Harbor House",
+            services: &["D1".to_owned()],
+            languages: &[],
+            area: None,
+            safe_contact: None,
+        };
+        let shelter = t
+            .app
+            .add_partner(&lead.caller, shelter.parse().unwrap())
+            .await
+            .unwrap();
+        let ben = t.persona("ben.m", Role::CaseManager).await;
+        let (ana, secret) = t.enrolled("ana.m", Role::CaseManager).await;
+        let mut staff = Staff::new(&t);
+        staff.sign_in("ana.m", &secret).await;
+        let rosa = record_rosa(&mut staff).await;
+        let rosa_id: domain::ClientId = rosa.rsplit('/').next().unwrap().parse().unwrap();
+        let ana = ana.caller;
+        let page = staff.get("/app/work").await;
+        assert!(
+            page.body.contains("Nothing is waiting too long."),
+            "{}",
+            page.body
+        );
+        let mara = t
+            .recorded(
+                &ben.caller,
+                domain::client::RawClient {
+                    preferred_name: "Mara".into(),
+                    ..Default::default()
+                },
+            )
+            .await;
+        referral_sent(&t, &ben.caller, mara, shelter).await;
+        referral_sent(&t, &ana, rosa_id, shelter).await;
+        t.clock.advance_days(15);
+        referral_sent(&t, &ana, rosa_id, shelter).await;
+        // Two weeks on, the session has ended: Ana signs in again.
+        let mut staff = Staff::new(&t);
+        staff.sign_in("ana.m", &secret).await;
+        let page = staff.get("/app/work").await.body;
+        assert_eq!(
+            page.matches("/referrals\">").count(),
+            1,
+            "one waits too long: {page}"
+        );
+        assert!(page.contains(">Rosa</a>: Harbor House, for Emergency shelter or safe house, waiting for an answer since"), "{page}");
+        assert!(!page.contains("Mara"), "another worker's client");
+        let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
+        assert_eq!(
+            actions
+                .iter()
+                .filter(|a| *a == "referral.overdue-list")
+                .count(),
+            2
+        );
+    }
+}

@@ -1,6 +1,6 @@
 //! The partner directory, a client's releases of information, and their referrals with each step.
 
-use domain::{ClientId, PartnerId, ReferralId, ReleaseId};
+use domain::{ClientId, PartnerId, ReferralId, ReleaseId, Timestamp, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -326,6 +326,42 @@ impl Reads {
             .await?
             .iter()
             .map(step)
+            .collect()
+    }
+}
+
+impl Reads {
+    /// The referrals of `user`'s caseload that wait too long: sent and unanswered since before
+    /// `answer_before`, or accepted and not yet given since before `service_before`; the longest
+    /// waiting first, at most `limit`. Erased clients' are left out.
+    pub async fn overdue_referrals(
+        &mut self,
+        user: UserId,
+        (answer_before, service_before): (Timestamp, Timestamp),
+        limit: i64,
+    ) -> Result<Vec<ReferralRow>> {
+        let columns = REFERRAL_COLUMNS
+            .split(", ")
+            .map(|c| format!("r.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {columns} FROM referrals r \
+             JOIN assignments a ON a.client_id = r.client_id AND a.user_id = $1 \
+             JOIN clients c ON c.id = r.client_id AND c.erased_at IS NULL \
+             WHERE (r.status = 'sent' AND r.status_at <= $2) \
+                OR (r.status = 'accepted' AND r.status_at <= $3) \
+             ORDER BY r.status_at, r.id LIMIT $4"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user.to_string())
+            .bind(answer_before.unix_millis())
+            .bind(service_before.unix_millis())
+            .bind(limit)
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(referral)
             .collect()
     }
 }

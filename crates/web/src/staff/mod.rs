@@ -33,6 +33,7 @@ pub(crate) use session::same_origin;
 mod setup;
 mod teams;
 mod typed;
+mod work;
 
 use axum::Router;
 use axum::routing::get;
@@ -52,6 +53,7 @@ pub(crate) fn routes() -> Router<app::App> {
         .merge(cases::routes())
         .merge(referrals::routes())
         .merge(partners::routes())
+        .merge(work::routes())
         .merge(needs::routes())
         .merge(screenings::routes())
         .merge(determinations::routes())
