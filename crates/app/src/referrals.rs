@@ -12,6 +12,7 @@ use domain::referral::{NewReferral, ReferralNote, ReferralStatus, Waiting, is_ov
 use domain::release::{SharedPart, may_share};
 use domain::service::ServiceCode;
 use domain::{ClientId, InvalidInput, PartnerId, ReferralId, ReferralStepId, ReleaseId, Timestamp};
+use store::Caseload;
 use store::rows::{ReferralRow, ReferralStepRow, ReleaseRow};
 
 use crate::access::ClientGrant;
@@ -95,13 +96,32 @@ impl App {
         purpose: Purpose,
     ) -> Result<Vec<OverdueReferral>> {
         self.grant_role(caller, Action::ListCaseload)?;
+        self.waiting_too_long(caller, Caseload::Own, purpose).await
+    }
+
+    /// The same for the clients of the teams the caller leads (assigned to someone else there),
+    /// for a supervisor to see what their team has waiting.
+    pub async fn team_overdue_referrals(&self, caller: &Caller) -> Result<Vec<OverdueReferral>> {
+        self.grant_role(caller, Action::ListTeamCaseload)?;
+        self.waiting_too_long(caller, Caseload::Led, Purpose::Supervision)
+            .await
+    }
+
+    async fn waiting_too_long(
+        &self,
+        caller: &Caller,
+        whose: Caseload,
+        purpose: Purpose,
+    ) -> Result<Vec<OverdueReferral>> {
         let (now, waiting) = (self.now(), Waiting::default());
         let before = (
             now.plus_days(-waiting.for_an_answer),
             now.plus_days(-waiting.for_the_service),
         );
         let mut tx = self.store().write().await?;
-        let rows = tx.overdue_referrals(caller.id, before, MAX_OVERDUE).await?;
+        let rows = tx
+            .overdue_referrals((caller.id, whose), before, MAX_OVERDUE)
+            .await?;
         let mut clients: Vec<ClientId> = rows.iter().map(|r| r.client_id).collect();
         clients.sort();
         clients.dedup();

@@ -26,6 +26,7 @@ mod erasure;
 mod needs;
 mod programs;
 mod referrals;
+pub use referrals::Caseload;
 mod screening;
 mod services;
 

@@ -4,6 +4,7 @@ use domain::{ClientId, PartnerId, ReferralId, ReleaseId, Timestamp, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::teams::SUPERVISED_FROM;
 use super::{Reads, Tx, opt_parsed, opt_ts, parsed, ts};
 use crate::Result;
 use crate::rows::{PartnerRow, ReferralRow, ReferralStepRow, ReleaseRow, WithdrawalRow};
@@ -330,13 +331,23 @@ impl Reads {
     }
 }
 
+/// Whose referrals a list of those waiting too long is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caseload {
+    /// The clients assigned to the person.
+    Own,
+    /// The clients of the teams the person leads, assigned to someone else there (not a
+    /// restricted record, which only those assigned reach).
+    Led,
+}
+
 impl Reads {
-    /// The referrals of `user`'s caseload that wait too long: sent and unanswered since before
-    /// `answer_before`, or accepted and not yet given since before `service_before`; the longest
-    /// waiting first, at most `limit`. Erased clients' are left out.
+    /// The referrals of `user`'s caseload (`whose`) that wait too long: sent and unanswered since
+    /// before `answer_before`, or accepted and not yet given since before `service_before`; the
+    /// longest waiting first, at most `limit`. Erased clients' are left out.
     pub async fn overdue_referrals(
         &mut self,
-        user: UserId,
+        (user, whose): (UserId, Caseload),
         (answer_before, service_before): (Timestamp, Timestamp),
         limit: i64,
     ) -> Result<Vec<ReferralRow>> {
@@ -345,12 +356,25 @@ impl Reads {
             .map(|c| format!("r.{}", c.trim()))
             .collect::<Vec<_>>()
             .join(", ");
+        let clients = match whose {
+            Caseload::Own => {
+                "SELECT a.client_id FROM assignments a WHERE a.user_id = $1".to_owned()
+            }
+            Caseload::Led => format!(
+                "SELECT a.client_id {SUPERVISED_FROM} AND lead.user_id = $1 \
+                 AND a.client_id NOT IN (SELECT client_id FROM assignments WHERE user_id = $1)"
+            ),
+        };
+        let restricted = match whose {
+            Caseload::Own => "",
+            Caseload::Led => "AND c.restricted = 0",
+        };
         let sql = format!(
             "SELECT {columns} FROM referrals r \
-             JOIN assignments a ON a.client_id = r.client_id AND a.user_id = $1 \
-             JOIN clients c ON c.id = r.client_id AND c.erased_at IS NULL \
-             WHERE (r.status = 'sent' AND r.status_at <= $2) \
-                OR (r.status = 'accepted' AND r.status_at <= $3) \
+             JOIN clients c ON c.id = r.client_id AND c.erased_at IS NULL {restricted} \
+             WHERE r.client_id IN ({clients}) \
+               AND ((r.status = 'sent' AND r.status_at <= $2) \
+                 OR (r.status = 'accepted' AND r.status_at <= $3)) \
              ORDER BY r.status_at, r.id LIMIT $4"
         );
         sqlx::query(sqlx::AssertSqlSafe(sql))

@@ -1,6 +1,7 @@
 //! What is waiting (`/app/work`): the referrals of one's caseload that wait too long for the
 //! partner's answer or for the service, the longest waiting first, so that a worker knows whom
-//! to chase today. Only one's own caseload: a name is shown only to someone who may see it.
+//! to chase today; for a team lead, also those of the teams they lead (not a restricted record).
+//! A name is shown only to someone who may see that client.
 
 use askama::Template;
 use axum::Router;
@@ -8,6 +9,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
+
+use domain::policy::{Action, Relationship, permits};
 
 use super::links;
 use super::page::{self, Chrome, Place, render};
@@ -31,6 +34,8 @@ struct WaitingLine {
 struct WorkPage {
     chrome: Option<Chrome>,
     referrals: Vec<WaitingLine>,
+    /// For a team lead: what waits on the teams they lead.
+    team: Option<Vec<WaitingLine>>,
 }
 
 async fn work(State(app): State<app::App>, signed_in: SignedIn) -> Response {
@@ -39,8 +44,32 @@ async fn work(State(app): State<app::App>, signed_in: SignedIn) -> Response {
         Ok(overdue) => overdue,
         Err(err) => return page::failure(err),
     };
+    let leads = permits(
+        caller.role,
+        Relationship::NoClient,
+        Action::ListTeamCaseload,
+    );
+    let team = if leads {
+        match app.team_overdue_referrals(caller).await {
+            Ok(overdue) => Some(lines(&signed_in, overdue)),
+            Err(err) => return page::failure(err),
+        }
+    } else {
+        None
+    };
+    render(
+        StatusCode::OK,
+        &WorkPage {
+            chrome: Some(signed_in.chrome(Place::Elsewhere)),
+            referrals: lines(&signed_in, overdue),
+            team,
+        },
+    )
+}
+
+fn lines(signed_in: &SignedIn, overdue: Vec<app::OverdueReferral>) -> Vec<WaitingLine> {
     let zone = signed_in.zone();
-    let referrals = overdue
+    overdue
         .into_iter()
         .map(|r| {
             let what = match r.status {
@@ -55,12 +84,5 @@ async fn work(State(app): State<app::App>, signed_in: SignedIn) -> Response {
                 waits: format!("waiting for {what} since {}", zone.day(r.since)),
             }
         })
-        .collect();
-    render(
-        StatusCode::OK,
-        &WorkPage {
-            chrome: Some(signed_in.chrome(Place::Elsewhere)),
-            referrals,
-        },
-    )
+        .collect()
 }
