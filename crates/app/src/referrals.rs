@@ -7,10 +7,11 @@ use std::collections::HashMap;
 use domain::audit::{Actor, AuditAction};
 use domain::audit_words::under_release;
 use domain::needs::{NeedDomain, NeedLevel};
-use domain::policy::{self, Action, Refusal, Sharing, SharingRefused, Subject};
+use domain::policy::{self, Action, Refusal, Subject};
 use domain::referral::{NewReferral, ReferralNote, ReferralStatus, Waiting, is_overdue};
 use domain::release::{SharedPart, may_share};
 use domain::service::ServiceCode;
+use domain::sharing::{self, Sharing, SharingRefused};
 use domain::{ClientId, InvalidInput, PartnerId, ReferralId, ReferralStepId, ReleaseId, Timestamp};
 use store::Caseload;
 use store::rows::{ReferralRow, ReferralStepRow, ReleaseRow};
@@ -432,7 +433,7 @@ impl App {
         .await
     }
 
-    /// The one decision for client data leaving the program (`policy::decide_sharing`), made in
+    /// The one decision for client data leaving the program (`sharing::decide_sharing`), made in
     /// the transaction that will send it, at this moment, from the facts access was granted on.
     fn decide_sharing(
         &self,
@@ -455,7 +456,8 @@ impl App {
             at: self.now(),
             zone: self.time_zone(),
         };
-        policy::decide_sharing(caller.role, Subject::Client(Some(grant.facts)), sharing).map(|_| ())
+        sharing::decide_sharing(caller.role, Subject::Client(Some(grant.facts)), sharing)
+            .map(|_| ())
     }
 }
 

@@ -23,6 +23,7 @@ pub mod referral;
 pub mod release;
 pub mod role;
 pub mod service;
+pub mod sharing;
 pub mod signin;
 pub mod text;
 pub mod time;

@@ -2,7 +2,7 @@
 //! or closed without service. Each step is one of the moves below and nothing else, so that a
 //! referral's history always reads as something that happened. A referral that shares anything
 //! about the client is sent only under a release in force at that moment that names each part it
-//! shares (P22: `crate::release::may_share`, asked by `crate::policy::decide_sharing`); one that
+//! shares (P22: `crate::release::may_share`, asked by `crate::sharing::decide_sharing`); one that
 //! shares nothing (the client calls the partner themself) needs none. Pure: the time of every
 //! decision is passed in.
 

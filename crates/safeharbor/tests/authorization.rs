@@ -510,19 +510,7 @@ async fn world(engine: Engine) -> World {
     let mut releases = BTreeMap::from([(Nobody, vec![NOBODY.to_owned()])]);
     let mut kept_release = BTreeMap::from([(Nobody, NOBODY.to_owned())]);
     let mut referrals = BTreeMap::from([(Nobody, vec![NOBODY.to_owned()])]);
-    let shelter = domain::partner::RawPartner {
-        name: "Harbor House",
-        services: &["C4".to_owned()],
-        languages: &[],
-        area: None,
-        safe_contact: None,
-    };
-    let partner = t
-        .app
-        .add_partner(&caller(Sue), shelter.parse().unwrap())
-        .await
-        .unwrap()
-        .to_string();
+    let partner = t.harbor_house(&caller(Sue)).await.to_string();
     for (target, name, by) in recorders {
         let made = api(
             &t,

@@ -2586,19 +2586,7 @@ async fn a_worker_records_a_release_refers_under_it_and_a_withdrawal_stops_the_n
     for engine in engines() {
         let t = TestApp::start(engine).await;
         let lead = t.persona("sue.lead", Role::Supervisor).await;
-        let shelter = domain::partner::RawPartner {
-            name: "Harbor House",
-            services: &["D1".to_owned()],
-            languages: &[],
-            area: None,
-            safe_contact: None,
-        };
-        let shelter = t
-            .app
-            .add_partner(&lead.caller, shelter.parse().unwrap())
-            .await
-            .unwrap()
-            .to_string();
+        let shelter = t.harbor_house(&lead.caller).await.to_string();
         let (mut staff, rosa) = ana_with_rosa(&t).await;
         let page = staff.get(&rosa).await.body;
         assert!(
@@ -2858,18 +2846,7 @@ async fn a_worker_sees_the_referrals_of_their_caseload_that_wait_too_long() {
     for engine in engines() {
         let t = TestApp::start(engine).await;
         let lead = t.persona("sue.lead", Role::Supervisor).await;
-        let shelter = domain::partner::RawPartner {
-            name: "Harbor House",
-            services: &["D1".to_owned()],
-            languages: &[],
-            area: None,
-            safe_contact: None,
-        };
-        let shelter = t
-            .app
-            .add_partner(&lead.caller, shelter.parse().unwrap())
-            .await
-            .unwrap();
+        let shelter = t.harbor_house(&lead.caller).await;
         let ben = t.persona("ben.m", Role::CaseManager).await;
         let (ana, secret) = t.enrolled("ana.m", Role::CaseManager).await;
         let mut staff = Staff::new(&t);

@@ -109,17 +109,7 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
         .unwrap();
     let ana = t.persona("ana.m", Role::CaseManager).await;
     let lead = t.persona("sue.lead", Role::Supervisor).await;
-    let shelter = domain::partner::RawPartner {
-        name: "Harbor House",
-        services: &["D1".to_owned()],
-        languages: &[],
-        area: None,
-        safe_contact: None,
-    };
-    t.app
-        .add_partner(&lead.caller, shelter.parse().unwrap())
-        .await
-        .unwrap();
+    t.harbor_house(&lead.caller).await;
     let link = t
         .app
         .invite(Some(ana.caller.id), Role::CaseManager)

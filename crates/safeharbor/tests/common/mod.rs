@@ -225,6 +225,22 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Harbor House, a shelter, added to the partner directory by `by` (a supervisor).
+    pub async fn harbor_house(&self, by: &app::Caller) -> domain::PartnerId {
+        let partner = domain::partner::RawPartner {
+            name: "Harbor House",
+            services: &["D1".to_owned()],
+            languages: &[],
+            area: None,
+            safe_contact: None,
+        };
+        let partner = partner.parse().expect("a partner");
+        self.app
+            .add_partner(by, partner)
+            .await
+            .expect("add a partner")
+    }
+
     /// Every audit event so far, oldest first.
     pub async fn audit(&self) -> Vec<store::rows::AuditRow> {
         let mut tx = self.app.store().read().await.expect("tx");

@@ -266,16 +266,8 @@ impl Reads {
         client: ClientId,
         id: ReleaseId,
     ) -> Result<Option<ReleaseRow>> {
-        let sql =
-            format!("SELECT {RELEASE_COLUMNS} FROM releases WHERE id = $1 AND client_id = $2");
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id.to_string())
-            .bind(client.to_string())
-            .fetch_optional(&mut *self.inner)
-            .await?
-            .as_ref()
-            .map(release)
-            .transpose()
+        let table = ("releases", RELEASE_COLUMNS);
+        self.one_of(table, client, &id.to_string(), release).await
     }
 
     /// A page of a client's referrals, newest first.
@@ -294,15 +286,27 @@ impl Reads {
         client: ClientId,
         id: ReferralId,
     ) -> Result<Option<ReferralRow>> {
-        let sql =
-            format!("SELECT {REFERRAL_COLUMNS} FROM referrals WHERE id = $1 AND client_id = $2");
+        let table = ("referrals", REFERRAL_COLUMNS);
+        self.one_of(table, client, &id.to_string(), referral).await
+    }
+
+    /// The row `id` of `table` (its `columns`) if it is `client`'s: one client's records are
+    /// never reached by way of another's.
+    async fn one_of<T>(
+        &mut self,
+        (table, columns): (&str, &str),
+        client: ClientId,
+        id: &str,
+        read: fn(&AnyRow) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let sql = format!("SELECT {columns} FROM {table} WHERE id = $1 AND client_id = $2");
         sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id.to_string())
+            .bind(id)
             .bind(client.to_string())
             .fetch_optional(&mut *self.inner)
             .await?
             .as_ref()
-            .map(referral)
+            .map(read)
             .transpose()
     }
 
