@@ -135,6 +135,11 @@ pub enum AuditAction {
     ReferralSend,
     ReferralSheet,
     ReferralOverdueList,
+    PlanRead,
+    PlanGoalCreate,
+    PlanStepCreate,
+    PlanStepUpdate,
+    PlanReview,
 }
 
 impl AuditAction {
@@ -234,6 +239,11 @@ impl AuditAction {
             AuditAction::ReferralSend => "referral.send",
             AuditAction::ReferralSheet => "referral.sheet",
             AuditAction::ReferralOverdueList => "referral.overdue-list",
+            AuditAction::PlanRead => "plan.read",
+            AuditAction::PlanGoalCreate => "plan.goal-create",
+            AuditAction::PlanStepCreate => "plan.step-create",
+            AuditAction::PlanStepUpdate => "plan.step-update",
+            AuditAction::PlanReview => "plan.review",
         }
     }
 }
@@ -266,6 +276,11 @@ pub const DESCRIBED: &[(&str, &str)] = &[
     ("service.list", "read the services"),
     ("need.create", "recorded a needs assessment"),
     ("need.list", "read the needs assessments"),
+    ("plan.read", "read the service plan"),
+    ("plan.goal-create", "set a goal of the service plan"),
+    ("plan.step-create", "added a step to the service plan"),
+    ("plan.step-update", "recorded where a step of the service plan stands"),
+    ("plan.review", "recorded a review of the service plan"),
     ("case.create", "opened a case"),
     ("case.close", "closed a case"),
     ("case.transfer", "moved a case to another program"),

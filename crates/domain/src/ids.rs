@@ -106,6 +106,18 @@ id_type!(
     ReferralStepId
 );
 id_type!(
+    /// One goal of a client's service plan, in their own words.
+    GoalId
+);
+id_type!(
+    /// One step towards a goal of a client's service plan.
+    PlanStepId
+);
+id_type!(
+    /// One review of a client's service plan with them.
+    PlanReviewId
+);
+id_type!(
     /// A safe-contact request from the public pages. Its data key is kept in the key store under
     /// `client_key_slot`, the id the person gets if the request becomes a client record.
     ContactRequestId

@@ -18,6 +18,7 @@ pub mod legal;
 pub mod needs;
 pub mod note;
 pub mod partner;
+pub mod plan;
 pub mod policy;
 pub mod referral;
 pub mod release;
@@ -30,7 +31,7 @@ pub mod time;
 
 pub use ids::{
     CaseId, ClientChangeId, ClientId, ContactId, ContactRequestId, DeterminationId,
-    EmergencyAccessId, NeedsAssessmentId, NoteId, PartnerId, ReferralId, ReferralStepId, ReleaseId,
+    EmergencyAccessId, GoalId, NeedsAssessmentId, NoteId, PartnerId, PlanReviewId, PlanStepId, ReferralId, ReferralStepId, ReleaseId,
     ScreeningId, ServiceId, TeamId, TokenId, UserId,
 };
 pub use role::Role;

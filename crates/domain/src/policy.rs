@@ -74,6 +74,10 @@ actions! {
     ReadNeeds => "read-needs", "read the needs assessments",
     /// Record a needs assessment (or a reassessment) of a client.
     WriteNeeds => "write-needs", "assess needs",
+    /// See a client's service plan: their goals, the steps towards them and the reviews.
+    ReadPlan => "read-plan", "read the service plan",
+    /// Set a goal with the client, add or update a step, record a review of the plan.
+    WritePlan => "write-plan", "work on the service plan",
     /// See a client's releases of information: who may receive what, until when.
     ReadReleases => "read-releases", "read the releases of information",
     /// Record a release of information the client gave.
@@ -143,6 +147,8 @@ impl Action {
                 | Action::WriteService
                 | Action::ReadNeeds
                 | Action::WriteNeeds
+                | Action::ReadPlan
+                | Action::WritePlan
                 | Action::ReadReleases
                 | Action::WriteRelease
                 | Action::WithdrawRelease
@@ -176,7 +182,9 @@ use Role::*;
 /// and assigns the work; erasing a record stays with a supervisor assigned to it. Logging a
 /// contact (or an attempt) and recording a service go with adding a note (a crisis met under
 /// emergency access is a service given), and reading them with reading the notes; assessing
-/// needs and reading the assessments go the same way. Editing a
+/// needs and reading the assessments go the same way. A service plan is read as the notes are and
+/// worked on by whoever is assigned or leads their team (a plan is made with the client, not in an
+/// emergency hour). Editing a
 /// client's details goes with changing their safety flags, not with running a case: whoever is
 /// assigned, outreach included (they take the intake, and are often the first to learn another
 /// name the person goes by, which duplicate search must then find). Not a supervisor over a
@@ -202,6 +210,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, Assigned, WriteService),
     (CaseManager, Assigned, ReadNeeds),
     (CaseManager, Assigned, WriteNeeds),
+    (CaseManager, Assigned, ReadPlan),
+    (CaseManager, Assigned, WritePlan),
     (CaseManager, Assigned, ReadReleases),
     (CaseManager, Assigned, WriteRelease),
     (CaseManager, Assigned, WithdrawRelease),
@@ -231,6 +241,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Outreach, Assigned, WriteService),
     (Outreach, Assigned, ReadNeeds),
     (Outreach, Assigned, WriteNeeds),
+    (Outreach, Assigned, ReadPlan),
+    (Outreach, Assigned, WritePlan),
     (Outreach, Assigned, ReadReleases),
     (Outreach, Assigned, WriteRelease),
     (Outreach, Assigned, WithdrawRelease),
@@ -259,6 +271,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Assigned, WriteService),
     (Supervisor, Assigned, ReadNeeds),
     (Supervisor, Assigned, WriteNeeds),
+    (Supervisor, Assigned, ReadPlan),
+    (Supervisor, Assigned, WritePlan),
     (Supervisor, Assigned, ReadReleases),
     (Supervisor, Assigned, WriteRelease),
     (Supervisor, Assigned, WithdrawRelease),
@@ -287,6 +301,8 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Supervises, WriteService),
     (Supervisor, Supervises, ReadNeeds),
     (Supervisor, Supervises, WriteNeeds),
+    (Supervisor, Supervises, ReadPlan),
+    (Supervisor, Supervises, WritePlan),
     (Supervisor, Supervises, ReadReleases),
     (Supervisor, Supervises, WithdrawRelease),
     (Supervisor, Supervises, ReadReferrals),
@@ -305,6 +321,7 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, Emergency, WriteService),
     (CaseManager, Emergency, ReadNeeds),
     (CaseManager, Emergency, WriteNeeds),
+    (CaseManager, Emergency, ReadPlan),
     (CaseManager, Emergency, ReadReleases),
     (CaseManager, Emergency, WithdrawRelease),
     (CaseManager, Emergency, ReadReferrals),
@@ -321,6 +338,7 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Outreach, Emergency, WriteService),
     (Outreach, Emergency, ReadNeeds),
     (Outreach, Emergency, WriteNeeds),
+    (Outreach, Emergency, ReadPlan),
     (Outreach, Emergency, ReadReleases),
     (Outreach, Emergency, WithdrawRelease),
     (Outreach, Emergency, ReadReferrals),
@@ -337,6 +355,7 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Emergency, WriteService),
     (Supervisor, Emergency, ReadNeeds),
     (Supervisor, Emergency, WriteNeeds),
+    (Supervisor, Emergency, ReadPlan),
     (Supervisor, Emergency, ReadReleases),
     (Supervisor, Emergency, WithdrawRelease),
     (Supervisor, Emergency, ReadReferrals),

@@ -28,6 +28,8 @@ read-services            AE    AE    ASE   -    -
 write-service            AE    AE    ASE   -    -
 read-needs               AE    AE    ASE   -    -
 write-needs              AE    AE    ASE   -    -
+read-plan                AE    AE    ASE   -    -
+write-plan               A     A     AS    -    -
 read-releases            AE    AE    ASE   -    -
 write-release            A     A     A     -    -
 withdraw-release         AE    AE    ASE   -    -
