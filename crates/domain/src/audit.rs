@@ -279,7 +279,10 @@ pub const DESCRIBED: &[(&str, &str)] = &[
     ("plan.read", "read the service plan"),
     ("plan.goal-create", "set a goal of the service plan"),
     ("plan.step-create", "added a step to the service plan"),
-    ("plan.step-update", "recorded where a step of the service plan stands"),
+    (
+        "plan.step-update",
+        "recorded where a step of the service plan stands",
+    ),
     ("plan.review", "recorded a review of the service plan"),
     ("case.create", "opened a case"),
     ("case.close", "closed a case"),

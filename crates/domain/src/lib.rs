@@ -31,8 +31,8 @@ pub mod time;
 
 pub use ids::{
     CaseId, ClientChangeId, ClientId, ContactId, ContactRequestId, DeterminationId,
-    EmergencyAccessId, GoalId, NeedsAssessmentId, NoteId, PartnerId, PlanReviewId, PlanStepId, ReferralId, ReferralStepId, ReleaseId,
-    ScreeningId, ServiceId, TeamId, TokenId, UserId,
+    EmergencyAccessId, GoalId, NeedsAssessmentId, NoteId, PartnerId, PlanReviewId, PlanStepId,
+    ReferralId, ReferralStepId, ReleaseId, ScreeningId, ServiceId, TeamId, TokenId, UserId,
 };
 pub use role::Role;
 pub use time::Timestamp;

@@ -193,11 +193,9 @@ impl RawGoal<'_> {
         let words = GoalWords::parse(self.words)?;
         let need = match self.need.map(str::trim) {
             None | Some("") => None,
-            Some(raw) => Some(
-                NeedDomain::parse(raw).map_err(|_| {
-                    InvalidInput::new("need", "must be one of the needs assessment's domains")
-                })?,
-            ),
+            Some(raw) => Some(NeedDomain::parse(raw).map_err(|_| {
+                InvalidInput::new("need", "must be one of the needs assessment's domains")
+            })?),
         };
         let set_on = not_after_today("set_on", self.set_on, now)?;
         if self.steps.len() > MAX_FIRST_STEPS {
@@ -382,18 +380,36 @@ mod tests {
     #[test]
     fn a_goal_with_no_words_or_a_step_out_of_order_names_its_field() {
         let refused = |raw: RawGoal<'static>| raw.parse(NOW).unwrap_err().field;
-        assert_eq!(refused(RawGoal { words: "  ", ..goal(vec![]) }), "words");
-        assert_eq!(refused(RawGoal { need: Some("rent"), ..goal(vec![]) }), "need");
+        assert_eq!(
+            refused(RawGoal {
+                words: "  ",
+                ..goal(vec![])
+            }),
+            "words"
+        );
+        assert_eq!(
+            refused(RawGoal {
+                need: Some("rent"),
+                ..goal(vec![])
+            }),
+            "need"
+        );
         let tomorrow_everywhere = date!(2026 - 12 - 05);
         assert_eq!(
-            refused(RawGoal { set_on: tomorrow_everywhere, ..goal(vec![]) }),
+            refused(RawGoal {
+                set_on: tomorrow_everywhere,
+                ..goal(vec![])
+            }),
             "set_on"
         );
         let before = step("worker", date!(2026 - 11 - 30));
         assert_eq!(refused(goal(vec![before])), "steps.target_on");
         let nobody = step("landlord", date!(2026 - 12 - 15));
         assert_eq!(refused(goal(vec![nobody])), "steps.owner");
-        let no_words = RawStep { words: "", ..step("client", date!(2026 - 12 - 15)) };
+        let no_words = RawStep {
+            words: "",
+            ..step("client", date!(2026 - 12 - 15))
+        };
         assert_eq!(refused(goal(vec![no_words])), "steps.words");
         let too_many = vec![step("client", date!(2026 - 12 - 15)); MAX_FIRST_STEPS + 1];
         assert_eq!(refused(goal(too_many)), "steps");
@@ -408,11 +424,26 @@ mod tests {
             unnamed.parse(date!(2026 - 12 - 01)).unwrap_err().field,
             "steps.partner"
         );
-        let named = RawStep { partner: Some(leaked), ..unnamed };
-        assert!(named.parse(date!(2026 - 12 - 01)).unwrap().partner.is_some());
-        let worker_with_partner = RawStep { owner: "worker", ..named };
+        let named = RawStep {
+            partner: Some(leaked),
+            ..unnamed
+        };
+        assert!(
+            named
+                .parse(date!(2026 - 12 - 01))
+                .unwrap()
+                .partner
+                .is_some()
+        );
+        let worker_with_partner = RawStep {
+            owner: "worker",
+            ..named
+        };
         assert_eq!(
-            worker_with_partner.parse(date!(2026 - 12 - 01)).unwrap_err().field,
+            worker_with_partner
+                .parse(date!(2026 - 12 - 01))
+                .unwrap_err()
+                .field,
             "steps.partner"
         );
     }
@@ -426,7 +457,10 @@ mod tests {
             next_review_on: next,
         };
         assert_eq!(
-            review(None).parse(DEFAULT_REVIEW_DAYS, NOW).unwrap().next_review_on,
+            review(None)
+                .parse(DEFAULT_REVIEW_DAYS, NOW)
+                .unwrap()
+                .next_review_on,
             date!(2027 - 03 - 02)
         );
         assert_eq!(
@@ -434,12 +468,18 @@ mod tests {
             date!(2027 - 01 - 01)
         );
         assert_eq!(
-            review(Some(date!(2027 - 01 - 10))).parse(90, NOW).unwrap().next_review_on,
+            review(Some(date!(2027 - 01 - 10)))
+                .parse(90, NOW)
+                .unwrap()
+                .next_review_on,
             date!(2027 - 01 - 10)
         );
         let same_day = review(Some(date!(2026 - 12 - 02))).parse(90, NOW);
         assert_eq!(same_day.unwrap_err().field, "next_review_on");
-        assert_eq!(first_review_on(date!(2026 - 12 - 02), 90), date!(2027 - 03 - 02));
+        assert_eq!(
+            first_review_on(date!(2026 - 12 - 02), 90),
+            date!(2027 - 03 - 02)
+        );
     }
 
     #[test]
@@ -452,16 +492,31 @@ mod tests {
             goals,
             next_review_on: None,
         };
-        let reached = RawGoalStatus { goal, status: "achieved" };
+        let reached = RawGoalStatus {
+            goal,
+            status: "achieved",
+        };
         let parsed = review(vec![reached]).parse(90, NOW).unwrap();
         assert_eq!(parsed.goals[0].1, GoalStatus::Achieved);
         assert_eq!(parsed.note, None);
         let twice = review(vec![reached, reached]).parse(90, NOW);
         assert_eq!(twice.unwrap_err().field, "goals.goal");
-        let unknown = RawGoalStatus { goal, status: "done" };
-        assert_eq!(review(vec![unknown]).parse(90, NOW).unwrap_err().field, "goals.status");
-        let not_an_id = RawGoalStatus { goal: "x", status: "active" };
-        assert_eq!(review(vec![not_an_id]).parse(90, NOW).unwrap_err().field, "goals.goal");
+        let unknown = RawGoalStatus {
+            goal,
+            status: "done",
+        };
+        assert_eq!(
+            review(vec![unknown]).parse(90, NOW).unwrap_err().field,
+            "goals.status"
+        );
+        let not_an_id = RawGoalStatus {
+            goal: "x",
+            status: "active",
+        };
+        assert_eq!(
+            review(vec![not_an_id]).parse(90, NOW).unwrap_err().field,
+            "goals.goal"
+        );
     }
 
     #[test]

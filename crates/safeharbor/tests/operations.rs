@@ -400,6 +400,10 @@ impl Instance {
     async fn back_to_schema_19(&self) {
         let mut db = self.db().await;
         for sql in [
+            "DROP TABLE plan_reviews",
+            "DROP TABLE plan_steps",
+            "DROP TABLE plan_goals",
+            "DROP TABLE service_plans",
             "DROP TABLE referral_steps",
             "DROP TABLE referrals",
             "DROP TABLE releases",

@@ -47,6 +47,7 @@ macro_rules! embedded_migrations {
             (25, "client edits", "0025_client_edits"),
             (26, "note kinds", "0026_note_kinds"),
             (27, "referrals", "0027_referrals"),
+            (28, "service plans", "0028_service_plans"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {

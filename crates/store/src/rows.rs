@@ -3,8 +3,9 @@
 
 use domain::{
     CaseId, ClientChangeId, ClientId, ContactId, ContactRequestId, DeterminationId,
-    EmergencyAccessId, NeedsAssessmentId, NoteId, PartnerId, ReferralId, ReferralStepId, ReleaseId,
-    Role, ScreeningId, ServiceId, TeamId, Timestamp, TokenId, UserId,
+    EmergencyAccessId, GoalId, NeedsAssessmentId, NoteId, PartnerId, PlanReviewId, PlanStepId,
+    ReferralId, ReferralStepId, ReleaseId, Role, ScreeningId, ServiceId, TeamId, Timestamp,
+    TokenId, UserId,
 };
 
 /// `Debug` that shows only the named fields: a row holds sealed bytes and coded facts about a
@@ -328,6 +329,77 @@ pub struct NeedAnswerRow {
 }
 
 debug_showing!(NeedsAssessmentRow: id);
+
+/// A client's service plan: when it started and when its next review is due (both in the clear).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServicePlanRow {
+    pub client_id: ClientId,
+    /// The day its first goal was set (YYYY-MM-DD).
+    pub started_on: String,
+    /// The day the next review is due (YYYY-MM-DD).
+    pub review_due_on: String,
+}
+
+/// A goal of a service plan: the client's words sealed, the rest coded.
+#[derive(Clone, PartialEq, Eq)]
+pub struct GoalRow {
+    pub id: GoalId,
+    pub client_id: ClientId,
+    pub author: String,
+    pub created_at: Timestamp,
+    pub set_on: String,
+    /// The needs assessment's domain the goal answers, if one.
+    pub need: Option<String>,
+    pub words: Option<Vec<u8>>,
+    pub status: String,
+    /// The day it came to stand where it does.
+    pub status_on: String,
+}
+
+/// A step towards a goal: the words sealed; who takes it, by when and where it stands coded.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PlanStepRow {
+    pub id: PlanStepId,
+    pub goal_id: GoalId,
+    pub client_id: ClientId,
+    pub author: String,
+    pub created_at: Timestamp,
+    pub words: Option<Vec<u8>>,
+    pub owner: String,
+    pub partner_id: Option<PartnerId>,
+    pub target_on: String,
+    pub status: String,
+    /// When it came to stand where it does.
+    pub status_at: Timestamp,
+}
+
+/// A review of a service plan: its note sealed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PlanReviewRow {
+    pub id: PlanReviewId,
+    pub client_id: ClientId,
+    pub author: String,
+    pub created_at: Timestamp,
+    pub reviewed_on: String,
+    pub next_review_on: String,
+    pub note: Option<Vec<u8>>,
+}
+
+/// Everything of one client's service plan: goals in the order they were set, steps by their
+/// target day, reviews newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlanRows {
+    pub plan: Option<ServicePlanRow>,
+    pub goals: Vec<GoalRow>,
+    pub steps: Vec<PlanStepRow>,
+    pub reviews: Vec<PlanReviewRow>,
+}
+
+debug_showing!(GoalRow: id, status);
+
+debug_showing!(PlanStepRow: id, owner, status);
+
+debug_showing!(PlanReviewRow: id, reviewed_on);
 
 debug_showing!(NeedAnswerRow: domain, level);
 

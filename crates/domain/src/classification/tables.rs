@@ -1,9 +1,9 @@
 //! The registry itself: every stored table and how each of its columns is kept.
 
-use super::{Backup, Home, Table, col};
 use super::Kind::*;
 use super::Retention::*;
 use super::Sensitivity::*;
+use super::{Backup, Home, Table, col};
 
 /// Every stored table, in the records database and the key store, parents before children (the
 /// order a backup is written and restored in).
@@ -401,6 +401,72 @@ pub const TABLES: &[Table] = &[
             col("client_id", Text, Operational, ClientRecord),
             col("domain", Text, Operational, ClientRecord),
             col("level", Text, Classified, ClientRecord),
+            col("note", Blob, Personal, ClientRecord),
+        ],
+    },
+    // A service plan: when its next review is due, one row per client; its goals (the client's
+    // words sealed; the need each answers, its status and days kept as coded facts); the steps
+    // towards them (the words sealed; who takes each, by when and where it stands in the clear,
+    // so that what is due is listed without a key); and the reviews (the note sealed).
+    Table {
+        name: "service_plans",
+        home: Home::Records,
+        client: Some("client_id"),
+        backup: Backup::Carried { key: "client_id" },
+        columns: &[
+            col("client_id", Text, Operational, ClientRecord),
+            col("started_on", Text, Classified, ClientRecord),
+            col("review_due_on", Text, Classified, ClientRecord),
+        ],
+    },
+    Table {
+        name: "plan_goals",
+        home: Home::Records,
+        client: Some("client_id"),
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Text, Operational, ClientRecord),
+            col("client_id", Text, Operational, ClientRecord),
+            col("author", Text, Operational, ClientRecord),
+            col("created_at", Int, Operational, ClientRecord),
+            col("set_on", Text, Classified, ClientRecord),
+            col("need", Text, Classified, ClientRecord),
+            col("words", Blob, Personal, ClientRecord),
+            col("status", Text, Classified, ClientRecord),
+            col("status_on", Text, Classified, ClientRecord),
+        ],
+    },
+    Table {
+        name: "plan_steps",
+        home: Home::Records,
+        client: Some("client_id"),
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Text, Operational, ClientRecord),
+            col("goal_id", Text, Operational, ClientRecord),
+            col("client_id", Text, Operational, ClientRecord),
+            col("author", Text, Operational, ClientRecord),
+            col("created_at", Int, Operational, ClientRecord),
+            col("words", Blob, Personal, ClientRecord),
+            col("owner", Text, Classified, ClientRecord),
+            col("partner_id", Text, Operational, ClientRecord),
+            col("target_on", Text, Classified, ClientRecord),
+            col("status", Text, Classified, ClientRecord),
+            col("status_at", Int, Operational, ClientRecord),
+        ],
+    },
+    Table {
+        name: "plan_reviews",
+        home: Home::Records,
+        client: Some("client_id"),
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Text, Operational, ClientRecord),
+            col("client_id", Text, Operational, ClientRecord),
+            col("author", Text, Operational, ClientRecord),
+            col("created_at", Int, Operational, ClientRecord),
+            col("reviewed_on", Text, Classified, ClientRecord),
+            col("next_review_on", Text, Classified, ClientRecord),
             col("note", Blob, Personal, ClientRecord),
         ],
     },

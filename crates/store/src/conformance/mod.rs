@@ -17,6 +17,7 @@ mod audit;
 mod backups;
 mod casework;
 mod erasure;
+mod plans;
 mod recovery;
 mod schema;
 mod staff;
@@ -26,6 +27,7 @@ pub use audit::*;
 pub use backups::*;
 pub use casework::*;
 pub use erasure::*;
+pub use plans::*;
 pub use recovery::*;
 pub use schema::*;
 pub use staff::*;
@@ -204,6 +206,7 @@ async fn add_case_work(tx: &mut crate::Tx, client: ClientId, by: UserId, rng: &m
     tx.insert_referral(&referral, &drafted).await.unwrap();
     let sent = referral_step(&referral, "sent", T0.plus_days(1), rng.r#gen());
     assert!(tx.step_referral("drafted", &sent).await.unwrap());
+    plans::add_plan(tx, client, by, Some(partner.id), rng).await;
 }
 
 /// A partner named `name`, offering shelter and counseling.
@@ -402,6 +405,7 @@ macro_rules! conformance_tests {
             edits_replace_details_and_keep_their_history,
             cases_close_once_and_a_transfer_names_the_case_it_continues,
             releases_are_withdrawn_once_and_referrals_move_one_step_at_a_time,
+            a_plan_keeps_its_goals_steps_and_reviews_and_erasure_wipes_their_words,
             programs_are_a_list_of_unique_codes,
             key_store_puts_replaces_and_destroys,
             key_store_exports_and_imports_all_or_nothing,

@@ -93,6 +93,9 @@ mod tests {
                 "UPDATE referral_steps SET note = NULL WHERE client_id = $1",
                 "UPDATE need_assessments SET note = NULL WHERE client_id = $1",
                 "UPDATE need_answers SET note = NULL WHERE client_id = $1",
+                "UPDATE plan_goals SET words = NULL WHERE client_id = $1",
+                "UPDATE plan_steps SET words = NULL WHERE client_id = $1",
+                "UPDATE plan_reviews SET note = NULL WHERE client_id = $1",
                 "UPDATE screenings SET answers = NULL, score = NULL, result = NULL \
                  WHERE client_id = $1",
                 "UPDATE emergency_access SET reason = NULL, review_comment = NULL WHERE client_id = $1",

@@ -24,6 +24,7 @@ mod contacts;
 mod emergency;
 mod erasure;
 mod needs;
+mod plans;
 mod programs;
 mod referrals;
 pub use referrals::Caseload;

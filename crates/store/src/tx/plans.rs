@@ -1,0 +1,258 @@
+//! A client's service plan: one row saying when its next review is due, its goals, the steps
+//! towards them and its reviews. Nothing is deleted; a status changes, with its day.
+
+use domain::{ClientId, GoalId, PlanStepId, Timestamp};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Reads, Tx, parsed, ts};
+use crate::Result;
+use crate::rows::{GoalRow, PlanReviewRow, PlanRows, PlanStepRow, ServicePlanRow};
+
+const GOAL_COLUMNS: &str =
+    "id, client_id, author, created_at, set_on, need, words, status, status_on";
+const STEP_COLUMNS: &str = "id, goal_id, client_id, author, created_at, words, owner, partner_id, \
+     target_on, status, status_at";
+const REVIEW_COLUMNS: &str = "id, client_id, author, created_at, reviewed_on, next_review_on, note";
+
+fn goal(row: &AnyRow) -> Result<GoalRow> {
+    Ok(GoalRow {
+        id: parsed(row, "id")?,
+        client_id: parsed(row, "client_id")?,
+        author: row.try_get("author")?,
+        created_at: ts(row, "created_at")?,
+        set_on: row.try_get("set_on")?,
+        need: row.try_get("need")?,
+        words: row.try_get("words")?,
+        status: row.try_get("status")?,
+        status_on: row.try_get("status_on")?,
+    })
+}
+
+pub(super) fn step(row: &AnyRow) -> Result<PlanStepRow> {
+    let partner: Option<String> = row.try_get("partner_id")?;
+    Ok(PlanStepRow {
+        id: parsed(row, "id")?,
+        goal_id: parsed(row, "goal_id")?,
+        client_id: parsed(row, "client_id")?,
+        author: row.try_get("author")?,
+        created_at: ts(row, "created_at")?,
+        words: row.try_get("words")?,
+        owner: row.try_get("owner")?,
+        partner_id: partner
+            .map(|id| id.parse())
+            .transpose()
+            .map_err(|_| crate::StoreError::Corrupt("a step's partner"))?,
+        target_on: row.try_get("target_on")?,
+        status: row.try_get("status")?,
+        status_at: ts(row, "status_at")?,
+    })
+}
+
+fn review(row: &AnyRow) -> Result<PlanReviewRow> {
+    Ok(PlanReviewRow {
+        id: parsed(row, "id")?,
+        client_id: parsed(row, "client_id")?,
+        author: row.try_get("author")?,
+        created_at: ts(row, "created_at")?,
+        reviewed_on: row.try_get("reviewed_on")?,
+        next_review_on: row.try_get("next_review_on")?,
+        note: row.try_get("note")?,
+    })
+}
+
+impl Tx {
+    /// Starts the client's plan on `plan.started_on`, first review due `plan.review_due_on`,
+    /// unless they have one already (a second goal leaves the plan's days as they are).
+    pub async fn start_plan(&mut self, plan: &ServicePlanRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO service_plans (client_id, started_on, review_due_on) VALUES ($1, $2, $3) \
+             ON CONFLICT (client_id) DO NOTHING",
+        )
+        .bind(plan.client_id.to_string())
+        .bind(&plan.started_on)
+        .bind(&plan.review_due_on)
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn insert_goal(&mut self, row: &GoalRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO plan_goals (id, client_id, author, created_at, set_on, need, words, \
+             status, status_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(row.id.to_string())
+        .bind(row.client_id.to_string())
+        .bind(&row.author)
+        .bind(row.created_at.unix_millis())
+        .bind(&row.set_on)
+        .bind(row.need.clone())
+        .bind(row.words.clone())
+        .bind(&row.status)
+        .bind(&row.status_on)
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn insert_plan_step(&mut self, row: &PlanStepRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO plan_steps (id, goal_id, client_id, author, created_at, words, owner, \
+             partner_id, target_on, status, status_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(row.id.to_string())
+        .bind(row.goal_id.to_string())
+        .bind(row.client_id.to_string())
+        .bind(&row.author)
+        .bind(row.created_at.unix_millis())
+        .bind(row.words.clone())
+        .bind(&row.owner)
+        .bind(row.partner_id.map(|id| id.to_string()))
+        .bind(&row.target_on)
+        .bind(&row.status)
+        .bind(row.status_at.unix_millis())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// Records where one of the client's steps stands now.
+    pub async fn set_step_status(
+        &mut self,
+        client: ClientId,
+        step: PlanStepId,
+        status: &str,
+        at: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE plan_steps SET status = $3, status_at = $4 WHERE client_id = $1 AND id = $2",
+        )
+        .bind(client.to_string())
+        .bind(step.to_string())
+        .bind(status)
+        .bind(at.unix_millis())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// Records where one of the client's goals stands since `on`.
+    pub async fn set_goal_status(
+        &mut self,
+        client: ClientId,
+        goal: GoalId,
+        status: &str,
+        on: &str,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE plan_goals SET status = $3, status_on = $4 WHERE client_id = $1 AND id = $2",
+        )
+        .bind(client.to_string())
+        .bind(goal.to_string())
+        .bind(status)
+        .bind(on)
+        .execute(&mut *self.reads.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// Records a review, and that the plan's next one is due when it says.
+    pub async fn insert_plan_review(&mut self, row: &PlanReviewRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO plan_reviews (id, client_id, author, created_at, reviewed_on, \
+             next_review_on, note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(row.id.to_string())
+        .bind(row.client_id.to_string())
+        .bind(&row.author)
+        .bind(row.created_at.unix_millis())
+        .bind(&row.reviewed_on)
+        .bind(&row.next_review_on)
+        .bind(row.note.clone())
+        .execute(&mut *self.reads.inner)
+        .await?;
+        sqlx::query("UPDATE service_plans SET review_due_on = $2 WHERE client_id = $1")
+            .bind(row.client_id.to_string())
+            .bind(&row.next_review_on)
+            .execute(&mut *self.reads.inner)
+            .await?;
+        Ok(())
+    }
+}
+
+impl Reads {
+    /// The client's whole plan: its days, goals in the order set, steps by target day, reviews
+    /// newest first.
+    pub async fn plan_of(&mut self, client: ClientId) -> Result<PlanRows> {
+        let id = client.to_string();
+        let plan = sqlx::query(
+            "SELECT client_id, started_on, review_due_on FROM service_plans WHERE client_id = $1",
+        )
+        .bind(&id)
+        .fetch_optional(&mut *self.inner)
+        .await?
+        .map(|row| -> Result<ServicePlanRow> {
+            Ok(ServicePlanRow {
+                client_id: parsed(&row, "client_id")?,
+                started_on: row.try_get("started_on")?,
+                review_due_on: row.try_get("review_due_on")?,
+            })
+        })
+        .transpose()?;
+        let goals = self
+            .all_of(
+                GOAL_COLUMNS,
+                "plan_goals",
+                "set_on, created_at, id",
+                &id,
+                goal,
+            )
+            .await?;
+        let steps = self
+            .all_of(
+                STEP_COLUMNS,
+                "plan_steps",
+                "target_on, created_at, id",
+                &id,
+                step,
+            )
+            .await?;
+        let reviews = self
+            .all_of(
+                REVIEW_COLUMNS,
+                "plan_reviews",
+                "reviewed_on DESC, created_at DESC, id",
+                &id,
+                review,
+            )
+            .await?;
+        Ok(PlanRows {
+            plan,
+            goals,
+            steps,
+            reviews,
+        })
+    }
+
+    /// Every row of the client's in `table`, in `order`.
+    async fn all_of<T>(
+        &mut self,
+        columns: &str,
+        table: &str,
+        order: &str,
+        client: &str,
+        read: fn(&AnyRow) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        // Built from this module's constants, never from input.
+        let sql = format!("SELECT {columns} FROM {table} WHERE client_id = $1 ORDER BY {order}");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(client)
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(read)
+            .collect()
+    }
+}
