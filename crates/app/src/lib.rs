@@ -22,6 +22,7 @@ mod needs;
 mod notes;
 mod partners;
 pub mod passkeys;
+mod plans;
 mod programs;
 mod record;
 mod referrals;
@@ -52,6 +53,7 @@ pub use keyring::KeyRing;
 pub use needs::{MAX_ASSESSMENTS, NeedAnswerView, NeedsAssessmentView, NeedsPage};
 pub use notes::{MAX_NOTES, NoteView};
 pub use partners::PartnerView;
+pub use plans::{GoalView, PlanView, ReviewView, StepView as PlanStepView};
 pub use record::{ClientRecord, ScreeningSummary};
 pub use referrals::{MAX_REFERRALS, OverdueReferral, ReferralView, SheetView, StepView};
 pub use releases::{MAX_RELEASES, ReleaseView};
@@ -235,8 +237,26 @@ struct Inner {
     erasures: tokio::sync::Notify,
     /// The zone staff read times in.
     time_zone: domain::time::ProgramZone,
+    /// The program's own numbers of days.
+    rules: ProgramRules,
+}
+
+/// The numbers of days a program sets for itself (`serve --release-days --review-days`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProgramRules {
     /// How many days a release of information without an end date lasts.
-    release_days: u16,
+    pub release_days: u16,
+    /// How many days after a plan's first goal, or its last review, the next review is due.
+    pub review_days: u16,
+}
+
+impl Default for ProgramRules {
+    fn default() -> Self {
+        Self {
+            release_days: domain::release::DEFAULT_DAYS,
+            review_days: domain::plan::DEFAULT_REVIEW_DAYS,
+        }
+    }
 }
 
 impl App {
@@ -259,7 +279,7 @@ impl App {
                 password_cost: crypto::password::Cost::PRODUCTION,
                 erasures: tokio::sync::Notify::new(),
                 time_zone: domain::time::ProgramZone::default(),
-                release_days: domain::release::DEFAULT_DAYS,
+                rules: ProgramRules::default(),
             }),
         }
     }
@@ -280,17 +300,20 @@ impl App {
         self
     }
 
-    /// Lets a release without an end date last `days` (90 unless told). Call right after `new`.
-    pub fn with_release_days(mut self, days: u16) -> Self {
+    /// Follows the program's own numbers of days (each at least one). Call right after `new`.
+    pub fn with_rules(mut self, rules: ProgramRules) -> Self {
         if let Some(inner) = Arc::get_mut(&mut self.inner) {
-            inner.release_days = days.max(1);
+            inner.rules = ProgramRules {
+                release_days: rules.release_days.max(1),
+                review_days: rules.review_days.max(1),
+            };
         }
         self
     }
 
-    /// How many days a release without an end date lasts.
-    pub fn release_days(&self) -> u16 {
-        self.inner.release_days
+    /// The program's own numbers of days.
+    pub fn rules(&self) -> ProgramRules {
+        self.inner.rules
     }
 
     /// The zone staff read and type times in.

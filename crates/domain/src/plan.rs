@@ -128,10 +128,11 @@ pub struct NewStep {
 }
 
 impl RawStep<'_> {
-    /// Checks the step of a goal set on `set_on`: its target is not before that day.
-    pub fn parse(&self, set_on: time::Date) -> Result<NewStep, InvalidInput> {
+    /// Checks the step on its own (whether its target is after its goal was set is
+    /// `NewStep::check_from`, once the goal is known).
+    pub fn parse(&self) -> Result<NewStep, InvalidInput> {
         let words = StepWords::parse(self.words)?;
-        let owner = StepOwner::parse(self.owner.trim())?;
+        let owner = StepOwner::parse(self.owner)?;
         let partner = match (owner, self.partner.map(str::trim)) {
             (StepOwner::Partner, None | Some("")) => {
                 return Err(InvalidInput::new(
@@ -148,19 +149,25 @@ impl RawStep<'_> {
                 ));
             }
         };
-        let target_on = in_our_times("steps.target_on", self.target_on)?;
-        if target_on < set_on {
+        Ok(NewStep {
+            words,
+            owner,
+            partner,
+            target_on: in_our_times("steps.target_on", self.target_on)?,
+        })
+    }
+}
+
+impl NewStep {
+    /// Refuses a step whose target is before its goal was set (on `set_on`).
+    pub fn check_from(&self, set_on: time::Date) -> Result<(), InvalidInput> {
+        if self.target_on < set_on {
             return Err(InvalidInput::new(
                 "steps.target_on",
                 "must not be before the goal was set",
             ));
         }
-        Ok(NewStep {
-            words,
-            owner,
-            partner,
-            target_on,
-        })
+        Ok(())
     }
 }
 
@@ -191,8 +198,9 @@ impl RawGoal<'_> {
     /// first problem names its field. A goal may not be set after today anywhere on Earth.
     pub fn parse(&self, now: Timestamp) -> Result<NewGoal, InvalidInput> {
         let words = GoalWords::parse(self.words)?;
-        let need = match self.need.map(str::trim) {
-            None | Some("") => None,
+        let need = match self.need {
+            None => None,
+            Some(raw) if raw.trim().is_empty() => None,
             Some(raw) => Some(NeedDomain::parse(raw).map_err(|_| {
                 InvalidInput::new("need", "must be one of the needs assessment's domains")
             })?),
@@ -207,8 +215,12 @@ impl RawGoal<'_> {
         let steps = self
             .steps
             .iter()
-            .map(|step| step.parse(set_on))
-            .collect::<Result<_, _>>()?;
+            .map(|raw| {
+                let step = raw.parse()?;
+                step.check_from(set_on)?;
+                Ok(step)
+            })
+            .collect::<Result<_, InvalidInput>>()?;
         Ok(NewGoal {
             words,
             need,
@@ -282,7 +294,7 @@ impl RawReview<'_> {
         let mut goals: Vec<(GoalId, GoalStatus)> = Vec::with_capacity(self.goals.len());
         for raw in &self.goals {
             let goal = id("goals.goal", raw.goal)?;
-            let status = GoalStatus::parse(raw.status.trim())
+            let status = GoalStatus::parse(raw.status)
                 .map_err(|e| InvalidInput::new("goals.status", e.problem))?;
             if goals.iter().any(|(seen, _)| *seen == goal) {
                 return Err(InvalidInput::new("goals.goal", "names a goal twice"));
@@ -313,28 +325,17 @@ pub fn first_review_on(set_on: time::Date, review_days: u16) -> time::Date {
     set_on.saturating_add(time::Duration::days(review_days.max(1).into()))
 }
 
-/// A step's status changed on a day, typed.
-#[derive(Debug, Clone, Copy)]
-pub struct RawStepUpdate<'a> {
-    pub status: &'a str,
-}
-
-/// Whether a step may go from `from` to `to`: an open step is done or dropped; a step done or
-/// dropped by mistake may be opened again. Nothing else moves.
-pub fn step_may_become(from: StepStatus, to: StepStatus) -> bool {
-    from != to && (from == StepStatus::Open || to == StepStatus::Open)
-}
-
-impl RawStepUpdate<'_> {
-    pub fn parse(&self, from: StepStatus) -> Result<StepStatus, InvalidInput> {
-        let to = StepStatus::parse(self.status.trim())?;
-        if !step_may_become(from, to) {
-            return Err(InvalidInput::new(
-                "status",
-                "cannot follow the step's status (an open step is done or dropped, and may be opened again)",
-            ));
+impl StepStatus {
+    /// The status after a move from this one to `to`: an open step is done or dropped, and one
+    /// done or dropped by mistake may be opened again. Nothing else moves.
+    pub fn step_to(self, to: StepStatus) -> Result<StepStatus, InvalidInput> {
+        if self != to && (self == StepStatus::Open || to == StepStatus::Open) {
+            return Ok(to);
         }
-        Ok(to)
+        Err(InvalidInput::new(
+            "status",
+            "cannot follow the step's status (an open step is done or dropped, and may be opened again)",
+        ))
     }
 }
 
@@ -420,32 +421,24 @@ mod tests {
         let partner = PartnerId::from_random([7; 16]).to_string();
         let leaked: &'static str = Box::leak(partner.into_boxed_str());
         let unnamed = step("partner", date!(2026 - 12 - 15));
-        assert_eq!(
-            unnamed.parse(date!(2026 - 12 - 01)).unwrap_err().field,
-            "steps.partner"
-        );
+        assert_eq!(unnamed.parse().unwrap_err().field, "steps.partner");
         let named = RawStep {
             partner: Some(leaked),
             ..unnamed
         };
-        assert!(
-            named
-                .parse(date!(2026 - 12 - 01))
-                .unwrap()
-                .partner
-                .is_some()
-        );
+        assert!(named.parse().unwrap().partner.is_some());
         let worker_with_partner = RawStep {
             owner: "worker",
             ..named
         };
         assert_eq!(
-            worker_with_partner
-                .parse(date!(2026 - 12 - 01))
-                .unwrap_err()
-                .field,
+            worker_with_partner.parse().unwrap_err().field,
             "steps.partner"
         );
+        let step = named.parse().unwrap();
+        assert!(step.check_from(date!(2026 - 12 - 15)).is_ok());
+        let later_goal = step.check_from(date!(2026 - 12 - 16));
+        assert_eq!(later_goal.unwrap_err().field, "steps.target_on");
     }
 
     #[test]
@@ -522,12 +515,12 @@ mod tests {
     #[test]
     fn an_open_step_is_done_or_dropped_and_may_be_opened_again() {
         use StepStatus::*;
-        let update = |status| RawStepUpdate { status };
-        assert_eq!(update("done").parse(Open), Ok(Done));
-        assert_eq!(update("dropped").parse(Open), Ok(Dropped));
-        assert_eq!(update("open").parse(Done), Ok(Open));
-        assert!(update("dropped").parse(Done).is_err());
-        assert!(update("open").parse(Open).is_err());
-        assert_eq!(update("finished").parse(Open).unwrap_err().field, "status");
+        assert_eq!(Open.step_to(Done), Ok(Done));
+        assert_eq!(Open.step_to(Dropped), Ok(Dropped));
+        assert_eq!(Done.step_to(Open), Ok(Open));
+        assert_eq!(Dropped.step_to(Open), Ok(Open));
+        assert_eq!(Done.step_to(Dropped).unwrap_err().field, "status");
+        assert!(Open.step_to(Open).is_err());
+        assert_eq!(StepStatus::parse("finished").unwrap_err().field, "status");
     }
 }

@@ -98,7 +98,7 @@ pub enum Command {
         #[command(flatten)]
         times: Times,
         #[command(flatten)]
-        consent: Consent,
+        rules: Rules,
     },
     /// Start a server on a throw-away folder with synthetic demo clients, and say how to try it.
     Demo {
@@ -107,7 +107,7 @@ pub enum Command {
         #[command(flatten)]
         times: Times,
         #[command(flatten)]
-        consent: Consent,
+        rules: Rules,
         /// How many synthetic clients to make.
         #[arg(long, default_value_t = 200)]
         clients: u32,
@@ -218,9 +218,9 @@ pub struct Times {
     pub time_zone: domain::time::ProgramZone,
 }
 
-/// The program's rules for consent to share (P22).
+/// The program's own numbers of days: for consent to share (P22) and for reviewing plans.
 #[derive(Debug, Clone, Args)]
-pub struct Consent {
+pub struct Rules {
     /// How many days a release of information without an end date lasts (the first day among
     /// them). 90 by default, as Washington State's law has it for a release with no end date.
     #[arg(
@@ -230,6 +230,24 @@ pub struct Consent {
         value_parser = clap::value_parser!(u16).range(1..=3660)
     )]
     pub release_days: u16,
+    /// How many days after a service plan's first goal, or its last review, the next review is
+    /// due. 90 by default.
+    #[arg(
+        long = "review-days",
+        env = "SAFEHARBOR_REVIEW_DAYS",
+        default_value_t = domain::plan::DEFAULT_REVIEW_DAYS,
+        value_parser = clap::value_parser!(u16).range(1..=366)
+    )]
+    pub review_days: u16,
+}
+
+impl From<Rules> for app::ProgramRules {
+    fn from(rules: Rules) -> Self {
+        Self {
+            release_days: rules.release_days,
+            review_days: rules.review_days,
+        }
+    }
 }
 
 fn time_zone(name: &str) -> Result<domain::time::ProgramZone, String> {

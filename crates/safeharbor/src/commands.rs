@@ -12,8 +12,8 @@ use domain::audit_checkpoint::Checkpoint;
 use domain::case::{ProgramCode, ProgramName};
 
 use crate::cli::{
-    AuditCommand, Checkpoints, Cli, ClientsCommand, Command, Consent, KeyEpochs, KeysCommand,
-    Listen, ProgramsCommand, Storage, Times, TokensCommand, UsersCommand,
+    AuditCommand, Checkpoints, Cli, ClientsCommand, Command, KeyEpochs, KeysCommand, Listen,
+    ProgramsCommand, Rules, Storage, Times, TokensCommand, UsersCommand,
 };
 use crate::sealed::{self, SealedFile, open_sealed, restore_drill};
 use crate::{audit_checkpoints, demo, instance, key_epochs, progress, screening};
@@ -26,23 +26,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             checkpoints,
             key_epochs,
             times,
-            consent,
-        } => {
-            serve(
-                &storage,
-                &listen,
-                &checkpoints,
-                &key_epochs,
-                (times, consent),
-            )
-            .await
-        }
+            rules,
+        } => serve(&storage, &listen, &checkpoints, &key_epochs, (times, rules)).await,
         Command::Demo {
             listen,
             times,
-            consent,
+            rules,
             clients,
-        } => run_demo(&listen, (times, consent), clients).await,
+        } => run_demo(&listen, (times, rules), clients).await,
         Command::Users { storage, command } => {
             users(&instance::open(&storage).await?, command).await
         }
@@ -201,7 +192,7 @@ async fn serve(
     listen: &Listen,
     checkpoints: &Checkpoints,
     key_epochs: &KeyEpochs,
-    (times, consent): (Times, Consent),
+    (times, rules): (Times, Rules),
 ) -> anyhow::Result<ExitCode> {
     if app::BENCH_BASELINE && std::env::var_os("SAFEHARBOR_BENCH_BASELINE").is_none() {
         bail!(
@@ -212,7 +203,7 @@ async fn serve(
     let app = instance::open(storage)
         .await?
         .with_time_zone(times.time_zone)
-        .with_release_days(consent.release_days);
+        .with_rules(rules.into());
     let first_run = app.first_run_link().await?;
     let checkpoint_file = checkpoints
         .file
@@ -248,7 +239,7 @@ async fn serve(
 
 async fn run_demo(
     listen: &Listen,
-    (times, consent): (Times, Consent),
+    (times, rules): (Times, Rules),
     clients: u32,
 ) -> anyhow::Result<ExitCode> {
     let endpoint = endpoint(listen)?;
@@ -264,7 +255,7 @@ async fn run_demo(
     let app = instance::open(&storage)
         .await?
         .with_time_zone(times.time_zone)
-        .with_release_days(consent.release_days);
+        .with_rules(rules.into());
     let bar = progress::bar(Some(u64::from(clients)), "making demo clients");
     let accounts = demo::seed(&app, clients, 2026, |n| bar.set_position(n)).await?;
     bar.finish_and_clear();

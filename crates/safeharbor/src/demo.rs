@@ -503,7 +503,7 @@ async fn referrals(
             starts_on: app.now().date(),
             ends_on: None,
         }
-        .parse(app.release_days())?;
+        .parse(app.rules().release_days)?;
         let release = app
             .record_release(manager, client, Some(partner), release, Purpose::CaseWork)
             .await?;

@@ -2237,3 +2237,238 @@ async fn give_release_as(w: &World, who: &Persona, partner: &str) -> (StatusCode
     let path = format!("/api/v1/clients/{}/releases", w.client);
     send(&w.t, Some(who), Method::POST, &path, Some(body)).await
 }
+
+/// A service plan through the API: a goal in the client's words with its first steps (one the
+/// client takes, one a partner takes), a step added and done, a review that says a goal is reached
+/// and moves the next review; everything reads back, each write and read audited once. Others are
+/// refused as for every record of a client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plan_is_set_with_the_client_worked_and_reviewed() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let shelter = a_partner(&w, "Harbor House").await;
+        let day = |days: i64| domain::case::format_date(w.t.app.now().plus_days(days).date());
+        let (status, empty) = on_client(&w, &w.client, "/plan", None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            empty,
+            json!({"started_on": null, "review_due_on": null, "goals": [], "reviews": []})
+        );
+        let home = created(
+            on_client(&w, &w.client, "/plan/goals", Some(json!({
+                "words": "A place of my own, with a lock I choose",
+                "need": "housing",
+                "set_on": day(0),
+                "steps": [
+                    {"words": "Visit the shelter", "owner": "partner", "partner": shelter,
+                     "target_on": day(14)},
+                    {"words": "Find my birth certificate", "owner": "client", "target_on": day(7)},
+                ],
+            })))
+            .await,
+        );
+        let work = created(
+            on_client(
+                &w,
+                &w.client,
+                "/plan/goals",
+                Some(json!({
+                    "words": "Work I can do in the mornings", "set_on": day(0),
+                })),
+            )
+            .await,
+        );
+        let step = created(
+            on_client(
+                &w,
+                &w.client,
+                &format!("/plan/goals/{work}/steps"),
+                Some(json!({
+                    "words": "Ask about the course", "owner": "worker", "target_on": day(3),
+                })),
+            )
+            .await,
+        );
+        let status_of = |step: &str| format!("/plan/steps/{step}/status");
+        let done = on_client(
+            &w,
+            &w.client,
+            &status_of(&step),
+            Some(json!({"status": "done"})),
+        )
+        .await;
+        assert_eq!(done.0, StatusCode::NO_CONTENT);
+        // Done is not dropped: the step moves as a step does.
+        let (field, _) = refused(
+            on_client(
+                &w,
+                &w.client,
+                &status_of(&step),
+                Some(json!({"status": "dropped"})),
+            )
+            .await,
+        );
+        assert_eq!(field, "status");
+
+        let (_, plan) = on_client(&w, &w.client, "/plan", None).await;
+        assert_eq!(plan["started_on"], day(0));
+        assert_eq!(plan["review_due_on"], day(90), "the program's 90 days");
+        let goals = plan["goals"].as_array().unwrap();
+        assert_eq!(goals.len(), 2, "{plan}");
+        let first = goals.iter().find(|g| g["id"] == home).unwrap();
+        assert_eq!(first["words"], "A place of my own, with a lock I choose");
+        assert_eq!(
+            (&first["need"], &first["status"]),
+            (&json!("housing"), &json!("active"))
+        );
+        let steps: Vec<(&Value, &Value, &Value)> = first["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (&s["words"], &s["owner"], &s["target_on"]))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                (
+                    &json!("Find my birth certificate"),
+                    &json!("client"),
+                    &json!(day(7))
+                ),
+                (
+                    &json!("Visit the shelter"),
+                    &json!("partner"),
+                    &json!(day(14))
+                ),
+            ],
+            "by target day"
+        );
+        assert_eq!(first["steps"][1]["partner"], shelter);
+        let second = goals.iter().find(|g| g["id"] == work).unwrap();
+        assert_eq!(second["steps"][0]["status"], "done");
+
+        // A review: the work goal is reached; the next review in 30 days, as agreed.
+        let review = json!({"reviewed_on": day(0), "note": "She started the course.",
+                            "goals": [{"goal": work, "status": "achieved"}],
+                            "next_review_on": day(30)});
+        created(on_client(&w, &w.client, "/plan/reviews", Some(review)).await);
+        let (_, plan) = on_client(&w, &w.client, "/plan", None).await;
+        assert_eq!(plan["review_due_on"], day(30));
+        let reached = plan["goals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["id"] == work);
+        assert_eq!(reached.unwrap()["status"], "achieved");
+        assert_eq!(plan["reviews"][0]["note"], "She started the course.");
+        assert_eq!(plan["reviews"][0]["next_review_on"], day(30));
+
+        let path = format!("/api/v1/clients/{}/plan", w.client);
+        let goal = json!({"words": "Mine", "set_on": day(0)});
+        let write = async |who: &Persona| {
+            let goals = format!("{path}/goals");
+            send(&w.t, Some(who), Method::POST, &goals, Some(goal.clone())).await
+        };
+        others_are_refused(&w, &path, write).await;
+        let count = audited(&w.t).await;
+        assert_eq!(count("plan.goal-create"), 2);
+        assert_eq!(count("plan.step-create"), 1);
+        assert_eq!(
+            count("plan.step-update"),
+            1,
+            "the refused move is not a change"
+        );
+        assert_eq!(count("plan.review"), 1);
+        assert_eq!(count("plan.read"), 3);
+    }
+}
+
+/// A goal, step or review the server cannot take is answered 422 naming the field, and the plan
+/// is left as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plan_change_that_cannot_be_made_names_its_field_and_changes_nothing() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let day = |days: i64| domain::case::format_date(w.t.app.now().plus_days(days).date());
+        let step =
+            |target: i64| json!({"words": "Call", "owner": "worker", "target_on": day(target)});
+        let nobody = domain::PartnerId::from_random([3; 16]).to_string();
+        // A review before there is a goal to review.
+        let early = json!({"reviewed_on": day(0)});
+        assert_eq!(
+            refused(on_client(&w, &w.client, "/plan/reviews", Some(early)).await).0,
+            "goals"
+        );
+        let goals: Vec<(Value, &str)> = vec![
+            (json!({"words": "  ", "set_on": day(0)}), "words"),
+            (json!({"words": "A home", "set_on": day(3)}), "set_on"),
+            (json!({"words": "A home", "set_on": day(-3)}), "set_on"),
+            (
+                json!({"words": "A home", "set_on": day(0), "need": "rent"}),
+                "need",
+            ),
+            (
+                json!({"words": "A home", "set_on": day(0), "steps": [step(-1)]}),
+                "steps.target_on",
+            ),
+            (
+                json!({"words": "A home", "set_on": day(0),
+                       "steps": [{"words": "Visit", "owner": "partner", "partner": nobody,
+                                  "target_on": day(2)}]}),
+                "steps.partner",
+            ),
+            (
+                json!({"words": "A home", "set_on": day(0),
+                       "steps": [{"words": "Visit", "owner": "landlord", "target_on": day(2)}]}),
+                "steps.owner",
+            ),
+        ];
+        for (body, field) in goals {
+            let answer = on_client(&w, &w.client, "/plan/goals", Some(body.clone())).await;
+            assert_eq!(refused(answer).0, field, "{body}");
+        }
+        let goal = created(
+            on_client(
+                &w,
+                &w.client,
+                "/plan/goals",
+                Some(json!({"words": "A home", "set_on": day(0)})),
+            )
+            .await,
+        );
+        let steps_of = |goal: &str| format!("/plan/goals/{goal}/steps");
+        let later = on_client(&w, &w.client, &steps_of(&goal), Some(step(-1))).await;
+        assert_eq!(refused(later).0, "steps.target_on");
+        let not_theirs = domain::GoalId::from_random([4; 16]).to_string();
+        let elsewhere = on_client(&w, &w.client, &steps_of(&not_theirs), Some(step(1))).await;
+        assert_eq!(elsewhere.0, StatusCode::NOT_FOUND);
+        let reviews: Vec<(Value, &str)> = vec![
+            (
+                json!({"reviewed_on": day(0), "goals": [{"goal": not_theirs, "status": "achieved"}]}),
+                "goals.goal",
+            ),
+            (
+                json!({"reviewed_on": day(0), "goals": [{"goal": goal, "status": "done"}]}),
+                "goals.status",
+            ),
+            (
+                json!({"reviewed_on": day(0), "next_review_on": day(0)}),
+                "next_review_on",
+            ),
+            (json!({"reviewed_on": day(-3)}), "reviewed_on"),
+            (
+                json!({"reviewed_on": day(0), "note": "x".repeat(2001)}),
+                "note",
+            ),
+        ];
+        for (body, field) in reviews {
+            let answer = on_client(&w, &w.client, "/plan/reviews", Some(body.clone())).await;
+            assert_eq!(refused(answer).0, field, "{body}");
+        }
+        let (_, plan) = on_client(&w, &w.client, "/plan", None).await;
+        assert_eq!(plan["goals"].as_array().unwrap().len(), 1, "{plan}");
+        assert_eq!(plan["goals"][0]["steps"], json!([]));
+        assert_eq!(plan["reviews"], json!([]));
+        assert_eq!(plan["review_due_on"], day(90));
+    }
+}

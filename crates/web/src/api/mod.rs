@@ -8,6 +8,7 @@ pub(crate) mod needs;
 pub(crate) mod notes;
 mod openapi;
 pub(crate) mod partners;
+pub(crate) mod plans;
 pub(crate) mod referrals;
 pub(crate) mod releases;
 pub(crate) mod screenings;
@@ -39,6 +40,17 @@ pub(crate) fn routes() -> Router<app::App> {
             post(services::create).get(services::list),
         )
         .route("/clients/{id}/needs", post(needs::create).get(needs::list))
+        .route("/clients/{id}/plan", get(plans::read))
+        .route("/clients/{id}/plan/goals", post(plans::set_goal))
+        .route(
+            "/clients/{id}/plan/goals/{goal}/steps",
+            post(plans::add_step),
+        )
+        .route(
+            "/clients/{id}/plan/steps/{step}/status",
+            post(plans::update_step),
+        )
+        .route("/clients/{id}/plan/reviews", post(plans::review))
         .route("/clients/{id}/cases", post(cases::create).get(cases::list))
         .route("/clients/{id}/cases/{case}/close", post(cases::close))
         .route("/clients/{id}/cases/{case}/transfer", post(cases::transfer))

@@ -11,6 +11,9 @@ use domain::legal::{FACT_PATHS, FactSource};
 use domain::needs::{AssessmentNote, NeedDomain, NeedLevel, NeedNote};
 use domain::note::{NoteKind, NoteText};
 use domain::partner::{Area, MAX_OFFERS, PartnerName, SafeContact as PartnerContact};
+use domain::plan::{
+    GoalStatus, GoalWords, MAX_FIRST_STEPS, ReviewNote, StepOwner, StepStatus, StepWords,
+};
 use domain::referral::{ReferralNote, ReferralStatus};
 use domain::release::{
     Cosigner, Recipient, ReleaseMethod, SharePurpose, SharedPart, Withdrawal, Witness,
@@ -22,7 +25,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    cases, clients, contacts, determinations, needs, notes, partners, referrals, releases,
+    cases, clients, contacts, determinations, needs, notes, partners, plans, referrals, releases,
     screenings, services, shape,
 };
 
@@ -40,6 +43,7 @@ use super::{
         contacts::create, contacts::list,
         services::create, services::list, services::types,
         needs::create, needs::list,
+        plans::read, plans::set_goal, plans::add_step, plans::update_step, plans::review,
         cases::create, cases::list, cases::close, cases::transfer,
         releases::create, releases::list, releases::withdraw,
         referrals::create, referrals::list, referrals::step, referrals::sheet,
@@ -58,6 +62,9 @@ use super::{
         services::ServiceTypeResponse, services::ServiceTypesResponse,
         needs::NeedsBody, needs::NeedAnswerBody, needs::NeedAnswerResponse,
         needs::NeedsAssessmentResponse, needs::NeedsResponse,
+        plans::GoalBody, plans::PlanStepBody, plans::PlanStepStatusBody, plans::ReviewedGoalBody,
+        plans::PlanReviewBody, plans::PlanResponse, plans::GoalResponse, plans::PlanStepResponse,
+        plans::PlanReviewResponse,
         cases::CaseBody, cases::CaseResponse, cases::CasesResponse, cases::CloseBody,
         cases::TransferBody,
         releases::ReleaseBody, releases::WithdrawBody, releases::ReleaseResponse,
@@ -288,6 +295,32 @@ fn accepted(doc: &mut Value, today: time::Date) {
     });
     partner["area"] = text(Area::RULE, true);
     partner["safe_contact"] = text(PartnerContact::RULE, true);
+    // A service plan: the words as free text, the codes exactly, a goal's day up to tomorrow (as
+    // a service's), a step's target and the next review from 1900 to 2100 (their order the
+    // server checks).
+    let goal = &mut schemas["GoalBody"]["properties"];
+    goal["words"] = text(GoalWords::RULE, false);
+    goal["need"] = coded(NeedDomain::ALL.iter().map(|d| d.as_str()));
+    goal["set_on"] = json!({ "type": "string", "pattern": dates_pattern(tomorrow, false) });
+    goal["steps"] = json!({
+        "type": ["array", "null"],
+        "maxItems": MAX_FIRST_STEPS,
+        "items": { "$ref": "#/components/schemas/PlanStepBody" },
+    });
+    let step = &mut schemas["PlanStepBody"]["properties"];
+    step["words"] = text(StepWords::RULE, false);
+    step["owner"] = json!({ "enum": codes(StepOwner::ALL.iter().map(|o| o.as_str())) });
+    step["partner"] = json!({ "type": ["string", "null"], "pattern": id_pattern(true) });
+    step["target_on"] = json!({ "type": "string", "pattern": case_date });
+    schemas["PlanStepStatusBody"]["properties"]["status"] =
+        json!({ "enum": codes(StepStatus::ALL.iter().map(|s| s.as_str())) });
+    let reviewed = &mut schemas["ReviewedGoalBody"]["properties"];
+    reviewed["goal"] = json!({ "type": "string", "pattern": id_pattern(false) });
+    reviewed["status"] = json!({ "enum": codes(GoalStatus::ALL.iter().map(|s| s.as_str())) });
+    let review = &mut schemas["PlanReviewBody"]["properties"];
+    review["reviewed_on"] = json!({ "type": "string", "pattern": dates_pattern(tomorrow, false) });
+    review["next_review_on"] = json!({ "type": ["string", "null"], "pattern": case_date });
+    review["note"] = text(ReviewNote::RULE, true);
     // A duplicates check asks about a name, a date of birth or both: never about nothing.
     let duplicates = &mut schemas["DuplicatesBody"];
     duplicates["properties"]["date_of_birth"] = born(false);
@@ -338,6 +371,9 @@ fn accepted(doc: &mut Value, today: time::Date) {
         "listReleases",
         "draftReferral",
         "listReferrals",
+        "getPlan",
+        "setGoal",
+        "reviewPlan",
     ];
     let links: serde_json::Map<String, Value> = about_a_client
         .into_iter()

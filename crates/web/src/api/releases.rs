@@ -144,7 +144,7 @@ pub(crate) async fn create(
         starts_on,
         ends_on,
     }
-    .parse(on.app.release_days())
+    .parse(on.app.rules().release_days)
     .map_err(invalid)?;
     let client = on.client()?;
     let id = on

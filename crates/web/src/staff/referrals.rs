@@ -535,7 +535,7 @@ async fn referrals_page(
             methods: METHODS,
             withdrawals: WITHDRAWALS,
             in_force,
-            release_days: app.release_days(),
+            release_days: app.rules().release_days,
             directory: links::PARTNERS,
             release_form,
             referral_form,
@@ -605,7 +605,7 @@ async fn give(
             starts_on: parse_case_date("starts_on", &form.starts_on)?,
             ends_on,
         }
-        .parse(app.release_days())?;
+        .parse(app.rules().release_days)?;
         Ok::<_, InvalidInput>((partner, release))
     })();
     let done = match parsed {
