@@ -2894,3 +2894,143 @@ async fn a_worker_sees_the_referrals_of_their_caseload_that_wait_too_long() {
         );
     }
 }
+
+/// The service plan from the client's page: a goal set with its first step (a refused goal comes
+/// back as typed, the problem beside its box), a step added, marked done and opened again, and a
+/// review that says the goal is reached and when the next review is; each change audited once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_sets_goals_with_the_client_works_the_steps_and_reviews_the_plan() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let (mut staff, rosa) = ana_with_rosa(&t).await;
+        let page = staff.get(&rosa).await.body;
+        assert!(
+            page.contains("Set a goal, add a step or record a review"),
+            "{page}"
+        );
+        let here = format!("{rosa}/plan");
+        let empty = staff.get(&here).await.body;
+        assert!(empty.contains("No goals yet."), "{empty}");
+        assert!(!empty.contains("Record a review"), "nothing to review yet");
+        let day = |days: i64| domain::case::format_date(t.app.now().plus_days(days).date());
+        let (today, in_a_week, yesterday) = (day(0), day(7), day(-1));
+        let goal = |target: &str| {
+            vec![
+                (
+                    "words",
+                    "A place of my own, with a lock I choose".to_owned(),
+                ),
+                ("need", "housing".to_owned()),
+                ("set_on", today.clone()),
+                ("step_words", "Find my birth certificate".to_owned()),
+                ("step_owner", "client".to_owned()),
+                ("step_partner", String::new()),
+                ("step_target_on", target.to_owned()),
+            ]
+        };
+        let early = goal(&yesterday);
+        let early: Vec<(&str, &str)> = early.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let body = refused(
+            &mut staff,
+            (&here, &here),
+            &early,
+            "steps.target_on: must not be before the goal was set",
+        )
+        .await;
+        assert!(
+            body.contains(">A place of my own, with a lock I choose</textarea>"),
+            "kept"
+        );
+        assert!(body.contains("value=\"Find my birth certificate\""), "kept");
+        let good = goal(&in_a_week);
+        let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let set = staff.submit(&here, &here, &good).await;
+        assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
+        assert_eq!(set.location(), here);
+        let page = staff.get(&here).await;
+        assert!(
+            page.body
+                .contains("<strong>A place of my own, with a lock I choose</strong>")
+        );
+        assert!(
+            page.body.contains(&format!(
+                "Find my birth certificate: The client, by {in_a_week}. To do"
+            )),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains(&format!("Next review: {}", day(90))));
+
+        // A step added to the goal, done, then opened again.
+        let add = page
+            .form_actions()
+            .find(|a| a.ends_with("/steps"))
+            .unwrap()
+            .to_owned();
+        let step = [
+            ("words", "Call the housing office"),
+            ("owner", "worker"),
+            ("partner", ""),
+            ("target_on", in_a_week.as_str()),
+        ];
+        assert_eq!(
+            staff.submit(&here, &add, &step).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let page = staff.get(&here).await;
+        let moves: Vec<String> = page
+            .form_actions()
+            .filter(|a| a.contains("/plan/steps/"))
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(moves.len(), 2, "{}", page.body);
+        let done = staff.submit(&here, &moves[0], &[("status", "done")]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        // Done is not dropped: the move is refused on the page, beside the step.
+        refused(
+            &mut staff,
+            (&here, &moves[0]),
+            &[("status", "dropped")],
+            "status: cannot follow",
+        )
+        .await;
+        let again = staff.submit(&here, &moves[0], &[("status", "open")]).await;
+        assert_eq!(again.status, StatusCode::SEE_OTHER);
+
+        // The review: the goal reached, the next review in 30 days.
+        let page = staff.get(&here).await;
+        let goal_id = page
+            .body
+            .split("name=\"goal\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap()
+            .to_owned();
+        let reviews = format!("{here}/reviews");
+        let next = day(30);
+        let review = [
+            ("reviewed_on", today.as_str()),
+            ("goal", goal_id.as_str()),
+            ("status", "achieved"),
+            ("note", "She has the keys."),
+            ("next_review_on", next.as_str()),
+        ];
+        let reviewed = staff.submit(&here, &reviews, &review).await;
+        assert_eq!(reviewed.status, StatusCode::SEE_OTHER, "{}", reviewed.body);
+        let page = staff.get(&here).await.body;
+        assert!(page.contains(&format!("Reached since {today}")), "{page}");
+        assert!(page.contains(&format!("Next review: {next}")));
+        assert!(page.contains("She has the keys."));
+        let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
+        let count = |a: &str| actions.iter().filter(|x| x.as_str() == a).count();
+        assert_eq!(
+            (
+                count("plan.goal-create"),
+                count("plan.step-create"),
+                count("plan.step-update"),
+                count("plan.review")
+            ),
+            (1, 1, 2, 1)
+        );
+    }
+}

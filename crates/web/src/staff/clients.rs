@@ -85,6 +85,9 @@ struct ClientPage {
     /// The releases and referrals page, for someone who may read them.
     referrals_href: Option<String>,
     may_refer: bool,
+    /// The service plan, for someone who may read it.
+    plan_href: Option<String>,
+    may_plan: bool,
     cases: Vec<CaseLine>,
     notes: Vec<NoteLine>,
     /// The contact log, newest first.
@@ -214,6 +217,8 @@ pub(crate) async fn client_page(
             referrals_href: may(Action::ReadReferrals)
                 .then(|| links::of_client(links::REFERRALS, id)),
             may_refer: may(Action::WriteReferral),
+            plan_href: may(Action::ReadPlan).then(|| links::of_client(links::PLAN, id)),
+            may_plan: may(Action::WritePlan),
             gender: client.gender.map_or("", |g| labelled(GENDERS, g.as_str())),
             age_band: client
                 .age_band

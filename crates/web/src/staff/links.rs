@@ -26,6 +26,11 @@ pub(crate) const NOTES: &str = "/app/clients/{id}/notes";
 pub(crate) const CONTACTS: &str = "/app/clients/{id}/contacts";
 pub(crate) const SERVICES: &str = "/app/clients/{id}/services";
 pub(crate) const NEEDS: &str = "/app/clients/{id}/needs";
+/// The service plan, and where a new goal is posted.
+pub(crate) const PLAN: &str = "/app/clients/{id}/plan";
+pub(crate) const PLAN_STEPS: &str = "/app/clients/{id}/plan/goals/{goal}/steps";
+pub(crate) const PLAN_STEP: &str = "/app/clients/{id}/plan/steps/{step}";
+pub(crate) const PLAN_REVIEWS: &str = "/app/clients/{id}/plan/reviews";
 pub(crate) const ACCESS_LOG: &str = "/app/clients/{id}/access";
 pub(crate) const SAFETY: &str = "/app/clients/{id}/safety";
 pub(crate) const DETAILS: &str = "/app/clients/{id}/details";
@@ -116,6 +121,17 @@ pub(crate) fn client_section(id: ClientId, section: &str) -> String {
 /// A page or form about one client: `pattern` is one of the `/app/clients/{id}/...` above.
 pub(crate) fn of_client(pattern: &str, id: ClientId) -> String {
     fill(pattern, "{id}", id)
+}
+
+/// A link to one of a client's records: `pattern` with the client and `placeholder` (such as
+/// `{referral}`) filled.
+pub(crate) fn of_client_record(
+    pattern: &str,
+    client: ClientId,
+    placeholder: &str,
+    record: impl Display,
+) -> String {
+    fill(&of_client(pattern, client), placeholder, record)
 }
 
 pub(crate) fn screening_form(id: ClientId, instrument: &str) -> String {

@@ -14,6 +14,7 @@ mod details;
 mod determination;
 mod determinations;
 mod emergency;
+mod fields;
 mod links;
 mod login;
 mod needs;
@@ -22,6 +23,7 @@ pub(crate) mod page;
 mod paging;
 mod partners;
 mod passkey;
+mod plans;
 mod records;
 mod referrals;
 mod requests;
@@ -55,6 +57,7 @@ pub(crate) fn routes() -> Router<app::App> {
         .merge(partners::routes())
         .merge(work::routes())
         .merge(needs::routes())
+        .merge(plans::routes())
         .merge(screenings::routes())
         .merge(determinations::routes())
         .merge(determination::routes())

@@ -15,6 +15,7 @@ use domain::referral::{RawReferral, ReferralNote, ReferralStatus};
 use domain::release::{RawRelease, ReleaseMethod, SharedPart, Standing, Withdrawal};
 use domain::{ClientId, InvalidInput, ReferralId, ReleaseId};
 
+use super::fields::{Fields, all, one, only};
 use super::links;
 use super::page::{self, Chrome, Place, RecordId, RecordIds, render};
 use super::services::{TypeGroup, type_groups};
@@ -28,32 +29,6 @@ pub(crate) fn routes() -> Router<app::App> {
         .route(links::RELEASE_WITHDRAW, post(withdraw))
         .route(links::REFERRAL_STEPS, post(step))
         .route(links::REFERRAL_SHEET, get(sheet))
-}
-
-/// A posted form as its fields in order: a list's boxes share a name.
-type Fields = Vec<(String, String)>;
-
-/// The first value of `name` (blank if not sent).
-fn one(fields: &Fields, name: &str) -> String {
-    fields
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
-/// Every value of `name`, in order.
-fn all(fields: &Fields, name: &str) -> Vec<String> {
-    fields
-        .iter()
-        .filter(|(n, _)| n == name)
-        .map(|(_, v)| v.clone())
-        .collect()
-}
-
-/// Whether every field is one of `known` (a form is read strictly, as every other is).
-fn only(fields: &Fields, known: &[&str]) -> bool {
-    fields.iter().all(|(n, _)| known.contains(&n.as_str()))
 }
 
 /// The release form as typed.
@@ -388,7 +363,7 @@ async fn referrals_page(
             let open = matches!(r.standing, Standing::InForce | Standing::NotYet);
             let withdraw = (open && may(Action::WithdrawRelease)).then(|| WithdrawFields {
                 key: r.id.to_string(),
-                action: two_ids(links::RELEASE_WITHDRAW, id, "{release}", r.id),
+                action: links::of_client_record(links::RELEASE_WITHDRAW, id, "{release}", r.id),
                 problem: match &returned {
                     Returned::Withdraw(at, problem) if *at == r.id => Some(problem.to_string()),
                     _ => None,
@@ -429,7 +404,7 @@ async fn referrals_page(
             let next = (!choices.is_empty() && may(Action::WriteReferral)).then(|| {
                 let mut next = NextFields {
                     key: r.id.to_string(),
-                    action: two_ids(links::REFERRAL_STEPS, id, "{referral}", r.id),
+                    action: links::of_client_record(links::REFERRAL_STEPS, id, "{referral}", r.id),
                     choices,
                     status: String::new(),
                     note: String::new(),
@@ -446,8 +421,9 @@ async fn referrals_page(
                 next
             });
             ReferralLine {
-                sheet: may(Action::ShareOutside)
-                    .then(|| two_ids(links::REFERRAL_SHEET, id, "{referral}", r.id)),
+                sheet: may(Action::ShareOutside).then(|| {
+                    links::of_client_record(links::REFERRAL_SHEET, id, "{referral}", r.id)
+                }),
                 partner: r.partner_name.clone(),
                 service: format!("{} {}", r.service.as_str(), r.service.kind().label),
                 status: status_words(r.status),
@@ -541,16 +517,6 @@ async fn referrals_page(
             referral_form,
         },
     )
-}
-
-/// A link to one of a client's records: `pattern` with the client and `placeholder` filled.
-fn two_ids(
-    pattern: &str,
-    client: ClientId,
-    placeholder: &str,
-    record: impl std::fmt::Display,
-) -> String {
-    links::of_client(pattern, client).replacen(placeholder, &record.to_string(), 1)
 }
 
 async fn page(at: super::on_client::OnClient) -> Response {
