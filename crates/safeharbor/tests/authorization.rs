@@ -154,6 +154,12 @@ const ABOUT_A_CLIENT: &[(&str, [Want; 20])] = &[
     ("POST /api/v1/clients/{id}/services",            [S401,   S201, S201, S404, S404,   S201, S404, S201, S404, S404,   S201, S201, S201, S404, S404, S404,   S201,   S404, S404,   S404]),
     ("GET /api/v1/clients/{id}/needs",                [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /api/v1/clients/{id}/needs",               [S401,   S201, S201, S404, S404,   S201, S404, S201, S404, S404,   S201, S201, S201, S404, S404, S404,   S201,   S404, S404,   S404]),
+    // A plan is read as the notes are, and worked on by those assigned and their team's lead.
+    ("GET /api/v1/clients/{id}/plan",                 [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
+    ("POST /api/v1/clients/{id}/plan/goals",          [S401,   S201, S404, S404, S404,   S201, S404, S404, S404, S404,   S201, S201, S404, S404, S404, S404,   S201,   S404, S404,   S404]),
+    ("POST /api/v1/clients/{id}/plan/goals/{goal}/steps", [S401,   S201, S404, S404, S404,   S201, S404, S404, S404, S404,   S201, S201, S404, S404, S404, S404,   S201,   S404, S404,   S404]),
+    ("POST /api/v1/clients/{id}/plan/steps/{step}/status", [S401,   S204, S404, S404, S404,   S204, S404, S404, S404, S404,   S204, S204, S404, S404, S404, S404,   S204,   S404, S404,   S404]),
+    ("POST /api/v1/clients/{id}/plan/reviews",        [S401,   S201, S404, S404, S404,   S201, S404, S404, S404, S404,   S201, S201, S404, S404, S404, S404,   S201,   S404, S404,   S404]),
     ("GET /api/v1/clients/{id}/cases",                [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /api/v1/clients/{id}/cases",               [S401,   S404, S404, S404, S404,   S201, S404, S404, S404, S404,   S201, S404, S404, S404, S404, S404,   S201,   S404, S404,   S404]),
     ("POST /api/v1/clients/{id}/cases/{case}/close",  [S401,   S404, S404, S404, S404,   S204, S404, S404, S404, S404,   S204, S404, S404, S404, S404, S404,   S204,   S404, S404,   S404]),
@@ -179,6 +185,11 @@ const ABOUT_A_CLIENT: &[(&str, [Want; 20])] = &[
     ("POST /app/clients/{id}/services",               [Login,  S303, S303, S404, S404,   S303, S404, S303, S404, S404,   S303, S303, S303, S404, S404, S404,   S303,   S404, S404,   S404]),
     ("GET /app/clients/{id}/needs",                   [Login,  S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /app/clients/{id}/needs",                  [Login,  S303, S303, S404, S404,   S303, S404, S303, S404, S404,   S303, S303, S303, S404, S404, S404,   S303,   S404, S404,   S404]),
+    ("GET /app/clients/{id}/plan",                    [Login,  S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
+    ("POST /app/clients/{id}/plan",                   [Login,  S303, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S303, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
+    ("POST /app/clients/{id}/plan/goals/{goal}/steps", [Login,  S303, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S303, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
+    ("POST /app/clients/{id}/plan/steps/{step}",      [Login,  S303, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S303, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
+    ("POST /app/clients/{id}/plan/reviews",           [Login,  S303, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S303, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
     ("GET /app/clients/{id}/details",                 [Login,  S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /app/clients/{id}/details",                [Login,  S303, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S404, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
     ("GET /app/clients/{id}/cases",                   [Login,  S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
@@ -351,6 +362,10 @@ struct World {
     kept_release: BTreeMap<Target, String>,
     /// Drafted referrals of each client to `partner`, each sent by one row at most.
     referrals: BTreeMap<Target, Vec<String>>,
+    /// A goal of each client's plan, for the rows that add steps to one.
+    goals: BTreeMap<Target, Vec<String>>,
+    /// Open steps of each client's plan, each moved by one row at most.
+    steps: BTreeMap<Target, Vec<String>>,
     /// How many of each kind of record of each client rows have used.
     used: std::sync::Mutex<BTreeMap<(&'static str, Target), usize>>,
     /// The partner in the directory, and how many more rows have added.
@@ -388,6 +403,32 @@ fn release(partner: &str, today: &str) -> Value {
 /// A referral to `partner` for shelter, sharing the client's name under `release`.
 fn referral(partner: &str, release: &str) -> Value {
     json!({"partner": partner, "service": "C4", "shares": ["name"], "release": release})
+}
+
+/// Gives the client `id` a plan of four goals set `today` by `token`, each with ten open steps;
+/// answers the first goal and every step.
+async fn plan(t: &TestApp, token: &str, id: &str, today: &str) -> (String, Vec<String>) {
+    let step = json!({"words": "Call the housing office", "owner": "worker", "target_on": today});
+    let goal = json!({"words": "A home", "set_on": today, "steps": vec![step; 10]});
+    let path = format!("/api/v1/clients/{id}/plan/goals");
+    for _ in 0..4 {
+        api(t, token, Method::POST, &path, Some(goal.clone())).await;
+    }
+    let read = api(
+        t,
+        token,
+        Method::GET,
+        &format!("/api/v1/clients/{id}/plan"),
+        None,
+    )
+    .await;
+    let goals = read["goals"].as_array().unwrap();
+    let steps = goals
+        .iter()
+        .flat_map(|g| g["steps"].as_array().unwrap())
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    (goals[0]["id"].as_str().unwrap().to_owned(), steps)
 }
 
 fn new_client(name: &str) -> Value {
@@ -510,6 +551,8 @@ async fn world(engine: Engine) -> World {
     let mut releases = BTreeMap::from([(Nobody, vec![NOBODY.to_owned()])]);
     let mut kept_release = BTreeMap::from([(Nobody, NOBODY.to_owned())]);
     let mut referrals = BTreeMap::from([(Nobody, vec![NOBODY.to_owned()])]);
+    let mut goals = BTreeMap::from([(Nobody, vec![NOBODY.to_owned()])]);
+    let mut steps = BTreeMap::from([(Nobody, vec![NOBODY.to_owned()])]);
     let partner = t.harbor_house(&caller(Sue)).await.to_string();
     for (target, name, by) in recorders {
         let made = api(
@@ -569,6 +612,10 @@ async fn world(engine: Engine) -> World {
             .await;
             drafted.push(made["id"].as_str().unwrap().to_owned());
         }
+        // A plan: goals with enough open steps for every row that moves one.
+        let (goal, open) = plan(&t, &by, &id, &today).await;
+        goals.insert(target, vec![goal]);
+        steps.insert(target, open);
         releases.insert(target, given);
         kept_release.insert(target, kept);
         referrals.insert(target, drafted);
@@ -691,6 +738,8 @@ async fn world(engine: Engine) -> World {
         releases,
         kept_release,
         referrals,
+        goals,
+        steps,
         used: std::sync::Mutex::default(),
         partner,
         partners_added: std::sync::atomic::AtomicUsize::default(),
@@ -725,6 +774,8 @@ impl World {
             ("{case}", &self.cases),
             ("{release}", &self.releases),
             ("{referral}", &self.referrals),
+            ("{goal}", &self.goals),
+            ("{step}", &self.steps),
         ] {
             if path.contains(placeholder) {
                 path = path.replace(placeholder, &self.take(placeholder, pool, target));
@@ -804,6 +855,37 @@ impl World {
             "POST /api/v1/clients/{id}/referrals/{referral}/steps" => {
                 Body::Json(json!({"status": "sent"}))
             }
+            "POST /api/v1/clients/{id}/plan/goals" => {
+                Body::Json(json!({"words": "A home", "set_on": today}))
+            }
+            "POST /api/v1/clients/{id}/plan/goals/{goal}/steps" => {
+                Body::Json(json!({"words": "Call", "owner": "worker", "target_on": today}))
+            }
+            "POST /api/v1/clients/{id}/plan/steps/{step}/status" => {
+                Body::Json(json!({"status": "done"}))
+            }
+            "POST /api/v1/clients/{id}/plan/reviews" => Body::Json(json!({"reviewed_on": today})),
+            "POST /app/clients/{id}/plan" => form(&[
+                ("words", "A home"),
+                ("need", ""),
+                ("set_on", &today),
+                ("step_words", ""),
+                ("step_owner", "client"),
+                ("step_partner", ""),
+                ("step_target_on", ""),
+            ]),
+            "POST /app/clients/{id}/plan/goals/{goal}/steps" => form(&[
+                ("words", "Call"),
+                ("owner", "worker"),
+                ("partner", ""),
+                ("target_on", &today),
+            ]),
+            "POST /app/clients/{id}/plan/steps/{step}" => form(&[("status", "done")]),
+            "POST /app/clients/{id}/plan/reviews" => form(&[
+                ("reviewed_on", &today),
+                ("note", ""),
+                ("next_review_on", ""),
+            ]),
             "POST /app/partners" => {
                 let n = self
                     .partners_added
@@ -1251,6 +1333,8 @@ async fn every_route_the_server_serves_is_in_the_matrix() {
             "{case}",
             "{release}",
             "{referral}",
+            "{goal}",
+            "{step}",
         ]
         .iter()
         .fold(path.clone(), |path, placeholder| {
