@@ -1081,6 +1081,9 @@ fn canary_never_reaches_disk_or_logs() {
         let witness = marker("WITNESS");
         let referral_note = marker("REFERRALNOTE");
         let step_note = marker("STEPNOTE");
+        let goal_words = marker("GOALWORDS");
+        let plan_step = marker("PLANSTEP");
+        let review_note = marker("REVIEWNOTE");
         let stored = [
             &preferred,
             &legal,
@@ -1103,6 +1106,9 @@ fn canary_never_reaches_disk_or_logs() {
             &witness,
             &referral_note,
             &step_note,
+            &goal_words,
+            &plan_step,
+            &review_note,
         ];
 
         // Write them.
@@ -1245,6 +1251,33 @@ fn canary_never_reaches_disk_or_logs() {
             "{assessed}"
         );
         assert_eq!(current["note"], needs_note.as_str());
+        // A goal of the service plan with a step, and a review of it, on the same day.
+        let plan = server.url(&format!("/api/v1/clients/{id}/plan"));
+        for (rest, body) in [
+            (
+                "goals",
+                json!({"words": goal_words, "set_on": day,
+                       "steps": [{"words": plan_step, "owner": "client", "target_on": day}]}),
+            ),
+            ("reviews", json!({"reviewed_on": day, "note": review_note})),
+        ] {
+            let response = http
+                .post(format!("{plan}/{rest}"))
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+                .await
+                .expect("POST plan");
+            assert_eq!(response.status(), reqwest::StatusCode::CREATED, "{rest}");
+        }
+        let planned = read_back(&http, &plan, &token).await.expect("GET plan");
+        assert_eq!(
+            planned["goals"][0]["words"],
+            goal_words.as_str(),
+            "{planned}"
+        );
+        assert_eq!(planned["goals"][0]["steps"][0]["words"], plan_step.as_str());
+        assert_eq!(planned["reviews"][0]["note"], review_note.as_str());
         let caseload = read_back(&http, &server.url("/api/v1/clients"), &token)
             .await
             .expect("GET caseload");

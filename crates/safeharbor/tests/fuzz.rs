@@ -369,6 +369,8 @@ async fn json_bodies_never_get_a_server_error() {
         ("/api/v1/clients/duplicates".into(), "duplicates"),
         (format!("/api/v1/clients/{client}/notes"), "note"),
         (format!("/api/v1/clients/{client}/needs"), "needs"),
+        (format!("/api/v1/clients/{client}/plan/goals"), "goal"),
+        (format!("/api/v1/clients/{client}/plan/reviews"), "plan-review"),
         (format!("/api/v1/clients/{client}/cases"), "case"),
         (format!("/api/v1/clients/{client}/screenings"), "screening"),
         (
@@ -442,7 +444,7 @@ const ODD_VALUES: &[&str] = &[
 ];
 
 /// Every form on a case manager's pages (the caseload, intake, a client's record, safety flags,
-/// needs, screenings, the determination worksheet, the account page), found in the pages
+/// needs, the service plan, screenings, the determination worksheet, the account page), found in the pages
 /// themselves and posted with odd values, fields dropped, repeated or added: never a 5xx.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_forms_never_get_a_server_error() {
@@ -457,6 +459,7 @@ async fn staff_forms_never_get_a_server_error() {
         client.clone(),
         format!("{client}/safety"),
         format!("{client}/needs"),
+        format!("{client}/plan"),
         format!("{client}/screenings/new"),
         format!("{client}/screenings/new/sscst-6"),
         format!("{client}/determinations/new"),
