@@ -41,10 +41,16 @@ async fn the_demo_accounts_sign_in_with_what_the_demo_prints() {
     );
 
     // Some clients have a screening and a determination to look at, a contact log, services,
-    // needs assessed twice, and referrals under releases, one of them withdrawn.
+    // needs assessed twice, a service plan with two goals and a review, and referrals under
+    // releases, one of them withdrawn.
     let audit = t.audit().await;
     let assessed = audit.iter().filter(|e| e.action == "need.create").count();
     assert!(assessed >= 2 && assessed % 2 == 0, "{assessed}");
+    let goals = audit
+        .iter()
+        .filter(|e| e.action == "plan.goal-create")
+        .count();
+    assert_eq!(goals, assessed, "two goals for each client assessed twice");
     for action in [
         "screening.create",
         "determination.create",
@@ -54,6 +60,8 @@ async fn the_demo_accounts_sign_in_with_what_the_demo_prints() {
         "release.create",
         "referral.send",
         "release.withdraw",
+        "plan.step-update",
+        "plan.review",
     ] {
         assert!(audit.iter().any(|e| e.action == action), "{action}");
     }

@@ -370,7 +370,10 @@ async fn json_bodies_never_get_a_server_error() {
         (format!("/api/v1/clients/{client}/notes"), "note"),
         (format!("/api/v1/clients/{client}/needs"), "needs"),
         (format!("/api/v1/clients/{client}/plan/goals"), "goal"),
-        (format!("/api/v1/clients/{client}/plan/reviews"), "plan-review"),
+        (
+            format!("/api/v1/clients/{client}/plan/reviews"),
+            "plan-review",
+        ),
         (format!("/api/v1/clients/{client}/cases"), "case"),
         (format!("/api/v1/clients/{client}/screenings"), "screening"),
         (

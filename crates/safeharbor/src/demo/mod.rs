@@ -1,5 +1,5 @@
-//! Demo data: made-up clients, cases, notes, contacts, services, needs assessments, partners,
-//! releases and referrals, the same every time for the same seed. Nothing here describes a real
+//! Demo data: made-up clients, cases, notes, contacts, services, needs assessments, service plans,
+//! partners, releases and referrals, the same every time for the same seed. Nothing here describes a real
 //! person or organisation.
 
 use app::{App, Caller, NewCase, Purpose};
@@ -21,6 +21,8 @@ use domain::signin::NewPassword;
 use domain::{ClientId, PartnerId, ReleaseId, Role};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
+
+mod plans;
 
 /// Other names some demo clients are known by.
 const OTHER_NAMES: &[&str] = &["Lu", "Dani", "Nena", "Sol", "Kiki", "Jojo", "Bebe"];
@@ -273,10 +275,13 @@ pub async fn seed(
         if n % 3 == 0 {
             contacts(app, manager, id, rng.gen_range(1..=CONTACTS.len())).await?;
         }
-        // Every fourth client has had their needs assessed, then reassessed, and has been given
-        // services.
+        // Every fourth client has had their needs assessed, then reassessed, has a service plan
+        // and has been given services.
         if n % 4 == 0 {
             needs(app, manager, id).await?;
+            if let Some(shelter) = partners.first() {
+                plans::plan(app, manager, id, *shelter).await?;
+            }
             services(app, manager, id, rng.gen_range(1..=SERVICES.len())).await?;
             let minor = age < 18;
             referrals(app, manager, id, &partners, n % 8 == 0, minor).await?;
