@@ -35,6 +35,7 @@ pub mod signin;
 pub mod staff_admin;
 pub mod teams;
 pub mod users;
+mod work;
 
 use std::sync::{Arc, Mutex};
 
@@ -61,6 +62,7 @@ pub use safety::SafetyView;
 pub use screenings::ScreeningView;
 pub use services::{MAX_SERVICES, ServiceView};
 pub use store::Unavailable;
+pub use work::{Due, DueWork, MAX_DUE};
 
 /// Whether this is the benchmark-only build that reads clients without audit or decryption.
 pub const BENCH_BASELINE: bool = cfg!(feature = "bench-baseline");

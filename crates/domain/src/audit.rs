@@ -140,6 +140,7 @@ pub enum AuditAction {
     PlanStepCreate,
     PlanStepUpdate,
     PlanReview,
+    PlanDueList,
 }
 
 impl AuditAction {
@@ -244,6 +245,7 @@ impl AuditAction {
             AuditAction::PlanStepCreate => "plan.step-create",
             AuditAction::PlanStepUpdate => "plan.step-update",
             AuditAction::PlanReview => "plan.review",
+            AuditAction::PlanDueList => "plan.due-list",
         }
     }
 }
@@ -284,6 +286,10 @@ pub const DESCRIBED: &[(&str, &str)] = &[
         "recorded where a step of the service plan stands",
     ),
     ("plan.review", "recorded a review of the service plan"),
+    (
+        "plan.due-list",
+        "listed the plan steps and reviews due in their caseload",
+    ),
     ("case.create", "opened a case"),
     ("case.close", "closed a case"),
     ("case.transfer", "moved a case to another program"),

@@ -171,6 +171,11 @@ impl ProgramZone {
             .unwrap_or_else(|_| at.rfc3339())
     }
 
+    /// The date of an instant in this zone.
+    pub fn date(&self, at: Timestamp) -> time::Date {
+        crate::case::parse_date("day", &self.day(at)).unwrap_or_else(|_| at.date())
+    }
+
     /// The first instant of `date` in this zone (midnight, or the first minute after a
     /// clock change that skips it).
     pub fn start_of_day(&self, date: time::Date) -> Timestamp {

@@ -3034,3 +3034,136 @@ async fn a_worker_sets_goals_with_the_client_works_the_steps_and_reviews_the_pla
         );
     }
 }
+
+/// Sets a goal for `client` today, by `by`, with one step the client takes on each of `days`
+/// from today (in words naming the day).
+async fn goal_with_steps(t: &TestApp, by: &app::Caller, client: ClientId, days: &[i64]) {
+    let today = t.app.now().date();
+    let words: Vec<String> = days
+        .iter()
+        .map(|d| format!("Step due in {d} days"))
+        .collect();
+    let goal = domain::plan::RawGoal {
+        words: "A place of my own",
+        need: None,
+        set_on: today,
+        steps: days
+            .iter()
+            .zip(&words)
+            .map(|(d, words)| domain::plan::RawStep {
+                words,
+                owner: "client",
+                partner: None,
+                target_on: today.saturating_add(time::Duration::days(*d)),
+            })
+            .collect(),
+    }
+    .parse(t.app.now())
+    .unwrap();
+    t.app
+        .set_goal(by, client, goal, app::Purpose::CaseWork)
+        .await
+        .unwrap();
+}
+
+/// My work: a worker sees what is due for their own clients (overdue, today, the week ahead; a
+/// step done leaves the list; a review once its day comes), never another worker's client; the
+/// lead of the worker's team sees what has slipped for that client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_sees_what_is_due_today_and_what_is_overdue_and_their_lead_what_slipped() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let ada = t.persona("ada.admin", Role::Administrator).await;
+        let ben = t.persona("ben.m", Role::CaseManager).await;
+        let (sue, sue_secret) = t.enrolled("sue.lead", Role::Supervisor).await;
+        let (ana, secret) = t.enrolled("ana.m", Role::CaseManager).await;
+        let team = t.app.create_team(&ada.caller, "North").await.unwrap();
+        for (member, leads) in [(sue.caller.id, true), (ana.caller.id, false)] {
+            t.app
+                .put_team_member(&ada.caller, team, member, leads)
+                .await
+                .unwrap();
+        }
+        let mut staff = Staff::new(&t);
+        staff.sign_in("ana.m", &secret).await;
+        let rosa = record_rosa(&mut staff).await;
+        let rosa_id: ClientId = rosa.rsplit('/').next().unwrap().parse().unwrap();
+        let mara = t
+            .recorded(
+                &ben.caller,
+                domain::client::RawClient {
+                    preferred_name: "Mara".into(),
+                    ..Default::default()
+                },
+            )
+            .await;
+        goal_with_steps(&t, &ana.caller, rosa_id, &[0, 3, 20]).await;
+        goal_with_steps(&t, &ben.caller, mara, &[0]).await;
+        let page = staff.get("/app/work").await.body;
+        assert!(page.contains("Nothing is overdue."), "{page}");
+        assert!(
+            page.contains(">Rosa</a>: Step due in 0 days (the client)</li>"),
+            "{page}"
+        );
+        assert!(
+            page.contains(">Rosa</a>: Step due in 3 days (the client), due"),
+            "{page}"
+        );
+        assert!(!page.contains("Step due in 20 days"), "beyond the week");
+        assert!(!page.contains("Mara"), "another worker's client");
+
+        // Five days on: two steps overdue; one is done, and leaves the list.
+        t.clock.advance_days(5);
+        let mut staff = Staff::new(&t);
+        staff.sign_in("ana.m", &secret).await;
+        let plan = t
+            .app
+            .plan(&ana.caller, rosa_id, app::Purpose::CaseWork)
+            .await
+            .unwrap();
+        let first = plan.goals[0].steps[0].id;
+        t.app
+            .update_step(
+                &ana.caller,
+                rosa_id,
+                first,
+                domain::plan::StepStatus::Done,
+                app::Purpose::CaseWork,
+            )
+            .await
+            .unwrap();
+        let page = staff.get("/app/work").await.body;
+        let overdue = page.split("id=\"today\"").next().unwrap();
+        assert!(
+            overdue.contains("Step due in 3 days (the client), due"),
+            "{page}"
+        );
+        assert!(!page.contains("Step due in 0 days"), "done: {page}");
+        assert!(!page.contains("Review the service plan"), "not due yet");
+
+        // Her lead sees what slipped on the team; the review is overdue after 90 days.
+        let mut lead = Staff::new(&t);
+        lead.sign_in("sue.lead", &sue_secret).await;
+        let page = lead.get("/app/work").await.body;
+        let team_part = page.split("id=\"team\"").nth(1).unwrap();
+        assert!(
+            team_part.contains(">Rosa</a>: Step due in 3 days (the client)"),
+            "{page}"
+        );
+        assert!(!page.contains("Mara"), "not on her teams");
+        t.clock.advance_days(86);
+        let mut staff = Staff::new(&t);
+        staff.sign_in("ana.m", &secret).await;
+        let page = staff.get("/app/work").await.body;
+        assert!(
+            page.contains(">Rosa</a>: Review the service plan together, due"),
+            "{page}"
+        );
+        let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
+        let listed = actions.iter().filter(|a| *a == "plan.due-list").count();
+        assert_eq!(
+            listed, 5,
+            "Ana's three pages, and Sue's own list and her team's"
+        );
+    }
+}

@@ -4,9 +4,40 @@ use domain::{ClientId, Timestamp};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::teams::SUPERVISED_FROM;
 use super::{Reads, parsed, ts};
 use crate::rows::{CaseloadPage, ClientLine};
 use crate::{Result, StoreError};
+
+/// Whose clients a list of work (what waits too long, what is due) is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caseload {
+    /// The clients assigned to the person.
+    Own,
+    /// The clients of the teams the person leads, assigned to someone else there (not a
+    /// restricted record, which only those assigned reach).
+    Led,
+}
+
+impl Caseload {
+    /// A subquery of the clients (the person as `$1`), and the condition on the joined `clients c`
+    /// that leaves out the records this caseload may not reach.
+    pub(super) fn filter(self) -> (String, &'static str) {
+        match self {
+            Caseload::Own => (
+                "SELECT a.client_id FROM assignments a WHERE a.user_id = $1".to_owned(),
+                "",
+            ),
+            Caseload::Led => (
+                format!(
+                    "SELECT a.client_id {SUPERVISED_FROM} AND lead.user_id = $1 \
+                     AND a.client_id NOT IN (SELECT client_id FROM assignments WHERE user_id = $1)"
+                ),
+                "AND c.restricted = 0",
+            ),
+        }
+    }
+}
 
 pub(super) fn client_line(row: &AnyRow) -> Result<ClientLine> {
     Ok(ClientLine {

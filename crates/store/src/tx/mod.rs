@@ -27,7 +27,7 @@ mod needs;
 mod plans;
 mod programs;
 mod referrals;
-pub use referrals::Caseload;
+pub use caseload::Caseload;
 mod screening;
 mod services;
 
@@ -244,4 +244,13 @@ impl Reads {
         }
         Ok(grouped)
     }
+}
+
+/// `columns` (a comma-separated list), each named as a column of `table` (its alias in a join).
+pub(super) fn prefixed(table: &str, columns: &str) -> String {
+    columns
+        .split(',')
+        .map(|c| format!("{table}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -1,11 +1,12 @@
 //! A client's service plan: one row saying when its next review is due, its goals, the steps
 //! towards them and its reviews. Nothing is deleted; a status changes, with its day.
 
-use domain::{ClientId, GoalId, PlanStepId, Timestamp};
+use domain::{ClientId, GoalId, PlanStepId, Timestamp, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Reads, Tx, parsed, ts};
+use super::caseload::Caseload;
+use super::{Reads, Tx, parsed, prefixed, ts};
 use crate::Result;
 use crate::rows::{GoalRow, PlanReviewRow, PlanRows, PlanStepRow, ServicePlanRow};
 
@@ -14,6 +15,14 @@ const GOAL_COLUMNS: &str =
 const STEP_COLUMNS: &str = "id, goal_id, client_id, author, created_at, words, owner, partner_id, \
      target_on, status, status_at";
 const REVIEW_COLUMNS: &str = "id, client_id, author, created_at, reviewed_on, next_review_on, note";
+
+fn plan(row: &AnyRow) -> Result<ServicePlanRow> {
+    Ok(ServicePlanRow {
+        client_id: parsed(row, "client_id")?,
+        started_on: row.try_get("started_on")?,
+        review_due_on: row.try_get("review_due_on")?,
+    })
+}
 
 fn goal(row: &AnyRow) -> Result<GoalRow> {
     Ok(GoalRow {
@@ -193,13 +202,8 @@ impl Reads {
         .bind(&id)
         .fetch_optional(&mut *self.inner)
         .await?
-        .map(|row| -> Result<ServicePlanRow> {
-            Ok(ServicePlanRow {
-                client_id: parsed(&row, "client_id")?,
-                started_on: row.try_get("started_on")?,
-                review_due_on: row.try_get("review_due_on")?,
-            })
-        })
+        .as_ref()
+        .map(plan)
         .transpose()?;
         let goals = self
             .all_of(
@@ -234,6 +238,66 @@ impl Reads {
             steps,
             reviews,
         })
+    }
+
+    /// The open steps of active goals in `user`'s caseload (`whose`) due on or before `through`
+    /// (YYYY-MM-DD), the earliest first, at most `limit`. Erased clients' are left out.
+    pub async fn plan_steps_due(
+        &mut self,
+        (user, whose): (UserId, Caseload),
+        through: &str,
+        limit: i64,
+    ) -> Result<Vec<PlanStepRow>> {
+        let columns = prefixed("s", STEP_COLUMNS);
+        let (clients, restricted) = whose.filter();
+        let sql = format!(
+            "SELECT {columns} FROM plan_steps s \
+             JOIN clients c ON c.id = s.client_id AND c.erased_at IS NULL {restricted} \
+             JOIN plan_goals g ON g.id = s.goal_id AND g.status = 'active' \
+             WHERE s.client_id IN ({clients}) AND s.status = 'open' AND s.target_on <= $2 \
+             ORDER BY s.target_on, s.created_at, s.id LIMIT $3"
+        );
+        self.due(sql, user, through, limit, step).await
+    }
+
+    /// The plans in `user`'s caseload (`whose`) whose review is due on or before `through`, the
+    /// earliest first, at most `limit`: those with a goal still worked on (a plan whose goals are
+    /// all reached or set aside waits for no review). Erased clients' are left out.
+    pub async fn plan_reviews_due(
+        &mut self,
+        (user, whose): (UserId, Caseload),
+        through: &str,
+        limit: i64,
+    ) -> Result<Vec<ServicePlanRow>> {
+        let (clients, restricted) = whose.filter();
+        let sql = format!(
+            "SELECT p.client_id, p.started_on, p.review_due_on FROM service_plans p \
+             JOIN clients c ON c.id = p.client_id AND c.erased_at IS NULL {restricted} \
+             WHERE p.client_id IN ({clients}) AND p.review_due_on <= $2 \
+               AND EXISTS (SELECT 1 FROM plan_goals g \
+                   WHERE g.client_id = p.client_id AND g.status = 'active') \
+             ORDER BY p.review_due_on, p.client_id LIMIT $3"
+        );
+        self.due(sql, user, through, limit, plan).await
+    }
+
+    async fn due<T>(
+        &mut self,
+        sql: String,
+        user: UserId,
+        through: &str,
+        limit: i64,
+        read: fn(&AnyRow) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user.to_string())
+            .bind(through)
+            .bind(limit)
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(read)
+            .collect()
     }
 
     /// Every row of the client's in `table`, in `order`.

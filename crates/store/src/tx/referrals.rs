@@ -4,8 +4,8 @@ use domain::{ClientId, PartnerId, ReferralId, ReleaseId, Timestamp, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::teams::SUPERVISED_FROM;
-use super::{Reads, Tx, opt_parsed, opt_ts, parsed, ts};
+use super::caseload::Caseload;
+use super::{Reads, Tx, opt_parsed, opt_ts, parsed, prefixed, ts};
 use crate::Result;
 use crate::rows::{PartnerRow, ReferralRow, ReferralStepRow, ReleaseRow, WithdrawalRow};
 
@@ -335,16 +335,6 @@ impl Reads {
     }
 }
 
-/// Whose referrals a list of those waiting too long is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Caseload {
-    /// The clients assigned to the person.
-    Own,
-    /// The clients of the teams the person leads, assigned to someone else there (not a
-    /// restricted record, which only those assigned reach).
-    Led,
-}
-
 impl Reads {
     /// The referrals of `user`'s caseload (`whose`) that wait too long: sent and unanswered since
     /// before `answer_before`, or accepted and not yet given since before `service_before`; the
@@ -355,24 +345,8 @@ impl Reads {
         (answer_before, service_before): (Timestamp, Timestamp),
         limit: i64,
     ) -> Result<Vec<ReferralRow>> {
-        let columns = REFERRAL_COLUMNS
-            .split(", ")
-            .map(|c| format!("r.{}", c.trim()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let clients = match whose {
-            Caseload::Own => {
-                "SELECT a.client_id FROM assignments a WHERE a.user_id = $1".to_owned()
-            }
-            Caseload::Led => format!(
-                "SELECT a.client_id {SUPERVISED_FROM} AND lead.user_id = $1 \
-                 AND a.client_id NOT IN (SELECT client_id FROM assignments WHERE user_id = $1)"
-            ),
-        };
-        let restricted = match whose {
-            Caseload::Own => "",
-            Caseload::Led => "AND c.restricted = 0",
-        };
+        let columns = prefixed("r", REFERRAL_COLUMNS);
+        let (clients, restricted) = whose.filter();
         let sql = format!(
             "SELECT {columns} FROM referrals r \
              JOIN clients c ON c.id = r.client_id AND c.erased_at IS NULL {restricted} \

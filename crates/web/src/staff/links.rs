@@ -54,7 +54,7 @@ pub(crate) const UNASSIGN: &str = "/app/clients/{id}/unassign";
 pub(crate) const RESTRICT: &str = "/app/clients/{id}/restrict";
 
 pub(crate) const PARTNERS: &str = "/app/partners";
-/// What is waiting: the referrals of one's caseload that wait too long.
+/// My work: what is due in one's caseload, and the referrals that wait too long.
 pub(crate) const WORK: &str = "/app/work";
 pub(crate) const TEAM: &str = "/app/team";
 pub(crate) const TEAMS: &str = "/app/admin/teams";

@@ -193,7 +193,7 @@ async fn plan_page(
     let may_write = domain::policy::permits(caller.role, standing, Action::WritePlan);
     let zone = signed_in.zone();
     let today_text = zone.day(app.now());
-    let today = parse_case_date("today", &today_text).ok();
+    let today = zone.date(app.now());
     let partner_name = |pid: domain::PartnerId| {
         partners
             .iter()
@@ -228,8 +228,7 @@ async fn plan_page(
                         },
                         target_on: format_date(step.target_on),
                         status: step.status.label(),
-                        overdue: step.status == StepStatus::Open
-                            && today.is_some_and(|t| step.target_on < t),
+                        overdue: step.status == StepStatus::Open && step.target_on < today,
                         moves,
                     }
                 })
@@ -329,10 +328,7 @@ async fn plan_page(
             back: links::client_section(id, "plan"),
             review_days: app.rules().review_days,
             review_due_on: plan.review_due_on.map(format_date),
-            review_overdue: plan
-                .review_due_on
-                .zip(today)
-                .is_some_and(|(due, today)| due < today),
+            review_overdue: plan.review_due_on.is_some_and(|due| due < today),
             goals,
             reviews,
             needs: NeedDomain::ALL

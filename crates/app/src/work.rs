@@ -1,0 +1,154 @@
+//! What is due in a caseload: the open steps of clients' plans by their target day, and the plans
+//! whose review is due, so that a worker sees their work for today and the days ahead, and a team
+//! lead what has slipped on the teams they lead. Each line names its client only to someone who
+//! may see that client: the caller's own caseload, or the clients of the teams they lead (never a
+//! restricted record).
+
+use std::collections::HashMap;
+
+use domain::audit::{Actor, AuditAction};
+use domain::case::{format_date, parse_date};
+use domain::plan::StepOwner;
+use domain::policy::Action;
+use domain::{ClientId, PartnerId};
+use store::Caseload;
+
+use crate::seal::open_opt;
+use crate::{App, AppError, Caller, Purpose, Result};
+
+/// The most lines of each kind one list holds, the earliest due first.
+pub const MAX_DUE: i64 = 200;
+
+/// What is due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Due {
+    /// A step of the client's plan, in its words, and who takes it.
+    Step {
+        words: String,
+        owner: StepOwner,
+        partner: Option<PartnerId>,
+    },
+    /// The review of the client's plan.
+    Review,
+}
+
+/// One thing due in a caseload, and whose it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueWork {
+    pub client: ClientId,
+    pub client_name: String,
+    pub due_on: time::Date,
+    pub what: Due,
+}
+
+impl App {
+    /// What is due in the caller's caseload on or before `through`: open steps of goals still
+    /// worked on, and reviews; the earliest first. Audited as one list, as the caseload is.
+    pub async fn work_due(
+        &self,
+        caller: &Caller,
+        through: time::Date,
+        purpose: Purpose,
+    ) -> Result<Vec<DueWork>> {
+        self.grant_role(caller, Action::ListCaseload)?;
+        self.due_in(caller, Caseload::Own, through, purpose).await
+    }
+
+    /// The same for the clients of the teams the caller leads (assigned to someone else there).
+    pub async fn team_work_due(
+        &self,
+        caller: &Caller,
+        through: time::Date,
+    ) -> Result<Vec<DueWork>> {
+        self.grant_role(caller, Action::ListTeamCaseload)?;
+        self.due_in(caller, Caseload::Led, through, Purpose::Supervision)
+            .await
+    }
+
+    async fn due_in(
+        &self,
+        caller: &Caller,
+        whose: Caseload,
+        through: time::Date,
+        purpose: Purpose,
+    ) -> Result<Vec<DueWork>> {
+        let through = format_date(through);
+        let mut tx = self.store().write().await?;
+        let steps = tx
+            .plan_steps_due((caller.id, whose), &through, MAX_DUE)
+            .await?;
+        let reviews = tx
+            .plan_reviews_due((caller.id, whose), &through, MAX_DUE)
+            .await?;
+        let mut clients: Vec<ClientId> = steps
+            .iter()
+            .map(|s| s.client_id)
+            .chain(reviews.iter().map(|r| r.client_id))
+            .collect();
+        clients.sort();
+        clients.dedup();
+        let lines = tx.client_lines(&clients).await?;
+        let actor = Actor::User(caller.id);
+        self.audit(
+            &mut tx,
+            actor,
+            AuditAction::PlanDueList,
+            None,
+            purpose.as_str(),
+        )
+        .await?;
+        tx.commit().await?;
+        // Opened once the audit event is durable, outside the transaction.
+        let keys = self.client_keys(&clients).await?;
+        let mut names = HashMap::new();
+        for line in &lines {
+            // A client whose key is already gone is being erased: not listed.
+            let Some(dek) = keys.get(&line.id) else {
+                continue;
+            };
+            let sealed = line.preferred_name.as_deref();
+            let name = open_opt(
+                dek,
+                "clients",
+                "preferred_name",
+                &line.id.to_string(),
+                sealed,
+            )?;
+            names.insert(line.id, name.unwrap_or_default());
+        }
+        let corrupt = |what| AppError::Store(store::StoreError::Corrupt(what));
+        let day = |raw: &str| parse_date("day", raw).map_err(|_| corrupt("a plan's day"));
+        let mut due = Vec::new();
+        for step in steps {
+            let (Some(name), Some(dek)) = (names.get(&step.client_id), keys.get(&step.client_id))
+            else {
+                continue;
+            };
+            let sealed = step.words.as_deref();
+            let words = open_opt(dek, "plan_steps", "words", &step.id.to_string(), sealed)?;
+            due.push(DueWork {
+                client: step.client_id,
+                client_name: name.clone(),
+                due_on: day(&step.target_on)?,
+                what: Due::Step {
+                    words: words.unwrap_or_default(),
+                    owner: StepOwner::parse(&step.owner).map_err(|_| corrupt("a step's owner"))?,
+                    partner: step.partner_id,
+                },
+            });
+        }
+        for review in reviews {
+            let Some(name) = names.get(&review.client_id) else {
+                continue;
+            };
+            due.push(DueWork {
+                client: review.client_id,
+                client_name: name.clone(),
+                due_on: day(&review.review_due_on)?,
+                what: Due::Review,
+            });
+        }
+        due.sort_by(|a, b| a.due_on.cmp(&b.due_on));
+        Ok(due)
+    }
+}
