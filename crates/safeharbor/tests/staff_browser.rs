@@ -235,6 +235,50 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     .await;
     assert!(b.page_source().await.contains("Reassess needs"));
     seen(&b, &axe, "needs", &mut problems).await;
+    // A service plan with two goals in her words, from the client's page: the first with a
+    // step she takes by next week, the second with none yet.
+    b.goto(&client).await;
+    b.click(&b.find("a[href$='/plan']").await).await;
+    b.wait_for_url("the plan page", |u| u.ends_with("/plan"))
+        .await;
+    fill(&b, "#goal-words", "A place of my own, with a lock I choose").await;
+    fill(&b, "#goal-step-words", "Find my birth certificate").await;
+    let next_week = domain::case::format_date(t.app.now().plus_days(7).date());
+    b.execute(
+        "document.getElementById('goal-need').value = 'housing'; \
+         document.getElementById('goal-step-target').value = arguments[0];",
+        json!([next_week]),
+    )
+    .await;
+    b.click(&b.find("form[action$='/plan'] button[type=submit]").await)
+        .await;
+    b.wait_for(
+        "the first goal",
+        "return document.body.innerText.includes('Find my birth certificate: The client');",
+    )
+    .await;
+    fill(
+        &b,
+        "#goal-words",
+        "Work in the mornings, so I can study after",
+    )
+    .await;
+    b.click(&b.find("form[action$='/plan'] button[type=submit]").await)
+        .await;
+    b.wait_for(
+        "the second goal",
+        "return document.body.innerText.includes('Work in the mornings, so I can study after');",
+    )
+    .await;
+    seen(&b, &axe, "plan", &mut problems).await;
+    // Her step is on the worker's list of work, for the week ahead.
+    b.goto(&t.url("/app/work")).await;
+    b.wait_for(
+        "the step on my work",
+        "return document.body.innerText.includes('Find my birth certificate (the client), due');",
+    )
+    .await;
+    seen(&b, &axe, "work", &mut problems).await;
     // Another name she is known by, from the details page; the page then lists the change.
     b.goto(&format!("{client}/details")).await;
     fill(&b, "#aliases", ALIAS).await;
