@@ -148,7 +148,7 @@ impl App {
                 what: Due::Review,
             });
         }
-        due.sort_by(|a, b| a.due_on.cmp(&b.due_on));
+        due.sort_by_key(|work| work.due_on);
         Ok(due)
     }
 }
