@@ -223,6 +223,14 @@ impl<S: Send + Sync, A: FromStr, B: FromStr> FromRequestParts<S> for RecordIds<A
     }
 }
 
+/// What a form's change came to: `act` on the input that parsed, or the input's refusal.
+pub(crate) async fn acted<T, R>(
+    parsed: Result<T, domain::InvalidInput>,
+    act: impl AsyncFnOnce(T) -> Result<R, app::AppError>,
+) -> Result<(), app::AppError> {
+    act(parsed?).await.map(drop)
+}
+
 /// After a form's change: on to `done_at` once made; the page `again` with the problem beside its
 /// box when the input was refused; the error's page otherwise.
 pub(crate) async fn after_change(

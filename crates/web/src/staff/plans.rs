@@ -421,13 +421,11 @@ async fn set_goal(
         }
         .parse(app.now())
     })();
-    let done = match parsed {
-        Ok(goal) => app
-            .set_goal(&signed_in.caller, id, goal, app::Purpose::CaseWork)
+    let done = page::acted(parsed, async |goal| {
+        app.set_goal(&signed_in.caller, id, goal, app::Purpose::CaseWork)
             .await
-            .map(drop),
-        Err(problem) => Err(problem.into()),
-    };
+    })
+    .await;
     after(&app, &signed_in, id, done, |p| Returned::Goal(form, p)).await
 }
 
@@ -438,13 +436,11 @@ async fn add_step(
 ) -> Response {
     let parsed = raw_step(&form.words, &form.owner, &form.partner, &form.target_on)
         .and_then(|raw| raw.parse());
-    let done = match parsed {
-        Ok(step) => app
-            .add_step(&signed_in.caller, id, goal, step, app::Purpose::CaseWork)
+    let done = page::acted(parsed, async |step| {
+        app.add_step(&signed_in.caller, id, goal, step, app::Purpose::CaseWork)
             .await
-            .map(drop),
-        Err(problem) => Err(problem.into()),
-    };
+    })
+    .await;
     after(&app, &signed_in, id, done, |p| {
         Returned::Step(goal, form, p)
     })
@@ -456,13 +452,11 @@ async fn move_step(
     RecordIds(id, step): RecordIds<ClientId, PlanStepId>,
     StaffForm { signed_in, form }: StaffForm<MoveForm>,
 ) -> Response {
-    let done = match StepStatus::parse(&form.status) {
-        Ok(to) => {
-            app.update_step(&signed_in.caller, id, step, to, app::Purpose::CaseWork)
-                .await
-        }
-        Err(problem) => Err(problem.into()),
-    };
+    let done = page::acted(StepStatus::parse(&form.status), async |to| {
+        app.update_step(&signed_in.caller, id, step, to, app::Purpose::CaseWork)
+            .await
+    })
+    .await;
     after(&app, &signed_in, id, done, |p| Returned::Move(step, p)).await
 }
 
@@ -491,12 +485,10 @@ async fn review(
         }
         .parse(app.rules().review_days, app.now())
     })();
-    let done = match parsed {
-        Ok(review) => app
-            .review_plan(&signed_in.caller, id, review, app::Purpose::CaseWork)
+    let done = page::acted(parsed, async |review| {
+        app.review_plan(&signed_in.caller, id, review, app::Purpose::CaseWork)
             .await
-            .map(drop),
-        Err(problem) => Err(problem.into()),
-    };
+    })
+    .await;
     after(&app, &signed_in, id, done, |p| Returned::Review(form, p)).await
 }
