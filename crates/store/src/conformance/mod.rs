@@ -406,6 +406,7 @@ macro_rules! conformance_tests {
             cases_close_once_and_a_transfer_names_the_case_it_continues,
             releases_are_withdrawn_once_and_referrals_move_one_step_at_a_time,
             a_plan_keeps_its_goals_steps_and_reviews_and_erasure_wipes_their_words,
+            plan_work_due_comes_from_the_caseload_only,
             programs_are_a_list_of_unique_codes,
             key_store_puts_replaces_and_destroys,
             key_store_exports_and_imports_all_or_nothing,

@@ -175,3 +175,94 @@ pub async fn a_plan_keeps_its_goals_steps_and_reviews_and_erasure_wipes_their_wo
     assert_eq!(erased.goals[1].status, "achieved", "the coded facts stay");
     tx.commit().await.unwrap();
 }
+
+/// What is due over a caseload: open steps of active goals on or before the day, earliest first,
+/// and the plans whose review is due while a goal is still worked on; the worker's own clients
+/// only, and for a team lead their members' clients, never a restricted record; an erased
+/// client's never.
+pub async fn plan_work_due_comes_from_the_caseload_only(h: &impl Harness) {
+    let (store, _) = h.fresh().await;
+    let (a, b, c) = seed(&store).await;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(77);
+    let sue = user(&mut rng, "sue", domain::Role::Supervisor);
+    let team = domain::TeamId::from_random([7; 16]);
+    let mut tx = store.write().await.unwrap();
+    tx.insert_user(&sue).await.unwrap();
+    assert!(tx.create_team(team, "North", T0).await.unwrap());
+    tx.put_team_member(team, sue.id, true).await.unwrap();
+    tx.put_team_member(team, a.id, false).await.unwrap();
+    // The seed's plan: a partner's step due 2026-06-01, the client's 2026-06-15, the review
+    // 2026-09-18. A goal set aside keeps its steps off the list.
+    let aside = goal(c.id, a.id, [51; 16], "2026-05-28");
+    tx.insert_goal(&GoalRow {
+        status: "set-aside".into(),
+        ..aside.clone()
+    })
+    .await
+    .unwrap();
+    tx.insert_plan_step(&step(&aside, [52; 16], "2026-05-30", None))
+        .await
+        .unwrap();
+    use crate::Caseload::{Led, Own};
+    assert_eq!(
+        due(&mut tx, a.id, Own, "2026-05-31").await,
+        (vec![], vec![])
+    );
+    assert_eq!(
+        due(&mut tx, a.id, Own, "2026-06-15").await,
+        (vec!["2026-06-01".into(), "2026-06-15".into()], vec![])
+    );
+    let all = (
+        vec!["2026-06-01".into(), "2026-06-15".into()],
+        vec!["2026-09-18".into()],
+    );
+    assert_eq!(due(&mut tx, a.id, Own, "2026-12-31").await, all);
+    assert_eq!(
+        due(&mut tx, b.id, Own, "2026-12-31").await,
+        (vec![], vec![])
+    );
+    assert_eq!(
+        due(&mut tx, sue.id, Led, "2026-12-31").await,
+        all,
+        "her team's"
+    );
+    assert_eq!(
+        due(&mut tx, sue.id, Own, "2026-12-31").await,
+        (vec![], vec![])
+    );
+    assert!(tx.set_client_restricted(c.id, true).await.unwrap());
+    assert_eq!(
+        due(&mut tx, sue.id, Led, "2026-12-31").await,
+        (vec![], vec![])
+    );
+    assert_eq!(
+        due(&mut tx, a.id, Own, "2026-12-31").await,
+        all,
+        "still her own"
+    );
+    assert!(tx.erase_client(c.id, T0).await.unwrap());
+    assert_eq!(
+        due(&mut tx, a.id, Own, "2026-12-31").await,
+        (vec![], vec![])
+    );
+    tx.commit().await.unwrap();
+}
+
+/// The target days of the steps, and the days of the reviews, due through `through` over `who`'s
+/// caseload (`whose`).
+async fn due(
+    tx: &mut crate::Tx,
+    who: UserId,
+    whose: crate::Caseload,
+    through: &str,
+) -> (Vec<String>, Vec<String>) {
+    let steps = tx.plan_steps_due((who, whose), through, 10).await.unwrap();
+    let reviews = tx
+        .plan_reviews_due((who, whose), through, 10)
+        .await
+        .unwrap();
+    (
+        steps.into_iter().map(|s| s.target_on).collect(),
+        reviews.into_iter().map(|r| r.review_due_on).collect(),
+    )
+}
