@@ -7,7 +7,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use domain::case::{format_date, parse_case_date};
 use domain::policy::Action;
@@ -531,13 +531,11 @@ async fn after(
     done: Result<(), app::AppError>,
     returned: impl FnOnce(InvalidInput) -> Returned,
 ) -> Response {
-    match done {
-        Ok(()) => Redirect::to(&links::of_client(links::REFERRALS, id)).into_response(),
-        Err(app::AppError::Invalid(problem)) => {
-            referrals_page(app, signed_in, id, returned(problem)).await
-        }
-        Err(err) => page::failure(err),
-    }
+    let here = links::of_client(links::REFERRALS, id);
+    page::after_change(done, &here, async |problem| {
+        referrals_page(app, signed_in, id, returned(problem)).await
+    })
+    .await
 }
 
 async fn give(
@@ -574,19 +572,12 @@ async fn give(
         .parse(app.rules().release_days)?;
         Ok::<_, InvalidInput>((partner, release))
     })();
-    let done = match parsed {
-        Ok((partner, release)) => app
-            .record_release(
-                &signed_in.caller,
-                id,
-                partner,
-                release,
-                app::Purpose::CaseWork,
-            )
+    let done = page::acted(parsed, async |(partner, release)| {
+        let purpose = app::Purpose::CaseWork;
+        app.record_release(&signed_in.caller, id, partner, release, purpose)
             .await
-            .map(drop),
-        Err(problem) => Err(problem.into()),
-    };
+    })
+    .await;
     after(&app, &signed_in, id, done, |p| Returned::Release(form, p)).await
 }
 
@@ -606,13 +597,11 @@ async fn draft(
         note: Some(&form.note),
     }
     .parse();
-    let done = match parsed {
-        Ok(referral) => app
-            .draft_referral(&signed_in.caller, id, referral, app::Purpose::CaseWork)
+    let done = page::acted(parsed, async |referral| {
+        app.draft_referral(&signed_in.caller, id, referral, app::Purpose::CaseWork)
             .await
-            .map(drop),
-        Err(problem) => Err(problem.into()),
-    };
+    })
+    .await;
     after(&app, &signed_in, id, done, |p| Returned::Referral(form, p)).await
 }
 
@@ -621,13 +610,11 @@ async fn withdraw(
     RecordIds(id, release): RecordIds<ClientId, ReleaseId>,
     StaffForm { signed_in, form }: StaffForm<WithdrawForm>,
 ) -> Response {
-    let done = match Withdrawal::parse(form.how.trim()) {
-        Ok(how) => {
-            app.withdraw_release(&signed_in.caller, id, release, how, app::Purpose::CaseWork)
-                .await
-        }
-        Err(problem) => Err(problem.into()),
-    };
+    let done = page::acted(Withdrawal::parse(form.how.trim()), async |how| {
+        app.withdraw_release(&signed_in.caller, id, release, how, app::Purpose::CaseWork)
+            .await
+    })
+    .await;
     after(&app, &signed_in, id, done, |p| {
         Returned::Withdraw(release, p)
     })
@@ -641,20 +628,12 @@ async fn step(
 ) -> Response {
     let parsed = ReferralStatus::parse(form.status.trim())
         .and_then(|to| Ok((to, ReferralNote::parse_optional(Some(&form.note))?)));
-    let done = match parsed {
-        Ok((to, note)) => {
-            app.step_referral(
-                &signed_in.caller,
-                id,
-                referral,
-                to,
-                note,
-                app::Purpose::CaseWork,
-            )
+    let done = page::acted(parsed, async |(to, note)| {
+        let purpose = app::Purpose::CaseWork;
+        app.step_referral(&signed_in.caller, id, referral, to, note, purpose)
             .await
-        }
-        Err(problem) => Err(problem.into()),
-    };
+    })
+    .await;
     after(&app, &signed_in, id, done, |p| {
         Returned::Step(referral, form, p)
     })
