@@ -9,6 +9,7 @@ pub mod case;
 pub mod caseload;
 pub mod classification;
 pub mod client;
+pub mod closure;
 pub mod contact;
 pub mod contact_request;
 pub mod emergency;
@@ -17,6 +18,7 @@ pub mod instrument;
 pub mod legal;
 pub mod needs;
 pub mod note;
+pub mod outcome;
 pub mod partner;
 pub mod policy;
 pub mod referral;
@@ -29,9 +31,9 @@ pub mod text;
 pub mod time;
 
 pub use ids::{
-    CaseId, ClientChangeId, ClientId, ContactId, ContactRequestId, DeterminationId,
-    EmergencyAccessId, NeedsAssessmentId, NoteId, PartnerId, ReferralId, ReferralStepId, ReleaseId,
-    ScreeningId, ServiceId, TeamId, TokenId, UserId,
+    CaseId, ClientChangeId, ClientId, ClosureId, ContactId, ContactRequestId, DeterminationId,
+    EmergencyAccessId, FollowUpId, NeedsAssessmentId, NoteId, OutcomeAssessmentId, PartnerId,
+    ReferralId, ReferralStepId, ReleaseId, ScreeningId, ServiceId, TeamId, TokenId, UserId,
 };
 pub use role::Role;
 pub use time::Timestamp;

@@ -74,6 +74,14 @@ actions! {
     ReadNeeds => "read-needs", "read the needs assessments",
     /// Record a needs assessment (or a reassessment) of a client.
     WriteNeeds => "write-needs", "assess needs",
+    /// See a client's outcome assessments (a score in each domain at intake, every six months
+    /// and at exit) and their history.
+    ReadOutcomes => "read-outcomes", "read the outcome assessments",
+    /// Record an outcome assessment of a client.
+    WriteOutcomes => "write-outcomes", "assess outcomes",
+    /// Record a follow-up contact after a case closed, or that the person withdrew their consent
+    /// to them (which anyone who may log a contact may, so that it takes effect at once).
+    WriteFollowUp => "write-follow-up", "record a follow-up",
     /// See a client's releases of information: who may receive what, until when.
     ReadReleases => "read-releases", "read the releases of information",
     /// Record a release of information the client gave.
@@ -143,6 +151,9 @@ impl Action {
                 | Action::WriteService
                 | Action::ReadNeeds
                 | Action::WriteNeeds
+                | Action::ReadOutcomes
+                | Action::WriteOutcomes
+                | Action::WriteFollowUp
                 | Action::ReadReleases
                 | Action::WriteRelease
                 | Action::WithdrawRelease
@@ -176,7 +187,9 @@ use Role::*;
 /// and assigns the work; erasing a record stays with a supervisor assigned to it. Logging a
 /// contact (or an attempt) and recording a service go with adding a note (a crisis met under
 /// emergency access is a service given), and reading them with reading the notes; assessing
-/// needs and reading the assessments go the same way. Editing a
+/// needs and outcomes, reading the assessments and recording a follow-up contact after a case
+/// closed (or that the person withdrew their consent to them) go the same way; closing and
+/// re-opening a case go with opening one. Editing a
 /// client's details goes with changing their safety flags, not with running a case: whoever is
 /// assigned, outreach included (they take the intake, and are often the first to learn another
 /// name the person goes by, which duplicate search must then find). Not a supervisor over a
@@ -202,6 +215,9 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, Assigned, WriteService),
     (CaseManager, Assigned, ReadNeeds),
     (CaseManager, Assigned, WriteNeeds),
+    (CaseManager, Assigned, ReadOutcomes),
+    (CaseManager, Assigned, WriteOutcomes),
+    (CaseManager, Assigned, WriteFollowUp),
     (CaseManager, Assigned, ReadReleases),
     (CaseManager, Assigned, WriteRelease),
     (CaseManager, Assigned, WithdrawRelease),
@@ -231,6 +247,9 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Outreach, Assigned, WriteService),
     (Outreach, Assigned, ReadNeeds),
     (Outreach, Assigned, WriteNeeds),
+    (Outreach, Assigned, ReadOutcomes),
+    (Outreach, Assigned, WriteOutcomes),
+    (Outreach, Assigned, WriteFollowUp),
     (Outreach, Assigned, ReadReleases),
     (Outreach, Assigned, WriteRelease),
     (Outreach, Assigned, WithdrawRelease),
@@ -259,6 +278,9 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Assigned, WriteService),
     (Supervisor, Assigned, ReadNeeds),
     (Supervisor, Assigned, WriteNeeds),
+    (Supervisor, Assigned, ReadOutcomes),
+    (Supervisor, Assigned, WriteOutcomes),
+    (Supervisor, Assigned, WriteFollowUp),
     (Supervisor, Assigned, ReadReleases),
     (Supervisor, Assigned, WriteRelease),
     (Supervisor, Assigned, WithdrawRelease),
@@ -287,6 +309,9 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Supervises, WriteService),
     (Supervisor, Supervises, ReadNeeds),
     (Supervisor, Supervises, WriteNeeds),
+    (Supervisor, Supervises, ReadOutcomes),
+    (Supervisor, Supervises, WriteOutcomes),
+    (Supervisor, Supervises, WriteFollowUp),
     (Supervisor, Supervises, ReadReleases),
     (Supervisor, Supervises, WithdrawRelease),
     (Supervisor, Supervises, ReadReferrals),
@@ -305,6 +330,9 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, Emergency, WriteService),
     (CaseManager, Emergency, ReadNeeds),
     (CaseManager, Emergency, WriteNeeds),
+    (CaseManager, Emergency, ReadOutcomes),
+    (CaseManager, Emergency, WriteOutcomes),
+    (CaseManager, Emergency, WriteFollowUp),
     (CaseManager, Emergency, ReadReleases),
     (CaseManager, Emergency, WithdrawRelease),
     (CaseManager, Emergency, ReadReferrals),
@@ -321,6 +349,9 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Outreach, Emergency, WriteService),
     (Outreach, Emergency, ReadNeeds),
     (Outreach, Emergency, WriteNeeds),
+    (Outreach, Emergency, ReadOutcomes),
+    (Outreach, Emergency, WriteOutcomes),
+    (Outreach, Emergency, WriteFollowUp),
     (Outreach, Emergency, ReadReleases),
     (Outreach, Emergency, WithdrawRelease),
     (Outreach, Emergency, ReadReferrals),
@@ -337,6 +368,9 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Emergency, WriteService),
     (Supervisor, Emergency, ReadNeeds),
     (Supervisor, Emergency, WriteNeeds),
+    (Supervisor, Emergency, ReadOutcomes),
+    (Supervisor, Emergency, WriteOutcomes),
+    (Supervisor, Emergency, WriteFollowUp),
     (Supervisor, Emergency, ReadReleases),
     (Supervisor, Emergency, WithdrawRelease),
     (Supervisor, Emergency, ReadReferrals),

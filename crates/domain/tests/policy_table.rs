@@ -28,6 +28,9 @@ read-services            AE    AE    ASE   -    -
 write-service            AE    AE    ASE   -    -
 read-needs               AE    AE    ASE   -    -
 write-needs              AE    AE    ASE   -    -
+read-outcomes            AE    AE    ASE   -    -
+write-outcomes           AE    AE    ASE   -    -
+write-follow-up          AE    AE    ASE   -    -
 read-releases            AE    AE    ASE   -    -
 write-release            A     A     A     -    -
 withdraw-release         AE    AE    ASE   -    -

@@ -47,6 +47,7 @@ macro_rules! embedded_migrations {
             (25, "client edits", "0025_client_edits"),
             (26, "note kinds", "0026_note_kinds"),
             (27, "referrals", "0027_referrals"),
+            (29, "closure and outcomes", "0029_closure_outcomes"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {

@@ -93,6 +93,8 @@ mod tests {
                 "UPDATE referral_steps SET note = NULL WHERE client_id = $1",
                 "UPDATE need_assessments SET note = NULL WHERE client_id = $1",
                 "UPDATE need_answers SET note = NULL WHERE client_id = $1",
+                "UPDATE case_closures SET note = NULL, reach_how = NULL WHERE client_id = $1",
+                "UPDATE outcome_assessments SET note = NULL WHERE client_id = $1",
                 "UPDATE screenings SET answers = NULL, score = NULL, result = NULL \
                  WHERE client_id = $1",
                 "UPDATE emergency_access SET reason = NULL, review_comment = NULL WHERE client_id = $1",
