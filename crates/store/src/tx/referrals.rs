@@ -345,6 +345,26 @@ pub enum Caseload {
     Led,
 }
 
+impl Caseload {
+    /// The caseload as SQL: a query of its clients' ids (the person's id as `$1`), and the
+    /// condition on the joined `clients c` that leaves out what it may not reach.
+    pub(super) fn clients(self) -> (String, &'static str) {
+        match self {
+            Caseload::Own => (
+                "SELECT a.client_id FROM assignments a WHERE a.user_id = $1".to_owned(),
+                "",
+            ),
+            Caseload::Led => (
+                format!(
+                    "SELECT a.client_id {SUPERVISED_FROM} AND lead.user_id = $1 \
+                     AND a.client_id NOT IN (SELECT client_id FROM assignments WHERE user_id = $1)"
+                ),
+                "AND c.restricted = 0",
+            ),
+        }
+    }
+}
+
 impl Reads {
     /// The referrals of `user`'s caseload (`whose`) that wait too long: sent and unanswered since
     /// before `answer_before`, or accepted and not yet given since before `service_before`; the
@@ -360,19 +380,7 @@ impl Reads {
             .map(|c| format!("r.{}", c.trim()))
             .collect::<Vec<_>>()
             .join(", ");
-        let clients = match whose {
-            Caseload::Own => {
-                "SELECT a.client_id FROM assignments a WHERE a.user_id = $1".to_owned()
-            }
-            Caseload::Led => format!(
-                "SELECT a.client_id {SUPERVISED_FROM} AND lead.user_id = $1 \
-                 AND a.client_id NOT IN (SELECT client_id FROM assignments WHERE user_id = $1)"
-            ),
-        };
-        let restricted = match whose {
-            Caseload::Own => "",
-            Caseload::Led => "AND c.restricted = 0",
-        };
+        let (clients, restricted) = whose.clients();
         let sql = format!(
             "SELECT {columns} FROM referrals r \
              JOIN clients c ON c.id = r.client_id AND c.erased_at IS NULL {restricted} \
