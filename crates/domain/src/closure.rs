@@ -144,13 +144,15 @@ pub struct Closure {
     pub follow_up: FollowUp,
 }
 
-impl RawClosure<'_> {
+impl<'a> RawClosure<'a> {
     /// Checks every field in the order the form asks them; the first problem names its field.
     /// A way to reach the person is taken only when they agreed to follow-up contacts (and is
     /// then required); a person who died is not contacted again.
     pub fn parse(&self) -> Result<Closure, InvalidInput> {
-        let reason = match self.reason.map(str::trim) {
-            None | Some("") => {
+        // Codes are taken exactly as listed; blank (whitespace alone) is "not given".
+        let given = |raw: Option<&'a str>| raw.filter(|code| !code.trim().is_empty());
+        let reason = match given(self.reason) {
+            None => {
                 return Err(InvalidInput::new(
                     "reason",
                     "must say why the case closes: one of goals-met, moved, declined-services, lost-contact, transferred, died, other",
@@ -159,12 +161,12 @@ impl RawClosure<'_> {
             Some(code) => ClosureReason::parse(code)?,
         };
         let note = ClosureNote::parse_optional(self.note)?;
-        let consent = match self.follow_up.map(str::trim) {
-            None | Some("") => FollowUpConsent::NotAsked,
+        let consent = match given(self.follow_up) {
+            None => FollowUpConsent::NotAsked,
             Some(code) => FollowUpConsent::parse(code)?,
         };
-        let method = match self.reach_method.map(str::trim) {
-            None | Some("") => None,
+        let method = match given(self.reach_method) {
+            None => None,
             Some(code) => Some(ReachMethod::parse(code)?),
         };
         let how = SafeReach::parse_optional(self.reach_how)?;

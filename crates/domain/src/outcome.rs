@@ -113,8 +113,8 @@ impl OutcomeScore {
     /// A score as typed for `domain`: blank (or absent) is "not asked"; anything else must be one
     /// of the codes exactly, or the problem names the domain's score.
     pub fn parse_for(domain: OutcomeDomain, raw: Option<&str>) -> Result<Self, InvalidInput> {
-        match raw.map(str::trim) {
-            None | Some("") => Ok(OutcomeScore::NotAsked),
+        match raw.filter(|code| !code.trim().is_empty()) {
+            None => Ok(OutcomeScore::NotAsked),
             Some(code) => Self::parse(code)
                 .map_err(|invalid| InvalidInput::new(domain.score_field(), invalid.problem)),
         }
@@ -196,8 +196,9 @@ impl RawOutcomes<'_> {
     /// Checks every field in the order the form asks them (the point, the day, each domain's
     /// score, the note); the first problem names its field. Not dated after today anywhere.
     pub fn parse(&self, now: Timestamp) -> Result<OutcomeAssessment, InvalidInput> {
-        let point = match self.point.map(str::trim) {
-            None | Some("") => {
+        // The code exactly as listed; blank (whitespace alone) is "not given".
+        let point = match self.point.filter(|code| !code.trim().is_empty()) {
+            None => {
                 return Err(InvalidInput::new(
                     "point",
                     "must say when it is taken: one of intake, six-month, exit",

@@ -9,6 +9,7 @@ mod caseload;
 mod cases;
 mod choices;
 mod clients;
+mod closures;
 mod contacts;
 mod details;
 mod determination;
@@ -18,6 +19,7 @@ mod links;
 mod login;
 mod needs;
 mod on_client;
+mod outcomes;
 pub(crate) mod page;
 mod paging;
 mod partners;
@@ -55,6 +57,7 @@ pub(crate) fn routes() -> Router<app::App> {
         .merge(partners::routes())
         .merge(work::routes())
         .merge(needs::routes())
+        .merge(outcomes::routes())
         .merge(screenings::routes())
         .merge(determinations::routes())
         .merge(determination::routes())
