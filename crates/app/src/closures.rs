@@ -434,12 +434,7 @@ impl App {
             .await?;
         tx.commit().await?;
         // Opened once the audit event is durable, outside the transaction.
-        let names: HashMap<ClientId, String> = self
-            .summaries(&lines)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.preferred_name))
-            .collect();
+        let names = self.names(&lines).await?;
         Ok(due
             .into_iter()
             // A client whose name no longer opens is being erased: not listed.

@@ -7,10 +7,12 @@ use domain::case::{format_date, parse_case_date};
 use domain::closure::{
     Closure, ClosureReason, FollowUpAt, FollowUpConsent, FollowUpState, RawClosure, ReachMethod,
 };
-use domain::contact::{ContactMethod, NewContact, RawContact};
+use domain::contact::{ContactMethod, NewContact};
 use domain::time::ProgramZone;
 use domain::{InvalidInput, Timestamp};
 use serde::Deserialize;
+
+use super::contacts::ContactForm;
 
 /// The closing form as typed.
 #[derive(Debug, Default, Deserialize)]
@@ -67,33 +69,21 @@ pub(crate) struct FollowUpForm {
 }
 
 impl FollowUpForm {
+    /// Which follow-up, and the contact it was, read as the contact log's form reads one.
     pub fn parse(
         &self,
         zone: &ProgramZone,
         now: Timestamp,
     ) -> Result<(FollowUpAt, NewContact), InvalidInput> {
         let at = FollowUpAt::parse(&self.at)?;
-        let occurred_at = zone.parse_minute("occurred_at", &self.occurred_at)?;
-        let reached = match self.reached.as_str() {
-            "yes" => true,
-            "no" => false,
-            _ => {
-                return Err(InvalidInput::new(
-                    "reached",
-                    "say whether you reached the person (an attempt counts too)",
-                ));
-            }
+        let contact = ContactForm {
+            occurred_at: self.occurred_at.clone(),
+            method: self.method.clone(),
+            reached: self.reached.clone(),
+            note: self.note.clone(),
+            ..ContactForm::default()
         };
-        let contact = RawContact {
-            occurred_at,
-            method: &self.method,
-            reached,
-            minutes: None,
-            present: None,
-            note: Some(&self.note),
-        }
-        .parse(now)?;
-        Ok((at, contact))
+        Ok((at, contact.parse(zone, now)?))
     }
 }
 
