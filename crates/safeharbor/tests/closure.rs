@@ -618,3 +618,63 @@ async fn a_worker_closes_a_case_and_scores_outcomes_on_the_pages() {
         );
     }
 }
+
+/// The OpenAPI document says what the server takes: a closure's reason required and one of the
+/// codes, the follow-up words by their rule, the outcomes' seven domains each a score or blank.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_states_closure_and_outcomes() {
+    let t = TestApp::start(common::Engine::Sqlite).await;
+    let doc: Value = t
+        .http
+        .get(t.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for (path, method) in [
+        ("/api/v1/clients/{id}/cases/{case}/reopen", "post"),
+        ("/api/v1/clients/{id}/cases/{case}/follow-ups", "post"),
+        (
+            "/api/v1/clients/{id}/cases/{case}/follow-ups/withdraw",
+            "post",
+        ),
+        ("/api/v1/clients/{id}/outcomes", "post"),
+        ("/api/v1/clients/{id}/outcomes", "get"),
+    ] {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path}");
+    }
+    let schemas = &doc["components"]["schemas"];
+    let close = &schemas["CloseBody"];
+    assert!(
+        close["required"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("reason"))
+    );
+    assert_eq!(
+        close["properties"]["reason"]["enum"]
+            .as_array()
+            .unwrap()
+            .len(),
+        7
+    );
+    let rule = domain::closure::SafeReach::RULE;
+    assert_eq!(
+        close["properties"]["reach_how"]["pattern"],
+        rule.pattern(true).as_str()
+    );
+    let outcomes = &schemas["OutcomesBody"]["properties"];
+    let domains = outcomes["outcomes"]["properties"].as_object().unwrap();
+    assert_eq!(domains.len(), 7);
+    assert!(domains.contains_key("income-and-education"));
+    assert_eq!(
+        outcomes["point"]["enum"],
+        json!(["intake", "six-month", "exit"])
+    );
+    let cases = &schemas["CaseResponse"]["properties"];
+    for field in ["closures", "closed_reason", "review_due_on"] {
+        assert!(cases[field].is_object(), "{field}");
+    }
+}
