@@ -243,6 +243,25 @@ async fn a_case_closes_with_a_coded_reason_and_reopens_keeping_its_history() {
             (2, 1)
         );
 
+        // A case recorded as closed already (as cases were before reasons): not recorded.
+        let past =
+            json!({"program": "drop-in", "opened_on": day(&t, -90), "closed_on": day(&t, -60)});
+        assert_eq!(
+            send(&t, &ana, Method::POST, &cases, Some(past)).await.0,
+            StatusCode::CREATED
+        );
+        let (_, listed) = send(&t, &ana, Method::GET, &cases, None).await;
+        let old = listed["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["opened_on"] == json!(day(&t, -90)))
+            .unwrap();
+        assert_eq!(
+            (&old["closed_reason"], &old["closures"]),
+            (&Value::Null, &json!([]))
+        );
+
         // Someone else's caseload: not found, as a case that does not exist.
         let ben = t.persona("ben.m", Role::CaseManager).await;
         let (status, _) = send(

@@ -400,6 +400,10 @@ impl Instance {
     async fn back_to_schema_19(&self) {
         let mut db = self.db().await;
         for sql in [
+            "DROP TABLE outcome_scores",
+            "DROP TABLE outcome_assessments",
+            "DROP TABLE follow_ups",
+            "DROP TABLE case_closures",
             "DROP TABLE referral_steps",
             "DROP TABLE referrals",
             "DROP TABLE releases",
