@@ -3,6 +3,7 @@
 use domain::InvalidInput;
 use domain::audit::AuditAction;
 use domain::case::{CaseDates, CaseStatus, ProgramCode, format_date, parse_date};
+use domain::closure::{Closure, ClosureReason, FollowUp, six_month_review_due};
 use domain::policy::Action;
 use domain::{CaseId, ClientId, UserId};
 use store::rows::CaseRow;
@@ -25,6 +26,12 @@ pub struct CaseView {
     pub assigned_to: Option<UserId>,
     /// The case this one continues, when the work moved here from another program.
     pub transferred_from: Option<CaseId>,
+    /// Every closure of the case and its re-opening, the earliest first; a case closed before
+    /// closures were recorded has none (its reason was not recorded). Read by `App::cases`; a
+    /// client's page leaves it empty.
+    pub closures: Vec<crate::closures::ClosureView>,
+    /// When the next six-month outcome review of an open case is due (`App::cases` only).
+    pub review_due_on: Option<time::Date>,
 }
 
 /// A case moved to another program: the old one closes on `on` and a new one opens that day.
@@ -57,6 +64,8 @@ pub(crate) fn view(row: CaseRow) -> Result<CaseView> {
         closed_on: row.closed_on,
         assigned_to: row.assigned_to,
         transferred_from: row.transferred_from,
+        closures: Vec::new(),
+        review_due_on: None,
     })
 }
 
@@ -78,7 +87,11 @@ async fn known_program(
 
 /// The client's case `id` with its dates, or `NotFound` (a case of another client is not found
 /// either: the caller was granted this client only).
-async fn case_of(tx: &mut store::Tx, client: ClientId, id: CaseId) -> Result<(CaseRow, CaseDates)> {
+pub(crate) async fn case_of(
+    tx: &mut store::Tx,
+    client: ClientId,
+    id: CaseId,
+) -> Result<(CaseRow, CaseDates)> {
     let row = tx
         .cases(client)
         .await?
@@ -119,25 +132,6 @@ impl App {
         .await
     }
 
-    /// Closes one of a client's open cases on `on`: not before it opened, not in the future.
-    pub async fn close_case(
-        &self,
-        caller: &Caller,
-        client: ClientId,
-        case: CaseId,
-        on: time::Date,
-        purpose: Purpose,
-    ) -> Result<()> {
-        let part = (Action::WriteCase, AuditAction::CaseClose);
-        self.record_part(caller, client, part, purpose, async |tx, client| {
-            let (_, dates) = case_of(tx, client, case).await?;
-            dates.close("closed_on", on, self.now())?;
-            tx.close_case(client, case, &format_date(on)).await?;
-            Ok(())
-        })
-        .await
-    }
-
     /// Moves one of a client's open cases to another program: it closes on the day of the move
     /// and a case in the other program opens that day, naming the one it continues, with the
     /// same worker assigned.
@@ -163,6 +157,14 @@ impl App {
             }
             let on = format_date(to.on);
             tx.close_case(client, case, &on).await?;
+            let closure = Closure {
+                closed_on: to.on,
+                reason: ClosureReason::Transferred,
+                note: None,
+                follow_up: FollowUp::NotAsked,
+            };
+            self.insert_closure(tx, (client, case), &closure, caller)
+                .await?;
             let id = CaseId::from_random(self.entropy().bytes());
             tx.insert_case(&CaseRow {
                 id,
@@ -180,6 +182,8 @@ impl App {
         .await
     }
 
+    /// A client's cases, the most recently opened first, each with its closures (their notes
+    /// and the safe way to reach the person opened) and, while open, its next six-month review.
     pub async fn cases(
         &self,
         caller: &Caller,
@@ -187,11 +191,40 @@ impl App {
         purpose: Purpose,
     ) -> Result<Vec<CaseView>> {
         let part = (Action::ReadCases, AuditAction::CaseList);
-        let rows = self
+        let (rows, closures, made, latest_review) = self
             .record_part(caller, client, part, purpose, async |tx, client| {
-                Ok(tx.cases(client).await?)
+                let rows = tx.cases(client).await?;
+                let closures = tx.closures(client).await?;
+                let made = tx.follow_ups(client).await?;
+                let latest_review = tx.latest_review(client).await?;
+                Ok((rows, closures, made, latest_review))
             })
             .await?;
-        rows.into_iter().map(view).collect()
+        let dek = if closures
+            .iter()
+            .any(|k| k.note.is_some() || k.reach_how.is_some())
+        {
+            Some(self.client_key(client).await?)
+        } else {
+            None
+        };
+        let latest_review = latest_review
+            .map(|day| parse_date("assessed_on", &day))
+            .transpose()
+            .map_err(|_| AppError::Store(store::StoreError::Corrupt("a review's day")))?;
+        let today = self.now().date();
+        let mut closures = crate::closures::open_closures(dek.as_ref(), closures, &made, today)?;
+        rows.into_iter()
+            .map(|row| {
+                let mut case = view(row)?;
+                case.closures = closures.remove(&case.id).unwrap_or_default();
+                if case.status == CaseStatus::Open {
+                    let opened = parse_date("opened_on", &case.opened_on)
+                        .map_err(|_| AppError::Store(store::StoreError::Corrupt("a case date")))?;
+                    case.review_due_on = Some(six_month_review_due(opened, latest_review));
+                }
+                Ok(case)
+            })
+            .collect()
     }
 }

@@ -490,6 +490,17 @@ impl App {
     }
 
     /// Opens the caseload line of each row, with every key fetched in one query.
+    /// The names the clients of `rows` are called by (a client whose key is gone, being
+    /// erased, is left out).
+    pub(crate) async fn names(&self, rows: &[ClientLine]) -> Result<HashMap<ClientId, String>> {
+        Ok(self
+            .summaries(rows)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.preferred_name))
+            .collect())
+    }
+
     pub(crate) async fn summaries(&self, rows: &[ClientLine]) -> Result<Vec<ClientSummary>> {
         let ids: Vec<ClientId> = rows.iter().map(|r| r.id).collect();
         let keys = self.client_keys(&ids).await?;

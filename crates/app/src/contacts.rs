@@ -52,26 +52,8 @@ impl App {
             .await?;
         contact.check_after(work.grant.row.created_at)?;
         let dek = work.key().await?;
-        let id = ContactId::from_random(self.entropy().bytes());
-        let row = id.to_string();
-        let sealed = |column, text: Option<&str>| {
-            text.map(|text| seal(self, &dek, TABLE, column, &row, text))
-        };
-        let present = sealed("present", contact.present.as_ref().map(|p| p.as_str()));
-        let note = sealed("note", contact.note.as_ref().map(|n| n.as_str()));
-        work.tx
-            .insert_contact(&ContactRow {
-                id,
-                client_id: work.grant.client,
-                author: Actor::User(caller.id).encode(),
-                created_at: self.now(),
-                occurred_at: contact.occurred_at,
-                method: contact.method.as_str().to_owned(),
-                reached: contact.reached,
-                minutes: contact.minutes.map(|m| m.get()),
-                present,
-                note,
-            })
+        let id = self
+            .insert_contact(&mut work.tx, &dek, (work.grant.client, caller), &contact)
             .await?;
         work.done(AuditAction::ContactCreate, purpose).await?;
         Ok(id)
@@ -96,6 +78,39 @@ impl App {
             open_contact_rows(&dek, rows, &authors)
         })
         .await
+    }
+}
+
+impl App {
+    /// Writes `contact` into `client`'s log, its words sealed, as logged by `caller`.
+    pub(crate) async fn insert_contact(
+        &self,
+        tx: &mut store::Tx,
+        dek: &crypto::DataKey,
+        (client, caller): (ClientId, &Caller),
+        contact: &NewContact,
+    ) -> Result<ContactId> {
+        let id = ContactId::from_random(self.entropy().bytes());
+        let row = id.to_string();
+        let sealed = |column, text: Option<&str>| {
+            text.map(|text| seal(self, dek, TABLE, column, &row, text))
+        };
+        let present = sealed("present", contact.present.as_ref().map(|p| p.as_str()));
+        let note = sealed("note", contact.note.as_ref().map(|n| n.as_str()));
+        tx.insert_contact(&ContactRow {
+            id,
+            client_id: client,
+            author: Actor::User(caller.id).encode(),
+            created_at: self.now(),
+            occurred_at: contact.occurred_at,
+            method: contact.method.as_str().to_owned(),
+            reached: contact.reached,
+            minutes: contact.minutes.map(|m| m.get()),
+            present,
+            note,
+        })
+        .await?;
+        Ok(id)
     }
 }
 

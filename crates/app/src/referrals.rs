@@ -139,12 +139,7 @@ impl App {
             .await?;
         tx.commit().await?;
         // Opened once the audit event is durable, outside the transaction.
-        let names: HashMap<ClientId, String> = self
-            .summaries(&lines)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.preferred_name))
-            .collect();
+        let names = self.names(&lines).await?;
         rows.into_iter()
             // A client whose name no longer opens is being erased: not listed.
             .filter_map(|row| names.get(&row.client_id).cloned().map(|name| (row, name)))

@@ -1,5 +1,6 @@
-//! What is due in a caseload: the open steps of clients' plans by their target day, and the plans
-//! whose review is due, so that a worker sees their work for today and the days ahead, and a team
+//! What is due in a caseload: the open steps of clients' plans by their target day, the plans
+//! whose review is due, and the follow-ups and six-month outcome reviews of their cases
+//! (`closures::Due`), so that a worker sees their work for today and the days ahead, and a team
 //! lead what has slipped on the teams they lead. Each line names its client only to someone who
 //! may see that client: the caller's own caseload, or the clients of the teams they lead (never a
 //! restricted record).
@@ -10,7 +11,7 @@ use domain::audit::{Actor, AuditAction};
 use domain::case::{format_date, parse_date};
 use domain::plan::StepOwner;
 use domain::policy::Action;
-use domain::{ClientId, PartnerId};
+use domain::{CaseId, ClientId, PartnerId};
 use store::Caseload;
 
 use crate::seal::open_opt;
@@ -21,7 +22,7 @@ pub const MAX_DUE: i64 = 200;
 
 /// What is due.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Due {
+pub enum Task {
     /// A step of the client's plan, in its words, and who takes it.
     Step {
         words: String,
@@ -29,7 +30,9 @@ pub enum Due {
         partner: Option<PartnerId>,
     },
     /// The review of the client's plan.
-    Review,
+    PlanReview,
+    /// A follow-up after a case closed, or a six-month outcome review of an open case.
+    Case(CaseId, crate::Due),
 }
 
 /// One thing due in a caseload, and whose it is.
@@ -38,12 +41,13 @@ pub struct DueWork {
     pub client: ClientId,
     pub client_name: String,
     pub due_on: time::Date,
-    pub what: Due,
+    pub what: Task,
 }
 
 impl App {
     /// What is due in the caller's caseload on or before `through`: open steps of goals still
-    /// worked on, and reviews; the earliest first. Audited as one list, as the caseload is.
+    /// worked on, plan reviews, follow-ups and six-month reviews; the earliest first. The plan's
+    /// and the cases' are each audited as one list, as the caseload is.
     pub async fn work_due(
         &self,
         caller: &Caller,
@@ -51,7 +55,9 @@ impl App {
         purpose: Purpose,
     ) -> Result<Vec<DueWork>> {
         self.grant_role(caller, Action::ListCaseload)?;
-        self.due_in(caller, Caseload::Own, through, purpose).await
+        let plans = self.due_in(caller, Caseload::Own, through, purpose).await?;
+        let cases = self.due_work(caller, through, purpose).await?;
+        Ok(with_cases(plans, cases))
     }
 
     /// The same for the clients of the teams the caller leads (assigned to someone else there).
@@ -61,8 +67,10 @@ impl App {
         through: time::Date,
     ) -> Result<Vec<DueWork>> {
         self.grant_role(caller, Action::ListTeamCaseload)?;
-        self.due_in(caller, Caseload::Led, through, Purpose::Supervision)
-            .await
+        let (whose, purpose) = (Caseload::Led, Purpose::Supervision);
+        let plans = self.due_in(caller, whose, through, purpose).await?;
+        let cases = self.team_due_work(caller, through).await?;
+        Ok(with_cases(plans, cases))
     }
 
     async fn due_in(
@@ -130,7 +138,7 @@ impl App {
                 client: step.client_id,
                 client_name: name.clone(),
                 due_on: day(&step.target_on)?,
-                what: Due::Step {
+                what: Task::Step {
                     words: words.unwrap_or_default(),
                     owner: StepOwner::parse(&step.owner).map_err(|_| corrupt("a step's owner"))?,
                     partner: step.partner_id,
@@ -145,10 +153,21 @@ impl App {
                 client: review.client_id,
                 client_name: name.clone(),
                 due_on: day(&review.review_due_on)?,
-                what: Due::Review,
+                what: Task::PlanReview,
             });
         }
-        due.sort_by_key(|work| work.due_on);
         Ok(due)
     }
+}
+
+/// The plan's work and the cases' in one list, the earliest due first.
+fn with_cases(mut plans: Vec<DueWork>, cases: Vec<crate::DueItem>) -> Vec<DueWork> {
+    plans.extend(cases.into_iter().map(|item| DueWork {
+        client: item.client,
+        client_name: item.client_name,
+        due_on: item.due_on,
+        what: Task::Case(item.case, item.what),
+    }));
+    plans.sort_by_key(|work| work.due_on);
+    plans
 }

@@ -141,6 +141,12 @@ pub enum AuditAction {
     PlanStepUpdate,
     PlanReview,
     PlanDueList,
+    CaseReopen,
+    OutcomeCreate,
+    OutcomeList,
+    FollowUpCreate,
+    FollowUpWithdraw,
+    DueList,
 }
 
 impl AuditAction {
@@ -246,6 +252,12 @@ impl AuditAction {
             AuditAction::PlanStepUpdate => "plan.step-update",
             AuditAction::PlanReview => "plan.review",
             AuditAction::PlanDueList => "plan.due-list",
+            AuditAction::CaseReopen => "case.reopen",
+            AuditAction::OutcomeCreate => "outcome.create",
+            AuditAction::OutcomeList => "outcome.list",
+            AuditAction::FollowUpCreate => "follow-up.create",
+            AuditAction::FollowUpWithdraw => "follow-up.withdraw",
+            AuditAction::DueList => "case.due-list",
         }
     }
 }
@@ -293,6 +305,18 @@ pub const DESCRIBED: &[(&str, &str)] = &[
     ("case.create", "opened a case"),
     ("case.close", "closed a case"),
     ("case.transfer", "moved a case to another program"),
+    ("case.reopen", "re-opened a case"),
+    (
+        "case.due-list",
+        "listed the follow-ups and reviews due in their caseload",
+    ),
+    ("outcome.create", "recorded an outcome assessment"),
+    ("outcome.list", "read the outcome assessments"),
+    ("follow-up.create", "recorded a follow-up contact"),
+    (
+        "follow-up.withdraw",
+        "recorded that the person withdrew their consent to follow-ups",
+    ),
     ("case.list", "read the cases"),
     ("release.create", "recorded a release of information"),
     ("release.withdraw", "recorded that a release was withdrawn"),

@@ -86,6 +86,18 @@ id_type!(
     NeedsAssessmentId
 );
 id_type!(
+    /// One outcome assessment of a client: a score in each outcome domain at one point.
+    OutcomeAssessmentId
+);
+id_type!(
+    /// One closure of a case, with its reason, and its re-opening if it was re-opened.
+    ClosureId
+);
+id_type!(
+    /// One follow-up contact after a case closed (at 3, 6 or 12 months).
+    FollowUpId
+);
+id_type!(
     /// One edit of a client's details, in their history of changes.
     ClientChangeId
 );

@@ -9,6 +9,7 @@ pub mod case;
 pub mod caseload;
 pub mod classification;
 pub mod client;
+pub mod closure;
 pub mod contact;
 pub mod contact_request;
 pub mod emergency;
@@ -17,6 +18,7 @@ pub mod instrument;
 pub mod legal;
 pub mod needs;
 pub mod note;
+pub mod outcome;
 pub mod partner;
 pub mod plan;
 pub mod policy;
@@ -30,9 +32,10 @@ pub mod text;
 pub mod time;
 
 pub use ids::{
-    CaseId, ClientChangeId, ClientId, ContactId, ContactRequestId, DeterminationId,
-    EmergencyAccessId, GoalId, NeedsAssessmentId, NoteId, PartnerId, PlanReviewId, PlanStepId,
-    ReferralId, ReferralStepId, ReleaseId, ScreeningId, ServiceId, TeamId, TokenId, UserId,
+    CaseId, ClientChangeId, ClientId, ClosureId, ContactId, ContactRequestId, DeterminationId,
+    EmergencyAccessId, FollowUpId, GoalId, NeedsAssessmentId, NoteId, OutcomeAssessmentId,
+    PartnerId, PlanReviewId, PlanStepId, ReferralId, ReferralStepId, ReleaseId, ScreeningId,
+    ServiceId, TeamId, TokenId, UserId,
 };
 pub use role::Role;
 pub use time::Timestamp;

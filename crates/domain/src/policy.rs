@@ -78,6 +78,14 @@ actions! {
     ReadPlan => "read-plan", "read the service plan",
     /// Set a goal with the client, add or update a step, record a review of the plan.
     WritePlan => "write-plan", "work on the service plan",
+    /// See a client's outcome assessments (a score in each domain at intake, every six months
+    /// and at exit) and their history.
+    ReadOutcomes => "read-outcomes", "read the outcome assessments",
+    /// Record an outcome assessment of a client.
+    WriteOutcomes => "write-outcomes", "assess outcomes",
+    /// Record a follow-up contact after a case closed, or that the person withdrew their consent
+    /// to them (which anyone who may log a contact may, so that it takes effect at once).
+    WriteFollowUp => "write-follow-up", "record a follow-up",
     /// See a client's releases of information: who may receive what, until when.
     ReadReleases => "read-releases", "read the releases of information",
     /// Record a release of information the client gave.
@@ -149,6 +157,9 @@ impl Action {
                 | Action::WriteNeeds
                 | Action::ReadPlan
                 | Action::WritePlan
+                | Action::ReadOutcomes
+                | Action::WriteOutcomes
+                | Action::WriteFollowUp
                 | Action::ReadReleases
                 | Action::WriteRelease
                 | Action::WithdrawRelease
@@ -182,9 +193,11 @@ use Role::*;
 /// and assigns the work; erasing a record stays with a supervisor assigned to it. Logging a
 /// contact (or an attempt) and recording a service go with adding a note (a crisis met under
 /// emergency access is a service given), and reading them with reading the notes; assessing
-/// needs and reading the assessments go the same way. A service plan is read as the notes are and
-/// worked on by whoever is assigned or leads their team (a plan is made with the client, not in an
-/// emergency hour). Editing a
+/// needs and outcomes, reading the assessments and recording a follow-up contact after a case
+/// closed (or that the person withdrew their consent to them) go the same way; closing and
+/// re-opening a case go with opening one. A service plan is read as the notes are and worked on by
+/// whoever is assigned or leads their team (a plan is made with the client, not in an emergency
+/// hour). Editing a
 /// client's details goes with changing their safety flags, not with running a case: whoever is
 /// assigned, outreach included (they take the intake, and are often the first to learn another
 /// name the person goes by, which duplicate search must then find). Not a supervisor over a
@@ -212,6 +225,9 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, Assigned, WriteNeeds),
     (CaseManager, Assigned, ReadPlan),
     (CaseManager, Assigned, WritePlan),
+    (CaseManager, Assigned, ReadOutcomes),
+    (CaseManager, Assigned, WriteOutcomes),
+    (CaseManager, Assigned, WriteFollowUp),
     (CaseManager, Assigned, ReadReleases),
     (CaseManager, Assigned, WriteRelease),
     (CaseManager, Assigned, WithdrawRelease),
@@ -243,6 +259,9 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Outreach, Assigned, WriteNeeds),
     (Outreach, Assigned, ReadPlan),
     (Outreach, Assigned, WritePlan),
+    (Outreach, Assigned, ReadOutcomes),
+    (Outreach, Assigned, WriteOutcomes),
+    (Outreach, Assigned, WriteFollowUp),
     (Outreach, Assigned, ReadReleases),
     (Outreach, Assigned, WriteRelease),
     (Outreach, Assigned, WithdrawRelease),
@@ -273,6 +292,9 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Assigned, WriteNeeds),
     (Supervisor, Assigned, ReadPlan),
     (Supervisor, Assigned, WritePlan),
+    (Supervisor, Assigned, ReadOutcomes),
+    (Supervisor, Assigned, WriteOutcomes),
+    (Supervisor, Assigned, WriteFollowUp),
     (Supervisor, Assigned, ReadReleases),
     (Supervisor, Assigned, WriteRelease),
     (Supervisor, Assigned, WithdrawRelease),
@@ -303,6 +325,9 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Supervises, WriteNeeds),
     (Supervisor, Supervises, ReadPlan),
     (Supervisor, Supervises, WritePlan),
+    (Supervisor, Supervises, ReadOutcomes),
+    (Supervisor, Supervises, WriteOutcomes),
+    (Supervisor, Supervises, WriteFollowUp),
     (Supervisor, Supervises, ReadReleases),
     (Supervisor, Supervises, WithdrawRelease),
     (Supervisor, Supervises, ReadReferrals),
@@ -322,6 +347,9 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (CaseManager, Emergency, ReadNeeds),
     (CaseManager, Emergency, WriteNeeds),
     (CaseManager, Emergency, ReadPlan),
+    (CaseManager, Emergency, ReadOutcomes),
+    (CaseManager, Emergency, WriteOutcomes),
+    (CaseManager, Emergency, WriteFollowUp),
     (CaseManager, Emergency, ReadReleases),
     (CaseManager, Emergency, WithdrawRelease),
     (CaseManager, Emergency, ReadReferrals),
@@ -339,6 +367,9 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Outreach, Emergency, ReadNeeds),
     (Outreach, Emergency, WriteNeeds),
     (Outreach, Emergency, ReadPlan),
+    (Outreach, Emergency, ReadOutcomes),
+    (Outreach, Emergency, WriteOutcomes),
+    (Outreach, Emergency, WriteFollowUp),
     (Outreach, Emergency, ReadReleases),
     (Outreach, Emergency, WithdrawRelease),
     (Outreach, Emergency, ReadReferrals),
@@ -356,6 +387,9 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, Emergency, ReadNeeds),
     (Supervisor, Emergency, WriteNeeds),
     (Supervisor, Emergency, ReadPlan),
+    (Supervisor, Emergency, ReadOutcomes),
+    (Supervisor, Emergency, WriteOutcomes),
+    (Supervisor, Emergency, WriteFollowUp),
     (Supervisor, Emergency, ReadReleases),
     (Supervisor, Emergency, WithdrawRelease),
     (Supervisor, Emergency, ReadReferrals),

@@ -30,6 +30,9 @@ read-needs               AE    AE    ASE   -    -
 write-needs              AE    AE    ASE   -    -
 read-plan                AE    AE    ASE   -    -
 write-plan               A     A     AS    -    -
+read-outcomes            AE    AE    ASE   -    -
+write-outcomes           AE    AE    ASE   -    -
+write-follow-up          AE    AE    ASE   -    -
 read-releases            AE    AE    ASE   -    -
 write-release            A     A     A     -    -
 withdraw-release         AE    AE    ASE   -    -

@@ -1796,7 +1796,7 @@ async fn a_case_closes_once_and_moves_to_another_program() {
         let close = |id: &str, on: String| {
             let path = case(id, "close");
             async move {
-                let body = json!({"closed_on": on});
+                let body = json!({"closed_on": on, "reason": "moved"});
                 send(&w.t, Some(&w.manager), Method::POST, &path, Some(body)).await
             }
         };
@@ -1864,6 +1864,13 @@ async fn a_case_closes_once_and_moves_to_another_program() {
         let by_id = |id: &str| cases.iter().find(|c| c["id"] == id).unwrap().clone();
         assert_eq!(by_id(&first)["closed_on"], json!(day(-1)));
         assert_eq!(by_id(&second)["closed_on"], json!(day(0)));
+        assert_eq!(by_id(&first)["closed_reason"], "moved");
+        assert_eq!(
+            by_id(&second)["closed_reason"],
+            "transferred",
+            "a move says so itself"
+        );
+        assert_eq!(by_id(&second)["closures"][0]["follow_up"], "not-asked");
         let next = by_id(moved["id"].as_str().unwrap());
         assert_eq!(next["program"], "housing");
         assert_eq!(next["status"], "open");
@@ -1886,7 +1893,7 @@ async fn a_case_closes_once_and_moves_to_another_program() {
             "/api/v1/clients/{lena}/cases/{}/close",
             next["id"].as_str().unwrap()
         );
-        let body = json!({"closed_on": day(0)});
+        let body = json!({"closed_on": day(0), "reason": "goals-met"});
         let (status, _) = send(
             &w.t,
             Some(&w.manager),

@@ -103,6 +103,12 @@ use Target::*;
 /// twice, and four such routes), with room to spare.
 const CASES_EACH: usize = 36;
 
+/// How many closed cases (the person agreed to follow-ups) each client has for the rows that
+/// re-open one, record a follow-up after it or the withdrawal of consent: one for every time such
+/// a route is asked about the client (at most seven columns each, the anonymous one twice, and six
+/// such routes), with room to spare.
+const CLOSED_EACH: usize = 44;
+
 /// How many releases and referrals each client has for the rows that withdraw or send one: one
 /// for every time such a route is asked about the client (at most seven columns each, the
 /// anonymous one twice, and up to four such routes each), with room to spare.
@@ -164,6 +170,13 @@ const ABOUT_A_CLIENT: &[(&str, [Want; 20])] = &[
     ("POST /api/v1/clients/{id}/cases",               [S401,   S404, S404, S404, S404,   S201, S404, S404, S404, S404,   S201, S404, S404, S404, S404, S404,   S201,   S404, S404,   S404]),
     ("POST /api/v1/clients/{id}/cases/{case}/close",  [S401,   S404, S404, S404, S404,   S204, S404, S404, S404, S404,   S204, S404, S404, S404, S404, S404,   S204,   S404, S404,   S404]),
     ("POST /api/v1/clients/{id}/cases/{case}/transfer", [S401, S404, S404, S404, S404,   S201, S404, S404, S404, S404,   S201, S404, S404, S404, S404, S404,   S201,   S404, S404,   S404]),
+    // Re-opening goes with opening and closing; a follow-up after a closure, or the person's
+    // withdrawal of their consent to them, with logging a contact; outcomes with needs.
+    ("POST /api/v1/clients/{id}/cases/{case}/reopen", [S401, S404, S404, S404, S404, S204, S404, S404, S404, S404, S204, S404, S404, S404, S404, S404, S204, S404, S404, S404]),
+    ("POST /api/v1/clients/{id}/cases/{case}/follow-ups", [S401, S201, S201, S404, S404, S201, S404, S201, S404, S404, S201, S201, S201, S404, S404, S404, S201, S404, S404, S404]),
+    ("POST /api/v1/clients/{id}/cases/{case}/follow-ups/withdraw", [S401, S204, S204, S404, S404, S204, S404, S204, S404, S404, S204, S204, S204, S404, S404, S404, S204, S404, S404, S404]),
+    ("GET /api/v1/clients/{id}/outcomes", [S401, S200, S200, S404, S404, S200, S404, S200, S404, S404, S200, S200, S200, S404, S404, S404, S200, S404, S404, S404]),
+    ("POST /api/v1/clients/{id}/outcomes", [S401, S201, S201, S404, S404, S201, S404, S201, S404, S404, S201, S201, S201, S404, S404, S404, S201, S404, S404, S404]),
     ("GET /api/v1/clients/{id}/releases",             [S401,   S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /api/v1/clients/{id}/releases",            [S401,   S201, S404, S404, S404,   S201, S404, S404, S404, S404,   S201, S404, S404, S404, S404, S404,   S201,   S404, S404,   S404]),
     // Withdrawing a release takes effect at once, whoever takes the call: anyone who may read it.
@@ -196,6 +209,11 @@ const ABOUT_A_CLIENT: &[(&str, [Want; 20])] = &[
     ("POST /app/clients/{id}/cases",                  [Login,  S404, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S404, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
     ("POST /app/clients/{id}/cases/{case}/close",     [Login,  S404, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S404, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
     ("POST /app/clients/{id}/cases/{case}/transfer",  [Login,  S404, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S404, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
+    ("POST /app/clients/{id}/cases/{case}/reopen", [Login, S404, S404, S404, S404, S303, S404, S404, S404, S404, S303, S404, S404, S404, S404, S404, S303, S404, S404, S404]),
+    ("POST /app/clients/{id}/cases/{case}/follow-ups", [Login, S303, S303, S404, S404, S303, S404, S303, S404, S404, S303, S303, S303, S404, S404, S404, S303, S404, S404, S404]),
+    ("POST /app/clients/{id}/cases/{case}/follow-ups/withdraw", [Login, S303, S303, S404, S404, S303, S404, S303, S404, S404, S303, S303, S303, S404, S404, S404, S303, S404, S404, S404]),
+    ("GET /app/clients/{id}/outcomes", [Login, S200, S200, S404, S404, S200, S404, S200, S404, S404, S200, S200, S200, S404, S404, S404, S200, S404, S404, S404]),
+    ("POST /app/clients/{id}/outcomes", [Login, S303, S303, S404, S404, S303, S404, S303, S404, S404, S303, S303, S303, S404, S404, S404, S303, S404, S404, S404]),
     ("GET /app/clients/{id}/referrals",               [Login,  S200, S200, S404, S404,   S200, S404, S200, S404, S404,   S200, S200, S200, S404, S404, S404,   S200,   S404, S404,   S404]),
     ("POST /app/clients/{id}/releases",               [Login,  S303, S404, S404, S404,   S303, S404, S404, S404, S404,   S303, S404, S404, S404, S404, S404,   S303,   S404, S404,   S404]),
     ("POST /app/clients/{id}/releases/{release}/withdraw", [Login, S303, S303, S404, S404, S303, S404, S303, S404, S404, S303, S303, S303, S404, S404, S404, S303, S404, S404, S404]),
@@ -356,6 +374,9 @@ struct World {
     determinations: BTreeMap<Target, String>,
     /// Open cases of each client, each closed or moved by one row at most (`take`).
     cases: BTreeMap<Target, Vec<String>>,
+    /// Closed cases of each client (follow-ups agreed), each re-opened, followed up or its
+    /// consent withdrawn by one row at most.
+    closed: BTreeMap<Target, Vec<String>>,
     /// Releases of each client for `partner`, each withdrawn by one row at most.
     releases: BTreeMap<Target, Vec<String>>,
     /// A release of each client that no row withdraws, for drafting referrals under.
@@ -548,6 +569,7 @@ async fn world(engine: Engine) -> World {
     let mut screenings = BTreeMap::from([(Nobody, NOBODY.to_owned())]);
     let mut determinations = BTreeMap::from([(Nobody, NOBODY.to_owned())]);
     let mut cases = BTreeMap::from([(Nobody, vec![NOBODY.to_owned()])]);
+    let mut closed = BTreeMap::from([(Nobody, vec![NOBODY.to_owned()])]);
     let mut releases = BTreeMap::from([(Nobody, vec![NOBODY.to_owned()])]);
     let mut kept_release = BTreeMap::from([(Nobody, NOBODY.to_owned())]);
     let mut referrals = BTreeMap::from([(Nobody, vec![NOBODY.to_owned()])]);
@@ -583,6 +605,21 @@ async fn world(engine: Engine) -> World {
             open.push(made["id"].as_str().unwrap().to_owned());
         }
         cases.insert(target, open);
+        // And closed ones, the person agreeing to follow-ups by text.
+        let mut shut = Vec::new();
+        for _ in 0..CLOSED_EACH {
+            let today = domain::case::format_date(t.app.now().date());
+            let case = json!({"program": "drop-in", "opened_on": today});
+            let path = format!("/api/v1/clients/{id}/cases");
+            let made = api(&t, &by, Method::POST, &path, Some(case)).await;
+            let case = made["id"].as_str().unwrap().to_owned();
+            let close = json!({"closed_on": today, "reason": "goals-met", "follow_up": "yes",
+                               "reach_method": "text", "reach_how": "Texts only"});
+            let path = format!("/api/v1/clients/{id}/cases/{case}/close");
+            api(&t, &by, Method::POST, &path, Some(close)).await;
+            shut.push(case);
+        }
+        closed.insert(target, shut);
         // Releases to withdraw, one kept, and referrals drafted under it to send.
         let today = domain::case::format_date(t.app.now().date());
         let path = format!("/api/v1/clients/{id}/releases");
@@ -735,6 +772,7 @@ async fn world(engine: Engine) -> World {
         screenings,
         determinations,
         cases,
+        closed,
         releases,
         kept_release,
         referrals,
@@ -770,6 +808,11 @@ impl World {
             &self.clients[&target]
         };
         let mut path = template.replace("{id}", id);
+        // Re-opening and follow-ups are about a closed case; closing and moving, an open one.
+        let closed = template.ends_with("/reopen") || template.contains("/follow-ups");
+        if closed {
+            path = path.replace("{case}", &self.take("{closed}", &self.closed, target));
+        }
         for (placeholder, pool) in [
             ("{case}", &self.cases),
             ("{release}", &self.releases),
@@ -843,8 +886,17 @@ impl World {
                 Body::Json(json!({"aliases": ["Ro"], "contact": "Text after 6 pm"}))
             }
             "POST /api/v1/clients/{id}/cases/{case}/close" => {
-                Body::Json(json!({"closed_on": today}))
+                Body::Json(json!({"closed_on": today, "reason": "goals-met"}))
             }
+            "POST /api/v1/clients/{id}/cases/{case}/reopen" => {
+                Body::Json(json!({"reopened_on": today}))
+            }
+            "POST /api/v1/clients/{id}/cases/{case}/follow-ups" => Body::Json(json!({
+                "at": "3-months", "contact": {"occurred_at": self.t.app.now().rfc3339(),
+                "method": "text", "reached": false}})),
+            "POST /api/v1/clients/{id}/outcomes" => Body::Json(json!({
+                "point": "intake", "assessed_on": today,
+                "outcomes": {"safety": {"score": "3"}}})),
             "POST /api/v1/clients/{id}/releases" => Body::Json(release(&self.partner, &today)),
             "POST /api/v1/clients/{id}/releases/{release}/withdraw" => {
                 Body::Json(json!({"how": "by-phone"}))
@@ -909,7 +961,23 @@ impl World {
             "POST /app/clients/{id}/cases" => {
                 form(&[("program", "drop-in"), ("opened_on", &today)])
             }
-            "POST /app/clients/{id}/cases/{case}/close" => form(&[("closed_on", &today)]),
+            "POST /app/clients/{id}/cases/{case}/close" => {
+                form(&[("closed_on", &today), ("reason", "goals-met")])
+            }
+            "POST /app/clients/{id}/cases/{case}/reopen" => form(&[("reopened_on", &today)]),
+            "POST /app/clients/{id}/cases/{case}/follow-ups" => form(&[
+                ("at", "3-months"),
+                ("occurred_at", &self.t.app.now().rfc3339()[..16]),
+                ("method", "text"),
+                ("reached", "no"),
+                ("note", ""),
+            ]),
+            "POST /app/clients/{id}/outcomes" => form(&[
+                ("point", "intake"),
+                ("assessed_on", &today),
+                ("outcomes.safety.score", "3"),
+                ("note", ""),
+            ]),
             "POST /app/clients/{id}/cases/{case}/transfer" => {
                 form(&[("program", "housing"), ("transferred_on", &today)])
             }

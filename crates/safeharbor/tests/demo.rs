@@ -41,8 +41,9 @@ async fn the_demo_accounts_sign_in_with_what_the_demo_prints() {
     );
 
     // Some clients have a screening and a determination to look at, a contact log, services,
-    // needs assessed twice, a service plan with two goals and a review, and referrals under
-    // releases, one of them withdrawn.
+    // needs assessed twice, a service plan with two goals and a review, referrals under
+    // releases, one of them withdrawn, outcomes scored, a case closed with follow-ups agreed and
+    // one re-opened.
     let audit = t.audit().await;
     let assessed = audit.iter().filter(|e| e.action == "need.create").count();
     assert!(assessed >= 2 && assessed % 2 == 0, "{assessed}");
@@ -62,6 +63,9 @@ async fn the_demo_accounts_sign_in_with_what_the_demo_prints() {
         "release.withdraw",
         "plan.step-update",
         "plan.review",
+        "outcome.create",
+        "case.close",
+        "case.reopen",
     ] {
         assert!(audit.iter().any(|e| e.action == action), "{action}");
     }

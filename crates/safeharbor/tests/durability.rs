@@ -1046,6 +1046,13 @@ fn canary_never_reaches_disk_or_logs() {
         let instance = Instance::new(None, "debug");
         let token = instance.add_case_manager("lee.c").await;
         let lead = instance.add_staff("kim.s", "supervisor").await;
+        let program = instance
+            .cli(
+                "programs-add",
+                &["programs", "add", "--code", "drop-in", "--name", "Drop-in"],
+            )
+            .await;
+        assert!(program.status.success(), "{}", program.stderr);
         let mut server = instance.serve("canary").await;
         let http = http();
 
@@ -1084,6 +1091,9 @@ fn canary_never_reaches_disk_or_logs() {
         let goal_words = marker("GOALWORDS");
         let plan_step = marker("PLANSTEP");
         let review_note = marker("REVIEWNOTE");
+        let closure_note = marker("CLOSURENOTE");
+        let reach_how = marker("REACHHOW");
+        let outcome_note = marker("OUTCOMENOTE");
         let stored = [
             &preferred,
             &legal,
@@ -1109,6 +1119,9 @@ fn canary_never_reaches_disk_or_logs() {
             &goal_words,
             &plan_step,
             &review_note,
+            &closure_note,
+            &reach_how,
+            &outcome_note,
         ];
 
         // Write them.
@@ -1357,6 +1370,45 @@ fn canary_never_reaches_disk_or_logs() {
             "{made}"
         );
         assert_eq!(made["referrals"][0]["steps"][1]["note"], step_note.as_str());
+        // A case closed with a note, the person agreeing to follow-ups in words of their own
+        // (both sealed), and an outcome assessment with a note; read back.
+        let cases = format!("/api/v1/clients/{id}/cases");
+        let case = post(
+            &cases,
+            &token,
+            json!({"program": "drop-in", "opened_on": day}),
+        )
+        .await;
+        let close = format!("{cases}/{}/close", case["id"].as_str().unwrap());
+        let closed = http
+            .post(server.url(&close))
+            .bearer_auth(&token)
+            .json(
+                &json!({"closed_on": day, "reason": "goals-met", "note": closure_note,
+                          "follow_up": "yes", "reach_method": "text", "reach_how": reach_how}),
+            )
+            .send()
+            .await
+            .expect("POST close");
+        assert_eq!(closed.status(), reqwest::StatusCode::NO_CONTENT);
+        let listed = read_back(&http, &server.url(&cases), &token)
+            .await
+            .expect("GET cases");
+        let closure = &listed["cases"][0]["closures"][0];
+        assert_eq!(closure["note"], closure_note.as_str(), "{listed}");
+        assert_eq!(closure["reach_how"], reach_how.as_str());
+        let outcomes = format!("/api/v1/clients/{id}/outcomes");
+        post(
+            &outcomes,
+            &token,
+            json!({"point": "exit", "assessed_on": day, "note": outcome_note,
+                   "outcomes": {"safety": {"score": "4"}}}),
+        )
+        .await;
+        let scored = read_back(&http, &server.url(&outcomes), &token)
+            .await
+            .expect("GET outcomes");
+        assert_eq!(scored["assessments"][0]["note"], outcome_note.as_str());
 
         // A change of the legal name: the old one is kept, sealed, in the history of changes.
         let record = server.url(&format!("/api/v1/clients/{id}"));

@@ -2509,7 +2509,7 @@ async fn a_worker_opens_moves_and_closes_cases_from_the_client_page() {
         let (mut staff, rosa) = ana_with_rosa(&t).await;
         let cases = format!("{rosa}/cases");
         let page = staff.get(&rosa).await.body;
-        assert!(page.contains("Open, close or move a case"));
+        assert!(page.contains("Open, close, re-open or move a case"));
         let today = domain::case::format_date(t.app.now().date());
         let opened = staff
             .submit(
@@ -2553,14 +2553,18 @@ async fn a_worker_opens_moves_and_closes_cases_from_the_client_page() {
         let body = refused(
             &mut staff,
             (&cases, &closing),
-            &[("closed_on", &later)],
+            &[("closed_on", &later), ("reason", "goals-met")],
             "closed_on: must not be in the future",
         )
         .await;
         assert!(body.contains(&format!("value=\"{later}\"")));
         assert!(body.contains("aria-invalid=\"true\""));
         let closed = staff
-            .submit(&cases, &closing, &[("closed_on", &today)])
+            .submit(
+                &cases,
+                &closing,
+                &[("closed_on", &today), ("reason", "goals-met")],
+            )
             .await;
         assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
         let page = staff.get(&rosa).await.body;

@@ -402,6 +402,47 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
             .contains("<strong>Harbor House</strong>")
     );
     seen(&b, &axe, "partners", &mut problems).await;
+    // Closure with outcomes: the exit outcomes scored with the person, then the case closed,
+    // goals met, the person agreeing to follow-ups by text.
+    b.goto(&format!("{client}/outcomes")).await;
+    b.execute(
+        "document.getElementById('outcome-point').value = 'exit';",
+        json!([]),
+    )
+    .await;
+    b.click(
+        &b.find("input[name=\"outcomes.safety.score\"][value=\"4\"]")
+            .await,
+    )
+    .await;
+    b.click(
+        &b.find("form[action$='/outcomes'] button[type=submit]")
+            .await,
+    )
+    .await;
+    b.wait_for(
+        "the exit outcomes in the history",
+        "return document.body.innerText.includes('At exit, ');",
+    )
+    .await;
+    seen(&b, &axe, "outcomes", &mut problems).await;
+    b.goto(&format!("{client}/cases")).await;
+    b.execute(
+        "document.querySelector('select[name=reason]').value = 'goals-met'; \
+         document.querySelector('input[name=follow_up][value=yes]').checked = true; \
+         document.querySelector('select[name=reach_method]').value = 'text';",
+        json!([]),
+    )
+    .await;
+    fill(&b, "input[name=reach_how]", "Texts only, say it is Anna").await;
+    b.click(&b.find("form[action$='/close'] button[type=submit]").await)
+        .await;
+    b.wait_for(
+        "the case closed with its reason",
+        "return document.body.innerText.includes('Goals met. Agreed to follow-up contacts.');",
+    )
+    .await;
+    seen(&b, &axe, "cases-closed", &mut problems).await;
     b.goto(&t.url("/app/")).await;
     // Waited for, not read at once: under load the caseload can still be loading.
     b.wait_for(

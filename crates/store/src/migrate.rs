@@ -48,6 +48,7 @@ macro_rules! embedded_migrations {
             (26, "note kinds", "0026_note_kinds"),
             (27, "referrals", "0027_referrals"),
             (28, "service plans", "0028_service_plans"),
+            (29, "closure and outcomes", "0029_closure_outcomes"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {

@@ -2,10 +2,10 @@
 //! never sees plaintext.
 
 use domain::{
-    CaseId, ClientChangeId, ClientId, ContactId, ContactRequestId, DeterminationId,
-    EmergencyAccessId, GoalId, NeedsAssessmentId, NoteId, PartnerId, PlanReviewId, PlanStepId,
-    ReferralId, ReferralStepId, ReleaseId, Role, ScreeningId, ServiceId, TeamId, Timestamp,
-    TokenId, UserId,
+    CaseId, ClientChangeId, ClientId, ClosureId, ContactId, ContactRequestId, DeterminationId,
+    EmergencyAccessId, FollowUpId, GoalId, NeedsAssessmentId, NoteId, OutcomeAssessmentId,
+    PartnerId, PlanReviewId, PlanStepId, ReferralId, ReferralStepId, ReleaseId, Role, ScreeningId,
+    ServiceId, TeamId, Timestamp, TokenId, UserId,
 };
 
 /// `Debug` that shows only the named fields: a row holds sealed bytes and coded facts about a
@@ -402,6 +402,86 @@ debug_showing!(PlanStepRow: id, owner, status);
 debug_showing!(PlanReviewRow: id, reviewed_on);
 
 debug_showing!(NeedAnswerRow: domain, level);
+
+/// One closure of a case (a row of `case_closures`), with its re-opening once re-opened.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClosureRow {
+    pub id: ClosureId,
+    pub client_id: ClientId,
+    pub case_id: CaseId,
+    /// YYYY-MM-DD.
+    pub closed_on: String,
+    /// The reason's code.
+    pub reason: String,
+    pub note: Option<Vec<u8>>,
+    /// yes, no or not-asked.
+    pub follow_up: String,
+    pub reach_method: Option<String>,
+    pub reach_how: Option<Vec<u8>>,
+    /// Who closed it, as the audit names them.
+    pub closed_by: String,
+    pub created_at: Timestamp,
+    pub reopened: Option<Reopening>,
+    /// When the person withdrew their consent to follow-ups, and who recorded it.
+    pub withdrawn: Option<(String, Timestamp)>,
+}
+
+/// A closure's end: the day the case re-opened, who re-opened it and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reopening {
+    pub on: String,
+    pub by: String,
+    pub at: Timestamp,
+}
+
+debug_showing!(ClosureRow: id, case_id, closed_on, reason);
+
+/// A follow-up made after a closure (a row of `follow_ups`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUpRow {
+    pub id: FollowUpId,
+    pub client_id: ClientId,
+    pub closure_id: ClosureId,
+    /// 3-months, 6-months or 12-months.
+    pub at: String,
+    pub reached: bool,
+    pub contact_id: ContactId,
+    pub author: String,
+    pub created_at: Timestamp,
+}
+
+/// An outcome assessment with its scores (one row of `outcome_assessments`, and its
+/// `outcome_scores`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct OutcomeAssessmentRow {
+    pub id: OutcomeAssessmentId,
+    pub client_id: ClientId,
+    pub author: String,
+    pub created_at: Timestamp,
+    pub point: String,
+    /// YYYY-MM-DD.
+    pub assessed_on: String,
+    pub note: Option<Vec<u8>>,
+    /// Each domain's code and score, in the order of the domains' codes.
+    pub scores: Vec<(String, String)>,
+}
+
+debug_showing!(OutcomeAssessmentRow: id, point, assessed_on);
+
+/// What is due in a caseload, as stored: the open cases (to count their six-month reviews), each
+/// client's latest six-month review, and the closures whose follow-ups still go on, with the ones
+/// made. Coded facts and days only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DueRows {
+    /// Each open case: its client, id and opening day.
+    pub open_cases: Vec<(ClientId, CaseId, String)>,
+    /// The day of each client's latest six-month review, for those with one.
+    pub latest_reviews: Vec<(ClientId, String)>,
+    /// Each closure with follow-ups still going on: its client, case, id and closing day.
+    pub closures: Vec<(ClientId, CaseId, ClosureId, String)>,
+    /// The follow-ups made of those closures: the closure and which one.
+    pub made: Vec<(ClosureId, String)>,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseRow {

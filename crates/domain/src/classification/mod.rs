@@ -156,6 +156,7 @@ pub(super) const fn col(
     }
 }
 
+mod closure;
 mod tables;
 
 pub use tables::TABLES;

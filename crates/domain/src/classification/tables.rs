@@ -470,6 +470,11 @@ pub const TABLES: &[Table] = &[
             col("note", Blob, Personal, ClientRecord),
         ],
     },
+    // A case's closures, the follow-ups after them, and outcome assessments (migration 0029).
+    super::closure::CASE_CLOSURES,
+    super::closure::FOLLOW_UPS,
+    super::closure::OUTCOME_ASSESSMENTS,
+    super::closure::OUTCOME_SCORES,
     Table {
         name: "screenings",
         home: Home::Records,

@@ -1,6 +1,6 @@
-//! Demo data: made-up clients, cases, notes, contacts, services, needs assessments, service plans,
-//! partners, releases and referrals, the same every time for the same seed. Nothing here describes a real
-//! person or organisation.
+//! Demo data: made-up clients, cases (some closed, one re-opened), notes, contacts, services,
+//! needs and outcome assessments, service plans, partners, releases and referrals, the same every
+//! time for the same seed. Nothing here describes a real person or organisation.
 
 use app::{App, Caller, NewCase, Purpose};
 use domain::case::{CaseDates, ProgramCode, ProgramName};
@@ -8,11 +8,13 @@ use domain::client::{
     AgeBand, ContactDetails, Gender, Language, NewClient, PersonalDetails, PreferredName,
     SafetyFlags,
 };
+use domain::closure::RawClosure;
 use domain::contact::{Minutes, RawContact};
 use domain::contact_request::RawContactRequest;
 use domain::legal::{FactSource, Facts};
 use domain::needs::{NeedDomain, RawAnswer, RawAssessment};
 use domain::note::{NewNote, NoteKind, NoteText};
+use domain::outcome::{OutcomeDomain, RawOutcomes};
 use domain::partner::RawPartner;
 use domain::referral::{RawReferral, ReferralStatus};
 use domain::release::{RawRelease, Withdrawal};
@@ -253,16 +255,17 @@ pub async fn seed(
         let (code, _) = PROGRAMS.choose(&mut rng).copied().unwrap_or(PROGRAMS[0]);
         let program = ProgramCode::parse(code)?;
         let opened = today.saturating_sub(time::Duration::days(rng.gen_range(1..400)));
-        app.open_case(
-            manager,
-            id,
-            NewCase {
-                program,
-                dates: CaseDates::new(opened, None)?,
-            },
-            Purpose::CaseWork,
-        )
-        .await?;
+        let case = app
+            .open_case(
+                manager,
+                id,
+                NewCase {
+                    program,
+                    dates: CaseDates::new(opened, None)?,
+                },
+                Purpose::CaseWork,
+            )
+            .await?;
         for _ in 0..rng.gen_range(1..4) {
             let (kind, text) = NOTES.choose(&mut rng).copied().unwrap_or(NOTES[0]);
             let note = NewNote {
@@ -285,6 +288,13 @@ pub async fn seed(
             services(app, manager, id, rng.gen_range(1..=SERVICES.len())).await?;
             let minor = age < 18;
             referrals(app, manager, id, &partners, n % 8 == 0, minor).await?;
+        }
+        // Every fifth client has outcomes scored at intake and at a six-month review; of them,
+        // every other one's case closed (exit outcomes, follow-ups agreed by text) and the
+        // tenths' closed when contact was lost and re-opened.
+        if n % 5 == 0 {
+            outcomes(app, manager, id, n % 10).await?;
+            closure(app, manager, (id, case), n % 10 == 0).await?;
         }
         // Every tenth client has a screening and a determination to look at.
         if n % 10 == 0 {
@@ -634,6 +644,88 @@ async fn needs(app: &App, manager: &Caller, client: ClientId) -> anyhow::Result<
         }
         .parse(app.now())?;
         app.assess_needs(manager, client, assessment, Purpose::CaseWork)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Made-up outcome scores at intake, at the six-month review and at exit (safety, housing
+/// stability, legal status, physical and mental well-being, income and education, social
+/// support), a blank where the person was not asked; each notes where it was taken.
+const OUTCOMES: &[(&str, [&str; 7], &str)] = &[
+    (
+        "intake",
+        ["2", "1", "prefers-not-to-say", "3", "2", "1", "2"],
+        "At the drop-in centre.",
+    ),
+    (
+        "six-month",
+        ["3", "3", "2", "3", "3", "2", "3"],
+        "Review with her worker.",
+    ),
+    (
+        "exit",
+        ["4", "4", "", "4", "3", "3", "4"],
+        "Before moving on.",
+    ),
+];
+
+/// Outcomes of `client`, recorded today (never dated before the client was recorded): at intake
+/// and the six-month review, and at exit for a closing case (`exit` 5).
+async fn outcomes(app: &App, manager: &Caller, client: ClientId, exit: u32) -> anyhow::Result<()> {
+    for (point, scores, note) in OUTCOMES {
+        if *point == "exit" && exit != 5 {
+            continue;
+        }
+        let assessment = RawOutcomes {
+            point: Some(point),
+            assessed_on: app.now().date(),
+            scores: OutcomeDomain::ALL
+                .into_iter()
+                .zip(scores.map(Some))
+                .collect(),
+            note: Some(note),
+        }
+        .parse(app.now())?;
+        app.assess_outcomes(manager, client, assessment, Purpose::CaseWork)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Closes `case` today: goals met with follow-ups agreed by text; or, `lost`, when contact was
+/// lost, then re-opened when the person came back.
+async fn closure(
+    app: &App,
+    manager: &Caller,
+    (client, case): (ClientId, domain::CaseId),
+    lost: bool,
+) -> anyhow::Result<()> {
+    let today = app.now().date();
+    let agreed = RawClosure {
+        closed_on: today,
+        reason: Some("goals-met"),
+        note: Some("Settled in her own flat; a job at the bakery."),
+        follow_up: Some("yes"),
+        reach_method: Some("text"),
+        reach_how: Some("Texts only, after 6 pm; say it's Maya from the drop-in."),
+    };
+    let closure = if lost {
+        RawClosure {
+            reason: Some("lost-contact"),
+            note: Some("No reply for two months at the safe times."),
+            follow_up: None,
+            reach_method: None,
+            reach_how: None,
+            ..agreed
+        }
+    } else {
+        agreed
+    };
+    app.close_case(manager, client, case, closure.parse()?, Purpose::CaseWork)
+        .await?;
+    if lost {
+        app.reopen_case(manager, client, case, today, Purpose::CaseWork)
             .await?;
     }
     Ok(())

@@ -94,10 +94,11 @@ pub async fn backups_restore_into_a_fresh_instance_with_the_same_digest(h: &impl
         .await
         .unwrap();
     assert_eq!(
-        written.rows, 26,
+        written.rows, 31,
         "the seed's rows, its contact, its service, its needs assessment with two answers, an \
-         edit of its client, a partner, a release, a referral with two steps, and a plan with a \
-         goal, two steps and a review among them"
+         edit of its client, a partner, a release, a referral with two steps, a plan with a goal, \
+         two steps and a review, a closure with a follow-up and an outcome assessment with two \
+         scores among them"
     );
     assert_eq!(crate::backup::digest(&source).await.unwrap(), written);
     let (target, _) = h.fresh().await;

@@ -16,6 +16,7 @@ mod access;
 mod audit;
 mod backups;
 mod casework;
+mod closures;
 mod erasure;
 mod plans;
 mod recovery;
@@ -26,6 +27,7 @@ pub use access::*;
 pub use audit::*;
 pub use backups::*;
 pub use casework::*;
+pub use closures::*;
 pub use erasure::*;
 pub use plans::*;
 pub use recovery::*;
@@ -157,17 +159,17 @@ async fn add_case_work(tx: &mut crate::Tx, client: ClientId, by: UserId, rng: &m
     })
     .await
     .unwrap();
-    tx.insert_contact(&contact(client, by, rng.r#gen(), T0, false))
-        .await
-        .unwrap();
+    let tried = contact(client, by, rng.r#gen(), T0, false);
+    tx.insert_contact(&tried).await.unwrap();
     tx.insert_service(&service(client, by, rng.r#gen(), T0))
         .await
         .unwrap();
     tx.insert_needs_assessment(&needs(client, by, rng.r#gen(), "2026-05-28", T0))
         .await
         .unwrap();
+    let case = domain::CaseId::from_random(rng.r#gen());
     tx.insert_case(&crate::rows::CaseRow {
-        id: domain::CaseId::from_random(rng.r#gen()),
+        id: case,
         client_id: client,
         program: "Drop-in".into(),
         opened_on: "2026-01-02".into(),
@@ -178,6 +180,23 @@ async fn add_case_work(tx: &mut crate::Tx, client: ClientId, by: UserId, rng: &m
     })
     .await
     .unwrap();
+    // The case closed with follow-ups agreed, one tried, and re-opened; an outcome assessment
+    // with two scores.
+    let closed = crate::rows::ClosureRow {
+        reopened: Some(crate::rows::Reopening {
+            on: "2026-06-01".into(),
+            by: me.clone(),
+            at: T0,
+        }),
+        ..closure(client, case, by, rng.r#gen(), "2026-03-01")
+    };
+    tx.insert_closure(&closed).await.unwrap();
+    tx.insert_follow_up(&follow_up(&closed, "3-months", &tried, rng.r#gen()))
+        .await
+        .unwrap();
+    tx.insert_outcome_assessment(&outcomes(client, by, rng.r#gen(), "intake", "2026-01-02"))
+        .await
+        .unwrap();
     tx.insert_screening(&crate::rows::ScreeningRow {
         id: domain::ScreeningId::from_random(rng.r#gen()),
         client_id: client,
@@ -377,6 +396,75 @@ fn needs(
     }
 }
 
+/// A closure of `case` on `on` for goals met, recorded by `by`, with follow-ups agreed by text:
+/// its note and the safe way to reach the person sealed.
+fn closure(
+    client: ClientId,
+    case: domain::CaseId,
+    by: UserId,
+    id: [u8; 16],
+    on: &str,
+) -> crate::rows::ClosureRow {
+    crate::rows::ClosureRow {
+        id: domain::ClosureId::from_random(id),
+        client_id: client,
+        case_id: case,
+        closed_on: on.into(),
+        reason: "goals-met".into(),
+        note: Some(vec![id[0]; 22]),
+        follow_up: "yes".into(),
+        reach_method: Some("text".into()),
+        reach_how: Some(vec![id[0]; 18]),
+        closed_by: Actor::User(by).encode(),
+        created_at: T0,
+        reopened: None,
+        withdrawn: None,
+    }
+}
+
+/// The follow-up `at` after `closure`, made by `contact`.
+fn follow_up(
+    closure: &crate::rows::ClosureRow,
+    at: &str,
+    contact: &crate::rows::ContactRow,
+    id: [u8; 16],
+) -> crate::rows::FollowUpRow {
+    crate::rows::FollowUpRow {
+        id: domain::FollowUpId::from_random(id),
+        client_id: closure.client_id,
+        closure_id: closure.id,
+        at: at.into(),
+        reached: contact.reached,
+        contact_id: contact.id,
+        author: contact.author.clone(),
+        created_at: contact.created_at,
+    }
+}
+
+/// An outcome assessment of `client` at `point` on `on`: safety 2 and social support not asked,
+/// with a sealed note.
+fn outcomes(
+    client: ClientId,
+    by: UserId,
+    id: [u8; 16],
+    point: &str,
+    on: &str,
+) -> crate::rows::OutcomeAssessmentRow {
+    crate::rows::OutcomeAssessmentRow {
+        id: domain::OutcomeAssessmentId::from_random(id),
+        client_id: client,
+        author: Actor::User(by).encode(),
+        created_at: T0,
+        point: point.into(),
+        assessed_on: on.into(),
+        note: Some(vec![id[0]; 24]),
+        scores: vec![
+            ("safety".into(), "2".into()),
+            ("social-support".into(), "not-asked".into()),
+        ],
+    }
+}
+
 /// Expands to one test per conformance check, for the harness expression given.
 #[macro_export]
 macro_rules! conformance_tests {
@@ -407,6 +495,9 @@ macro_rules! conformance_tests {
             releases_are_withdrawn_once_and_referrals_move_one_step_at_a_time,
             a_plan_keeps_its_goals_steps_and_reviews_and_erasure_wipes_their_words,
             plan_work_due_comes_from_the_caseload_only,
+            closures_are_kept_and_a_reopening_ends_the_latest,
+            follow_ups_and_reviews_due_come_from_the_caseload_only,
+            outcome_assessments_are_kept_each_with_its_scores_newest_first,
             programs_are_a_list_of_unique_codes,
             key_store_puts_replaces_and_destroys,
             key_store_exports_and_imports_all_or_nothing,

@@ -96,6 +96,8 @@ mod tests {
                 "UPDATE plan_goals SET words = NULL WHERE client_id = $1",
                 "UPDATE plan_steps SET words = NULL WHERE client_id = $1",
                 "UPDATE plan_reviews SET note = NULL WHERE client_id = $1",
+                "UPDATE case_closures SET note = NULL, reach_how = NULL WHERE client_id = $1",
+                "UPDATE outcome_assessments SET note = NULL WHERE client_id = $1",
                 "UPDATE screenings SET answers = NULL, score = NULL, result = NULL \
                  WHERE client_id = $1",
                 "UPDATE emergency_access SET reason = NULL, review_comment = NULL WHERE client_id = $1",

@@ -19,11 +19,13 @@ pub(crate) use sessions::session;
 pub(crate) use staff::{joined_user, token};
 pub(crate) mod audit;
 mod casework;
+mod closures;
 mod contact_requests;
 mod contacts;
 mod emergency;
 mod erasure;
 mod needs;
+mod outcomes;
 mod plans;
 mod programs;
 mod referrals;
@@ -212,6 +214,23 @@ impl Reads {
             .bind(client.to_string())
             .bind(limit)
             .bind(offset)
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(read)
+            .collect()
+    }
+
+    /// Every row `sql` reads about `client` (as `$1`), in its order. The SQL is built from the
+    /// modules' constants, never from input.
+    async fn every_row_of<T>(
+        &mut self,
+        sql: String,
+        client: ClientId,
+        read: fn(&AnyRow) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(client.to_string())
             .fetch_all(&mut *self.inner)
             .await?
             .iter()

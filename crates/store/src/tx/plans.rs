@@ -195,43 +195,25 @@ impl Reads {
     /// The client's whole plan: its days, goals in the order set, steps by target day, reviews
     /// newest first.
     pub async fn plan_of(&mut self, client: ClientId) -> Result<PlanRows> {
-        let id = client.to_string();
         let plan = sqlx::query(
             "SELECT client_id, started_on, review_due_on FROM service_plans WHERE client_id = $1",
         )
-        .bind(&id)
+        .bind(client.to_string())
         .fetch_optional(&mut *self.inner)
         .await?
         .as_ref()
         .map(plan)
         .transpose()?;
-        let goals = self
-            .all_of(
-                GOAL_COLUMNS,
-                "plan_goals",
-                "set_on, created_at, id",
-                &id,
-                goal,
-            )
-            .await?;
-        let steps = self
-            .all_of(
-                STEP_COLUMNS,
-                "plan_steps",
-                "target_on, created_at, id",
-                &id,
-                step,
-            )
-            .await?;
-        let reviews = self
-            .all_of(
-                REVIEW_COLUMNS,
-                "plan_reviews",
-                "reviewed_on DESC, created_at DESC, id",
-                &id,
-                review,
-            )
-            .await?;
+        let of_client = |columns: &str, table: &str, order: &str| {
+            format!("SELECT {columns} FROM {table} WHERE client_id = $1 ORDER BY {order}")
+        };
+        let sql = of_client(GOAL_COLUMNS, "plan_goals", "set_on, created_at, id");
+        let goals = self.every_row_of(sql, client, goal).await?;
+        let sql = of_client(STEP_COLUMNS, "plan_steps", "target_on, created_at, id");
+        let steps = self.every_row_of(sql, client, step).await?;
+        let order = "reviewed_on DESC, created_at DESC, id";
+        let sql = of_client(REVIEW_COLUMNS, "plan_reviews", order);
+        let reviews = self.every_row_of(sql, client, review).await?;
         Ok(PlanRows {
             plan,
             goals,
@@ -293,26 +275,6 @@ impl Reads {
             .bind(user.to_string())
             .bind(through)
             .bind(limit)
-            .fetch_all(&mut *self.inner)
-            .await?
-            .iter()
-            .map(read)
-            .collect()
-    }
-
-    /// Every row of the client's in `table`, in `order`.
-    async fn all_of<T>(
-        &mut self,
-        columns: &str,
-        table: &str,
-        order: &str,
-        client: &str,
-        read: fn(&AnyRow) -> Result<T>,
-    ) -> Result<Vec<T>> {
-        // Built from this module's constants, never from input.
-        let sql = format!("SELECT {columns} FROM {table} WHERE client_id = $1 ORDER BY {order}");
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(client)
             .fetch_all(&mut *self.inner)
             .await?
             .iter()

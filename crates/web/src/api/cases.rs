@@ -4,9 +4,11 @@ use axum::Json;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use domain::CaseId;
-use domain::case::{CaseDates, ProgramCode, parse_case_date};
+use domain::case::{CaseDates, ProgramCode, format_date, parse_case_date};
+use domain::closure::{Closure, RawClosure};
 use serde::{Deserialize, Serialize};
 
+use super::closures::ClosureResponse;
 use super::shape::{ClientPath, Created, OnClient, ReadErrors, WriteErrors, each};
 use crate::error::ApiError;
 use crate::extract::{StrictJson, record_id};
@@ -21,7 +23,7 @@ pub(crate) struct CasePath {
 
 impl CasePath {
     /// The case's id: malformed, it is answered as an unknown case is.
-    fn case(&self) -> Result<CaseId, ApiError> {
+    pub(crate) fn case(&self) -> Result<CaseId, ApiError> {
         record_id(&self.case)
     }
 }
@@ -29,9 +31,46 @@ impl CasePath {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CloseBody {
-    /// YYYY-MM-DD: not before the case opened, not in the future.
+    /// YYYY-MM-DD: not before the case opened (nor before it was last re-opened), not in the
+    /// future.
     #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     closed_on: String,
+    /// Why the case closes: goals-met, moved, declined-services, lost-contact, transferred, died
+    /// or other.
+    reason: String,
+    /// A note on the closure (up to 2,000 characters).
+    note: Option<String>,
+    /// Whether the person agreed to follow-up contacts at 3, 6 and 12 months: yes, no or
+    /// not-asked (blank or left out: not-asked).
+    follow_up: Option<String>,
+    /// When they agreed: how they may be reached (phone, text, email, in-person, partner).
+    /// Required with `follow_up` yes, refused without it.
+    reach_method: Option<String>,
+    /// When they agreed: the safe way to reach them, in their words (up to 500 characters), e.g.
+    /// "texts only, say it's Anna from the clinic".
+    reach_how: Option<String>,
+}
+
+impl CloseBody {
+    fn parse(&self) -> Result<Closure, domain::InvalidInput> {
+        RawClosure {
+            closed_on: parse_case_date("closed_on", &self.closed_on)?,
+            reason: Some(&self.reason),
+            note: self.note.as_deref(),
+            follow_up: self.follow_up.as_deref(),
+            reach_method: self.reach_method.as_deref(),
+            reach_how: self.reach_how.as_deref(),
+        }
+        .parse()
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReopenBody {
+    /// YYYY-MM-DD: not before the case closed, not in the future.
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    reopened_on: String,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -84,6 +123,14 @@ pub(crate) struct CaseResponse {
     assigned_to: Option<String>,
     /// The case this one continues, when the work moved here from another program.
     transferred_from: Option<String>,
+    /// Why a closed case closed; null while open, and for a case closed before reasons were
+    /// recorded (not recorded).
+    closed_reason: Option<&'static str>,
+    /// Every closure of the case and its re-opening, the earliest first.
+    closures: Vec<ClosureResponse>,
+    /// YYYY-MM-DD: when the next six-month outcome review of an open case is due (every six
+    /// months from its opening); null once closed.
+    review_due_on: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -93,7 +140,13 @@ pub(crate) struct CasesResponse {
 
 impl From<app::CaseView> for CaseResponse {
     fn from(c: app::CaseView) -> Self {
+        let closed_reason = c
+            .closures
+            .last()
+            .filter(|k| c.closed_on.is_some() && k.reopened.is_none())
+            .map(|k| k.reason.as_str());
         Self {
+            closed_reason,
             id: c.id.to_string(),
             program: c.program,
             status: c.status.as_str(),
@@ -101,6 +154,8 @@ impl From<app::CaseView> for CaseResponse {
             closed_on: c.closed_on,
             assigned_to: c.assigned_to.map(|u| u.to_string()),
             transferred_from: c.transferred_from.map(|k| k.to_string()),
+            closures: each(c.closures),
+            review_due_on: c.review_due_on.map(format_date),
         }
     }
 }
@@ -140,10 +195,28 @@ pub(crate) async fn close(
     Path(path): Path<CasePath>,
     StrictJson(body): StrictJson<CloseBody>,
 ) -> Result<StatusCode, ApiError> {
-    let on_day = parse_case_date("closed_on", &body.closed_on).map_err(app::AppError::from)?;
+    let closure = body.parse().map_err(app::AppError::from)?;
     let (client, case) = (on.client()?, path.case()?);
     on.app
-        .close_case(&on.caller, client, case, on_day, on.purpose)
+        .close_case(&on.caller, client, case, closure, on.purpose)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, operation_id = "reopenCase", path = "/api/v1/clients/{id}/cases/{case}/reopen", tag = "cases",
+    request_body = ReopenBody, params(ClientPath, CasePath),
+    responses((status = 204, description = "Re-opened: the closure is kept, ended by the re-opening; follow-ups after it stop"),
+        WriteErrors),
+    security(("bearer" = [])))]
+pub(crate) async fn reopen(
+    on: OnClient,
+    Path(path): Path<CasePath>,
+    StrictJson(body): StrictJson<ReopenBody>,
+) -> Result<StatusCode, ApiError> {
+    let day = parse_case_date("reopened_on", &body.reopened_on).map_err(app::AppError::from)?;
+    let (client, case) = (on.client()?, path.case()?);
+    on.app
+        .reopen_case(&on.caller, client, case, day, on.purpose)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -30,7 +30,10 @@ pub(crate) struct ContactBody {
 }
 
 impl ContactBody {
-    fn parse(&self, now: domain::Timestamp) -> Result<domain::contact::NewContact, ApiError> {
+    pub(crate) fn parse(
+        &self,
+        now: domain::Timestamp,
+    ) -> Result<domain::contact::NewContact, ApiError> {
         let raw = RawContact {
             occurred_at: parse_instant(&self.occurred_at).map_err(app::AppError::from)?,
             method: &self.method,

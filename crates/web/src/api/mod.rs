@@ -2,11 +2,13 @@
 
 pub(crate) mod cases;
 pub(crate) mod clients;
+pub(crate) mod closures;
 pub(crate) mod contacts;
 pub(crate) mod determinations;
 pub(crate) mod needs;
 pub(crate) mod notes;
 mod openapi;
+pub(crate) mod outcomes;
 pub(crate) mod partners;
 pub(crate) mod plans;
 pub(crate) mod referrals;
@@ -54,6 +56,19 @@ pub(crate) fn routes() -> Router<app::App> {
         .route("/clients/{id}/cases", post(cases::create).get(cases::list))
         .route("/clients/{id}/cases/{case}/close", post(cases::close))
         .route("/clients/{id}/cases/{case}/transfer", post(cases::transfer))
+        .route("/clients/{id}/cases/{case}/reopen", post(cases::reopen))
+        .route(
+            "/clients/{id}/cases/{case}/follow-ups",
+            post(closures::create),
+        )
+        .route(
+            "/clients/{id}/cases/{case}/follow-ups/withdraw",
+            post(closures::withdraw),
+        )
+        .route(
+            "/clients/{id}/outcomes",
+            post(outcomes::create).get(outcomes::list),
+        )
         .route(
             "/clients/{id}/screenings",
             post(screenings::create).get(screenings::list),

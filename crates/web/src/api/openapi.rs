@@ -6,10 +6,14 @@ use domain::client::{
     AgeBand, Alias, CodeWord, ContactDetails, DoNotContact, Gender, Language, LegalName,
     MAX_ALIASES, MAX_LANGUAGES, PreferredName, SafeContact,
 };
+use domain::closure::{
+    ClosureNote, ClosureReason, FollowUpAt, FollowUpConsent, ReachMethod, SafeReach,
+};
 use domain::contact::{ContactMethod, ContactNote, INSTANT_PATTERN, MAX_MINUTES, Present};
 use domain::legal::{FACT_PATHS, FactSource};
 use domain::needs::{AssessmentNote, NeedDomain, NeedLevel, NeedNote};
 use domain::note::{NoteKind, NoteText};
+use domain::outcome::{OutcomeDomain, OutcomeNote, OutcomePoint, OutcomeScore};
 use domain::partner::{Area, MAX_OFFERS, PartnerName, SafeContact as PartnerContact};
 use domain::plan::{
     GoalStatus, GoalWords, MAX_FIRST_STEPS, ReviewNote, StepOwner, StepStatus, StepWords,
@@ -25,8 +29,8 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    cases, clients, contacts, determinations, needs, notes, partners, plans, referrals, releases,
-    screenings, services, shape,
+    cases, clients, closures, contacts, determinations, needs, notes, outcomes, partners, plans,
+    referrals, releases, screenings, services, shape,
 };
 
 #[derive(OpenApi)]
@@ -44,7 +48,9 @@ use super::{
         services::create, services::list, services::types,
         needs::create, needs::list,
         plans::read, plans::set_goal, plans::add_step, plans::update_step, plans::review,
-        cases::create, cases::list, cases::close, cases::transfer,
+        cases::create, cases::list, cases::close, cases::transfer, cases::reopen,
+        closures::create, closures::withdraw,
+        outcomes::create, outcomes::list,
         releases::create, releases::list, releases::withdraw,
         referrals::create, referrals::list, referrals::step, referrals::sheet,
         partners::create, partners::list,
@@ -66,7 +72,10 @@ use super::{
         plans::PlanReviewBody, plans::PlanResponse, plans::GoalResponse, plans::PlanStepResponse,
         plans::PlanReviewResponse,
         cases::CaseBody, cases::CaseResponse, cases::CasesResponse, cases::CloseBody,
-        cases::TransferBody,
+        cases::TransferBody, cases::ReopenBody,
+        closures::ClosureResponse, closures::FollowUpResponse, closures::FollowUpBody,
+        outcomes::OutcomesBody, outcomes::OutcomeScoreBody, outcomes::OutcomeAssessmentResponse,
+        outcomes::OutcomesResponse,
         releases::ReleaseBody, releases::WithdrawBody, releases::ReleaseResponse,
         releases::ReleasesResponse,
         referrals::ReferralBody, referrals::StepBody, referrals::StepResponse,
@@ -236,6 +245,39 @@ fn accepted(doc: &mut Value, today: time::Date) {
     // not before it opened, which the server checks).
     schemas["CloseBody"]["properties"]["closed_on"] =
         json!({ "type": "string", "pattern": dates_pattern(tomorrow, false) });
+    // A closure's reason is one of the codes exactly (required); what the person agreed to about
+    // follow-ups a code or blank (not asked), the method too (the server asks for it with yes,
+    // and refuses it and the words without).
+    let close = &mut schemas["CloseBody"]["properties"];
+    close["reason"] = json!({ "enum": codes(ClosureReason::ALL.iter().map(|r| r.as_str())) });
+    close["note"] = text(ClosureNote::RULE, true);
+    close["follow_up"] = coded(FollowUpConsent::ALL.iter().map(|c| c.as_str()));
+    close["reach_method"] = coded(ReachMethod::ALL.iter().map(|m| m.as_str()));
+    close["reach_how"] = text(SafeReach::RULE, true);
+    schemas["ReopenBody"]["properties"]["reopened_on"] =
+        json!({ "type": "string", "pattern": dates_pattern(tomorrow, false) });
+    schemas["FollowUpBody"]["properties"]["at"] =
+        json!({ "enum": codes(FollowUpAt::ALL.iter().map(|a| a.as_str())) });
+    // An outcome assessment names only the domains there are, each a score (blank or left out:
+    // not asked); its point one of three, its day up to tomorrow as a needs assessment's.
+    schemas["OutcomeScoreBody"]["properties"]["score"] =
+        coded(OutcomeScore::ALL.iter().map(|s| s.as_str()));
+    let domains: serde_json::Map<String, Value> = OutcomeDomain::ALL
+        .iter()
+        .map(|d| {
+            let score = json!({ "$ref": "#/components/schemas/OutcomeScoreBody" });
+            (d.as_str().to_owned(), score)
+        })
+        .collect();
+    let outcome = &mut schemas["OutcomesBody"]["properties"];
+    outcome["point"] = json!({ "enum": codes(OutcomePoint::ALL.iter().map(|p| p.as_str())) });
+    outcome["assessed_on"] = json!({ "type": "string", "pattern": dates_pattern(tomorrow, false) });
+    outcome["outcomes"] = json!({
+        "type": "object",
+        "properties": domains,
+        "additionalProperties": false,
+    });
+    outcome["note"] = text(OutcomeNote::RULE, true);
     let transfer = &mut schemas["TransferBody"]["properties"];
     transfer["transferred_on"] =
         json!({ "type": "string", "pattern": dates_pattern(tomorrow, false) });
@@ -361,6 +403,8 @@ fn accepted(doc: &mut Value, today: time::Date) {
         "listServices",
         "assessNeeds",
         "listNeeds",
+        "assessOutcomes",
+        "listOutcomes",
         "openCase",
         "listCases",
         "recordScreening",

@@ -81,6 +81,8 @@ struct ClientPage {
     may_edit: bool,
     /// The cases page: the forms for someone who may open, close or move cases.
     cases_href: String,
+    /// The outcome assessments page.
+    outcomes_href: String,
     may_change_cases: bool,
     /// The releases and referrals page, for someone who may read them.
     referrals_href: Option<String>,
@@ -213,6 +215,7 @@ pub(crate) async fn client_page(
             details_href: links::of_client(links::DETAILS, id),
             may_edit: may(Action::EditClient),
             cases_href: links::of_client(links::CASES, id),
+            outcomes_href: links::of_client(links::OUTCOMES, id),
             may_change_cases: may(Action::WriteCase),
             referrals_href: may(Action::ReadReferrals)
                 .then(|| links::of_client(links::REFERRALS, id)),

@@ -36,7 +36,11 @@ pub(crate) struct ContactForm {
 
 impl ContactForm {
     /// Reads the form, its time in the zone the worker reads times in.
-    fn parse(&self, zone: &ProgramZone, now: Timestamp) -> Result<NewContact, InvalidInput> {
+    pub(crate) fn parse(
+        &self,
+        zone: &ProgramZone,
+        now: Timestamp,
+    ) -> Result<NewContact, InvalidInput> {
         let occurred_at = zone.parse_minute("occurred_at", &self.occurred_at)?;
         let reached = match self.reached.as_str() {
             "yes" => true,

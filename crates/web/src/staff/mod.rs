@@ -9,6 +9,7 @@ mod caseload;
 mod cases;
 mod choices;
 mod clients;
+mod closures;
 mod contacts;
 mod details;
 mod determination;
@@ -19,6 +20,7 @@ mod links;
 mod login;
 mod needs;
 mod on_client;
+mod outcomes;
 pub(crate) mod page;
 mod paging;
 mod partners;
@@ -58,6 +60,7 @@ pub(crate) fn routes() -> Router<app::App> {
         .merge(work::routes())
         .merge(needs::routes())
         .merge(plans::routes())
+        .merge(outcomes::routes())
         .merge(screenings::routes())
         .merge(determinations::routes())
         .merge(determination::routes())

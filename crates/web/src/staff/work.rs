@@ -1,5 +1,6 @@
 //! My work (`/app/work`): what is due in one's caseload, the overdue first, then today's and the
-//! week ahead's (the steps of clients' plans by their target day, and plan reviews), and the
+//! week ahead's (the steps of clients' plans by their target day, plan reviews, follow-ups after a
+//! case closed and six-month outcome reviews), and the
 //! referrals that wait too long for the partner's answer or for the service, so that a worker
 //! knows whom to call today; for a team lead, also what has slipped on the teams they lead (not a
 //! restricted record). A name, and a step's words, are shown only to someone who may see that
@@ -135,8 +136,8 @@ async fn work(State(app): State<app::App>, signed_in: SignedIn) -> Response {
 }
 
 fn due_line(work: app::DueWork, partner_name: &impl Fn(domain::PartnerId) -> String) -> DueLine {
-    let what = match work.what {
-        app::Due::Step {
+    let (page, what) = match work.what {
+        app::Task::Step {
             words,
             owner,
             partner,
@@ -147,12 +148,20 @@ fn due_line(work: app::DueWork, partner_name: &impl Fn(domain::PartnerId) -> Str
                 (StepOwner::Worker, _) => "the worker".to_owned(),
                 (StepOwner::Partner, None) => "a partner".to_owned(),
             };
-            format!("{words} ({who})")
+            (links::PLAN, format!("{words} ({who})"))
         }
-        app::Due::Review => "Review the service plan together".to_owned(),
+        app::Task::PlanReview => (links::PLAN, "Review the service plan together".to_owned()),
+        app::Task::Case(_, app::Due::FollowUp(at)) => (
+            links::CASES,
+            format!("The follow-up {} after the case closed", at.label()),
+        ),
+        app::Task::Case(_, app::Due::SixMonthReview) => (
+            links::OUTCOMES,
+            "The six-month review of outcomes".to_owned(),
+        ),
     };
     DueLine {
-        href: links::of_client(links::PLAN, work.client),
+        href: links::of_client(page, work.client),
         name: work.client_name,
         what,
         due_on: format_date(work.due_on),
