@@ -212,7 +212,8 @@ impl App {
             .map(|day| parse_date("assessed_on", &day))
             .transpose()
             .map_err(|_| AppError::Store(store::StoreError::Corrupt("a review's day")))?;
-        let today = self.now().date();
+        // Where each follow-up stands is told by the day in the program's zone.
+        let today = self.time_zone().date(self.now());
         let mut closures = crate::closures::open_closures(dek.as_ref(), closures, &made, today)?;
         rows.into_iter()
             .map(|row| {

@@ -320,7 +320,8 @@ impl App {
             .find(|f| f.closure_id == closure.id && f.at == at.as_str())
             .map(|f| f.reached);
         let closed_on = day(&closure.closed_on)?;
-        check_follow_up(at, closed_on, done, active(&closure), self.now().date())?;
+        let today = self.time_zone().date(self.now());
+        check_follow_up(at, closed_on, done, active(&closure), today)?;
         let dek = work.key().await?;
         let contact_id = self
             .insert_contact(&mut work.tx, &dek, (client, caller), &contact)
