@@ -9,7 +9,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use domain::case::{CaseDates, ProgramCode, format_date, parse_case_date};
 use domain::policy::Action;
@@ -20,6 +20,7 @@ use super::closures::{
     self, Choice, CloseForm, ClosureLine, FollowUpForm, ReopenForm, WithdrawForm,
 };
 use super::links;
+use super::on_client::{CameBack, after};
 use super::page::{self, Chrome, Place, render};
 use super::session::{SignedIn, StaffForm};
 
@@ -346,20 +347,11 @@ async fn cases(at: super::on_client::OnClient) -> Response {
     cases_page(&at.app, &at.signed_in, at.id, Returned::Nothing).await
 }
 
-/// After a change: the page again, or the refusal's page.
-async fn after(
-    app: &app::App,
-    signed_in: &SignedIn,
-    id: ClientId,
-    done: Result<(), app::AppError>,
-    returned: impl FnOnce(InvalidInput) -> Returned,
-) -> Response {
-    match done {
-        Ok(()) => Redirect::to(&links::of_client(links::CASES, id)).into_response(),
-        Err(app::AppError::Invalid(problem)) => {
-            cases_page(app, signed_in, id, returned(problem)).await
-        }
-        Err(err) => page::failure(err),
+impl CameBack for Returned {
+    const PAGE: &'static str = links::CASES;
+
+    async fn again(self, app: &app::App, signed_in: &SignedIn, id: ClientId) -> Response {
+        cases_page(app, signed_in, id, self).await
     }
 }
 

@@ -7,9 +7,10 @@ use std::str::FromStr;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::response::Response;
-use domain::ClientId;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::{ClientId, InvalidInput};
 
+use super::links;
 use super::page::{self, RecordId, RecordIds};
 use super::session::SignedIn;
 
@@ -120,5 +121,35 @@ impl<T> OnRecord<T> {
             (Ok(client), Ok(records)) => Ok((client, records)),
             (Err(err), _) | (_, Err(err)) => Err(page::failure(err)),
         }
+    }
+}
+
+/// A form of one client's page that came back refused, with what was typed: the page it is on
+/// (one of `links`' `/app/clients/{id}/...`), and that page drawn again with it.
+pub(crate) trait CameBack: Sized + Send {
+    const PAGE: &'static str;
+
+    fn again(
+        self,
+        app: &app::App,
+        signed_in: &SignedIn,
+        id: ClientId,
+    ) -> impl Future<Output = Response> + Send;
+}
+
+/// After a change made from one client's page: on to the page once it is made; the page again
+/// with the form that came back (the problem beside its box) when the input was refused; the
+/// error's page otherwise.
+pub(crate) async fn after<R: CameBack>(
+    app: &app::App,
+    signed_in: &SignedIn,
+    id: ClientId,
+    done: Result<(), app::AppError>,
+    returned: impl FnOnce(InvalidInput) -> R,
+) -> Response {
+    match done {
+        Ok(()) => Redirect::to(&links::of_client(R::PAGE, id)).into_response(),
+        Err(app::AppError::Invalid(problem)) => returned(problem).again(app, signed_in, id).await,
+        Err(err) => page::failure(err),
     }
 }

@@ -231,20 +231,6 @@ pub(crate) async fn acted<T, R>(
     act(parsed?).await.map(drop)
 }
 
-/// After a form's change: on to `done_at` once made; the page `again` with the problem beside its
-/// box when the input was refused; the error's page otherwise.
-pub(crate) async fn after_change(
-    done: Result<(), app::AppError>,
-    done_at: &str,
-    again: impl AsyncFnOnce(domain::InvalidInput) -> Response,
-) -> Response {
-    match done {
-        Ok(()) => axum::response::Redirect::to(done_at).into_response(),
-        Err(app::AppError::Invalid(problem)) => again(problem).await,
-        Err(err) => failure(err),
-    }
-}
-
 /// Maps an application error to a page. Refusals look exactly like "not found".
 pub(crate) fn failure(err: app::AppError) -> Response {
     use app::AppError::*;

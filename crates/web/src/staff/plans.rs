@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use super::fields::{Fields, all, one, only};
 use super::links;
+use super::on_client::{CameBack, after};
 use super::page::{self, Chrome, Place, RecordId, RecordIds, render};
 use super::session::{SignedIn, StaffForm, bad_form};
 use super::typed::Typed;
@@ -367,19 +368,12 @@ async fn page(at: super::on_client::OnClient) -> Response {
     plan_page(&at.app, &at.signed_in, at.id, Returned::Nothing).await
 }
 
-/// After a change: back to the plan, or the plan with the form that came back.
-async fn after(
-    app: &app::App,
-    signed_in: &SignedIn,
-    id: ClientId,
-    done: Result<(), app::AppError>,
-    returned: impl FnOnce(InvalidInput) -> Returned,
-) -> Response {
-    let plan = links::of_client(links::PLAN, id);
-    page::after_change(done, &plan, async |problem| {
-        plan_page(app, signed_in, id, returned(problem)).await
-    })
-    .await
+impl CameBack for Returned {
+    const PAGE: &'static str = links::PLAN;
+
+    async fn again(self, app: &app::App, signed_in: &SignedIn, id: ClientId) -> Response {
+        plan_page(app, signed_in, id, self).await
+    }
 }
 
 /// A step's boxes as a domain step, named as the API names them.

@@ -17,6 +17,7 @@ use domain::{ClientId, InvalidInput, ReferralId, ReleaseId};
 
 use super::fields::{Fields, all, one, only};
 use super::links;
+use super::on_client::{CameBack, after};
 use super::page::{self, Chrome, Place, RecordId, RecordIds, render};
 use super::services::{TypeGroup, type_groups};
 use super::session::{SignedIn, StaffForm, bad_form};
@@ -523,19 +524,12 @@ async fn page(at: super::on_client::OnClient) -> Response {
     referrals_page(&at.app, &at.signed_in, at.id, Returned::Nothing).await
 }
 
-/// After a change: the page again, or the refusal's page.
-async fn after(
-    app: &app::App,
-    signed_in: &SignedIn,
-    id: ClientId,
-    done: Result<(), app::AppError>,
-    returned: impl FnOnce(InvalidInput) -> Returned,
-) -> Response {
-    let here = links::of_client(links::REFERRALS, id);
-    page::after_change(done, &here, async |problem| {
-        referrals_page(app, signed_in, id, returned(problem)).await
-    })
-    .await
+impl CameBack for Returned {
+    const PAGE: &'static str = links::REFERRALS;
+
+    async fn again(self, app: &app::App, signed_in: &SignedIn, id: ClientId) -> Response {
+        referrals_page(app, signed_in, id, self).await
+    }
 }
 
 async fn give(
