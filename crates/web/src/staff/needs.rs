@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use domain::case::{format_date, parse_case_date};
 use domain::needs::{
@@ -21,7 +21,7 @@ use domain::{ClientId, InvalidInput, Timestamp};
 use serde::Deserialize;
 
 use super::links;
-use super::on_client::OnClient;
+use super::on_client::{CameBack, OnClient, after};
 use super::page::{self, Chrome, Place, RecordId, render, when};
 use super::records;
 use super::session::{SignedIn, StaffForm};
@@ -429,19 +429,19 @@ async fn assess(
     RecordId(id): RecordId<ClientId>,
     StaffForm { signed_in, form }: StaffForm<NeedsForm>,
 ) -> Response {
-    let assessed = match form.parse(app.now()) {
-        Ok(assessment) => {
-            app.assess_needs(&signed_in.caller, id, assessment, app::Purpose::CaseWork)
-                .await
-        }
-        Err(invalid) => Err(invalid.into()),
-    };
-    match assessed {
-        Ok(_) => Redirect::to(&links::of_client(links::NEEDS, id)).into_response(),
-        // What was typed stays in the boxes, with the problem beside the one it is about.
-        Err(app::AppError::Invalid(invalid)) => {
-            needs_page(&app, &signed_in, id, Some((form, invalid))).await
-        }
-        Err(err) => page::failure(err),
+    let done = page::acted(form.parse(app.now()), async |assessment| {
+        app.assess_needs(&signed_in.caller, id, assessment, app::Purpose::CaseWork)
+            .await
+    })
+    .await;
+    // What was typed stays in the boxes, with the problem beside the one it is about.
+    after(&app, &signed_in, id, done, |invalid| Some((form, invalid))).await
+}
+
+impl CameBack for Option<(NeedsForm, InvalidInput)> {
+    const PAGE: &'static str = links::NEEDS;
+
+    async fn again(self, app: &app::App, signed_in: &SignedIn, id: ClientId) -> Response {
+        needs_page(app, signed_in, id, self).await
     }
 }

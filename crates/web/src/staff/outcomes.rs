@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use domain::case::{format_date, parse_case_date};
 use domain::outcome::{OutcomeAssessment, OutcomeDomain, OutcomePoint, OutcomeScore, RawOutcomes};
@@ -17,7 +17,7 @@ use domain::{ClientId, InvalidInput, Timestamp};
 use serde::Deserialize;
 
 use super::links;
-use super::on_client::OnClient;
+use super::on_client::{CameBack, OnClient, after};
 use super::page::{self, Chrome, Place, RecordId, render, when};
 use super::session::{SignedIn, StaffForm};
 
@@ -279,19 +279,19 @@ async fn assess(
     RecordId(id): RecordId<ClientId>,
     StaffForm { signed_in, form }: StaffForm<OutcomesForm>,
 ) -> Response {
-    let assessed = match form.parse(app.now()) {
-        Ok(assessment) => {
-            app.assess_outcomes(&signed_in.caller, id, assessment, app::Purpose::CaseWork)
-                .await
-        }
-        Err(invalid) => Err(invalid.into()),
-    };
-    match assessed {
-        Ok(_) => Redirect::to(&links::of_client(links::OUTCOMES, id)).into_response(),
-        // What was typed stays in the boxes, with the problem beside the one it is about.
-        Err(app::AppError::Invalid(invalid)) => {
-            outcomes_page(&app, &signed_in, id, Some((form, invalid))).await
-        }
-        Err(err) => page::failure(err),
+    let done = page::acted(form.parse(app.now()), async |assessment| {
+        app.assess_outcomes(&signed_in.caller, id, assessment, app::Purpose::CaseWork)
+            .await
+    })
+    .await;
+    // What was typed stays in the boxes, with the problem beside the one it is about.
+    after(&app, &signed_in, id, done, |invalid| Some((form, invalid))).await
+}
+
+impl CameBack for Option<(OutcomesForm, InvalidInput)> {
+    const PAGE: &'static str = links::OUTCOMES;
+
+    async fn again(self, app: &app::App, signed_in: &SignedIn, id: ClientId) -> Response {
+        outcomes_page(app, signed_in, id, self).await
     }
 }
