@@ -107,64 +107,61 @@ pub(crate) fn open_closures(
 ) -> Result<HashMap<CaseId, Vec<ClosureView>>> {
     let mut by_case: HashMap<CaseId, Vec<ClosureView>> = HashMap::new();
     for row in rows {
-        let id = row.id.to_string();
-        let opened = |column, blob: &Option<Vec<u8>>| match (dek, blob) {
-            (Some(dek), Some(_)) => open_opt(dek, TABLE, column, &id, blob.as_deref()),
-            _ => Ok(None),
-        };
-        let closed_on = day(&row.closed_on)?;
-        let follow_up =
-            FollowUpConsent::parse(&row.follow_up).map_err(|_| corrupt("a closure's consent"))?;
-        let follow_ups = if follow_up == FollowUpConsent::Yes {
-            FollowUpAt::ALL
+        let case = row.case_id;
+        let active = active(&row);
+        let mut view = open_closure(dek, row)?;
+        if view.follow_up == FollowUpConsent::Yes {
+            view.follow_ups = FollowUpAt::ALL
                 .iter()
                 .map(|at| {
                     let done = made
                         .iter()
-                        .find(|f| f.closure_id == row.id && f.at == at.as_str());
-                    let state = follow_up_state(
-                        *at,
-                        closed_on,
-                        done.map(|f| f.reached),
-                        active(&row),
-                        today,
-                    );
+                        .find(|f| f.closure_id == view.id && f.at == at.as_str());
+                    let reached = done.map(|f| f.reached);
                     FollowUpView {
                         at: *at,
-                        due_on: at.due_on(closed_on),
-                        state,
+                        due_on: at.due_on(view.closed_on),
+                        state: follow_up_state(*at, view.closed_on, reached, active, today),
                         contact: done.map(|f| f.contact_id),
                     }
                 })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let view = ClosureView {
-            id: row.id,
-            closed_on,
-            reason: ClosureReason::parse(&row.reason).map_err(|_| corrupt("a closure's reason"))?,
-            note: opened("note", &row.note)?,
-            follow_up,
-            reach_method: row
-                .reach_method
-                .as_deref()
-                .map(ReachMethod::parse)
-                .transpose()
-                .map_err(|_| corrupt("a closure's method"))?,
-            reach_how: opened("reach_how", &row.reach_how)?,
-            closed_by: row.closed_by,
-            created_at: row.created_at,
-            reopened: match row.reopened {
-                Some(r) => Some((day(&r.on)?, r.by, r.at)),
-                None => None,
-            },
-            withdrawn_at: row.withdrawn.map(|(_, at)| at),
-            follow_ups,
-        };
-        by_case.entry(row.case_id).or_default().push(view);
+                .collect();
+        }
+        by_case.entry(case).or_default().push(view);
     }
     Ok(by_case)
+}
+
+/// Opens one closure, without its follow-ups; its sealed words stay shut without `dek`.
+pub(crate) fn open_closure(dek: Option<&crypto::DataKey>, row: ClosureRow) -> Result<ClosureView> {
+    let id = row.id.to_string();
+    let opened = |column, blob: &Option<Vec<u8>>| match (dek, blob) {
+        (Some(dek), Some(_)) => open_opt(dek, TABLE, column, &id, blob.as_deref()),
+        _ => Ok(None),
+    };
+    Ok(ClosureView {
+        id: row.id,
+        closed_on: day(&row.closed_on)?,
+        reason: ClosureReason::parse(&row.reason).map_err(|_| corrupt("a closure's reason"))?,
+        note: opened("note", &row.note)?,
+        follow_up: FollowUpConsent::parse(&row.follow_up)
+            .map_err(|_| corrupt("a closure's consent"))?,
+        reach_method: row
+            .reach_method
+            .as_deref()
+            .map(ReachMethod::parse)
+            .transpose()
+            .map_err(|_| corrupt("a closure's method"))?,
+        reach_how: opened("reach_how", &row.reach_how)?,
+        closed_by: row.closed_by,
+        created_at: row.created_at,
+        reopened: match row.reopened {
+            Some(r) => Some((day(&r.on)?, r.by, r.at)),
+            None => None,
+        },
+        withdrawn_at: row.withdrawn.map(|(_, at)| at),
+        follow_ups: Vec::new(),
+    })
 }
 
 /// The latest closure of `case`, which a re-opening, a follow-up or a withdrawal is about.

@@ -36,6 +36,7 @@ mod services;
 pub mod signin;
 pub mod staff_admin;
 pub mod teams;
+pub mod timeline;
 pub mod users;
 mod work;
 

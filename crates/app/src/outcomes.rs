@@ -157,7 +157,7 @@ impl App {
     }
 }
 
-fn open_assessment(
+pub(crate) fn open_assessment(
     dek: &crypto::DataKey,
     row: OutcomeAssessmentRow,
     authors: &HashMap<String, Option<String>>,

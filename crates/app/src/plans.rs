@@ -308,6 +308,24 @@ fn stored_date(raw: &str) -> Result<time::Date> {
     parse_date("day", raw).map_err(|_| corrupt("a plan's day"))
 }
 
+/// Opens one review of a plan, with its author's name (`actor_names`).
+pub(crate) fn open_review(
+    dek: &crypto::DataKey,
+    row: PlanReviewRow,
+    authors: &HashMap<String, Option<String>>,
+) -> Result<ReviewView> {
+    let id = row.id.to_string();
+    Ok(ReviewView {
+        note: open_opt(dek, REVIEWS, "note", &id, row.note.as_deref())?,
+        reviewed_on: stored_date(&row.reviewed_on)?,
+        next_review_on: stored_date(&row.next_review_on)?,
+        author_name: authors.get(&row.author).cloned().flatten(),
+        author: row.author,
+        created_at: row.created_at,
+        id: row.id,
+    })
+}
+
 /// Opens a plan read, with its reviews' authors' names (`actor_names`).
 fn open_plan(
     dek: &crypto::DataKey,
@@ -348,18 +366,7 @@ fn open_plan(
     let reviews = rows
         .reviews
         .into_iter()
-        .map(|row| {
-            let id = row.id.to_string();
-            Ok(ReviewView {
-                note: open_opt(dek, REVIEWS, "note", &id, row.note.as_deref())?,
-                reviewed_on: stored_date(&row.reviewed_on)?,
-                next_review_on: stored_date(&row.next_review_on)?,
-                author_name: authors.get(&row.author).cloned().flatten(),
-                author: row.author,
-                created_at: row.created_at,
-                id: row.id,
-            })
-        })
+        .map(|row| open_review(dek, row, authors))
         .collect::<Result<_>>()?;
     let plan = rows.plan;
     Ok(PlanView {

@@ -1,40 +1,28 @@
-//! A client's record as their page shows it: details, cases, notes, contacts, services, current
-//! needs, screenings and determinations, read in one transaction after one access decision, each
-//! part audited as it is read.
+//! A client's record as their page shows it: details, cases, current needs and a page of their
+//! history (`timeline`), read in one transaction after one access decision, and audited as read.
 
 use std::collections::HashMap;
 
 use domain::ClientId;
 use domain::audit::AuditAction;
 use domain::policy::Action;
+use domain::time::ProgramZone;
 use store::rows::RecordRows;
 
-use crate::contacts::open_contact_rows;
-use crate::determinations::opened;
 use crate::group_commit::BatchRead;
 use crate::needs::{NeedsAssessmentView, open_needs_rows};
-use crate::notes::{MAX_NOTES, actor_names, open_note_rows};
-use crate::services::open_service_rows;
-use crate::{
-    App, AppError, Caller, CaseView, ClientView, ContactView, DeterminationView, NoteView, Purpose,
-    Result, ServiceView,
-};
+use crate::notes::actor_names;
+use crate::timeline::{Timeline, TimelinePage, TimelineQuery, open_page, read_page};
+use crate::{App, AppError, Caller, CaseView, ClientView, Purpose, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientRecord {
     pub client: ClientView,
     pub cases: Vec<CaseView>,
-    pub notes: Vec<NoteView>,
-    /// The contact log, newest first by when each contact was, attempts included.
-    pub contacts: Vec<ContactView>,
-    /// The services given, newest first by the day each was given.
-    pub services: Vec<ServiceView>,
     /// The latest needs assessment: the client's current needs.
     pub needs: Option<NeedsAssessmentView>,
-    /// The screenings, newest first, without their answers (each opens on its own page).
-    pub screenings: Vec<ScreeningSummary>,
-    /// The determinations, newest first.
-    pub determinations: Vec<DeterminationView>,
+    /// A page of the history: notes, contacts, services and the rest, newest first.
+    pub timeline: Timeline,
     /// How the reader stands to the client, which says what else they may do on the record.
     pub relationship: domain::policy::Relationship,
 }
@@ -61,39 +49,42 @@ impl From<&store::rows::ScreeningRow> for ScreeningSummary {
 }
 
 impl App {
-    /// Opens a client's whole record for someone allowed to read all of it.
+    /// Opens a client's record, with the page of their history `query` asks for, for someone
+    /// allowed to read all of it. The history's days are the days of `zone`, the reader's.
     pub async fn client_record(
         &self,
         caller: &Caller,
         id: ClientId,
+        query: TimelineQuery,
+        zone: &ProgramZone,
         purpose: Purpose,
     ) -> Result<ClientRecord> {
         // The key comes with the shared transaction, and the rows are opened after it, to keep
         // that short. A client that is missing or not the caller's is refused in it.
+        let zone = zone.clone();
         let (relationship, row, record, key) = self
             .read_client(
                 caller,
                 id,
-                |ask| ask.with(RecordOf(id)),
+                |ask| ask.with(RecordOf { id, query, zone }),
                 &[
                     Action::ReadClient,
                     Action::ReadCases,
+                    Action::ReadNeeds,
                     Action::ReadNotes,
                     Action::ReadContacts,
                     Action::ReadServices,
-                    Action::ReadNeeds,
+                    Action::ReadReferrals,
+                    Action::ReadPlan,
+                    Action::ReadOutcomes,
                     Action::ReadScreenings,
                     Action::ReadDeterminations,
                 ],
                 &[
                     AuditAction::ClientRead,
                     AuditAction::CaseList,
-                    AuditAction::NoteList,
-                    AuditAction::ContactList,
-                    AuditAction::ServiceList,
                     AuditAction::NeedList,
-                    AuditAction::ScreeningList,
-                    AuditAction::DeterminationList,
+                    AuditAction::TimelineRead,
                 ],
                 purpose,
                 |grant, share| {
@@ -109,85 +100,73 @@ impl App {
         let dek = key.ok_or(AppError::NotFound)??;
         let client = Self::open_client(&row, &dek)?;
         let Record {
-            rows: record,
-            authors,
+            rows,
+            needs_authors,
+            timeline,
         } = record;
-        let cases = record
+        let cases = rows
             .cases
             .into_iter()
             .map(crate::cases::view)
             .collect::<Result<_>>()?;
-        let notes = open_note_rows(&dek, record.notes, &authors)?;
-        let contacts = open_contact_rows(&dek, record.contacts, &authors)?;
-        let services = open_service_rows(&dek, record.services, &authors)?;
-        let needs = open_needs_rows(&dek, record.needs.into_iter().collect(), &authors)?;
-        let screenings = record
-            .screenings
-            .iter()
-            .map(ScreeningSummary::from)
-            .collect();
-        let mut opened_determinations = Vec::new();
-        for row in record.determinations {
-            opened_determinations.extend(opened(&dek, row)?);
-        }
+        let needs = open_needs_rows(&dek, rows.needs.into_iter().collect(), &needs_authors)?;
         Ok(ClientRecord {
             client,
             cases,
-            notes,
-            contacts,
-            services,
             needs: needs.into_iter().next(),
-            screenings,
-            determinations: opened_determinations,
+            timeline: open_page(&dek, timeline)?,
             relationship,
         })
     }
 }
 
-/// The rest of a client's record, as a client's page shows it: the rows, and the names of the
-/// authors of its notes, contacts, services and needs assessments.
+/// The rest of a client's record, as a client's page shows it: the cases and latest needs
+/// assessment (with the name of who assessed them), and a page of the history.
 pub(crate) struct Record {
     rows: RecordRows,
-    authors: HashMap<String, Option<String>>,
+    needs_authors: HashMap<String, Option<String>>,
+    timeline: TimelinePage,
 }
 
 /// A client's page asks for the rest of their record, read with every other page of its batch:
-/// eight queries for the rows and one for the authors' names, whatever the number of pages. Each
-/// list holds at most the newest `MAX_NOTES` (the API pages through the rest).
-pub(crate) struct RecordOf(ClientId);
+/// the cases and latest needs of every client in three queries, then each page's history.
+pub(crate) struct RecordOf {
+    id: ClientId,
+    query: TimelineQuery,
+    zone: ProgramZone,
+}
 
 impl BatchRead for RecordOf {
     type Output = Record;
 
     async fn read_all(reads: &mut store::Reads, asks: Vec<Self>) -> Result<Vec<Record>> {
-        let mut wanted: Vec<ClientId> = asks.iter().map(|RecordOf(client)| *client).collect();
+        let mut wanted: Vec<ClientId> = asks.iter().map(|ask| ask.id).collect();
         wanted.sort_unstable();
         wanted.dedup();
-        let records = reads.records_of(&wanted, MAX_NOTES).await?;
-        let authors: Vec<String> = records.values().flat_map(authors_of).cloned().collect();
+        let records = reads.records_of(&wanted).await?;
+        let authors: Vec<String> = records
+            .values()
+            .filter_map(|rows| rows.needs.as_ref().map(|needs| needs.author.clone()))
+            .collect();
         let names = actor_names(reads, &authors).await?;
-        Ok(asks
-            .iter()
-            .map(|RecordOf(client)| {
-                let rows = records.get(client).cloned().unwrap_or_default();
-                let authors = authors_of(&rows)
-                    .map(|author| {
-                        let name = names.get(author).cloned().flatten();
-                        (author.clone(), name)
-                    })
-                    .collect();
-                Record { rows, authors }
-            })
-            .collect())
+        let mut read = Vec::with_capacity(asks.len());
+        for ask in &asks {
+            let rows = records.get(&ask.id).cloned().unwrap_or_default();
+            let needs_authors = rows
+                .needs
+                .iter()
+                .map(|needs| {
+                    let name = names.get(&needs.author).cloned().flatten();
+                    (needs.author.clone(), name)
+                })
+                .collect();
+            let timeline = read_page(reads, ask.id, &ask.query, &ask.zone).await?;
+            read.push(Record {
+                rows,
+                needs_authors,
+                timeline,
+            });
+        }
+        Ok(read)
     }
-}
-
-/// Who wrote the notes, logged the contacts, gave the services and assessed the needs of a
-/// record, as recorded.
-fn authors_of(rows: &RecordRows) -> impl Iterator<Item = &String> {
-    let notes = rows.notes.iter().map(|note| &note.author);
-    let contacts = rows.contacts.iter().map(|contact| &contact.author);
-    let services = rows.services.iter().map(|service| &service.author);
-    let needs = rows.needs.iter().map(|needs| &needs.author);
-    notes.chain(contacts).chain(services).chain(needs)
 }

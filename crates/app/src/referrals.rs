@@ -381,17 +381,9 @@ impl App {
             let authors = actor_names(tx, &authors).await?;
             let mut steps_of: HashMap<ReferralId, Vec<StepView>> = HashMap::new();
             for step in steps {
-                let s = step.id.to_string();
-                steps_of
-                    .entry(step.referral_id)
-                    .or_default()
-                    .push(StepView {
-                        status: ReferralStatus::parse(&step.status).map_err(|_| corrupt())?,
-                        at: step.at,
-                        author_name: authors.get(&step.author).cloned().flatten(),
-                        note: open_opt(&dek, STEPS, "note", &s, step.note.as_deref())?,
-                        author: step.author,
-                    });
+                let referral = step.referral_id;
+                let view = open_step(&dek, step, &authors)?;
+                steps_of.entry(referral).or_default().push(view);
             }
             // Steps recorded in the same instant read in the loop's order, which only goes on.
             for steps in steps_of.values_mut() {
@@ -549,6 +541,22 @@ impl ClientWork<'_> {
             .await?;
         Err(answer)
     }
+}
+
+/// Opens one step of a referral, with its author's name (`actor_names`).
+pub(crate) fn open_step(
+    dek: &crypto::DataKey,
+    step: ReferralStepRow,
+    authors: &HashMap<String, Option<String>>,
+) -> Result<StepView> {
+    let id = step.id.to_string();
+    Ok(StepView {
+        status: ReferralStatus::parse(&step.status).map_err(|_| corrupt())?,
+        at: step.at,
+        author_name: authors.get(&step.author).cloned().flatten(),
+        note: open_opt(dek, STEPS, "note", &id, step.note.as_deref())?,
+        author: step.author,
+    })
 }
 
 fn corrupt() -> AppError {

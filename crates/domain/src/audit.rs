@@ -147,6 +147,7 @@ pub enum AuditAction {
     FollowUpCreate,
     FollowUpWithdraw,
     DueList,
+    TimelineRead,
 }
 
 impl AuditAction {
@@ -258,6 +259,7 @@ impl AuditAction {
             AuditAction::FollowUpCreate => "follow-up.create",
             AuditAction::FollowUpWithdraw => "follow-up.withdraw",
             AuditAction::DueList => "case.due-list",
+            AuditAction::TimelineRead => "client.timeline-read",
         }
     }
 }
@@ -280,6 +282,10 @@ pub const DESCRIBED: &[(&str, &str)] = &[
     ("client.safety-update", "changed the safety flags"),
     ("client.edit", "changed the details"),
     ("client.history", "read the history of changes"),
+    (
+        "client.timeline-read",
+        "read the record's timeline: notes, contacts, services and the rest",
+    ),
     ("client.access-log-read", "looked at who opened the record"),
     ("client.duplicate-check", "looked for duplicates"),
     ("note.create", "added a note"),

@@ -30,6 +30,7 @@ pub mod sharing;
 pub mod signin;
 pub mod text;
 pub mod time;
+pub mod timeline;
 
 pub use ids::{
     CaseId, ClientChangeId, ClientId, ClosureId, ContactId, ContactRequestId, DeterminationId,

@@ -49,6 +49,7 @@ macro_rules! embedded_migrations {
             (27, "referrals", "0027_referrals"),
             (28, "service plans", "0028_service_plans"),
             (29, "closure and outcomes", "0029_closure_outcomes"),
+            (30, "timeline indexes", "0030_timeline_indexes"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {

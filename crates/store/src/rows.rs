@@ -589,19 +589,38 @@ pub struct DeterminationRow {
 
 debug_showing!(DeterminationRow: id);
 
-/// What a client's page shows besides the client's own row, newest first in each list.
+/// A step of a referral as a client's history shows it: with the type of service asked for and
+/// the partner's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralStepLine {
+    pub step: ReferralStepRow,
+    pub service: String,
+    pub partner: String,
+}
+
+/// A page of a client's history as the store reads it: of each kind asked for, its newest rows
+/// before the page's start, in the history's order (`domain::timeline`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TimelineRows {
+    pub notes: Vec<NoteRow>,
+    pub contacts: Vec<ContactRow>,
+    pub services: Vec<ServiceRow>,
+    pub referral_steps: Vec<ReferralStepLine>,
+    pub plan_reviews: Vec<PlanReviewRow>,
+    pub needs: Vec<NeedsAssessmentRow>,
+    pub outcomes: Vec<OutcomeAssessmentRow>,
+    pub closures: Vec<ClosureRow>,
+    pub screenings: Vec<ScreeningRow>,
+    pub determinations: Vec<DeterminationRow>,
+}
+
+/// What a client's page shows besides the client's own row and their history: the cases, the
+/// most recently opened first, and the latest needs assessment.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RecordRows {
     pub cases: Vec<CaseRow>,
-    pub notes: Vec<NoteRow>,
-    /// Newest first by when each contact was.
-    pub contacts: Vec<ContactRow>,
-    /// Newest first by the day each was given.
-    pub services: Vec<ServiceRow>,
     /// The latest needs assessment: the client's current needs.
     pub needs: Option<NeedsAssessmentRow>,
-    pub screenings: Vec<ScreeningRow>,
-    pub determinations: Vec<DeterminationRow>,
 }
 
 /// An emergency access: who opened which record, why (sealed under the client's key), when and

@@ -22,6 +22,7 @@ mod plans;
 mod recovery;
 mod schema;
 mod staff;
+mod timeline;
 
 pub use access::*;
 pub use audit::*;
@@ -33,6 +34,7 @@ pub use plans::*;
 pub use recovery::*;
 pub use schema::*;
 pub use staff::*;
+pub use timeline::*;
 
 /// The PostgreSQL test server's URL. Without one the PostgreSQL tests do nothing, unless the run
 /// requires them (`SAFEHARBOR_REQUIRE_POSTGRES`, which `scripts/test` sets whenever it has a
@@ -498,6 +500,7 @@ macro_rules! conformance_tests {
             closures_are_kept_and_a_reopening_ends_the_latest,
             follow_ups_and_reviews_due_come_from_the_caseload_only,
             outcome_assessments_are_kept_each_with_its_scores_newest_first,
+            a_history_comes_newest_first_from_any_place_in_it,
             programs_are_a_list_of_unique_codes,
             key_store_puts_replaces_and_destroys,
             key_store_exports_and_imports_all_or_nothing,

@@ -1,4 +1,4 @@
-//! Case work on a client: cases, notes, and a client's page's rows read for many clients at once.
+//! Case work on a client: cases and notes, and the cases and needs of many clients' pages at once.
 
 use std::collections::HashMap;
 
@@ -6,11 +6,11 @@ use domain::{CaseId, ClientId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Reads, Tx, newest_of, one, opt_parsed, parsed, ts};
+use super::{Reads, Tx, one, opt_parsed, parsed, ts};
 use crate::Result;
 use crate::rows::{CaseRow, NoteRow, RecordRows};
 
-const NOTE_COLUMNS: &str = "id, client_id, author, created_at, kind, body";
+pub(super) const NOTE_COLUMNS: &str = "id, client_id, author, created_at, kind, body";
 /// Newest first by when each note was written.
 const NOTE_ORDER: &str = "created_at DESC, id";
 
@@ -106,16 +106,6 @@ impl Reads {
             .await
     }
 
-    /// The newest notes of each of `clients`, at most `limit` each.
-    pub async fn notes_of(
-        &mut self,
-        clients: &[ClientId],
-        limit: i64,
-    ) -> Result<HashMap<ClientId, Vec<NoteRow>>> {
-        let sql = newest_of(NOTE_COLUMNS, "notes", NOTE_ORDER, self.dialect);
-        self.per_client(sql, clients, Some(limit), note).await
-    }
-
     /// A client's cases, the most recently opened first.
     pub async fn cases(&mut self, client_id: ClientId) -> Result<Vec<CaseRow>> {
         Ok(one(self.cases_of(&[client_id]).await?, client_id))
@@ -135,32 +125,20 @@ impl Reads {
         self.per_client(sql, clients, None, case).await
     }
 
-    /// What the pages of `clients` show besides their own rows, in eight queries for them all:
-    /// every case and screening, the latest needs assessment (two queries: it and its answers),
-    /// and the newest `limit` of each other kind of record.
+    /// What the pages of `clients` show besides their own rows and their history, in three
+    /// queries for them all: every case, and the latest needs assessment (it and its answers).
     pub async fn records_of(
         &mut self,
         clients: &[ClientId],
-        limit: i64,
     ) -> Result<HashMap<ClientId, RecordRows>> {
         let mut cases = self.cases_of(clients).await?;
-        let mut notes = self.notes_of(clients, limit).await?;
-        let mut contacts = self.contacts_of(clients, limit).await?;
-        let mut services = self.services_of(clients, limit).await?;
         let mut needs = self.latest_needs_of(clients).await?;
-        let mut screenings = self.screenings_of(clients).await?;
-        let mut determinations = self.determinations_of(clients, limit).await?;
         Ok(clients
             .iter()
             .map(|id| {
                 let record = RecordRows {
                     cases: cases.remove(id).unwrap_or_default(),
-                    notes: notes.remove(id).unwrap_or_default(),
-                    contacts: contacts.remove(id).unwrap_or_default(),
-                    services: services.remove(id).unwrap_or_default(),
                     needs: needs.remove(id),
-                    screenings: screenings.remove(id).unwrap_or_default(),
-                    determinations: determinations.remove(id).unwrap_or_default(),
                 };
                 (*id, record)
             })

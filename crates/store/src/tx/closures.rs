@@ -9,14 +9,14 @@ use super::{Caseload, Reads, Tx, opt_ts, parsed, ts};
 use crate::Result;
 use crate::rows::{ClosureRow, DueRows, FollowUpRow, Reopening};
 
-const CLOSURE_COLUMNS: &str = "id, client_id, case_id, closed_on, reason, note, follow_up, \
+pub(super) const CLOSURE_COLUMNS: &str = "id, client_id, case_id, closed_on, reason, note, follow_up, \
      reach_method, reach_how, closed_by, created_at, reopened_on, reopened_by, reopened_at, \
      withdrawn_by, withdrawn_at";
 
 const FOLLOW_UP_COLUMNS: &str =
     "id, client_id, closure_id, at, reached, contact_id, author, created_at";
 
-fn closure(row: &AnyRow) -> Result<ClosureRow> {
+pub(super) fn closure(row: &AnyRow) -> Result<ClosureRow> {
     let reopened_on: Option<String> = row.try_get("reopened_on")?;
     let reopened = match (reopened_on, opt_ts(row, "reopened_at")?) {
         (Some(on), Some(at)) => Some(Reopening {

@@ -1,22 +1,20 @@
 //! A client's contact log: each contact, or attempt at one, newest first by when it was.
 
-use std::collections::HashMap;
-
 use domain::ClientId;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Reads, Tx, newest_of, parsed, ts};
+use super::{Reads, Tx, parsed, ts};
 use crate::Result;
 use crate::rows::ContactRow;
 
 /// Newest first by when each contact was.
 const ORDER: &str = "occurred_at DESC, id";
 
-const COLUMNS: &str =
+pub(super) const COLUMNS: &str =
     "id, client_id, author, created_at, occurred_at, method, reached, minutes, present, note";
 
-fn contact(row: &AnyRow) -> Result<ContactRow> {
+pub(super) fn contact(row: &AnyRow) -> Result<ContactRow> {
     Ok(ContactRow {
         id: parsed(row, "id")?,
         client_id: parsed(row, "client_id")?,
@@ -65,15 +63,5 @@ impl Reads {
         let table = ("contacts", COLUMNS);
         self.page_of(table, ORDER, client_id, (limit, offset), contact)
             .await
-    }
-
-    /// The newest contacts of each of `clients`, at most `limit` each.
-    pub async fn contacts_of(
-        &mut self,
-        clients: &[ClientId],
-        limit: i64,
-    ) -> Result<HashMap<ClientId, Vec<ContactRow>>> {
-        let sql = newest_of(COLUMNS, "contacts", ORDER, self.dialect);
-        self.per_client(sql, clients, Some(limit), contact).await
     }
 }

@@ -11,13 +11,13 @@ use super::{Reads, Tx, newest_of, parsed, ts};
 use crate::Result;
 use crate::rows::{NeedAnswerRow, NeedsAssessmentRow};
 
-const COLUMNS: &str = "id, client_id, author, created_at, assessed_on, note";
+pub(super) const COLUMNS: &str = "id, client_id, author, created_at, assessed_on, note";
 
 /// Newest first by the day assessed; on one day, the one recorded last first.
 const ORDER: &str = "assessed_on DESC, created_at DESC, id";
 
 /// An assessment's own row, its answers still to be read.
-fn assessment(row: &AnyRow) -> Result<NeedsAssessmentRow> {
+pub(super) fn assessment(row: &AnyRow) -> Result<NeedsAssessmentRow> {
     Ok(NeedsAssessmentRow {
         id: parsed(row, "id")?,
         client_id: parsed(row, "client_id")?,
@@ -95,7 +95,7 @@ impl Reads {
 
     /// `rows` with their answers, read in one query for them all, each in the order of the
     /// domains' codes (byte by byte, whatever the database's collation).
-    async fn with_answers(
+    pub(super) async fn with_answers(
         &mut self,
         mut rows: Vec<NeedsAssessmentRow>,
     ) -> Result<Vec<NeedsAssessmentRow>> {

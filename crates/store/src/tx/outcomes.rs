@@ -11,12 +11,12 @@ use super::{Reads, Tx, parsed, ts};
 use crate::Result;
 use crate::rows::OutcomeAssessmentRow;
 
-const COLUMNS: &str = "id, client_id, author, created_at, point, assessed_on, note";
+pub(super) const COLUMNS: &str = "id, client_id, author, created_at, point, assessed_on, note";
 
 /// Newest first by the day assessed; on one day, the one recorded last first.
 const ORDER: &str = "assessed_on DESC, created_at DESC, id";
 
-fn assessment(row: &AnyRow) -> Result<OutcomeAssessmentRow> {
+pub(super) fn assessment(row: &AnyRow) -> Result<OutcomeAssessmentRow> {
     Ok(OutcomeAssessmentRow {
         id: parsed(row, "id")?,
         client_id: parsed(row, "client_id")?,

@@ -14,7 +14,8 @@ const GOAL_COLUMNS: &str =
     "id, client_id, author, created_at, set_on, need, words, status, status_on";
 const STEP_COLUMNS: &str = "id, goal_id, client_id, author, created_at, words, owner, partner_id, \
      target_on, status, status_at";
-const REVIEW_COLUMNS: &str = "id, client_id, author, created_at, reviewed_on, next_review_on, note";
+pub(super) const REVIEW_COLUMNS: &str =
+    "id, client_id, author, created_at, reviewed_on, next_review_on, note";
 
 fn plan(row: &AnyRow) -> Result<ServicePlanRow> {
     Ok(ServicePlanRow {
@@ -58,7 +59,7 @@ pub(super) fn step(row: &AnyRow) -> Result<PlanStepRow> {
     })
 }
 
-fn review(row: &AnyRow) -> Result<PlanReviewRow> {
+pub(super) fn review(row: &AnyRow) -> Result<PlanReviewRow> {
     Ok(PlanReviewRow {
         id: parsed(row, "id")?,
         client_id: parsed(row, "client_id")?,

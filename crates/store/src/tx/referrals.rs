@@ -82,7 +82,9 @@ fn referral(row: &AnyRow) -> Result<ReferralRow> {
     })
 }
 
-fn step(row: &AnyRow) -> Result<ReferralStepRow> {
+pub(super) const STEP_COLUMNS: &str = "id, referral_id, client_id, status, at, author, note";
+
+pub(super) fn step(row: &AnyRow) -> Result<ReferralStepRow> {
     Ok(ReferralStepRow {
         id: parsed(row, "id")?,
         referral_id: parsed(row, "referral_id")?,
@@ -320,8 +322,7 @@ impl Reads {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT id, referral_id, client_id, status, at, author, note FROM referral_steps \
-             WHERE client_id = $1 AND referral_id IN ({}) ORDER BY referral_id, at, id",
+            "SELECT {STEP_COLUMNS} FROM referral_steps WHERE client_id = $1 AND referral_id IN ({}) ORDER BY referral_id, at, id",
             self.dialect.each_of("$2")
         );
         sqlx::query(sqlx::AssertSqlSafe(sql))

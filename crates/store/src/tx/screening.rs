@@ -10,6 +10,11 @@ use super::{Reads, Tx, newest_of, one, parsed, ts};
 use crate::Result;
 use crate::rows::{DeterminationRow, ScreeningRow};
 
+pub(super) const SCREENING_COLUMNS: &str = "id, client_id, instrument, instrument_version, answers, score, \
+     result, screened_by, created_at";
+
+pub(super) const DETERMINATION_COLUMNS: &str = "id, client_id, worksheet, recorded_by, created_at";
+
 pub(super) fn screening(row: &AnyRow) -> Result<ScreeningRow> {
     Ok(ScreeningRow {
         id: parsed(row, "id")?,
@@ -121,8 +126,8 @@ impl Reads {
         clients: &[ClientId],
     ) -> Result<HashMap<ClientId, Vec<ScreeningRow>>> {
         let sql = format!(
-            "SELECT id, client_id, instrument, instrument_version, answers, score, result, screened_by, created_at \
-             FROM screenings WHERE client_id IN ({}) ORDER BY created_at DESC, id",
+            "SELECT {SCREENING_COLUMNS} FROM screenings WHERE client_id IN ({}) \
+             ORDER BY created_at DESC, id",
             self.dialect.each_of("$1")
         );
         self.per_client(sql, clients, None, screening).await
@@ -147,7 +152,7 @@ impl Reads {
         limit: i64,
     ) -> Result<HashMap<ClientId, Vec<DeterminationRow>>> {
         let sql = newest_of(
-            "id, client_id, worksheet, recorded_by, created_at",
+            DETERMINATION_COLUMNS,
             "determinations",
             "created_at DESC, id",
             self.dialect,

@@ -1,22 +1,20 @@
 //! Services delivered to a client, newest first by the day each was given.
 
-use std::collections::HashMap;
-
 use domain::ClientId;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Reads, Tx, newest_of, parsed, ts};
+use super::{Reads, Tx, parsed, ts};
 use crate::Result;
 use crate::rows::ServiceRow;
 
 /// Newest first by the day each was given, the latest recorded first within a day.
 const ORDER: &str = "delivered_on DESC, created_at DESC, id";
 
-const COLUMNS: &str =
+pub(super) const COLUMNS: &str =
     "id, client_id, author, created_at, delivered_on, code, mode, minutes, units, note";
 
-fn service(row: &AnyRow) -> Result<ServiceRow> {
+pub(super) fn service(row: &AnyRow) -> Result<ServiceRow> {
     Ok(ServiceRow {
         id: parsed(row, "id")?,
         client_id: parsed(row, "client_id")?,
@@ -65,15 +63,5 @@ impl Reads {
         let table = ("services", COLUMNS);
         self.page_of(table, ORDER, client_id, (limit, offset), service)
             .await
-    }
-
-    /// The newest services of each of `clients`, at most `limit` each.
-    pub async fn services_of(
-        &mut self,
-        clients: &[ClientId],
-        limit: i64,
-    ) -> Result<HashMap<ClientId, Vec<ServiceRow>>> {
-        let sql = newest_of(COLUMNS, "services", ORDER, self.dialect);
-        self.per_client(sql, clients, Some(limit), service).await
     }
 }

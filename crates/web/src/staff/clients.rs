@@ -2,9 +2,10 @@
 //! the contact log, services), their safety flags, and the intake of a new client with a
 //! possible-duplicate warning.
 
+use app::timeline::TimelineQuery;
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -16,14 +17,14 @@ use serde::Deserialize;
 
 use super::caseload::{Line, lines};
 use super::choices::{AGE_BANDS, CONTACT_METHODS, Choice, GENDERS, SERVICE_MODES, labelled};
-use super::contacts::{self, ContactFields, ContactLine};
+use super::contacts::{self, ContactFields};
 use super::details::{comma_list, line_list};
+use super::history::{self, History};
 use super::links;
 use super::needs::{self, NeedsSummary};
 use super::on_client::{Change, OnClient, client_to};
-use super::page::{self, Chrome, Place, RecordId, render, when};
-use super::records;
-use super::services::{self, ServiceFields, ServiceLine, TypeGroup};
+use super::page::{self, Chrome, Place, RecordId, render};
+use super::services::{self, ServiceFields, TypeGroup};
 use super::session::{SignedIn, StaffForm};
 
 /// The addresses these pages answer.
@@ -43,27 +44,6 @@ struct CaseLine {
     status: &'static str,
     opened_on: String,
     closed_on: Option<String>,
-}
-
-struct NoteLine {
-    author: String,
-    at: String,
-    /// The kind, in words.
-    kind: &'static str,
-    text: String,
-}
-
-struct ScreeningLine {
-    href: String,
-    title: String,
-    result: &'static str,
-    at: String,
-}
-
-struct DeterminationLine {
-    href: String,
-    summary: String,
-    at: String,
 }
 
 #[derive(Template)]
@@ -91,14 +71,11 @@ struct ClientPage {
     plan_href: Option<String>,
     may_plan: bool,
     cases: Vec<CaseLine>,
-    notes: Vec<NoteLine>,
-    /// The contact log, newest first.
-    contacts: Vec<ContactLine>,
+    /// A page of the history: notes, contacts, services and the rest, newest first.
+    history: History,
     /// The "Log a contact" form, for someone who may log one.
     contact_form: Option<ContactFields>,
     contact_methods: &'static [Choice],
-    /// The services given, newest first.
-    services: Vec<ServiceLine>,
     /// The "Record a service" form, for someone who may record one.
     service_form: Option<ServiceFields>,
     service_types: Vec<TypeGroup>,
@@ -108,9 +85,7 @@ struct ClientPage {
     /// The needs page: the form for someone who may assess, else the history.
     needs_href: String,
     may_assess: bool,
-    screenings: Vec<ScreeningLine>,
     screen_href: Option<String>,
-    determinations: Vec<DeterminationLine>,
     worksheet_href: Option<String>,
     /// For supervisors: the link to who opened this record.
     access_href: Option<String>,
@@ -150,26 +125,27 @@ impl Returned {
     }
 }
 
-/// Everything on a client's page, each part read (and audited) through the policy, with a form
-/// that came back to be put right, if one did.
+/// Everything on a client's page, each part read (and audited) through the policy, with the page
+/// of their history `query` asks for and a form that came back to be put right, if one did.
 pub(crate) async fn client_page(
     app: &app::App,
     signed_in: &SignedIn,
     id: ClientId,
+    query: TimelineQuery,
     returned: Returned,
 ) -> Response {
     let (caller, zone) = (&signed_in.caller, signed_in.zone());
+    let purpose = app::Purpose::CaseWork;
     let app::ClientRecord {
         client,
         cases,
-        notes,
-        contacts,
-        services: given,
         needs: current_needs,
-        screenings,
-        determinations,
+        timeline,
         relationship,
-    } = match app.client_record(caller, id, app::Purpose::CaseWork).await {
+    } = match app
+        .client_record(caller, id, query.clone(), zone, purpose)
+        .await
+    {
         Ok(record) => record,
         Err(err) => return page::failure(err),
     };
@@ -226,10 +202,9 @@ pub(crate) async fn client_page(
             age_band: client
                 .age_band
                 .map_or("", |a| labelled(AGE_BANDS, a.as_str())),
-            contacts: contacts::lines(zone, &client.preferred_name, contacts),
+            history: history::history(id, &client.preferred_name, zone, timeline, &query),
             contact_form,
             contact_methods: CONTACT_METHODS,
-            services: services::lines(given),
             service_form,
             service_types: services::type_groups(),
             service_modes: SERVICE_MODES,
@@ -246,36 +221,8 @@ pub(crate) async fn client_page(
                     closed_on: c.closed_on,
                 })
                 .collect(),
-            notes: notes
-                .into_iter()
-                .map(|n| NoteLine {
-                    author: n
-                        .author_name
-                        .unwrap_or_else(|| "recorded by an administrator".to_owned()),
-                    at: when(zone, n.created_at),
-                    kind: n.kind.label(),
-                    text: n.text,
-                })
-                .collect(),
-            screenings: screenings
-                .into_iter()
-                .map(|s| ScreeningLine {
-                    href: links::screening(id, s.id),
-                    title: records::title(&s.instrument),
-                    result: records::result_words(s.result.as_deref()),
-                    at: when(zone, s.created_at),
-                })
-                .collect(),
             screen_href: may(Action::WriteScreening)
                 .then(|| links::of_client(links::NEW_SCREENING, id)),
-            determinations: determinations
-                .iter()
-                .map(|d| DeterminationLine {
-                    href: links::determination(id, d.id),
-                    summary: records::summary(&d.worksheet),
-                    at: when(zone, d.created_at),
-                })
-                .collect(),
             worksheet_href: may(Action::WriteDetermination)
                 .then(|| links::of_client(links::WORKSHEET, id)),
             access_href: may(Action::ReadAccessLog)
@@ -330,8 +277,11 @@ async fn assignment_panel(
     })
 }
 
-async fn client(at: OnClient) -> Response {
-    client_page(&at.app, &at.signed_in, at.id, Returned::Nothing).await
+async fn client(at: OnClient, RawQuery(raw): RawQuery) -> Response {
+    let Some(query) = history::query(raw.as_deref()) else {
+        return page::not_found();
+    };
+    client_page(&at.app, &at.signed_in, at.id, query, Returned::Nothing).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -364,7 +314,7 @@ async fn add_note(
                 kind: form.kind,
                 problem,
             };
-            return client_page(&app, &signed_in, id, returned).await;
+            return client_page(&app, &signed_in, id, TimelineQuery::default(), returned).await;
         }
     };
     match app

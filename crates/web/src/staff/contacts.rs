@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::clients::{Returned, client_page};
 use super::links;
-use super::page::{self, RecordId, when};
+use super::page::{self, RecordId};
 use super::session::StaffForm;
 use super::typed::Typed;
 
@@ -81,17 +81,6 @@ fn typed(client: ClientId, form: ContactForm, problem: Option<InvalidInput>) -> 
     Typed::new(links::of_client(links::CONTACTS, client), form, problem)
 }
 
-/// A contact as the client's page lists it.
-pub(crate) struct ContactLine {
-    pub at: String,
-    pub author: String,
-    pub attempt: bool,
-    /// What happened, in a sentence.
-    pub summary: String,
-    pub present: Option<String>,
-    pub note: Option<String>,
-}
-
 /// How a contact was made, after "reach Rosa".
 fn how(method: ContactMethod) -> &'static str {
     match method {
@@ -103,38 +92,19 @@ fn how(method: ContactMethod) -> &'static str {
     }
 }
 
-/// The contacts of `name`, as their page lists them.
-pub(crate) fn lines(
-    zone: &ProgramZone,
-    name: &str,
-    contacts: Vec<app::ContactView>,
-) -> Vec<ContactLine> {
-    contacts
-        .into_iter()
-        .map(|c| {
-            let summary = if c.reached {
-                let length = c
-                    .minutes
-                    .map_or(String::new(), |m| format!(" ({m} minutes)"));
-                format!("We reached {name} {}{length}.", how(c.method))
-            } else {
-                format!(
-                    "We tried to reach {name} {}; not reached this time.",
-                    how(c.method)
-                )
-            };
-            ContactLine {
-                at: when(zone, c.occurred_at),
-                author: c
-                    .author_name
-                    .unwrap_or_else(|| "recorded by an administrator".to_owned()),
-                attempt: !c.reached,
-                summary,
-                present: c.present,
-                note: c.note,
-            }
-        })
-        .collect()
+/// What happened in a contact with `name`, or an attempt at one, in a sentence.
+pub(crate) fn summary(name: &str, contact: &app::ContactView) -> String {
+    if contact.reached {
+        let length = contact
+            .minutes
+            .map_or(String::new(), |m| format!(" ({m} minutes)"));
+        format!("We reached {name} {}{length}.", how(contact.method))
+    } else {
+        format!(
+            "We tried to reach {name} {}; not reached this time.",
+            how(contact.method)
+        )
+    }
 }
 
 pub(crate) async fn log_contact(
@@ -154,7 +124,14 @@ pub(crate) async fn log_contact(
         // What was typed stays in the boxes, with the problem beside the one it is about.
         Err(app::AppError::Invalid(invalid)) => {
             let fields = typed(id, form, Some(invalid));
-            client_page(&app, &signed_in, id, Returned::Contact(fields)).await
+            client_page(
+                &app,
+                &signed_in,
+                id,
+                Default::default(),
+                Returned::Contact(fields),
+            )
+            .await
         }
         Err(err) => page::failure(err),
     }

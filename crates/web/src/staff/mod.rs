@@ -16,6 +16,7 @@ mod determination;
 mod determinations;
 mod emergency;
 mod fields;
+mod history;
 mod links;
 mod login;
 mod needs;

@@ -215,7 +215,7 @@ fn status_words(status: ReferralStatus) -> &'static str {
 }
 
 /// What a next step is called on its button's list.
-fn step_words(status: ReferralStatus) -> &'static str {
+pub(crate) fn step_words(status: ReferralStatus) -> &'static str {
     match status {
         ReferralStatus::Drafted => "Drafted",
         ReferralStatus::Sent => "Sent to the partner",

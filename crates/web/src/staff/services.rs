@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::case::{format_date, parse_case_date};
+use domain::case::parse_case_date;
 use domain::service::{
     Minutes, NewService, RawService, SERVICE_TYPES, ServiceCategory, ServiceType, Units,
 };
@@ -86,36 +86,12 @@ pub(crate) fn type_groups() -> Vec<TypeGroup> {
         .collect()
 }
 
-/// A service as the client's page lists it.
-pub(crate) struct ServiceLine {
-    pub on: String,
-    pub author: String,
-    pub code: &'static str,
-    pub label: &'static str,
-    /// How, and how much: "in person, 50 minutes".
-    pub how: String,
-    pub note: Option<String>,
-}
-
-pub(crate) fn lines(services: Vec<app::ServiceView>) -> Vec<ServiceLine> {
-    services
-        .into_iter()
-        .map(|s| {
-            let mut how = vec![labelled(SERVICE_MODES, s.mode.as_str()).to_lowercase()];
-            how.extend(s.minutes.map(|m| format!("{m} minutes")));
-            how.extend(s.units.map(|u| format!("{u} units")));
-            ServiceLine {
-                on: format_date(s.delivered_on),
-                author: s
-                    .author_name
-                    .unwrap_or_else(|| "recorded by an administrator".to_owned()),
-                code: s.code.as_str(),
-                label: s.code.kind().label,
-                how: how.join(", "),
-                note: s.note,
-            }
-        })
-        .collect()
+/// How a service was given, and how much: "in person, 50 minutes".
+pub(crate) fn how(service: &app::ServiceView) -> String {
+    let mut how = vec![labelled(SERVICE_MODES, service.mode.as_str()).to_lowercase()];
+    how.extend(service.minutes.map(|m| format!("{m} minutes")));
+    how.extend(service.units.map(|u| format!("{u} units")));
+    how.join(", ")
 }
 
 pub(crate) async fn record_service(
@@ -135,7 +111,14 @@ pub(crate) async fn record_service(
         // What was typed stays in the boxes, with the problem beside the one it is about.
         Err(app::AppError::Invalid(invalid)) => {
             let fields = typed(id, form, Some(invalid));
-            client_page(&app, &signed_in, id, Returned::Service(fields)).await
+            client_page(
+                &app,
+                &signed_in,
+                id,
+                Default::default(),
+                Returned::Service(fields),
+            )
+            .await
         }
         Err(err) => page::failure(err),
     }
