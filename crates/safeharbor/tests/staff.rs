@@ -608,7 +608,13 @@ async fn notes_and_safety_flags_that_cannot_be_saved_stay_on_the_page() {
     assert_eq!(odd_kind.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(odd_kind.body.contains("kind: must be one of"));
     assert!(odd_kind.body.contains("Kept as typed"));
-    assert!(staff.get(&rosa).await.body.contains("No notes yet."));
+    assert!(
+        staff
+            .get(&rosa)
+            .await
+            .body
+            .contains("Nothing is recorded yet.")
+    );
 
     // A safety note: the kind chosen is shown with it; one without a kind is a case note.
     let legal = staff
@@ -628,8 +634,8 @@ async fn notes_and_safety_flags_that_cannot_be_saved_stay_on_the_page() {
         .await;
     assert_eq!(plain.status, StatusCode::SEE_OTHER, "{}", plain.body);
     let page = staff.get(&rosa).await.body;
-    assert!(page.contains("<p class=\"meta\">Legal · "), "{page}");
-    assert!(page.contains("<p class=\"meta\">Case note · "));
+    assert!(page.contains("<strong>Legal note</strong> · "), "{page}");
+    assert!(page.contains("<strong>Case note</strong> · "));
     assert!(page.contains("<option value=\"general\" selected>Case note</option>"));
 
     let safety = format!("{rosa}/safety");
@@ -1822,7 +1828,7 @@ async fn who_opened_a_record_shows_a_visit_a_line_a_page_at_a_time_by_person_and
             "{visit}"
         );
         assert!(
-            visit.contains("read the notes") && visit.contains("read the cases"),
+            visit.contains("read the record&#39;s timeline") && visit.contains("read the cases"),
             "{visit}"
         );
         assert_eq!(visit.matches("opened the record").count(), 1, "{visit}");
@@ -1919,8 +1925,10 @@ async fn staff_times_are_shown_and_read_in_the_programs_time_zone_which_they_nam
         };
         let note_at = local(t.unix_seconds());
         let page = ana.get(&rosa).await;
+        let (day, time) = note_at.split_once(' ').unwrap();
         assert!(
-            page.body.contains(&format!("{note_at} · ana.m")),
+            page.body.contains(&format!("<h3 class=\"day\">{day}</h3>"))
+                && page.body.contains(&format!("{time} · ana.m")),
             "{}",
             page.body
         );
@@ -2041,7 +2049,7 @@ async fn a_worker_logs_contacts_and_attempts_from_the_client_page() {
             chicago.minute_input(domain::Timestamp::from_unix_millis(at))
         };
         let page = staff.get(&rosa).await;
-        assert!(page.body.contains("No contacts logged yet."));
+        assert!(page.body.contains("Nothing is recorded yet."));
         assert!(
             page.body.contains(&format!("value=\"{}\"", local(0))),
             "the form starts at now, in Chicago"
@@ -2092,8 +2100,11 @@ async fn a_worker_logs_contacts_and_attempts_from_the_client_page() {
         let tried_at = chicago.minute(domain::Timestamp::from_unix_millis(
             recorded.unix_millis() + 3 * 60_000,
         ));
+        let (_, time) = tried_at.split_once(' ').unwrap();
         assert!(
-            page.contains(&format!("{tried_at} · ana.m · attempt")),
+            page.contains(&format!(
+                "<strong>Attempt to reach</strong> · {time} · ana.m"
+            )),
             "{page}"
         );
 
@@ -2144,7 +2155,7 @@ async fn a_worker_logs_contacts_and_attempts_from_the_client_page() {
             assert!(body.contains("aria-invalid=\"true\""));
         }
         let page = staff.get(&rosa).await.body;
-        assert_eq!(page.matches("<li class=\"attempt\">").count(), 1);
+        assert_eq!(page.matches("class=\"kind-contact attempt\"").count(), 1);
         assert!(!page.contains("Typed and kept"), "nothing was logged");
         let actions: Vec<String> = t.audit().await.into_iter().map(|e| e.action).collect();
         assert_eq!(actions.iter().filter(|a| *a == "contact.create").count(), 2);
@@ -2163,7 +2174,7 @@ async fn a_worker_records_services_from_the_client_page() {
         let (mut staff, rosa) = ana_with_rosa(&t).await;
         let today = chicago.day(t.app.now());
         let page = staff.get(&rosa).await;
-        assert!(page.body.contains("No services recorded yet."));
+        assert!(page.body.contains("Nothing is recorded yet."));
         assert!(
             page.body
                 .contains(&format!("name=\"delivered_on\" value=\"{today}\"")),
@@ -2194,18 +2205,25 @@ async fn a_worker_records_services_from_the_client_page() {
             let recorded = staff.submit(&rosa, &services, &form).await;
             assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
             assert_eq!(recorded.location(), format!("{rosa}#services"));
+            t.clock.advance_minutes(1);
         }
         let page = staff.get(&rosa).await.body;
         let counseling = page
-            .find("Individual counseling: by video, 50 minutes")
+            .find("<strong>Service: C4 Individual counseling</strong> · ana.m")
             .expect(&page);
-        let transport = page.find("Transportation help: in person").expect(&page);
+        assert!(page.contains("by video, 50 minutes"), "{page}");
+        let transport = page
+            .find("<strong>Service: B9 Transportation help</strong>")
+            .expect(&page);
         assert!(
             counseling < transport,
             "the latest recorded first within a day"
         );
         assert!(page.contains("She chose the time."));
-        assert!(page.contains(&format!("{today} · ana.m · C4")), "{page}");
+        assert!(
+            page.contains(&format!("<h3 class=\"day\">{today}</h3>")),
+            "{page}"
+        );
 
         // Two days ahead of Chicago is after today everywhere.
         let later = domain::case::parse_date("day", &today).unwrap() + time::Duration::days(2);

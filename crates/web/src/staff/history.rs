@@ -5,6 +5,7 @@
 use app::timeline::{Entry, Recorded, Timeline, TimelineQuery};
 use domain::ClientId;
 use domain::case::format_date;
+use domain::note::NoteKind;
 use domain::time::ProgramZone;
 use domain::timeline::{Kind, Kinds, Place};
 
@@ -156,7 +157,10 @@ fn line(id: ClientId, name: &str, zone: &ProgramZone, recorded: Recorded) -> Lin
     };
     match recorded.entry {
         Entry::Note(note) => {
-            line.heading = format!("Note: {}", note.kind.label());
+            line.heading = match note.kind {
+                NoteKind::General => note.kind.label().to_owned(),
+                kind => format!("{} note", kind.label()),
+            };
             line.text.push(note.text);
         }
         Entry::Contact(contact) => {
