@@ -134,7 +134,7 @@ pub async fn a_history_comes_newest_first_from_any_place_in_it(h: &impl Harness)
     let at_high = place("2026-05-29", day_later, Kind::Note, high.id);
     let rest = history(&mut tx, c.id, Some(&before(&at_high)), 10).await;
     assert_eq!(ids(&rest.notes), [low.id, n0.id]);
-    assert_eq!(rest.contacts, [earlier.clone()]);
+    assert_eq!(rest.contacts, std::slice::from_ref(&earlier));
     assert_eq!(rest.services.len(), 2, "an earlier day comes whole");
     let steps: Vec<_> = rest
         .referral_steps
@@ -147,7 +147,7 @@ pub async fn a_history_comes_newest_first_from_any_place_in_it(h: &impl Harness)
     let at_contact = place("2026-05-29", day_later, Kind::Contact, same_moment.id);
     let rest = history(&mut tx, c.id, Some(&before(&at_contact)), 10).await;
     assert_eq!(rest.notes.len(), 3);
-    assert_eq!(rest.contacts, [earlier.clone()]);
+    assert_eq!(rest.contacts, std::slice::from_ref(&earlier));
 
     // Just before the later-recorded service: the other one, and nothing of a later day.
     let at_service = place(
@@ -157,7 +157,7 @@ pub async fn a_history_comes_newest_first_from_any_place_in_it(h: &impl Harness)
         s_second.id,
     );
     let rest = history(&mut tx, c.id, Some(&before(&at_service)), 10).await;
-    assert_eq!(rest.services, [s_first.clone()]);
+    assert_eq!(rest.services, std::slice::from_ref(&s_first));
     assert!(rest.notes.is_empty() && rest.contacts.is_empty() && rest.referral_steps.is_empty());
 
     // Only the kinds asked for; never another client's.
