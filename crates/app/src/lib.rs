@@ -90,6 +90,52 @@ impl Clock for SystemClock {
     }
 }
 
+/// A clock that reads another one, unless it is held at a time. The demo holds it at the
+/// moments of a made-up year of case work (the app dates every record by its clock, and refuses
+/// one dated before its client was recorded), then lets go, so it serves in real time.
+#[derive(Debug)]
+pub struct HeldClock {
+    inner: Arc<dyn Clock>,
+    held: Mutex<Option<Timestamp>>,
+}
+
+impl HeldClock {
+    pub fn new(inner: Arc<dyn Clock>) -> Self {
+        Self {
+            inner,
+            held: Mutex::new(None),
+        }
+    }
+
+    /// Stands at `at` until held elsewhere or let go.
+    pub fn hold_at(&self, at: Timestamp) {
+        *self.slot() = Some(at);
+    }
+
+    /// Reads the inner clock again.
+    pub fn let_go(&self) {
+        *self.slot() = None;
+    }
+
+    /// The inner clock's time, held or not.
+    pub fn real_now(&self) -> Timestamp {
+        self.inner.now()
+    }
+
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<Timestamp>> {
+        // Only a `Timestamp` is kept: a panic elsewhere cannot leave it half-written.
+        self.held
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Clock for HeldClock {
+    fn now(&self) -> Timestamp {
+        self.slot().unwrap_or_else(|| self.inner.now())
+    }
+}
+
 /// Where randomness comes from: the operating system, or a seeded generator in tests and demos.
 #[derive(Debug)]
 pub enum Entropy {
@@ -420,5 +466,31 @@ impl App {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Fixed(Timestamp);
+
+    impl Clock for Fixed {
+        fn now(&self) -> Timestamp {
+            self.0
+        }
+    }
+
+    #[test]
+    fn a_held_clock_stands_where_held_and_runs_again_when_let_go() {
+        let real = Timestamp::from_unix_millis(1_790_000_000_000);
+        let clock = HeldClock::new(Arc::new(Fixed(real)));
+        assert_eq!(clock.now(), real);
+        let past = real.plus_days(-300);
+        clock.hold_at(past);
+        assert_eq!((clock.now(), clock.real_now()), (past, real));
+        clock.let_go();
+        assert_eq!(clock.now(), real);
     }
 }

@@ -252,12 +252,14 @@ async fn run_demo(
         key_file: None,
         upgrade_backup_dir: None,
     };
-    let app = instance::open(&storage)
+    // The demo writes a year of case work under a clock it holds in the past, then lets go.
+    let clock = demo::clock();
+    let app = instance::open_with(&storage, clock.clone(), app::Entropy::Os)
         .await?
         .with_time_zone(times.time_zone)
         .with_rules(rules.into());
     let bar = progress::bar(Some(u64::from(clients)), "making demo clients");
-    let accounts = demo::seed(&app, clients, 2026, |n| bar.set_position(n)).await?;
+    let accounts = demo::seed(&app, &clock, clients, 2026, |n| bar.set_position(n)).await?;
     bar.finish_and_clear();
     let scheme = listen.scheme();
     listen_and_serve(app, listen, endpoint, |addr| {

@@ -117,6 +117,15 @@ impl TestApp {
 
     /// A server on the PostgreSQL database at `database_url`, or on SQLite if `None`.
     pub async fn start_on(database_url: Option<String>, zone: domain::time::ProgramZone) -> Self {
+        Self::start_with_clock(database_url, zone, |clock| clock).await
+    }
+
+    /// The same, with the app's clock made from the test's by `app_clock` (the demo's holds it).
+    pub async fn start_with_clock(
+        database_url: Option<String>,
+        zone: domain::time::ProgramZone,
+        app_clock: impl FnOnce(Arc<TestClock>) -> Arc<dyn Clock>,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let engine = match database_url {
             Some(_) => Engine::Postgres,
@@ -129,11 +138,15 @@ impl TestApp {
             upgrade_backup_dir: None,
         };
         let clock = Arc::new(TestClock(AtomicI64::new(1_790_000_000_000)));
-        let app = safeharbor::instance::open_with(&storage, clock.clone(), Entropy::seeded(11))
-            .await
-            .expect("open")
-            .with_password_cost(crypto::password::Cost::TEST_ONLY)
-            .with_time_zone(zone);
+        let app = safeharbor::instance::open_with(
+            &storage,
+            app_clock(clock.clone()),
+            Entropy::seeded(11),
+        )
+        .await
+        .expect("open")
+        .with_password_cost(crypto::password::Cost::TEST_ONLY)
+        .with_time_zone(zone);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
