@@ -112,6 +112,26 @@ pub enum Command {
         #[arg(long, default_value_t = 200)]
         clients: u32,
     },
+    /// Add made-up clients with years of case work each, for load tests: the demo's organisation
+    /// and partners, then each client's notes, services, referrals and plan reviews dated across
+    /// those years (a year of it: 100 notes, 60 services, 8 referrals, 4 reviews). Prints the
+    /// clients' ids, one a line.
+    Generate {
+        #[command(flatten)]
+        storage: Storage,
+        #[command(flatten)]
+        times: Times,
+        /// How many clients to make.
+        #[arg(long, default_value_t = 10)]
+        clients: u32,
+        /// How many years of case work each has.
+        #[arg(long, default_value_t = 5)]
+        years: u32,
+        /// The case manager who does the work and has the clients in their caseload (else the
+        /// demo's case manager, made with the organisation).
+        #[arg(long, value_name = "USERNAME")]
+        assign_to: Option<String>,
+    },
     /// Staff accounts.
     Users {
         #[command(flatten)]

@@ -34,6 +34,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             rules,
             clients,
         } => run_demo(&listen, (times, rules), clients).await,
+        Command::Generate {
+            storage,
+            times,
+            clients,
+            years,
+            assign_to,
+        } => generate(&storage, times, (clients, years), assign_to.as_deref()).await,
         Command::Users { storage, command } => {
             users(&instance::open(&storage).await?, command).await
         }
@@ -235,6 +242,50 @@ async fn serve(
         }
     })
     .await
+}
+
+async fn generate(
+    storage: &Storage,
+    times: Times,
+    (clients, years): (u32, u32),
+    assign_to: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let clock = demo::clock();
+    let app = instance::open_with(storage, clock.clone(), app::Entropy::Os)
+        .await?
+        .with_time_zone(times.time_zone);
+    let by = match assign_to {
+        None => None,
+        Some(username) => {
+            let users = app.users().await?;
+            let Some(user) = users.into_iter().find(|u| u.username == username) else {
+                bail!("no staff account is called {username}");
+            };
+            anyhow::ensure!(
+                user.role == domain::Role::CaseManager,
+                "{username} is not a case manager"
+            );
+            Some(app::Caller {
+                id: user.id,
+                username: user.username,
+                role: user.role,
+            })
+        }
+    };
+    let bar = progress::bar(
+        Some(u64::from(clients)),
+        "making clients with long histories",
+    );
+    let ids = demo::long_histories(&app, &clock, (by, clients, years), 2026, |n| {
+        bar.set_position(n);
+    })
+    .await?;
+    bar.finish_and_clear();
+    let mut out = std::io::stdout().lock();
+    for id in ids {
+        writeln!(out, "{id}")?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn run_demo(

@@ -157,6 +157,73 @@ fn users_add_prints_a_working_token_as_its_last_line() {
     );
 }
 
+/// `generate` makes clients with years of case work, done by the case manager named (who has
+/// them in their caseload), dated across those years and never after today; it prints their ids.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generate_makes_clients_with_years_of_case_work_for_a_case_manager() {
+    let dir = tempfile::tempdir().unwrap();
+    add_user(dir.path(), "bench.user", "case-manager");
+    let made = safeharbor(
+        &[
+            "generate",
+            "--clients",
+            "2",
+            "--years",
+            "1",
+            "--assign-to",
+            "bench.user",
+        ],
+        dir.path(),
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let ids: Vec<String> = stdout(&made).lines().map(str::to_owned).collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    let mut db = sqlite(&dir.path().join("records.sqlite")).await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let now = i64::try_from(now).unwrap();
+    for id in &ids {
+        let (notes, first, last): (i64, i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), MIN(created_at), MAX(created_at) FROM notes WHERE client_id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+        assert_eq!(notes, 100, "a year of notes");
+        assert!(now - first > 300 * 86_400_000, "the first a year back");
+        assert!(last < now, "none after now");
+        let (services, referrals, reviews): (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM services WHERE client_id = $1), \
+             (SELECT COUNT(*) FROM referrals WHERE client_id = $1 AND status = 'completed'), \
+             (SELECT COUNT(*) FROM plan_reviews WHERE client_id = $1)",
+        )
+        .bind(id)
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+        assert_eq!((services, referrals, reviews), (60, 8, 4));
+        let (assigned,): (String,) = sqlx::query_as(
+            "SELECT u.username FROM assignments a JOIN users u ON u.id = a.user_id \
+             WHERE a.client_id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+        assert_eq!(assigned, "bench.user");
+    }
+    let nobody = safeharbor(&["generate", "--assign-to", "nobody"], dir.path());
+    assert!(!nobody.status.success());
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("no staff account is called nobody"));
+}
+
 /// The sign-up link path a command printed.
 fn sign_up_path(printed: &str) -> String {
     let at = printed.find("/login/setup/sht_").expect("a sign-up link");

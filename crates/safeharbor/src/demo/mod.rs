@@ -21,10 +21,13 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 
 mod acts;
+mod long;
 mod people;
 mod plans;
 mod texts;
 mod year;
+
+pub use long::long_histories;
 
 /// The demo organisation's programs: (code, name).
 const PROGRAMS: &[(&str, &str)] = &[
@@ -111,7 +114,7 @@ pub async fn seed(
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     // Everyone's year, written first and then done in the order of time, as it would have been.
     let mut people = Vec::new();
-    let mut work: Vec<(Timestamp, usize, usize, acts::Act)> = Vec::new();
+    let mut years = Vec::new();
     for n in 0..clients {
         let person = people::person(&mut rng, n, today)?;
         let (program, _) = PROGRAMS.choose(&mut rng).copied().unwrap_or(PROGRAMS[0]);
@@ -121,17 +124,11 @@ pub async fn seed(
             (today, app.time_zone()),
             app.rules().review_days,
         );
-        let who = people.len();
-        work.extend(
-            year.into_iter()
-                .enumerate()
-                .map(|(order, (at, act))| (at, who, order, act)),
-        );
+        years.push(year);
         people.push(acts::Client::new(person, program));
     }
-    work.sort_by_key(|(at, who, order, _)| (*at, *who, *order));
     anyhow::ensure!(
-        work.last().is_none_or(|(at, ..)| *at < now),
+        years.iter().flatten().all(|(at, _)| *at < now),
         "the demo's year would reach into the future"
     );
     // The organisation is set up a week before its first client came, at nine.
@@ -146,14 +143,7 @@ pub async fn seed(
         manager: &callers[0],
         partners: &partners,
     };
-    let total = work.len().max(1);
-    for (done, (at, who, _, act)) in work.into_iter().enumerate() {
-        hold(app, clock, at)?;
-        acts::act(&desk, &mut people[who], act).await?;
-        let share = (done + 1) * people.len() / total;
-        progress(u64::try_from(share).unwrap_or(u64::MAX));
-    }
-    clock.let_go();
+    carry_out(&desk, clock, (&mut people, years), &mut progress).await?;
     let mut accounts = Vec::new();
     for caller in &callers {
         accounts.push(enrol(app, caller).await?);
@@ -170,6 +160,35 @@ pub async fn seed(
         app.receive_contact_request(request, "en").await?;
     }
     Ok(accounts)
+}
+
+/// Does each client's acts (`plans`, in the order of `people`), everyone's in the order of time
+/// as they would have been done, under `clock` held at each act's moment; then lets it go.
+/// Reports how many clients' worth of work is done as it goes.
+async fn carry_out(
+    desk: &acts::Desk<'_>,
+    clock: &HeldClock,
+    (people, plans): (&mut [acts::Client], Vec<Vec<(Timestamp, acts::Act)>>),
+    progress: &mut impl FnMut(u64),
+) -> anyhow::Result<()> {
+    let mut work: Vec<_> = plans
+        .into_iter()
+        .enumerate()
+        .flat_map(|(who, plan)| {
+            let acts = plan.into_iter().enumerate();
+            acts.map(move |(order, (at, act))| (at, who, order, act))
+        })
+        .collect();
+    work.sort_by_key(|(at, who, order, _)| (*at, *who, *order));
+    let total = work.len().max(1);
+    for (done, (at, who, _, act)) in work.into_iter().enumerate() {
+        hold(desk.app, clock, at)?;
+        acts::act(desk, &mut people[who], act).await?;
+        let share = (done + 1) * people.len() / total;
+        progress(u64::try_from(share).unwrap_or(u64::MAX));
+    }
+    clock.let_go();
+    Ok(())
 }
 
 /// Holds `clock` at `at`, making sure `app` runs on it (else the demo's dates would be wrong).
