@@ -162,13 +162,16 @@ pub async fn seed(
     Ok(accounts)
 }
 
+/// One client's acts, each at its moment.
+type Plan = Vec<(Timestamp, acts::Act)>;
+
 /// Does each client's acts (`plans`, in the order of `people`), everyone's in the order of time
 /// as they would have been done, under `clock` held at each act's moment; then lets it go.
 /// Reports how many clients' worth of work is done as it goes.
 async fn carry_out(
     desk: &acts::Desk<'_>,
     clock: &HeldClock,
-    (people, plans): (&mut [acts::Client], Vec<Vec<(Timestamp, acts::Act)>>),
+    (people, plans): (&mut [acts::Client], Vec<Plan>),
     progress: &mut impl FnMut(u64),
 ) -> anyhow::Result<()> {
     let mut work: Vec<_> = plans
