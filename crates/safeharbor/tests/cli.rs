@@ -183,11 +183,7 @@ async fn generate_makes_clients_with_years_of_case_work_for_a_case_manager() {
     let ids: Vec<String> = stdout(&made).lines().map(str::to_owned).collect();
     assert_eq!(ids.len(), 2, "{ids:?}");
     let mut db = sqlite(&dir.path().join("records.sqlite")).await;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis();
-    let now = i64::try_from(now).unwrap();
+    let now = app::Clock::now(&app::SystemClock).unix_millis();
     for id in &ids {
         let (notes, first, last): (i64, i64, i64) = sqlx::query_as(
             "SELECT COUNT(*), MIN(created_at), MAX(created_at) FROM notes WHERE client_id = $1",
