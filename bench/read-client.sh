@@ -13,6 +13,9 @@
 #   --staff-pages     also load the staff web pages, signed in through a sign-up link with a
 #                     session cookie: GET /app/ (the caseload page), POST /app/search (a part of
 #                     a name, over the whole caseload) and GET /app/clients/{id}
+#   --history-years Y the clients are made by `safeharbor generate` instead, each with Y years of
+#                     case work (a year: 100 notes, 60 services, 8 referrals, 4 plan reviews),
+#                     assigned to the bench account, before the server starts
 #   --record-service  also record services: POST /api/v1/clients/{id}/services (today, C4, 30
 #                     minutes) over the clients, at --service-connections connections (default
 #                     16): a write, sealed nothing, one durable commit and audit event each
@@ -53,6 +56,7 @@ KEEP=0
 OTHER_CLIENTS=0
 STAFF_PAGES=0
 RECORD_SERVICE=0
+HISTORY_YEARS=0
 SERVICE_CONNECTIONS=16
 BIN_OVERRIDE=""
 
@@ -70,8 +74,9 @@ while [ $# -gt 0 ]; do
         --other-clients) OTHER_CLIENTS=$2; shift 2 ;;
         --staff-pages) STAFF_PAGES=1; shift ;;
         --record-service) RECORD_SERVICE=1; shift ;;
+        --history-years) HISTORY_YEARS=$2; shift 2 ;;
         --service-connections) SERVICE_CONNECTIONS=$2; shift 2 ;;
-        -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
         *) echo "read-client.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -199,6 +204,13 @@ TOKEN=$(printf '%s\n' "$USERS_OUT" | tail -n 1)
 printf '%s\n' "$USERS_OUT" | head -n 1
 [ -n "$TOKEN" ] || die "users add printed no token"
 
+if [ "$HISTORY_YEARS" -gt 0 ]; then
+    log "clients: safeharbor generate --clients $CLIENTS --years $HISTORY_YEARS --assign-to bench.user"
+    /usr/bin/time -f "generate: %e s, peak memory %M KiB" \
+        "$BIN" generate "${STORAGE[@]}" --clients "$CLIENTS" --years "$HISTORY_YEARS" \
+        --assign-to bench.user >"$TMP/ids.txt"
+fi
+
 log "server: safeharbor serve ${STORAGE[*]} --listen 127.0.0.1:$PORT"
 "$BIN" serve "${STORAGE[@]}" --listen "127.0.0.1:$PORT" >"$TMP/server.out" 2>"$TMP/server.log" &
 SERVER_PID=$!
@@ -212,9 +224,11 @@ curl -fsS "$URL/healthz" >/dev/null || die "server did not answer /healthz"
 SIGN_UP=$(printf '%s\n' "$USERS_OUT" | grep -o '/login/setup/sht_[A-Za-z0-9_-]*' | head -n 1)
 echo "server pid $SERVER_PID, $(head -n 1 "$TMP/server.out")"
 
-log "create $CLIENTS clients through POST /api/v1/clients"
-python3 "$ROOT/bench/create-clients.py" --port "$PORT" --token "$TOKEN" --count "$CLIENTS" \
-    --threads 8 --out "$TMP/ids.txt"
+if [ "$HISTORY_YEARS" = 0 ]; then
+    log "create $CLIENTS clients through POST /api/v1/clients"
+    python3 "$ROOT/bench/create-clients.py" --port "$PORT" --token "$TOKEN" --count "$CLIENTS" \
+        --threads 8 --out "$TMP/ids.txt"
+fi
 if [ "$OTHER_CLIENTS" -gt 0 ]; then
     log "create $OTHER_CLIENTS more clients in another worker's caseload"
     OTHER_TOKEN=$("$BIN" users add "${STORAGE[@]}" --username bench.other --role case-manager | tail -n 1)
@@ -345,7 +359,7 @@ if [ "$STAFF_PAGES" = 1 ]; then
     SEARCH_P99=$(awk '$1 == "99%" {print $2}' "$TMP/wrk.txt")
     check_run "SEARCH" || STAFF_OK=0
     BENCH_COOKIE="$COOKIE" BENCH_PATH=/app/clients/ IDS_FILE="$TMP/ids.txt" \
-        run "staff page: GET /app/clients/{id} (details, cases and notes) over $CLIENTS clients" "" \
+        run "staff page: GET /app/clients/{id} (details, cases, needs, the history's newest 30) over $CLIENTS clients" "" \
         -s "$ROOT/bench/read-client.lua"
     CLIENT_PAGE_RATE=$LAST_RATE
     CLIENT_PAGE_P99=$(awk '$1 == "99%" {print $2}' "$TMP/wrk.txt")
