@@ -1,5 +1,8 @@
 //! A client's record as their page shows it: details, cases, current needs and a page of their
-//! history (`timeline`), read in one transaction after one access decision, and audited as read.
+//! history (`timeline`). The access decision, the audit of what is read, the client, their key,
+//! cases and needs come from the shared, group-committed batch; the history is read once that
+//! batch is durable, on a reading connection of its own, so that the batch (which every page,
+//! read and write takes turns at) does not carry the page's longest reading.
 
 use std::collections::HashMap;
 
@@ -12,7 +15,7 @@ use store::rows::RecordRows;
 use crate::group_commit::BatchRead;
 use crate::needs::{NeedsAssessmentView, open_needs_rows};
 use crate::notes::actor_names;
-use crate::timeline::{Timeline, TimelinePage, TimelineQuery, open_page, read_page};
+use crate::timeline::{Timeline, TimelineQuery, open_page, read_page};
 use crate::{App, AppError, Caller, CaseView, ClientView, Purpose, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,12 +64,11 @@ impl App {
     ) -> Result<ClientRecord> {
         // The key comes with the shared transaction, and the rows are opened after it, to keep
         // that short. A client that is missing or not the caller's is refused in it.
-        let zone = zone.clone();
         let (relationship, row, record, key) = self
             .read_client(
                 caller,
                 id,
-                |ask| ask.with(RecordOf { id, query, zone }),
+                |ask| ask.with(RecordOf(id)),
                 &[
                     Action::ReadClient,
                     Action::ReadCases,
@@ -102,8 +104,11 @@ impl App {
         let Record {
             rows,
             needs_authors,
-            timeline,
         } = record;
+        // Audited and durable: now the history, read alongside other pages' batches.
+        let mut reads = self.store().read().await?;
+        let timeline = read_page(&mut reads, id, &query, zone).await?;
+        drop(reads);
         let cases = rows
             .cases
             .into_iter()
@@ -120,27 +125,22 @@ impl App {
     }
 }
 
-/// The rest of a client's record, as a client's page shows it: the cases and latest needs
-/// assessment (with the name of who assessed them), and a page of the history.
+/// What a client's page reads in the batch besides the client: the cases and latest needs
+/// assessment, with the name of who assessed them.
 pub(crate) struct Record {
     rows: RecordRows,
     needs_authors: HashMap<String, Option<String>>,
-    timeline: TimelinePage,
 }
 
-/// A client's page asks for the rest of their record, read with every other page of its batch:
-/// the cases and latest needs of every client in three queries, then each page's history.
-pub(crate) struct RecordOf {
-    id: ClientId,
-    query: TimelineQuery,
-    zone: ProgramZone,
-}
+/// A client's page asks for their cases and latest needs, read with every other page of its
+/// batch: three queries for them all, and one for the assessors' names.
+pub(crate) struct RecordOf(ClientId);
 
 impl BatchRead for RecordOf {
     type Output = Record;
 
     async fn read_all(reads: &mut store::Reads, asks: Vec<Self>) -> Result<Vec<Record>> {
-        let mut wanted: Vec<ClientId> = asks.iter().map(|ask| ask.id).collect();
+        let mut wanted: Vec<ClientId> = asks.iter().map(|RecordOf(id)| *id).collect();
         wanted.sort_unstable();
         wanted.dedup();
         let records = reads.records_of(&wanted).await?;
@@ -150,8 +150,8 @@ impl BatchRead for RecordOf {
             .collect();
         let names = actor_names(reads, &authors).await?;
         let mut read = Vec::with_capacity(asks.len());
-        for ask in &asks {
-            let rows = records.get(&ask.id).cloned().unwrap_or_default();
+        for RecordOf(id) in &asks {
+            let rows = records.get(id).cloned().unwrap_or_default();
             let needs_authors = rows
                 .needs
                 .iter()
@@ -160,11 +160,9 @@ impl BatchRead for RecordOf {
                     (needs.author.clone(), name)
                 })
                 .collect();
-            let timeline = read_page(reads, ask.id, &ask.query, &ask.zone).await?;
             read.push(Record {
                 rows,
                 needs_authors,
-                timeline,
             });
         }
         Ok(read)

@@ -1,7 +1,7 @@
 //! A client's history as their page shows it (`domain::timeline`): every kind of record in one
-//! list, newest first, a page at a time, of the kinds the reader chose. The rows are read with the
-//! rest of the page's batch and put in order there, so that only the page's own rows are opened
-//! and only their authors' names are looked up.
+//! list, newest first, a page at a time, of the kinds the reader chose. The rows are read and put
+//! in order first, so that only the page's own rows are opened and only their authors' names are
+//! looked up.
 
 use std::collections::HashMap;
 
@@ -110,8 +110,8 @@ impl Row {
     }
 }
 
-/// A page of the history as read in the batch: its rows in order, where the next page starts,
-/// and the names of the rows' authors.
+/// A page of the history as read: its rows in order, where the next page starts, and the names
+/// of the rows' authors.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct TimelinePage {
     rows: Vec<(Place, Row)>,
@@ -194,8 +194,8 @@ fn placed(rows: TimelineRows, zone: &ProgramZone) -> Result<Vec<(Place, Row)>> {
     Ok(all)
 }
 
-/// Reads a page of `client`'s history in the batch's transaction: at most a page and one more of
-/// each kind, put in order, cut to a page; then its authors' names.
+/// Reads a page of `client`'s history: at most a page and one more of each kind, put in order,
+/// cut to a page; then its authors' names.
 pub(crate) async fn read_page(
     reads: &mut store::Reads,
     client: ClientId,
@@ -221,7 +221,7 @@ pub(crate) async fn read_page(
     })
 }
 
-/// Opens a page read in the batch under the client's key. A record whose words were erased is
+/// Opens a page read under the client's key. A record whose words were erased is
 /// left out.
 pub(crate) fn open_page(dek: &crypto::DataKey, page: TimelinePage) -> Result<Timeline> {
     let TimelinePage {
