@@ -123,79 +123,59 @@ fn corrupt(what: &'static str) -> AppError {
     AppError::Store(store::StoreError::Corrupt(what))
 }
 
-/// Where a record of a day stands: on its day, at the moment it was recorded.
-fn of_a_day(kind: Kind, day: &str, at: domain::Timestamp, id: String) -> Result<Place> {
-    let day = parse_date("day", day).map_err(|_| corrupt("a record's day"))?;
+/// Where a record stands in the history: a record of a day on its day, one of a moment on the
+/// day it falls in `zone`.
+fn place_of(stored: &store::PlaceRow, zone: &ProgramZone) -> Result<Place> {
+    let day = match &stored.day {
+        Some(day) => parse_date("day", day).map_err(|_| corrupt("a record's day"))?,
+        None => zone.date(stored.at),
+    };
+    let (at, kind, id) = (stored.at, stored.kind, stored.id.clone());
     Ok(Place { day, at, kind, id })
 }
 
-/// Where a record of a moment stands: on the day it falls in `zone`.
-fn of_a_moment(zone: &ProgramZone, kind: Kind, at: domain::Timestamp, id: String) -> Place {
-    let day = zone.date(at);
-    Place { day, at, kind, id }
-}
-
-/// Every row read, each at its place in the history.
-fn placed(rows: TimelineRows, zone: &ProgramZone) -> Result<Vec<(Place, Row)>> {
-    let mut all = Vec::new();
-    let moment = |kind, at, id: String| of_a_moment(zone, kind, at, id);
+/// Every row read, by its kind and id.
+fn by_id(rows: TimelineRows) -> HashMap<(Kind, String), Row> {
+    let mut all = HashMap::new();
+    let mut put = |kind, id: String, row| {
+        all.insert((kind, id), row);
+    };
     for r in rows.notes {
-        all.push((
-            moment(Kind::Note, r.created_at, r.id.to_string()),
-            Row::Note(r),
-        ));
+        put(Kind::Note, r.id.to_string(), Row::Note(r));
     }
     for r in rows.contacts {
-        let place = moment(Kind::Contact, r.occurred_at, r.id.to_string());
-        all.push((place, Row::Contact(r)));
+        put(Kind::Contact, r.id.to_string(), Row::Contact(r));
     }
     for r in rows.services {
-        let place = of_a_day(
-            Kind::Service,
-            &r.delivered_on,
-            r.created_at,
-            r.id.to_string(),
-        )?;
-        all.push((place, Row::Service(r)));
+        put(Kind::Service, r.id.to_string(), Row::Service(r));
     }
     for r in rows.referral_steps {
-        let place = moment(Kind::Referral, r.step.at, r.step.id.to_string());
-        all.push((place, Row::Referral(r)));
+        put(Kind::Referral, r.step.id.to_string(), Row::Referral(r));
     }
     for r in rows.plan_reviews {
-        let place = of_a_day(Kind::Plan, &r.reviewed_on, r.created_at, r.id.to_string())?;
-        all.push((place, Row::Plan(r)));
+        put(Kind::Plan, r.id.to_string(), Row::Plan(r));
     }
     for r in rows.needs {
-        let place = of_a_day(Kind::Needs, &r.assessed_on, r.created_at, r.id.to_string())?;
-        all.push((place, Row::Needs(r)));
+        put(Kind::Needs, r.id.to_string(), Row::Needs(r));
     }
     for r in rows.outcomes {
-        let place = of_a_day(
-            Kind::Outcomes,
-            &r.assessed_on,
-            r.created_at,
-            r.id.to_string(),
-        )?;
-        all.push((place, Row::Outcomes(r)));
+        put(Kind::Outcomes, r.id.to_string(), Row::Outcomes(r));
     }
     for r in rows.closures {
-        let place = of_a_day(Kind::Closure, &r.closed_on, r.created_at, r.id.to_string())?;
-        all.push((place, Row::Closure(r)));
+        put(Kind::Closure, r.id.to_string(), Row::Closure(r));
     }
     for r in rows.screenings {
-        let place = moment(Kind::Screening, r.created_at, r.id.to_string());
-        all.push((place, Row::Screening(r)));
+        put(Kind::Screening, r.id.to_string(), Row::Screening(r));
     }
     for r in rows.determinations {
-        let place = moment(Kind::Determination, r.created_at, r.id.to_string());
-        all.push((place, Row::Determination(r)));
+        put(Kind::Determination, r.id.to_string(), Row::Determination(r));
     }
-    Ok(all)
+    all
 }
 
-/// Reads a page of `client`'s history: at most a page and one more of each kind, put in order,
-/// cut to a page; then its authors' names.
+/// Reads a page of `client`'s history: where each kind's newest records stand (at most a page and
+/// one more of each), put in order and cut to a page; then the page's rows and their authors'
+/// names.
 pub(crate) async fn read_page(
     reads: &mut store::Reads,
     client: ClientId,
@@ -208,10 +188,24 @@ pub(crate) async fn read_page(
         next_day_starts: zone.start_of_day(place.day.next_day().unwrap_or(place.day)),
     });
     let limit = i64::try_from(PAGE + 1).unwrap_or(i64::MAX);
-    let rows = reads
-        .timeline_of(client, &query.kinds, before.as_ref(), limit)
+    let stored = reads
+        .timeline_places(client, &query.kinds, before.as_ref(), limit)
         .await?;
-    let (rows, next) = newest_first(placed(rows, zone)?, PAGE);
+    let placed = stored
+        .into_iter()
+        .map(|stored| Ok((place_of(&stored, zone)?, stored)))
+        .collect::<Result<Vec<_>>>()?;
+    let (page, next) = newest_first(placed, PAGE);
+    let wanted: Vec<store::PlaceRow> = page.iter().map(|(_, stored)| stored.clone()).collect();
+    let mut found = by_id(reads.timeline_rows(client, &wanted).await?);
+    // A record erased between the two readings is simply not on the page.
+    let rows: Vec<(Place, Row)> = page
+        .into_iter()
+        .filter_map(|(place, stored)| {
+            let row = found.remove(&(stored.kind, stored.id))?;
+            Some((place, row))
+        })
+        .collect();
     let authors: Vec<String> = rows.iter().map(|(_, r)| r.author().to_owned()).collect();
     let authors = actor_names(reads, &authors).await?;
     Ok(TimelinePage {

@@ -152,7 +152,7 @@ impl std::fmt::Debug for DateOfBirth {
 macro_rules! coded_field {
     ($(#[$doc:meta])* $name:ident, $field:literal, $problem:literal, { $($variant:ident => $code:literal),+ $(,)? } $(, default = $default:ident)?) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         pub enum $name {
             $(#[serde(rename = $code)] $variant),+
         }

@@ -40,20 +40,39 @@ fn place(day: &str, at: Timestamp, kind: Kind, id: impl ToString) -> Place {
     }
 }
 
+/// Where `client`'s records stand before `before`, at most `limit` of each kind, newest first
+/// (the days of moments in UTC), as (kind, id).
 async fn history(
     tx: &mut crate::Tx,
     client: ClientId,
-    before: Option<&Before<'_>>,
-    limit: i64,
-) -> TimelineRows {
-    tx.timeline_of(client, &Kinds::default(), before, limit)
+    kinds: &Kinds,
+    (before, limit): (Option<&Before<'_>>, i64),
+) -> Vec<(Kind, String)> {
+    let stored = tx
+        .timeline_places(client, kinds, before, limit)
         .await
-        .unwrap()
+        .unwrap();
+    let mut places: Vec<Place> = stored
+        .into_iter()
+        .map(|p| Place {
+            day: match &p.day {
+                Some(day) => parse_date("day", day).unwrap(),
+                None => p.at.date(),
+            },
+            at: p.at,
+            kind: p.kind,
+            id: p.id,
+        })
+        .collect();
+    places.sort_by(|a, b| b.cmp(a));
+    places.into_iter().map(|p| (p.kind, p.id)).collect()
 }
 
-/// Each kind's rows come newest first (by day, then moment, then id), at most the limit of each;
-/// from a place, only what stands before it comes: an earlier day, an earlier moment on its day,
-/// and within one millisecond an earlier kind or a smaller id. Other clients' rows never come.
+/// Where each kind's records stand, newest first (by day, then moment, then kind and id), at
+/// most the limit of each; from a place, only what stands before it: an earlier day, an earlier
+/// moment on its day, and within one millisecond an earlier kind or a smaller id. The rows of the
+/// places read back whole, a referral's step with its partner and service. Other clients' records
+/// never come.
 pub async fn a_history_comes_newest_first_from_any_place_in_it(h: &impl Harness) {
     let (store, _) = h.fresh().await;
     let (a, _, other) = seed(&store).await;
@@ -88,7 +107,7 @@ pub async fn a_history_comes_newest_first_from_any_place_in_it(h: &impl Harness)
     );
     tx.insert_service(&s_first).await.unwrap();
     tx.insert_service(&s_second).await.unwrap();
-    // A referral drafted at T0 and sent a day later, to a partner.
+    // A referral drafted at T0 and sent a day later (in the notes' millisecond), to a partner.
     let partner = partner([8; 16], "Harbor House");
     assert!(tx.insert_partner(&partner).await.unwrap());
     let (referral, drafted) = referral(c.id, partner.id, None, a.id, [9; 16]);
@@ -96,79 +115,87 @@ pub async fn a_history_comes_newest_first_from_any_place_in_it(h: &impl Harness)
     let sent = referral_step(&referral, "sent", day_later, [10; 16]);
     assert!(tx.step_referral("drafted", &sent).await.unwrap());
 
-    let all = history(&mut tx, c.id, None, 10).await;
     let (high, low) = if n1.id.to_string() > n2.id.to_string() {
         (&n1, &n2)
     } else {
         (&n2, &n1)
     };
-    let ids = |notes: &[NoteRow]| notes.iter().map(|n| n.id).collect::<Vec<_>>();
-    assert_eq!(ids(&all.notes), [high.id, low.id, n0.id]);
-    assert_eq!(all.contacts, [same_moment.clone(), earlier.clone()]);
-    assert_eq!(all.services, [s_second.clone(), s_first.clone()]);
-    let steps: Vec<_> = all
-        .referral_steps
-        .iter()
-        .map(|s| s.step.status.as_str())
-        .collect();
-    assert_eq!(steps, ["sent", "drafted"]);
+    let of = |kind, id: &dyn ToString| (kind, id.to_string());
+    let everything = [
+        of(Kind::Referral, &sent.id),
+        of(Kind::Contact, &same_moment.id),
+        of(Kind::Note, &high.id),
+        of(Kind::Note, &low.id),
+        of(Kind::Referral, &drafted.id),
+        of(Kind::Note, &n0.id),
+        of(Kind::Contact, &earlier.id),
+        of(Kind::Service, &s_second.id),
+        of(Kind::Service, &s_first.id),
+    ];
+    let all = Kinds::default();
+    assert_eq!(history(&mut tx, c.id, &all, (None, 10)).await, everything);
+    let newest = history(&mut tx, c.id, &all, (None, 1)).await;
     assert_eq!(
-        (
-            all.referral_steps[0].partner.as_str(),
-            all.referral_steps[0].service.as_str()
-        ),
-        ("Harbor House", "C4"),
-        "a step comes with its partner's name and the service asked for"
-    );
-    assert!(all.plan_reviews.is_empty() && all.determinations.is_empty());
-
-    let first = history(&mut tx, c.id, None, 1).await;
-    assert_eq!(
-        ids(&first.notes),
-        [high.id],
+        newest,
+        [
+            everything[0].clone(),
+            everything[1].clone(),
+            everything[2].clone(),
+            everything[7].clone()
+        ],
         "at most the limit of each kind"
     );
 
-    // Just before the higher note: the lower one in its millisecond, an earlier kind... and no
-    // contact of that millisecond (a contact ranks after a note).
+    // Just before the higher note: the lower one in its millisecond, and what came before.
     let at_high = place("2026-05-29", day_later, Kind::Note, high.id);
-    let rest = history(&mut tx, c.id, Some(&before(&at_high)), 10).await;
-    assert_eq!(ids(&rest.notes), [low.id, n0.id]);
-    assert_eq!(rest.contacts, std::slice::from_ref(&earlier));
-    assert_eq!(rest.services.len(), 2, "an earlier day comes whole");
-    let steps: Vec<_> = rest
-        .referral_steps
-        .iter()
-        .map(|s| s.step.status.as_str())
-        .collect();
-    assert_eq!(steps, ["drafted"]);
-
+    let rest = history(&mut tx, c.id, &all, (Some(&before(&at_high)), 10)).await;
+    assert_eq!(rest, everything[3..]);
     // Just before the contact of that millisecond: both notes of it (a note ranks first).
     let at_contact = place("2026-05-29", day_later, Kind::Contact, same_moment.id);
-    let rest = history(&mut tx, c.id, Some(&before(&at_contact)), 10).await;
-    assert_eq!(rest.notes.len(), 3);
-    assert_eq!(rest.contacts, std::slice::from_ref(&earlier));
-
-    // Just before the later-recorded service: the other one, and nothing of a later day.
+    let rest = history(&mut tx, c.id, &all, (Some(&before(&at_contact)), 10)).await;
+    assert_eq!(rest, everything[2..]);
+    // Just before the later-recorded service: the other one alone.
     let at_service = place(
         "2026-05-01",
         s_second.created_at,
         Kind::Service,
         s_second.id,
     );
-    let rest = history(&mut tx, c.id, Some(&before(&at_service)), 10).await;
-    assert_eq!(rest.services, std::slice::from_ref(&s_first));
-    assert!(rest.notes.is_empty() && rest.contacts.is_empty() && rest.referral_steps.is_empty());
+    let rest = history(&mut tx, c.id, &all, (Some(&before(&at_service)), 10)).await;
+    assert_eq!(rest, everything[8..]);
 
-    // Only the kinds asked for; never another client's.
+    // Only the kinds asked for.
     let notes_only = Kinds::parse(["note"]).unwrap();
-    let only = tx.timeline_of(c.id, &notes_only, None, 10).await.unwrap();
+    let notes = history(&mut tx, c.id, &notes_only, (None, 10)).await;
     assert_eq!(
-        (only.notes.len(), only.contacts.len(), only.services.len()),
-        (3, 0, 0)
+        notes,
+        [
+            everything[2].clone(),
+            everything[3].clone(),
+            everything[5].clone()
+        ]
     );
-    let theirs = history(&mut tx, other.id, None, 10).await;
-    assert!(theirs.notes.iter().all(|n| n.client_id == other.id));
-    assert!(theirs.services.iter().all(|s| s.client_id == other.id));
+
+    // The rows of the places, whole.
+    let stored = tx.timeline_places(c.id, &all, None, 10).await.unwrap();
+    let rows: TimelineRows = tx.timeline_rows(c.id, &stored).await.unwrap();
+    assert_eq!(rows.notes.len(), 3);
+    let mut contacts = rows.contacts.clone();
+    contacts.sort_by_key(|r| r.occurred_at);
+    assert_eq!(contacts, [earlier.clone(), same_moment.clone()]);
+    let mut services = rows.services.clone();
+    services.sort_by_key(|r| r.created_at);
+    assert_eq!(services, [s_first.clone(), s_second.clone()]);
+    assert_eq!(rows.referral_steps.len(), 2);
+    assert!(
+        rows.referral_steps
+            .iter()
+            .all(|s| s.partner == "Harbor House" && s.service == "C4")
+    );
+    // Another client's places, and the rows of this client's places asked for as theirs: none.
+    let theirs = history(&mut tx, other.id, &all, (None, 10)).await;
+    assert!(theirs.iter().all(|mine| !everything.contains(mine)));
+    let not_theirs = tx.timeline_rows(other.id, &stored).await.unwrap();
+    assert_eq!(not_theirs, TimelineRows::default());
     tx.commit().await.unwrap();
 }

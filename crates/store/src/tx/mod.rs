@@ -33,7 +33,7 @@ pub use caseload::Caseload;
 mod screening;
 mod services;
 mod timeline;
-pub use timeline::Before;
+pub use timeline::{Before, PlaceRow};
 
 /// A transaction: the queries that only read (`Reads`, which a `Tx` derefs to) and those that
 /// write. Work that shares a group-committed transaction is handed only `Reads`, so the type

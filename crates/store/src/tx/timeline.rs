@@ -1,7 +1,9 @@
-//! A client's history (`domain::timeline`): for each kind of record asked for, its newest rows
-//! before a place in the history, at most a page and one more of each, in the history's order.
-//! Each kind is read by its own query on an index that hands the rows over in that order, so a
-//! page costs the same with five years behind it as with one week.
+//! A client's history (`domain::timeline`) in two readings. First the places: for each kind of
+//! record asked for, where its newest records before a place in the history stand, at most a page
+//! and one more of each, in one query whose every part walks an index that holds the whole
+//! place (no row is opened); the caller puts them in order and keeps a page. Then the rows of
+//! that page alone, by id, one query for each kind it holds. A page costs the same with five
+//! years behind it as with one week.
 
 use domain::ClientId;
 use domain::case::format_date;
@@ -11,7 +13,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{Reads, casework, closures, contacts, needs, outcomes, plans, prefixed, referrals};
-use super::{screening, services};
+use super::{screening, services, ts};
 use crate::Result;
 use crate::rows::{ReferralStepLine, TimelineRows};
 
@@ -25,22 +27,34 @@ pub struct Before<'a> {
     pub next_day_starts: Timestamp,
 }
 
-/// Where one kind's rows are read from: the table as `t` (and what it joins), its columns, and
-/// what places a row in time: the day it is of (for records of a day) and its moment.
+/// Where a record stands, as stored: its day (a record of a day's), its moment, kind and id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaceRow {
+    pub kind: Kind,
+    pub id: String,
+    pub day: Option<String>,
+    pub at: Timestamp,
+}
+
+/// Where one kind's records are read from: the table as `t` (and what a row is read with), its
+/// columns, and what places a record in time: the day it is of (for records of a day) and its
+/// moment.
 struct Source {
-    from: &'static str,
+    table: &'static str,
     columns: &'static str,
-    /// Columns of the joined tables, already named.
+    /// Tables joined to read a row, and the columns they give, already named.
+    joins: &'static str,
     joined: &'static str,
     day: Option<&'static str>,
     at: &'static str,
 }
 
 impl Source {
-    const fn of(from: &'static str, columns: &'static str, at: &'static str) -> Self {
+    const fn of(table: &'static str, columns: &'static str, at: &'static str) -> Self {
         Self {
-            from,
+            table,
             columns,
+            joins: "",
             joined: "",
             day: None,
             at,
@@ -51,75 +65,37 @@ impl Source {
         self.day = Some(day);
         self
     }
-
-    /// The query of one client's (`$1`) newest `$2` rows, before the place that follows when
-    /// `before`: its day as `$3` for records of a day, or the first instants of its day and the
-    /// next as `$3` and `$4` for records of a moment; then its moment, kind and id.
-    fn sql(&self, rank: i64, before: bool) -> String {
-        let at = format!("t.{}", self.at);
-        let order = match self.day {
-            Some(day) => format!("t.{day} DESC, {at} DESC, t.id DESC"),
-            None => format!("{at} DESC, t.id DESC"),
-        };
-        let after = if before {
-            let (on_its_day, n) = match self.day {
-                Some(day) => (format!("t.{day} < $3 OR (t.{day} = $3"), 4),
-                None => (format!("{at} < $3 OR ({at} < $4"), 5),
-            };
-            let (kind, id) = (n + 1, n + 2);
-            format!(
-                " AND ({on_its_day} AND ({at} < ${n} OR ({at} = ${n} AND \
-                 ({rank} < ${kind} OR ({rank} = ${kind} AND t.id < ${id}))))))"
-            )
-        } else {
-            String::new()
-        };
-        format!(
-            "SELECT {}{} FROM {} WHERE t.client_id = $1{after} ORDER BY {order} LIMIT $2",
-            prefixed("t", self.columns),
-            self.joined,
-            self.from
-        )
-    }
 }
 
-const NOTES: Source = Source::of("notes t", casework::NOTE_COLUMNS, "created_at");
-const CONTACTS: Source = Source::of("contacts t", contacts::COLUMNS, "occurred_at");
+const NOTES: Source = Source::of("notes", casework::NOTE_COLUMNS, "created_at");
+const CONTACTS: Source = Source::of("contacts", contacts::COLUMNS, "occurred_at");
 const SERVICES: Source =
-    Source::of("services t", services::COLUMNS, "created_at").on_a_day("delivered_on");
+    Source::of("services", services::COLUMNS, "created_at").on_a_day("delivered_on");
 /// Each step of a referral is a record of its own: drafted, sent, accepted, and so on.
 const REFERRAL_STEPS: Source = Source {
-    from: "referral_steps t JOIN referrals r ON r.id = t.referral_id \
-           JOIN partners p ON p.id = r.partner_id",
+    table: "referral_steps",
     columns: referrals::STEP_COLUMNS,
+    joins: " JOIN referrals r ON r.id = t.referral_id JOIN partners p ON p.id = r.partner_id",
     joined: ", r.service AS service, p.name AS partner",
     day: None,
     at: "at",
 };
 const PLAN_REVIEWS: Source =
-    Source::of("plan_reviews t", plans::REVIEW_COLUMNS, "created_at").on_a_day("reviewed_on");
+    Source::of("plan_reviews", plans::REVIEW_COLUMNS, "created_at").on_a_day("reviewed_on");
 const NEEDS: Source =
-    Source::of("need_assessments t", needs::COLUMNS, "created_at").on_a_day("assessed_on");
+    Source::of("need_assessments", needs::COLUMNS, "created_at").on_a_day("assessed_on");
 const OUTCOMES: Source =
-    Source::of("outcome_assessments t", outcomes::COLUMNS, "created_at").on_a_day("assessed_on");
+    Source::of("outcome_assessments", outcomes::COLUMNS, "created_at").on_a_day("assessed_on");
 const CLOSURES: Source =
-    Source::of("case_closures t", closures::CLOSURE_COLUMNS, "created_at").on_a_day("closed_on");
-const SCREENINGS: Source = Source::of("screenings t", screening::SCREENING_COLUMNS, "created_at");
+    Source::of("case_closures", closures::CLOSURE_COLUMNS, "created_at").on_a_day("closed_on");
+const SCREENINGS: Source = Source::of("screenings", screening::SCREENING_COLUMNS, "created_at");
 const DETERMINATIONS: Source = Source::of(
-    "determinations t",
+    "determinations",
     screening::DETERMINATION_COLUMNS,
     "created_at",
 );
 
-fn referral_step(row: &AnyRow) -> Result<ReferralStepLine> {
-    Ok(ReferralStepLine {
-        step: referrals::step(row)?,
-        service: row.try_get("service")?,
-        partner: row.try_get("partner")?,
-    })
-}
-
-/// Where each kind's rows are read from.
+/// Where each kind's records are read from.
 fn source(kind: Kind) -> &'static Source {
     match kind {
         Kind::Note => &NOTES,
@@ -135,67 +111,203 @@ fn source(kind: Kind) -> &'static Source {
     }
 }
 
+/// A value a query binds.
+enum Value {
+    Text(String),
+    Int(i64),
+}
+
+/// A query's values, numbered as they are added (the same value may be bound more than once, so
+/// every number written is bound, as PostgreSQL needs).
+#[derive(Default)]
+struct Binds(Vec<Value>);
+
+impl Binds {
+    fn text(&mut self, value: impl Into<String>) -> String {
+        self.0.push(Value::Text(value.into()));
+        format!("${}", self.0.len())
+    }
+
+    fn int(&mut self, value: i64) -> String {
+        self.0.push(Value::Int(value));
+        format!("${}", self.0.len())
+    }
+
+    async fn fetch(self, reads: &mut Reads, sql: String) -> Result<Vec<AnyRow>> {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for value in self.0 {
+            query = match value {
+                Value::Text(text) => query.bind(text),
+                Value::Int(int) => query.bind(int),
+            };
+        }
+        Ok(query.fetch_all(&mut *reads.inner).await?)
+    }
+}
+
+/// The part of the places query for `kind`: its newest `limit` places before `before`.
+fn places_of(
+    kind: Kind,
+    client: ClientId,
+    before: Option<&Before<'_>>,
+    limit: i64,
+    binds: &mut Binds,
+) -> String {
+    let source = source(kind);
+    let at = format!("t.{}", source.at);
+    let client = binds.text(client.to_string());
+    let after = before.map_or(String::new(), |before| {
+        let place = before.place;
+        let on_its_day = match source.day {
+            Some(day) => {
+                let d = binds.text(format_date(place.day));
+                format!("t.{day} < {d} OR (t.{day} = {d}")
+            }
+            None => {
+                let starts = binds.int(before.day_starts.unix_millis());
+                let ends = binds.int(before.next_day_starts.unix_millis());
+                format!("{at} < {starts} OR ({at} < {ends}")
+            }
+        };
+        let (moment, rank, id) = (
+            binds.int(place.at.unix_millis()),
+            binds.int(place.kind.rank()),
+            binds.text(place.id.clone()),
+        );
+        let me = kind.rank();
+        format!(
+            " AND ({on_its_day} AND ({at} < {moment} OR ({at} = {moment} AND \
+             ({me} < {rank} OR ({me} = {rank} AND t.id < {id}))))))"
+        )
+    });
+    let (day, order) = match source.day {
+        Some(day) => (
+            format!("t.{day}"),
+            format!("t.{day} DESC, {at} DESC, t.id DESC"),
+        ),
+        None => (
+            "CAST(NULL AS TEXT)".to_owned(),
+            format!("{at} DESC, t.id DESC"),
+        ),
+    };
+    let limit = binds.int(limit);
+    format!(
+        "SELECT * FROM (SELECT CAST({} AS BIGINT) AS kind, t.id AS id, {day} AS day, {at} AS at \
+         FROM {} t WHERE t.client_id = {client}{after} ORDER BY {order} LIMIT {limit}) AS k{}",
+        kind.rank(),
+        source.table,
+        kind.rank()
+    )
+}
+
+fn place_row(row: &AnyRow) -> Result<PlaceRow> {
+    let rank: i64 = row.try_get("kind")?;
+    let kind = Kind::ALL
+        .iter()
+        .copied()
+        .find(|k| k.rank() == rank)
+        .ok_or(crate::StoreError::Corrupt("a kind of record"))?;
+    Ok(PlaceRow {
+        kind,
+        id: row.try_get("id")?,
+        day: row.try_get("day")?,
+        at: ts(row, "at")?,
+    })
+}
+
+fn referral_step(row: &AnyRow) -> Result<ReferralStepLine> {
+    Ok(ReferralStepLine {
+        step: referrals::step(row)?,
+        service: row.try_get("service")?,
+        partner: row.try_get("partner")?,
+    })
+}
+
 impl Reads {
-    /// A page of `client`'s history before `before` (from the newest without it): of each of
-    /// `kinds`, the newest `limit` rows in the history's order.
-    pub async fn timeline_of(
+    /// Where `client`'s newest records of each of `kinds` stand, before `before` (from the newest
+    /// without it): at most `limit` of each kind, in no particular order, in one query.
+    pub async fn timeline_places(
         &mut self,
         client: ClientId,
         kinds: &Kinds,
         before: Option<&Before<'_>>,
         limit: i64,
+    ) -> Result<Vec<PlaceRow>> {
+        let mut binds = Binds::default();
+        let parts: Vec<String> = kinds
+            .iter()
+            .map(|kind| places_of(kind, client, before, limit, &mut binds))
+            .collect();
+        if parts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = binds.fetch(self, parts.join(" UNION ALL ")).await?;
+        rows.iter().map(place_row).collect()
+    }
+
+    /// The rows of `client`'s history that `places` name (each kind in one query), in no
+    /// particular order.
+    pub async fn timeline_rows(
+        &mut self,
+        client: ClientId,
+        places: &[PlaceRow],
     ) -> Result<TimelineRows> {
         let mut rows = TimelineRows::default();
-        for kind in kinds.iter() {
-            let span = (client, kind, before, limit);
+        for kind in Kind::ALL.iter().copied() {
+            let ids: Vec<&str> = places
+                .iter()
+                .filter(|p| p.kind == kind)
+                .map(|p| p.id.as_str())
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            let by_id = (client, kind, ids.as_slice());
             match kind {
-                Kind::Note => rows.notes = self.history(span, casework::note).await?,
-                Kind::Contact => rows.contacts = self.history(span, contacts::contact).await?,
-                Kind::Service => rows.services = self.history(span, services::service).await?,
-                Kind::Referral => rows.referral_steps = self.history(span, referral_step).await?,
-                Kind::Plan => rows.plan_reviews = self.history(span, plans::review).await?,
+                Kind::Note => rows.notes = self.rows_by_id(by_id, casework::note).await?,
+                Kind::Contact => rows.contacts = self.rows_by_id(by_id, contacts::contact).await?,
+                Kind::Service => rows.services = self.rows_by_id(by_id, services::service).await?,
+                Kind::Referral => {
+                    rows.referral_steps = self.rows_by_id(by_id, referral_step).await?
+                }
+                Kind::Plan => rows.plan_reviews = self.rows_by_id(by_id, plans::review).await?,
                 Kind::Needs => {
-                    let found = self.history(span, needs::assessment).await?;
+                    let found = self.rows_by_id(by_id, needs::assessment).await?;
                     rows.needs = self.with_answers(found).await?;
                 }
-                Kind::Outcomes => rows.outcomes = self.history(span, outcomes::assessment).await?,
-                Kind::Closure => rows.closures = self.history(span, closures::closure).await?,
+                Kind::Outcomes => {
+                    rows.outcomes = self.rows_by_id(by_id, outcomes::assessment).await?
+                }
+                Kind::Closure => rows.closures = self.rows_by_id(by_id, closures::closure).await?,
                 Kind::Screening => {
-                    rows.screenings = self.history(span, screening::screening).await?;
+                    rows.screenings = self.rows_by_id(by_id, screening::screening).await?
                 }
                 Kind::Determination => {
                     let read = screening::determination;
-                    rows.determinations = self.history(span, read).await?;
+                    rows.determinations = self.rows_by_id(by_id, read).await?;
                 }
             }
         }
         Ok(rows)
     }
 
-    async fn history<T>(
+    async fn rows_by_id<T>(
         &mut self,
-        (client, kind, before, limit): (ClientId, Kind, Option<&Before<'_>>, i64),
+        (client, kind, ids): (ClientId, Kind, &[&str]),
         read: fn(&AnyRow) -> Result<T>,
     ) -> Result<Vec<T>> {
         let source = source(kind);
-        let sql = source.sql(kind.rank(), before.is_some());
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let sql = format!(
+            "SELECT {}{} FROM {} t{} WHERE t.client_id = $1 AND t.id IN ({})",
+            prefixed("t", source.columns),
+            source.joined,
+            source.table,
+            source.joins,
+            self.dialect.each_of("$2")
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(client.to_string())
-            .bind(limit);
-        if let Some(before) = before {
-            let place = before.place;
-            query = match source.day {
-                Some(_) => query.bind(format_date(place.day)),
-                None => query
-                    .bind(before.day_starts.unix_millis())
-                    .bind(before.next_day_starts.unix_millis()),
-            };
-            query = query
-                .bind(place.at.unix_millis())
-                .bind(place.kind.rank())
-                .bind(place.id.clone());
-        }
-        query
+            .bind(crate::json_list(ids))
             .fetch_all(&mut *self.inner)
             .await?
             .iter()
