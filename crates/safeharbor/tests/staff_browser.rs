@@ -48,6 +48,11 @@ async fn submit(b: &Browser) {
 /// critical problems are collected in `problems`), on a phone (nothing to scroll sideways) and,
 /// with `SAFEHARBOR_SCREENSHOTS=1`, pictured at both sizes.
 async fn seen(b: &Browser, axe: &str, name: &str, problems: &mut Vec<String>) {
+    seen_at(b, axe, (name, "body"), problems).await;
+}
+
+/// `seen`, pictured with the element `top` (a CSS selector) at the top of the window.
+async fn seen_at(b: &Browser, axe: &str, (name, top): (&str, &str), problems: &mut Vec<String>) {
     for violation in axe_violations(b, axe).await {
         problems.push(format!("{name} at 1280 px: {violation}"));
     }
@@ -65,7 +70,7 @@ async fn seen(b: &Browser, axe: &str, name: &str, problems: &mut Vec<String>) {
             "{name}: {width} px wide on a 390 px phone, so it scrolls sideways"
         ));
     }
-    screenshot(b, name).await;
+    screenshot(b, name, top).await;
 }
 
 /// How far apart, at desktop width, the middles of the main links and "Sign out" are: more than
@@ -82,7 +87,7 @@ async fn menu_rows_spread(b: &Browser) -> i64 {
     spread.as_i64().unwrap()
 }
 
-async fn screenshot(b: &Browser, name: &str) {
+async fn screenshot(b: &Browser, name: &str, top: &str) {
     if std::env::var_os("SAFEHARBOR_SCREENSHOTS").is_none() {
         return;
     }
@@ -90,7 +95,11 @@ async fn screenshot(b: &Browser, name: &str) {
     std::fs::create_dir_all(&folder).unwrap();
     for size in [Size::Desktop, Size::Phone] {
         b.set_size(size).await;
-        b.execute("window.scrollTo(0, 0);", json!([])).await;
+        b.execute(
+            "document.querySelector(arguments[0]).scrollIntoView();",
+            json!([top]),
+        )
+        .await;
         b.screenshot(&folder.join(format!("staff-{name}-{}.png", size.name())))
             .await;
     }
@@ -212,7 +221,7 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     assert!(
         b.page_source()
             .await
-            .contains("Transportation help: in person")
+            .contains("Service: B9 Transportation help")
     );
     // Assess needs from the client's page: every question starts unanswered; housing is urgent,
     // with a note. The page then holds the history, and the form starts from these answers.
@@ -453,6 +462,27 @@ async fn a_case_worker_signs_up_works_and_signs_out_leaving_nothing_behind() {
     seen(&b, &axe, "caseload", &mut problems).await;
     b.goto(&client).await;
     seen(&b, &axe, "client", &mut problems).await;
+    // The history, filtered to services in Chromium: the choice is sent as the form says, and
+    // every line left is a service under its day.
+    b.execute(
+        "document.querySelectorAll('form.kinds input[name=show]')
+             .forEach(box => box.checked = box.value === 'service');",
+        json!([]),
+    )
+    .await;
+    b.click(&b.find("form.kinds button[type=submit]").await)
+        .await;
+    b.wait_for_url("the history of services", |u| u.contains("?show=service"))
+        .await;
+    b.wait_for(
+        "only services in the history",
+        "const lines = document.querySelectorAll('ol.history li');
+         return lines.length > 0
+             && lines.length === document.querySelectorAll('ol.history li.kind-service').length
+             && document.querySelectorAll('h3.day').length > 0;",
+    )
+    .await;
+    seen_at(&b, &axe, ("client-history", "#history"), &mut problems).await;
 
     // A screening from the client's page: one yes on the four youth questions.
     b.goto(&format!("{client}/screenings/new/qyit-4")).await;
