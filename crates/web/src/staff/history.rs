@@ -93,13 +93,22 @@ pub(crate) fn history(
     }
     let action = links::of_client(links::CLIENT, id);
     let kinds = &query.kinds;
-    let shown: String = if kinds.is_all() {
-        String::new()
+    // The kinds chosen go with every link of the history, so a page keeps the filter.
+    let shown: Vec<String> = if kinds.is_all() {
+        Vec::new()
     } else {
         kinds
             .iter()
-            .map(|k| format!("show={}&", k.as_str()))
+            .map(|k| format!("show={}", k.as_str()))
             .collect()
+    };
+    let href = |from: Option<String>| {
+        let query: Vec<String> = shown.iter().cloned().chain(from).collect();
+        if query.is_empty() {
+            format!("{action}#history")
+        } else {
+            format!("{action}?{}#history", query.join("&"))
+        }
     };
     History {
         days,
@@ -112,18 +121,10 @@ pub(crate) fn history(
             })
             .collect(),
         filtered: !kinds.is_all(),
-        newest_href: query.before.as_ref().map(|_| {
-            let shown = shown.trim_end_matches('&');
-            let query = if shown.is_empty() {
-                String::new()
-            } else {
-                format!("?{shown}")
-            };
-            format!("{action}{query}#history")
-        }),
+        newest_href: query.before.as_ref().map(|_| href(None)),
         older_href: timeline
             .next
-            .map(|next| format!("{action}?{shown}before={}#history", next.to_text())),
+            .map(|next| href(Some(format!("before={}", next.to_text())))),
         action,
     }
 }
