@@ -77,31 +77,33 @@ fn serve_on(storage: &[OsString]) -> Server {
     serve_with(storage, |_| {})
 }
 
-/// `serve_on`, the command changed by `adjust` before it starts (its log, say).
+/// `serve_on`, the command changed by `adjust` before it starts (its log, say). The server takes a
+/// port of its own and says which: a port picked here and let go could be taken by another
+/// test's server before this one binds it.
 fn serve_with(storage: &[OsString], adjust: impl FnOnce(&mut Command)) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    use std::io::BufRead;
     let mut command = Command::new(env!("CARGO_BIN_EXE_safeharbor"));
     command
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args(["serve", "--listen", "127.0.0.1:0"])
         .args(storage)
         .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null());
     adjust(&mut command);
-    let child = command.spawn().expect("start server");
-    let server = Server {
+    let mut child = command.spawn().expect("start server");
+    let out = child.stdout.take().expect("the server's output");
+    let mut server = Server {
         child,
-        base: format!("http://127.0.0.1:{port}"),
+        base: String::new(),
     };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    // The first line it prints: "listening on http://127.0.0.1:PORT".
+    let mut out = std::io::BufReader::new(out);
+    let mut line = String::new();
+    out.read_line(&mut line).expect("the server's first line");
+    let base = line.trim().strip_prefix("listening on ");
+    server.base = base.expect("the server says where it listens").to_owned();
+    // The rest is read as it comes, so that nothing it prints later meets a closed pipe.
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
     server
 }
 
