@@ -54,6 +54,7 @@ fn details_of(view: &ClientView, today: time::Date) -> Result<ClientDetails> {
         },
         gender: view.gender,
         age_band: view.age_band,
+        profile: view.profile,
     })
 }
 

@@ -9,6 +9,7 @@ use domain::client::{
     AgeBand, Alias, ClientDetails, DateOfBirth, Gender, Language, NewClient, age_on,
 };
 use domain::policy::{Action, Relationship};
+use domain::profile::{Citizenship, Profile, ReferralSource, TraffickingType};
 use domain::{ClientId, Timestamp};
 use store::rows::{CaseloadPage, ClientDetailsRow, ClientLine, ClientRow};
 
@@ -33,6 +34,7 @@ pub struct ClientView {
     pub aliases: Vec<String>,
     pub gender: Option<Gender>,
     pub age_band: Option<AgeBand>,
+    pub profile: Profile,
     pub safety: SafetyView,
     pub created_at: Timestamp,
     /// Seen only by the people assigned.
@@ -122,6 +124,15 @@ fn coded<T>(
     .transpose()
 }
 
+/// The report dimensions a client's row holds in the clear.
+fn profile_of(row: &ClientRow) -> Result<Profile> {
+    Ok(Profile {
+        trafficking_type: coded(row.trafficking_type.as_deref(), TraffickingType::parse)?,
+        citizenship: coded(row.citizenship.as_deref(), Citizenship::parse)?,
+        referral_source: coded(row.referral_source.as_deref(), ReferralSource::parse)?,
+    })
+}
+
 impl App {
     pub(crate) fn indexer(&self) -> BlindIndexer {
         BlindIndexer::new(self.keyring().index_key())
@@ -196,6 +207,7 @@ impl App {
             personal: client.personal.clone(),
             gender: client.gender,
             age_band: client.effective_age_band(now.date()),
+            profile: client.profile,
         };
         let sealed = self.sealed_details(id, dek, &details);
         ClientRow {
@@ -210,6 +222,9 @@ impl App {
             aliases: sealed.aliases,
             gender: sealed.gender,
             age_band: sealed.age_band,
+            trafficking_type: sealed.trafficking_type,
+            citizenship: sealed.citizenship,
+            referral_source: sealed.referral_source,
             name_index: sealed.name_index,
             dob_index: sealed.dob_index,
             safety: seal_safety(self, dek, id, &client.safety),
@@ -265,6 +280,15 @@ impl App {
             aliases: list("aliases", p.aliases.iter().map(Alias::as_str).collect()),
             gender: details.gender.map(|g| g.as_str().to_owned()),
             age_band: details.age_band.map(|a| a.as_str().to_owned()),
+            trafficking_type: details
+                .profile
+                .trafficking_type
+                .map(|t| t.as_str().to_owned()),
+            citizenship: details.profile.citizenship.map(|c| c.as_str().to_owned()),
+            referral_source: details
+                .profile
+                .referral_source
+                .map(|r| r.as_str().to_owned()),
             name_index: Some(indexer.name(indexed_name)),
             dob_index: p.date_of_birth.map(|d| indexer.date_of_birth(&d.iso())),
             alias_index: Some(other_names.join(" ")),
@@ -346,6 +370,7 @@ impl App {
             aliases: Vec::new(),
             gender: coded(row.gender.as_deref(), Gender::parse)?,
             age_band: coded(row.age_band.as_deref(), AgeBand::parse)?,
+            profile: profile_of(&row)?,
             safety: SafetyView::default(),
             created_at: row.created_at,
             restricted: row.restricted,
@@ -386,6 +411,7 @@ impl App {
             aliases,
             gender: coded(row.gender.as_deref(), Gender::parse)?,
             age_band: coded(row.age_band.as_deref(), AgeBand::parse)?,
+            profile: profile_of(&row)?,
             safety: open_safety(dek, row.id, row.safety.as_deref())?,
             created_at: row.created_at,
             restricted: row.restricted,

@@ -594,6 +594,7 @@ mod tests {
             safety: Default::default(),
             gender: None,
             age_band: None,
+            profile: domain::profile::Profile::default(),
         };
         let anas = app
             .create_client_as_operator(ana, new("Ada"))

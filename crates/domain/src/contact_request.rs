@@ -6,6 +6,7 @@ use crate::InvalidInput;
 use crate::client::{
     CodeWord, ContactDetails, NewClient, PersonalDetails, PreferredName, SafeContact, SafetyFlags,
 };
+use crate::profile::{Profile, ReferralSource};
 
 /// How long a request waits to be claimed before its details are destroyed.
 pub const EXPIRES_AFTER_DAYS: i64 = 30;
@@ -115,6 +116,11 @@ impl NewContactRequest {
             },
             gender: None,
             age_band: None,
+            // The public form asks the person to tell us how to reach *them*.
+            profile: Profile {
+                referral_source: Some(ReferralSource::SelfReferred),
+                ..Profile::default()
+            },
         })
     }
 }

@@ -22,6 +22,7 @@ pub mod outcome;
 pub mod partner;
 pub mod plan;
 pub mod policy;
+pub mod profile;
 pub mod referral;
 pub mod release;
 pub mod role;

@@ -56,7 +56,8 @@ async fn world(engine: Engine) -> World {
 
 fn new_client(name: &str) -> Value {
     json!({"preferred_name": name, "legal_name": format!("{name} Example"), "date_of_birth": "2004-02-29",
-           "contact": "Text after 6 pm", "languages": ["Spanish"], "gender": "woman"})
+           "contact": "Text after 6 pm", "languages": ["Spanish"], "gender": "woman",
+           "citizenship": "foreign-national"})
 }
 
 async fn send(
@@ -119,6 +120,11 @@ async fn a_case_manager_reads_back_exactly_what_was_recorded() {
         assert_eq!(client["date_of_birth"], "2004-02-29");
         assert_eq!(client["languages"], json!(["Spanish"]));
         assert_eq!(client["gender"], "woman");
+        assert_eq!(
+            (&client["citizenship"], &client["trafficking_type"]),
+            (&json!("foreign-national"), &Value::Null),
+            "a report dimension is kept as coded; one not sent is not recorded"
+        );
         assert_eq!(
             client["age_band"], "18-24",
             "derived from the date of birth"
@@ -1637,13 +1643,27 @@ async fn a_clients_details_change_and_every_change_is_kept() {
             &w,
             &w.manager,
             &w.client,
-            json!({"aliases": ["Ro", "La Güera"]}),
+            json!({"aliases": ["Ro", "La Güera"], "trafficking_type": "sex-and-labor",
+                   "referral_source": "hotline", "citizenship": "foreign-national"}),
         )
         .await;
         assert_eq!(
             body["changed"],
-            json!(["aliases"]),
-            "a list's order is the person's"
+            json!(["aliases", "trafficking_type", "referral_source"]),
+            "a list's order is the person's; a code sent as it was is no change"
+        );
+        let (_, rosa) = send(&w.t, Some(&w.manager), Method::GET, &read, None).await;
+        assert_eq!(
+            (
+                &rosa["trafficking_type"],
+                &rosa["citizenship"],
+                &rosa["referral_source"]
+            ),
+            (
+                &json!("sex-and-labor"),
+                &json!("foreign-national"),
+                &json!("hotline")
+            )
         );
         let (_, body) = edit(
             &w,
@@ -1658,6 +1678,11 @@ async fn a_clients_details_change_and_every_change_is_kept() {
         let listed = listed["changes"].as_array().unwrap();
         assert_eq!(listed.len(), 3);
         assert_eq!(listed[1]["changed_by"], "ana.manager");
+        assert_eq!(
+            listed[0]["before"],
+            json!({"aliases": ["La Güera", "Ro"], "trafficking_type": null,
+                   "referral_source": null})
+        );
         assert_eq!(
             listed[1]["before"],
             json!({"legal_name": "Rosa Example", "date_of_birth": "2004-02-29",
@@ -1724,6 +1749,9 @@ async fn an_edit_that_cannot_be_made_names_its_field_and_changes_nothing() {
             (json!({"date_of_birth": "2004-02-30"}), "date_of_birth"),
             (json!({"gender": "other"}), "gender"),
             (json!({"age_band": "old"}), "age_band"),
+            (json!({"trafficking_type": "both"}), "trafficking_type"),
+            (json!({"citizenship": "citizen"}), "citizenship"),
+            (json!({"referral_source": "police"}), "referral_source"),
             // A good field beside a bad one: neither is changed.
             (
                 json!({"contact": "New phone", "languages": ["x".repeat(51)]}),

@@ -50,6 +50,7 @@ macro_rules! embedded_migrations {
             (28, "service plans", "0028_service_plans"),
             (29, "closure and outcomes", "0029_closure_outcomes"),
             (30, "timeline indexes", "0030_timeline_indexes"),
+            (31, "report dimensions", "0031_report_dimensions"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {

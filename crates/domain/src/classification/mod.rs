@@ -11,8 +11,14 @@ pub enum Sensitivity {
     Operational,
     /// About staff, not clients: usernames, roles.
     Staff,
-    /// Coded facts about a client that a program may leave blank (gender, age band).
+    /// Coded facts about a client that a program may leave blank (a contact's method, a plan
+    /// step's status).
     Classified,
+    /// A coded, non-identifying fact a report counts (gender, age range, kind of trafficking,
+    /// citizenship, referral source, a service's type and day): in the clear, so that the
+    /// database can count it without opening any client's key. What a stolen database would then
+    /// show is set out in `docs/security.md`.
+    ReportDimension,
     /// A keyed hash that matches equal values without revealing them.
     BlindIndex,
     /// Personal data or narrative about a client: always encrypted.

@@ -5,6 +5,7 @@ use domain::client::{
     AgeBand, ContactDetails, Gender, Language, NewClient, PersonalDetails, PreferredName,
     SafetyFlags,
 };
+use domain::profile::Profile;
 use rand::Rng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -119,6 +120,54 @@ pub(super) fn person(rng: &mut StdRng, n: u32, today: Date) -> anyhow::Result<Pe
             .unwrap_or(&Gender::Woman),
         ),
         age_band: rng.gen_bool(0.3).then_some(AgeBand::PrefersNotToAnswer),
+        profile: profile(rng),
     };
     Ok(Person { client, adult_on })
+}
+
+/// What the demo's reports count, in proportions like those OVC's grantees report (most clients
+/// in sex trafficking, about one in five foreign nationals), with some left unrecorded.
+fn profile(rng: &mut impl Rng) -> Profile {
+    use domain::profile::{Citizenship as C, ReferralSource as R, TraffickingType as T};
+    fn pick<T: Copy>(rng: &mut impl Rng, weighted: &[(Option<T>, u32)]) -> Option<T> {
+        weighted
+            .choose_weighted(rng, |(_, w)| *w)
+            .map_or(None, |(v, _)| *v)
+    }
+    Profile {
+        trafficking_type: pick(
+            rng,
+            &[
+                (Some(T::Sex), 70),
+                (Some(T::Labor), 10),
+                (Some(T::SexAndLabor), 10),
+                (None, 10),
+            ],
+        ),
+        citizenship: pick(
+            rng,
+            &[
+                (Some(C::UsCitizen), 65),
+                (Some(C::LawfulPermanentResident), 5),
+                (Some(C::ForeignNational), 20),
+                (Some(C::PrefersNotToAnswer), 3),
+                (None, 7),
+            ],
+        ),
+        referral_source: pick(
+            rng,
+            &[
+                (Some(R::SelfReferred), 15),
+                (Some(R::CommunityProvider), 25),
+                (Some(R::Hotline), 10),
+                (Some(R::Outreach), 10),
+                (Some(R::LocalLawEnforcement), 15),
+                (Some(R::FederalLawEnforcement), 5),
+                (Some(R::HealthCare), 8),
+                (Some(R::ChildWelfare), 5),
+                (Some(R::FamilyOrFriend), 5),
+                (None, 2),
+            ],
+        ),
+    }
 }

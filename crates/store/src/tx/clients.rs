@@ -21,6 +21,9 @@ pub(super) fn client(row: &AnyRow) -> Result<ClientRow> {
         aliases: row.try_get("aliases")?,
         gender: row.try_get("gender")?,
         age_band: row.try_get("age_band")?,
+        trafficking_type: row.try_get("trafficking_type")?,
+        citizenship: row.try_get("citizenship")?,
+        referral_source: row.try_get("referral_source")?,
         name_index: row.try_get("name_index")?,
         dob_index: row.try_get("dob_index")?,
         safety: row.try_get("safety")?,
@@ -31,8 +34,8 @@ pub(super) fn client(row: &AnyRow) -> Result<ClientRow> {
 }
 
 pub(super) const CLIENT_COLUMNS: &str = "id, created_at, created_by, preferred_name, legal_name, date_of_birth, \
-     contact, languages, aliases, gender, age_band, name_index, dob_index, safety, alias_index, erased_at, \
-     restricted";
+     contact, languages, aliases, gender, age_band, trafficking_type, citizenship, referral_source, \
+     name_index, dob_index, safety, alias_index, erased_at, restricted";
 
 impl Tx {
     pub async fn insert_client(&mut self, row: &ClientRow) -> Result<()> {
@@ -141,7 +144,7 @@ impl Tx {
 
 /// The columns of a client's details (what intake writes and an edit replaces), in the order
 /// `bind_details` binds them.
-const DETAIL_COLUMNS: [&str; 11] = [
+const DETAIL_COLUMNS: [&str; 14] = [
     "preferred_name",
     "legal_name",
     "date_of_birth",
@@ -150,6 +153,9 @@ const DETAIL_COLUMNS: [&str; 11] = [
     "aliases",
     "gender",
     "age_band",
+    "trafficking_type",
+    "citizenship",
+    "referral_source",
     "name_index",
     "dob_index",
     "alias_index",
@@ -169,6 +175,9 @@ fn bind_details<'q>(
         .bind(details.aliases.clone())
         .bind(details.gender.clone())
         .bind(details.age_band.clone())
+        .bind(details.trafficking_type.clone())
+        .bind(details.citizenship.clone())
+        .bind(details.referral_source.clone())
         .bind(details.name_index.clone())
         .bind(details.dob_index.clone())
         .bind(details.alias_index.clone())

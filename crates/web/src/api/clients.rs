@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use domain::client::{AgeBand, DateOfBirth, Gender, NewClient, RawClient, RawEdit};
+use domain::profile::{Citizenship, RawProfile, ReferralSource, TraffickingType};
 use serde::{Deserialize, Serialize};
 
 use super::shape::{self, ClientPath, Created, OnClient, ReadErrors, WriteErrors, each};
@@ -29,6 +30,14 @@ pub(crate) struct ClientBody {
     gender: Option<String>,
     /// under-12, 12-14, 15-17, 18-24, 25-34, 35-44, 45-54, 55-plus, prefers-not-to-answer
     age_band: Option<String>,
+    /// sex, labor, sex-and-labor: the kind of trafficking, as the program understands it today
+    trafficking_type: Option<String>,
+    /// us-citizen, lawful-permanent-resident, foreign-national, prefers-not-to-answer
+    citizenship: Option<String>,
+    /// Who referred the person: self, family-or-friend, hotline, community-provider, outreach,
+    /// federal-law-enforcement, local-law-enforcement, health-care, school, child-welfare,
+    /// legal-services, faith-community, other
+    referral_source: Option<String>,
     /// What anyone must know before reaching out; shown at the top of the record.
     safety: Option<SafetyBody>,
 }
@@ -57,6 +66,11 @@ impl ClientBody {
             aliases: self.aliases.unwrap_or_default(),
             gender: self.gender,
             age_band: self.age_band,
+            profile: RawProfile {
+                trafficking_type: self.trafficking_type,
+                citizenship: self.citizenship,
+                referral_source: self.referral_source,
+            },
             safe_contact: safety.safe_contact,
             code_word: safety.code_word,
             do_not_contact: safety.do_not_contact,
@@ -101,6 +115,18 @@ pub(crate) struct EditBody {
     #[serde(default, deserialize_with = "sent")]
     #[schema(value_type = Option<String>)]
     age_band: Option<Option<String>>,
+    /// As for a new client, or `null` to clear.
+    #[serde(default, deserialize_with = "sent")]
+    #[schema(value_type = Option<String>)]
+    trafficking_type: Option<Option<String>>,
+    /// As for a new client, or `null` to clear.
+    #[serde(default, deserialize_with = "sent")]
+    #[schema(value_type = Option<String>)]
+    citizenship: Option<Option<String>>,
+    /// As for a new client, or `null` to clear.
+    #[serde(default, deserialize_with = "sent")]
+    #[schema(value_type = Option<String>)]
+    referral_source: Option<Option<String>>,
 }
 
 impl From<EditBody> for RawEdit {
@@ -114,6 +140,9 @@ impl From<EditBody> for RawEdit {
             languages: body.languages,
             gender: body.gender,
             age_band: body.age_band,
+            trafficking_type: body.trafficking_type,
+            citizenship: body.citizenship,
+            referral_source: body.referral_source,
         }
     }
 }
@@ -169,6 +198,9 @@ pub(crate) struct ClientResponse {
     aliases: Vec<String>,
     gender: Option<&'static str>,
     age_band: Option<&'static str>,
+    trafficking_type: Option<&'static str>,
+    citizenship: Option<&'static str>,
+    referral_source: Option<&'static str>,
     safety: SafetyBody,
     created_at: String,
 }
@@ -261,6 +293,9 @@ pub(crate) async fn read(on: OnClient) -> Result<Json<ClientResponse>, ApiError>
         aliases: view.aliases,
         gender: view.gender.map(Gender::as_str),
         age_band: view.age_band.map(AgeBand::as_str),
+        trafficking_type: view.profile.trafficking_type.map(TraffickingType::as_str),
+        citizenship: view.profile.citizenship.map(Citizenship::as_str),
+        referral_source: view.profile.referral_source.map(ReferralSource::as_str),
         safety: SafetyBody {
             safe_contact: view.safety.safe_contact,
             code_word: view.safety.code_word,

@@ -18,6 +18,7 @@ use domain::partner::{Area, MAX_OFFERS, PartnerName, SafeContact as PartnerConta
 use domain::plan::{
     GoalStatus, GoalWords, MAX_FIRST_STEPS, ReviewNote, StepOwner, StepStatus, StepWords,
 };
+use domain::profile::{Citizenship, ReferralSource, TraffickingType};
 use domain::referral::{ReferralNote, ReferralStatus};
 use domain::release::{
     Cosigner, Recipient, ReleaseMethod, SharePurpose, SharedPart, Withdrawal, Witness,
@@ -167,6 +168,21 @@ fn accepted(doc: &mut Value, today: time::Date) {
     client["date_of_birth"] = born(true);
     client["gender"] = coded(Gender::ALL.iter().map(|g| g.as_str()));
     client["age_band"] = coded(AgeBand::ALL.iter().map(|a| a.as_str()));
+    // The report dimensions (`domain::profile`) take the same codes at intake and in an edit.
+    let profile: [(&str, Vec<&'static str>); 3] = [
+        (
+            "trafficking_type",
+            TraffickingType::ALL.iter().map(|t| t.as_str()).collect(),
+        ),
+        (
+            "citizenship",
+            Citizenship::ALL.iter().map(|c| c.as_str()).collect(),
+        ),
+        (
+            "referral_source",
+            ReferralSource::ALL.iter().map(|r| r.as_str()).collect(),
+        ),
+    ];
     client["aliases"] = aliases.clone();
     // An edit takes the same values; a field left out (or null) stays as it is, and a blank
     // clears it, except the name used, which can be changed, not cleared.
@@ -182,6 +198,10 @@ fn accepted(doc: &mut Value, today: time::Date) {
     edit["date_of_birth"] = born(true);
     edit["gender"] = coded(Gender::ALL.iter().map(|g| g.as_str()));
     edit["age_band"] = coded(AgeBand::ALL.iter().map(|a| a.as_str()));
+    for (field, values) in profile {
+        schemas["ClientBody"]["properties"][field] = coded(values.iter().copied());
+        schemas["EditBody"]["properties"][field] = coded(values);
+    }
     let safety = &mut schemas["SafetyBody"]["properties"];
     safety["safe_contact"] = text(SafeContact::RULE, true);
     safety["code_word"] = text(CodeWord::RULE, true);

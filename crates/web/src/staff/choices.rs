@@ -124,3 +124,39 @@ pub(crate) fn labelled(choices: &[Choice], value: &str) -> &'static str {
         .find(|c| c.value == value)
         .map_or("", |c| c.label)
 }
+
+/// The report dimensions' answers (`domain::profile`), in the words the domain gives them.
+pub(crate) struct ProfileChoices {
+    pub(crate) trafficking_types: Vec<Choice>,
+    pub(crate) citizenships: Vec<Choice>,
+    pub(crate) referral_sources: Vec<Choice>,
+}
+
+impl ProfileChoices {
+    pub(crate) fn new() -> Self {
+        use domain::profile::{Citizenship, ReferralSource, TraffickingType};
+        Self {
+            trafficking_types: TraffickingType::ALL
+                .iter()
+                .map(|t| Choice {
+                    value: t.as_str(),
+                    label: t.label(),
+                })
+                .collect(),
+            citizenships: Citizenship::ALL
+                .iter()
+                .map(|c| Choice {
+                    value: c.as_str(),
+                    label: c.label(),
+                })
+                .collect(),
+            referral_sources: ReferralSource::ALL
+                .iter()
+                .map(|r| Choice {
+                    value: r.as_str(),
+                    label: r.label(),
+                })
+                .collect(),
+        }
+    }
+}

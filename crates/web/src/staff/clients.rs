@@ -13,10 +13,13 @@ use domain::ClientId;
 use domain::client::{DateOfBirth, RawClient, SafetyFlags};
 use domain::note::{NewNote, NoteKind, NoteText};
 use domain::policy::Action;
+use domain::profile::RawProfile;
 use serde::Deserialize;
 
 use super::caseload::{Line, lines};
-use super::choices::{AGE_BANDS, CONTACT_METHODS, Choice, GENDERS, SERVICE_MODES, labelled};
+use super::choices::{
+    AGE_BANDS, CONTACT_METHODS, Choice, GENDERS, ProfileChoices, SERVICE_MODES, labelled,
+};
 use super::contacts::{self, ContactFields};
 use super::details::{comma_list, line_list};
 use super::history::{self, History};
@@ -348,6 +351,12 @@ pub(crate) struct IntakeForm {
     #[serde(default)]
     age_band: String,
     #[serde(default)]
+    trafficking_type: String,
+    #[serde(default)]
+    citizenship: String,
+    #[serde(default)]
+    referral_source: String,
+    #[serde(default)]
     safe_contact: String,
     #[serde(default)]
     code_word: String,
@@ -370,6 +379,11 @@ impl IntakeForm {
             aliases: line_list(&self.aliases),
             gender: text(&self.gender),
             age_band: text(&self.age_band),
+            profile: RawProfile {
+                trafficking_type: text(&self.trafficking_type),
+                citizenship: text(&self.citizenship),
+                referral_source: text(&self.referral_source),
+            },
             safe_contact: text(&self.safe_contact),
             code_word: text(&self.code_word),
             do_not_contact: text(&self.do_not_contact),
@@ -384,6 +398,7 @@ struct IntakePage<'a> {
     form: &'a IntakeForm,
     genders: &'a [Choice],
     age_bands: &'a [Choice],
+    profile_choices: ProfileChoices,
     problem: Option<String>,
     duplicates: Vec<Duplicate>,
 }
@@ -425,6 +440,7 @@ fn intake_page(
             form,
             genders: GENDERS,
             age_bands: AGE_BANDS,
+            profile_choices: ProfileChoices::new(),
             problem,
             duplicates,
         },

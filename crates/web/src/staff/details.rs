@@ -10,9 +10,10 @@ use axum::routing::get;
 use domain::ClientId;
 use domain::client::{DetailField, RawEdit};
 use domain::policy::Action;
+use domain::profile::{Citizenship, ReferralSource, TraffickingType};
 use serde::Deserialize;
 
-use super::choices::{AGE_BANDS, Choice, GENDERS};
+use super::choices::{AGE_BANDS, Choice, GENDERS, ProfileChoices};
 use super::links;
 use super::on_client::OnClient;
 use super::page::{self, Chrome, Place, RecordId, render, when};
@@ -43,6 +44,12 @@ pub(crate) struct DetailsForm {
     pub gender: String,
     #[serde(default)]
     pub age_band: String,
+    #[serde(default)]
+    pub trafficking_type: String,
+    #[serde(default)]
+    pub citizenship: String,
+    #[serde(default)]
+    pub referral_source: String,
 }
 
 /// The languages box: names separated by commas, blanks left out.
@@ -66,6 +73,7 @@ fn listed<'a>(items: impl Iterator<Item = &'a str>) -> Vec<String> {
 impl DetailsForm {
     /// What the record holds, in the boxes.
     fn of(client: &app::ClientView) -> Self {
+        let code = |v: Option<&str>| v.unwrap_or_default().to_owned();
         Self {
             preferred_name: client.preferred_name.clone(),
             legal_name: client.legal_name.clone().unwrap_or_default(),
@@ -81,6 +89,9 @@ impl DetailsForm {
                 .age_band
                 .map(|a| a.as_str().to_owned())
                 .unwrap_or_default(),
+            trafficking_type: code(client.profile.trafficking_type.map(|t| t.as_str())),
+            citizenship: code(client.profile.citizenship.map(|c| c.as_str())),
+            referral_source: code(client.profile.referral_source.map(|r| r.as_str())),
         }
     }
 
@@ -102,6 +113,9 @@ impl DetailsForm {
             languages: Some(comma_list(&self.languages)),
             gender: text(&self.gender),
             age_band,
+            trafficking_type: text(&self.trafficking_type),
+            citizenship: text(&self.citizenship),
+            referral_source: text(&self.referral_source),
         }
     }
 }
@@ -144,6 +158,15 @@ fn shown(field: DetailField, value: &serde_json::Value) -> String {
     let label = |code: &str| match field {
         DetailField::Gender => super::choices::labelled(GENDERS, code).to_owned(),
         DetailField::AgeBand => super::choices::labelled(AGE_BANDS, code).to_owned(),
+        DetailField::TraffickingType => {
+            TraffickingType::parse(code).map_or(code.to_owned(), |v| v.label().to_owned())
+        }
+        DetailField::Citizenship => {
+            Citizenship::parse(code).map_or(code.to_owned(), |v| v.label().to_owned())
+        }
+        DetailField::ReferralSource => {
+            ReferralSource::parse(code).map_or(code.to_owned(), |v| v.label().to_owned())
+        }
         _ => code.to_owned(),
     };
     match value {
@@ -168,6 +191,7 @@ struct DetailsPage<'a> {
     form: Option<&'a DetailsForm>,
     genders: &'static [Choice],
     age_bands: &'static [Choice],
+    profile_choices: ProfileChoices,
     history: Vec<ChangeLine>,
     problem: Option<String>,
 }
@@ -204,6 +228,7 @@ async fn details_page(
             form,
             genders: GENDERS,
             age_bands: AGE_BANDS,
+            profile_choices: ProfileChoices::new(),
             history: change_lines(signed_in, changes),
             problem,
         },
