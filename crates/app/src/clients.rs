@@ -411,7 +411,7 @@ impl App {
             aliases,
             gender: coded(row.gender.as_deref(), Gender::parse)?,
             age_band: coded(row.age_band.as_deref(), AgeBand::parse)?,
-            profile: profile_of(&row)?,
+            profile: profile_of(row)?,
             safety: open_safety(dek, row.id, row.safety.as_deref())?,
             created_at: row.created_at,
             restricted: row.restricted,
