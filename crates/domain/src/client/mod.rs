@@ -222,7 +222,44 @@ coded_field!(
     }
 );
 
+impl Gender {
+    pub fn label(self) -> &'static str {
+        match self {
+            Gender::Woman => "Woman",
+            Gender::Man => "Man",
+            Gender::Transgender => "Transgender",
+            Gender::NonBinary => "Non-binary",
+            Gender::Questioning => "Questioning",
+            Gender::DifferentIdentity => "A different identity",
+            Gender::PrefersNotToAnswer => "Prefers not to answer",
+        }
+    }
+}
+
 impl AgeBand {
+    pub fn label(self) -> &'static str {
+        match self {
+            AgeBand::Under12 => "Under 12",
+            AgeBand::From12To14 => "12 to 14",
+            AgeBand::From15To17 => "15 to 17",
+            AgeBand::From18To24 => "18 to 24",
+            AgeBand::From25To34 => "25 to 34",
+            AgeBand::From35To44 => "35 to 44",
+            AgeBand::From45To54 => "45 to 54",
+            AgeBand::From55 => "55 or older",
+            AgeBand::PrefersNotToAnswer => "Prefers not to answer",
+        }
+    }
+
+    /// Whether the band is of someone under 18; `None` when the person preferred not to say.
+    pub fn is_minor(self) -> Option<bool> {
+        match self {
+            AgeBand::Under12 | AgeBand::From12To14 | AgeBand::From15To17 => Some(true),
+            AgeBand::PrefersNotToAnswer => None,
+            _ => Some(false),
+        }
+    }
+
     /// The band a person of `years` falls in.
     pub fn for_age(years: i32) -> Self {
         match years {

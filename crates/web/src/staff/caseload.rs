@@ -12,7 +12,7 @@ use domain::caseload::{AgeFilter, CaseFilter, CaseloadOrder, NameQuery};
 use domain::policy::Action;
 use serde::Deserialize;
 
-use super::choices::{AGE_BANDS, Choice, labelled};
+use super::choices::Choice;
 use super::links;
 use super::page::{self, Chrome, Place, render};
 use super::paging::Paging;
@@ -63,7 +63,7 @@ pub(crate) fn lines(signed_in: &SignedIn, clients: Vec<app::ClientSummary>) -> V
                 (None, Some(domain::client::AgeBand::PrefersNotToAnswer)) => {
                     "Age not shared".to_owned()
                 }
-                (None, Some(band)) => format!("Age {}", labelled(AGE_BANDS, band.as_str())),
+                (None, Some(band)) => format!("Age {}", band.label()),
                 (None, None) => String::new(),
             },
             cases: match c.open_cases {

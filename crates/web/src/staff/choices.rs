@@ -1,81 +1,36 @@
 //! The coded answers the staff pages offer, each with its words: a value is never shown as its
 //! code ("prefers-not-to-answer").
 
+use domain::client::{AgeBand, Gender};
+use domain::profile::{Citizenship, ReferralSource, TraffickingType};
+
 /// One answer a select offers: its code and its words.
 pub(crate) struct Choice {
     pub(crate) value: &'static str,
     pub(crate) label: &'static str,
 }
 
-pub(crate) const GENDERS: &[Choice] = &[
-    Choice {
-        value: "woman",
-        label: "Woman",
-    },
-    Choice {
-        value: "man",
-        label: "Man",
-    },
-    Choice {
-        value: "transgender",
-        label: "Transgender",
-    },
-    Choice {
-        value: "non-binary",
-        label: "Non-binary",
-    },
-    Choice {
-        value: "questioning",
-        label: "Questioning",
-    },
-    Choice {
-        value: "different-identity",
-        label: "A different identity",
-    },
-    Choice {
-        value: "prefers-not-to-answer",
-        label: "Prefers not to answer",
-    },
-];
+/// The answers of a coded list, each in the words the domain gives it.
+fn from_domain<T: Copy>(
+    all: &[T],
+    value: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|&v| Choice {
+            value: value(v),
+            label: label(v),
+        })
+        .collect()
+}
 
-pub(crate) const AGE_BANDS: &[Choice] = &[
-    Choice {
-        value: "under-12",
-        label: "Under 12",
-    },
-    Choice {
-        value: "12-14",
-        label: "12 to 14",
-    },
-    Choice {
-        value: "15-17",
-        label: "15 to 17",
-    },
-    Choice {
-        value: "18-24",
-        label: "18 to 24",
-    },
-    Choice {
-        value: "25-34",
-        label: "25 to 34",
-    },
-    Choice {
-        value: "35-44",
-        label: "35 to 44",
-    },
-    Choice {
-        value: "45-54",
-        label: "45 to 54",
-    },
-    Choice {
-        value: "55-plus",
-        label: "55 or older",
-    },
-    Choice {
-        value: "prefers-not-to-answer",
-        label: "Prefers not to answer",
-    },
-];
+pub(crate) fn genders() -> Vec<Choice> {
+    from_domain(Gender::ALL, Gender::as_str, Gender::label)
+}
+
+pub(crate) fn age_bands() -> Vec<Choice> {
+    from_domain(AgeBand::ALL, AgeBand::as_str, AgeBand::label)
+}
 
 /// How a contact was made (`domain::contact::ContactMethod`).
 pub(crate) const CONTACT_METHODS: &[Choice] = &[
@@ -134,29 +89,18 @@ pub(crate) struct ProfileChoices {
 
 impl ProfileChoices {
     pub(crate) fn new() -> Self {
-        use domain::profile::{Citizenship, ReferralSource, TraffickingType};
         Self {
-            trafficking_types: TraffickingType::ALL
-                .iter()
-                .map(|t| Choice {
-                    value: t.as_str(),
-                    label: t.label(),
-                })
-                .collect(),
-            citizenships: Citizenship::ALL
-                .iter()
-                .map(|c| Choice {
-                    value: c.as_str(),
-                    label: c.label(),
-                })
-                .collect(),
-            referral_sources: ReferralSource::ALL
-                .iter()
-                .map(|r| Choice {
-                    value: r.as_str(),
-                    label: r.label(),
-                })
-                .collect(),
+            trafficking_types: from_domain(
+                TraffickingType::ALL,
+                TraffickingType::as_str,
+                TraffickingType::label,
+            ),
+            citizenships: from_domain(Citizenship::ALL, Citizenship::as_str, Citizenship::label),
+            referral_sources: from_domain(
+                ReferralSource::ALL,
+                ReferralSource::as_str,
+                ReferralSource::label,
+            ),
         }
     }
 }

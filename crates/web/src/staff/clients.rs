@@ -10,16 +10,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::ClientId;
-use domain::client::{DateOfBirth, RawClient, SafetyFlags};
+use domain::client::{AgeBand, DateOfBirth, Gender, RawClient, SafetyFlags};
 use domain::note::{NewNote, NoteKind, NoteText};
 use domain::policy::Action;
 use domain::profile::RawProfile;
 use serde::Deserialize;
 
 use super::caseload::{Line, lines};
-use super::choices::{
-    AGE_BANDS, CONTACT_METHODS, Choice, GENDERS, ProfileChoices, SERVICE_MODES, labelled,
-};
+use super::choices::{CONTACT_METHODS, Choice, ProfileChoices, SERVICE_MODES, age_bands, genders};
 use super::contacts::{self, ContactFields};
 use super::details::{comma_list, line_list};
 use super::history::{self, History};
@@ -201,10 +199,8 @@ pub(crate) async fn client_page(
             may_refer: may(Action::WriteReferral),
             plan_href: may(Action::ReadPlan).then(|| links::of_client(links::PLAN, id)),
             may_plan: may(Action::WritePlan),
-            gender: client.gender.map_or("", |g| labelled(GENDERS, g.as_str())),
-            age_band: client
-                .age_band
-                .map_or("", |a| labelled(AGE_BANDS, a.as_str())),
+            gender: client.gender.map_or("", Gender::label),
+            age_band: client.age_band.map_or("", AgeBand::label),
             history: history::history(id, &client.preferred_name, zone, timeline, &query),
             contact_form,
             contact_methods: CONTACT_METHODS,
@@ -396,8 +392,8 @@ impl IntakeForm {
 struct IntakePage<'a> {
     chrome: Option<Chrome>,
     form: &'a IntakeForm,
-    genders: &'a [Choice],
-    age_bands: &'a [Choice],
+    genders: Vec<Choice>,
+    age_bands: Vec<Choice>,
     profile_choices: ProfileChoices,
     problem: Option<String>,
     duplicates: Vec<Duplicate>,
@@ -438,8 +434,8 @@ fn intake_page(
         &IntakePage {
             chrome: Some(signed_in.chrome(Place::NewClient)),
             form,
-            genders: GENDERS,
-            age_bands: AGE_BANDS,
+            genders: genders(),
+            age_bands: age_bands(),
             profile_choices: ProfileChoices::new(),
             problem,
             duplicates,

@@ -8,12 +8,12 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use domain::ClientId;
-use domain::client::{DetailField, RawEdit};
+use domain::client::{AgeBand, DetailField, Gender, RawEdit};
 use domain::policy::Action;
 use domain::profile::{Citizenship, ReferralSource, TraffickingType};
 use serde::Deserialize;
 
-use super::choices::{AGE_BANDS, Choice, GENDERS, ProfileChoices};
+use super::choices::{Choice, ProfileChoices, age_bands, genders};
 use super::links;
 use super::on_client::OnClient;
 use super::page::{self, Chrome, Place, RecordId, render, when};
@@ -156,8 +156,12 @@ fn change_lines(signed_in: &SignedIn, changes: Vec<app::ClientChangeView>) -> Ve
 fn shown(field: DetailField, value: &serde_json::Value) -> String {
     use serde_json::Value;
     let label = |code: &str| match field {
-        DetailField::Gender => super::choices::labelled(GENDERS, code).to_owned(),
-        DetailField::AgeBand => super::choices::labelled(AGE_BANDS, code).to_owned(),
+        DetailField::Gender => {
+            Gender::parse(code).map_or(code.to_owned(), |v| v.label().to_owned())
+        }
+        DetailField::AgeBand => {
+            AgeBand::parse(code).map_or(code.to_owned(), |v| v.label().to_owned())
+        }
         DetailField::TraffickingType => {
             TraffickingType::parse(code).map_or(code.to_owned(), |v| v.label().to_owned())
         }
@@ -189,8 +193,8 @@ struct DetailsPage<'a> {
     back: String,
     /// The form, for someone who may change the details.
     form: Option<&'a DetailsForm>,
-    genders: &'static [Choice],
-    age_bands: &'static [Choice],
+    genders: Vec<Choice>,
+    age_bands: Vec<Choice>,
     profile_choices: ProfileChoices,
     history: Vec<ChangeLine>,
     problem: Option<String>,
@@ -226,8 +230,8 @@ async fn details_page(
             action: links::of_client(links::DETAILS, id),
             back: links::client(id),
             form,
-            genders: GENDERS,
-            age_bands: AGE_BANDS,
+            genders: genders(),
+            age_bands: age_bands(),
             profile_choices: ProfileChoices::new(),
             history: change_lines(signed_in, changes),
             problem,
