@@ -6,9 +6,11 @@
 
 #[cfg(test)]
 mod linear;
+pub mod output;
 pub mod release;
 mod suppress;
 pub mod table;
 
+pub use output::{Report, ReportError, XlsxError, to_csv, to_json, to_xlsx};
 pub use release::{Mode, Released, Shown, Totals, UnknownMode, release};
 pub use table::{Table, TableError};

@@ -161,11 +161,7 @@ pub(crate) fn is_bridge(hidden: &[Vec<bool>], skip: Member) -> bool {
 }
 
 /// The nodes next to `node` in the complete bipartite graph, with the member joining them.
-fn neighbours(
-    height: usize,
-    width: usize,
-    node: usize,
-) -> impl Iterator<Item = (usize, Member)> {
+fn neighbours(height: usize, width: usize, node: usize) -> impl Iterator<Item = (usize, Member)> {
     let (rows, columns) = if node < height {
         (node..node + 1, 0..width)
     } else {
