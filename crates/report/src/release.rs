@@ -159,6 +159,10 @@ impl Released {
 }
 
 /// Releases `table` in `mode`.
+///
+/// In public mode the totals are protected like the cells: a total of 1..=10 is hidden, and so
+/// is any total that would give a hidden cell away. A one-row table's column totals repeat its
+/// cells (and a one-column table's row totals), so they are shown or hidden alike.
 pub fn release(table: &Table, mode: Mode) -> Released {
     let grid = grid(table);
     let hidden = match mode {
