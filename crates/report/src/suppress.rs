@@ -48,6 +48,9 @@ use std::collections::BinaryHeap;
 /// Values 1..THRESHOLD are small; 0 is not.
 pub(crate) const THRESHOLD: u64 = 11;
 
+/// CalHHS: hidden values that are all this small pin each other down too tightly.
+const WEAK: u64 = 3;
+
 /// Whether `n` is a small count, 1..=10, which may not be shown in public.
 pub(crate) fn is_small(n: u64) -> bool {
     (1..THRESHOLD).contains(&n)
@@ -108,9 +111,10 @@ pub(crate) fn too_weak(grid: &[Vec<u64>], hidden: &[Vec<bool>], line: &[Member])
         .filter(|&&(i, j)| hidden[i][j])
         .map(|&(i, j)| grid[i][j])
         .collect();
-    // Hidden values are all ≤ total ≤ u64::MAX, but a line of them may sum past it.
+    // A line's members sum to twice its total, which may pass u64::MAX.
     let sum: u128 = values.iter().map(|&n| u128::from(n)).sum();
-    !values.is_empty() && (values.len() == 1 || values.iter().all(|&n| n <= 3) || sum < 11)
+    !values.is_empty()
+        && (values.len() == 1 || values.iter().all(|&n| n <= WEAK) || sum < u128::from(THRESHOLD))
 }
 
 fn weakest_visible(grid: &[Vec<u64>], hidden: &[Vec<bool>], line: &[Member]) -> Option<Member> {
