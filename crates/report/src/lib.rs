@@ -6,8 +6,11 @@
 
 #[cfg(test)]
 mod linear;
+pub mod measures;
 pub mod output;
+pub mod period;
 pub mod release;
+pub mod served;
 mod suppress;
 pub mod table;
 

@@ -1,0 +1,173 @@
+//! VOCA victim-assistance measures, as state pass-through funders (Cal OES among them) collect
+//! them (`research/reporting.md` §1.4): a person is *new* once a federal fiscal year, in the
+//! first period they receive services, and *continuing* after; demographics are of new victims
+//! only, each block adding up to them; services are people per type, unduplicated within a type.
+
+use domain::client::{AgeBand, Gender};
+use domain::profile::TraffickingType;
+use domain::service::ServiceCategory;
+
+use super::{Axis, crosstab, per_service_group};
+use crate::period::Period;
+use crate::served::Served;
+use crate::table::{Table, TableError};
+
+const NEW: &str = "New: their first service of the federal fiscal year (from 1 October) was \
+                   recorded in the period; a person is new once a year.";
+
+pub(super) fn tables(period: Period, served: &[Served]) -> Result<Vec<Table>, TableError> {
+    let is_new = |s: &Served| s.first_service_in_year >= period.from();
+    let new_or_continuing = || Axis::new(["New", "Continuing"], move |s| usize::from(!is_new(s)));
+    let voca_kinds = || {
+        ServiceCategory::ALL
+            .iter()
+            .filter(|&&c| c != ServiceCategory::Other)
+    };
+    Ok(vec![
+        crosstab(
+            "Victims served",
+            &format!(
+                "Each person with a service of any type recorded in the period, once. {NEW} \
+                 Continuing: served earlier in the same fiscal year."
+            ),
+            new_or_continuing(),
+            Axis::single("Individuals"),
+            served,
+            |_| true,
+        )?,
+        crosstab(
+            "New victims, by age",
+            &format!(
+                "New victims only, once each, by the age range recorded at intake. {NEW} Our \
+                 ranges 12 to 14 and 55 or older each span two of VOCA's, and are counted in rows \
+                 of their own rather than guessed. Not reported: the person preferred not to say. \
+                 Not tracked: no age was recorded."
+            ),
+            age(),
+            Axis::single("New victims"),
+            served,
+            is_new,
+        )?,
+        crosstab(
+            "New victims, by gender",
+            &format!(
+                "New victims only, once each. {NEW} Other: transgender, non-binary, questioning \
+                 or a different identity. Not reported: the person preferred not to say. Not \
+                 tracked: not recorded."
+            ),
+            gender(),
+            Axis::single("New victims"),
+            served,
+            is_new,
+        )?,
+        crosstab(
+            "New victims, by victimization type",
+            &format!(
+                "New victims only, once each. {NEW} VOCA's \"Human Trafficking: Sex\" is the first \
+                 row plus the third; \"Human Trafficking: Labor\" the second plus the third; the \
+                 third row is also their count of multiple victimizations."
+            ),
+            victimization(),
+            Axis::single("New victims"),
+            served,
+            is_new,
+        )?,
+        per_service_group(
+            "Victims receiving each service",
+            "All victims served in the period, new and continuing: people with at least one \
+             service of the type recorded in it, each once a type (VOCA's subcategories A1 to \
+             E11).",
+            voca_kinds()
+                .flat_map(|&c| {
+                    domain::service::SERVICE_TYPES
+                        .iter()
+                        .filter(move |t| t.category == c)
+                        .map(|t| format!("{} {}", t.code, t.label))
+                })
+                .collect(),
+            |kind| {
+                domain::service::SERVICE_TYPES
+                    .iter()
+                    .filter(|t| t.category != ServiceCategory::Other)
+                    .position(|t| t.code == kind.code)
+            },
+            new_or_continuing(),
+            served,
+        )?,
+        per_service_group(
+            "Victims receiving each category of service",
+            "All victims served in the period, new and continuing: people with at least one \
+             service of the category recorded in it, each once a category (VOCA's A to E).",
+            voca_kinds()
+                .map(|c| format!("{} {}", c.letter(), c.label()))
+                .collect(),
+            |kind| voca_kinds().position(|&c| c == kind.category),
+            new_or_continuing(),
+            served,
+        )?,
+    ])
+}
+
+fn age<'a>() -> Axis<'a> {
+    Axis::new(
+        [
+            "0-12",
+            "13-17",
+            "18-24",
+            "25-59",
+            "60 and older",
+            "Not reported",
+            "Not tracked",
+            "Recorded as 12 to 14 (spans 0-12 and 13-17)",
+            "Recorded as 55 or older (spans 25-59 and 60 and older)",
+        ],
+        |s| match s.age_band {
+            Some(AgeBand::Under12) => 0,
+            Some(AgeBand::From15To17) => 1,
+            Some(AgeBand::From18To24) => 2,
+            Some(AgeBand::From25To34 | AgeBand::From35To44 | AgeBand::From45To54) => 3,
+            Some(AgeBand::PrefersNotToAnswer) => 5,
+            None => 6,
+            Some(AgeBand::From12To14) => 7,
+            Some(AgeBand::From55) => 8,
+        },
+    )
+}
+
+fn gender<'a>() -> Axis<'a> {
+    Axis::new(
+        ["Male", "Female", "Other", "Not reported", "Not tracked"],
+        |s| match s.gender {
+            Some(Gender::Man) => 0,
+            Some(Gender::Woman) => 1,
+            Some(
+                Gender::Transgender
+                | Gender::NonBinary
+                | Gender::Questioning
+                | Gender::DifferentIdentity,
+            ) => 2,
+            Some(Gender::PrefersNotToAnswer) => 3,
+            None => 4,
+        },
+    )
+}
+
+fn victimization<'a>() -> Axis<'a> {
+    Axis::new(
+        [
+            "Human trafficking: sex only",
+            "Human trafficking: labor only",
+            "Human trafficking: sex and labor",
+            "Kind of trafficking not recorded",
+        ],
+        |s| match s.profile.trafficking_type {
+            Some(TraffickingType::Sex) => 0,
+            Some(TraffickingType::Labor) => 1,
+            Some(TraffickingType::SexAndLabor) => 2,
+            None => 3,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,58 @@
+//! The people a report counts: each client served in the period, with the coded facts the counting
+//! rules need and nothing else (no name, no id). A client is *served* in a period when a service
+//! was recorded for them on a day in it; that is the unit OVC and VOCA count ("clients served",
+//! "individuals receiving services").
+
+use domain::client::{AgeBand, Gender};
+use domain::profile::Profile;
+use domain::service::{SERVICE_TYPES, ServiceCode, ServiceType};
+use time::Date;
+
+/// The types of service a person received in the period, as a set over `SERVICE_TYPES`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct ServiceSet(u64);
+
+impl ServiceSet {
+    /// The bit that stands for `code` in a set: its place in `SERVICE_TYPES` (fewer than 64).
+    pub fn bit(code: ServiceCode) -> u64 {
+        SERVICE_TYPES
+            .iter()
+            .position(|kind| kind.code == code.as_str())
+            .map_or(0, |place| 1 << place)
+    }
+
+    /// The set a store's mask stands for (bits past the list are ignored).
+    pub fn from_bits(bits: u64) -> ServiceSet {
+        ServiceSet(bits)
+    }
+
+    pub fn with(self, code: ServiceCode) -> ServiceSet {
+        ServiceSet(self.0 | Self::bit(code))
+    }
+
+    /// Each type in the set, in the order of `SERVICE_TYPES`.
+    pub fn types(self) -> impl Iterator<Item = &'static ServiceType> {
+        SERVICE_TYPES
+            .iter()
+            .enumerate()
+            .filter(move |(place, _)| self.0 & (1 << place) != 0)
+            .map(|(_, kind)| kind)
+    }
+}
+
+/// One client served in the period, or `people` clients who share exactly these facts (a store
+/// may count alike people together; the rules count each as `people`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Served {
+    pub gender: Option<Gender>,
+    /// At intake.
+    pub age_band: Option<AgeBand>,
+    pub profile: Profile,
+    /// The first day a service was ever recorded for them: the day they became a client.
+    pub first_service: Date,
+    /// Their first service in the federal fiscal year the period starts in.
+    pub first_service_in_year: Date,
+    /// Every type of service they received in the period.
+    pub services: ServiceSet,
+    pub people: u64,
+}
