@@ -29,6 +29,7 @@ mod programs;
 mod record;
 mod referrals;
 mod releases;
+pub mod reports;
 mod safety;
 pub mod screenings;
 mod seal;

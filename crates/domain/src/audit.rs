@@ -148,6 +148,10 @@ pub enum AuditAction {
     FollowUpWithdraw,
     DueList,
     TimelineRead,
+    /// A report produced (its name the target).
+    ReportExport,
+    /// An exact report's small cells acknowledged by a named member of staff.
+    ReportSignOff,
 }
 
 impl AuditAction {
@@ -260,6 +264,8 @@ impl AuditAction {
             AuditAction::FollowUpWithdraw => "follow-up.withdraw",
             AuditAction::DueList => "case.due-list",
             AuditAction::TimelineRead => "client.timeline-read",
+            AuditAction::ReportExport => "report.export",
+            AuditAction::ReportSignOff => "report.sign-off",
         }
     }
 }
@@ -287,6 +293,11 @@ pub const DESCRIBED: &[(&str, &str)] = &[
         "read the record's timeline: notes, contacts, services and the rest",
     ),
     ("client.access-log-read", "looked at who opened the record"),
+    ("report.export", "produced a report"),
+    (
+        "report.sign-off",
+        "signed off an exact report with small numbers in it",
+    ),
     ("client.duplicate-check", "looked for duplicates"),
     ("note.create", "added a note"),
     ("note.list", "read the notes"),

@@ -185,6 +185,9 @@ pub enum Command {
         #[arg(long)]
         no_verify: bool,
     },
+    /// Funder reports: `report list` names them; `report NAME --from --to --mode --format`
+    /// produces one (an exact one signed off by a named member of staff), audited.
+    Report(ReportArgs),
     /// Screening instruments shipped with Safe Harbor.
     Instruments {
         #[command(subcommand)]
@@ -306,6 +309,50 @@ pub struct Listen {
     /// Set it only behind a proxy that sets it: otherwise visitors could choose their own.
     #[arg(long, env = "SAFEHARBOR_CLIENT_ADDRESS_HEADER")]
     pub client_address_header: Option<web::HeaderName>,
+}
+
+/// A funder report to produce (contract: DESIGN.md).
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// `list` to name the reports, or the name of the one to produce.
+    pub name: String,
+    #[command(flatten)]
+    pub storage: Storage,
+    /// The period's first day, YYYY-MM-DD.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<String>,
+    /// The period's last day, YYYY-MM-DD (included).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: Option<String>,
+    /// A federal fiscal quarter instead of --from and --to: FY2027-Q1 is October to December
+    /// 2026.
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub quarter: Option<String>,
+    /// exact (for a funder: every number, small ones flagged, signed off) or public (every
+    /// number from 1 to 10 hidden, and whatever would give one away).
+    #[arg(long, value_enum)]
+    pub mode: Option<ReportMode>,
+    /// The username of the member of staff who signs an exact report off.
+    #[arg(long, value_name = "USERNAME")]
+    pub signed_off_by: Option<String>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+    pub format: ReportFormat,
+    /// Where to write it (default: standard output; XLSX needs a file).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportMode {
+    Public,
+    Exact,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Json,
+    Csv,
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -34,6 +34,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             rules,
             clients,
         } => run_demo(&listen, (times, rules), clients).await,
+        Command::Report(args) => crate::reports::run(args).await,
         Command::Generate {
             storage,
             times,

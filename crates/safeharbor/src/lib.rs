@@ -9,6 +9,7 @@ pub mod instance;
 pub mod key_epochs;
 pub mod logging;
 pub mod progress;
+pub mod reports;
 pub mod screening;
 pub mod sealed;
 pub mod upgrade;

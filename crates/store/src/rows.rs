@@ -710,3 +710,19 @@ impl AuditRow {
         )
     }
 }
+
+/// People served in a report's period who are alike in everything a report counts
+/// (`Reads::served`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServedRow {
+    pub gender: Option<String>,
+    pub age_band: Option<String>,
+    pub trafficking_type: Option<String>,
+    pub citizenship: Option<String>,
+    pub referral_source: Option<String>,
+    /// The types of service they received in the period, as a sum of distinct bits.
+    pub mask: i64,
+    pub first_service: String,
+    pub first_in_year: String,
+    pub people: i64,
+}

@@ -29,6 +29,7 @@ mod outcomes;
 mod plans;
 mod programs;
 mod referrals;
+mod reports;
 pub use caseload::Caseload;
 mod screening;
 mod services;

@@ -1,0 +1,368 @@
+//! Funder reports over real records on both engines: the people served are read from the report
+//! dimensions alone, counted by the rules of `report::measures`, released exact (signed off) or
+//! public (small numbers hidden), and every report produced is audited.
+
+// Test code: a failed step should stop the test with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use app::reports::{ReportRefused, ReportRequest};
+use common::{TestApp, engines};
+use domain::Role;
+use domain::client::RawClient;
+use domain::profile::RawProfile;
+use domain::service::RawService;
+use report::measures::Measure;
+use report::period::Period;
+use report::{Mode, Report, Shown};
+
+/// Records a client of `kind` of trafficking and a service of `code` for them today.
+async fn served_today(t: &TestApp, by: &app::Caller, kind: &str, code: &str) -> domain::ClientId {
+    let raw = RawClient {
+        preferred_name: "Someone".into(),
+        age_band: Some("18-24".into()),
+        profile: RawProfile {
+            trafficking_type: Some(kind.into()),
+            ..RawProfile::default()
+        },
+        ..RawClient::default()
+    };
+    let id = t.recorded(by, raw).await;
+    serve(t, by, id, code).await;
+    id
+}
+
+async fn serve(t: &TestApp, by: &app::Caller, client: domain::ClientId, code: &str) {
+    let service = RawService {
+        delivered_on: t.app.now().date(),
+        code,
+        mode: "in-person",
+        minutes: None,
+        units: None,
+        note: None,
+    }
+    .parse(t.app.now())
+    .unwrap();
+    t.app
+        .record_service(by, client, service, app::Purpose::CaseWork)
+        .await
+        .unwrap();
+}
+
+fn request(period: Period, mode: Mode, signer: Option<&str>) -> ReportRequest {
+    ReportRequest {
+        measure: Measure::Ovc,
+        period,
+        mode,
+        signed_off_by: signer.map(str::to_owned),
+    }
+}
+
+/// The first table's cells, as released.
+fn served_table(report: &Report) -> Vec<Vec<Shown>> {
+    report.tables()[0].cells().to_vec()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_counts_the_people_served_and_is_audited_and_signed_off() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let worker = t.persona("rita.worker", Role::CaseManager).await.caller;
+        t.persona("sam.supervisor", Role::Supervisor).await;
+        // Three people first served two months ago, and served again now: continuing.
+        let mut earlier = Vec::new();
+        for _ in 0..3 {
+            earlier.push(served_today(&t, &worker, "labor", "A3").await);
+        }
+        t.clock.advance_days(60);
+        for id in &earlier {
+            serve(&t, &worker, *id, "C4").await;
+        }
+        // Twelve people first served now: eleven in sex trafficking, one in both.
+        for _ in 0..11 {
+            served_today(&t, &worker, "sex", "C4").await;
+        }
+        served_today(&t, &worker, "sex-and-labor", "D1").await;
+        let today = t.app.now().date();
+        let period = Period::new(today - time::Duration::days(7), today).unwrap();
+        let before = t.audit().await.len();
+
+        let exact = t
+            .app
+            .report_as_operator(&request(period, Mode::Exact, Some("sam.supervisor")))
+            .await
+            .unwrap();
+        use Shown::Count as N;
+        assert_eq!(
+            served_table(&exact),
+            vec![vec![N(11), N(0), N(1), N(0)], vec![N(0), N(3), N(0), N(0)]],
+            "{engine:?}: new and continuing by kind of trafficking"
+        );
+        assert_eq!(exact.signed_off_by(), Some("sam.supervisor"));
+        let events = t.audit().await;
+        let added: Vec<(&str, &str)> = events[before..]
+            .iter()
+            .map(|e| (e.action.as_str(), e.actor.as_str()))
+            .collect();
+        assert_eq!(added.len(), 2, "{engine:?}: {added:?}");
+        assert_eq!(added[0], ("report.export", "operator"));
+        assert_eq!(added[1].0, "report.sign-off");
+        assert!(
+            added[1].1.starts_with("user:"),
+            "signed off as the supervisor"
+        );
+
+        let public = t
+            .app
+            .report_as_operator(&request(period, Mode::Public, None))
+            .await
+            .unwrap();
+        let cells = served_table(&public);
+        assert_eq!(cells[0][2], Shown::Hidden, "{engine:?}: 1 is hidden");
+        assert_eq!(
+            cells[0][0],
+            Shown::Hidden,
+            "and 11 beside it, or 12 - 11 gives it"
+        );
+        assert_eq!(cells[1][1], Shown::Hidden, "3 is hidden");
+        for (shown, exact) in cells
+            .iter()
+            .flatten()
+            .zip(served_table(&exact).iter().flatten())
+        {
+            assert!(
+                *shown == Shown::Hidden || shown == exact,
+                "{engine:?}: shown as it is"
+            );
+        }
+        assert!(
+            public.tables().iter().all(|table| table
+                .cells()
+                .iter()
+                .flatten()
+                .all(|c| !matches!(c, N(1..=10)))),
+            "{engine:?}: no number from 1 to 10 anywhere"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exact_report_needs_a_sign_off_by_someone_who_may_sign_and_a_refusal_writes_nothing() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        t.persona("rita.worker", Role::CaseManager).await;
+        let today = t.app.now().date();
+        let period = Period::new(today, today).unwrap();
+        let before = t.audit().await.len();
+        let refused = [
+            (request(period, Mode::Exact, None), "no sign-off"),
+            (
+                request(period, Mode::Exact, Some("rita.worker")),
+                "a case manager",
+            ),
+            (request(period, Mode::Exact, Some("nobody")), "nobody"),
+        ];
+        for (asked, why) in refused {
+            let answer = t.app.report_as_operator(&asked).await;
+            assert!(
+                matches!(
+                    answer,
+                    Err(ReportRefused::NoSignOff
+                        | ReportRefused::MayNotSign { .. }
+                        | ReportRefused::NoSuchSigner(_))
+                ),
+                "{engine:?} {why}: {answer:?}"
+            );
+        }
+        let voca_over_two_years = ReportRequest {
+            measure: Measure::Voca,
+            period: Period::new(today - time::Duration::days(400), today).unwrap(),
+            mode: Mode::Public,
+            signed_off_by: None,
+        };
+        assert!(matches!(
+            t.app.report_as_operator(&voca_over_two_years).await,
+            Err(ReportRefused::Measure(_))
+        ));
+        assert_eq!(t.audit().await.len(), before, "{engine:?}: nothing audited");
+    }
+}
+
+fn safeharbor(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_safeharbor"))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run safeharbor")
+}
+
+/// The command line's contract (DESIGN.md): `report list`, and a report as JSON with every table's
+/// title, labels, cells and totals; bad input is refused with its reason and writes nothing.
+#[test]
+fn the_report_command_follows_its_contract_and_refuses_bad_input() {
+    let listed = safeharbor(&["report", "list"]);
+    assert!(listed.status.success());
+    let names: Vec<String> = String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(names, ["ovc-ht", "voca"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let made = safeharbor(&[
+        "generate",
+        "--data-dir",
+        data,
+        "--clients",
+        "3",
+        "--years",
+        "1",
+    ]);
+    assert!(made.status.success(), "{made:?}");
+    let out = dir.path().join("ovc.json");
+    let year = ["--from", "2000-01-01", "--to", "2099-12-31"];
+    let wrote = safeharbor(
+        &[
+            &["report", "ovc-ht", "--data-dir", data, "--mode", "public"][..],
+            &year,
+            &["--format", "json", "--out", out.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert!(wrote.status.success(), "{wrote:?}");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(
+        (&json["report"], &json["mode"], &json["from"], &json["to"]),
+        (
+            &"ovc-ht".into(),
+            &"public".into(),
+            &"2000-01-01".into(),
+            &"2099-12-31".into()
+        )
+    );
+    let first = &json["tables"][0];
+    assert_eq!(first["title"], "Clients served, by kind of trafficking");
+    assert_eq!(
+        first["rows"],
+        serde_json::json!(["New clients", "Continuing clients"])
+    );
+    assert_eq!(first["columns"].as_array().unwrap().len(), 4);
+    assert_eq!(
+        first["totals"]["all"], "*",
+        "three people: hidden, as the string \"*\""
+    );
+    for key in ["cells", "totals"] {
+        assert!(first.get(key).is_some(), "{key}");
+    }
+
+    let csv = safeharbor(
+        &[
+            &["report", "voca", "--data-dir", data, "--mode", "exact"][..],
+            &[
+                "--quarter",
+                "FY2027-Q1",
+                "--signed-off-by",
+                "demo.supervisor",
+                "--format",
+                "csv",
+            ],
+        ]
+        .concat(),
+    );
+    assert!(csv.status.success(), "{csv:?}");
+    assert!(String::from_utf8_lossy(&csv.stdout).contains("Victims served"));
+
+    let refused: [(&[&str], &str); 7] = [
+        (&["report", "nope", "--mode", "public"], "no report"),
+        (
+            &[
+                "report",
+                "ovc-ht",
+                "--mode",
+                "public",
+                "--from",
+                "2027-02-01",
+                "--to",
+                "2027-01-01",
+            ],
+            "ends",
+        ),
+        (
+            &[
+                "report",
+                "ovc-ht",
+                "--mode",
+                "public",
+                "--quarter",
+                "FY2027-Q5",
+            ],
+            "no quarter",
+        ),
+        (
+            &[
+                "report",
+                "ovc-ht",
+                "--mode",
+                "exact",
+                "--quarter",
+                "FY2027-Q1",
+            ],
+            "signed-off-by",
+        ),
+        (
+            &[
+                "report",
+                "ovc-ht",
+                "--mode",
+                "exact",
+                "--quarter",
+                "FY2027-Q1",
+                "--signed-off-by",
+                "demo.casemanager",
+            ],
+            "may not sign",
+        ),
+        (
+            &[
+                "report",
+                "voca",
+                "--mode",
+                "public",
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-12-31",
+            ],
+            "fiscal year",
+        ),
+        (
+            &[
+                "report",
+                "ovc-ht",
+                "--mode",
+                "public",
+                "--quarter",
+                "FY2027-Q1",
+                "--format",
+                "xlsx",
+            ],
+            "--out",
+        ),
+    ];
+    let not_written = dir.path().join("refused.out");
+    for (args, why) in refused {
+        let mut args = args.to_vec();
+        args.extend(["--data-dir", data]);
+        if !args.contains(&"xlsx") {
+            args.extend(["--out", not_written.to_str().unwrap()]);
+        }
+        let answer = safeharbor(&args);
+        let said = String::from_utf8_lossy(&answer.stderr);
+        assert!(!answer.status.success(), "{args:?}");
+        assert!(said.contains(why), "{args:?}: {said}");
+        assert!(!not_written.exists(), "{args:?}: nothing written");
+    }
+}

@@ -1,0 +1,75 @@
+//! What reports count, read in the clear: the report dimensions of the clients served in a period
+//! (`classification::Sensitivity::ReportDimension`). No client's key is opened, and no column a
+//! report may not count is named here.
+
+use sqlx::Row;
+
+use super::Reads;
+use crate::Result;
+use crate::rows::ServedRow;
+
+impl Reads {
+    /// Everyone with a service delivered from `from` to `to` (days, `YYYY-MM-DD`, both
+    /// included): their report dimensions, their first service ever and their first on or after
+    /// `year_from`, and the types of service they received in the period as a sum of the bits
+    /// `bits` gives each code. People alike in all of that come as one row, with how many.
+    pub async fn served(
+        &mut self,
+        from: &str,
+        to: &str,
+        year_from: &str,
+        bits: &[(&str, i64)],
+    ) -> Result<Vec<ServedRow>> {
+        // The codes' bits as a table of values, bound like everything else.
+        let values: Vec<String> = (0..bits.len())
+            .map(|i| format!("(${}, ${})", 4 + 2 * i, 5 + 2 * i))
+            .collect();
+        let sql = format!(
+            "WITH bits (code, bit) AS (VALUES {}), \
+             per_client AS ( \
+               SELECT s.client_id, CAST(SUM(DISTINCT b.bit) AS BIGINT) AS mask \
+               FROM services s JOIN bits b ON b.code = s.code \
+               WHERE s.delivered_on >= $1 AND s.delivered_on <= $2 \
+               GROUP BY s.client_id), \
+             facts AS ( \
+               SELECT c.gender, c.age_band, c.trafficking_type, c.citizenship, \
+                 c.referral_source, p.mask, \
+                 (SELECT MIN(f.delivered_on) FROM services f \
+                   WHERE f.client_id = p.client_id) AS first_service, \
+                 (SELECT MIN(f.delivered_on) FROM services f \
+                   WHERE f.client_id = p.client_id AND f.delivered_on >= $3) AS first_in_year \
+               FROM per_client p JOIN clients c ON c.id = p.client_id) \
+             SELECT gender, age_band, trafficking_type, citizenship, referral_source, mask, \
+               first_service, first_in_year, COUNT(*) AS people \
+             FROM facts \
+             GROUP BY gender, age_band, trafficking_type, citizenship, referral_source, mask, \
+               first_service, first_in_year",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(from.to_owned())
+            .bind(to.to_owned())
+            .bind(year_from.to_owned());
+        for (code, bit) in bits {
+            query = query.bind((*code).to_owned()).bind(*bit);
+        }
+        query
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(ServedRow {
+                    gender: row.try_get("gender")?,
+                    age_band: row.try_get("age_band")?,
+                    trafficking_type: row.try_get("trafficking_type")?,
+                    citizenship: row.try_get("citizenship")?,
+                    referral_source: row.try_get("referral_source")?,
+                    mask: row.try_get("mask")?,
+                    first_service: row.try_get("first_service")?,
+                    first_in_year: row.try_get("first_in_year")?,
+                    people: row.try_get("people")?,
+                })
+            })
+            .collect()
+    }
+}
