@@ -400,6 +400,9 @@ impl Instance {
     async fn back_to_schema_19(&self) {
         let mut db = self.db().await;
         for sql in [
+            "ALTER TABLE clients DROP COLUMN trafficking_type",
+            "ALTER TABLE clients DROP COLUMN citizenship",
+            "ALTER TABLE clients DROP COLUMN referral_source",
             "DROP TABLE plan_reviews",
             "DROP TABLE plan_steps",
             "DROP TABLE plan_goals",
