@@ -4,8 +4,9 @@
 //! Pure code: the counting rules build [`Table`]s, [`release()`] decides what may be shown, and
 //! the output functions turn a [`Report`] into bytes; reading and writing them is the caller's.
 
-#[cfg(test)]
+mod joint;
 mod linear;
+pub mod links;
 pub mod measures;
 pub mod output;
 pub mod period;
@@ -15,5 +16,5 @@ mod suppress;
 pub mod table;
 
 pub use output::{Report, ReportError, XlsxError, to_csv, to_json, to_xlsx};
-pub use release::{Mode, Released, Shown, Totals, UnknownMode, release};
+pub use release::{Mode, Released, Shown, Totals, UnknownMode, release, release_together};
 pub use table::{Table, TableError};

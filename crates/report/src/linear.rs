@@ -1,14 +1,50 @@
-//! Test-only: which hidden members of a table can be worked back from the visible ones, by exact
-//! linear algebra, independent of the graph argument that `suppress.rs` relies on.
+//! Which hidden numbers can be worked back from the visible ones, by exact linear algebra.
 //!
-//! The unknowns are the hidden members of the grid (table plus totals, as in `suppress.rs`); each
-//! line gives one equation, "its other members sum to its last", with the visible values moved to
-//! the right-hand side. A hidden member is determined iff its unit vector lies in the row space
-//! of the coefficient matrix. The matrix is reduced to reduced row echelon form in exact integer
-//! arithmetic (every row kept divided by its gcd), where that holds iff the member's column is a
-//! pivot and its pivot row has no other non-zero entry.
+//! A system is a list of equations, each "these members sum to zero" once the visible members are
+//! moved to the other side: an unknown is a hidden member (or several, known to be equal, sharing
+//! one unknown), its coefficient `1` or `-1`. An unknown is determined iff its unit vector lies
+//! in the row space of the coefficient matrix. The matrix is reduced to reduced row echelon form
+//! in exact integer arithmetic (every row kept divided by its gcd), where that holds iff the
+//! unknown's column is a pivot and its pivot row has no other non-zero entry.
+//!
+//! Used two ways: by the joint release of a report's tables (`joint.rs`), whose tables share
+//! numbers, and in the tests as an oracle for the graph argument of `suppress.rs`.
 
-/// The hidden members, `(row, column)` of the grid, that the visible ones determine.
+/// An equation: `(unknown, coefficient)` pairs summing to a known number.
+pub(crate) type Equation = Vec<(usize, i128)>;
+
+/// The unknowns of `unknowns` that the equations determine, in increasing order; `None` when the
+/// arithmetic would overflow (the caller must then assume the worst).
+pub(crate) fn determined_unknowns(equations: &[Equation], unknowns: usize) -> Option<Vec<usize>> {
+    let mut matrix: Vec<Vec<i128>> = equations
+        .iter()
+        .map(|equation| {
+            let mut row = vec![0i128; unknowns];
+            for &(k, a) in equation {
+                if let Some(x) = row.get_mut(k) {
+                    *x += a;
+                }
+            }
+            row
+        })
+        .collect();
+    let pivots = reduce(&mut matrix, unknowns)?;
+    let mut fixed: Vec<usize> = pivots
+        .into_iter()
+        .filter(|&(row, column)| {
+            matrix[row]
+                .iter()
+                .enumerate()
+                .all(|(k, &a)| k == column || a == 0)
+        })
+        .map(|(_, column)| column)
+        .collect();
+    fixed.sort_unstable();
+    Some(fixed)
+}
+
+/// The hidden members, `(row, column)` of one table's grid, that its visible ones determine.
+#[cfg(test)]
 pub(crate) fn determined(hidden: &[Vec<bool>]) -> Vec<(usize, usize)> {
     let height = hidden.len();
     let width = hidden.first().map_or(0, Vec::len);
@@ -17,33 +53,29 @@ pub(crate) fn determined(hidden: &[Vec<bool>]) -> Vec<(usize, usize)> {
         .filter(|&(i, j)| hidden[i][j])
         .collect();
     let index = |member: (usize, usize)| unknowns.iter().position(|&m| m == member);
-    let mut matrix: Vec<Vec<i128>> = Vec::new();
     let row_lines = (0..height).map(|i| (0..width).map(move |j| (i, j)).collect::<Vec<_>>());
     let column_lines = (0..width).map(|j| (0..height).map(move |i| (i, j)).collect::<Vec<_>>());
-    for line in row_lines.chain(column_lines) {
-        let mut equation = vec![0i128; unknowns.len()];
-        for (position, &member) in line.iter().enumerate() {
-            if let Some(k) = index(member) {
-                equation[k] = if position + 1 == line.len() { -1 } else { 1 };
-            }
-        }
-        matrix.push(equation);
-    }
-    let pivots = reduce(&mut matrix, unknowns.len());
-    pivots
-        .into_iter()
-        .filter(|&(row, column)| {
-            matrix[row]
-                .iter()
+    let equations: Vec<Equation> = row_lines
+        .chain(column_lines)
+        .map(|line| {
+            line.iter()
                 .enumerate()
-                .all(|(k, &a)| k == column || a == 0)
+                .filter_map(|(position, &member)| {
+                    let sign = if position + 1 == line.len() { -1 } else { 1 };
+                    index(member).map(|k| (k, sign))
+                })
+                .collect()
         })
-        .map(|(_, column)| unknowns[column])
+        .collect();
+    determined_unknowns(&equations, unknowns.len())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|k| unknowns[k])
         .collect()
 }
 
 /// Reduced row echelon form in place; returns `(row, column)` of each pivot.
-fn reduce(matrix: &mut [Vec<i128>], columns: usize) -> Vec<(usize, usize)> {
+fn reduce(matrix: &mut [Vec<i128>], columns: usize) -> Option<Vec<(usize, usize)>> {
     let mut pivots = Vec::new();
     let mut next_row = 0;
     for column in 0..columns {
@@ -59,14 +91,14 @@ fn reduce(matrix: &mut [Vec<i128>], columns: usize) -> Vec<(usize, usize)> {
             }
             let a = row[column];
             for (x, &y) in row.iter_mut().zip(&pivot_row) {
-                *x = x.checked_mul(p).unwrap() - y.checked_mul(a).unwrap();
+                *x = x.checked_mul(p)?.checked_sub(y.checked_mul(a)?)?;
             }
             normalise(row);
         }
         pivots.push((next_row, column));
         next_row += 1;
     }
-    pivots
+    Some(pivots)
 }
 
 fn normalise(row: &mut [i128]) {

@@ -19,7 +19,7 @@ use serde::{Serialize, Serializer};
 use thiserror::Error;
 use time::Date;
 
-use crate::release::{Mode, Released, Shown, release};
+use crate::release::{Mode, Released, Shown, release_together};
 use crate::table::Table;
 
 mod xlsx;
@@ -67,7 +67,7 @@ impl Report {
             mode,
             from,
             to,
-            tables: tables.iter().map(|table| release(table, mode)).collect(),
+            tables: release_together(tables, mode),
             signed_off_by: None,
         })
     }

@@ -164,11 +164,35 @@ impl Released {
 /// is any total that would give a hidden cell away. A one-row table's column totals repeat its
 /// cells (and a one-column table's row totals), so they are shown or hidden alike.
 pub fn release(table: &Table, mode: Mode) -> Released {
-    let grid = grid(table);
     let hidden = match mode {
-        Mode::Exact => vec![vec![false; table.columns().len() + 1]; table.rows().len() + 1],
-        Mode::Public => hidden_members(&grid),
+        Mode::Exact => nothing_hidden(table),
+        Mode::Public => hidden_members(&grid(table)),
     };
+    released(table, mode, &hidden)
+}
+
+/// Releases the tables of one report in `mode`. In public mode they are released together
+/// (`joint.rs`): a number they share is shown or hidden alike, and nothing hidden in one can be
+/// worked out with the help of another. A report's tables should always leave this way.
+pub fn release_together(tables: &[Table], mode: Mode) -> Vec<Released> {
+    let hidden: Vec<Vec<Vec<bool>>> = match mode {
+        Mode::Exact => tables.iter().map(nothing_hidden).collect(),
+        Mode::Public => crate::joint::hidden_together(tables),
+    };
+    tables
+        .iter()
+        .zip(&hidden)
+        .map(|(table, hidden)| released(table, mode, hidden))
+        .collect()
+}
+
+fn nothing_hidden(table: &Table) -> Vec<Vec<bool>> {
+    vec![vec![false; table.columns().len() + 1]; table.rows().len() + 1]
+}
+
+/// `table` with the members of its grid that `hidden` marks hidden.
+fn released(table: &Table, mode: Mode, hidden: &[Vec<bool>]) -> Released {
+    let grid = grid(table);
     let shown = |i: usize, j: usize| {
         if hidden[i][j] {
             Shown::Hidden

@@ -59,9 +59,22 @@ pub(crate) fn is_small(n: u64) -> bool {
 /// Which members of `grid` are hidden in public mode. `grid` is a table with its totals as
 /// described in the module documentation: at least 2 × 2, every line summing to its last member.
 pub(crate) fn hidden_members(grid: &[Vec<u64>]) -> Vec<Vec<bool>> {
+    let none = grid.iter().map(|line| vec![false; line.len()]).collect();
+    hidden_members_besides(grid, none)
+}
+
+/// The same, with `also` hidden from the start (members another table of the report hides):
+/// whatever else their hiding takes in this table is hidden too. A zero is never hidden.
+pub(crate) fn hidden_members_besides(grid: &[Vec<u64>], also: Vec<Vec<bool>>) -> Vec<Vec<bool>> {
     let mut hidden: Vec<Vec<bool>> = grid
         .iter()
-        .map(|line| line.iter().map(|&n| is_small(n)).collect())
+        .zip(also)
+        .map(|(line, also)| {
+            line.iter()
+                .zip(also)
+                .map(|(&n, also)| is_small(n) || (also && n > 0))
+                .collect()
+        })
         .collect();
     loop {
         protect_lines(grid, &mut hidden);

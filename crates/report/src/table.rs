@@ -7,6 +7,8 @@
 
 use thiserror::Error;
 
+use crate::links::Links;
+
 /// Why a table could not be made or added to.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum TableError {
@@ -26,6 +28,13 @@ pub enum TableError {
     NoSuchCell { row: usize, column: usize },
     #[error("the table's total would not fit in 64 bits")]
     Overflow,
+    #[error("the links name {rows} rows and {columns} columns for a table of {height} by {width}")]
+    Links {
+        rows: usize,
+        columns: usize,
+        height: usize,
+        width: usize,
+    },
 }
 
 /// A cross-tabulation of counts: every total is the sum of its cells.
@@ -36,6 +45,7 @@ pub struct Table {
     columns: Vec<String>,
     cells: Vec<Vec<u64>>,
     counted: String,
+    links: Option<Links>,
 }
 
 impl Table {
@@ -54,6 +64,7 @@ impl Table {
             columns,
             cells,
             counted: counted.into(),
+            links: None,
         })
     }
 
@@ -95,6 +106,7 @@ impl Table {
             columns,
             cells,
             counted: counted.into(),
+            links: None,
         })
     }
 
@@ -131,6 +143,25 @@ impl Table {
     /// How the table was counted, in plain words, shown with it.
     pub fn counted(&self) -> &str {
         &self.counted
+    }
+
+    /// Which people each of its numbers stands for, when the counting rules say.
+    pub fn links(&self) -> Option<&Links> {
+        self.links.as_ref()
+    }
+
+    /// The table with its links (`links.rs`); an error when they do not fit its shape.
+    pub fn with_links(mut self, links: Links) -> Result<Table, TableError> {
+        if links.rows.len() != self.rows.len() || links.columns.len() != self.columns.len() {
+            return Err(TableError::Links {
+                rows: links.rows.len(),
+                columns: links.columns.len(),
+                height: self.rows.len(),
+                width: self.columns.len(),
+            });
+        }
+        self.links = Some(links);
+        Ok(self)
     }
 
     pub fn row_totals(&self) -> Vec<u64> {

@@ -5,6 +5,7 @@
 use domain::client::{AgeBand, Gender};
 use domain::profile::TraffickingType;
 
+use crate::links::Links;
 use crate::period::{Period, PeriodError};
 use crate::served::Served;
 use crate::table::{Table, TableError};
@@ -73,18 +74,23 @@ pub enum MeasureError {
     Table(#[from] TableError),
 }
 
-/// One way of dividing the people a table counts: its labels, and the one each person is in.
+/// One way of dividing the people a table counts: its labels, and the one each person is in. Its
+/// `id` names it across the tables of a report (`links.rs`): two axes of one id divide people
+/// alike.
 pub(crate) struct Axis<'a> {
+    pub(crate) id: Option<&'static str>,
     pub(crate) labels: Vec<String>,
     pub(crate) place: Box<dyn Fn(&Served) -> usize + 'a>,
 }
 
 impl<'a> Axis<'a> {
     pub(crate) fn new(
+        id: &'static str,
         labels: impl IntoIterator<Item = impl Into<String>>,
         place: impl Fn(&Served) -> usize + 'a,
     ) -> Axis<'a> {
         Axis {
+            id: Some(id),
             labels: labels.into_iter().map(Into::into).collect(),
             place: Box::new(place),
         }
@@ -92,11 +98,16 @@ impl<'a> Axis<'a> {
 
     /// One column counting everyone: for a table that divides people one way only.
     pub(crate) fn single(label: &str) -> Axis<'a> {
-        Axis::new([label], |_| 0)
+        Axis {
+            id: None,
+            labels: vec![label.to_owned()],
+            place: Box::new(|_| 0),
+        }
     }
 
     /// The values of a coded list in order, and a last place for "not recorded".
     pub(crate) fn coded<T: Copy + PartialEq + 'a>(
+        id: &'static str,
         all: &'a [T],
         label: fn(T) -> &'static str,
         unrecorded: &str,
@@ -106,33 +117,54 @@ impl<'a> Axis<'a> {
             .iter()
             .map(|&v| label(v).to_owned())
             .chain([unrecorded.to_owned()]);
-        Axis::new(labels, move |s| {
+        Axis::new(id, labels, move |s| {
             of(s)
                 .and_then(|v| all.iter().position(|&x| x == v))
                 .unwrap_or(all.len())
         })
     }
+
+    /// Each label's facet: `id=place`, or none for a single column of everyone.
+    fn facets(&self) -> Vec<Option<String>> {
+        (0..self.labels.len())
+            .map(|place| self.id.map(|id| format!("{id}={place}")))
+            .collect()
+    }
+
+    /// The facet of the `place`th label, for a universe.
+    pub(crate) fn facet(&self, place: usize) -> String {
+        format!("{}={place}", self.id.unwrap_or("everyone"))
+    }
 }
 
-/// Counts the people `counts` admits into a table of `rows` by `columns`.
+/// Counts the people `counts` admits into a table of `rows` by `columns`; `universe` names who
+/// they are (`links.rs`), so that a number this table shares with another is known as one.
 pub(crate) fn crosstab(
     title: &str,
     counted: &str,
-    rows: Axis,
-    columns: Axis,
+    universe: &[String],
+    (rows, columns): (Axis, Axis),
     served: &[Served],
     counts: impl Fn(&Served) -> bool,
 ) -> Result<Table, TableError> {
+    let links = Links {
+        universe: universe.to_vec(),
+        rows: rows.facets(),
+        columns: columns.facets(),
+        rows_divide: true,
+        columns_divide: true,
+    };
     let mut table = Table::new(title, rows.labels, columns.labels, counted)?;
     for person in served.iter().filter(|s| counts(s)) {
         table.add((rows.place)(person), (columns.place)(person), person.people)?;
     }
-    Ok(table)
+    table.with_links(links)
 }
 
 /// The kinds of trafficking as OVC counts them, "not known" last.
 pub(crate) fn trafficking<'a>() -> Axis<'a> {
     Axis::coded(
+        "trafficking",
         TraffickingType::ALL,
         TraffickingType::label,
         "Not known or not recorded",
@@ -144,6 +176,7 @@ pub(crate) fn trafficking<'a>() -> Axis<'a> {
 /// give their age).
 pub(crate) fn adult_or_minor<'a>() -> Axis<'a> {
     Axis::new(
+        "adult-or-minor",
         [
             "Adult (18 or older)",
             "Minor (under 18)",
@@ -158,16 +191,18 @@ pub(crate) fn adult_or_minor<'a>() -> Axis<'a> {
 }
 
 pub(crate) fn gender<'a>() -> Axis<'a> {
-    Axis::coded(Gender::ALL, Gender::label, "Not recorded", |s| s.gender)
+    Axis::coded("gender", Gender::ALL, Gender::label, "Not recorded", |s| {
+        s.gender
+    })
 }
 
 /// People receiving each group of services (`group` places a type in a row, or in none): a
 /// person is one in each row they received any service of, however many, so a column's total
-/// counts a person once per row, not once.
+/// counts a person once per row, not once. `rows` names the grouping (`links.rs`).
 pub(crate) fn per_service_group(
-    title: &str,
-    counted: &str,
-    rows: Vec<String>,
+    (title, counted): (&str, &str),
+    universe: &[String],
+    (rows, labels): (&'static str, Vec<String>),
     group: impl Fn(&ServiceType) -> Option<usize>,
     columns: Axis,
     served: &[Served],
@@ -176,7 +211,16 @@ pub(crate) fn per_service_group(
         "{counted} A person who received two of these is in two rows, so a column's total counts \
          (person, row) pairs, not people."
     );
-    let mut table = Table::new(title, rows, columns.labels, counted)?;
+    let links = Links {
+        universe: universe.to_vec(),
+        rows: (0..labels.len())
+            .map(|r| Some(format!("{rows}={r}")))
+            .collect(),
+        columns: columns.facets(),
+        rows_divide: false,
+        columns_divide: true,
+    };
+    let mut table = Table::new(title, labels, columns.labels, counted)?;
     for person in served {
         let mut rows: Vec<usize> = person.services.types().filter_map(&group).collect();
         rows.sort_unstable();
@@ -185,5 +229,10 @@ pub(crate) fn per_service_group(
             table.add(row, (columns.place)(person), person.people)?;
         }
     }
-    Ok(table)
+    table.with_links(links)
+}
+
+/// Everyone served in the period: the universe of a report's tables.
+pub(crate) fn served_universe() -> Vec<String> {
+    vec!["served".to_owned()]
 }

@@ -10,7 +10,9 @@
 use domain::profile::{Citizenship, ReferralSource};
 use domain::service::OvcCategory;
 
-use super::{Axis, adult_or_minor, crosstab, gender, per_service_group, trafficking};
+use super::{
+    Axis, adult_or_minor, crosstab, gender, per_service_group, served_universe, trafficking,
+};
 use crate::period::Period;
 use crate::served::Served;
 use crate::table::{Table, TableError};
@@ -20,11 +22,15 @@ const NEW: &str = "New: their first service ever was recorded in the period.";
 pub(super) fn tables(period: Period, served: &[Served]) -> Result<Vec<Table>, TableError> {
     let is_new = |s: &Served| s.first_service >= period.from();
     let new_or_continuing = || {
-        Axis::new(["New clients", "Continuing clients"], move |s| {
-            usize::from(!is_new(s))
-        })
+        Axis::new(
+            "ovc-status",
+            ["New clients", "Continuing clients"],
+            move |s| usize::from(!is_new(s)),
+        )
     };
     let everyone = |_: &Served| true;
+    let all_served = served_universe();
+    let new_clients = [all_served.clone(), vec![new_or_continuing().facet(0)]].concat();
     Ok(vec![
         crosstab(
             "Clients served, by kind of trafficking",
@@ -33,8 +39,8 @@ pub(super) fn tables(period: Period, served: &[Served]) -> Result<Vec<Table>, Ta
                  served before the period too. The kind of trafficking is as the record says it \
                  today."
             ),
-            new_or_continuing(),
-            trafficking(),
+            &all_served,
+            (new_or_continuing(), trafficking()),
             served,
             everyone,
         )?,
@@ -44,16 +50,16 @@ pub(super) fn tables(period: Period, served: &[Served]) -> Result<Vec<Table>, Ta
                 "New clients only, once each. {NEW} Age as recorded at intake: a minor is under \
                  18."
             ),
-            adult_or_minor(),
-            trafficking(),
+            &new_clients,
+            (adult_or_minor(), trafficking()),
             served,
             is_new,
         )?,
         crosstab(
             "New clients, by gender and age at intake",
             &format!("New clients only, once each, by the gender they gave. {NEW}"),
-            gender(),
-            adult_or_minor(),
+            &new_clients,
+            (gender(), adult_or_minor()),
             served,
             is_new,
         )?,
@@ -63,41 +69,58 @@ pub(super) fn tables(period: Period, served: &[Served]) -> Result<Vec<Table>, Ta
                 "New clients only, once each. {NEW} OVC's \"U.S. citizen or lawful permanent \
                  resident\" is the sum of the first two rows."
             ),
-            Axis::coded(Citizenship::ALL, Citizenship::label, "Not recorded", |s| {
-                s.profile.citizenship
-            }),
-            adult_or_minor(),
+            &new_clients,
+            (
+                Axis::coded(
+                    "citizenship",
+                    Citizenship::ALL,
+                    Citizenship::label,
+                    "Not recorded",
+                    |s| s.profile.citizenship,
+                ),
+                adult_or_minor(),
+            ),
             served,
             is_new,
         )?,
         crosstab(
             "New clients, by referral source",
             &format!("New clients only, once each, by who referred them. {NEW}"),
-            Axis::coded(
-                ReferralSource::ALL,
-                ReferralSource::label,
-                "Not recorded",
-                |s| s.profile.referral_source,
+            &new_clients,
+            (
+                Axis::coded(
+                    "referral-source",
+                    ReferralSource::ALL,
+                    ReferralSource::label,
+                    "Not recorded",
+                    |s| s.profile.referral_source,
+                ),
+                Axis::single("New clients"),
             ),
-            Axis::single("New clients"),
             served,
             is_new,
         )?,
-        services(served, new_or_continuing())?,
+        services(served, &all_served, new_or_continuing())?,
     ])
 }
 
 /// People receiving each OVC category (through the crosswalk of the VOCA types).
-fn services(served: &[Served], columns: Axis) -> Result<Table, TableError> {
+fn services(served: &[Served], universe: &[String], columns: Axis) -> Result<Table, TableError> {
     per_service_group(
-        "Clients receiving each kind of service",
-        "People with at least one service of the category recorded in the period, each once a \
-         category (services are typed by the VOCA list and counted in OVC's categories through \
-         the crosswalk in domain::service).",
-        OvcCategory::ALL
-            .iter()
-            .map(|c| sentence(c.as_str()))
-            .collect(),
+        (
+            "Clients receiving each kind of service",
+            "People with at least one service of the category recorded in the period, each once \
+             a category (services are typed by the VOCA list and counted in OVC's categories \
+             through the crosswalk in domain::service).",
+        ),
+        universe,
+        (
+            "ovc-category",
+            OvcCategory::ALL
+                .iter()
+                .map(|c| sentence(c.as_str()))
+                .collect(),
+        ),
         |kind| OvcCategory::ALL.iter().position(|&c| c == kind.ovc),
         columns,
         served,

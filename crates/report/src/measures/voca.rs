@@ -7,7 +7,7 @@ use domain::client::{AgeBand, Gender};
 use domain::profile::TraffickingType;
 use domain::service::ServiceCategory;
 
-use super::{Axis, crosstab, per_service_group};
+use super::{Axis, crosstab, per_service_group, served_universe};
 use crate::period::Period;
 use crate::served::Served;
 use crate::table::{Table, TableError};
@@ -17,7 +17,13 @@ const NEW: &str = "New: their first service of the federal fiscal year (from 1 O
 
 pub(super) fn tables(period: Period, served: &[Served]) -> Result<Vec<Table>, TableError> {
     let is_new = |s: &Served| s.first_service_in_year >= period.from();
-    let new_or_continuing = || Axis::new(["New", "Continuing"], move |s| usize::from(!is_new(s)));
+    let new_or_continuing = || {
+        Axis::new("voca-status", ["New", "Continuing"], move |s| {
+            usize::from(!is_new(s))
+        })
+    };
+    let all_served = served_universe();
+    let new_victims = [all_served.clone(), vec![new_or_continuing().facet(0)]].concat();
     let voca_kinds = || {
         ServiceCategory::ALL
             .iter()
@@ -30,8 +36,8 @@ pub(super) fn tables(period: Period, served: &[Served]) -> Result<Vec<Table>, Ta
                 "Each person with a service of any type recorded in the period, once. {NEW} \
                  Continuing: served earlier in the same fiscal year."
             ),
-            new_or_continuing(),
-            Axis::single("Individuals"),
+            &all_served,
+            (new_or_continuing(), Axis::single("Individuals")),
             served,
             |_| true,
         )?,
@@ -43,8 +49,8 @@ pub(super) fn tables(period: Period, served: &[Served]) -> Result<Vec<Table>, Ta
                  of their own rather than guessed. Not reported: the person preferred not to say. \
                  Not tracked: no age was recorded."
             ),
-            age(),
-            Axis::single("New victims"),
+            &new_victims,
+            (age(), Axis::single("New victims")),
             served,
             is_new,
         )?,
@@ -55,8 +61,8 @@ pub(super) fn tables(period: Period, served: &[Served]) -> Result<Vec<Table>, Ta
                  or a different identity. Not reported: the person preferred not to say. Not \
                  tracked: not recorded."
             ),
-            gender(),
-            Axis::single("New victims"),
+            &new_victims,
+            (gender(), Axis::single("New victims")),
             served,
             is_new,
         )?,
@@ -67,24 +73,30 @@ pub(super) fn tables(period: Period, served: &[Served]) -> Result<Vec<Table>, Ta
                  row plus the third; \"Human Trafficking: Labor\" the second plus the third; the \
                  third row is also their count of multiple victimizations."
             ),
-            victimization(),
-            Axis::single("New victims"),
+            &new_victims,
+            (victimization(), Axis::single("New victims")),
             served,
             is_new,
         )?,
         per_service_group(
-            "Victims receiving each service",
-            "All victims served in the period, new and continuing: people with at least one \
-             service of the type recorded in it, each once a type (VOCA's subcategories A1 to \
-             E11).",
-            voca_kinds()
-                .flat_map(|&c| {
-                    domain::service::SERVICE_TYPES
-                        .iter()
-                        .filter(move |t| t.category == c)
-                        .map(|t| format!("{} {}", t.code, t.label))
-                })
-                .collect(),
+            (
+                "Victims receiving each service",
+                "All victims served in the period, new and continuing: people with at least one \
+                 service of the type recorded in it, each once a type (VOCA's subcategories A1 \
+                 to E11).",
+            ),
+            &all_served,
+            (
+                "voca-type",
+                voca_kinds()
+                    .flat_map(|&c| {
+                        domain::service::SERVICE_TYPES
+                            .iter()
+                            .filter(move |t| t.category == c)
+                            .map(|t| format!("{} {}", t.code, t.label))
+                    })
+                    .collect(),
+            ),
             |kind| {
                 domain::service::SERVICE_TYPES
                     .iter()
@@ -95,12 +107,18 @@ pub(super) fn tables(period: Period, served: &[Served]) -> Result<Vec<Table>, Ta
             served,
         )?,
         per_service_group(
-            "Victims receiving each category of service",
-            "All victims served in the period, new and continuing: people with at least one \
-             service of the category recorded in it, each once a category (VOCA's A to E).",
-            voca_kinds()
-                .map(|c| format!("{} {}", c.letter(), c.label()))
-                .collect(),
+            (
+                "Victims receiving each category of service",
+                "All victims served in the period, new and continuing: people with at least one \
+                 service of the category recorded in it, each once a category (VOCA's A to E).",
+            ),
+            &all_served,
+            (
+                "voca-category",
+                voca_kinds()
+                    .map(|c| format!("{} {}", c.letter(), c.label()))
+                    .collect(),
+            ),
             |kind| voca_kinds().position(|&c| c == kind.category),
             new_or_continuing(),
             served,
@@ -110,6 +128,7 @@ pub(super) fn tables(period: Period, served: &[Served]) -> Result<Vec<Table>, Ta
 
 fn age<'a>() -> Axis<'a> {
     Axis::new(
+        "voca-age",
         [
             "0-12",
             "13-17",
@@ -136,6 +155,7 @@ fn age<'a>() -> Axis<'a> {
 
 fn gender<'a>() -> Axis<'a> {
     Axis::new(
+        "voca-gender",
         ["Male", "Female", "Other", "Not reported", "Not tracked"],
         |s| match s.gender {
             Some(Gender::Man) => 0,
@@ -154,6 +174,7 @@ fn gender<'a>() -> Axis<'a> {
 
 fn victimization<'a>() -> Axis<'a> {
     Axis::new(
+        "voca-victimization",
         [
             "Human trafficking: sex only",
             "Human trafficking: labor only",
