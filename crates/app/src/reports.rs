@@ -2,8 +2,10 @@
 //! key is opened. Every report produced is audited, and an exact one (whose small numbers could
 //! point at someone) only with a named member of staff's sign-off, audited as theirs.
 
+use domain::UserId;
 use domain::audit::{Actor, AuditAction};
 use domain::client::{AgeBand, Gender};
+use domain::policy::{Action, Relationship, permits};
 use domain::profile::{Citizenship, Profile, ReferralSource, TraffickingType};
 use domain::service::SERVICE_TYPES;
 use report::measures::Measure;
@@ -13,22 +15,42 @@ use report::{Mode, Report};
 use store::rows::ServedRow;
 use time::Date;
 
-use crate::{App, AppError, Result};
+use crate::{App, AppError, Caller, Result};
 
 /// A report asked for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct ReportRequest {
     pub measure: Measure,
     pub period: Period,
     pub mode: Mode,
-    /// The username of who signs it off: needed for an exact report.
-    pub signed_off_by: Option<String>,
+    pub output: Output,
+}
+
+/// Where the report goes: an exact report leaves as a file only signed off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// Shown on a page.
+    Screen,
+    /// A file (JSON, CSV, XLSX) that can be sent on.
+    File,
+}
+
+impl Output {
+    fn as_str(self) -> &'static str {
+        match self {
+            Output::Screen => "screen",
+            Output::File => "file",
+        }
+    }
 }
 
 /// Why a report was not produced.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportRefused {
-    #[error("an exact report names who signs off its small numbers: give --signed-off-by USERNAME")]
+    #[error(
+        "an exact report leaves as a file only signed off by a named member of staff, who \
+         acknowledges its small numbers"
+    )]
     NoSignOff,
     #[error("there is no active member of staff {0:?} to sign the report off")]
     NoSuchSigner(String),
@@ -46,13 +68,49 @@ pub enum ReportRefused {
 }
 
 impl App {
-    /// A report, produced by the operator (the command line): its sign-off checked before
-    /// anything is read, and the export (and the sign-off) audited once it is made.
+    /// A report, produced by the operator (the command line), signed off by the member of staff
+    /// named (needed for an exact file): checked before anything is read.
     pub async fn report_as_operator(
         &self,
         request: &ReportRequest,
+        signed_off_by: Option<&str>,
     ) -> std::result::Result<Report, ReportRefused> {
-        let signer = self.signer(request).await?;
+        let signer = match signed_off_by {
+            Some(username) => Some(self.signer(username).await?),
+            None => None,
+        };
+        self.produce(request, Actor::Operator, signer).await
+    }
+
+    /// A report for a member of staff who may see reports. An exact one is only for someone who
+    /// may sign it off, and leaves as a file only when they do (`signs_off`).
+    pub async fn report_for(
+        &self,
+        caller: &Caller,
+        request: &ReportRequest,
+        signs_off: bool,
+    ) -> std::result::Result<Report, ReportRefused> {
+        self.grant_role(caller, Action::ReadReports)?;
+        let signer = match (request.mode, signs_off) {
+            (Mode::Public, false) => None,
+            _ => {
+                self.grant_role(caller, Action::SignOffReport)?;
+                signs_off.then(|| (caller.id, caller.username.clone()))
+            }
+        };
+        self.produce(request, Actor::User(caller.id), signer).await
+    }
+
+    /// Reads, counts and releases the report, then audits it (and its sign-off) as produced.
+    async fn produce(
+        &self,
+        request: &ReportRequest,
+        actor: Actor,
+        signer: Option<(UserId, String)>,
+    ) -> std::result::Result<Report, ReportRefused> {
+        if request.mode == Mode::Exact && request.output == Output::File && signer.is_none() {
+            return Err(ReportRefused::NoSignOff);
+        }
         let served = self.served(request.period).await?;
         let tables = request.measure.tables(request.period, &served)?;
         let mut report = Report::new(
@@ -63,16 +121,17 @@ impl App {
             &tables,
         )?;
         let target = format!(
-            "report:{}:{}..{}:{}",
+            "report:{}:{}..{}:{}:{}",
             request.measure.name(),
             request.period.from(),
             request.period.to(),
-            request.mode.as_str()
+            request.mode.as_str(),
+            request.output.as_str(),
         );
         let mut tx = self.store().write().await.map_err(AppError::from)?;
         self.audit(
             &mut tx,
-            Actor::Operator,
+            actor,
             AuditAction::ReportExport,
             Some(target.clone()),
             "reporting",
@@ -93,17 +152,8 @@ impl App {
         Ok(report)
     }
 
-    /// Who signs the report off: required for an exact report, checked whenever given.
-    async fn signer(
-        &self,
-        request: &ReportRequest,
-    ) -> std::result::Result<Option<(domain::UserId, String)>, ReportRefused> {
-        let Some(username) = &request.signed_off_by else {
-            return match request.mode {
-                Mode::Exact => Err(ReportRefused::NoSignOff),
-                Mode::Public => Ok(None),
-            };
-        };
+    /// The member of staff `username`, if they may sign reports off.
+    async fn signer(&self, username: &str) -> std::result::Result<(UserId, String), ReportRefused> {
         let mut tx = self.store().read().await.map_err(AppError::from)?;
         let user = tx
             .user_by_username(username)
@@ -112,15 +162,15 @@ impl App {
         tx.commit().await.map_err(AppError::from)?;
         match user {
             Some(user) if user.disabled_at.is_none() => {
-                if user.role.may_sign_reports() {
-                    Ok(Some((user.id, user.username)))
+                if permits(user.role, Relationship::NoClient, Action::SignOffReport) {
+                    Ok((user.id, user.username))
                 } else {
                     Err(ReportRefused::MayNotSign {
                         username: user.username,
                     })
                 }
             }
-            _ => Err(ReportRefused::NoSuchSigner(username.clone())),
+            _ => Err(ReportRefused::NoSuchSigner(username.to_owned())),
         }
     }
 

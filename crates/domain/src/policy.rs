@@ -139,6 +139,10 @@ actions! {
     ListPartners => "list-partners", "see the partner directory",
     /// Add partners to the directory.
     ManagePartners => "manage-partners", "manage the partner directory",
+    /// See the program's reports: counts only, never a record, small numbers hidden.
+    ReadReports => "read-reports", "see the reports",
+    /// See a report's exact numbers and sign its file off for a funder, small numbers and all.
+    SignOffReport => "sign-off-report", "sign off an exact report",
 }
 
 impl Action {
@@ -403,6 +407,13 @@ pub const POLICY: &[(Role, Relationship, Action)] = &[
     (Supervisor, NoClient, ManagePartners),
     (Administrator, NoClient, ListPartners),
     (Administrator, NoClient, ManagePartners),
+    // Reports count people, never show one: for those answerable for a program's figures.
+    (Supervisor, NoClient, ReadReports),
+    (Supervisor, NoClient, SignOffReport),
+    (DataAnalyst, NoClient, ReadReports),
+    (DataAnalyst, NoClient, SignOffReport),
+    (Administrator, NoClient, ReadReports),
+    (Administrator, NoClient, SignOffReport),
 ];
 
 /// Whether the table has the row (role, relationship, action). `decide` is the access decision;
@@ -785,6 +796,15 @@ mod tests {
         assert!(!permits(Administrator, NoClient, BreakGlass));
         assert!(permits(Supervisor, NoClient, ReviewEmergencyAccess));
         assert!(!permits(CaseManager, NoClient, ReviewEmergencyAccess));
+    }
+
+    #[test]
+    fn reports_are_for_those_answerable_for_the_figures() {
+        for role in Role::ALL {
+            let answerable = matches!(role, Supervisor | DataAnalyst | Administrator);
+            assert_eq!(permits(role, NoClient, ReadReports), answerable, "{role}");
+            assert_eq!(permits(role, NoClient, SignOffReport), answerable, "{role}");
+        }
     }
 
     #[test]

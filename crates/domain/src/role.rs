@@ -35,17 +35,6 @@ impl Role {
     }
 }
 
-impl Role {
-    /// Whether someone of this role may sign off an exact report for a funder (acknowledge its
-    /// small numbers): the people a program makes answerable for its figures.
-    pub fn may_sign_reports(self) -> bool {
-        matches!(
-            self,
-            Role::Administrator | Role::Supervisor | Role::DataAnalyst
-        )
-    }
-}
-
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow, bail};
-use app::reports::ReportRequest;
+use app::reports::{Output, ReportRefused, ReportRequest};
 use report::Mode;
 use report::measures::Measure;
 use report::period::Period;
@@ -25,7 +25,17 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         bail!("an XLSX report is a file: give --out FILE");
     }
     let app = instance::open(&args.storage).await?;
-    let report = app.report_as_operator(&request).await?;
+    let report = match app
+        .report_as_operator(&request, args.signed_off_by.as_deref())
+        .await
+    {
+        Ok(report) => report,
+        Err(ReportRefused::NoSignOff) => bail!(
+            "an exact report is signed off by the member of staff who checked its small numbers: \
+             give --signed-off-by USERNAME"
+        ),
+        Err(refused) => return Err(refused.into()),
+    };
     let bytes = match args.format {
         ReportFormat::Json => {
             let mut json = serde_json::to_vec_pretty(&report::to_json(&report)?)?;
@@ -69,7 +79,7 @@ fn request(args: &ReportArgs) -> anyhow::Result<ReportRequest> {
         measure,
         period,
         mode,
-        signed_off_by: args.signed_off_by.clone(),
+        output: Output::File,
     })
 }
 

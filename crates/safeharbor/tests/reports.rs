@@ -7,7 +7,8 @@
 
 mod common;
 
-use app::reports::{ReportRefused, ReportRequest};
+use app::reports::{Output, ReportRefused, ReportRequest};
+use common::staff::Staff;
 use common::{TestApp, engines};
 use domain::Role;
 use domain::client::RawClient;
@@ -50,12 +51,12 @@ async fn serve(t: &TestApp, by: &app::Caller, client: domain::ClientId, code: &s
         .unwrap();
 }
 
-fn request(period: Period, mode: Mode, signer: Option<&str>) -> ReportRequest {
+fn request(period: Period, mode: Mode) -> ReportRequest {
     ReportRequest {
         measure: Measure::Ovc,
         period,
         mode,
-        signed_off_by: signer.map(str::to_owned),
+        output: Output::File,
     }
 }
 
@@ -90,7 +91,7 @@ async fn a_report_counts_the_people_served_and_is_audited_and_signed_off() {
 
         let exact = t
             .app
-            .report_as_operator(&request(period, Mode::Exact, Some("sam.supervisor")))
+            .report_as_operator(&request(period, Mode::Exact), Some("sam.supervisor"))
             .await
             .unwrap();
         use Shown::Count as N;
@@ -115,7 +116,7 @@ async fn a_report_counts_the_people_served_and_is_audited_and_signed_off() {
 
         let public = t
             .app
-            .report_as_operator(&request(period, Mode::Public, None))
+            .report_as_operator(&request(period, Mode::Public), None)
             .await
             .unwrap();
         let cells = served_table(&public);
@@ -156,15 +157,13 @@ async fn an_exact_report_needs_a_sign_off_by_someone_who_may_sign_and_a_refusal_
         let period = Period::new(today, today).unwrap();
         let before = t.audit().await.len();
         let refused = [
-            (request(period, Mode::Exact, None), "no sign-off"),
-            (
-                request(period, Mode::Exact, Some("rita.worker")),
-                "a case manager",
-            ),
-            (request(period, Mode::Exact, Some("nobody")), "nobody"),
+            (None, "no sign-off"),
+            (Some("rita.worker"), "a case manager"),
+            (Some("nobody"), "nobody"),
         ];
-        for (asked, why) in refused {
-            let answer = t.app.report_as_operator(&asked).await;
+        for (signer, why) in refused {
+            let asked = request(period, Mode::Exact);
+            let answer = t.app.report_as_operator(&asked, signer).await;
             assert!(
                 matches!(
                     answer,
@@ -179,10 +178,10 @@ async fn an_exact_report_needs_a_sign_off_by_someone_who_may_sign_and_a_refusal_
             measure: Measure::Voca,
             period: Period::new(today - time::Duration::days(400), today).unwrap(),
             mode: Mode::Public,
-            signed_off_by: None,
+            output: Output::File,
         };
         assert!(matches!(
-            t.app.report_as_operator(&voca_over_two_years).await,
+            t.app.report_as_operator(&voca_over_two_years, None).await,
             Err(ReportRefused::Measure(_))
         ));
         assert_eq!(t.audit().await.len(), before, "{engine:?}: nothing audited");
@@ -364,5 +363,109 @@ fn the_report_command_follows_its_contract_and_refuses_bad_input() {
         assert!(!answer.status.success(), "{args:?}");
         assert!(said.contains(why), "{args:?}: {said}");
         assert!(!not_written.exists(), "{args:?}: nothing written");
+    }
+}
+
+/// The reports page: a supervisor sees a report on screen in public mode (small numbers hidden)
+/// or exact (small ones flagged), and takes an exact file only by signing it off, which is
+/// audited as theirs; a file without the sign-off is refused and nothing is audited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reports_page_shows_a_report_and_gives_an_exact_file_only_signed_off() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let worker = t.persona("rita.worker", Role::CaseManager).await.caller;
+        for _ in 0..12 {
+            served_today(&t, &worker, "sex", "C4").await;
+        }
+        served_today(&t, &worker, "labor", "D1").await;
+        let (_, secret) = t.enrolled("sam.supervisor", Role::Supervisor).await;
+        let mut sam = Staff::new(&t);
+        sam.sign_in("sam.supervisor", &secret).await;
+        let today = domain::case::format_date(t.app.now().date());
+        let asked =
+            |mode: &str| format!("/app/reports?report=ovc-ht&from={today}&to={today}&mode={mode}");
+
+        let public = sam.get(&asked("public")).await;
+        assert_eq!(public.status, 200, "{engine:?}: {}", public.body);
+        assert!(
+            public
+                .body
+                .contains("<caption>Clients served, by kind of trafficking</caption>")
+        );
+        assert!(
+            public.body.contains("<td>*</td>"),
+            "the one in labor trafficking is hidden"
+        );
+        assert!(
+            !public.body.contains("small-count\">"),
+            "nothing flagged in public"
+        );
+        let exact = sam.get(&asked("exact")).await;
+        assert_eq!(exact.status, 200);
+        assert!(
+            exact.body.contains(
+                "<td class=\"small-count\">1<span class=\"visually-hidden\"> (small)</span></td>"
+            ),
+            "{engine:?}: the 1 is shown, flagged"
+        );
+        let wrong = sam
+            .get(&format!(
+                "/app/reports?report=ovc-ht&from={today}&to=2000-01-01&mode=public"
+            ))
+            .await;
+        assert_eq!(wrong.status, 422, "a period that ends before it starts");
+        assert!(wrong.body.contains("before it starts"));
+
+        // The page (audited as read) carries the form's token; from here on, only the files.
+        let csrf = sam.get(&asked("exact")).await.csrf();
+        let before = t.audit().await.len();
+        let fields = |signs: bool| {
+            let mut f = vec![
+                ("csrf", csrf.clone()),
+                ("report", "ovc-ht".to_owned()),
+                ("from", today.clone()),
+                ("to", today.clone()),
+                ("mode", "exact".to_owned()),
+                ("format", "csv".to_owned()),
+            ];
+            if signs {
+                f.push(("signs_off", "yes".to_owned()));
+            }
+            f
+        };
+        let unsigned_fields = fields(false);
+        let unsigned: Vec<(&str, &str)> = unsigned_fields
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect();
+        let refused = sam.post("/app/reports/file", &unsigned).await;
+        assert_eq!(refused.status, 422, "{engine:?}");
+        assert_eq!(t.audit().await.len(), before, "nothing audited");
+        let signed_fields = fields(true);
+        let signed: Vec<(&str, &str)> = signed_fields
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect();
+        let file = sam.post("/app/reports/file", &signed).await;
+        assert_eq!(file.status, 200, "{engine:?}: {}", file.body);
+        assert!(
+            file.headers[reqwest::header::CONTENT_DISPOSITION]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment; filename=\"ovc-ht-"),
+        );
+        assert!(
+            file.body.contains("Signed off by,sam.supervisor")
+                || file.body.contains("sam.supervisor")
+        );
+        let actions: Vec<String> = t.audit().await[before..]
+            .iter()
+            .map(|e| e.action.clone())
+            .collect();
+        assert!(actions.contains(&"report.export".to_owned()), "{actions:?}");
+        assert!(
+            actions.contains(&"report.sign-off".to_owned()),
+            "{actions:?}"
+        );
     }
 }

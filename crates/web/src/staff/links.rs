@@ -20,6 +20,9 @@ pub(crate) const SEARCH: &str = "/app/search";
 /// Where the intake form posts.
 pub(crate) const CLIENTS: &str = "/app/clients";
 pub(crate) const NEW_CLIENT: &str = "/app/clients/new";
+/// Reports for funders, on screen; and where a report's file is asked for.
+pub(crate) const REPORTS: &str = "/app/reports";
+pub(crate) const REPORT_FILE: &str = "/app/reports/file";
 
 pub(crate) const CLIENT: &str = "/app/clients/{id}";
 pub(crate) const NOTES: &str = "/app/clients/{id}/notes";

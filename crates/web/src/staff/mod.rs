@@ -35,6 +35,7 @@ mod services;
 mod session;
 
 pub(crate) use session::same_origin;
+mod reports;
 mod setup;
 mod teams;
 mod typed;
@@ -66,6 +67,7 @@ pub(crate) fn routes() -> Router<app::App> {
         .merge(determinations::routes())
         .merge(determination::routes())
         .merge(audit::routes())
+        .merge(reports::routes())
         .merge(teams::routes())
         .merge(emergency::routes())
         .merge(requests::routes())

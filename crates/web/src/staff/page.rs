@@ -23,6 +23,7 @@ pub(crate) enum Place {
     Team,
     Reviews,
     Audit,
+    Reports,
     Admin,
     Teams,
     Account,
@@ -32,7 +33,7 @@ pub(crate) enum Place {
 
 /// The main links after the first, each with the action it leads to: a role is shown the links
 /// to what the policy lets it do, and no others.
-const MENU: [(Place, &str, &str, Action); 7] = [
+const MENU: [(Place, &str, &str, Action); 8] = [
     (
         Place::NewClient,
         links::NEW_CLIENT,
@@ -62,6 +63,12 @@ const MENU: [(Place, &str, &str, Action); 7] = [
         links::AUDIT,
         "Audit log",
         Action::ReadAuditLog,
+    ),
+    (
+        Place::Reports,
+        links::REPORTS,
+        "Reports",
+        Action::ReadReports,
     ),
     (
         Place::Admin,

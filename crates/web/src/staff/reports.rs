@@ -1,0 +1,329 @@
+//! Reports (`/app/reports`): a funder's report for a period, on screen, with a file to download.
+//! In public mode small numbers are hidden; the exact numbers are for those who may sign a report
+//! off, and leave as a file only when they do, ticking that they checked the small numbers.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use domain::policy::Action;
+use report::measures::Measure;
+use report::period::{Period, fiscal_year_start};
+use report::{Mode, Report, Shown};
+use serde::Deserialize;
+use time::Date;
+
+use super::links;
+use super::page::{self, Chrome, Place, render};
+use super::session::{SignedIn, StaffForm};
+
+pub(crate) fn routes() -> Router<app::App> {
+    Router::new()
+        .route(links::REPORTS, get(reports))
+        .route(links::REPORT_FILE, post(file))
+}
+
+/// What the page asks: which report, for which days, in which mode. Every field may be left
+/// out: the page then offers the OVC report for this fiscal quarter, in public mode.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Asked {
+    report: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    mode: Option<String>,
+}
+
+/// The same, posted for a file, with its format and the sign-off of an exact one.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileForm {
+    report: String,
+    from: String,
+    to: String,
+    mode: String,
+    format: String,
+    #[serde(default)]
+    signs_off: Option<String>,
+}
+
+/// The report asked for, or what is wrong with it in words.
+fn request(
+    (report, from, to, mode): (&str, &str, &str, &str),
+    output: app::reports::Output,
+) -> Result<app::reports::ReportRequest, String> {
+    let measure = Measure::parse(report).ok_or("Choose one of the reports listed.")?;
+    let day = |raw: &str, which: &str| {
+        domain::case::parse_date("day", raw)
+            .map_err(|_| format!("The {which} day must be a date, YYYY-MM-DD."))
+    };
+    let period = Period::new(day(from, "first")?, day(to, "last")?).map_err(|e| e.to_string())?;
+    let mode: Mode = mode.parse().map_err(|_| "Choose public or exact.")?;
+    Ok(app::reports::ReportRequest {
+        measure,
+        period,
+        mode,
+        output,
+    })
+}
+
+/// The federal fiscal quarter `day` is in: its first and last days.
+fn quarter_of(day: Date) -> (Date, Date) {
+    let start = fiscal_year_start(day);
+    let mut from = start;
+    for _ in 0..4 {
+        let next = add_months(from, 3);
+        if day < next {
+            return (from, next.previous_day().unwrap_or(next));
+        }
+        from = next;
+    }
+    (from, day)
+}
+
+fn add_months(day: Date, months: u8) -> Date {
+    let month = day.month().nth_next(months);
+    let year = if (month as u8) < (day.month() as u8) {
+        day.year() + 1
+    } else {
+        day.year()
+    };
+    Date::from_calendar_date(year, month, 1).unwrap_or(day)
+}
+
+struct ReportChoice {
+    name: &'static str,
+    describe: &'static str,
+    chosen: bool,
+}
+
+/// A table as the page shows it: each number as text, a hidden one as `*`.
+struct TableView {
+    title: String,
+    columns: Vec<String>,
+    rows: Vec<RowView>,
+    totals: Vec<CellView>,
+    counted: String,
+}
+
+struct RowView {
+    label: String,
+    cells: Vec<CellView>,
+}
+
+struct CellView {
+    text: String,
+    /// In exact mode, a number from 1 to 10: flagged for the sign-off.
+    small: bool,
+}
+
+fn cell(shown: Shown) -> CellView {
+    match shown {
+        Shown::Count(n) => CellView {
+            text: n.to_string(),
+            small: false,
+        },
+        Shown::Hidden => CellView {
+            text: "*".to_owned(),
+            small: false,
+        },
+    }
+}
+
+fn tables(report: &Report) -> Vec<TableView> {
+    report
+        .tables()
+        .iter()
+        .map(|t| {
+            let small = t.small_cells();
+            let rows = t
+                .rows()
+                .iter()
+                .zip(t.cells())
+                .zip(&t.totals().rows)
+                .enumerate()
+                .map(|(i, ((label, line), total))| RowView {
+                    label: label.clone(),
+                    cells: line
+                        .iter()
+                        .enumerate()
+                        .map(|(j, &shown)| CellView {
+                            small: small.contains(&(i, j)),
+                            ..cell(shown)
+                        })
+                        .chain([cell(*total)])
+                        .collect(),
+                })
+                .collect();
+            TableView {
+                title: t.title().to_owned(),
+                columns: t.columns().to_vec(),
+                rows,
+                totals: t
+                    .totals()
+                    .columns
+                    .iter()
+                    .chain([&t.totals().all])
+                    .map(|&s| cell(s))
+                    .collect(),
+                counted: t.counted().to_owned(),
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "staff/reports.html")]
+struct ReportsPage {
+    chrome: Option<Chrome>,
+    reports: Vec<ReportChoice>,
+    from: String,
+    to: String,
+    exact: bool,
+    may_sign: bool,
+    problem: Option<String>,
+    /// The report, once one is asked for and made.
+    shown: Option<ShownReport>,
+}
+
+/// A report on the page, with what its file form needs.
+struct ShownReport {
+    name: &'static str,
+    mode: &'static str,
+    tables: Vec<TableView>,
+}
+
+async fn reports(
+    State(app): State<app::App>,
+    signed_in: SignedIn,
+    asked: Result<Query<Asked>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    if !signed_in.may(Action::ReadReports) {
+        return page::not_found();
+    }
+    let Ok(Query(asked)) = asked else {
+        return page::not_found();
+    };
+    let today = signed_in.zone().date(app.now());
+    let (first, last) = quarter_of(today);
+    let name = asked.report.as_deref().unwrap_or(Measure::Ovc.name());
+    let from = asked
+        .from
+        .clone()
+        .unwrap_or_else(|| domain::case::format_date(first));
+    let to = asked
+        .to
+        .clone()
+        .unwrap_or_else(|| domain::case::format_date(last));
+    let mode = asked.mode.as_deref().unwrap_or("public");
+    let may_sign = signed_in.may(Action::SignOffReport);
+    let mut problem = None;
+    let mut shown = None;
+    if asked.report.is_some() {
+        match request((name, &from, &to, mode), app::reports::Output::Screen) {
+            Err(why) => problem = Some(why),
+            Ok(request) => match app.report_for(&signed_in.caller, &request, false).await {
+                Ok(report) => {
+                    shown = Some(ShownReport {
+                        name: request.measure.name(),
+                        mode: request.mode.as_str(),
+                        tables: tables(&report),
+                    })
+                }
+                Err(app::reports::ReportRefused::App(err)) => return page::failure(err),
+                Err(why) => problem = Some(why.to_string()),
+            },
+        }
+    }
+    render(
+        page::status_for(problem.as_ref()),
+        &ReportsPage {
+            chrome: Some(signed_in.chrome(Place::Reports)),
+            reports: Measure::ALL
+                .into_iter()
+                .map(|m| ReportChoice {
+                    name: m.name(),
+                    describe: m.describe(),
+                    chosen: m.name() == name,
+                })
+                .collect(),
+            from,
+            to,
+            exact: mode == "exact",
+            may_sign,
+            problem,
+            shown,
+        },
+    )
+}
+
+/// A report as a file: JSON, CSV or XLSX, named for what it holds.
+async fn file(State(app): State<app::App>, posted: StaffForm<FileForm>) -> Response {
+    let StaffForm { signed_in, form } = posted;
+    if !signed_in.may(Action::ReadReports) {
+        return page::not_found();
+    }
+    let asked = (
+        form.report.as_str(),
+        form.from.as_str(),
+        form.to.as_str(),
+        form.mode.as_str(),
+    );
+    let refused = |why: String| {
+        page::message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The file was not made",
+            &why,
+        )
+    };
+    let request = match request(asked, app::reports::Output::File) {
+        Ok(request) => request,
+        Err(why) => return refused(why),
+    };
+    let signs_off = form.signs_off.as_deref() == Some("yes");
+    let report = match app.report_for(&signed_in.caller, &request, signs_off).await {
+        Ok(report) => report,
+        Err(app::reports::ReportRefused::App(err)) => return page::failure(err),
+        Err(why) => return refused(why.to_string()),
+    };
+    let (bytes, kind, extension) = match form.format.as_str() {
+        "csv" => (
+            report::to_csv(&report).into_bytes(),
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+        "xlsx" => match report::to_xlsx(&report) {
+            Ok(bytes) => (
+                bytes,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "xlsx",
+            ),
+            Err(_) => return refused("The spreadsheet could not be written.".to_owned()),
+        },
+        "json" => match report::to_json(&report).and_then(|v| serde_json::to_vec_pretty(&v)) {
+            Ok(bytes) => (bytes, "application/json", "json"),
+            Err(_) => return refused("The file could not be written.".to_owned()),
+        },
+        _ => return refused("Choose CSV, XLSX or JSON.".to_owned()),
+    };
+    let name = format!(
+        "{}-{}-{}-{}.{extension}",
+        request.measure.name(),
+        request.period.from(),
+        request.period.to(),
+        request.mode.as_str()
+    );
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
