@@ -969,6 +969,25 @@ async fn the_pages_of_administrators_and_supervisors_pass_the_accessibility_chec
             .unwrap();
     }
     let client = t.client_page_of(&ana, NAME).await;
+    // A service, so that the reports page has a number to flag.
+    let service = domain::service::RawService {
+        delivered_on: t.app.now().date(),
+        code: "C4",
+        mode: "in-person",
+        minutes: None,
+        units: None,
+        note: None,
+    };
+    let id: domain::ClientId = client.rsplit('/').next().unwrap().parse().unwrap();
+    t.app
+        .record_service(
+            &ana.caller,
+            id,
+            service.parse(t.app.now()).unwrap(),
+            app::Purpose::CaseWork,
+        )
+        .await
+        .unwrap();
     let other = t
         .client_page_of(&worker_on_no_team(&t).await, "Lior Canarystone")
         .await;
@@ -1043,7 +1062,7 @@ async fn the_pages_of_administrators_and_supervisors_pass_the_accessibility_chec
         .await
         .unwrap();
     sign_in(&b, &t, &t.base, "sue.s", &sue_key).await;
-    assert_eq!(b.find_all(".bar nav li").await.len(), 7);
+    assert_eq!(b.find_all(".bar nav li").await.len(), 8);
     let spread = menu_rows_spread(&b).await;
     assert!(
         spread <= 4,
@@ -1065,6 +1084,11 @@ async fn the_pages_of_administrators_and_supervisors_pass_the_accessibility_chec
         b.goto(&t.url(&path)).await;
         seen(&b, &axe, name, &mut problems).await;
     }
+    // A report's exact numbers, the one flagged small, shown from the report's heading.
+    b.goto(&t.url("/app/reports?report=ovc-ht&from=2000-01-01&to=2099-12-31&mode=exact"))
+        .await;
+    assert!(b.page_source().await.contains("small-count"));
+    seen_at(&b, &axe, ("reports", "#report"), &mut problems).await;
     b.quit().await;
     assert!(
         problems.is_empty(),

@@ -46,12 +46,7 @@ const MENU: [(Place, &str, &str, Action); 8] = [
         "Contact requests",
         Action::ListContactRequests,
     ),
-    (
-        Place::Team,
-        links::TEAM,
-        "Team caseload",
-        Action::ListTeamCaseload,
-    ),
+    (Place::Team, links::TEAM, "Team", Action::ListTeamCaseload),
     (
         Place::Reviews,
         links::REVIEWS,
