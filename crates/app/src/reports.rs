@@ -5,14 +5,15 @@
 use domain::UserId;
 use domain::audit::{Actor, AuditAction};
 use domain::client::{AgeBand, Gender};
+use domain::closure::ClosureReason;
 use domain::policy::{Action, Relationship, permits};
 use domain::profile::{Citizenship, Profile, ReferralSource, TraffickingType};
 use domain::service::SERVICE_TYPES;
 use report::measures::Measure;
 use report::period::Period;
-use report::served::{Served, ServiceSet};
+use report::served::{Entered, Exited, Records, Served, ServiceSet, Who};
 use report::{Mode, Report};
-use store::rows::ServedRow;
+use store::rows::{ServedRow, WhoRow};
 use time::Date;
 
 use crate::{App, AppError, Caller, Result};
@@ -111,8 +112,8 @@ impl App {
         if request.mode == Mode::Exact && request.output == Output::File && signer.is_none() {
             return Err(ReportRefused::NoSignOff);
         }
-        let served = self.served(request.period).await?;
-        let tables = request.measure.tables(request.period, &served)?;
+        let records = self.records(request.period).await?;
+        let tables = request.measure.tables(request.period, &records)?;
         let mut report = Report::new(
             request.measure.name(),
             request.mode,
@@ -174,41 +175,65 @@ impl App {
         }
     }
 
-    /// The people served in `period`, as the counting rules take them.
-    async fn served(&self, period: Period) -> Result<Vec<Served>> {
+    /// What the reports count of `period`, in one reading.
+    async fn records(&self, period: Period) -> Result<Records> {
         let bits: Vec<(&str, i64)> = SERVICE_TYPES
             .iter()
             .enumerate()
             .map(|(place, kind)| (kind.code, 1_i64 << place))
             .collect();
         let day = |d: Date| domain::case::format_date(d);
+        let (from, to) = (day(period.from()), day(period.to()));
         let mut tx = self.store().read().await?;
-        let rows = tx
-            .served(
-                &day(period.from()),
-                &day(period.to()),
-                &day(period.fiscal_year_start()),
-                &bits,
-            )
+        let served = tx
+            .served(&from, &to, &day(period.fiscal_year_start()), &bits)
             .await?;
+        let entered = tx.entered(&from, &to).await?;
+        let exited = tx.exited(&from, &to).await?;
         tx.commit().await?;
-        rows.iter().map(served).collect()
+        Ok(Records {
+            served: served.iter().map(served_of).collect::<Result<_>>()?,
+            entered: entered
+                .iter()
+                .map(|row| {
+                    Ok(Entered {
+                        who: who(&row.who)?,
+                        reopened: row.reopened,
+                        count: count(row.count)?,
+                    })
+                })
+                .collect::<Result<_>>()?,
+            exited: exited
+                .iter()
+                .map(|row| {
+                    Ok(Exited {
+                        who: who(&row.who)?,
+                        reason: ClosureReason::parse(&row.reason).map_err(|_| corrupt())?,
+                        count: count(row.count)?,
+                    })
+                })
+                .collect::<Result<_>>()?,
+        })
     }
 }
 
-/// A row of the store as the counting rules take it.
-fn served(row: &ServedRow) -> Result<Served> {
+fn corrupt() -> AppError {
+    AppError::Store(store::StoreError::Corrupt("a report dimension"))
+}
+
+fn count(n: i64) -> Result<u64> {
+    u64::try_from(n).map_err(|_| corrupt())
+}
+
+/// A client's report dimensions as the counting rules take them.
+fn who(row: &WhoRow) -> Result<Who> {
     fn coded<T>(
         raw: Option<&str>,
         parse: fn(&str) -> Result<T, domain::InvalidInput>,
     ) -> Result<Option<T>> {
         raw.map(|r| parse(r).map_err(|_| corrupt())).transpose()
     }
-    fn corrupt() -> AppError {
-        AppError::Store(store::StoreError::Corrupt("a report dimension"))
-    }
-    let day = |raw: &str| domain::case::parse_date("day", raw).map_err(|_| corrupt());
-    Ok(Served {
+    Ok(Who {
         gender: coded(row.gender.as_deref(), Gender::parse)?,
         age_band: coded(row.age_band.as_deref(), AgeBand::parse)?,
         profile: Profile {
@@ -216,9 +241,17 @@ fn served(row: &ServedRow) -> Result<Served> {
             citizenship: coded(row.citizenship.as_deref(), Citizenship::parse)?,
             referral_source: coded(row.referral_source.as_deref(), ReferralSource::parse)?,
         },
+    })
+}
+
+/// A row of people served as the counting rules take it.
+fn served_of(row: &ServedRow) -> Result<Served> {
+    let day = |raw: &str| domain::case::parse_date("day", raw).map_err(|_| corrupt());
+    Ok(Served {
+        who: who(&row.who)?,
         first_service: day(&row.first_service)?,
         first_service_in_year: day(&row.first_in_year)?,
         services: ServiceSet::from_bits(u64::try_from(row.mask).map_err(|_| corrupt())?),
-        people: u64::try_from(row.people).map_err(|_| corrupt())?,
+        people: count(row.people)?,
     })
 }

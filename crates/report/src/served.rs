@@ -4,6 +4,7 @@
 //! "individuals receiving services").
 
 use domain::client::{AgeBand, Gender};
+use domain::closure::ClosureReason;
 use domain::profile::Profile;
 use domain::service::{SERVICE_TYPES, ServiceCode, ServiceType};
 use time::Date;
@@ -40,14 +41,26 @@ impl ServiceSet {
     }
 }
 
-/// One client served in the period, or `people` clients who share exactly these facts (a store
-/// may count alike people together; the rules count each as `people`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Served {
+/// What a report may know of a person: coded facts only, never who they are.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Who {
     pub gender: Option<Gender>,
     /// At intake.
     pub age_band: Option<AgeBand>,
     pub profile: Profile,
+}
+
+/// What the counting rules count: people or events, each with the coded facts of the person,
+/// and how many alike (a store may count alike ones together; the rules count each as that many).
+pub trait Counted {
+    fn who(&self) -> &Who;
+    fn count(&self) -> u64;
+}
+
+/// One client served in the period, or `people` clients who share exactly these facts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Served {
+    pub who: Who,
     /// The first day a service was ever recorded for them: the day they became a client.
     pub first_service: Date,
     /// Their first service in the federal fiscal year the period starts in.
@@ -55,4 +68,56 @@ pub struct Served {
     /// Every type of service they received in the period.
     pub services: ServiceSet,
     pub people: u64,
+}
+
+/// A person entering a program in the period: a case opened (not one moved from another
+/// program), or re-opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entered {
+    pub who: Who,
+    pub reopened: bool,
+    pub count: u64,
+}
+
+/// A case closed in the period, with its coded reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exited {
+    pub who: Who,
+    pub reason: ClosureReason,
+    pub count: u64,
+}
+
+impl Counted for Served {
+    fn who(&self) -> &Who {
+        &self.who
+    }
+    fn count(&self) -> u64 {
+        self.people
+    }
+}
+
+impl Counted for Entered {
+    fn who(&self) -> &Who {
+        &self.who
+    }
+    fn count(&self) -> u64 {
+        self.count
+    }
+}
+
+impl Counted for Exited {
+    fn who(&self) -> &Who {
+        &self.who
+    }
+    fn count(&self) -> u64 {
+        self.count
+    }
+}
+
+/// Everything a report may count in a period.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Records {
+    pub served: Vec<Served>,
+    pub entered: Vec<Entered>,
+    pub exited: Vec<Exited>,
 }

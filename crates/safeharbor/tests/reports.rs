@@ -206,7 +206,7 @@ fn the_report_command_follows_its_contract_and_refuses_bad_input() {
         .lines()
         .map(|l| l.split('\t').next().unwrap_or_default().to_owned())
         .collect();
-    assert_eq!(names, ["ovc-ht", "voca"]);
+    assert_eq!(names, ["ovc-ht", "voca", "otip"]);
 
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
@@ -467,5 +467,82 @@ async fn the_reports_page_shows_a_report_and_gives_an_exact_file_only_signed_off
             actions.contains(&"report.sign-off".to_owned()),
             "{actions:?}"
         );
+    }
+}
+
+/// HHS/OTIP's counts over real cases: a case opened, closed and re-opened in the period is one
+/// new enrolment, one re-enrolment and one closure, placed in OTIP's program by citizenship.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn otip_counts_entries_and_closures_of_real_cases() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let worker = t.persona("rita.worker", Role::CaseManager).await.caller;
+        let code = domain::case::ProgramCode::parse("drop-in").unwrap();
+        let name = domain::case::ProgramName::parse("Drop-in").unwrap();
+        t.app.add_program(&code, &name).await.unwrap();
+        let raw = RawClient {
+            preferred_name: "Someone".into(),
+            profile: RawProfile {
+                citizenship: Some("foreign-national".into()),
+                ..RawProfile::default()
+            },
+            ..RawClient::default()
+        };
+        let client = t.recorded(&worker, raw).await;
+        let today = t.app.now().date();
+        let case = t
+            .app
+            .open_case(
+                &worker,
+                client,
+                app::NewCase {
+                    program: code.clone(),
+                    dates: domain::case::CaseDates::new(today, None).unwrap(),
+                },
+                app::Purpose::CaseWork,
+            )
+            .await
+            .unwrap();
+        let closure = domain::closure::RawClosure {
+            closed_on: today,
+            reason: Some("lost-contact"),
+            note: None,
+            follow_up: None,
+            reach_method: None,
+            reach_how: None,
+        }
+        .parse()
+        .unwrap();
+        t.app
+            .close_case(&worker, client, case, closure, app::Purpose::CaseWork)
+            .await
+            .unwrap();
+        t.app
+            .reopen_case(&worker, client, case, today, app::Purpose::CaseWork)
+            .await
+            .unwrap();
+        let asked = ReportRequest {
+            measure: Measure::Otip,
+            period: Period::new(today, today).unwrap(),
+            mode: Mode::Exact,
+            output: Output::Screen,
+        };
+        let report = t.app.report_as_operator(&asked, None).await.unwrap();
+        use Shown::Count as N;
+        let entries = &report.tables()[0];
+        assert_eq!(entries.title(), "Program entries, by program");
+        assert_eq!(
+            entries.cells().to_vec(),
+            vec![vec![N(0), N(1), N(0)], vec![N(0), N(1), N(0)]],
+            "{engine:?}: one new enrolment and one re-enrolment, both TVAP's"
+        );
+        let closures = report.tables().last().unwrap();
+        assert_eq!(closures.title(), "Case closures, by reason");
+        let lost = closures
+            .rows()
+            .iter()
+            .position(|r| r == "Lost contact")
+            .unwrap();
+        assert_eq!(closures.cells()[lost], vec![N(0), N(1), N(0)], "{engine:?}");
     }
 }

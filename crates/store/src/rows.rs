@@ -711,18 +711,40 @@ impl AuditRow {
     }
 }
 
-/// People served in a report's period who are alike in everything a report counts
-/// (`Reads::served`).
+/// The report dimensions of a client (`classification::Sensitivity::ReportDimension`), as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServedRow {
+pub struct WhoRow {
     pub gender: Option<String>,
     pub age_band: Option<String>,
     pub trafficking_type: Option<String>,
     pub citizenship: Option<String>,
     pub referral_source: Option<String>,
+}
+
+/// People served in a report's period who are alike in everything a report counts
+/// (`Reads::served`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServedRow {
+    pub who: WhoRow,
     /// The types of service they received in the period, as a sum of distinct bits.
     pub mask: i64,
     pub first_service: String,
     pub first_in_year: String,
     pub people: i64,
+}
+
+/// Entries into a program in a period, alike (`Reads::entered`): cases opened, or re-opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnteredRow {
+    pub who: WhoRow,
+    pub reopened: bool,
+    pub count: i64,
+}
+
+/// Cases closed in a period, alike (`Reads::exited`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExitedRow {
+    pub who: WhoRow,
+    pub reason: String,
+    pub count: i64,
 }

@@ -7,10 +7,11 @@ use domain::profile::TraffickingType;
 
 use crate::links::Links;
 use crate::period::{Period, PeriodError};
-use crate::served::Served;
+use crate::served::{Counted, Records, Served};
 use crate::table::{Table, TableError};
 use domain::service::ServiceType;
 
+mod otip;
 mod ovc;
 #[cfg(test)]
 mod testing;
@@ -24,15 +25,18 @@ pub enum Measure {
     /// VOCA victim assistance: victims served, new once a fiscal year, with demographics of the
     /// new and services as people per type.
     Voca,
+    /// HHS/OTIP: entries into a program and case closures, by OTIP's two programs.
+    Otip,
 }
 
 impl Measure {
-    pub const ALL: [Measure; 2] = [Measure::Ovc, Measure::Voca];
+    pub const ALL: [Measure; 3] = [Measure::Ovc, Measure::Voca, Measure::Otip];
 
     pub fn name(self) -> &'static str {
         match self {
             Measure::Ovc => "ovc-ht",
             Measure::Voca => "voca",
+            Measure::Otip => "otip",
         }
     }
 
@@ -51,17 +55,22 @@ impl Measure {
                 "VOCA victim-assistance measures: victims served (new once a federal fiscal \
                  year), demographics of new victims, and people receiving each service"
             }
+            Measure::Otip => {
+                "HHS/OTIP counts: entries into a program (new and re-opened) and case closures, \
+                 by OTIP's programs (DVHT, TVAP), age, gender, referral source and reason"
+            }
         }
     }
 
-    /// The report's tables for the people served in `period`.
-    pub fn tables(self, period: Period, served: &[Served]) -> Result<Vec<Table>, MeasureError> {
+    /// The report's tables for what `records` holds of `period`.
+    pub fn tables(self, period: Period, records: &Records) -> Result<Vec<Table>, MeasureError> {
         match self {
-            Measure::Ovc => Ok(ovc::tables(period, served)?),
+            Measure::Ovc => Ok(ovc::tables(period, &records.served)?),
             Measure::Voca => {
                 let period = period.within_one_fiscal_year("VOCA")?;
-                Ok(voca::tables(period, served)?)
+                Ok(voca::tables(period, &records.served)?)
             }
+            Measure::Otip => Ok(otip::tables(records)?),
         }
     }
 }
@@ -74,21 +83,21 @@ pub enum MeasureError {
     Table(#[from] TableError),
 }
 
-/// One way of dividing the people a table counts: its labels, and the one each person is in. Its
-/// `id` names it across the tables of a report (`links.rs`): two axes of one id divide people
+/// One way of dividing the people (or events) a table counts: its labels, and the one each is
+/// in. Its `id` names it across the tables of a report (`links.rs`): two axes of one id divide
 /// alike.
-pub(crate) struct Axis<'a> {
+pub(crate) struct Axis<'a, T = Served> {
     pub(crate) id: Option<&'static str>,
     pub(crate) labels: Vec<String>,
-    pub(crate) place: Box<dyn Fn(&Served) -> usize + 'a>,
+    pub(crate) place: Box<dyn Fn(&T) -> usize + 'a>,
 }
 
-impl<'a> Axis<'a> {
+impl<'a, T> Axis<'a, T> {
     pub(crate) fn new(
         id: &'static str,
         labels: impl IntoIterator<Item = impl Into<String>>,
-        place: impl Fn(&Served) -> usize + 'a,
-    ) -> Axis<'a> {
+        place: impl Fn(&T) -> usize + 'a,
+    ) -> Axis<'a, T> {
         Axis {
             id: Some(id),
             labels: labels.into_iter().map(Into::into).collect(),
@@ -97,7 +106,7 @@ impl<'a> Axis<'a> {
     }
 
     /// One column counting everyone: for a table that divides people one way only.
-    pub(crate) fn single(label: &str) -> Axis<'a> {
+    pub(crate) fn single(label: &str) -> Axis<'a, T> {
         Axis {
             id: None,
             labels: vec![label.to_owned()],
@@ -106,13 +115,13 @@ impl<'a> Axis<'a> {
     }
 
     /// The values of a coded list in order, and a last place for "not recorded".
-    pub(crate) fn coded<T: Copy + PartialEq + 'a>(
+    pub(crate) fn coded<V: Copy + PartialEq + 'a>(
         id: &'static str,
-        all: &'a [T],
-        label: fn(T) -> &'static str,
+        all: &'a [V],
+        label: fn(V) -> &'static str,
         unrecorded: &str,
-        of: impl Fn(&Served) -> Option<T> + 'a,
-    ) -> Axis<'a> {
+        of: impl Fn(&T) -> Option<V> + 'a,
+    ) -> Axis<'a, T> {
         let labels = all
             .iter()
             .map(|&v| label(v).to_owned())
@@ -137,15 +146,15 @@ impl<'a> Axis<'a> {
     }
 }
 
-/// Counts the people `counts` admits into a table of `rows` by `columns`; `universe` names who
-/// they are (`links.rs`), so that a number this table shares with another is known as one.
-pub(crate) fn crosstab(
+/// Counts what `counts` admits into a table of `rows` by `columns`; `universe` names who they are
+/// (`links.rs`), so that a number this table shares with another is known as one.
+pub(crate) fn crosstab<T: Counted>(
     title: &str,
     counted: &str,
     universe: &[String],
-    (rows, columns): (Axis, Axis),
-    served: &[Served],
-    counts: impl Fn(&Served) -> bool,
+    (rows, columns): (Axis<T>, Axis<T>),
+    records: &[T],
+    counts: impl Fn(&T) -> bool,
 ) -> Result<Table, TableError> {
     let links = Links {
         universe: universe.to_vec(),
@@ -155,26 +164,30 @@ pub(crate) fn crosstab(
         columns_divide: true,
     };
     let mut table = Table::new(title, rows.labels, columns.labels, counted)?;
-    for person in served.iter().filter(|s| counts(s)) {
-        table.add((rows.place)(person), (columns.place)(person), person.people)?;
+    for record in records.iter().filter(|s| counts(s)) {
+        table.add(
+            (rows.place)(record),
+            (columns.place)(record),
+            record.count(),
+        )?;
     }
     table.with_links(links)
 }
 
 /// The kinds of trafficking as OVC counts them, "not known" last.
-pub(crate) fn trafficking<'a>() -> Axis<'a> {
+pub(crate) fn trafficking<'a, T: Counted>() -> Axis<'a, T> {
     Axis::coded(
         "trafficking",
         TraffickingType::ALL,
         TraffickingType::label,
         "Not known or not recorded",
-        |s| s.profile.trafficking_type,
+        |s: &T| s.who().profile.trafficking_type,
     )
 }
 
 /// Adult or minor at intake (under 18), or not recorded (also when the person preferred not to
 /// give their age).
-pub(crate) fn adult_or_minor<'a>() -> Axis<'a> {
+pub(crate) fn adult_or_minor<'a, T: Counted>() -> Axis<'a, T> {
     Axis::new(
         "adult-or-minor",
         [
@@ -182,7 +195,7 @@ pub(crate) fn adult_or_minor<'a>() -> Axis<'a> {
             "Minor (under 18)",
             "Age not recorded",
         ],
-        |s| match s.age_band.and_then(AgeBand::is_minor) {
+        |s: &T| match s.who().age_band.and_then(AgeBand::is_minor) {
             Some(false) => 0,
             Some(true) => 1,
             None => 2,
@@ -190,10 +203,14 @@ pub(crate) fn adult_or_minor<'a>() -> Axis<'a> {
     )
 }
 
-pub(crate) fn gender<'a>() -> Axis<'a> {
-    Axis::coded("gender", Gender::ALL, Gender::label, "Not recorded", |s| {
-        s.gender
-    })
+pub(crate) fn gender<'a, T: Counted>() -> Axis<'a, T> {
+    Axis::coded(
+        "gender",
+        Gender::ALL,
+        Gender::label,
+        "Not recorded",
+        |s: &T| s.who().gender,
+    )
 }
 
 /// People receiving each group of services (`group` places a type in a row, or in none): a

@@ -5,16 +5,18 @@ use domain::profile::Profile;
 use domain::service::ServiceCode;
 use time::Date;
 
-use crate::served::{Served, ServiceSet};
+use crate::served::{Served, ServiceSet, Who};
 use crate::table::Table;
 
 /// A woman of 25 to 34, nothing else recorded, first served on `first` (also her first service of
 /// the fiscal year), who received `codes` in the period.
 pub(crate) fn person(first: Date, codes: &[&str]) -> Served {
     Served {
-        gender: Some(Gender::Woman),
-        age_band: Some(AgeBand::From25To34),
-        profile: Profile::default(),
+        who: Who {
+            gender: Some(Gender::Woman),
+            age_band: Some(AgeBand::From25To34),
+            profile: Profile::default(),
+        },
         first_service: first,
         first_service_in_year: first,
         services: codes.iter().fold(ServiceSet::default(), |set, code| {

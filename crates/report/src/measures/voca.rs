@@ -140,7 +140,7 @@ fn age<'a>() -> Axis<'a> {
             "Recorded as 12 to 14 (spans 0-12 and 13-17)",
             "Recorded as 55 or older (spans 25-59 and 60 and older)",
         ],
-        |s| match s.age_band {
+        |s: &Served| match s.who.age_band {
             Some(AgeBand::Under12) => 0,
             Some(AgeBand::From15To17) => 1,
             Some(AgeBand::From18To24) => 2,
@@ -157,7 +157,7 @@ fn gender<'a>() -> Axis<'a> {
     Axis::new(
         "voca-gender",
         ["Male", "Female", "Other", "Not reported", "Not tracked"],
-        |s| match s.gender {
+        |s: &Served| match s.who.gender {
             Some(Gender::Man) => 0,
             Some(Gender::Woman) => 1,
             Some(
@@ -181,7 +181,7 @@ fn victimization<'a>() -> Axis<'a> {
             "Human trafficking: sex and labor",
             "Kind of trafficking not recorded",
         ],
-        |s| match s.profile.trafficking_type {
+        |s: &Served| match s.who.profile.trafficking_type {
             Some(TraffickingType::Sex) => 0,
             Some(TraffickingType::Labor) => 1,
             Some(TraffickingType::SexAndLabor) => 2,

@@ -3,10 +3,11 @@
 //! report may not count is named here.
 
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 use super::Reads;
 use crate::Result;
-use crate::rows::ServedRow;
+use crate::rows::{EnteredRow, ExitedRow, ServedRow, WhoRow};
 
 impl Reads {
     /// Everyone with a service delivered from `from` to `to` (days, `YYYY-MM-DD`, both
@@ -59,15 +60,81 @@ impl Reads {
             .iter()
             .map(|row| {
                 Ok(ServedRow {
-                    gender: row.try_get("gender")?,
-                    age_band: row.try_get("age_band")?,
-                    trafficking_type: row.try_get("trafficking_type")?,
-                    citizenship: row.try_get("citizenship")?,
-                    referral_source: row.try_get("referral_source")?,
+                    who: who(row)?,
                     mask: row.try_get("mask")?,
                     first_service: row.try_get("first_service")?,
                     first_in_year: row.try_get("first_in_year")?,
                     people: row.try_get("people")?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The report dimensions a query names, from `clients c`.
+const WHO: &str = "c.gender, c.age_band, c.trafficking_type, c.citizenship, c.referral_source";
+
+fn who(row: &AnyRow) -> Result<WhoRow> {
+    Ok(WhoRow {
+        gender: row.try_get("gender")?,
+        age_band: row.try_get("age_band")?,
+        trafficking_type: row.try_get("trafficking_type")?,
+        citizenship: row.try_get("citizenship")?,
+        referral_source: row.try_get("referral_source")?,
+    })
+}
+
+impl Reads {
+    /// Entries into a program from `from` to `to` (days, both included): cases opened (not one
+    /// continuing a case moved from another program), and cases re-opened (a closure not taken
+    /// back), each with its client's report dimensions; alike ones as one row, with how many.
+    pub async fn entered(&mut self, from: &str, to: &str) -> Result<Vec<EnteredRow>> {
+        let sql = format!(
+            "SELECT {WHO}, e.reopened, COUNT(*) AS count FROM ( \
+               SELECT client_id, 0 AS reopened FROM cases \
+                 WHERE opened_on >= $1 AND opened_on <= $2 AND transferred_from IS NULL \
+               UNION ALL \
+               SELECT client_id, 1 AS reopened FROM case_closures \
+                 WHERE reopened_on >= $1 AND reopened_on <= $2 \
+             ) e JOIN clients c ON c.id = e.client_id \
+             GROUP BY {WHO}, e.reopened"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(from.to_owned())
+            .bind(to.to_owned())
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(EnteredRow {
+                    who: who(row)?,
+                    reopened: row.try_get::<i32, _>("reopened")? == 1,
+                    count: row.try_get("count")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Cases closed from `from` to `to`, with their coded reason and
+    /// their client's report dimensions; alike ones as one row, with how many.
+    pub async fn exited(&mut self, from: &str, to: &str) -> Result<Vec<ExitedRow>> {
+        let sql = format!(
+            "SELECT {WHO}, k.reason, COUNT(*) AS count FROM case_closures k \
+             JOIN clients c ON c.id = k.client_id \
+             WHERE k.closed_on >= $1 AND k.closed_on <= $2 \
+             GROUP BY {WHO}, k.reason"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(from.to_owned())
+            .bind(to.to_owned())
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(ExitedRow {
+                    who: who(row)?,
+                    reason: row.try_get("reason")?,
+                    count: row.try_get("count")?,
                 })
             })
             .collect()

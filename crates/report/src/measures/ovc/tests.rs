@@ -14,13 +14,13 @@ fn quarter() -> Period {
 #[test]
 fn a_client_is_new_in_the_period_of_their_first_service_ever_and_continuing_after() {
     let mut new = person(date!(2027 - 02 - 10), &["C4"]);
-    new.profile.trafficking_type = Some(TraffickingType::Sex);
+    new.who.profile.trafficking_type = Some(TraffickingType::Sex);
     let mut since_last_year = person(date!(2025 - 05 - 01), &["C4"]);
-    since_last_year.profile.trafficking_type = Some(TraffickingType::Labor);
+    since_last_year.who.profile.trafficking_type = Some(TraffickingType::Labor);
     // Three people alike, counted together.
     let mut three = person(date!(2027 - 01 - 01), &["D1"]);
     three.people = 3;
-    three.profile.trafficking_type = Some(TraffickingType::SexAndLabor);
+    three.who.profile.trafficking_type = Some(TraffickingType::SexAndLabor);
     let tables = tables(quarter(), &[new, since_last_year, three]).unwrap();
     let served = table(&tables, "Clients served, by kind of trafficking");
     assert_eq!(cell(served, "New clients", "Sex trafficking"), 1);
@@ -39,15 +39,15 @@ fn demographics_count_new_clients_only_and_each_block_adds_up_to_them() {
     let people: Vec<Served> = vec![
         {
             let mut p = person(date!(2027 - 03 - 31), &["A3"]);
-            p.age_band = Some(AgeBand::From15To17);
-            p.profile.citizenship = Some(Citizenship::ForeignNational);
-            p.profile.referral_source = Some(ReferralSource::LocalLawEnforcement);
+            p.who.age_band = Some(AgeBand::From15To17);
+            p.who.profile.citizenship = Some(Citizenship::ForeignNational);
+            p.who.profile.referral_source = Some(ReferralSource::LocalLawEnforcement);
             p
         },
         {
             let mut p = person(date!(2027 - 01 - 15), &["A3"]);
-            p.age_band = Some(AgeBand::PrefersNotToAnswer);
-            p.gender = None;
+            p.who.age_band = Some(AgeBand::PrefersNotToAnswer);
+            p.who.gender = None;
             p
         },
         // Continuing: in no demographic table.

@@ -6,7 +6,7 @@ use super::tables;
 use crate::measures::testing::{cell, person, table};
 use crate::measures::{Measure, MeasureError};
 use crate::period::{Period, PeriodError};
-use crate::served::Served;
+use crate::served::{Records, Served};
 
 fn quarter() -> Period {
     Period::quarter("FY2027-Q2").unwrap()
@@ -30,15 +30,15 @@ fn a_victim_is_new_once_a_fiscal_year_in_the_first_period_they_are_served() {
 #[test]
 fn demographics_are_of_new_victims_only_and_each_block_sums_to_them() {
     let mut minor = person(date!(2027 - 01 - 05), &["C1"]);
-    minor.age_band = Some(AgeBand::From15To17);
-    minor.gender = Some(Gender::NonBinary);
-    minor.profile.trafficking_type = Some(TraffickingType::SexAndLabor);
+    minor.who.age_band = Some(AgeBand::From15To17);
+    minor.who.gender = Some(Gender::NonBinary);
+    minor.who.profile.trafficking_type = Some(TraffickingType::SexAndLabor);
     let mut straddling = person(date!(2027 - 01 - 06), &["C1"]);
-    straddling.age_band = Some(AgeBand::From12To14);
-    straddling.gender = Some(Gender::PrefersNotToAnswer);
+    straddling.who.age_band = Some(AgeBand::From12To14);
+    straddling.who.gender = Some(Gender::PrefersNotToAnswer);
     let mut unrecorded = person(date!(2027 - 01 - 07), &["C1"]);
-    unrecorded.age_band = None;
-    unrecorded.gender = None;
+    unrecorded.who.age_band = None;
+    unrecorded.who.gender = None;
     let mut continuing = person(date!(2026 - 10 - 07), &["C1"]);
     continuing.people = 5;
     let people: Vec<Served> = vec![minor, straddling, unrecorded, continuing];
@@ -102,8 +102,12 @@ fn services_are_people_per_type_unduplicated_within_a_type_new_and_continuing() 
 fn a_period_across_two_fiscal_years_is_refused() {
     let calendar_year = Period::new(date!(2027 - 01 - 01), date!(2027 - 12 - 31)).unwrap();
     assert!(matches!(
-        Measure::Voca.tables(calendar_year, &[]),
+        Measure::Voca.tables(calendar_year, &Records::default()),
         Err(MeasureError::Period(PeriodError::SpansFiscalYears { .. }))
     ));
-    assert!(Measure::Ovc.tables(calendar_year, &[]).is_ok());
+    assert!(
+        Measure::Ovc
+            .tables(calendar_year, &Records::default())
+            .is_ok()
+    );
 }
