@@ -97,7 +97,9 @@ impl App {
                 previous: Some(seal(self, &dek, TABLE, "previous", &row_id, &previous)),
             })
             .await?;
-        let details = self.sealed_details(work.grant.client, &dek, &after);
+        // The age at intake is of the day the client was recorded, whenever the date is corrected.
+        let intake = work.grant.row.created_at.date();
+        let details = self.sealed_details(work.grant.client, &dek, &after, intake);
         work.tx.set_client_details(&details).await?;
         work.done(AuditAction::ClientEdit, purpose).await?;
         Ok(changed)

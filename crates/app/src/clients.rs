@@ -9,7 +9,7 @@ use domain::client::{
     AgeBand, Alias, ClientDetails, DateOfBirth, Gender, Language, NewClient, age_on,
 };
 use domain::policy::{Action, Relationship};
-use domain::profile::{Citizenship, Profile, ReferralSource, TraffickingType};
+use domain::profile::{AgeAtIntake, Citizenship, Profile, ReferralSource, TraffickingType};
 use domain::{ClientId, Timestamp};
 use store::rows::{CaseloadPage, ClientDetailsRow, ClientLine, ClientRow};
 
@@ -209,7 +209,7 @@ impl App {
             age_band: client.effective_age_band(now.date()),
             profile: client.profile,
         };
-        let sealed = self.sealed_details(id, dek, &details);
+        let sealed = self.sealed_details(id, dek, &details, now.date());
         ClientRow {
             id,
             created_at: now,
@@ -225,6 +225,7 @@ impl App {
             trafficking_type: sealed.trafficking_type,
             citizenship: sealed.citizenship,
             referral_source: sealed.referral_source,
+            age_at_intake: sealed.age_at_intake,
             name_index: sealed.name_index,
             dob_index: sealed.dob_index,
             safety: seal_safety(self, dek, id, &client.safety),
@@ -235,12 +236,14 @@ impl App {
     }
 
     /// A client's details sealed under `dek`, with the blind indexes duplicate search and
-    /// emergency access find them by: what intake stores and what an edit replaces.
+    /// emergency access find them by, and their age on `intake` (the day they were recorded) for
+    /// reports: what intake stores and what an edit replaces.
     pub(crate) fn sealed_details(
         &self,
         id: ClientId,
         dek: &crypto::DataKey,
         details: &ClientDetails,
+        intake: time::Date,
     ) -> ClientDetailsRow {
         let row_id = id.to_string();
         let sealed = |column, text: &str| seal(self, dek, TABLE, column, &row_id, text);
@@ -289,6 +292,11 @@ impl App {
                 .profile
                 .referral_source
                 .map(|r| r.as_str().to_owned()),
+            age_at_intake: p.date_of_birth.map(|born| {
+                AgeAtIntake::for_age(age_on(born.date(), intake))
+                    .as_str()
+                    .to_owned()
+            }),
             name_index: Some(indexer.name(indexed_name)),
             dob_index: p.date_of_birth.map(|d| indexer.date_of_birth(&d.iso())),
             alias_index: Some(other_names.join(" ")),

@@ -7,7 +7,7 @@ use domain::audit::{Actor, AuditAction};
 use domain::client::{AgeBand, Gender};
 use domain::closure::ClosureReason;
 use domain::policy::{Action, Relationship, permits};
-use domain::profile::{Citizenship, Profile, ReferralSource, TraffickingType};
+use domain::profile::{AgeAtIntake, Citizenship, Profile, ReferralSource, TraffickingType};
 use domain::service::SERVICE_TYPES;
 use report::measures::Measure;
 use report::period::Period;
@@ -236,6 +236,7 @@ fn who(row: &WhoRow) -> Result<Who> {
     Ok(Who {
         gender: coded(row.gender.as_deref(), Gender::parse)?,
         age_band: coded(row.age_band.as_deref(), AgeBand::parse)?,
+        age_at_intake: coded(row.age_at_intake.as_deref(), AgeAtIntake::parse)?,
         profile: Profile {
             trafficking_type: coded(row.trafficking_type.as_deref(), TraffickingType::parse)?,
             citizenship: coded(row.citizenship.as_deref(), Citizenship::parse)?,

@@ -103,6 +103,67 @@ impl ReferralSource {
     }
 }
 
+coded_field!(
+    /// A client's age on the day they were recorded, in ranges fine enough to be placed in every
+    /// funder's: OVC's adult and minor (18), VOCA's 0-12, 13-17, 18-24, 25-59 and 60 or older,
+    /// HUD's under 5, 5-12, 13-17, ... 55-64 and 65 or older, and our own age ranges (12, 15, ...
+    /// 55). Worked out from the date of birth, when there is one; the date itself stays sealed.
+    AgeAtIntake, "age_at_intake",
+    "must be one of 0-4, 5-11, 12, 13-14, 15-17, 18-24, 25-34, 35-44, 45-54, 55-59, 60-64, 65-plus",
+    {
+        Under5 => "0-4",
+        From5To11 => "5-11",
+        Twelve => "12",
+        From13To14 => "13-14",
+        From15To17 => "15-17",
+        From18To24 => "18-24",
+        From25To34 => "25-34",
+        From35To44 => "35-44",
+        From45To54 => "45-54",
+        From55To59 => "55-59",
+        From60To64 => "60-64",
+        From65 => "65-plus",
+    }
+);
+
+impl AgeAtIntake {
+    /// The range a person of `years` is in.
+    pub fn for_age(years: i32) -> Self {
+        match years {
+            i32::MIN..=4 => AgeAtIntake::Under5,
+            5..=11 => AgeAtIntake::From5To11,
+            12 => AgeAtIntake::Twelve,
+            13..=14 => AgeAtIntake::From13To14,
+            15..=17 => AgeAtIntake::From15To17,
+            18..=24 => AgeAtIntake::From18To24,
+            25..=34 => AgeAtIntake::From25To34,
+            35..=44 => AgeAtIntake::From35To44,
+            45..=54 => AgeAtIntake::From45To54,
+            55..=59 => AgeAtIntake::From55To59,
+            60..=64 => AgeAtIntake::From60To64,
+            _ => AgeAtIntake::From65,
+        }
+    }
+
+    /// The youngest age in the range.
+    pub fn youngest(self) -> i32 {
+        match self {
+            AgeAtIntake::Under5 => 0,
+            AgeAtIntake::From5To11 => 5,
+            AgeAtIntake::Twelve => 12,
+            AgeAtIntake::From13To14 => 13,
+            AgeAtIntake::From15To17 => 15,
+            AgeAtIntake::From18To24 => 18,
+            AgeAtIntake::From25To34 => 25,
+            AgeAtIntake::From35To44 => 35,
+            AgeAtIntake::From45To54 => 45,
+            AgeAtIntake::From55To59 => 55,
+            AgeAtIntake::From60To64 => 60,
+            AgeAtIntake::From65 => 65,
+        }
+    }
+}
+
 /// The coded facts a report counts about a client, beyond gender and age range. Each is `None`
 /// until recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -159,6 +220,19 @@ mod tests {
             ..RawProfile::default()
         };
         assert_eq!(wrong.parse().unwrap_err().field, "referral_source");
+    }
+
+    #[test]
+    fn an_age_at_intake_falls_in_one_range_and_no_funder_boundary_falls_inside_one() {
+        for years in 0..=120 {
+            let range = AgeAtIntake::for_age(years);
+            assert!(range.youngest() <= years);
+            assert_eq!(AgeAtIntake::parse(range.as_str()), Ok(range));
+        }
+        // Every age a funder's range starts at starts one of ours.
+        for boundary in [5, 12, 13, 15, 18, 25, 35, 45, 55, 60, 65] {
+            assert_eq!(AgeAtIntake::for_age(boundary).youngest(), boundary);
+        }
     }
 
     #[test]

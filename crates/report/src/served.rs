@@ -5,7 +5,7 @@
 
 use domain::client::{AgeBand, Gender};
 use domain::closure::ClosureReason;
-use domain::profile::Profile;
+use domain::profile::{AgeAtIntake, Profile};
 use domain::service::{SERVICE_TYPES, ServiceCode, ServiceType};
 use time::Date;
 
@@ -45,8 +45,10 @@ impl ServiceSet {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Who {
     pub gender: Option<Gender>,
-    /// At intake.
+    /// At intake, as recorded (a range the person gave, or the one their date of birth fell in).
     pub age_band: Option<AgeBand>,
+    /// At intake, finer, when a date of birth was recorded.
+    pub age_at_intake: Option<AgeAtIntake>,
     pub profile: Profile,
 }
 

@@ -403,6 +403,7 @@ impl Instance {
             "ALTER TABLE clients DROP COLUMN trafficking_type",
             "ALTER TABLE clients DROP COLUMN citizenship",
             "ALTER TABLE clients DROP COLUMN referral_source",
+            "ALTER TABLE clients DROP COLUMN age_at_intake",
             "DROP TABLE plan_reviews",
             "DROP TABLE plan_steps",
             "DROP TABLE plan_goals",

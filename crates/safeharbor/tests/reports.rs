@@ -546,3 +546,59 @@ async fn otip_counts_entries_and_closures_of_real_cases() {
         assert_eq!(closures.cells()[lost], vec![N(0), N(1), N(0)], "{engine:?}");
     }
 }
+
+/// A date of birth places a person in VOCA's age ranges by their age on the day they were
+/// recorded, also when it is corrected later; the date itself is never read by a report.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_age_at_intake_follows_the_date_of_birth_as_of_the_day_recorded() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let worker = t.persona("rita.worker", Role::CaseManager).await.caller;
+        let today = t.app.now().date();
+        let born = |years: i32| {
+            let day = today.replace_year(today.year() - years).unwrap_or(today);
+            domain::case::format_date(day)
+        };
+        let raw = RawClient {
+            preferred_name: "Someone".into(),
+            date_of_birth: Some(born(12)),
+            ..RawClient::default()
+        };
+        let client = t.recorded(&worker, raw).await;
+        serve(&t, &worker, client, "C4").await;
+        let voca = || ReportRequest {
+            measure: Measure::Voca,
+            period: Period::new(today, today).unwrap(),
+            mode: Mode::Exact,
+            output: Output::Screen,
+        };
+        let ages = |report: &Report| {
+            let table = &report.tables()[1];
+            assert_eq!(table.title(), "New victims, by age");
+            table
+                .rows()
+                .iter()
+                .zip(table.cells())
+                .filter(|(_, c)| c[0] != Shown::Count(0))
+                .map(|(r, _)| r.clone())
+                .collect::<Vec<_>>()
+        };
+        let report = t.app.report_as_operator(&voca(), None).await.unwrap();
+        assert_eq!(ages(&report), ["0-12"], "{engine:?}: twelve, not 12 to 14");
+
+        // A year on, the date is corrected: the age is still that on the day recorded.
+        t.clock.advance_days(365);
+        let edit = domain::client::RawEdit {
+            date_of_birth: Some(Some(born(13))),
+            ..Default::default()
+        }
+        .parse(t.app.now().date())
+        .unwrap();
+        t.app
+            .edit_client(&worker, client, &edit, app::Purpose::CaseWork)
+            .await
+            .unwrap();
+        let report = t.app.report_as_operator(&voca(), None).await.unwrap();
+        assert_eq!(ages(&report), ["13-17"], "{engine:?}");
+    }
+}

@@ -99,6 +99,7 @@ fn client(id: ClientId, by: &UserRow) -> ClientRow {
         trafficking_type: Some("sex".into()),
         citizenship: Some("us-citizen".into()),
         referral_source: Some("hotline".into()),
+        age_at_intake: Some("18-24".into()),
         name_index: Some("name-index".into()),
         dob_index: Some("dob-index".into()),
         safety: Some(vec![5; 80]),

@@ -51,6 +51,7 @@ macro_rules! embedded_migrations {
             (29, "closure and outcomes", "0029_closure_outcomes"),
             (30, "timeline indexes", "0030_timeline_indexes"),
             (31, "report dimensions", "0031_report_dimensions"),
+            (32, "age at intake", "0032_age_at_intake"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {

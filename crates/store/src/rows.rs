@@ -115,6 +115,7 @@ pub struct ClientRow {
     pub trafficking_type: Option<String>,
     pub citizenship: Option<String>,
     pub referral_source: Option<String>,
+    pub age_at_intake: Option<String>,
     pub name_index: Option<String>,
     pub dob_index: Option<String>,
     pub safety: Option<Vec<u8>>,
@@ -515,6 +516,7 @@ pub struct ClientDetailsRow {
     pub trafficking_type: Option<String>,
     pub citizenship: Option<String>,
     pub referral_source: Option<String>,
+    pub age_at_intake: Option<String>,
     pub name_index: Option<String>,
     pub dob_index: Option<String>,
     pub alias_index: Option<String>,
@@ -536,6 +538,7 @@ impl ClientDetailsRow {
             trafficking_type: row.trafficking_type.clone(),
             citizenship: row.citizenship.clone(),
             referral_source: row.referral_source.clone(),
+            age_at_intake: row.age_at_intake.clone(),
             name_index: row.name_index.clone(),
             dob_index: row.dob_index.clone(),
             alias_index: row.alias_index.clone(),
@@ -719,6 +722,7 @@ pub struct WhoRow {
     pub trafficking_type: Option<String>,
     pub citizenship: Option<String>,
     pub referral_source: Option<String>,
+    pub age_at_intake: Option<String>,
 }
 
 /// People served in a report's period who are alike in everything a report counts

@@ -154,6 +154,7 @@ pub const TABLES: &[Table] = &[
             col("trafficking_type", Text, ReportDimension, ClientRecord),
             col("citizenship", Text, ReportDimension, ClientRecord),
             col("referral_source", Text, ReportDimension, ClientRecord),
+            col("age_at_intake", Text, ReportDimension, ClientRecord),
         ],
     },
     // The history of changes to a client's details: who changed which fields, and when, kept as

@@ -37,6 +37,7 @@ fn person(
         who: Who {
             gender: Gender::ALL.get(gender).copied(),
             age_band: AgeBand::ALL.get(age).copied(),
+            age_at_intake: None,
             profile: Profile {
                 trafficking_type: TraffickingType::ALL.get(kind).copied(),
                 citizenship: Citizenship::ALL.get(citizenship).copied(),

@@ -185,8 +185,8 @@ pub(crate) fn trafficking<'a, T: Counted>() -> Axis<'a, T> {
     )
 }
 
-/// Adult or minor at intake (under 18), or not recorded (also when the person preferred not to
-/// give their age).
+/// Adult or minor at intake (under 18), from the age at intake when a date of birth gave one, else
+/// from the age range recorded; or not recorded (also when the person preferred not to say).
 pub(crate) fn adult_or_minor<'a, T: Counted>() -> Axis<'a, T> {
     Axis::new(
         "adult-or-minor",
@@ -195,10 +195,17 @@ pub(crate) fn adult_or_minor<'a, T: Counted>() -> Axis<'a, T> {
             "Minor (under 18)",
             "Age not recorded",
         ],
-        |s: &T| match s.who().age_band.and_then(AgeBand::is_minor) {
-            Some(false) => 0,
-            Some(true) => 1,
-            None => 2,
+        |s: &T| {
+            let who = s.who();
+            let minor = match who.age_at_intake {
+                Some(age) => Some(age.youngest() < 18),
+                None => who.age_band.and_then(AgeBand::is_minor),
+            };
+            match minor {
+                Some(false) => 0,
+                Some(true) => 1,
+                None => 2,
+            }
         },
     )
 }

@@ -15,6 +15,7 @@ pub(crate) fn person(first: Date, codes: &[&str]) -> Served {
         who: Who {
             gender: Some(Gender::Woman),
             age_band: Some(AgeBand::From25To34),
+            age_at_intake: None,
             profile: Profile::default(),
         },
         first_service: first,

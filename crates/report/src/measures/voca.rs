@@ -44,10 +44,11 @@ pub(super) fn tables(period: Period, served: &[Served]) -> Result<Vec<Table>, Ta
         crosstab(
             "New victims, by age",
             &format!(
-                "New victims only, once each, by the age range recorded at intake. {NEW} Our \
-                 ranges 12 to 14 and 55 or older each span two of VOCA's, and are counted in rows \
-                 of their own rather than guessed. Not reported: the person preferred not to say. \
-                 Not tracked: no age was recorded."
+                "New victims only, once each, by their age at intake (from the date of birth, \
+                 when one was recorded, else the age range recorded). {NEW} Without a date of \
+                 birth, the ranges 12 to 14 and 55 or older each span two of VOCA's, and are \
+                 counted in rows of their own rather than guessed. Not reported: the person \
+                 preferred not to say. Not tracked: no age was recorded."
             ),
             &new_victims,
             (age(), Axis::single("New victims")),
@@ -140,15 +141,22 @@ fn age<'a>() -> Axis<'a> {
             "Recorded as 12 to 14 (spans 0-12 and 13-17)",
             "Recorded as 55 or older (spans 25-59 and 60 and older)",
         ],
-        |s: &Served| match s.who.age_band {
-            Some(AgeBand::Under12) => 0,
-            Some(AgeBand::From15To17) => 1,
-            Some(AgeBand::From18To24) => 2,
-            Some(AgeBand::From25To34 | AgeBand::From35To44 | AgeBand::From45To54) => 3,
-            Some(AgeBand::PrefersNotToAnswer) => 5,
-            None => 6,
-            Some(AgeBand::From12To14) => 7,
-            Some(AgeBand::From55) => 8,
+        |s: &Served| match (s.who.age_at_intake, s.who.age_band) {
+            (Some(age), _) => match age.youngest() {
+                0..=12 => 0,
+                13..=17 => 1,
+                18..=24 => 2,
+                25..=59 => 3,
+                _ => 4,
+            },
+            (None, Some(AgeBand::Under12)) => 0,
+            (None, Some(AgeBand::From15To17)) => 1,
+            (None, Some(AgeBand::From18To24)) => 2,
+            (None, Some(AgeBand::From25To34 | AgeBand::From35To44 | AgeBand::From45To54)) => 3,
+            (None, Some(AgeBand::PrefersNotToAnswer)) => 5,
+            (None, None) => 6,
+            (None, Some(AgeBand::From12To14)) => 7,
+            (None, Some(AgeBand::From55)) => 8,
         },
     )
 }

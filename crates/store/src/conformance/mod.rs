@@ -89,6 +89,7 @@ fn client(rng: &mut impl Rng, by: &UserRow) -> ClientRow {
         trafficking_type: Some("sex".into()),
         citizenship: None,
         referral_source: Some("hotline".into()),
+        age_at_intake: None,
         name_index: Some("name-idx".into()),
         dob_index: Some("dob-idx".into()),
         safety: Some(vec![7, 8]),

@@ -24,6 +24,7 @@ pub(super) fn client(row: &AnyRow) -> Result<ClientRow> {
         trafficking_type: row.try_get("trafficking_type")?,
         citizenship: row.try_get("citizenship")?,
         referral_source: row.try_get("referral_source")?,
+        age_at_intake: row.try_get("age_at_intake")?,
         name_index: row.try_get("name_index")?,
         dob_index: row.try_get("dob_index")?,
         safety: row.try_get("safety")?,
@@ -35,7 +36,7 @@ pub(super) fn client(row: &AnyRow) -> Result<ClientRow> {
 
 pub(super) const CLIENT_COLUMNS: &str = "id, created_at, created_by, preferred_name, legal_name, date_of_birth, \
      contact, languages, aliases, gender, age_band, trafficking_type, citizenship, referral_source, \
-     name_index, dob_index, safety, alias_index, erased_at, restricted";
+     age_at_intake, name_index, dob_index, safety, alias_index, erased_at, restricted";
 
 impl Tx {
     pub async fn insert_client(&mut self, row: &ClientRow) -> Result<()> {
@@ -144,7 +145,7 @@ impl Tx {
 
 /// The columns of a client's details (what intake writes and an edit replaces), in the order
 /// `bind_details` binds them.
-const DETAIL_COLUMNS: [&str; 14] = [
+const DETAIL_COLUMNS: [&str; 15] = [
     "preferred_name",
     "legal_name",
     "date_of_birth",
@@ -156,6 +157,7 @@ const DETAIL_COLUMNS: [&str; 14] = [
     "trafficking_type",
     "citizenship",
     "referral_source",
+    "age_at_intake",
     "name_index",
     "dob_index",
     "alias_index",
@@ -178,6 +180,7 @@ fn bind_details<'q>(
         .bind(details.trafficking_type.clone())
         .bind(details.citizenship.clone())
         .bind(details.referral_source.clone())
+        .bind(details.age_at_intake.clone())
         .bind(details.name_index.clone())
         .bind(details.dob_index.clone())
         .bind(details.alias_index.clone())

@@ -33,18 +33,18 @@ impl Reads {
                WHERE s.delivered_on >= $1 AND s.delivered_on <= $2 \
                GROUP BY s.client_id), \
              facts AS ( \
-               SELECT c.gender, c.age_band, c.trafficking_type, c.citizenship, \
+               SELECT c.gender, c.age_band, c.age_at_intake, c.trafficking_type, c.citizenship, \
                  c.referral_source, p.mask, \
                  (SELECT MIN(f.delivered_on) FROM services f \
                    WHERE f.client_id = p.client_id) AS first_service, \
                  (SELECT MIN(f.delivered_on) FROM services f \
                    WHERE f.client_id = p.client_id AND f.delivered_on >= $3) AS first_in_year \
                FROM per_client p JOIN clients c ON c.id = p.client_id) \
-             SELECT gender, age_band, trafficking_type, citizenship, referral_source, mask, \
-               first_service, first_in_year, COUNT(*) AS people \
+             SELECT gender, age_band, age_at_intake, trafficking_type, citizenship, \
+               referral_source, mask, first_service, first_in_year, COUNT(*) AS people \
              FROM facts \
-             GROUP BY gender, age_band, trafficking_type, citizenship, referral_source, mask, \
-               first_service, first_in_year",
+             GROUP BY gender, age_band, age_at_intake, trafficking_type, citizenship, \
+               referral_source, mask, first_service, first_in_year",
             values.join(", ")
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -72,7 +72,8 @@ impl Reads {
 }
 
 /// The report dimensions a query names, from `clients c`.
-const WHO: &str = "c.gender, c.age_band, c.trafficking_type, c.citizenship, c.referral_source";
+const WHO: &str =
+    "c.gender, c.age_band, c.age_at_intake, c.trafficking_type, c.citizenship, c.referral_source";
 
 fn who(row: &AnyRow) -> Result<WhoRow> {
     Ok(WhoRow {
@@ -81,6 +82,7 @@ fn who(row: &AnyRow) -> Result<WhoRow> {
         trafficking_type: row.try_get("trafficking_type")?,
         citizenship: row.try_get("citizenship")?,
         referral_source: row.try_get("referral_source")?,
+        age_at_intake: row.try_get("age_at_intake")?,
     })
 }
 

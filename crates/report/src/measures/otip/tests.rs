@@ -10,6 +10,7 @@ fn who(citizenship: Option<Citizenship>, age: AgeBand) -> Who {
     Who {
         gender: None,
         age_band: Some(age),
+        age_at_intake: None,
         profile: Profile {
             citizenship,
             ..Profile::default()

@@ -1,5 +1,5 @@
 use domain::client::{AgeBand, Gender};
-use domain::profile::TraffickingType;
+use domain::profile::{AgeAtIntake, TraffickingType};
 use time::macros::date;
 
 use super::tables;
@@ -36,15 +36,22 @@ fn demographics_are_of_new_victims_only_and_each_block_sums_to_them() {
     let mut straddling = person(date!(2027 - 01 - 06), &["C1"]);
     straddling.who.age_band = Some(AgeBand::From12To14);
     straddling.who.gender = Some(Gender::PrefersNotToAnswer);
+    // A date of birth places a person of 12 in 0-12, and one of 60 in 60 and older.
+    let mut twelve = person(date!(2027 - 01 - 08), &["C1"]);
+    twelve.who.age_band = Some(AgeBand::From12To14);
+    twelve.who.age_at_intake = Some(AgeAtIntake::Twelve);
+    let mut sixty = person(date!(2027 - 01 - 09), &["C1"]);
+    sixty.who.age_band = Some(AgeBand::From55);
+    sixty.who.age_at_intake = Some(AgeAtIntake::From60To64);
     let mut unrecorded = person(date!(2027 - 01 - 07), &["C1"]);
     unrecorded.who.age_band = None;
     unrecorded.who.gender = None;
     let mut continuing = person(date!(2026 - 10 - 07), &["C1"]);
     continuing.people = 5;
-    let people: Vec<Served> = vec![minor, straddling, unrecorded, continuing];
+    let people: Vec<Served> = vec![minor, straddling, twelve, sixty, unrecorded, continuing];
     let tables = tables(quarter(), &people).unwrap();
     let new = cell(table(&tables, "Victims served"), "New", "Individuals");
-    assert_eq!(new, 3);
+    assert_eq!(new, 5);
     let age = table(&tables, "New victims, by age");
     assert_eq!(cell(age, "13-17", "New victims"), 1);
     assert_eq!(
@@ -57,6 +64,12 @@ fn demographics_are_of_new_victims_only_and_each_block_sums_to_them() {
         "an age range that spans two of VOCA's is not guessed"
     );
     assert_eq!(cell(age, "Not tracked", "New victims"), 1);
+    assert_eq!(
+        cell(age, "0-12", "New victims"),
+        1,
+        "twelve, by the date of birth"
+    );
+    assert_eq!(cell(age, "60 and older", "New victims"), 1);
     let gender = table(&tables, "New victims, by gender");
     assert_eq!(cell(gender, "Other", "New victims"), 1);
     assert_eq!(cell(gender, "Not reported", "New victims"), 1);
