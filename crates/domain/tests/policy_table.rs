@@ -61,6 +61,8 @@ manage-users             -     -     -     N    -
 manage-teams             -     -     -     N    -
 list-partners            N     N     N     N    -
 manage-partners          -     -     N     N    -
+read-reports             -     -     N     N    N
+sign-off-report          -     -     N     N    N
 ";
 
 const ROLES: [Role; 5] = [
