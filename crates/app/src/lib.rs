@@ -26,6 +26,7 @@ mod partners;
 pub mod passkeys;
 mod plans;
 mod programs;
+mod public_figures;
 mod record;
 mod referrals;
 mod releases;
@@ -293,6 +294,8 @@ struct Inner {
     time_zone: domain::time::ProgramZone,
     /// The program's own numbers of days.
     rules: ProgramRules,
+    /// The "who we serve" figures the public pages show, as last made (`public_figures`).
+    figures: std::sync::RwLock<Option<Arc<report::figures::Figures>>>,
 }
 
 /// The numbers of days a program sets for itself (`serve --release-days --review-days`).
@@ -334,6 +337,7 @@ impl App {
                 erasures: tokio::sync::Notify::new(),
                 time_zone: domain::time::ProgramZone::default(),
                 rules: ProgramRules::default(),
+                figures: std::sync::RwLock::new(None),
             }),
         }
     }

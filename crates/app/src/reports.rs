@@ -176,7 +176,7 @@ impl App {
     }
 
     /// What the reports count of `period`, in one reading.
-    async fn records(&self, period: Period) -> Result<Records> {
+    pub(crate) async fn records(&self, period: Period) -> Result<Records> {
         let bits: Vec<(&str, i64)> = SERVICE_TYPES
             .iter()
             .enumerate()
@@ -217,7 +217,7 @@ impl App {
     }
 }
 
-fn corrupt() -> AppError {
+pub(crate) fn corrupt() -> AppError {
     AppError::Store(store::StoreError::Corrupt("a report dimension"))
 }
 

@@ -4,6 +4,7 @@
 //! Pure code: the counting rules build [`Table`]s, [`release()`] decides what may be shown, and
 //! the output functions turn a [`Report`] into bytes; reading and writing them is the caller's.
 
+pub mod figures;
 mod joint;
 mod linear;
 pub mod links;

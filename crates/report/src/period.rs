@@ -74,6 +74,20 @@ impl Period {
         Period::new(from, to)
     }
 
+    /// The federal fiscal quarter `day` falls in.
+    pub fn quarter_containing(day: Date) -> Period {
+        let (year, month) = (day.year(), day.month() as u8);
+        // October to December belong to the next fiscal year's first quarter.
+        let (fiscal_year, quarter) = match month {
+            10..=12 => (year + 1, 1),
+            1..=3 => (year, 2),
+            4..=6 => (year, 3),
+            _ => (year, 4),
+        };
+        Period::quarter(&format!("FY{fiscal_year}-Q{quarter}"))
+            .unwrap_or(Period { from: day, to: day })
+    }
+
     pub fn from(self) -> Date {
         self.from
     }
@@ -146,6 +160,35 @@ mod tests {
                 matches!(q(wrong), Err(PeriodError::NoSuchQuarter(_))),
                 "{wrong}"
             );
+        }
+    }
+
+    #[test]
+    fn a_day_falls_in_one_fiscal_quarter() {
+        for (day, from, to) in [
+            (
+                date!(2026 - 12 - 03),
+                date!(2026 - 10 - 01),
+                date!(2026 - 12 - 31),
+            ),
+            (
+                date!(2026 - 10 - 01),
+                date!(2026 - 10 - 01),
+                date!(2026 - 12 - 31),
+            ),
+            (
+                date!(2027 - 03 - 31),
+                date!(2027 - 01 - 01),
+                date!(2027 - 03 - 31),
+            ),
+            (
+                date!(2027 - 09 - 30),
+                date!(2027 - 07 - 01),
+                date!(2027 - 09 - 30),
+            ),
+        ] {
+            let q = Period::quarter_containing(day);
+            assert_eq!((q.from(), q.to()), (from, to), "{day}");
         }
     }
 

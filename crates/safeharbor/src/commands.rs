@@ -145,6 +145,7 @@ async fn listen_and_serve(
     let bound = listener.local_addr()?;
     ready(bound);
     tokio::spawn(expire_contact_requests(app.clone()));
+    tokio::spawn(keep_public_figures_fresh(app.clone()));
     let options = web::Options {
         client_address_header: listen.client_address_header.clone(),
     };
@@ -191,6 +192,19 @@ async fn expire_contact_requests(app: App) {
             Err(err) => {
                 tracing::warn!(error = %err, "expiring contact requests failed; will retry")
             }
+        }
+    }
+}
+
+/// Makes the public "who we serve" figures when the server starts and again every day, so the
+/// page shows the last four quarters soon after a quarter ends (and records entered late for
+/// them). A visit never makes them: the public pages do not reach the database.
+async fn keep_public_figures_fresh(app: App) {
+    let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+    loop {
+        daily.tick().await;
+        if let Err(err) = app.refresh_public_figures().await {
+            tracing::warn!(error = %err, "making the public figures failed; will retry tomorrow");
         }
     }
 }

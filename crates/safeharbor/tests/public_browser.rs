@@ -449,10 +449,33 @@ async fn own_links(b: &Browser) -> Vec<String> {
         .collect()
 }
 
+/// Forty people served in a quarter that has ended, so that "Our work" shows its figures: some
+/// of each kind of trafficking and help, and a few of one kind, whose share is left out.
+async fn with_figures_to_show(t: &TestApp) {
+    let worker = t
+        .persona("rita.worker", domain::Role::CaseManager)
+        .await
+        .caller;
+    for (people, kind, code) in [
+        (18, "sex", "C1"),
+        (12, "labor", "D1"),
+        (7, "sex-and-labor", "A1"),
+        (3, "sex", "C1"),
+    ] {
+        for _ in 0..people {
+            t.served_today(&worker, kind, code).await;
+        }
+    }
+    t.clock.advance_days(100);
+    t.app.refresh_public_figures().await.unwrap();
+    assert!(t.app.public_figures().is_some(), "figures to show");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_public_page_is_accessible_and_fits_a_phone() {
     let axe = axe_script();
     let t = TestApp::start(Engine::Sqlite).await;
+    with_figures_to_show(&t).await;
     let b = Browser::start().await;
     b.set_size(Size::Desktop).await;
 
@@ -517,7 +540,14 @@ async fn every_public_page_is_accessible_and_fits_a_phone() {
     for size in [Size::Desktop, Size::Phone] {
         b.set_size(size).await;
         for (lang, prefix) in [("en", ""), ("es", "/es")] {
-            for page in ["home", "learn", "check", "check-result", "contact"] {
+            for page in [
+                "home",
+                "learn",
+                "check",
+                "check-result",
+                "contact",
+                "our-work",
+            ] {
                 match page {
                     "home" => b.goto(&t.url(&format!("{prefix}/"))).await,
                     "check-result" => take_the_self_check(&b, &t, prefix).await,
@@ -839,7 +869,7 @@ async fn headings_and_the_contact_form_are_near_the_top_on_a_phone() {
             .iter()
             .map(|h| h.as_str().unwrap().to_owned())
             .collect();
-        assert_eq!(pages.len(), 11, "{lang}: {pages:?}");
+        assert_eq!(pages.len(), 12, "{lang}: {pages:?}");
         b.click(&b.find("header summary").await).await;
         assert_eq!(
             b.execute(menu_shown, json!([])).await,

@@ -13,43 +13,9 @@ use common::{TestApp, engines};
 use domain::Role;
 use domain::client::RawClient;
 use domain::profile::RawProfile;
-use domain::service::RawService;
 use report::measures::Measure;
 use report::period::Period;
 use report::{Mode, Report, Shown};
-
-/// Records a client of `kind` of trafficking and a service of `code` for them today.
-async fn served_today(t: &TestApp, by: &app::Caller, kind: &str, code: &str) -> domain::ClientId {
-    let raw = RawClient {
-        preferred_name: "Someone".into(),
-        age_band: Some("18-24".into()),
-        profile: RawProfile {
-            trafficking_type: Some(kind.into()),
-            ..RawProfile::default()
-        },
-        ..RawClient::default()
-    };
-    let id = t.recorded(by, raw).await;
-    serve(t, by, id, code).await;
-    id
-}
-
-async fn serve(t: &TestApp, by: &app::Caller, client: domain::ClientId, code: &str) {
-    let service = RawService {
-        delivered_on: t.app.now().date(),
-        code,
-        mode: "in-person",
-        minutes: None,
-        units: None,
-        note: None,
-    }
-    .parse(t.app.now())
-    .unwrap();
-    t.app
-        .record_service(by, client, service, app::Purpose::CaseWork)
-        .await
-        .unwrap();
-}
 
 fn request(period: Period, mode: Mode) -> ReportRequest {
     ReportRequest {
@@ -74,17 +40,17 @@ async fn a_report_counts_the_people_served_and_is_audited_and_signed_off() {
         // Three people first served two months ago, and served again now: continuing.
         let mut earlier = Vec::new();
         for _ in 0..3 {
-            earlier.push(served_today(&t, &worker, "labor", "A3").await);
+            earlier.push(t.served_today(&worker, "labor", "A3").await);
         }
         t.clock.advance_days(60);
         for id in &earlier {
-            serve(&t, &worker, *id, "C4").await;
+            t.serve(&worker, *id, "C4").await;
         }
         // Twelve people first served now: eleven in sex trafficking, one in both.
         for _ in 0..11 {
-            served_today(&t, &worker, "sex", "C4").await;
+            t.served_today(&worker, "sex", "C4").await;
         }
-        served_today(&t, &worker, "sex-and-labor", "D1").await;
+        t.served_today(&worker, "sex-and-labor", "D1").await;
         let today = t.app.now().date();
         let period = Period::new(today - time::Duration::days(7), today).unwrap();
         let before = t.audit().await.len();
@@ -375,9 +341,9 @@ async fn the_reports_page_shows_a_report_and_gives_an_exact_file_only_signed_off
         let t = TestApp::start(engine).await;
         let worker = t.persona("rita.worker", Role::CaseManager).await.caller;
         for _ in 0..12 {
-            served_today(&t, &worker, "sex", "C4").await;
+            t.served_today(&worker, "sex", "C4").await;
         }
-        served_today(&t, &worker, "labor", "D1").await;
+        t.served_today(&worker, "labor", "D1").await;
         let (_, secret) = t.enrolled("sam.supervisor", Role::Supervisor).await;
         let mut sam = Staff::new(&t);
         sam.sign_in("sam.supervisor", &secret).await;
@@ -565,7 +531,7 @@ async fn the_age_at_intake_follows_the_date_of_birth_as_of_the_day_recorded() {
             ..RawClient::default()
         };
         let client = t.recorded(&worker, raw).await;
-        serve(&t, &worker, client, "C4").await;
+        t.serve(&worker, client, "C4").await;
         let voca = || ReportRequest {
             measure: Measure::Voca,
             period: Period::new(today, today).unwrap(),
@@ -600,5 +566,93 @@ async fn the_age_at_intake_follows_the_date_of_birth_as_of_the_day_recorded() {
             .unwrap();
         let report = t.app.report_as_operator(&voca(), None).await.unwrap();
         assert_eq!(ages(&report), ["13-17"], "{engine:?}");
+    }
+}
+
+/// The page "Our work" as an anonymous visitor sees it in `lang`: its status, cookies and body.
+async fn our_work(t: &TestApp, path: &str) -> String {
+    let response = reqwest::get(t.url(path)).await.unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    assert!(
+        response.headers().get("set-cookie").is_none(),
+        "{path} sets no cookie"
+    );
+    response.text().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_figures_cover_the_last_four_quarters_in_both_languages_and_never_ten_people() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let worker = t.persona("rita.worker", Role::CaseManager).await.caller;
+        let mut first = Vec::new();
+        for _ in 0..10 {
+            first.push(t.served_today(&worker, "sex", "C1").await);
+        }
+        t.app.refresh_public_figures().await.unwrap();
+        assert_eq!(
+            t.app.public_figures(),
+            None,
+            "{engine:?}: today's quarter has not ended"
+        );
+
+        // The quarter ends: ten people are too few to show anything.
+        t.clock.advance_days(100);
+        t.app.refresh_public_figures().await.unwrap();
+        assert_eq!(t.app.public_figures(), None, "{engine:?}: ten people");
+        let page = our_work(&t, "/our-work").await;
+        assert!(page.contains("enough people"), "{engine:?}: {page}");
+        assert!(!page.contains("%"), "{engine:?}: {page}");
+
+        // The same ten served again, and four more, in the next quarter; once it ends, the
+        // figures stand for fourteen people (about 15), one share each.
+        for id in &first {
+            t.serve(&worker, *id, "C1").await;
+        }
+        for _ in 0..4 {
+            t.served_today(&worker, "sex", "C1").await;
+        }
+        t.clock.advance_days(100);
+        t.app.refresh_public_figures().await.unwrap();
+        let figures = t.app.public_figures().unwrap();
+        assert_eq!(figures.people, 15, "{engine:?}");
+
+        let english = our_work(&t, "/our-work").await;
+        assert!(
+            english.contains("we served about <strong>15 people</strong>"),
+            "{engine:?}: {english}"
+        );
+        for line in [
+            "100% were adults, 18 or older.",
+            "100% were forced, tricked or pressured into selling sex (sex trafficking).",
+            "100% received emotional support, counseling or help staying safe.",
+        ] {
+            assert!(english.contains(line), "{engine:?}: {line}\n{english}");
+        }
+        assert!(!english.contains("under 18"), "{engine:?}: no minors");
+        let spanish = our_work(&t, "/es/our-work").await;
+        assert!(
+            spanish.contains("atendimos a unas <strong>15 personas</strong>"),
+            "{engine:?}: {spanish}"
+        );
+        assert!(
+            spanish.contains("El 100 % eran personas adultas"),
+            "{engine:?}: {spanish}"
+        );
+        assert!(spanish.contains("<html lang=\"es\""), "{engine:?}");
+
+        let made: Vec<_> = t
+            .audit()
+            .await
+            .into_iter()
+            .filter(|e| e.action == "report.export")
+            .filter_map(|e| e.target)
+            .filter(|target| target.starts_with("report:who-we-serve:"))
+            .collect();
+        assert_eq!(
+            made.len(),
+            3,
+            "{engine:?}: each making is audited: {made:?}"
+        );
     }
 }

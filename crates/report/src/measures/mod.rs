@@ -14,7 +14,7 @@ use domain::service::ServiceType;
 mod otip;
 mod ovc;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 mod voca;
 
 /// The reports there are, by the name the command line and the pages use.

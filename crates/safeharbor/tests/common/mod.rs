@@ -238,6 +238,41 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A client (18 to 24, of `kind` of trafficking) recorded by `by`, with a service of `code`
+    /// today.
+    pub async fn served_today(&self, by: &app::Caller, kind: &str, code: &str) -> domain::ClientId {
+        let raw = domain::client::RawClient {
+            preferred_name: "Someone".into(),
+            age_band: Some("18-24".into()),
+            profile: domain::profile::RawProfile {
+                trafficking_type: Some(kind.into()),
+                ..domain::profile::RawProfile::default()
+            },
+            ..domain::client::RawClient::default()
+        };
+        let id = self.recorded(by, raw).await;
+        self.serve(by, id, code).await;
+        id
+    }
+
+    /// A service of `code` for `client` today, recorded by `by`.
+    pub async fn serve(&self, by: &app::Caller, client: domain::ClientId, code: &str) {
+        let service = domain::service::RawService {
+            delivered_on: self.app.now().date(),
+            code,
+            mode: "in-person",
+            minutes: None,
+            units: None,
+            note: None,
+        }
+        .parse(self.app.now())
+        .unwrap();
+        self.app
+            .record_service(by, client, service, app::Purpose::CaseWork)
+            .await
+            .unwrap();
+    }
+
     /// Harbor House, a shelter, added to the partner directory by `by` (a supervisor).
     pub async fn harbor_house(&self, by: &app::Caller) -> domain::PartnerId {
         let partner = domain::partner::RawPartner {

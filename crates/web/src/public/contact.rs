@@ -3,15 +3,12 @@
 //! put in an address, never logged, and the answer is the same whatever was typed (P5, P7). The
 //! answer is a redirect to a plain thank-you page, so the browser's history holds no posted page.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use domain::InvalidInput;
 use domain::contact_request::RawContactRequest;
 use serde::Deserialize;
 
-/// A text in every language, keyed by language code.
-type Texts = BTreeMap<String, String>;
+use super::wording::Wording;
 
 pub const SHIPPED: &str = include_str!("../../../../content/contact-request.toml");
 
@@ -34,51 +31,29 @@ const KEYS: &[&str] = &[
     "other_site",
 ];
 
-#[derive(Debug, Deserialize)]
-struct File {
-    text: BTreeMap<String, Texts>,
-}
-
 /// The form's words, loaded and checked.
 #[derive(Debug)]
 pub struct ContactForm {
-    text: BTreeMap<String, Texts>,
+    words: Wording,
 }
 
 impl ContactForm {
     pub fn parse(text: &str, languages: &[&str]) -> Result<Self, String> {
-        let file: File =
-            toml::from_str(text).map_err(|e| format!("contact-request.toml: {}", e.message()))?;
-        for key in KEYS {
-            for lang in languages {
-                if file.text.get(*key).and_then(|t| t.get(*lang)).is_none() {
-                    return Err(format!(
-                        "contact-request.toml: text.{key} has no {lang} version"
-                    ));
-                }
-            }
-        }
-        for title in file
-            .text
-            .get("sent_title")
-            .into_iter()
-            .flat_map(|t| t.values())
+        let words = Wording::parse("contact-request.toml", text, KEYS, languages)?;
+        if !words
+            .every_language("sent_title")
+            .all(super::content::is_neutral)
         {
-            if !super::content::is_neutral(title) {
-                return Err(
-                    "contact-request.toml: sent_title must stay neutral (browser history keeps it)"
-                        .into(),
-                );
-            }
+            return Err(
+                "contact-request.toml: sent_title must stay neutral (browser history keeps it)"
+                    .into(),
+            );
         }
-        Ok(Self { text: file.text })
+        Ok(Self { words })
     }
 
     pub(crate) fn text(&self, key: &str, lang: &str) -> &str {
-        self.text
-            .get(key)
-            .and_then(|t| t.get(lang))
-            .map_or("", String::as_str)
+        self.words.text(key, lang)
     }
 }
 

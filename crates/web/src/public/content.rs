@@ -104,6 +104,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "en/resources.md",
         include_str!("../../../../content/en/resources.md"),
     ),
+    (
+        "en/our-work.md",
+        include_str!("../../../../content/en/our-work.md"),
+    ),
     ("es/home.md", include_str!("../../../../content/es/home.md")),
     (
         "es/learn.md",
@@ -140,6 +144,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
     (
         "es/resources.md",
         include_str!("../../../../content/es/resources.md"),
+    ),
+    (
+        "es/our-work.md",
+        include_str!("../../../../content/es/our-work.md"),
     ),
 ];
 
@@ -285,7 +293,7 @@ mod tests {
     fn the_shipped_site_loads_in_every_language() {
         let site = Site::shipped().unwrap();
         for lang in LANGUAGES {
-            assert_eq!(site.pages(lang).len(), 10, "{lang}");
+            assert_eq!(site.pages(lang).len(), 11, "{lang}");
         }
         assert!(site.page("es", "learn").unwrap().html.contains("<h2"));
     }

@@ -9,6 +9,8 @@ mod gate;
 mod once;
 #[cfg(test)]
 mod readability;
+pub mod who_we_serve;
+mod wording;
 
 use std::sync::Arc;
 
@@ -104,6 +106,8 @@ pub(crate) struct Public {
     site: Site,
     check: Option<check::SelfCheck>,
     contact: Option<contact::ContactForm>,
+    /// The words of the "who we serve" figures.
+    figures: Option<who_we_serve::FigureWords>,
     /// The self-check results already shown once (see `once`).
     shown: once::Shown,
     icon: Icon,
@@ -266,10 +270,6 @@ fn contact_page(
             &challenge,
         )
     });
-    let (opening, rest) = page
-        .html
-        .find("<h2")
-        .map_or((page.html.as_str(), ""), |at| page.html.split_at(at));
     chrome(
         public,
         lang,
@@ -282,9 +282,50 @@ fn contact_page(
             slug: CONTACT_SLUG,
             title: &page.title,
             heading: &page.heading,
-            html: &format!("{opening}{form}{rest}"),
+            html: &after_opening(&page.html, &form),
         },
     )
+}
+
+/// A page's `html` with `inserted` after its opening words, before its first section.
+fn after_opening(html: &str, inserted: &str) -> String {
+    let (opening, rest) = html.find("<h2").map_or((html, ""), |at| html.split_at(at));
+    format!("{opening}{inserted}{rest}")
+}
+
+/// The page "Our work" with the "who we serve" figures after its opening words.
+fn figures_page(app: &app::App, public: &Public, lang: &str) -> Response {
+    let Some(page) = public.site.page(lang, who_we_serve::SLUG) else {
+        return render(public, lang, who_we_serve::SLUG);
+    };
+    let figures = public.figures.as_ref().map_or_else(String::new, |words| {
+        words.html(app.public_figures().as_deref(), lang)
+    });
+    chrome(
+        public,
+        lang,
+        Body {
+            status: StatusCode::OK,
+            slug: who_we_serve::SLUG,
+            title: &page.title,
+            heading: &page.heading,
+            html: &after_opening(&page.html, &figures),
+        },
+    )
+}
+
+async fn english_figures(
+    State(app): State<app::App>,
+    Extension(public): Extension<Arc<Public>>,
+) -> Response {
+    figures_page(&app, &public, "en")
+}
+
+async fn spanish_figures(
+    State(app): State<app::App>,
+    Extension(public): Extension<Arc<Public>>,
+) -> Response {
+    figures_page(&app, &public, "es")
 }
 
 /// A posted contact request, with where it came from.
@@ -643,6 +684,11 @@ pub(crate) fn routes(site: Site, client_address_header: Option<HeaderName>) -> R
     let contact = contact::ContactForm::parse(contact::SHIPPED, content::LANGUAGES)
         .inspect_err(|problem| tracing::error!(problem, "the contact form could not be loaded"))
         .ok();
+    let figures = who_we_serve::FigureWords::parse(who_we_serve::SHIPPED, content::LANGUAGES)
+        .inspect_err(|problem| {
+            tracing::error!(problem, "the public figures' words could not be loaded")
+        })
+        .ok();
     Router::new()
         .route("/", get(english_home))
         .route(
@@ -658,6 +704,8 @@ pub(crate) fn routes(site: Site, client_address_header: Option<HeaderName>) -> R
             &format!("/es/{CONTACT_SLUG}/sent"),
             get(spanish_contact_sent),
         )
+        .route(&format!("/{}", who_we_serve::SLUG), get(english_figures))
+        .route(&format!("/es/{}", who_we_serve::SLUG), get(spanish_figures))
         .route("/{slug}", get(english))
         .route(
             &format!("/{slug}"),
@@ -682,6 +730,7 @@ pub(crate) fn routes(site: Site, client_address_header: Option<HeaderName>) -> R
             site,
             check,
             contact,
+            figures,
             shown: once::Shown::default(),
             icon: Icon::default(),
             gate: gate::Gate::new(client_address_header),

@@ -10,10 +10,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use domain::policy::Action;
 use report::measures::Measure;
-use report::period::{Period, fiscal_year_start};
+use report::period::Period;
 use report::{Mode, Report, Shown};
 use serde::Deserialize;
-use time::Date;
 
 use super::links;
 use super::page::{self, Chrome, Place, render};
@@ -69,39 +68,17 @@ fn request(
     })
 }
 
-/// The federal fiscal quarter `day` is in: its first and last days.
-fn quarter_of(day: Date) -> (Date, Date) {
-    let start = fiscal_year_start(day);
-    let mut from = start;
-    for _ in 0..4 {
-        let next = add_months(from, 3);
-        if day < next {
-            return (from, next.previous_day().unwrap_or(next));
-        }
-        from = next;
-    }
-    (from, day)
-}
-
-fn add_months(day: Date, months: u8) -> Date {
-    let month = day.month().nth_next(months);
-    let year = if (month as u8) < (day.month() as u8) {
-        day.year() + 1
-    } else {
-        day.year()
-    };
-    Date::from_calendar_date(year, month, 1).unwrap_or(day)
-}
-
 struct ReportChoice {
     name: &'static str,
     describe: &'static str,
     chosen: bool,
 }
 
-/// A table as the page shows it: each number as text, a hidden one as `*`.
+/// A table as the page shows it: each number as text, a hidden one as `*`, and a chart of its
+/// rows' totals drawn beside it.
 struct TableView {
     title: String,
+    chart: Chart,
     columns: Vec<String>,
     rows: Vec<RowView>,
     totals: Vec<CellView>,
@@ -158,6 +135,7 @@ fn tables(report: &Report) -> Vec<TableView> {
                 })
                 .collect();
             TableView {
+                chart: Chart::of(t.rows(), &t.totals().rows),
                 title: t.title().to_owned(),
                 columns: t.columns().to_vec(),
                 rows,
@@ -174,6 +152,88 @@ fn tables(report: &Report) -> Vec<TableView> {
         .collect()
 }
 
+/// A bar chart of a table's row totals, drawn here as SVG (no script; the page's policy is
+/// unchanged). It repeats the table's numbers for the eye; screen readers read the table, so the
+/// chart is hidden from them. A hidden number gets no bar, only its `*`: a bar's length would
+/// give the number away.
+struct Chart {
+    height: u32,
+    /// Where labels end and bars begin.
+    label_end: u32,
+    bar_start: u32,
+    bar_height: u32,
+    bars: Vec<Bar>,
+}
+
+struct Bar {
+    label: String,
+    text: String,
+    /// The bar's top, the baseline of its texts, and its length in pixels (0 for a hidden
+    /// number).
+    y: u32,
+    baseline: u32,
+    width: u32,
+    /// Where the number is written: after the bar.
+    text_x: u32,
+}
+
+/// The chart's geometry, in SVG pixels.
+const BAR_ROW: u32 = 24;
+const BAR_HEIGHT: u32 = 16;
+const LABEL_WIDTH: u32 = 260;
+const BAR_SPACE: u32 = 300;
+/// A label longer than this is cut short in the chart (the table beside it has it whole).
+const LABEL_CHARS: usize = 38;
+
+impl Chart {
+    fn of(labels: &[String], totals: &[Shown]) -> Chart {
+        let most = totals
+            .iter()
+            .filter_map(|s| match s {
+                Shown::Count(n) => Some(*n),
+                Shown::Hidden => None,
+            })
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let bars = labels
+            .iter()
+            .zip(totals)
+            .zip(0u32..)
+            .map(|((label, total), i)| {
+                let (text, width) = match total {
+                    Shown::Count(n) => {
+                        let width = n.saturating_mul(u64::from(BAR_SPACE)) / most;
+                        (n.to_string(), u32::try_from(width).unwrap_or(BAR_SPACE))
+                    }
+                    Shown::Hidden => ("*".to_owned(), 0),
+                };
+                let label = if label.chars().count() > LABEL_CHARS {
+                    let cut: String = label.chars().take(LABEL_CHARS - 1).collect();
+                    format!("{}…", cut.trim_end())
+                } else {
+                    label.clone()
+                };
+                Bar {
+                    label,
+                    text,
+                    y: i * BAR_ROW + (BAR_ROW - BAR_HEIGHT) / 2,
+                    baseline: i * BAR_ROW + BAR_HEIGHT,
+                    width,
+                    text_x: LABEL_WIDTH + width + 6,
+                }
+            })
+            .collect::<Vec<_>>();
+        Chart {
+            height: u32::try_from(bars.len()).unwrap_or(0) * BAR_ROW,
+            label_end: LABEL_WIDTH - 8,
+            bar_start: LABEL_WIDTH,
+            bar_height: BAR_HEIGHT,
+            bars,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "staff/reports.html")]
 struct ReportsPage {
@@ -185,11 +245,11 @@ struct ReportsPage {
     may_sign: bool,
     problem: Option<String>,
     /// The report, once one is asked for and made.
-    shown: Option<ShownReport>,
+    shown: Option<OnScreen>,
 }
 
 /// A report on the page, with what its file form needs.
-struct ShownReport {
+struct OnScreen {
     name: &'static str,
     mode: &'static str,
     tables: Vec<TableView>,
@@ -207,7 +267,8 @@ async fn reports(
         return page::not_found();
     };
     let today = signed_in.zone().date(app.now());
-    let (first, last) = quarter_of(today);
+    let quarter = Period::quarter_containing(today);
+    let (first, last) = (quarter.from(), quarter.to());
     let name = asked.report.as_deref().unwrap_or(Measure::Ovc.name());
     let from = asked
         .from
@@ -226,7 +287,7 @@ async fn reports(
             Err(why) => problem = Some(why),
             Ok(request) => match app.report_for(&signed_in.caller, &request, false).await {
                 Ok(report) => {
-                    shown = Some(ShownReport {
+                    shown = Some(OnScreen {
                         name: request.measure.name(),
                         mode: request.mode.as_str(),
                         tables: tables(&report),
@@ -326,4 +387,30 @@ async fn file(State(app): State<app::App>, posted: StaffForm<FileForm>) -> Respo
         bytes,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chart_scales_to_its_largest_total_and_draws_no_bar_for_a_hidden_one() {
+        let labels = ["Sex trafficking", "Labor trafficking", "Not recorded"].map(String::from);
+        let chart = Chart::of(
+            &labels,
+            &[Shown::Count(40), Shown::Hidden, Shown::Count(10)],
+        );
+        let bars: Vec<(&str, u32)> = chart
+            .bars
+            .iter()
+            .map(|b| (b.text.as_str(), b.width))
+            .collect();
+        assert_eq!(bars, [("40", BAR_SPACE), ("*", 0), ("10", BAR_SPACE / 4)]);
+        assert_eq!(chart.height, 3 * BAR_ROW);
+        let long = ["a label much longer than any chart has room for, in full".to_owned()];
+        let cut = Chart::of(&long, &[Shown::Count(0)]);
+        assert_eq!(cut.bars[0].label.chars().count(), LABEL_CHARS);
+        assert!(cut.bars[0].label.ends_with('…'));
+        assert_eq!(cut.bars[0].width, 0, "nothing to draw for a zero");
+    }
 }
