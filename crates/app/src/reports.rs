@@ -6,10 +6,14 @@ use domain::UserId;
 use domain::audit::{Actor, AuditAction};
 use domain::client::{AgeBand, Gender};
 use domain::closure::ClosureReason;
+use domain::instrument::Outcome;
+use domain::outcome::OutcomeDomain;
 use domain::policy::{Action, Relationship, permits};
 use domain::profile::{AgeAtIntake, Citizenship, Profile, ReferralSource, TraffickingType};
+use domain::referral::ReferralStatus;
 use domain::service::SERVICE_TYPES;
 use report::measures::Measure;
+use report::measures::dashboard::{Activity, Change};
 use report::period::Period;
 use report::served::{Entered, Exited, Records, Served, ServiceSet, Who};
 use report::{Mode, Report};
@@ -112,7 +116,10 @@ impl App {
         if request.mode == Mode::Exact && request.output == Output::File && signer.is_none() {
             return Err(ReportRefused::NoSignOff);
         }
-        let records = self.records(request.period).await?;
+        let mut records = self.records(request.period).await?;
+        if request.measure == Measure::Dashboard {
+            records.activity = self.activity(request.period).await?;
+        }
         let tables = request.measure.tables(request.period, &records)?;
         let mut report = Report::new(
             request.measure.name(),
@@ -192,6 +199,7 @@ impl App {
         let exited = tx.exited(&from, &to).await?;
         tx.commit().await?;
         Ok(Records {
+            activity: Activity::default(),
             served: served.iter().map(served_of).collect::<Result<_>>()?,
             entered: entered
                 .iter()
@@ -211,6 +219,67 @@ impl App {
                         reason: ClosureReason::parse(&row.reason).map_err(|_| corrupt())?,
                         count: count(row.count)?,
                     })
+                })
+                .collect::<Result<_>>()?,
+        })
+    }
+}
+
+impl App {
+    /// The events of `period` only the dashboard counts, in one reading: its days run from the
+    /// first's start to the last's end in the program's time zone.
+    async fn activity(&self, period: Period) -> Result<Activity> {
+        let zone = self.time_zone();
+        let from = zone.start_of_day(period.from()).unix_millis();
+        let to = period
+            .to()
+            .next_day()
+            .map_or(i64::MAX, |after| zone.start_of_day(after).unix_millis());
+        let day = |d: Date| domain::case::format_date(d);
+        let mut tx = self.store().read().await?;
+        let screened = tx.screened(from, to).await?;
+        let referred = tx.referred(from, to).await?;
+        let days = tx.days_to_accept(from, to).await?;
+        let changes = tx
+            .score_changes(&day(period.from()), &day(period.to()))
+            .await?;
+        tx.commit().await?;
+        Ok(Activity {
+            screenings: screened
+                .iter()
+                .map(|row| {
+                    let result = match row.code.as_deref() {
+                        None => None,
+                        Some("positive") => Some(Outcome::Positive),
+                        Some("negative") => Some(Outcome::Negative),
+                        Some("incomplete") => Some(Outcome::Incomplete),
+                        Some(_) => return Err(corrupt()),
+                    };
+                    Ok((result, count(row.count)?))
+                })
+                .collect::<Result<_>>()?,
+            referrals: referred
+                .iter()
+                .map(|row| {
+                    let status = row.code.as_deref().ok_or_else(corrupt)?;
+                    let status = ReferralStatus::parse(status).map_err(|_| corrupt())?;
+                    Ok((status, count(row.count)?))
+                })
+                .collect::<Result<_>>()?,
+            days_to_accept: days
+                .iter()
+                .map(|row| {
+                    let days = row.days.map(count).transpose()?;
+                    Ok((days, count(row.count)?))
+                })
+                .collect::<Result<_>>()?,
+            outcome_changes: changes
+                .iter()
+                .map(|row| {
+                    let domain = OutcomeDomain::parse(&row.domain).map_err(|_| corrupt())?;
+                    let score = |raw: &str| raw.parse::<u8>().map_err(|_| corrupt());
+                    let change = Change::between(score(&row.first)?, score(&row.latest)?);
+                    Ok((domain, change, count(row.people)?))
                 })
                 .collect::<Result<_>>()?,
         })

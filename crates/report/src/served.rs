@@ -122,4 +122,6 @@ pub struct Records {
     pub served: Vec<Served>,
     pub entered: Vec<Entered>,
     pub exited: Vec<Exited>,
+    /// The events only the dashboard counts (read only for it).
+    pub activity: crate::measures::dashboard::Activity,
 }

@@ -172,7 +172,7 @@ fn the_report_command_follows_its_contract_and_refuses_bad_input() {
         .lines()
         .map(|l| l.split('\t').next().unwrap_or_default().to_owned())
         .collect();
-    assert_eq!(names, ["ovc-ht", "voca", "otip"]);
+    assert_eq!(names, ["ovc-ht", "voca", "otip", "dashboard"]);
 
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
@@ -654,5 +654,196 @@ async fn the_public_figures_cover_the_last_four_quarters_in_both_languages_and_n
             3,
             "{engine:?}: each making is audited: {made:?}"
         );
+    }
+}
+
+/// The released count of the row labelled `row` in the first column of the table `title`.
+fn count_of(report: &Report, title: &str, row: &str) -> Shown {
+    let table = report
+        .tables()
+        .iter()
+        .find(|t| t.title() == title)
+        .unwrap_or_else(|| panic!("no table {title:?}"));
+    let at = table
+        .rows()
+        .iter()
+        .position(|r| r == row)
+        .unwrap_or_else(|| panic!("{title}: no row {row:?}"));
+    table.cells()[at][0]
+}
+
+/// Outcome scores of safety and housing stability for `client`, given today at `point`.
+async fn outcomes(
+    t: &TestApp,
+    by: &app::Caller,
+    client: domain::ClientId,
+    point: &str,
+    (safety, housing): (&str, &str),
+) {
+    use domain::outcome::{OutcomeDomain, RawOutcomes};
+    let scores = [
+        (OutcomeDomain::Safety, Some(safety)),
+        (OutcomeDomain::HousingStability, Some(housing)),
+    ]
+    .into_iter()
+    .collect();
+    let assessment = RawOutcomes {
+        point: Some(point),
+        assessed_on: t.app.now().date(),
+        scores,
+        note: None,
+    }
+    .parse(t.app.now())
+    .unwrap();
+    t.app
+        .assess_outcomes(by, client, assessment, app::Purpose::CaseWork)
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_counts_screenings_referrals_and_how_outcome_scores_moved() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let lead = t.persona("sue.lead", Role::Supervisor).await.caller;
+        let shelter = t.harbor_house(&lead).await;
+        let worker = t.persona("rita.worker", Role::CaseManager).await.caller;
+        let first_day = t.app.now().date();
+        let mut clients = Vec::new();
+        for _ in 0..3 {
+            clients.push(t.served_today(&worker, "sex", "C1").await);
+        }
+        let screen = async |client, answers: &[(&str, &str)]| {
+            let codes = answers
+                .iter()
+                .map(|(item, answer)| ((*item).to_owned(), (*answer).to_owned()))
+                .collect();
+            t.app
+                .record_screening(&worker, client, "qyit-4", &codes, app::Purpose::CaseWork)
+                .await
+                .unwrap();
+        };
+        screen(clients[0], &[("traded-sex", "yes")]).await;
+        let all_no = [
+            ("unsafe-work", "no"),
+            ("afraid-to-leave", "no"),
+            ("traded-sex", "no"),
+            ("tricked-or-forced", "no"),
+        ];
+        screen(clients[1], &all_no).await;
+        screen(clients[2], &[("unsafe-work", "no")]).await;
+        let accepted = t.referral_sent(&worker, clients[0], shelter).await;
+        t.referral_sent(&worker, clients[1], shelter).await;
+        outcomes(&t, &worker, clients[0], "intake", ("2", "3")).await;
+        outcomes(&t, &worker, clients[1], "intake", ("3", "3")).await;
+
+        // Three days on, the shelter accepts one referral, and the outcomes are scored again.
+        t.clock.advance_days(3);
+        t.app
+            .step_referral(
+                &worker,
+                clients[0],
+                accepted,
+                domain::referral::ReferralStatus::Accepted,
+                None,
+                app::Purpose::CaseWork,
+            )
+            .await
+            .unwrap();
+        outcomes(&t, &worker, clients[0], "six-month", ("4", "1")).await;
+
+        let period = Period::new(first_day, t.app.now().date()).unwrap();
+        let request = ReportRequest {
+            measure: Measure::Dashboard,
+            period,
+            mode: Mode::Exact,
+            output: Output::Screen,
+        };
+        let report = t.app.report_as_operator(&request, None).await.unwrap();
+        let one = Shown::Count(1);
+        for (title, row, n) in [
+            (
+                "Screenings, by result",
+                "Positive: signs of trafficking or exploitation",
+                one,
+            ),
+            ("Screenings, by result", "Negative", one),
+            ("Screenings, by result", "Incomplete", one),
+            ("Screenings, by result", "Erased", Shown::Count(0)),
+            ("Referrals made, by where they stand now", "Accepted", one),
+            (
+                "Referrals made, by where they stand now",
+                "Sent, waiting for the partner",
+                one,
+            ),
+            (
+                "Referrals sent, by time until the partner accepted",
+                "In 1 to 7 days",
+                one,
+            ),
+            (
+                "Referrals sent, by time until the partner accepted",
+                "Not accepted (declined, closed or still waiting)",
+                one,
+            ),
+            (
+                "Clients served, new and continuing",
+                "New clients",
+                Shown::Count(3),
+            ),
+        ] {
+            assert_eq!(
+                count_of(&report, title, row),
+                n,
+                "{engine:?}: {title}: {row}"
+            );
+        }
+        let change = report
+            .tables()
+            .iter()
+            .find(|t| t.title() == "Outcome scores, first to latest")
+            .unwrap();
+        let safety = change.rows().iter().position(|r| r == "Safety").unwrap();
+        let housing = change
+            .rows()
+            .iter()
+            .position(|r| r == "Housing stability")
+            .unwrap();
+        assert_eq!(
+            change.cells()[safety],
+            [one, Shown::Count(0), Shown::Count(0)],
+            "{engine:?}: 2 to 4; the one scored once is not counted"
+        );
+        assert_eq!(
+            change.cells()[housing],
+            [Shown::Count(0), Shown::Count(0), one],
+            "{engine:?}: 3 to 1"
+        );
+
+        // A period after all of it counts none of it.
+        let later = Period::new(
+            t.app.now().date().next_day().unwrap(),
+            t.app.now().date().next_day().unwrap(),
+        )
+        .unwrap();
+        let empty = t
+            .app
+            .report_as_operator(
+                &ReportRequest {
+                    period: later,
+                    ..request
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        for table in empty.tables() {
+            assert_eq!(
+                table.totals().all,
+                Shown::Count(0),
+                "{engine:?}: {}",
+                table.title()
+            );
+        }
     }
 }

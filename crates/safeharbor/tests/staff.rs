@@ -2821,54 +2821,6 @@ async fn a_supervisor_keeps_the_partner_directory_and_workers_read_it() {
     }
 }
 
-/// Sends a referral of `client` to `partner` from `by`, sharing the name under a release given now.
-async fn referral_sent(
-    t: &TestApp,
-    by: &app::Caller,
-    client: domain::ClientId,
-    partner: domain::PartnerId,
-) {
-    let shares = ["name".to_owned()];
-    let release = domain::release::RawRelease {
-        recipient: "Intake",
-        purpose: "A bed",
-        shares: &shares,
-        method: "signed-on-screen",
-        witness: None,
-        cosigner: "none",
-        cosigner_of_concern: false,
-        starts_on: t.app.now().date(),
-        ends_on: None,
-    }
-    .parse(90)
-    .unwrap();
-    let purpose = app::Purpose::CaseWork;
-    let release = t
-        .app
-        .record_release(by, client, Some(partner), release, purpose)
-        .await
-        .unwrap();
-    let referral = domain::referral::RawReferral {
-        partner: &partner.to_string(),
-        service: "D1",
-        shares: &shares,
-        release: Some(&release.to_string()),
-        note: None,
-    }
-    .parse()
-    .unwrap();
-    let id = t
-        .app
-        .draft_referral(by, client, referral, purpose)
-        .await
-        .unwrap();
-    let sent = domain::referral::ReferralStatus::Sent;
-    t.app
-        .step_referral(by, client, id, sent, None, purpose)
-        .await
-        .unwrap();
-}
-
 /// What is waiting: a worker sees the referrals of their own caseload that wait too long (two
 /// weeks without an answer), not newer ones, and not another worker's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -2899,10 +2851,10 @@ async fn a_worker_sees_the_referrals_of_their_caseload_that_wait_too_long() {
                 },
             )
             .await;
-        referral_sent(&t, &ben.caller, mara, shelter).await;
-        referral_sent(&t, &ana, rosa_id, shelter).await;
+        t.referral_sent(&ben.caller, mara, shelter).await;
+        t.referral_sent(&ana, rosa_id, shelter).await;
         t.clock.advance_days(15);
-        referral_sent(&t, &ana, rosa_id, shelter).await;
+        t.referral_sent(&ana, rosa_id, shelter).await;
         // Two weeks on, the session has ended: Ana signs in again.
         let mut staff = Staff::new(&t);
         staff.sign_in("ana.m", &secret).await;

@@ -1089,6 +1089,12 @@ async fn the_pages_of_administrators_and_supervisors_pass_the_accessibility_chec
         .await;
     assert!(b.page_source().await.contains("small-count"));
     seen_at(&b, &axe, ("reports", "#report"), &mut problems).await;
+    // With nothing asked, the page opens on this quarter's dashboard.
+    b.goto(&t.url("/app/reports")).await;
+    let dashboard = b.page_source().await;
+    assert!(dashboard.contains("<caption>Screenings, by result</caption>"));
+    assert!(dashboard.contains("<svg class=\"chart\""));
+    seen_at(&b, &axe, ("dashboard", "#report"), &mut problems).await;
     b.quit().await;
     assert!(
         problems.is_empty(),

@@ -745,6 +745,31 @@ pub struct EnteredRow {
     pub count: i64,
 }
 
+/// A code and how many records hold it (`Reads::screened`, `Reads::referred`); `None` for a
+/// code erased.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeCount {
+    pub code: Option<String>,
+    pub count: i64,
+}
+
+/// Referrals by whole days from sent to accepted (`Reads::days_to_accept`); `None`: not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaysCount {
+    pub days: Option<i64>,
+    pub count: i64,
+}
+
+/// People whose outcome score of `domain` moved from `first` to `latest`
+/// (`Reads::score_changes`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScoreChangeRow {
+    pub domain: String,
+    pub first: String,
+    pub latest: String,
+    pub people: i64,
+}
+
 /// Cases closed in a period, alike (`Reads::exited`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExitedRow {

@@ -3,7 +3,7 @@
 
 use super::Kind::{Blob, Int, Text};
 use super::Retention::ClientRecord;
-use super::Sensitivity::{Classified, Operational, Personal};
+use super::Sensitivity::{Classified, Operational, Personal, ReportDimension};
 use super::{Backup, Home, Table, col};
 
 // A case's closures (migration 0029): the day, the coded reason and the follow-up consent
@@ -19,15 +19,15 @@ pub(super) const CASE_CLOSURES: Table = Table {
         col("id", Text, Operational, ClientRecord),
         col("client_id", Text, Operational, ClientRecord),
         col("case_id", Text, Operational, ClientRecord),
-        col("closed_on", Text, Classified, ClientRecord),
-        col("reason", Text, Classified, ClientRecord),
+        col("closed_on", Text, ReportDimension, ClientRecord),
+        col("reason", Text, ReportDimension, ClientRecord),
         col("note", Blob, Personal, ClientRecord),
         col("follow_up", Text, Classified, ClientRecord),
         col("reach_method", Text, Classified, ClientRecord),
         col("reach_how", Blob, Personal, ClientRecord),
         col("closed_by", Text, Operational, ClientRecord),
         col("created_at", Int, Operational, ClientRecord),
-        col("reopened_on", Text, Classified, ClientRecord),
+        col("reopened_on", Text, ReportDimension, ClientRecord),
         col("reopened_by", Text, Operational, ClientRecord),
         col("reopened_at", Int, Operational, ClientRecord),
         col("withdrawn_by", Text, Operational, ClientRecord),
@@ -67,7 +67,7 @@ pub(super) const OUTCOME_ASSESSMENTS: Table = Table {
         col("author", Text, Operational, ClientRecord),
         col("created_at", Int, Operational, ClientRecord),
         col("point", Text, Classified, ClientRecord),
-        col("assessed_on", Text, Classified, ClientRecord),
+        col("assessed_on", Text, ReportDimension, ClientRecord),
         col("note", Blob, Personal, ClientRecord),
     ],
 };
@@ -83,6 +83,6 @@ pub(super) const OUTCOME_SCORES: Table = Table {
         col("assessment_id", Text, Operational, ClientRecord),
         col("client_id", Text, Operational, ClientRecord),
         col("domain", Text, Operational, ClientRecord),
-        col("score", Text, Classified, ClientRecord),
+        col("score", Text, ReportDimension, ClientRecord),
     ],
 };

@@ -11,6 +11,7 @@ use crate::served::{Counted, Records, Served};
 use crate::table::{Table, TableError};
 use domain::service::ServiceType;
 
+pub mod dashboard;
 mod otip;
 mod ovc;
 #[cfg(test)]
@@ -27,16 +28,24 @@ pub enum Measure {
     Voca,
     /// HHS/OTIP: entries into a program and case closures, by OTIP's two programs.
     Otip,
+    /// The program at a glance, for supervisors and directors (not a funder's).
+    Dashboard,
 }
 
 impl Measure {
-    pub const ALL: [Measure; 3] = [Measure::Ovc, Measure::Voca, Measure::Otip];
+    pub const ALL: [Measure; 4] = [
+        Measure::Ovc,
+        Measure::Voca,
+        Measure::Otip,
+        Measure::Dashboard,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Measure::Ovc => "ovc-ht",
             Measure::Voca => "voca",
             Measure::Otip => "otip",
+            Measure::Dashboard => "dashboard",
         }
     }
 
@@ -59,6 +68,11 @@ impl Measure {
                 "HHS/OTIP counts: entries into a program (new and re-opened) and case closures, \
                  by OTIP's programs (DVHT, TVAP), age, gender, referral source and reason"
             }
+            Measure::Dashboard => {
+                "The program at a glance: people served, new and continuing; the help they \
+                 received; screenings by result; referrals and how soon partners accepted them; \
+                 cases closed by reason; and how outcome scores moved"
+            }
         }
     }
 
@@ -71,6 +85,7 @@ impl Measure {
                 Ok(voca::tables(period, &records.served)?)
             }
             Measure::Otip => Ok(otip::tables(records)?),
+            Measure::Dashboard => Ok(dashboard::tables(period, records)?),
         }
     }
 }

@@ -273,6 +273,55 @@ impl TestApp {
             .unwrap();
     }
 
+    /// Sends a referral of `client` to `partner` from `by`, sharing the name under a release given now.
+    pub async fn referral_sent(
+        &self,
+        by: &app::Caller,
+        client: domain::ClientId,
+        partner: domain::PartnerId,
+    ) -> domain::ReferralId {
+        let shares = ["name".to_owned()];
+        let release = domain::release::RawRelease {
+            recipient: "Intake",
+            purpose: "A bed",
+            shares: &shares,
+            method: "signed-on-screen",
+            witness: None,
+            cosigner: "none",
+            cosigner_of_concern: false,
+            starts_on: self.app.now().date(),
+            ends_on: None,
+        }
+        .parse(90)
+        .unwrap();
+        let purpose = app::Purpose::CaseWork;
+        let release = self
+            .app
+            .record_release(by, client, Some(partner), release, purpose)
+            .await
+            .unwrap();
+        let referral = domain::referral::RawReferral {
+            partner: &partner.to_string(),
+            service: "D1",
+            shares: &shares,
+            release: Some(&release.to_string()),
+            note: None,
+        }
+        .parse()
+        .unwrap();
+        let id = self
+            .app
+            .draft_referral(by, client, referral, purpose)
+            .await
+            .unwrap();
+        let sent = domain::referral::ReferralStatus::Sent;
+        self.app
+            .step_referral(by, client, id, sent, None, purpose)
+            .await
+            .unwrap();
+        id
+    }
+
     /// Harbor House, a shelter, added to the partner directory by `by` (a supervisor).
     pub async fn harbor_house(&self, by: &app::Caller) -> domain::PartnerId {
         let partner = domain::partner::RawPartner {

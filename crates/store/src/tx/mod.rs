@@ -22,6 +22,7 @@ mod casework;
 mod closures;
 mod contact_requests;
 mod contacts;
+mod dashboard;
 mod emergency;
 mod erasure;
 mod needs;

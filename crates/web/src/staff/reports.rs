@@ -269,7 +269,8 @@ async fn reports(
     let today = signed_in.zone().date(app.now());
     let quarter = Period::quarter_containing(today);
     let (first, last) = (quarter.from(), quarter.to());
-    let name = asked.report.as_deref().unwrap_or(Measure::Ovc.name());
+    // With nothing asked, the dashboard of this quarter: the program at a glance.
+    let name = asked.report.as_deref().unwrap_or(Measure::Dashboard.name());
     let from = asked
         .from
         .clone()
@@ -282,21 +283,19 @@ async fn reports(
     let may_sign = signed_in.may(Action::SignOffReport);
     let mut problem = None;
     let mut shown = None;
-    if asked.report.is_some() {
-        match request((name, &from, &to, mode), app::reports::Output::Screen) {
-            Err(why) => problem = Some(why),
-            Ok(request) => match app.report_for(&signed_in.caller, &request, false).await {
-                Ok(report) => {
-                    shown = Some(OnScreen {
-                        name: request.measure.name(),
-                        mode: request.mode.as_str(),
-                        tables: tables(&report),
-                    })
-                }
-                Err(app::reports::ReportRefused::App(err)) => return page::failure(err),
-                Err(why) => problem = Some(why.to_string()),
-            },
-        }
+    match request((name, &from, &to, mode), app::reports::Output::Screen) {
+        Err(why) => problem = Some(why),
+        Ok(request) => match app.report_for(&signed_in.caller, &request, false).await {
+            Ok(report) => {
+                shown = Some(OnScreen {
+                    name: request.measure.name(),
+                    mode: request.mode.as_str(),
+                    tables: tables(&report),
+                })
+            }
+            Err(app::reports::ReportRefused::App(err)) => return page::failure(err),
+            Err(why) => problem = Some(why.to_string()),
+        },
     }
     render(
         page::status_for(problem.as_ref()),

@@ -47,6 +47,7 @@ fn entries_and_closures_are_counted_each_time_by_program() {
             reason: ClosureReason::GoalsMet,
             count: 3,
         }],
+        ..Records::default()
     };
     let tables = tables(&records).unwrap();
     let programs = table(&tables, "Program entries, by program");

@@ -1,0 +1,122 @@
+//! What the dashboard counts besides the people served (`reports.rs`): the period's screenings,
+//! referrals and outcome scores, as their coded columns only, counted by the database. Nothing
+//! sealed is read.
+
+use sqlx::Row;
+
+use super::Reads;
+use crate::Result;
+use crate::rows::{CodeCount, DaysCount, ScoreChangeRow};
+
+/// A whole day, in the milliseconds timestamps are stored in.
+const DAY_MILLIS: i64 = 86_400_000;
+
+impl Reads {
+    /// Screenings recorded from `from` (included) to `to` (excluded), in milliseconds, by result.
+    pub async fn screened(&mut self, from: i64, to: i64) -> Result<Vec<CodeCount>> {
+        self.code_counts(
+            "SELECT result AS code, COUNT(*) AS count FROM screenings \
+             WHERE created_at >= $1 AND created_at < $2 GROUP BY result",
+            from,
+            to,
+        )
+        .await
+    }
+
+    /// Referrals drafted from `from` (included) to `to` (excluded), in milliseconds, by the
+    /// status each has now.
+    pub async fn referred(&mut self, from: i64, to: i64) -> Result<Vec<CodeCount>> {
+        self.code_counts(
+            "SELECT status AS code, COUNT(*) AS count FROM referrals \
+             WHERE created_at >= $1 AND created_at < $2 GROUP BY status",
+            from,
+            to,
+        )
+        .await
+    }
+
+    async fn code_counts(
+        &mut self,
+        sql: &'static str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<CodeCount>> {
+        sqlx::query(sql)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(CodeCount {
+                    code: row.try_get("code")?,
+                    count: row.try_get("count")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Referrals first sent from `from` (included) to `to` (excluded), in milliseconds, by the
+    /// whole days until they were first accepted (none: not accepted).
+    pub async fn days_to_accept(&mut self, from: i64, to: i64) -> Result<Vec<DaysCount>> {
+        sqlx::query(
+            "WITH sent AS (SELECT referral_id, MIN(at) AS at FROM referral_steps \
+                 WHERE status = 'sent' GROUP BY referral_id), \
+               accepted AS (SELECT referral_id, MIN(at) AS at FROM referral_steps \
+                 WHERE status = 'accepted' GROUP BY referral_id) \
+             SELECT (a.at - s.at) / $3 AS days, COUNT(*) AS count \
+             FROM sent s LEFT JOIN accepted a ON a.referral_id = s.referral_id \
+             WHERE s.at >= $1 AND s.at < $2 \
+             GROUP BY days",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(DAY_MILLIS)
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(DaysCount {
+                days: row.try_get("days")?,
+                count: row.try_get("count")?,
+            })
+        })
+        .collect()
+    }
+
+    /// For each person and outcome domain whose latest score (1 to 5) was given from `from` to
+    /// `to` (days, `YYYY-MM-DD`, both included) after an earlier one: their first and latest
+    /// scores; alike ones as one row, with how many people.
+    pub async fn score_changes(&mut self, from: &str, to: &str) -> Result<Vec<ScoreChangeRow>> {
+        sqlx::query(
+            "WITH scored AS ( \
+               SELECT s.client_id, s.domain, s.score, a.assessed_on, \
+                 ROW_NUMBER() OVER (PARTITION BY s.client_id, s.domain \
+                   ORDER BY a.assessed_on, a.created_at, a.id) AS from_first, \
+                 ROW_NUMBER() OVER (PARTITION BY s.client_id, s.domain \
+                   ORDER BY a.assessed_on DESC, a.created_at DESC, a.id DESC) AS from_latest \
+               FROM outcome_scores s JOIN outcome_assessments a ON a.id = s.assessment_id \
+               WHERE s.score IN ('1', '2', '3', '4', '5') AND a.assessed_on <= $2) \
+             SELECT f.domain, f.score AS first_score, l.score AS latest_score, \
+               COUNT(*) AS people \
+             FROM scored f JOIN scored l ON l.client_id = f.client_id AND l.domain = f.domain \
+             WHERE f.from_first = 1 AND l.from_latest = 1 AND l.from_first > 1 \
+               AND l.assessed_on >= $1 \
+             GROUP BY f.domain, f.score, l.score",
+        )
+        .bind(from.to_owned())
+        .bind(to.to_owned())
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(ScoreChangeRow {
+                domain: row.try_get("domain")?,
+                first: row.try_get("first_score")?,
+                latest: row.try_get("latest_score")?,
+                people: row.try_get("people")?,
+            })
+        })
+        .collect()
+    }
+}
