@@ -17,18 +17,53 @@ use report::measures::dashboard::{Activity, Change};
 use report::period::Period;
 use report::served::{Entered, Exited, Records, Served, ServiceSet, Who};
 use report::{Mode, Report};
+use store::Within;
 use store::rows::{ServedRow, WhoRow};
 use time::Date;
 
 use crate::{App, AppError, Caller, Result};
 
 /// A report asked for.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ReportRequest {
     pub measure: Measure,
     pub period: Period,
     pub mode: Mode,
     pub output: Output,
+    pub within: Scope,
+}
+
+/// Whose records a report counts: everyone's, or those of the clients with a case in one
+/// program, or assigned to a member of one team. Made by [`App::scope`], which checks it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Scope {
+    #[default]
+    Everyone,
+    Program(String),
+    /// A team, by its id (as stored) and name.
+    Team {
+        id: String,
+        name: String,
+    },
+}
+
+impl Scope {
+    fn within(&self) -> Within<'_> {
+        match self {
+            Scope::Everyone => Within::Everyone,
+            Scope::Program(code) => Within::Program(code),
+            Scope::Team { id, .. } => Within::Team(id),
+        }
+    }
+
+    /// How the audit log and a report's title name it: empty for everyone.
+    pub fn describe(&self) -> String {
+        match self {
+            Scope::Everyone => String::new(),
+            Scope::Program(code) => format!("program {code}"),
+            Scope::Team { name, .. } => format!("team {name}"),
+        }
+    }
 }
 
 /// Where the report goes: an exact report leaves as a file only signed off.
@@ -64,6 +99,12 @@ pub enum ReportRefused {
          data analyst"
     )]
     MayNotSign { username: String },
+    #[error("there is no program {0:?}")]
+    NoSuchProgram(String),
+    #[error("there is no team {0:?}")]
+    NoSuchTeam(String),
+    #[error("a report counts one program or one team, not both")]
+    ProgramAndTeam,
     #[error(transparent)]
     Measure(#[from] report::measures::MeasureError),
     #[error(transparent)]
@@ -116,9 +157,10 @@ impl App {
         if request.mode == Mode::Exact && request.output == Output::File && signer.is_none() {
             return Err(ReportRefused::NoSignOff);
         }
-        let mut records = self.records(request.period).await?;
+        let within = request.within.within();
+        let mut records = self.records(request.period, within).await?;
         if request.measure == Measure::Dashboard {
-            records.activity = self.activity(request.period).await?;
+            records.activity = self.activity(request.period, within).await?;
         }
         let tables = request.measure.tables(request.period, &records)?;
         let mut report = Report::new(
@@ -128,7 +170,7 @@ impl App {
             request.period.to(),
             &tables,
         )?;
-        let target = format!(
+        let mut target = format!(
             "report:{}:{}..{}:{}:{}",
             request.measure.name(),
             request.period.from(),
@@ -136,6 +178,11 @@ impl App {
             request.mode.as_str(),
             request.output.as_str(),
         );
+        match &request.within {
+            Scope::Everyone => {}
+            Scope::Program(code) => target.push_str(&format!(":program={code}")),
+            Scope::Team { id, .. } => target.push_str(&format!(":team={id}")),
+        }
         let mut tx = self.store().write().await.map_err(AppError::from)?;
         self.audit(
             &mut tx,
@@ -158,6 +205,56 @@ impl App {
         }
         tx.commit().await.map_err(AppError::from)?;
         Ok(report)
+    }
+
+    /// The scope a report is asked for: a program by its code, or a team by its name, checked to
+    /// exist; everyone when neither is given.
+    pub async fn scope(
+        &self,
+        program: Option<&str>,
+        team: Option<&str>,
+    ) -> std::result::Result<Scope, ReportRefused> {
+        let mut tx = self.store().read().await.map_err(AppError::from)?;
+        let scope = match (program, team) {
+            (None, None) => Scope::Everyone,
+            (Some(_), Some(_)) => return Err(ReportRefused::ProgramAndTeam),
+            (Some(code), None) => {
+                if !tx.program_exists(code).await.map_err(AppError::from)? {
+                    return Err(ReportRefused::NoSuchProgram(code.to_owned()));
+                }
+                Scope::Program(code.to_owned())
+            }
+            (None, Some(name)) => {
+                let teams = tx.teams().await.map_err(AppError::from)?;
+                let team = teams
+                    .into_iter()
+                    .find(|t| t.name == name)
+                    .ok_or_else(|| ReportRefused::NoSuchTeam(name.to_owned()))?;
+                Scope::Team {
+                    id: team.id.to_string(),
+                    name: team.name,
+                }
+            }
+        };
+        tx.commit().await.map_err(AppError::from)?;
+        Ok(scope)
+    }
+
+    /// The programs and teams a report may be limited to, for someone who may read reports:
+    /// program codes and names, and team names.
+    pub async fn report_scopes(
+        &self,
+        caller: &Caller,
+    ) -> Result<(Vec<(String, String)>, Vec<String>)> {
+        self.grant_role(caller, Action::ReadReports)?;
+        let mut tx = self.store().read().await?;
+        let programs = tx.programs().await?;
+        let teams = tx.teams().await?;
+        tx.commit().await?;
+        Ok((
+            programs.into_iter().map(|p| (p.code, p.name)).collect(),
+            teams.into_iter().map(|t| t.name).collect(),
+        ))
     }
 
     /// The member of staff `username`, if they may sign reports off.
@@ -183,7 +280,7 @@ impl App {
     }
 
     /// What the reports count of `period`, in one reading.
-    pub(crate) async fn records(&self, period: Period) -> Result<Records> {
+    pub(crate) async fn records(&self, period: Period, within: Within<'_>) -> Result<Records> {
         let bits: Vec<(&str, i64)> = SERVICE_TYPES
             .iter()
             .enumerate()
@@ -193,10 +290,10 @@ impl App {
         let (from, to) = (day(period.from()), day(period.to()));
         let mut tx = self.store().read().await?;
         let served = tx
-            .served(&from, &to, &day(period.fiscal_year_start()), &bits)
+            .served(&from, &to, &day(period.fiscal_year_start()), &bits, within)
             .await?;
-        let entered = tx.entered(&from, &to).await?;
-        let exited = tx.exited(&from, &to).await?;
+        let entered = tx.entered(&from, &to, within).await?;
+        let exited = tx.exited(&from, &to, within).await?;
         tx.commit().await?;
         Ok(Records {
             activity: Activity::default(),
@@ -228,7 +325,7 @@ impl App {
 impl App {
     /// The events of `period` only the dashboard counts, in one reading: its days run from the
     /// first's start to the last's end in the program's time zone.
-    async fn activity(&self, period: Period) -> Result<Activity> {
+    async fn activity(&self, period: Period, within: Within<'_>) -> Result<Activity> {
         let zone = self.time_zone();
         let from = zone.start_of_day(period.from()).unix_millis();
         let to = period
@@ -237,11 +334,11 @@ impl App {
             .map_or(i64::MAX, |after| zone.start_of_day(after).unix_millis());
         let day = |d: Date| domain::case::format_date(d);
         let mut tx = self.store().read().await?;
-        let screened = tx.screened(from, to).await?;
-        let referred = tx.referred(from, to).await?;
-        let days = tx.days_to_accept(from, to).await?;
+        let screened = tx.screened(from, to, within).await?;
+        let referred = tx.referred(from, to, within).await?;
+        let days = tx.days_to_accept(from, to, within).await?;
         let changes = tx
-            .score_changes(&day(period.from()), &day(period.to()))
+            .score_changes(&day(period.from()), &day(period.to()), within)
             .await?;
         tx.commit().await?;
         Ok(Activity {

@@ -335,6 +335,12 @@ pub struct ReportArgs {
     /// The username of the member of staff who signs an exact report off.
     #[arg(long, value_name = "USERNAME")]
     pub signed_off_by: Option<String>,
+    /// Count only the clients with a case in this program (its code).
+    #[arg(long, value_name = "CODE", conflicts_with = "team")]
+    pub program: Option<String>,
+    /// Count only the clients assigned to a member of this team (its name).
+    #[arg(long, value_name = "NAME")]
+    pub team: Option<String>,
     #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
     pub format: ReportFormat,
     /// Where to write it (default: standard output; XLSX needs a file).

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow, bail};
-use app::reports::{Output, ReportRefused, ReportRequest};
+use app::reports::{Output, ReportRefused, ReportRequest, Scope};
 use report::Mode;
 use report::measures::Measure;
 use report::period::Period;
@@ -20,11 +20,14 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let request = request(&args)?;
+    let mut request = request(&args)?;
     if args.format == ReportFormat::Xlsx && args.out.is_none() {
         bail!("an XLSX report is a file: give --out FILE");
     }
     let app = instance::open(&args.storage).await?;
+    request.within = app
+        .scope(args.program.as_deref(), args.team.as_deref())
+        .await?;
     let report = match app
         .report_as_operator(&request, args.signed_off_by.as_deref())
         .await
@@ -80,6 +83,7 @@ fn request(args: &ReportArgs) -> anyhow::Result<ReportRequest> {
         period,
         mode,
         output: Output::File,
+        within: Scope::Everyone,
     })
 }
 

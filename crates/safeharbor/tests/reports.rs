@@ -7,7 +7,7 @@
 
 mod common;
 
-use app::reports::{Output, ReportRefused, ReportRequest};
+use app::reports::{Output, ReportRefused, ReportRequest, Scope};
 use common::staff::Staff;
 use common::{TestApp, engines};
 use domain::Role;
@@ -23,6 +23,7 @@ fn request(period: Period, mode: Mode) -> ReportRequest {
         period,
         mode,
         output: Output::File,
+        within: Scope::Everyone,
     }
 }
 
@@ -145,6 +146,7 @@ async fn an_exact_report_needs_a_sign_off_by_someone_who_may_sign_and_a_refusal_
             period: Period::new(today - time::Duration::days(400), today).unwrap(),
             mode: Mode::Public,
             output: Output::File,
+            within: Scope::Everyone,
         };
         assert!(matches!(
             t.app.report_as_operator(&voca_over_two_years, None).await,
@@ -492,6 +494,7 @@ async fn otip_counts_entries_and_closures_of_real_cases() {
             period: Period::new(today, today).unwrap(),
             mode: Mode::Exact,
             output: Output::Screen,
+            within: Scope::Everyone,
         };
         let report = t.app.report_as_operator(&asked, None).await.unwrap();
         use Shown::Count as N;
@@ -537,6 +540,7 @@ async fn the_age_at_intake_follows_the_date_of_birth_as_of_the_day_recorded() {
             period: Period::new(today, today).unwrap(),
             mode: Mode::Exact,
             output: Output::Screen,
+            within: Scope::Everyone,
         };
         let ages = |report: &Report| {
             let table = &report.tables()[1];
@@ -758,6 +762,7 @@ async fn the_dashboard_counts_screenings_referrals_and_how_outcome_scores_moved(
             period,
             mode: Mode::Exact,
             output: Output::Screen,
+            within: Scope::Everyone,
         };
         let report = t.app.report_as_operator(&request, None).await.unwrap();
         let one = Shown::Count(1);
@@ -845,5 +850,113 @@ async fn the_dashboard_counts_screenings_referrals_and_how_outcome_scores_moved(
                 table.title()
             );
         }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_counts_only_the_program_or_the_team_asked_for() {
+    use domain::case::{CaseDates, ProgramCode, ProgramName};
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let admin = t.persona("ada.admin", Role::Administrator).await.caller;
+        let north = t.persona("nia.north", Role::CaseManager).await.caller;
+        let other = t.persona("oli.other", Role::CaseManager).await.caller;
+        let team = t.app.create_team(&admin, "North").await.unwrap();
+        t.app
+            .put_team_member(&admin, team, north.id, false)
+            .await
+            .unwrap();
+        let drop_in = ProgramCode::parse("drop-in").unwrap();
+        t.app
+            .add_program(&drop_in, &ProgramName::parse("Drop-in").unwrap())
+            .await
+            .unwrap();
+        let first = t.served_today(&north, "sex", "C1").await;
+        t.served_today(&north, "labor", "C1").await;
+        for _ in 0..3 {
+            t.served_today(&other, "sex", "A1").await;
+        }
+        let today = t.app.now().date();
+        let case = app::NewCase {
+            program: drop_in,
+            dates: CaseDates::new(today, None).unwrap(),
+        };
+        t.app
+            .open_case(&north, first, case, app::Purpose::CaseWork)
+            .await
+            .unwrap();
+
+        let new_clients = async |program: Option<&str>, team: Option<&str>| {
+            let within = t.app.scope(program, team).await.unwrap();
+            let request = ReportRequest {
+                measure: Measure::Dashboard,
+                period: Period::new(today, today).unwrap(),
+                mode: Mode::Exact,
+                output: Output::Screen,
+                within,
+            };
+            let report = t.app.report_as_operator(&request, None).await.unwrap();
+            count_of(&report, "Clients served, new and continuing", "New clients")
+        };
+        assert_eq!(new_clients(None, None).await, Shown::Count(5), "{engine:?}");
+        assert_eq!(
+            new_clients(None, Some("North")).await,
+            Shown::Count(2),
+            "{engine:?}"
+        );
+        assert_eq!(
+            new_clients(Some("drop-in"), None).await,
+            Shown::Count(1),
+            "{engine:?}"
+        );
+        let audited = t.audit().await;
+        let team_report = format!(":team={team}");
+        assert!(
+            audited.iter().any(|e| e
+                .target
+                .as_deref()
+                .is_some_and(|target| target.ends_with(&team_report))),
+            "{engine:?}: the audit names the team"
+        );
+
+        // Bad input names what is wrong.
+        for (program, team, refused) in [
+            (Some("nope"), None, "there is no program \"nope\""),
+            (None, Some("South"), "there is no team \"South\""),
+            (
+                Some("drop-in"),
+                Some("North"),
+                "a report counts one program or one team, not both",
+            ),
+        ] {
+            let err = t.app.scope(program, team).await.unwrap_err();
+            assert_eq!(err.to_string(), refused, "{engine:?}");
+        }
+
+        // The page offers the teams and programs, and says whose records it counted.
+        let (_, secret) = t.enrolled("sam.supervisor", Role::Supervisor).await;
+        let mut sam = Staff::new(&t);
+        sam.sign_in("sam.supervisor", &secret).await;
+        let page = sam.get("/app/reports?within=team%3ANorth").await;
+        assert_eq!(page.status, 200, "{engine:?}: {}", page.body);
+        assert!(
+            page.body
+                .contains("<option value=\"team:North\" selected>Team: North</option>")
+        );
+        assert!(
+            page.body
+                .contains("<option value=\"program:drop-in\">Program: Drop-in</option>")
+        );
+        assert!(
+            page.body
+                .contains("Counting only the clients of team North")
+        );
+        let unknown = sam.get("/app/reports?within=team%3ASouth").await;
+        assert_eq!(unknown.status, 422, "{engine:?}");
+        assert!(
+            unknown.body.contains("there is no team &#34;South&#34;"),
+            "{}",
+            unknown.body
+        );
     }
 }

@@ -17,7 +17,7 @@ pub mod conformance;
 
 pub use keystore::{KeyStore, WrappedKey};
 pub use tx::audit::AuditFilter;
-pub use tx::{Before, Caseload, PlaceRow, Reads, Tx};
+pub use tx::{Before, Caseload, PlaceRow, Reads, Tx, Within};
 
 use std::sync::Arc;
 

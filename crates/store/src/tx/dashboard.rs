@@ -5,6 +5,7 @@
 use sqlx::Row;
 
 use super::Reads;
+use super::reports::Within;
 use crate::Result;
 use crate::rows::{CodeCount, DaysCount, ScoreChangeRow};
 
@@ -13,37 +14,44 @@ const DAY_MILLIS: i64 = 86_400_000;
 
 impl Reads {
     /// Screenings recorded from `from` (included) to `to` (excluded), in milliseconds, by result.
-    pub async fn screened(&mut self, from: i64, to: i64) -> Result<Vec<CodeCount>> {
-        self.code_counts(
+    pub async fn screened(
+        &mut self,
+        from: i64,
+        to: i64,
+        within: Within<'_>,
+    ) -> Result<Vec<CodeCount>> {
+        let sql = format!(
             "SELECT result AS code, COUNT(*) AS count FROM screenings \
-             WHERE created_at >= $1 AND created_at < $2 GROUP BY result",
-            from,
-            to,
-        )
-        .await
+             WHERE created_at >= $1 AND created_at < $2{} GROUP BY result",
+            within.condition("client_id", 3)
+        );
+        self.code_counts(sql, (from, to), within).await
     }
 
     /// Referrals drafted from `from` (included) to `to` (excluded), in milliseconds, by the
     /// status each has now.
-    pub async fn referred(&mut self, from: i64, to: i64) -> Result<Vec<CodeCount>> {
-        self.code_counts(
+    pub async fn referred(
+        &mut self,
+        from: i64,
+        to: i64,
+        within: Within<'_>,
+    ) -> Result<Vec<CodeCount>> {
+        let sql = format!(
             "SELECT status AS code, COUNT(*) AS count FROM referrals \
-             WHERE created_at >= $1 AND created_at < $2 GROUP BY status",
-            from,
-            to,
-        )
-        .await
+             WHERE created_at >= $1 AND created_at < $2{} GROUP BY status",
+            within.condition("client_id", 3)
+        );
+        self.code_counts(sql, (from, to), within).await
     }
 
     async fn code_counts(
         &mut self,
-        sql: &'static str,
-        from: i64,
-        to: i64,
+        sql: String,
+        (from, to): (i64, i64),
+        within: Within<'_>,
     ) -> Result<Vec<CodeCount>> {
-        sqlx::query(sql)
-            .bind(from)
-            .bind(to)
+        within
+            .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(from).bind(to))
             .fetch_all(&mut *self.inner)
             .await?
             .iter()
@@ -58,37 +66,52 @@ impl Reads {
 
     /// Referrals first sent from `from` (included) to `to` (excluded), in milliseconds, by the
     /// whole days until they were first accepted (none: not accepted).
-    pub async fn days_to_accept(&mut self, from: i64, to: i64) -> Result<Vec<DaysCount>> {
-        sqlx::query(
-            "WITH sent AS (SELECT referral_id, MIN(at) AS at FROM referral_steps \
-                 WHERE status = 'sent' GROUP BY referral_id), \
+    pub async fn days_to_accept(
+        &mut self,
+        from: i64,
+        to: i64,
+        within: Within<'_>,
+    ) -> Result<Vec<DaysCount>> {
+        let sql = format!(
+            "WITH sent AS (SELECT referral_id, client_id, MIN(at) AS at FROM referral_steps \
+                 WHERE status = 'sent' GROUP BY referral_id, client_id), \
                accepted AS (SELECT referral_id, MIN(at) AS at FROM referral_steps \
                  WHERE status = 'accepted' GROUP BY referral_id) \
              SELECT (a.at - s.at) / $3 AS days, COUNT(*) AS count \
              FROM sent s LEFT JOIN accepted a ON a.referral_id = s.referral_id \
-             WHERE s.at >= $1 AND s.at < $2 \
+             WHERE s.at >= $1 AND s.at < $2{} \
              GROUP BY days",
-        )
-        .bind(from)
-        .bind(to)
-        .bind(DAY_MILLIS)
-        .fetch_all(&mut *self.inner)
-        .await?
-        .iter()
-        .map(|row| {
-            Ok(DaysCount {
-                days: row.try_get("days")?,
-                count: row.try_get("count")?,
+            within.condition("s.client_id", 4)
+        );
+        within
+            .bind(
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(from)
+                    .bind(to)
+                    .bind(DAY_MILLIS),
+            )
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(DaysCount {
+                    days: row.try_get("days")?,
+                    count: row.try_get("count")?,
+                })
             })
-        })
-        .collect()
+            .collect()
     }
 
     /// For each person and outcome domain whose latest score (1 to 5) was given from `from` to
     /// `to` (days, `YYYY-MM-DD`, both included) after an earlier one: their first and latest
     /// scores; alike ones as one row, with how many people.
-    pub async fn score_changes(&mut self, from: &str, to: &str) -> Result<Vec<ScoreChangeRow>> {
-        sqlx::query(
+    pub async fn score_changes(
+        &mut self,
+        from: &str,
+        to: &str,
+        within: Within<'_>,
+    ) -> Result<Vec<ScoreChangeRow>> {
+        let sql = format!(
             "WITH scored AS ( \
                SELECT s.client_id, s.domain, s.score, a.assessed_on, \
                  ROW_NUMBER() OVER (PARTITION BY s.client_id, s.domain \
@@ -96,27 +119,32 @@ impl Reads {
                  ROW_NUMBER() OVER (PARTITION BY s.client_id, s.domain \
                    ORDER BY a.assessed_on DESC, a.created_at DESC, a.id DESC) AS from_latest \
                FROM outcome_scores s JOIN outcome_assessments a ON a.id = s.assessment_id \
-               WHERE s.score IN ('1', '2', '3', '4', '5') AND a.assessed_on <= $2) \
+               WHERE s.score IN ('1', '2', '3', '4', '5') AND a.assessed_on <= $2{}) \
              SELECT f.domain, f.score AS first_score, l.score AS latest_score, \
                COUNT(*) AS people \
              FROM scored f JOIN scored l ON l.client_id = f.client_id AND l.domain = f.domain \
              WHERE f.from_first = 1 AND l.from_latest = 1 AND l.from_first > 1 \
                AND l.assessed_on >= $1 \
              GROUP BY f.domain, f.score, l.score",
-        )
-        .bind(from.to_owned())
-        .bind(to.to_owned())
-        .fetch_all(&mut *self.inner)
-        .await?
-        .iter()
-        .map(|row| {
-            Ok(ScoreChangeRow {
-                domain: row.try_get("domain")?,
-                first: row.try_get("first_score")?,
-                latest: row.try_get("latest_score")?,
-                people: row.try_get("people")?,
+            within.condition("s.client_id", 3)
+        );
+        within
+            .bind(
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(from.to_owned())
+                    .bind(to.to_owned()),
+            )
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(ScoreChangeRow {
+                    domain: row.try_get("domain")?,
+                    first: row.try_get("first_score")?,
+                    latest: row.try_get("latest_score")?,
+                    people: row.try_get("people")?,
+                })
             })
-        })
-        .collect()
+            .collect()
     }
 }

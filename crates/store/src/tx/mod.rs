@@ -35,6 +35,7 @@ pub use caseload::Caseload;
 mod screening;
 mod services;
 mod timeline;
+pub use reports::Within;
 pub use timeline::{Before, PlaceRow};
 
 /// A transaction: the queries that only read (`Reads`, which a `Tx` derefs to) and those that

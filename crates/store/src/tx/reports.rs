@@ -9,6 +9,43 @@ use super::Reads;
 use crate::Result;
 use crate::rows::{EnteredRow, ExitedRow, ServedRow, WhoRow};
 
+/// Whose records a report reads: every client's, or only those of the clients with a case in a
+/// program (by its code), or assigned to a member of a team (by its id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Within<'a> {
+    Everyone,
+    Program(&'a str),
+    Team(&'a str),
+}
+
+impl Within<'_> {
+    /// A condition that the client id in `column` is within, its value parameter `$n`; empty for
+    /// everyone.
+    pub(super) fn condition(self, column: &str, n: usize) -> String {
+        match self {
+            Within::Everyone => String::new(),
+            Within::Program(_) => {
+                format!(" AND {column} IN (SELECT client_id FROM cases WHERE program = ${n})")
+            }
+            Within::Team(_) => format!(
+                " AND {column} IN (SELECT a.client_id FROM assignments a \
+                 JOIN team_members m ON m.user_id = a.user_id WHERE m.team_id = ${n})"
+            ),
+        }
+    }
+
+    /// `query` with the condition's value bound next, if it has one.
+    pub(super) fn bind<'q>(
+        self,
+        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+        match self {
+            Within::Everyone => query,
+            Within::Program(value) | Within::Team(value) => query.bind(value.to_owned()),
+        }
+    }
+}
+
 impl Reads {
     /// Everyone with a service delivered from `from` to `to` (days, `YYYY-MM-DD`, both
     /// included): their report dimensions, their first service ever and their first on or after
@@ -20,6 +57,7 @@ impl Reads {
         to: &str,
         year_from: &str,
         bits: &[(&str, i64)],
+        within: Within<'_>,
     ) -> Result<Vec<ServedRow>> {
         // The codes' bits as a table of values, bound like everything else.
         let values: Vec<String> = (0..bits.len())
@@ -30,7 +68,7 @@ impl Reads {
              per_client AS ( \
                SELECT s.client_id, CAST(SUM(DISTINCT b.bit) AS BIGINT) AS mask \
                FROM services s JOIN bits b ON b.code = s.code \
-               WHERE s.delivered_on >= $1 AND s.delivered_on <= $2 \
+               WHERE s.delivered_on >= $1 AND s.delivered_on <= $2{} \
                GROUP BY s.client_id), \
              facts AS ( \
                SELECT c.gender, c.age_band, c.age_at_intake, c.trafficking_type, c.citizenship, \
@@ -45,7 +83,8 @@ impl Reads {
              FROM facts \
              GROUP BY gender, age_band, age_at_intake, trafficking_type, citizenship, \
                referral_source, mask, first_service, first_in_year",
-            values.join(", ")
+            values.join(", "),
+            within.condition("s.client_id", 4 + 2 * bits.len()),
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(from.to_owned())
@@ -54,7 +93,8 @@ impl Reads {
         for (code, bit) in bits {
             query = query.bind((*code).to_owned()).bind(*bit);
         }
-        query
+        within
+            .bind(query)
             .fetch_all(&mut *self.inner)
             .await?
             .iter()
@@ -90,7 +130,13 @@ impl Reads {
     /// Entries into a program from `from` to `to` (days, both included): cases opened (not one
     /// continuing a case moved from another program), and cases re-opened (a closure not taken
     /// back), each with its client's report dimensions; alike ones as one row, with how many.
-    pub async fn entered(&mut self, from: &str, to: &str) -> Result<Vec<EnteredRow>> {
+    pub async fn entered(
+        &mut self,
+        from: &str,
+        to: &str,
+        within: Within<'_>,
+    ) -> Result<Vec<EnteredRow>> {
+        let condition = within.condition("e.client_id", 3);
         let sql = format!(
             "SELECT {WHO}, e.reopened, COUNT(*) AS count FROM ( \
                SELECT client_id, 0 AS reopened FROM cases \
@@ -99,11 +145,15 @@ impl Reads {
                SELECT client_id, 1 AS reopened FROM case_closures \
                  WHERE reopened_on >= $1 AND reopened_on <= $2 \
              ) e JOIN clients c ON c.id = e.client_id \
+             WHERE 1 = 1{condition} \
              GROUP BY {WHO}, e.reopened"
         );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(from.to_owned())
-            .bind(to.to_owned())
+        within
+            .bind(
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(from.to_owned())
+                    .bind(to.to_owned()),
+            )
             .fetch_all(&mut *self.inner)
             .await?
             .iter()
@@ -119,16 +169,25 @@ impl Reads {
 
     /// Cases closed from `from` to `to`, with their coded reason and
     /// their client's report dimensions; alike ones as one row, with how many.
-    pub async fn exited(&mut self, from: &str, to: &str) -> Result<Vec<ExitedRow>> {
+    pub async fn exited(
+        &mut self,
+        from: &str,
+        to: &str,
+        within: Within<'_>,
+    ) -> Result<Vec<ExitedRow>> {
+        let condition = within.condition("k.client_id", 3);
         let sql = format!(
             "SELECT {WHO}, k.reason, COUNT(*) AS count FROM case_closures k \
              JOIN clients c ON c.id = k.client_id \
-             WHERE k.closed_on >= $1 AND k.closed_on <= $2 \
+             WHERE k.closed_on >= $1 AND k.closed_on <= $2{condition} \
              GROUP BY {WHO}, k.reason"
         );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(from.to_owned())
-            .bind(to.to_owned())
+        within
+            .bind(
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(from.to_owned())
+                    .bind(to.to_owned()),
+            )
             .fetch_all(&mut *self.inner)
             .await?
             .iter()

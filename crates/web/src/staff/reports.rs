@@ -2,6 +2,7 @@
 //! In public mode small numbers are hidden; the exact numbers are for those who may sign a report
 //! off, and leave as a file only when they do, ticking that they checked the small numbers.
 
+use app::reports::{ReportRefused, Scope};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -24,8 +25,9 @@ pub(crate) fn routes() -> Router<app::App> {
         .route(links::REPORT_FILE, post(file))
 }
 
-/// What the page asks: which report, for which days, in which mode. Every field may be left
-/// out: the page then offers the OVC report for this fiscal quarter, in public mode.
+/// What the page asks: which report, for which days, in which mode, whose records. Every field
+/// may be left out: the page then shows the dashboard of this fiscal quarter, in public mode, of
+/// everyone's records.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Asked {
@@ -33,6 +35,7 @@ pub(crate) struct Asked {
     from: Option<String>,
     to: Option<String>,
     mode: Option<String>,
+    within: Option<String>,
 }
 
 /// The same, posted for a file, with its format and the sign-off of an exact one.
@@ -43,9 +46,30 @@ pub(crate) struct FileForm {
     from: String,
     to: String,
     mode: String,
+    #[serde(default)]
+    within: String,
     format: String,
     #[serde(default)]
     signs_off: Option<String>,
+}
+
+/// Whose records the page asks for: `program:CODE`, `team:NAME`, or everyone's (empty); anything
+/// else is taken for a program's code, and refused as no such program.
+async fn scope(app: &app::App, within: &str) -> Result<Scope, ReportRefused> {
+    let (program, team) = match within.split_once(':') {
+        _ if within.is_empty() => (None, None),
+        Some(("program", code)) => (Some(code), None),
+        Some(("team", name)) => (None, Some(name)),
+        _ => (Some(within), None),
+    };
+    app.scope(program, team).await
+}
+
+/// A choice of whose records to count.
+struct WithinChoice {
+    value: String,
+    label: String,
+    chosen: bool,
 }
 
 /// The report asked for, or what is wrong with it in words.
@@ -65,6 +89,7 @@ fn request(
         period,
         mode,
         output,
+        within: Scope::Everyone,
     })
 }
 
@@ -242,6 +267,9 @@ struct ReportsPage {
     from: String,
     to: String,
     exact: bool,
+    /// Whose records may be counted, and which are (`within`, as the form sends it).
+    withins: Vec<WithinChoice>,
+    within: String,
     may_sign: bool,
     problem: Option<String>,
     /// The report, once one is asked for and made.
@@ -252,6 +280,8 @@ struct ReportsPage {
 struct OnScreen {
     name: &'static str,
     mode: &'static str,
+    /// Whose records it counts, in words ("program Outreach"); empty for everyone's.
+    within: String,
     tables: Vec<TableView>,
 }
 
@@ -280,23 +310,57 @@ async fn reports(
         .clone()
         .unwrap_or_else(|| domain::case::format_date(last));
     let mode = asked.mode.as_deref().unwrap_or("public");
+    let within = asked.within.clone().unwrap_or_default();
     let may_sign = signed_in.may(Action::SignOffReport);
     let mut problem = None;
     let mut shown = None;
-    match request((name, &from, &to, mode), app::reports::Output::Screen) {
+    let asked_for = match request((name, &from, &to, mode), app::reports::Output::Screen) {
+        Err(why) => Err(why),
+        Ok(mut request) => match scope(&app, &within).await {
+            Ok(scope) => {
+                request.within = scope;
+                Ok(request)
+            }
+            Err(ReportRefused::App(err)) => return page::failure(err),
+            Err(why) => Err(why.to_string()),
+        },
+    };
+    match asked_for {
         Err(why) => problem = Some(why),
         Ok(request) => match app.report_for(&signed_in.caller, &request, false).await {
             Ok(report) => {
                 shown = Some(OnScreen {
                     name: request.measure.name(),
                     mode: request.mode.as_str(),
+                    within: request.within.describe(),
                     tables: tables(&report),
                 })
             }
-            Err(app::reports::ReportRefused::App(err)) => return page::failure(err),
+            Err(ReportRefused::App(err)) => return page::failure(err),
             Err(why) => problem = Some(why.to_string()),
         },
     }
+    let (programs, teams) = match app.report_scopes(&signed_in.caller).await {
+        Ok(scopes) => scopes,
+        Err(err) => return page::failure(err),
+    };
+    let choice = |value: String, label: String| WithinChoice {
+        chosen: value == within,
+        value,
+        label,
+    };
+    let withins = std::iter::once(choice(String::new(), "Everyone's records".to_owned()))
+        .chain(
+            programs
+                .into_iter()
+                .map(|(code, name)| choice(format!("program:{code}"), format!("Program: {name}"))),
+        )
+        .chain(
+            teams
+                .into_iter()
+                .map(|name| choice(format!("team:{name}"), format!("Team: {name}"))),
+        )
+        .collect();
     render(
         page::status_for(problem.as_ref()),
         &ReportsPage {
@@ -312,6 +376,8 @@ async fn reports(
             from,
             to,
             exact: mode == "exact",
+            withins,
+            within,
             may_sign,
             problem,
             shown,
@@ -338,14 +404,19 @@ async fn file(State(app): State<app::App>, posted: StaffForm<FileForm>) -> Respo
             &why,
         )
     };
-    let request = match request(asked, app::reports::Output::File) {
+    let mut request = match request(asked, app::reports::Output::File) {
         Ok(request) => request,
         Err(why) => return refused(why),
+    };
+    request.within = match scope(&app, &form.within).await {
+        Ok(scope) => scope,
+        Err(ReportRefused::App(err)) => return page::failure(err),
+        Err(why) => return refused(why.to_string()),
     };
     let signs_off = form.signs_off.as_deref() == Some("yes");
     let report = match app.report_for(&signed_in.caller, &request, signs_off).await {
         Ok(report) => report,
-        Err(app::reports::ReportRefused::App(err)) => return page::failure(err),
+        Err(ReportRefused::App(err)) => return page::failure(err),
         Err(why) => return refused(why.to_string()),
     };
     let (bytes, kind, extension) = match form.format.as_str() {
