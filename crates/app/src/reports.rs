@@ -7,6 +7,7 @@ use domain::audit::{Actor, AuditAction};
 use domain::client::{AgeBand, Gender};
 use domain::closure::ClosureReason;
 use domain::instrument::Outcome;
+use domain::needs::{NeedDomain, NeedLevel};
 use domain::outcome::OutcomeDomain;
 use domain::policy::{Action, Relationship, permits};
 use domain::profile::{AgeAtIntake, Citizenship, Profile, ReferralSource, TraffickingType};
@@ -325,7 +326,7 @@ impl App {
 impl App {
     /// The events of `period` only the dashboard counts, in one reading: its days run from the
     /// first's start to the last's end in the program's time zone.
-    async fn activity(&self, period: Period, within: Within<'_>) -> Result<Activity> {
+    pub(crate) async fn activity(&self, period: Period, within: Within<'_>) -> Result<Activity> {
         let zone = self.time_zone();
         let from = zone.start_of_day(period.from()).unix_millis();
         let to = period
@@ -337,9 +338,9 @@ impl App {
         let screened = tx.screened(from, to, within).await?;
         let referred = tx.referred(from, to, within).await?;
         let days = tx.days_to_accept(from, to, within).await?;
-        let changes = tx
-            .score_changes(&day(period.from()), &day(period.to()), within)
-            .await?;
+        let (first, last) = (day(period.from()), day(period.to()));
+        let changes = tx.score_changes(&first, &last, within).await?;
+        let needs = tx.needs_of_served(&first, &last, within).await?;
         tx.commit().await?;
         Ok(Activity {
             screenings: screened
@@ -377,6 +378,14 @@ impl App {
                     let score = |raw: &str| raw.parse::<u8>().map_err(|_| corrupt());
                     let change = Change::between(score(&row.first)?, score(&row.latest)?);
                     Ok((domain, change, count(row.people)?))
+                })
+                .collect::<Result<_>>()?,
+            needs: needs
+                .iter()
+                .map(|row| {
+                    let domain = NeedDomain::parse(&row.domain).map_err(|_| corrupt())?;
+                    let level = NeedLevel::parse(&row.level).map_err(|_| corrupt())?;
+                    Ok((domain, level, count(row.people)?))
                 })
                 .collect::<Result<_>>()?,
         })

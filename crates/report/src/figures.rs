@@ -7,6 +7,7 @@
 //! The figures carry keys, not words: the public pages put them into each language.
 
 use domain::closure::ClosureReason;
+use domain::needs::{NeedDomain, NeedLevel};
 use domain::profile::TraffickingType;
 use domain::service::ServiceCategory;
 use time::Date;
@@ -42,6 +43,8 @@ pub enum About {
     Services,
     /// Cases closed in the period with the person's goals met: a share of cases closed.
     Closed,
+    /// What people told us they needed help with: each a share of those asked about it.
+    Needs,
 }
 
 impl About {
@@ -59,6 +62,7 @@ impl About {
             About::Trafficking => "trafficking",
             About::Services => "services",
             About::Closed => "closed",
+            About::Needs => "needs",
         }
     }
 
@@ -73,6 +77,7 @@ impl About {
                 .collect(),
             About::Services => SERVICES.iter().map(|(_, key)| *key).collect(),
             About::Closed => vec!["goals-met"],
+            About::Needs => NEEDS.iter().map(|(_, key)| *key).collect(),
         }
     }
 }
@@ -114,6 +119,9 @@ pub fn who_we_serve(period: Period, records: &Records) -> Result<Option<Figures>
         &records.exited,
         |_| true,
     )?);
+    for (domain, _) in NEEDS {
+        tables.push(needed(domain, &records.activity.needs)?);
+    }
     let released = release_together(&tables, Mode::Public);
     let people = match released[0].totals().all {
         Shown::Count(n) if n >= FEWEST_PEOPLE => n,
@@ -121,12 +129,21 @@ pub fn who_we_serve(period: Period, records: &Records) -> Result<Option<Figures>
     };
     let (age, rest) = released.split_at(1);
     let (kind, rest) = rest.split_at(1);
-    let (services, closed) = rest.split_at(SERVICES.len());
+    let (services, rest) = rest.split_at(SERVICES.len());
+    let (closed, needs) = rest.split_at(1);
     let topics = [
         (About::Age, shares(&age[0], &About::Age.share_keys())),
         (
             About::Trafficking,
             shares(&kind[0], &About::Trafficking.share_keys()),
+        ),
+        (
+            About::Needs,
+            needs
+                .iter()
+                .zip(About::Needs.share_keys())
+                .flat_map(|(table, key)| shares(table, &[key]))
+                .collect(),
         ),
         (
             About::Services,
@@ -180,6 +197,36 @@ const SERVICES: [(ServiceCategory, &str); 5] = [
     (ServiceCategory::ShelterAndHousing, "shelter-and-housing"),
     (ServiceCategory::JusticeSystem, "justice-system"),
 ];
+
+/// The areas of need the public page speaks of, each with the key of its share: the ones the
+/// seed's figures and the public pages speak of (safety, a home, health, the law, papers).
+const NEEDS: [(NeedDomain, &str); 6] = [
+    (NeedDomain::Safety, "needs-safety"),
+    (NeedDomain::Housing, "needs-housing"),
+    (NeedDomain::PhysicalHealth, "needs-physical-health"),
+    (NeedDomain::MentalHealth, "needs-mental-health"),
+    (NeedDomain::Legal, "needs-legal"),
+    (NeedDomain::IdentityDocuments, "needs-identity-documents"),
+];
+
+/// The people asked about `domain`, as one row: those who needed help (some or urgent), and
+/// those who did not.
+fn needed(domain: NeedDomain, needs: &[(NeedDomain, NeedLevel, u64)]) -> Result<Table, TableError> {
+    let mut table = Table::new(
+        domain.as_str(),
+        vec!["asked".to_owned()],
+        vec!["needed help".to_owned(), "did not".to_owned()],
+        "",
+    )?;
+    for (_, level, n) in needs.iter().filter(|(d, _, _)| *d == domain) {
+        let column = match level {
+            NeedLevel::SomeNeed | NeedLevel::Urgent => 0,
+            _ => 1,
+        };
+        table.add(0, column, *n)?;
+    }
+    Ok(table)
+}
 
 /// A table of one row, everyone, divided by `columns`.
 fn one_row(

@@ -705,6 +705,31 @@ async fn outcomes(
         .unwrap();
 }
 
+/// A needs assessment of `client` today, with `mental` as the level of mental-health need.
+async fn needs(t: &TestApp, by: &app::Caller, client: domain::ClientId, mental: &str) {
+    use domain::needs::{NeedDomain, RawAnswer, RawAssessment};
+    let answers = [(
+        NeedDomain::MentalHealth,
+        RawAnswer {
+            level: Some(mental),
+            note: None,
+        },
+    )]
+    .into_iter()
+    .collect();
+    let assessment = RawAssessment {
+        assessed_on: t.app.now().date(),
+        answers,
+        note: None,
+    }
+    .parse(t.app.now())
+    .unwrap();
+    t.app
+        .assess_needs(by, client, assessment, app::Purpose::CaseWork)
+        .await
+        .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_counts_screenings_referrals_and_how_outcome_scores_moved() {
     for engine in engines() {
@@ -740,6 +765,8 @@ async fn the_dashboard_counts_screenings_referrals_and_how_outcome_scores_moved(
         t.referral_sent(&worker, clients[1], shelter).await;
         outcomes(&t, &worker, clients[0], "intake", ("2", "3")).await;
         outcomes(&t, &worker, clients[1], "intake", ("3", "3")).await;
+        needs(&t, &worker, clients[0], "urgent").await;
+        needs(&t, &worker, clients[1], "prefers-not-to-say").await;
 
         // Three days on, the shelter accepts one referral, and the outcomes are scored again.
         t.clock.advance_days(3);
@@ -755,6 +782,7 @@ async fn the_dashboard_counts_screenings_referrals_and_how_outcome_scores_moved(
             .await
             .unwrap();
         outcomes(&t, &worker, clients[0], "six-month", ("4", "1")).await;
+        needs(&t, &worker, clients[0], "some").await;
 
         let period = Period::new(first_day, t.app.now().date()).unwrap();
         let request = ReportRequest {
@@ -823,6 +851,22 @@ async fn the_dashboard_counts_screenings_referrals_and_how_outcome_scores_moved(
             change.cells()[housing],
             [Shown::Count(0), Shown::Count(0), one],
             "{engine:?}: 3 to 1"
+        );
+
+        let needs = report
+            .tables()
+            .iter()
+            .find(|t| t.title() == "Needs at the latest assessment")
+            .unwrap();
+        let mental = needs
+            .rows()
+            .iter()
+            .position(|r| r == "Mental health")
+            .unwrap();
+        assert_eq!(
+            needs.cells()[mental],
+            [Shown::Count(0), one, Shown::Count(0)],
+            "{engine:?}: the latest answer (some), not the first (urgent); no answer not counted"
         );
 
         // A period after all of it counts none of it.

@@ -770,6 +770,14 @@ pub struct ScoreChangeRow {
     pub people: i64,
 }
 
+/// People served whose latest answer in a need domain was `level` (`Reads::needs_of_served`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NeedLevelRow {
+    pub domain: String,
+    pub level: String,
+    pub people: i64,
+}
+
 /// Cases closed in a period, alike (`Reads::exited`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExitedRow {

@@ -148,6 +148,38 @@ fn cases_closed_with_goals_met_are_a_share_of_cases_closed() {
 }
 
 #[test]
+fn a_need_is_a_share_of_those_asked_about_it_and_hidden_below_eleven() {
+    use domain::needs::{NeedDomain, NeedLevel};
+    let mut records = Records {
+        served: vec![people(40, &["A1"], None, None)],
+        ..Records::default()
+    };
+    records.activity.needs = vec![
+        (NeedDomain::MentalHealth, NeedLevel::Urgent, 12),
+        (NeedDomain::MentalHealth, NeedLevel::SomeNeed, 9),
+        (NeedDomain::MentalHealth, NeedLevel::NoNeed, 11),
+        (NeedDomain::Housing, NeedLevel::Urgent, 20),
+        (NeedDomain::Housing, NeedLevel::NoNeed, 4),
+    ];
+    let f = who_we_serve(year(), &records).unwrap().unwrap();
+    assert_eq!(
+        share(&f, About::Needs, "needs-mental-health"),
+        Some(66),
+        "21 of the 32 asked"
+    );
+    assert_eq!(
+        share(&f, About::Needs, "needs-housing"),
+        None,
+        "20 of 24 would tell that 4 did not"
+    );
+    assert_eq!(
+        share(&f, About::Needs, "needs-safety"),
+        None,
+        "nobody asked"
+    );
+}
+
+#[test]
 fn the_public_period_is_the_four_quarters_that_ended_last() {
     let period = |today| {
         let p = public_period(today);
@@ -244,6 +276,6 @@ fn is(g: &Served, about: About, key: &str) -> bool {
                 .iter()
                 .any(|(category, k)| *k == key && kind.category == *category)
         }),
-        About::Closed => false,
+        About::Closed | About::Needs => false,
     }
 }

@@ -5,6 +5,7 @@
 
 use domain::closure::ClosureReason;
 use domain::instrument::Outcome;
+use domain::needs::{NeedDomain, NeedLevel};
 use domain::outcome::OutcomeDomain;
 use domain::referral::ReferralStatus;
 use domain::service::ServiceCategory;
@@ -27,6 +28,9 @@ pub struct Activity {
     /// People whose latest outcome score of a domain was given in the period, after an earlier
     /// one: how the score moved.
     pub outcome_changes: Vec<(OutcomeDomain, Change, u64)>,
+    /// People served in the period, by their latest answer in each need domain (none, some or
+    /// urgent; not answered, left out).
+    pub needs: Vec<(NeedDomain, NeedLevel, u64)>,
 }
 
 /// How a score moved from a person's first to their latest (5 is best).
@@ -142,8 +146,33 @@ pub(super) fn tables(period: Period, records: &Records) -> Result<Vec<Table>, Ta
             &records.exited,
             |_| true,
         )?,
+        needs(&activity.needs)?,
         outcome_change(&activity.outcome_changes)?,
     ])
+}
+
+/// The levels of need a table of needs counts, in order.
+const NEED_LEVELS: [NeedLevel; 3] = [NeedLevel::NoNeed, NeedLevel::SomeNeed, NeedLevel::Urgent];
+
+fn needs(needs: &[(NeedDomain, NeedLevel, u64)]) -> Result<Table, TableError> {
+    let mut table = Table::new(
+        "Needs at the latest assessment",
+        NeedDomain::ALL
+            .iter()
+            .map(|d| d.label().to_owned())
+            .collect(),
+        NEED_LEVELS.iter().map(|l| l.label().to_owned()).collect(),
+        "Each person served in the period, in each area of life they were asked about, by their \
+         latest answer. An answer not given (prefers not to say, not yet asked) is not counted.",
+    )?;
+    for (domain, level, n) in needs {
+        let row = NeedDomain::ALL.iter().position(|d| d == domain);
+        let column = NEED_LEVELS.iter().position(|l| l == level);
+        if let (Some(row), Some(column)) = (row, column) {
+            table.add(row, column, *n)?;
+        }
+    }
+    Ok(table)
 }
 
 fn new_or_continuing<'a>(period: Period) -> Axis<'a, Served> {

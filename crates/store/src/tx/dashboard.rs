@@ -7,7 +7,7 @@ use sqlx::Row;
 use super::Reads;
 use super::reports::Within;
 use crate::Result;
-use crate::rows::{CodeCount, DaysCount, ScoreChangeRow};
+use crate::rows::{CodeCount, DaysCount, NeedLevelRow, ScoreChangeRow};
 
 /// A whole day, in the milliseconds timestamps are stored in.
 const DAY_MILLIS: i64 = 86_400_000;
@@ -142,6 +142,49 @@ impl Reads {
                     domain: row.try_get("domain")?,
                     first: row.try_get("first_score")?,
                     latest: row.try_get("latest_score")?,
+                    people: row.try_get("people")?,
+                })
+            })
+            .collect()
+    }
+
+    /// For the people served from `from` to `to` (days, `YYYY-MM-DD`, both included): in each
+    /// need domain they were asked about, the level of their latest answer given by `to` (none,
+    /// some or urgent; an answer not given is left out), with how many people.
+    pub async fn needs_of_served(
+        &mut self,
+        from: &str,
+        to: &str,
+        within: Within<'_>,
+    ) -> Result<Vec<NeedLevelRow>> {
+        let sql = format!(
+            "WITH served AS (SELECT DISTINCT client_id FROM services \
+                 WHERE delivered_on >= $1 AND delivered_on <= $2{}), \
+               answered AS ( \
+                 SELECT n.client_id, n.domain, n.level, \
+                   ROW_NUMBER() OVER (PARTITION BY n.client_id, n.domain \
+                     ORDER BY a.assessed_on DESC, a.created_at DESC, a.id DESC) AS from_latest \
+                 FROM need_answers n JOIN need_assessments a ON a.id = n.assessment_id \
+                 WHERE a.assessed_on <= $2 AND n.level IN ('none', 'some', 'urgent')) \
+             SELECT n.domain, n.level, COUNT(*) AS people \
+             FROM answered n JOIN served s ON s.client_id = n.client_id \
+             WHERE n.from_latest = 1 \
+             GROUP BY n.domain, n.level",
+            within.condition("client_id", 3)
+        );
+        within
+            .bind(
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(from.to_owned())
+                    .bind(to.to_owned()),
+            )
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(NeedLevelRow {
+                    domain: row.try_get("domain")?,
+                    level: row.try_get("level")?,
                     people: row.try_get("people")?,
                 })
             })

@@ -1,5 +1,6 @@
 use domain::closure::ClosureReason;
 use domain::instrument::Outcome;
+use domain::needs::{NeedDomain, NeedLevel};
 use domain::outcome::OutcomeDomain;
 use domain::referral::ReferralStatus;
 use time::macros::date;
@@ -40,6 +41,11 @@ fn records() -> Records {
                 (OutcomeDomain::Safety, Change::Better, 2),
                 (OutcomeDomain::Safety, Change::Worse, 1),
                 (OutcomeDomain::SocialSupport, Change::Same, 1),
+            ],
+            needs: vec![
+                (NeedDomain::MentalHealth, NeedLevel::Urgent, 2),
+                (NeedDomain::MentalHealth, NeedLevel::NoNeed, 1),
+                (NeedDomain::Housing, NeedLevel::SomeNeed, 3),
             ],
         },
     }
@@ -107,4 +113,14 @@ fn an_outcome_score_moves_better_the_same_or_worse() {
     assert_eq!(cell(change, "Safety", "Worse"), 1);
     assert_eq!(cell(change, "Social support", "The same"), 1);
     assert_eq!(change.total(), 4);
+}
+
+#[test]
+fn needs_are_counted_by_the_latest_answer_in_each_area() {
+    let tables = tables(quarter(), &records()).unwrap();
+    let needs = table(&tables, "Needs at the latest assessment");
+    assert_eq!(cell(needs, "Mental health", "Urgent"), 2);
+    assert_eq!(cell(needs, "Mental health", "No need"), 1);
+    assert_eq!(cell(needs, "Housing", "Some need"), 3);
+    assert_eq!(needs.total(), 6);
 }
