@@ -341,6 +341,7 @@ impl App {
         let (first, last) = (day(period.from()), day(period.to()));
         let changes = tx.score_changes(&first, &last, within).await?;
         let needs = tx.needs_of_served(&first, &last, within).await?;
+        let firsts = tx.first_services(&first, &last, within).await?;
         tx.commit().await?;
         Ok(Activity {
             screenings: screened
@@ -388,8 +389,22 @@ impl App {
                     Ok((domain, level, count(row.people)?))
                 })
                 .collect::<Result<_>>()?,
+            waits: firsts
+                .iter()
+                .map(|row| {
+                    let served = domain::case::parse_date("day", &row.first_service)
+                        .map_err(|_| corrupt())?;
+                    let days = days_since_1970(served) - row.contact_day;
+                    Ok((days, count(row.people)?))
+                })
+                .collect::<Result<_>>()?,
         })
     }
+}
+
+/// `day` as a count of days since 1970-01-01, as the store counts a timestamp's day.
+fn days_since_1970(day: Date) -> i64 {
+    i64::from(day.to_julian_day() - time::macros::date!(1970 - 01 - 01).to_julian_day())
 }
 
 pub(crate) fn corrupt() -> AppError {

@@ -761,6 +761,17 @@ async fn the_dashboard_counts_screenings_referrals_and_how_outcome_scores_moved(
         ];
         screen(clients[1], &all_no).await;
         screen(clients[2], &[("unsafe-work", "no")]).await;
+        // Someone first served three days after their record was made.
+        let waited = t
+            .recorded(
+                &worker,
+                RawClient {
+                    preferred_name: "Someone".into(),
+                    age_band: Some("18-24".into()),
+                    ..RawClient::default()
+                },
+            )
+            .await;
         let accepted = t.referral_sent(&worker, clients[0], shelter).await;
         t.referral_sent(&worker, clients[1], shelter).await;
         outcomes(&t, &worker, clients[0], "intake", ("2", "3")).await;
@@ -783,6 +794,7 @@ async fn the_dashboard_counts_screenings_referrals_and_how_outcome_scores_moved(
             .unwrap();
         outcomes(&t, &worker, clients[0], "six-month", ("4", "1")).await;
         needs(&t, &worker, clients[0], "some").await;
+        t.serve(&worker, waited, "A1").await;
 
         let period = Period::new(first_day, t.app.now().date()).unwrap();
         let request = ReportRequest {
@@ -822,7 +834,17 @@ async fn the_dashboard_counts_screenings_referrals_and_how_outcome_scores_moved(
             (
                 "Clients served, new and continuing",
                 "New clients",
+                Shown::Count(4),
+            ),
+            (
+                "New clients, by days from first contact to first service",
+                "The same day",
                 Shown::Count(3),
+            ),
+            (
+                "New clients, by days from first contact to first service",
+                "1 to 7 days",
+                one,
             ),
         ] {
             assert_eq!(

@@ -770,6 +770,15 @@ pub struct ScoreChangeRow {
     pub people: i64,
 }
 
+/// People first served on `first_service` (`YYYY-MM-DD`) whose first contact was on
+/// `contact_day` (days since 1970-01-01, UTC) (`Reads::first_services`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstServiceRow {
+    pub first_service: String,
+    pub contact_day: i64,
+    pub people: i64,
+}
+
 /// People served whose latest answer in a need domain was `level` (`Reads::needs_of_served`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NeedLevelRow {

@@ -267,7 +267,7 @@ pub const TABLES: &[Table] = &[
             col("created_at", Int, Operational, ClientRecord),
             col("occurred_at", Int, Operational, ClientRecord),
             col("method", Text, Classified, ClientRecord),
-            col("reached", Int, Classified, ClientRecord),
+            col("reached", Int, ReportDimension, ClientRecord),
             col("minutes", Int, Classified, ClientRecord),
             col("present", Blob, Personal, ClientRecord),
             col("note", Blob, Personal, ClientRecord),

@@ -31,6 +31,9 @@ pub struct Activity {
     /// People served in the period, by their latest answer in each need domain (none, some or
     /// urgent; not answered, left out).
     pub needs: Vec<(NeedDomain, NeedLevel, u64)>,
+    /// People whose first service ever was in the period, by the whole days from their first
+    /// contact to it.
+    pub waits: Vec<(i64, u64)>,
 }
 
 /// How a score moved from a person's first to their latest (5 is best).
@@ -98,6 +101,20 @@ pub(super) fn tables(period: Period, records: &Records) -> Result<Vec<Table>, Ta
                 };
                 (row, *n)
             }),
+        )?,
+        events(
+            "New clients, by days from first contact to first service",
+            "Each person whose first service ever was in the period, by the days from their first \
+             contact (the first contact that reached them, or their record's making if that came \
+             first) to that service.",
+            [
+                "The same day",
+                "1 to 7 days",
+                "8 to 30 days",
+                "31 to 90 days",
+                "More than 90 days",
+            ],
+            activity.waits.iter().map(|(days, n)| (wait_row(*days), *n)),
         )?,
         events(
             "Referrals made, by where they stand now",
@@ -198,6 +215,18 @@ fn status_label(status: ReferralStatus) -> &'static str {
         ReferralStatus::Declined => "Declined by the partner",
         ReferralStatus::Completed => "Completed",
         ReferralStatus::ClosedWithoutService => "Closed without service",
+    }
+}
+
+/// A service recorded as given before the first contact (a day typed earlier) counts as the same
+/// day.
+fn wait_row(days: i64) -> usize {
+    match days {
+        ..=0 => 0,
+        1..=7 => 1,
+        8..=30 => 2,
+        31..=90 => 3,
+        _ => 4,
     }
 }
 

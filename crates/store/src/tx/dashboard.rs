@@ -7,7 +7,7 @@ use sqlx::Row;
 use super::Reads;
 use super::reports::Within;
 use crate::Result;
-use crate::rows::{CodeCount, DaysCount, NeedLevelRow, ScoreChangeRow};
+use crate::rows::{CodeCount, DaysCount, FirstServiceRow, NeedLevelRow, ScoreChangeRow};
 
 /// A whole day, in the milliseconds timestamps are stored in.
 const DAY_MILLIS: i64 = 86_400_000;
@@ -185,6 +185,51 @@ impl Reads {
                 Ok(NeedLevelRow {
                     domain: row.try_get("domain")?,
                     level: row.try_get("level")?,
+                    people: row.try_get("people")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The people whose first service ever was from `from` to `to` (days, `YYYY-MM-DD`, both
+    /// included): the day of it, and the day (days since 1970-01-01, UTC) of their first contact:
+    /// the first contact that reached them, or their record's making if that came first; alike
+    /// ones as one row, with how many people.
+    pub async fn first_services(
+        &mut self,
+        from: &str,
+        to: &str,
+        within: Within<'_>,
+    ) -> Result<Vec<FirstServiceRow>> {
+        let sql = format!(
+            "WITH first_service AS (SELECT client_id, MIN(delivered_on) AS day FROM services \
+                 GROUP BY client_id HAVING MIN(delivered_on) >= $1 AND MIN(delivered_on) <= $2), \
+               first_contact AS (SELECT client_id, MIN(occurred_at) AS at FROM contacts \
+                 WHERE reached = 1 GROUP BY client_id) \
+             SELECT f.day AS first_service, \
+               (CASE WHEN c.at IS NULL OR c.at > k.created_at THEN k.created_at ELSE c.at END) \
+                 / $3 AS contact_day, \
+               COUNT(*) AS people \
+             FROM first_service f JOIN clients k ON k.id = f.client_id \
+               LEFT JOIN first_contact c ON c.client_id = f.client_id \
+             WHERE 1 = 1{} \
+             GROUP BY f.day, contact_day",
+            within.condition("f.client_id", 4)
+        );
+        within
+            .bind(
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(from.to_owned())
+                    .bind(to.to_owned())
+                    .bind(DAY_MILLIS),
+            )
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(FirstServiceRow {
+                    first_service: row.try_get("first_service")?,
+                    contact_day: row.try_get("contact_day")?,
                     people: row.try_get("people")?,
                 })
             })

@@ -42,6 +42,7 @@ fn records() -> Records {
                 (OutcomeDomain::Safety, Change::Worse, 1),
                 (OutcomeDomain::SocialSupport, Change::Same, 1),
             ],
+            waits: vec![(-2, 1), (0, 2), (7, 3), (8, 4), (90, 5), (91, 6)],
             needs: vec![
                 (NeedDomain::MentalHealth, NeedLevel::Urgent, 2),
                 (NeedDomain::MentalHealth, NeedLevel::NoNeed, 1),
@@ -123,4 +124,15 @@ fn needs_are_counted_by_the_latest_answer_in_each_area() {
     assert_eq!(cell(needs, "Mental health", "No need"), 1);
     assert_eq!(cell(needs, "Housing", "Some need"), 3);
     assert_eq!(needs.total(), 6);
+}
+
+#[test]
+fn waits_for_a_first_service_fall_in_whole_day_ranges() {
+    let tables = tables(quarter(), &records()).unwrap();
+    let waits = table(
+        &tables,
+        "New clients, by days from first contact to first service",
+    );
+    let column: Vec<u64> = waits.cells().iter().map(|row| row[0]).collect();
+    assert_eq!(column, [1 + 2, 3, 4, 5, 6]);
 }
