@@ -193,6 +193,9 @@ impl App {
             "reporting",
         )
         .await?;
+        if request.within != Scope::Everyone {
+            report = report.with_within(request.within.describe());
+        }
         if let Some((id, username)) = signer {
             self.audit(
                 &mut tx,

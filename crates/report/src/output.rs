@@ -43,6 +43,9 @@ pub struct Report {
     from: Date,
     #[serde(serialize_with = "iso_date")]
     to: Date,
+    /// Whose records it counts when not everyone's ("team North"); in the JSON only then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    within: Option<String>,
     tables: Vec<Released>,
     #[serde(skip)]
     signed_off_by: Option<String>,
@@ -67,9 +70,17 @@ impl Report {
             mode,
             from,
             to,
+            within: None,
             tables: release_together(tables, mode),
             signed_off_by: None,
         })
+    }
+
+    /// Records that the report counts only some clients' records, as `within` names them
+    /// ("program drop-in", "team North").
+    pub fn with_within(mut self, within: impl Into<String>) -> Report {
+        self.within = Some(within.into());
+        self
     }
 
     /// Records who signed the report off (in exact mode, who acknowledged its small cells).
@@ -101,6 +112,11 @@ impl Report {
     pub fn signed_off_by(&self) -> Option<&str> {
         self.signed_off_by.as_deref()
     }
+
+    /// Whose records it counts, when not everyone's.
+    pub fn within(&self) -> Option<&str> {
+        self.within.as_deref()
+    }
 }
 
 /// `Date`'s `Display` is `YYYY-MM-DD` for the years a report can have.
@@ -126,6 +142,9 @@ pub fn to_csv(report: &Report) -> String {
     line(&mut out, ["Mode", report.mode().as_str()]);
     line(&mut out, ["From", &report.from().to_string()]);
     line(&mut out, ["To", &report.to().to_string()]);
+    if let Some(within) = report.within() {
+        line(&mut out, ["Counting only", within]);
+    }
     if let Some(who) = report.signed_off_by() {
         line(&mut out, ["Signed off by", who]);
     }

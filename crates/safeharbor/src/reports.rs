@@ -11,7 +11,7 @@ use report::measures::Measure;
 use report::period::Period;
 
 use crate::cli::{ReportArgs, ReportFormat, ReportMode};
-use crate::instance;
+use crate::{instance, progress};
 
 pub async fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     if args.name == "list" {
@@ -28,10 +28,14 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     request.within = app
         .scope(args.program.as_deref(), args.team.as_deref())
         .await?;
-    let report = match app
+    // Over a large database the reading takes a while: a spinner says it is working (on a
+    // terminal only; nothing is drawn when standard error is piped).
+    let working = progress::working(&format!("making the {} report", request.measure.name()));
+    let made = app
         .report_as_operator(&request, args.signed_off_by.as_deref())
-        .await
-    {
+        .await;
+    working.finish_and_clear();
+    let report = match made {
         Ok(report) => report,
         Err(ReportRefused::NoSignOff) => bail!(
             "an exact report is signed off by the member of staff who checked its small numbers: \

@@ -962,6 +962,19 @@ async fn a_report_counts_only_the_program_or_the_team_asked_for() {
                 within,
             };
             let report = t.app.report_as_operator(&request, None).await.unwrap();
+            let json = report::to_json(&report).unwrap();
+            let csv = report::to_csv(&report);
+            match (program, team) {
+                (Some(code), _) => {
+                    assert_eq!(json["within"], format!("program {code}"));
+                    assert!(csv.contains(&format!("Counting only,program {code}\r\n")));
+                }
+                (_, Some(name)) => assert_eq!(json["within"], format!("team {name}")),
+                (None, None) => {
+                    assert!(json.get("within").is_none(), "the contract's keys only");
+                    assert!(!csv.contains("Counting only"));
+                }
+            }
             count_of(&report, "Clients served, new and continuing", "New clients")
         };
         assert_eq!(new_clients(None, None).await, Shown::Count(5), "{engine:?}");

@@ -64,6 +64,9 @@ fn write_about(sheet: &mut Worksheet, report: &Report, formats: &Formats) -> Res
         ("From", report.from().to_string()),
         ("To", report.to().to_string()),
     ];
+    if let Some(within) = report.within() {
+        facts.push(("Counting only", within.to_string()));
+    }
     if let Some(who) = report.signed_off_by() {
         facts.push(("Signed off by", who.to_string()));
     }
