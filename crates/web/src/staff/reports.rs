@@ -107,6 +107,8 @@ struct TableView {
     columns: Vec<String>,
     rows: Vec<RowView>,
     totals: Vec<CellView>,
+    /// Whether each row ends with its total (not for a table of one column).
+    row_totals: bool,
     counted: String,
 }
 
@@ -139,6 +141,9 @@ fn tables(report: &Report) -> Vec<TableView> {
         .tables()
         .iter()
         .map(|t| {
+            // A table of one column has its row totals in that column already: the page leaves
+            // the repeat out (the files keep it, as the contract has it).
+            let row_totals = t.columns().len() > 1;
             let small = t.small_cells();
             let rows = t
                 .rows()
@@ -155,7 +160,7 @@ fn tables(report: &Report) -> Vec<TableView> {
                             small: small.contains(&(i, j)),
                             ..cell(shown)
                         })
-                        .chain([cell(*total)])
+                        .chain(row_totals.then(|| cell(*total)))
                         .collect(),
                 })
                 .collect();
@@ -168,9 +173,10 @@ fn tables(report: &Report) -> Vec<TableView> {
                     .totals()
                     .columns
                     .iter()
-                    .chain([&t.totals().all])
+                    .chain(row_totals.then_some(&t.totals().all))
                     .map(|&s| cell(s))
                     .collect(),
+                row_totals,
                 counted: t.counted().to_owned(),
             }
         })
