@@ -242,7 +242,7 @@ fn the_report_command_follows_its_contract_and_refuses_bad_input() {
     assert!(csv.status.success(), "{csv:?}");
     assert!(String::from_utf8_lossy(&csv.stdout).contains("Victims served"));
 
-    let refused: [(&[&str], &str); 7] = [
+    let refused: [(&[&str], &str); 9] = [
         (&["report", "nope", "--mode", "public"], "no report"),
         (
             &[
@@ -317,6 +317,32 @@ fn the_report_command_follows_its_contract_and_refuses_bad_input() {
                 "xlsx",
             ],
             "--out",
+        ),
+        (
+            &[
+                "report",
+                "dashboard",
+                "--mode",
+                "public",
+                "--quarter",
+                "FY2027-Q1",
+                "--team",
+                "Nowhere",
+            ],
+            "there is no team \"Nowhere\"",
+        ),
+        (
+            &[
+                "report",
+                "dashboard",
+                "--mode",
+                "public",
+                "--quarter",
+                "FY2027-Q1",
+                "--program",
+                "nope",
+            ],
+            "there is no program \"nope\"",
         ),
     ];
     let not_written = dir.path().join("refused.out");
