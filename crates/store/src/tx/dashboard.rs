@@ -50,18 +50,17 @@ impl Reads {
         (from, to): (i64, i64),
         within: Within<'_>,
     ) -> Result<Vec<CodeCount>> {
-        within
-            .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(from).bind(to))
-            .fetch_all(&mut *self.inner)
-            .await?
-            .iter()
-            .map(|row| {
+        self.rows(
+            within,
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(from).bind(to),
+            |row| {
                 Ok(CodeCount {
                     code: row.try_get("code")?,
                     count: row.try_get("count")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     /// Referrals first sent from `from` (included) to `to` (excluded), in milliseconds, by the
@@ -83,23 +82,20 @@ impl Reads {
              GROUP BY days",
             within.condition("s.client_id", 4)
         );
-        within
-            .bind(
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(from)
-                    .bind(to)
-                    .bind(DAY_MILLIS),
-            )
-            .fetch_all(&mut *self.inner)
-            .await?
-            .iter()
-            .map(|row| {
+        self.rows(
+            within,
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(from)
+                .bind(to)
+                .bind(DAY_MILLIS),
+            |row| {
                 Ok(DaysCount {
                     days: row.try_get("days")?,
                     count: row.try_get("count")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     /// For each person and outcome domain whose latest score (1 to 5) was given from `from` to
@@ -128,24 +124,21 @@ impl Reads {
              GROUP BY f.domain, f.score, l.score",
             within.condition("s.client_id", 3)
         );
-        within
-            .bind(
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(from.to_owned())
-                    .bind(to.to_owned()),
-            )
-            .fetch_all(&mut *self.inner)
-            .await?
-            .iter()
-            .map(|row| {
+        self.rows(
+            within,
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(from.to_owned())
+                .bind(to.to_owned()),
+            |row| {
                 Ok(ScoreChangeRow {
                     domain: row.try_get("domain")?,
                     first: row.try_get("first_score")?,
                     latest: row.try_get("latest_score")?,
                     people: row.try_get("people")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     /// For the people served from `from` to `to` (days, `YYYY-MM-DD`, both included): in each
@@ -172,23 +165,20 @@ impl Reads {
              GROUP BY n.domain, n.level",
             within.condition("client_id", 3)
         );
-        within
-            .bind(
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(from.to_owned())
-                    .bind(to.to_owned()),
-            )
-            .fetch_all(&mut *self.inner)
-            .await?
-            .iter()
-            .map(|row| {
+        self.rows(
+            within,
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(from.to_owned())
+                .bind(to.to_owned()),
+            |row| {
                 Ok(NeedLevelRow {
                     domain: row.try_get("domain")?,
                     level: row.try_get("level")?,
                     people: row.try_get("people")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     /// The people whose first service ever was from `from` to `to` (days, `YYYY-MM-DD`, both
@@ -216,23 +206,20 @@ impl Reads {
              GROUP BY f.day, contact_day",
             within.condition("f.client_id", 4)
         );
-        within
-            .bind(
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(from.to_owned())
-                    .bind(to.to_owned())
-                    .bind(DAY_MILLIS),
-            )
-            .fetch_all(&mut *self.inner)
-            .await?
-            .iter()
-            .map(|row| {
+        self.rows(
+            within,
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(from.to_owned())
+                .bind(to.to_owned())
+                .bind(DAY_MILLIS),
+            |row| {
                 Ok(FirstServiceRow {
                     first_service: row.try_get("first_service")?,
                     contact_day: row.try_get("contact_day")?,
                     people: row.try_get("people")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 }

@@ -47,6 +47,22 @@ impl Within<'_> {
 }
 
 impl Reads {
+    /// The rows `query` finds, with the scope's value bound last, each read by `read`.
+    pub(super) async fn rows<'q, T>(
+        &mut self,
+        within: Within<'_>,
+        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+        read: impl Fn(&AnyRow) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        within
+            .bind(query)
+            .fetch_all(&mut *self.inner)
+            .await?
+            .iter()
+            .map(read)
+            .collect()
+    }
+
     /// Everyone with a service delivered from `from` to `to` (days, `YYYY-MM-DD`, both
     /// included): their report dimensions, their first service ever and their first on or after
     /// `year_from`, and the types of service they received in the period as a sum of the bits
@@ -93,21 +109,16 @@ impl Reads {
         for (code, bit) in bits {
             query = query.bind((*code).to_owned()).bind(*bit);
         }
-        within
-            .bind(query)
-            .fetch_all(&mut *self.inner)
-            .await?
-            .iter()
-            .map(|row| {
-                Ok(ServedRow {
-                    who: who(row)?,
-                    mask: row.try_get("mask")?,
-                    first_service: row.try_get("first_service")?,
-                    first_in_year: row.try_get("first_in_year")?,
-                    people: row.try_get("people")?,
-                })
+        self.rows(within, query, |row| {
+            Ok(ServedRow {
+                who: who(row)?,
+                mask: row.try_get("mask")?,
+                first_service: row.try_get("first_service")?,
+                first_in_year: row.try_get("first_in_year")?,
+                people: row.try_get("people")?,
             })
-            .collect()
+        })
+        .await
     }
 }
 
@@ -148,23 +159,20 @@ impl Reads {
              WHERE 1 = 1{condition} \
              GROUP BY {WHO}, e.reopened"
         );
-        within
-            .bind(
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(from.to_owned())
-                    .bind(to.to_owned()),
-            )
-            .fetch_all(&mut *self.inner)
-            .await?
-            .iter()
-            .map(|row| {
+        self.rows(
+            within,
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(from.to_owned())
+                .bind(to.to_owned()),
+            |row| {
                 Ok(EnteredRow {
                     who: who(row)?,
                     reopened: row.try_get::<i32, _>("reopened")? == 1,
                     count: row.try_get("count")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     /// Cases closed from `from` to `to`, with their coded reason and
@@ -182,22 +190,19 @@ impl Reads {
              WHERE k.closed_on >= $1 AND k.closed_on <= $2{condition} \
              GROUP BY {WHO}, k.reason"
         );
-        within
-            .bind(
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(from.to_owned())
-                    .bind(to.to_owned()),
-            )
-            .fetch_all(&mut *self.inner)
-            .await?
-            .iter()
-            .map(|row| {
+        self.rows(
+            within,
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(from.to_owned())
+                .bind(to.to_owned()),
+            |row| {
                 Ok(ExitedRow {
                     who: who(row)?,
                     reason: row.try_get("reason")?,
                     count: row.try_get("count")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 }
