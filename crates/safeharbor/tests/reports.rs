@@ -687,8 +687,8 @@ async fn the_public_figures_cover_the_last_four_quarters_in_both_languages_and_n
     }
 }
 
-/// The released count of the row labelled `row` in the first column of the table `title`.
-fn count_of(report: &Report, title: &str, row: &str) -> Shown {
+/// The released cells of the row labelled `row` in the table `title`.
+fn row_of<'r>(report: &'r Report, title: &str, row: &str) -> &'r [Shown] {
     let table = report
         .tables()
         .iter()
@@ -699,7 +699,12 @@ fn count_of(report: &Report, title: &str, row: &str) -> Shown {
         .iter()
         .position(|r| r == row)
         .unwrap_or_else(|| panic!("{title}: no row {row:?}"));
-    table.cells()[at][0]
+    &table.cells()[at]
+}
+
+/// The released count of the row labelled `row` in the first column of the table `title`.
+fn count_of(report: &Report, title: &str, row: &str) -> Shown {
+    row_of(report, title, row)[0]
 }
 
 /// Outcome scores of safety and housing stability for `client`, given today at `point`.
@@ -879,40 +884,20 @@ async fn the_dashboard_counts_screenings_referrals_and_how_outcome_scores_moved(
                 "{engine:?}: {title}: {row}"
             );
         }
-        let change = report
-            .tables()
-            .iter()
-            .find(|t| t.title() == "Outcome scores, first to latest")
-            .unwrap();
-        let safety = change.rows().iter().position(|r| r == "Safety").unwrap();
-        let housing = change
-            .rows()
-            .iter()
-            .position(|r| r == "Housing stability")
-            .unwrap();
+        let change = |domain| row_of(&report, "Outcome scores, first to latest", domain);
         assert_eq!(
-            change.cells()[safety],
+            change("Safety"),
             [one, Shown::Count(0), Shown::Count(0)],
             "{engine:?}: 2 to 4; the one scored once is not counted"
         );
         assert_eq!(
-            change.cells()[housing],
+            change("Housing stability"),
             [Shown::Count(0), Shown::Count(0), one],
             "{engine:?}: 3 to 1"
         );
 
-        let needs = report
-            .tables()
-            .iter()
-            .find(|t| t.title() == "Needs at the latest assessment")
-            .unwrap();
-        let mental = needs
-            .rows()
-            .iter()
-            .position(|r| r == "Mental health")
-            .unwrap();
         assert_eq!(
-            needs.cells()[mental],
+            row_of(&report, "Needs at the latest assessment", "Mental health"),
             [Shown::Count(0), one, Shown::Count(0)],
             "{engine:?}: the latest answer (some), not the first (urgent); no answer not counted"
         );
