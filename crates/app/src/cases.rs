@@ -70,7 +70,7 @@ pub(crate) fn view(row: CaseRow) -> Result<CaseView> {
 }
 
 /// Refuses a program that is not on the organisation's list, naming `field`.
-async fn known_program(
+pub(crate) async fn known_program(
     tx: &mut store::Tx,
     field: &'static str,
     program: &ProgramCode,

@@ -174,7 +174,7 @@ impl App {
     ) -> Result<ClientId> {
         let id = ClientId::from_random(self.entropy().bytes());
         let dek = self.new_client_key(id).await?;
-        let row = self.client_row(id, &dek, actor, &client);
+        let row = self.client_row(id, &dek, (actor, self.now()), &client);
         let now = row.created_at;
         let mut tx = self.store().write().await?;
         tx.insert_client(&row).await?;
@@ -193,15 +193,14 @@ impl App {
         Ok(id)
     }
 
-    /// A new client's row, every personal field sealed under `dek`.
+    /// A new client's row, every personal field sealed under `dek`, recorded by `actor` at `now`.
     pub(crate) fn client_row(
         &self,
         id: ClientId,
         dek: &crypto::DataKey,
-        actor: Actor,
+        (actor, now): (Actor, Timestamp),
         client: &NewClient,
     ) -> ClientRow {
-        let now = self.now();
         let details = ClientDetails {
             preferred_name: client.preferred_name.clone(),
             personal: client.personal.clone(),

@@ -188,38 +188,56 @@ impl App {
         closure: &Closure,
         caller: &Caller,
     ) -> Result<()> {
+        let needs_key = closure.note.is_some()
+            || matches!(&closure.follow_up, FollowUp::Agreed { how: Some(_), .. });
+        let dek = if needs_key {
+            Some(self.client_key(client).await?)
+        } else {
+            None
+        };
+        let row = self.closure_row(
+            (client, case, dek.as_ref()),
+            closure,
+            (Actor::User(caller.id), self.now()),
+        );
+        tx.insert_closure(&row).await?;
+        Ok(())
+    }
+
+    /// A new closure's row for a client's case, recorded by `actor` at `now`. Its note and the way
+    /// to reach the person are sealed under the client's key, which must be given when it has
+    /// either.
+    pub(crate) fn closure_row(
+        &self,
+        (client, case, dek): (ClientId, CaseId, Option<&crypto::DataKey>),
+        closure: &Closure,
+        (actor, now): (Actor, Timestamp),
+    ) -> ClosureRow {
         let id = ClosureId::from_random(self.entropy().bytes());
         let row = id.to_string();
         let (method, how) = match &closure.follow_up {
             FollowUp::Agreed { method, how } => (Some(*method), how.as_ref().map(|h| h.as_str())),
             FollowUp::Declined | FollowUp::NotAsked => (None, None),
         };
-        let note = closure.note.as_ref().map(|n| n.as_str());
-        let dek = match (note, how) {
-            (None, None) => None,
-            _ => Some(self.client_key(client).await?),
-        };
-        let sealed = |column, text: Option<&str>| match (&dek, text) {
+        let sealed = |column, text: Option<&str>| match (dek, text) {
             (Some(dek), Some(text)) => Some(seal(self, dek, TABLE, column, &row, text)),
             _ => None,
         };
-        tx.insert_closure(&ClosureRow {
+        ClosureRow {
             id,
             client_id: client,
             case_id: case,
             closed_on: format_date(closure.closed_on),
             reason: closure.reason.as_str().to_owned(),
-            note: sealed("note", note),
+            note: sealed("note", closure.note.as_ref().map(|n| n.as_str())),
             follow_up: closure.follow_up.consent().as_str().to_owned(),
             reach_method: method.map(|m| m.as_str().to_owned()),
             reach_how: sealed("reach_how", how),
-            closed_by: Actor::User(caller.id).encode(),
-            created_at: self.now(),
+            closed_by: actor.encode(),
+            created_at: now,
             reopened: None,
             withdrawn: None,
-        })
-        .await?;
-        Ok(())
+        }
     }
 
     /// Closes one of a client's open cases: on a day not before it opened (nor before it was

@@ -279,8 +279,13 @@ impl App {
         let client = id.client_key_slot();
         let now = self.now();
         let actor = Actor::User(caller.id);
-        tx.insert_client(&self.client_row(client, &dek, actor, &request.into_client()?))
-            .await?;
+        tx.insert_client(&self.client_row(
+            client,
+            &dek,
+            (actor, self.now()),
+            &request.into_client()?,
+        ))
+        .await?;
         tx.assign(client, caller.id, now).await?;
         let outcome = Outcome::BecameClient.as_str();
         tx.close_contact_request(id, outcome, now).await?;

@@ -5,6 +5,7 @@
 mod access;
 pub mod access_log;
 pub mod audit;
+pub mod bulk;
 mod cases;
 mod client_edits;
 mod client_work;

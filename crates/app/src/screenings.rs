@@ -31,7 +31,7 @@ pub fn instruments() -> Result<&'static [Instrument]> {
 }
 
 /// The instrument named, and answers that fit it; items not answered are unknown.
-fn checked_answers(
+pub(crate) fn checked_answers(
     instrument: &str,
     codes: &BTreeMap<String, String>,
 ) -> Result<(&'static Instrument, Answers)> {
@@ -81,21 +81,13 @@ impl App {
             .client_work(caller, client, &[Action::WriteScreening])
             .await?;
         let dek = work.key().await?;
-        let id = ScreeningId::from_random(self.entropy().bytes());
-        let sealed = serde_json::to_string(&answers.codes()).unwrap_or_default();
-        work.tx
-            .insert_screening(&ScreeningRow {
-                id,
-                client_id: work.grant.client,
-                instrument: instrument.id.clone(),
-                instrument_version: instrument.version.clone(),
-                answers: Some(seal(self, &dek, TABLE, "answers", &id.to_string(), &sealed)),
-                score: screening.score.map(i64::from),
-                result: Some(screening.result.as_str().to_owned()),
-                screened_by: Actor::User(caller.id).encode(),
-                created_at: self.now(),
-            })
-            .await?;
+        let row = self.screening_row(
+            (work.grant.client, &dek),
+            (instrument, &answers, &screening),
+            (Actor::User(caller.id), self.now()),
+        );
+        let id = row.id;
+        work.tx.insert_screening(&row).await?;
         work.tx
             .delete_draft(
                 work.grant.client,
@@ -105,6 +97,29 @@ impl App {
             .await?;
         work.done(AuditAction::ScreeningCreate, purpose).await?;
         Ok((id, screening))
+    }
+
+    /// A new screening's row for `client` (the answers sealed under the client's key), made by
+    /// `actor` at `now`.
+    pub(crate) fn screening_row(
+        &self,
+        (client, dek): (ClientId, &crypto::DataKey),
+        (instrument, answers, screening): (&Instrument, &Answers, &Screening),
+        (actor, now): (Actor, Timestamp),
+    ) -> ScreeningRow {
+        let id = ScreeningId::from_random(self.entropy().bytes());
+        let sealed = serde_json::to_string(&answers.codes()).unwrap_or_default();
+        ScreeningRow {
+            id,
+            client_id: client,
+            instrument: instrument.id.clone(),
+            instrument_version: instrument.version.clone(),
+            answers: Some(seal(self, dek, TABLE, "answers", &id.to_string(), &sealed)),
+            score: screening.score.map(i64::from),
+            result: Some(screening.result.as_str().to_owned()),
+            screened_by: actor.encode(),
+            created_at: now,
+        }
     }
 
     /// A client's screenings, newest first.

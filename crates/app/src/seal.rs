@@ -14,22 +14,32 @@ const DEK_VERSION: u32 = 1;
 impl App {
     /// Makes a data key for a new client and stores it, wrapped, in the key store.
     pub(crate) async fn new_client_key(&self, client: ClientId) -> Result<DataKey> {
+        let (dek, key) = self.make_client_key(client, &self.keyring().current_kek());
+        self.key_store().put(client, &key, self.now()).await?;
+        Ok(dek)
+    }
+
+    /// A fresh data key for a client, and the same key wrapped under `kek` (the current KEK and
+    /// its version) for the key store; nothing is stored yet.
+    pub(crate) fn make_client_key(
+        &self,
+        client: ClientId,
+        (kek_version, kek): &(u32, crypto::SecretKey),
+    ) -> (DataKey, WrappedKey) {
         let dek = DataKey::generate(&mut self.entropy().rng(), DEK_VERSION);
-        let (kek_version, kek) = self.keyring().current_kek();
         let wrapped = crypto::wrap_data_key(
-            &kek,
-            kek_version,
+            kek,
+            *kek_version,
             &client.to_string(),
             &dek,
             &mut self.entropy().rng(),
         );
         let key = WrappedKey {
             dek_version: DEK_VERSION,
-            kek_version,
+            kek_version: *kek_version,
             wrapped,
         };
-        self.key_store().put(client, &key, self.now()).await?;
-        Ok(dek)
+        (dek, key)
     }
 
     /// The client's data key, unwrapped; `NotFound` once the client has been erased.

@@ -51,27 +51,42 @@ impl App {
             .await?;
         service.check_after(work.grant.row.created_at)?;
         let dek = work.key().await?;
+        let row = self.service_row(
+            (work.grant.client, &dek),
+            &service,
+            (Actor::User(caller.id), self.now()),
+        );
+        let id = row.id;
+        work.tx.insert_service(&row).await?;
+        work.done(AuditAction::ServiceCreate, purpose).await?;
+        Ok(id)
+    }
+
+    /// A new service's row for `client` (its note sealed under the client's key), recorded by
+    /// `actor` at `now`.
+    pub(crate) fn service_row(
+        &self,
+        (client, dek): (ClientId, &crypto::DataKey),
+        service: &NewService,
+        (actor, now): (Actor, Timestamp),
+    ) -> ServiceRow {
         let id = ServiceId::from_random(self.entropy().bytes());
         let note = service
             .note
             .as_ref()
-            .map(|note| seal(self, &dek, TABLE, "note", &id.to_string(), note.as_str()));
-        work.tx
-            .insert_service(&ServiceRow {
-                id,
-                client_id: work.grant.client,
-                author: Actor::User(caller.id).encode(),
-                created_at: self.now(),
-                delivered_on: format_date(service.delivered_on),
-                code: service.code.as_str().to_owned(),
-                mode: service.mode.as_str().to_owned(),
-                minutes: service.minutes.map(|m| m.get()),
-                units: service.units.map(|u| u.get()),
-                note,
-            })
-            .await?;
-        work.done(AuditAction::ServiceCreate, purpose).await?;
-        Ok(id)
+            .map(|note| seal(self, dek, TABLE, "note", &id.to_string(), note.as_str()));
+        ServiceRow {
+            id,
+            client_id: client,
+            author: actor.encode(),
+            created_at: now,
+            delivered_on: format_date(service.delivered_on),
+            code: service.code.as_str().to_owned(),
+            mode: service.mode.as_str().to_owned(),
+            minutes: service.minutes.map(|m| m.get()),
+            units: service.units.map(|u| u.get()),
+            note,
+        }
     }
 
     /// A page of a client's services, newest first by the day each was given: at most `limit`

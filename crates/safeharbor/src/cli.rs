@@ -112,6 +112,28 @@ pub enum Command {
         #[arg(long, default_value_t = 200)]
         clients: u32,
     },
+    /// Fill a new instance with made-up clients at scale, for the reporting benchmarks and the
+    /// demo at scale: drawn in the proportions of the Counter Trafficking Data Collaborative's real
+    /// cases, each recorded on a day of the five years to --last-day, screened, given one to nine
+    /// services (five on average), some cases closed, twenty audit events each. The same seed
+    /// and last day make the same records. Only into an instance with no staff accounts yet; it
+    /// makes its own (synthetic.admin, synthetic.supervisor, 100 case managers in 10 teams) and
+    /// prints how to sign in.
+    Synthetic {
+        #[command(flatten)]
+        storage: Storage,
+        #[command(flatten)]
+        times: Times,
+        /// How many clients to make.
+        #[arg(long, default_value_t = 1_000_000)]
+        clients: u64,
+        /// The random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The last day anything happens on, YYYY-MM-DD (default: yesterday).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        last_day: Option<String>,
+    },
     /// Add made-up clients with years of case work each, for load tests: the demo's organisation
     /// and partners, then each client's notes, services, referrals and plan reviews dated across
     /// those years (a year of it: 100 notes, 60 services, 8 referrals, 4 reviews). Prints the

@@ -42,6 +42,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             years,
             assign_to,
         } => generate(&storage, times, (clients, years), assign_to.as_deref()).await,
+        Command::Synthetic {
+            storage,
+            times,
+            clients,
+            seed,
+            last_day,
+        } => synthetic(&storage, times, (clients, seed), last_day.as_deref()).await,
         Command::Users { storage, command } => {
             users(&instance::open(&storage).await?, command).await
         }
@@ -299,6 +306,52 @@ async fn generate(
     let mut out = std::io::stdout().lock();
     for id in ids {
         writeln!(out, "{id}")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn synthetic(
+    storage: &Storage,
+    times: Times,
+    (clients, seed): (u64, u64),
+    last_day: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let app = instance::open(storage)
+        .await?
+        .with_time_zone(times.time_zone);
+    let last_day = match last_day {
+        Some(raw) => domain::case::parse_date("--last-day", raw)
+            .map_err(|_| anyhow::anyhow!("--last-day must be a day, YYYY-MM-DD"))?,
+        None => app.time_zone().date(app.now()) - time::Duration::days(1),
+    };
+    let plan = crate::synthetic::Plan {
+        clients,
+        seed,
+        last_day,
+    };
+    let started = std::time::Instant::now();
+    let bar = progress::bar(Some(clients), "making synthetic clients");
+    let (loaded, accounts) = crate::synthetic::fill(&app, plan, |n| bar.set_position(n)).await?;
+    bar.finish_and_clear();
+    println!(
+        "Made {} clients, {} services, {} screenings, {} closed cases and {} audit events in {:.0?}.",
+        loaded.clients,
+        loaded.services,
+        loaded.screenings,
+        loaded.closures,
+        loaded.audit_events,
+        started.elapsed()
+    );
+    println!("Every one is made up. Sign in with an authenticator app holding the key (or run:");
+    println!("oathtool --totp -b KEY):");
+    for a in &accounts {
+        println!(
+            "  {:<22} {:<14} password {}  key {}",
+            a.username,
+            a.role.as_str(),
+            a.password,
+            a.authenticator_key
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

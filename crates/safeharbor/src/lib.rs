@@ -12,4 +12,5 @@ pub mod progress;
 pub mod reports;
 pub mod screening;
 pub mod sealed;
+pub mod synthetic;
 pub mod upgrade;

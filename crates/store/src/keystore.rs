@@ -60,6 +60,22 @@ fn version(row: &sqlx::any::AnyRow, col: &str) -> Result<u32> {
     u32::try_from(row.try_get::<i64, _>(col)?).map_err(|_| StoreError::Corrupt("a key version"))
 }
 
+/// The statement that stores one client's key, made at `now`.
+fn insert_key(
+    client: ClientId,
+    key: &WrappedKey,
+    now: Timestamp,
+) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
+    sqlx::query(
+        "INSERT INTO client_keys (client_id, dek_version, kek_version, wrapped, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(client.to_string())
+    .bind(i64::from(key.dek_version))
+    .bind(i64::from(key.kek_version))
+    .bind(key.wrapped.clone())
+    .bind(now.unix_millis())
+}
+
 impl KeyStore {
     pub fn new(pool: AnyPool, dialect: Dialect) -> Self {
         Self { pool, dialect }
@@ -70,16 +86,18 @@ impl KeyStore {
     }
 
     pub async fn put(&self, client: ClientId, key: &WrappedKey, now: Timestamp) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO client_keys (client_id, dek_version, kek_version, wrapped, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(client.to_string())
-        .bind(i64::from(key.dek_version))
-        .bind(i64::from(key.kek_version))
-        .bind(key.wrapped.clone())
-        .bind(now.unix_millis())
-        .execute(&self.pool)
-        .await?;
+        insert_key(client, key, now).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Stores many clients' keys, each made at its moment, all or none (one transaction, so a
+    /// bulk load writes each batch once).
+    pub async fn put_many(&self, keys: &[(ClientId, WrappedKey, Timestamp)]) -> Result<()> {
+        let mut tx = self.pool.begin_with(self.dialect.begin_write()).await?;
+        for (client, key, at) in keys {
+            insert_key(*client, key, *at).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -262,16 +280,13 @@ impl KeyStore {
                     return Err(StoreError::MissingKek(key.kek_version));
                 }
                 let client: ClientId = key.client_id.parse().map_err(|_| bad())?;
-                sqlx::query(
-                    "INSERT INTO client_keys (client_id, dek_version, kek_version, wrapped, created_at) VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(client.to_string())
-                .bind(i64::from(key.dek_version))
-                .bind(i64::from(key.kek_version))
-                .bind(B64.decode(&key.wrapped).map_err(|_| bad())?)
-                .bind(key.created_at)
-                .execute(&mut *tx)
-                .await?;
+                let wrapped = WrappedKey {
+                    dek_version: key.dek_version,
+                    kek_version: key.kek_version,
+                    wrapped: B64.decode(&key.wrapped).map_err(|_| bad())?,
+                };
+                let made = Timestamp::from_unix_millis(key.created_at);
+                insert_key(client, &wrapped, made).execute(&mut *tx).await?;
                 keys += 1;
             } else {
                 end = Some(serde_json::from_str::<ExportEnd>(&line).map_err(|_| bad())?);

@@ -22,7 +22,7 @@ use rand::seq::SliceRandom;
 
 mod acts;
 mod long;
-mod people;
+pub(crate) mod people;
 mod plans;
 mod texts;
 mod year;
@@ -30,7 +30,7 @@ mod year;
 pub use long::long_histories;
 
 /// The demo organisation's programs: (code, name).
-const PROGRAMS: &[(&str, &str)] = &[
+pub(crate) const PROGRAMS: &[(&str, &str)] = &[
     ("youth-drop-in", "Youth drop-in"),
     ("adult-advocacy", "Adult advocacy"),
     ("emergency-shelter", "Emergency shelter"),
@@ -75,7 +75,7 @@ fn fresh_password(app: &App) -> String {
 
 /// Makes a demo account that can sign in now: password set, authenticator enrolled, a fresh
 /// API token (the one made with the account may have expired in the demo's year).
-async fn enrol(app: &App, caller: &Caller) -> anyhow::Result<DemoAccount> {
+pub(crate) async fn enrol(app: &App, caller: &Caller) -> anyhow::Result<DemoAccount> {
     let (user, username) = (caller.id, caller.username.as_str());
     let password = fresh_password(app);
     app.set_password(user, &NewPassword::parse(&password, &[username])?)

@@ -59,8 +59,7 @@ pub(super) struct Person {
 
 /// The `n`th demo person, as of `today`.
 pub(super) fn person(rng: &mut StdRng, n: u32, today: Date) -> anyhow::Result<Person> {
-    let first = FIRST.choose(rng).copied().unwrap_or("Alex");
-    let last = LAST.choose(rng).copied().unwrap_or("Rowan");
+    let (first, last) = made_up_name(rng);
     let age = rng.gen_range(14..45);
     let born = today
         .replace_year(today.year() - age)
@@ -125,15 +124,17 @@ pub(super) fn person(rng: &mut StdRng, n: u32, today: Date) -> anyhow::Result<Pe
     Ok(Person { client, adult_on })
 }
 
+/// A made-up first and last name.
+pub(crate) fn made_up_name(rng: &mut impl Rng) -> (&'static str, &'static str) {
+    let first = FIRST.choose(rng).copied().unwrap_or("Alex");
+    let last = LAST.choose(rng).copied().unwrap_or("Rowan");
+    (first, last)
+}
+
 /// What the demo's reports count, in proportions like those OVC's grantees report (most clients
 /// in sex trafficking, about one in five foreign nationals), with some left unrecorded.
 fn profile(rng: &mut impl Rng) -> Profile {
-    use domain::profile::{Citizenship as C, ReferralSource as R, TraffickingType as T};
-    fn pick<T: Copy>(rng: &mut impl Rng, weighted: &[(Option<T>, u32)]) -> Option<T> {
-        weighted
-            .choose_weighted(rng, |(_, w)| *w)
-            .map_or(None, |(v, _)| *v)
-    }
+    use domain::profile::{Citizenship as C, TraffickingType as T};
     Profile {
         trafficking_type: pick(
             rng,
@@ -154,20 +155,34 @@ fn profile(rng: &mut impl Rng) -> Profile {
                 (None, 7),
             ],
         ),
-        referral_source: pick(
-            rng,
-            &[
-                (Some(R::SelfReferred), 15),
-                (Some(R::CommunityProvider), 25),
-                (Some(R::Hotline), 10),
-                (Some(R::Outreach), 10),
-                (Some(R::LocalLawEnforcement), 15),
-                (Some(R::FederalLawEnforcement), 5),
-                (Some(R::HealthCare), 8),
-                (Some(R::ChildWelfare), 5),
-                (Some(R::FamilyOrFriend), 5),
-                (None, 2),
-            ],
-        ),
+        referral_source: referral_source(rng),
     }
+}
+
+/// Who referred a person, in proportions like OVC's grantees report (community providers and law
+/// enforcement first), sometimes not recorded.
+pub(crate) fn referral_source(rng: &mut impl Rng) -> Option<domain::profile::ReferralSource> {
+    use domain::profile::ReferralSource as R;
+    pick(
+        rng,
+        &[
+            (Some(R::SelfReferred), 15),
+            (Some(R::CommunityProvider), 25),
+            (Some(R::Hotline), 10),
+            (Some(R::Outreach), 10),
+            (Some(R::LocalLawEnforcement), 15),
+            (Some(R::FederalLawEnforcement), 5),
+            (Some(R::HealthCare), 8),
+            (Some(R::ChildWelfare), 5),
+            (Some(R::FamilyOrFriend), 5),
+            (None, 2),
+        ],
+    )
+}
+
+/// One of `weighted`, as often as its weight says.
+pub(crate) fn pick<T: Copy>(rng: &mut impl Rng, weighted: &[(T, u32)]) -> T {
+    weighted
+        .choose_weighted(rng, |(_, w)| *w)
+        .map_or(weighted[0].0, |(v, _)| *v)
 }
