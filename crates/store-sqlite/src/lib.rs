@@ -24,7 +24,16 @@ fn url(path: &Path) -> String {
     format!("sqlite://{}?mode=rwc", path.display())
 }
 
-async fn pool(path: &Path, max_connections: u32) -> Result<AnyPool, StoreError> {
+/// The writer's page cache: 64 MiB (SQLite's default is 2 MiB a connection). The one writer keeps
+/// its cache between transactions (no other connection writes), so on a large database each
+/// write finds the index pages it changes in memory instead of reading them again.
+const WRITER_SETUP: &str = "PRAGMA cache_size = -65536;";
+
+async fn pool(
+    path: &Path,
+    max_connections: u32,
+    extra: &'static str,
+) -> Result<AnyPool, StoreError> {
     sqlx::any::install_default_drivers();
     let pool = store::pool::keep_only_clean(AnyPoolOptions::new())
         .max_connections(max_connections)
@@ -32,9 +41,12 @@ async fn pool(path: &Path, max_connections: u32) -> Result<AnyPool, StoreError> 
         // A local file has no network to fail: skip the ping that would otherwise precede every
         // transaction (and lengthen the writer's turn).
         .test_before_acquire(false)
-        .after_connect(|conn, _meta| {
+        .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 conn.execute(SETUP).await?;
+                if !extra.is_empty() {
+                    conn.execute(extra).await?;
+                }
                 check_connection(conn).await
             })
         })
@@ -85,9 +97,9 @@ pub async fn connect(dir: &Path) -> Result<Unmigrated, StoreError> {
     for file in [records_path(dir), keys_path(dir)] {
         create_private_file(&file)?;
     }
-    let records = pool(&records_path(dir), 8).await?;
-    let writer = pool(&records_path(dir), 1).await?;
-    let keys = pool(&keys_path(dir), 4).await?;
+    let records = pool(&records_path(dir), 8, "").await?;
+    let writer = pool(&records_path(dir), 1, WRITER_SETUP).await?;
+    let keys = pool(&keys_path(dir), 4, "").await?;
     Ok(Unmigrated::new(
         Store::new(records, Dialect::Sqlite).with_writer(writer),
         KeyStore::new(keys, Dialect::Sqlite),

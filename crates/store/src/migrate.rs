@@ -52,6 +52,7 @@ macro_rules! embedded_migrations {
             (30, "timeline indexes", "0030_timeline_indexes"),
             (31, "report dimensions", "0031_report_dimensions"),
             (32, "age at intake", "0032_age_at_intake"),
+            (33, "services by period", "0033_services_by_period"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {

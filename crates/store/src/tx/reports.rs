@@ -75,7 +75,10 @@ impl Reads {
         bits: &[(&str, i64)],
         within: Within<'_>,
     ) -> Result<Vec<ServedRow>> {
-        // The codes' bits as a table of values, bound like everything else.
+        // The codes' bits as a table of values, bound like everything else. The services of the
+        // period are read first and each looks its code up (CROSS JOIN fixes that order on
+        // SQLite, which would otherwise read the period once for every code); the facts are
+        // worked out once for each person (MATERIALIZED), not again for the grouping.
         let values: Vec<String> = (0..bits.len())
             .map(|i| format!("(${}, ${})", 4 + 2 * i, 5 + 2 * i))
             .collect();
@@ -83,10 +86,10 @@ impl Reads {
             "WITH bits (code, bit) AS (VALUES {}), \
              per_client AS ( \
                SELECT s.client_id, CAST(SUM(DISTINCT b.bit) AS BIGINT) AS mask \
-               FROM services s JOIN bits b ON b.code = s.code \
-               WHERE s.delivered_on >= $1 AND s.delivered_on <= $2{} \
+               FROM services s CROSS JOIN bits b \
+               WHERE b.code = s.code AND s.delivered_on >= $1 AND s.delivered_on <= $2{} \
                GROUP BY s.client_id), \
-             facts AS ( \
+             facts AS MATERIALIZED ( \
                SELECT c.gender, c.age_band, c.age_at_intake, c.trafficking_type, c.citizenship, \
                  c.referral_source, p.mask, \
                  (SELECT MIN(f.delivered_on) FROM services f \
