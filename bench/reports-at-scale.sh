@@ -15,6 +15,9 @@
 #   --runs R         times each report is made (default 3)
 #   --no-build       use the existing release binary
 #   --keep           keep the temp dir (and the PostgreSQL database)
+#   --data-dir DIR   use this instance instead of a fresh one: the load is skipped when it already
+#                    has clients (a set loaded before, to time the reports again)
+#   --database-url URL  with --data-dir: the instance's PostgreSQL database, used as it is
 #
 # What it does: builds the release binary, loads the clients with `safeharbor synthetic` under
 # /usr/bin/time (wall time and the loader's peak memory; PostgreSQL's own memory is not in it),
@@ -38,6 +41,8 @@ QUARTER=FY2026-Q4
 RUNS=3
 BUILD=1
 KEEP=0
+EXISTING_DIR=""
+EXISTING_URL=""
 
 die() { echo "reports-at-scale: $*" >&2; exit 1; }
 log() { printf '\n== %s\n' "$*"; }
@@ -52,6 +57,8 @@ while [ $# -gt 0 ]; do
         --runs) RUNS=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
         --keep) KEEP=1; shift ;;
+        --data-dir) EXISTING_DIR=$2; shift 2 ;;
+        --database-url) EXISTING_URL=$2; shift 2 ;;
         *) die "unknown option $1 (see the comment at the top)" ;;
     esac
 done
@@ -96,7 +103,20 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [ -n "$POSTGRES_ADMIN_URL" ]; then
+if [ -n "$EXISTING_DIR" ]; then
+    KEEP=1
+    if [ -n "$EXISTING_URL" ]; then
+        STORAGE=(--database-url "$EXISTING_URL" --data-dir "$EXISTING_DIR")
+        DUCK_SOURCE=(--postgres "$EXISTING_URL")
+        ENGINE="PostgreSQL $(psql "$EXISTING_URL" -Atc 'show server_version'), an existing database"
+        LOADED=$(psql "$EXISTING_URL" -Atc 'SELECT count(*) FROM clients' 2>/dev/null || echo 0)
+    else
+        STORAGE=(--data-dir "$EXISTING_DIR")
+        DUCK_SOURCE=(--sqlite "$EXISTING_DIR/records.sqlite")
+        ENGINE="SQLite in $EXISTING_DIR"
+        LOADED=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM clients").fetchone()[0])' "$EXISTING_DIR/records.sqlite" 2>/dev/null || echo 0)
+    fi
+elif [ -n "$POSTGRES_ADMIN_URL" ]; then
     BENCH_DB="sh_scale_$(date +%s)_$$"
     psql "$POSTGRES_ADMIN_URL" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$BENCH_DB\"" >/dev/null
     DATABASE_URL=$(python3 -c 'import sys; from urllib.parse import urlsplit, urlunsplit; p = urlsplit(sys.argv[1]); print(urlunsplit(p._replace(path="/" + sys.argv[2])))' "$POSTGRES_ADMIN_URL" "$BENCH_DB")
@@ -118,15 +138,19 @@ echo "load:    $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "engine:  $ENGINE"
 echo "build:   $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with changes)')"
 
-log "load: safeharbor synthetic --clients $CLIENTS --seed $SEED --last-day $LAST_DAY"
-/usr/bin/time -f 'wall %e s, peak memory %M KB' -o "$TMP/load.time" \
-    "$BIN" synthetic --clients "$CLIENTS" --seed "$SEED" --last-day "$LAST_DAY" "${STORAGE[@]}" \
-    | head -1
-cat "$TMP/load.time"
-if [ -z "$POSTGRES_ADMIN_URL" ]; then
-    du -sh "$TMP/data" | awk '{print "on disk: " $1}'
+if [ "${LOADED:-0}" -gt 0 ]; then
+    log "load: skipped, the instance already holds $LOADED clients"
 else
-    psql "$DATABASE_URL" -Atc "SELECT 'on disk: ' || pg_size_pretty(pg_database_size(current_database()))"
+    log "load: safeharbor synthetic --clients $CLIENTS --seed $SEED --last-day $LAST_DAY"
+    /usr/bin/time -f 'wall %e s, peak memory %M KB' -o "$TMP/load.time" \
+        "$BIN" synthetic --clients "$CLIENTS" --seed "$SEED" --last-day "$LAST_DAY" "${STORAGE[@]}" \
+        | head -1
+    cat "$TMP/load.time"
+fi
+if [ "${DUCK_SOURCE[0]}" = --sqlite ]; then
+    du -sh "$(dirname "${DUCK_SOURCE[1]}")" | awk '{print "on disk: " $1}'
+else
+    psql "${DUCK_SOURCE[1]}" -Atc "SELECT 'on disk: ' || pg_size_pretty(pg_database_size(current_database()))"
 fi
 
 # seconds a command took, to the millisecond
