@@ -53,6 +53,8 @@ macro_rules! embedded_migrations {
             (31, "report dimensions", "0031_report_dimensions"),
             (32, "age at intake", "0032_age_at_intake"),
             (33, "services by period", "0033_services_by_period"),
+            (34, "first served", "0034_first_served"),
+            (35, "report periods", "0035_report_periods"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {

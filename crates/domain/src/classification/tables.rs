@@ -155,6 +155,8 @@ pub const TABLES: &[Table] = &[
             col("citizenship", Text, ReportDimension, ClientRecord),
             col("referral_source", Text, ReportDimension, ClientRecord),
             col("age_at_intake", Text, ReportDimension, ClientRecord),
+            // The earliest of their services' days (in the clear there too), kept for reports.
+            col("first_served_on", Text, ReportDimension, ClientRecord),
         ],
     },
     // The history of changes to a client's details: who changed which fields, and when, kept as

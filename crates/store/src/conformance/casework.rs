@@ -3,6 +3,7 @@
 
 use domain::{ClientId, NoteId};
 
+use crate::Within;
 use crate::rows::NoteRow;
 
 use super::*;
@@ -151,6 +152,83 @@ pub async fn services_come_newest_first_by_the_day_given(h: &impl Harness) {
     assert!(erased.iter().all(|row| row.note.is_none()));
     assert_eq!(erased[2].code, "D1");
     tx.commit().await.unwrap();
+}
+
+/// A client's first service is the earliest day given, whatever the order they were recorded
+/// in: the reports count a person new in its period, and new in a fiscal year from their first
+/// service of that year.
+pub async fn a_first_service_is_the_earliest_day_given(h: &impl Harness) {
+    let (store, _) = h.fresh().await;
+    let (a, _, c) = seed(&store).await;
+    let mut tx = store.write().await.unwrap();
+    let given = |id, on: &str| crate::rows::ServiceRow {
+        delivered_on: on.into(),
+        ..service(c.id, a.id, id, T0)
+    };
+    // `seed` gave one on 2026-01-01; then one later, and one before fiscal year 2026 began.
+    tx.insert_service(&given([6; 16], "2026-02-10"))
+        .await
+        .unwrap();
+    tx.insert_service(&given([7; 16], "2025-08-01"))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut reads = store.read().await.unwrap();
+    let served = reads
+        .served(
+            "2026-02-01",
+            "2026-02-28",
+            "2025-10-01",
+            &[("C4", 4)],
+            Within::Everyone,
+        )
+        .await
+        .unwrap();
+    let found: Vec<_> = served
+        .iter()
+        .map(|r| {
+            (
+                r.first_service.as_str(),
+                r.first_in_year.as_str(),
+                r.mask,
+                r.people,
+            )
+        })
+        .collect();
+    assert_eq!(found, [("2025-08-01", "2026-01-01", 4, 1)]);
+    // Once the year has begun with a first service, that is the first of the year too.
+    let served = reads
+        .served(
+            "2025-08-01",
+            "2025-08-31",
+            "2024-10-01",
+            &[("C4", 4)],
+            Within::Everyone,
+        )
+        .await
+        .unwrap();
+    assert_eq!(served[0].first_in_year, "2025-08-01");
+    let firsts = reads
+        .first_services("2025-08-01", "2025-08-31", Within::Everyone)
+        .await
+        .unwrap();
+    assert_eq!(
+        firsts
+            .iter()
+            .map(|r| (r.first_service.as_str(), r.people))
+            .collect::<Vec<_>>(),
+        [("2025-08-01", 1)]
+    );
+    assert!(
+        reads
+            .first_services("2026-01-01", "2026-12-31", Within::Everyone)
+            .await
+            .unwrap()
+            .is_empty(),
+        "first served before the period"
+    );
+    reads.commit().await.unwrap();
 }
 
 /// Needs assessments list newest first by their day (on one day, the one recorded last), each

@@ -495,6 +495,7 @@ macro_rules! conformance_tests {
             notes_come_a_page_at_a_time_newest_first,
             contacts_come_newest_first_by_when_they_were_attempts_included,
             services_come_newest_first_by_the_day_given,
+            a_first_service_is_the_earliest_day_given,
             needs_assessments_are_kept_each_with_its_answers_newest_first,
             edits_replace_details_and_keep_their_history,
             cases_close_once_and_a_transfer_names_the_case_it_continues,

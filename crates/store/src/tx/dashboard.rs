@@ -192,19 +192,19 @@ impl Reads {
         within: Within<'_>,
     ) -> Result<Vec<FirstServiceRow>> {
         let sql = format!(
-            "WITH first_service AS (SELECT client_id, MIN(delivered_on) AS day FROM services \
-                 GROUP BY client_id HAVING MIN(delivered_on) >= $1 AND MIN(delivered_on) <= $2), \
-               first_contact AS (SELECT client_id, MIN(occurred_at) AS at FROM contacts \
-                 WHERE reached = 1 GROUP BY client_id) \
-             SELECT f.day AS first_service, \
-               (CASE WHEN c.at IS NULL OR c.at > k.created_at THEN k.created_at ELSE c.at END) \
-                 / $3 AS contact_day, \
+            "WITH firsts AS ( \
+               SELECT k.first_served_on AS day, k.created_at, \
+                 (SELECT MIN(c.occurred_at) FROM contacts c \
+                   WHERE c.client_id = k.id AND c.reached = 1) AS reached_at \
+               FROM clients k \
+               WHERE k.first_served_on >= $1 AND k.first_served_on <= $2{}) \
+             SELECT day AS first_service, \
+               (CASE WHEN reached_at IS NULL OR reached_at > created_at THEN created_at \
+                 ELSE reached_at END) / $3 AS contact_day, \
                COUNT(*) AS people \
-             FROM first_service f JOIN clients k ON k.id = f.client_id \
-               LEFT JOIN first_contact c ON c.client_id = f.client_id \
-             WHERE 1 = 1{} \
-             GROUP BY f.day, contact_day",
-            within.condition("f.client_id", 4)
+             FROM firsts \
+             GROUP BY day, contact_day",
+            within.condition("k.id", 4)
         );
         self.rows(
             within,

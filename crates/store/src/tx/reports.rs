@@ -78,7 +78,9 @@ impl Reads {
         // The codes' bits as a table of values, bound like everything else. The services of the
         // period are read first and each looks its code up (CROSS JOIN fixes that order on
         // SQLite, which would otherwise read the period once for every code); the facts are
-        // worked out once for each person (MATERIALIZED), not again for the grouping.
+        // worked out once for each person (MATERIALIZED), not again for the grouping. The first
+        // service ever is kept on the client; the first of the year needs a look only for those
+        // served before the year began.
         let values: Vec<String> = (0..bits.len())
             .map(|i| format!("(${}, ${})", 4 + 2 * i, 5 + 2 * i))
             .collect();
@@ -91,11 +93,11 @@ impl Reads {
                GROUP BY s.client_id), \
              facts AS MATERIALIZED ( \
                SELECT c.gender, c.age_band, c.age_at_intake, c.trafficking_type, c.citizenship, \
-                 c.referral_source, p.mask, \
-                 (SELECT MIN(f.delivered_on) FROM services f \
-                   WHERE f.client_id = p.client_id) AS first_service, \
-                 (SELECT MIN(f.delivered_on) FROM services f \
-                   WHERE f.client_id = p.client_id AND f.delivered_on >= $3) AS first_in_year \
+                 c.referral_source, p.mask, c.first_served_on AS first_service, \
+                 CASE WHEN c.first_served_on >= $3 THEN c.first_served_on \
+                   ELSE (SELECT MIN(f.delivered_on) FROM services f \
+                     WHERE f.client_id = p.client_id AND f.delivered_on >= $3) \
+                 END AS first_in_year \
                FROM per_client p JOIN clients c ON c.id = p.client_id) \
              SELECT gender, age_band, age_at_intake, trafficking_type, citizenship, \
                referral_source, mask, first_service, first_in_year, COUNT(*) AS people \

@@ -47,6 +47,15 @@ impl Tx {
         .bind(row.note.clone())
         .execute(&mut *self.reads.inner)
         .await?;
+        // The reports' "new in the period of their first service" reads this, not the services.
+        sqlx::query(
+            "UPDATE clients SET first_served_on = $2 \
+             WHERE id = $1 AND (first_served_on IS NULL OR first_served_on > $2)",
+        )
+        .bind(row.client_id.to_string())
+        .bind(&row.delivered_on)
+        .execute(&mut *self.reads.inner)
+        .await?;
         Ok(())
     }
 }
