@@ -14,6 +14,7 @@
 #                    2026); its whole fiscal year (FY2026, from October 2025) is reported too
 #   --runs R         times each report is made (default 3)
 #   --no-build       use the existing release binary
+#   --bin FILE       use this binary instead (another build, to compare); implies --no-build
 #   --keep           keep the temp dir (and the PostgreSQL database)
 #   --data-dir DIR   use this instance instead of a fresh one: the load is skipped when it already
 #                    has clients (a set loaded before, to time the reports again)
@@ -43,6 +44,7 @@ BUILD=1
 KEEP=0
 EXISTING_DIR=""
 EXISTING_URL=""
+BIN=""
 
 die() { echo "reports-at-scale: $*" >&2; exit 1; }
 log() { printf '\n== %s\n' "$*"; }
@@ -56,6 +58,7 @@ while [ $# -gt 0 ]; do
         --quarter) QUARTER=$2; shift 2 ;;
         --runs) RUNS=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
+        --bin) BIN=$2; BUILD=0; shift 2 ;;
         --keep) KEEP=1; shift ;;
         --data-dir) EXISTING_DIR=$2; shift 2 ;;
         --database-url) EXISTING_URL=$2; shift 2 ;;
@@ -68,7 +71,7 @@ if [ -n "$POSTGRES_ADMIN_URL" ] && ! command -v psql >/dev/null; then
 fi
 
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-BIN=$TARGET_DIR/release/safeharbor
+BIN=${BIN:-$TARGET_DIR/release/safeharbor}
 if [ "$BUILD" = 1 ]; then
     log "build: nice -n 10 cargo build --release -p safeharbor"
     nice -n 10 cargo build --release -p safeharbor
@@ -136,7 +139,8 @@ echo "cpu:     $(nproc) x $(lscpu | sed -n 's/^Model name:[[:space:]]*//p')"
 echo "memory:  $(free -h | awk '/^Mem:/ {print $2}')"
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "engine:  $ENGINE"
-echo "build:   $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with changes)')"
+echo "binary:  $BIN, built $(date -u -r "$BIN" '+%F %T UTC')"
+echo "commit:  $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with changes)')"
 
 if [ "${LOADED:-0}" -gt 0 ]; then
     log "load: skipped, the instance already holds $LOADED clients"
