@@ -153,6 +153,7 @@ async fn listen_and_serve(
     ready(bound);
     tokio::spawn(expire_contact_requests(app.clone()));
     tokio::spawn(keep_public_figures_fresh(app.clone()));
+    tokio::spawn(keep_statistics_fresh(app.clone()));
     let options = web::Options {
         client_address_header: listen.client_address_header.clone(),
     };
@@ -199,6 +200,20 @@ async fn expire_contact_requests(app: App) {
             Err(err) => {
                 tracing::warn!(error = %err, "expiring contact requests failed; will retry")
             }
+        }
+    }
+}
+
+/// Refreshes the query planner's statistics every hour (`Store::refresh_statistics`; opening
+/// the store did it at start), so a database that grows while the server runs keeps its
+/// reports on their indexes.
+async fn keep_statistics_fresh(app: App) {
+    let mut hourly = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
+    hourly.tick().await;
+    loop {
+        hourly.tick().await;
+        if let Err(err) = app.store().refresh_statistics().await {
+            tracing::warn!(error = %err, "refreshing the query planner's statistics failed; will retry");
         }
     }
 }

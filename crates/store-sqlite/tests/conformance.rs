@@ -72,3 +72,38 @@ async fn the_database_files_are_readable_by_their_owner_only() {
     }
     assert!(files >= 4, "the databases and their logs: {files} files");
 }
+
+/// Opening the store gives SQLite's query planner statistics of the tables as they are: without
+/// them it joins a report's people to the rows holding their sealed details, not to the covering
+/// index of their report dimensions (an `EXPLAIN QUERY PLAN` of the served query over a loaded
+/// set shows which; BENCHMARKS.md).
+#[tokio::test]
+async fn opening_gives_the_query_planner_statistics() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = domain::Timestamp::from_unix_millis(0);
+    let (store, _) = safeharbor_store_sqlite::open(dir.path(), now)
+        .await
+        .unwrap();
+    for insert in [
+        "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) \
+         INSERT INTO clients (id, created_at, created_by, gender, first_served_on) \
+         SELECT printf('client-%04d', i), 0, 'test', 'woman', '2026-01-01' FROM n",
+        "INSERT INTO services (id, client_id, author, created_at, delivered_on, code, mode) \
+         SELECT 'service-' || id, id, 'test', 0, first_served_on, 'C4', 'phone' FROM clients",
+    ] {
+        sqlx::query(insert).execute(store.writer()).await.unwrap();
+    }
+    let analyzed = |store: store::Store| async move {
+        sqlx::query("SELECT DISTINCT tbl FROM sqlite_stat1 WHERE tbl IN ('clients', 'services')")
+            .fetch_all(store.pool())
+            .await
+            .map(|rows| rows.len())
+            .unwrap_or(0)
+    };
+    assert_eq!(analyzed(store).await, 0, "nothing analyzed yet");
+
+    let (store, _) = safeharbor_store_sqlite::open(dir.path(), now)
+        .await
+        .unwrap();
+    assert_eq!(analyzed(store).await, 2, "both tables analyzed");
+}

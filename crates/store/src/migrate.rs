@@ -265,6 +265,7 @@ impl Unmigrated {
     /// Brings both up to this binary's schema.
     pub async fn migrate(self, now_ms: i64) -> Result<(Store, KeyStore)> {
         self.migrate_to(i64::MAX, now_ms).await?;
+        self.store.refresh_statistics().await?;
         Ok((self.store, self.keys))
     }
 }
