@@ -438,7 +438,7 @@ fn who(row: &WhoRow) -> Result<Who> {
     })
 }
 
-/// A row of people served as the counting rules take it.
+/// A person served as the counting rules take them.
 fn served_of(row: &ServedRow) -> Result<Served> {
     let day = |raw: &str| domain::case::parse_date("day", raw).map_err(|_| corrupt());
     Ok(Served {
@@ -446,6 +446,6 @@ fn served_of(row: &ServedRow) -> Result<Served> {
         first_service: day(&row.first_service)?,
         first_service_in_year: day(&row.first_in_year)?,
         services: ServiceSet::from_bits(u64::try_from(row.mask).map_err(|_| corrupt())?),
-        people: count(row.people)?,
+        people: 1,
     })
 }

@@ -725,8 +725,7 @@ pub struct WhoRow {
     pub age_at_intake: Option<String>,
 }
 
-/// People served in a report's period who are alike in everything a report counts
-/// (`Reads::served`).
+/// A person served in a report's period, as a report counts them (`Reads::served`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServedRow {
     pub who: WhoRow,
@@ -734,7 +733,6 @@ pub struct ServedRow {
     pub mask: i64,
     pub first_service: String,
     pub first_in_year: String,
-    pub people: i64,
 }
 
 /// Entries into a program in a period, alike (`Reads::entered`): cases opened, or re-opened.

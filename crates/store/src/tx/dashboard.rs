@@ -151,19 +151,19 @@ impl Reads {
         within: Within<'_>,
     ) -> Result<Vec<NeedLevelRow>> {
         let sql = format!(
-            "WITH served AS (SELECT DISTINCT client_id FROM services \
-                 WHERE delivered_on >= $1 AND delivered_on <= $2{}), \
-               answered AS ( \
+            "WITH answered AS ( \
                  SELECT n.client_id, n.domain, n.level, \
                    ROW_NUMBER() OVER (PARTITION BY n.client_id, n.domain \
                      ORDER BY a.assessed_on DESC, a.created_at DESC, a.id DESC) AS from_latest \
                  FROM need_answers n JOIN need_assessments a ON a.id = n.assessment_id \
                  WHERE a.assessed_on <= $2 AND n.level IN ('none', 'some', 'urgent')) \
              SELECT n.domain, n.level, COUNT(*) AS people \
-             FROM answered n JOIN served s ON s.client_id = n.client_id \
-             WHERE n.from_latest = 1 \
+             FROM answered n \
+             WHERE n.from_latest = 1 AND EXISTS (SELECT 1 FROM services s \
+               WHERE s.client_id = n.client_id AND s.delivered_on >= $1 \
+                 AND s.delivered_on <= $2){} \
              GROUP BY n.domain, n.level",
-            within.condition("client_id", 3)
+            within.condition("n.client_id", 3)
         );
         self.rows(
             within,

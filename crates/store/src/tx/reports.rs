@@ -64,9 +64,9 @@ impl Reads {
     }
 
     /// Everyone with a service delivered from `from` to `to` (days, `YYYY-MM-DD`, both
-    /// included): their report dimensions, their first service ever and their first on or after
-    /// `year_from`, and the types of service they received in the period as a sum of the bits
-    /// `bits` gives each code. People alike in all of that come as one row, with how many.
+    /// included), one row a person: their report dimensions, their first service ever and their
+    /// first on or after `year_from`, and the types of service they received in the period as a
+    /// sum of the bits `bits` gives each code.
     pub async fn served(
         &mut self,
         from: &str,
@@ -75,36 +75,30 @@ impl Reads {
         bits: &[(&str, i64)],
         within: Within<'_>,
     ) -> Result<Vec<ServedRow>> {
-        // The codes' bits as a table of values, bound like everything else. The services of the
-        // period are read first and each looks its code up (CROSS JOIN fixes that order on
-        // SQLite, which would otherwise read the period once for every code); the facts are
-        // worked out once for each person (MATERIALIZED), not again for the grouping. The first
-        // service ever is kept on the client; the first of the year needs a look only for those
-        // served before the year began.
-        let values: Vec<String> = (0..bits.len())
-            .map(|i| format!("(${}, ${})", 4 + 2 * i, 5 + 2 * i))
+        // Each service's code becomes its bit in one CASE, bound like everything else (a table
+        // of the codes to join cost SQLite a scan of it for every service). The first service
+        // ever is kept on the client; the first of the year is the first of the period when the
+        // period starts the year, and needs a look only for the others served before it. No two
+        // people at scale share all of these facts, so grouping alike ones here costs more than
+        // it saves: each comes as a row of one.
+        let bit_of: String = (0..bits.len())
+            .map(|i| format!(" WHEN ${} THEN ${}", 4 + 2 * i, 5 + 2 * i))
             .collect();
         let sql = format!(
-            "WITH bits (code, bit) AS (VALUES {}), \
-             per_client AS ( \
-               SELECT s.client_id, CAST(SUM(DISTINCT b.bit) AS BIGINT) AS mask \
-               FROM services s CROSS JOIN bits b \
-               WHERE b.code = s.code AND s.delivered_on >= $1 AND s.delivered_on <= $2{} \
-               GROUP BY s.client_id), \
-             facts AS MATERIALIZED ( \
-               SELECT c.gender, c.age_band, c.age_at_intake, c.trafficking_type, c.citizenship, \
-                 c.referral_source, p.mask, c.first_served_on AS first_service, \
-                 CASE WHEN c.first_served_on >= $3 THEN c.first_served_on \
-                   ELSE (SELECT MIN(f.delivered_on) FROM services f \
-                     WHERE f.client_id = p.client_id AND f.delivered_on >= $3) \
-                 END AS first_in_year \
-               FROM per_client p JOIN clients c ON c.id = p.client_id) \
-             SELECT gender, age_band, age_at_intake, trafficking_type, citizenship, \
-               referral_source, mask, first_service, first_in_year, COUNT(*) AS people \
-             FROM facts \
-             GROUP BY gender, age_band, age_at_intake, trafficking_type, citizenship, \
-               referral_source, mask, first_service, first_in_year",
-            values.join(", "),
+            "WITH per_client AS ( \
+               SELECT s.client_id, MIN(s.delivered_on) AS first_in_period, \
+                 CAST(COALESCE(SUM(DISTINCT CASE s.code{bit_of} END), 0) AS BIGINT) AS mask \
+               FROM services s \
+               WHERE s.delivered_on >= $1 AND s.delivered_on <= $2{} \
+               GROUP BY s.client_id) \
+             SELECT c.gender, c.age_band, c.age_at_intake, c.trafficking_type, c.citizenship, \
+               c.referral_source, p.mask, c.first_served_on AS first_service, \
+               CASE WHEN c.first_served_on >= $3 THEN c.first_served_on \
+                 WHEN $1 = $3 THEN p.first_in_period \
+                 ELSE (SELECT MIN(f.delivered_on) FROM services f \
+                   WHERE f.client_id = p.client_id AND f.delivered_on >= $3) \
+               END AS first_in_year \
+             FROM per_client p JOIN clients c ON c.id = p.client_id",
             within.condition("s.client_id", 4 + 2 * bits.len()),
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -120,7 +114,6 @@ impl Reads {
                 mask: row.try_get("mask")?,
                 first_service: row.try_get("first_service")?,
                 first_in_year: row.try_get("first_in_year")?,
-                people: row.try_get("people")?,
             })
         })
         .await
