@@ -400,6 +400,11 @@ impl Instance {
     async fn back_to_schema_19(&self) {
         let mut db = self.db().await;
         for sql in [
+            "DROP INDEX clients_report",
+            "DROP INDEX clients_first_served",
+            "DROP INDEX cases_by_period",
+            "DROP INDEX screenings_by_period",
+            "ALTER TABLE clients DROP COLUMN first_served_on",
             "ALTER TABLE clients DROP COLUMN trafficking_type",
             "ALTER TABLE clients DROP COLUMN citizenship",
             "ALTER TABLE clients DROP COLUMN referral_source",
