@@ -244,17 +244,21 @@ impl Store {
 
     /// A transaction that may write (and so holds the write lock on SQLite).
     pub async fn write(&self) -> Result<Tx> {
-        let turn = match &self.write_gate {
-            // As long as SQLite's own busy timeout would have waited, then a clear error.
-            Some(gate) => Some(
-                tokio::time::timeout(WRITE_WAIT, gate.clone().lock_owned())
-                    .await
-                    .map_err(|_| StoreError::Unavailable(Unavailable::Busy))?,
-            ),
-            None => None,
-        };
+        let turn = self.write_turn().await?;
         let inner = self.writer.begin_with(self.dialect.begin_write()).await?;
         Ok(Tx::new(inner, turn, self.dialect))
+    }
+
+    /// This writer's turn at the SQLite write gate (none to wait for on PostgreSQL): as long as
+    /// SQLite's own busy timeout would have waited, then a clear error.
+    async fn write_turn(&self) -> Result<Option<tokio::sync::OwnedMutexGuard<()>>> {
+        let Some(gate) = &self.write_gate else {
+            return Ok(None);
+        };
+        tokio::time::timeout(WRITE_WAIT, gate.clone().lock_owned())
+            .await
+            .map(Some)
+            .map_err(|_| StoreError::Unavailable(Unavailable::Busy))
     }
 
     /// Lets the query planner know the tables as they are now. On SQLite, `PRAGMA optimize`
@@ -268,17 +272,22 @@ impl Store {
             return Ok(());
         }
         // ANALYZE writes its findings: it takes its turn with the other writers.
-        let _turn = match &self.write_gate {
-            Some(gate) => Some(
-                tokio::time::timeout(WRITE_WAIT, gate.lock())
-                    .await
-                    .map_err(|_| StoreError::Unavailable(Unavailable::Busy))?,
-            ),
-            None => None,
-        };
+        let _turn = self.write_turn().await?;
         sqlx::query("PRAGMA optimize = 0x10002")
             .execute(&self.writer)
             .await?;
+        // Samples of index keys (blind indexes among them) would outlive an erasure there; the
+        // counts in sqlite_stat1 are enough for the reports' plans. (The writer's analysis limit
+        // already keeps SQLite from sampling; an ANALYZE run by hand would not.)
+        let sampled: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat4'")
+                .fetch_optional(&self.writer)
+                .await?;
+        if sampled.is_some() {
+            sqlx::query("DELETE FROM sqlite_stat4")
+                .execute(&self.writer)
+                .await?;
+        }
         Ok(())
     }
 

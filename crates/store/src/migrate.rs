@@ -262,7 +262,8 @@ impl Unmigrated {
         .await
     }
 
-    /// Brings both up to this binary's schema.
+    /// Brings both up to this binary's schema, and gives the query planner statistics of the
+    /// records as they now are.
     pub async fn migrate(self, now_ms: i64) -> Result<(Store, KeyStore)> {
         self.migrate_to(i64::MAX, now_ms).await?;
         self.store.refresh_statistics().await?;

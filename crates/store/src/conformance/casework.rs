@@ -175,46 +175,21 @@ pub async fn a_first_service_is_the_earliest_day_given(h: &impl Harness) {
     tx.commit().await.unwrap();
 
     let mut reads = store.read().await.unwrap();
-    let served = reads
-        .served(
-            "2026-02-01",
-            "2026-02-28",
-            "2025-10-01",
-            &[("C4", 4)],
-            Within::Everyone,
-        )
-        .await
-        .unwrap();
-    let found: Vec<_> = served
-        .iter()
-        .map(|r| (r.first_service.as_str(), r.first_in_year.as_str(), r.mask))
-        .collect();
-    assert_eq!(found, [("2025-08-01", "2026-01-01", 4)]);
+    assert_eq!(
+        served_firsts(&mut reads, ("2026-02-01", "2026-02-28"), "2025-10-01").await,
+        [("2025-08-01".into(), "2026-01-01".into(), 4)]
+    );
     // A period that starts the year: its first service is the first of the year.
-    let served = reads
-        .served(
-            "2025-10-01",
-            "2026-09-30",
-            "2025-10-01",
-            &[("C4", 4)],
-            Within::Everyone,
-        )
-        .await
-        .unwrap();
-    assert_eq!(served.len(), 1, "one row a person");
-    assert_eq!(served[0].first_in_year, "2026-01-01");
+    assert_eq!(
+        served_firsts(&mut reads, ("2025-10-01", "2026-09-30"), "2025-10-01").await,
+        [("2025-08-01".into(), "2026-01-01".into(), 4)],
+        "one row a person"
+    );
     // Once the year has begun with a first service, that is the first of the year too.
-    let served = reads
-        .served(
-            "2025-08-01",
-            "2025-08-31",
-            "2024-10-01",
-            &[("C4", 4)],
-            Within::Everyone,
-        )
-        .await
-        .unwrap();
-    assert_eq!(served[0].first_in_year, "2025-08-01");
+    assert_eq!(
+        served_firsts(&mut reads, ("2025-08-01", "2025-08-31"), "2024-10-01").await,
+        [("2025-08-01".into(), "2025-08-01".into(), 4)]
+    );
     let firsts = reads
         .first_services("2025-08-01", "2025-08-31", Within::Everyone)
         .await
@@ -235,6 +210,23 @@ pub async fn a_first_service_is_the_earliest_day_given(h: &impl Harness) {
         "first served before the period"
     );
     reads.commit().await.unwrap();
+}
+
+/// Each person `served` gives from `from` to `to` in the fiscal year from `year_from` (code C4
+/// as bit 4): their first service, their first of the year and their mask.
+async fn served_firsts(
+    reads: &mut crate::Reads,
+    (from, to): (&str, &str),
+    year_from: &str,
+) -> Vec<(String, String, i64)> {
+    let served = reads
+        .served(from, to, year_from, &[("C4", 4)], Within::Everyone)
+        .await
+        .unwrap();
+    served
+        .into_iter()
+        .map(|r| (r.first_service, r.first_in_year, r.mask))
+        .collect()
 }
 
 /// Needs assessments list newest first by their day (on one day, the one recorded last), each
