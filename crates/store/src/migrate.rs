@@ -55,6 +55,7 @@ macro_rules! embedded_migrations {
             (33, "services by period", "0033_services_by_period"),
             (34, "first served", "0034_first_served"),
             (35, "report periods", "0035_report_periods"),
+            (36, "planner statistics", "0036_planner_statistics"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {

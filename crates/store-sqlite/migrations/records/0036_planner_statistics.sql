@@ -1,0 +1,3 @@
+-- On PostgreSQL this migration keeps the planner from sampling blind indexes. SQLite samples index
+-- keys only into sqlite_stat4, which the store empties each time it refreshes the planner's
+-- statistics (Store::refresh_statistics), so there is nothing to change here.
