@@ -80,7 +80,10 @@ async fn the_planner_keeps_no_sample_of_a_blind_index() {
     .unwrap();
     let has = |table: &str, column: &str| sampled.iter().any(|(t, c)| t == table && c == column);
     assert!(has("clients", "gender"), "ANALYZE ran: {sampled:?}");
-    assert!(has("signin_throttle", "failures"), "ANALYZE ran: {sampled:?}");
+    assert!(
+        has("signin_throttle", "failures"),
+        "ANALYZE ran: {sampled:?}"
+    );
     for (table, column) in [
         ("clients", "name_index"),
         ("clients", "dob_index"),
