@@ -13,6 +13,7 @@ pub mod closure;
 pub mod contact;
 pub mod contact_request;
 pub mod emergency;
+pub mod fiscal;
 pub mod ids;
 pub mod instrument;
 pub mod legal;

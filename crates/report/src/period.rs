@@ -2,6 +2,7 @@
 //! (October to September: the year OVC's and VOCA's performance measures run on,
 //! `research/reporting.md` §1.1).
 
+use domain::fiscal::year_start as fiscal_year_start;
 use thiserror::Error;
 use time::{Date, Month};
 
@@ -118,17 +119,6 @@ impl Period {
             })
         }
     }
-}
-
-/// The 1 October on or before `day`.
-pub fn fiscal_year_start(day: Date) -> Date {
-    let year = if day.month() >= Month::October {
-        day.year()
-    } else {
-        day.year() - 1
-    };
-    // 1 October exists in every year `Date` can hold that has a day in it after October.
-    Date::from_calendar_date(year, Month::October, 1).unwrap_or(Date::MIN)
 }
 
 #[cfg(test)]

@@ -400,6 +400,8 @@ impl Instance {
     async fn back_to_schema_19(&self) {
         let mut db = self.db().await;
         for sql in [
+            "DROP TABLE served_periods",
+            "DROP TABLE service_bits",
             "DROP INDEX clients_report",
             "DROP INDEX clients_first_served",
             "DROP INDEX cases_by_period",
@@ -440,6 +442,54 @@ impl Instance {
                 .unwrap();
         }
         db.close().await.unwrap();
+    }
+}
+
+/// The upgrade to schema 37 sums the services already recorded into what the reports read of each
+/// fiscal quarter and year, exactly as recording them one by one sums them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_upgrade_to_schema_37_sums_the_services_already_recorded() {
+    for engine in common::engines() {
+        let root = tempfile::tempdir().unwrap();
+        let instance = Instance::new(engine, root.path().join("data")).await;
+        let out = instance.run(&["synthetic", "--clients", "150", "--seed", "5"], &[]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let sums = |db: sqlx::AnyConnection| async move {
+            let mut db = db;
+            let rows: Vec<(String, String, String, i64, String)> = sqlx::query_as(
+                "SELECT span, starts_on, client_id, mask, first_on FROM served_periods \
+                 ORDER BY span, starts_on, client_id",
+            )
+            .fetch_all(&mut db)
+            .await
+            .unwrap();
+            db.close().await.unwrap();
+            rows
+        };
+        let recorded = sums(instance.db().await).await;
+        let years = recorded.iter().filter(|r| r.0 == "year").count();
+        assert!(years >= 150, "{engine:?}: everyone served in some year");
+        assert!(
+            recorded.len() > 2 * years,
+            "{engine:?}: and in several quarters"
+        );
+
+        let mut db = instance.db().await;
+        for sql in [
+            "DROP TABLE served_periods",
+            "DROP TABLE service_bits",
+            "DELETE FROM schema_migrations WHERE version >= 37",
+        ] {
+            sqlx::query(sql).execute(&mut db).await.unwrap();
+        }
+        db.close().await.unwrap();
+        let out = instance.run(&["users", "list"], &[]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(
+            sums(instance.db().await).await,
+            recorded,
+            "{engine:?}: the upgrade's sums"
+        );
     }
 }
 

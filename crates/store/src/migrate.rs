@@ -56,6 +56,7 @@ macro_rules! embedded_migrations {
             (34, "first served", "0034_first_served"),
             (35, "report periods", "0035_report_periods"),
             (36, "planner statistics", "0036_planner_statistics"),
+            (37, "served periods", "0037_served_periods"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {

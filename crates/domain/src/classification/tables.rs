@@ -295,6 +295,36 @@ pub const TABLES: &[Table] = &[
             col("note", Blob, Personal, ClientRecord),
         ],
     },
+    // Each type of service's bit in the masks below, fixed by the migration that made the table.
+    Table {
+        name: "service_bits",
+        home: Home::Records,
+        client: None,
+        backup: Backup::LeftOut {
+            why: "written by the migration that made it, the same in every database",
+        },
+        columns: &[
+            col("code", Text, Operational, System),
+            col("bit", Int, Operational, System),
+        ],
+    },
+    // What the reports count of a person's services in a fiscal quarter or year: the types and
+    // the first day, summed from the services' own report dimensions as each is recorded.
+    Table {
+        name: "served_periods",
+        home: Home::Records,
+        client: Some("client_id"),
+        backup: Backup::Carried {
+            key: "span, starts_on, client_id",
+        },
+        columns: &[
+            col("span", Text, Operational, ClientRecord),
+            col("starts_on", Text, ReportDimension, ClientRecord),
+            col("client_id", Text, Operational, ClientRecord),
+            col("mask", Int, ReportDimension, ClientRecord),
+            col("first_on", Text, ReportDimension, ClientRecord),
+        ],
+    },
     // The directory of partners: organisations, not clients.
     Table {
         name: "partners",

@@ -212,6 +212,89 @@ pub async fn a_first_service_is_the_earliest_day_given(h: &impl Harness) {
     reads.commit().await.unwrap();
 }
 
+/// A whole fiscal quarter or year reads the same from what was summed of it as each service was
+/// recorded as from the services themselves: each person's types, first service and first of
+/// the year, whatever order the services came in, for everyone and for a team.
+pub async fn a_fiscal_period_reads_the_same_from_its_sums_as_from_its_services(h: &impl Harness) {
+    let (store, _) = h.fresh().await;
+    let (a, b, _) = seed(&store).await;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(16);
+    let mut tx = store.write().await.unwrap();
+    let team = domain::TeamId::from_random(rng.r#gen());
+    assert!(tx.create_team(team, "North", T0).await.unwrap());
+    tx.put_team_member(team, b.id, false).await.unwrap();
+    // Six more people, the last three on ben's caseload, each given services in an order that
+    // is not their days' (some recorded after later ones, one twice of a type in a quarter).
+    let days = [
+        "2026-08-30",
+        "2025-10-01",
+        "2026-07-01",
+        "2026-09-30",
+        "2026-01-15",
+        "2026-07-02",
+        "2026-10-01",
+        "2025-09-30",
+        "2026-04-01",
+    ];
+    let codes = ["A1", "C4", "B2", "X8", "C4", "E11", "D1", "A2", "B2"];
+    for person in 0..6_usize {
+        let c = client(&mut rng, &a);
+        tx.insert_client(&c).await.unwrap();
+        let worker = if person < 3 { a.id } else { b.id };
+        tx.assign(c.id, worker, T0).await.unwrap();
+        for k in 0..(2 + person % 4) {
+            let at = (person * 5 + k * 3) % days.len();
+            let row = crate::rows::ServiceRow {
+                delivered_on: days[at].into(),
+                code: codes[(at + person) % codes.len()].into(),
+                ..service(c.id, a.id, rng.r#gen(), T0)
+            };
+            tx.insert_service(&row).await.unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
+
+    // Bits of the caller's own choosing; a code it gives none (D1, E11) counts in no mask.
+    let bits = [("A1", 1), ("A2", 2), ("B2", 64), ("C4", 4), ("X8", 1 << 40)];
+    let team_id = team.to_string();
+    let mut reads = store.read().await.unwrap();
+    for (from, to) in [
+        ("2025-10-01", "2025-12-31"),
+        ("2026-01-01", "2026-03-31"),
+        ("2026-04-01", "2026-06-30"),
+        ("2026-07-01", "2026-09-30"),
+        ("2025-10-01", "2026-09-30"),
+        ("2026-10-01", "2026-12-31"),
+        ("2026-10-01", "2027-09-30"),
+    ] {
+        let year_from = if from < "2026-10-01" {
+            "2025-10-01"
+        } else {
+            "2026-10-01"
+        };
+        for within in [Within::Everyone, Within::Team(&team_id)] {
+            let mut summed = reads
+                .served(from, to, year_from, &bits, within)
+                .await
+                .unwrap();
+            let mut counted = reads
+                .served_by_day(from, to, year_from, &bits, within)
+                .await
+                .unwrap();
+            let key = |r: &crate::rows::ServedRow| {
+                (r.first_service.clone(), r.first_in_year.clone(), r.mask)
+            };
+            summed.sort_by_key(key);
+            counted.sort_by_key(key);
+            if within == Within::Everyone {
+                assert!(!counted.is_empty(), "someone served {from} to {to}");
+            }
+            assert_eq!(summed, counted, "{from} to {to}, {within:?}");
+        }
+    }
+    reads.commit().await.unwrap();
+}
+
 /// Each person `served` gives from `from` to `to` in the fiscal year from `year_from` (code C4
 /// as bit 4): their first service, their first of the year and their mask.
 async fn served_firsts(

@@ -5,6 +5,8 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use domain::fiscal::Span;
+
 use super::Reads;
 use crate::Result;
 use crate::rows::{EnteredRow, ExitedRow, ServedRow, WhoRow};
@@ -66,8 +68,88 @@ impl Reads {
     /// Everyone with a service delivered from `from` to `to` (days, `YYYY-MM-DD`, both
     /// included), one row a person: their report dimensions, their first service ever and their
     /// first on or after `year_from`, and the types of service they received in the period as a
-    /// sum of the bits `bits` gives each code.
+    /// sum of the bits `bits` gives each code. A period that is a whole federal fiscal quarter or
+    /// year is read from what was summed of it as each service was recorded (`served_periods`);
+    /// any other, from its services.
     pub async fn served(
+        &mut self,
+        from: &str,
+        to: &str,
+        year_from: &str,
+        bits: &[(&str, i64)],
+        within: Within<'_>,
+    ) -> Result<Vec<ServedRow>> {
+        let day = |raw| domain::case::parse_date("day", raw).ok();
+        match day(from)
+            .zip(day(to))
+            .and_then(|(f, t)| Span::exactly(f, t))
+        {
+            Some((span, _)) => self.served_in(span, from, year_from, bits, within).await,
+            None => self.served_by_day(from, to, year_from, bits, within).await,
+        }
+    }
+
+    /// `served` for the fiscal `span` that starts on `from`, from its sums.
+    async fn served_in(
+        &mut self,
+        span: Span,
+        from: &str,
+        year_from: &str,
+        bits: &[(&str, i64)],
+        within: Within<'_>,
+    ) -> Result<Vec<ServedRow>> {
+        // A year is its own first of the year; a quarter looks its year up.
+        let (first_in_year, year, next) = match span {
+            Span::Year => ("p.first_on", "", 3),
+            Span::Quarter => (
+                "y.first_on",
+                "JOIN served_periods y ON y.span = $3 AND y.starts_on = $4 \
+                 AND y.client_id = p.client_id",
+                5,
+            ),
+        };
+        let sql = format!(
+            "SELECT {WHO}, p.mask, c.first_served_on AS first_service, \
+               {first_in_year} AS first_in_year \
+             FROM served_periods p {year} JOIN clients c ON c.id = p.client_id \
+             WHERE p.span = $1 AND p.starts_on = $2{}",
+            within.condition("p.client_id", next),
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(span.as_str())
+            .bind(from.to_owned());
+        if span == Span::Quarter {
+            query = query.bind(Span::Year.as_str()).bind(year_from.to_owned());
+        }
+        let stored = self.service_bits(bits).await?;
+        self.rows(within, query, |row| {
+            Ok(ServedRow {
+                who: who(row)?,
+                mask: stored.translate(row.try_get("mask")?),
+                first_service: row.try_get("first_service")?,
+                first_in_year: row.try_get("first_in_year")?,
+            })
+        })
+        .await
+    }
+
+    /// How the masks this database keeps (`service_bits`) become masks in `bits`.
+    async fn service_bits(&mut self, bits: &[(&str, i64)]) -> Result<BitMap> {
+        let stored = sqlx::query("SELECT code, bit FROM service_bits")
+            .fetch_all(&mut *self.inner)
+            .await?;
+        let mut pairs = Vec::with_capacity(stored.len());
+        for row in &stored {
+            let code: String = row.try_get("code")?;
+            if let Some((_, bit)) = bits.iter().find(|(c, _)| *c == code) {
+                pairs.push((row.try_get("bit")?, *bit));
+            }
+        }
+        Ok(BitMap(pairs))
+    }
+
+    /// `served` for any period, from its services.
+    pub(crate) async fn served_by_day(
         &mut self,
         from: &str,
         to: &str,
@@ -117,6 +199,19 @@ impl Reads {
             })
         })
         .await
+    }
+}
+
+/// Stored bits, each with the bit it stands for in a caller's masks.
+struct BitMap(Vec<(i64, i64)>);
+
+impl BitMap {
+    fn translate(&self, stored: i64) -> i64 {
+        self.0
+            .iter()
+            .filter(|(from, _)| stored & from != 0)
+            .map(|(_, to)| to)
+            .sum()
     }
 }
 

@@ -1,12 +1,13 @@
 //! Services delivered to a client, newest first by the day each was given.
 
 use domain::ClientId;
+use domain::fiscal::Span;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{Reads, Tx, parsed, ts};
-use crate::Result;
 use crate::rows::ServiceRow;
+use crate::{Result, StoreError};
 
 /// Newest first by the day each was given, the latest recorded first within a day.
 const ORDER: &str = "delivered_on DESC, created_at DESC, id";
@@ -53,6 +54,34 @@ impl Tx {
              WHERE id = $1 AND (first_served_on IS NULL OR first_served_on > $2)",
         )
         .bind(row.client_id.to_string())
+        .bind(&row.delivered_on)
+        .execute(&mut *self.reads.inner)
+        .await?;
+        self.add_to_served_periods(row).await
+    }
+
+    /// Adds a service to what the reports count of its client in its fiscal quarter and year
+    /// (`served_periods`): its type's bit, and its day if the first. A type without a bit is
+    /// refused by the table (its bit would be null), never left out of the counts unseen.
+    async fn add_to_served_periods(&mut self, row: &ServiceRow) -> Result<()> {
+        let day = domain::case::parse_date("delivered_on", &row.delivered_on)
+            .map_err(|_| StoreError::Refused("a service's day is not a date"))?;
+        let start = |span: Span| domain::case::format_date(span.start(day));
+        sqlx::query(
+            "INSERT INTO served_periods (span, starts_on, client_id, mask, first_on) VALUES \
+               ($1, $2, $5, (SELECT bit FROM service_bits WHERE code = $6), $7), \
+               ($3, $4, $5, (SELECT bit FROM service_bits WHERE code = $6), $7) \
+             ON CONFLICT (span, starts_on, client_id) DO UPDATE SET \
+               mask = served_periods.mask | excluded.mask, \
+               first_on = CASE WHEN excluded.first_on < served_periods.first_on \
+                 THEN excluded.first_on ELSE served_periods.first_on END",
+        )
+        .bind(Span::Quarter.as_str())
+        .bind(start(Span::Quarter))
+        .bind(Span::Year.as_str())
+        .bind(start(Span::Year))
+        .bind(row.client_id.to_string())
+        .bind(&row.code)
         .bind(&row.delivered_on)
         .execute(&mut *self.reads.inner)
         .await?;
