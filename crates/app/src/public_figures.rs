@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use domain::audit::{Actor, AuditAction};
-use report::figures::{Figures, public_period, who_we_serve};
+use report::figures::{self, Figures, public_period, who_we_serve};
 
 use crate::{App, Result};
 
@@ -15,8 +15,9 @@ impl App {
     /// period served too few people to show anything.
     pub async fn refresh_public_figures(&self) -> Result<()> {
         let period = public_period(self.time_zone().date(self.now()));
-        let mut records = self.records(period, store::Within::Everyone).await?;
-        records.activity = self.activity(period, store::Within::Everyone).await?;
+        let records = self
+            .records(period, store::Within::Everyone, figures::PARTS)
+            .await?;
         // A table is refused only for counts past what a table holds: a corrupt dimension.
         let figures = who_we_serve(period, &records).map_err(|_| crate::reports::corrupt())?;
         let mut tx = self.store().write().await?;

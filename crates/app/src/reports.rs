@@ -16,7 +16,7 @@ use domain::service::SERVICE_TYPES;
 use report::measures::Measure;
 use report::measures::dashboard::{Activity, Change};
 use report::period::Period;
-use report::served::{Entered, Exited, Records, Served, ServiceSet, Who};
+use report::served::{Entered, Exited, Parts, Records, Served, ServiceSet, Who};
 use report::{Mode, Report};
 use store::Within;
 use store::rows::{ServedRow, WhoRow};
@@ -159,10 +159,9 @@ impl App {
             return Err(ReportRefused::NoSignOff);
         }
         let within = request.within.within();
-        let mut records = self.records(request.period, within).await?;
-        if request.measure == Measure::Dashboard {
-            records.activity = self.activity(request.period, within).await?;
-        }
+        let records = self
+            .records(request.period, within, request.measure.parts())
+            .await?;
         let tables = request.measure.tables(request.period, &records)?;
         let mut report = Report::new(
             request.measure.name(),
@@ -283,8 +282,14 @@ impl App {
         }
     }
 
-    /// What the reports count of `period`, in one reading.
-    pub(crate) async fn records(&self, period: Period, within: Within<'_>) -> Result<Records> {
+    /// The `parts` of what the reports count of `period` (the others left empty), in one
+    /// reading, and the dashboard's events in another.
+    pub(crate) async fn records(
+        &self,
+        period: Period,
+        within: Within<'_>,
+        parts: Parts,
+    ) -> Result<Records> {
         let bits: Vec<(&str, i64)> = SERVICE_TYPES
             .iter()
             .enumerate()
@@ -293,14 +298,30 @@ impl App {
         let day = |d: Date| domain::case::format_date(d);
         let (from, to) = (day(period.from()), day(period.to()));
         let mut tx = self.store().read().await?;
-        let served = tx
-            .served(&from, &to, &day(period.fiscal_year_start()), &bits, within)
-            .await?;
-        let entered = tx.entered(&from, &to, within).await?;
-        let exited = tx.exited(&from, &to, within).await?;
+        let served = if parts.served {
+            let year_from = day(period.fiscal_year_start());
+            tx.served(&from, &to, &year_from, &bits, within).await?
+        } else {
+            Vec::new()
+        };
+        let entered = if parts.entered {
+            tx.entered(&from, &to, within).await?
+        } else {
+            Vec::new()
+        };
+        let exited = if parts.exited {
+            tx.exited(&from, &to, within).await?
+        } else {
+            Vec::new()
+        };
         tx.commit().await?;
+        let activity = if parts.activity {
+            self.activity(period, within).await?
+        } else {
+            Activity::default()
+        };
         Ok(Records {
-            activity: Activity::default(),
+            activity,
             served: served.iter().map(served_of).collect::<Result<_>>()?,
             entered: entered
                 .iter()

@@ -15,7 +15,7 @@ use time::Date;
 use crate::measures::{Axis, adult_or_minor, crosstab, served_universe, trafficking};
 use crate::period::Period;
 use crate::release::{Mode, Released, Shown, release_together};
-use crate::served::{Exited, Records, Served};
+use crate::served::{Exited, Parts, Records, Served};
 use crate::table::{Table, TableError};
 
 /// The fewest people a period's figures may stand for: below this nothing is published.
@@ -94,6 +94,14 @@ pub struct Share {
     pub key: &'static str,
     pub percent: u64,
 }
+
+/// The parts of the records the figures count.
+pub const PARTS: Parts = Parts {
+    served: true,
+    entered: false,
+    exited: true,
+    activity: true,
+};
 
 /// The figures of `period`, or none when it served fewer than [`FEWEST_PEOPLE`] people (or
 /// suppression hides how many).

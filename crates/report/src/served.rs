@@ -116,6 +116,44 @@ impl Counted for Exited {
     }
 }
 
+/// Which parts of the records a report counts. At scale each part is a reading of its own (seconds
+/// at a million clients), so a report reads only those it counts; a part not read stays empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    pub served: bool,
+    pub entered: bool,
+    pub exited: bool,
+    pub activity: bool,
+}
+
+impl Parts {
+    /// `records` with the parts not named here left empty: what a report that names these reads.
+    pub fn of(self, records: &Records) -> Records {
+        Records {
+            served: if self.served {
+                records.served.clone()
+            } else {
+                Vec::new()
+            },
+            entered: if self.entered {
+                records.entered.clone()
+            } else {
+                Vec::new()
+            },
+            exited: if self.exited {
+                records.exited.clone()
+            } else {
+                Vec::new()
+            },
+            activity: if self.activity {
+                records.activity.clone()
+            } else {
+                Default::default()
+            },
+        }
+    }
+}
+
 /// Everything a report may count in a period.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Records {

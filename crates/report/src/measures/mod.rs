@@ -7,7 +7,7 @@ use domain::profile::TraffickingType;
 
 use crate::links::Links;
 use crate::period::{Period, PeriodError};
-use crate::served::{Counted, Records, Served};
+use crate::served::{Counted, Parts, Records, Served};
 use crate::table::{Table, TableError};
 use domain::service::ServiceType;
 
@@ -73,6 +73,33 @@ impl Measure {
                  received; screenings by result; referrals and how soon partners accepted them; \
                  cases closed by reason; and how outcome scores moved"
             }
+        }
+    }
+
+    /// The parts of the records the report counts (`tables` sees nothing else).
+    pub fn parts(self) -> Parts {
+        let none = Parts {
+            served: false,
+            entered: false,
+            exited: false,
+            activity: false,
+        };
+        match self {
+            Measure::Ovc | Measure::Voca => Parts {
+                served: true,
+                ..none
+            },
+            Measure::Otip => Parts {
+                entered: true,
+                exited: true,
+                ..none
+            },
+            Measure::Dashboard => Parts {
+                served: true,
+                exited: true,
+                activity: true,
+                ..none
+            },
         }
     }
 
@@ -274,4 +301,123 @@ pub(crate) fn per_service_group(
 /// Everyone served in the period: the universe of a report's tables.
 pub(crate) fn served_universe() -> Vec<String> {
     vec!["served".to_owned()]
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::closure::ClosureReason;
+    use domain::needs::{NeedDomain, NeedLevel};
+    use domain::referral::ReferralStatus;
+    use time::macros::date;
+
+    use super::*;
+    use crate::figures::{PARTS, who_we_serve};
+    use crate::measures::dashboard::Activity;
+    use crate::measures::testing::person;
+    use crate::served::{Entered, Exited, Who};
+
+    /// Records with something in every part, for more people than the public figures need.
+    fn everything() -> Records {
+        let mut new = person(date!(2026 - 08 - 03), &["A1", "C4"]);
+        new.people = 40;
+        let mut returning = person(date!(2024 - 02 - 01), &["B2"]);
+        returning.people = 30;
+        Records {
+            served: vec![new, returning],
+            entered: vec![Entered {
+                who: Who::default(),
+                reopened: false,
+                count: 25,
+            }],
+            exited: vec![Exited {
+                who: Who::default(),
+                reason: ClosureReason::GoalsMet,
+                count: 20,
+            }],
+            activity: Activity {
+                referrals: vec![(ReferralStatus::Accepted, 12)],
+                needs: vec![(NeedDomain::Housing, NeedLevel::Urgent, 15)],
+                waits: vec![(3, 14)],
+                ..Activity::default()
+            },
+        }
+    }
+
+    /// Each of `parts`, alone left out.
+    fn each_left_out(parts: Parts) -> Vec<Parts> {
+        let mut without = Vec::new();
+        for (named, off) in [
+            (
+                parts.served,
+                Parts {
+                    served: false,
+                    ..parts
+                },
+            ),
+            (
+                parts.entered,
+                Parts {
+                    entered: false,
+                    ..parts
+                },
+            ),
+            (
+                parts.exited,
+                Parts {
+                    exited: false,
+                    ..parts
+                },
+            ),
+            (
+                parts.activity,
+                Parts {
+                    activity: false,
+                    ..parts
+                },
+            ),
+        ] {
+            if named {
+                without.push(off);
+            }
+        }
+        without
+    }
+
+    /// A report reads only the parts it names, so it must count nothing else: with every other
+    /// part emptied, each report's tables and the public figures are the same. And it names none
+    /// it does not count: leaving out any one changes them.
+    #[test]
+    fn each_report_counts_the_parts_it_names_and_no_others() {
+        let records = everything();
+        let period = Period::quarter("FY2026-Q4").unwrap();
+        for measure in Measure::ALL {
+            let tables = measure.tables(period, &records);
+            let parts = measure.parts();
+            assert_eq!(
+                measure.tables(period, &parts.of(&records)),
+                tables,
+                "{measure:?}"
+            );
+            for fewer in each_left_out(parts) {
+                assert_ne!(
+                    measure.tables(period, &fewer.of(&records)),
+                    tables,
+                    "{measure:?} without a part of {fewer:?}"
+                );
+            }
+        }
+        let figures = who_we_serve(period, &records);
+        assert!(
+            matches!(figures, Ok(Some(_))),
+            "enough people for the figures"
+        );
+        assert_eq!(who_we_serve(period, &PARTS.of(&records)), figures);
+        for fewer in each_left_out(PARTS) {
+            assert_ne!(
+                who_we_serve(period, &fewer.of(&records)),
+                figures,
+                "{fewer:?}"
+            );
+        }
+    }
 }
