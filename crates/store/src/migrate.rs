@@ -57,6 +57,7 @@ macro_rules! embedded_migrations {
             (35, "report periods", "0035_report_periods"),
             (36, "planner statistics", "0036_planner_statistics"),
             (37, "served periods", "0037_served_periods"),
+            (38, "first served wait", "0038_first_served_wait"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {
