@@ -35,6 +35,9 @@ pub async fn open_with(
     let now = clock.now();
     let database = connect(storage).await?;
     let schema = database.schema().await.context(where_(storage))?;
+    if schema.records > 0 {
+        refuse_another_instances(storage, database.store()).await?;
+    }
     // Before an upgrade, the database as it is goes to a backup; nothing is migrated without one.
     let backed_up = if schema.is_upgrade() {
         upgrade::back_up(storage, &database, &schema, now, &entropy).await?
@@ -135,6 +138,45 @@ async fn with_key_file(
         clock,
         entropy,
     ))
+}
+
+/// Refuses a key file that is not the database's own, before anything is migrated or written. The
+/// audit chain's first event carries a MAC made with the instance's audit key; started with
+/// another instance's key file, the instance would seal and audit under keys its records do not
+/// know, breaking the chain. (A moved or cut-short head is not this check's business: `audit
+/// verify` names it. A missing key file is `with_key_file`'s.)
+async fn refuse_another_instances(storage: &Storage, store: &store::Store) -> anyhow::Result<()> {
+    let path = storage.key_path();
+    if !path.exists() {
+        return Ok(());
+    }
+    let key_file = KeyFile::load(&path)?;
+    let mut tx = store.read().await?;
+    // Missing audit tables are `audit verify`'s to name, not a key file's fault.
+    let first = if tx.audit_tables_present().await? {
+        tx.audit_events(0, 1).await?
+    } else {
+        Vec::new()
+    };
+    tx.commit().await?;
+    let Some(first) = first.first() else {
+        return Ok(());
+    };
+    let genesis = crypto::audit_mac::GENESIS;
+    if !crypto::audit_mac::verify(
+        key_file.audit_key(),
+        &genesis,
+        &first.canonical_bytes(),
+        &first.mac,
+    ) {
+        bail!(
+            "the key file {} does not verify this database's first audit event: it is another \
+             instance's key file (or that event was altered). Point --key-file at the key file \
+             this instance was made with; nothing was changed",
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 /// What to say when the key file is missing for a database that holds records.

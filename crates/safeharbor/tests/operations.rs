@@ -445,6 +445,53 @@ impl Instance {
     }
 }
 
+/// An instance started with another instance's key file is refused before anything is written:
+/// it would otherwise audit under a key its chain does not know, and read none of its records.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_instances_key_file_is_refused_and_nothing_changes() {
+    for engine in common::engines() {
+        let root = tempfile::tempdir().unwrap();
+        let ours = Instance::new(engine, root.path().join("ours")).await;
+        let theirs = Instance::new(engine, root.path().join("theirs")).await;
+        for instance in [&ours, &theirs] {
+            let out = instance.run(
+                &[
+                    "users",
+                    "add",
+                    "--username",
+                    "ana.m",
+                    "--role",
+                    "administrator",
+                ],
+                &[],
+            );
+            assert!(out.status.success(), "{engine:?}: {}", stderr(&out));
+        }
+        let head = || async {
+            let mut db = ours.db().await;
+            let head: (i64, Vec<u8>) = sqlx::query_as("SELECT seq, mac FROM audit_head")
+                .fetch_one(&mut db)
+                .await
+                .unwrap();
+            db.close().await.unwrap();
+            head
+        };
+        let before = head().await;
+
+        let theirs_key: OsString = theirs.data.join("safeharbor.key").into();
+        let out = ours.run(&["users", "list"], &["--key-file".into(), theirs_key]);
+        assert!(!out.status.success(), "{engine:?}");
+        assert!(
+            stderr(&out).contains("is another instance's key file"),
+            "{engine:?}: {}",
+            stderr(&out)
+        );
+        assert_eq!(head().await, before, "{engine:?}: nothing audited");
+        let out = ours.run(&["audit", "verify"], &[]);
+        assert!(out.status.success(), "{engine:?}: {}", stderr(&out));
+    }
+}
+
 /// The upgrade to schema 37 sums the services already recorded into what the reports read of each
 /// fiscal quarter and year, exactly as recording them one by one sums them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
