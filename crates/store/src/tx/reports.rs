@@ -2,6 +2,7 @@
 //! (`classification::Sensitivity::ReportDimension`). No client's key is opened, and no column a
 //! report may not count is named here.
 
+use futures_util::TryStreamExt;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -49,20 +50,21 @@ impl Within<'_> {
 }
 
 impl Reads {
-    /// The rows `query` finds, with the scope's value bound last, each read by `read`.
+    /// The rows `query` finds, with the scope's value bound last, each read by `read` as it
+    /// comes: a report's half a million rows are never all held at once as the driver gives them
+    /// (allocating that memory afresh cost a fifth of a year's report at a million clients).
     pub(super) async fn rows<'q, T>(
         &mut self,
         within: Within<'_>,
         query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
         read: impl Fn(&AnyRow) -> Result<T>,
     ) -> Result<Vec<T>> {
-        within
-            .bind(query)
-            .fetch_all(&mut *self.inner)
-            .await?
-            .iter()
-            .map(read)
-            .collect()
+        let mut rows = within.bind(query).fetch(&mut *self.inner);
+        let mut read_rows = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            read_rows.push(read(&row)?);
+        }
+        Ok(read_rows)
     }
 
     /// Everyone with a service delivered from `from` to `to` (days, `YYYY-MM-DD`, both
