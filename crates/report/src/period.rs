@@ -2,6 +2,7 @@
 //! (October to September: the year OVC's and VOCA's performance measures run on,
 //! `research/reporting.md` §1.1).
 
+use domain::fiscal::Span;
 use domain::fiscal::year_start as fiscal_year_start;
 use thiserror::Error;
 use time::{Date, Month};
@@ -62,31 +63,16 @@ impl Period {
             _ => (year, Month::July),
         };
         let from = Date::from_calendar_date(start_year, start_month, 1).map_err(|_| no_such())?;
-        let next = start_month.nth_next(3);
-        let next_year = if next == Month::January {
-            start_year + 1
-        } else {
-            start_year
-        };
-        let to = Date::from_calendar_date(next_year, next, 1)
-            .ok()
-            .and_then(Date::previous_day)
-            .ok_or_else(no_such)?;
-        Period::new(from, to)
+        Period::new(from, Span::Quarter.end(from))
     }
 
     /// The federal fiscal quarter `day` falls in.
     pub fn quarter_containing(day: Date) -> Period {
-        let (year, month) = (day.year(), day.month() as u8);
-        // October to December belong to the next fiscal year's first quarter.
-        let (fiscal_year, quarter) = match month {
-            10..=12 => (year + 1, 1),
-            1..=3 => (year, 2),
-            4..=6 => (year, 3),
-            _ => (year, 4),
-        };
-        Period::quarter(&format!("FY{fiscal_year}-Q{quarter}"))
-            .unwrap_or(Period { from: day, to: day })
+        let from = Span::Quarter.start(day);
+        Period {
+            from,
+            to: Span::Quarter.end(from),
+        }
     }
 
     pub fn from(self) -> Date {

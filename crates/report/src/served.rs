@@ -127,8 +127,10 @@ pub struct Parts {
 }
 
 impl Parts {
-    /// `records` with the parts not named here left empty: what a report that names these reads.
-    pub fn of(self, records: &Records) -> Records {
+    /// `records` with the parts not named here left empty: what a report that names these reads
+    /// (for the tests that hold each report to its parts).
+    #[cfg(test)]
+    pub(crate) fn of(self, records: &Records) -> Records {
         Records {
             served: if self.served {
                 records.served.clone()
