@@ -2,6 +2,8 @@
 //! key is opened. Every report produced is audited, and an exact one (whose small numbers could
 //! point at someone) only with a named member of staff's sign-off, audited as theirs.
 
+use std::collections::HashMap;
+
 use domain::UserId;
 use domain::audit::{Actor, AuditAction};
 use domain::client::{AgeBand, Gender};
@@ -19,7 +21,7 @@ use report::period::Period;
 use report::served::{Entered, Exited, Parts, Records, Served, ServiceSet, Who};
 use report::{Mode, Report};
 use store::Within;
-use store::rows::{ServedRow, WhoRow};
+use store::rows::{ProfileRow, ServedRow, WhoRow};
 use time::Date;
 
 use crate::{App, AppError, Caller, Result};
@@ -298,6 +300,12 @@ impl App {
         let day = |d: Date| domain::case::format_date(d);
         let (from, to) = (day(period.from()), day(period.to()));
         let mut tx = self.store().read().await?;
+        let profiles = if parts.served || parts.entered || parts.exited {
+            profiles(tx.report_profiles().await?)?
+        } else {
+            HashMap::new()
+        };
+        let who = |profile: i64| profiles.get(&profile).cloned().ok_or_else(corrupt);
         let served = if parts.served {
             let year_from = day(period.fiscal_year_start());
             tx.served(&from, &to, &year_from, &bits, within).await?
@@ -322,12 +330,15 @@ impl App {
         };
         Ok(Records {
             activity,
-            served: served.iter().map(served_of).collect::<Result<_>>()?,
+            served: served
+                .iter()
+                .map(|row| served_of(row, who(row.profile)?))
+                .collect::<Result<_>>()?,
             entered: entered
                 .iter()
                 .map(|row| {
                     Ok(Entered {
-                        who: who(&row.who)?,
+                        who: who(row.profile)?,
                         reopened: row.reopened,
                         count: count(row.count)?,
                     })
@@ -337,7 +348,7 @@ impl App {
                 .iter()
                 .map(|row| {
                     Ok(Exited {
-                        who: who(&row.who)?,
+                        who: who(row.profile)?,
                         reason: ClosureReason::parse(&row.reason).map_err(|_| corrupt())?,
                         count: count(row.count)?,
                     })
@@ -439,6 +450,13 @@ fn count(n: i64) -> Result<u64> {
     u64::try_from(n).map_err(|_| corrupt())
 }
 
+/// Each profile of report dimensions under its number, as the counting rules take them.
+fn profiles(rows: Vec<ProfileRow>) -> Result<HashMap<i64, Who>> {
+    rows.into_iter()
+        .map(|row| Ok((row.id, who(&row.who)?)))
+        .collect()
+}
+
 /// A client's report dimensions as the counting rules take them.
 fn who(row: &WhoRow) -> Result<Who> {
     fn coded<T>(
@@ -459,13 +477,12 @@ fn who(row: &WhoRow) -> Result<Who> {
     })
 }
 
-/// A person served as the counting rules take them.
-fn served_of(row: &ServedRow) -> Result<Served> {
-    let day = |raw: &str| domain::case::parse_date("day", raw).map_err(|_| corrupt());
+/// A person served, `who` by their profile, as the counting rules take them.
+fn served_of(row: &ServedRow, who: Who) -> Result<Served> {
     Ok(Served {
-        who: who(&row.who)?,
-        first_service: day(&row.first_service)?,
-        first_service_in_year: day(&row.first_in_year)?,
+        who,
+        new_client: row.new_client,
+        new_this_year: row.new_this_year,
         services: ServiceSet::from_bits(u64::try_from(row.mask).map_err(|_| corrupt())?),
         people: 1,
     })

@@ -7,7 +7,6 @@ use domain::client::{AgeBand, Gender};
 use domain::closure::ClosureReason;
 use domain::profile::{AgeAtIntake, Profile};
 use domain::service::{SERVICE_TYPES, ServiceCode, ServiceType};
-use time::Date;
 
 /// The types of service a person received in the period, as a set over `SERVICE_TYPES`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
@@ -63,10 +62,12 @@ pub trait Counted {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Served {
     pub who: Who,
-    /// The first day a service was ever recorded for them: the day they became a client.
-    pub first_service: Date,
-    /// Their first service in the federal fiscal year the period starts in.
-    pub first_service_in_year: Date,
+    /// Whether the first service ever recorded for them was in the period: they became a client
+    /// in it.
+    pub new_client: bool,
+    /// Whether their first service in the federal fiscal year the period starts in was in the
+    /// period (in a whole year, everyone's is).
+    pub new_this_year: bool,
     /// Every type of service they received in the period.
     pub services: ServiceSet,
     pub people: u64,

@@ -403,6 +403,8 @@ impl Instance {
             "DROP TABLE served_periods",
             "DROP TABLE service_bits",
             "DROP INDEX clients_report",
+            "ALTER TABLE clients DROP COLUMN profile_id",
+            "DROP TABLE report_profiles",
             "DROP INDEX clients_first_served",
             "DROP INDEX cases_by_period",
             "DROP INDEX screenings_by_period",
@@ -493,9 +495,10 @@ async fn another_instances_key_file_is_refused_and_nothing_changes() {
 }
 
 /// The upgrade to schema 37 sums the services already recorded into what the reports read of each
-/// fiscal quarter and year, exactly as recording them one by one sums them.
+/// fiscal quarter and year, and the upgrade to schema 39 gives each client recorded the profile of
+/// their report dimensions, exactly as recording them one by one does.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_upgrade_to_schema_37_sums_the_services_already_recorded() {
+async fn the_upgrades_to_schemas_37_and_39_sum_and_profile_what_was_recorded() {
     for engine in common::engines() {
         let root = tempfile::tempdir().unwrap();
         let instance = Instance::new(engine, root.path().join("data")).await;
@@ -513,6 +516,20 @@ async fn the_upgrade_to_schema_37_sums_the_services_already_recorded() {
             db.close().await.unwrap();
             rows
         };
+        // The numbers differ as they are made; each client's dimensions through them may not.
+        let profiles = |db: sqlx::AnyConnection| async move {
+            let mut db = db;
+            let rows: Vec<ProfiledClient> = sqlx::query_as(
+                "SELECT c.id, p.gender, p.age_band, p.age_at_intake, p.trafficking_type, \
+                   p.citizenship, p.referral_source \
+                 FROM clients c JOIN report_profiles p ON p.id = c.profile_id ORDER BY c.id",
+            )
+            .fetch_all(&mut db)
+            .await
+            .unwrap();
+            db.close().await.unwrap();
+            rows
+        };
         let recorded = sums(instance.db().await).await;
         let years = recorded.iter().filter(|r| r.0 == "year").count();
         assert!(years >= 150, "{engine:?}: everyone served in some year");
@@ -520,11 +537,26 @@ async fn the_upgrade_to_schema_37_sums_the_services_already_recorded() {
             recorded.len() > 2 * years,
             "{engine:?}: and in several quarters"
         );
+        let profiled = profiles(instance.db().await).await;
+        assert_eq!(profiled.len(), 150, "{engine:?}: everyone has a profile");
+        let distinct: std::collections::BTreeSet<_> = profiled
+            .iter()
+            .map(|p| (&p.1, &p.2, &p.3, &p.4, &p.5, &p.6))
+            .collect();
+        assert!(
+            distinct.len() > 10,
+            "{engine:?}: {} profiles",
+            distinct.len()
+        );
 
         let mut db = instance.db().await;
         for sql in [
             "DROP TABLE served_periods",
             "DROP TABLE service_bits",
+            "DROP INDEX clients_report",
+            "ALTER TABLE clients DROP COLUMN profile_id",
+            "DROP TABLE report_profiles",
+            "CREATE INDEX clients_report ON clients (id)",
             "DELETE FROM schema_migrations WHERE version >= 37",
         ] {
             sqlx::query(sql).execute(&mut db).await.unwrap();
@@ -537,8 +569,24 @@ async fn the_upgrade_to_schema_37_sums_the_services_already_recorded() {
             recorded,
             "{engine:?}: the upgrade's sums"
         );
+        assert_eq!(
+            profiles(instance.db().await).await,
+            profiled,
+            "{engine:?}: the upgrade's profiles"
+        );
     }
 }
+
+/// A client's id and the report dimensions of their profile.
+type ProfiledClient = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 /// Gives `instance` an account and two clients, read through the API (audited), as this version
 /// leaves them; returns the account's API token.

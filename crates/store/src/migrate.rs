@@ -58,6 +58,7 @@ macro_rules! embedded_migrations {
             (36, "planner statistics", "0036_planner_statistics"),
             (37, "served periods", "0037_served_periods"),
             (38, "first served wait", "0038_first_served_wait"),
+            (39, "report profiles", "0039_report_profiles"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {

@@ -725,20 +725,32 @@ pub struct WhoRow {
     pub age_at_intake: Option<String>,
 }
 
+/// A combination of report dimensions some client has, under its number
+/// (`Reads::report_profiles`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileRow {
+    pub id: i64,
+    pub who: WhoRow,
+}
+
 /// A person served in a report's period, as a report counts them (`Reads::served`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServedRow {
-    pub who: WhoRow,
+    /// Their report dimensions' number (`ProfileRow`).
+    pub profile: i64,
+    /// Whether their first service ever was in the period: they became a client in it.
+    pub new_client: bool,
+    /// Whether their first service in the federal fiscal year the period starts in was in the
+    /// period.
+    pub new_this_year: bool,
     /// The types of service they received in the period, as a sum of distinct bits.
     pub mask: i64,
-    pub first_service: String,
-    pub first_in_year: String,
 }
 
 /// Entries into a program in a period, alike (`Reads::entered`): cases opened, or re-opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnteredRow {
-    pub who: WhoRow,
+    pub profile: i64,
     pub reopened: bool,
     pub count: i64,
 }
@@ -788,7 +800,7 @@ pub struct NeedLevelRow {
 /// Cases closed in a period, alike (`Reads::exited`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExitedRow {
-    pub who: WhoRow,
+    pub profile: i64,
     pub reason: String,
     pub count: i64,
 }

@@ -157,6 +157,26 @@ pub const TABLES: &[Table] = &[
             col("age_at_intake", Text, ReportDimension, ClientRecord),
             // The earliest of their services' days (in the clear there too), kept for reports.
             col("first_served_on", Text, ReportDimension, ClientRecord),
+            // Their report dimensions' number in `report_profiles`, kept for reports.
+            col("profile_id", Int, ReportDimension, ClientRecord),
+        ],
+    },
+    // Each combination of report dimensions some client has had, once, under a number: the
+    // values are those in the clear on the clients' rows, and name no one.
+    Table {
+        name: "report_profiles",
+        home: Home::Records,
+        client: None,
+        backup: Backup::Carried { key: "id" },
+        columns: &[
+            col("id", Int, Operational, System),
+            col("gender", Text, ReportDimension, System),
+            col("age_band", Text, ReportDimension, System),
+            col("age_at_intake", Text, ReportDimension, System),
+            col("trafficking_type", Text, ReportDimension, System),
+            col("citizenship", Text, ReportDimension, System),
+            col("referral_source", Text, ReportDimension, System),
+            col("key", Text, ReportDimension, System),
         ],
     },
     // The history of changes to a client's details: who changed which fields, and when, kept as

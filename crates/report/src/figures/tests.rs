@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use time::macros::date;
 
 use super::*;
-use crate::measures::testing::person;
+use crate::measures::testing::{NEW, person};
 use crate::served::{Exited, Who};
 
 fn year() -> Period {
@@ -13,7 +13,7 @@ fn year() -> Period {
 
 /// `n` people alike: first served in the period, with `codes`, of `kind` and minors or not.
 fn people(n: u64, codes: &[&str], kind: Option<TraffickingType>, minor: Option<bool>) -> Served {
-    let mut served = person(date!(2025 - 11 - 01), codes);
+    let mut served = person(NEW, codes);
     served.who.profile.trafficking_type = kind;
     served.who.age_band = match minor {
         Some(true) => Some(AgeBand::From15To17),

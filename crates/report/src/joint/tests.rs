@@ -4,7 +4,6 @@ use domain::client::{AgeBand, Gender};
 use domain::profile::{Citizenship, Profile, ReferralSource, TraffickingType};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
-use time::macros::date;
 
 use super::hidden_together;
 use crate::linear::{Equation, determined_unknowns};
@@ -28,11 +27,6 @@ fn person(
     services: u64,
     people: u64,
 ) -> Served {
-    let first = if new {
-        date!(2027 - 02 - 01)
-    } else {
-        date!(2026 - 02 - 01)
-    };
     Served {
         who: Who {
             gender: Gender::ALL.get(gender).copied(),
@@ -44,8 +38,8 @@ fn person(
                 referral_source: ReferralSource::ALL.get(source).copied(),
             },
         },
-        first_service: first,
-        first_service_in_year: first,
+        new_client: new,
+        new_this_year: new,
         services: ServiceSet::from_bits(services),
         people,
     }

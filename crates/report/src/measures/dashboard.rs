@@ -11,7 +11,6 @@ use domain::referral::ReferralStatus;
 use domain::service::ServiceCategory;
 
 use super::{Axis, adult_or_minor, crosstab, per_service_group, served_universe};
-use crate::period::Period;
 use crate::served::{Exited, Records, Served};
 use crate::table::{Table, TableError};
 
@@ -54,7 +53,7 @@ impl Change {
     }
 }
 
-pub(super) fn tables(period: Period, records: &Records) -> Result<Vec<Table>, TableError> {
+pub(super) fn tables(records: &Records) -> Result<Vec<Table>, TableError> {
     let served = served_universe();
     let activity = &records.activity;
     Ok(vec![
@@ -63,7 +62,7 @@ pub(super) fn tables(period: Period, records: &Records) -> Result<Vec<Table>, Ta
             "Each person with a service recorded in the period, once. New: their first service \
              ever was in the period. Continuing: served before it too.",
             &served,
-            (new_or_continuing(period), adult_or_minor()),
+            (new_or_continuing(), adult_or_minor()),
             &records.served,
             |_| true,
         )?,
@@ -192,11 +191,11 @@ fn needs(needs: &[(NeedDomain, NeedLevel, u64)]) -> Result<Table, TableError> {
     Ok(table)
 }
 
-fn new_or_continuing<'a>(period: Period) -> Axis<'a, Served> {
+fn new_or_continuing<'a>() -> Axis<'a, Served> {
     Axis::new(
         "new-or-continuing",
         ["New clients", "Continuing clients"],
-        move |s: &Served| usize::from(s.first_service < period.from()),
+        move |s: &Served| usize::from(!s.new_client),
     )
 }
 

@@ -13,14 +13,13 @@ use domain::service::OvcCategory;
 use super::{
     Axis, adult_or_minor, crosstab, gender, per_service_group, served_universe, trafficking,
 };
-use crate::period::Period;
 use crate::served::Served;
 use crate::table::{Table, TableError};
 
 const NEW: &str = "New: their first service ever was recorded in the period.";
 
-pub(super) fn tables(period: Period, served: &[Served]) -> Result<Vec<Table>, TableError> {
-    let is_new = |s: &Served| s.first_service >= period.from();
+pub(super) fn tables(served: &[Served]) -> Result<Vec<Table>, TableError> {
+    let is_new = |s: &Served| s.new_client;
     let new_or_continuing = || {
         Axis::new(
             "ovc-status",

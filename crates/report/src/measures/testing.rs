@@ -3,14 +3,18 @@
 use domain::client::{AgeBand, Gender};
 use domain::profile::Profile;
 use domain::service::ServiceCode;
-use time::Date;
 
 use crate::served::{Served, ServiceSet, Who};
 use crate::table::Table;
 
-/// A woman of 25 to 34, nothing else recorded, first served on `first` (also her first service of
-/// the fiscal year), who received `codes` in the period.
-pub(crate) fn person(first: Date, codes: &[&str]) -> Served {
+/// A person first served in the period (ever, and so in the fiscal year), for `person`.
+pub(crate) const NEW: bool = true;
+/// A person served before the period (in an earlier fiscal year too), for `person`.
+pub(crate) const CONTINUING: bool = false;
+
+/// A woman of 25 to 34, nothing else recorded, `NEW` or `CONTINUING`, who received `codes` in the
+/// period.
+pub(crate) fn person(new: bool, codes: &[&str]) -> Served {
     Served {
         who: Who {
             gender: Some(Gender::Woman),
@@ -18,8 +22,8 @@ pub(crate) fn person(first: Date, codes: &[&str]) -> Served {
             age_at_intake: None,
             profile: Profile::default(),
         },
-        first_service: first,
-        first_service_in_year: first,
+        new_client: new,
+        new_this_year: new,
         services: codes.iter().fold(ServiceSet::default(), |set, code| {
             set.with(ServiceCode::parse(code).unwrap())
         }),

@@ -8,15 +8,14 @@ use domain::profile::TraffickingType;
 use domain::service::ServiceCategory;
 
 use super::{Axis, crosstab, per_service_group, served_universe};
-use crate::period::Period;
 use crate::served::Served;
 use crate::table::{Table, TableError};
 
 const NEW: &str = "New: their first service of the federal fiscal year (from 1 October) was \
                    recorded in the period; a person is new once a year.";
 
-pub(super) fn tables(period: Period, served: &[Served]) -> Result<Vec<Table>, TableError> {
-    let is_new = |s: &Served| s.first_service_in_year >= period.from();
+pub(super) fn tables(served: &[Served]) -> Result<Vec<Table>, TableError> {
+    let is_new = |s: &Served| s.new_this_year;
     let new_or_continuing = || {
         Axis::new("voca-status", ["New", "Continuing"], move |s| {
             usize::from(!is_new(s))

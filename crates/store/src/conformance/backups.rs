@@ -94,8 +94,8 @@ pub async fn backups_restore_into_a_fresh_instance_with_the_same_digest(h: &impl
         .await
         .unwrap();
     assert_eq!(
-        written.rows, 33,
-        "the seed's rows, its contact, its service (and what its fiscal quarter and year sum of \
+        written.rows, 34,
+        "the seed's rows (and its client's profile of report dimensions), its contact, its service (and what its fiscal quarter and year sum of \
          it), its needs assessment with two answers, an \
          edit of its client, a partner, a release, a referral with two steps, a plan with a goal, \
          two steps and a review, a closure with a follow-up and an outcome assessment with two \

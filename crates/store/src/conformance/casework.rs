@@ -4,7 +4,7 @@
 use domain::{ClientId, NoteId};
 
 use crate::Within;
-use crate::rows::NoteRow;
+use crate::rows::{ClientDetailsRow, NoteRow};
 
 use super::*;
 
@@ -177,18 +177,27 @@ pub async fn a_first_service_is_the_earliest_day_given(h: &impl Harness) {
     let mut reads = store.read().await.unwrap();
     assert_eq!(
         served_firsts(&mut reads, ("2026-02-01", "2026-02-28"), "2025-10-01").await,
-        [("2025-08-01".into(), "2026-01-01".into(), 4)]
+        [(false, false, 4)],
+        "a client since August, served since January"
     );
     // A period that starts the year: its first service is the first of the year.
     assert_eq!(
         served_firsts(&mut reads, ("2025-10-01", "2026-09-30"), "2025-10-01").await,
-        [("2025-08-01".into(), "2026-01-01".into(), 4)],
+        [(false, true, 4)],
         "one row a person"
     );
+    // The first day of a period is in it, read from the services and from the sums.
+    for (from, to) in [("2026-01-01", "2026-01-31"), ("2026-01-01", "2026-03-31")] {
+        assert_eq!(
+            served_firsts(&mut reads, (from, to), "2025-10-01").await,
+            [(false, true, 4)],
+            "{from} to {to}"
+        );
+    }
     // Once the year has begun with a first service, that is the first of the year too.
     assert_eq!(
         served_firsts(&mut reads, ("2025-08-01", "2025-08-31"), "2024-10-01").await,
-        [("2025-08-01".into(), "2025-08-01".into(), 4)]
+        [(true, true, 4)]
     );
     let firsts = reads
         .first_services("2025-08-01", "2025-08-31", Within::Everyone)
@@ -281,9 +290,8 @@ pub async fn a_fiscal_period_reads_the_same_from_its_sums_as_from_its_services(h
                 .served_by_day(from, to, year_from, &bits, within)
                 .await
                 .unwrap();
-            let key = |r: &crate::rows::ServedRow| {
-                (r.first_service.clone(), r.first_in_year.clone(), r.mask)
-            };
+            let key =
+                |r: &crate::rows::ServedRow| (r.profile, r.new_client, r.new_this_year, r.mask);
             summed.sort_by_key(key);
             counted.sort_by_key(key);
             if within == Within::Everyone {
@@ -296,20 +304,110 @@ pub async fn a_fiscal_period_reads_the_same_from_its_sums_as_from_its_services(h
 }
 
 /// Each person `served` gives from `from` to `to` in the fiscal year from `year_from` (code C4
-/// as bit 4): their first service, their first of the year and their mask.
+/// as bit 4): whether their first service ever was in the period, whether their first of the
+/// year was, and their mask.
 async fn served_firsts(
     reads: &mut crate::Reads,
     (from, to): (&str, &str),
     year_from: &str,
-) -> Vec<(String, String, i64)> {
+) -> Vec<(bool, bool, i64)> {
     let served = reads
         .served(from, to, year_from, &[("C4", 4)], Within::Everyone)
         .await
         .unwrap();
     served
         .into_iter()
-        .map(|r| (r.first_service, r.first_in_year, r.mask))
+        .map(|r| (r.new_client, r.new_this_year, r.mask))
         .collect()
+}
+
+/// A report reads each person by the number of their report dimensions' profile: alike people
+/// share one, an edit moves a person to the profile of their new dimensions (made if new), and
+/// each number reads back as its dimensions.
+pub async fn a_report_reads_each_person_by_the_profile_of_their_dimensions(h: &impl Harness) {
+    let (store, _) = h.fresh().await;
+    let (a, _, c) = seed(&store).await;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(39);
+    let alike = client(&mut rng, &a);
+    let other = ClientRow {
+        gender: None,
+        age_band: Some("18-24".into()),
+        ..client(&mut rng, &a)
+    };
+    let mut tx = store.write().await.unwrap();
+    for (k, person) in [&alike, &other].into_iter().enumerate() {
+        tx.insert_client(person).await.unwrap();
+        let id = [10 + u8::try_from(k).unwrap(); 16];
+        tx.insert_service(&service(person.id, a.id, id, T0))
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let profiles = |served: &[crate::rows::ServedRow]| {
+        let mut profiles: Vec<i64> = served.iter().map(|r| r.profile).collect();
+        profiles.sort_unstable();
+        profiles
+    };
+    let period = ("2026-01-01", "2026-03-31");
+    let mut reads = store.read().await.unwrap();
+    let served = served_in(&mut reads, period).await;
+    let known = reads.report_profiles().await.unwrap();
+    reads.commit().await.unwrap();
+    let firsts = profiles(&served);
+    assert_eq!(firsts.len(), 3, "{served:?}");
+    assert_eq!(
+        firsts[0], firsts[1],
+        "`seed`'s client and `alike` share one"
+    );
+    assert_ne!(firsts[1], firsts[2]);
+    let of = |id: i64| known.iter().find(|p| p.id == id).map(|p| p.who.clone());
+    let lone = of(firsts[2]).unwrap();
+    assert_eq!(lone.gender, None);
+    assert_eq!(lone.age_band.as_deref(), Some("18-24"));
+    assert_eq!(lone.referral_source.as_deref(), Some("hotline"));
+    assert_eq!(of(firsts[0]).unwrap().gender.as_deref(), Some("woman"));
+
+    // An edit to the dimensions `alike` has already: one profile for all three. Then `seed`'s
+    // client into a combination no one has had: a new profile.
+    let mut tx = store.write().await.unwrap();
+    let like_alike = ClientDetailsRow::of(&ClientRow {
+        id: other.id,
+        ..alike.clone()
+    });
+    assert!(tx.set_client_details(&like_alike).await.unwrap());
+    let changed = ClientDetailsRow {
+        citizenship: Some("foreign-national".into()),
+        ..ClientDetailsRow::of(&c)
+    };
+    assert!(tx.set_client_details(&changed).await.unwrap());
+    tx.commit().await.unwrap();
+    let mut reads = store.read().await.unwrap();
+    let served = served_in(&mut reads, period).await;
+    let known = reads.report_profiles().await.unwrap();
+    reads.commit().await.unwrap();
+    let after = profiles(&served);
+    assert_eq!(after.len(), 3);
+    assert_eq!(after[0], after[1]);
+    assert_ne!(after[1], after[2]);
+    assert!(after.contains(&firsts[0]), "the profile alike people had");
+    let new = known.iter().find(|p| p.id == after[2]).unwrap();
+    assert_eq!(new.who.citizenship.as_deref(), Some("foreign-national"));
+    assert!(
+        !firsts.contains(&after[2]),
+        "a new combination, a new number"
+    );
+}
+
+/// Everyone `served` gives from `from` to `to` in fiscal year 2026 (code C4 as bit 4).
+async fn served_in(
+    reads: &mut crate::Reads,
+    (from, to): (&str, &str),
+) -> Vec<crate::rows::ServedRow> {
+    reads
+        .served(from, to, "2025-10-01", &[("C4", 4)], Within::Everyone)
+        .await
+        .unwrap()
 }
 
 /// Needs assessments list newest first by their day (on one day, the one recorded last), each

@@ -40,11 +40,14 @@ pub(super) const CLIENT_COLUMNS: &str = "id, created_at, created_by, preferred_n
 
 impl Tx {
     pub async fn insert_client(&mut self, row: &ClientRow) -> Result<()> {
-        let placeholders: Vec<String> = (1..=6 + DETAIL_COLUMNS.len())
+        let details = ClientDetailsRow::of(row);
+        let profile = self.profile_of(&details).await?;
+        let placeholders: Vec<String> = (1..=7 + DETAIL_COLUMNS.len())
             .map(|n| format!("${n}"))
             .collect();
         let sql = format!(
-            "INSERT INTO clients (id, created_at, created_by, safety, erased_at, restricted, {}) \
+            "INSERT INTO clients (id, created_at, created_by, safety, erased_at, restricted, \
+               profile_id, {}) \
              VALUES ({})",
             DETAIL_COLUMNS.join(", "),
             placeholders.join(", ")
@@ -55,26 +58,72 @@ impl Tx {
             .bind(&row.created_by)
             .bind(row.safety.clone())
             .bind(row.erased_at.map(Timestamp::unix_millis))
-            .bind(i64::from(row.restricted));
-        bind_details(query, &ClientDetailsRow::of(row))
+            .bind(i64::from(row.restricted))
+            .bind(profile);
+        bind_details(query, &details)
             .execute(&mut *self.reads.inner)
             .await?;
         Ok(())
     }
 
+    /// The number of the profile of `details`' report dimensions (`report_profiles`), made if
+    /// it is new.
+    async fn profile_of(&mut self, details: &ClientDetailsRow) -> Result<i64> {
+        let key = [
+            &details.gender,
+            &details.age_band,
+            &details.age_at_intake,
+            &details.trafficking_type,
+            &details.citizenship,
+            &details.referral_source,
+        ]
+        .map(|dimension| dimension.as_deref().unwrap_or(""))
+        .join("|");
+        // A new profile takes the number after the highest. On PostgreSQL two edits at once may
+        // both take it: the later insert then does nothing, and the next turn looks again.
+        for _ in 0..PROFILE_TURNS {
+            let found = sqlx::query_scalar("SELECT id FROM report_profiles WHERE key = $1")
+                .bind(&key)
+                .fetch_optional(&mut *self.reads.inner)
+                .await?;
+            if let Some(id) = found {
+                return Ok(id);
+            }
+            sqlx::query(
+                "INSERT INTO report_profiles (id, gender, age_band, age_at_intake, \
+                   trafficking_type, citizenship, referral_source, key) \
+                 SELECT COALESCE(MAX(id), 0) + 1, $1, $2, $3, $4, $5, $6, $7 \
+                 FROM report_profiles WHERE 1 = 1 ON CONFLICT DO NOTHING",
+            )
+            .bind(details.gender.clone())
+            .bind(details.age_band.clone())
+            .bind(details.age_at_intake.clone())
+            .bind(details.trafficking_type.clone())
+            .bind(details.citizenship.clone())
+            .bind(details.referral_source.clone())
+            .bind(&key)
+            .execute(&mut *self.reads.inner)
+            .await?;
+        }
+        Err(crate::StoreError::Unavailable(crate::Unavailable::Busy))
+    }
+
     /// Replaces a client's details (an edit), blind indexes included; whether the client was
     /// there (and not erased) to change.
     pub async fn set_client_details(&mut self, row: &ClientDetailsRow) -> Result<bool> {
+        let profile = self.profile_of(row).await?;
         let set: Vec<String> = DETAIL_COLUMNS
             .iter()
-            .zip(2..)
+            .zip(3..)
             .map(|(column, n)| format!("{column} = ${n}"))
             .collect();
         let sql = format!(
-            "UPDATE clients SET {} WHERE id = $1 AND erased_at IS NULL",
+            "UPDATE clients SET profile_id = $2, {} WHERE id = $1 AND erased_at IS NULL",
             set.join(", ")
         );
-        let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(row.id.to_string());
+        let query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(row.id.to_string())
+            .bind(profile);
         let done = bind_details(query, row)
             .execute(&mut *self.reads.inner)
             .await?;
@@ -142,6 +191,10 @@ impl Tx {
         .await
     }
 }
+
+/// How many times a client's profile is looked for before the database is taken to be too busy
+/// (each turn after the first follows an edit at the same moment taking the number tried).
+const PROFILE_TURNS: usize = 4;
 
 /// The columns of a client's details (what intake writes and an edit replaces), in the order
 /// `bind_details` binds them.

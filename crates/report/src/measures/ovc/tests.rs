@@ -1,34 +1,30 @@
 use domain::client::AgeBand;
 use domain::profile::{Citizenship, ReferralSource, TraffickingType};
-use time::macros::date;
 
 use super::tables;
-use crate::measures::testing::{cell, person, table};
-use crate::period::Period;
+use crate::measures::testing::{CONTINUING, NEW, cell, person, table};
 use crate::served::Served;
-
-fn quarter() -> Period {
-    Period::quarter("FY2027-Q2").unwrap()
-}
 
 #[test]
 fn a_client_is_new_in_the_period_of_their_first_service_ever_and_continuing_after() {
-    let mut new = person(date!(2027 - 02 - 10), &["C4"]);
+    let mut new = person(NEW, &["C4"]);
     new.who.profile.trafficking_type = Some(TraffickingType::Sex);
-    let mut since_last_year = person(date!(2025 - 05 - 01), &["C4"]);
+    // First served this fiscal year in the period, but a client since last year: continuing.
+    let mut since_last_year = person(CONTINUING, &["C4"]);
+    since_last_year.new_this_year = true;
     since_last_year.who.profile.trafficking_type = Some(TraffickingType::Labor);
     // Three people alike, counted together.
-    let mut three = person(date!(2027 - 01 - 01), &["D1"]);
+    let mut three = person(NEW, &["D1"]);
     three.people = 3;
     three.who.profile.trafficking_type = Some(TraffickingType::SexAndLabor);
-    let tables = tables(quarter(), &[new, since_last_year, three]).unwrap();
+    let tables = tables(&[new, since_last_year, three]).unwrap();
     let served = table(&tables, "Clients served, by kind of trafficking");
     assert_eq!(cell(served, "New clients", "Sex trafficking"), 1);
     assert_eq!(cell(served, "Continuing clients", "Labor trafficking"), 1);
     assert_eq!(
         cell(served, "New clients", "Both sex and labor trafficking"),
         3,
-        "the first day of the period is in it"
+        "alike people count as many as they are"
     );
     assert_eq!(served.total(), 5);
     assert_eq!(served.row_totals(), vec![4, 1]);
@@ -38,22 +34,22 @@ fn a_client_is_new_in_the_period_of_their_first_service_ever_and_continuing_afte
 fn demographics_count_new_clients_only_and_each_block_adds_up_to_them() {
     let people: Vec<Served> = vec![
         {
-            let mut p = person(date!(2027 - 03 - 31), &["A3"]);
+            let mut p = person(NEW, &["A3"]);
             p.who.age_band = Some(AgeBand::From15To17);
             p.who.profile.citizenship = Some(Citizenship::ForeignNational);
             p.who.profile.referral_source = Some(ReferralSource::LocalLawEnforcement);
             p
         },
         {
-            let mut p = person(date!(2027 - 01 - 15), &["A3"]);
+            let mut p = person(NEW, &["A3"]);
             p.who.age_band = Some(AgeBand::PrefersNotToAnswer);
             p.who.gender = None;
             p
         },
         // Continuing: in no demographic table.
-        person(date!(2026 - 12 - 31), &["A3"]),
+        person(CONTINUING, &["A3"]),
     ];
-    let tables = tables(quarter(), &people).unwrap();
+    let tables = tables(&people).unwrap();
     let by_age = table(
         &tables,
         "New clients, by age at intake and kind of trafficking",
@@ -87,9 +83,9 @@ fn demographics_count_new_clients_only_and_each_block_adds_up_to_them() {
 #[test]
 fn a_person_counts_once_in_a_service_category_however_many_services_of_it() {
     // A3 and A4 are both case management in OVC's categories; C4 is mental health.
-    let new = person(date!(2027 - 02 - 01), &["A3", "A4", "C4"]);
-    let continuing = person(date!(2026 - 02 - 01), &["A4"]);
-    let tables = tables(quarter(), &[new, continuing]).unwrap();
+    let new = person(NEW, &["A3", "A4", "C4"]);
+    let continuing = person(CONTINUING, &["A4"]);
+    let tables = tables(&[new, continuing]).unwrap();
     let services = table(&tables, "Clients receiving each kind of service");
     assert_eq!(cell(services, "Case management", "New clients"), 1);
     assert_eq!(cell(services, "Case management", "Continuing clients"), 1);
