@@ -426,20 +426,10 @@ impl App {
                 .collect::<Result<_>>()?,
             waits: firsts
                 .iter()
-                .map(|row| {
-                    let served = domain::case::parse_date("day", &row.first_service)
-                        .map_err(|_| corrupt())?;
-                    let days = days_since_1970(served) - row.contact_day;
-                    Ok((days, count(row.people)?))
-                })
+                .map(|row| Ok((row.days, count(row.people)?)))
                 .collect::<Result<_>>()?,
         })
     }
-}
-
-/// `day` as a count of days since 1970-01-01, as the store counts a timestamp's day.
-fn days_since_1970(day: Date) -> i64 {
-    i64::from(day.to_julian_day() - time::macros::date!(1970 - 01 - 01).to_julian_day())
 }
 
 pub(crate) fn corrupt() -> AppError {

@@ -91,6 +91,25 @@ impl Dialect {
         }
     }
 
+    /// The day `YYYY-MM-DD` in the text `day` as a count of days since 1970-01-01.
+    pub(crate) fn days_since_1970(self, day: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("CAST(julianday({day}) - 2440587.5 AS INTEGER)"),
+            Dialect::Postgres => format!("(CAST({day} AS DATE) - DATE '1970-01-01')"),
+        }
+    }
+
+    /// The integers `a` and `b` of every row as one text: `a b` a row, rows separated by commas,
+    /// in no particular order; null for none (read by `tx::reports::pairs`). A report reads half
+    /// a million people this way in one row: handing rows over one by one cost the driver (a
+    /// thread's wake-up a row, on SQLite) twice what the database took to find them.
+    pub(crate) fn pairs_as_text(self, a: &str, b: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("group_concat({a} || ' ' || {b}, ',')"),
+            Dialect::Postgres => format!("string_agg({a} || ' ' || {b}, ',')"),
+        }
+    }
+
     /// Appends audit events given as one JSON array of rows `[seq, at, actor, action, target,
     /// purpose, mac in hex]`, in array order (the insert trigger moves the chain's head to the
     /// last).

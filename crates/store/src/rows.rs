@@ -780,12 +780,11 @@ pub struct ScoreChangeRow {
     pub people: i64,
 }
 
-/// People first served on `first_service` (`YYYY-MM-DD`) whose first contact was on
-/// `contact_day` (days since 1970-01-01, UTC) (`Reads::first_services`).
+/// People first served `days` whole days (UTC) after their first contact
+/// (`Reads::first_services`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FirstServiceRow {
-    pub first_service: String,
-    pub contact_day: i64,
+    pub days: i64,
     pub people: i64,
 }
 

@@ -2,8 +2,6 @@
 //! (`classification::Sensitivity::ReportDimension`). No client's key is opened, and no column a
 //! report may not count is named here.
 
-use std::collections::BTreeMap;
-
 use futures_util::TryStreamExt;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -69,22 +67,6 @@ impl Reads {
         Ok(read_rows)
     }
 
-    /// How many of the rows `query` finds share each key `key` reads, the scope's value bound
-    /// last: counted here as they come, since SQLite's `GROUP BY` sorts and costs more.
-    async fn tally<'q, K: Ord>(
-        &mut self,
-        within: Within<'_>,
-        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
-        key: impl Fn(&AnyRow) -> Result<K>,
-    ) -> Result<BTreeMap<K, i64>> {
-        let mut rows = within.bind(query).fetch(&mut *self.inner);
-        let mut counts = BTreeMap::new();
-        while let Some(row) = rows.try_next().await? {
-            *counts.entry(key(&row)?).or_insert(0) += 1;
-        }
-        Ok(counts)
-    }
-
     /// Every combination of report dimensions under its number, as the rows of reports name
     /// them.
     pub async fn report_profiles(&mut self) -> Result<Vec<ProfileRow>> {
@@ -148,9 +130,11 @@ impl Reads {
             ),
         };
         let sql = format!(
-            "SELECT {}, p.mask \
-             FROM served_periods p {year} JOIN clients c ON c.id = p.client_id \
-             WHERE p.span = $1 AND p.starts_on = $2{}",
+            "SELECT {} AS people FROM ( \
+               SELECT {}, p.mask \
+               FROM served_periods p {year} JOIN clients c ON c.id = p.client_id \
+               WHERE p.span = $1 AND p.starts_on = $2{}) s",
+            self.dialect.pairs_as_text("s.facts", "s.mask"),
             facts("c.first_served_on", first_in_year, "$2"),
             within.condition("p.client_id", next),
         );
@@ -161,10 +145,23 @@ impl Reads {
             query = query.bind(Span::Year.as_str()).bind(year_from.to_owned());
         }
         let stored = self.service_bits(bits).await?;
-        self.rows(within, query, |row| {
-            served(row, |mask| stored.translate(mask))
-        })
-        .await
+        let people = self.people(within, query).await?;
+        Ok(served(&people, |mask| stored.translate(mask)))
+    }
+
+    /// The facts and mask of each person `query` gives as one text (`served_in`,
+    /// `served_by_day`), the scope's value bound last.
+    async fn people<'q>(
+        &mut self,
+        within: Within<'_>,
+        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> Result<Vec<(i64, i64)>> {
+        let people: Option<String> = within
+            .bind(query)
+            .fetch_one(&mut *self.inner)
+            .await?
+            .try_get("people")?;
+        pairs(people.as_deref().unwrap_or_default())
     }
 
     /// How the masks this database keeps (`service_bits`) become masks in `bits`.
@@ -211,9 +208,11 @@ impl Reads {
                FROM services s \
                WHERE s.delivered_on >= $1 AND s.delivered_on <= $2{} \
                GROUP BY s.client_id) \
-             SELECT {}, p.mask \
-             FROM per_client p JOIN clients c ON c.id = p.client_id",
+             SELECT {} AS people FROM ( \
+               SELECT {}, p.mask \
+               FROM per_client p JOIN clients c ON c.id = p.client_id) s",
             within.condition("s.client_id", 4 + 2 * bits.len()),
+            self.dialect.pairs_as_text("s.facts", "s.mask"),
             facts("c.first_served_on", first_in_year, "$1"),
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -223,9 +222,24 @@ impl Reads {
         for (code, bit) in bits {
             query = query.bind((*code).to_owned()).bind(*bit);
         }
-        self.rows(within, query, |row| served(row, |mask| mask))
-            .await
+        let people = self.people(within, query).await?;
+        Ok(served(&people, |mask| mask))
     }
+}
+
+/// The pairs of integers in `text`, as `Dialect::pairs_as_text` joins them.
+fn pairs(text: &str) -> Result<Vec<(i64, i64)>> {
+    let corrupt = || crate::StoreError::Corrupt("a report's people");
+    text.split(',')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (a, b) = pair.split_once(' ').ok_or_else(corrupt)?;
+            Ok((
+                a.parse().map_err(|_| corrupt())?,
+                b.parse().map_err(|_| corrupt())?,
+            ))
+        })
+        .collect()
 }
 
 /// A person served as one number, their profile's with two facts of the period packed in below
@@ -239,15 +253,17 @@ fn facts(first_ever: &str, first_in_year: &str, from: &str) -> String {
     )
 }
 
-/// A person served, from `facts` and the mask, read by `mask`.
-fn served(row: &AnyRow, mask: impl Fn(i64) -> i64) -> Result<ServedRow> {
-    let facts: i64 = row.try_get("facts")?;
-    Ok(ServedRow {
-        profile: facts >> 2,
-        new_client: facts & 2 != 0,
-        new_this_year: facts & 1 != 0,
-        mask: mask(row.try_get("mask")?),
-    })
+/// The people served, from their facts and masks, each mask read by `mask`.
+fn served(people: &[(i64, i64)], mask: impl Fn(i64) -> i64) -> Vec<ServedRow> {
+    people
+        .iter()
+        .map(|&(facts, stored)| ServedRow {
+            profile: facts >> 2,
+            new_client: facts & 2 != 0,
+            new_this_year: facts & 1 != 0,
+            mask: mask(stored),
+        })
+        .collect()
 }
 
 /// Stored bits, each with the bit it stands for in a caller's masks.
@@ -285,33 +301,33 @@ impl Reads {
         within: Within<'_>,
     ) -> Result<Vec<EnteredRow>> {
         let condition = within.condition("e.client_id", 3);
+        // Grouped by numbers, the sort is cheap, and a few thousand rows cross instead of a
+        // row an entry.
         let sql = format!(
-            "SELECT c.profile_id * 2 + e.reopened AS facts FROM ( \
+            "SELECT c.profile_id, e.reopened, COUNT(*) AS count FROM ( \
                SELECT client_id, 0 AS reopened FROM cases \
                  WHERE opened_on >= $1 AND opened_on <= $2 AND transferred_from IS NULL \
                UNION ALL \
                SELECT client_id, 1 AS reopened FROM case_closures \
                  WHERE reopened_on >= $1 AND reopened_on <= $2 \
              ) e JOIN clients c ON c.id = e.client_id \
-             WHERE 1 = 1{condition}"
+             WHERE 1 = 1{condition} \
+             GROUP BY c.profile_id, e.reopened"
         );
-        let counts = self
-            .tally(
-                within,
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(from.to_owned())
-                    .bind(to.to_owned()),
-                |row| Ok(row.try_get::<i64, _>("facts")?),
-            )
-            .await?;
-        Ok(counts
-            .into_iter()
-            .map(|(facts, count)| EnteredRow {
-                profile: facts >> 1,
-                reopened: facts & 1 == 1,
-                count,
-            })
-            .collect())
+        self.rows(
+            within,
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(from.to_owned())
+                .bind(to.to_owned()),
+            |row| {
+                Ok(EnteredRow {
+                    profile: row.try_get("profile_id")?,
+                    reopened: row.try_get::<i32, _>("reopened")? == 1,
+                    count: row.try_get("count")?,
+                })
+            },
+        )
+        .await
     }
 
     /// Cases closed from `from` to `to`, with their coded reason and their client's profile;
@@ -324,31 +340,24 @@ impl Reads {
     ) -> Result<Vec<ExitedRow>> {
         let condition = within.condition("k.client_id", 3);
         let sql = format!(
-            "SELECT c.profile_id, k.reason FROM case_closures k \
+            "SELECT c.profile_id, k.reason, COUNT(*) AS count FROM case_closures k \
              JOIN clients c ON c.id = k.client_id \
-             WHERE k.closed_on >= $1 AND k.closed_on <= $2{condition}"
+             WHERE k.closed_on >= $1 AND k.closed_on <= $2{condition} \
+             GROUP BY c.profile_id, k.reason"
         );
-        let counts = self
-            .tally(
-                within,
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(from.to_owned())
-                    .bind(to.to_owned()),
-                |row| {
-                    Ok((
-                        row.try_get::<i64, _>("profile_id")?,
-                        row.try_get::<String, _>("reason")?,
-                    ))
-                },
-            )
-            .await?;
-        Ok(counts
-            .into_iter()
-            .map(|((profile, reason), count)| ExitedRow {
-                profile,
-                reason,
-                count,
-            })
-            .collect())
+        self.rows(
+            within,
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(from.to_owned())
+                .bind(to.to_owned()),
+            |row| {
+                Ok(ExitedRow {
+                    profile: row.try_get("profile_id")?,
+                    reason: row.try_get("reason")?,
+                    count: row.try_get("count")?,
+                })
+            },
+        )
+        .await
     }
 }
