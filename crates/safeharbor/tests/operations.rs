@@ -407,6 +407,7 @@ impl Instance {
             "DROP TABLE report_profiles",
             "DROP INDEX clients_first_served",
             "DROP INDEX cases_by_period",
+            "ALTER TABLE cases DROP COLUMN profile_id",
             "DROP INDEX screenings_by_period",
             "ALTER TABLE clients DROP COLUMN first_served_on",
             "ALTER TABLE clients DROP COLUMN trafficking_type",
@@ -496,7 +497,8 @@ async fn another_instances_key_file_is_refused_and_nothing_changes() {
 
 /// The upgrade to schema 37 sums the services already recorded into what the reports read of each
 /// fiscal quarter and year, and the upgrade to schema 39 gives each client recorded the profile of
-/// their report dimensions, exactly as recording them one by one does.
+/// their report dimensions (and each case and closure their client's), exactly as recording them
+/// one by one does.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_upgrades_to_schemas_37_and_39_sum_and_profile_what_was_recorded() {
     for engine in common::engines() {
@@ -519,10 +521,13 @@ async fn the_upgrades_to_schemas_37_and_39_sum_and_profile_what_was_recorded() {
         // The numbers differ as they are made; each client's dimensions through them may not.
         let profiles = |db: sqlx::AnyConnection| async move {
             let mut db = db;
-            let rows: Vec<ProfiledClient> = sqlx::query_as(
-                "SELECT c.id, p.gender, p.age_band, p.age_at_intake, p.trafficking_type, \
+            let rows: Vec<Profiled> = sqlx::query_as(
+                "SELECT r.id, p.gender, p.age_band, p.age_at_intake, p.trafficking_type, \
                    p.citizenship, p.referral_source \
-                 FROM clients c JOIN report_profiles p ON p.id = c.profile_id ORDER BY c.id",
+                 FROM (SELECT id, profile_id FROM clients \
+                   UNION ALL SELECT id, profile_id FROM cases \
+                   UNION ALL SELECT id, profile_id FROM case_closures) r \
+                 JOIN report_profiles p ON p.id = r.profile_id ORDER BY r.id",
             )
             .fetch_all(&mut db)
             .await
@@ -538,7 +543,10 @@ async fn the_upgrades_to_schemas_37_and_39_sum_and_profile_what_was_recorded() {
             "{engine:?}: and in several quarters"
         );
         let profiled = profiles(instance.db().await).await;
-        assert_eq!(profiled.len(), 150, "{engine:?}: everyone has a profile");
+        assert!(
+            profiled.len() > 2 * 150,
+            "{engine:?}: every client has a profile, and every case and closure their client's"
+        );
         let distinct: std::collections::BTreeSet<_> = profiled
             .iter()
             .map(|p| (&p.1, &p.2, &p.3, &p.4, &p.5, &p.6))
@@ -555,8 +563,17 @@ async fn the_upgrades_to_schemas_37_and_39_sum_and_profile_what_was_recorded() {
             "DROP TABLE service_bits",
             "DROP INDEX clients_report",
             "ALTER TABLE clients DROP COLUMN profile_id",
+            "DROP INDEX cases_by_period",
+            "ALTER TABLE cases DROP COLUMN profile_id",
+            "DROP INDEX case_closures_by_period",
+            "DROP INDEX case_closures_reopened",
+            "ALTER TABLE case_closures DROP COLUMN profile_id",
             "DROP TABLE report_profiles",
+            // Schema 38's indexes, as far as migration 39 replaces them.
             "CREATE INDEX clients_report ON clients (id)",
+            "CREATE INDEX cases_by_period ON cases (opened_on)",
+            "CREATE INDEX case_closures_by_period ON case_closures (closed_on)",
+            "CREATE INDEX case_closures_reopened ON case_closures (reopened_on)",
             "DELETE FROM schema_migrations WHERE version >= 37",
         ] {
             sqlx::query(sql).execute(&mut db).await.unwrap();
@@ -577,8 +594,8 @@ async fn the_upgrades_to_schemas_37_and_39_sum_and_profile_what_was_recorded() {
     }
 }
 
-/// A client's id and the report dimensions of their profile.
-type ProfiledClient = (
+/// A client's, case's or closure's id and the report dimensions of its profile.
+type Profiled = (
     String,
     Option<String>,
     Option<String>,

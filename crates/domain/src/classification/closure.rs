@@ -32,6 +32,8 @@ pub(super) const CASE_CLOSURES: Table = Table {
         col("reopened_at", Int, Operational, ClientRecord),
         col("withdrawn_by", Text, Operational, ClientRecord),
         col("withdrawn_at", Int, Operational, ClientRecord),
+        // Their client's `profile_id`, kept beside them for reports.
+        col("profile_id", Int, ReportDimension, ClientRecord),
     ],
 };
 

@@ -247,6 +247,8 @@ pub const TABLES: &[Table] = &[
             col("assigned_to", Text, Operational, ClientRecord),
             col("created_at", Int, Operational, ClientRecord),
             col("transferred_from", Text, Operational, ClientRecord),
+            // Their client's `profile_id`, kept beside them for reports.
+            col("profile_id", Int, ReportDimension, ClientRecord),
         ],
     },
     Table {

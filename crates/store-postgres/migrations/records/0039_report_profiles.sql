@@ -40,5 +40,20 @@ WHERE p.key = COALESCE(clients.gender, '') || '|' || COALESCE(clients.age_band, 
 -- alone, never reading the client's row with its sealed details.
 DROP INDEX clients_report;
 CREATE INDEX clients_report ON clients (id) INCLUDE (profile_id, first_served_on);
+-- Cases and closures carry their client's number too: a period's entries and closures are then
+-- counted from their own indexes, without looking up each client (a second a year at a million).
+ALTER TABLE cases ADD COLUMN profile_id BIGINT;
+UPDATE cases SET profile_id = c.profile_id FROM clients c WHERE c.id = cases.client_id;
+ALTER TABLE case_closures ADD COLUMN profile_id BIGINT;
+UPDATE case_closures SET profile_id = c.profile_id FROM clients c
+WHERE c.id = case_closures.client_id;
+DROP INDEX cases_by_period;
+CREATE INDEX cases_by_period ON cases (opened_on, transferred_from, client_id, profile_id);
+DROP INDEX case_closures_by_period;
+CREATE INDEX case_closures_by_period ON case_closures (closed_on, reason, client_id, profile_id);
+DROP INDEX case_closures_reopened;
+CREATE INDEX case_closures_reopened ON case_closures (reopened_on, client_id, profile_id);
 ANALYZE clients;
+ANALYZE cases;
+ANALYZE case_closures;
 ANALYZE report_profiles;

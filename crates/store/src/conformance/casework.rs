@@ -361,6 +361,7 @@ pub async fn a_report_reads_each_person_by_the_profile_of_their_dimensions(h: &i
     let mut reads = store.read().await.unwrap();
     let served = served_in(&mut reads, period).await;
     let known = reads.report_profiles().await.unwrap();
+    let case_work = case_work_profiles(&mut reads).await;
     reads.commit().await.unwrap();
     let firsts = profiles(&served);
     assert_eq!(firsts.len(), 3, "{served:?}");
@@ -375,6 +376,8 @@ pub async fn a_report_reads_each_person_by_the_profile_of_their_dimensions(h: &i
     assert_eq!(lone.age_band.as_deref(), Some("18-24"));
     assert_eq!(lone.referral_source.as_deref(), Some("hotline"));
     assert_eq!(of(firsts[0]).unwrap().gender.as_deref(), Some("woman"));
+    // `seed`'s client's case opened, closed and re-opened in the year, under their profile.
+    assert_eq!(case_work, [firsts[0]; 3]);
 
     // An edit to the dimensions `alike` has already: one profile for all three. Then `seed`'s
     // client into a combination no one has had: a new profile.
@@ -393,6 +396,7 @@ pub async fn a_report_reads_each_person_by_the_profile_of_their_dimensions(h: &i
     let mut reads = store.read().await.unwrap();
     let served = served_in(&mut reads, period).await;
     let known = reads.report_profiles().await.unwrap();
+    let case_work = case_work_profiles(&mut reads).await;
     reads.commit().await.unwrap();
     let after = profiles(&served);
     assert_eq!(after.len(), 3);
@@ -405,6 +409,23 @@ pub async fn a_report_reads_each_person_by_the_profile_of_their_dimensions(h: &i
         !firsts.contains(&after[2]),
         "a new combination, a new number"
     );
+    assert_eq!(case_work, [after[2]; 3], "the case work follows its client");
+}
+
+/// The profiles of the entries (opened, then re-opened) and closures in fiscal year 2026, each
+/// once for each time it is counted.
+async fn case_work_profiles(reads: &mut crate::Reads) -> Vec<i64> {
+    let (from, to) = ("2025-10-01", "2026-09-30");
+    let mut entered = reads.entered(from, to, Within::Everyone).await.unwrap();
+    entered.sort_by_key(|r| r.reopened);
+    let exited = reads.exited(from, to, Within::Everyone).await.unwrap();
+    let each = |profile: i64, count: i64| vec![profile; usize::try_from(count).unwrap()];
+    entered
+        .iter()
+        .map(|r| each(r.profile, r.count))
+        .chain(exited.iter().map(|r| each(r.profile, r.count)))
+        .flatten()
+        .collect()
 }
 
 /// Everyone `served` gives from `from` to `to` in fiscal year 2026 (code C4 as bit 4).

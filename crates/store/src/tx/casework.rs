@@ -58,7 +58,8 @@ impl Tx {
     pub async fn insert_case(&mut self, row: &CaseRow) -> Result<()> {
         sqlx::query(
             "INSERT INTO cases (id, client_id, program, opened_on, closed_on, assigned_to, created_at, \
-             transferred_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             transferred_from, profile_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+             (SELECT profile_id FROM clients WHERE id = $2))",
         )
         .bind(row.id.to_string())
         .bind(row.client_id.to_string())

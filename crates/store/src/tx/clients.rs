@@ -127,7 +127,21 @@ impl Tx {
         let done = bind_details(query, row)
             .execute(&mut *self.reads.inner)
             .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        // The records that carry the client's profile for the reports follow it.
+        for sql in [
+            "UPDATE cases SET profile_id = $2 WHERE client_id = $1",
+            "UPDATE case_closures SET profile_id = $2 WHERE client_id = $1",
+        ] {
+            sqlx::query(sql)
+                .bind(row.id.to_string())
+                .bind(profile)
+                .execute(&mut *self.reads.inner)
+                .await?;
+        }
+        Ok(true)
     }
 
     /// Keeps one edit in a client's history of changes.

@@ -66,8 +66,9 @@ impl Tx {
         let reopened = row.reopened.as_ref();
         let withdrawn = row.withdrawn.as_ref();
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO case_closures ({CLOSURE_COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+            "INSERT INTO case_closures ({CLOSURE_COLUMNS}, profile_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+               (SELECT profile_id FROM clients WHERE id = $2))"
         )))
         .bind(row.id.to_string())
         .bind(row.client_id.to_string())
