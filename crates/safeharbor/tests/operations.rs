@@ -496,11 +496,12 @@ async fn another_instances_key_file_is_refused_and_nothing_changes() {
 }
 
 /// The upgrade to schema 37 sums the services already recorded into what the reports read of each
-/// fiscal quarter and year, and the upgrade to schema 39 gives each client recorded the profile of
-/// their report dimensions (and each case and closure their client's), exactly as recording them
-/// one by one does.
+/// fiscal quarter and year, the upgrade to schema 39 gives each client recorded the profile of
+/// their report dimensions (and each case and closure their client's), and the upgrade to
+/// schema 40 copies each person's profile and first days onto their sums, exactly as recording
+/// them one by one does.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_upgrades_to_schemas_37_and_39_sum_and_profile_what_was_recorded() {
+async fn the_upgrades_to_schemas_37_to_40_sum_and_profile_what_was_recorded() {
     for engine in common::engines() {
         let root = tempfile::tempdir().unwrap();
         let instance = Instance::new(engine, root.path().join("data")).await;
@@ -508,9 +509,9 @@ async fn the_upgrades_to_schemas_37_and_39_sum_and_profile_what_was_recorded() {
         assert!(out.status.success(), "{}", stderr(&out));
         let sums = |db: sqlx::AnyConnection| async move {
             let mut db = db;
-            let rows: Vec<(String, String, String, i64, String)> = sqlx::query_as(
-                "SELECT span, starts_on, client_id, mask, first_on FROM served_periods \
-                 ORDER BY span, starts_on, client_id",
+            let rows: Vec<Sums> = sqlx::query_as(
+                "SELECT span, starts_on, client_id, mask, first_on, first_ever_on, year_first_on \
+                 FROM served_periods ORDER BY span, starts_on, client_id",
             )
             .fetch_all(&mut db)
             .await
@@ -526,7 +527,9 @@ async fn the_upgrades_to_schemas_37_and_39_sum_and_profile_what_was_recorded() {
                    p.citizenship, p.referral_source \
                  FROM (SELECT id, profile_id FROM clients \
                    UNION ALL SELECT id, profile_id FROM cases \
-                   UNION ALL SELECT id, profile_id FROM case_closures) r \
+                   UNION ALL SELECT id, profile_id FROM case_closures \
+                   UNION ALL SELECT span || starts_on || client_id AS id, profile_id \
+                     FROM served_periods) r \
                  JOIN report_profiles p ON p.id = r.profile_id ORDER BY r.id",
             )
             .fetch_all(&mut db)
@@ -594,7 +597,18 @@ async fn the_upgrades_to_schemas_37_and_39_sum_and_profile_what_was_recorded() {
     }
 }
 
-/// A client's, case's or closure's id and the report dimensions of its profile.
+/// A row of `served_periods` as the upgrades fill it, less its profile.
+type Sums = (
+    String,
+    String,
+    String,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+/// A client's, case's, closure's or sum's id and the report dimensions of its profile.
 type Profiled = (
     String,
     Option<String>,

@@ -59,6 +59,7 @@ macro_rules! embedded_migrations {
             (37, "served periods", "0037_served_periods"),
             (38, "first served wait", "0038_first_served_wait"),
             (39, "report profiles", "0039_report_profiles"),
+            (40, "served facts", "0040_served_facts"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {

@@ -345,6 +345,11 @@ pub const TABLES: &[Table] = &[
             col("client_id", Text, Operational, ClientRecord),
             col("mask", Int, ReportDimension, ClientRecord),
             col("first_on", Text, ReportDimension, ClientRecord),
+            // Copies kept beside the sums, so that a report reads the rows alone: the client's
+            // `profile_id` and `first_served_on`, and the year's row's `first_on`.
+            col("profile_id", Int, ReportDimension, ClientRecord),
+            col("first_ever_on", Text, ReportDimension, ClientRecord),
+            col("year_first_on", Text, ReportDimension, ClientRecord),
         ],
     },
     // The directory of partners: organisations, not clients.

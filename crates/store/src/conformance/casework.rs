@@ -227,6 +227,27 @@ pub async fn a_first_service_is_the_earliest_day_given(h: &impl Harness) {
         "first served before the period"
     );
     reads.commit().await.unwrap();
+
+    // A service recorded late in the year's first quarter: the second is no longer where the
+    // year began for them, read from the sums and from the services alike.
+    let mut tx = store.write().await.unwrap();
+    tx.insert_service(&given([8; 16], "2025-11-01"))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut reads = store.read().await.unwrap();
+    for (from, to) in [("2026-01-01", "2026-03-31"), ("2026-01-01", "2026-01-31")] {
+        assert_eq!(
+            served_firsts(&mut reads, (from, to), "2025-10-01").await,
+            [(false, false, 4)],
+            "{from} to {to}"
+        );
+    }
+    assert_eq!(
+        served_firsts(&mut reads, ("2025-10-01", "2025-12-31"), "2025-10-01").await,
+        [(false, true, 4)]
+    );
+    reads.commit().await.unwrap();
 }
 
 /// A whole fiscal quarter or year reads the same from what was summed of it as each service was

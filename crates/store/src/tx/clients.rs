@@ -134,6 +134,7 @@ impl Tx {
         for sql in [
             "UPDATE cases SET profile_id = $2 WHERE client_id = $1",
             "UPDATE case_closures SET profile_id = $2 WHERE client_id = $1",
+            "UPDATE served_periods SET profile_id = $2 WHERE client_id = $1",
         ] {
             sqlx::query(sql)
                 .bind(row.id.to_string())

@@ -89,9 +89,9 @@ impl Reads {
     /// Everyone with a service delivered from `from` to `to` (days, `YYYY-MM-DD`, both
     /// included), one row a person: their profile, whether their first service ever and their
     /// first on or after `year_from` were in the period, and the types of service they received
-    /// in the period as a sum of the bits `bits` gives each code. A period that is a whole federal fiscal quarter or
-    /// year is read from what was summed of it as each service was recorded (`served_periods`);
-    /// any other, from its services.
+    /// in the period as a sum of the bits `bits` gives each code. A period that is a whole
+    /// federal fiscal quarter or year is read from what was summed of it as each service was
+    /// recorded (`served_periods`); any other, from its services.
     pub async fn served(
         &mut self,
         from: &str,
@@ -105,7 +105,7 @@ impl Reads {
             .zip(day(to))
             .and_then(|(f, t)| Span::exactly(f, t))
         {
-            Some((span, _)) => self.served_in(span, from, year_from, bits, within).await,
+            Some((span, _)) => self.served_in(span, from, bits, within).await,
             None => self.served_by_day(from, to, year_from, bits, within).await,
         }
     }
@@ -115,35 +115,21 @@ impl Reads {
         &mut self,
         span: Span,
         from: &str,
-        year_from: &str,
         bits: &[(&str, i64)],
         within: Within<'_>,
     ) -> Result<Vec<ServedRow>> {
-        // A year is its own first of the year; a quarter looks its year up.
-        let (first_in_year, year, next) = match span {
-            Span::Year => ("p.first_on", "", 3),
-            Span::Quarter => (
-                "y.first_on",
-                "JOIN served_periods y ON y.span = $3 AND y.starts_on = $4 \
-                 AND y.client_id = p.client_id",
-                5,
-            ),
-        };
+        // Each row holds its person's profile and first days: no one is looked up.
         let sql = format!(
             "SELECT {} AS people FROM ( \
-               SELECT {}, p.mask \
-               FROM served_periods p {year} JOIN clients c ON c.id = p.client_id \
+               SELECT {}, p.mask FROM served_periods p \
                WHERE p.span = $1 AND p.starts_on = $2{}) s",
             self.dialect.pairs_as_text("s.facts", "s.mask"),
-            facts("c.first_served_on", first_in_year, "$2"),
-            within.condition("p.client_id", next),
+            facts("p.profile_id", "p.first_ever_on", "p.year_first_on", "$2"),
+            within.condition("p.client_id", 3),
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let query = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(span.as_str())
             .bind(from.to_owned());
-        if span == Span::Quarter {
-            query = query.bind(Span::Year.as_str()).bind(year_from.to_owned());
-        }
         let stored = self.service_bits(bits).await?;
         let people = self.people(within, query).await?;
         Ok(served(&people, |mask| stored.translate(mask)))
@@ -213,7 +199,7 @@ impl Reads {
                FROM per_client p JOIN clients c ON c.id = p.client_id) s",
             within.condition("s.client_id", 4 + 2 * bits.len()),
             self.dialect.pairs_as_text("s.facts", "s.mask"),
-            facts("c.first_served_on", first_in_year, "$1"),
+            facts("c.profile_id", "c.first_served_on", first_in_year, "$1"),
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(from.to_owned())
@@ -242,13 +228,14 @@ fn pairs(text: &str) -> Result<Vec<(i64, i64)>> {
         .collect()
 }
 
-/// A person served as one number, their profile's with two facts of the period packed in below
-/// it (`facts` & 2: their first service ever, `first_ever`, was on or after the period's first day
-/// `from`; & 1: so was their first of the fiscal year, `first_in_year`): a report reads a million
-/// people, and the driver costs about as much for each value of a row as for the rest of it.
-fn facts(first_ever: &str, first_in_year: &str, from: &str) -> String {
+/// A person served as one number, their profile's (`profile`) with two facts of the period packed
+/// in below it (`facts` & 2: their first service ever, `first_ever`, was on or after the period's
+/// first day `from`; & 1: so was their first of the fiscal year, `first_in_year`): a report reads
+/// a million people, and the driver costs about as much for each value of a row as for the rest
+/// of it.
+fn facts(profile: &str, first_ever: &str, first_in_year: &str, from: &str) -> String {
     format!(
-        "c.profile_id * 4 + CASE WHEN {first_ever} >= {from} THEN 2 ELSE 0 END \
+        "{profile} * 4 + CASE WHEN {first_ever} >= {from} THEN 2 ELSE 0 END \
            + CASE WHEN {first_in_year} >= {from} THEN 1 ELSE 0 END AS facts"
     )
 }

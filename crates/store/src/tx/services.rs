@@ -49,7 +49,7 @@ impl Tx {
         .execute(&mut *self.reads.inner)
         .await?;
         // The reports' "new in the period of their first service" reads this, not the services.
-        sqlx::query(
+        let first = sqlx::query(
             "UPDATE clients SET first_served_on = $2 \
              WHERE id = $1 AND (first_served_on IS NULL OR first_served_on > $2)",
         )
@@ -57,34 +57,69 @@ impl Tx {
         .bind(&row.delivered_on)
         .execute(&mut *self.reads.inner)
         .await?;
-        self.add_to_served_periods(row).await
+        self.add_to_served_periods(row, first.rows_affected() == 1)
+            .await
     }
 
     /// Adds a service to what the reports count of its client in its fiscal quarter and year
-    /// (`served_periods`): its type's bit, and its day if the first. A type without a bit is
-    /// refused by the table (its bit would be null), never left out of the counts unseen.
-    async fn add_to_served_periods(&mut self, row: &ServiceRow) -> Result<()> {
+    /// (`served_periods`): its type's bit, and its day if the first (of the span, of the year,
+    /// or ever: `first_ever`, the client's first service has just moved to it). A type without a
+    /// bit is refused by the table (its bit would be null), never left out of the counts unseen.
+    async fn add_to_served_periods(&mut self, row: &ServiceRow, first_ever: bool) -> Result<()> {
         let day = domain::case::parse_date("delivered_on", &row.delivered_on)
             .map_err(|_| StoreError::Refused("a service's day is not a date"))?;
         let start = |span: Span| domain::case::format_date(span.start(day));
-        sqlx::query(
-            "INSERT INTO served_periods (span, starts_on, client_id, mask, first_on) VALUES \
-               ($1, $2, $5, (SELECT bit FROM service_bits WHERE code = $6), $7), \
-               ($3, $4, $5, (SELECT bit FROM service_bits WHERE code = $6), $7) \
+        let client = row.client_id.to_string();
+        // A new row takes its client's profile and first service, and the year's first day:
+        // the earlier of the year's row as it stood and this service's day.
+        let new_row = "$5, (SELECT bit FROM service_bits WHERE code = $6), $7, \
+             (SELECT profile_id FROM clients WHERE id = $5), \
+             (SELECT first_served_on FROM clients WHERE id = $5), \
+             COALESCE((SELECT CASE WHEN y.first_on < $7 THEN y.first_on END FROM served_periods y \
+               WHERE y.span = $3 AND y.starts_on = $4 AND y.client_id = $5), $7)";
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO served_periods (span, starts_on, client_id, mask, first_on, profile_id, \
+               first_ever_on, year_first_on) \
+             VALUES ($1, $2, {new_row}), ($3, $4, {new_row}) \
              ON CONFLICT (span, starts_on, client_id) DO UPDATE SET \
                mask = served_periods.mask | excluded.mask, \
                first_on = CASE WHEN excluded.first_on < served_periods.first_on \
-                 THEN excluded.first_on ELSE served_periods.first_on END",
-        )
+                 THEN excluded.first_on ELSE served_periods.first_on END, \
+               first_ever_on = excluded.first_ever_on, \
+               year_first_on = CASE WHEN excluded.year_first_on < served_periods.year_first_on \
+                 THEN excluded.year_first_on ELSE served_periods.year_first_on END"
+        )))
         .bind(Span::Quarter.as_str())
         .bind(start(Span::Quarter))
         .bind(Span::Year.as_str())
         .bind(start(Span::Year))
-        .bind(row.client_id.to_string())
+        .bind(&client)
         .bind(&row.code)
         .bind(&row.delivered_on)
         .execute(&mut *self.reads.inner)
         .await?;
+        // The year's other quarters learn of an earlier first day in it.
+        let year_end = Span::Year.end(Span::Year.start(day));
+        sqlx::query(
+            "UPDATE served_periods SET year_first_on = $4 \
+             WHERE client_id = $1 AND starts_on >= $2 AND starts_on <= $3 AND year_first_on > $4",
+        )
+        .bind(&client)
+        .bind(start(Span::Year))
+        .bind(domain::case::format_date(year_end))
+        .bind(&row.delivered_on)
+        .execute(&mut *self.reads.inner)
+        .await?;
+        if first_ever {
+            sqlx::query(
+                "UPDATE served_periods SET first_ever_on = $2 \
+                 WHERE client_id = $1 AND first_ever_on > $2",
+            )
+            .bind(&client)
+            .bind(&row.delivered_on)
+            .execute(&mut *self.reads.inner)
+            .await?;
+        }
         Ok(())
     }
 }
