@@ -104,9 +104,7 @@ impl App {
         for row in &batch.screenings {
             tx.insert_screening(row).await?;
         }
-        for row in &batch.services {
-            tx.insert_service(row).await?;
-        }
+        tx.insert_services_then_recount(&batch.services).await?;
         for row in &batch.closures {
             tx.insert_closure(row).await?;
         }

@@ -498,8 +498,8 @@ async fn another_instances_key_file_is_refused_and_nothing_changes() {
 /// The upgrade to schema 37 sums the services already recorded into what the reports read of each
 /// fiscal quarter and year, the upgrade to schema 39 gives each client recorded the profile of
 /// their report dimensions (and each case and closure their client's), and the upgrade to
-/// schema 40 copies each person's profile and first days onto their sums, exactly as recording
-/// them one by one does.
+/// schema 40 copies each person's profile and first days onto their sums, exactly as the load
+/// recorded them (the store's conformance suite holds the load's sums to recording one by one).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_upgrades_to_schemas_37_to_40_sum_and_profile_what_was_recorded() {
     for engine in common::engines() {

@@ -332,6 +332,88 @@ pub async fn a_fiscal_period_reads_the_same_from_its_sums_as_from_its_services(h
     reads.commit().await.unwrap();
 }
 
+/// Services recorded many at once (the bulk load) leave the same sums and first days as the same
+/// services recorded one by one, whatever their order, and a second batch for the same people adds
+/// to the first.
+pub async fn services_recorded_at_once_count_as_one_by_one(h: &impl Harness) {
+    let days = [
+        "2026-08-30",
+        "2025-10-01",
+        "2026-07-01",
+        "2026-09-30",
+        "2025-11-15",
+        "2026-07-02",
+        "2026-10-01",
+        "2025-09-30",
+        "2026-04-01",
+        "2025-12-31",
+    ];
+    let codes = ["A1", "C4", "B2", "X8", "C4", "E11", "D1", "A2", "B2"];
+    let mut read = Vec::new();
+    for at_once in [false, true] {
+        let (store, _) = h.fresh().await;
+        let (a, b, _) = seed(&store).await;
+        // The same people and services in both stores, from the same seed.
+        let mut rng = rand::rngs::StdRng::seed_from_u64(40);
+        let mut tx = store.write().await.unwrap();
+        let mut services = Vec::new();
+        for person in 0..5_usize {
+            let c = ClientRow {
+                age_band: Some(["18-24", "25-34"][person % 2].into()),
+                ..client(&mut rng, &a)
+            };
+            tx.insert_client(&c).await.unwrap();
+            tx.assign(c.id, if person < 2 { a.id } else { b.id }, T0)
+                .await
+                .unwrap();
+            for k in 0..(2 + person % 3) {
+                let at = (person * 3 + k * 7) % days.len();
+                services.push(crate::rows::ServiceRow {
+                    delivered_on: days[at].into(),
+                    code: codes[(at + person) % codes.len()].into(),
+                    ..service(c.id, a.id, rng.r#gen(), T0)
+                });
+            }
+        }
+        if at_once {
+            let (first, rest) = services.split_at(services.len() / 2);
+            tx.insert_services_then_recount(first).await.unwrap();
+            tx.insert_services_then_recount(rest).await.unwrap();
+        } else {
+            for row in &services {
+                tx.insert_service(row).await.unwrap();
+            }
+        }
+        tx.commit().await.unwrap();
+
+        let bits = [("A1", 1), ("A2", 2), ("B2", 64), ("C4", 4), ("X8", 1 << 40)];
+        let mut reads = store.read().await.unwrap();
+        let mut seen = Vec::new();
+        for (from, to, year_from) in [
+            ("2025-07-01", "2025-09-30", "2024-10-01"),
+            ("2025-10-01", "2025-12-31", "2025-10-01"),
+            ("2026-07-01", "2026-09-30", "2025-10-01"),
+            ("2025-10-01", "2026-09-30", "2025-10-01"),
+            ("2026-10-01", "2026-12-31", "2026-10-01"),
+        ] {
+            let mut served = reads
+                .served(from, to, year_from, &bits, Within::Everyone)
+                .await
+                .unwrap();
+            served.sort_by_key(|r| (r.profile, r.new_client, r.new_this_year, r.mask));
+            assert!(!served.is_empty(), "someone served {from} to {to}");
+            let firsts = reads
+                .first_services(from, to, Within::Everyone)
+                .await
+                .unwrap();
+            seen.push((served, firsts));
+        }
+        reads.commit().await.unwrap();
+        read.push(seen);
+    }
+    assert_eq!(read[0], read[1]);
+}
+
 /// Each person `served` gives from `from` to `to` in the fiscal year from `year_from` (code C4
 /// as bit 4): whether their first service ever was in the period, whether their first of the
 /// year was, and their mask.

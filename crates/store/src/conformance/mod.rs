@@ -498,6 +498,7 @@ macro_rules! conformance_tests {
             a_first_service_is_the_earliest_day_given,
             a_fiscal_period_reads_the_same_from_its_sums_as_from_its_services,
             a_report_reads_each_person_by_the_profile_of_their_dimensions,
+            services_recorded_at_once_count_as_one_by_one,
             needs_assessments_are_kept_each_with_its_answers_newest_first,
             edits_replace_details_and_keep_their_history,
             cases_close_once_and_a_transfer_names_the_case_it_continues,
