@@ -32,6 +32,22 @@ pub(super) fn service(row: &AnyRow) -> Result<ServiceRow> {
 
 impl Tx {
     pub async fn insert_service(&mut self, row: &ServiceRow) -> Result<()> {
+        self.insert_service_row(row).await?;
+        // The reports' "new in the period of their first service" reads this, not the services.
+        let first = sqlx::query(
+            "UPDATE clients SET first_served_on = $2 \
+             WHERE id = $1 AND (first_served_on IS NULL OR first_served_on > $2)",
+        )
+        .bind(row.client_id.to_string())
+        .bind(&row.delivered_on)
+        .execute(&mut *self.reads.inner)
+        .await?;
+        self.add_to_served_periods(row, first.rows_affected() == 1)
+            .await
+    }
+
+    /// The service's own row, nothing counted of it.
+    async fn insert_service_row(&mut self, row: &ServiceRow) -> Result<()> {
         sqlx::query(
             "INSERT INTO services (id, client_id, author, created_at, delivered_on, code, mode, \
              minutes, units, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -48,17 +64,7 @@ impl Tx {
         .bind(row.note.clone())
         .execute(&mut *self.reads.inner)
         .await?;
-        // The reports' "new in the period of their first service" reads this, not the services.
-        let first = sqlx::query(
-            "UPDATE clients SET first_served_on = $2 \
-             WHERE id = $1 AND (first_served_on IS NULL OR first_served_on > $2)",
-        )
-        .bind(row.client_id.to_string())
-        .bind(&row.delivered_on)
-        .execute(&mut *self.reads.inner)
-        .await?;
-        self.add_to_served_periods(row, first.rows_affected() == 1)
-            .await
+        Ok(())
     }
 
     /// Adds a service to what the reports count of its client in its fiscal quarter and year
@@ -131,22 +137,7 @@ impl Tx {
     /// without a bit is refused, as there.
     pub async fn insert_services_then_recount(&mut self, rows: &[ServiceRow]) -> Result<()> {
         for row in rows {
-            sqlx::query(
-                "INSERT INTO services (id, client_id, author, created_at, delivered_on, code, \
-                 mode, minutes, units, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(row.id.to_string())
-            .bind(row.client_id.to_string())
-            .bind(&row.author)
-            .bind(row.created_at.unix_millis())
-            .bind(&row.delivered_on)
-            .bind(&row.code)
-            .bind(&row.mode)
-            .bind(row.minutes)
-            .bind(row.units)
-            .bind(row.note.clone())
-            .execute(&mut *self.reads.inner)
-            .await?;
+            self.insert_service_row(row).await?;
         }
         let mut clients: Vec<String> = rows.iter().map(|r| r.client_id.to_string()).collect();
         clients.sort_unstable();
