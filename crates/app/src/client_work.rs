@@ -80,27 +80,85 @@ impl App {
         let ask = with(Ask::client(client, caller.id));
         self.grouped(ask, move |app, mut share| {
             Box::pin(async move {
-                let grant = match app.decide(&caller, client, actions, share.found.take()) {
-                    Ok(grant) => grant,
-                    Err(refusal) => {
-                        share.events.push(refusal);
-                        return Ok(Err(AppError::NotFound));
-                    }
-                };
-                let why = purpose_under(grant.relationship, purpose.as_str());
-                for action in audited {
-                    let about = Some(target(client));
-                    let actor = Actor::User(caller.id);
-                    let event = app.event(actor, *action, about, &why);
-                    share.events.push(event);
-                }
+                let grant =
+                    match app.granted(&caller, client, actions, audited, purpose, &mut share) {
+                        Ok(grant) => grant,
+                        Err(refusal) => return Ok(Err(refusal)),
+                    };
                 let read = read(grant, &mut share)?;
                 Ok(Ok(read))
             })
         })
         .await
     }
+
+    /// Writes to one client in the shared, group-committed transaction, as `read_client` reads:
+    /// once every one of `actions` is granted, `write` gets the transaction, the grant and the
+    /// client's key, and `audited` is recorded with what it wrote. Should `write` fail, what it
+    /// wrote is undone and nothing is recorded; nothing is answered before the batch is durable.
+    pub(crate) async fn write_client<T, F>(
+        &self,
+        caller: &Caller,
+        client: ClientId,
+        (actions, audited): (&'static [Action], AuditAction),
+        purpose: Purpose,
+        write: F,
+    ) -> Result<T>
+    where
+        T: Send + 'static,
+        F: for<'a> FnOnce(&'a App, &'a mut store::Tx, ClientGrant, DataKey) -> Written<'a, T>
+            + Send
+            + 'static,
+    {
+        let caller = caller.clone();
+        let ask = Ask::client(client, caller.id);
+        let group = &self.inner.group_commit;
+        group
+            .run_writing(self, ask, move |app, mut share, tx| {
+                Box::pin(async move {
+                    let audited = std::slice::from_ref(&audited);
+                    let grant =
+                        match app.granted(&caller, client, actions, audited, purpose, &mut share) {
+                            Ok(grant) => grant,
+                            Err(refusal) => return Ok(Err(refusal)),
+                        };
+                    // Found with no key: erased since.
+                    let key = share.key.take().ok_or(AppError::NotFound)??;
+                    Ok(Ok(write(app, tx, grant, key).await?))
+                })
+            })
+            .await
+    }
+
+    /// The decision on the share's client: a grant, with each of `audited` recorded, or the
+    /// refusal recorded and answered "not found".
+    fn granted(
+        &self,
+        caller: &Caller,
+        client: ClientId,
+        actions: &[Action],
+        audited: &[AuditAction],
+        purpose: Purpose,
+        share: &mut Share<'_>,
+    ) -> Result<ClientGrant> {
+        let grant = match self.decide(caller, client, actions, share.found.take()) {
+            Ok(grant) => grant,
+            Err(refusal) => {
+                share.events.push(refusal);
+                return Err(AppError::NotFound);
+            }
+        };
+        let why = purpose_under(grant.relationship, purpose.as_str());
+        for action in audited {
+            let event = self.event(Actor::User(caller.id), *action, Some(target(client)), &why);
+            share.events.push(event);
+        }
+        Ok(grant)
+    }
 }
+
+/// What writing work in a group commit comes to.
+pub(crate) type Written<'a, T> = std::pin::Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
 
 impl<'a> ClientWork<'a> {
     /// The client's data key, to seal and open their fields; `NotFound` once they are erased.

@@ -1,17 +1,19 @@
 //! Group commit. Every audited read is a write: its audit event must be durable before the data
 //! leaves (P9), and a durable commit costs a WAL fsync on SQLite and a WAL flush on PostgreSQL,
-//! with writers taking turns for the audit chain's head. One commit per read made that turn the
-//! bottleneck. So reads queue their work here, and whoever finds no batch running starts one: it
-//! takes everything queued, runs each request's work in turn in one transaction, appends all
+//! with writers taking turns for the audit chain's head. One commit per request made that turn the
+//! bottleneck. So requests queue their work here, and whoever finds no batch running starts one:
+//! it takes everything queued, runs each request's work in turn in one transaction, appends all
 //! their audit events at once and commits once. Nobody hears their result before that commit is
-//! durable, so each request's access decision, read and audit event still commit together.
+//! durable, so each request's access decision, work and audit event still commit together.
 //!
-//! Work here runs no statement of its own: the batch reads everything for it, one query for each
-//! kind of reading (`Ask`, `BatchRead`), and the work decides, audits and answers from that. So work
-//! that fails leaves nothing behind to undo (its audit events are simply not appended), and a
-//! reading that fails fails only the requests that asked for it: on PostgreSQL, where one failed
-//! statement fails every later one in the transaction, each kind of reading is undone alone (a
-//! savepoint) while the rest of the batch goes on.
+//! Reading work runs no statement of its own: the batch reads everything for it, one query for
+//! each kind of reading (`Ask`, `BatchRead`), and the work decides, audits and answers from that.
+//! So work that fails leaves nothing behind to undo (its audit events are simply not appended),
+//! and a reading that fails fails only the requests that asked for it: on PostgreSQL, where one
+//! failed statement fails every later one in the transaction, each kind of reading is undone alone
+//! (a savepoint) while the rest of the batch goes on. Writing work (`GroupCommit::run_writing`)
+//! gets the transaction too, after a savepoint of its own, and is undone to it if it fails: its
+//! request hears its error, the batch's others their own results.
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
@@ -31,9 +33,9 @@ use crate::{App, AppError, Result};
 /// The most requests one transaction carries, so that a long queue is not one long wait.
 const MAX_BATCH: usize = 64;
 
-/// What a request's work gets in the shared transaction. Not the transaction itself: everything
-/// the work reads, the batch has read for it (`Ask`), so that a statement that fails fails only
-/// the requests that asked for it.
+/// What a request's work gets in the shared transaction. Not the transaction itself (only writing
+/// work gets that, beside this): everything the work reads, the batch has read for it (`Ask`), so
+/// that a statement that fails fails only the requests that asked for it.
 pub(crate) struct Share<'a> {
     /// Where the work leaves the audit events its reading calls for.
     pub events: &'a mut Vec<NewAuditEvent>,
@@ -183,28 +185,62 @@ fn readings(batch: &mut [Job]) -> Vec<Readings> {
     kinds
 }
 
-/// A request's work in the shared transaction. `Err` drops the work's events; what the caller
-/// hears is the `Ok` value once the batch is durable, so an audited refusal (`Ok(Err(NotFound))`)
-/// keeps its event.
+/// A request's work in the shared transaction. `Err` drops the work's events (and undoes what
+/// writing work wrote); what the caller hears is the `Ok` value once the batch is durable, so an
+/// audited refusal (`Ok(Err(NotFound))`) keeps its event.
 pub(crate) type Work<'a, T> = Pin<Box<dyn Future<Output = Result<Result<T>>> + Send + 'a>>;
 
 /// Hears how the batch ended and tells the waiting request.
 type Reply = Box<dyn FnOnce(Result<()>) + Send>;
 
-/// One request in the queue: what the batch reads for it, and its work, which says what to reply
-/// once the batch is committed.
+/// A request's work, run: what to reply once the batch is committed, and whether the work failed
+/// (its events and writes are then undone).
+struct Ran {
+    reply: Reply,
+    failed: bool,
+}
+
+/// One request in the queue: what the batch reads for it, and its work.
 struct Job {
     ask: Ask,
     run: RunJob,
 }
 
-type RunJob = Box<
-    dyn for<'a> FnOnce(
-            &'a App,
-            Result<Share<'a>>,
-        ) -> Pin<Box<dyn Future<Output = Reply> + Send + 'a>>
-        + Send,
->;
+type Running<'a> = Pin<Box<dyn Future<Output = Ran> + Send + 'a>>;
+type ReadingJob = Box<dyn for<'a> FnOnce(&'a App, Result<Share<'a>>) -> Running<'a> + Send>;
+type WritingJob =
+    Box<dyn for<'a> FnOnce(&'a App, Result<(Share<'a>, &'a mut store::Tx)>) -> Running<'a> + Send>;
+
+/// A request's work, given what the batch read for it (or why that failed), and the transaction
+/// itself if the work writes.
+enum RunJob {
+    Reads(ReadingJob),
+    Writes(WritingJob),
+}
+
+impl RunJob {
+    /// Tells the request that its work cannot run, and why.
+    async fn fail(self, app: &App, failed: AppError) -> Reply {
+        match self {
+            Self::Reads(run) => run(app, Err(failed)).await.reply,
+            Self::Writes(run) => run(app, Err(failed)).await.reply,
+        }
+    }
+}
+
+/// What `worked` says to reply once the batch is committed.
+fn settle<T: Send + 'static>(reply: oneshot::Sender<Result<T>>, worked: Result<Result<T>>) -> Ran {
+    let (outcome, failed) = match worked {
+        Ok(outcome) => (outcome, false),
+        Err(failed) => (Err(failed), true),
+    };
+    Ran {
+        failed,
+        reply: Box::new(move |committed: Result<()>| {
+            let _ = reply.send(committed.and(outcome));
+        }),
+    }
+}
 
 #[derive(Default)]
 pub(crate) struct GroupCommit {
@@ -271,40 +307,45 @@ impl GroupCommit {
         F: for<'a> FnOnce(&'a App, Share<'a>) -> Work<'a, T> + Send + 'static,
     {
         let (reply, heard) = oneshot::channel::<Result<T>>();
-        let run: RunJob = Box::new(move |app, share| {
+        let run = RunJob::Reads(Box::new(move |app, share| {
             Box::pin(async move {
-                let outcome = match share {
+                let worked = match share {
+                    Ok(share) => work(app, share).await,
                     // What the batch read for it failed: the work does not run.
                     Err(failed) => Err(failed),
-                    Ok(Share {
-                        events,
-                        key,
-                        found,
-                        more,
-                    }) => {
-                        // The work's events join the batch's only if the work succeeds.
-                        let mut mine = Vec::new();
-                        let share = Share {
-                            events: &mut mine,
-                            key,
-                            found,
-                            more,
-                        };
-                        match work(app, share).await {
-                            Ok(outcome) => {
-                                events.append(&mut mine);
-                                outcome
-                            }
-                            Err(failed) => Err(failed),
-                        }
-                    }
                 };
-                Box::new(move |committed: Result<()>| {
-                    let _ = reply.send(committed.and(outcome));
-                }) as Reply
+                settle(reply, worked)
             })
-        });
-        let job = Job { ask, run };
+        }));
+        self.queue(app, Job { ask, run }, heard).await
+    }
+
+    /// `run`, for work that writes: it gets the batch's transaction, after a savepoint that its
+    /// failure is undone to.
+    pub(crate) async fn run_writing<T, F>(&self, app: &App, ask: Ask, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: for<'a> FnOnce(&'a App, Share<'a>, &'a mut store::Tx) -> Work<'a, T> + Send + 'static,
+    {
+        let (reply, heard) = oneshot::channel::<Result<T>>();
+        let run = RunJob::Writes(Box::new(move |app, share| {
+            Box::pin(async move {
+                let worked = match share {
+                    Ok((share, tx)) => work(app, share, tx).await,
+                    Err(failed) => Err(failed),
+                };
+                settle(reply, worked)
+            })
+        }));
+        self.queue(app, Job { ask, run }, heard).await
+    }
+
+    async fn queue<T>(
+        &self,
+        app: &App,
+        job: Job,
+        heard: oneshot::Receiver<Result<T>>,
+    ) -> Result<T> {
         self.lock_queue().push(job);
         if let Ok(turn) = self.running.clone().try_lock_owned() {
             // Spawned, so that a batch finishes even if this request is abandoned.
@@ -415,26 +456,42 @@ async fn run_batch(app: App, batch: Vec<Job>) {
         };
         let (keys, read) = tokio::join!(keys, reading);
         let (keys, (mut tx, found)) = (keys?, read?);
-        // On PostgreSQL one failed statement would fail every later one, so each request's work
-        // runs after a savepoint, and one that fails in the database is undone alone: its
-        // request hears its own error, the others theirs. (A batch of one has no others.)
+        // On PostgreSQL one failed statement would fail every later one, so each request's
+        // writing work runs after a savepoint, and work that fails is undone alone: its request
+        // hears its own error, the others theirs. (Reading work runs no statement.)
         let mut events = Vec::with_capacity(requests);
         for (job, more) in std::mem::take(&mut unrun).into_iter().zip(more) {
             let about = job.ask.about;
-            let share = match more.transpose() {
-                Err(failed) => Err(failed),
-                Ok(more) => Ok(Share {
-                    events: &mut events,
-                    key: about.and_then(|(client, _)| {
-                        let wrapped = keys.get(&client)?;
-                        Some(app.unwrap_key(client, wrapped))
-                    }),
-                    // Several requests in a batch may be about the same client.
-                    found: about.and_then(|pair| found.get(&pair).cloned()),
-                    more,
+            let before = events.len();
+            let share = more.transpose().map(|more| Share {
+                events: &mut events,
+                key: about.and_then(|(client, _)| {
+                    let wrapped = keys.get(&client)?;
+                    Some(app.unwrap_key(client, wrapped))
                 }),
+                // Several requests in a batch may be about the same client.
+                found: about.and_then(|pair| found.get(&pair).cloned()),
+                more,
+            });
+            let ran = match (job.run, share) {
+                (run, Err(failed)) => Ran {
+                    reply: run.fail(app, failed).await,
+                    failed: true,
+                },
+                (RunJob::Reads(run), Ok(share)) => run(app, Ok(share)).await,
+                (RunJob::Writes(run), Ok(share)) => {
+                    tx.mark().await?;
+                    let ran = run(app, Ok((share, &mut tx))).await;
+                    if ran.failed {
+                        tx.undo_to_mark().await?;
+                    }
+                    ran
+                }
             };
-            replies.push((job.run)(app, share).await);
+            if ran.failed {
+                events.truncate(before);
+            }
+            replies.push(ran.reply);
         }
         // A batch whose every request failed has nothing to record, and on PostgreSQL perhaps a
         // transaction no statement may run in any more.
@@ -457,7 +514,7 @@ async fn run_batch(app: App, batch: Vec<Job>) {
         // A batch that failed before its work ran (the database would not begin, say) tells
         // each request why, as it tells those it ran.
         for job in unrun {
-            replies.push((job.run)(app, Err(again(failed))).await);
+            replies.push(job.run.fail(app, again(failed)).await);
         }
     }
     for reply in replies {

@@ -46,20 +46,17 @@ impl App {
         service: NewService,
         purpose: Purpose,
     ) -> Result<ServiceId> {
-        let mut work = self
-            .client_work(caller, client, &[Action::WriteService])
-            .await?;
-        service.check_after(work.grant.row.created_at)?;
-        let dek = work.key().await?;
-        let row = self.service_row(
-            (work.grant.client, &dek),
-            &service,
-            (Actor::User(caller.id), self.now()),
-        );
-        let id = row.id;
-        work.tx.insert_service(&row).await?;
-        work.done(AuditAction::ServiceCreate, purpose).await?;
-        Ok(id)
+        let by = Actor::User(caller.id);
+        let part = (&[Action::WriteService][..], AuditAction::ServiceCreate);
+        self.write_client(caller, client, part, purpose, move |app, tx, grant, dek| {
+            Box::pin(async move {
+                service.check_after(grant.row.created_at)?;
+                let row = app.service_row((grant.client, &dek), &service, (by, app.now()));
+                tx.insert_service(&row).await?;
+                Ok(row.id)
+            })
+        })
+        .await
     }
 
     /// A new service's row for `client` (its note sealed under the client's key), recorded by

@@ -1,7 +1,8 @@
-//! Faults of the moment (issue 18, item 11): PostgreSQL stopped, paused, or refusing one reading.
-//! The server answers 503 with `Retry-After` ("try again in a moment"), keeps nothing half-made,
-//! and serves again by itself once the database is back. PostgreSQL only: SQLite runs in the
-//! server's own process (its full disk is in `store::unavailable`'s tests).
+//! Faults of the moment (issue 18, item 11): PostgreSQL stopped, paused, or refusing one reading,
+//! and one write failing among others. The server answers 503 with `Retry-After` ("try again in a
+//! moment"), keeps nothing half-made, and serves again by itself once the database is back.
+//! Stopping and pausing are PostgreSQL's: SQLite runs in the server's own process (its full disk
+//! is in `store::unavailable`'s tests).
 //!
 //! Stopping and pausing need a cluster of the test's own, started with
 //! `scripts/start-test-postgres` (as `.ci/run` starts the shared one), so that the other tests'
@@ -325,6 +326,131 @@ async fn a_reading_that_fails_in_a_group_commit_fails_only_its_own_requests() {
     );
     assert_eq!(caseload_names(&t, &ana.token).await, ["Rosa"]);
     audit_verifies(&t).await;
+}
+
+/// Services recorded at once share group commits with whatever else arrives with them. A write
+/// that fails there (here a trigger refuses one client's sums, the last statement of recording a
+/// service, after its row is written) is undone alone: nothing of it is kept, while the other
+/// writes of its batch stand, each audited once. On PostgreSQL the failed statement would
+/// otherwise fail every later one of the batch; on SQLite the service's row would be kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_that_fails_in_a_group_commit_is_undone_alone() {
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let ana = t.persona("ana.m", Role::CaseManager).await;
+        let rosa = new_client(&t, &ana.token, "Rosa").await;
+        let lena = new_client(&t, &ana.token, "Lena").await;
+        refuse_sums_of(&t, &lena).await;
+
+        let posts: Vec<_> = (0..16)
+            .map(|i| {
+                let client = if i % 2 == 0 { &rosa } else { &lena };
+                tokio::spawn(post_service(&t, &ana.token, client))
+            })
+            .collect();
+        let mut statuses = Vec::new();
+        for post in posts {
+            statuses.push(post.await.unwrap());
+        }
+        let (kept, refused): (Vec<_>, Vec<_>) =
+            statuses.iter().enumerate().partition(|(i, _)| i % 2 == 0);
+        assert!(
+            kept.iter().all(|(_, s)| **s == 201),
+            "{engine:?}: Rosa's services: {statuses:?}"
+        );
+        assert!(
+            refused.iter().all(|(_, s)| **s == 500),
+            "{engine:?}: Lena's services: {statuses:?}"
+        );
+
+        let services = |client: &str| format!("/api/v1/clients/{client}/services");
+        for (client, expected) in [(&rosa, 8), (&lena, 0)] {
+            let listed: Value = get(&t, &ana.token, &services(client))
+                .await
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(
+                listed["services"].as_array().map(Vec::len),
+                Some(expected),
+                "{engine:?}: {listed}"
+            );
+        }
+        let mut db = t.db().await;
+        let first_served: Option<String> =
+            sqlx::query_scalar("SELECT first_served_on FROM clients WHERE id = $1")
+                .bind(&lena)
+                .fetch_one(&mut db)
+                .await
+                .unwrap();
+        assert_eq!(
+            first_served, None,
+            "{engine:?}: Lena's first service day was undone"
+        );
+        let created = t
+            .audit()
+            .await
+            .iter()
+            .filter(|e| e.action == "service.create")
+            .count();
+        assert_eq!(
+            created, 8,
+            "{engine:?}: each kept service audited once, no other"
+        );
+        audit_verifies(&t).await;
+    }
+}
+
+/// Makes the database refuse every sum of `client`'s services, as a fault would.
+async fn refuse_sums_of(t: &TestApp, client: &str) {
+    let refusals = match t.engine {
+        Engine::Sqlite => ["INSERT", "UPDATE"]
+            .map(|on| {
+                format!(
+                    "CREATE TRIGGER refuse_{on} BEFORE {on} ON served_periods \
+                     WHEN NEW.client_id = '{client}' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                )
+            })
+            .to_vec(),
+        Engine::Postgres => vec![
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql \
+             AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$"
+                .to_owned(),
+            format!(
+                "CREATE TRIGGER refuse BEFORE INSERT OR UPDATE ON served_periods FOR EACH ROW \
+                 WHEN (NEW.client_id = '{client}') EXECUTE FUNCTION refuse()"
+            ),
+        ],
+    };
+    let mut db = t.db().await;
+    for sql in refusals {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut db)
+            .await
+            .unwrap();
+    }
+}
+
+/// Records a service for `client` through the API; the status.
+fn post_service(
+    t: &TestApp,
+    token: &str,
+    client: &str,
+) -> impl std::future::Future<Output = u16> + Send + 'static {
+    let url = t.url(&format!("/api/v1/clients/{client}/services"));
+    let (http, token) = (t.http.clone(), token.to_owned());
+    async move {
+        let today = "2026-09-21";
+        let service = json!({ "delivered_on": today, "code": "C4", "minutes": 30 });
+        http.post(url)
+            .bearer_auth(token)
+            .json(&service)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
 }
 
 fn request(

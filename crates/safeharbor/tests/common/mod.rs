@@ -338,6 +338,20 @@ impl TestApp {
             .expect("add a partner")
     }
 
+    /// A connection of the test's own to the instance's database, beside the server's.
+    pub async fn db(&self) -> sqlx::AnyConnection {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let url = match &self.storage.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}",
+                self.storage.data_dir.join("records.sqlite").display()
+            ),
+        };
+        sqlx::AnyConnection::connect(&url).await.expect("connect")
+    }
+
     /// Every audit event so far, oldest first.
     pub async fn audit(&self) -> Vec<store::rows::AuditRow> {
         let mut tx = self.app.store().read().await.expect("tx");
