@@ -35,6 +35,7 @@ pub use caseload::Caseload;
 mod screening;
 mod services;
 mod timeline;
+mod together;
 pub use reports::Within;
 pub use timeline::{Before, PlaceRow};
 

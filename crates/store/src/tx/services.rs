@@ -5,6 +5,7 @@ use domain::fiscal::Span;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::together::Value;
 use super::{Reads, Tx, parsed, ts};
 use crate::rows::ServiceRow;
 use crate::{Result, StoreError};
@@ -30,103 +31,96 @@ pub(super) fn service(row: &AnyRow) -> Result<ServiceRow> {
     })
 }
 
+/// A service's own row, from the values of `service_values`.
+const INSERT_SERVICE: &str = "INSERT INTO services (id, client_id, author, created_at, \
+     delivered_on, code, mode, minutes, units, note) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+/// A new row of `served_periods` after its span and first day: the client, the type's bit, the
+/// day, the client's profile and first service, and the year's first day: the earlier of the
+/// year's row as it stood and this service's day.
+macro_rules! new_sum {
+    () => {
+        "$2, (SELECT bit FROM service_bits WHERE code = $6), $5, \
+         (SELECT profile_id FROM clients WHERE id = $2), \
+         (SELECT first_served_on FROM clients WHERE id = $2), \
+         COALESCE((SELECT CASE WHEN y.first_on < $5 THEN y.first_on END FROM served_periods y \
+           WHERE y.span = $13 AND y.starts_on = $14 AND y.client_id = $2), $5)"
+    };
+}
+
+/// What the reports count of a service, as it is recorded (`service_values`, then the fiscal
+/// quarter's and year's first days as `$11` to `$14` and the year's last day as `$15`):
+const COUNT_SERVICE: [&str; 4] = [
+    // the client's first service ever (the reports' "new in the period of their first service"
+    // reads this, not the services);
+    "UPDATE clients SET first_served_on = $5 \
+     WHERE id = $2 AND (first_served_on IS NULL OR first_served_on > $5)",
+    // its type's bit and day in its quarter's and year's sums (`served_periods`). A type without a
+    // bit is refused by the table (its bit would be null), never left out of the counts unseen;
+    concat!(
+        "INSERT INTO served_periods (span, starts_on, client_id, mask, first_on, profile_id, \
+           first_ever_on, year_first_on) \
+         VALUES ($11, $12, ",
+        new_sum!(),
+        "), ($13, $14, ",
+        new_sum!(),
+        ") ON CONFLICT (span, starts_on, client_id) DO UPDATE SET \
+           mask = served_periods.mask | excluded.mask, \
+           first_on = CASE WHEN excluded.first_on < served_periods.first_on \
+             THEN excluded.first_on ELSE served_periods.first_on END, \
+           first_ever_on = excluded.first_ever_on, \
+           year_first_on = CASE WHEN excluded.year_first_on < served_periods.year_first_on \
+             THEN excluded.year_first_on ELSE served_periods.year_first_on END"
+    ),
+    // the year's other quarters learn of an earlier first day in it;
+    "UPDATE served_periods SET year_first_on = $5 \
+     WHERE client_id = $2 AND starts_on >= $14 AND starts_on <= $15 AND year_first_on > $5",
+    // and every span of the client of an earlier first service ever (none, unless this is it).
+    "UPDATE served_periods SET first_ever_on = $5 WHERE client_id = $2 AND first_ever_on > $5",
+];
+
+/// A service's row as the values `INSERT_SERVICE` names.
+fn service_values(row: &ServiceRow) -> Vec<Value> {
+    vec![
+        Value::Text(row.id.to_string()),
+        Value::Text(row.client_id.to_string()),
+        Value::Text(row.author.clone()),
+        Value::Int(row.created_at.unix_millis()),
+        Value::Text(row.delivered_on.clone()),
+        Value::Text(row.code.clone()),
+        Value::Text(row.mode.clone()),
+        Value::MaybeInt(row.minutes),
+        Value::MaybeInt(row.units),
+        Value::MaybeBlob(row.note.clone()),
+    ]
+}
+
 impl Tx {
+    /// Records a service and counts it for the reports, in one hand-over to SQLite
+    /// (`run_together`).
     pub async fn insert_service(&mut self, row: &ServiceRow) -> Result<()> {
-        self.insert_service_row(row).await?;
-        // The reports' "new in the period of their first service" reads this, not the services.
-        let first = sqlx::query(
-            "UPDATE clients SET first_served_on = $2 \
-             WHERE id = $1 AND (first_served_on IS NULL OR first_served_on > $2)",
-        )
-        .bind(row.client_id.to_string())
-        .bind(&row.delivered_on)
-        .execute(&mut *self.reads.inner)
-        .await?;
-        self.add_to_served_periods(row, first.rows_affected() == 1)
-            .await
+        let day = domain::case::parse_date("delivered_on", &row.delivered_on)
+            .map_err(|_| StoreError::Refused("a service's day is not a date"))?;
+        let start = |span: Span| Value::Text(domain::case::format_date(span.start(day)));
+        let year_end = Span::Year.end(Span::Year.start(day));
+        let mut values = service_values(row);
+        values.extend([
+            Value::Text(Span::Quarter.as_str().to_owned()),
+            start(Span::Quarter),
+            Value::Text(Span::Year.as_str().to_owned()),
+            start(Span::Year),
+            Value::Text(domain::case::format_date(year_end)),
+        ]);
+        let mut statements = vec![INSERT_SERVICE];
+        statements.extend(COUNT_SERVICE);
+        self.run_together(&statements, &values).await
     }
 
     /// The service's own row, nothing counted of it.
     async fn insert_service_row(&mut self, row: &ServiceRow) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO services (id, client_id, author, created_at, delivered_on, code, mode, \
-             minutes, units, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(row.id.to_string())
-        .bind(row.client_id.to_string())
-        .bind(&row.author)
-        .bind(row.created_at.unix_millis())
-        .bind(&row.delivered_on)
-        .bind(&row.code)
-        .bind(&row.mode)
-        .bind(row.minutes)
-        .bind(row.units)
-        .bind(row.note.clone())
-        .execute(&mut *self.reads.inner)
-        .await?;
-        Ok(())
-    }
-
-    /// Adds a service to what the reports count of its client in its fiscal quarter and year
-    /// (`served_periods`): its type's bit, and its day if the first (of the span, of the year,
-    /// or ever: `first_ever`, the client's first service has just moved to it). A type without a
-    /// bit is refused by the table (its bit would be null), never left out of the counts unseen.
-    async fn add_to_served_periods(&mut self, row: &ServiceRow, first_ever: bool) -> Result<()> {
-        let day = domain::case::parse_date("delivered_on", &row.delivered_on)
-            .map_err(|_| StoreError::Refused("a service's day is not a date"))?;
-        let start = |span: Span| domain::case::format_date(span.start(day));
-        let client = row.client_id.to_string();
-        // A new row takes its client's profile and first service, and the year's first day:
-        // the earlier of the year's row as it stood and this service's day.
-        let new_row = "$5, (SELECT bit FROM service_bits WHERE code = $6), $7, \
-             (SELECT profile_id FROM clients WHERE id = $5), \
-             (SELECT first_served_on FROM clients WHERE id = $5), \
-             COALESCE((SELECT CASE WHEN y.first_on < $7 THEN y.first_on END FROM served_periods y \
-               WHERE y.span = $3 AND y.starts_on = $4 AND y.client_id = $5), $7)";
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO served_periods (span, starts_on, client_id, mask, first_on, profile_id, \
-               first_ever_on, year_first_on) \
-             VALUES ($1, $2, {new_row}), ($3, $4, {new_row}) \
-             ON CONFLICT (span, starts_on, client_id) DO UPDATE SET \
-               mask = served_periods.mask | excluded.mask, \
-               first_on = CASE WHEN excluded.first_on < served_periods.first_on \
-                 THEN excluded.first_on ELSE served_periods.first_on END, \
-               first_ever_on = excluded.first_ever_on, \
-               year_first_on = CASE WHEN excluded.year_first_on < served_periods.year_first_on \
-                 THEN excluded.year_first_on ELSE served_periods.year_first_on END"
-        )))
-        .bind(Span::Quarter.as_str())
-        .bind(start(Span::Quarter))
-        .bind(Span::Year.as_str())
-        .bind(start(Span::Year))
-        .bind(&client)
-        .bind(&row.code)
-        .bind(&row.delivered_on)
-        .execute(&mut *self.reads.inner)
-        .await?;
-        // The year's other quarters learn of an earlier first day in it.
-        let year_end = Span::Year.end(Span::Year.start(day));
-        sqlx::query(
-            "UPDATE served_periods SET year_first_on = $4 \
-             WHERE client_id = $1 AND starts_on >= $2 AND starts_on <= $3 AND year_first_on > $4",
-        )
-        .bind(&client)
-        .bind(start(Span::Year))
-        .bind(domain::case::format_date(year_end))
-        .bind(&row.delivered_on)
-        .execute(&mut *self.reads.inner)
-        .await?;
-        if first_ever {
-            sqlx::query(
-                "UPDATE served_periods SET first_ever_on = $2 \
-                 WHERE client_id = $1 AND first_ever_on > $2",
-            )
-            .bind(&client)
-            .bind(&row.delivered_on)
-            .execute(&mut *self.reads.inner)
-            .await?;
-        }
-        Ok(())
+        self.run_together(&[INSERT_SERVICE], &service_values(row))
+            .await
     }
 }
 

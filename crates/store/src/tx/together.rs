@@ -1,0 +1,113 @@
+//! Statements run together. SQLite's driver hands each statement to a worker thread of its own and
+//! waits for its answer, and in a group commit that hand-over, not SQLite, is most of a small
+//! write's time. The driver runs a string of statements in one hand-over, each naming values
+//! from one list (`$1`, `$2`, …), so on SQLite they go as one. PostgreSQL prepares one statement
+//! at a time, so there each goes alone, given the values it names, renumbered in their order.
+
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, AssertSqlSafe};
+
+use super::Reads;
+use crate::{Dialect, Result, StoreError};
+
+/// A value statements run together may name.
+#[derive(Debug, Clone)]
+pub(crate) enum Value {
+    Text(String),
+    Int(i64),
+    MaybeBlob(Option<Vec<u8>>),
+    MaybeInt(Option<i64>),
+}
+
+impl Reads {
+    /// Runs `statements` in order, each naming what it needs of `values` as `$1`, `$2`, …. A
+    /// failure may leave the earlier statements done: the caller's transaction (or savepoint)
+    /// undoes them.
+    pub(crate) async fn run_together(
+        &mut self,
+        statements: &[&str],
+        values: &[Value],
+    ) -> Result<()> {
+        match self.dialect {
+            Dialect::Sqlite => {
+                let sql = statements.join(";\n");
+                bound(sqlx::query(AssertSqlSafe(sql)), values.iter())
+                    .execute(&mut *self.inner)
+                    .await?;
+            }
+            Dialect::Postgres => {
+                for statement in statements {
+                    let (sql, named) = renumbered(statement);
+                    let named = named
+                        .iter()
+                        .map(|n| n.checked_sub(1).and_then(|i| values.get(i)))
+                        .collect::<Option<Vec<_>>>()
+                        .ok_or(StoreError::Refused(
+                            "a statement names a value it was not given",
+                        ))?;
+                    bound(sqlx::query(AssertSqlSafe(sql)), named.into_iter())
+                        .execute(&mut *self.inner)
+                        .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn bound<'q>(
+    mut query: Query<'q, Any, AnyArguments>,
+    values: impl Iterator<Item = &'q Value>,
+) -> Query<'q, Any, AnyArguments> {
+    for value in values {
+        query = match value {
+            Value::Text(text) => query.bind(text.as_str()),
+            Value::Int(n) => query.bind(*n),
+            Value::MaybeBlob(bytes) => query.bind(bytes.as_deref()),
+            Value::MaybeInt(n) => query.bind(*n),
+        };
+    }
+    query
+}
+
+/// `sql` with the values it names numbered from `$1` in the order it first names them, and
+/// which value of the shared list each new number stands for.
+fn renumbered(sql: &str) -> (String, Vec<usize>) {
+    let (mut out, mut named) = (String::with_capacity(sql.len()), Vec::new());
+    let mut rest = sql;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if let Ok(n) = rest[..digits].parse::<usize>() {
+            let new = match named.iter().position(|&seen| seen == n) {
+                Some(i) => i + 1,
+                None => {
+                    named.push(n);
+                    named.len()
+                }
+            };
+            out.push_str(&new.to_string());
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    (out, named)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::renumbered;
+
+    #[test]
+    fn values_are_renumbered_in_the_order_a_statement_names_them() {
+        let (sql, named) = renumbered("UPDATE t SET a = $5 WHERE id = $2 AND b > $5 AND c = $12");
+        assert_eq!(
+            sql,
+            "UPDATE t SET a = $1 WHERE id = $2 AND b > $1 AND c = $3"
+        );
+        assert_eq!(named, [5, 2, 12]);
+        assert_eq!(renumbered("SELECT 1"), ("SELECT 1".to_owned(), vec![]));
+    }
+}
