@@ -1,13 +1,16 @@
 //! Determinations recorded on a client: the worksheet of facts, each known fact with its source,
 //! who recorded it and when, sealed under the client's key as one document. What the law makes of
-//! the facts is not stored: the rule packs are applied again whenever a determination is shown,
-//! so an outcome can always be traced to the facts and the rule text behind it.
+//! the facts is applied again from the rule packs whenever a determination is shown, so an outcome
+//! can always be traced to the facts and the rule text behind it; what it made of them on the day
+//! is kept beside, coded, for the dashboard to count.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use domain::audit::{Actor, AuditAction};
-use domain::legal::{FactSource, Facts, RuleError, RulePacks, Worksheet, WorksheetError};
+use domain::legal::{
+    FactSource, Facts, Jurisdiction, RuleError, RulePacks, Worksheet, WorksheetError,
+};
 use domain::policy::Action;
 use domain::{ClientId, DeterminationId, Timestamp};
 use store::StoreError;
@@ -103,14 +106,23 @@ impl App {
             &id.to_string(),
             &worksheet.to_json(),
         );
+        let row = DeterminationRow {
+            id,
+            client_id: work.grant.client,
+            worksheet: Some(sealed),
+            recorded_by: Actor::User(caller.id).encode(),
+            created_at: now,
+        };
+        work.tx.insert_determination(&row).await?;
+        // What the law made of the facts today, kept for the dashboard's counts only: the
+        // worksheet page applies the rule packs again whenever it is shown.
+        let decided = rule_packs()?.evaluate(worksheet.facts(), Jurisdiction::All);
+        let outcomes: Vec<(&str, &str)> = decided
+            .iter()
+            .map(|result| (result.rule_id(), result.outcome().as_str()))
+            .collect();
         work.tx
-            .insert_determination(&DeterminationRow {
-                id,
-                client_id: work.grant.client,
-                worksheet: Some(sealed),
-                recorded_by: Actor::User(caller.id).encode(),
-                created_at: now,
-            })
+            .insert_determination_outcomes(&row, &outcomes)
             .await?;
         work.tx
             .delete_draft(work.grant.client, caller.id, &Form::Worksheet.key())

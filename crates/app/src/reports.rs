@@ -16,12 +16,12 @@ use domain::profile::{AgeAtIntake, Citizenship, Profile, ReferralSource, Traffic
 use domain::referral::ReferralStatus;
 use domain::service::SERVICE_TYPES;
 use report::measures::Measure;
-use report::measures::dashboard::{Activity, Change};
+use report::measures::dashboard::{Activity, Change, Met};
 use report::period::Period;
 use report::served::{Entered, Exited, Parts, Records, Served, ServiceSet, Who};
 use report::{Mode, Report};
 use store::Within;
-use store::rows::{ProfileRow, ServedRow, WhoRow};
+use store::rows::{MetCount, ProfileRow, ServedRow, WhoRow};
 use time::Date;
 
 use crate::{App, AppError, Caller, Result};
@@ -371,6 +371,7 @@ impl App {
         let day = |d: Date| domain::case::format_date(d);
         let mut tx = self.store().read().await?;
         let screened = tx.screened(from, to, within).await?;
+        let determined = tx.determined(from, to, within).await?;
         let referred = tx.referred(from, to, within).await?;
         let days = tx.days_to_accept(from, to, within).await?;
         let (first, last) = (day(period.from()), day(period.to()));
@@ -392,6 +393,7 @@ impl App {
                     Ok((result, count(row.count)?))
                 })
                 .collect::<Result<_>>()?,
+            determinations: by_definition(&determined)?,
             referrals: referred
                 .iter()
                 .map(|row| {
@@ -438,6 +440,31 @@ pub(crate) fn corrupt() -> AppError {
 
 fn count(n: i64) -> Result<u64> {
     u64::try_from(n).map_err(|_| corrupt())
+}
+
+/// People by the definitions their latest determination met: a row for every definition the
+/// rule packs decide (in their order, titled as they title it), then any rule a determination
+/// was once recorded under that the packs no longer have, by its id.
+fn by_definition(rows: &[MetCount]) -> Result<Met> {
+    let packs = crate::determinations::rule_packs()?;
+    let mut met = Met::default();
+    let mut ids: Vec<&str> = Vec::new();
+    for rule in packs.rules().iter().filter(|rule| !rule.information_only()) {
+        ids.push(rule.id());
+        met.definitions.push((rule.title().to_owned(), 0));
+    }
+    for row in rows {
+        let people = count(row.people)?;
+        let Some(rule) = &row.rule else {
+            met.none += people;
+            continue;
+        };
+        match ids.iter().position(|id| id == rule) {
+            Some(at) => met.definitions[at].1 += people,
+            None => met.definitions.push((rule.clone(), people)),
+        }
+    }
+    Ok(met)
 }
 
 /// Each profile of report dimensions under its number, as the counting rules take them.

@@ -494,3 +494,75 @@ async fn the_api_records_determinations_and_lists_them_for_the_right_people_only
         assert_eq!(determinations_of(&t).await, 1);
     }
 }
+
+/// The dashboard counts each person's latest determination of the period by what its facts made
+/// of each definition on the day it was recorded: an earlier one of theirs, and one recorded
+/// before the period, count for nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_counts_each_persons_latest_determination_by_its_outcome() {
+    use app::reports::{Output, ReportRequest, Scope};
+    use report::measures::Measure;
+    use report::{Mode, Shown};
+
+    let minor_harboured = json!({
+        "facts": {"person": {"date_of_birth": "2008-03-02"}, "period": {"from": "2023-06-01"},
+                  "actions": {"harboring": true},
+                  "purpose": {"sex_act": true, "anything_of_value_given_or_received": true}},
+        "sources": {"person.date_of_birth": "document", "period.from": "own-account",
+                    "actions.harboring": "own-account", "purpose.sex_act": "own-account",
+                    "purpose.anything_of_value_given_or_received": "own-account"}
+    });
+    let little_known = json!({
+        "facts": {"period": {"from": "2023-06-01"}},
+        "sources": {"period.from": "own-account"}
+    });
+    for engine in engines() {
+        let t = TestApp::start(engine).await;
+        let ana = t.persona("ana.m", Role::CaseManager).await;
+        let mut clients = Vec::new();
+        for name in ["Before", "Rosa", "Lena"] {
+            clients.push(rosa_id(&t.client_page_of(&ana, name).await));
+        }
+        let determine = async |client: domain::ClientId, body: &Value| {
+            let path = format!("/api/v1/clients/{client}/determinations");
+            let body = Some(body.clone());
+            let (status, _) = api(&t, Some(&ana), reqwest::Method::POST, &path, body).await;
+            assert_eq!(status, StatusCode::CREATED, "{engine:?}");
+        };
+        determine(clients[0], &minor_harboured).await;
+        t.clock.advance_days(2);
+        let first_day = t.app.now().date();
+        determine(clients[1], &little_known).await;
+        t.clock.advance_seconds(60);
+        determine(clients[1], &minor_harboured).await;
+        determine(clients[2], &little_known).await;
+
+        let request = ReportRequest {
+            measure: Measure::Dashboard,
+            period: report::period::Period::new(first_day, t.app.now().date()).unwrap(),
+            mode: Mode::Exact,
+            output: Output::Screen,
+            within: Scope::Everyone,
+        };
+        let report = t.app.report_as_operator(&request, None).await.unwrap();
+        let table = report
+            .tables()
+            .iter()
+            .find(|t| t.title() == "Determinations, by the definitions met")
+            .unwrap();
+        let count = |row: &str| {
+            let at = table.rows().iter().position(|r| r == row).unwrap();
+            table.cells()[at][0]
+        };
+        assert_eq!(
+            count("Sex trafficking (federal definition)"),
+            Shown::Count(1),
+            "{engine:?}: Rosa's latest met it, not her first; Before's is before the period"
+        );
+        assert_eq!(
+            count("None of them"),
+            Shown::Count(1),
+            "{engine:?}: Lena's met none"
+        );
+    }
+}

@@ -400,6 +400,8 @@ impl Instance {
     async fn back_to_schema_19(&self) {
         let mut db = self.db().await;
         for sql in [
+            "DROP TABLE determination_outcomes",
+            "DROP INDEX determinations_by_day",
             "DROP TABLE served_periods",
             "DROP TABLE service_bits",
             "DROP INDEX clients_report",
@@ -562,6 +564,9 @@ async fn the_upgrades_to_schemas_37_to_40_sum_and_profile_what_was_recorded() {
 
         let mut db = instance.db().await;
         for sql in [
+            // Schema 41's, added after.
+            "DROP TABLE determination_outcomes",
+            "DROP INDEX determinations_by_day",
             "DROP TABLE served_periods",
             "DROP TABLE service_bits",
             "DROP INDEX clients_report",

@@ -60,6 +60,7 @@ macro_rules! embedded_migrations {
             (38, "first served wait", "0038_first_served_wait"),
             (39, "report profiles", "0039_report_profiles"),
             (40, "served facts", "0040_served_facts"),
+            (41, "determination outcomes", "0041_determination_outcomes"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {

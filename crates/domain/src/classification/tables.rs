@@ -586,6 +586,23 @@ pub const TABLES: &[Table] = &[
             col("created_at", Int, Operational, ClientRecord),
         ],
     },
+    // What each determination's facts made of each legal definition on the day (migration
+    // 0041): the dashboard counts them. A legal conclusion about the person, so wiped with
+    // them, as a screening's result is.
+    Table {
+        name: "determination_outcomes",
+        home: Home::Records,
+        client: Some("client_id"),
+        backup: Backup::Carried {
+            key: "determination_id, rule_id",
+        },
+        columns: &[
+            col("determination_id", Text, Operational, ClientRecord),
+            col("client_id", Text, Operational, ClientRecord),
+            col("rule_id", Text, Operational, ClientRecord),
+            col("outcome", Text, ReportDimension, ClientRecord).wiped(),
+        ],
+    },
     Table {
         name: "screening_drafts",
         home: Home::Records,

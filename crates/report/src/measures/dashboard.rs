@@ -1,7 +1,7 @@
 //! The program at a glance, for supervisors and directors: the people served (new and
-//! continuing), the help they received, screenings by result, referrals by where they stand and
-//! how long partners took to accept them, cases closed by reason, and how people's outcome
-//! scores moved from their first to their latest. Each table counts coded facts only.
+//! continuing), the help they received, screenings by result, determinations by outcome,
+//! referrals by where they stand and how long partners took to accept them, cases closed by
+//! reason, and how people's outcome scores moved from their first to their latest. Each table counts coded facts only.
 
 use domain::closure::ClosureReason;
 use domain::instrument::Outcome;
@@ -20,6 +20,9 @@ use crate::table::{Table, TableError};
 pub struct Activity {
     /// Screenings recorded in the period, by result (`None`: erased with the client).
     pub screenings: Vec<(Option<Outcome>, u64)>,
+    /// People whose latest determination was recorded in the period: how many the facts of that
+    /// day met each legal definition (as the rule packs title it), and how many met none.
+    pub determinations: Met,
     /// Referrals made in the period, by where each stands now.
     pub referrals: Vec<(ReferralStatus, u64)>,
     /// Referrals sent in the period, by whole days from sent to accepted (`None`: not accepted).
@@ -33,6 +36,15 @@ pub struct Activity {
     /// People whose first service ever was in the period, by the whole days from their first
     /// contact to it.
     pub waits: Vec<(i64, u64)>,
+}
+
+/// People by the legal definitions their latest determination met.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Met {
+    /// Each definition, with the people whose facts met it (a person may meet several).
+    pub definitions: Vec<(String, u64)>,
+    /// The people whose facts met none of them.
+    pub none: u64,
 }
 
 /// How a score moved from a person's first to their latest (5 is best).
@@ -56,7 +68,7 @@ impl Change {
 pub(super) fn tables(records: &Records) -> Result<Vec<Table>, TableError> {
     let served = served_universe();
     let activity = &records.activity;
-    Ok(vec![
+    let mut tables = vec![
         crosstab(
             "Clients served, new and continuing",
             "Each person with a service recorded in the period, once. New: their first service \
@@ -101,6 +113,9 @@ pub(super) fn tables(records: &Records) -> Result<Vec<Table>, TableError> {
                 (row, *n)
             }),
         )?,
+    ];
+    tables.extend(determinations(&activity.determinations)?);
+    tables.extend([
         events(
             "New clients, by days from first contact to first service",
             "Each person whose first service ever was in the period, by the days from their first \
@@ -164,7 +179,8 @@ pub(super) fn tables(records: &Records) -> Result<Vec<Table>, TableError> {
         )?,
         needs(&activity.needs)?,
         outcome_change(&activity.outcome_changes)?,
-    ])
+    ]);
+    Ok(tables)
 }
 
 /// The levels of need a table of needs counts, in order.
@@ -189,6 +205,30 @@ fn needs(needs: &[(NeedDomain, NeedLevel, u64)]) -> Result<Table, TableError> {
         }
     }
     Ok(table)
+}
+
+/// People by the definitions their latest determination met, a row a definition and one for
+/// none: a person may be in several rows, so the column's total counts pairs, not people, and no
+/// two rows need hold the same number. None without definitions to count.
+fn determinations(met: &Met) -> Result<Option<Table>, TableError> {
+    if met.definitions.is_empty() {
+        return Ok(None);
+    }
+    let rows = met
+        .definitions
+        .iter()
+        .map(|(title, n)| (title.as_str(), *n));
+    let rows: Vec<(&str, u64)> = rows.chain([("None of them", met.none)]).collect();
+    events(
+        "Determinations, by the definitions met",
+        "Each person whose latest determination was recorded in the period, under each legal \
+         definition the facts recorded that day met (a person may meet several), or under none \
+         of them. Determinations recorded before outcomes were kept, and those of erased \
+         clients, are not counted.",
+        rows.iter().map(|(title, _)| *title),
+        rows.iter().enumerate().map(|(row, (_, n))| (row, *n)),
+    )
+    .map(Some)
 }
 
 fn new_or_continuing<'a>() -> Axis<'a, Served> {

@@ -14,15 +14,17 @@ use super::*;
 async fn fill_record(tx: &mut crate::Tx, client: ClientId, by: UserId, rng: &mut impl Rng) {
     add_case_work(tx, client, by, rng).await;
     let me = Actor::User(by).encode();
-    tx.insert_determination(&DeterminationRow {
+    let determination = DeterminationRow {
         id: DeterminationId::from_random(rng.r#gen()),
         client_id: client,
         worksheet: Some(vec![3; 30]),
         recorded_by: me,
         created_at: T0,
-    })
-    .await
-    .unwrap();
+    };
+    tx.insert_determination(&determination).await.unwrap();
+    tx.insert_determination_outcomes(&determination, &[("us-federal.sex-trafficking", "met")])
+        .await
+        .unwrap();
     let emergency = EmergencyAccessId::from_random(rng.r#gen());
     tx.insert_emergency_access(&EmergencyAccessRow {
         id: emergency,

@@ -49,6 +49,14 @@ pub struct CodeCount {
     pub count: i64,
 }
 
+/// People whose latest determination of a period met the legal definition `rule` (`None`: met
+/// none of them) (`Reads::determined`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetCount {
+    pub rule: Option<String>,
+    pub people: i64,
+}
+
 /// Referrals by whole days from sent to accepted (`Reads::days_to_accept`); `None`: not accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DaysCount {

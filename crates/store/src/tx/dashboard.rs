@@ -1,5 +1,5 @@
 //! What the dashboard counts besides the people served (`reports.rs`): the period's screenings,
-//! referrals and outcome scores, as their coded columns only, counted by the database. Nothing
+//! determinations, referrals and outcome scores, as their coded columns only, counted by the database. Nothing
 //! sealed is read.
 
 use sqlx::Row;
@@ -7,7 +7,7 @@ use sqlx::Row;
 use super::Reads;
 use super::reports::Within;
 use crate::Result;
-use crate::rows::{CodeCount, DaysCount, FirstServiceRow, NeedLevelRow, ScoreChangeRow};
+use crate::rows::{CodeCount, DaysCount, FirstServiceRow, MetCount, NeedLevelRow, ScoreChangeRow};
 
 /// A whole day, in the milliseconds timestamps are stored in.
 const DAY_MILLIS: i64 = 86_400_000;
@@ -26,6 +26,46 @@ impl Reads {
             within.condition("client_id", 3)
         );
         self.code_counts(sql, (from, to), within).await
+    }
+
+    /// Each client's latest determination recorded from `from` (included) to `to` (excluded), in
+    /// milliseconds: how many people's facts met each legal definition on the day, and how many
+    /// met none. Determinations recorded before outcomes were kept, and erased ones, count for
+    /// nothing.
+    pub async fn determined(
+        &mut self,
+        from: i64,
+        to: i64,
+        within: Within<'_>,
+    ) -> Result<Vec<MetCount>> {
+        let sql = format!(
+            "WITH ranked AS ( \
+               SELECT id, ROW_NUMBER() OVER (PARTITION BY client_id \
+                 ORDER BY created_at DESC, id DESC) AS n \
+               FROM determinations WHERE created_at >= $1 AND created_at < $2{}), \
+             decided AS ( \
+               SELECT o.determination_id, o.rule_id, o.outcome \
+               FROM ranked r JOIN determination_outcomes o ON o.determination_id = r.id \
+               WHERE r.n = 1 AND o.outcome IS NOT NULL) \
+             SELECT rule_id AS rule, COUNT(*) AS people FROM decided WHERE outcome = 'met' \
+             GROUP BY rule_id \
+             UNION ALL \
+             SELECT NULL, COUNT(DISTINCT d.determination_id) FROM decided d \
+             WHERE NOT EXISTS (SELECT 1 FROM decided m \
+               WHERE m.determination_id = d.determination_id AND m.outcome = 'met')",
+            within.condition("client_id", 3)
+        );
+        self.rows(
+            within,
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(from).bind(to),
+            |row| {
+                Ok(MetCount {
+                    rule: row.try_get("rule")?,
+                    people: row.try_get("people")?,
+                })
+            },
+        )
+        .await
     }
 
     /// Referrals drafted from `from` (included) to `to` (excluded), in milliseconds, by the

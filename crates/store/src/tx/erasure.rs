@@ -102,6 +102,7 @@ mod tests {
                  WHERE client_id = $1",
                 "UPDATE emergency_access SET reason = NULL, review_comment = NULL WHERE client_id = $1",
                 "UPDATE determinations SET worksheet = NULL WHERE client_id = $1",
+                "UPDATE determination_outcomes SET outcome = NULL WHERE client_id = $1",
                 "DELETE FROM screening_drafts WHERE client_id = $1",
             ]
         );

@@ -74,6 +74,28 @@ impl Tx {
         Ok(())
     }
 
+    /// What a determination's facts made of each legal definition on the day it was recorded:
+    /// `(rule id, outcome code)` pairs, counted by the dashboard.
+    pub async fn insert_determination_outcomes(
+        &mut self,
+        row: &DeterminationRow,
+        outcomes: &[(&str, &str)],
+    ) -> Result<()> {
+        for (rule, outcome) in outcomes {
+            sqlx::query(
+                "INSERT INTO determination_outcomes (determination_id, client_id, rule_id, \
+                 outcome) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(row.id.to_string())
+            .bind(row.client_id.to_string())
+            .bind(*rule)
+            .bind(*outcome)
+            .execute(&mut *self.reads.inner)
+            .await?;
+        }
+        Ok(())
+    }
+
     /// Saves a form in progress, replacing any earlier draft of the same one. `form` is what is
     /// being filled in: an instrument's id, or `determination` for the worksheet (the table's
     /// `instrument` column holds it).

@@ -20,6 +20,13 @@ fn records() -> Records {
         }],
         activity: Activity {
             screenings: vec![(Some(Outcome::Positive), 3), (None, 1)],
+            determinations: Met {
+                definitions: vec![
+                    ("Sex trafficking (federal definition)".to_owned(), 3),
+                    ("Trafficking in persons (Palermo Protocol)".to_owned(), 1),
+                ],
+                none: 2,
+            },
             referrals: vec![(ReferralStatus::Accepted, 2), (ReferralStatus::Drafted, 1)],
             days_to_accept: vec![
                 (Some(0), 1),
@@ -76,6 +83,11 @@ fn events_are_counted_by_result_status_and_reason() {
         3
     );
     assert_eq!(cell(screenings, "Erased", "Count"), 1);
+    let determined = table(&tables, "Determinations, by the definitions met");
+    let federal = "Sex trafficking (federal definition)";
+    assert_eq!(cell(determined, federal, "Count"), 3);
+    assert_eq!(cell(determined, "None of them", "Count"), 2);
+    assert_eq!(determined.total(), 6, "pairs of a person and a definition");
     let referrals = table(&tables, "Referrals made, by where they stand now");
     assert_eq!(cell(referrals, "Accepted", "Count"), 2);
     assert_eq!(cell(referrals, "Drafted, not yet sent", "Count"), 1);
