@@ -347,6 +347,8 @@ async fn synthetic(
     let started = std::time::Instant::now();
     let bar = progress::bar(Some(clients), "making synthetic clients");
     let (loaded, accounts) = crate::synthetic::fill(&app, plan, |n| bar.set_position(n)).await?;
+    // So that the first report after a load does not pay for the planner's statistics.
+    app.store().refresh_statistics().await?;
     bar.finish_and_clear();
     println!(
         "Made {} clients, {} services, {} screenings, {} closed cases and {} audit events in {:.0?}.",
