@@ -355,6 +355,18 @@ async fn the_worksheet_is_not_found_for_anyone_else_and_changes_nothing() {
     );
 }
 
+/// The 15-year-old of `MINOR_HARBOURED` as the API takes her facts, and how each is known.
+fn minor_harboured() -> Value {
+    json!({
+        "facts": {"person": {"date_of_birth": "2008-03-02"}, "period": {"from": "2023-06-01"},
+                  "actions": {"harboring": true},
+                  "purpose": {"sex_act": true, "anything_of_value_given_or_received": true}},
+        "sources": {"person.date_of_birth": "document", "period.from": "own-account",
+                    "actions.harboring": "own-account", "purpose.sex_act": "own-account",
+                    "purpose.anything_of_value_given_or_received": "own-account"}
+    })
+}
+
 async fn api(
     t: &TestApp,
     who: Option<&Persona>,
@@ -385,14 +397,7 @@ async fn the_api_records_determinations_and_lists_them_for_the_right_people_only
         let rosa = t.client_page_of(&ana, "Rosa").await;
         let path = format!("/api/v1/clients/{}/determinations", rosa_id(&rosa));
         let missing = "/api/v1/clients/8f0c1f8e-3b5a-4d55-9a43-5f6f0b9f7a10/determinations";
-        let body = json!({
-            "facts": {"person": {"date_of_birth": "2008-03-02"}, "period": {"from": "2023-06-01"},
-                      "actions": {"harboring": true},
-                      "purpose": {"sex_act": true, "anything_of_value_given_or_received": true}},
-            "sources": {"person.date_of_birth": "document", "period.from": "own-account",
-                        "actions.harboring": "own-account", "purpose.sex_act": "own-account",
-                        "purpose.anything_of_value_given_or_received": "own-account"}
-        });
+        let body = minor_harboured();
 
         // Bad input: a clear 422 naming the field, and nothing recorded.
         let mut no_source = body.clone();
@@ -504,14 +509,7 @@ async fn the_dashboard_counts_each_persons_latest_determination_by_its_outcome()
     use report::measures::Measure;
     use report::{Mode, Shown};
 
-    let minor_harboured = json!({
-        "facts": {"person": {"date_of_birth": "2008-03-02"}, "period": {"from": "2023-06-01"},
-                  "actions": {"harboring": true},
-                  "purpose": {"sex_act": true, "anything_of_value_given_or_received": true}},
-        "sources": {"person.date_of_birth": "document", "period.from": "own-account",
-                    "actions.harboring": "own-account", "purpose.sex_act": "own-account",
-                    "purpose.anything_of_value_given_or_received": "own-account"}
-    });
+    let minor_harboured = minor_harboured();
     let little_known = json!({
         "facts": {"period": {"from": "2023-06-01"}},
         "sources": {"period.from": "own-account"}
