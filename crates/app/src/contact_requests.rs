@@ -153,20 +153,6 @@ impl App {
         Ok(rows.into_iter().map(|row| summary(row, &names)).collect())
     }
 
-    /// How many requests wait for someone to claim them, for the menu of those who may see the
-    /// queue; `None` for everyone else. A number says nothing about anyone, so unlike the queue
-    /// it is not audited (it is read for every page).
-    pub async fn unclaimed_contact_requests(&self, caller: &Caller) -> Result<Option<i64>> {
-        if self
-            .grant_role(caller, Action::ListContactRequests)
-            .is_err()
-        {
-            return Ok(None);
-        }
-        let mut reads = self.store().read().await?;
-        Ok(Some(reads.unclaimed_contact_requests(self.now()).await?))
-    }
-
     /// Claims a waiting request. Someone else's claim, a closed request and no request at all are
     /// told apart from success only: the caller learns nothing about other people's requests.
     pub async fn claim_contact_request(&self, caller: &Caller, id: ContactRequestId) -> Result<()> {

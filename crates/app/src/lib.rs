@@ -70,6 +70,7 @@ pub use safety::SafetyView;
 pub use screenings::ScreeningView;
 pub use services::{MAX_SERVICES, ServiceView};
 pub use store::Unavailable;
+pub use store::rows::ProgramRow;
 pub use work::{DueWork, MAX_DUE, Task};
 
 /// Whether this is the benchmark-only build that reads clients without audit or decryption.

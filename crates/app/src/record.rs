@@ -28,6 +28,8 @@ pub struct ClientRecord {
     pub timeline: Timeline,
     /// How the reader stands to the client, which says what else they may do on the record.
     pub relationship: domain::policy::Relationship,
+    /// The organisation's programs (cases name theirs by code), read with the history.
+    pub programs: Vec<store::rows::ProgramRow>,
 }
 
 /// A screening as a client's page lists it.
@@ -108,6 +110,7 @@ impl App {
         // Audited and durable: now the history, read alongside other pages' batches.
         let mut reads = self.store().read().await?;
         let timeline = read_page(&mut reads, id, &query, zone).await?;
+        let programs = reads.programs().await?;
         drop(reads);
         let cases = rows
             .cases
@@ -121,6 +124,7 @@ impl App {
             needs: needs.into_iter().next(),
             timeline: open_page(&dek, timeline)?,
             relationship,
+            programs,
         })
     }
 }

@@ -12,12 +12,13 @@ use crypto::FieldAad;
 use crypto::password::{self, Cost};
 use crypto::totp::TotpSecret;
 use domain::audit::{Actor, AuditAction};
+use domain::policy::Action;
 use domain::signin::{
     NewPassword, SessionState, failures_forgotten_before, held_back_until, session_state,
 };
 use domain::time::ProgramZone;
 use domain::{Timestamp, UserId};
-use store::rows::{CredentialsRow, SessionRow, UserRow};
+use store::rows::{CredentialsRow, OpenedSession, SessionRow, UserRow};
 
 use crate::{App, AppError, Caller, Result};
 
@@ -59,20 +60,36 @@ pub struct LiveSession {
     pub passkey_at: Option<Timestamp>,
     /// The member of staff's own time zone, if they chose one (else the program's is theirs).
     pub time_zone: Option<ProgramZone>,
+    /// How many contact requests wait for someone to claim them, for the menu of those who may
+    /// see the queue; `None` for everyone else. A number says nothing about anyone, so unlike the
+    /// queue it is not audited (it is read with every signed-in page's session).
+    pub unclaimed_requests: Option<i64>,
 }
 
-impl LiveSession {
-    fn of(user: UserRow, session: &SessionRow, time_zone: Option<&str>) -> Self {
-        Self {
-            caller: Caller {
-                id: user.id,
-                username: user.username,
-                role: user.role,
-            },
+impl App {
+    /// An open session as the pages see it.
+    fn live_session(&self, opened: OpenedSession) -> LiveSession {
+        let OpenedSession {
+            session,
+            user,
+            time_zone,
+            unclaimed_requests,
+        } = opened;
+        let caller = Caller {
+            id: user.id,
+            username: user.username,
+            role: user.role,
+        };
+        let sees_requests = self
+            .grant_role(&caller, Action::ListContactRequests)
+            .is_ok();
+        LiveSession {
+            caller,
             authenticated_at: session.authenticated_at,
             passkey_at: session.passkey_at,
             // A zone the time-zone database no longer knows falls back to the program's.
-            time_zone: time_zone.and_then(|name| ProgramZone::parse(name).ok()),
+            time_zone: time_zone.and_then(|name| ProgramZone::parse(&name).ok()),
+            unclaimed_requests: sees_requests.then_some(unclaimed_requests),
         }
     }
 }
@@ -471,15 +488,16 @@ impl App {
         let now = self.now();
         // Most requests only read, in one statement; the writer's turn is taken when there is
         // something to write.
-        let Some((session, user, zone)) = self.store().open_session(&hash).await? else {
+        let Some(opened) = self.store().open_session(&hash, now).await? else {
             return Ok(None);
         };
-        let user = Some(user).filter(|u| u.disabled_at.is_none());
+        let session = &opened.session;
+        let enabled = opened.user.disabled_at.is_none();
         let live =
             session_state(session.created_at, session.last_seen_at, now) == SessionState::Active;
         let stale = now.unix_millis() - session.last_seen_at.unix_millis() >= TOUCH_EVERY_MS;
         if live && !stale {
-            return Ok(user.map(|u| LiveSession::of(u, &session, zone.as_deref())));
+            return Ok(enabled.then(|| self.live_session(opened)));
         }
         let mut tx = self.store().write().await?;
         if !live {
@@ -497,7 +515,7 @@ impl App {
         }
         tx.touch_session(&hash, now).await?;
         tx.commit().await?;
-        Ok(user.map(|u| LiveSession::of(u, &session, zone.as_deref())))
+        Ok(enabled.then(|| self.live_session(opened)))
     }
 
     /// Sets the caller's own time zone for the times the staff pages show them, or with `None`

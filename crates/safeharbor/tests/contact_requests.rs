@@ -171,6 +171,18 @@ async fn a_request_reaches_the_queue_sealed_and_only_its_claimer_reads_it() {
         let mut ada_web = Staff::new(&t);
         ada_web.sign_in("ada.admin", &ada_key).await;
 
+        // The menu counts the requests waiting, for those who may see the queue alone.
+        const ONE_WAITING: &str =
+            r#"<span class="waiting">1<span class="visually-hidden"> waiting</span>"#;
+        assert!(ana_web.get("/app/").await.body.contains(ONE_WAITING));
+        assert!(
+            !ada_web
+                .get("/app/")
+                .await
+                .body
+                .contains(r#"class="waiting""#)
+        );
+
         // The queue says when a request came, never what it says; administrators have no queue.
         let queue = ana_web.get("/app/requests").await;
         assert_eq!(queue.status, StatusCode::OK);
@@ -191,6 +203,14 @@ async fn a_request_reaches_the_queue_sealed_and_only_its_claimer_reads_it() {
             .await;
         assert_eq!(claimed.status, StatusCode::SEE_OTHER, "{}", claimed.body);
         assert_eq!(claimed.location(), request);
+        // Claimed, it no longer waits.
+        assert!(
+            !ana_web
+                .get("/app/")
+                .await
+                .body
+                .contains(r#"class="waiting""#)
+        );
         let opened = ana_web.get(&request).await;
         assert_eq!(opened.status, StatusCode::OK);
         for shown in [ALIAS, CODE_WORD, "Weekdays 2-4 pm"] {

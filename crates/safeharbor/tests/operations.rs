@@ -400,6 +400,7 @@ impl Instance {
     async fn back_to_schema_19(&self) {
         let mut db = self.db().await;
         for sql in [
+            "DROP INDEX contact_requests_waiting",
             "DROP TABLE determination_outcomes",
             "DROP INDEX determinations_by_day",
             "DROP TABLE served_periods",
@@ -564,7 +565,8 @@ async fn the_upgrades_to_schemas_37_to_40_sum_and_profile_what_was_recorded() {
 
         let mut db = instance.db().await;
         for sql in [
-            // Schema 41's, added after.
+            // Schemas 41 and 42's, added after.
+            "DROP INDEX contact_requests_waiting",
             "DROP TABLE determination_outcomes",
             "DROP INDEX determinations_by_day",
             "DROP TABLE served_periods",

@@ -22,7 +22,7 @@ pub use tx::{Before, Caseload, PlaceRow, Reads, Tx, Within};
 use std::sync::Arc;
 
 use domain::Timestamp;
-use rows::{SessionRow, TokenRow, UserRow};
+use rows::{OpenedSession, TokenRow, UserRow};
 
 use sqlx::AnyPool;
 
@@ -340,28 +340,34 @@ impl Store {
         )))
     }
 
-    /// The session with this hash, if it has not been ended, its account (enabled or not) and the
-    /// account's own time zone, if set. One statement on the pool, outside any transaction: it
-    /// runs on every signed-in page.
+    /// The session with this hash, if it has not been ended, its account (enabled or not), the
+    /// account's own time zone, if set, and how many contact requests wait unclaimed at `now` (for
+    /// the menu; the caller decides who may see the number). One statement on the pool, outside
+    /// any transaction: it runs on every signed-in page.
     pub async fn open_session(
         &self,
         hash: &[u8; 32],
-    ) -> Result<Option<(SessionRow, UserRow, Option<String>)>> {
+        now: Timestamp,
+    ) -> Result<Option<OpenedSession>> {
         let row = sqlx::query(
             "SELECT s.user_id, s.created_at, s.last_seen_at, s.authenticated_at, s.ended_at, s.passkey_at, \
-                    u.username, u.role, u.created_at AS user_created_at, u.disabled_at, u.time_zone \
+                    u.username, u.role, u.created_at AS user_created_at, u.disabled_at, u.time_zone, \
+                    (SELECT CAST(COUNT(*) AS BIGINT) FROM contact_requests \
+                     WHERE closed_at IS NULL AND claimed_by IS NULL AND expires_at > $2) AS unclaimed \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.id_hash = $1 AND s.ended_at IS NULL",
         )
         .bind(hash.to_vec())
+        .bind(now.unix_millis())
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        Ok(Some((
-            crate::tx::session(&row)?,
-            crate::tx::joined_user(&row)?,
-            sqlx::Row::try_get(&row, "time_zone")?,
-        )))
+        Ok(Some(OpenedSession {
+            session: crate::tx::session(&row)?,
+            user: crate::tx::joined_user(&row)?,
+            time_zone: sqlx::Row::try_get(&row, "time_zone")?,
+            unclaimed_requests: sqlx::Row::try_get(&row, "unclaimed")?,
+        }))
     }
 
     /// Every (table, column) in the records database.

@@ -61,6 +61,7 @@ macro_rules! embedded_migrations {
             (39, "report profiles", "0039_report_profiles"),
             (40, "served facts", "0040_served_facts"),
             (41, "determination outcomes", "0041_determination_outcomes"),
+            (42, "waiting contact requests", "0042_waiting_contact_requests"),
         )
     };
     (@records $(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {

@@ -100,6 +100,16 @@ pub struct SessionRow {
     pub passkey_at: Option<Timestamp>,
 }
 
+/// An open session as a signed-in page finds it: the session, its account and the account's own
+/// time zone, with the number of contact requests waiting unclaimed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenedSession {
+    pub session: SessionRow,
+    pub user: UserRow,
+    pub time_zone: Option<String>,
+    pub unclaimed_requests: i64,
+}
+
 /// A client as stored: sealed personal fields, coded classified fields, blind indexes.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ClientRow {

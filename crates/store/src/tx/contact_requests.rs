@@ -168,16 +168,4 @@ impl Reads {
         .await?;
         Ok((row.try_get("recent")?, row.try_get("waiting")?))
     }
-
-    /// How many requests nobody has claimed that are still waiting at `now` (not yet expired).
-    pub async fn unclaimed_contact_requests(&mut self, now: Timestamp) -> Result<i64> {
-        let row = sqlx::query(
-            "SELECT CAST(COUNT(*) AS BIGINT) AS unclaimed FROM contact_requests \
-             WHERE closed_at IS NULL AND claimed_by IS NULL AND expires_at > $1",
-        )
-        .bind(now.unix_millis())
-        .fetch_one(&mut *self.inner)
-        .await?;
-        Ok(row.try_get("unclaimed")?)
-    }
 }

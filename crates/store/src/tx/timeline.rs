@@ -13,7 +13,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{Reads, casework, closures, contacts, needs, outcomes, plans, prefixed, referrals};
-use super::{screening, services, ts};
+use super::{screening, services};
 use crate::Result;
 use crate::rows::{ReferralStepLine, TimelineRows};
 
@@ -200,8 +200,24 @@ fn places_of(
     )
 }
 
-fn place_row(row: &AnyRow) -> Result<PlaceRow> {
-    let rank: i64 = row.try_get("kind")?;
+/// The places of every part, as one text: a row each would cost, on SQLite, a hand-over between
+/// the database's thread and the request's for each of a hundred-odd rows a page. Each place is
+/// its kind's rank, id, day (empty for a record of a moment) and moment, apart by spaces; places
+/// apart by commas (ids, days and numbers hold neither).
+fn places_as_text(parts: &[String]) -> String {
+    format!(
+        "SELECT string_agg(CAST(kind AS TEXT) || ' ' || id || ' ' || COALESCE(day, '') || ' ' \
+         || CAST(at AS TEXT), ',') AS places FROM ({}) AS places",
+        parts.join(" UNION ALL ")
+    )
+}
+
+fn place_of_text(text: &str) -> Result<PlaceRow> {
+    let corrupt = || crate::StoreError::Corrupt("a place in the history");
+    let mut fields = text.splitn(4, ' ');
+    let mut next = || fields.next().ok_or_else(corrupt);
+    let (rank, id, day, at) = (next()?, next()?, next()?, next()?);
+    let rank: i64 = rank.parse().map_err(|_| corrupt())?;
     let kind = Kind::ALL
         .iter()
         .copied()
@@ -209,9 +225,9 @@ fn place_row(row: &AnyRow) -> Result<PlaceRow> {
         .ok_or(crate::StoreError::Corrupt("a kind of record"))?;
     Ok(PlaceRow {
         kind,
-        id: row.try_get("id")?,
-        day: row.try_get("day")?,
-        at: ts(row, "at")?,
+        id: id.to_owned(),
+        day: Some(day.to_owned()).filter(|day| !day.is_empty()),
+        at: Timestamp::from_unix_millis(at.parse().map_err(|_| corrupt())?),
     })
 }
 
@@ -241,8 +257,15 @@ impl Reads {
         if parts.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = binds.fetch(self, parts.join(" UNION ALL ")).await?;
-        rows.iter().map(place_row).collect()
+        let rows = binds.fetch(self, places_as_text(&parts)).await?;
+        let text: Option<String> = match rows.first() {
+            Some(row) => row.try_get("places")?,
+            None => None,
+        };
+        text.iter()
+            .flat_map(|text| text.split(','))
+            .map(place_of_text)
+            .collect()
     }
 
     /// The rows of `client`'s history that `places` name (each kind in one query), in no
@@ -319,6 +342,29 @@ impl Reads {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_place_reads_back_from_its_text() {
+        let service = Kind::Service.rank();
+        let service = place_of_text(&format!("{service} 9b1c 2026-03-31 1774958400000")).unwrap();
+        assert_eq!(
+            service,
+            PlaceRow {
+                kind: Kind::Service,
+                id: "9b1c".to_owned(),
+                day: Some("2026-03-31".to_owned()),
+                at: Timestamp::from_unix_millis(1_774_958_400_000),
+            }
+        );
+        let note = place_of_text(&format!("{} 4e2a  -5", Kind::Note.rank())).unwrap();
+        assert_eq!(
+            (note.kind, note.day, note.at.unix_millis()),
+            (Kind::Note, None, -5)
+        );
+        for broken in ["", "3 9b1c 2026-03-31", "99 9b1c  1", "3 9b1c  soon"] {
+            assert!(place_of_text(broken).is_err(), "{broken:?}");
+        }
+    }
 
     #[test]
     fn a_kind_is_read_by_its_day_exactly_when_its_records_are_of_a_day() {

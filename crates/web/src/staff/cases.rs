@@ -329,14 +329,18 @@ pub(crate) fn program_name(programs: &[ProgramChoice], code: &str) -> String {
 
 /// The organisation's programs, as forms offer them and pages name them.
 pub(crate) async fn programs(app: &app::App) -> Result<Vec<ProgramChoice>, app::AppError> {
-    let listed = app.programs().await?;
-    Ok(listed
+    Ok(choices(app.programs().await?))
+}
+
+/// The programs as listed, as forms offer them and pages name them.
+pub(crate) fn choices(listed: Vec<app::ProgramRow>) -> Vec<ProgramChoice> {
+    listed
         .into_iter()
         .map(|p| ProgramChoice {
             code: p.code,
             name: p.name,
         })
-        .collect())
+        .collect()
 }
 
 fn case_link(pattern: &str, client: ClientId, case: CaseId) -> String {

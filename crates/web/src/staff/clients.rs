@@ -143,6 +143,7 @@ pub(crate) async fn client_page(
         needs: current_needs,
         timeline,
         relationship,
+        programs,
     } = match app
         .client_record(caller, id, query.clone(), zone, purpose)
         .await
@@ -152,10 +153,7 @@ pub(crate) async fn client_page(
     };
     let assignment = assignment_panel(app, signed_in, id).await;
     // Cases name their program by its code; the page says its name.
-    let programs = match super::cases::programs(app).await {
-        Ok(programs) => programs,
-        Err(err) => return page::failure(err),
-    };
+    let programs = super::cases::choices(programs);
     let may = |action| domain::policy::permits(caller.role, relationship, action);
     let status = if returned.has_problem() {
         StatusCode::UNPROCESSABLE_ENTITY

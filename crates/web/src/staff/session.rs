@@ -210,13 +210,10 @@ impl FromRequestParts<app::App> for SignedIn {
                 Err(Redirect::to(links::PASSKEY).into_response())
             }
             Ok(Some(live)) => {
-                let unclaimed_requests = if parts.method == Method::GET {
-                    app.unclaimed_contact_requests(&live.caller)
-                        .await
-                        .map_err(page::failure)?
-                } else {
-                    None
-                };
+                // The menu's number of waiting requests is for pages, not for forms' answers.
+                let unclaimed_requests = live
+                    .unclaimed_requests
+                    .filter(|_| parts.method == Method::GET);
                 Ok(Self {
                     caller: live.caller,
                     token: token.to_owned(),
