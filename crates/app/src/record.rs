@@ -28,7 +28,7 @@ pub struct ClientRecord {
     pub timeline: Timeline,
     /// How the reader stands to the client, which says what else they may do on the record.
     pub relationship: domain::policy::Relationship,
-    /// The organisation's programs (cases name theirs by code), read with the history.
+    /// The organisation's programs (cases name theirs by code), read in the batch.
     pub programs: Vec<store::rows::ProgramRow>,
 }
 
@@ -106,11 +106,11 @@ impl App {
         let Record {
             rows,
             needs_authors,
+            programs,
         } = record;
         // Audited and durable: now the history, read alongside other pages' batches.
         let mut reads = self.store().read().await?;
         let timeline = read_page(&mut reads, id, &query, zone).await?;
-        let programs = reads.programs().await?;
         drop(reads);
         let cases = rows
             .cases
@@ -130,14 +130,16 @@ impl App {
 }
 
 /// What a client's page reads in the batch besides the client: the cases and latest needs
-/// assessment, with the name of who assessed them.
+/// assessment, with the name of who assessed them, and the programs the cases name.
 pub(crate) struct Record {
     rows: RecordRows,
     needs_authors: HashMap<String, Option<String>>,
+    programs: Vec<store::rows::ProgramRow>,
 }
 
 /// A client's page asks for their cases and latest needs, read with every other page of its
-/// batch: three queries for them all, and one for the assessors' names.
+/// batch: three queries for them all, one for the assessors' names (unless known) and one for
+/// the programs.
 pub(crate) struct RecordOf(ClientId);
 
 impl BatchRead for RecordOf {
@@ -153,6 +155,7 @@ impl BatchRead for RecordOf {
             .filter_map(|rows| rows.needs.as_ref().map(|needs| needs.author.clone()))
             .collect();
         let names = actor_names(reads, &authors).await?;
+        let programs = reads.programs().await?;
         let mut read = Vec::with_capacity(asks.len());
         for RecordOf(id) in &asks {
             let rows = records.get(id).cloned().unwrap_or_default();
@@ -167,6 +170,7 @@ impl BatchRead for RecordOf {
             read.push(Record {
                 rows,
                 needs_authors,
+                programs: programs.clone(),
             });
         }
         Ok(read)

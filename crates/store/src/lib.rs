@@ -11,6 +11,7 @@ pub mod migrate;
 pub mod pool;
 pub mod rows;
 mod tx;
+mod usernames;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -224,6 +225,7 @@ pub struct Store {
     /// handler, which sleeps and polls. (An embedded database has one process; PostgreSQL
     /// orders writers itself, across processes, with the audit head's row lock.)
     write_gate: Option<Arc<tokio::sync::Mutex<()>>>,
+    usernames: usernames::Usernames,
 }
 
 impl Store {
@@ -236,6 +238,7 @@ impl Store {
             pool,
             dialect,
             write_gate,
+            usernames: usernames::Usernames::default(),
         }
     }
 
@@ -265,7 +268,7 @@ impl Store {
     pub async fn write(&self) -> Result<Tx> {
         let turn = self.write_turn().await?;
         let inner = self.writer.begin_with(self.dialect.begin_write()).await?;
-        Ok(Tx::new(inner, turn, self.dialect))
+        Ok(Tx::new(inner, turn, self.dialect, self.usernames.clone()))
     }
 
     /// This writer's turn at the SQLite write gate (none to wait for on PostgreSQL): as long as
@@ -313,7 +316,11 @@ impl Store {
     /// A transaction that only reads: it has no writing queries, because on SQLite a reader that
     /// starts to write while another connection writes fails at once instead of waiting.
     pub async fn read(&self) -> Result<Reads> {
-        Ok(Reads::new(self.pool.begin().await?, self.dialect))
+        Ok(Reads::new(
+            self.pool.begin().await?,
+            self.dialect,
+            self.usernames.clone(),
+        ))
     }
 
     /// The live token with this hash and its account: not revoked, not expired, account enabled.

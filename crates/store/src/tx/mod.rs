@@ -52,6 +52,7 @@ pub struct Tx {
 pub struct Reads {
     inner: Transaction<'static, Any>,
     dialect: crate::Dialect,
+    usernames: crate::usernames::Usernames,
 }
 
 impl std::ops::Deref for Tx {
@@ -125,9 +126,10 @@ impl Tx {
         inner: Transaction<'static, Any>,
         turn: Option<tokio::sync::OwnedMutexGuard<()>>,
         dialect: crate::Dialect,
+        usernames: crate::usernames::Usernames,
     ) -> Self {
         Self {
-            reads: Reads::new(inner, dialect),
+            reads: Reads::new(inner, dialect, usernames),
             turn,
         }
     }
@@ -167,8 +169,16 @@ impl Tx {
 }
 
 impl Reads {
-    pub(crate) fn new(inner: Transaction<'static, Any>, dialect: crate::Dialect) -> Self {
-        Self { inner, dialect }
+    pub(crate) fn new(
+        inner: Transaction<'static, Any>,
+        dialect: crate::Dialect,
+        usernames: crate::usernames::Usernames,
+    ) -> Self {
+        Self {
+            inner,
+            dialect,
+            usernames,
+        }
     }
 
     /// Ends a transaction that only read.

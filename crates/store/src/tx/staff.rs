@@ -199,22 +199,27 @@ impl Reads {
             .transpose()
     }
 
-    /// The usernames of `users`, in one query; an account that is gone has no entry.
+    /// The usernames of `users`: those not read before (`crate::usernames`) in one query; an id
+    /// that names no account has no entry.
     pub async fn usernames_of(&mut self, users: &[UserId]) -> Result<HashMap<UserId, String>> {
-        if users.is_empty() {
-            return Ok(HashMap::new());
+        let (mut known, missing) = self.usernames.known(users);
+        if missing.is_empty() {
+            return Ok(known);
         }
         let sql = format!(
             "SELECT id, username FROM users WHERE id IN ({})",
             self.dialect.each_of("$1")
         );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(crate::json_list(users))
+        let read = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(crate::json_list(missing))
             .fetch_all(&mut *self.inner)
             .await?
             .iter()
             .map(|row| Ok((parsed(row, "id")?, row.try_get("username")?)))
-            .collect()
+            .collect::<Result<HashMap<UserId, String>>>()?;
+        self.usernames.remember(&read);
+        known.extend(read);
+        Ok(known)
     }
 
     pub async fn invitation(&mut self, id_hash: &[u8; 32]) -> Result<Option<InvitationRow>> {

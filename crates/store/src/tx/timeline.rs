@@ -12,6 +12,7 @@ use domain::timeline::{Kind, Kinds, Place};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::together::Value;
 use super::{Reads, casework, closures, contacts, needs, outcomes, plans, prefixed, referrals};
 use super::{screening, services};
 use crate::Result;
@@ -111,12 +112,6 @@ fn source(kind: Kind) -> &'static Source {
     }
 }
 
-/// A value a query binds.
-enum Value {
-    Text(String),
-    Int(i64),
-}
-
 /// A query's values, numbered as they are added (the same value may be bound more than once, so
 /// every number written is bound, as PostgreSQL needs).
 #[derive(Default)]
@@ -134,14 +129,7 @@ impl Binds {
     }
 
     async fn fetch(self, reads: &mut Reads, sql: String) -> Result<Vec<AnyRow>> {
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for value in self.0 {
-            query = match value {
-                Value::Text(text) => query.bind(text),
-                Value::Int(int) => query.bind(int),
-            };
-        }
-        Ok(query.fetch_all(&mut *reads.inner).await?)
+        reads.fetch_together(&[&sql], &self.0).await
     }
 }
 
@@ -217,18 +205,20 @@ fn place_of_text(text: &str) -> Result<PlaceRow> {
     let mut fields = text.splitn(4, ' ');
     let mut next = || fields.next().ok_or_else(corrupt);
     let (rank, id, day, at) = (next()?, next()?, next()?, next()?);
-    let rank: i64 = rank.parse().map_err(|_| corrupt())?;
-    let kind = Kind::ALL
-        .iter()
-        .copied()
-        .find(|k| k.rank() == rank)
-        .ok_or(crate::StoreError::Corrupt("a kind of record"))?;
     Ok(PlaceRow {
-        kind,
+        kind: kind_of_rank(rank.parse().map_err(|_| corrupt())?)?,
         id: id.to_owned(),
         day: Some(day.to_owned()).filter(|day| !day.is_empty()),
         at: Timestamp::from_unix_millis(at.parse().map_err(|_| corrupt())?),
     })
+}
+
+fn kind_of_rank(rank: i64) -> Result<Kind> {
+    Kind::ALL
+        .iter()
+        .copied()
+        .find(|k| k.rank() == rank)
+        .ok_or(crate::StoreError::Corrupt("a kind of record"))
 }
 
 fn referral_step(row: &AnyRow) -> Result<ReferralStepLine> {
@@ -268,74 +258,58 @@ impl Reads {
             .collect()
     }
 
-    /// The rows of `client`'s history that `places` name (each kind in one query), in no
-    /// particular order.
+    /// The rows of `client`'s history that `places` name, in no particular order: each kind in a
+    /// statement of its own, all run together, each row saying its kind.
     pub async fn timeline_rows(
         &mut self,
         client: ClientId,
         places: &[PlaceRow],
     ) -> Result<TimelineRows> {
-        let mut rows = TimelineRows::default();
+        let mut values = vec![Value::Text(client.to_string())];
+        let mut statements = Vec::new();
         for kind in Kind::ALL.iter().copied() {
-            let ids: Vec<&str> = places
-                .iter()
-                .filter(|p| p.kind == kind)
-                .map(|p| p.id.as_str())
-                .collect();
-            if ids.is_empty() {
+            let ids = places.iter().filter(|p| p.kind == kind).map(|p| &p.id);
+            let ids = crate::json_list(ids);
+            if ids == "[]" {
                 continue;
             }
-            let by_id = (client, kind, ids.as_slice());
-            match kind {
-                Kind::Note => rows.notes = self.rows_by_id(by_id, casework::note).await?,
-                Kind::Contact => rows.contacts = self.rows_by_id(by_id, contacts::contact).await?,
-                Kind::Service => rows.services = self.rows_by_id(by_id, services::service).await?,
-                Kind::Referral => {
-                    rows.referral_steps = self.rows_by_id(by_id, referral_step).await?
-                }
-                Kind::Plan => rows.plan_reviews = self.rows_by_id(by_id, plans::review).await?,
-                Kind::Needs => {
-                    let found = self.rows_by_id(by_id, needs::assessment).await?;
-                    rows.needs = self.with_answers(found).await?;
-                }
-                Kind::Outcomes => {
-                    rows.outcomes = self.rows_by_id(by_id, outcomes::assessment).await?
-                }
-                Kind::Closure => rows.closures = self.rows_by_id(by_id, closures::closure).await?,
-                Kind::Screening => {
-                    rows.screenings = self.rows_by_id(by_id, screening::screening).await?
-                }
-                Kind::Determination => {
-                    let read = screening::determination;
-                    rows.determinations = self.rows_by_id(by_id, read).await?;
-                }
+            values.push(Value::Text(ids));
+            let source = source(kind);
+            statements.push(format!(
+                "SELECT CAST({} AS BIGINT) AS kind_rank, {}{} FROM {} t{} \
+                 WHERE t.client_id = $1 AND t.id IN ({})",
+                kind.rank(),
+                prefixed("t", source.columns),
+                source.joined,
+                source.table,
+                source.joins,
+                self.dialect.each_of(&format!("${}", values.len()))
+            ));
+        }
+        let mut rows = TimelineRows::default();
+        if statements.is_empty() {
+            return Ok(rows);
+        }
+        let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
+        let mut needs = Vec::new();
+        for row in &self.fetch_together(&statements, &values).await? {
+            match kind_of_rank(row.try_get("kind_rank")?)? {
+                Kind::Note => rows.notes.push(casework::note(row)?),
+                Kind::Contact => rows.contacts.push(contacts::contact(row)?),
+                Kind::Service => rows.services.push(services::service(row)?),
+                Kind::Referral => rows.referral_steps.push(referral_step(row)?),
+                Kind::Plan => rows.plan_reviews.push(plans::review(row)?),
+                Kind::Needs => needs.push(needs::assessment(row)?),
+                Kind::Outcomes => rows.outcomes.push(outcomes::assessment(row)?),
+                Kind::Closure => rows.closures.push(closures::closure(row)?),
+                Kind::Screening => rows.screenings.push(screening::screening(row)?),
+                Kind::Determination => rows.determinations.push(screening::determination(row)?),
             }
         }
+        if !needs.is_empty() {
+            rows.needs = self.with_answers(needs).await?;
+        }
         Ok(rows)
-    }
-
-    async fn rows_by_id<T>(
-        &mut self,
-        (client, kind, ids): (ClientId, Kind, &[&str]),
-        read: fn(&AnyRow) -> Result<T>,
-    ) -> Result<Vec<T>> {
-        let source = source(kind);
-        let sql = format!(
-            "SELECT {}{} FROM {} t{} WHERE t.client_id = $1 AND t.id IN ({})",
-            prefixed("t", source.columns),
-            source.joined,
-            source.table,
-            source.joins,
-            self.dialect.each_of("$2")
-        );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(client.to_string())
-            .bind(crate::json_list(ids))
-            .fetch_all(&mut *self.inner)
-            .await?
-            .iter()
-            .map(read)
-            .collect()
     }
 }
 

@@ -1,10 +1,11 @@
 //! Statements run together. SQLite's driver hands each statement to a worker thread of its own and
-//! waits for its answer, and in a group commit that hand-over, not SQLite, is most of a small
-//! write's time. The driver runs a string of statements in one hand-over, each naming values
-//! from one list (`$1`, `$2`, …), so on SQLite they go as one. PostgreSQL prepares one statement
-//! at a time, so there each goes alone, given the values it names, renumbered in their order.
+//! waits for its answer, and in a group commit (or a page's reading) that hand-over, not SQLite,
+//! is most of a small statement's time. The driver runs a string of statements in one
+//! hand-over, each naming values from one list (`$1`, `$2`, …), so on SQLite they go as one.
+//! PostgreSQL prepares one statement at a time, so there each goes alone, given the values it
+//! names, renumbered in their order.
 
-use sqlx::any::AnyArguments;
+use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, AssertSqlSafe};
 
@@ -29,14 +30,25 @@ impl Reads {
         statements: &[&str],
         values: &[Value],
     ) -> Result<()> {
+        self.fetch_together(statements, values).await?;
+        Ok(())
+    }
+
+    /// Runs `statements` in order as `run_together` does, and gives the rows of them all, in
+    /// order: statements whose rows must be told apart say which they are in a column.
+    pub(crate) async fn fetch_together(
+        &mut self,
+        statements: &[&str],
+        values: &[Value],
+    ) -> Result<Vec<AnyRow>> {
         match self.dialect {
             Dialect::Sqlite => {
                 let sql = statements.join(";\n");
-                bound(sqlx::query(AssertSqlSafe(sql)), values.iter())
-                    .execute(&mut *self.inner)
-                    .await?;
+                let query = bound(sqlx::query(AssertSqlSafe(sql)), values.iter());
+                Ok(query.fetch_all(&mut *self.inner).await?)
             }
             Dialect::Postgres => {
+                let mut rows = Vec::new();
                 for statement in statements {
                     let (sql, named) = renumbered(statement);
                     let named = named
@@ -46,13 +58,12 @@ impl Reads {
                         .ok_or(StoreError::Refused(
                             "a statement names a value it was not given",
                         ))?;
-                    bound(sqlx::query(AssertSqlSafe(sql)), named.into_iter())
-                        .execute(&mut *self.inner)
-                        .await?;
+                    let query = bound(sqlx::query(AssertSqlSafe(sql)), named.into_iter());
+                    rows.extend(query.fetch_all(&mut *self.inner).await?);
                 }
+                Ok(rows)
             }
         }
-        Ok(())
     }
 }
 
