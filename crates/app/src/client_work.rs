@@ -93,39 +93,36 @@ impl App {
     }
 
     /// Writes to one client in the shared, group-committed transaction, as `read_client` reads:
-    /// once every one of `actions` is granted, `write` gets the transaction, the grant and the
-    /// client's key, and `audited` is recorded with what it wrote. Should `write` fail, what it
-    /// wrote is undone and nothing is recorded; nothing is answered before the batch is durable.
+    /// once every one of `actions` is granted, `plan` plans what to write from the grant and the
+    /// client's key, with the value to answer, and `audited` is recorded with it. The batch
+    /// writes the plan with every other request's (`GroupCommit::run_planned`); should it fail,
+    /// nothing of it is written or recorded. Nothing is answered before the batch is durable.
     pub(crate) async fn write_client<T, F>(
         &self,
         caller: &Caller,
         client: ClientId,
         (actions, audited): (&'static [Action], AuditAction),
         purpose: Purpose,
-        write: F,
+        plan: F,
     ) -> Result<T>
     where
         T: Send + 'static,
-        F: for<'a> FnOnce(&'a App, &'a mut store::Tx, ClientGrant, DataKey) -> Written<'a, T>
-            + Send
-            + 'static,
+        F: FnOnce(&App, ClientGrant, DataKey) -> Result<(store::Plan, T)> + Send + 'static,
     {
         let caller = caller.clone();
         let ask = Ask::client(client, caller.id);
         let group = &self.inner.group_commit;
         group
-            .run_writing(self, ask, move |app, mut share, tx| {
-                Box::pin(async move {
-                    let audited = std::slice::from_ref(&audited);
-                    let grant =
-                        match app.granted(&caller, client, actions, audited, purpose, &mut share) {
-                            Ok(grant) => grant,
-                            Err(refusal) => return Ok(Err(refusal)),
-                        };
-                    // Found with no key: erased since.
-                    let key = share.key.take().ok_or(AppError::NotFound)??;
-                    Ok(Ok(write(app, tx, grant, key).await?))
-                })
+            .run_planned(self, ask, move |app, mut share| {
+                let audited = std::slice::from_ref(&audited);
+                let grant =
+                    match app.granted(&caller, client, actions, audited, purpose, &mut share) {
+                        Ok(grant) => grant,
+                        Err(refusal) => return Ok(Err(refusal)),
+                    };
+                // Found with no key: erased since.
+                let key = share.key.take().ok_or(AppError::NotFound)??;
+                Ok(Ok(plan(app, grant, key)?))
             })
             .await
     }
@@ -156,9 +153,6 @@ impl App {
         Ok(grant)
     }
 }
-
-/// What writing work in a group commit comes to.
-pub(crate) type Written<'a, T> = std::pin::Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
 
 impl<'a> ClientWork<'a> {
     /// The client's data key, to seal and open their fields; `NotFound` once they are erased.

@@ -11,9 +11,11 @@
 //! So work that fails leaves nothing behind to undo (its audit events are simply not appended),
 //! and a reading that fails fails only the requests that asked for it: on PostgreSQL, where one
 //! failed statement fails every later one in the transaction, each kind of reading is undone alone
-//! (a savepoint) while the rest of the batch goes on. Writing work (`GroupCommit::run_writing`)
-//! gets the transaction too, after a savepoint of its own, and is undone to it if it fails: its
-//! request hears its error, the batch's others their own results.
+//! (a savepoint) while the rest of the batch goes on. Writing work (`GroupCommit::run_planned`)
+//! runs no statement either: it hands back what it will write (a `store::Plan`), and the batch
+//! writes every plan at once (`store::Tx::run_plans`), a round trip to the database for the whole
+//! batch; should one plan fail, it alone is undone, and its request hears its error, the batch's
+//! others their own results.
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
@@ -208,14 +210,29 @@ struct Job {
 
 type Running<'a> = Pin<Box<dyn Future<Output = Ran> + Send + 'a>>;
 type ReadingJob = Box<dyn for<'a> FnOnce(&'a App, Result<Share<'a>>) -> Running<'a> + Send>;
-type WritingJob =
-    Box<dyn for<'a> FnOnce(&'a App, Result<(Share<'a>, &'a mut store::Tx)>) -> Running<'a> + Send>;
+type PlanningJob = Box<dyn for<'a> FnOnce(&'a App, Result<Share<'a>>) -> Planning + Send>;
 
-/// A request's work, given what the batch read for it (or why that failed), and the transaction
-/// itself if the work writes.
+/// A request's work, given what the batch read for it (or why that failed): reading, or planning
+/// what it will write.
 enum RunJob {
     Reads(ReadingJob),
-    Writes(WritingJob),
+    Plans(PlanningJob),
+}
+
+/// What planning work came to: nothing to write (refused, or failed), or a plan and what to reply
+/// once the plan has run (or failed).
+enum Planning {
+    Ran(Ran),
+    Plan(store::Plan, AfterPlan),
+}
+
+type AfterPlan = Box<dyn FnOnce(Result<()>) -> Ran + Send>;
+
+/// A plan of the batch waiting to be written, with the range of the batch's events its work left.
+struct Planned {
+    plan: store::Plan,
+    after: AfterPlan,
+    events: std::ops::Range<usize>,
 }
 
 impl RunJob {
@@ -223,7 +240,13 @@ impl RunJob {
     async fn fail(self, app: &App, failed: AppError) -> Reply {
         match self {
             Self::Reads(run) => run(app, Err(failed)).await.reply,
-            Self::Writes(run) => run(app, Err(failed)).await.reply,
+            Self::Plans(run) => {
+                let again = again(&failed);
+                match run(app, Err(failed)) {
+                    Planning::Ran(ran) => ran.reply,
+                    Planning::Plan(_, after) => after(Err(again)).reply,
+                }
+            }
         }
     }
 }
@@ -320,22 +343,24 @@ impl GroupCommit {
         self.queue(app, Job { ask, run }, heard).await
     }
 
-    /// `run`, for work that writes: it gets the batch's transaction, after a savepoint that its
-    /// failure is undone to.
-    pub(crate) async fn run_writing<T, F>(&self, app: &App, ask: Ask, work: F) -> Result<T>
+    /// `run`, for work that writes by plan: from what the batch read, it plans what it will write
+    /// and the value to answer with once that is written (`Ok(Err(_))`: a refusal, audited, and
+    /// nothing to write), and the batch writes every request's plan at once.
+    pub(crate) async fn run_planned<T, F>(&self, app: &App, ask: Ask, plan: F) -> Result<T>
     where
         T: Send + 'static,
-        F: for<'a> FnOnce(&'a App, Share<'a>, &'a mut store::Tx) -> Work<'a, T> + Send + 'static,
+        F: for<'a> FnOnce(&'a App, Share<'a>) -> Result<Result<(store::Plan, T)>> + Send + 'static,
     {
         let (reply, heard) = oneshot::channel::<Result<T>>();
-        let run = RunJob::Writes(Box::new(move |app, share| {
-            Box::pin(async move {
-                let worked = match share {
-                    Ok((share, tx)) => work(app, share, tx).await,
-                    Err(failed) => Err(failed),
-                };
-                settle(reply, worked)
-            })
+        let run = RunJob::Plans(Box::new(move |app, share| {
+            match share.and_then(|share| plan(app, share)) {
+                Ok(Ok((planned, value))) => Planning::Plan(
+                    planned,
+                    Box::new(move |written| settle(reply, written.map(|()| Ok(value)))),
+                ),
+                Ok(Err(refused)) => Planning::Ran(settle(reply, Ok(Err(refused)))),
+                Err(failed) => Planning::Ran(settle(reply, Err(failed))),
+            }
         }));
         self.queue(app, Job { ask, run }, heard).await
     }
@@ -408,8 +433,10 @@ async fn run_batch(app: App, batch: Vec<Job>) {
     let app = &app;
     let (started, requests) = (std::time::Instant::now(), batch.len());
     let mut replies = Vec::with_capacity(requests);
-    // The jobs not yet run: if the batch fails before running them, each hears why.
+    // The jobs not yet run, and the plans not yet written: if the batch fails before they are,
+    // each hears why.
     let mut unrun = batch;
+    let mut planned: Vec<Planned> = Vec::new();
     let outcome: Result<()> = async {
         // Every key the batch needs, in one query on the key store (a database of its own), while
         // the writer's transaction begins and reads, inside it, every client the batch is about
@@ -456,9 +483,8 @@ async fn run_batch(app: App, batch: Vec<Job>) {
         };
         let (keys, read) = tokio::join!(keys, reading);
         let (keys, (mut tx, found)) = (keys?, read?);
-        // On PostgreSQL one failed statement would fail every later one, so each request's
-        // writing work runs after a savepoint, and work that fails is undone alone: its request
-        // hears its own error, the others theirs. (Reading work runs no statement.)
+        // The work runs no statement: reading work answers from what the batch read, and
+        // writing work plans what the batch then writes for all at once.
         let mut events = Vec::with_capacity(requests);
         for (job, more) in std::mem::take(&mut unrun).into_iter().zip(more) {
             let about = job.ask.about;
@@ -479,20 +505,21 @@ async fn run_batch(app: App, batch: Vec<Job>) {
                     failed: true,
                 },
                 (RunJob::Reads(run), Ok(share)) => run(app, Ok(share)).await,
-                (RunJob::Writes(run), Ok(share)) => {
-                    tx.mark().await?;
-                    let ran = run(app, Ok((share, &mut tx))).await;
-                    if ran.failed {
-                        tx.undo_to_mark().await?;
+                (RunJob::Plans(run), Ok(share)) => match run(app, Ok(share)) {
+                    Planning::Ran(ran) => ran,
+                    Planning::Plan(plan, after) => {
+                        let events = before..events.len();
+                        planned.push(Planned { plan, after, events });
+                        continue;
                     }
-                    ran
-                }
+                },
             };
             if ran.failed {
                 events.truncate(before);
             }
             replies.push(ran.reply);
         }
+        write_plans(&mut tx, &mut planned, &mut events, &mut replies).await?;
         // A batch whose every request failed has nothing to record, and on PostgreSQL perhaps a
         // transaction no statement may run in any more.
         if !events.is_empty() {
@@ -509,12 +536,13 @@ async fn run_batch(app: App, batch: Vec<Job>) {
     tracing::debug!(requests, micros, "group commit");
     if let Err(failed) = &outcome {
         tracing::warn!(error = %failed, requests, "a group commit failed; nothing in it was changed");
-    }
-    if let Err(failed) = &outcome {
         // A batch that failed before its work ran (the database would not begin, say) tells
         // each request why, as it tells those it ran.
         for job in unrun {
             replies.push(job.run.fail(app, again(failed)).await);
+        }
+        for Planned { after, .. } in planned {
+            replies.push(after(Err(again(failed))).reply);
         }
     }
     for reply in replies {
@@ -523,6 +551,32 @@ async fn run_batch(app: App, batch: Vec<Job>) {
             Err(failed) => Err(again(failed)),
         });
     }
+}
+
+/// Writes every plan of the batch at once, and settles each: a plan that failed is undone alone,
+/// its request hears why, and its events are not recorded.
+async fn write_plans(
+    tx: &mut store::Tx,
+    planned: &mut Vec<Planned>,
+    events: &mut Vec<NewAuditEvent>,
+    replies: &mut Vec<Reply>,
+) -> Result<()> {
+    let plans: Vec<store::Plan> = planned.iter().map(|p| p.plan.clone()).collect();
+    let written = tx.run_plans(&plans).await?;
+    // The events of plans that failed go last first, so that the ranges before stay true.
+    let mut undone = Vec::new();
+    for (Planned { after, events, .. }, outcome) in std::mem::take(planned).into_iter().zip(written)
+    {
+        let ran = after(outcome.map_err(AppError::from));
+        if ran.failed {
+            undone.push(events);
+        }
+        replies.push(ran.reply);
+    }
+    for range in undone.into_iter().rev() {
+        events.drain(range);
+    }
+    Ok(())
 }
 
 /// A failure of the batch's database work, told again to each request it befell: a database

@@ -48,13 +48,10 @@ impl App {
     ) -> Result<ServiceId> {
         let by = Actor::User(caller.id);
         let part = (&[Action::WriteService][..], AuditAction::ServiceCreate);
-        self.write_client(caller, client, part, purpose, move |app, tx, grant, dek| {
-            Box::pin(async move {
-                service.check_after(grant.row.created_at)?;
-                let row = app.service_row((grant.client, &dek), &service, (by, app.now()));
-                tx.insert_service(&row).await?;
-                Ok(row.id)
-            })
+        self.write_client(caller, client, part, purpose, move |app, grant, dek| {
+            service.check_after(grant.row.created_at)?;
+            let row = app.service_row((grant.client, &dek), &service, (by, app.now()));
+            Ok((store::Plan::service(&row)?, row.id))
         })
         .await
     }

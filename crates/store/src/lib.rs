@@ -18,7 +18,7 @@ pub mod conformance;
 
 pub use keystore::{KeyStore, WrappedKey};
 pub use tx::audit::AuditFilter;
-pub use tx::{Before, Caseload, PlaceRow, Reads, Tx, Within};
+pub use tx::{Before, Caseload, PlaceRow, Plan, Reads, Tx, Within};
 
 use std::sync::Arc;
 

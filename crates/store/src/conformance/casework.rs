@@ -153,6 +153,53 @@ pub async fn services_come_newest_first_by_the_day_given(h: &impl Harness) {
     tx.commit().await.unwrap();
 }
 
+/// Plans written together (a group commit's) are all written; should one fail, it alone is left
+/// undone, the others written, and each says which it was.
+pub async fn plans_written_together_fail_alone(h: &impl Harness) {
+    let (store, _) = h.fresh().await;
+    let (a, _, c) = seed(&store).await;
+    let before = {
+        let mut reads = store.read().await.unwrap();
+        reads.services_page(c.id, 10, 0).await.unwrap().len()
+    };
+    let mut tx = store.write().await.unwrap();
+    let given = |id| service(c.id, a.id, id, T0);
+    // A type without a bit is refused by the reports' sums, after the service's own row.
+    let unknown = crate::rows::ServiceRow {
+        code: "Z9".into(),
+        ..given([12; 16])
+    };
+    let plans = |rows: &[crate::rows::ServiceRow]| -> Vec<crate::Plan> {
+        rows.iter()
+            .map(|row| crate::Plan::service(row).unwrap())
+            .collect()
+    };
+    let written = tx
+        .run_plans(&plans(&[given([11; 16]), unknown, given([13; 16])]))
+        .await
+        .unwrap();
+    let done: Vec<bool> = written.iter().map(Result::is_ok).collect();
+    assert_eq!(done, [true, false, true]);
+    let written = tx
+        .run_plans(&plans(&[given([14; 16]), given([15; 16])]))
+        .await
+        .unwrap();
+    assert!(written.iter().all(Result::is_ok));
+    tx.commit().await.unwrap();
+
+    let mut reads = store.read().await.unwrap();
+    let ids: Vec<String> = reads
+        .services_page(c.id, 10, 0)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.id.to_string())
+        .collect();
+    assert_eq!(ids.len(), before + 4, "{ids:?}");
+    let unknown = domain::ServiceId::from_random([12; 16]).to_string();
+    assert!(!ids.contains(&unknown), "the failed plan left nothing");
+}
+
 /// Needs assessments list newest first by their day (on one day, the one recorded last), each
 /// with its answers in the order of the domains' codes; a client's latest is read with their
 /// page; nothing is ever replaced; erasure wipes the notes and keeps the coded levels.

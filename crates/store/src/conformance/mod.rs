@@ -497,6 +497,7 @@ macro_rules! conformance_tests {
             notes_come_a_page_at_a_time_newest_first,
             contacts_come_newest_first_by_when_they_were_attempts_included,
             services_come_newest_first_by_the_day_given,
+            plans_written_together_fail_alone,
             a_first_service_is_the_earliest_day_given,
             a_fiscal_period_reads_the_same_from_its_sums_as_from_its_services,
             a_report_reads_each_person_by_the_profile_of_their_dimensions,

@@ -8,6 +8,7 @@ use sqlx::Row;
 
 use super::clients::{CLIENT_COLUMNS, client};
 use super::teams::SUPERVISED_FROM;
+use super::together::Value;
 use super::{Reads, parsed};
 use crate::rows::ClientRow;
 use crate::{Result, StoreError};
@@ -63,8 +64,8 @@ impl Reads {
         .transpose()
     }
 
-    /// `client_for` for many (client, member of staff) pairs at once: two queries, whatever the
-    /// number of pairs. A client that does not exist has no entry.
+    /// `client_for` for many (client, member of staff) pairs at once: two queries in one
+    /// hand-over, whatever the number of pairs. A client that does not exist has no entry.
     pub async fn clients_for(
         &mut self,
         pairs: &[(ClientId, UserId)],
@@ -76,34 +77,40 @@ impl Reads {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let list = crate::json_list(&ids);
         let each = self.dialect.each_of("$1");
-        let clients: HashMap<ClientId, ClientRow> = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {CLIENT_COLUMNS} FROM clients WHERE id IN ({each})"
-        )))
-        .bind(list.clone())
-        .fetch_all(&mut *self.inner)
-        .await?
-        .iter()
-        .map(|r| client(r).map(|row| (row.id, row)))
-        .collect::<Result<_>>()?;
-        // How each user stands to each client, in one query: assigned (1), leading a team whose
-        // member is (2), holding emergency access (3).
-        let query = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT client_id, user_id, CAST(1 AS BIGINT) AS link FROM assignments \
+        // The clients, and how each user stands to each of them: assigned (1), leading a team
+        // whose member is (2), holding emergency access (3); in one hand-over, each row saying
+        // which it is (0 for a client).
+        let clients_sql = format!(
+            "SELECT CAST(0 AS BIGINT) AS link, {CLIENT_COLUMNS} FROM clients WHERE id IN ({each})"
+        );
+        let links_sql = format!(
+            "SELECT CAST(1 AS BIGINT) AS link, client_id, user_id FROM assignments \
              WHERE client_id IN ({each}) \
-             UNION ALL SELECT a.client_id, lead.user_id, CAST(2 AS BIGINT) {SUPERVISED_FROM} \
+             UNION ALL SELECT CAST(2 AS BIGINT), a.client_id, lead.user_id {SUPERVISED_FROM} \
              AND a.client_id IN ({each}) \
-             UNION ALL SELECT client_id, user_id, CAST(3 AS BIGINT) FROM emergency_access \
+             UNION ALL SELECT CAST(3 AS BIGINT), client_id, user_id FROM emergency_access \
              WHERE client_id IN ({each}) AND expires_at > $2"
-        )))
-        .bind(list)
-        .bind(now.unix_millis());
+        );
+        let values = [
+            Value::Text(crate::json_list(&ids)),
+            Value::Int(now.unix_millis()),
+        ];
+        let rows = self
+            .fetch_together(&[&clients_sql, &links_sql], &values)
+            .await?;
+        let mut clients: HashMap<ClientId, ClientRow> = HashMap::new();
         let mut links: HashMap<(ClientId, UserId), [bool; 3]> = HashMap::new();
-        for row in query.fetch_all(&mut *self.inner).await? {
-            let pair = (parsed(&row, "client_id")?, parsed(&row, "user_id")?);
-            let link = usize::try_from(row.try_get::<i64, _>("link")? - 1)
-                .map_err(|_| StoreError::Corrupt("a client link"))?;
+        for row in &rows {
+            let link = row.try_get::<i64, _>("link")?;
+            if link == 0 {
+                let found = client(row)?;
+                clients.insert(found.id, found);
+                continue;
+            }
+            let pair = (parsed(row, "client_id")?, parsed(row, "user_id")?);
+            let link =
+                usize::try_from(link - 1).map_err(|_| StoreError::Corrupt("a client link"))?;
             if let Some(flag) = links.entry(pair).or_default().get_mut(link) {
                 *flag = true;
             }

@@ -6,6 +6,7 @@ use domain::audit::NewAuditEvent;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::together::Value;
 use super::{Reads, Tx, ts};
 use crate::Result;
 use crate::rows::{AuditHead, AuditRow};
@@ -40,6 +41,9 @@ pub struct AuditFilter {
     /// Older than this event (the last of the page before).
     pub before_seq: Option<i64>,
 }
+
+/// Moves the chain's head to the last event appended, `$2`, with its MAC and tag, `$3` and `$4`.
+const MOVE_HEAD_TO_LAST: &str = "UPDATE audit_head SET seq = $2, mac = $3, tag = $4 WHERE id = 1";
 
 impl Tx {
     /// Appends an event to the audit chain, in this transaction; its sequence number.
@@ -88,30 +92,19 @@ impl Tx {
             ]));
             previous = mac;
         }
-        // All the events as one bound value (P15), in one statement whatever their number.
-        sqlx::query(self.reads.dialect.append_audit_rows())
-            .bind(serde_json::Value::from(rows).to_string())
-            .execute(&mut *self.reads.inner)
-            .await?;
+        // All the events as one bound value (P15), in one statement whatever their number, and
+        // the head moved to the last, in one hand-over.
         let last = first - 1 + i64::try_from(events.len()).unwrap_or(i64::MAX);
-        self.move_audit_head(last, &previous, key).await?;
+        let tag = crypto::audit_mac::head_tag(key, last, &previous).to_vec();
+        let values = [
+            Value::Text(serde_json::Value::from(rows).to_string()),
+            Value::Int(last),
+            Value::MaybeBlob(Some(previous)),
+            Value::MaybeBlob(Some(tag)),
+        ];
+        let statements = [self.reads.dialect.append_audit_rows(), MOVE_HEAD_TO_LAST];
+        self.run_together(&statements, &values).await?;
         Ok(last)
-    }
-
-    /// Moves the chain's head to event `seq` with MAC `mac`, tagged under `key`.
-    pub(crate) async fn move_audit_head(
-        &mut self,
-        seq: i64,
-        mac: &[u8],
-        key: &SecretKey,
-    ) -> Result<()> {
-        sqlx::query("UPDATE audit_head SET seq = $1, mac = $2, tag = $3 WHERE id = 1")
-            .bind(seq)
-            .bind(mac.to_vec())
-            .bind(crypto::audit_mac::head_tag(key, seq, mac).to_vec())
-            .execute(&mut *self.reads.inner)
-            .await?;
-        Ok(())
     }
 }
 

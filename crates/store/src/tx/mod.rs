@@ -38,6 +38,7 @@ mod timeline;
 mod together;
 pub use reports::Within;
 pub use timeline::{Before, PlaceRow};
+pub use together::Plan;
 
 /// A transaction: the queries that only read (`Reads`, which a `Tx` derefs to) and those that
 /// write. Work that shares a group-committed transaction is handed only `Reads`, so the type

@@ -5,7 +5,7 @@ use domain::fiscal::Span;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::together::Value;
+use super::together::{Plan, Value};
 use super::{Reads, Tx, parsed, ts};
 use crate::rows::ServiceRow;
 use crate::{Result, StoreError};
@@ -96,10 +96,9 @@ fn service_values(row: &ServiceRow) -> Vec<Value> {
     ]
 }
 
-impl Tx {
-    /// Records a service and counts it for the reports, in one hand-over to SQLite
-    /// (`run_together`).
-    pub async fn insert_service(&mut self, row: &ServiceRow) -> Result<()> {
+impl Plan {
+    /// Recording a service and counting it for the reports (`Tx::insert_service`), planned.
+    pub fn service(row: &ServiceRow) -> Result<Plan> {
         let day = domain::case::parse_date("delivered_on", &row.delivered_on)
             .map_err(|_| StoreError::Refused("a service's day is not a date"))?;
         let start = |span: Span| Value::Text(domain::case::format_date(span.start(day)));
@@ -114,7 +113,15 @@ impl Tx {
         ]);
         let mut statements = vec![INSERT_SERVICE];
         statements.extend(COUNT_SERVICE);
-        self.run_together(&statements, &values).await
+        Ok(Plan { statements, values })
+    }
+}
+
+impl Tx {
+    /// Records a service and counts it for the reports, in one hand-over to SQLite
+    /// (`run_together`).
+    pub async fn insert_service(&mut self, row: &ServiceRow) -> Result<()> {
+        Plan::service(row)?.run(self).await
     }
 
     /// The service's own row, nothing counted of it.

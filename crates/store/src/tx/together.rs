@@ -21,6 +21,62 @@ pub(crate) enum Value {
     MaybeInt(Option<i64>),
 }
 
+/// One piece of writing work, planned in full before it runs: its statements and the values they
+/// name (`$1`, `$2`, …), so that the pieces of a group commit go to the database together
+/// (`Tx::run_plans`).
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub(crate) statements: Vec<&'static str>,
+    pub(crate) values: Vec<Value>,
+}
+
+impl Plan {
+    /// Runs alone, as `Reads::run_together` runs.
+    pub(crate) async fn run(&self, reads: &mut Reads) -> Result<()> {
+        reads.run_together(&self.statements, &self.values).await
+    }
+}
+
+impl super::Tx {
+    /// Runs each of `plans`, and says for each whether it was done: all at once (on SQLite, in
+    /// one hand-over) after a savepoint; should any fail, everything since it is undone and each
+    /// runs again alone after a savepoint of its own, so that only what failed is left undone.
+    /// `Err` only when the transaction itself cannot go on.
+    pub async fn run_plans(&mut self, plans: &[Plan]) -> Result<Vec<Result<()>>> {
+        if plans.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (mut statements, mut values) = (vec!["SAVEPOINT plans".to_owned()], Vec::new());
+        for plan in plans {
+            for statement in &plan.statements {
+                statements.push(shifted(statement, values.len()));
+            }
+            values.extend(plan.values.iter().cloned());
+        }
+        statements.push("RELEASE plans".to_owned());
+        let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
+        let failed = match self.run_together(&statements, &values).await {
+            Ok(()) => return Ok(plans.iter().map(|_| Ok(())).collect()),
+            Err(failed) => failed,
+        };
+        self.run_together(&["ROLLBACK TO SAVEPOINT plans", "RELEASE plans"], &[])
+            .await?;
+        if let [_] = plans {
+            return Ok(vec![Err(failed)]);
+        }
+        let mut done = Vec::with_capacity(plans.len());
+        for plan in plans {
+            self.mark().await?;
+            let ran = plan.run(self).await;
+            if ran.is_err() {
+                self.undo_to_mark().await?;
+            }
+            done.push(ran);
+        }
+        Ok(done)
+    }
+}
+
 impl Reads {
     /// Runs `statements` in order, each naming what it needs of `values` as `$1`, `$2`, …. A
     /// failure may leave the earlier statements done: the caller's transaction (or savepoint)
@@ -82,6 +138,23 @@ fn bound<'q>(
     query
 }
 
+/// `sql` with each value it names moved `by` places on (`$1` becomes `$4` when `by` is 3).
+fn shifted(sql: &str, by: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut rest = sql;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if let Ok(n) = rest[..digits].parse::<usize>() {
+            out.push_str(&(n + by).to_string());
+            rest = &rest[digits..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `sql` with the values it names numbered from `$1` in the order it first names them, and
 /// which value of the shared list each new number stands for.
 fn renumbered(sql: &str) -> (String, Vec<usize>) {
@@ -109,7 +182,16 @@ fn renumbered(sql: &str) -> (String, Vec<usize>) {
 
 #[cfg(test)]
 mod tests {
-    use super::renumbered;
+    use super::{renumbered, shifted};
+
+    #[test]
+    fn values_are_shifted_past_those_of_the_plans_before() {
+        assert_eq!(
+            shifted("UPDATE t SET a = $1 WHERE id = $12 AND b > $1", 3),
+            "UPDATE t SET a = $4 WHERE id = $15 AND b > $4"
+        );
+        assert_eq!(shifted("RELEASE plans", 7), "RELEASE plans");
+    }
 
     #[test]
     fn values_are_renumbered_in_the_order_a_statement_names_them() {
