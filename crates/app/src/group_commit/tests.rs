@@ -131,8 +131,6 @@ async fn requests_sharing_a_batch_each_get_their_own_outcome_and_event() {
     let before = tx.audit_events(0, 1000).await.unwrap().len();
     tx.commit().await.unwrap();
 
-    let group = &app.inner.group_commit;
-    let turn = group.running.clone().lock_owned().await;
     let asked = [
         (ana, anas),
         (ana, bens),
@@ -141,26 +139,26 @@ async fn requests_sharing_a_batch_each_get_their_own_outcome_and_event() {
         (sue, sues),
         (ana, gone),
     ];
-    let requests = asked.map(|(who, client)| {
-        let (app, who) = (app.clone(), who.clone());
-        tokio::spawn(async move {
-            app.client(&who, client, crate::Purpose::CaseWork)
-                .await
-                .map(|view| view.preferred_name)
-        })
-    });
-    while group.lock_queue().len() < requests.len() {
-        tokio::task::yield_now().await;
-    }
-    tokio::spawn(super::drain(app.clone(), turn));
-    let mut heard = Vec::new();
-    for request in requests {
-        heard.push(match request.await.unwrap() {
-            Ok(name) => name,
-            Err(AppError::NotFound) => "not found".to_owned(),
-            Err(other) => format!("{other}"),
-        });
-    }
+    let heard: Vec<String> = batched(&app, |app| {
+        asked
+            .map(|(who, client)| {
+                let (app, who) = (app.clone(), who.clone());
+                tokio::spawn(async move {
+                    app.client(&who, client, crate::Purpose::CaseWork)
+                        .await
+                        .map(|view| view.preferred_name)
+                })
+            })
+            .into()
+    })
+    .await
+    .into_iter()
+    .map(|outcome| match outcome {
+        Ok(name) => name,
+        Err(AppError::NotFound) => "not found".to_owned(),
+        Err(other) => format!("{other}"),
+    })
+    .collect();
     assert_eq!(
         heard,
         ["Ada", "not found", "Bea", "not found", "Cy", "not found"]
@@ -254,19 +252,35 @@ fn asking(app: &App, ask: super::Ask) -> tokio::task::JoinHandle<Result<String>>
 async fn in_one_batch(asks: Vec<super::Ask>) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let app = app(dir.path()).await;
+    let asked = batched(&app, |app| {
+        asks.into_iter().map(|ask| asking(app, ask)).collect()
+    });
+    asked
+        .await
+        .into_iter()
+        .map(|outcome| match outcome {
+            Ok(answer) => answer,
+            Err(failed) => format!("{:?}", failed.unavailable()),
+        })
+        .collect()
+}
+
+/// Holds the batch's turn while `queue` queues its requests, then lets them all run in one batch;
+/// what each heard, in their order.
+async fn batched<T>(
+    app: &App,
+    queue: impl FnOnce(&App) -> Vec<tokio::task::JoinHandle<Result<T>>>,
+) -> Vec<Result<T>> {
     let group = &app.inner.group_commit;
     let turn = group.running.clone().lock_owned().await;
-    let requests: Vec<_> = asks.into_iter().map(|ask| asking(&app, ask)).collect();
+    let requests = queue(app);
     while group.lock_queue().len() < requests.len() {
         tokio::task::yield_now().await;
     }
     tokio::spawn(super::drain(app.clone(), turn));
     let mut heard = Vec::new();
     for request in requests {
-        heard.push(match request.await.unwrap() {
-            Ok(answer) => answer,
-            Err(failed) => format!("{:?}", failed.unavailable()),
-        });
+        heard.push(request.await.unwrap());
     }
     heard
 }

@@ -268,12 +268,15 @@ impl Reads {
         let mut values = vec![Value::Text(client.to_string())];
         let mut statements = Vec::new();
         for kind in Kind::ALL.iter().copied() {
-            let ids = places.iter().filter(|p| p.kind == kind).map(|p| &p.id);
-            let ids = crate::json_list(ids);
-            if ids == "[]" {
+            let ids: Vec<&str> = places
+                .iter()
+                .filter(|p| p.kind == kind)
+                .map(|p| p.id.as_str())
+                .collect();
+            if ids.is_empty() {
                 continue;
             }
-            values.push(Value::Text(ids));
+            values.push(Value::Text(crate::json_list(ids)));
             let source = source(kind);
             statements.push(format!(
                 "SELECT CAST({} AS BIGINT) AS kind_rank, {}{} FROM {} t{} \

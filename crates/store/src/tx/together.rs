@@ -140,6 +140,25 @@ fn bound<'q>(
 
 /// `sql` with each value it names moved `by` places on (`$1` becomes `$4` when `by` is 3).
 fn shifted(sql: &str, by: usize) -> String {
+    each_named(sql, |n| n + by)
+}
+
+/// `sql` with the values it names numbered from `$1` in the order it first names them, and
+/// which value of the shared list each new number stands for.
+fn renumbered(sql: &str) -> (String, Vec<usize>) {
+    let mut named = Vec::new();
+    let sql = each_named(sql, |n| match named.iter().position(|&seen| seen == n) {
+        Some(i) => i + 1,
+        None => {
+            named.push(n);
+            named.len()
+        }
+    });
+    (sql, named)
+}
+
+/// `sql` with each `$N` it names written as `$` and what `new` makes of `N`, in order.
+fn each_named(sql: &str, mut new: impl FnMut(usize) -> usize) -> String {
     let mut out = String::with_capacity(sql.len() + 8);
     let mut rest = sql;
     while let Some(at) = rest.find('$') {
@@ -147,37 +166,12 @@ fn shifted(sql: &str, by: usize) -> String {
         rest = &rest[at + 1..];
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         if let Ok(n) = rest[..digits].parse::<usize>() {
-            out.push_str(&(n + by).to_string());
-            rest = &rest[digits..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// `sql` with the values it names numbered from `$1` in the order it first names them, and
-/// which value of the shared list each new number stands for.
-fn renumbered(sql: &str) -> (String, Vec<usize>) {
-    let (mut out, mut named) = (String::with_capacity(sql.len()), Vec::new());
-    let mut rest = sql;
-    while let Some(at) = rest.find('$') {
-        out.push_str(&rest[..=at]);
-        rest = &rest[at + 1..];
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if let Ok(n) = rest[..digits].parse::<usize>() {
-            let new = match named.iter().position(|&seen| seen == n) {
-                Some(i) => i + 1,
-                None => {
-                    named.push(n);
-                    named.len()
-                }
-            };
-            out.push_str(&new.to_string());
+            out.push_str(&new(n).to_string());
         }
         rest = &rest[digits..];
     }
     out.push_str(rest);
-    (out, named)
+    out
 }
 
 #[cfg(test)]
