@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
-use sqlx::{Any, AssertSqlSafe, Row, Transaction};
+use sqlx::{Any, AnyConnection, AssertSqlSafe, Row};
 
 use crate::{Dialect, Result, Store, StoreError};
 use domain::classification::{Kind, Table, backed_up};
@@ -92,12 +92,12 @@ impl Carried {
 /// the database. At this binary's schema that is the registry itself; at an older schema, kept
 /// for an upgrade backup, it is the registry of the version that wrote that schema (checked for
 /// every version since backups came from the registry, schema 16), so that version restores it.
-async fn layout(tx: &mut Transaction<'static, Any>, dialect: Dialect) -> Result<Vec<Carried>> {
+async fn layout(tx: &mut AnyConnection, dialect: Dialect) -> Result<Vec<Carried>> {
     let mut layout = Vec::new();
     for (table, key) in backed_up() {
         let in_db: Vec<(String, String)> = sqlx::query(dialect.table_columns())
             .bind(table.name)
-            .fetch_all(&mut **tx)
+            .fetch_all(&mut *tx)
             .await?
             .iter()
             .map(|row| Ok((row.try_get("name")?, row.try_get("type")?)))
@@ -159,7 +159,7 @@ pub async fn is_empty(store: &Store) -> Result<bool> {
         .begin_with(begin_snapshot(store.dialect()))
         .await?;
     let mut empty = true;
-    for carried in layout(&mut tx, store.dialect()).await? {
+    for carried in layout(&mut *tx, store.dialect()).await? {
         let sql = format!("SELECT COUNT(*) AS n FROM {}", carried.table.name);
         let n: i64 = sqlx::query(AssertSqlSafe(sql))
             .fetch_one(&mut *tx)
@@ -182,7 +182,7 @@ fn begin_snapshot(dialect: Dialect) -> &'static str {
 /// Streams every row of the records, in one snapshot, to `sink` as JSON lines; returns the count
 /// and digest. `progress` is called with each table's name and row count as it goes.
 async fn each_line(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     layout: &[Carried],
     mut sink: impl FnMut(&[u8]) -> std::io::Result<()>,
     mut progress: impl FnMut(u64),
@@ -193,7 +193,7 @@ async fn each_line(
         // Table and column names come from our constants and the database's own schema, never
         // from input.
         let sql = carried.select_all();
-        let mut stream = sqlx::query(AssertSqlSafe(sql)).fetch(&mut **tx);
+        let mut stream = sqlx::query(AssertSqlSafe(sql)).fetch(&mut *tx);
         while let Some(row) = stream.try_next().await? {
             let values = carried
                 .columns
@@ -241,8 +241,8 @@ pub async fn write(
     };
     out.write_all(&serde_json::to_vec(&header).unwrap_or_default())?;
     out.write_all(b"\n")?;
-    let layout = layout(&mut tx, store.dialect()).await?;
-    let summary = each_line(&mut tx, &layout, |line| out.write_all(line), progress).await?;
+    let layout = layout(&mut *tx, store.dialect()).await?;
+    let summary = each_line(&mut *tx, &layout, |line| out.write_all(line), progress).await?;
     let trailer = Trailer {
         rows: summary.rows,
         digest: summary.digest.clone(),
@@ -259,8 +259,8 @@ pub async fn digest(store: &Store) -> Result<Summary> {
         .pool()
         .begin_with(begin_snapshot(store.dialect()))
         .await?;
-    let layout = layout(&mut tx, store.dialect()).await?;
-    let summary = each_line(&mut tx, &layout, |_| Ok(()), |_| ()).await?;
+    let layout = layout(&mut *tx, store.dialect()).await?;
+    let summary = each_line(&mut *tx, &layout, |_| Ok(()), |_| ()).await?;
     tx.commit().await?;
     Ok(summary)
 }
@@ -319,8 +319,9 @@ pub async fn restore(
             "the backup was made at another schema version; restore it with the Safe Harbor version that made it",
         ));
     }
-    let (mut tx, _turn) = store.write().await?.into_parts();
-    let layout = layout(&mut tx, store.dialect()).await?;
+    let mut writing = store.write().await?;
+    let tx = writing.connection();
+    let layout = layout(&mut *tx, store.dialect()).await?;
     for carried in &layout {
         let sql = format!("SELECT COUNT(*) AS n FROM {}", carried.table.name);
         let n: i64 = sqlx::query(AssertSqlSafe(sql))
@@ -413,12 +414,12 @@ pub async fn restore(
                 .await?;
         }
     }
-    let loaded = each_line(&mut tx, &layout, |_| Ok(()), |_| ()).await?;
+    let loaded = each_line(&mut *tx, &layout, |_| Ok(()), |_| ()).await?;
     if loaded.rows != trailer.rows || loaded.digest != trailer.digest || rows != trailer.rows {
         return Err(StoreError::Refused(
             "the restored content does not match the backup's digest",
         ));
     }
-    tx.commit().await?;
+    writing.commit().await?;
     Ok(loaded)
 }

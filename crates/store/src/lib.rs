@@ -316,8 +316,20 @@ impl Store {
     /// A transaction that only reads: it has no writing queries, because on SQLite a reader that
     /// starts to write while another connection writes fails at once instead of waiting.
     pub async fn read(&self) -> Result<Reads> {
-        Ok(Reads::new(
+        Ok(Reads::within(
             self.pool.begin().await?,
+            self.dialect,
+            self.usernames.clone(),
+        ))
+    }
+
+    /// Reads outside any transaction, each statement seeing the records as they are when it
+    /// runs: for a reading whose statements need not agree (a page of history that leaves out a
+    /// record erased between its two statements), it saves the BEGIN and ROLLBACK, which on
+    /// SQLite are a hand-over to the connection's thread each.
+    pub async fn read_apart(&self) -> Result<Reads> {
+        Ok(Reads::apart(
+            self.pool.acquire().await?,
             self.dialect,
             self.usernames.clone(),
         ))

@@ -7,11 +7,13 @@ use super::*;
 /// refused. The pool must not hand that connection out again: the writes after it work.
 pub async fn a_connection_left_inside_a_failed_commit_is_not_reused(h: &impl Harness) {
     let (store, _) = h.fresh().await;
-    let (mut inner, turn) = store.write().await.unwrap().into_parts();
-    sqlx::query("ROLLBACK").execute(&mut *inner).await.unwrap();
+    let mut tx = store.write().await.unwrap();
+    sqlx::query("ROLLBACK")
+        .execute(tx.connection())
+        .await
+        .unwrap();
     // SQLite: "cannot commit - no transaction is active"; PostgreSQL warns and goes on.
-    let _ = inner.commit().await;
-    drop(turn);
+    let _ = tx.commit().await;
     for n in 0..4 {
         let mut tx = store
             .write()

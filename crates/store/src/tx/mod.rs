@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use domain::{ClientId, Timestamp};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use crate::{Result, StoreError};
 
@@ -46,14 +47,55 @@ pub use together::Plan;
 pub struct Tx {
     reads: Reads,
     /// The writer's turn (SQLite), held until commit or rollback.
-    turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
-/// The reading half of a transaction.
+/// The reading half of a transaction, or reads that need none (`Store::read_apart`).
 pub struct Reads {
-    inner: Transaction<'static, Any>,
+    inner: Held,
     dialect: crate::Dialect,
     usernames: crate::usernames::Usernames,
+}
+
+/// What reads run on: a transaction, or a connection on which each statement is its own.
+enum Held {
+    Transaction(Transaction<'static, Any>),
+    Connection(PoolConnection<Any>),
+}
+
+impl Held {
+    async fn commit(self) -> Result<()> {
+        match self {
+            Self::Transaction(tx) => Ok(tx.commit().await?),
+            Self::Connection(_) => Ok(()),
+        }
+    }
+
+    async fn rollback(self) -> Result<()> {
+        match self {
+            Self::Transaction(tx) => Ok(tx.rollback().await?),
+            Self::Connection(_) => Ok(()),
+        }
+    }
+}
+
+impl std::ops::Deref for Held {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        match self {
+            Self::Transaction(tx) => tx,
+            Self::Connection(connection) => connection,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Held {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match self {
+            Self::Transaction(tx) => tx,
+            Self::Connection(connection) => connection,
+        }
+    }
 }
 
 impl std::ops::Deref for Tx {
@@ -130,27 +172,22 @@ impl Tx {
         usernames: crate::usernames::Usernames,
     ) -> Self {
         Self {
-            reads: Reads::new(inner, dialect, usernames),
-            turn,
+            reads: Reads::new(Held::Transaction(inner), dialect, usernames),
+            _turn: turn,
         }
     }
 
-    /// The transaction and the writer's turn, for code in this crate that runs its own SQL.
-    pub(crate) fn into_parts(
-        self,
-    ) -> (
-        Transaction<'static, Any>,
-        Option<tokio::sync::OwnedMutexGuard<()>>,
-    ) {
-        (self.reads.inner, self.turn)
+    /// The transaction's connection, for code in this crate that runs its own SQL.
+    pub(crate) fn connection(&mut self) -> &mut AnyConnection {
+        &mut self.reads.inner
     }
 
     pub async fn commit(self) -> Result<()> {
-        Ok(self.reads.inner.commit().await?)
+        self.reads.inner.commit().await
     }
 
     pub async fn rollback(self) -> Result<()> {
-        Ok(self.reads.inner.rollback().await?)
+        self.reads.inner.rollback().await
     }
 
     /// Runs a `DELETE` of one row keyed by two values; whether there was such a row.
@@ -170,11 +207,7 @@ impl Tx {
 }
 
 impl Reads {
-    pub(crate) fn new(
-        inner: Transaction<'static, Any>,
-        dialect: crate::Dialect,
-        usernames: crate::usernames::Usernames,
-    ) -> Self {
+    fn new(inner: Held, dialect: crate::Dialect, usernames: crate::usernames::Usernames) -> Self {
         Self {
             inner,
             dialect,
@@ -182,9 +215,27 @@ impl Reads {
         }
     }
 
+    /// A connection's reads, each statement on its own.
+    pub(crate) fn apart(
+        connection: PoolConnection<Any>,
+        dialect: crate::Dialect,
+        usernames: crate::usernames::Usernames,
+    ) -> Self {
+        Self::new(Held::Connection(connection), dialect, usernames)
+    }
+
+    /// A transaction's reads.
+    pub(crate) fn within(
+        tx: Transaction<'static, Any>,
+        dialect: crate::Dialect,
+        usernames: crate::usernames::Usernames,
+    ) -> Self {
+        Self::new(Held::Transaction(tx), dialect, usernames)
+    }
+
     /// Ends a transaction that only read.
     pub async fn commit(self) -> Result<()> {
-        Ok(self.inner.commit().await?)
+        self.inner.commit().await
     }
 
     /// Whether one failed statement fails the rest of the transaction (PostgreSQL: "current
