@@ -28,8 +28,12 @@ fn url(path: &Path) -> String {
 /// its cache between transactions (no other connection writes), so on a large database each
 /// write finds the index pages it changes in memory instead of reading them again. Its ANALYZE
 /// (`Store::refresh_statistics`) samples at most 400 rows of each index, as SQLite advises, so
-/// that it takes a moment even on a million clients.
-const WRITER_SETUP: &str = "PRAGMA cache_size = -65536; PRAGMA analysis_limit = 400;";
+/// that it takes a moment even on a million clients. It copies the write-ahead log into the
+/// database itself only once the log is ten times as long as the store's keeper lets it grow
+/// (`Store::keep_log_short`): should readers keep the log from starting again, it is still copied
+/// and stays bounded.
+const WRITER_SETUP: &str =
+    "PRAGMA cache_size = -65536; PRAGMA analysis_limit = 400; PRAGMA wal_autocheckpoint = 10000;";
 
 async fn pool(
     path: &Path,
@@ -102,8 +106,10 @@ pub async fn connect(dir: &Path) -> Result<Unmigrated, StoreError> {
     let records = pool(&records_path(dir), 8, "").await?;
     let writer = pool(&records_path(dir), 1, WRITER_SETUP).await?;
     let keys = pool(&keys_path(dir), 4, "").await?;
+    let store = Store::new(records, Dialect::Sqlite).with_writer(writer);
+    store.keep_log_short();
     Ok(Unmigrated::new(
-        Store::new(records, Dialect::Sqlite).with_writer(writer),
+        store,
         KeyStore::new(keys, Dialect::Sqlite),
         MIGRATIONS,
     ))

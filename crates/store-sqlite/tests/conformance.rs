@@ -123,3 +123,38 @@ async fn opening_gives_the_query_planner_statistics_but_keeps_no_samples() {
     assert_eq!(count(&store, SAMPLES).await, 0, "samples dropped at start");
     assert_eq!(count(&store, ANALYZED).await, 2, "counts kept");
 }
+
+/// Once SQLite's write-ahead log is long, the store's keeper copies it into the database away
+/// from the writer and the next write starts it again from its beginning. (The writer, which
+/// copies the log itself only at ten times that length, would not have started it again here.)
+#[tokio::test]
+async fn the_write_ahead_log_starts_again_without_the_writer_copying_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) =
+        safeharbor_store_sqlite::open(dir.path(), domain::Timestamp::from_unix_millis(0))
+            .await
+            .unwrap();
+    let log = dir.path().join("records.sqlite-wal");
+    // Bytes 12 to 15 of the log's header: how many times it has started again.
+    let restarts = || std::fs::read(&log).unwrap()[12..16].to_vec();
+    // About a page a program, 50 a transaction: up to 6,000 pages in all.
+    let name = "n".repeat(3_500);
+    let mut first = None;
+    for round in 0..120 {
+        let mut tx = store.write().await.unwrap();
+        for n in 0..50 {
+            let code = format!("p{round}-{n}");
+            assert!(
+                tx.insert_program(&code, &name, domain::Timestamp::from_unix_millis(0))
+                    .await
+                    .unwrap()
+            );
+        }
+        tx.commit().await.unwrap();
+        let now = restarts();
+        if first.get_or_insert_with(|| now.clone()) != &now {
+            return;
+        }
+    }
+    panic!("the log grew to 6,000 pages and never started again");
+}

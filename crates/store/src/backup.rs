@@ -159,7 +159,7 @@ pub async fn is_empty(store: &Store) -> Result<bool> {
         .begin_with(begin_snapshot(store.dialect()))
         .await?;
     let mut empty = true;
-    for carried in layout(&mut *tx, store.dialect()).await? {
+    for carried in layout(&mut tx, store.dialect()).await? {
         let sql = format!("SELECT COUNT(*) AS n FROM {}", carried.table.name);
         let n: i64 = sqlx::query(AssertSqlSafe(sql))
             .fetch_one(&mut *tx)
@@ -241,8 +241,8 @@ pub async fn write(
     };
     out.write_all(&serde_json::to_vec(&header).unwrap_or_default())?;
     out.write_all(b"\n")?;
-    let layout = layout(&mut *tx, store.dialect()).await?;
-    let summary = each_line(&mut *tx, &layout, |line| out.write_all(line), progress).await?;
+    let layout = layout(&mut tx, store.dialect()).await?;
+    let summary = each_line(&mut tx, &layout, |line| out.write_all(line), progress).await?;
     let trailer = Trailer {
         rows: summary.rows,
         digest: summary.digest.clone(),
@@ -259,8 +259,8 @@ pub async fn digest(store: &Store) -> Result<Summary> {
         .pool()
         .begin_with(begin_snapshot(store.dialect()))
         .await?;
-    let layout = layout(&mut *tx, store.dialect()).await?;
-    let summary = each_line(&mut *tx, &layout, |_| Ok(()), |_| ()).await?;
+    let layout = layout(&mut tx, store.dialect()).await?;
+    let summary = each_line(&mut tx, &layout, |_| Ok(()), |_| ()).await?;
     tx.commit().await?;
     Ok(summary)
 }

@@ -12,6 +12,7 @@ pub mod pool;
 pub mod rows;
 mod tx;
 mod usernames;
+mod write_gate;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -19,8 +20,6 @@ pub mod conformance;
 pub use keystore::{KeyStore, WrappedKey};
 pub use tx::audit::AuditFilter;
 pub use tx::{Before, Caseload, PlaceRow, Plan, Reads, Tx, Within};
-
-use std::sync::Arc;
 
 use domain::Timestamp;
 use rows::{OpenedSession, TokenRow, UserRow};
@@ -210,9 +209,6 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 mod unavailable;
 pub use unavailable::Unavailable;
 
-/// How long a writer waits for its turn before giving up.
-const WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
-
 /// The records database.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -221,18 +217,15 @@ pub struct Store {
     /// its own (see `with_writer`).
     writer: AnyPool,
     dialect: Dialect,
-    /// On SQLite, writers queue here, in order and woken at once, rather than in SQLite's busy
-    /// handler, which sleeps and polls. (An embedded database has one process; PostgreSQL
-    /// orders writers itself, across processes, with the audit head's row lock.)
-    write_gate: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// On SQLite, writers queue here (see `write_gate`).
+    write_gate: Option<write_gate::WriteGate>,
     usernames: usernames::Usernames,
 }
 
 impl Store {
     /// Wraps a pool whose connections the engine crate has set up and checked, and migrated.
     pub fn new(pool: AnyPool, dialect: Dialect) -> Self {
-        let write_gate =
-            (dialect == Dialect::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(())));
+        let write_gate = (dialect == Dialect::Sqlite).then(write_gate::WriteGate::default);
         Self {
             writer: pool.clone(),
             pool,
@@ -271,16 +264,20 @@ impl Store {
         Ok(Tx::new(inner, turn, self.dialect, self.usernames.clone()))
     }
 
-    /// This writer's turn at the SQLite write gate (none to wait for on PostgreSQL): as long as
-    /// SQLite's own busy timeout would have waited, then a clear error.
-    async fn write_turn(&self) -> Result<Option<tokio::sync::OwnedMutexGuard<()>>> {
-        let Some(gate) = &self.write_gate else {
-            return Ok(None);
-        };
-        tokio::time::timeout(WRITE_WAIT, gate.clone().lock_owned())
-            .await
-            .map(Some)
-            .map_err(|_| StoreError::Unavailable(Unavailable::Busy))
+    /// This writer's turn at the SQLite write gate (none to wait for on PostgreSQL).
+    async fn write_turn(&self) -> Result<Option<write_gate::WriteTurn>> {
+        match &self.write_gate {
+            Some(gate) => Ok(Some(gate.turn().await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// On SQLite, copies the write-ahead log into the database away from the writer as it grows,
+    /// until the pool is closed (see `write_gate`). Nothing to do on PostgreSQL.
+    pub fn keep_log_short(&self) {
+        if let Some(gate) = &self.write_gate {
+            gate.keep_log_short(self.pool.clone());
+        }
     }
 
     /// Lets the query planner know the tables as they are now. On SQLite, `PRAGMA optimize`

@@ -47,7 +47,7 @@ pub use together::Plan;
 pub struct Tx {
     reads: Reads,
     /// The writer's turn (SQLite), held until commit or rollback.
-    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    _turn: Option<crate::write_gate::WriteTurn>,
 }
 
 /// The reading half of a transaction, or reads that need none (`Store::read_apart`).
@@ -167,7 +167,7 @@ fn one<T>(mut grouped: HashMap<ClientId, Vec<T>>, client: ClientId) -> Vec<T> {
 impl Tx {
     pub(crate) fn new(
         inner: Transaction<'static, Any>,
-        turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+        turn: Option<crate::write_gate::WriteTurn>,
         dialect: crate::Dialect,
         usernames: crate::usernames::Usernames,
     ) -> Self {
