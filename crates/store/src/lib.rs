@@ -19,7 +19,7 @@ pub mod conformance;
 
 pub use keystore::{KeyStore, WrappedKey};
 pub use tx::audit::AuditFilter;
-pub use tx::{Before, Caseload, PlaceRow, Plan, Reads, Tx, Within};
+pub use tx::{Before, Caseload, ChainEnd, PlaceRow, Plan, Reads, Tx, Within, Written};
 
 use domain::Timestamp;
 use rows::{OpenedSession, TokenRow, UserRow};

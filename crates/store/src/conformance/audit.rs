@@ -44,21 +44,98 @@ pub async fn audit_appends_chain_and_roll_back_together(h: &impl Harness) {
         events.iter().map(|e| e.seq).collect::<Vec<_>>(),
         vec![1, 2, 3]
     );
-    assert_eq!((head.seq, &head.mac), (3, &events[2].mac));
-    assert!(
-        crypto::audit_mac::verify_head(&AUDIT_KEY, 3, &head.mac, &head.tag.unwrap()),
-        "the head is tagged under the audit key"
-    );
+    assert_whole(&events, &head);
+}
+
+/// Every event follows the one before under the audit key, and the head is the last, tagged.
+fn assert_whole(events: &[crate::rows::AuditRow], head: &crate::rows::AuditHead) {
     let mut previous = crypto::audit_mac::GENESIS.to_vec();
-    for e in &events {
-        assert!(crypto::audit_mac::verify(
-            &AUDIT_KEY,
-            &previous,
-            &e.canonical_bytes(),
-            &e.mac
-        ));
+    for e in events {
+        assert!(
+            crypto::audit_mac::verify(&AUDIT_KEY, &previous, &e.canonical_bytes(), &e.mac),
+            "event {} follows the one before",
+            e.seq
+        );
         previous = e.mac.clone();
     }
+    let last = events.last().unwrap();
+    assert_eq!((head.seq, &head.mac), (last.seq, &last.mac));
+    assert!(
+        crypto::audit_mac::verify_head(&AUDIT_KEY, head.seq, &head.mac, head.tag.as_ref().unwrap()),
+        "the head is tagged under the audit key"
+    );
+}
+
+/// A batch's plans and its audit events (`run_plans_and_audit`, after `clients_for_writing`):
+/// written together when every plan is; when one fails, it alone is undone and no event is
+/// appended until the batch appends those it keeps. The chain stays whole either way.
+pub async fn plans_and_their_audit_events_are_written_together_or_apart(h: &impl Harness) {
+    let (store, _) = h.fresh().await;
+    let (a, _, c) = seed(&store).await;
+    let given = |id| crate::Plan::service(&service(c.id, a.id, id, T0)).unwrap();
+    let unknown = crate::Plan::service(&crate::rows::ServiceRow {
+        code: "Z9".into(),
+        ..service(c.id, a.id, [32; 16], T0)
+    })
+    .unwrap();
+    let events = [event(AuditAction::ClientRead), event(AuditAction::NoteList)];
+
+    let mut tx = store.write().await.unwrap();
+    let (found, end) = tx.clients_for_writing(&[(c.id, a.id)], T0).await.unwrap();
+    assert!(found.contains_key(&(c.id, a.id)));
+    let written = tx
+        .run_plans_and_audit(&[given([31; 16])], end.as_ref(), &events, &AUDIT_KEY)
+        .await
+        .unwrap();
+    assert!(matches!(written, crate::Written::All), "{written:?}");
+    tx.commit().await.unwrap();
+
+    let mut tx = store.write().await.unwrap();
+    let (_, end) = tx.clients_for_writing(&[], T0).await.unwrap();
+    let written = tx
+        .run_plans_and_audit(
+            &[given([33; 16]), unknown],
+            end.as_ref(),
+            &events,
+            &AUDIT_KEY,
+        )
+        .await
+        .unwrap();
+    let crate::Written::Apart(outcomes) = written else {
+        panic!("a failed plan was written with the others");
+    };
+    assert_eq!(
+        outcomes.iter().map(Result::is_ok).collect::<Vec<_>>(),
+        [true, false]
+    );
+    assert_eq!(
+        tx.audit_head().await.unwrap().unwrap().seq,
+        4,
+        "no event yet"
+    );
+    assert_eq!(
+        tx.append_audit_events(&events[..1], &AUDIT_KEY)
+            .await
+            .unwrap(),
+        5
+    );
+    tx.commit().await.unwrap();
+
+    let mut reads = store.read().await.unwrap();
+    let ids: Vec<String> = reads
+        .services_page(c.id, 10, 0)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.id.to_string())
+        .collect();
+    for (id, kept) in [([31; 16], true), ([33; 16], true), ([32; 16], false)] {
+        let id = domain::ServiceId::from_random(id).to_string();
+        assert_eq!(ids.contains(&id), kept, "{id} in {ids:?}");
+    }
+    let chain = reads.audit_events(0, 10).await.unwrap();
+    assert_eq!(chain.len(), 5, "two seeded, two with the plans, one after");
+    assert_whole(&chain, &reads.audit_head().await.unwrap().unwrap());
 }
 
 pub async fn audit_events_are_found_by_record_actor_action_period_and_page(h: &impl Harness) {

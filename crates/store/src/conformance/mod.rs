@@ -484,6 +484,7 @@ macro_rules! conformance_tests {
             erasure_reaches_every_table_of_client_data,
             audit_events_are_append_only,
             audit_appends_chain_and_roll_back_together,
+            plans_and_their_audit_events_are_written_together_or_apart,
             audit_events_are_found_by_record_actor_action_period_and_page,
             tokens_live_only_until_revoked_or_expired,
             usernames_are_unique,

@@ -5,11 +5,13 @@ use std::collections::HashMap;
 use domain::policy::Facts;
 use domain::{ClientId, Timestamp, UserId};
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
+use super::audit::ChainEnd;
 use super::clients::{CLIENT_COLUMNS, client};
 use super::teams::SUPERVISED_FROM;
 use super::together::Value;
-use super::{Reads, parsed};
+use super::{Reads, Tx, parsed};
 use crate::rows::ClientRow;
 use crate::{Result, StoreError};
 
@@ -71,16 +73,27 @@ impl Reads {
         pairs: &[(ClientId, UserId)],
         now: Timestamp,
     ) -> Result<HashMap<(ClientId, UserId), (ClientRow, Facts)>> {
+        let (statements, values) = self.clients_for_statements(pairs, now);
+        let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
+        let rows = self.fetch_together(&statements, &values).await?;
+        clients_found(pairs, &rows)
+    }
+
+    /// The statements `clients_for` runs (none for no pairs), with their values. They read the
+    /// clients, and how each user stands to each of them: assigned (1), leading a team whose
+    /// member is (2), holding emergency access (3), each row saying which it is (0 for a client).
+    fn clients_for_statements(
+        &self,
+        pairs: &[(ClientId, UserId)],
+        now: Timestamp,
+    ) -> (Vec<String>, Vec<Value>) {
         let mut ids: Vec<String> = pairs.iter().map(|(c, _)| c.to_string()).collect();
         ids.sort_unstable();
         ids.dedup();
         if ids.is_empty() {
-            return Ok(HashMap::new());
+            return (Vec::new(), Vec::new());
         }
         let each = self.dialect.each_of("$1");
-        // The clients, and how each user stands to each of them: assigned (1), leading a team
-        // whose member is (2), holding emergency access (3); in one hand-over, each row saying
-        // which it is (0 for a client).
         let clients_sql = format!(
             "SELECT CAST(0 AS BIGINT) AS link, {CLIENT_COLUMNS} FROM clients WHERE id IN ({each})"
         );
@@ -92,38 +105,68 @@ impl Reads {
              UNION ALL SELECT CAST(3 AS BIGINT), client_id, user_id FROM emergency_access \
              WHERE client_id IN ({each}) AND expires_at > $2"
         );
-        let values = [
+        let values = vec![
             Value::Text(crate::json_list(&ids)),
             Value::Int(now.unix_millis()),
         ];
-        let rows = self
-            .fetch_together(&[&clients_sql, &links_sql], &values)
-            .await?;
-        let mut clients: HashMap<ClientId, ClientRow> = HashMap::new();
-        let mut links: HashMap<(ClientId, UserId), [bool; 3]> = HashMap::new();
-        for row in &rows {
-            let link = row.try_get::<i64, _>("link")?;
-            if link == 0 {
-                let found = client(row)?;
-                clients.insert(found.id, found);
-                continue;
-            }
-            let pair = (parsed(row, "client_id")?, parsed(row, "user_id")?);
-            let link =
-                usize::try_from(link - 1).map_err(|_| StoreError::Corrupt("a client link"))?;
-            if let Some(flag) = links.entry(pair).or_default().get_mut(link) {
-                *flag = true;
-            }
-        }
-        Ok(pairs
-            .iter()
-            .filter_map(|pair| {
-                let row = clients.get(&pair.0)?.clone();
-                let [assigned, supervises, emergency] =
-                    links.get(pair).copied().unwrap_or_default();
-                let facts = facts(&row, assigned, supervises, emergency);
-                Some((*pair, (row, facts)))
-            })
-            .collect())
+        (vec![clients_sql, links_sql], values)
     }
+}
+
+impl Tx {
+    /// `clients_for`, and on SQLite, where this transaction holds the write lock from its start,
+    /// the audit chain's end in the same hand-over, so that `run_plans_and_audit` can append the
+    /// events with the plans. (PostgreSQL locks the chain's head only to append, last, so that a
+    /// writer holding it never waits for a row another writer holds while waiting for it.)
+    pub async fn clients_for_writing(
+        &mut self,
+        pairs: &[(ClientId, UserId)],
+        now: Timestamp,
+    ) -> Result<(
+        HashMap<(ClientId, UserId), (ClientRow, Facts)>,
+        Option<ChainEnd>,
+    )> {
+        if self.reads.dialect != crate::Dialect::Sqlite {
+            return Ok((self.clients_for(pairs, now).await?, None));
+        }
+        let (clients, values) = self.clients_for_statements(pairs, now);
+        let mut statements = vec![self.reads.dialect.lock_audit_head()];
+        statements.extend(clients.iter().map(String::as_str));
+        let rows = self.fetch_together(&statements, &values).await?;
+        let (head, rows) = rows
+            .split_first()
+            .ok_or(StoreError::Corrupt("the audit chain has no head"))?;
+        Ok((clients_found(pairs, rows)?, Some(ChainEnd::read(head)?)))
+    }
+}
+
+/// The clients and links `clients_for_statements` read, as each pair's client and facts.
+fn clients_found(
+    pairs: &[(ClientId, UserId)],
+    rows: &[AnyRow],
+) -> Result<HashMap<(ClientId, UserId), (ClientRow, Facts)>> {
+    let mut clients: HashMap<ClientId, ClientRow> = HashMap::new();
+    let mut links: HashMap<(ClientId, UserId), [bool; 3]> = HashMap::new();
+    for row in rows {
+        let link = row.try_get::<i64, _>("link")?;
+        if link == 0 {
+            let found = client(row)?;
+            clients.insert(found.id, found);
+            continue;
+        }
+        let pair = (parsed(row, "client_id")?, parsed(row, "user_id")?);
+        let link = usize::try_from(link - 1).map_err(|_| StoreError::Corrupt("a client link"))?;
+        if let Some(flag) = links.entry(pair).or_default().get_mut(link) {
+            *flag = true;
+        }
+    }
+    Ok(pairs
+        .iter()
+        .filter_map(|pair| {
+            let row = clients.get(&pair.0)?.clone();
+            let [assigned, supervises, emergency] = links.get(pair).copied().unwrap_or_default();
+            let facts = facts(&row, assigned, supervises, emergency);
+            Some((*pair, (row, facts)))
+        })
+        .collect())
 }

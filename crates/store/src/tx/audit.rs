@@ -6,7 +6,7 @@ use domain::audit::NewAuditEvent;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::together::Value;
+use super::together::{Plan, Value};
 use super::{Reads, Tx, ts};
 use crate::Result;
 use crate::rows::{AuditHead, AuditRow};
@@ -45,32 +45,34 @@ pub struct AuditFilter {
 /// Moves the chain's head to the last event appended, `$2`, with its MAC and tag, `$3` and `$4`.
 const MOVE_HEAD_TO_LAST: &str = "UPDATE audit_head SET seq = $2, mac = $3, tag = $4 WHERE id = 1";
 
-impl Tx {
-    /// Appends an event to the audit chain, in this transaction; its sequence number.
-    pub async fn append_audit(&mut self, event: &NewAuditEvent, key: &SecretKey) -> Result<i64> {
-        self.append_audit_events(std::slice::from_ref(event), key)
-            .await
+/// Where the next events join the audit chain: the number the first takes and the MAC it follows.
+/// Read in a transaction that holds the chain's head locked, and good in it alone.
+#[derive(Debug, Clone)]
+pub struct ChainEnd {
+    next: i64,
+    mac: Vec<u8>,
+}
+
+impl ChainEnd {
+    pub(crate) fn read(row: &AnyRow) -> Result<Self> {
+        Ok(Self {
+            next: row.try_get("next")?,
+            mac: row.try_get("mac")?,
+        })
     }
 
-    /// Appends events to the audit chain in order, in this transaction, with one read of the head
-    /// and one insert; the last one's sequence number. The head row is read locked (a row lock on
-    /// PostgreSQL, the write lock on SQLite) until commit, so events from every process form one
-    /// chain.
-    pub async fn append_audit_events(
-        &mut self,
+    /// The statements appending `events` (at least one) after this end: every event as one bound
+    /// value (P15), in one statement whatever their number, and the head moved to the last and
+    /// tagged; and the last one's sequence number.
+    pub(crate) fn appending(
+        &self,
+        dialect: crate::Dialect,
         events: &[NewAuditEvent],
         key: &SecretKey,
-    ) -> Result<i64> {
-        let head = sqlx::query(self.reads.dialect.lock_audit_head())
-            .fetch_one(&mut *self.reads.inner)
-            .await?;
-        let first: i64 = head.try_get("next")?;
-        let mut previous: Vec<u8> = head.try_get("mac")?;
-        if events.is_empty() {
-            return Ok(first - 1);
-        }
+    ) -> (Plan, i64) {
+        let mut previous = self.mac.clone();
         let mut rows = Vec::with_capacity(events.len());
-        for (seq, event) in (first..).zip(events) {
+        for (seq, event) in (self.next..).zip(events) {
             let actor = event.actor.encode();
             let canonical = domain::audit::canonical_bytes(
                 seq,
@@ -92,18 +94,46 @@ impl Tx {
             ]));
             previous = mac;
         }
-        // All the events as one bound value (P15), in one statement whatever their number, and
-        // the head moved to the last, in one hand-over.
-        let last = first - 1 + i64::try_from(events.len()).unwrap_or(i64::MAX);
+        let last = self.next - 1 + i64::try_from(events.len()).unwrap_or(i64::MAX);
         let tag = crypto::audit_mac::head_tag(key, last, &previous).to_vec();
-        let values = [
-            Value::Text(serde_json::Value::from(rows).to_string()),
-            Value::Int(last),
-            Value::MaybeBlob(Some(previous)),
-            Value::MaybeBlob(Some(tag)),
-        ];
-        let statements = [self.reads.dialect.append_audit_rows(), MOVE_HEAD_TO_LAST];
-        self.run_together(&statements, &values).await?;
+        let plan = Plan {
+            statements: vec![dialect.append_audit_rows(), MOVE_HEAD_TO_LAST],
+            values: vec![
+                Value::Text(serde_json::Value::from(rows).to_string()),
+                Value::Int(last),
+                Value::MaybeBlob(Some(previous)),
+                Value::MaybeBlob(Some(tag)),
+            ],
+        };
+        (plan, last)
+    }
+}
+
+impl Tx {
+    /// Appends an event to the audit chain, in this transaction; its sequence number.
+    pub async fn append_audit(&mut self, event: &NewAuditEvent, key: &SecretKey) -> Result<i64> {
+        self.append_audit_events(std::slice::from_ref(event), key)
+            .await
+    }
+
+    /// Appends events to the audit chain in order, in this transaction, with one read of the head
+    /// and one hand-over for the events and the head's move; the last one's sequence number. The
+    /// head row is read locked (a row lock on PostgreSQL, the write lock on SQLite) until commit,
+    /// so events from every process form one chain.
+    pub async fn append_audit_events(
+        &mut self,
+        events: &[NewAuditEvent],
+        key: &SecretKey,
+    ) -> Result<i64> {
+        let head = sqlx::query(self.reads.dialect.lock_audit_head())
+            .fetch_one(&mut *self.reads.inner)
+            .await?;
+        let end = ChainEnd::read(&head)?;
+        if events.is_empty() {
+            return Ok(end.next - 1);
+        }
+        let (plan, last) = end.appending(self.reads.dialect, events, key);
+        plan.run(self).await?;
         Ok(last)
     }
 }

@@ -37,9 +37,10 @@ mod screening;
 mod services;
 mod timeline;
 mod together;
+pub use audit::ChainEnd;
 pub use reports::Within;
 pub use timeline::{Before, PlaceRow};
-pub use together::Plan;
+pub use together::{Plan, Written};
 
 /// A transaction: the queries that only read (`Reads`, which a `Tx` derefs to) and those that
 /// write. Work that shares a group-committed transaction is handed only `Reads`, so the type

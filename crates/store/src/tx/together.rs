@@ -9,7 +9,11 @@ use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, AssertSqlSafe};
 
+use crypto::SecretKey;
+use domain::audit::NewAuditEvent;
+
 use super::Reads;
+use super::audit::ChainEnd;
 use crate::{Dialect, Result, StoreError};
 
 /// A value statements run together may name.
@@ -37,6 +41,16 @@ impl Plan {
     }
 }
 
+/// What writing a batch's plans came to (`Tx::run_plans_and_audit`).
+#[derive(Debug)]
+pub enum Written {
+    /// Every plan was written and the audit events appended.
+    All,
+    /// Some plan failed: each plan's outcome, in order, the failed ones undone; no audit event
+    /// has been appended.
+    Apart(Vec<Result<()>>),
+}
+
 impl super::Tx {
     /// Runs each of `plans`, and says for each whether it was done: all at once (on SQLite, in
     /// one hand-over) after a savepoint; should any fail, everything since it is undone and each
@@ -46,6 +60,43 @@ impl super::Tx {
         if plans.is_empty() {
             return Ok(Vec::new());
         }
+        match self.run_at_once(plans.iter()).await? {
+            Ok(()) => Ok(plans.iter().map(|_| Ok(())).collect()),
+            Err(failed) => self.run_each(plans, failed).await,
+        }
+    }
+
+    /// `run_plans`, and when every plan is written, `events` appended to the audit chain. Given
+    /// the chain's end (`Tx::clients_for_writing`, on SQLite) the events go with the plans, in the
+    /// same hand-over; else they are appended after them (`append_audit_events`).
+    pub async fn run_plans_and_audit(
+        &mut self,
+        plans: &[Plan],
+        end: Option<&ChainEnd>,
+        events: &[NewAuditEvent],
+        key: &SecretKey,
+    ) -> Result<Written> {
+        let audit = match end {
+            Some(end) if !events.is_empty() => {
+                Some(end.appending(self.reads.dialect, events, key).0)
+            }
+            _ => None,
+        };
+        if let Err(failed) = self.run_at_once(plans.iter().chain(&audit)).await? {
+            return Ok(Written::Apart(self.run_each(plans, failed).await?));
+        }
+        if audit.is_none() && !events.is_empty() {
+            self.append_audit_events(events, key).await?;
+        }
+        Ok(Written::All)
+    }
+
+    /// Runs `plans` together after a savepoint, undone to it should any fail: `Ok(Err(_))` with
+    /// why. `Err` only when the transaction itself cannot go on.
+    async fn run_at_once<'p>(
+        &mut self,
+        plans: impl Iterator<Item = &'p Plan>,
+    ) -> Result<Result<()>> {
         let (mut statements, mut values) = (vec!["SAVEPOINT plans".to_owned()], Vec::new());
         for plan in plans {
             for statement in &plan.statements {
@@ -53,14 +104,22 @@ impl super::Tx {
             }
             values.extend(plan.values.iter().cloned());
         }
+        if statements.len() == 1 {
+            return Ok(Ok(()));
+        }
         statements.push("RELEASE plans".to_owned());
         let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
-        let failed = match self.run_together(&statements, &values).await {
-            Ok(()) => return Ok(plans.iter().map(|_| Ok(())).collect()),
-            Err(failed) => failed,
+        let Err(failed) = self.run_together(&statements, &values).await else {
+            return Ok(Ok(()));
         };
         self.run_together(&["ROLLBACK TO SAVEPOINT plans", "RELEASE plans"], &[])
             .await?;
+        Ok(Err(failed))
+    }
+
+    /// Runs each of `plans` alone after a savepoint of its own, once running them together
+    /// `failed`: what each came to.
+    async fn run_each(&mut self, plans: &[Plan], failed: StoreError) -> Result<Vec<Result<()>>> {
         if let [_] = plans {
             return Ok(vec![Err(failed)]);
         }
