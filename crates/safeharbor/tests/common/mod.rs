@@ -10,6 +10,7 @@ use app::{App, Clock, Entropy};
 use domain::{Role, Timestamp};
 use safeharbor::cli::Storage;
 pub mod browser;
+pub mod process;
 pub mod staff;
 
 /// A clock that stands still until the test moves it.
