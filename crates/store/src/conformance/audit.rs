@@ -122,13 +122,7 @@ pub async fn plans_and_their_audit_events_are_written_together_or_apart(h: &impl
     tx.commit().await.unwrap();
 
     let mut reads = store.read().await.unwrap();
-    let ids: Vec<String> = reads
-        .services_page(c.id, 10, 0)
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.id.to_string())
-        .collect();
+    let ids = service_ids(&mut reads, c.id).await;
     for (id, kept) in [([31; 16], true), ([33; 16], true), ([32; 16], false)] {
         let id = domain::ServiceId::from_random(id).to_string();
         assert_eq!(ids.contains(&id), kept, "{id} in {ids:?}");

@@ -158,10 +158,9 @@ pub async fn services_come_newest_first_by_the_day_given(h: &impl Harness) {
 pub async fn plans_written_together_fail_alone(h: &impl Harness) {
     let (store, _) = h.fresh().await;
     let (a, _, c) = seed(&store).await;
-    let before = {
-        let mut reads = store.read().await.unwrap();
-        reads.services_page(c.id, 10, 0).await.unwrap().len()
-    };
+    let before = service_ids(&mut store.read().await.unwrap(), c.id)
+        .await
+        .len();
     let mut tx = store.write().await.unwrap();
     let given = |id| service(c.id, a.id, id, T0);
     // A type without a bit is refused by the reports' sums, after the service's own row.
@@ -188,13 +187,7 @@ pub async fn plans_written_together_fail_alone(h: &impl Harness) {
     tx.commit().await.unwrap();
 
     let mut reads = store.read().await.unwrap();
-    let ids: Vec<String> = reads
-        .services_page(c.id, 10, 0)
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.id.to_string())
-        .collect();
+    let ids = service_ids(&mut reads, c.id).await;
     assert_eq!(ids.len(), before + 4, "{ids:?}");
     let unknown = domain::ServiceId::from_random([12; 16]).to_string();
     assert!(!ids.contains(&unknown), "the failed plan left nothing");

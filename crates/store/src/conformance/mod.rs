@@ -376,6 +376,17 @@ fn service(client: ClientId, by: UserId, id: [u8; 16], at: Timestamp) -> crate::
     }
 }
 
+/// The ids of a client's services, newest first (at most ten).
+async fn service_ids(reads: &mut crate::Reads, client: ClientId) -> Vec<String> {
+    reads
+        .services_page(client, 10, 0)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.id.to_string())
+        .collect()
+}
+
 /// A needs assessment of `client` on day `on`, recorded by `by` at `at`: housing urgent and legal
 /// not yet asked, each answer and the whole with a sealed note.
 fn needs(
