@@ -11,7 +11,7 @@
 //! connection, while the next writer goes on; and once the log is long, it copies the last of it
 //! during a turn of its own, so that the next writer finds everything copied and SQLite starts
 //! the log again from its beginning. The writer checkpoints itself only if the log grows far
-//! beyond that (`WRITER_CHECKPOINTS_AT` in the engine crate), as it would if readers never let
+//! beyond that (`WRITER_SETUP` in the SQLite crate), as it would if readers never let
 //! the log start again.
 
 use std::sync::Arc;
