@@ -13,9 +13,10 @@
 //! failed statement fails every later one in the transaction, each kind of reading is undone alone
 //! (a savepoint) while the rest of the batch goes on. Writing work (`GroupCommit::run_planned`)
 //! runs no statement either: it hands back what it will write (a `store::Plan`), and the batch
-//! writes every plan at once, with the batch's audit events (`store::Tx::run_plans_and_audit`): on
-//! SQLite, where the batch reads the audit chain's end with its clients, one round trip to the
-//! database for the whole batch. Should one plan fail, it alone is undone, and its request hears
+//! writes every plan at once, with the batch's audit events and its COMMIT
+//! (`store::Tx::commit_plans_and_audit`): on SQLite, where the batch begins by reading the audit
+//! chain's end with its clients (`store::Store::write_for`), one round trip to the database for
+//! the whole batch's writing. Should one plan fail, it alone is undone, and its request hears
 //! its error, the batch's others their own results.
 
 use std::any::{Any, TypeId};
@@ -455,8 +456,7 @@ async fn run_batch(app: App, batch: Vec<Job>) {
         };
         let mut more: Vec<Option<Result<Read>>> = unrun.iter().map(|_| None).collect();
         let reading = async {
-            let mut tx = app.store().write().await?;
-            let (found, end) = tx.clients_for_writing(&pairs, app.now()).await?;
+            let (mut tx, found, end) = app.store().write_for(&pairs, app.now()).await?;
             for kind in kinds {
                 // A savepoint where a failed reading would fail the batch's other requests.
                 let guarded = tx.failure_spreads() && kind.jobs.len() < requests;
@@ -483,7 +483,7 @@ async fn run_batch(app: App, batch: Vec<Job>) {
             Ok::<_, AppError>((tx, found, end))
         };
         let (keys, read) = tokio::join!(keys, reading);
-        let (keys, (mut tx, found, end)) = (keys?, read?);
+        let (keys, (tx, found, end)) = (keys?, read?);
         // The work runs no statement: reading work answers from what the batch read, and
         // writing work plans what the batch then writes for all at once.
         let mut events = Vec::with_capacity(requests);
@@ -520,9 +520,7 @@ async fn run_batch(app: App, batch: Vec<Job>) {
             }
             replies.push(ran.reply);
         }
-        write_plans(&mut tx, end, &mut planned, &mut events, &mut replies, app).await?;
-        tx.commit().await?;
-        Ok(())
+        commit_plans(tx, end, &mut planned, &mut events, &mut replies, app).await
     }
     .await;
     // How long the batch took, keys fetched to commit, and for how many: what to look at when
@@ -548,11 +546,11 @@ async fn run_batch(app: App, batch: Vec<Job>) {
     }
 }
 
-/// Writes every plan of the batch at once and appends the batch's audit events (with the plans
-/// when the chain's `end` is known), and settles each plan: one that failed is undone alone, its
-/// request hears why, and its events are not recorded.
-async fn write_plans(
-    tx: &mut store::Tx,
+/// Writes every plan of the batch at once, appends the batch's audit events and commits (with the
+/// plans, when the chain's `end` is known), and settles each plan: one that failed is undone
+/// alone, its request hears why, and its events are not recorded.
+async fn commit_plans(
+    tx: store::Tx,
     end: Option<store::ChainEnd>,
     planned: &mut Vec<Planned>,
     events: &mut Vec<NewAuditEvent>,
@@ -561,12 +559,12 @@ async fn write_plans(
 ) -> Result<()> {
     let plans: Vec<store::Plan> = planned.iter().map(|p| p.plan.clone()).collect();
     let key = app.keyring().audit_key();
-    let (written, appended) = match tx
-        .run_plans_and_audit(&plans, end.as_ref(), events, &key)
+    let (written, unfinished) = match tx
+        .commit_plans_and_audit(&plans, end.as_ref(), events, &key)
         .await?
     {
-        store::Written::All => (plans.iter().map(|_| Ok(())).collect(), true),
-        store::Written::Apart(written) => (written, false),
+        store::Written::Committed => (plans.iter().map(|_| Ok(())).collect(), None),
+        store::Written::Apart(tx, written) => (written, Some(tx)),
     };
     // The events of plans that failed go last first, so that the ranges before stay true.
     let mut undone = Vec::new();
@@ -581,10 +579,13 @@ async fn write_plans(
     for range in undone.into_iter().rev() {
         events.drain(range);
     }
-    // A batch whose every request failed has nothing to record, and on PostgreSQL perhaps a
-    // transaction no statement may run in any more.
-    if !appended && !events.is_empty() {
-        tx.append_audit_events(events, &key).await?;
+    if let Some(mut tx) = unfinished {
+        // A batch whose every request failed has nothing to record, and on PostgreSQL perhaps a
+        // transaction no statement may run in any more.
+        if !events.is_empty() {
+            tx.append_audit_events(events, &key).await?;
+        }
+        tx.commit().await?;
     }
     Ok(())
 }

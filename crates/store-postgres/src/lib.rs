@@ -45,7 +45,7 @@ pub async fn connect(url: &str, keys_url: Option<&str>) -> Result<Unmigrated, St
         None => pool(url).await?,
     };
     Ok(Unmigrated::new(
-        Store::new(records, Dialect::Postgres),
+        Store::postgres(records),
         KeyStore::new(keys, Dialect::Postgres),
         MIGRATIONS,
     ))

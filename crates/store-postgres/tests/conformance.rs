@@ -69,7 +69,7 @@ async fn the_planner_keeps_no_sample_of_a_blind_index() {
         "ANALYZE clients",
         "ANALYZE signin_throttle",
     ] {
-        sqlx::query(sql).execute(store.writer()).await.unwrap();
+        sqlx::query(sql).execute(store.pool()).await.unwrap();
     }
     let sampled: Vec<(String, String)> = sqlx::query_as(
         "SELECT tablename::text, attname::text FROM pg_stats \

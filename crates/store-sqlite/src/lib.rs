@@ -106,7 +106,7 @@ pub async fn connect(dir: &Path) -> Result<Unmigrated, StoreError> {
     let records = pool(&records_path(dir), 8, "").await?;
     let writer = pool(&records_path(dir), 1, WRITER_SETUP).await?;
     let keys = pool(&keys_path(dir), 4, "").await?;
-    let store = Store::new(records, Dialect::Sqlite).with_writer(writer);
+    let store = Store::sqlite(records, writer);
     store.keep_log_short();
     Ok(Unmigrated::new(
         store,

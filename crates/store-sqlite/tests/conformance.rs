@@ -34,7 +34,11 @@ async fn every_connection_is_durable() {
         held.push(conn);
     }
     // And the connection every write transaction commits on.
-    let mut writer = store.writer().acquire().await.unwrap();
+    let mut writer = store
+        .writer()
+        .await
+        .unwrap()
+        .expect("SQLite's writing connection");
     safeharbor_store_sqlite::check_connection(&mut writer)
         .await
         .unwrap();
@@ -92,7 +96,7 @@ async fn opening_gives_the_query_planner_statistics_but_keeps_no_samples() {
         "INSERT INTO services (id, client_id, author, created_at, delivered_on, code, mode) \
          SELECT 'service-' || id, id, 'test', 0, first_served_on, 'C4', 'phone' FROM clients",
     ] {
-        sqlx::query(insert).execute(store.writer()).await.unwrap();
+        sqlx::query(insert).execute(store.pool()).await.unwrap();
     }
     let count = |store: &store::Store, sql: &'static str| {
         let pool = store.pool().clone();
@@ -115,7 +119,7 @@ async fn opening_gives_the_query_planner_statistics_but_keeps_no_samples() {
 
     // An ANALYZE by hand, without a limit, samples index keys; the next start drops them.
     for sql in ["PRAGMA analysis_limit = 0", "ANALYZE"] {
-        sqlx::query(sql).execute(store.writer()).await.unwrap();
+        sqlx::query(sql).execute(store.pool()).await.unwrap();
     }
     assert!(count(&store, SAMPLES).await > 0, "samples taken by hand");
     drop(store);

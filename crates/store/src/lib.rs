@@ -19,9 +19,10 @@ pub mod conformance;
 
 pub use keystore::{KeyStore, WrappedKey};
 pub use tx::audit::AuditFilter;
-pub use tx::{Before, Caseload, ChainEnd, PlaceRow, Plan, Reads, Tx, Within, Written};
+pub use tx::{Before, Caseload, ChainEnd, Found, PlaceRow, Plan, Reads, Tx, Within, Written};
+pub use write_gate::WriteTurn;
 
-use domain::Timestamp;
+use domain::{ClientId, Timestamp, UserId};
 use rows::{OpenedSession, TokenRow, UserRow};
 
 use sqlx::AnyPool;
@@ -213,63 +214,101 @@ pub use unavailable::Unavailable;
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
-    /// Where write transactions run: the shared pool, or on SQLite a pool of one connection of
-    /// its own (see `with_writer`).
-    writer: AnyPool,
     dialect: Dialect,
-    /// On SQLite, writers queue here (see `write_gate`).
+    /// On SQLite, writers take turns here with its one writing connection (see `write_gate`); on
+    /// PostgreSQL they write on the pool.
     write_gate: Option<write_gate::WriteGate>,
     usernames: usernames::Usernames,
 }
 
 impl Store {
-    /// Wraps a pool whose connections the engine crate has set up and checked, and migrated.
-    pub fn new(pool: AnyPool, dialect: Dialect) -> Self {
-        let write_gate = (dialect == Dialect::Sqlite).then(write_gate::WriteGate::default);
+    /// A PostgreSQL database, on a pool whose connections the engine crate has set up and
+    /// checked, and migrated.
+    pub fn postgres(pool: AnyPool) -> Self {
         Self {
-            writer: pool.clone(),
             pool,
-            dialect,
-            write_gate,
+            dialect: Dialect::Postgres,
+            write_gate: None,
             usernames: usernames::Usernames::default(),
         }
     }
 
-    /// Runs every write transaction on `writer` instead of the shared pool. On SQLite this is one
-    /// connection that alone writes, so its page cache stays good from one transaction to the
-    /// next; a connection must drop its whole cache whenever another has committed since it last
-    /// read, which every pooled connection would do before every group commit.
-    pub fn with_writer(mut self, writer: AnyPool) -> Self {
-        self.writer = writer;
-        self
+    /// A SQLite database: `readers` for reading, and `writer`, a pool of one connection, for
+    /// every write. That one connection alone writes, so its page cache stays good from one
+    /// transaction to the next; a connection must drop its whole cache whenever another has
+    /// committed since it last read, which every pooled connection would do before every group
+    /// commit.
+    pub fn sqlite(readers: AnyPool, writer: AnyPool) -> Self {
+        Self {
+            pool: readers,
+            dialect: Dialect::Sqlite,
+            write_gate: Some(write_gate::WriteGate::new(writer)),
+            usernames: usernames::Usernames::default(),
+        }
     }
 
     pub fn dialect(&self) -> Dialect {
         self.dialect
     }
 
-    /// The pool write transactions run on (the shared pool unless `with_writer` gave another).
-    pub fn writer(&self) -> &AnyPool {
-        &self.writer
-    }
-
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
 
-    /// A transaction that may write (and so holds the write lock on SQLite).
-    pub async fn write(&self) -> Result<Tx> {
-        let turn = self.write_turn().await?;
-        let inner = self.writer.begin_with(self.dialect.begin_write()).await?;
-        Ok(Tx::new(inner, turn, self.dialect, self.usernames.clone()))
-    }
-
-    /// This writer's turn at the SQLite write gate (none to wait for on PostgreSQL).
-    async fn write_turn(&self) -> Result<Option<write_gate::WriteTurn>> {
+    /// On SQLite, the writing connection, outside any transaction, in its turn with the other
+    /// writers: for the store's own upkeep, and for tests. `None` on PostgreSQL, where writes run
+    /// on the pool.
+    pub async fn writer(&self) -> Result<Option<write_gate::WriteTurn>> {
         match &self.write_gate {
             Some(gate) => Ok(Some(gate.turn().await?)),
             None => Ok(None),
         }
+    }
+
+    /// A transaction that may write (and so holds the write lock on SQLite).
+    pub async fn write(&self) -> Result<Tx> {
+        let tx = match &self.write_gate {
+            Some(gate) => {
+                let mut turn = gate.turn().await?;
+                turn.unfinished();
+                sqlx::query(self.dialect.begin_write())
+                    .execute(&mut *turn)
+                    .await?;
+                Tx::writing(turn, self.usernames.clone())
+            }
+            None => Tx::within(
+                self.pool.begin_with(self.dialect.begin_write()).await?,
+                self.dialect,
+                self.usernames.clone(),
+            ),
+        };
+        Ok(tx)
+    }
+
+    /// A transaction that may write, begun by reading the clients of `pairs` with how each
+    /// member of staff stands to each (`Reads::clients_for`), and on SQLite, where the
+    /// transaction holds the write lock from its start, the audit chain's end, so that
+    /// `Tx::commit_plans_and_audit` can append events with the plans. On SQLite its BEGIN goes
+    /// with those reads, in one hand-over to the database. (PostgreSQL locks the chain's head
+    /// only to append, last, so that a writer holding it never waits for a row another writer
+    /// holds while waiting for it.)
+    pub async fn write_for(
+        &self,
+        pairs: &[(ClientId, UserId)],
+        now: Timestamp,
+    ) -> Result<(Tx, Found, Option<ChainEnd>)> {
+        let Some(gate) = &self.write_gate else {
+            let mut tx = self.write().await?;
+            let found = tx.clients_for(pairs, now).await?;
+            return Ok((tx, found, None));
+        };
+        let mut turn = gate.turn().await?;
+        turn.unfinished();
+        let mut tx = Tx::writing(turn, self.usernames.clone());
+        let (found, end) = tx
+            .begin_with_clients(self.dialect.begin_write(), pairs, now)
+            .await?;
+        Ok((tx, found, Some(end)))
     }
 
     /// On SQLite, copies the write-ahead log into the database away from the writer as it grows,
@@ -287,24 +326,23 @@ impl Store {
     /// (issue 16). Run at every start and every hour, as SQLite advises for long-lived
     /// connections. PostgreSQL's autovacuum keeps its statistics itself.
     pub async fn refresh_statistics(&self) -> Result<()> {
-        if self.dialect != Dialect::Sqlite {
-            return Ok(());
-        }
         // ANALYZE writes its findings: it takes its turn with the other writers.
-        let _turn = self.write_turn().await?;
+        let Some(mut writer) = self.writer().await? else {
+            return Ok(());
+        };
         sqlx::query("PRAGMA optimize = 0x10002")
-            .execute(&self.writer)
+            .execute(&mut *writer)
             .await?;
         // Samples of index keys (blind indexes among them) would outlive an erasure there; the
         // counts in sqlite_stat1 are enough for the reports' plans. (The writer's analysis limit
         // already keeps SQLite from sampling; an ANALYZE run by hand would not.)
         let sampled: Option<i64> =
             sqlx::query_scalar("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat4'")
-                .fetch_optional(&self.writer)
+                .fetch_optional(&mut *writer)
                 .await?;
         if sampled.is_some() {
             sqlx::query("DELETE FROM sqlite_stat4")
-                .execute(&self.writer)
+                .execute(&mut *writer)
                 .await?;
         }
         Ok(())
@@ -392,7 +430,9 @@ impl Store {
     }
 
     pub async fn close(&self) {
-        self.writer.close().await;
+        if let Some(gate) = &self.write_gate {
+            gate.close().await;
+        }
         self.pool.close().await;
     }
 }

@@ -1,8 +1,13 @@
-//! SQLite's writers, one at a time, and its write-ahead log kept short away from them.
+//! SQLite's one writing connection, one writer at a time, and its write-ahead log kept short
+//! away from it.
 //!
 //! Writers queue at a gate, in order and woken at once, rather than in SQLite's busy handler,
 //! which sleeps and polls. (An embedded database has one process; PostgreSQL orders writers
-//! itself, across processes, with the audit head's row lock.)
+//! itself, across processes, with the audit head's row lock.) Whoever has the turn has the
+//! writing connection, kept here between turns rather than in a pool: a pool tests a connection
+//! handed back with a round trip to SQLite's worker thread, which the next writer waited for. A
+//! turn that ends inside its transaction (its work failed, or panicked) leaves it to the next
+//! turn to roll back first, and should that fail, to open a connection afresh.
 //!
 //! SQLite copies its log back into the database (a checkpoint) inside the commit that finds the
 //! log long, so that commit and every write queued behind it wait for the copy: at a steady load
@@ -17,8 +22,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::{AnyPool, Row};
-use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, AnyPool, Row};
+use tokio::sync::{Mutex, Notify, OwnedMappedMutexGuard, OwnedMutexGuard};
 
 use crate::{Result, StoreError, Unavailable};
 
@@ -32,16 +38,27 @@ const GATHER: Duration = Duration::from_millis(10);
 /// of 4 KiB pages, SQLite's own default.
 const RESTART_AT: i64 = 1000;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct WriteGate {
-    turn: Arc<Mutex<()>>,
+    /// Opens the writing connection (a pool of one, whose every connection the engine sets up
+    /// and checks), at the first turn and again after one that could not be rolled back.
+    opens: AnyPool,
+    /// The writing connection between turns; the lock is the turn.
+    writer: Arc<Mutex<Option<Writing>>>,
     /// A writer's turn ended: the log may have grown.
     wrote: Arc<Notify>,
 }
 
-/// A writer's turn, held until its transaction ends.
-pub(crate) struct WriteTurn {
-    _turn: OwnedMutexGuard<()>,
+#[derive(Debug)]
+struct Writing {
+    connection: PoolConnection<Any>,
+    /// A transaction was begun and not seen to end: the next turn rolls it back first.
+    unfinished: bool,
+}
+
+/// A writer's turn, with the writing connection, held until its transaction ends.
+pub struct WriteTurn {
+    writing: OwnedMappedMutexGuard<Option<Writing>, Writing>,
     wrote: Arc<Notify>,
 }
 
@@ -51,27 +68,100 @@ impl Drop for WriteTurn {
     }
 }
 
+impl std::fmt::Debug for WriteTurn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WriteTurn")
+    }
+}
+
+impl std::ops::Deref for WriteTurn {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.writing.connection
+    }
+}
+
+impl std::ops::DerefMut for WriteTurn {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.writing.connection
+    }
+}
+
+impl WriteTurn {
+    /// From here until `finished`, the connection is inside a transaction (or may be: a BEGIN
+    /// sent with other statements may have run when they fail).
+    pub(crate) fn unfinished(&mut self) {
+        self.writing.unfinished = true;
+    }
+
+    /// The transaction has ended, committed or rolled back.
+    pub(crate) fn finished(&mut self) {
+        self.writing.unfinished = false;
+    }
+}
+
 impl WriteGate {
-    /// This writer's turn: as long as SQLite's own busy timeout would have waited, then a clear
-    /// error.
+    pub(crate) fn new(opens: AnyPool) -> Self {
+        Self {
+            opens,
+            writer: Arc::default(),
+            wrote: Arc::default(),
+        }
+    }
+
+    /// This writer's turn, with the connection outside any transaction: as long as SQLite's own
+    /// busy timeout would have waited, then a clear error.
     pub(crate) async fn turn(&self) -> Result<WriteTurn> {
-        let turn = tokio::time::timeout(WRITE_WAIT, self.turn.clone().lock_owned())
+        let mut slot = tokio::time::timeout(WRITE_WAIT, self.writer.clone().lock_owned())
             .await
             .map_err(|_| StoreError::Unavailable(Unavailable::Busy))?;
+        if let Some(writing) = slot.as_mut().filter(|writing| writing.unfinished) {
+            match sqlx::query("ROLLBACK")
+                .execute(&mut *writing.connection)
+                .await
+            {
+                Ok(_) => writing.unfinished = false,
+                Err(failed) => {
+                    // No transaction to roll back (a failed BEGIN or COMMIT ended it), or a
+                    // connection gone bad: a new one is certain to be outside any.
+                    tracing::info!(error = %failed, "the writing connection is opened afresh");
+                    if let Some(old) = slot.take() {
+                        let _ = old.connection.close().await;
+                    }
+                }
+            }
+        }
+        if slot.is_none() {
+            let connection = self.opens.acquire().await?;
+            *slot = Some(Writing {
+                connection,
+                unfinished: false,
+            });
+        }
+        let writing = OwnedMutexGuard::try_map(slot, Option::as_mut)
+            .map_err(|_| StoreError::Refused("the writing connection was not opened"))?;
         Ok(WriteTurn {
-            _turn: turn,
+            writing,
             wrote: self.wrote.clone(),
         })
+    }
+
+    /// Closes the writing connection once the writer in turn is done, then the pool that opens it.
+    pub(crate) async fn close(&self) {
+        if let Some(writing) = self.writer.lock().await.take() {
+            let _ = writing.connection.close().await;
+        }
+        self.opens.close().await;
     }
 
     /// Starts the task that copies the log of the database `readers` read, until that pool is
     /// closed.
     pub(crate) fn keep_log_short(&self, readers: AnyPool) {
-        tokio::spawn(keep_short(readers, self.turn.clone(), self.wrote.clone()));
+        tokio::spawn(keep_short(readers, self.writer.clone(), self.wrote.clone()));
     }
 }
 
-async fn keep_short(readers: AnyPool, turn: Arc<Mutex<()>>, wrote: Arc<Notify>) {
+async fn keep_short(readers: AnyPool, turn: Arc<Mutex<Option<Writing>>>, wrote: Arc<Notify>) {
     let closed = readers.close_event();
     tokio::pin!(closed);
     loop {

@@ -66,9 +66,9 @@ fn assert_whole(events: &[crate::rows::AuditRow], head: &crate::rows::AuditHead)
     );
 }
 
-/// A batch's plans and its audit events (`run_plans_and_audit`, after `clients_for_writing`):
-/// written together when every plan is; when one fails, it alone is undone and no event is
-/// appended until the batch appends those it keeps. The chain stays whole either way.
+/// A batch's plans and its audit events (`commit_plans_and_audit`, after `Store::write_for`):
+/// written and committed together when every plan is; when one fails, it alone is undone and no
+/// event is appended until the batch appends those it keeps. The chain stays whole either way.
 pub async fn plans_and_their_audit_events_are_written_together_or_apart(h: &impl Harness) {
     let (store, _) = h.fresh().await;
     let (a, _, c) = seed(&store).await;
@@ -80,20 +80,17 @@ pub async fn plans_and_their_audit_events_are_written_together_or_apart(h: &impl
     .unwrap();
     let events = [event(AuditAction::ClientRead), event(AuditAction::NoteList)];
 
-    let mut tx = store.write().await.unwrap();
-    let (found, end) = tx.clients_for_writing(&[(c.id, a.id)], T0).await.unwrap();
+    let (tx, found, end) = store.write_for(&[(c.id, a.id)], T0).await.unwrap();
     assert!(found.contains_key(&(c.id, a.id)));
     let written = tx
-        .run_plans_and_audit(&[given([31; 16])], end.as_ref(), &events, &AUDIT_KEY)
+        .commit_plans_and_audit(&[given([31; 16])], end.as_ref(), &events, &AUDIT_KEY)
         .await
         .unwrap();
-    assert!(matches!(written, crate::Written::All), "{written:?}");
-    tx.commit().await.unwrap();
+    assert!(matches!(written, crate::Written::Committed), "{written:?}");
 
-    let mut tx = store.write().await.unwrap();
-    let (_, end) = tx.clients_for_writing(&[], T0).await.unwrap();
+    let (tx, _, end) = store.write_for(&[], T0).await.unwrap();
     let written = tx
-        .run_plans_and_audit(
+        .commit_plans_and_audit(
             &[given([33; 16]), unknown],
             end.as_ref(),
             &events,
@@ -101,7 +98,7 @@ pub async fn plans_and_their_audit_events_are_written_together_or_apart(h: &impl
         )
         .await
         .unwrap();
-    let crate::Written::Apart(outcomes) = written else {
+    let crate::Written::Apart(mut tx, outcomes) = written else {
         panic!("a failed plan was written with the others");
     };
     assert_eq!(

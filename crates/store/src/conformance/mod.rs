@@ -530,6 +530,7 @@ macro_rules! conformance_tests {
             backups_restore_into_a_fresh_instance_with_the_same_digest,
             damaged_backups_are_refused_without_a_trace,
             a_connection_left_inside_a_failed_commit_is_not_reused,
+            a_write_dropped_before_it_ends_is_undone,
         );
     };
     (@each $harness:expr; $($name:ident),+ $(,)?) => {

@@ -2,6 +2,36 @@
 
 use super::*;
 
+/// A write transaction dropped before it ends (its work failed on the way, or panicked) is undone,
+/// and the writes after it go on: on SQLite, where the writer's transaction is begun by hand on
+/// its one connection, the next writer rolls it back first.
+pub async fn a_write_dropped_before_it_ends_is_undone(h: &impl Harness) {
+    let (store, _) = h.fresh().await;
+    let mut tx = store.write().await.unwrap();
+    assert!(tx.insert_program("dropped", "Dropped", T0).await.unwrap());
+    drop(tx);
+    let (mut tx, _, _) = store.write_for(&[], T0).await.unwrap();
+    assert!(
+        tx.insert_program("dropped-too", "Dropped", T0)
+            .await
+            .unwrap()
+    );
+    drop(tx);
+    let mut tx = store.write().await.expect("a write after those dropped");
+    assert!(tx.insert_program("kept", "Kept", T0).await.unwrap());
+    tx.commit().await.unwrap();
+    let mut reads = store.read().await.unwrap();
+    let codes: Vec<String> = reads
+        .programs()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|program| program.code)
+        .collect();
+    assert_eq!(codes, ["kept"]);
+    reads.commit().await.unwrap();
+}
+
 /// A transaction the database ended on its own before COMMIT (as SQLite does when the disk fills
 /// mid-commit) leaves a connection that sqlx counts as still inside it, on which every BEGIN is
 /// refused. The pool must not hand that connection out again: the writes after it work.

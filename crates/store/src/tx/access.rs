@@ -28,6 +28,10 @@ fn facts(client: &ClientRow, assigned: bool, leads_an_assignee: bool, emergency:
     }
 }
 
+/// The clients found for (client, member of staff) pairs, with how each stands to each: a
+/// client that does not exist has no entry.
+pub type Found = HashMap<(ClientId, UserId), (ClientRow, Facts)>;
+
 impl Reads {
     /// A client and the facts of how `user` stands to them at `now` (assigned, leading a team
     /// whose member is assigned, holding emergency access), in one query.
@@ -72,7 +76,7 @@ impl Reads {
         &mut self,
         pairs: &[(ClientId, UserId)],
         now: Timestamp,
-    ) -> Result<HashMap<(ClientId, UserId), (ClientRow, Facts)>> {
+    ) -> Result<Found> {
         let (statements, values) = self.clients_for_statements(pairs, now);
         let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
         let rows = self.fetch_together(&statements, &values).await?;
@@ -114,37 +118,27 @@ impl Reads {
 }
 
 impl Tx {
-    /// `clients_for`, and on SQLite, where this transaction holds the write lock from its start,
-    /// the audit chain's end in the same hand-over, so that `run_plans_and_audit` can append the
-    /// events with the plans. (PostgreSQL locks the chain's head only to append, last, so that a
-    /// writer holding it never waits for a row another writer holds while waiting for it.)
-    pub async fn clients_for_writing(
+    /// Sends `begin` (the transaction's BEGIN, not yet sent) with the reads of `clients_for` and
+    /// of the audit chain's end (`Store::write_for`), in one hand-over on SQLite.
+    pub(crate) async fn begin_with_clients(
         &mut self,
+        begin: &str,
         pairs: &[(ClientId, UserId)],
         now: Timestamp,
-    ) -> Result<(
-        HashMap<(ClientId, UserId), (ClientRow, Facts)>,
-        Option<ChainEnd>,
-    )> {
-        if self.reads.dialect != crate::Dialect::Sqlite {
-            return Ok((self.clients_for(pairs, now).await?, None));
-        }
+    ) -> Result<(Found, ChainEnd)> {
         let (clients, values) = self.clients_for_statements(pairs, now);
-        let mut statements = vec![self.reads.dialect.lock_audit_head()];
+        let mut statements = vec![begin, self.reads.dialect.lock_audit_head()];
         statements.extend(clients.iter().map(String::as_str));
         let rows = self.fetch_together(&statements, &values).await?;
         let (head, rows) = rows
             .split_first()
             .ok_or(StoreError::Corrupt("the audit chain has no head"))?;
-        Ok((clients_found(pairs, rows)?, Some(ChainEnd::read(head)?)))
+        Ok((clients_found(pairs, rows)?, ChainEnd::read(head)?))
     }
 }
 
 /// The clients and links `clients_for_statements` read, as each pair's client and facts.
-fn clients_found(
-    pairs: &[(ClientId, UserId)],
-    rows: &[AnyRow],
-) -> Result<HashMap<(ClientId, UserId), (ClientRow, Facts)>> {
+fn clients_found(pairs: &[(ClientId, UserId)], rows: &[AnyRow]) -> Result<Found> {
     let mut clients: HashMap<ClientId, ClientRow> = HashMap::new();
     let mut links: HashMap<(ClientId, UserId), [bool; 3]> = HashMap::new();
     for row in rows {

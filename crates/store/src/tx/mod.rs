@@ -7,9 +7,11 @@ use sqlx::any::AnyRow;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
+use crate::write_gate::WriteTurn;
 use crate::{Result, StoreError};
 
 mod access;
+pub use access::Found;
 mod caseload;
 mod clients;
 mod sessions;
@@ -47,8 +49,6 @@ pub use together::{Plan, Written};
 /// system keeps it from writing anything but the audit events it hands back.
 pub struct Tx {
     reads: Reads,
-    /// The writer's turn (SQLite), held until commit or rollback.
-    _turn: Option<crate::write_gate::WriteTurn>,
 }
 
 /// The reading half of a transaction, or reads that need none (`Store::read_apart`).
@@ -58,10 +58,13 @@ pub struct Reads {
     usernames: crate::usernames::Usernames,
 }
 
-/// What reads run on: a transaction, or a connection on which each statement is its own.
+/// What reads run on: a transaction, a connection on which each statement is its own, or
+/// SQLite's writing connection in its turn, inside a transaction begun by hand (so that its BEGIN
+/// and COMMIT can go with other statements).
 enum Held {
     Transaction(Transaction<'static, Any>),
     Connection(PoolConnection<Any>),
+    Writer(WriteTurn),
 }
 
 impl Held {
@@ -69,6 +72,7 @@ impl Held {
         match self {
             Self::Transaction(tx) => Ok(tx.commit().await?),
             Self::Connection(_) => Ok(()),
+            Self::Writer(turn) => end(turn, "COMMIT").await,
         }
     }
 
@@ -76,8 +80,16 @@ impl Held {
         match self {
             Self::Transaction(tx) => Ok(tx.rollback().await?),
             Self::Connection(_) => Ok(()),
+            Self::Writer(turn) => end(turn, "ROLLBACK").await,
         }
     }
+}
+
+/// Ends the writer's transaction with `how`: should that fail, the next turn rolls back first.
+async fn end(mut turn: WriteTurn, how: &'static str) -> Result<()> {
+    sqlx::query(how).execute(&mut *turn).await?;
+    turn.finished();
+    Ok(())
 }
 
 impl std::ops::Deref for Held {
@@ -86,6 +98,7 @@ impl std::ops::Deref for Held {
         match self {
             Self::Transaction(tx) => tx,
             Self::Connection(connection) => connection,
+            Self::Writer(turn) => turn,
         }
     }
 }
@@ -95,6 +108,7 @@ impl std::ops::DerefMut for Held {
         match self {
             Self::Transaction(tx) => tx,
             Self::Connection(connection) => connection,
+            Self::Writer(turn) => turn,
         }
     }
 }
@@ -166,15 +180,34 @@ fn one<T>(mut grouped: HashMap<ClientId, Vec<T>>, client: ClientId) -> Vec<T> {
 }
 
 impl Tx {
-    pub(crate) fn new(
-        inner: Transaction<'static, Any>,
-        turn: Option<crate::write_gate::WriteTurn>,
+    /// A transaction that may write, on PostgreSQL.
+    pub(crate) fn within(
+        tx: Transaction<'static, Any>,
         dialect: crate::Dialect,
         usernames: crate::usernames::Usernames,
     ) -> Self {
         Self {
-            reads: Reads::new(Held::Transaction(inner), dialect, usernames),
-            _turn: turn,
+            reads: Reads::within(tx, dialect, usernames),
+        }
+    }
+
+    /// A transaction on SQLite's writing connection, in its turn (its BEGIN sent, or to be sent
+    /// with the first statements).
+    pub(crate) fn writing(turn: WriteTurn, usernames: crate::usernames::Usernames) -> Self {
+        Self {
+            reads: Reads::new(Held::Writer(turn), crate::Dialect::Sqlite, usernames),
+        }
+    }
+
+    /// Whether this is SQLite's writer's transaction, whose COMMIT may go with other statements.
+    fn commits_by_hand(&self) -> bool {
+        matches!(self.reads.inner, Held::Writer(_))
+    }
+
+    /// The transaction was committed by a statement sent with others.
+    fn committed(self) {
+        if let Held::Writer(mut turn) = self.reads.inner {
+            turn.finished();
         }
     }
 

@@ -41,14 +41,14 @@ impl Plan {
     }
 }
 
-/// What writing a batch's plans came to (`Tx::run_plans_and_audit`).
+/// What committing a batch's plans came to (`Tx::commit_plans_and_audit`).
 #[derive(Debug)]
 pub enum Written {
-    /// Every plan was written and the audit events appended.
-    All,
-    /// Some plan failed: each plan's outcome, in order, the failed ones undone; no audit event
-    /// has been appended.
-    Apart(Vec<Result<()>>),
+    /// Every plan was written, the audit events appended, and the transaction committed.
+    Committed,
+    /// Some plan failed: each plan's outcome, in order, the failed ones undone, and the
+    /// transaction, in which no audit event has been appended, to append those kept and commit.
+    Apart(super::Tx, Vec<Result<()>>),
 }
 
 impl super::Tx {
@@ -57,20 +57,18 @@ impl super::Tx {
     /// runs again alone after a savepoint of its own, so that only what failed is left undone.
     /// `Err` only when the transaction itself cannot go on.
     pub async fn run_plans(&mut self, plans: &[Plan]) -> Result<Vec<Result<()>>> {
-        if plans.is_empty() {
-            return Ok(Vec::new());
-        }
-        match self.run_at_once(plans.iter()).await? {
+        match self.run_at_once(plans.iter(), None).await? {
             Ok(()) => Ok(plans.iter().map(|_| Ok(())).collect()),
             Err(failed) => self.run_each(plans, failed).await,
         }
     }
 
-    /// `run_plans`, and when every plan is written, `events` appended to the audit chain. Given
-    /// the chain's end (`Tx::clients_for_writing`, on SQLite) the events go with the plans, in the
-    /// same hand-over; else they are appended after them (`append_audit_events`).
-    pub async fn run_plans_and_audit(
-        &mut self,
+    /// `run_plans`, and when every plan is written, `events` appended to the audit chain and the
+    /// transaction committed. Given the chain's end (`Store::write_for`, on SQLite) the events and
+    /// the COMMIT go with the plans, in the same hand-over; else the events are appended after
+    /// them (`append_audit_events`), and the transaction committed.
+    pub async fn commit_plans_and_audit(
+        mut self,
         plans: &[Plan],
         end: Option<&ChainEnd>,
         events: &[NewAuditEvent],
@@ -82,20 +80,29 @@ impl super::Tx {
             }
             _ => None,
         };
-        if let Err(failed) = self.run_at_once(plans.iter().chain(&audit)).await? {
-            return Ok(Written::Apart(self.run_each(plans, failed).await?));
+        let appended = audit.is_some() || events.is_empty();
+        let commit = (appended && self.commits_by_hand()).then_some("COMMIT");
+        if let Err(failed) = self.run_at_once(plans.iter().chain(&audit), commit).await? {
+            let outcomes = self.run_each(plans, failed).await?;
+            return Ok(Written::Apart(self, outcomes));
         }
-        if audit.is_none() && !events.is_empty() {
+        if !appended {
             self.append_audit_events(events, key).await?;
         }
-        Ok(Written::All)
+        match commit {
+            Some(_) => self.committed(),
+            None => self.commit().await?,
+        }
+        Ok(Written::Committed)
     }
 
-    /// Runs `plans` together after a savepoint, undone to it should any fail: `Ok(Err(_))` with
-    /// why. `Err` only when the transaction itself cannot go on.
+    /// Runs `plans` together after a savepoint, undone to it should any fail (`Ok(Err(_))`, with
+    /// why), and then `then` (a COMMIT), in the same hand-over. `Err` when the transaction itself
+    /// cannot go on: `then` failed, or the undoing did.
     async fn run_at_once<'p>(
         &mut self,
         plans: impl Iterator<Item = &'p Plan>,
+        then: Option<&str>,
     ) -> Result<Result<()>> {
         let (mut statements, mut values) = (vec!["SAVEPOINT plans".to_owned()], Vec::new());
         for plan in plans {
@@ -104,16 +111,30 @@ impl super::Tx {
             }
             values.extend(plan.values.iter().cloned());
         }
-        if statements.len() == 1 {
+        let planned = statements.len() > 1;
+        if planned {
+            statements.push("RELEASE plans".to_owned());
+        } else {
+            statements.clear();
+        }
+        statements.extend(then.map(str::to_owned));
+        if statements.is_empty() {
             return Ok(Ok(()));
         }
-        statements.push("RELEASE plans".to_owned());
         let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
         let Err(failed) = self.run_together(&statements, &values).await else {
             return Ok(Ok(()));
         };
-        self.run_together(&["ROLLBACK TO SAVEPOINT plans", "RELEASE plans"], &[])
-            .await?;
+        // Undone to the savepoint: a plan failed. Should there be none to undo to, what failed
+        // came after the plans (`then`), and the transaction cannot go on.
+        if !planned
+            || self
+                .run_together(&["ROLLBACK TO SAVEPOINT plans", "RELEASE plans"], &[])
+                .await
+                .is_err()
+        {
+            return Err(failed);
+        }
         Ok(Err(failed))
     }
 
