@@ -24,16 +24,20 @@ fn url(path: &Path) -> String {
     format!("sqlite://{}?mode=rwc", path.display())
 }
 
-/// The writer's page cache: 64 MiB (SQLite's default is 2 MiB a connection). The one writer keeps
+/// The writer's page cache: 16 MiB (SQLite's default is 2 MiB a connection). The one writer keeps
 /// its cache between transactions (no other connection writes), so on a large database each
-/// write finds the index pages it changes in memory instead of reading them again. Its ANALYZE
+/// write finds the index pages it changes in memory instead of reading them again. Not larger:
+/// when an insert splits an index page, SQLite renumbers pages in its cache through a page number
+/// far past the database's end, and the commit then walks the whole cache to drop pages past the
+/// end; at 64 MiB that walk was 6% of the server's time recording services (`perf`, issue 15).
+/// Its ANALYZE
 /// (`Store::refresh_statistics`) samples at most 400 rows of each index, as SQLite advises, so
 /// that it takes a moment even on a million clients. It copies the write-ahead log into the
 /// database itself only once the log is ten times as long as the store's keeper lets it grow
 /// (`Store::keep_log_short`): should readers keep the log from starting again, it is still copied
 /// and stays bounded.
 const WRITER_SETUP: &str =
-    "PRAGMA cache_size = -65536; PRAGMA analysis_limit = 400; PRAGMA wal_autocheckpoint = 10000;";
+    "PRAGMA cache_size = -16384; PRAGMA analysis_limit = 400; PRAGMA wal_autocheckpoint = 10000;";
 
 async fn pool(
     path: &Path,

@@ -31,8 +31,10 @@ use crate::{Result, StoreError, Unavailable};
 /// How long a writer waits for its turn before giving up.
 const WRITE_WAIT: Duration = Duration::from_secs(30);
 
-/// How long the log keeper lets writes gather after a turn ends before copying them.
-const GATHER: Duration = Duration::from_millis(10);
+/// How long the log keeper lets writes gather after a turn ends before copying them: about one
+/// batch of a steady load. Copies of 10 or 50 ms of writes, rarer but longer, each with its
+/// flush to disk beside the writer's own, left the slowest writes slower (BENCHMARKS.md).
+const GATHER: Duration = Duration::from_millis(2);
 
 /// The log's length, in pages, from which the keeper takes a turn to have it start again: 4 MiB
 /// of 4 KiB pages, SQLite's own default.
