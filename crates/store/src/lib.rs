@@ -233,11 +233,11 @@ impl Store {
         }
     }
 
-    /// A SQLite database: `readers` for reading, and `writer`, a pool of one connection, for
-    /// every write. That one connection alone writes, so its page cache stays good from one
-    /// transaction to the next; a connection must drop its whole cache whenever another has
-    /// committed since it last read, which every pooled connection would do before every group
-    /// commit.
+    /// A SQLite database: `readers` for reading, and `writer`, a pool of one connection, that
+    /// opens the connection every write runs on (and opens it again should it go bad). That one
+    /// connection alone writes, so its page cache stays good from one transaction to the next; a
+    /// connection must drop its whole cache whenever another has committed since it last read,
+    /// which every pooled connection would do before every group commit.
     pub fn sqlite(readers: AnyPool, writer: AnyPool) -> Self {
         Self {
             pool: readers,
