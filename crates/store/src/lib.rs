@@ -269,12 +269,11 @@ impl Store {
     pub async fn write(&self) -> Result<Tx> {
         let tx = match &self.write_gate {
             Some(gate) => {
-                let mut turn = gate.turn().await?;
-                turn.unfinished();
+                let mut tx = Tx::writing(gate.turn().await?, self.usernames.clone());
                 sqlx::query(self.dialect.begin_write())
-                    .execute(&mut *turn)
+                    .execute(tx.connection())
                     .await?;
-                Tx::writing(turn, self.usernames.clone())
+                tx
             }
             None => Tx::within(
                 self.pool.begin_with(self.dialect.begin_write()).await?,
@@ -302,9 +301,7 @@ impl Store {
             let found = tx.clients_for(pairs, now).await?;
             return Ok((tx, found, None));
         };
-        let mut turn = gate.turn().await?;
-        turn.unfinished();
-        let mut tx = Tx::writing(turn, self.usernames.clone());
+        let mut tx = Tx::writing(gate.turn().await?, self.usernames.clone());
         let (found, end) = tx
             .begin_with_clients(self.dialect.begin_write(), pairs, now)
             .await?;

@@ -34,7 +34,8 @@ pub async fn a_write_dropped_before_it_ends_is_undone(h: &impl Harness) {
 
 /// A transaction the database ended on its own before COMMIT (as SQLite does when the disk fills
 /// mid-commit) leaves a connection that sqlx counts as still inside it, on which every BEGIN is
-/// refused. The pool must not hand that connection out again: the writes after it work.
+/// refused. That connection must not be used again as it is (the pool closes it; on SQLite the
+/// write gate rolls back or opens the writing connection afresh): the writes after it work.
 pub async fn a_connection_left_inside_a_failed_commit_is_not_reused(h: &impl Harness) {
     let (store, _) = h.fresh().await;
     let mut tx = store.write().await.unwrap();

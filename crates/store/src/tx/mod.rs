@@ -191,9 +191,10 @@ impl Tx {
         }
     }
 
-    /// A transaction on SQLite's writing connection, in its turn (its BEGIN sent, or to be sent
-    /// with the first statements).
-    pub(crate) fn writing(turn: WriteTurn, usernames: crate::usernames::Usernames) -> Self {
+    /// A transaction on SQLite's writing connection, in its turn, whose BEGIN the caller sends
+    /// next (alone, or with the first statements). Until it ends, the turn counts as inside it.
+    pub(crate) fn writing(mut turn: WriteTurn, usernames: crate::usernames::Usernames) -> Self {
+        turn.unfinished();
         Self {
             reads: Reads::new(Held::Writer(turn), crate::Dialect::Sqlite, usernames),
         }
