@@ -35,9 +35,10 @@ fn url(path: &Path) -> String {
 /// that it takes a moment even on a million clients. It copies the write-ahead log into the
 /// database itself only once the log is ten times as long as the store's keeper lets it grow
 /// (`Store::keep_log_short`): should readers keep the log from starting again, it is still copied
-/// and stays bounded.
-const WRITER_SETUP: &str =
-    "PRAGMA cache_size = -16384; PRAGMA analysis_limit = 400; PRAGMA wal_autocheckpoint = 10000;";
+/// and stays bounded. What a batch's savepoints keep to undo one plan stays in memory
+/// (`temp_store`), not in a file written at each plan.
+const WRITER_SETUP: &str = "PRAGMA cache_size = -16384; PRAGMA analysis_limit = 400; \
+                            PRAGMA wal_autocheckpoint = 10000; PRAGMA temp_store = MEMORY;";
 
 async fn pool(
     path: &Path,

@@ -188,6 +188,37 @@ fn places_of(
     )
 }
 
+/// Where a kind's rows from `oldest` to `newest` (each a day, for a record of a day's, and a
+/// moment) stand in its index, both ends kept. Only the day and moment bound it: ids are ordered
+/// by the database's collation, which the caller's comparison need not match.
+fn span(
+    source: &Source,
+    oldest: (Option<String>, Timestamp),
+    newest: (Option<String>, Timestamp),
+    binds: &mut Binds,
+) -> Result<String> {
+    let at = format!("t.{}", source.at);
+    let Some(day) = source.day else {
+        let (from, to) = (
+            binds.int(oldest.1.unix_millis()),
+            binds.int(newest.1.unix_millis()),
+        );
+        return Ok(format!("{at} >= {from} AND {at} <= {to}"));
+    };
+    let mut end = |(on, moment): (Option<String>, Timestamp)| {
+        let on = on.ok_or(crate::StoreError::Corrupt("a place in the history"))?;
+        Ok::<_, crate::StoreError>(format!(
+            "({}, {})",
+            binds.text(on),
+            binds.int(moment.unix_millis())
+        ))
+    };
+    let (from, to) = (end(oldest)?, end(newest)?);
+    Ok(format!(
+        "(t.{day}, {at}) >= {from} AND (t.{day}, {at}) <= {to}"
+    ))
+}
+
 /// The places of every part, as one text: a row each would cost, on SQLite, a hand-over between
 /// the database's thread and the request's for each of a hundred-odd rows a page. Each place is
 /// its kind's rank, id, day (empty for a record of a moment) and moment, apart by spaces; places
@@ -259,34 +290,39 @@ impl Reads {
     }
 
     /// The rows of `client`'s history that `places` name, in no particular order: each kind in a
-    /// statement of its own, all run together, each row saying its kind.
+    /// statement of its own, all run together, each row saying its kind. A kind's rows are read
+    /// as the span of its index from its oldest place to its newest, not one by one by id: the
+    /// span is a page or two of the index, where ids are as many pages of another (on SQLite a
+    /// page read afresh each time, since a reader's cache starts again after any write). So a
+    /// record of that kind put in the span since the places were read comes too; the caller
+    /// keeps the rows it named.
     pub async fn timeline_rows(
         &mut self,
         client: ClientId,
         places: &[PlaceRow],
     ) -> Result<TimelineRows> {
-        let mut values = vec![Value::Text(client.to_string())];
+        let mut binds = Binds::default();
+        let client = binds.text(client.to_string());
         let mut statements = Vec::new();
         for kind in Kind::ALL.iter().copied() {
-            let ids: Vec<&str> = places
-                .iter()
-                .filter(|p| p.kind == kind)
-                .map(|p| p.id.as_str())
-                .collect();
-            if ids.is_empty() {
+            let mut of_kind = places.iter().filter(|p| p.kind == kind);
+            let Some(first) = of_kind.next() else {
                 continue;
-            }
-            values.push(Value::Text(crate::json_list(ids)));
+            };
+            let key = |p: &PlaceRow| (p.day.clone(), p.at);
+            let (oldest, newest) = of_kind.fold((key(first), key(first)), |(lo, hi), p| {
+                (lo.min(key(p)), hi.max(key(p)))
+            });
             let source = source(kind);
             statements.push(format!(
                 "SELECT CAST({} AS BIGINT) AS kind_rank, {}{} FROM {} t{} \
-                 WHERE t.client_id = $1 AND t.id IN ({})",
+                 WHERE t.client_id = {client} AND {}",
                 kind.rank(),
                 prefixed("t", source.columns),
                 source.joined,
                 source.table,
                 source.joins,
-                self.dialect.each_of(&format!("${}", values.len()))
+                span(source, oldest, newest, &mut binds)?
             ));
         }
         let mut rows = TimelineRows::default();
@@ -295,7 +331,7 @@ impl Reads {
         }
         let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
         let mut needs = Vec::new();
-        for row in &self.fetch_together(&statements, &values).await? {
+        for row in &self.fetch_together(&statements, &binds.0).await? {
             match kind_of_rank(row.try_get("kind_rank")?)? {
                 Kind::Note => rows.notes.push(casework::note(row)?),
                 Kind::Contact => rows.contacts.push(contacts::contact(row)?),
