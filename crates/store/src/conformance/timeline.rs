@@ -22,7 +22,6 @@ fn note(client: ClientId, by: UserId, id: [u8; 16], at: Timestamp) -> NoteRow {
     }
 }
 
-/// Just before `place`, its day's bounds in UTC.
 /// The ids of the notes, contacts, services and referral steps among `rows`.
 fn ids(rows: &TimelineRows) -> Vec<String> {
     let notes = rows.notes.iter().map(|r| r.id.to_string());
@@ -32,6 +31,7 @@ fn ids(rows: &TimelineRows) -> Vec<String> {
     notes.chain(contacts).chain(services).chain(steps).collect()
 }
 
+/// Just before `place`, its day's bounds in UTC.
 fn before(place: &Place) -> Before<'_> {
     Before {
         place,
