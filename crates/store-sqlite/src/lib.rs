@@ -30,12 +30,11 @@ fn url(path: &Path) -> String {
 /// when an insert splits an index page, SQLite renumbers pages in its cache through a page number
 /// far past the database's end, and the commit then walks the whole cache to drop pages past the
 /// end; at 64 MiB that walk was 6% of the server's time recording services (`perf`, issue 15).
-/// Its ANALYZE
-/// (`Store::refresh_statistics`) samples at most 400 rows of each index, as SQLite advises, so
-/// that it takes a moment even on a million clients. It copies the write-ahead log into the
-/// database itself only once the log is ten times as long as the store's keeper lets it grow
-/// (`Store::keep_log_short`): should readers keep the log from starting again, it is still copied
-/// and stays bounded. What a batch's savepoints keep to undo one plan stays in memory
+/// Its ANALYZE (`Store::refresh_statistics`) samples at most 400 rows of each index, as SQLite
+/// advises, so that it takes a moment even on a million clients. It copies the write-ahead log
+/// into the database itself only once the log is ten times as long as the store's keeper lets it
+/// grow (`Store::keep_log_short`): should readers keep the log from starting again, it is still
+/// copied and stays bounded. What a batch's savepoints keep to undo one plan stays in memory
 /// (`temp_store`), not in a file written at each plan.
 const WRITER_SETUP: &str = "PRAGMA cache_size = -16384; PRAGMA analysis_limit = 400; \
                             PRAGMA wal_autocheckpoint = 10000; PRAGMA temp_store = MEMORY;";

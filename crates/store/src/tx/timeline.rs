@@ -37,6 +37,13 @@ pub struct PlaceRow {
     pub at: Timestamp,
 }
 
+impl PlaceRow {
+    /// What orders the places of one kind: the day (for a record of a day's), then the moment.
+    fn in_order(&self) -> (Option<&str>, Timestamp) {
+        (self.day.as_deref(), self.at)
+    }
+}
+
 /// Where one kind's records are read from: the table as `t` (and what a row is read with), its
 /// columns, and what places a record in time: the day it is of (for records of a day) and its
 /// moment.
@@ -188,29 +195,32 @@ fn places_of(
     )
 }
 
-/// Where a kind's rows from `oldest` to `newest` (each a day, for a record of a day's, and a
-/// moment) stand in its index, both ends kept. Only the day and moment bound it: ids are ordered
-/// by the database's collation, which the caller's comparison need not match.
+/// Where a kind's rows from the place `oldest` to the place `newest` stand in its index, both ends
+/// kept. Only the day (for a record of a day's) and the moment bound it: ids are ordered by the
+/// database's collation, which the caller's comparison need not match.
 fn span(
     source: &Source,
-    oldest: (Option<String>, Timestamp),
-    newest: (Option<String>, Timestamp),
+    oldest: &PlaceRow,
+    newest: &PlaceRow,
     binds: &mut Binds,
 ) -> Result<String> {
     let at = format!("t.{}", source.at);
     let Some(day) = source.day else {
         let (from, to) = (
-            binds.int(oldest.1.unix_millis()),
-            binds.int(newest.1.unix_millis()),
+            binds.int(oldest.at.unix_millis()),
+            binds.int(newest.at.unix_millis()),
         );
         return Ok(format!("{at} >= {from} AND {at} <= {to}"));
     };
-    let mut end = |(on, moment): (Option<String>, Timestamp)| {
-        let on = on.ok_or(crate::StoreError::Corrupt("a place in the history"))?;
-        Ok::<_, crate::StoreError>(format!(
+    let mut end = |place: &PlaceRow| -> Result<String> {
+        let on = place
+            .day
+            .clone()
+            .ok_or(crate::StoreError::Corrupt("a place in the history"))?;
+        Ok(format!(
             "({}, {})",
             binds.text(on),
-            binds.int(moment.unix_millis())
+            binds.int(place.at.unix_millis())
         ))
     };
     let (from, to) = (end(oldest)?, end(newest)?);
@@ -305,14 +315,13 @@ impl Reads {
         let client = binds.text(client.to_string());
         let mut statements = Vec::new();
         for kind in Kind::ALL.iter().copied() {
-            let mut of_kind = places.iter().filter(|p| p.kind == kind);
-            let Some(first) = of_kind.next() else {
+            let of_kind = places.iter().filter(|p| p.kind == kind);
+            let (Some(oldest), Some(newest)) = (
+                of_kind.clone().min_by_key(|p| p.in_order()),
+                of_kind.max_by_key(|p| p.in_order()),
+            ) else {
                 continue;
             };
-            let key = |p: &PlaceRow| (p.day.clone(), p.at);
-            let (oldest, newest) = of_kind.fold((key(first), key(first)), |(lo, hi), p| {
-                (lo.min(key(p)), hi.max(key(p)))
-            });
             let source = source(kind);
             statements.push(format!(
                 "SELECT CAST({} AS BIGINT) AS kind_rank, {}{} FROM {} t{} \
